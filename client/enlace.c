@@ -1,0 +1,764 @@
+/*
+ * enlace.c: libenlace, the client side of the enlace protocol.
+ *
+ * One DEALER socket, CURVE client, whose transport keys are derived from the
+ * officer's Ed25519 identity; a socket monitor turns handshake outcomes into
+ * prompt, specific errors. Requests are answered in order of request_id;
+ * deliveries that arrive while waiting for a reply are queued (at most the
+ * hub's window of them, by construction of the credit scheme).
+ *
+ * Invariants: a delivery reaches the caller only after its signature
+ * verified against the author key inside the signed content, and that key's
+ * fingerprint equals what the hub says; every delivery taken off the socket
+ * is acknowledged (good or bad), so credit never leaks.
+ */
+#include "enlace.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <sodium.h>
+#include <zmq.h>
+
+#include "config.h"
+#include "enlace.pb-c.h"
+#include "keys.h"
+
+#define PROTOCOL_VERSION 1
+#define DEFAULT_TIMEOUT_MS 10000
+#define PING_IDLE_MS 20000
+#define ACK_EVERY 32
+
+typedef struct queued {
+    Enlace__Frame *frame; /* an unpacked Delivery frame; owned */
+    struct queued *next;
+} queued_t;
+
+struct enlace_client {
+    void *ctx;                 /* owned */
+    void *dealer;              /* owned */
+    void *monitor;             /* PAIR receiving the dealer's events; owned */
+    keys_identity_t *identity; /* owned, sodium memory */
+    int timeout_ms;
+    uint64_t next_request;     /* last request id used */
+    queued_t *head, *tail;     /* deliveries not yet handed out */
+    size_t queued;
+    uint64_t handed_seq;       /* last seq handed to the caller */
+    uint64_t acked_seq;        /* last seq acknowledged to the hub */
+    unsigned unacked;          /* deliveries handed out since the last ack */
+    uint64_t bad_signatures;
+    int revoked;               /* the hub closed us: every call fails */
+    int64_t last_send_ms;
+    char name[208], fingerprint[24], country[24];
+    char error[512];
+};
+
+struct delivery_priv {
+    enlace_delivery_t pub;     /* must be first: the caller sees this */
+    Enlace__Content *content;  /* owned: pub's pointers point into it */
+    Enlace__Frame *frame;      /* owned */
+    char author_fp[24];
+};
+
+static int64_t
+s_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int
+s_fail(enlace_client_t *self, int err, const char *fmt, ...)
+{
+    if (self) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(self->error, sizeof self->error, fmt, ap);
+        va_end(ap);
+    }
+    return err;
+}
+
+const char *
+enlace_strerror(int err)
+{
+    static const char *names[] = {
+        [ENLACE_OK] = "ok",
+        [ENLACE_EINVAL] = "invalid argument",
+        [ENLACE_ENOMEM] = "out of memory",
+        [ENLACE_EKEY] = "key file problem",
+        [ENLACE_EAUTH] = "the hub refused this key",
+        [ENLACE_EHANDSHAKE] = "no secure session with the hub",
+        [ENLACE_ETIMEDOUT] = "timed out",
+        [ENLACE_EDENIED] = "access denied",
+        [ENLACE_EPROTO] = "protocol error",
+        [ENLACE_EREVOKED] = "key revoked",
+        [ENLACE_ETOOBIG] = "too large",
+        [ENLACE_EBADSIG] = "bad signature",
+        [ENLACE_ECONFLICT] = "message id conflict",
+        [ENLACE_ELIMIT] = "over a limit",
+        [ENLACE_ENOTFOUND] = "not found",
+        [ENLACE_EHUB] = "hub failure",
+        [ENLACE_EIO] = "I/O error",
+        [ENLACE_EBADTOPIC] = "invalid topic",
+    };
+    if (err < 0 || (size_t)err >= sizeof names / sizeof names[0] || !names[err])
+        return "unknown error";
+    return names[err];
+}
+
+const char *
+enlace_last_error(const enlace_client_t *self)
+{
+    return self ? self->error : "no client";
+}
+
+int
+enlace_tlp_parse(const char *name)
+{
+    static const char *names[] = {"CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"};
+    for (int i = 0; i < 5; i++)
+        if (!strcasecmp(name, names[i]))
+            return i + 1;
+    return -1;
+}
+
+const char *
+enlace_tlp_name(int tlp)
+{
+    static const char *names[] = {"AMBER", "CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"};
+    return tlp >= 0 && tlp <= 5 ? names[tlp] : "?";
+}
+
+void
+enlace_id_hex(const uint8_t id[16], char out[33])
+{
+    sodium_bin2hex(out, 33, id, 16);
+}
+
+static int
+s_map_error(Enlace__ErrorCode code)
+{
+    switch (code) {
+    case ENLACE__ERROR_CODE__ERR_DENIED: return ENLACE_EDENIED;
+    case ENLACE__ERROR_CODE__ERR_BAD_TOPIC: return ENLACE_EBADTOPIC;
+    case ENLACE__ERROR_CODE__ERR_BAD_SIGNATURE: return ENLACE_EBADSIG;
+    case ENLACE__ERROR_CODE__ERR_CONFLICT: return ENLACE_ECONFLICT;
+    case ENLACE__ERROR_CODE__ERR_TOO_LARGE: return ENLACE_ETOOBIG;
+    case ENLACE__ERROR_CODE__ERR_LIMIT: return ENLACE_ELIMIT;
+    case ENLACE__ERROR_CODE__ERR_REVOKED: return ENLACE_EREVOKED;
+    case ENLACE__ERROR_CODE__ERR_INTERNAL: return ENLACE_EHUB;
+    case ENLACE__ERROR_CODE__ERR_NOT_FOUND: return ENLACE_ENOTFOUND;
+    default: return ENLACE_EPROTO;
+    }
+}
+
+/* ---------------------------------------------------------------- frames */
+
+static int
+s_send(enlace_client_t *self, Enlace__Frame *frame)
+{
+    frame->version = PROTOCOL_VERSION;
+    size_t len = enlace__frame__get_packed_size(frame);
+    uint8_t *buf = malloc(len ? len : 1);
+    if (!buf)
+        return s_fail(self, ENLACE_ENOMEM, "out of memory");
+    enlace__frame__pack(frame, buf);
+    int rc = zmq_send(self->dealer, buf, len, 0);
+    free(buf);
+    if (rc < 0)
+        return s_fail(self, ENLACE_EIO, "send failed: %s", zmq_strerror(zmq_errno()));
+    self->last_send_ms = s_now_ms();
+    return ENLACE_OK;
+}
+
+static void
+s_send_ack(enlace_client_t *self)
+{
+    if (self->handed_seq == self->acked_seq || self->revoked)
+        return;
+    Enlace__Frame frame = ENLACE__FRAME__INIT;
+    Enlace__DeliveryAck ack = ENLACE__DELIVERY_ACK__INIT;
+    ack.seq = self->handed_seq;
+    frame.body_case = ENLACE__FRAME__BODY_DELIVERY_ACK;
+    frame.delivery_ack = &ack;
+    if (s_send(self, &frame) == ENLACE_OK) {
+        self->acked_seq = self->handed_seq;
+        self->unacked = 0;
+    }
+}
+
+/* Receives one frame if one arrives within timeout_ms. Queues deliveries;
+ * handles unsolicited errors (revocation). Returns the frame if it is a
+ * reply (request_id != 0), else NULL; *err is set on failure/timeout. */
+static Enlace__Frame *
+s_recv_one(enlace_client_t *self, int timeout_ms, int *err)
+{
+    *err = ENLACE_OK;
+    zmq_pollitem_t items[1] = {{self->dealer, 0, ZMQ_POLLIN, 0}};
+    int n = zmq_poll(items, 1, timeout_ms);
+    if (n < 0) {
+        *err = s_fail(self, zmq_errno() == EINTR ? ENLACE_ETIMEDOUT : ENLACE_EIO,
+            "interrupted: %s", zmq_strerror(zmq_errno()));
+        return NULL;
+    }
+    if (n == 0) {
+        *err = ENLACE_ETIMEDOUT;
+        return NULL;
+    }
+    zmq_msg_t msg;
+    zmq_msg_init(&msg);
+    if (zmq_msg_recv(&msg, self->dealer, ZMQ_DONTWAIT) < 0) {
+        zmq_msg_close(&msg);
+        *err = ENLACE_ETIMEDOUT;
+        return NULL;
+    }
+    Enlace__Frame *frame = enlace__frame__unpack(NULL, zmq_msg_size(&msg), zmq_msg_data(&msg));
+    zmq_msg_close(&msg);
+    if (!frame || frame->version != PROTOCOL_VERSION) {
+        enlace__frame__free_unpacked(frame, NULL);
+        *err = s_fail(self, ENLACE_EPROTO, "the hub sent a frame this client cannot read");
+        return NULL;
+    }
+    if (frame->body_case == ENLACE__FRAME__BODY_DELIVERY) {
+        queued_t *q = malloc(sizeof *q);
+        if (!q) {
+            enlace__frame__free_unpacked(frame, NULL);
+            *err = s_fail(self, ENLACE_ENOMEM, "out of memory");
+            return NULL;
+        }
+        q->frame = frame;
+        q->next = NULL;
+        if (self->tail)
+            self->tail->next = q;
+        else
+            self->head = q;
+        self->tail = q;
+        self->queued++;
+        return NULL;
+    }
+    if (frame->body_case == ENLACE__FRAME__BODY_ERROR && frame->request_id == 0) {
+        if (frame->error->code == ENLACE__ERROR_CODE__ERR_REVOKED)
+            self->revoked = 1;
+        *err = s_fail(self, s_map_error(frame->error->code), "hub: %s", frame->error->message);
+        enlace__frame__free_unpacked(frame, NULL);
+        return NULL;
+    }
+    if (frame->request_id == 0) { /* nothing else is unsolicited */
+        enlace__frame__free_unpacked(frame, NULL);
+        return NULL;
+    }
+    return frame;
+}
+
+/* Sends a request and waits for its reply. Returns the reply frame (caller
+ * frees) or NULL with *err set; an Error reply becomes *err. */
+static Enlace__Frame *
+s_request(enlace_client_t *self, Enlace__Frame *req, Enlace__Frame__BodyCase want, int *err)
+{
+    if (self->revoked) {
+        *err = s_fail(self, ENLACE_EREVOKED, "the hub revoked this key; the connection is closed");
+        return NULL;
+    }
+    req->request_id = ++self->next_request;
+    *err = s_send(self, req);
+    if (*err != ENLACE_OK)
+        return NULL;
+    int64_t deadline = s_now_ms() + self->timeout_ms;
+    for (;;) {
+        int64_t left = deadline - s_now_ms();
+        if (left <= 0) {
+            *err = s_fail(self, ENLACE_ETIMEDOUT, "no answer from the hub within %d ms",
+                self->timeout_ms);
+            return NULL;
+        }
+        Enlace__Frame *reply = s_recv_one(self, (int)left, err);
+        if (*err == ENLACE_EREVOKED)
+            return NULL;
+        if (*err == ENLACE_ETIMEDOUT || *err == ENLACE_OK) {
+            *err = ENLACE_OK;
+            if (!reply)
+                continue;
+        } else if (!reply) {
+            if (self->revoked)
+                return NULL;
+            continue; /* an unsolicited error that is not fatal */
+        }
+        if (reply->request_id != req->request_id) {
+            enlace__frame__free_unpacked(reply, NULL); /* a late reply to an older request */
+            continue;
+        }
+        if (reply->body_case == ENLACE__FRAME__BODY_ERROR) {
+            *err = s_fail(self, s_map_error(reply->error->code), "%s", reply->error->message);
+            if (reply->error->code == ENLACE__ERROR_CODE__ERR_REVOKED)
+                self->revoked = 1;
+            enlace__frame__free_unpacked(reply, NULL);
+            return NULL;
+        }
+        if (reply->body_case != want) {
+            enlace__frame__free_unpacked(reply, NULL);
+            *err = s_fail(self, ENLACE_EPROTO, "unexpected reply from the hub");
+            return NULL;
+        }
+        return reply;
+    }
+}
+
+/* ---------------------------------------------------------------- connect */
+
+/* Waits for the handshake outcome on the monitor socket. */
+static int
+s_await_handshake(enlace_client_t *self, const char *endpoint)
+{
+    int64_t deadline = s_now_ms() + self->timeout_ms;
+    int connected = 0;
+    for (;;) {
+        int64_t left = deadline - s_now_ms();
+        if (left <= 0)
+            break;
+        zmq_pollitem_t item = {self->monitor, 0, ZMQ_POLLIN, 0};
+        int n = zmq_poll(&item, 1, (long)left);
+        if (n < 0)
+            return s_fail(self, ENLACE_EIO, "interrupted while connecting");
+        if (n == 0)
+            break;
+        zmq_msg_t ev, addr;
+        zmq_msg_init(&ev);
+        zmq_msg_init(&addr);
+        if (zmq_msg_recv(&ev, self->monitor, 0) < 0 || zmq_msg_size(&ev) < 6) {
+            zmq_msg_close(&ev);
+            continue;
+        }
+        if (zmq_msg_more(&ev))
+            zmq_msg_recv(&addr, self->monitor, 0);
+        uint16_t event;
+        uint32_t value;
+        memcpy(&event, zmq_msg_data(&ev), 2);
+        memcpy(&value, (uint8_t *)zmq_msg_data(&ev) + 2, 4);
+        zmq_msg_close(&ev);
+        zmq_msg_close(&addr);
+        switch (event) {
+        case ZMQ_EVENT_CONNECTED:
+            connected = 1;
+            break;
+        case ZMQ_EVENT_HANDSHAKE_SUCCEEDED:
+            return ENLACE_OK;
+        case ZMQ_EVENT_HANDSHAKE_FAILED_AUTH:
+            return s_fail(self, ENLACE_EAUTH,
+                "the hub at %s refused this key (status %u): it is not registered, or it was "
+                "revoked or has expired; ask the Technical Secretariat",
+                endpoint, value);
+        case ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL:
+        case ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL:
+            return s_fail(self, ENLACE_EHANDSHAKE,
+                "secure handshake with %s failed: check the hub key file (hub.public)",
+                endpoint);
+        default:
+            break;
+        }
+    }
+    if (connected)
+        return s_fail(self, ENLACE_EHANDSHAKE,
+            "connected to %s but no secure session came up within %d ms: the hub key is "
+            "probably wrong (or this is not an enlace hub)",
+            endpoint, self->timeout_ms);
+    return s_fail(self, ENLACE_EHANDSHAKE, "cannot reach a hub at %s within %d ms", endpoint,
+        self->timeout_ms);
+}
+
+static int
+s_setopt_int(void *socket, int option, int value)
+{
+    return zmq_setsockopt(socket, option, &value, sizeof value);
+}
+
+static int
+s_open(enlace_client_t *self, const enlace_options_t *opts)
+{
+    char kerr[KEYS_ERR_LEN];
+    uint8_t hub_pk[KEYS_PUBLIC_BYTES], hub_curve[KEYS_CURVE_BYTES];
+    uint8_t my_curve_pk[KEYS_CURVE_BYTES], my_curve_sk[KEYS_CURVE_BYTES];
+    if (!opts || !opts->endpoint || !opts->hub_key_file || !opts->key_file)
+        return s_fail(self, ENLACE_EINVAL, "endpoint, hub key and key file are required");
+    if (keys_init() != 0)
+        return s_fail(self, ENLACE_EIO, "libsodium failed to initialise");
+    if (keys_identity_load(opts->key_file, opts->passphrase, &self->identity, kerr) != 0)
+        return s_fail(self, ENLACE_EKEY, "%s", kerr);
+    if (keys_public_load(opts->hub_key_file, hub_pk, kerr) != 0)
+        return s_fail(self, ENLACE_EKEY, "hub key: %s", kerr);
+    if (keys_curve_from_public(hub_pk, hub_curve) != 0)
+        return s_fail(self, ENLACE_EKEY, "hub key %s is not usable", opts->hub_key_file);
+    keys_identity_curve_public(self->identity, my_curve_pk);
+    keys_identity_curve_secret(self->identity, my_curve_sk);
+
+    self->ctx = zmq_ctx_new();
+    self->dealer = self->ctx ? zmq_socket(self->ctx, ZMQ_DEALER) : NULL;
+    if (!self->dealer) {
+        sodium_memzero(my_curve_sk, sizeof my_curve_sk);
+        return s_fail(self, ENLACE_EIO, "cannot create a socket: %s", zmq_strerror(zmq_errno()));
+    }
+    int rc = zmq_setsockopt(self->dealer, ZMQ_CURVE_SERVERKEY, hub_curve, sizeof hub_curve);
+    rc |= zmq_setsockopt(self->dealer, ZMQ_CURVE_PUBLICKEY, my_curve_pk, sizeof my_curve_pk);
+    rc |= zmq_setsockopt(self->dealer, ZMQ_CURVE_SECRETKEY, my_curve_sk, sizeof my_curve_sk);
+    sodium_memzero(my_curve_sk, sizeof my_curve_sk);
+    rc |= s_setopt_int(self->dealer, ZMQ_LINGER, 2000);
+    rc |= s_setopt_int(self->dealer, ZMQ_HEARTBEAT_IVL, 5000);
+    rc |= s_setopt_int(self->dealer, ZMQ_HEARTBEAT_TIMEOUT, 15000);
+    rc |= s_setopt_int(self->dealer, ZMQ_HANDSHAKE_IVL, self->timeout_ms);
+    rc |= s_setopt_int(self->dealer, ZMQ_RECONNECT_IVL, 200);
+    rc |= s_setopt_int(self->dealer, ZMQ_RECONNECT_IVL_MAX, 5000);
+    if (rc != 0)
+        return s_fail(self, ENLACE_EIO, "socket options: %s", zmq_strerror(zmq_errno()));
+    char mon[64];
+    snprintf(mon, sizeof mon, "inproc://enlace-monitor-%p", (void *)self);
+    if (zmq_socket_monitor(self->dealer, mon,
+            ZMQ_EVENT_CONNECTED | ZMQ_EVENT_DISCONNECTED | ZMQ_EVENT_HANDSHAKE_SUCCEEDED
+                | ZMQ_EVENT_HANDSHAKE_FAILED_AUTH | ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL
+                | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL)
+        != 0)
+        return s_fail(self, ENLACE_EIO, "socket monitor: %s", zmq_strerror(zmq_errno()));
+    self->monitor = zmq_socket(self->ctx, ZMQ_PAIR);
+    if (!self->monitor || zmq_connect(self->monitor, mon) != 0)
+        return s_fail(self, ENLACE_EIO, "socket monitor: %s", zmq_strerror(zmq_errno()));
+    s_setopt_int(self->monitor, ZMQ_LINGER, 0);
+    if (zmq_connect(self->dealer, opts->endpoint) != 0)
+        return s_fail(self, ENLACE_EINVAL, "cannot connect to '%s': %s", opts->endpoint,
+            zmq_strerror(zmq_errno()));
+    rc = s_await_handshake(self, opts->endpoint);
+    if (rc != ENLACE_OK)
+        return rc;
+
+    Enlace__Frame req = ENLACE__FRAME__INIT;
+    Enlace__Hello hello = ENLACE__HELLO__INIT;
+    char client[96];
+    snprintf(client, sizeof client, "%s libenlace/%s",
+        opts->client_name ? opts->client_name : "app", ENLACE_VERSION);
+    hello.client = client;
+    req.body_case = ENLACE__FRAME__BODY_HELLO;
+    req.hello = &hello;
+    int err;
+    Enlace__Frame *reply = s_request(self, &req, ENLACE__FRAME__BODY_WELCOME, &err);
+    if (!reply)
+        return err;
+    Enlace__Welcome *w = reply->welcome;
+    snprintf(self->name, sizeof self->name, "%s", w->officer_name);
+    snprintf(self->fingerprint, sizeof self->fingerprint, "%s", w->fingerprint);
+    snprintf(self->country, sizeof self->country, "%s", w->country[0] ? w->country : w->organisation);
+    enlace__frame__free_unpacked(reply, NULL);
+    return ENLACE_OK;
+}
+
+int
+enlace_connect(const enlace_options_t *opts, enlace_client_t **out, char *why, size_t why_len)
+{
+    *out = NULL;
+    enlace_client_t *self = calloc(1, sizeof *self);
+    if (!self) {
+        if (why && why_len)
+            snprintf(why, why_len, "out of memory");
+        return ENLACE_ENOMEM;
+    }
+    self->timeout_ms = opts && opts->timeout_ms > 0 ? opts->timeout_ms : DEFAULT_TIMEOUT_MS;
+    int rc = s_open(self, opts);
+    if (rc != ENLACE_OK) {
+        if (why && why_len)
+            snprintf(why, why_len, "%s", self->error);
+        self->revoked = 1; /* nothing to acknowledge on the way out */
+        enlace_close(&self);
+        return rc;
+    }
+    *out = self;
+    return ENLACE_OK;
+}
+
+void
+enlace_close(enlace_client_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    enlace_client_t *self = *self_p;
+    if (self->dealer && !self->revoked)
+        s_send_ack(self);
+    for (queued_t *q = self->head, *n; q; q = n) {
+        n = q->next;
+        enlace__frame__free_unpacked(q->frame, NULL);
+        free(q);
+    }
+    if (self->dealer) {
+        zmq_socket_monitor(self->dealer, NULL, 0);
+        zmq_close(self->dealer);
+    }
+    if (self->monitor)
+        zmq_close(self->monitor);
+    if (self->ctx)
+        zmq_ctx_term(self->ctx);
+    keys_identity_destroy(&self->identity);
+    free(self);
+    *self_p = NULL;
+}
+
+const char *
+enlace_self_name(const enlace_client_t *self)
+{
+    return self->name;
+}
+
+const char *
+enlace_self_fingerprint(const enlace_client_t *self)
+{
+    return self->fingerprint;
+}
+
+const char *
+enlace_self_country(const enlace_client_t *self)
+{
+    return self->country;
+}
+
+uint64_t
+enlace_bad_signatures(const enlace_client_t *self)
+{
+    return self->bad_signatures;
+}
+
+/* ---------------------------------------------------------------- publish */
+
+int
+enlace_publish(enlace_client_t *self, const char *topic, const void *body, size_t len,
+    const enlace_publish_opts_t *opts, uint64_t *seq_out)
+{
+    if (!self || !topic || (!body && len))
+        return s_fail(self, ENLACE_EINVAL, "topic and body are required");
+    if (strpbrk(topic, "+#"))
+        return s_fail(self, ENLACE_EBADTOPIC, "a published topic cannot contain '+' or '#'");
+    uint8_t id[16];
+    if (opts && opts->message_id)
+        memcpy(id, opts->message_id, sizeof id);
+    else
+        randombytes_buf(id, sizeof id);
+    Enlace__Content c = ENLACE__CONTENT__INIT;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    c.message_id.data = id;
+    c.message_id.len = sizeof id;
+    c.topic = (char *)topic;
+    c.created_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    c.author_key.data = (uint8_t *)keys_identity_public(self->identity);
+    c.author_key.len = KEYS_PUBLIC_BYTES;
+    c.tlp = opts ? (Enlace__Tlp)opts->tlp : ENLACE__TLP__TLP_UNSPECIFIED;
+    c.n_recipients = opts ? opts->nrecipients : 0;
+    c.recipients = opts ? (char **)opts->recipients : NULL;
+    c.content_type = (char *)(opts && opts->content_type ? opts->content_type
+                                                        : "text/plain; charset=utf-8");
+    c.body.data = (uint8_t *)body;
+    c.body.len = len;
+    size_t clen = enlace__content__get_packed_size(&c);
+    uint8_t *cbuf = malloc(clen);
+    if (!cbuf)
+        return s_fail(self, ENLACE_ENOMEM, "out of memory");
+    enlace__content__pack(&c, cbuf);
+    uint8_t sig[KEYS_SIGNATURE_BYTES];
+    if (keys_sign_content(self->identity, cbuf, clen, sig) != 0) {
+        free(cbuf);
+        return s_fail(self, ENLACE_ENOMEM, "signing failed");
+    }
+    Enlace__Frame req = ENLACE__FRAME__INIT;
+    Enlace__Publish pub = ENLACE__PUBLISH__INIT;
+    pub.content.data = cbuf;
+    pub.content.len = clen;
+    pub.signature.data = sig;
+    pub.signature.len = sizeof sig;
+    req.body_case = ENLACE__FRAME__BODY_PUBLISH;
+    req.publish = &pub;
+    int err;
+    Enlace__Frame *reply = s_request(self, &req, ENLACE__FRAME__BODY_STORED, &err);
+    free(cbuf);
+    if (!reply)
+        return err;
+    if (seq_out)
+        *seq_out = reply->stored->seq;
+    enlace__frame__free_unpacked(reply, NULL);
+    return ENLACE_OK;
+}
+
+/* ---------------------------------------------------------------- subscribe */
+
+int
+enlace_subscribe(enlace_client_t *self, const char *pattern, int from_start)
+{
+    if (!self || !pattern)
+        return s_fail(self, ENLACE_EINVAL, "a pattern is required");
+    Enlace__Frame req = ENLACE__FRAME__INIT;
+    Enlace__Subscribe sub = ENLACE__SUBSCRIBE__INIT;
+    sub.pattern = (char *)pattern;
+    sub.from_start = from_start != 0;
+    req.body_case = ENLACE__FRAME__BODY_SUBSCRIBE;
+    req.subscribe = &sub;
+    int err;
+    Enlace__Frame *reply = s_request(self, &req, ENLACE__FRAME__BODY_SUBSCRIBED, &err);
+    if (!reply)
+        return err;
+    enlace__frame__free_unpacked(reply, NULL);
+    return ENLACE_OK;
+}
+
+int
+enlace_unsubscribe(enlace_client_t *self, const char *pattern)
+{
+    if (!self || !pattern)
+        return s_fail(self, ENLACE_EINVAL, "a pattern is required");
+    Enlace__Frame req = ENLACE__FRAME__INIT;
+    Enlace__Unsubscribe u = ENLACE__UNSUBSCRIBE__INIT;
+    u.pattern = (char *)pattern;
+    req.body_case = ENLACE__FRAME__BODY_UNSUBSCRIBE;
+    req.unsubscribe = &u;
+    int err;
+    Enlace__Frame *reply = s_request(self, &req, ENLACE__FRAME__BODY_OK, &err);
+    if (!reply)
+        return err;
+    enlace__frame__free_unpacked(reply, NULL);
+    return ENLACE_OK;
+}
+
+int
+enlace_ping(enlace_client_t *self)
+{
+    Enlace__Frame req = ENLACE__FRAME__INIT;
+    Enlace__Ping ping = ENLACE__PING__INIT;
+    req.body_case = ENLACE__FRAME__BODY_PING;
+    req.ping = &ping;
+    int err;
+    Enlace__Frame *reply = s_request(self, &req, ENLACE__FRAME__BODY_PONG, &err);
+    if (!reply)
+        return err;
+    enlace__frame__free_unpacked(reply, NULL);
+    return ENLACE_OK;
+}
+
+/* ---------------------------------------------------------------- receive */
+
+/* Checks a delivery and builds the caller's view; NULL if it must be dropped. */
+static struct delivery_priv *
+s_open_delivery(Enlace__Frame *frame)
+{
+    Enlace__Delivery *d = frame->delivery;
+    if (d->signature.len != KEYS_SIGNATURE_BYTES)
+        return NULL;
+    Enlace__Content *c = enlace__content__unpack(NULL, d->content.len, d->content.data);
+    if (!c)
+        return NULL;
+    if (c->author_key.len != KEYS_PUBLIC_BYTES || c->message_id.len != 16
+        || keys_verify_content(c->author_key.data, d->content.data, d->content.len,
+               d->signature.data)
+            != 0) {
+        enlace__content__free_unpacked(c, NULL);
+        return NULL;
+    }
+    struct delivery_priv *p = calloc(1, sizeof *p);
+    if (!p) {
+        enlace__content__free_unpacked(c, NULL);
+        return NULL;
+    }
+    keys_fingerprint(c->author_key.data, p->author_fp);
+    if (strcmp(p->author_fp, d->author_fingerprint) != 0) {
+        /* The hub names someone else as the author: trust the signature,
+         * refuse the mismatch. */
+        free(p);
+        enlace__content__free_unpacked(c, NULL);
+        return NULL;
+    }
+    p->content = c;
+    p->frame = frame;
+    enlace_delivery_t *pub = &p->pub;
+    pub->seq = d->seq;
+    pub->topic = c->topic;
+    pub->body = c->body.data;
+    pub->body_len = c->body.len;
+    pub->content_type = c->content_type;
+    pub->tlp = c->tlp == ENLACE__TLP__TLP_UNSPECIFIED ? ENLACE_TLP_AMBER : (int)c->tlp;
+    pub->message_id = c->message_id.data;
+    pub->author_fingerprint = p->author_fp;
+    pub->author_name = d->author_name;
+    pub->author_country = d->author_country;
+    pub->created_ms = c->created_ms;
+    pub->stored_ms = d->stored_ms;
+    pub->signature = d->signature.data;
+    pub->nrecipients = c->n_recipients;
+    pub->recipients = (const char *const *)c->recipients;
+    return p;
+}
+
+int
+enlace_recv(enlace_client_t *self, enlace_delivery_t **out, int timeout_ms)
+{
+    *out = NULL;
+    int64_t deadline = timeout_ms < 0 ? INT64_MAX : s_now_ms() + timeout_ms;
+    for (;;) {
+        while (self->head) {
+            queued_t *q = self->head;
+            self->head = q->next;
+            if (!self->head)
+                self->tail = NULL;
+            self->queued--;
+            Enlace__Frame *frame = q->frame;
+            free(q);
+            uint64_t seq = frame->delivery->seq;
+            struct delivery_priv *p = s_open_delivery(frame);
+            if (seq > self->handed_seq)
+                self->handed_seq = seq;
+            self->unacked++;
+            if (!p) {
+                self->bad_signatures++;
+                enlace__frame__free_unpacked(frame, NULL);
+                continue;
+            }
+            if (self->unacked >= ACK_EVERY || !self->head)
+                s_send_ack(self);
+            *out = &p->pub;
+            return ENLACE_OK;
+        }
+        if (self->revoked)
+            return s_fail(self, ENLACE_EREVOKED, "the hub revoked this key; the connection is closed");
+        s_send_ack(self);
+        int64_t now = s_now_ms();
+        if (now >= deadline)
+            return ENLACE_ETIMEDOUT;
+        if (now - self->last_send_ms >= PING_IDLE_MS) {
+            /* Keep the hub's session alive; the Pong is read and dropped. */
+            Enlace__Frame req = ENLACE__FRAME__INIT;
+            Enlace__Ping ping = ENLACE__PING__INIT;
+            req.body_case = ENLACE__FRAME__BODY_PING;
+            req.ping = &ping;
+            req.request_id = ++self->next_request;
+            s_send(self, &req);
+        }
+        int64_t wait = deadline - now;
+        if (wait > PING_IDLE_MS)
+            wait = PING_IDLE_MS;
+        int err;
+        Enlace__Frame *reply = s_recv_one(self, (int)wait, &err);
+        enlace__frame__free_unpacked(reply, NULL); /* late replies: nothing waits for them */
+        if (err == ENLACE_EREVOKED)
+            return err;
+        if (err != ENLACE_OK && err != ENLACE_ETIMEDOUT && self->revoked)
+            return err;
+    }
+}
+
+void
+enlace_delivery_destroy(enlace_delivery_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    struct delivery_priv *p = (struct delivery_priv *)*self_p;
+    enlace__content__free_unpacked(p->content, NULL);
+    enlace__frame__free_unpacked(p->frame, NULL);
+    free(p);
+    *self_p = NULL;
+}

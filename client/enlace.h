@@ -1,0 +1,160 @@
+/*
+ * enlace.h: the enlace client library (libenlace).
+ *
+ * Connects to an enlace hub over CurveZMQ with an officer's key, publishes
+ * signed messages (blocking until the hub has stored them), subscribes to
+ * topic patterns and receives deliveries, each verified against its author's
+ * signature before it is handed to the caller.
+ *
+ * Threading: one enlace_client_t is used by one thread at a time.
+ * Errors: every fallible call returns ENLACE_OK (0) or an enlace_err_t;
+ * enlace_strerror() names the code and enlace_last_error() gives the hub's
+ * or the library's one-line explanation of the last failure.
+ */
+#ifndef ENLACE_H
+#define ENLACE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define ENLACE_EXPORT __attribute__((visibility("default")))
+#else
+#define ENLACE_EXPORT
+#endif
+
+typedef enum {
+    ENLACE_OK = 0,
+    ENLACE_EINVAL,     /* bad argument (e.g. a topic with a wildcard) */
+    ENLACE_ENOMEM,     /* out of memory */
+    ENLACE_EKEY,       /* a key file could not be loaded */
+    ENLACE_EAUTH,      /* the hub refused our key: not registered, revoked or expired */
+    ENLACE_EHANDSHAKE, /* no secure session: wrong hub key, or hub unreachable */
+    ENLACE_ETIMEDOUT,  /* no answer in time */
+    ENLACE_EDENIED,    /* the access rules refuse this request */
+    ENLACE_EPROTO,     /* the peer spoke something we do not understand */
+    ENLACE_EREVOKED,   /* our key was revoked during the session: closed */
+    ENLACE_ETOOBIG,    /* over a size limit */
+    ENLACE_EBADSIG,    /* a signature does not verify */
+    ENLACE_ECONFLICT,  /* message id already used for other content */
+    ENLACE_ELIMIT,     /* over a count or rate limit */
+    ENLACE_ENOTFOUND,  /* a referenced object does not exist */
+    ENLACE_EHUB,       /* the hub failed internally; nothing was stored */
+    ENLACE_EIO,        /* socket or system error */
+    ENLACE_EBADTOPIC,  /* topic or pattern not valid */
+} enlace_err_t;
+
+/* A static English name for an error code. */
+ENLACE_EXPORT const char *enlace_strerror(int err);
+
+/* Traffic Light Protocol labels (TLP 2.0). */
+typedef enum {
+    ENLACE_TLP_DEFAULT = 0, /* AMBER */
+    ENLACE_TLP_CLEAR = 1,
+    ENLACE_TLP_GREEN = 2,
+    ENLACE_TLP_AMBER = 3,
+    ENLACE_TLP_AMBER_STRICT = 4,
+    ENLACE_TLP_RED = 5,
+} enlace_tlp_t;
+
+/* Parses "CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED" (any case);
+ * returns -1 if unknown. */
+ENLACE_EXPORT int enlace_tlp_parse(const char *name);
+ENLACE_EXPORT const char *enlace_tlp_name(int tlp);
+
+typedef struct enlace_client enlace_client_t;
+
+typedef struct {
+    const char *endpoint;     /* e.g. "tcp://127.0.0.1:7440" */
+    const char *hub_key_file; /* the hub's .public file */
+    const char *key_file;     /* our .secret file */
+    const char *passphrase;   /* for a sealed key file, or NULL */
+    int timeout_ms;           /* connect and request timeout; 0: 10000 */
+    const char *client_name;  /* free text sent in Hello, or NULL */
+} enlace_options_t;
+
+/* Connects, completes the CURVE handshake and the Hello exchange. Fails fast
+ * with ENLACE_EAUTH if the hub refuses our key and ENLACE_EHANDSHAKE if no
+ * secure session comes up within timeout_ms (wrong hub key, no hub).
+ * On success *out owns a new client (free with enlace_close); on failure
+ * *out is NULL and, if why is not NULL, a one-line reason is written there. */
+ENLACE_EXPORT int enlace_connect(const enlace_options_t *opts, enlace_client_t **out,
+    char *why, size_t why_len);
+
+/* Closes the connection and frees the client. Accepts NULL; sets *self_p NULL. */
+ENLACE_EXPORT void enlace_close(enlace_client_t **self_p);
+
+/* The explanation of the last failure on this client (never NULL). */
+ENLACE_EXPORT const char *enlace_last_error(const enlace_client_t *self);
+
+/* Who the hub says we are: name, fingerprint, "CC" or organisation. Owned by
+ * the client. */
+ENLACE_EXPORT const char *enlace_self_name(const enlace_client_t *self);
+ENLACE_EXPORT const char *enlace_self_fingerprint(const enlace_client_t *self);
+ENLACE_EXPORT const char *enlace_self_country(const enlace_client_t *self);
+
+/* Optional publish settings; NULL means defaults (AMBER, no recipients). */
+typedef struct {
+    enlace_tlp_t tlp;
+    const char *const *recipients; /* fingerprints; required for RED */
+    size_t nrecipients;
+    const char *content_type;      /* default "text/plain; charset=utf-8" */
+    const uint8_t *message_id;     /* 16 bytes to reuse (a retry); NULL: random */
+} enlace_publish_opts_t;
+
+/* Signs and publishes a message and waits until the hub has committed it to
+ * its archive. On ENLACE_OK *seq_out (if not NULL) holds the stored sequence.
+ * Deliveries that arrive meanwhile are queued for enlace_recv. */
+ENLACE_EXPORT int enlace_publish(enlace_client_t *self, const char *topic, const void *body,
+    size_t len, const enlace_publish_opts_t *opts, uint64_t *seq_out);
+
+/* Durable subscription: the hub remembers what this officer acknowledged on
+ * this pattern and resumes from there. from_start: a new subscription also
+ * receives the history it may see. */
+ENLACE_EXPORT int enlace_subscribe(enlace_client_t *self, const char *pattern, int from_start);
+ENLACE_EXPORT int enlace_unsubscribe(enlace_client_t *self, const char *pattern);
+
+/* A received message. All pointers are owned by the delivery. */
+typedef struct {
+    uint64_t seq;                /* the hub's sequence number */
+    const char *topic;
+    const uint8_t *body;
+    size_t body_len;
+    const char *content_type;
+    int tlp;                     /* enlace_tlp_t */
+    const uint8_t *message_id;   /* 16 bytes */
+    const char *author_fingerprint; /* from the signing key: verified */
+    const char *author_name;     /* the hub's directory */
+    const char *author_country;  /* or organisation code */
+    int64_t created_ms;          /* author's clock */
+    int64_t stored_ms;           /* hub's clock */
+    const uint8_t *signature;    /* 64 bytes, verified */
+    size_t nrecipients;
+    const char *const *recipients;
+} enlace_delivery_t;
+
+/* Waits up to timeout_ms (-1: forever) for the next delivery. Every delivery
+ * returned has a valid author signature; others are dropped and counted.
+ * ENLACE_ETIMEDOUT if none arrived. *out must be freed with
+ * enlace_delivery_destroy; the delivery is acknowledged to the hub. */
+ENLACE_EXPORT int enlace_recv(enlace_client_t *self, enlace_delivery_t **out, int timeout_ms);
+ENLACE_EXPORT void enlace_delivery_destroy(enlace_delivery_t **self_p);
+
+/* Deliveries dropped because their signature did not verify. */
+ENLACE_EXPORT uint64_t enlace_bad_signatures(const enlace_client_t *self);
+
+/* Round trip to the hub; ENLACE_OK if it answered. */
+ENLACE_EXPORT int enlace_ping(enlace_client_t *self);
+
+/* Formats a 16-byte message id as 32 hex characters plus NUL. */
+ENLACE_EXPORT void enlace_id_hex(const uint8_t id[16], char out[33]);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# deps.sh: install the Debian packages that enlace needs, if any is missing.
+#
+# Shared by contrib/setup.sh and contrib/test.sh (which run it with bash).
+#
+#   bash contrib/deps.sh                # build and run: compiler, meson, libraries
+#   bash contrib/deps.sh --sanitizers   # also clang and its runtime, for the
+#                                       # ASan/UBSan and libFuzzer builds
+#
+# Nothing is installed, and apt-get is not even called, when every package is
+# already there. Uses sudo only when not run as root.
+set -euo pipefail
+
+packages=(
+    build-essential
+    pkg-config
+    meson
+    ninja-build
+    libzmq3-dev
+    libsodium-dev
+    libsqlite3-dev
+    libprotobuf-c-dev
+    protobuf-c-compiler
+    libjansson-dev
+    libinih-dev
+    sqlite3
+    libxml2-utils
+)
+
+for arg in "$@"; do
+    case "$arg" in
+        --sanitizers)
+            packages+=(clang libclang-rt-14-dev)
+            ;;
+        -h|--help)
+            sed -n '2,11p' "$0"
+            exit 0
+            ;;
+        *)
+            echo "deps.sh: unknown argument: $arg" >&2
+            exit 2
+            ;;
+    esac
+done
+
+# A package counts as present only if dpkg says "install ok installed"
+# (dpkg-query -W alone also succeeds for removed packages that left config).
+is_installed() {
+    local status
+    status=$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null) || return 1
+    [ "$status" = "install ok installed" ]
+}
+
+if ! command -v dpkg-query >/dev/null 2>&1; then
+    echo "deps.sh: this is not a Debian-based system; install by hand: ${packages[*]}" >&2
+    exit 1
+fi
+
+missing=()
+for pkg in "${packages[@]}"; do
+    if ! is_installed "$pkg"; then
+        missing+=("$pkg")
+    fi
+done
+
+if [ "${#missing[@]}" -eq 0 ]; then
+    exit 0
+fi
+
+if [ "$(id -u)" -eq 0 ]; then
+    sudo=()
+elif command -v sudo >/dev/null 2>&1; then
+    sudo=(sudo)
+else
+    echo "deps.sh: missing packages and no sudo; as root, run:" >&2
+    echo "  apt-get update && apt-get install -y --no-install-recommends ${missing[*]}" >&2
+    exit 1
+fi
+
+echo "deps.sh: installing ${missing[*]}"
+# env passes DEBIAN_FRONTEND through sudo, which resets the environment.
+"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update
+"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y --no-install-recommends "${missing[@]}"

@@ -1,0 +1,270 @@
+#!/usr/bin/env bash
+# test.sh: the second command. Installs what is missing, builds enlace and runs
+# every test suite, then prints one closing line:
+#
+#   N passed, N failed, N skipped
+#
+# Steps, each run even when an earlier one failed:
+#   1. build/       the normal build (gcc), `meson test`
+#   2. build-asan/  clang with AddressSanitizer + UndefinedBehaviorSanitizer,
+#                   `meson test` (skipped with ENLACE_QUICK=1)
+#   3. build-fuzz/  libFuzzer targets, each run for ENLACE_FUZZ_SECONDS
+#                   (only if the project has the meson option `fuzz` and a
+#                   duration is set; see run_fuzzers below)
+#
+# Counts come from meson's build*/meson-logs/testlog.json: OK and EXPECTEDFAIL
+# pass, SKIP is skipped, anything else fails. A build that does not configure or
+# compile counts as one failed test; so does each fuzzer that finds a crash.
+# Exits non-zero if anything failed or nothing passed.
+#
+# Environment:
+#   ENLACE_QUICK=1          only the normal build (no sanitizers, no fuzzing)
+#   ENLACE_FUZZ_SECONDS=N   seconds per fuzzer; default 30 when CI=true, else
+#                           no fuzzing; 0 turns fuzzing off
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+quick="${ENLACE_QUICK:-0}"
+if [ -n "${ENLACE_FUZZ_SECONDS:-}" ]; then
+    fuzz_seconds="$ENLACE_FUZZ_SECONDS"
+elif [ "${CI:-}" = "true" ] && [ "$quick" != "1" ]; then
+    fuzz_seconds=30
+else
+    fuzz_seconds=0
+fi
+if ! [[ "$fuzz_seconds" =~ ^[0-9]+$ ]]; then
+    echo "test.sh: ENLACE_FUZZ_SECONDS must be a whole number of seconds" >&2
+    exit 2
+fi
+
+# Sanitizer settings for build-asan's tests and for the fuzzers (the gcc build
+# has no sanitizer and ignores them).
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+
+passed=0
+failed=0
+skipped=0
+summary=()   # one line per step, printed before the closing line
+
+# --- packages ---------------------------------------------------------------
+if [ "$quick" = "1" ] && [ "$fuzz_seconds" = "0" ]; then
+    bash "$root/contrib/deps.sh"
+else
+    bash "$root/contrib/deps.sh" --sanitizers
+fi
+
+# --- helpers ----------------------------------------------------------------
+
+# configure_and_build DIR [MESON_OPTION...]
+# Configures DIR (or reconfigures it if it was configured before) and compiles.
+# The compiler comes from CC in the environment, e.g. `CC=clang configure_and_build ...`.
+# Returns non-zero if either step fails.
+configure_and_build() {
+    local dir="$1"
+    shift
+    echo
+    echo "=== $dir: configure and compile ==="
+    if [ -f "$dir/meson-private/coredata.dat" ]; then
+        meson setup --reconfigure "$dir" "$@" || return 1
+    else
+        meson setup "$dir" "$@" || return 1
+    fi
+    meson compile -C "$dir" || return 1
+}
+
+# count_testlog LABEL FILE
+# Prints "PASSED FAILED SKIPPED" for one meson testlog.json, and the names of
+# the failed tests on stderr.
+count_testlog() {
+    python3 - "$1" "$2" <<'EOF'
+import json
+import sys
+
+label, path = sys.argv[1], sys.argv[2]
+passed = failed = skipped = 0
+failures = []
+with open(path, encoding="utf-8", errors="replace") as log:
+    for line in log:
+        line = line.strip()
+        if not line:
+            continue
+        try:
+            test = json.loads(line)
+        except ValueError:
+            failed += 1
+            failures.append("(unreadable line in testlog.json)")
+            continue
+        result = test.get("result")
+        if result in ("OK", "EXPECTEDFAIL"):
+            passed += 1
+        elif result == "SKIP":
+            skipped += 1
+        else:
+            failed += 1
+            failures.append("%s (%s)" % (test.get("name", "?"), result))
+for name in failures:
+    print("test.sh: FAILED in %s: %s" % (label, name), file=sys.stderr)
+print(passed, failed, skipped)
+EOF
+}
+
+# run_meson_tests LABEL DIR
+# Configures and builds DIR beforehand with configure_and_build; this runs
+# `meson test` and adds its results to the totals.
+run_meson_tests() {
+    local label="$1" dir="$2"
+    local log="$dir/meson-logs/testlog.json"
+    local rc=0 counts p f s
+    echo
+    echo "=== $label: meson test ==="
+    rm -f "$log"
+    meson test -C "$dir" --print-errorlogs || rc=$?
+    if [ ! -f "$log" ]; then
+        echo "test.sh: $label: meson test wrote no testlog.json (exit $rc)" >&2
+        failed=$((failed + 1))
+        summary+=("$label: meson test did not run (counted as 1 failed)")
+        return
+    fi
+    if ! counts="$(count_testlog "$label" "$log")"; then
+        echo "test.sh: $label: could not read $log" >&2
+        failed=$((failed + 1))
+        summary+=("$label: unreadable testlog.json (counted as 1 failed)")
+        return
+    fi
+    read -r p f s <<< "$counts"
+    # meson test failed although no test did: count that too.
+    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+        echo "test.sh: $label: meson test exited $rc with no failed test" >&2
+        f=1
+    fi
+    passed=$((passed + p))
+    failed=$((failed + f))
+    skipped=$((skipped + s))
+    summary+=("$label: $p passed, $f failed, $s skipped")
+}
+
+# build_failed LABEL: a build that did not configure or compile is one failure.
+build_failed() {
+    echo "test.sh: $1: the build failed" >&2
+    failed=$((failed + 1))
+    summary+=("$1: build failed (counted as 1 failed)")
+}
+
+# has_fuzz_option DIR: true if the meson project configured in DIR has the
+# option `fuzz`.
+has_fuzz_option() {
+    local options
+    options="$(meson introspect --buildoptions "$1" 2>/dev/null)" || return 1
+    python3 -c '
+import json, sys
+options = json.loads(sys.argv[1])
+sys.exit(0 if any(o.get("name") == "fuzz" for o in options) else 1)
+' "$options"
+}
+
+# ============================================================================
+# run_fuzzers: the fuzz step.
+# Builds build-fuzz/ with clang, libFuzzer and the sanitizers, then runs every
+# executable build-fuzz/tests/fuzz/fuzz_* for $fuzz_seconds seconds on a copy of
+# its seed corpus tests/fuzz/corpus/NAME (NAME = the executable's name, or the
+# name without its fuzz_ prefix), so the fuzzer's new inputs never land in the
+# source tree. Each fuzzer is one test: passed if it exits 0, failed if it finds
+# a crash, leak, hang or undefined behaviour. Its output goes to
+# build-fuzz/meson-logs/NAME.log, crash inputs to build-fuzz/fuzz-artifacts/.
+# Skips quietly if no fuzz target was built.
+# ============================================================================
+run_fuzzers() {
+    local dir=build-fuzz
+    if ! CC=clang configure_and_build "$dir" -Dfuzz=true \
+            -Db_sanitize=address,undefined -Db_lundef=false; then
+        build_failed fuzz
+        return
+    fi
+
+    local targets=()
+    local exe
+    for exe in "$dir"/tests/fuzz/fuzz_*; do
+        if [ -f "$exe" ] && [ -x "$exe" ]; then
+            targets+=("$exe")
+        fi
+    done
+    if [ "${#targets[@]}" -eq 0 ]; then
+        echo "test.sh: no fuzz targets were built; skipping the fuzz step"
+        return
+    fi
+
+    local p=0 f=0 name seeds corpus log rc
+    mkdir -p "$dir/fuzz-corpus" "$dir/fuzz-artifacts" "$dir/meson-logs"
+    for exe in "${targets[@]}"; do
+        name="$(basename "$exe")"
+        echo
+        echo "=== fuzz: $name for ${fuzz_seconds}s ==="
+
+        corpus="$dir/fuzz-corpus/$name"
+        rm -rf "$corpus"
+        mkdir -p "$corpus"
+        seeds="tests/fuzz/corpus/$name"
+        if [ ! -d "$seeds" ]; then
+            seeds="tests/fuzz/corpus/${name#fuzz_}"
+        fi
+        if [ -d "$seeds" ]; then
+            cp -R "$seeds/." "$corpus/"
+        fi
+
+        # -timeout: one input running over 10 s is a hang (libFuzzer's default
+        # is 20 minutes); the outer timeout is a last guard.
+        log="$dir/meson-logs/$name.log"
+        rc=0
+        timeout --kill-after=10 $((fuzz_seconds + 120)) \
+            "$exe" -max_total_time="$fuzz_seconds" -timeout=10 \
+            -artifact_prefix="$dir/fuzz-artifacts/$name-" \
+            -print_final_stats=1 "$corpus" > "$log" 2>&1 || rc=$?
+        if [ "$rc" -eq 0 ]; then
+            echo "$name: OK ($(find "$corpus" -type f | wc -l) inputs in its corpus)"
+            p=$((p + 1))
+        else
+            echo "$name: FAILED (exit $rc); the end of $log:" >&2
+            tail -n 40 "$log" >&2
+            f=$((f + 1))
+        fi
+    done
+    passed=$((passed + p))
+    failed=$((failed + f))
+    summary+=("fuzz: $p passed, $f failed (${fuzz_seconds}s each)")
+}
+
+# --- 1. the normal build ----------------------------------------------------
+if configure_and_build build; then
+    run_meson_tests build build
+else
+    build_failed build
+fi
+
+# --- 2. sanitizers ----------------------------------------------------------
+if [ "$quick" = "1" ]; then
+    summary+=("build-asan: not run (ENLACE_QUICK=1)")
+elif CC=clang configure_and_build build-asan \
+        -Db_sanitize=address,undefined -Db_lundef=false; then
+    run_meson_tests build-asan build-asan
+else
+    build_failed build-asan
+fi
+
+# --- 3. fuzzing -------------------------------------------------------------
+if [ "$fuzz_seconds" -gt 0 ] && has_fuzz_option build; then
+    run_fuzzers
+fi
+
+# --- the closing line -------------------------------------------------------
+echo
+echo "=== summary ==="
+for line in "${summary[@]}"; do
+    echo "  $line"
+done
+echo "$passed passed, $failed failed, $skipped skipped"
+if [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ]; then
+    exit 1
+fi

@@ -1,0 +1,837 @@
+/*
+ * archive.c: every SQL statement of the hub.
+ *
+ * Schema changelog (PRAGMA user_version):
+ *   1  directory (countries, organisations, networks, officers, keys,
+ *      memberships), messages, durable subscriptions, audit log.
+ *
+ * Invariants: messages.seq is assigned by the hub, strictly increasing;
+ * messages.msg_id is unique; nothing here commits on its own except the
+ * offline directory helpers, which wrap themselves in a transaction.
+ */
+#include "archive.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sqlite3.h>
+
+static const char *s_migrations[] = {
+    /* 1 */
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "CREATE TABLE countries ("
+    "  code TEXT PRIMARY KEY, name_en TEXT NOT NULL, name_es TEXT NOT NULL,"
+    "  status TEXT NOT NULL CHECK (status IN ('member','observer')));"
+    "CREATE TABLE organisations ("
+    "  code TEXT PRIMARY KEY, name_en TEXT NOT NULL, name_es TEXT NOT NULL,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('observer','civil','secretariat')), since INTEGER);"
+    "CREATE TABLE networks (name TEXT PRIMARY KEY, title_en TEXT NOT NULL,"
+    "  title_es TEXT NOT NULL);"
+    "CREATE TABLE officers ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL,"
+    "  country TEXT REFERENCES countries(code),"
+    "  org TEXT REFERENCES organisations(code),"
+    "  role TEXT NOT NULL CHECK (role IN ('officer','focal','ppt','st','observer','admin')),"
+    "  contact TEXT,"
+    "  created_ms INTEGER NOT NULL,"
+    "  CHECK ((country IS NULL) <> (org IS NULL)));"
+    "CREATE TABLE officer_keys ("
+    "  ed25519 BLOB PRIMARY KEY CHECK (length(ed25519) = 32),"
+    "  curve BLOB NOT NULL UNIQUE CHECK (length(curve) = 32),"
+    "  fingerprint TEXT NOT NULL UNIQUE,"
+    "  officer_id INTEGER NOT NULL REFERENCES officers(id),"
+    "  valid_from_ms INTEGER, valid_until_ms INTEGER, revoked_ms INTEGER);"
+    "CREATE TABLE memberships ("
+    "  officer_id INTEGER NOT NULL REFERENCES officers(id),"
+    "  network TEXT NOT NULL REFERENCES networks(name),"
+    "  role TEXT NOT NULL,"
+    "  PRIMARY KEY (officer_id, network)) WITHOUT ROWID;"
+    "CREATE TABLE messages ("
+    "  seq INTEGER PRIMARY KEY,"
+    "  msg_id BLOB NOT NULL UNIQUE,"
+    "  topic TEXT NOT NULL,"
+    "  network TEXT NOT NULL,"
+    "  author_id INTEGER NOT NULL,"
+    "  tlp INTEGER NOT NULL,"
+    "  recipients TEXT NOT NULL DEFAULT '',"
+    "  created_ms INTEGER NOT NULL,"
+    "  stored_ms INTEGER NOT NULL,"
+    "  content BLOB NOT NULL,"
+    "  signature BLOB NOT NULL,"
+    "  content_hash BLOB NOT NULL);"
+    "CREATE INDEX messages_topic ON messages (topic, seq);"
+    "CREATE INDEX messages_author ON messages (author_id, seq);"
+    "CREATE TABLE subscriptions ("
+    "  officer_id INTEGER NOT NULL, pattern TEXT NOT NULL, cursor INTEGER NOT NULL,"
+    "  updated_ms INTEGER NOT NULL,"
+    "  PRIMARY KEY (officer_id, pattern)) WITHOUT ROWID;"
+    "CREATE TABLE audit ("
+    "  id INTEGER PRIMARY KEY,"
+    "  ts_ms INTEGER NOT NULL,"
+    "  officer_id INTEGER NOT NULL DEFAULT 0,"
+    "  fingerprint TEXT NOT NULL DEFAULT '',"
+    "  action TEXT NOT NULL,"
+    "  outcome TEXT NOT NULL,"
+    "  detail TEXT NOT NULL DEFAULT '');"
+    /* The audit log is append-only: the archive itself refuses edits. */
+    "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+    "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+    "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+    "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;",
+};
+#define MIGRATIONS ((int)(sizeof s_migrations / sizeof s_migrations[0]))
+
+enum {
+    ST_MSG_INSERT,
+    ST_MSG_FIND,
+    ST_MSG_AFTER,
+    ST_SUB_GET,
+    ST_SUB_PUT,
+    ST_SUB_DELETE,
+    ST_AUDIT,
+    ST_KEY_BY_CURVE,
+    ST_COUNT
+};
+
+static const char *s_sql[ST_COUNT] = {
+    [ST_MSG_INSERT] = "INSERT INTO messages (seq, msg_id, topic, network, author_id, tlp,"
+                      " recipients, created_ms, stored_ms, content, signature, content_hash)"
+                      " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+    [ST_MSG_FIND] = "SELECT seq, content_hash FROM messages WHERE msg_id = ?",
+    [ST_MSG_AFTER] = "SELECT seq, msg_id, topic, network, author_id, tlp, recipients,"
+                     " created_ms, stored_ms, content, signature, content_hash"
+                     " FROM messages WHERE seq > ? ORDER BY seq LIMIT ?",
+    [ST_SUB_GET] = "SELECT cursor FROM subscriptions WHERE officer_id = ? AND pattern = ?",
+    [ST_SUB_PUT] = "INSERT INTO subscriptions (officer_id, pattern, cursor, updated_ms)"
+                   " VALUES (?,?,?,?) ON CONFLICT (officer_id, pattern)"
+                   " DO UPDATE SET cursor = excluded.cursor, updated_ms = excluded.updated_ms",
+    [ST_SUB_DELETE] = "DELETE FROM subscriptions WHERE officer_id = ? AND pattern = ?",
+    [ST_AUDIT] = "INSERT INTO audit (ts_ms, officer_id, fingerprint, action, outcome, detail)"
+                 " VALUES (?,?,?,?,?,?)",
+    [ST_KEY_BY_CURVE] = "SELECT k.fingerprint, k.officer_id FROM officer_keys k"
+                        " WHERE k.curve = ? AND k.revoked_ms IS NULL"
+                        " AND (k.valid_from_ms IS NULL OR k.valid_from_ms <= ?)"
+                        " AND (k.valid_until_ms IS NULL OR k.valid_until_ms > ?)",
+};
+
+struct archive {
+    sqlite3 *db;                  /* the one connection; owned */
+    sqlite3_stmt *st[ST_COUNT];   /* prepared once, lazily; owned */
+    char error[512];              /* last failure, with sqlite3_errmsg */
+    uint64_t last_seq;            /* highest seq stored (committed or in this txn) */
+    uint64_t txn_first_seq;       /* last_seq when the open transaction began */
+    int in_txn;                   /* 1 while a transaction is open */
+};
+
+int64_t
+archive_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int
+s_fail(archive_t *self, const char *what)
+{
+    snprintf(self->error, sizeof self->error, "%s: %s", what, sqlite3_errmsg(self->db));
+    return -1;
+}
+
+const char *
+archive_error(const archive_t *self)
+{
+    return self->error;
+}
+
+static sqlite3_stmt *
+s_stmt(archive_t *self, int which)
+{
+    if (!self->st[which]
+        && sqlite3_prepare_v3(self->db, s_sql[which], -1, SQLITE_PREPARE_PERSISTENT,
+               &self->st[which], NULL)
+            != SQLITE_OK) {
+        s_fail(self, "prepare");
+        return NULL;
+    }
+    sqlite3_reset(self->st[which]);
+    sqlite3_clear_bindings(self->st[which]);
+    return self->st[which];
+}
+
+static int
+s_exec(archive_t *self, const char *sql)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(self->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        snprintf(self->error, sizeof self->error, "%s", msg ? msg : sqlite3_errmsg(self->db));
+        sqlite3_free(msg);
+        return -1;
+    }
+    return 0;
+}
+
+static int
+s_migrate(archive_t *self)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(self->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+        return s_fail(self, "read schema version");
+    int version = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+    sqlite3_finalize(st);
+    if (version < 0)
+        return s_fail(self, "read schema version");
+    if (version > MIGRATIONS) {
+        snprintf(self->error, sizeof self->error,
+            "archive schema version %d is newer than this enlace-hub understands (%d)", version,
+            MIGRATIONS);
+        return -1;
+    }
+    for (int v = version; v < MIGRATIONS; v++) {
+        char bump[64];
+        snprintf(bump, sizeof bump, "PRAGMA user_version = %d", v + 1);
+        if (s_exec(self, "BEGIN IMMEDIATE") != 0)
+            return -1;
+        if (s_exec(self, s_migrations[v]) != 0 || s_exec(self, bump) != 0) {
+            char keep[512];
+            snprintf(keep, sizeof keep, "migration %d: %s", v + 1, self->error);
+            s_exec(self, "ROLLBACK");
+            snprintf(self->error, sizeof self->error, "%s", keep);
+            return -1;
+        }
+        if (s_exec(self, "COMMIT") != 0)
+            return -1;
+    }
+    return 0;
+}
+
+archive_t *
+archive_open(const char *path, int create, archive_sync_t sync, char *err, size_t errlen)
+{
+    archive_t *self = calloc(1, sizeof *self);
+    if (!self) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+    if (sqlite3_open_v2(path, &self->db, flags, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "cannot open archive %s: %s", path,
+            self->db ? sqlite3_errmsg(self->db) : "out of memory");
+        archive_destroy(&self);
+        return NULL;
+    }
+    sqlite3_extended_result_codes(self->db, 1);
+    /* Offline commands and the ZAP thread share the file with the hub. */
+    sqlite3_busy_timeout(self->db, 5000);
+    static const char *sync_sql[] = {"PRAGMA synchronous = OFF", "PRAGMA synchronous = NORMAL",
+        "PRAGMA synchronous = FULL"};
+    if (s_exec(self, "PRAGMA journal_mode = WAL") != 0
+        || s_exec(self, sync_sql[sync]) != 0 || s_exec(self, "PRAGMA foreign_keys = ON") != 0
+        || s_migrate(self) != 0) {
+        snprintf(err, errlen, "archive %s: %s", path, self->error);
+        archive_destroy(&self);
+        return NULL;
+    }
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(self->db, "SELECT COALESCE(MAX(seq), 0) FROM messages", -1, &st, NULL)
+            != SQLITE_OK
+        || sqlite3_step(st) != SQLITE_ROW) {
+        snprintf(err, errlen, "archive %s: %s", path, sqlite3_errmsg(self->db));
+        sqlite3_finalize(st);
+        archive_destroy(&self);
+        return NULL;
+    }
+    self->last_seq = (uint64_t)sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return self;
+}
+
+void
+archive_destroy(archive_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    archive_t *self = *self_p;
+    if (self->in_txn)
+        archive_rollback(self);
+    for (int i = 0; i < ST_COUNT; i++)
+        sqlite3_finalize(self->st[i]);
+    if (self->db)
+        sqlite3_close(self->db);
+    free(self);
+    *self_p = NULL;
+}
+
+int
+archive_seed(archive_t *self, const char *sql)
+{
+    if (s_exec(self, "BEGIN IMMEDIATE") != 0)
+        return -1;
+    if (s_exec(self, sql) != 0) {
+        char keep[512];
+        snprintf(keep, sizeof keep, "directory seed: %s", self->error);
+        s_exec(self, "ROLLBACK");
+        snprintf(self->error, sizeof self->error, "%s", keep);
+        return -1;
+    }
+    return s_exec(self, "COMMIT");
+}
+
+int
+archive_begin(archive_t *self)
+{
+    if (self->in_txn)
+        return 0;
+    if (s_exec(self, "BEGIN IMMEDIATE") != 0)
+        return -1;
+    self->in_txn = 1;
+    self->txn_first_seq = self->last_seq;
+    return 0;
+}
+
+int
+archive_commit(archive_t *self)
+{
+    if (!self->in_txn)
+        return 0;
+    if (s_exec(self, "COMMIT") != 0) {
+        archive_rollback(self);
+        return -1;
+    }
+    self->in_txn = 0;
+    return 0;
+}
+
+void
+archive_rollback(archive_t *self)
+{
+    if (!self->in_txn)
+        return;
+    char keep[512];
+    snprintf(keep, sizeof keep, "%s", self->error);
+    s_exec(self, "ROLLBACK");
+    snprintf(self->error, sizeof self->error, "%s", keep);
+    self->in_txn = 0;
+    self->last_seq = self->txn_first_seq;
+}
+
+int
+archive_in_transaction(const archive_t *self)
+{
+    return self->in_txn;
+}
+
+int
+archive_data_version(archive_t *self, int64_t *version)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(self->db, "PRAGMA data_version", -1, &st, NULL) != SQLITE_OK)
+        return s_fail(self, "data_version");
+    int rc = sqlite3_step(st) == SQLITE_ROW ? 0 : -1;
+    if (rc == 0)
+        *version = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return rc == 0 ? 0 : s_fail(self, "data_version");
+}
+
+/* ---------------------------------------------------------- directory */
+
+static int
+s_exists(archive_t *self, const char *sql, const char *value)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(self->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return s_fail(self, "lookup");
+    sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc == SQLITE_ROW)
+        return 1;
+    if (rc == SQLITE_DONE)
+        return 0;
+    return s_fail(self, "lookup");
+}
+
+static int
+s_valid_role(const char *role)
+{
+    static const char *roles[] = {"officer", "focal", "ppt", "st", "observer", "admin"};
+    for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
+        if (!strcmp(role, roles[i]))
+            return 1;
+    return 0;
+}
+
+int
+archive_officer_add(archive_t *self, const archive_officer_spec_t *spec, int64_t *id_out)
+{
+    if (!spec->name || !*spec->name || strlen(spec->name) > 200) {
+        snprintf(self->error, sizeof self->error, "a name of 1 to 200 bytes is required");
+        return -1;
+    }
+    if (!spec->role || !s_valid_role(spec->role)) {
+        snprintf(self->error, sizeof self->error,
+            "unknown role '%s' (officer, focal, ppt, st, observer, admin)",
+            spec->role ? spec->role : "");
+        return -1;
+    }
+    if ((spec->country && *spec->country) == (spec->org && *spec->org)) {
+        snprintf(self->error, sizeof self->error,
+            "give exactly one of --country or --org");
+        return -1;
+    }
+    if (s_exec(self, "BEGIN IMMEDIATE") != 0)
+        return -1;
+    int rc = -1;
+    sqlite3_stmt *st = NULL;
+    if (spec->country && *spec->country) {
+        int e = s_exists(self, "SELECT 1 FROM countries WHERE code = ?", spec->country);
+        if (e == 0)
+            snprintf(self->error, sizeof self->error,
+                "unknown country '%s' (use an ISO code of the CRM directory, e.g. MX)",
+                spec->country);
+        if (e != 1)
+            goto out;
+    } else {
+        int e = s_exists(self, "SELECT 1 FROM organisations WHERE code = ?", spec->org);
+        if (e == 0)
+            snprintf(self->error, sizeof self->error, "unknown organisation '%s'", spec->org);
+        if (e != 1)
+            goto out;
+    }
+    int e = s_exists(self, "SELECT 1 FROM officer_keys WHERE fingerprint = ?", spec->fingerprint);
+    if (e == 1)
+        snprintf(self->error, sizeof self->error,
+            "key %s is already registered; each key belongs to one officer", spec->fingerprint);
+    if (e != 0)
+        goto out;
+
+    int64_t now = archive_now_ms();
+    if (sqlite3_prepare_v2(self->db,
+            "INSERT INTO officers (name, country, org, role, contact, created_ms)"
+            " VALUES (?,?,?,?,?,?)",
+            -1, &st, NULL)
+        != SQLITE_OK) {
+        s_fail(self, "add officer");
+        goto out;
+    }
+    sqlite3_bind_text(st, 1, spec->name, -1, SQLITE_STATIC);
+    if (spec->country && *spec->country)
+        sqlite3_bind_text(st, 2, spec->country, -1, SQLITE_STATIC);
+    if (spec->org && *spec->org)
+        sqlite3_bind_text(st, 3, spec->org, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, spec->role, -1, SQLITE_STATIC);
+    if (spec->contact)
+        sqlite3_bind_text(st, 5, spec->contact, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 6, now);
+    if (sqlite3_step(st) != SQLITE_DONE) {
+        s_fail(self, "add officer");
+        goto out;
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    int64_t id = sqlite3_last_insert_rowid(self->db);
+
+    if (sqlite3_prepare_v2(self->db,
+            "INSERT INTO officer_keys (ed25519, curve, fingerprint, officer_id) VALUES (?,?,?,?)",
+            -1, &st, NULL)
+        != SQLITE_OK) {
+        s_fail(self, "add key");
+        goto out;
+    }
+    sqlite3_bind_blob(st, 1, spec->pk, 32, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 2, spec->curve, 32, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, spec->fingerprint, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, id);
+    if (sqlite3_step(st) != SQLITE_DONE) {
+        s_fail(self, "add key");
+        goto out;
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+
+    if (spec->networks && *spec->networks) {
+        char nets[512];
+        snprintf(nets, sizeof nets, "%s", spec->networks);
+        char *save = NULL;
+        for (char *n = strtok_r(nets, ",", &save); n; n = strtok_r(NULL, ",", &save)) {
+            int known = s_exists(self, "SELECT 1 FROM networks WHERE name = ?", n);
+            if (known == 0)
+                snprintf(self->error, sizeof self->error,
+                    "unknown network '%s' (consular, trafficking, child, crm)", n);
+            if (known != 1)
+                goto out;
+            if (sqlite3_prepare_v2(self->db,
+                    "INSERT OR REPLACE INTO memberships (officer_id, network, role) VALUES (?,?,?)",
+                    -1, &st, NULL)
+                != SQLITE_OK) {
+                s_fail(self, "add membership");
+                goto out;
+            }
+            sqlite3_bind_int64(st, 1, id);
+            sqlite3_bind_text(st, 2, n, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 3, spec->role, -1, SQLITE_STATIC);
+            if (sqlite3_step(st) != SQLITE_DONE) {
+                s_fail(self, "add membership");
+                goto out;
+            }
+            sqlite3_finalize(st);
+            st = NULL;
+        }
+    }
+    char detail[600];
+    snprintf(detail, sizeof detail, "officer %lld '%s' %s%s role %s networks %s key %s",
+        (long long)id, spec->name, spec->country && *spec->country ? "country " : "org ",
+        spec->country && *spec->country ? spec->country : spec->org, spec->role,
+        spec->networks && *spec->networks ? spec->networks : "-", spec->fingerprint);
+    if (archive_audit(self, 0, NULL, "officer.add", "ok", detail) != 0)
+        goto out;
+    if (s_exec(self, "COMMIT") != 0)
+        goto out;
+    *id_out = id;
+    return 0;
+out:
+    sqlite3_finalize(st);
+    {
+        char keep[512];
+        snprintf(keep, sizeof keep, "%s", self->error);
+        s_exec(self, "ROLLBACK");
+        snprintf(self->error, sizeof self->error, "%s", keep);
+    }
+    return rc;
+}
+
+int
+archive_key_revoke(archive_t *self, const uint8_t pk[32], int64_t now_ms)
+{
+    if (s_exec(self, "BEGIN IMMEDIATE") != 0)
+        return -1;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(self->db,
+            "UPDATE officer_keys SET revoked_ms = COALESCE(revoked_ms, ?) WHERE ed25519 = ?"
+            " RETURNING fingerprint, officer_id",
+            -1, &st, NULL)
+        != SQLITE_OK) {
+        s_fail(self, "revoke");
+        s_exec(self, "ROLLBACK");
+        return -1;
+    }
+    sqlite3_bind_int64(st, 1, now_ms);
+    sqlite3_bind_blob(st, 2, pk, 32, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    char fp[64] = "";
+    int64_t officer = 0;
+    if (rc == SQLITE_ROW) {
+        snprintf(fp, sizeof fp, "%s", (const char *)sqlite3_column_text(st, 0));
+        officer = sqlite3_column_int64(st, 1);
+        rc = sqlite3_step(st);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        s_fail(self, "revoke");
+        s_exec(self, "ROLLBACK");
+        return -1;
+    }
+    if (!*fp) {
+        s_exec(self, "ROLLBACK");
+        return 0;
+    }
+    char detail[128];
+    snprintf(detail, sizeof detail, "key %s of officer %lld revoked", fp, (long long)officer);
+    if (archive_audit(self, 0, NULL, "key.revoke", "ok", detail) != 0 || s_exec(self, "COMMIT") != 0) {
+        s_exec(self, "ROLLBACK");
+        return -1;
+    }
+    return 1;
+}
+
+int
+archive_keys_each(archive_t *self, archive_key_fn fn, void *arg)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(self->db,
+            "SELECT o.id, o.name, COALESCE(o.country, ''), COALESCE(o.org, ''), o.role,"
+            " COALESCE((SELECT group_concat(m.network || ':' || m.role, ',') FROM memberships m"
+            "   WHERE m.officer_id = o.id), ''),"
+            " k.ed25519, k.curve, k.fingerprint, COALESCE(k.valid_from_ms, 0),"
+            " COALESCE(k.valid_until_ms, 0), COALESCE(k.revoked_ms, 0)"
+            " FROM officer_keys k JOIN officers o ON o.id = k.officer_id ORDER BY o.id, k.fingerprint",
+            -1, &st, NULL)
+        != SQLITE_OK)
+        return s_fail(self, "list keys");
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        archive_key_row_t row = {
+            .officer_id = sqlite3_column_int64(st, 0),
+            .name = (const char *)sqlite3_column_text(st, 1),
+            .country = (const char *)sqlite3_column_text(st, 2),
+            .org = (const char *)sqlite3_column_text(st, 3),
+            .role = (const char *)sqlite3_column_text(st, 4),
+            .networks = (const char *)sqlite3_column_text(st, 5),
+            .pk = sqlite3_column_blob(st, 6),
+            .curve = sqlite3_column_blob(st, 7),
+            .fingerprint = (const char *)sqlite3_column_text(st, 8),
+            .valid_from_ms = sqlite3_column_int64(st, 9),
+            .valid_until_ms = sqlite3_column_int64(st, 10),
+            .revoked_ms = sqlite3_column_int64(st, 11),
+        };
+        if (fn(&row, arg) != 0) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : s_fail(self, "list keys");
+}
+
+int
+archive_key_by_curve(archive_t *self, const uint8_t curve[32], int64_t now_ms, char *fingerprint,
+    size_t cap, int64_t *officer_id)
+{
+    sqlite3_stmt *st = s_stmt(self, ST_KEY_BY_CURVE);
+    if (!st)
+        return -1;
+    sqlite3_bind_blob(st, 1, curve, 32, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, now_ms);
+    sqlite3_bind_int64(st, 3, now_ms);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        snprintf(fingerprint, cap, "%s", (const char *)sqlite3_column_text(st, 0));
+        *officer_id = sqlite3_column_int64(st, 1);
+        sqlite3_reset(st);
+        return 1;
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : s_fail(self, "key lookup");
+}
+
+int
+archive_networks(archive_t *self, char *out, size_t cap)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(self->db,
+            "SELECT COALESCE(group_concat(name, ','), '') FROM (SELECT name FROM networks ORDER BY name)",
+            -1, &st, NULL)
+        != SQLITE_OK)
+        return s_fail(self, "networks");
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        snprintf(out, cap, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 0 : s_fail(self, "networks");
+}
+
+/* ---------------------------------------------------------- messages */
+
+uint64_t
+archive_last_seq(archive_t *self)
+{
+    return self->last_seq;
+}
+
+int
+archive_message_insert(archive_t *self, const archive_msg_t *m)
+{
+    sqlite3_stmt *st = s_stmt(self, ST_MSG_INSERT);
+    if (!st)
+        return -1;
+    if (m->seq <= self->last_seq) {
+        snprintf(self->error, sizeof self->error, "sequence %llu is not above %llu",
+            (unsigned long long)m->seq, (unsigned long long)self->last_seq);
+        return -1;
+    }
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)m->seq);
+    sqlite3_bind_blob(st, 2, m->msg_id, 16, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, m->topic, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, m->network, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, m->author_id);
+    sqlite3_bind_int(st, 6, m->tlp);
+    sqlite3_bind_text(st, 7, m->recipients ? m->recipients : "", -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 8, m->created_ms);
+    sqlite3_bind_int64(st, 9, m->stored_ms);
+    sqlite3_bind_blob(st, 10, m->content, (int)m->content_len, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 11, m->signature, 64, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 12, m->content_hash, 32, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return s_fail(self, "store message");
+    self->last_seq = m->seq;
+    return 0;
+}
+
+int
+archive_message_find(archive_t *self, const uint8_t msg_id[16], uint64_t *seq, uint8_t hash[32])
+{
+    sqlite3_stmt *st = s_stmt(self, ST_MSG_FIND);
+    if (!st)
+        return -1;
+    sqlite3_bind_blob(st, 1, msg_id, 16, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *seq = (uint64_t)sqlite3_column_int64(st, 0);
+        const void *h = sqlite3_column_blob(st, 1);
+        if (h && sqlite3_column_bytes(st, 1) == 32)
+            memcpy(hash, h, 32);
+        else
+            memset(hash, 0, 32);
+        sqlite3_reset(st);
+        return 1;
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : s_fail(self, "find message");
+}
+
+int64_t
+archive_message_count(archive_t *self)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(self->db, "SELECT count(*) FROM messages", -1, &st, NULL) != SQLITE_OK)
+        return s_fail(self, "count");
+    int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    sqlite3_finalize(st);
+    return n;
+}
+
+int
+archive_messages_after(archive_t *self, uint64_t after, int limit, archive_msg_fn fn, void *arg)
+{
+    sqlite3_stmt *st = s_stmt(self, ST_MSG_AFTER);
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)after);
+    sqlite3_bind_int(st, 2, limit);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        archive_msg_t m = {
+            .seq = (uint64_t)sqlite3_column_int64(st, 0),
+            .msg_id = sqlite3_column_blob(st, 1),
+            .topic = (const char *)sqlite3_column_text(st, 2),
+            .network = (const char *)sqlite3_column_text(st, 3),
+            .author_id = sqlite3_column_int64(st, 4),
+            .tlp = sqlite3_column_int(st, 5),
+            .recipients = (const char *)sqlite3_column_text(st, 6),
+            .created_ms = sqlite3_column_int64(st, 7),
+            .stored_ms = sqlite3_column_int64(st, 8),
+            .content = sqlite3_column_blob(st, 9),
+            .content_len = (size_t)sqlite3_column_bytes(st, 9),
+            .signature = sqlite3_column_blob(st, 10),
+            .content_hash = sqlite3_column_blob(st, 11),
+        };
+        if (sqlite3_column_bytes(st, 10) != 64 || sqlite3_column_bytes(st, 1) != 16) {
+            snprintf(self->error, sizeof self->error, "message %llu is damaged in the archive",
+                (unsigned long long)m.seq);
+            sqlite3_reset(st);
+            return -1;
+        }
+        if (fn(&m, arg) != 0)
+            break;
+    }
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        s_fail(self, "read messages");
+        sqlite3_reset(st);
+        return -1;
+    }
+    sqlite3_reset(st);
+    return 0;
+}
+
+/* ---------------------------------------------------------- subscriptions */
+
+int
+archive_sub_get(archive_t *self, int64_t officer_id, const char *pattern, uint64_t *cursor)
+{
+    sqlite3_stmt *st = s_stmt(self, ST_SUB_GET);
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, officer_id);
+    sqlite3_bind_text(st, 2, pattern, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *cursor = (uint64_t)sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    if (rc == SQLITE_ROW)
+        return 1;
+    return rc == SQLITE_DONE ? 0 : s_fail(self, "read subscription");
+}
+
+int
+archive_sub_put(archive_t *self, int64_t officer_id, const char *pattern, uint64_t cursor)
+{
+    sqlite3_stmt *st = s_stmt(self, ST_SUB_PUT);
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, officer_id);
+    sqlite3_bind_text(st, 2, pattern, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, (sqlite3_int64)cursor);
+    sqlite3_bind_int64(st, 4, archive_now_ms());
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : s_fail(self, "save subscription");
+}
+
+int
+archive_sub_delete(archive_t *self, int64_t officer_id, const char *pattern)
+{
+    sqlite3_stmt *st = s_stmt(self, ST_SUB_DELETE);
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, officer_id);
+    sqlite3_bind_text(st, 2, pattern, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : s_fail(self, "delete subscription");
+}
+
+/* ---------------------------------------------------------- audit */
+
+int
+archive_audit(archive_t *self, int64_t officer_id, const char *fingerprint, const char *action,
+    const char *outcome, const char *detail)
+{
+    sqlite3_stmt *st = s_stmt(self, ST_AUDIT);
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, archive_now_ms());
+    sqlite3_bind_int64(st, 2, officer_id);
+    sqlite3_bind_text(st, 3, fingerprint ? fingerprint : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, action, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, outcome, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, detail ? detail : "", -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : s_fail(self, "audit");
+}
+
+int
+archive_audit_each(archive_t *self, archive_audit_fn fn, void *arg)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(self->db,
+            "SELECT id, ts_ms, officer_id, fingerprint, action, outcome, detail FROM audit ORDER BY id",
+            -1, &st, NULL)
+        != SQLITE_OK)
+        return s_fail(self, "read audit");
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        archive_audit_row_t row = {
+            .id = sqlite3_column_int64(st, 0),
+            .ts_ms = sqlite3_column_int64(st, 1),
+            .officer_id = sqlite3_column_int64(st, 2),
+            .fingerprint = (const char *)sqlite3_column_text(st, 3),
+            .action = (const char *)sqlite3_column_text(st, 4),
+            .outcome = (const char *)sqlite3_column_text(st, 5),
+            .detail = (const char *)sqlite3_column_text(st, 6),
+        };
+        if (fn(&row, arg) != 0) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : s_fail(self, "read audit");
+}

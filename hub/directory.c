@@ -1,0 +1,148 @@
+/*
+ * directory.c: snapshot of keys sorted by fingerprint for O(log n) lookup on
+ * every frame. Snapshots are never modified after load.
+ */
+#include "directory.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct directory {
+    dir_entry_t *entries; /* sorted by fingerprint; owned */
+    int count;            /* entries in use */
+    int cap;              /* entries allocated */
+    char networks[256];   /* ",consular,child,...," for membership tests */
+};
+
+static int
+s_collect(const archive_key_row_t *row, void *arg)
+{
+    directory_t *self = arg;
+    if (self->count == self->cap) {
+        int cap = self->cap ? self->cap * 2 : 64;
+        dir_entry_t *grown = realloc(self->entries, (size_t)cap * sizeof *grown);
+        if (!grown)
+            return -1;
+        self->entries = grown;
+        self->cap = cap;
+    }
+    dir_entry_t *e = &self->entries[self->count++];
+    memset(e, 0, sizeof *e);
+    e->officer_id = row->officer_id;
+    snprintf(e->name, sizeof e->name, "%s", row->name);
+    snprintf(e->country, sizeof e->country, "%s", row->country);
+    snprintf(e->org, sizeof e->org, "%s", row->org);
+    snprintf(e->role, sizeof e->role, "%s", row->role);
+    memcpy(e->pk, row->pk, 32);
+    snprintf(e->fingerprint, sizeof e->fingerprint, "%s", row->fingerprint);
+    e->valid_from_ms = row->valid_from_ms;
+    e->valid_until_ms = row->valid_until_ms;
+    e->revoked_ms = row->revoked_ms;
+    /* "net:role,net:role" */
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s", row->networks);
+    char *save = NULL;
+    for (char *item = strtok_r(buf, ",", &save); item && e->nmemberships < DIR_MAX_NETWORKS;
+         item = strtok_r(NULL, ",", &save)) {
+        char *colon = strchr(item, ':');
+        if (!colon)
+            continue;
+        *colon = '\0';
+        dir_membership_t *m = &e->memberships[e->nmemberships++];
+        snprintf(m->network, sizeof m->network, "%s", item);
+        snprintf(m->role, sizeof m->role, "%s", colon + 1);
+    }
+    return 0;
+}
+
+static int
+s_by_fingerprint(const void *a, const void *b)
+{
+    return strcmp(((const dir_entry_t *)a)->fingerprint, ((const dir_entry_t *)b)->fingerprint);
+}
+
+directory_t *
+directory_load(archive_t *archive)
+{
+    directory_t *self = calloc(1, sizeof *self);
+    if (!self)
+        return NULL;
+    char nets[200];
+    if (archive_keys_each(archive, s_collect, self) != 0
+        || archive_networks(archive, nets, sizeof nets) != 0) {
+        directory_destroy(&self);
+        return NULL;
+    }
+    snprintf(self->networks, sizeof self->networks, ",%s,", nets);
+    if (self->count)
+        qsort(self->entries, (size_t)self->count, sizeof *self->entries, s_by_fingerprint);
+    return self;
+}
+
+void
+directory_destroy(directory_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    free((*self_p)->entries);
+    free(*self_p);
+    *self_p = NULL;
+}
+
+const dir_entry_t *
+directory_find(const directory_t *self, const char *fingerprint)
+{
+    if (!self->count)
+        return NULL;
+    dir_entry_t key;
+    snprintf(key.fingerprint, sizeof key.fingerprint, "%s", fingerprint);
+    return bsearch(&key, self->entries, (size_t)self->count, sizeof key, s_by_fingerprint);
+}
+
+const dir_entry_t *
+directory_find_officer(const directory_t *self, int64_t officer_id)
+{
+    for (int i = 0; i < self->count; i++)
+        if (self->entries[i].officer_id == officer_id)
+            return &self->entries[i];
+    return NULL;
+}
+
+int
+directory_entry_active(const dir_entry_t *e, int64_t now_ms)
+{
+    if (e->revoked_ms)
+        return 0;
+    if (e->valid_from_ms && now_ms < e->valid_from_ms)
+        return 0;
+    if (e->valid_until_ms && now_ms >= e->valid_until_ms)
+        return 0;
+    return 1;
+}
+
+const char *
+directory_membership(const dir_entry_t *e, const char *network)
+{
+    for (int i = 0; i < e->nmemberships; i++)
+        if (!strcmp(e->memberships[i].network, network))
+            return e->memberships[i].role;
+    return NULL;
+}
+
+int
+directory_network_known(const directory_t *self, const char *network)
+{
+    if (!*network || strchr(network, ','))
+        return 0;
+    char needle[DIR_NAME_LEN + 2];
+    if (snprintf(needle, sizeof needle, ",%s,", network) >= (int)sizeof needle)
+        return 0;
+    return strstr(self->networks, needle) != NULL;
+}
+
+int
+directory_count(const directory_t *self)
+{
+    return self->count;
+}

@@ -1,0 +1,995 @@
+/*
+ * hub.c: the broker loop.
+ *
+ * Each turn: poll the ROUTER; read a batch of frames; handle each (requests
+ * that store open one archive transaction for the whole batch); commit; only
+ * then send "stored" replies and add the new messages to the recent ring;
+ * pump deliveries to every session; run timers (directory reload, cursor
+ * flush, idle sessions).
+ *
+ * Invariants:
+ *   - a Stored reply is sent only after the transaction holding the message
+ *     committed (a failed commit turns every pending Stored into an Error);
+ *   - the sender of every frame is the User-Id that ZAP attached, re-checked
+ *     against the current directory before anything else happens;
+ *   - nothing a peer sends reaches an assert; every refusal is an Error reply
+ *     and, for an authenticated peer, an audit record.
+ */
+#include "hub.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+#include <zmq.h>
+
+#include "acl.h"
+#include "config.h"
+#include "directory.h"
+#include "enlace.pb-c.h"
+#include "keys.h"
+#include "log.h"
+#include "recent.h"
+#include "session.h"
+#include "topic.h"
+#include "zap.h"
+
+#define PROTOCOL_VERSION 1
+#define BATCH_MAX 512          /* frames handled per commit */
+#define RECENT_CAPACITY 8192   /* messages kept for live fan-out */
+#define REPLAY_BATCH 128       /* messages read from the archive per query */
+#define DIR_CHECK_MS 250
+#define FLUSH_MS 1000
+#define EXPIRY_CHECK_MS 5000
+#define UNSET UINT64_MAX
+#ifndef ZMQ_ZAP_ENFORCE_DOMAIN
+#define ZMQ_ZAP_ENFORCE_DOMAIN 93 /* draft option in libzmq 4.3 */
+#endif
+
+/* A Stored reply waiting for the batch's commit. */
+typedef struct {
+    uint8_t rid[SESSION_RID_MAX];
+    size_t rid_len;
+    uint64_t request_id;
+    uint64_t seq;
+    int duplicate;
+    int64_t stored_ms;
+} pending_t;
+
+typedef struct {
+    const hub_config_t *cfg;  /* not owned */
+    void *ctx;                /* ZeroMQ context; owned */
+    void *router;             /* the one ROUTER socket; owned */
+    zap_t *zap;               /* authenticator thread; owned */
+    archive_t *archive;       /* the writer connection; owned */
+    directory_t *dir;         /* current snapshot; owned */
+    int64_t dir_version;      /* archive data_version when dir was loaded */
+    sessions_t *sessions;     /* owned */
+    recent_t *recent;         /* owned */
+    uint64_t head;            /* highest committed seq */
+    pending_t *pending;       /* Stored replies of the open batch; owned */
+    recent_msg_t *pending_msgs; /* their delivery frames; owned */
+    int npending;
+    int64_t next_dir_check, next_flush, next_expiry;
+    uint64_t stored_total;    /* counters for the shutdown line */
+    uint64_t delivered_total;
+} hub_t;
+
+/* ---------------------------------------------------------------- sending */
+
+/* 0 sent, 1 peer's pipe full (retry later), -1 peer gone. */
+static int
+s_send_raw(hub_t *self, const uint8_t *rid, size_t rid_len, const void *data, size_t len)
+{
+    if (zmq_send(self->router, rid, rid_len, ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0)
+        return errno == EAGAIN ? 1 : -1;
+    if (zmq_send(self->router, data, len, ZMQ_DONTWAIT) < 0)
+        return -1; /* cannot happen after the first part was accepted */
+    return 0;
+}
+
+static int
+s_send_frame(hub_t *self, const uint8_t *rid, size_t rid_len, uint64_t request_id,
+    Enlace__Frame *frame)
+{
+    frame->version = PROTOCOL_VERSION;
+    frame->request_id = request_id;
+    size_t len = enlace__frame__get_packed_size(frame);
+    uint8_t stackbuf[1024];
+    uint8_t *buf = len <= sizeof stackbuf ? stackbuf : malloc(len);
+    if (!buf)
+        return -1;
+    enlace__frame__pack(frame, buf);
+    int rc = s_send_raw(self, rid, rid_len, buf, len);
+    if (buf != stackbuf)
+        free(buf);
+    return rc;
+}
+
+static const char *s_code_names[] = {"none", "malformed", "version", "unknown-request",
+    "denied", "bad-topic", "bad-signature", "conflict", "too-large", "limit", "revoked",
+    "no-session", "internal", "not-found"};
+
+/* Replies with an Error; audits it when the peer is an authenticated officer. */
+static void
+s_error(hub_t *self, const uint8_t *rid, size_t rid_len, uint64_t request_id,
+    const dir_entry_t *who, const char *action, Enlace__ErrorCode code, const char *message)
+{
+    Enlace__Frame frame = ENLACE__FRAME__INIT;
+    Enlace__Error err = ENLACE__ERROR__INIT;
+    err.code = code;
+    err.message = (char *)message;
+    frame.body_case = ENLACE__FRAME__BODY_ERROR;
+    frame.error = &err;
+    s_send_frame(self, rid, rid_len, request_id, &frame);
+    const char *name = (unsigned)code < sizeof s_code_names / sizeof *s_code_names
+        ? s_code_names[code] : "error";
+    if (who) {
+        char outcome[64];
+        snprintf(outcome, sizeof outcome, "refused:%s", name);
+        if (archive_begin(self->archive) != 0
+            || archive_audit(self->archive, who->officer_id, who->fingerprint, action, outcome,
+                   message) != 0)
+            log_error("audit: %s", archive_error(self->archive));
+        log_info("refused %s from %s (%s): %s", action, who->fingerprint, name, message);
+    } else {
+        log_debug("refused %s from an unidentified peer: %s", action, message);
+    }
+}
+
+/* ---------------------------------------------------------------- sessions */
+
+static void
+s_flush_session(hub_t *self, session_t *s)
+{
+    for (int i = 0; i < s->nsubs; i++) {
+        session_sub_t *sub = &s->subs[i];
+        if (sub->cursor == sub->saved_cursor)
+            continue;
+        if (archive_begin(self->archive) != 0
+            || archive_sub_put(self->archive, s->officer_id, sub->pattern, sub->cursor) != 0) {
+            log_error("saving a subscription cursor: %s", archive_error(self->archive));
+            return;
+        }
+        sub->saved_cursor = sub->cursor;
+    }
+}
+
+static void
+s_drop_session(hub_t *self, session_t *s, const char *why)
+{
+    log_info("session of %s closed: %s", s->fingerprint, why);
+    s_flush_session(self, s);
+    sessions_remove(self->sessions, s);
+}
+
+/* Everything a session has considered and that is acknowledged is done for
+ * every subscription it holds. */
+static void
+s_advance_cursors(session_t *s)
+{
+    if (s->pos == UNSET)
+        return;
+    uint64_t done = session_done_upto(s);
+    for (int i = 0; i < s->nsubs; i++)
+        if (done > s->subs[i].cursor)
+            s->subs[i].cursor = done;
+}
+
+/* ---------------------------------------------------------------- delivery */
+
+/* Builds the serialized delivery frame for a stored message. */
+static int
+s_build_delivery(uint64_t seq, const uint8_t *content, size_t content_len,
+    const uint8_t *signature, const dir_entry_t *author, int64_t stored_ms, uint8_t **out,
+    size_t *out_len)
+{
+    Enlace__Frame frame = ENLACE__FRAME__INIT;
+    Enlace__Delivery d = ENLACE__DELIVERY__INIT;
+    d.seq = seq;
+    d.content.data = (uint8_t *)content;
+    d.content.len = content_len;
+    d.signature.data = (uint8_t *)signature;
+    d.signature.len = KEYS_SIGNATURE_BYTES;
+    d.author_fingerprint = author ? (char *)author->fingerprint : "";
+    d.author_name = author ? (char *)author->name : "";
+    d.author_country = author ? (char *)(author->country[0] ? author->country : author->org) : "";
+    d.stored_ms = stored_ms;
+    frame.version = PROTOCOL_VERSION;
+    frame.body_case = ENLACE__FRAME__BODY_DELIVERY;
+    frame.delivery = &d;
+    *out_len = enlace__frame__get_packed_size(&frame);
+    *out = malloc(*out_len);
+    if (!*out)
+        return -1;
+    enlace__frame__pack(&frame, *out);
+    return 0;
+}
+
+/* Should this session receive this message? */
+static int
+s_wants(hub_t *self, session_t *s, const dir_entry_t *who, const recent_msg_t *m)
+{
+    int matched = 0;
+    for (int i = 0; i < s->nsubs && !matched; i++)
+        matched = s->subs[i].cursor < m->seq && topic_match(s->subs[i].pattern, m->topic);
+    (void)self;
+    return matched && acl_receive(who, m->network, m->tlp, m->recipients, m->author_id);
+}
+
+/* Offers one message to a session: 0 considered (sent or skipped), 1 blocked,
+ * -1 peer gone. */
+static int
+s_offer(hub_t *self, session_t *s, const dir_entry_t *who, const recent_msg_t *m)
+{
+    if (s_wants(self, s, who, m)) {
+        int rc = s_send_raw(self, s->rid, s->rid_len, m->frame, m->frame_len);
+        if (rc != 0)
+            return rc;
+        session_inflight_push(s, m->seq);
+        self->delivered_total++;
+    }
+    s->pos = m->seq;
+    return 0;
+}
+
+typedef struct {
+    hub_t *hub;
+    session_t *s;
+    const dir_entry_t *who;
+    int rc;   /* result of the last offer */
+} replay_t;
+
+static int
+s_replay_one(const archive_msg_t *am, void *arg)
+{
+    replay_t *r = arg;
+    if (session_inflight_full(r->s))
+        return 1;
+    recent_msg_t m = {.seq = am->seq, .author_id = am->author_id, .tlp = am->tlp};
+    m.topic = (char *)am->topic;
+    m.recipients = (char *)am->recipients;
+    snprintf(m.network, sizeof m.network, "%s", am->network);
+    if (!s_wants(r->hub, r->s, r->who, &m)) {
+        r->s->pos = am->seq;
+        return 0;
+    }
+    const dir_entry_t *author = directory_find_officer(r->hub->dir, am->author_id);
+    if (s_build_delivery(am->seq, am->content, am->content_len, am->signature, author,
+            am->stored_ms, &m.frame, &m.frame_len)
+        != 0) {
+        r->rc = 1; /* out of memory: try again later */
+        return 1;
+    }
+    r->rc = s_offer(r->hub, r->s, r->who, &m);
+    free(m.frame);
+    return r->rc != 0;
+}
+
+/* Sends a session what it may and wants to see, up to its credit. Returns -1
+ * if the peer is gone (the caller drops the session). */
+static int
+s_pump(hub_t *self, session_t *s)
+{
+    if (s->nsubs == 0 || s->pos == UNSET || s->rewind_to != UNSET)
+        return 0;
+    const dir_entry_t *who = directory_find(self->dir, s->fingerprint);
+    if (!who)
+        return 0; /* removed: the directory check will close it */
+    s->blocked = 0;
+    while (!session_inflight_full(s) && s->pos < self->head) {
+        const recent_msg_t *m = recent_get(self->recent, s->pos + 1);
+        int rc;
+        if (m) {
+            rc = s_offer(self, s, who, m);
+        } else {
+            replay_t r = {.hub = self, .s = s, .who = who};
+            uint64_t before = s->pos;
+            if (archive_messages_after(self->archive, s->pos, REPLAY_BATCH, s_replay_one, &r)
+                != 0) {
+                log_error("replay for %s: %s", s->fingerprint, archive_error(self->archive));
+                return 0;
+            }
+            rc = r.rc;
+            if (rc == 0 && s->pos == before) {
+                /* A gap (seq never stored, e.g. a rolled-back batch): skip it. */
+                s->pos++;
+            }
+        }
+        if (rc == 1) {
+            s->blocked = 1;
+            break;
+        }
+        if (rc < 0)
+            return -1;
+    }
+    if (s->in_count == 0)
+        s_advance_cursors(s);
+    return 0;
+}
+
+static void
+s_pump_all(hub_t *self)
+{
+    session_t *s = sessions_next(self->sessions, NULL);
+    while (s) {
+        session_t *next = sessions_next(self->sessions, s);
+        if (s_pump(self, s) < 0)
+            s_drop_session(self, s, "peer gone");
+        s = next;
+    }
+}
+
+/* ---------------------------------------------------------------- requests */
+
+static void
+s_hello(hub_t *self, const uint8_t *rid, size_t rid_len, uint64_t request_id,
+    const dir_entry_t *who, session_t *s, const Enlace__Hello *hello)
+{
+    if (!s) {
+        uint32_t window = hello->window ? hello->window : self->cfg->window;
+        if (window > self->cfg->window)
+            window = self->cfg->window;
+        s = sessions_add(self->sessions, rid, rid_len, window);
+        if (!s) {
+            s_error(self, rid, rid_len, request_id, who, "hello", ENLACE__ERROR_CODE__ERR_INTERNAL,
+                "hub out of memory");
+            return;
+        }
+        snprintf(s->fingerprint, sizeof s->fingerprint, "%s", who->fingerprint);
+        s->officer_id = who->officer_id;
+        s->pos = UNSET;
+        log_info("session opened: %s (%s, %s)", who->fingerprint, who->name,
+            who->country[0] ? who->country : who->org);
+    }
+    Enlace__Frame frame = ENLACE__FRAME__INIT;
+    Enlace__Welcome w = ENLACE__WELCOME__INIT;
+    char nets[DIR_MAX_NETWORKS][2 * DIR_NAME_LEN + 2];
+    char *netp[DIR_MAX_NETWORKS];
+    for (int i = 0; i < who->nmemberships; i++) {
+        snprintf(nets[i], sizeof nets[i], "%s:%s", who->memberships[i].network,
+            who->memberships[i].role);
+        netp[i] = nets[i];
+    }
+    w.protocol = PROTOCOL_VERSION;
+    w.officer_name = (char *)who->name;
+    w.fingerprint = (char *)who->fingerprint;
+    w.country = (char *)who->country;
+    w.organisation = (char *)who->org;
+    w.n_networks = (size_t)who->nmemberships;
+    w.networks = netp;
+    w.window = s->window;
+    w.max_frame = self->cfg->max_frame;
+    w.hub_version = ENLACE_VERSION;
+    frame.body_case = ENLACE__FRAME__BODY_WELCOME;
+    frame.welcome = &w;
+    s_send_frame(self, rid, rid_len, request_id, &frame);
+}
+
+static int
+s_valid_fingerprint(const char *fp)
+{
+    if (strlen(fp) != 19)
+        return 0;
+    for (int i = 0; i < 19; i++) {
+        char c = fp[i];
+        if (i % 5 == 4 ? c != '-' : !((c >= 'A' && c <= 'Z') || (c >= '2' && c <= '7')))
+            return 0;
+    }
+    return 1;
+}
+
+static void
+s_publish(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_id,
+    const Enlace__Publish *p)
+{
+#define REFUSE(code, msg)                                                                   \
+    do {                                                                                    \
+        s_error(self, s->rid, s->rid_len, request_id, who, "publish", code, msg);          \
+        goto done;                                                                          \
+    } while (0)
+    Enlace__Content *c = NULL;
+    char *recipients = NULL;
+    if (p->content.len > self->cfg->max_body + 8192)
+        REFUSE(ENLACE__ERROR_CODE__ERR_TOO_LARGE, "message is larger than this hub accepts");
+    if (p->signature.len != KEYS_SIGNATURE_BYTES)
+        REFUSE(ENLACE__ERROR_CODE__ERR_BAD_SIGNATURE, "a signature is 64 bytes");
+    c = enlace__content__unpack(NULL, p->content.len, p->content.data);
+    if (!c)
+        REFUSE(ENLACE__ERROR_CODE__ERR_MALFORMED, "message content does not decode");
+    if (c->message_id.len != 16)
+        REFUSE(ENLACE__ERROR_CODE__ERR_MALFORMED, "a message id is 16 bytes");
+    if (c->body.len > self->cfg->max_body)
+        REFUSE(ENLACE__ERROR_CODE__ERR_TOO_LARGE, "message body is larger than this hub accepts");
+    const char *bad = topic_check(c->topic, strlen(c->topic));
+    if (bad)
+        REFUSE(ENLACE__ERROR_CODE__ERR_BAD_TOPIC, bad);
+    if (c->author_key.len != KEYS_PUBLIC_BYTES
+        || sodium_memcmp(c->author_key.data, who->pk, KEYS_PUBLIC_BYTES) != 0)
+        REFUSE(ENLACE__ERROR_CODE__ERR_BAD_SIGNATURE,
+            "the message's author key is not the key this connection authenticated with");
+    int tlp = c->tlp == ENLACE__TLP__TLP_UNSPECIFIED ? ENLACE__TLP__TLP_AMBER : (int)c->tlp;
+    if (tlp < ENLACE__TLP__TLP_CLEAR || tlp > ENLACE__TLP__TLP_RED)
+        REFUSE(ENLACE__ERROR_CODE__ERR_MALFORMED, "unknown TLP label");
+    if (c->n_recipients > 64)
+        REFUSE(ENLACE__ERROR_CODE__ERR_LIMIT, "at most 64 named recipients");
+    if (tlp == ENLACE__TLP__TLP_RED && c->n_recipients == 0)
+        REFUSE(ENLACE__ERROR_CODE__ERR_MALFORMED, "TLP:RED needs at least one named recipient");
+    recipients = calloc(1, c->n_recipients * 20 + 1);
+    if (!recipients)
+        REFUSE(ENLACE__ERROR_CODE__ERR_INTERNAL, "hub out of memory");
+    for (size_t i = 0; i < c->n_recipients; i++) {
+        if (!s_valid_fingerprint(c->recipients[i]) || !directory_find(self->dir, c->recipients[i]))
+            REFUSE(ENLACE__ERROR_CODE__ERR_NOT_FOUND, "a named recipient is not in the directory");
+        if (i)
+            strcat(recipients, ",");
+        strcat(recipients, c->recipients[i]);
+    }
+    const char *denied = acl_publish(self->dir, who, c->topic);
+    if (denied)
+        REFUSE(ENLACE__ERROR_CODE__ERR_DENIED, denied);
+    if (keys_verify_content(who->pk, p->content.data, p->content.len, p->signature.data) != 0)
+        REFUSE(ENLACE__ERROR_CODE__ERR_BAD_SIGNATURE, "the signature does not verify");
+
+    uint8_t hash[32], old_hash[32];
+    crypto_generichash(hash, sizeof hash, p->content.data, p->content.len, NULL, 0);
+    if (archive_begin(self->archive) != 0)
+        REFUSE(ENLACE__ERROR_CODE__ERR_INTERNAL, "archive unavailable; nothing was stored");
+    uint64_t seq = 0;
+    int found = archive_message_find(self->archive, c->message_id.data, &seq, old_hash);
+    if (found < 0) {
+        log_error("archive: %s", archive_error(self->archive));
+        REFUSE(ENLACE__ERROR_CODE__ERR_INTERNAL, "archive unavailable; nothing was stored");
+    }
+    if (found && sodium_memcmp(hash, old_hash, sizeof hash) != 0)
+        REFUSE(ENLACE__ERROR_CODE__ERR_CONFLICT,
+            "this message id was already used for different content");
+    if (self->npending >= BATCH_MAX)
+        REFUSE(ENLACE__ERROR_CODE__ERR_INTERNAL, "hub batch full");
+    pending_t *pd = &self->pending[self->npending];
+    recent_msg_t *rm = &self->pending_msgs[self->npending];
+    memset(rm, 0, sizeof *rm);
+    int64_t now = archive_now_ms();
+    if (!found) {
+        char net[24];
+        topic_network(c->topic, net, sizeof net);
+        seq = archive_last_seq(self->archive) + 1;
+        archive_msg_t am = {.seq = seq, .msg_id = c->message_id.data, .topic = c->topic,
+            .network = net, .author_id = who->officer_id, .tlp = tlp, .recipients = recipients,
+            .created_ms = c->created_ms, .stored_ms = now, .content = p->content.data,
+            .content_len = p->content.len, .signature = p->signature.data,
+            .content_hash = hash};
+        if (archive_message_insert(self->archive, &am) != 0) {
+            log_error("archive: %s", archive_error(self->archive));
+            REFUSE(ENLACE__ERROR_CODE__ERR_INTERNAL, "archive write failed; nothing was stored");
+        }
+        rm->seq = seq;
+        rm->topic = strdup(c->topic);
+        snprintf(rm->network, sizeof rm->network, "%s", net);
+        rm->author_id = who->officer_id;
+        rm->tlp = tlp;
+        rm->recipients = recipients;
+        recipients = NULL;
+        if (!rm->topic
+            || s_build_delivery(seq, p->content.data, p->content.len, p->signature.data, who, now,
+                   &rm->frame, &rm->frame_len)
+                != 0)
+            recent_msg_clear(rm); /* the pump will read it back from the archive */
+    }
+    memcpy(pd->rid, s->rid, s->rid_len);
+    pd->rid_len = s->rid_len;
+    pd->request_id = request_id;
+    pd->seq = seq;
+    pd->duplicate = found;
+    pd->stored_ms = now;
+    self->npending++;
+done:
+    free(recipients);
+    enlace__content__free_unpacked(c, NULL);
+#undef REFUSE
+}
+
+static void
+s_subscribe(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_id,
+    const Enlace__Subscribe *sub)
+{
+    const char *pattern = sub->pattern;
+    const char *bad = topic_check_pattern(pattern, strlen(pattern));
+    if (bad) {
+        s_error(self, s->rid, s->rid_len, request_id, who, "subscribe",
+            ENLACE__ERROR_CODE__ERR_BAD_TOPIC, bad);
+        return;
+    }
+    const char *denied = acl_subscribe(self->dir, who, pattern);
+    if (denied) {
+        s_error(self, s->rid, s->rid_len, request_id, who, "subscribe",
+            ENLACE__ERROR_CODE__ERR_DENIED, denied);
+        return;
+    }
+    session_sub_t *existing = session_sub_find(s, pattern);
+    uint64_t cursor = 0;
+    int resumed = 0;
+    if (!existing) {
+        if (s->nsubs >= self->cfg->max_subscriptions) {
+            s_error(self, s->rid, s->rid_len, request_id, who, "subscribe",
+                ENLACE__ERROR_CODE__ERR_LIMIT, "too many subscriptions on this connection");
+            return;
+        }
+        int found = archive_sub_get(self->archive, s->officer_id, pattern, &cursor);
+        if (found < 0) {
+            log_error("archive: %s", archive_error(self->archive));
+            s_error(self, s->rid, s->rid_len, request_id, who, "subscribe",
+                ENLACE__ERROR_CODE__ERR_INTERNAL, "archive unavailable");
+            return;
+        }
+        resumed = found;
+        if (!found) {
+            cursor = sub->from_start ? 0 : self->head;
+            if (archive_begin(self->archive) != 0
+                || archive_sub_put(self->archive, s->officer_id, pattern, cursor) != 0) {
+                log_error("archive: %s", archive_error(self->archive));
+                s_error(self, s->rid, s->rid_len, request_id, who, "subscribe",
+                    ENLACE__ERROR_CODE__ERR_INTERNAL, "archive unavailable");
+                return;
+            }
+        }
+        if (cursor > self->head)
+            cursor = self->head; /* never ahead of what exists */
+        if (!session_sub_add(s, pattern, cursor)) {
+            s_error(self, s->rid, s->rid_len, request_id, who, "subscribe",
+                ENLACE__ERROR_CODE__ERR_INTERNAL, "hub out of memory");
+            return;
+        }
+        if (s->pos == UNSET)
+            s->pos = cursor;
+        else if (cursor < s->pos) {
+            /* Rewind only when nothing is in flight, so no delivery repeats. */
+            if (s->in_count == 0)
+                s->pos = cursor;
+            else if (cursor < s->rewind_to)
+                s->rewind_to = cursor;
+        }
+    } else {
+        cursor = existing->cursor;
+        resumed = 1;
+    }
+    Enlace__Frame frame = ENLACE__FRAME__INIT;
+    Enlace__Subscribed r = ENLACE__SUBSCRIBED__INIT;
+    r.pattern = (char *)pattern;
+    r.cursor = cursor;
+    r.resumed = resumed;
+    frame.body_case = ENLACE__FRAME__BODY_SUBSCRIBED;
+    frame.subscribed = &r;
+    s_send_frame(self, s->rid, s->rid_len, request_id, &frame);
+}
+
+static void
+s_unsubscribe(hub_t *self, session_t *s, uint64_t request_id, const Enlace__Unsubscribe *u)
+{
+    session_sub_t *sub = session_sub_find(s, u->pattern);
+    if (sub) {
+        s_advance_cursors(s);
+        if (u->forget) {
+            if (archive_begin(self->archive) != 0
+                || archive_sub_delete(self->archive, s->officer_id, u->pattern) != 0)
+                log_error("archive: %s", archive_error(self->archive));
+        } else {
+            s_flush_session(self, s);
+        }
+        session_sub_remove(s, u->pattern);
+    }
+    Enlace__Frame frame = ENLACE__FRAME__INIT;
+    Enlace__Ok ok = ENLACE__OK__INIT;
+    frame.body_case = ENLACE__FRAME__BODY_OK;
+    frame.ok = &ok;
+    s_send_frame(self, s->rid, s->rid_len, request_id, &frame);
+}
+
+static void
+s_delivery_ack(session_t *s, const Enlace__DeliveryAck *a)
+{
+    if (s->pos == UNSET)
+        return;
+    uint64_t seq = a->seq > s->pos ? s->pos : a->seq;
+    session_inflight_ack(s, seq);
+    s_advance_cursors(s);
+    if (s->in_count == 0 && s->rewind_to != UNSET) {
+        s->pos = s->rewind_to;
+        s->rewind_to = UNSET;
+    }
+}
+
+/* Reads one ZeroMQ message (routing id + parts) and handles it. */
+static void
+s_handle_one(hub_t *self)
+{
+    zmq_msg_t rid, body;
+    zmq_msg_init(&rid);
+    zmq_msg_init(&body);
+    if (zmq_msg_recv(&rid, self->router, ZMQ_DONTWAIT) < 0) {
+        zmq_msg_close(&rid);
+        zmq_msg_close(&body);
+        return;
+    }
+    if (!zmq_msg_more(&rid) || zmq_msg_recv(&body, self->router, 0) < 0) {
+        zmq_msg_close(&rid);
+        zmq_msg_close(&body);
+        return;
+    }
+    int extra = 0;
+    while (zmq_msg_more(&body) || extra) {
+        /* Multipart from a client: drain the rest and refuse it. */
+        zmq_msg_t more;
+        zmq_msg_init(&more);
+        int ok = zmq_msg_recv(&more, self->router, 0) >= 0;
+        int again = ok && zmq_msg_more(&more);
+        zmq_msg_close(&more);
+        extra = 1;
+        if (!again)
+            break;
+    }
+    const uint8_t *r = zmq_msg_data(&rid);
+    size_t rlen = zmq_msg_size(&rid);
+    const char *user = zmq_msg_gets(&body, "User-Id");
+    const dir_entry_t *who = user ? directory_find(self->dir, user) : NULL;
+    session_t *s = sessions_find(self->sessions, r, rlen);
+    int64_t now = archive_now_ms();
+    Enlace__Frame *frame = NULL;
+
+    if (!who || !directory_entry_active(who, now)) {
+        if (who)
+            s_error(self, r, rlen, 0, who, "frame", ENLACE__ERROR_CODE__ERR_REVOKED,
+                "your key has been revoked; this connection is closed");
+        else
+            s_error(self, r, rlen, 0, NULL, "frame", ENLACE__ERROR_CODE__ERR_REVOKED,
+                "your key is not in the directory");
+        if (s)
+            s_drop_session(self, s, "key revoked");
+        goto out;
+    }
+    if (s && strcmp(s->fingerprint, who->fingerprint) != 0) {
+        s_error(self, r, rlen, 0, who, "frame", ENLACE__ERROR_CODE__ERR_DENIED,
+            "connection identity changed");
+        goto out;
+    }
+    if (extra) {
+        s_error(self, r, rlen, 0, who, "frame", ENLACE__ERROR_CODE__ERR_MALFORMED,
+            "one frame per message: multipart messages are refused");
+        goto out;
+    }
+    if (zmq_msg_size(&body) == 0) {
+        s_error(self, r, rlen, 0, who, "frame", ENLACE__ERROR_CODE__ERR_MALFORMED,
+            "empty frame");
+        goto out;
+    }
+    frame = enlace__frame__unpack(NULL, zmq_msg_size(&body), zmq_msg_data(&body));
+    if (!frame) {
+        s_error(self, r, rlen, 0, who, "frame", ENLACE__ERROR_CODE__ERR_MALFORMED,
+            "frame does not decode as an enlace protocol message");
+        goto out;
+    }
+    uint64_t req = frame->request_id;
+    if (frame->version != PROTOCOL_VERSION) {
+        char msg[96];
+        snprintf(msg, sizeof msg, "protocol version %u is not supported (this hub speaks %d)",
+            frame->version, PROTOCOL_VERSION);
+        s_error(self, r, rlen, req, who, "frame", ENLACE__ERROR_CODE__ERR_VERSION, msg);
+        goto out;
+    }
+    if (s)
+        s->last_seen_ms = now;
+    if (frame->body_case == ENLACE__FRAME__BODY_HELLO) {
+        s_hello(self, r, rlen, req, who, s, frame->hello);
+        s = sessions_find(self->sessions, r, rlen);
+        if (s)
+            s->last_seen_ms = now;
+        goto out;
+    }
+    if (!s) {
+        s_error(self, r, rlen, req, who, "frame", ENLACE__ERROR_CODE__ERR_NO_SESSION,
+            "say Hello first");
+        goto out;
+    }
+    switch (frame->body_case) {
+    case ENLACE__FRAME__BODY_PUBLISH:
+        s_publish(self, s, who, req, frame->publish);
+        break;
+    case ENLACE__FRAME__BODY_SUBSCRIBE:
+        s_subscribe(self, s, who, req, frame->subscribe);
+        break;
+    case ENLACE__FRAME__BODY_UNSUBSCRIBE:
+        s_unsubscribe(self, s, req, frame->unsubscribe);
+        break;
+    case ENLACE__FRAME__BODY_DELIVERY_ACK:
+        s_delivery_ack(s, frame->delivery_ack);
+        break;
+    case ENLACE__FRAME__BODY_PING: {
+        Enlace__Frame reply = ENLACE__FRAME__INIT;
+        Enlace__Pong pong = ENLACE__PONG__INIT;
+        pong.hub_ms = now;
+        reply.body_case = ENLACE__FRAME__BODY_PONG;
+        reply.pong = &pong;
+        s_send_frame(self, r, rlen, req, &reply);
+        break;
+    }
+    default:
+        s_error(self, r, rlen, req, who, "frame", ENLACE__ERROR_CODE__ERR_UNKNOWN_REQUEST,
+            "unknown or unexpected request type");
+        break;
+    }
+out:
+    enlace__frame__free_unpacked(frame, NULL);
+    zmq_msg_close(&rid);
+    zmq_msg_close(&body);
+}
+
+/* Commits the batch, then (and only then) answers "stored". */
+static void
+s_finish_batch(hub_t *self)
+{
+    if (!archive_in_transaction(self->archive))
+        return;
+    int ok = archive_commit(self->archive) == 0;
+    if (!ok)
+        log_error("archive commit failed: %s", archive_error(self->archive));
+    for (int i = 0; i < self->npending; i++) {
+        pending_t *pd = &self->pending[i];
+        recent_msg_t *rm = &self->pending_msgs[i];
+        Enlace__Frame frame = ENLACE__FRAME__INIT;
+        if (ok) {
+            Enlace__Stored st = ENLACE__STORED__INIT;
+            st.seq = pd->seq;
+            st.duplicate = pd->duplicate;
+            st.stored_ms = pd->stored_ms;
+            frame.body_case = ENLACE__FRAME__BODY_STORED;
+            frame.stored = &st;
+            s_send_frame(self, pd->rid, pd->rid_len, pd->request_id, &frame);
+            if (!pd->duplicate) {
+                self->stored_total++;
+                if (pd->seq > self->head)
+                    self->head = pd->seq;
+                if (rm->frame)
+                    recent_put(self->recent, rm);
+            }
+        } else {
+            Enlace__Error err = ENLACE__ERROR__INIT;
+            err.code = ENLACE__ERROR_CODE__ERR_INTERNAL;
+            err.message = "archive commit failed; nothing was stored, publish again";
+            frame.body_case = ENLACE__FRAME__BODY_ERROR;
+            frame.error = &err;
+            s_send_frame(self, pd->rid, pd->rid_len, pd->request_id, &frame);
+        }
+        recent_msg_clear(rm);
+    }
+    self->npending = 0;
+}
+
+/* ---------------------------------------------------------------- timers */
+
+static void
+s_check_directory(hub_t *self)
+{
+    int64_t version;
+    if (archive_data_version(self->archive, &version) != 0 || version == self->dir_version)
+        return;
+    directory_t *fresh = directory_load(self->archive);
+    if (!fresh) {
+        log_error("directory reload failed: %s", archive_error(self->archive));
+        return;
+    }
+    directory_destroy(&self->dir);
+    self->dir = fresh;
+    self->dir_version = version;
+    log_info("directory reloaded: %d keys", directory_count(self->dir));
+    int64_t now = archive_now_ms();
+    session_t *s = sessions_next(self->sessions, NULL);
+    while (s) {
+        session_t *next = sessions_next(self->sessions, s);
+        const dir_entry_t *who = directory_find(self->dir, s->fingerprint);
+        if (!who || !directory_entry_active(who, now)) {
+            s_error(self, s->rid, s->rid_len, 0, who, "session", ENLACE__ERROR_CODE__ERR_REVOKED,
+                "your key has been revoked; this connection is closed");
+            s_drop_session(self, s, "key revoked");
+        }
+        s = next;
+    }
+}
+
+static void
+s_timers(hub_t *self, int64_t now)
+{
+    if (now >= self->next_dir_check) {
+        s_check_directory(self);
+        self->next_dir_check = now + DIR_CHECK_MS;
+    }
+    if (now >= self->next_flush) {
+        for (session_t *s = sessions_next(self->sessions, NULL); s;
+             s = sessions_next(self->sessions, s))
+            s_flush_session(self, s);
+        self->next_flush = now + FLUSH_MS;
+    }
+    if (now >= self->next_expiry) {
+        session_t *s = sessions_next(self->sessions, NULL);
+        while (s) {
+            session_t *next = sessions_next(self->sessions, s);
+            if (now - s->last_seen_ms > self->cfg->idle_timeout_ms)
+                s_drop_session(self, s, "idle");
+            s = next;
+        }
+        self->next_expiry = now + EXPIRY_CHECK_MS;
+    }
+}
+
+/* ---------------------------------------------------------------- set-up */
+
+void
+hub_config_defaults(hub_config_t *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->bind = "tcp://127.0.0.1:7440";
+    cfg->window = 256;
+    cfg->max_body = 256 * 1024;
+    cfg->max_frame = 512 * 1024;
+    cfg->max_subscriptions = 64;
+    cfg->sync = ARCHIVE_SYNC_NORMAL;
+    cfg->idle_timeout_ms = 60000;
+    cfg->heartbeat_ms = 5000;
+    cfg->log_level = LOG_INFO;
+}
+
+static int
+s_setopt_int(void *socket, int option, int value)
+{
+    return zmq_setsockopt(socket, option, &value, sizeof value);
+}
+
+static int
+s_open_router(hub_t *self, keys_identity_t *hub_key)
+{
+    self->router = zmq_socket(self->ctx, ZMQ_ROUTER);
+    if (!self->router)
+        return -1;
+    uint8_t curve_sk[KEYS_CURVE_BYTES];
+    keys_identity_curve_secret(hub_key, curve_sk);
+    int64_t maxmsg = (int64_t)self->cfg->max_frame;
+    int hwm = (int)self->cfg->window * 2 + 64;
+    int rc = s_setopt_int(self->router, ZMQ_CURVE_SERVER, 1);
+    rc |= zmq_setsockopt(self->router, ZMQ_CURVE_SECRETKEY, curve_sk, sizeof curve_sk);
+    sodium_memzero(curve_sk, sizeof curve_sk);
+    rc |= zmq_setsockopt(self->router, ZMQ_ZAP_DOMAIN, ZAP_DOMAIN, strlen(ZAP_DOMAIN));
+    rc |= s_setopt_int(self->router, ZMQ_ROUTER_MANDATORY, 1);
+    rc |= zmq_setsockopt(self->router, ZMQ_MAXMSGSIZE, &maxmsg, sizeof maxmsg);
+    rc |= s_setopt_int(self->router, ZMQ_HANDSHAKE_IVL, 5000);
+    rc |= s_setopt_int(self->router, ZMQ_HEARTBEAT_IVL, self->cfg->heartbeat_ms);
+    rc |= s_setopt_int(self->router, ZMQ_HEARTBEAT_TIMEOUT, self->cfg->heartbeat_ms * 3);
+    rc |= s_setopt_int(self->router, ZMQ_HEARTBEAT_TTL, self->cfg->heartbeat_ms * 3);
+    rc |= s_setopt_int(self->router, ZMQ_SNDHWM, hwm < 1000 ? 1000 : hwm);
+    rc |= s_setopt_int(self->router, ZMQ_RCVHWM, 1000);
+    rc |= s_setopt_int(self->router, ZMQ_LINGER, 1000);
+    if (rc != 0)
+        return -1;
+    /* Draft in libzmq 4.3: refuse, rather than admit, when no ZAP handler
+     * answers. Our handler is always bound first, so failing to set it is
+     * not fatal. */
+    if (s_setopt_int(self->router, ZMQ_ZAP_ENFORCE_DOMAIN, 1) != 0)
+        log_debug("ZMQ_ZAP_ENFORCE_DOMAIN not available; relying on the ZAP handler bound first");
+    if (zmq_bind(self->router, self->cfg->bind) != 0) {
+        log_error("cannot bind %s: %s", self->cfg->bind, zmq_strerror(zmq_errno()));
+        return -1;
+    }
+    return 0;
+}
+
+int
+hub_run(const hub_config_t *cfg, volatile sig_atomic_t *stop)
+{
+    hub_t hub = {.cfg = cfg};
+    hub_t *self = &hub;
+    int rc = -1;
+    char path[4096], err[512], kerr[KEYS_ERR_LEN];
+    keys_identity_t *hub_key = NULL;
+    log_set_level(cfg->log_level);
+    if (keys_init() != 0) {
+        log_error("libsodium failed to initialise");
+        return -1;
+    }
+    snprintf(path, sizeof path, "%s/hub.secret", cfg->data_dir);
+    if (keys_identity_load(path, getenv("ENLACE_HUB_PASSPHRASE"), &hub_key, kerr) != 0) {
+        log_error("%s (run 'enlace-hub init %s' first?)", kerr, cfg->data_dir);
+        return -1;
+    }
+    snprintf(path, sizeof path, "%s/" ARCHIVE_FILE, cfg->data_dir);
+    self->archive = archive_open(path, 0, cfg->sync, err, sizeof err);
+    if (!self->archive) {
+        log_error("%s", err);
+        goto out;
+    }
+    self->dir = directory_load(self->archive);
+    self->sessions = sessions_new();
+    self->recent = recent_new(RECENT_CAPACITY);
+    self->pending = calloc(BATCH_MAX, sizeof *self->pending);
+    self->pending_msgs = calloc(BATCH_MAX, sizeof *self->pending_msgs);
+    if (!self->dir || !self->sessions || !self->recent || !self->pending || !self->pending_msgs
+        || archive_data_version(self->archive, &self->dir_version) != 0) {
+        log_error("start-up failed: %s", archive_error(self->archive));
+        goto out;
+    }
+    self->head = archive_last_seq(self->archive);
+    self->ctx = zmq_ctx_new();
+    if (!self->ctx)
+        goto out;
+    /* The authenticator must be bound before the server socket exists. */
+    self->zap = zap_start(self->ctx, path, err, sizeof err);
+    if (!self->zap) {
+        log_error("%s", err);
+        goto out;
+    }
+    if (s_open_router(self, hub_key) != 0) {
+        log_error("cannot open the server socket: %s", zmq_strerror(zmq_errno()));
+        goto out;
+    }
+    keys_identity_destroy(&hub_key);
+    {
+        char fp[KEYS_FINGERPRINT_LEN];
+        uint8_t pk[KEYS_PUBLIC_BYTES];
+        snprintf(path, sizeof path, "%s/hub.public", cfg->data_dir);
+        if (keys_public_load(path, pk, kerr) == 0) {
+            keys_fingerprint(pk, fp);
+            log_notice("enlace-hub %s listening on %s, hub key %s, %d keys in the directory, "
+                       "last sequence %llu",
+                ENLACE_VERSION, cfg->bind, fp, directory_count(self->dir),
+                (unsigned long long)self->head);
+        }
+    }
+    rc = 0;
+    while (!*stop) {
+        int64_t now = archive_now_ms();
+        zmq_pollitem_t item = {self->router, 0, ZMQ_POLLIN, 0};
+        int n = zmq_poll(&item, 1, 100);
+        if (n < 0 && zmq_errno() != EINTR) {
+            log_error("poll: %s", zmq_strerror(zmq_errno()));
+            rc = -1;
+            break;
+        }
+        if (n > 0) {
+            for (int i = 0; i < BATCH_MAX && self->npending < BATCH_MAX; i++) {
+                int events = 0;
+                size_t elen = sizeof events;
+                if (zmq_getsockopt(self->router, ZMQ_EVENTS, &events, &elen) != 0
+                    || !(events & ZMQ_POLLIN))
+                    break;
+                s_handle_one(self);
+            }
+        }
+        s_finish_batch(self);
+        s_timers(self, now);
+        s_pump_all(self);
+        /* Cursor flushes and refusals' audit records may have opened one. */
+        s_finish_batch(self);
+    }
+    log_notice("shutting down: %llu messages stored, %llu deliveries this run",
+        (unsigned long long)self->stored_total, (unsigned long long)self->delivered_total);
+    for (session_t *s = sessions_next(self->sessions, NULL); s; s = sessions_next(self->sessions, s))
+        s_flush_session(self, s);
+    s_finish_batch(self);
+out:
+    keys_identity_destroy(&hub_key);
+    if (self->router)
+        zmq_close(self->router);
+    zap_stop(&self->zap);
+    if (self->ctx)
+        zmq_ctx_term(self->ctx);
+    if (self->pending_msgs)
+        for (int i = 0; i < BATCH_MAX; i++)
+            recent_msg_clear(&self->pending_msgs[i]);
+    free(self->pending_msgs);
+    free(self->pending);
+    recent_destroy(&self->recent);
+    sessions_destroy(&self->sessions);
+    directory_destroy(&self->dir);
+    archive_destroy(&self->archive);
+    return rc;
+}

@@ -1,0 +1,35 @@
+/*
+ * hub: the broker loop. One ROUTER socket (CURVE server, ZAP-authenticated)
+ * carries every request and every delivery; publishes are stored and
+ * committed in groups before "stored" is sent; deliveries are pumped to each
+ * session from the recent ring or the archive under credit-based flow control.
+ */
+#ifndef ENLACE_HUB_H
+#define ENLACE_HUB_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "archive.h"
+
+typedef struct {
+    const char *data_dir;       /* holds hub.secret and archive.db */
+    const char *bind;           /* e.g. tcp://127.0.0.1:7440 */
+    uint32_t window;            /* max deliveries in flight per session */
+    size_t max_frame;           /* ZMQ_MAXMSGSIZE: larger frames drop the peer */
+    size_t max_body;            /* largest message body accepted */
+    int max_subscriptions;      /* per session */
+    archive_sync_t sync;        /* what "stored" means, see README */
+    int idle_timeout_ms;        /* a session silent this long is dropped */
+    int heartbeat_ms;           /* ZMTP heartbeat interval */
+    int log_level;
+} hub_config_t;
+
+void hub_config_defaults(hub_config_t *cfg);
+
+/* Runs until *stop becomes non-zero (signal handler). Returns 0 on a clean
+ * shutdown, -1 if it could not start or the archive failed. */
+int hub_run(const hub_config_t *cfg, volatile sig_atomic_t *stop);
+
+#endif

@@ -1,0 +1,150 @@
+/*
+ * enlace-hub: command dispatch. Thin on purpose: parse, configure, run, tear
+ * down. The only global mutable state is the signal flag.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "admin.h"
+#include "config.h"
+#include "hub.h"
+#include "log.h"
+
+static volatile sig_atomic_t s_stop = 0;
+
+static void
+s_on_signal(int sig)
+{
+    (void)sig;
+    s_stop = 1;
+}
+
+static void
+s_usage(FILE *out)
+{
+    fprintf(out,
+        "usage: enlace-hub COMMAND ...\n"
+        "\n"
+        "  init DATA                 create DATA/ with the hub key, the archive and the\n"
+        "                            CRM directory (safe to run again: overwrites nothing)\n"
+        "  run DATA [options]        serve\n"
+        "      --bind ENDPOINT       where to listen (default tcp://127.0.0.1:7440)\n"
+        "      --sync off|normal|full  what 'stored' means (default normal: see README)\n"
+        "      --window N            deliveries in flight per session (default 256)\n"
+        "      --max-body BYTES      largest message body (default 262144)\n"
+        "      --verbose             debug logging\n"
+        "  officer add DATA --key FILE.public (--country CC | --org ORG)\n"
+        "      [--network NET[,NET]] --role ROLE --name NAME [--contact TEXT]\n"
+        "  officer list DATA [--json]\n"
+        "  officer revoke DATA (--key FILE.public | --fingerprint FP)\n"
+        "  audit DATA [--json]       the append-only audit log\n"
+        "\n"
+        "Roles: officer, focal, ppt, st, observer, admin. Networks: consular,\n"
+        "trafficking, child, crm.\n");
+}
+
+static int
+s_parse_size(const char *s, size_t *out)
+{
+    char *end;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (*s == '-' || *end || v == 0)
+        return -1;
+    *out = (size_t)v;
+    return 0;
+}
+
+static int
+s_run(int argc, char **argv)
+{
+    hub_config_t cfg;
+    hub_config_defaults(&cfg);
+    if (argc < 1 || argv[0][0] == '-') {
+        fprintf(stderr, "usage: enlace-hub run DATA [--bind ENDPOINT] ...\n");
+        return 2;
+    }
+    cfg.data_dir = argv[0];
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        size_t n;
+        if (!strcmp(a, "--verbose")) {
+            cfg.log_level = LOG_DEBUG;
+            continue;
+        }
+        if (!v) {
+            fprintf(stderr, "enlace-hub: %s needs a value (see --help)\n", a);
+            return 2;
+        }
+        i++;
+        if (!strcmp(a, "--bind"))
+            cfg.bind = v;
+        else if (!strcmp(a, "--sync")) {
+            if (!strcmp(v, "off"))
+                cfg.sync = ARCHIVE_SYNC_OFF;
+            else if (!strcmp(v, "normal"))
+                cfg.sync = ARCHIVE_SYNC_NORMAL;
+            else if (!strcmp(v, "full"))
+                cfg.sync = ARCHIVE_SYNC_FULL;
+            else {
+                fprintf(stderr, "enlace-hub: --sync is off, normal or full\n");
+                return 2;
+            }
+        } else if (!strcmp(a, "--window")) {
+            if (s_parse_size(v, &n) != 0 || n > 65536) {
+                fprintf(stderr, "enlace-hub: --window is 1 to 65536\n");
+                return 2;
+            }
+            cfg.window = (uint32_t)n;
+        } else if (!strcmp(a, "--max-body")) {
+            if (s_parse_size(v, &n) != 0 || n > 64 * 1024 * 1024) {
+                fprintf(stderr, "enlace-hub: --max-body is 1 to 67108864 bytes\n");
+                return 2;
+            }
+            cfg.max_body = n;
+            cfg.max_frame = n + 64 * 1024;
+        } else {
+            fprintf(stderr, "enlace-hub: unknown option %s (see --help)\n", a);
+            return 2;
+        }
+    }
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = s_on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    return hub_run(&cfg, &s_stop) == 0 ? 0 : 1;
+}
+
+int
+main(int argc, char **argv)
+{
+    if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+        s_usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    if (!strcmp(argv[1], "--version")) {
+        printf("enlace-hub %s\n", ENLACE_VERSION);
+        return 0;
+    }
+    for (int i = 2; i < argc; i++)
+        if (!strcmp(argv[i], "--help")) {
+            s_usage(stdout);
+            return 0;
+        }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "init"))
+        return admin_init(argc - 2, argv + 2);
+    if (!strcmp(cmd, "run"))
+        return s_run(argc - 2, argv + 2);
+    if (!strcmp(cmd, "officer"))
+        return admin_officer(argc - 2, argv + 2);
+    if (!strcmp(cmd, "audit"))
+        return admin_audit(argc - 2, argv + 2);
+    fprintf(stderr, "enlace-hub: unknown command '%s' (see --help)\n", cmd);
+    return 2;
+}
