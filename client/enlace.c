@@ -483,8 +483,19 @@ enlace_close(enlace_client_t **self_p)
     if (!self_p || !*self_p)
         return;
     enlace_client_t *self = *self_p;
-    if (self->dealer && !self->revoked)
+    if (self->dealer && !self->revoked) {
         s_send_ack(self);
+        /* Tell the hub we are done so it frees the session now; do not wait
+         * long for the answer. */
+        Enlace__Frame req = ENLACE__FRAME__INIT;
+        Enlace__Bye bye = ENLACE__BYE__INIT;
+        req.body_case = ENLACE__FRAME__BODY_BYE;
+        req.bye = &bye;
+        int err;
+        self->timeout_ms = self->timeout_ms > 1000 ? 1000 : self->timeout_ms;
+        Enlace__Frame *reply = s_request(self, &req, ENLACE__FRAME__BODY_OK, &err);
+        enlace__frame__free_unpacked(reply, NULL);
+    }
     for (queued_t *q = self->head, *n; q; q = n) {
         n = q->next;
         enlace__frame__free_unpacked(q->frame, NULL);
@@ -537,6 +548,8 @@ enlace_publish(enlace_client_t *self, const char *topic, const void *body, size_
         return s_fail(self, ENLACE_EINVAL, "topic and body are required");
     if (strpbrk(topic, "+#"))
         return s_fail(self, ENLACE_EBADTOPIC, "a published topic cannot contain '+' or '#'");
+    if (opts && opts->tlp == ENLACE_TLP_RED && opts->nrecipients == 0)
+        return s_fail(self, ENLACE_EINVAL, "TLP:RED needs at least one named recipient");
     uint8_t id[16];
     if (opts && opts->message_id)
         memcpy(id, opts->message_id, sizeof id);
@@ -548,7 +561,8 @@ enlace_publish(enlace_client_t *self, const char *topic, const void *body, size_
     c.message_id.data = id;
     c.message_id.len = sizeof id;
     c.topic = (char *)topic;
-    c.created_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    c.created_ms = opts && opts->created_ms ? opts->created_ms
+                                            : (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
     c.author_key.data = (uint8_t *)keys_identity_public(self->identity);
     c.author_key.len = KEYS_PUBLIC_BYTES;
     c.tlp = opts ? (Enlace__Tlp)opts->tlp : ENLACE__TLP__TLP_UNSPECIFIED;

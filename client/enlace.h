@@ -104,6 +104,9 @@ typedef struct {
     size_t nrecipients;
     const char *content_type;      /* default "text/plain; charset=utf-8" */
     const uint8_t *message_id;     /* 16 bytes to reuse (a retry); NULL: random */
+    int64_t created_ms;            /* author time; 0: now. A retry by the caller
+                                    * must repeat both message_id and created_ms
+                                    * so the hub sees identical content */
 } enlace_publish_opts_t;
 
 /* Signs and publishes a message and waits until the hub has committed it to

@@ -323,6 +323,8 @@ s_pump_all(hub_t *self)
     }
 }
 
+static void s_check_directory(hub_t *self);
+
 /* ---------------------------------------------------------------- requests */
 
 static void
@@ -635,6 +637,12 @@ s_handle_one(hub_t *self)
     size_t rlen = zmq_msg_size(&rid);
     const char *user = zmq_msg_gets(&body, "User-Id");
     const dir_entry_t *who = user ? directory_find(self->dir, user) : NULL;
+    if (user && !who) {
+        /* ZAP admitted a key our snapshot does not know yet: it was added
+         * since the last reload. Reload now rather than refuse it. */
+        s_check_directory(self);
+        who = directory_find(self->dir, user);
+    }
     session_t *s = sessions_find(self->sessions, r, rlen);
     int64_t now = archive_now_ms();
     Enlace__Frame *frame = NULL;
@@ -713,6 +721,16 @@ s_handle_one(hub_t *self)
         reply.body_case = ENLACE__FRAME__BODY_PONG;
         reply.pong = &pong;
         s_send_frame(self, r, rlen, req, &reply);
+        break;
+    }
+    case ENLACE__FRAME__BODY_BYE: {
+        Enlace__Frame reply = ENLACE__FRAME__INIT;
+        Enlace__Ok ok = ENLACE__OK__INIT;
+        reply.body_case = ENLACE__FRAME__BODY_OK;
+        reply.ok = &ok;
+        s_send_frame(self, r, rlen, req, &reply);
+        s_advance_cursors(s);
+        s_drop_session(self, s, "client said bye");
         break;
     }
     default:

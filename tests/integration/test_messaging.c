@@ -1,0 +1,357 @@
+/*
+ * test_messaging: the walking skeleton end to end against a real hub:
+ * authenticate, publish (stored before acknowledged), deliver once with a
+ * valid signature, refuse what the rules refuse, survive a restart.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+
+static hub_t hub;
+static officer_t ana, luis, marta, eve, tra;
+
+static enlace_client_t *
+s_connect_ok(const officer_t *o)
+{
+    int rc;
+    char why[512];
+    enlace_client_t *c = client_connect(&hub, o, &rc, why, sizeof why);
+    if (rc != ENLACE_OK)
+        fprintf(stderr, "  connect %s: %s\n", o->name, why);
+    CHECK(rc == ENLACE_OK && c != NULL);
+    return c;
+}
+
+/* Receives exactly `want` deliveries within timeout, then checks nothing else
+ * arrives for a short while. Returns how many arrived; stores the seqs. */
+static int
+s_drain(enlace_client_t *c, int want, int timeout_ms, uint64_t *seqs, char bodies[][64])
+{
+    int got = 0;
+    int64_t deadline = harness_now_ms() + timeout_ms;
+    while (got < want && harness_now_ms() < deadline) {
+        enlace_delivery_t *d;
+        if (enlace_recv(c, &d, 100) != ENLACE_OK)
+            continue;
+        if (seqs)
+            seqs[got] = d->seq;
+        if (bodies)
+            snprintf(bodies[got], 64, "%.*s", (int)d->body_len, (const char *)d->body);
+        got++;
+        enlace_delivery_destroy(&d);
+    }
+    enlace_delivery_t *extra;
+    while (enlace_recv(c, &extra, 300) == ENLACE_OK) {
+        got++;
+        enlace_delivery_destroy(&extra);
+    }
+    return got;
+}
+
+static void
+delivers_once_with_valid_signature(void)
+{
+    enlace_client_t *listener = s_connect_ok(&luis);
+    enlace_client_t *pub = s_connect_ok(&ana);
+    if (!listener || !pub)
+        goto out;
+    CHECK_RC(enlace_subscribe(listener, "consular/#", 0), ENLACE_OK);
+    const char *text = "Fallecimiento de connacional en Tapachula";
+    uint64_t seq = 0;
+    CHECK_RC(enlace_publish(pub, "consular/death/MX", text, strlen(text), NULL, &seq), ENLACE_OK);
+    CHECK(seq > 0);
+    enlace_delivery_t *d = NULL;
+    CHECK_RC(enlace_recv(listener, &d, 5000), ENLACE_OK);
+    if (d) {
+        CHECK(d->seq == seq);
+        CHECK(strcmp(d->topic, "consular/death/MX") == 0);
+        CHECK(d->body_len == strlen(text) && memcmp(d->body, text, d->body_len) == 0);
+        CHECK(strcmp(d->author_fingerprint, ana.fingerprint) == 0);
+        CHECK(strcmp(d->author_country, "MX") == 0);
+        CHECK(d->tlp == ENLACE_TLP_AMBER);
+        CHECK(d->stored_ms > 0);
+        enlace_delivery_destroy(&d);
+    }
+    /* exactly once */
+    CHECK_RC(enlace_recv(listener, &d, 500), ENLACE_ETIMEDOUT);
+    CHECK(enlace_bad_signatures(listener) == 0);
+out:
+    enlace_close(&listener);
+    enlace_close(&pub);
+}
+
+static void
+publisher_does_not_receive_other_networks(void)
+{
+    /* tra is in trafficking only: a consular message must not reach it, and
+     * it may not even subscribe to consular. */
+    enlace_client_t *t = s_connect_ok(&tra);
+    enlace_client_t *pub = s_connect_ok(&ana);
+    if (!t || !pub)
+        goto out;
+    CHECK_RC(enlace_subscribe(t, "consular/#", 0), ENLACE_EDENIED);
+    CHECK_RC(enlace_subscribe(t, "#", 0), ENLACE_EDENIED);
+    CHECK_RC(enlace_subscribe(t, "+/alert", 0), ENLACE_EDENIED);
+    CHECK_RC(enlace_subscribe(t, "trafficking/#", 0), ENLACE_OK);
+    CHECK_RC(enlace_publish(pub, "consular/x", "a", 1, NULL, NULL), ENLACE_OK);
+    CHECK(s_drain(t, 0, 0, NULL, NULL) == 0);
+out:
+    enlace_close(&t);
+    enlace_close(&pub);
+}
+
+static void
+refuses_unregistered_key(void)
+{
+    int rc;
+    char why[512] = "";
+    int64_t t0 = harness_now_ms();
+    enlace_client_t *c = client_connect(&hub, &eve, &rc, why, sizeof why);
+    CHECK(c == NULL);
+    CHECK_RC(rc, ENLACE_EAUTH);
+    CHECK(harness_now_ms() - t0 < 4000);
+    CHECK(strstr(why, "refused") != NULL);
+}
+
+static void
+refuses_wrong_hub_key(void)
+{
+    enlace_options_t opts = {.endpoint = hub.endpoint, .hub_key_file = ana.public_,
+        .key_file = ana.secret, .timeout_ms = 3000};
+    enlace_client_t *c = NULL;
+    char why[512] = "";
+    int64_t t0 = harness_now_ms();
+    int rc = enlace_connect(&opts, &c, why, sizeof why);
+    CHECK(c == NULL);
+    CHECK_RC(rc, ENLACE_EHANDSHAKE);
+    CHECK(harness_now_ms() - t0 < 5000);
+    CHECK(strstr(why, "hub key") != NULL);
+}
+
+static void
+refuses_publish_and_subscribe_outside_networks(void)
+{
+    enlace_client_t *c = s_connect_ok(&luis);
+    if (!c)
+        return;
+    CHECK_RC(enlace_publish(c, "trafficking/route", "x", 1, NULL, NULL), ENLACE_EDENIED);
+    CHECK(strstr(enlace_last_error(c), "not a member") != NULL);
+    CHECK_RC(enlace_subscribe(c, "child/#", 0), ENLACE_EDENIED);
+    CHECK_RC(enlace_publish(c, "nosuchnetwork/x", "x", 1, NULL, NULL), ENLACE_EDENIED);
+    CHECK_RC(enlace_publish(c, "consular/+/x", "x", 1, NULL, NULL), ENLACE_EBADTOPIC);
+    CHECK_RC(enlace_publish(c, "consular//x", "x", 1, NULL, NULL), ENLACE_EBADTOPIC);
+    CHECK_RC(enlace_subscribe(c, "consular/#/x", 0), ENLACE_EBADTOPIC);
+    /* The session still works after refusals. */
+    CHECK_RC(enlace_publish(c, "consular/ok", "x", 1, NULL, NULL), ENLACE_OK);
+    enlace_close(&c);
+    char out[8192];
+    harness_capture(out, sizeof out, "%s audit %s/data", getenv("ENLACE_HUB_BIN"), hub.dir);
+    CHECK(strstr(out, "refused:denied") != NULL);
+    CHECK(strstr(out, luis.fingerprint) != NULL);
+}
+
+static void
+duplicate_message_id_is_stored_once(void)
+{
+    enlace_client_t *c = s_connect_ok(&ana);
+    if (!c)
+        return;
+    uint8_t id[16];
+    memset(id, 0x5a, sizeof id);
+    enlace_publish_opts_t opts = {.message_id = id, .created_ms = 1763700000000};
+    uint64_t a = 0, b = 0;
+    CHECK_RC(enlace_publish(c, "consular/dup", "same", 4, &opts, &a), ENLACE_OK);
+    CHECK_RC(enlace_publish(c, "consular/dup", "same", 4, &opts, &b), ENLACE_OK);
+    CHECK(a != 0 && a == b);
+    CHECK_RC(enlace_publish(c, "consular/dup", "other", 5, &opts, &b), ENLACE_ECONFLICT);
+    enlace_close(&c);
+    char out[64];
+    harness_capture(out, sizeof out,
+        "sqlite3 %s/data/archive.db \"SELECT count(*) FROM messages WHERE hex(msg_id) = '%s'\"",
+        hub.dir, "5A5A5A5A5A5A5A5A5A5A5A5A5A5A5A5A");
+    CHECK(atoi(out) == 1);
+}
+
+static void
+red_reaches_only_named_recipient(void)
+{
+    enlace_client_t *l1 = s_connect_ok(&luis);
+    enlace_client_t *l2 = s_connect_ok(&marta);
+    enlace_client_t *pub = s_connect_ok(&ana);
+    if (!l1 || !l2 || !pub)
+        goto out;
+    /* Fresh patterns: durable subscriptions on consular/# would replay
+     * earlier tests' messages. */
+    CHECK_RC(enlace_subscribe(l1, "consular/case/#", 0), ENLACE_OK);
+    CHECK_RC(enlace_subscribe(l2, "consular/case/#", 0), ENLACE_OK);
+    const char *to[] = {marta.fingerprint};
+    enlace_publish_opts_t opts = {.tlp = ENLACE_TLP_RED, .recipients = to, .nrecipients = 1};
+    CHECK_RC(enlace_publish(pub, "consular/case/1", "red", 3, &opts, NULL), ENLACE_OK);
+    enlace_publish_opts_t bad = {.tlp = ENLACE_TLP_RED};
+    CHECK_RC(enlace_publish(pub, "consular/case/1", "red", 3, &bad, NULL), ENLACE_EINVAL);
+    CHECK(s_drain(l2, 1, 3000, NULL, NULL) == 1);
+    CHECK(s_drain(l1, 0, 0, NULL, NULL) == 0);
+out:
+    enlace_close(&l1);
+    enlace_close(&l2);
+    enlace_close(&pub);
+}
+
+static void
+durable_subscription_resumes_without_gap_or_duplicate(void)
+{
+    enlace_client_t *l = s_connect_ok(&marta);
+    enlace_client_t *pub = s_connect_ok(&ana);
+    if (!l || !pub)
+        goto out;
+    CHECK_RC(enlace_subscribe(l, "consular/durable/#", 0), ENLACE_OK);
+    CHECK_RC(enlace_publish(pub, "consular/durable/a", "1", 1, NULL, NULL), ENLACE_OK);
+    char bodies[16][64];
+    CHECK(s_drain(l, 1, 3000, NULL, bodies) == 1);
+    enlace_close(&l); /* acknowledges what it received */
+    for (int i = 2; i <= 4; i++) {
+        char b[4];
+        snprintf(b, sizeof b, "%d", i);
+        CHECK_RC(enlace_publish(pub, "consular/durable/a", b, strlen(b), NULL, NULL), ENLACE_OK);
+    }
+    l = s_connect_ok(&marta);
+    if (!l)
+        goto out;
+    CHECK_RC(enlace_subscribe(l, "consular/durable/#", 0), ENLACE_OK);
+    uint64_t seqs[16];
+    int got = s_drain(l, 3, 3000, seqs, bodies);
+    CHECK(got == 3);
+    if (got == 3) {
+        CHECK(strcmp(bodies[0], "2") == 0 && strcmp(bodies[1], "3") == 0
+            && strcmp(bodies[2], "4") == 0);
+        CHECK(seqs[0] < seqs[1] && seqs[1] < seqs[2]);
+    }
+out:
+    enlace_close(&l);
+    enlace_close(&pub);
+}
+
+static void
+revoked_key_is_refused_and_live_session_cut(void)
+{
+    officer_t tmp;
+    officer_new(&hub, &tmp, "temporal", "--country HN --network consular --role officer");
+    enlace_client_t *c = s_connect_ok(&tmp);
+    if (!c)
+        return;
+    CHECK_RC(enlace_subscribe(c, "consular/#", 0), ENLACE_OK);
+    officer_revoke(&hub, &tmp);
+    /* The running hub notices within a second and closes the session. */
+    enlace_delivery_t *d = NULL;
+    int64_t t0 = harness_now_ms();
+    int rc = enlace_recv(c, &d, 3000);
+    CHECK_RC(rc, ENLACE_EREVOKED);
+    CHECK(harness_now_ms() - t0 < 2000);
+    CHECK_RC(enlace_publish(c, "consular/x", "x", 1, NULL, NULL), ENLACE_EREVOKED);
+    enlace_close(&c);
+    int crc;
+    char why[512];
+    c = client_connect(&hub, &tmp, &crc, why, sizeof why);
+    CHECK(c == NULL);
+    CHECK_RC(crc, ENLACE_EAUTH);
+}
+
+static void
+archive_keeps_messages_across_restart(void)
+{
+    enlace_client_t *pub = s_connect_ok(&ana);
+    if (!pub)
+        return;
+    uint64_t seq = 0;
+    CHECK_RC(enlace_publish(pub, "consular/restart", "persist", 7, NULL, &seq), ENLACE_OK);
+    enlace_close(&pub);
+    hub_stop(&hub);
+    char out[64];
+    harness_capture(out, sizeof out,
+        "sqlite3 %s/data/archive.db \"SELECT count(*) FROM messages WHERE seq = %llu AND "
+        "topic = 'consular/restart'\"",
+        hub.dir, (unsigned long long)seq);
+    CHECK(atoi(out) == 1);
+    hub_start(&hub);
+    pub = s_connect_ok(&ana);
+    uint64_t next = 0;
+    if (pub)
+        CHECK_RC(enlace_publish(pub, "consular/restart", "after", 5, NULL, &next), ENLACE_OK);
+    CHECK(next > seq); /* sequence keeps increasing across restarts */
+    enlace_close(&pub);
+}
+
+static void
+cli_publishes_and_listens(void)
+{
+    const char *cli = getenv("ENLACE_CLI_BIN");
+    char out[4096];
+    int rc = harness_capture(out, sizeof out,
+        "%s --hub %s --hub-key %s --key %s publish consular/cli/MX 'hola desde la CLI' 2>&1", cli,
+        hub.endpoint, hub.hub_public, ana.secret);
+    CHECK(rc == 0);
+    CHECK(strncmp(out, "stored ", 7) == 0);
+    /* A profile file and --json; --from-start replays the history it may see. */
+    harness_sh("printf 'hub = %s\\nhub_key = %s\\nkey = %s\\n' > %s/luis.profile", hub.endpoint,
+        hub.hub_public, luis.secret, hub.dir);
+    rc = harness_capture(out, sizeof out,
+        "%s --profile %s/luis.profile --json listen --from-start --wait 2 'consular/cli/#' 2>&1",
+        cli, hub.dir);
+    CHECK(rc == 0);
+    CHECK(strstr(out, "\"body\":\"hola desde la CLI\"") != NULL);
+    CHECK(strstr(out, "\"verified\":true") != NULL);
+    /* Environment variables work too, and errors exit non-zero with a reason. */
+    rc = harness_capture(out, sizeof out,
+        "ENLACE_HUB=%s ENLACE_HUB_KEY=%s ENLACE_KEY=%s %s publish trafficking/x y 2>&1",
+        hub.endpoint, hub.hub_public, luis.secret, cli);
+    CHECK(rc != 0);
+    CHECK(strstr(out, "not a member") != NULL);
+    rc = harness_capture(out, sizeof out, "%s --hub %s --hub-key %s --key %s publish consular/x y 2>&1",
+        cli, hub.endpoint, hub.hub_public, eve.secret);
+    CHECK(rc != 0);
+    CHECK(strstr(out, "refused this key") != NULL);
+}
+
+static void
+refuses_group_readable_secret(void)
+{
+    char out[1024];
+    harness_sh("chmod 640 %s", ana.secret);
+    int rc = harness_capture(out, sizeof out,
+        "%s --hub %s --hub-key %s --key %s publish consular/x y 2>&1", getenv("ENLACE_CLI_BIN"),
+        hub.endpoint, hub.hub_public, ana.secret);
+    harness_sh("chmod 600 %s", ana.secret);
+    CHECK(rc != 0);
+    CHECK(strstr(out, "chmod 600") != NULL);
+}
+
+int
+main(void)
+{
+    hub_init(&hub);
+    officer_new(&hub, &ana, "ana", "--country MX --network consular,crm --role focal");
+    officer_new(&hub, &luis, "luis", "--country GT --network consular --role officer");
+    officer_new(&hub, &marta, "marta", "--country SV --network consular --role officer");
+    officer_new(&hub, &tra, "tra", "--country CR --network trafficking --role officer");
+    officer_keys_only(&hub, &eve, "eve");
+    hub_start(&hub);
+    harness_run("delivers_once_with_valid_signature", delivers_once_with_valid_signature);
+    harness_run("publisher_does_not_receive_other_networks", publisher_does_not_receive_other_networks);
+    harness_run("refuses_unregistered_key", refuses_unregistered_key);
+    harness_run("refuses_wrong_hub_key", refuses_wrong_hub_key);
+    harness_run("refuses_publish_and_subscribe_outside_networks",
+        refuses_publish_and_subscribe_outside_networks);
+    harness_run("duplicate_message_id_is_stored_once", duplicate_message_id_is_stored_once);
+    harness_run("red_reaches_only_named_recipient", red_reaches_only_named_recipient);
+    harness_run("durable_subscription_resumes_without_gap_or_duplicate",
+        durable_subscription_resumes_without_gap_or_duplicate);
+    harness_run("revoked_key_is_refused_and_live_session_cut",
+        revoked_key_is_refused_and_live_session_cut);
+    harness_run("archive_keeps_messages_across_restart", archive_keeps_messages_across_restart);
+    harness_run("cli_publishes_and_listens", cli_publishes_and_listens);
+    harness_run("refuses_group_readable_secret", refuses_group_readable_secret);
+    hub_cleanup(&hub);
+    return harness_finish();
+}
