@@ -39,6 +39,23 @@ typedef struct queued {
     struct queued *next;
 } queued_t;
 
+/* A publish sent and not yet answered: its signed bytes are kept so that it
+ * can be sent again, identical, after a reconnect. */
+typedef struct {
+    uint64_t request_id; /* 0: free slot */
+    uint8_t *frame;      /* the serialized Publish frame; owned */
+    size_t frame_len;
+} outstanding_t;
+
+/* The outcome of an asynchronous publish, waiting to be collected. */
+typedef struct result {
+    uint64_t ticket;
+    int rc;
+    uint64_t seq;
+    char error[256];
+    struct result *next;
+} result_t;
+
 struct enlace_client {
     void *ctx;                 /* owned */
     void *dealer;              /* owned */
@@ -54,6 +71,9 @@ struct enlace_client {
     uint64_t bad_signatures;
     int revoked;               /* the hub closed us: every call fails */
     int64_t last_send_ms;
+    outstanding_t *outstanding; /* ENLACE_PUBLISH_WINDOW * 2 slots by request id; owned */
+    size_t noutstanding;
+    result_t *results, *results_tail; /* answered async publishes; owned */
     char name[208], fingerprint[24], country[24];
     char error[512];
 };
@@ -194,6 +214,53 @@ s_send_ack(enlace_client_t *self)
     }
 }
 
+#define OUTSTANDING_SLOTS (ENLACE_PUBLISH_WINDOW * 2)
+
+static outstanding_t *
+s_outstanding(enlace_client_t *self, uint64_t request_id)
+{
+    if (!self->outstanding)
+        return NULL;
+    outstanding_t *o = &self->outstanding[request_id % OUTSTANDING_SLOTS];
+    return o->request_id == request_id ? o : NULL;
+}
+
+/* If frame answers an asynchronous publish, records the outcome, frees the
+ * frame and returns 1. */
+static int
+s_route_result(enlace_client_t *self, Enlace__Frame *frame)
+{
+    outstanding_t *o = s_outstanding(self, frame->request_id);
+    if (!o)
+        return 0;
+    result_t *r = calloc(1, sizeof *r);
+    if (!r)
+        return 0; /* let the caller see it; the publish stays outstanding */
+    r->ticket = o->request_id;
+    if (frame->body_case == ENLACE__FRAME__BODY_STORED) {
+        r->rc = ENLACE_OK;
+        r->seq = frame->stored->seq;
+    } else if (frame->body_case == ENLACE__FRAME__BODY_ERROR) {
+        r->rc = s_map_error(frame->error->code);
+        snprintf(r->error, sizeof r->error, "%s", frame->error->message);
+        if (frame->error->code == ENLACE__ERROR_CODE__ERR_REVOKED)
+            self->revoked = 1;
+    } else {
+        r->rc = ENLACE_EPROTO;
+        snprintf(r->error, sizeof r->error, "unexpected reply to a publish");
+    }
+    free(o->frame);
+    memset(o, 0, sizeof *o);
+    self->noutstanding--;
+    if (self->results_tail)
+        self->results_tail->next = r;
+    else
+        self->results = r;
+    self->results_tail = r;
+    enlace__frame__free_unpacked(frame, NULL);
+    return 1;
+}
+
 /* Receives one frame if one arrives within timeout_ms. Queues deliveries;
  * handles unsolicited errors (revocation). Returns the frame if it is a
  * reply (request_id != 0), else NULL; *err is set on failure/timeout. */
@@ -250,6 +317,8 @@ s_recv_one(enlace_client_t *self, int timeout_ms, int *err)
         enlace__frame__free_unpacked(frame, NULL);
         return NULL;
     }
+    if (frame->request_id != 0 && s_route_result(self, frame))
+        return NULL;
     if (frame->request_id == 0) { /* nothing else is unsolicited */
         enlace__frame__free_unpacked(frame, NULL);
         return NULL;
@@ -496,6 +565,13 @@ enlace_close(enlace_client_t **self_p)
         Enlace__Frame *reply = s_request(self, &req, ENLACE__FRAME__BODY_OK, &err);
         enlace__frame__free_unpacked(reply, NULL);
     }
+    for (result_t *r = self->results, *n; r; r = n) {
+        n = r->next;
+        free(r);
+    }
+    for (size_t i = 0; self->outstanding && i < OUTSTANDING_SLOTS; i++)
+        free(self->outstanding[i].frame);
+    free(self->outstanding);
     for (queued_t *q = self->head, *n; q; q = n) {
         n = q->next;
         enlace__frame__free_unpacked(q->frame, NULL);
@@ -540,11 +616,12 @@ enlace_bad_signatures(const enlace_client_t *self)
 
 /* ---------------------------------------------------------------- publish */
 
-int
-enlace_publish(enlace_client_t *self, const char *topic, const void *body, size_t len,
-    const enlace_publish_opts_t *opts, uint64_t *seq_out)
+/* Builds the signed, serialized Publish frame for a message. */
+static int
+s_build_publish(enlace_client_t *self, const char *topic, const void *body, size_t len,
+    const enlace_publish_opts_t *opts, uint64_t request_id, uint8_t **out, size_t *out_len)
 {
-    if (!self || !topic || (!body && len))
+    if (!topic || (!body && len))
         return s_fail(self, ENLACE_EINVAL, "topic and body are required");
     if (strpbrk(topic, "+#"))
         return s_fail(self, ENLACE_EBADTOPIC, "a published topic cannot contain '+' or '#'");
@@ -588,17 +665,130 @@ enlace_publish(enlace_client_t *self, const char *topic, const void *body, size_
     pub.content.len = clen;
     pub.signature.data = sig;
     pub.signature.len = sizeof sig;
+    req.version = PROTOCOL_VERSION;
+    req.request_id = request_id;
     req.body_case = ENLACE__FRAME__BODY_PUBLISH;
     req.publish = &pub;
-    int err;
-    Enlace__Frame *reply = s_request(self, &req, ENLACE__FRAME__BODY_STORED, &err);
+    *out_len = enlace__frame__get_packed_size(&req);
+    *out = malloc(*out_len);
+    if (*out)
+        enlace__frame__pack(&req, *out);
     free(cbuf);
-    if (!reply)
-        return err;
-    if (seq_out)
-        *seq_out = reply->stored->seq;
-    enlace__frame__free_unpacked(reply, NULL);
+    return *out ? ENLACE_OK : s_fail(self, ENLACE_ENOMEM, "out of memory");
+}
+
+int
+enlace_publish_async(enlace_client_t *self, const char *topic, const void *body, size_t len,
+    const enlace_publish_opts_t *opts, uint64_t *ticket)
+{
+    if (!self)
+        return ENLACE_EINVAL;
+    if (self->revoked)
+        return s_fail(self, ENLACE_EREVOKED, "the hub revoked this key; the connection is closed");
+    if (!self->outstanding) {
+        self->outstanding = calloc(OUTSTANDING_SLOTS, sizeof *self->outstanding);
+        if (!self->outstanding)
+            return s_fail(self, ENLACE_ENOMEM, "out of memory");
+    }
+    uint64_t id = self->next_request + 1;
+    outstanding_t *slot = &self->outstanding[id % OUTSTANDING_SLOTS];
+    if (self->noutstanding >= ENLACE_PUBLISH_WINDOW || slot->request_id)
+        return s_fail(self, ENLACE_ELIMIT, "too many publishes awaiting the hub's answer");
+    uint8_t *frame;
+    size_t flen;
+    int rc = s_build_publish(self, topic, body, len, opts, id, &frame, &flen);
+    if (rc != ENLACE_OK)
+        return rc;
+    if (zmq_send(self->dealer, frame, flen, 0) < 0) {
+        free(frame);
+        return s_fail(self, ENLACE_EIO, "send failed: %s", zmq_strerror(zmq_errno()));
+    }
+    self->last_send_ms = s_now_ms();
+    self->next_request = id;
+    slot->request_id = id;
+    slot->frame = frame;
+    slot->frame_len = flen;
+    self->noutstanding++;
+    if (ticket)
+        *ticket = id;
     return ENLACE_OK;
+}
+
+size_t
+enlace_publish_outstanding(const enlace_client_t *self)
+{
+    return self->noutstanding;
+}
+
+/* Takes the result for `ticket` (any ticket if 0) off the results list. */
+static result_t *
+s_take_result(enlace_client_t *self, uint64_t ticket)
+{
+    result_t *prev = NULL;
+    for (result_t *r = self->results; r; prev = r, r = r->next) {
+        if (ticket && r->ticket != ticket)
+            continue;
+        if (prev)
+            prev->next = r->next;
+        else
+            self->results = r->next;
+        if (self->results_tail == r)
+            self->results_tail = prev;
+        return r;
+    }
+    return NULL;
+}
+
+static int
+s_wait_result(enlace_client_t *self, uint64_t want, uint64_t *ticket, uint64_t *seq,
+    int timeout_ms)
+{
+    int64_t deadline = timeout_ms < 0 ? INT64_MAX : s_now_ms() + timeout_ms;
+    for (;;) {
+        result_t *r = s_take_result(self, want);
+        if (r) {
+            int rc = r->rc;
+            if (ticket)
+                *ticket = r->ticket;
+            if (seq)
+                *seq = r->seq;
+            if (rc != ENLACE_OK)
+                s_fail(self, rc, "%s", r->error);
+            free(r);
+            return rc;
+        }
+        if (self->revoked)
+            return s_fail(self, ENLACE_EREVOKED, "the hub revoked this key; the connection is closed");
+        int64_t left = deadline - s_now_ms();
+        if (left <= 0)
+            return ENLACE_ETIMEDOUT;
+        int err;
+        Enlace__Frame *other = s_recv_one(self, left > 1000 ? 1000 : (int)left, &err);
+        enlace__frame__free_unpacked(other, NULL); /* a late reply nobody waits for */
+    }
+}
+
+int
+enlace_publish_result(enlace_client_t *self, uint64_t *ticket, uint64_t *seq, int timeout_ms)
+{
+    return s_wait_result(self, 0, ticket, seq, timeout_ms);
+}
+
+int
+enlace_publish(enlace_client_t *self, const char *topic, const void *body, size_t len,
+    const enlace_publish_opts_t *opts, uint64_t *seq_out)
+{
+    uint64_t ticket;
+    int rc = enlace_publish_async(self, topic, body, len, opts, &ticket);
+    if (rc != ENLACE_OK)
+        return rc;
+    rc = s_wait_result(self, ticket, NULL, seq_out, self->timeout_ms);
+    if (rc == ENLACE_ETIMEDOUT)
+        return s_fail(self, ENLACE_ETIMEDOUT,
+            "no answer from the hub within %d ms; the message may or may not be stored: "
+            "publish again with the same message id to be sure",
+            self->timeout_ms);
+    return rc;
 }
 
 /* ---------------------------------------------------------------- subscribe */

@@ -115,6 +115,24 @@ typedef struct {
 ENLACE_EXPORT int enlace_publish(enlace_client_t *self, const char *topic, const void *body,
     size_t len, const enlace_publish_opts_t *opts, uint64_t *seq_out);
 
+/* Pipelined publishing: sends a signed publish without waiting and returns
+ * a ticket. At most ENLACE_PUBLISH_WINDOW publishes may be outstanding
+ * (ENLACE_ELIMIT beyond). The message's signed bytes are kept until the hub
+ * answers. */
+#define ENLACE_PUBLISH_WINDOW 1024
+ENLACE_EXPORT int enlace_publish_async(enlace_client_t *self, const char *topic,
+    const void *body, size_t len, const enlace_publish_opts_t *opts, uint64_t *ticket);
+
+/* Waits up to timeout_ms (-1: forever) for the outcome of any outstanding
+ * publish. Returns ENLACE_ETIMEDOUT if none arrived; otherwise fills *ticket
+ * and returns that publish's own result (ENLACE_OK with *seq set, or the
+ * hub's refusal, explained by enlace_last_error). */
+ENLACE_EXPORT int enlace_publish_result(enlace_client_t *self, uint64_t *ticket, uint64_t *seq,
+    int timeout_ms);
+
+/* Publishes sent and not yet answered. */
+ENLACE_EXPORT size_t enlace_publish_outstanding(const enlace_client_t *self);
+
 /* Durable subscription: the hub remembers what this officer acknowledged on
  * this pattern and resumes from there. from_start: a new subscription also
  * receives the history it may see. */
