@@ -168,6 +168,21 @@ ENLACE_EXPORT void enlace_delivery_destroy(enlace_delivery_t **self_p);
 /* Deliveries dropped because their signature did not verify. */
 ENLACE_EXPORT uint64_t enlace_bad_signatures(const enlace_client_t *self);
 
+/* Connection state. The library reconnects by itself: it says Hello again,
+ * renews every subscription and resends every unanswered publish with the
+ * same message id (the hub stores a repeated id once). */
+typedef enum {
+    ENLACE_STATE_CONNECTED = 0,
+    ENLACE_STATE_RECONNECTING = 1,
+    ENLACE_STATE_CLOSED = 2, /* revoked, or refused on reconnect: final */
+} enlace_state_t;
+
+ENLACE_EXPORT enlace_state_t enlace_state(const enlace_client_t *self);
+
+/* Called from within library calls whenever the state changes. */
+typedef void (*enlace_state_fn)(enlace_client_t *client, enlace_state_t state, void *arg);
+ENLACE_EXPORT void enlace_on_state(enlace_client_t *self, enlace_state_fn fn, void *arg);
+
 /* Round trip to the hub; ENLACE_OK if it answered. */
 ENLACE_EXPORT int enlace_ping(enlace_client_t *self);
 
