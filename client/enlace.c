@@ -88,8 +88,17 @@ struct enlace_client {
 struct delivery_priv {
     enlace_delivery_t pub;     /* must be first: the caller sees this */
     Enlace__Content *content;  /* owned: pub's pointers point into it */
-    Enlace__Frame *frame;      /* owned */
+    Enlace__Frame *frame;      /* owned for live deliveries; NULL in a page */
     char author_fp[24];
+    char topic[260];           /* NUL-terminated copy of the signed topic */
+};
+
+struct enlace_page {
+    Enlace__Frame *frame;            /* the HistoryPage frame; owned */
+    struct delivery_priv **items;    /* verified items; owned */
+    size_t n;
+    uint64_t next;
+    int more;
 };
 
 static int64_t
@@ -99,6 +108,9 @@ s_now_ms(void)
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
+
+static int s_fail(enlace_client_t *self, int err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 static int
 s_fail(enlace_client_t *self, int err, const char *fmt, ...)
@@ -295,7 +307,8 @@ s_restore(enlace_client_t *self)
     for (int i = 0; i < self->npatterns; i++) {
         Enlace__Frame sf = ENLACE__FRAME__INIT;
         Enlace__Subscribe sub = ENLACE__SUBSCRIBE__INIT;
-        sub.pattern = self->patterns[i];
+        sub.pattern.data = (uint8_t *)self->patterns[i];
+        sub.pattern.len = strlen(self->patterns[i]);
         sf.version = PROTOCOL_VERSION;
         sf.request_id = ++self->next_request;
         sf.body_case = ENLACE__FRAME__BODY_SUBSCRIBE;
@@ -812,7 +825,8 @@ s_build_publish(enlace_client_t *self, const char *topic, const void *body, size
     clock_gettime(CLOCK_REALTIME, &ts);
     c.message_id.data = id;
     c.message_id.len = sizeof id;
-    c.topic = (char *)topic;
+    c.topic.data = (uint8_t *)topic;
+    c.topic.len = strlen(topic);
     c.created_ms = opts && opts->created_ms ? opts->created_ms
                                             : (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
     c.author_key.data = (uint8_t *)keys_identity_public(self->identity);
@@ -977,7 +991,8 @@ enlace_subscribe(enlace_client_t *self, const char *pattern, int from_start)
         return s_fail(self, ENLACE_EINVAL, "a pattern is required");
     Enlace__Frame req = ENLACE__FRAME__INIT;
     Enlace__Subscribe sub = ENLACE__SUBSCRIBE__INIT;
-    sub.pattern = (char *)pattern;
+    sub.pattern.data = (uint8_t *)pattern;
+    sub.pattern.len = strlen(pattern);
     sub.from_start = from_start != 0;
     req.body_case = ENLACE__FRAME__BODY_SUBSCRIBE;
     req.subscribe = &sub;
@@ -1007,7 +1022,8 @@ enlace_unsubscribe(enlace_client_t *self, const char *pattern)
         return s_fail(self, ENLACE_EINVAL, "a pattern is required");
     Enlace__Frame req = ENLACE__FRAME__INIT;
     Enlace__Unsubscribe u = ENLACE__UNSUBSCRIBE__INIT;
-    u.pattern = (char *)pattern;
+    u.pattern.data = (uint8_t *)pattern;
+    u.pattern.len = strlen(pattern);
     req.body_case = ENLACE__FRAME__BODY_UNSUBSCRIBE;
     req.unsubscribe = &u;
     int err;
@@ -1056,9 +1072,8 @@ enlace_ping(enlace_client_t *self)
 
 /* Checks a delivery and builds the caller's view; NULL if it must be dropped. */
 static struct delivery_priv *
-s_open_delivery(Enlace__Frame *frame)
+s_open_delivery(Enlace__Delivery *d)
 {
-    Enlace__Delivery *d = frame->delivery;
     if (d->signature.len != KEYS_SIGNATURE_BYTES)
         return NULL;
     Enlace__Content *c = enlace__content__unpack(NULL, d->content.len, d->content.data);
@@ -1076,6 +1091,14 @@ s_open_delivery(Enlace__Frame *frame)
         enlace__content__free_unpacked(c, NULL);
         return NULL;
     }
+    if (c->topic.len == 0 || c->topic.len >= sizeof p->topic
+        || memchr(c->topic.data, '\0', c->topic.len)) {
+        free(p);
+        enlace__content__free_unpacked(c, NULL);
+        return NULL;
+    }
+    memcpy(p->topic, c->topic.data, c->topic.len);
+    p->topic[c->topic.len] = '\0';
     keys_fingerprint(c->author_key.data, p->author_fp);
     if (strcmp(p->author_fp, d->author_fingerprint) != 0) {
         /* The hub names someone else as the author: trust the signature,
@@ -1085,10 +1108,9 @@ s_open_delivery(Enlace__Frame *frame)
         return NULL;
     }
     p->content = c;
-    p->frame = frame;
     enlace_delivery_t *pub = &p->pub;
     pub->seq = d->seq;
-    pub->topic = c->topic;
+    pub->topic = p->topic;
     pub->body = c->body.data;
     pub->body_len = c->body.len;
     pub->content_type = c->content_type;
@@ -1130,7 +1152,9 @@ enlace_recv(enlace_client_t *self, enlace_delivery_t **out, int timeout_ms)
                     s_send_ack(self);
                 continue;
             }
-            struct delivery_priv *p = s_open_delivery(frame);
+            struct delivery_priv *p = s_open_delivery(frame->delivery);
+            if (p)
+                p->frame = frame;
             s_mark_seen(self, seq);
             if (!p) {
                 self->bad_signatures++;
@@ -1168,6 +1192,114 @@ enlace_recv(enlace_client_t *self, enlace_delivery_t **out, int timeout_ms)
         if (err != ENLACE_OK && err != ENLACE_ETIMEDOUT && self->revoked)
             return err;
     }
+}
+
+int
+enlace_history(enlace_client_t *self, const enlace_history_query_t *q, enlace_page_t **out)
+{
+    *out = NULL;
+    if (!self || !q || !q->pattern)
+        return s_fail(self, ENLACE_EINVAL, "a pattern is required");
+    Enlace__Frame req = ENLACE__FRAME__INIT;
+    Enlace__History h = ENLACE__HISTORY__INIT;
+    h.pattern.data = (uint8_t *)q->pattern;
+    h.pattern.len = strlen(q->pattern);
+    h.after_seq = q->after_seq;
+    h.limit = q->limit;
+    h.from_ms = q->from_ms;
+    h.to_ms = q->to_ms;
+    h.author = (char *)(q->author ? q->author : "");
+    h.country = (char *)(q->country ? q->country : "");
+    req.body_case = ENLACE__FRAME__BODY_HISTORY;
+    req.history = &h;
+    int err;
+    Enlace__Frame *reply = s_request(self, &req, ENLACE__FRAME__BODY_HISTORY_PAGE, &err);
+    if (!reply)
+        return err;
+    enlace_page_t *page = calloc(1, sizeof *page);
+    Enlace__HistoryPage *hp = reply->history_page;
+    if (page && hp->n_messages)
+        page->items = calloc(hp->n_messages, sizeof *page->items);
+    if (!page || (hp->n_messages && !page->items)) {
+        free(page);
+        enlace__frame__free_unpacked(reply, NULL);
+        return s_fail(self, ENLACE_ENOMEM, "out of memory");
+    }
+    page->frame = reply;
+    page->next = hp->next_after;
+    page->more = hp->more;
+    for (size_t i = 0; i < hp->n_messages; i++) {
+        struct delivery_priv *p = s_open_delivery(hp->messages[i]);
+        if (p)
+            page->items[page->n++] = p;
+        else
+            self->bad_signatures++;
+    }
+    *out = page;
+    return ENLACE_OK;
+}
+
+size_t
+enlace_page_count(const enlace_page_t *page)
+{
+    return page ? page->n : 0;
+}
+
+const enlace_delivery_t *
+enlace_page_item(const enlace_page_t *page, size_t i)
+{
+    return page && i < page->n ? &page->items[i]->pub : NULL;
+}
+
+uint64_t
+enlace_page_next(const enlace_page_t *page)
+{
+    return page ? page->next : 0;
+}
+
+int
+enlace_page_more(const enlace_page_t *page)
+{
+    return page ? page->more : 0;
+}
+
+void
+enlace_page_destroy(enlace_page_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    enlace_page_t *page = *self_p;
+    for (size_t i = 0; i < page->n; i++) {
+        enlace__content__free_unpacked(page->items[i]->content, NULL);
+        free(page->items[i]);
+    }
+    free(page->items);
+    enlace__frame__free_unpacked(page->frame, NULL);
+    free(page);
+    *self_p = NULL;
+}
+
+int
+enlace_admin(enlace_client_t *self, int argc, const char *const *argv, int *status,
+    char **output)
+{
+    *output = NULL;
+    if (!self || argc < 1 || !argv)
+        return s_fail(self, ENLACE_EINVAL, "an admin command is required");
+    Enlace__Frame req = ENLACE__FRAME__INIT;
+    Enlace__Admin a = ENLACE__ADMIN__INIT;
+    a.n_argv = (size_t)argc;
+    a.argv = (char **)argv;
+    req.body_case = ENLACE__FRAME__BODY_ADMIN;
+    req.admin = &a;
+    int err;
+    Enlace__Frame *reply = s_request(self, &req, ENLACE__FRAME__BODY_ADMIN_RESULT, &err);
+    if (!reply)
+        return err;
+    *status = reply->admin_result->status;
+    *output = strdup(reply->admin_result->output);
+    enlace__frame__free_unpacked(reply, NULL);
+    return *output ? ENLACE_OK : s_fail(self, ENLACE_ENOMEM, "out of memory");
 }
 
 void

@@ -4,6 +4,8 @@
  * Schema changelog (PRAGMA user_version):
  *   1  directory (countries, organisations, networks, officers, keys,
  *      memberships), messages, durable subscriptions, audit log.
+ *   2  the PPT by year (Troika = previous, current, next) and observer
+ *      invitations (grantee, network, patterns, access, expiry, revocation).
  *
  * Invariants: messages.seq is assigned by the hub, strictly increasing;
  * messages.msg_id is unique; nothing here commits on its own except the
@@ -82,6 +84,20 @@ static const char *s_migrations[] = {
     "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
     "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
     "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;",
+    /* 2 */
+    "CREATE TABLE ppt ("
+    "  year INTEGER PRIMARY KEY CHECK (year BETWEEN 1996 AND 2200),"
+    "  country TEXT NOT NULL REFERENCES countries(code));"
+    "CREATE TABLE invitations ("
+    "  id INTEGER PRIMARY KEY,"
+    "  grantee TEXT NOT NULL,"    /* organisation or observer country code */
+    "  network TEXT NOT NULL REFERENCES networks(name),"
+    "  patterns TEXT NOT NULL,"   /* comma-separated topic patterns */
+    "  access TEXT NOT NULL CHECK (access IN ('read','readwrite')),"
+    "  expires_ms INTEGER NOT NULL,"
+    "  created_ms INTEGER NOT NULL,"
+    "  created_by TEXT NOT NULL DEFAULT '',"
+    "  revoked_ms INTEGER);",
 };
 #define MIGRATIONS ((int)(sizeof s_migrations / sizeof s_migrations[0]))
 
@@ -125,7 +141,16 @@ struct archive {
     uint64_t last_seq;            /* highest seq stored (committed or in this txn) */
     uint64_t txn_first_seq;       /* last_seq when the open transaction began */
     int in_txn;                   /* 1 while a transaction is open */
+    char actor_fp[24];            /* who directory changes are made by ("" local) */
+    int64_t actor_id;
 };
+
+void
+archive_set_actor(archive_t *self, const char *fingerprint, int64_t officer_id)
+{
+    snprintf(self->actor_fp, sizeof self->actor_fp, "%s", fingerprint ? fingerprint : "");
+    self->actor_id = officer_id;
+}
 
 int64_t
 archive_now_ms(void)
@@ -379,6 +404,15 @@ archive_officer_add(archive_t *self, const archive_officer_spec_t *spec, int64_t
             spec->role ? spec->role : "");
         return -1;
     }
+    if ((!strcmp(spec->role, "observer") || !strcmp(spec->role, "st")) && spec->networks
+        && *spec->networks) {
+        snprintf(self->error, sizeof self->error,
+            "role %s takes no --network: %s", spec->role,
+            !strcmp(spec->role, "st") ? "the ST reads every network; give it an officer "
+                                        "membership with 'officer join' to let it post"
+                                      : "observers get access through invitations");
+        return -1;
+    }
     if ((spec->country && *spec->country) == (spec->org && *spec->org)) {
         snprintf(self->error, sizeof self->error,
             "give exactly one of --country or --org");
@@ -488,7 +522,7 @@ archive_officer_add(archive_t *self, const archive_officer_spec_t *spec, int64_t
         (long long)id, spec->name, spec->country && *spec->country ? "country " : "org ",
         spec->country && *spec->country ? spec->country : spec->org, spec->role,
         spec->networks && *spec->networks ? spec->networks : "-", spec->fingerprint);
-    if (archive_audit(self, 0, NULL, "officer.add", "ok", detail) != 0)
+    if (archive_audit(self, self->actor_id, self->actor_fp, "officer.add", "ok", detail) != 0)
         goto out;
     if (s_exec(self, "COMMIT") != 0)
         goto out;
@@ -542,7 +576,8 @@ archive_key_revoke(archive_t *self, const uint8_t pk[32], int64_t now_ms)
     }
     char detail[128];
     snprintf(detail, sizeof detail, "key %s of officer %lld revoked", fp, (long long)officer);
-    if (archive_audit(self, 0, NULL, "key.revoke", "ok", detail) != 0 || s_exec(self, "COMMIT") != 0) {
+    if (archive_audit(self, self->actor_id, self->actor_fp, "key.revoke", "ok", detail) != 0
+        || s_exec(self, "COMMIT") != 0) {
         s_exec(self, "ROLLBACK");
         return -1;
     }
@@ -623,6 +658,277 @@ archive_networks(archive_t *self, char *out, size_t cap)
         snprintf(out, cap, "%s", (const char *)sqlite3_column_text(st, 0));
     sqlite3_finalize(st);
     return rc == SQLITE_ROW ? 0 : s_fail(self, "networks");
+}
+
+/* Runs a one-statement write in its own transaction with an audit record. */
+static int
+s_write_audited(archive_t *self, sqlite3_stmt *st, const char *actor_fp, int64_t actor_id,
+    const char *action, const char *detail, int64_t *rowid)
+{
+    int own = !self->in_txn;
+    if (own && s_exec(self, "BEGIN IMMEDIATE") != 0) {
+        sqlite3_finalize(st);
+        return -1;
+    }
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+        s_fail(self, action);
+        goto fail;
+    }
+    if (rowid)
+        *rowid = sqlite3_last_insert_rowid(self->db);
+    if (archive_audit(self, actor_id, actor_fp, action, "ok", detail) != 0)
+        goto fail;
+    if (own && s_exec(self, "COMMIT") != 0)
+        goto fail;
+    return 0;
+fail:
+    if (own) {
+        char keep[512];
+        snprintf(keep, sizeof keep, "%s", self->error);
+        s_exec(self, "ROLLBACK");
+        snprintf(self->error, sizeof self->error, "%s", keep);
+    }
+    return -1;
+}
+
+int
+archive_membership_set(archive_t *self, int64_t officer_id, const char *network, const char *role)
+{
+    if (!s_valid_role(role) || !strcmp(role, "observer") || !strcmp(role, "st")) {
+        snprintf(self->error, sizeof self->error,
+            "a membership role is officer, focal, ppt or admin");
+        return -1;
+    }
+    int known = s_exists(self, "SELECT 1 FROM networks WHERE name = ?", network);
+    if (known != 1) {
+        if (known == 0)
+            snprintf(self->error, sizeof self->error, "unknown network '%s'", network);
+        return -1;
+    }
+    char idtext[32];
+    snprintf(idtext, sizeof idtext, "%lld", (long long)officer_id);
+    int exists = s_exists(self, "SELECT 1 FROM officers WHERE id = CAST(? AS INTEGER)", idtext);
+    if (exists != 1) {
+        if (exists == 0)
+            snprintf(self->error, sizeof self->error, "no officer %lld", (long long)officer_id);
+        return -1;
+    }
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(self->db,
+            "INSERT INTO memberships (officer_id, network, role) SELECT id, ?2, ?3 FROM officers"
+            " WHERE id = ?1 ON CONFLICT (officer_id, network) DO UPDATE SET role = excluded.role",
+            -1, &st, NULL)
+        != SQLITE_OK)
+        return s_fail(self, "membership");
+    sqlite3_bind_int64(st, 1, officer_id);
+    sqlite3_bind_text(st, 2, network, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, role, -1, SQLITE_TRANSIENT);
+    char detail[128];
+    snprintf(detail, sizeof detail, "officer %lld joins %s as %s", (long long)officer_id, network,
+        role);
+    return s_write_audited(self, st, self->actor_fp, self->actor_id, "membership.set", detail,
+        NULL);
+}
+
+int
+archive_membership_remove(archive_t *self, int64_t officer_id, const char *network)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(self->db,
+            "DELETE FROM memberships WHERE officer_id = ? AND network = ? RETURNING 1", -1, &st,
+            NULL)
+        != SQLITE_OK)
+        return s_fail(self, "membership");
+    sqlite3_bind_int64(st, 1, officer_id);
+    sqlite3_bind_text(st, 2, network, -1, SQLITE_TRANSIENT);
+    int own = !self->in_txn;
+    if (own && s_exec(self, "BEGIN IMMEDIATE") != 0) {
+        sqlite3_finalize(st);
+        return -1;
+    }
+    int rc = sqlite3_step(st);
+    int removed = rc == SQLITE_ROW;
+    while (rc == SQLITE_ROW)
+        rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    char detail[128];
+    snprintf(detail, sizeof detail, "officer %lld leaves %s", (long long)officer_id, network);
+    if (rc != SQLITE_DONE
+        || (removed
+            && archive_audit(self, self->actor_id, self->actor_fp, "membership.remove", "ok",
+                   detail)
+                != 0)) {
+        s_fail(self, "membership");
+        if (own)
+            s_exec(self, "ROLLBACK");
+        return -1;
+    }
+    if (own && s_exec(self, "COMMIT") != 0)
+        return -1;
+    return removed;
+}
+
+int
+archive_ppt_set(archive_t *self, int year, const char *country, const char *actor_fp,
+    int64_t actor_id)
+{
+    int e = s_exists(self, "SELECT 1 FROM countries WHERE code = ? AND status = 'member'", country);
+    if (e != 1) {
+        if (e == 0)
+            snprintf(self->error, sizeof self->error,
+                "'%s' is not a member country: the PPT rotates among members", country);
+        return -1;
+    }
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(self->db,
+            "INSERT INTO ppt (year, country) VALUES (?, ?)"
+            " ON CONFLICT (year) DO UPDATE SET country = excluded.country",
+            -1, &st, NULL)
+        != SQLITE_OK)
+        return s_fail(self, "ppt");
+    sqlite3_bind_int(st, 1, year);
+    sqlite3_bind_text(st, 2, country, -1, SQLITE_TRANSIENT);
+    char detail[64];
+    snprintf(detail, sizeof detail, "PPT %d: %s", year, country);
+    return s_write_audited(self, st, actor_fp, actor_id, "ppt.set", detail, NULL);
+}
+
+int
+archive_ppt_get(archive_t *self, int year, char *country, size_t cap)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(self->db, "SELECT country FROM ppt WHERE year = ?", -1, &st, NULL)
+        != SQLITE_OK)
+        return s_fail(self, "ppt");
+    sqlite3_bind_int(st, 1, year);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        snprintf(country, cap, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    if (rc == SQLITE_ROW)
+        return 1;
+    return rc == SQLITE_DONE ? 0 : s_fail(self, "ppt");
+}
+
+int
+archive_ppt_each(archive_t *self, archive_ppt_fn fn, void *arg)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(self->db, "SELECT year, country FROM ppt ORDER BY year", -1, &st, NULL)
+        != SQLITE_OK)
+        return s_fail(self, "ppt");
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        if (fn(sqlite3_column_int(st, 0), (const char *)sqlite3_column_text(st, 1), arg) != 0) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : s_fail(self, "ppt");
+}
+
+int
+archive_invitation_grant(archive_t *self, const archive_invitation_t *inv, const char *actor_fp,
+    int64_t actor_id, int64_t *id_out)
+{
+    int org = s_exists(self, "SELECT 1 FROM organisations WHERE code = ? AND kind <> 'secretariat'",
+        inv->grantee);
+    int country = s_exists(self, "SELECT 1 FROM countries WHERE code = ? AND status = 'observer'",
+        inv->grantee);
+    if (org < 0 || country < 0)
+        return -1;
+    if (!org && !country) {
+        snprintf(self->error, sizeof self->error,
+            "'%s' is not an observer organisation or observer country (members need no invitation)",
+            inv->grantee);
+        return -1;
+    }
+    int net = s_exists(self, "SELECT 1 FROM networks WHERE name = ?", inv->network);
+    if (net != 1) {
+        if (net == 0)
+            snprintf(self->error, sizeof self->error, "unknown network '%s'", inv->network);
+        return -1;
+    }
+    if (strcmp(inv->access, "read") != 0 && strcmp(inv->access, "readwrite") != 0) {
+        snprintf(self->error, sizeof self->error, "access is 'read' or 'readwrite'");
+        return -1;
+    }
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(self->db,
+            "INSERT INTO invitations (grantee, network, patterns, access, expires_ms, created_ms,"
+            " created_by) VALUES (?,?,?,?,?,?,?)",
+            -1, &st, NULL)
+        != SQLITE_OK)
+        return s_fail(self, "invitation");
+    sqlite3_bind_text(st, 1, inv->grantee, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, inv->network, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, inv->patterns, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 4, inv->access, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 5, inv->expires_ms);
+    sqlite3_bind_int64(st, 6, archive_now_ms());
+    sqlite3_bind_text(st, 7, actor_fp ? actor_fp : "", -1, SQLITE_TRANSIENT);
+    char detail[600];
+    snprintf(detail, sizeof detail, "%s invited to %s, topics %s, %s, until %lld ms",
+        inv->grantee, inv->network, inv->patterns, inv->access, (long long)inv->expires_ms);
+    return s_write_audited(self, st, actor_fp, actor_id, "invite.grant", detail, id_out);
+}
+
+int
+archive_invitation_revoke(archive_t *self, int64_t id, const char *actor_fp, int64_t actor_id)
+{
+    char key[32];
+    snprintf(key, sizeof key, "%lld", (long long)id);
+    int e = s_exists(self, "SELECT 1 FROM invitations WHERE id = CAST(? AS INTEGER)", key);
+    if (e != 1) {
+        if (e == 0)
+            snprintf(self->error, sizeof self->error, "no invitation %lld", (long long)id);
+        return -1;
+    }
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(self->db,
+            "UPDATE invitations SET revoked_ms = COALESCE(revoked_ms, ?) WHERE id = ?", -1, &st,
+            NULL)
+        != SQLITE_OK)
+        return s_fail(self, "invitation");
+    sqlite3_bind_int64(st, 1, archive_now_ms());
+    sqlite3_bind_int64(st, 2, id);
+    char detail[64];
+    snprintf(detail, sizeof detail, "invitation %lld revoked", (long long)id);
+    return s_write_audited(self, st, actor_fp, actor_id, "invite.revoke", detail, NULL);
+}
+
+int
+archive_invitations_each(archive_t *self, archive_invitation_fn fn, void *arg)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(self->db,
+            "SELECT id, grantee, network, patterns, access, expires_ms, created_ms, created_by,"
+            " COALESCE(revoked_ms, 0) FROM invitations ORDER BY id",
+            -1, &st, NULL)
+        != SQLITE_OK)
+        return s_fail(self, "invitations");
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        archive_invitation_t inv = {
+            .id = sqlite3_column_int64(st, 0),
+            .grantee = (const char *)sqlite3_column_text(st, 1),
+            .network = (const char *)sqlite3_column_text(st, 2),
+            .patterns = (const char *)sqlite3_column_text(st, 3),
+            .access = (const char *)sqlite3_column_text(st, 4),
+            .expires_ms = sqlite3_column_int64(st, 5),
+            .created_ms = sqlite3_column_int64(st, 6),
+            .created_by = (const char *)sqlite3_column_text(st, 7),
+            .revoked_ms = sqlite3_column_int64(st, 8),
+        };
+        if (fn(&inv, arg) != 0) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : s_fail(self, "invitations");
 }
 
 /* ---------------------------------------------------------- messages */

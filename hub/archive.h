@@ -54,6 +54,10 @@ typedef struct {
     const char *fingerprint;
 } archive_officer_spec_t;
 
+/* Who the following directory changes on this connection are made by, for
+ * the audit log (NULL/0: the local operator). */
+void archive_set_actor(archive_t *self, const char *fingerprint, int64_t officer_id);
+
 /* Adds an officer with one key and its memberships, all checked against the
  * directory (known country/org, network, role). Returns the officer id. */
 int archive_officer_add(archive_t *self, const archive_officer_spec_t *spec, int64_t *id_out);
@@ -61,6 +65,12 @@ int archive_officer_add(archive_t *self, const archive_officer_spec_t *spec, int
 /* Revokes a key: 1 revoked now, 0 unknown key, -1 error. Already revoked
  * counts as 1. */
 int archive_key_revoke(archive_t *self, const uint8_t pk[32], int64_t now_ms);
+
+/* Adds or changes (role) one membership; removes one. Audited. */
+int archive_membership_set(archive_t *self, int64_t officer_id, const char *network,
+    const char *role);
+/* 1 removed, 0 there was none, -1 error. */
+int archive_membership_remove(archive_t *self, int64_t officer_id, const char *network);
 
 /* One row per key, with the officer it belongs to. */
 typedef struct {
@@ -89,6 +99,34 @@ int archive_key_by_curve(archive_t *self, const uint8_t curve[32], int64_t now_m
 
 /* Fills names[] (comma-separated) of known networks. */
 int archive_networks(archive_t *self, char *out, size_t cap);
+
+/* The PPT of a year: 1 found, 0 none, -1 error. Setting it is audited. */
+int archive_ppt_set(archive_t *self, int year, const char *country, const char *actor_fp,
+    int64_t actor_id);
+int archive_ppt_get(archive_t *self, int year, char *country, size_t cap);
+typedef int (*archive_ppt_fn)(int year, const char *country, void *arg);
+int archive_ppt_each(archive_t *self, archive_ppt_fn fn, void *arg);
+
+/* An observer invitation. */
+typedef struct {
+    int64_t id;
+    const char *grantee;  /* observer organisation or observer country code */
+    const char *network;
+    const char *patterns; /* comma-separated topic patterns */
+    const char *access;   /* "read" or "readwrite" */
+    int64_t expires_ms;
+    int64_t created_ms;
+    const char *created_by;
+    int64_t revoked_ms;   /* 0: in force */
+} archive_invitation_t;
+
+/* Grants (audited; actor_fp NULL for the local operator). */
+int archive_invitation_grant(archive_t *self, const archive_invitation_t *inv,
+    const char *actor_fp, int64_t actor_id, int64_t *id_out);
+int archive_invitation_revoke(archive_t *self, int64_t id, const char *actor_fp,
+    int64_t actor_id);
+typedef int (*archive_invitation_fn)(const archive_invitation_t *inv, void *arg);
+int archive_invitations_each(archive_t *self, archive_invitation_fn fn, void *arg);
 
 /* ---------------------------------------------------------- messages */
 

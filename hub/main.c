@@ -35,14 +35,11 @@ s_usage(FILE *out)
         "      --window N            deliveries in flight per session (default 256)\n"
         "      --max-body BYTES      largest message body (default 262144)\n"
         "      --verbose             debug logging\n"
-        "  officer add DATA --key FILE.public (--country CC | --org ORG)\n"
-        "      [--network NET[,NET]] --role ROLE --name NAME [--contact TEXT]\n"
-        "  officer list DATA [--json]\n"
-        "  officer revoke DATA (--key FILE.public | --fingerprint FP)\n"
-        "  audit DATA [--json]       the append-only audit log\n"
+        "%s"
         "\n"
         "Roles: officer, focal, ppt, st, observer, admin. Networks: consular,\n"
-        "trafficking, child, crm.\n");
+        "trafficking, child, crm.\n",
+        admin_usage);
 }
 
 static int
@@ -141,10 +138,9 @@ main(int argc, char **argv)
         return admin_init(argc - 2, argv + 2);
     if (!strcmp(cmd, "run"))
         return s_run(argc - 2, argv + 2);
-    if (!strcmp(cmd, "officer"))
-        return admin_officer(argc - 2, argv + 2);
-    if (!strcmp(cmd, "audit"))
-        return admin_audit(argc - 2, argv + 2);
+    if (!strcmp(cmd, "officer") || !strcmp(cmd, "invite") || !strcmp(cmd, "ppt")
+        || !strcmp(cmd, "audit"))
+        return admin_offline(argc - 1, argv + 1);
     fprintf(stderr, "enlace-hub: unknown command '%s' (see --help)\n", cmd);
     return 2;
 }
