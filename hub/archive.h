@@ -97,6 +97,10 @@ int archive_keys_each(archive_t *self, archive_key_fn fn, void *arg);
 int archive_key_by_curve(archive_t *self, const uint8_t curve[32], int64_t now_ms,
     char *fingerprint, size_t cap, int64_t *officer_id);
 
+/* "member", "observer" or NULL (unknown) for a country code; the result is
+ * static. */
+const char *archive_country_status(archive_t *self, const char *code);
+
 /* Fills names[] (comma-separated) of known networks. */
 int archive_networks(archive_t *self, char *out, size_t cap);
 
@@ -144,6 +148,7 @@ typedef struct {
     size_t content_len;
     const uint8_t *signature; /* 64 bytes */
     const uint8_t *content_hash; /* 32 bytes, BLAKE2b-256 of content */
+    uint64_t case_id;            /* 0: none */
 } archive_msg_t;
 
 uint64_t archive_last_seq(archive_t *self);
@@ -157,6 +162,90 @@ typedef int (*archive_msg_fn)(const archive_msg_t *msg, void *arg);
 /* Calls fn for messages with seq > after, in order, at most limit of them. */
 int archive_messages_after(archive_t *self, uint64_t after, int limit, archive_msg_fn fn,
     void *arg);
+
+/* One message by seq: 1 found (fn called), 0 none, -1 error. */
+int archive_message_get(archive_t *self, uint64_t seq, archive_msg_fn fn, void *arg);
+/* Messages attached to a case, in order. */
+int archive_messages_by_case(archive_t *self, uint64_t case_id, archive_msg_fn fn, void *arg);
+
+/* ---------------------------------------------------------- alerts (archive_alerts.c) */
+
+typedef struct {
+    uint64_t seq;
+    const char *topic;
+    const char *network;
+    int64_t author_id;
+    int priority, category, status, msg_type;
+    const char *countries;  /* comma-separated */
+    const char *headline;
+    const char *refs;       /* comma-separated seqs */
+    uint64_t case_id;
+    int needs_ack;
+    int64_t expires_ms;
+    int64_t stored_ms;
+    uint64_t superseded_by;
+} archive_alert_t;
+
+typedef struct {
+    uint64_t alert_seq;
+    const char *country;
+    const char *state;      /* pending, acknowledged, cancelled, superseded, none */
+    int level;
+    int64_t deadline_ms;
+    int64_t period_ms;
+    int64_t acked_by;
+    int64_t acked_ms;
+    const char *note;
+} archive_target_t;
+
+/* Inside the caller's transaction (the message's): the alert row and one
+ * target per country (pending with a deadline if it needs acknowledgement). */
+int archive_alert_insert(archive_t *self, const archive_alert_t *a, int64_t period_ms);
+typedef int (*archive_alert_fn)(const archive_alert_t *a, void *arg);
+typedef int (*archive_target_fn)(const archive_target_t *t, void *arg);
+int archive_alert_get(archive_t *self, uint64_t seq, archive_alert_fn fn, void *arg);
+/* Newest first; open_only: a target is still pending. */
+int archive_alerts_each(archive_t *self, int open_only, int limit, archive_alert_fn fn,
+    void *arg);
+int archive_alert_targets(archive_t *self, uint64_t seq, archive_target_fn fn, void *arg);
+/* Pending targets whose deadline has passed. */
+int archive_alert_due(archive_t *self, int64_t now_ms, archive_target_fn fn, void *arg);
+/* 1 acknowledged now, 0 it was not pending (already acknowledged, closed, or
+ * not concerned), -1 error. */
+int archive_alert_ack(archive_t *self, uint64_t seq, const char *country, int64_t officer_id,
+    const char *note, int64_t now_ms);
+int archive_alert_escalated(archive_t *self, uint64_t seq, const char *country, int level,
+    int64_t next_deadline_ms);
+/* Closes every pending target of seq as `state` (cancelled / superseded). */
+int archive_alert_close(archive_t *self, uint64_t seq, const char *state, uint64_t by_seq);
+int archive_alert_event(archive_t *self, uint64_t seq, const char *country, const char *event,
+    int64_t officer_id, const char *detail);
+
+/* ---------------------------------------------------------- cases (archive_alerts.c) */
+
+typedef struct {
+    uint64_t id;
+    const char *type;
+    const char *network;
+    const char *countries;
+    const char *title;
+    const char *state;
+    int64_t opened_by;
+    int64_t opened_ms;
+    int64_t updated_ms;
+} archive_case_t;
+
+typedef int (*archive_case_fn)(const archive_case_t *c, void *arg);
+int archive_case_open(archive_t *self, const archive_case_t *c, uint64_t *id_out);
+int archive_case_get(archive_t *self, uint64_t id, archive_case_fn fn, void *arg);
+int archive_cases_each(archive_t *self, const char *type, const char *country,
+    const char *state, archive_case_fn fn, void *arg);
+/* 1 changed, 0 already in that state, -1 error. Recorded as a case event. */
+int archive_case_set_state(archive_t *self, uint64_t id, int open, int64_t officer_id,
+    const char *note);
+typedef int (*archive_case_event_fn)(int64_t ts_ms, int64_t officer_id, const char *event,
+    const char *note, void *arg);
+int archive_case_events(archive_t *self, uint64_t id, archive_case_event_fn fn, void *arg);
 
 /* ---------------------------------------------------------- subscriptions */
 

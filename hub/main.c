@@ -34,6 +34,7 @@ s_usage(FILE *out)
         "      --sync off|normal|full  what 'stored' means (default normal: see README)\n"
         "      --window N            deliveries in flight per session (default 256)\n"
         "      --max-body BYTES      largest message body (default 262144)\n"
+        "      --deadline urgent=30m,flash=5m  acknowledgement deadlines of alerts\n"
         "      --verbose             debug logging\n"
         "%s"
         "\n"
@@ -50,6 +51,49 @@ s_parse_size(const char *s, size_t *out)
     if (*s == '-' || *end || v == 0)
         return -1;
     *out = (size_t)v;
+    return 0;
+}
+
+/* "90s", "15m", "1h", "250ms" -> ms; -1 if malformed. */
+static int64_t
+s_duration(const char *s)
+{
+    char *end;
+    long long v = strtoll(s, &end, 10);
+    if (end == s || v <= 0)
+        return -1;
+    if (!strcmp(end, "ms"))
+        return v;
+    if (!strcmp(end, "s"))
+        return v * 1000;
+    if (!strcmp(end, "m"))
+        return v * 60000;
+    if (!strcmp(end, "h"))
+        return v * 3600000;
+    return -1;
+}
+
+static int
+s_parse_deadlines(const char *spec, hub_config_t *cfg)
+{
+    char buf[128];
+    snprintf(buf, sizeof buf, "%s", spec);
+    char *save = NULL;
+    for (char *item = strtok_r(buf, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+        char *eq = strchr(item, '=');
+        if (!eq)
+            return -1;
+        *eq = '\0';
+        int64_t ms = s_duration(eq + 1);
+        if (ms < 0)
+            return -1;
+        if (!strcmp(item, "urgent"))
+            cfg->deadline_urgent_ms = ms;
+        else if (!strcmp(item, "flash"))
+            cfg->deadline_flash_ms = ms;
+        else
+            return -1;
+    }
     return 0;
 }
 
@@ -95,6 +139,12 @@ s_run(int argc, char **argv)
                 return 2;
             }
             cfg.window = (uint32_t)n;
+        } else if (!strcmp(a, "--deadline")) {
+            if (s_parse_deadlines(v, &cfg) != 0) {
+                fprintf(stderr, "enlace-hub: --deadline takes urgent=DURATION,flash=DURATION "
+                                "(e.g. urgent=30m,flash=5m or urgent=2s,flash=1s)\n");
+                return 2;
+            }
         } else if (!strcmp(a, "--max-body")) {
             if (s_parse_size(v, &n) != 0 || n > 64 * 1024 * 1024) {
                 fprintf(stderr, "enlace-hub: --max-body is 1 to 67108864 bytes\n");
