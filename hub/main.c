@@ -8,6 +8,10 @@
 #include <string.h>
 
 #include "admin.h"
+#include "archive.h"
+#include "cap.h"
+#include "directory.h"
+#include "keys.h"
 #include "config.h"
 #include "hub.h"
 #include "log.h"
@@ -27,6 +31,7 @@ s_usage(FILE *out)
     fprintf(out,
         "usage: enlace-hub COMMAND ...\n"
         "\n"
+        "  export-cap DATA ALERT_ID  write an alert as OASIS CAP 1.2 XML\n"
         "  init DATA                 create DATA/ with the hub key, the archive and the\n"
         "                            CRM directory (safe to run again: overwrites nothing)\n"
         "  run DATA [options]        serve\n"
@@ -167,6 +172,45 @@ s_run(int argc, char **argv)
     return hub_run(&cfg, &s_stop) == 0 ? 0 : 1;
 }
 
+static int
+s_export_cap(int argc, char **argv)
+{
+    if (argc != 2 || argv[0][0] == '-') {
+        fprintf(stderr, "usage: enlace-hub export-cap DATA ALERT_ID\n");
+        return 2;
+    }
+    char *end;
+    unsigned long long seq = strtoull(argv[1], &end, 10);
+    if (*end || !seq) {
+        fprintf(stderr, "enlace-hub: an alert id is a positive number\n");
+        return 2;
+    }
+    char path[4200], err[512], kerr[KEYS_ERR_LEN], fp[KEYS_FINGERPRINT_LEN] = "";
+    uint8_t pk[KEYS_PUBLIC_BYTES];
+    snprintf(path, sizeof path, "%s/hub.public", argv[0]);
+    if (keys_init() == 0 && keys_public_load(path, pk, kerr) == 0)
+        keys_fingerprint(pk, fp);
+    snprintf(path, sizeof path, "%s/" ARCHIVE_FILE, argv[0]);
+    archive_t *a = archive_open(path, 0, ARCHIVE_SYNC_NORMAL, err, sizeof err);
+    if (!a) {
+        fprintf(stderr, "enlace-hub: %s\n", err);
+        return 1;
+    }
+    directory_t *dir = directory_load(a);
+    char *xml = NULL;
+    int rc = dir ? cap_export(a, dir, fp, seq, &xml, err, sizeof err) : -1;
+    if (!dir)
+        snprintf(err, sizeof err, "%s", archive_error(a));
+    if (rc == 0)
+        fputs(xml, stdout);
+    else
+        fprintf(stderr, "enlace-hub: %s\n", err);
+    free(xml);
+    directory_destroy(&dir);
+    archive_destroy(&a);
+    return rc == 0 ? 0 : 1;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -188,6 +232,8 @@ main(int argc, char **argv)
         return admin_init(argc - 2, argv + 2);
     if (!strcmp(cmd, "run"))
         return s_run(argc - 2, argv + 2);
+    if (!strcmp(cmd, "export-cap"))
+        return s_export_cap(argc - 2, argv + 2);
     if (!strcmp(cmd, "officer") || !strcmp(cmd, "invite") || !strcmp(cmd, "ppt")
         || !strcmp(cmd, "audit"))
         return admin_offline(argc - 1, argv + 1);
