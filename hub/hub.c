@@ -33,6 +33,7 @@
 #include "cases.h"
 #include "config.h"
 #include "directory.h"
+#include "forms.h"
 #include "enlace.pb-c.h"
 #include "keys.h"
 #include "log.h"
@@ -456,6 +457,10 @@ s_publish(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_id
     const char *bad_alert = alerts_check(self, who, c, topic);
     if (bad_alert)
         REFUSE(ENLACE__ERROR_CODE__ERR_MALFORMED, bad_alert);
+    char form_why[256];
+    const char *bad_form = forms_check(c, form_why, sizeof form_why);
+    if (bad_form)
+        REFUSE(ENLACE__ERROR_CODE__ERR_MALFORMED, bad_form);
     if (keys_verify_content(who->pk, p->content.data, p->content.len, p->signature.data) != 0)
         REFUSE(ENLACE__ERROR_CODE__ERR_BAD_SIGNATURE, "the signature does not verify");
 
