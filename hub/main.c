@@ -10,6 +10,7 @@
 #include "admin.h"
 #include "config.h"
 #include "hub.h"
+#include "ledger.h"
 #include "log.h"
 
 static volatile sig_atomic_t s_stop = 0;
@@ -40,6 +41,7 @@ s_usage(FILE *out)
         "  officer list DATA [--json]\n"
         "  officer revoke DATA (--key FILE.public | --fingerprint FP)\n"
         "  audit DATA [--json]       the append-only audit log\n"
+        "  verify DATA|FILE          check the hash chain and every signature\n"
         "\n"
         "Roles: officer, focal, ppt, st, observer, admin. Networks: consular,\n"
         "trafficking, child, crm.\n");
@@ -145,6 +147,8 @@ main(int argc, char **argv)
         return admin_officer(argc - 2, argv + 2);
     if (!strcmp(cmd, "audit"))
         return admin_audit(argc - 2, argv + 2);
+    if (!strcmp(cmd, "verify"))
+        return ledger_cmd_verify(argc - 2, argv + 2);
     fprintf(stderr, "enlace-hub: unknown command '%s' (see --help)\n", cmd);
     return 2;
 }
