@@ -8,7 +8,9 @@
 #include <string.h>
 
 #include "admin.h"
+#include "backup.h"
 #include "config.h"
+#include "export.h"
 #include "hub.h"
 #include "ledger.h"
 #include "log.h"
@@ -42,6 +44,9 @@ s_usage(FILE *out)
         "  officer revoke DATA (--key FILE.public | --fingerprint FP)\n"
         "  audit DATA [--json]       the append-only audit log\n"
         "  verify DATA|FILE          check the hash chain and every signature\n"
+        "  export DATA [--from TIME] [--to TIME] [--topic PATTERN]\n"
+        "                            messages as JSON lines (TIME: 2026-11-21T10:00:00Z or Unix ms)\n"
+        "  backup DATA FILE          consistent online copy of the archive into a new FILE\n"
         "\n"
         "Roles: officer, focal, ppt, st, observer, admin. Networks: consular,\n"
         "trafficking, child, crm.\n");
@@ -149,6 +154,10 @@ main(int argc, char **argv)
         return admin_audit(argc - 2, argv + 2);
     if (!strcmp(cmd, "verify"))
         return ledger_cmd_verify(argc - 2, argv + 2);
+    if (!strcmp(cmd, "export"))
+        return export_cmd(argc - 2, argv + 2);
+    if (!strcmp(cmd, "backup"))
+        return backup_cmd(argc - 2, argv + 2);
     fprintf(stderr, "enlace-hub: unknown command '%s' (see --help)\n", cmd);
     return 2;
 }
