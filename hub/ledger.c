@@ -21,7 +21,9 @@
  *
  * Fields: I(v) = 'i' + 8-byte big-endian signed; B(x) = 'b' + 4-byte
  * big-endian length + bytes (text as UTF-8); N = 'n' for SQL NULL. Directory
- * rows are encoded column by column, in the order listed in archive.c.
+ * rows are encoded column by column in the order of the SELECTs in
+ * archive_officer_hash / archive_reference_hash, each by how SQLite stores
+ * it (INTEGER as I, TEXT and BLOB as B, NULL as N).
  *
  *   content_hash = BLAKE2b-256(canonical encoding)
  *   hash         = BLAKE2b-256(B(prev_hash) B(kind) I(ref) I(ts_ms) B(content_hash))
