@@ -644,15 +644,22 @@ s_chain_existing(archive_t *self)
 /* ---------------------------------------------------------- open, transactions */
 
 static int
-s_migrate(archive_t *self)
+s_user_version(archive_t *self)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(self->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
         return s_fail(self, "read schema version");
     int version = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
     sqlite3_finalize(st);
+    return version < 0 ? s_fail(self, "read schema version") : version;
+}
+
+static int
+s_migrate(archive_t *self)
+{
+    int version = s_user_version(self);
     if (version < 0)
-        return s_fail(self, "read schema version");
+        return -1;
     if (version > MIGRATIONS) {
         snprintf(self->error, sizeof self->error,
             "archive schema version %d is newer than this enlace-hub understands (%d)", version,
@@ -673,6 +680,19 @@ s_migrate(archive_t *self)
         snprintf(bump, sizeof bump, "PRAGMA user_version = %d", v + 1);
         if (s_exec(self, "BEGIN IMMEDIATE") != 0)
             return -1;
+        /* Another connection (the hub, an offline command) may have
+         * migrated between our first look and the write lock. */
+        int now = s_user_version(self);
+        if (now < 0 || now > v) {
+            char keep[512];
+            snprintf(keep, sizeof keep, "%s", self->error);
+            s_exec(self, "ROLLBACK");
+            snprintf(self->error, sizeof self->error, "%s", keep);
+            if (now < 0)
+                return -1;
+            v = now - 1;
+            continue;
+        }
         if (s_exec(self, s_migrations[v].sql) != 0
             || (s_migrations[v].then && s_migrations[v].then(self) != 0)
             || s_exec(self, bump) != 0) {
