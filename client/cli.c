@@ -61,6 +61,12 @@ s_usage(FILE *out)
         "      --from-start           a new subscription also gets the history\n"
         "      --count N              exit after N deliveries\n"
         "      --wait SECONDS         exit after SECONDS without a delivery\n"
+        "  history PATTERN            archived messages you may see, oldest first\n"
+        "      --after SEQ --limit N --from TIME --to TIME --author FP --country CC\n"
+        "      --all                  follow every page (default: one page)\n"
+        "  admin COMMAND...           directory administration (st, admin roles):\n"
+        "                             officer add|list|revoke|join|leave, invite\n"
+        "                             grant|revoke|list, ppt set|show, audit\n"
         "  whoami                     who the hub says you are\n"
         "\n"
         "Options:\n"
@@ -268,6 +274,8 @@ s_utf8_ok(const uint8_t *s, size_t n)
     return ok;
 }
 
+static void s_print_delivery(const settings_t *st, const enlace_delivery_t *d);
+
 static void
 s_print_delivery(const settings_t *st, const enlace_delivery_t *d)
 {
@@ -379,6 +387,159 @@ s_listen(settings_t *st, int argc, char **argv)
     if (enlace_bad_signatures(client))
         fprintf(stderr, "enlace: dropped %llu deliveries whose signature did not verify\n",
             (unsigned long long)enlace_bad_signatures(client));
+    enlace_close(&client);
+    return status;
+}
+
+/* ISO-8601 UTC or milliseconds since the epoch; -1 if malformed. */
+static int64_t
+s_parse_time(const char *s)
+{
+    char *end;
+    long long ms = strtoll(s, &end, 10);
+    if (*end == '\0' && end != s)
+        return ms;
+    struct tm tm;
+    memset(&tm, 0, sizeof tm);
+    if (sscanf(s, "%d-%d-%dT%d:%d:%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
+            &tm.tm_min, &tm.tm_sec)
+        < 3)
+        return -1;
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    return (int64_t)timegm(&tm) * 1000;
+}
+
+static int
+s_history(settings_t *st, int argc, char **argv)
+{
+    enlace_history_query_t q = {0};
+    int all = 0;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!strcmp(a, "--all"))
+            all = 1;
+        else if (!strcmp(a, "--json"))
+            st->json = 1;
+        else if (a[0] == '-' && a[1] == '-' && !v) {
+            fprintf(stderr, "enlace: %s needs a value\n", a);
+            return 2;
+        } else if (!strcmp(a, "--after"))
+            q.after_seq = strtoull(argv[++i], NULL, 10);
+        else if (!strcmp(a, "--limit"))
+            q.limit = (unsigned)strtoul(argv[++i], NULL, 10);
+        else if (!strcmp(a, "--from") || !strcmp(a, "--to")) {
+            int64_t t = s_parse_time(argv[++i]);
+            if (t < 0) {
+                fprintf(stderr, "enlace: %s takes 2026-11-21T10:00:00Z or milliseconds\n", a);
+                return 2;
+            }
+            if (!strcmp(a, "--from"))
+                q.from_ms = t;
+            else
+                q.to_ms = t;
+        } else if (!strcmp(a, "--author"))
+            q.author = argv[++i];
+        else if (!strcmp(a, "--country"))
+            q.country = argv[++i];
+        else if (a[0] == '-' && a[1] == '-') {
+            fprintf(stderr, "enlace: unknown history option %s\n", a);
+            return 2;
+        } else if (!q.pattern)
+            q.pattern = a;
+        else {
+            fprintf(stderr, "enlace: one pattern per history query\n");
+            return 2;
+        }
+    }
+    if (!q.pattern) {
+        fprintf(stderr, "usage: enlace history PATTERN [--after SEQ] [--limit N] [--from TIME] "
+                        "[--to TIME] [--author FP] [--country CC] [--all]\n");
+        return 2;
+    }
+    enlace_client_t *client;
+    if (s_connect(st, &client) != 0)
+        return 1;
+    int status = 0;
+    for (;;) {
+        enlace_page_t *page;
+        int rc = enlace_history(client, &q, &page);
+        if (rc != ENLACE_OK) {
+            fprintf(stderr, "enlace: history refused (%s): %s\n", enlace_strerror(rc),
+                enlace_last_error(client));
+            status = 1;
+            break;
+        }
+        for (size_t i = 0; i < enlace_page_count(page); i++)
+            s_print_delivery(st, enlace_page_item(page, i));
+        int more = enlace_page_more(page);
+        q.after_seq = enlace_page_next(page);
+        enlace_page_destroy(&page);
+        if (!more)
+            break;
+        if (!all) {
+            if (!st->json)
+                fprintf(stderr, "(more: --after %llu)\n", (unsigned long long)q.after_seq);
+            break;
+        }
+    }
+    enlace_close(&client);
+    return status;
+}
+
+static int
+s_admin(settings_t *st, int argc, char **argv)
+{
+    if (argc < 1) {
+        fprintf(stderr, "usage: enlace admin officer|invite|ppt|audit ...\n");
+        return 2;
+    }
+    /* Key files are read here and sent as --public-key HEX. */
+    const char **args = calloc((size_t)argc + 1, sizeof *args);
+    char (*hex)[2 * KEYS_PUBLIC_BYTES + 1] = calloc((size_t)argc, sizeof *hex);
+    if (!args || !hex) {
+        free(args);
+        free(hex);
+        return 1;
+    }
+    int n = 0;
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "--key") && i + 1 < argc) {
+            uint8_t pk[KEYS_PUBLIC_BYTES];
+            char err[KEYS_ERR_LEN];
+            if (keys_public_load(argv[i + 1], pk, err) != 0) {
+                fprintf(stderr, "enlace: %s\n", err);
+                free(args);
+                free(hex);
+                return 1;
+            }
+            keys_hex_encode(pk, sizeof pk, hex[i]);
+            args[n++] = "--public-key";
+            args[n++] = hex[i];
+            i++;
+        } else {
+            args[n++] = argv[i];
+        }
+    }
+    enlace_client_t *client;
+    if (s_connect(st, &client) != 0) {
+        free(args);
+        free(hex);
+        return 1;
+    }
+    int status = 1;
+    char *output = NULL;
+    int rc = enlace_admin(client, n, args, &status, &output);
+    if (rc != ENLACE_OK) {
+        fprintf(stderr, "enlace: admin refused (%s): %s\n", enlace_strerror(rc),
+            enlace_last_error(client));
+        status = 1;
+    } else {
+        fputs(output, status == 0 ? stdout : stderr);
+    }
+    free(output);
+    free(args);
+    free(hex);
     enlace_close(&client);
     return status;
 }
@@ -521,6 +682,10 @@ main(int argc, char **argv)
     }
     if (!strcmp(cmd, "whoami"))
         return s_whoami(&st);
+    if (!strcmp(cmd, "history"))
+        return s_history(&st, argc - i, argv + i);
+    if (!strcmp(cmd, "admin"))
+        return s_admin(&st, argc - i, argv + i);
     fprintf(stderr, "enlace: unknown command '%s' (see --help)\n", cmd);
     return 2;
 }

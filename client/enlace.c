@@ -65,11 +65,18 @@ struct enlace_client {
     uint64_t next_request;     /* last request id used */
     queued_t *head, *tail;     /* deliveries not yet handed out */
     size_t queued;
-    uint64_t handed_seq;       /* last seq handed to the caller */
-    uint64_t acked_seq;        /* last seq acknowledged to the hub */
-    unsigned unacked;          /* deliveries handed out since the last ack */
+    uint64_t ack_upto;         /* highest seq taken off the queue this session */
+    unsigned unacked;          /* deliveries taken (even dropped ones) since the last ack */
     uint64_t bad_signatures;
     int revoked;               /* the hub closed us: every call fails */
+    enlace_state_t state;
+    enlace_state_fn state_fn;  /* application callback, or NULL */
+    void *state_arg;
+    char **patterns;           /* subscriptions to renew after a reconnect; owned */
+    int npatterns;
+    uint64_t seen_max;         /* duplicate filter: highest seq handed out */
+    uint8_t seen[8192];        /* bit per seq in (seen_max - 65536, seen_max] */
+    uint64_t hello_request;    /* request id of the last Hello sent */
     int64_t last_send_ms;
     outstanding_t *outstanding; /* ENLACE_PUBLISH_WINDOW * 2 slots by request id; owned */
     size_t noutstanding;
@@ -81,8 +88,17 @@ struct enlace_client {
 struct delivery_priv {
     enlace_delivery_t pub;     /* must be first: the caller sees this */
     Enlace__Content *content;  /* owned: pub's pointers point into it */
-    Enlace__Frame *frame;      /* owned */
+    Enlace__Frame *frame;      /* owned for live deliveries; NULL in a page */
     char author_fp[24];
+    char topic[260];           /* NUL-terminated copy of the signed topic */
+};
+
+struct enlace_page {
+    Enlace__Frame *frame;            /* the HistoryPage frame; owned */
+    struct delivery_priv **items;    /* verified items; owned */
+    size_t n;
+    uint64_t next;
+    int more;
 };
 
 static int64_t
@@ -92,6 +108,9 @@ s_now_ms(void)
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
+
+static int s_fail(enlace_client_t *self, int err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 static int
 s_fail(enlace_client_t *self, int err, const char *fmt, ...)
@@ -181,6 +200,21 @@ s_map_error(Enlace__ErrorCode code)
 
 /* ---------------------------------------------------------------- frames */
 
+/* Sends one frame without blocking. While the hub is unreachable the frame
+ * is dropped (ZMQ_IMMEDIATE): publishes are kept and resent after the
+ * reconnect; acknowledgements are implied by the hub's durable cursors. */
+static int
+s_send_raw(enlace_client_t *self, const void *data, size_t len)
+{
+    if (zmq_send(self->dealer, data, len, ZMQ_DONTWAIT) < 0) {
+        if (zmq_errno() == EAGAIN)
+            return ENLACE_ETIMEDOUT;
+        return s_fail(self, ENLACE_EIO, "send failed: %s", zmq_strerror(zmq_errno()));
+    }
+    self->last_send_ms = s_now_ms();
+    return ENLACE_OK;
+}
+
 static int
 s_send(enlace_client_t *self, Enlace__Frame *frame)
 {
@@ -190,31 +224,149 @@ s_send(enlace_client_t *self, Enlace__Frame *frame)
     if (!buf)
         return s_fail(self, ENLACE_ENOMEM, "out of memory");
     enlace__frame__pack(frame, buf);
-    int rc = zmq_send(self->dealer, buf, len, 0);
+    int rc = s_send_raw(self, buf, len);
     free(buf);
-    if (rc < 0)
-        return s_fail(self, ENLACE_EIO, "send failed: %s", zmq_strerror(zmq_errno()));
-    self->last_send_ms = s_now_ms();
-    return ENLACE_OK;
+    return rc;
 }
 
 static void
 s_send_ack(enlace_client_t *self)
 {
-    if (self->handed_seq == self->acked_seq || self->revoked)
+    if (self->unacked == 0 || self->revoked)
         return;
     Enlace__Frame frame = ENLACE__FRAME__INIT;
     Enlace__DeliveryAck ack = ENLACE__DELIVERY_ACK__INIT;
-    ack.seq = self->handed_seq;
+    ack.seq = self->ack_upto;
     frame.body_case = ENLACE__FRAME__BODY_DELIVERY_ACK;
     frame.delivery_ack = &ack;
-    if (s_send(self, &frame) == ENLACE_OK) {
-        self->acked_seq = self->handed_seq;
+    if (s_send(self, &frame) == ENLACE_OK)
         self->unacked = 0;
-    }
 }
 
 #define OUTSTANDING_SLOTS (ENLACE_PUBLISH_WINDOW * 2)
+#define SEEN_WINDOW 65536
+
+static void
+s_set_state(enlace_client_t *self, enlace_state_t state)
+{
+    if (self->state == state || self->state == ENLACE_STATE_CLOSED)
+        return;
+    self->state = state;
+    if (self->state_fn)
+        self->state_fn(self, state, self->state_arg);
+}
+
+/* 1 if seq was already handed to the caller (within the window). */
+static int
+s_seen(const enlace_client_t *self, uint64_t seq)
+{
+    if (seq > self->seen_max || self->seen_max - seq >= SEEN_WINDOW)
+        return 0;
+    return (self->seen[(seq % SEEN_WINDOW) / 8] >> (seq % 8)) & 1;
+}
+
+static void
+s_mark_seen(enlace_client_t *self, uint64_t seq)
+{
+    if (seq > self->seen_max) {
+        if (seq - self->seen_max >= SEEN_WINDOW)
+            memset(self->seen, 0, sizeof self->seen);
+        else
+            for (uint64_t s = self->seen_max + 1; s <= seq; s++)
+                self->seen[(s % SEEN_WINDOW) / 8] &= (uint8_t) ~(1u << (s % 8));
+        self->seen_max = seq;
+    } else if (self->seen_max - seq >= SEEN_WINDOW) {
+        return;
+    }
+    self->seen[(seq % SEEN_WINDOW) / 8] |= (uint8_t)(1u << (seq % 8));
+}
+
+static int s_send_raw(enlace_client_t *self, const void *data, size_t len);
+
+/* After the transport came back: a new session on the hub. Say Hello, renew
+ * subscriptions and resend unanswered publishes, in that order (the hub
+ * handles one connection's frames in order). Replies to these are routed
+ * like any other: Welcome and Subscribed are dropped as late replies,
+ * Stored/Error complete the outstanding publishes. */
+static void
+s_restore(enlace_client_t *self)
+{
+    Enlace__Frame f = ENLACE__FRAME__INIT;
+    Enlace__Hello hello = ENLACE__HELLO__INIT;
+    hello.client = "libenlace (reconnected)";
+    f.version = PROTOCOL_VERSION;
+    f.request_id = self->hello_request = ++self->next_request;
+    f.body_case = ENLACE__FRAME__BODY_HELLO;
+    f.hello = &hello;
+    uint8_t buf[256];
+    size_t len = enlace__frame__get_packed_size(&f);
+    if (len <= sizeof buf) {
+        enlace__frame__pack(&f, buf);
+        s_send_raw(self, buf, len);
+    }
+    for (int i = 0; i < self->npatterns; i++) {
+        Enlace__Frame sf = ENLACE__FRAME__INIT;
+        Enlace__Subscribe sub = ENLACE__SUBSCRIBE__INIT;
+        sub.pattern.data = (uint8_t *)self->patterns[i];
+        sub.pattern.len = strlen(self->patterns[i]);
+        sf.version = PROTOCOL_VERSION;
+        sf.request_id = ++self->next_request;
+        sf.body_case = ENLACE__FRAME__BODY_SUBSCRIBE;
+        sf.subscribe = &sub;
+        uint8_t sbuf[512];
+        size_t slen = enlace__frame__get_packed_size(&sf);
+        if (slen <= sizeof sbuf) {
+            enlace__frame__pack(&sf, sbuf);
+            s_send_raw(self, sbuf, slen);
+        }
+    }
+    /* Resend in request order so the hub stores them in the order sent. */
+    uint64_t lo = self->next_request > OUTSTANDING_SLOTS ? self->next_request - OUTSTANDING_SLOTS : 0;
+    for (uint64_t id = lo + 1; self->outstanding && id <= self->next_request; id++) {
+        outstanding_t *o = &self->outstanding[id % OUTSTANDING_SLOTS];
+        if (o->request_id == id)
+            s_send_raw(self, o->frame, o->frame_len);
+    }
+    /* A new session on the hub: acknowledgements start afresh (deliveries
+     * in flight on the old session come again and are filtered). */
+    self->ack_upto = 0;
+    self->unacked = 0;
+}
+
+/* Reads pending socket-monitor events and follows the connection state. */
+static void
+s_monitor_events(enlace_client_t *self)
+{
+    for (;;) {
+        zmq_msg_t ev, addr;
+        zmq_msg_init(&ev);
+        if (zmq_msg_recv(&ev, self->monitor, ZMQ_DONTWAIT) < 0) {
+            zmq_msg_close(&ev);
+            return;
+        }
+        zmq_msg_init(&addr);
+        if (zmq_msg_more(&ev))
+            zmq_msg_recv(&addr, self->monitor, 0);
+        uint16_t event = 0;
+        if (zmq_msg_size(&ev) >= 6)
+            memcpy(&event, zmq_msg_data(&ev), 2);
+        zmq_msg_close(&ev);
+        zmq_msg_close(&addr);
+        if (event == ZMQ_EVENT_DISCONNECTED) {
+            s_set_state(self, ENLACE_STATE_RECONNECTING);
+        } else if (event == ZMQ_EVENT_HANDSHAKE_SUCCEEDED) {
+            if (self->state == ENLACE_STATE_RECONNECTING) {
+                s_restore(self);
+                s_set_state(self, ENLACE_STATE_CONNECTED);
+            }
+        } else if (event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH) {
+            self->revoked = 1;
+            snprintf(self->error, sizeof self->error,
+                "the hub refused this key on reconnecting: it was revoked or has expired");
+            s_set_state(self, ENLACE_STATE_CLOSED);
+        }
+    }
+}
 
 static outstanding_t *
 s_outstanding(enlace_client_t *self, uint64_t request_id)
@@ -233,6 +385,13 @@ s_route_result(enlace_client_t *self, Enlace__Frame *frame)
     outstanding_t *o = s_outstanding(self, frame->request_id);
     if (!o)
         return 0;
+    if (frame->body_case == ENLACE__FRAME__BODY_ERROR
+        && frame->error->code == ENLACE__ERROR_CODE__ERR_NO_SESSION) {
+        /* Sent before our new Hello reached a restarted hub: it is resent
+         * after the Hello. */
+        enlace__frame__free_unpacked(frame, NULL);
+        return 1;
+    }
     result_t *r = calloc(1, sizeof *r);
     if (!r)
         return 0; /* let the caller see it; the publish stays outstanding */
@@ -268,8 +427,19 @@ static Enlace__Frame *
 s_recv_one(enlace_client_t *self, int timeout_ms, int *err)
 {
     *err = ENLACE_OK;
-    zmq_pollitem_t items[1] = {{self->dealer, 0, ZMQ_POLLIN, 0}};
-    int n = zmq_poll(items, 1, timeout_ms);
+    zmq_pollitem_t items[2] = {{self->dealer, 0, ZMQ_POLLIN, 0}, {self->monitor, 0, ZMQ_POLLIN, 0}};
+    int n = zmq_poll(items, 2, timeout_ms);
+    if (n > 0 && (items[1].revents & ZMQ_POLLIN)) {
+        s_monitor_events(self);
+        if (self->revoked) {
+            *err = ENLACE_EREVOKED;
+            return NULL;
+        }
+        if (!(items[0].revents & ZMQ_POLLIN)) {
+            *err = ENLACE_ETIMEDOUT; /* nothing to read yet: callers loop */
+            return NULL;
+        }
+    }
     if (n < 0) {
         *err = s_fail(self, zmq_errno() == EINTR ? ENLACE_ETIMEDOUT : ENLACE_EIO,
             "interrupted: %s", zmq_strerror(zmq_errno()));
@@ -336,10 +506,23 @@ s_request(enlace_client_t *self, Enlace__Frame *req, Enlace__Frame__BodyCase wan
         return NULL;
     }
     req->request_id = ++self->next_request;
-    *err = s_send(self, req);
+    int64_t deadline = s_now_ms() + self->timeout_ms;
+    while ((*err = s_send(self, req)) == ENLACE_ETIMEDOUT) {
+        /* Not connected: wait for the reconnect, then send. */
+        if (s_now_ms() >= deadline) {
+            *err = s_fail(self, ENLACE_ETIMEDOUT, "the hub is unreachable");
+            return NULL;
+        }
+        int e;
+        Enlace__Frame *late = s_recv_one(self, 100, &e);
+        enlace__frame__free_unpacked(late, NULL);
+        if (self->revoked) {
+            *err = s_fail(self, ENLACE_EREVOKED, "%s", self->error);
+            return NULL;
+        }
+    }
     if (*err != ENLACE_OK)
         return NULL;
-    int64_t deadline = s_now_ms() + self->timeout_ms;
     for (;;) {
         int64_t left = deadline - s_now_ms();
         if (left <= 0) {
@@ -481,7 +664,9 @@ s_open(enlace_client_t *self, const enlace_options_t *opts)
     rc |= s_setopt_int(self->dealer, ZMQ_HEARTBEAT_TIMEOUT, 15000);
     rc |= s_setopt_int(self->dealer, ZMQ_HANDSHAKE_IVL, self->timeout_ms);
     rc |= s_setopt_int(self->dealer, ZMQ_RECONNECT_IVL, 200);
-    rc |= s_setopt_int(self->dealer, ZMQ_RECONNECT_IVL_MAX, 5000);
+    rc |= s_setopt_int(self->dealer, ZMQ_RECONNECT_IVL_MAX, 2000);
+    /* Queue nothing for a hub that is not there: what matters is resent. */
+    rc |= s_setopt_int(self->dealer, ZMQ_IMMEDIATE, 1);
     if (rc != 0)
         return s_fail(self, ENLACE_EIO, "socket options: %s", zmq_strerror(zmq_errno()));
     char mon[64];
@@ -565,6 +750,9 @@ enlace_close(enlace_client_t **self_p)
         Enlace__Frame *reply = s_request(self, &req, ENLACE__FRAME__BODY_OK, &err);
         enlace__frame__free_unpacked(reply, NULL);
     }
+    for (int i = 0; i < self->npatterns; i++)
+        free(self->patterns[i]);
+    free(self->patterns);
     for (result_t *r = self->results, *n; r; r = n) {
         n = r->next;
         free(r);
@@ -637,7 +825,8 @@ s_build_publish(enlace_client_t *self, const char *topic, const void *body, size
     clock_gettime(CLOCK_REALTIME, &ts);
     c.message_id.data = id;
     c.message_id.len = sizeof id;
-    c.topic = (char *)topic;
+    c.topic.data = (uint8_t *)topic;
+    c.topic.len = strlen(topic);
     c.created_ms = opts && opts->created_ms ? opts->created_ms
                                             : (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
     c.author_key.data = (uint8_t *)keys_identity_public(self->identity);
@@ -699,11 +888,13 @@ enlace_publish_async(enlace_client_t *self, const char *topic, const void *body,
     int rc = s_build_publish(self, topic, body, len, opts, id, &frame, &flen);
     if (rc != ENLACE_OK)
         return rc;
-    if (zmq_send(self->dealer, frame, flen, 0) < 0) {
+    rc = s_send_raw(self, frame, flen);
+    if (rc != ENLACE_OK && rc != ENLACE_ETIMEDOUT) {
         free(frame);
-        return s_fail(self, ENLACE_EIO, "send failed: %s", zmq_strerror(zmq_errno()));
+        return rc;
     }
-    self->last_send_ms = s_now_ms();
+    /* ENLACE_ETIMEDOUT: the hub is unreachable right now; the publish stays
+     * outstanding and goes out when the connection is restored. */
     self->next_request = id;
     slot->request_id = id;
     slot->frame = frame;
@@ -800,7 +991,8 @@ enlace_subscribe(enlace_client_t *self, const char *pattern, int from_start)
         return s_fail(self, ENLACE_EINVAL, "a pattern is required");
     Enlace__Frame req = ENLACE__FRAME__INIT;
     Enlace__Subscribe sub = ENLACE__SUBSCRIBE__INIT;
-    sub.pattern = (char *)pattern;
+    sub.pattern.data = (uint8_t *)pattern;
+    sub.pattern.len = strlen(pattern);
     sub.from_start = from_start != 0;
     req.body_case = ENLACE__FRAME__BODY_SUBSCRIBE;
     req.subscribe = &sub;
@@ -809,6 +1001,17 @@ enlace_subscribe(enlace_client_t *self, const char *pattern, int from_start)
     if (!reply)
         return err;
     enlace__frame__free_unpacked(reply, NULL);
+    for (int i = 0; i < self->npatterns; i++)
+        if (!strcmp(self->patterns[i], pattern))
+            return ENLACE_OK;
+    char **grown = realloc(self->patterns, (size_t)(self->npatterns + 1) * sizeof *grown);
+    if (!grown || !(grown[self->npatterns] = strdup(pattern))) {
+        if (grown)
+            self->patterns = grown;
+        return s_fail(self, ENLACE_ENOMEM, "out of memory");
+    }
+    self->patterns = grown;
+    self->npatterns++;
     return ENLACE_OK;
 }
 
@@ -819,7 +1022,8 @@ enlace_unsubscribe(enlace_client_t *self, const char *pattern)
         return s_fail(self, ENLACE_EINVAL, "a pattern is required");
     Enlace__Frame req = ENLACE__FRAME__INIT;
     Enlace__Unsubscribe u = ENLACE__UNSUBSCRIBE__INIT;
-    u.pattern = (char *)pattern;
+    u.pattern.data = (uint8_t *)pattern;
+    u.pattern.len = strlen(pattern);
     req.body_case = ENLACE__FRAME__BODY_UNSUBSCRIBE;
     req.unsubscribe = &u;
     int err;
@@ -827,7 +1031,26 @@ enlace_unsubscribe(enlace_client_t *self, const char *pattern)
     if (!reply)
         return err;
     enlace__frame__free_unpacked(reply, NULL);
+    for (int i = 0; i < self->npatterns; i++)
+        if (!strcmp(self->patterns[i], pattern)) {
+            free(self->patterns[i]);
+            self->patterns[i] = self->patterns[--self->npatterns];
+            break;
+        }
     return ENLACE_OK;
+}
+
+enlace_state_t
+enlace_state(const enlace_client_t *self)
+{
+    return self->revoked ? ENLACE_STATE_CLOSED : self->state;
+}
+
+void
+enlace_on_state(enlace_client_t *self, enlace_state_fn fn, void *arg)
+{
+    self->state_fn = fn;
+    self->state_arg = arg;
 }
 
 int
@@ -849,9 +1072,8 @@ enlace_ping(enlace_client_t *self)
 
 /* Checks a delivery and builds the caller's view; NULL if it must be dropped. */
 static struct delivery_priv *
-s_open_delivery(Enlace__Frame *frame)
+s_open_delivery(Enlace__Delivery *d)
 {
-    Enlace__Delivery *d = frame->delivery;
     if (d->signature.len != KEYS_SIGNATURE_BYTES)
         return NULL;
     Enlace__Content *c = enlace__content__unpack(NULL, d->content.len, d->content.data);
@@ -869,6 +1091,14 @@ s_open_delivery(Enlace__Frame *frame)
         enlace__content__free_unpacked(c, NULL);
         return NULL;
     }
+    if (c->topic.len == 0 || c->topic.len >= sizeof p->topic
+        || memchr(c->topic.data, '\0', c->topic.len)) {
+        free(p);
+        enlace__content__free_unpacked(c, NULL);
+        return NULL;
+    }
+    memcpy(p->topic, c->topic.data, c->topic.len);
+    p->topic[c->topic.len] = '\0';
     keys_fingerprint(c->author_key.data, p->author_fp);
     if (strcmp(p->author_fp, d->author_fingerprint) != 0) {
         /* The hub names someone else as the author: trust the signature,
@@ -878,10 +1108,9 @@ s_open_delivery(Enlace__Frame *frame)
         return NULL;
     }
     p->content = c;
-    p->frame = frame;
     enlace_delivery_t *pub = &p->pub;
     pub->seq = d->seq;
-    pub->topic = c->topic;
+    pub->topic = p->topic;
     pub->body = c->body.data;
     pub->body_len = c->body.len;
     pub->content_type = c->content_type;
@@ -913,10 +1142,20 @@ enlace_recv(enlace_client_t *self, enlace_delivery_t **out, int timeout_ms)
             Enlace__Frame *frame = q->frame;
             free(q);
             uint64_t seq = frame->delivery->seq;
-            struct delivery_priv *p = s_open_delivery(frame);
-            if (seq > self->handed_seq)
-                self->handed_seq = seq;
+            if (seq > self->ack_upto)
+                self->ack_upto = seq;
             self->unacked++;
+            if (s_seen(self, seq)) {
+                /* Redelivered after a reconnect: the caller already has it. */
+                enlace__frame__free_unpacked(frame, NULL);
+                if (self->unacked >= ACK_EVERY || !self->head)
+                    s_send_ack(self);
+                continue;
+            }
+            struct delivery_priv *p = s_open_delivery(frame->delivery);
+            if (p)
+                p->frame = frame;
+            s_mark_seen(self, seq);
             if (!p) {
                 self->bad_signatures++;
                 enlace__frame__free_unpacked(frame, NULL);
@@ -953,6 +1192,114 @@ enlace_recv(enlace_client_t *self, enlace_delivery_t **out, int timeout_ms)
         if (err != ENLACE_OK && err != ENLACE_ETIMEDOUT && self->revoked)
             return err;
     }
+}
+
+int
+enlace_history(enlace_client_t *self, const enlace_history_query_t *q, enlace_page_t **out)
+{
+    *out = NULL;
+    if (!self || !q || !q->pattern)
+        return s_fail(self, ENLACE_EINVAL, "a pattern is required");
+    Enlace__Frame req = ENLACE__FRAME__INIT;
+    Enlace__History h = ENLACE__HISTORY__INIT;
+    h.pattern.data = (uint8_t *)q->pattern;
+    h.pattern.len = strlen(q->pattern);
+    h.after_seq = q->after_seq;
+    h.limit = q->limit;
+    h.from_ms = q->from_ms;
+    h.to_ms = q->to_ms;
+    h.author = (char *)(q->author ? q->author : "");
+    h.country = (char *)(q->country ? q->country : "");
+    req.body_case = ENLACE__FRAME__BODY_HISTORY;
+    req.history = &h;
+    int err;
+    Enlace__Frame *reply = s_request(self, &req, ENLACE__FRAME__BODY_HISTORY_PAGE, &err);
+    if (!reply)
+        return err;
+    enlace_page_t *page = calloc(1, sizeof *page);
+    Enlace__HistoryPage *hp = reply->history_page;
+    if (page && hp->n_messages)
+        page->items = calloc(hp->n_messages, sizeof *page->items);
+    if (!page || (hp->n_messages && !page->items)) {
+        free(page);
+        enlace__frame__free_unpacked(reply, NULL);
+        return s_fail(self, ENLACE_ENOMEM, "out of memory");
+    }
+    page->frame = reply;
+    page->next = hp->next_after;
+    page->more = hp->more;
+    for (size_t i = 0; i < hp->n_messages; i++) {
+        struct delivery_priv *p = s_open_delivery(hp->messages[i]);
+        if (p)
+            page->items[page->n++] = p;
+        else
+            self->bad_signatures++;
+    }
+    *out = page;
+    return ENLACE_OK;
+}
+
+size_t
+enlace_page_count(const enlace_page_t *page)
+{
+    return page ? page->n : 0;
+}
+
+const enlace_delivery_t *
+enlace_page_item(const enlace_page_t *page, size_t i)
+{
+    return page && i < page->n ? &page->items[i]->pub : NULL;
+}
+
+uint64_t
+enlace_page_next(const enlace_page_t *page)
+{
+    return page ? page->next : 0;
+}
+
+int
+enlace_page_more(const enlace_page_t *page)
+{
+    return page ? page->more : 0;
+}
+
+void
+enlace_page_destroy(enlace_page_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    enlace_page_t *page = *self_p;
+    for (size_t i = 0; i < page->n; i++) {
+        enlace__content__free_unpacked(page->items[i]->content, NULL);
+        free(page->items[i]);
+    }
+    free(page->items);
+    enlace__frame__free_unpacked(page->frame, NULL);
+    free(page);
+    *self_p = NULL;
+}
+
+int
+enlace_admin(enlace_client_t *self, int argc, const char *const *argv, int *status,
+    char **output)
+{
+    *output = NULL;
+    if (!self || argc < 1 || !argv)
+        return s_fail(self, ENLACE_EINVAL, "an admin command is required");
+    Enlace__Frame req = ENLACE__FRAME__INIT;
+    Enlace__Admin a = ENLACE__ADMIN__INIT;
+    a.n_argv = (size_t)argc;
+    a.argv = (char **)argv;
+    req.body_case = ENLACE__FRAME__BODY_ADMIN;
+    req.admin = &a;
+    int err;
+    Enlace__Frame *reply = s_request(self, &req, ENLACE__FRAME__BODY_ADMIN_RESULT, &err);
+    if (!reply)
+        return err;
+    *status = reply->admin_result->status;
+    *output = strdup(reply->admin_result->output);
+    enlace__frame__free_unpacked(reply, NULL);
+    return *output ? ENLACE_OK : s_fail(self, ENLACE_ENOMEM, "out of memory");
 }
 
 void

@@ -165,8 +165,54 @@ typedef struct {
 ENLACE_EXPORT int enlace_recv(enlace_client_t *self, enlace_delivery_t **out, int timeout_ms);
 ENLACE_EXPORT void enlace_delivery_destroy(enlace_delivery_t **self_p);
 
+/* History: archived messages this officer may see, oldest first, one page
+ * at a time. Every item's signature is verified like a delivery's. */
+typedef struct {
+    const char *pattern;   /* required, e.g. "consular/#" */
+    uint64_t after_seq;    /* page start (0: from the beginning) */
+    unsigned limit;        /* items per page (0: hub default, at most 500) */
+    int64_t from_ms;       /* stored at or after (0: no bound) */
+    int64_t to_ms;         /* stored before (0: no bound) */
+    const char *author;    /* author fingerprint, or NULL */
+    const char *country;   /* author's country/organisation code, or NULL */
+} enlace_history_query_t;
+
+typedef struct enlace_page enlace_page_t;
+
+ENLACE_EXPORT int enlace_history(enlace_client_t *self, const enlace_history_query_t *query,
+    enlace_page_t **out);
+ENLACE_EXPORT size_t enlace_page_count(const enlace_page_t *page);
+/* The i-th item; owned by the page. */
+ENLACE_EXPORT const enlace_delivery_t *enlace_page_item(const enlace_page_t *page, size_t i);
+/* Pass as after_seq to get the next page; more is 1 if the hub stopped early. */
+ENLACE_EXPORT uint64_t enlace_page_next(const enlace_page_t *page);
+ENLACE_EXPORT int enlace_page_more(const enlace_page_t *page);
+ENLACE_EXPORT void enlace_page_destroy(enlace_page_t **self_p);
+
+/* Directory administration over the wire (st and admin roles): argv as for
+ * `enlace-hub` without DATA, key files given as "--public-key HEX". On
+ * ENLACE_OK, *status is the command's exit status and *output (caller frees
+ * with free()) what it printed. */
+ENLACE_EXPORT int enlace_admin(enlace_client_t *self, int argc, const char *const *argv,
+    int *status, char **output);
+
 /* Deliveries dropped because their signature did not verify. */
 ENLACE_EXPORT uint64_t enlace_bad_signatures(const enlace_client_t *self);
+
+/* Connection state. The library reconnects by itself: it says Hello again,
+ * renews every subscription and resends every unanswered publish with the
+ * same message id (the hub stores a repeated id once). */
+typedef enum {
+    ENLACE_STATE_CONNECTED = 0,
+    ENLACE_STATE_RECONNECTING = 1,
+    ENLACE_STATE_CLOSED = 2, /* revoked, or refused on reconnect: final */
+} enlace_state_t;
+
+ENLACE_EXPORT enlace_state_t enlace_state(const enlace_client_t *self);
+
+/* Called from within library calls whenever the state changes. */
+typedef void (*enlace_state_fn)(enlace_client_t *client, enlace_state_t state, void *arg);
+ENLACE_EXPORT void enlace_on_state(enlace_client_t *self, enlace_state_fn fn, void *arg);
 
 /* Round trip to the hub; ENLACE_OK if it answered. */
 ENLACE_EXPORT int enlace_ping(enlace_client_t *self);

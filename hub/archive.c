@@ -4,21 +4,27 @@
  * Schema changelog (PRAGMA user_version):
  *   1  directory (countries, organisations, networks, officers, keys,
  *      memberships), messages, durable subscriptions, audit log.
- *   2  ledger: the hash chain over every message, audit entry and directory
- *      change (append-only, like audit). Existing rows are chained by the
- *      migration in time order, and an "archive.migrate" audit entry says so.
+ *   2  the PPT by year (Troika = previous, current, next) and observer
+ *      invitations (grantee, network, patterns, access, expiry, revocation).
+ *   3  ledger: the hash chain over every message, audit entry and directory
+ *      change (officers with their keys and memberships, the PPT,
+ *      invitations, the reference data), append-only like audit. Existing
+ *      rows are chained by the migration (hub/archive_ledger.c), and an
+ *      "archive.migrate" audit entry says so.
  *
  * Invariants: messages.seq is assigned by the hub, strictly increasing;
  * messages.msg_id is unique; nothing here commits on its own except the
  * offline directory helpers, which wrap themselves in a transaction.
  * Every function that writes a message, an audit row or a directory row
- * appends its ledger record in the same transaction (s_record_begin/end make
- * the pair atomic even inside the hub's group transaction), so callers never
- * see the ledger. Ledger ids are contiguous and each append names its id
- * explicitly: a connection whose cached head is stale (another connection
- * appended) cannot fork the chain, its INSERT fails instead.
+ * appends its ledger record in the same transaction (archive_int_record_begin
+ * and _end make the pair atomic even inside the hub's group transaction), so
+ * callers never see the ledger. Ledger ids are contiguous and each append
+ * names its id explicitly: a connection whose cached head is stale (another
+ * connection appended) cannot fork the chain, its INSERT fails instead. The
+ * ledger itself, what verify reads and the backup are in archive_ledger.c.
  */
 #include "archive.h"
+#include "archive_int.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -27,8 +33,6 @@
 #include <time.h>
 
 #include <sqlite3.h>
-
-static int s_chain_existing(archive_t *self);
 
 typedef struct {
     const char *sql;
@@ -99,6 +103,20 @@ static const migration_t s_migrations[] = {
     "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
     "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;", NULL},
     /* 2 */
+    {"CREATE TABLE ppt ("
+    "  year INTEGER PRIMARY KEY CHECK (year BETWEEN 1996 AND 2200),"
+    "  country TEXT NOT NULL REFERENCES countries(code));"
+    "CREATE TABLE invitations ("
+    "  id INTEGER PRIMARY KEY,"
+    "  grantee TEXT NOT NULL,"    /* organisation or observer country code */
+    "  network TEXT NOT NULL REFERENCES networks(name),"
+    "  patterns TEXT NOT NULL,"   /* comma-separated topic patterns */
+    "  access TEXT NOT NULL CHECK (access IN ('read','readwrite')),"
+    "  expires_ms INTEGER NOT NULL,"
+    "  created_ms INTEGER NOT NULL,"
+    "  created_by TEXT NOT NULL DEFAULT '',"
+    "  revoked_ms INTEGER);", NULL},
+    /* 3 */
     {"CREATE TABLE ledger ("
     "  id INTEGER PRIMARY KEY,"
     "  kind TEXT NOT NULL,"
@@ -112,33 +130,11 @@ static const migration_t s_migrations[] = {
     "  BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;"
     "CREATE TRIGGER ledger_no_delete BEFORE DELETE ON ledger"
     "  BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;",
-        s_chain_existing},
+        archive_int_chain_existing},
 };
 #define MIGRATIONS ((int)(sizeof s_migrations / sizeof s_migrations[0]))
 
-enum {
-    ST_MSG_INSERT,
-    ST_MSG_FIND,
-    ST_MSG_AFTER,
-    ST_SUB_GET,
-    ST_SUB_PUT,
-    ST_SUB_DELETE,
-    ST_AUDIT,
-    ST_KEY_BY_CURVE,
-    ST_MSG_GET,
-    ST_AUDIT_GET,
-    ST_KEY_OWNER,
-    ST_LEDGER_INSERT,
-    ST_LEDGER_HEAD,
-    ST_LEDGER_LATEST,
-    ST_DATA_VERSION,
-    ST_SP_BEGIN,
-    ST_SP_RELEASE,
-    ST_SP_ROLLBACK,
-    ST_COUNT
-};
-
-static const char *s_sql[ST_COUNT] = {
+static const char *const s_sql[ST_COUNT] = {
     [ST_MSG_INSERT] = "INSERT INTO messages (seq, msg_id, topic, network, author_id, tlp,"
                       " recipients, created_ms, stored_ms, content, signature, content_hash)"
                       " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -157,42 +153,14 @@ static const char *s_sql[ST_COUNT] = {
                         " WHERE k.curve = ? AND k.revoked_ms IS NULL"
                         " AND (k.valid_from_ms IS NULL OR k.valid_from_ms <= ?)"
                         " AND (k.valid_until_ms IS NULL OR k.valid_until_ms > ?)",
-    [ST_MSG_GET] = "SELECT seq, msg_id, topic, network, author_id, tlp, recipients,"
-                   " created_ms, stored_ms, content, signature, content_hash"
-                   " FROM messages WHERE seq = ?",
-    [ST_AUDIT_GET] = "SELECT id, ts_ms, officer_id, fingerprint, action, outcome, detail"
-                     " FROM audit WHERE id = ?",
-    [ST_KEY_OWNER] = "SELECT officer_id FROM officer_keys WHERE ed25519 = ?",
-    [ST_LEDGER_INSERT] = "INSERT INTO ledger (id, kind, ref, ts_ms, content_hash, prev_hash, hash)"
-                         " VALUES (?,?,?,?,?,?,?)",
-    [ST_LEDGER_HEAD] = "SELECT id, hash FROM ledger ORDER BY id DESC LIMIT 1",
-    [ST_LEDGER_LATEST] = "SELECT content_hash FROM ledger WHERE kind = ? AND ref = ?"
-                         " ORDER BY id DESC LIMIT 1",
-    [ST_DATA_VERSION] = "PRAGMA data_version",
-    [ST_SP_BEGIN] = "SAVEPOINT archive_record",
-    [ST_SP_RELEASE] = "RELEASE archive_record",
-    [ST_SP_ROLLBACK] = "ROLLBACK TO archive_record",
 };
 
-struct archive {
-    sqlite3 *db;                  /* the one connection; owned */
-    sqlite3_stmt *st[ST_COUNT];   /* prepared once, lazily; owned */
-    char error[512];              /* last failure, with sqlite3_errmsg */
-    uint64_t last_seq;            /* highest seq stored (committed or in this txn) */
-    uint64_t txn_first_seq;       /* last_seq when the open transaction began */
-    int in_txn;                   /* 1 while a transaction is open */
-    int in_read;                  /* 1 while archive_read_begin's snapshot is open */
-    int readonly;                 /* opened with archive_open_readonly */
-    /* The ledger head as this connection last wrote or read it. head_dv is
-     * the data_version it was read at: a different value means another
-     * connection may have appended, so the head is read again. */
-    uint8_t head[ARCHIVE_HASH_BYTES];
-    int64_t head_id;              /* 0: empty ledger */
-    int64_t head_dv;              /* -1: unknown, read before the next append */
-    uint8_t txn_head[ARCHIVE_HASH_BYTES]; /* head when the open transaction began */
-    int64_t txn_head_id;
-    int64_t txn_head_dv;
-};
+void
+archive_set_actor(archive_t *self, const char *fingerprint, int64_t officer_id)
+{
+    snprintf(self->actor_fp, sizeof self->actor_fp, "%s", fingerprint ? fingerprint : "");
+    self->actor_id = officer_id;
+}
 
 int64_t
 archive_now_ms(void)
@@ -202,8 +170,8 @@ archive_now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static int
-s_fail(archive_t *self, const char *what)
+int
+archive_int_fail(archive_t *self, const char *what)
 {
     snprintf(self->error, sizeof self->error, "%s: %s", what, sqlite3_errmsg(self->db));
     return -1;
@@ -215,14 +183,14 @@ archive_error(const archive_t *self)
     return self->error;
 }
 
-static sqlite3_stmt *
-s_stmt(archive_t *self, int which)
+sqlite3_stmt *
+archive_int_stmt(archive_t *self, int which, const char *sql)
 {
     if (!self->st[which]
-        && sqlite3_prepare_v3(self->db, s_sql[which], -1, SQLITE_PREPARE_PERSISTENT,
-               &self->st[which], NULL)
+        && sqlite3_prepare_v3(self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &self->st[which],
+               NULL)
             != SQLITE_OK) {
-        s_fail(self, "prepare");
+        archive_int_fail(self, "prepare");
         return NULL;
     }
     sqlite3_reset(self->st[which]);
@@ -230,8 +198,14 @@ s_stmt(archive_t *self, int which)
     return self->st[which];
 }
 
-static int
-s_exec(archive_t *self, const char *sql)
+static sqlite3_stmt *
+s_stmt(archive_t *self, int which)
+{
+    return archive_int_stmt(self, which, s_sql[which]);
+}
+
+int
+archive_int_exec(archive_t *self, const char *sql)
 {
     char *msg = NULL;
     if (sqlite3_exec(self->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
@@ -242,405 +216,6 @@ s_exec(archive_t *self, const char *sql)
     return 0;
 }
 
-/* ---------------------------------------------------------- canonical encoding */
-
-static void
-s_canon_start(archive_canon_t *c)
-{
-    crypto_generichash_init(&c->state, NULL, 0, ARCHIVE_HASH_BYTES);
-}
-
-void
-archive_canon_init(archive_canon_t *c, const char *kind)
-{
-    s_canon_start(c);
-    archive_canon_text(c, kind);
-}
-
-void
-archive_canon_int(archive_canon_t *c, int64_t v)
-{
-    uint8_t b[9] = {'i'};
-    uint64_t u = (uint64_t)v;
-    for (int i = 0; i < 8; i++)
-        b[1 + i] = (uint8_t)(u >> (56 - 8 * i));
-    crypto_generichash_update(&c->state, b, sizeof b);
-}
-
-void
-archive_canon_bytes(archive_canon_t *c, const void *p, size_t len)
-{
-    uint32_t n = (uint32_t)len; /* SQLite values are under 2 GiB */
-    uint8_t b[5] = {'b', (uint8_t)(n >> 24), (uint8_t)(n >> 16), (uint8_t)(n >> 8), (uint8_t)n};
-    crypto_generichash_update(&c->state, b, sizeof b);
-    if (len)
-        crypto_generichash_update(&c->state, p, len);
-}
-
-void
-archive_canon_null(archive_canon_t *c)
-{
-    uint8_t b = 'n';
-    crypto_generichash_update(&c->state, &b, 1);
-}
-
-void
-archive_canon_text(archive_canon_t *c, const char *s)
-{
-    if (s)
-        archive_canon_bytes(c, s, strlen(s));
-    else
-        archive_canon_null(c);
-}
-
-void
-archive_canon_final(archive_canon_t *c, uint8_t out[ARCHIVE_HASH_BYTES])
-{
-    crypto_generichash_final(&c->state, out, ARCHIVE_HASH_BYTES);
-}
-
-void
-archive_chain_hash(const uint8_t prev[ARCHIVE_HASH_BYTES], const char *kind, int64_t ref,
-    int64_t ts_ms, const uint8_t content_hash[ARCHIVE_HASH_BYTES], uint8_t out[ARCHIVE_HASH_BYTES])
-{
-    archive_canon_t c;
-    s_canon_start(&c);
-    archive_canon_bytes(&c, prev, ARCHIVE_HASH_BYTES);
-    archive_canon_text(&c, kind);
-    archive_canon_int(&c, ref);
-    archive_canon_int(&c, ts_ms);
-    archive_canon_bytes(&c, content_hash, ARCHIVE_HASH_BYTES);
-    archive_canon_final(&c, out);
-}
-
-/* A column by its storage class: directory rows are hashed as SQLite holds
- * them, so a NULL and an empty string differ. */
-static void
-s_canon_column(archive_canon_t *c, sqlite3_stmt *st, int i)
-{
-    switch (sqlite3_column_type(st, i)) {
-    case SQLITE_NULL:
-        archive_canon_null(c);
-        break;
-    case SQLITE_INTEGER:
-        archive_canon_int(c, sqlite3_column_int64(st, i));
-        break;
-    case SQLITE_BLOB:
-        archive_canon_bytes(c, sqlite3_column_blob(st, i), (size_t)sqlite3_column_bytes(st, i));
-        break;
-    default: /* TEXT, and REAL as SQLite prints it */
-        archive_canon_bytes(c, sqlite3_column_text(st, i), (size_t)sqlite3_column_bytes(st, i));
-        break;
-    }
-}
-
-/* message: B("message") I(seq) B(msg_id) B(topic) B(network) I(author_id)
- * I(tlp) B(recipients) I(created_ms) I(stored_ms) B(content) B(signature). */
-static void
-s_hash_message(const archive_msg_t *m, size_t id_len, size_t sig_len, uint8_t out[32])
-{
-    archive_canon_t c;
-    archive_canon_init(&c, ARCHIVE_KIND_MESSAGE);
-    archive_canon_int(&c, (int64_t)m->seq);
-    archive_canon_bytes(&c, m->msg_id, id_len);
-    archive_canon_text(&c, m->topic);
-    archive_canon_text(&c, m->network);
-    archive_canon_int(&c, m->author_id);
-    archive_canon_int(&c, m->tlp);
-    archive_canon_text(&c, m->recipients);
-    archive_canon_int(&c, m->created_ms);
-    archive_canon_int(&c, m->stored_ms);
-    archive_canon_bytes(&c, m->content, m->content_len);
-    archive_canon_bytes(&c, m->signature, sig_len);
-    archive_canon_final(&c, out);
-}
-
-/* audit: B("audit") I(id) I(ts_ms) I(officer_id) B(fingerprint) B(action)
- * B(outcome) B(detail). */
-static void
-s_hash_audit(const archive_audit_row_t *r, uint8_t out[32])
-{
-    archive_canon_t c;
-    archive_canon_init(&c, ARCHIVE_KIND_AUDIT);
-    archive_canon_int(&c, r->id);
-    archive_canon_int(&c, r->ts_ms);
-    archive_canon_int(&c, r->officer_id);
-    archive_canon_text(&c, r->fingerprint);
-    archive_canon_text(&c, r->action);
-    archive_canon_text(&c, r->outcome);
-    archive_canon_text(&c, r->detail);
-    archive_canon_final(&c, out);
-}
-
-/* ---------------------------------------------------------- ledger core */
-
-/* Re-reads the head if another connection may have appended since. */
-static int
-s_head_fresh(archive_t *self)
-{
-    sqlite3_stmt *st = s_stmt(self, ST_DATA_VERSION);
-    if (!st)
-        return -1;
-    if (sqlite3_step(st) != SQLITE_ROW) {
-        s_fail(self, "data_version");
-        sqlite3_reset(st);
-        return -1;
-    }
-    int64_t dv = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    if (dv == self->head_dv)
-        return 0;
-    if (!(st = s_stmt(self, ST_LEDGER_HEAD)))
-        return -1;
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        if (sqlite3_column_bytes(st, 1) != ARCHIVE_HASH_BYTES) {
-            snprintf(self->error, sizeof self->error,
-                "the last ledger record (#%lld) is damaged; run 'enlace-hub verify'",
-                (long long)sqlite3_column_int64(st, 0));
-            sqlite3_reset(st);
-            return -1;
-        }
-        self->head_id = sqlite3_column_int64(st, 0);
-        memcpy(self->head, sqlite3_column_blob(st, 1), ARCHIVE_HASH_BYTES);
-    } else if (rc == SQLITE_DONE) {
-        self->head_id = 0;
-        memset(self->head, 0, sizeof self->head);
-    } else {
-        s_fail(self, "read ledger head");
-        sqlite3_reset(st);
-        return -1;
-    }
-    sqlite3_reset(st);
-    self->head_dv = dv;
-    return 0;
-}
-
-/* Appends one chained record. The explicit id makes a stale head fail on
- * the primary key instead of forking the chain. */
-static int
-s_ledger_insert(archive_t *self, const char *kind, int64_t ref, int64_t ts_ms,
-    const uint8_t content_hash[ARCHIVE_HASH_BYTES])
-{
-    if (s_head_fresh(self) != 0)
-        return -1;
-    uint8_t hash[ARCHIVE_HASH_BYTES];
-    archive_chain_hash(self->head, kind, ref, ts_ms, content_hash, hash);
-    sqlite3_stmt *st = s_stmt(self, ST_LEDGER_INSERT);
-    if (!st)
-        return -1;
-    sqlite3_bind_int64(st, 1, self->head_id + 1);
-    sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, ref);
-    sqlite3_bind_int64(st, 4, ts_ms);
-    sqlite3_bind_blob(st, 5, content_hash, ARCHIVE_HASH_BYTES, SQLITE_STATIC);
-    sqlite3_bind_blob(st, 6, self->head, ARCHIVE_HASH_BYTES, SQLITE_STATIC);
-    sqlite3_bind_blob(st, 7, hash, ARCHIVE_HASH_BYTES, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE) {
-        s_fail(self, "ledger");
-        self->head_dv = -1; /* whatever happened, read the head again next time */
-        return -1;
-    }
-    self->head_id++;
-    memcpy(self->head, hash, sizeof hash);
-    return 0;
-}
-
-/* A record and its ledger entry commit together or not at all, also inside
- * the hub's group transaction, where a failed record must not take the
- * others with it: a savepoint around the pair. */
-typedef struct {
-    uint8_t head[ARCHIVE_HASH_BYTES];
-    int64_t head_id;
-    int64_t head_dv;
-    int outer; /* the savepoint opened the transaction */
-} record_mark_t;
-
-static int
-s_step_once(archive_t *self, int which, const char *what)
-{
-    sqlite3_stmt *st = s_stmt(self, which);
-    if (!st)
-        return -1;
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : s_fail(self, what);
-}
-
-static int
-s_record_begin(archive_t *self, record_mark_t *mark)
-{
-    memcpy(mark->head, self->head, sizeof mark->head);
-    mark->head_id = self->head_id;
-    mark->head_dv = self->head_dv;
-    mark->outer = sqlite3_get_autocommit(self->db);
-    return s_step_once(self, ST_SP_BEGIN, "savepoint");
-}
-
-/* ok: keep the pair (RELEASE, which commits if the savepoint opened the
- * transaction). Not ok, or the release failed: undo both, restore the head.
- * Returns 0 if the pair was kept. The first error message is kept. */
-static int
-s_record_end(archive_t *self, const record_mark_t *mark, int ok)
-{
-    if (ok && s_step_once(self, ST_SP_RELEASE, "commit record") == 0)
-        return 0;
-    char keep[512];
-    snprintf(keep, sizeof keep, "%s", self->error);
-    if (mark->outer) {
-        if (!sqlite3_get_autocommit(self->db))
-            s_exec(self, "ROLLBACK");
-    } else if (s_step_once(self, ST_SP_ROLLBACK, "rollback record") == 0) {
-        s_step_once(self, ST_SP_RELEASE, "release record");
-    }
-    snprintf(self->error, sizeof self->error, "%s", keep);
-    memcpy(self->head, mark->head, sizeof self->head);
-    self->head_id = mark->head_id;
-    self->head_dv = mark->head_dv;
-    return -1;
-}
-
-int
-archive_ledger_append(archive_t *self, const char *kind, int64_t ref,
-    const uint8_t content_hash[ARCHIVE_HASH_BYTES])
-{
-    if (!sqlite3_get_autocommit(self->db))
-        return s_ledger_insert(self, kind, ref, archive_now_ms(), content_hash);
-    record_mark_t mark;
-    if (s_record_begin(self, &mark) != 0)
-        return -1;
-    int ok = s_ledger_insert(self, kind, ref, archive_now_ms(), content_hash) == 0;
-    return s_record_end(self, &mark, ok);
-}
-
-void
-archive_ledger_head(const archive_t *self, int64_t *id, uint8_t hash[ARCHIVE_HASH_BYTES])
-{
-    *id = self->head_id;
-    memcpy(hash, self->head, ARCHIVE_HASH_BYTES);
-}
-
-/* Appends an officer's directory entry as it is now (inside the caller's
- * transaction). Every change to officers, officer_keys or memberships calls
- * this for the officer concerned. */
-static int
-s_ledger_officer(archive_t *self, int64_t officer_id)
-{
-    uint8_t h[ARCHIVE_HASH_BYTES];
-    int found = archive_officer_hash(self, officer_id, h);
-    if (found == 0)
-        snprintf(self->error, sizeof self->error, "officer %lld vanished", (long long)officer_id);
-    if (found != 1)
-        return -1;
-    return s_ledger_insert(self, ARCHIVE_KIND_OFFICER, officer_id, archive_now_ms(), h);
-}
-
-/* Appends the reference tables' hash if it differs from the last one
- * recorded (the seed is idempotent and runs again on every init). */
-static int
-s_ledger_reference(archive_t *self)
-{
-    uint8_t h[ARCHIVE_HASH_BYTES];
-    if (archive_reference_hash(self, h) != 0)
-        return -1;
-    sqlite3_stmt *st = s_stmt(self, ST_LEDGER_LATEST);
-    if (!st)
-        return -1;
-    sqlite3_bind_text(st, 1, ARCHIVE_KIND_REFERENCE, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, 0);
-    int rc = sqlite3_step(st);
-    int same = rc == SQLITE_ROW && sqlite3_column_bytes(st, 0) == ARCHIVE_HASH_BYTES
-        && memcmp(sqlite3_column_blob(st, 0), h, sizeof h) == 0;
-    sqlite3_reset(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return s_fail(self, "read ledger");
-    if (same)
-        return 0;
-    return s_ledger_insert(self, ARCHIVE_KIND_REFERENCE, 0, archive_now_ms(), h);
-}
-
-static void
-s_release_gets(archive_t *self)
-{
-    if (self->st[ST_MSG_GET])
-        sqlite3_reset(self->st[ST_MSG_GET]);
-    if (self->st[ST_AUDIT_GET])
-        sqlite3_reset(self->st[ST_AUDIT_GET]);
-}
-
-static int64_t
-s_count(archive_t *self, const char *sql)
-{
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(self->db, sql, -1, &st, NULL) != SQLITE_OK)
-        return s_fail(self, "count");
-    int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-    sqlite3_finalize(st);
-    return n < 0 ? s_fail(self, "count") : n;
-}
-
-/* Migration 2: chains what an archive of schema 1 already holds, table by
- * table in row order (reference data, officers, audit, messages), each
- * record with its own timestamp, then says so in the audit log. */
-static int
-s_chain_existing(archive_t *self)
-{
-    self->head_dv = -1;
-    int64_t ref_rows = s_count(self,
-        "SELECT (SELECT count(*) FROM countries) + (SELECT count(*) FROM organisations)"
-        " + (SELECT count(*) FROM networks)");
-    if (ref_rows < 0 || (ref_rows > 0 && s_ledger_reference(self) != 0))
-        return -1;
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(self->db,
-            "SELECT 1, id, created_ms FROM officers"
-            " UNION ALL SELECT 2, id, ts_ms FROM audit"
-            " UNION ALL SELECT 3, seq, stored_ms FROM messages ORDER BY 1, 2",
-            -1, &st, NULL)
-        != SQLITE_OK)
-        return s_fail(self, "chain existing rows");
-    int64_t n = 0;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        int table = sqlite3_column_int(st, 0);
-        int64_t ref = sqlite3_column_int64(st, 1), ts = sqlite3_column_int64(st, 2);
-        uint8_t h[ARCHIVE_HASH_BYTES];
-        const char *kind;
-        int found;
-        if (table == 1) {
-            kind = ARCHIVE_KIND_OFFICER;
-            found = archive_officer_hash(self, ref, h);
-        } else if (table == 2) {
-            archive_audit_row_t row;
-            kind = ARCHIVE_KIND_AUDIT;
-            found = archive_audit_get(self, ref, &row, h);
-        } else {
-            archive_msg_row_t row;
-            kind = ARCHIVE_KIND_MESSAGE;
-            found = archive_message_get(self, (uint64_t)ref, &row);
-            memcpy(h, row.record_hash, sizeof h);
-        }
-        if (found != 1 || s_ledger_insert(self, kind, ref, ts, h) != 0) {
-            sqlite3_finalize(st);
-            s_release_gets(self);
-            return -1;
-        }
-        n++;
-    }
-    sqlite3_finalize(st);
-    s_release_gets(self);
-    if (rc != SQLITE_DONE)
-        return s_fail(self, "chain existing rows");
-    if (n == 0)
-        return 0;
-    char detail[128];
-    snprintf(detail, sizeof detail,
-        "schema 2: %lld existing records chained into the ledger at migration", (long long)n);
-    return archive_audit(self, 0, NULL, "archive.migrate", "ok", detail);
-}
-
 /* ---------------------------------------------------------- open, transactions */
 
 static int
@@ -648,10 +223,10 @@ s_user_version(archive_t *self)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(self->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
-        return s_fail(self, "read schema version");
+        return archive_int_fail(self, "read schema version");
     int version = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
     sqlite3_finalize(st);
-    return version < 0 ? s_fail(self, "read schema version") : version;
+    return version < 0 ? archive_int_fail(self, "read schema version") : version;
 }
 
 static int
@@ -678,7 +253,7 @@ s_migrate(archive_t *self)
     for (int v = version; v < MIGRATIONS; v++) {
         char bump[64];
         snprintf(bump, sizeof bump, "PRAGMA user_version = %d", v + 1);
-        if (s_exec(self, "BEGIN IMMEDIATE") != 0)
+        if (archive_int_exec(self, "BEGIN IMMEDIATE") != 0)
             return -1;
         /* Another connection (the hub, an offline command) may have
          * migrated between our first look and the write lock. */
@@ -686,23 +261,23 @@ s_migrate(archive_t *self)
         if (now < 0 || now > v) {
             char keep[512];
             snprintf(keep, sizeof keep, "%s", self->error);
-            s_exec(self, "ROLLBACK");
+            archive_int_exec(self, "ROLLBACK");
             snprintf(self->error, sizeof self->error, "%s", keep);
             if (now < 0)
                 return -1;
             v = now - 1;
             continue;
         }
-        if (s_exec(self, s_migrations[v].sql) != 0
+        if (archive_int_exec(self, s_migrations[v].sql) != 0
             || (s_migrations[v].then && s_migrations[v].then(self) != 0)
-            || s_exec(self, bump) != 0) {
+            || archive_int_exec(self, bump) != 0) {
             char keep[512];
             snprintf(keep, sizeof keep, "migration %d: %s", v + 1, self->error);
-            s_exec(self, "ROLLBACK");
+            archive_int_exec(self, "ROLLBACK");
             snprintf(self->error, sizeof self->error, "%s", keep);
             return -1;
         }
-        if (s_exec(self, "COMMIT") != 0)
+        if (archive_int_exec(self, "COMMIT") != 0)
             return -1;
     }
     return 0;
@@ -717,12 +292,12 @@ s_load_state(archive_t *self)
             != SQLITE_OK
         || sqlite3_step(st) != SQLITE_ROW) {
         sqlite3_finalize(st);
-        return s_fail(self, "read last sequence");
+        return archive_int_fail(self, "read last sequence");
     }
     self->last_seq = (uint64_t)sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
     self->head_dv = -1;
-    return s_head_fresh(self);
+    return archive_int_head_fresh(self);
 }
 
 static archive_t *
@@ -746,7 +321,7 @@ s_open(const char *path, int flags, int readonly, const char *const *pragmas, ch
     /* Offline commands and the ZAP thread share the file with the hub. */
     sqlite3_busy_timeout(self->db, 5000);
     for (const char *const *p = pragmas; p && *p; p++)
-        if (s_exec(self, *p) != 0) {
+        if (archive_int_exec(self, *p) != 0) {
             snprintf(err, errlen, "archive %s: %s", path, self->error);
             archive_destroy(&self);
             return NULL;
@@ -799,7 +374,7 @@ archive_seed(archive_t *self, const char *sql)
 {
     if (archive_begin(self) != 0)
         return -1;
-    if (s_exec(self, sql) != 0 || s_ledger_reference(self) != 0) {
+    if (archive_int_exec(self, sql) != 0 || archive_int_ledger_reference(self) != 0) {
         char keep[512];
         snprintf(keep, sizeof keep, "directory seed: %s", self->error);
         archive_rollback(self);
@@ -814,7 +389,7 @@ archive_begin(archive_t *self)
 {
     if (self->in_txn)
         return 0;
-    if (s_exec(self, "BEGIN IMMEDIATE") != 0)
+    if (archive_int_exec(self, "BEGIN IMMEDIATE") != 0)
         return -1;
     self->in_txn = 1;
     self->txn_first_seq = self->last_seq;
@@ -829,7 +404,7 @@ archive_commit(archive_t *self)
 {
     if (!self->in_txn)
         return 0;
-    if (s_exec(self, "COMMIT") != 0) {
+    if (archive_int_exec(self, "COMMIT") != 0) {
         archive_rollback(self);
         return -1;
     }
@@ -844,7 +419,7 @@ archive_rollback(archive_t *self)
         return;
     char keep[512];
     snprintf(keep, sizeof keep, "%s", self->error);
-    s_exec(self, "ROLLBACK");
+    archive_int_exec(self, "ROLLBACK");
     snprintf(self->error, sizeof self->error, "%s", keep);
     self->in_txn = 0;
     self->last_seq = self->txn_first_seq;
@@ -867,9 +442,9 @@ archive_read_begin(archive_t *self)
         return -1;
     }
     /* The SELECT starts the read transaction now, not at the first read. */
-    if (s_exec(self, "BEGIN; SELECT count(*) FROM sqlite_master") != 0) {
+    if (archive_int_exec(self, "BEGIN; SELECT count(*) FROM sqlite_master") != 0) {
         if (!sqlite3_get_autocommit(self->db))
-            s_exec(self, "ROLLBACK");
+            archive_int_exec(self, "ROLLBACK");
         return -1;
     }
     self->in_read = 1;
@@ -881,8 +456,8 @@ archive_read_end(archive_t *self)
 {
     if (!self->in_read)
         return;
-    s_release_gets(self);
-    s_exec(self, "COMMIT");
+    archive_int_release_gets(self);
+    archive_int_exec(self, "COMMIT");
     self->in_read = 0;
 }
 
@@ -891,22 +466,22 @@ archive_data_version(archive_t *self, int64_t *version)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(self->db, "PRAGMA data_version", -1, &st, NULL) != SQLITE_OK)
-        return s_fail(self, "data_version");
+        return archive_int_fail(self, "data_version");
     int rc = sqlite3_step(st) == SQLITE_ROW ? 0 : -1;
     if (rc == 0)
         *version = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
-    return rc == 0 ? 0 : s_fail(self, "data_version");
+    return rc == 0 ? 0 : archive_int_fail(self, "data_version");
 }
 
 /* ---------------------------------------------------------- directory */
 
-static int
-s_exists(archive_t *self, const char *sql, const char *value)
+int
+archive_int_exists(archive_t *self, const char *sql, const char *value)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(self->db, sql, -1, &st, NULL) != SQLITE_OK)
-        return s_fail(self, "lookup");
+        return archive_int_fail(self, "lookup");
     sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
@@ -914,7 +489,7 @@ s_exists(archive_t *self, const char *sql, const char *value)
         return 1;
     if (rc == SQLITE_DONE)
         return 0;
-    return s_fail(self, "lookup");
+    return archive_int_fail(self, "lookup");
 }
 
 static int
@@ -940,6 +515,15 @@ archive_officer_add(archive_t *self, const archive_officer_spec_t *spec, int64_t
             spec->role ? spec->role : "");
         return -1;
     }
+    if ((!strcmp(spec->role, "observer") || !strcmp(spec->role, "st")) && spec->networks
+        && *spec->networks) {
+        snprintf(self->error, sizeof self->error,
+            "role %s takes no --network: %s", spec->role,
+            !strcmp(spec->role, "st") ? "the ST reads every network; give it an officer "
+                                        "membership with 'officer join' to let it post"
+                                      : "observers get access through invitations");
+        return -1;
+    }
     if ((spec->country && *spec->country) == (spec->org && *spec->org)) {
         snprintf(self->error, sizeof self->error,
             "give exactly one of --country or --org");
@@ -950,7 +534,7 @@ archive_officer_add(archive_t *self, const archive_officer_spec_t *spec, int64_t
     int rc = -1;
     sqlite3_stmt *st = NULL;
     if (spec->country && *spec->country) {
-        int e = s_exists(self, "SELECT 1 FROM countries WHERE code = ?", spec->country);
+        int e = archive_int_exists(self, "SELECT 1 FROM countries WHERE code = ?", spec->country);
         if (e == 0)
             snprintf(self->error, sizeof self->error,
                 "unknown country '%s' (use an ISO code of the CRM directory, e.g. MX)",
@@ -958,13 +542,14 @@ archive_officer_add(archive_t *self, const archive_officer_spec_t *spec, int64_t
         if (e != 1)
             goto out;
     } else {
-        int e = s_exists(self, "SELECT 1 FROM organisations WHERE code = ?", spec->org);
+        int e = archive_int_exists(self, "SELECT 1 FROM organisations WHERE code = ?", spec->org);
         if (e == 0)
             snprintf(self->error, sizeof self->error, "unknown organisation '%s'", spec->org);
         if (e != 1)
             goto out;
     }
-    int e = s_exists(self, "SELECT 1 FROM officer_keys WHERE fingerprint = ?", spec->fingerprint);
+    int e = archive_int_exists(self, "SELECT 1 FROM officer_keys WHERE fingerprint = ?",
+        spec->fingerprint);
     if (e == 1)
         snprintf(self->error, sizeof self->error,
             "key %s is already registered; each key belongs to one officer", spec->fingerprint);
@@ -977,7 +562,7 @@ archive_officer_add(archive_t *self, const archive_officer_spec_t *spec, int64_t
             " VALUES (?,?,?,?,?,?)",
             -1, &st, NULL)
         != SQLITE_OK) {
-        s_fail(self, "add officer");
+        archive_int_fail(self, "add officer");
         goto out;
     }
     sqlite3_bind_text(st, 1, spec->name, -1, SQLITE_STATIC);
@@ -990,7 +575,7 @@ archive_officer_add(archive_t *self, const archive_officer_spec_t *spec, int64_t
         sqlite3_bind_text(st, 5, spec->contact, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 6, now);
     if (sqlite3_step(st) != SQLITE_DONE) {
-        s_fail(self, "add officer");
+        archive_int_fail(self, "add officer");
         goto out;
     }
     sqlite3_finalize(st);
@@ -1001,7 +586,7 @@ archive_officer_add(archive_t *self, const archive_officer_spec_t *spec, int64_t
             "INSERT INTO officer_keys (ed25519, curve, fingerprint, officer_id) VALUES (?,?,?,?)",
             -1, &st, NULL)
         != SQLITE_OK) {
-        s_fail(self, "add key");
+        archive_int_fail(self, "add key");
         goto out;
     }
     sqlite3_bind_blob(st, 1, spec->pk, 32, SQLITE_STATIC);
@@ -1009,7 +594,7 @@ archive_officer_add(archive_t *self, const archive_officer_spec_t *spec, int64_t
     sqlite3_bind_text(st, 3, spec->fingerprint, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 4, id);
     if (sqlite3_step(st) != SQLITE_DONE) {
-        s_fail(self, "add key");
+        archive_int_fail(self, "add key");
         goto out;
     }
     sqlite3_finalize(st);
@@ -1020,7 +605,7 @@ archive_officer_add(archive_t *self, const archive_officer_spec_t *spec, int64_t
         snprintf(nets, sizeof nets, "%s", spec->networks);
         char *save = NULL;
         for (char *n = strtok_r(nets, ",", &save); n; n = strtok_r(NULL, ",", &save)) {
-            int known = s_exists(self, "SELECT 1 FROM networks WHERE name = ?", n);
+            int known = archive_int_exists(self, "SELECT 1 FROM networks WHERE name = ?", n);
             if (known == 0)
                 snprintf(self->error, sizeof self->error,
                     "unknown network '%s' (consular, trafficking, child, crm)", n);
@@ -1030,28 +615,28 @@ archive_officer_add(archive_t *self, const archive_officer_spec_t *spec, int64_t
                     "INSERT OR REPLACE INTO memberships (officer_id, network, role) VALUES (?,?,?)",
                     -1, &st, NULL)
                 != SQLITE_OK) {
-                s_fail(self, "add membership");
+                archive_int_fail(self, "add membership");
                 goto out;
             }
             sqlite3_bind_int64(st, 1, id);
             sqlite3_bind_text(st, 2, n, -1, SQLITE_STATIC);
             sqlite3_bind_text(st, 3, spec->role, -1, SQLITE_STATIC);
             if (sqlite3_step(st) != SQLITE_DONE) {
-                s_fail(self, "add membership");
+                archive_int_fail(self, "add membership");
                 goto out;
             }
             sqlite3_finalize(st);
             st = NULL;
         }
     }
-    if (s_ledger_officer(self, id) != 0)
+    if (archive_int_ledger_row(self, ARCHIVE_KIND_OFFICER, id) != 0)
         goto out;
     char detail[600];
     snprintf(detail, sizeof detail, "officer %lld '%s' %s%s role %s networks %s key %s",
         (long long)id, spec->name, spec->country && *spec->country ? "country " : "org ",
         spec->country && *spec->country ? spec->country : spec->org, spec->role,
         spec->networks && *spec->networks ? spec->networks : "-", spec->fingerprint);
-    if (archive_audit(self, 0, NULL, "officer.add", "ok", detail) != 0)
+    if (archive_audit(self, self->actor_id, self->actor_fp, "officer.add", "ok", detail) != 0)
         goto out;
     if (archive_commit(self) != 0)
         goto out;
@@ -1074,7 +659,7 @@ archive_key_revoke(archive_t *self, const uint8_t pk[32], int64_t now_ms)
             " RETURNING fingerprint, officer_id",
             -1, &st, NULL)
         != SQLITE_OK) {
-        s_fail(self, "revoke");
+        archive_int_fail(self, "revoke");
         archive_rollback(self);
         return -1;
     }
@@ -1090,7 +675,7 @@ archive_key_revoke(archive_t *self, const uint8_t pk[32], int64_t now_ms)
     }
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE) {
-        s_fail(self, "revoke");
+        archive_int_fail(self, "revoke");
         archive_rollback(self);
         return -1;
     }
@@ -1100,8 +685,8 @@ archive_key_revoke(archive_t *self, const uint8_t pk[32], int64_t now_ms)
     }
     char detail[128];
     snprintf(detail, sizeof detail, "key %s of officer %lld revoked", fp, (long long)officer);
-    if (s_ledger_officer(self, officer) != 0
-        || archive_audit(self, 0, NULL, "key.revoke", "ok", detail) != 0
+    if (archive_int_ledger_row(self, ARCHIVE_KIND_OFFICER, officer) != 0
+        || archive_audit(self, self->actor_id, self->actor_fp, "key.revoke", "ok", detail) != 0
         || archive_commit(self) != 0) {
         archive_rollback(self);
         return -1;
@@ -1122,7 +707,7 @@ archive_keys_each(archive_t *self, archive_key_fn fn, void *arg)
             " FROM officer_keys k JOIN officers o ON o.id = k.officer_id ORDER BY o.id, k.fingerprint",
             -1, &st, NULL)
         != SQLITE_OK)
-        return s_fail(self, "list keys");
+        return archive_int_fail(self, "list keys");
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         archive_key_row_t row = {
@@ -1145,7 +730,7 @@ archive_keys_each(archive_t *self, archive_key_fn fn, void *arg)
         }
     }
     sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 0 : s_fail(self, "list keys");
+    return rc == SQLITE_DONE ? 0 : archive_int_fail(self, "list keys");
 }
 
 int
@@ -1166,7 +751,7 @@ archive_key_by_curve(archive_t *self, const uint8_t curve[32], int64_t now_ms, c
         return 1;
     }
     sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : s_fail(self, "key lookup");
+    return rc == SQLITE_DONE ? 0 : archive_int_fail(self, "key lookup");
 }
 
 int
@@ -1177,12 +762,306 @@ archive_networks(archive_t *self, char *out, size_t cap)
             "SELECT COALESCE(group_concat(name, ','), '') FROM (SELECT name FROM networks ORDER BY name)",
             -1, &st, NULL)
         != SQLITE_OK)
-        return s_fail(self, "networks");
+        return archive_int_fail(self, "networks");
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
         snprintf(out, cap, "%s", (const char *)sqlite3_column_text(st, 0));
     sqlite3_finalize(st);
-    return rc == SQLITE_ROW ? 0 : s_fail(self, "networks");
+    return rc == SQLITE_ROW ? 0 : archive_int_fail(self, "networks");
+}
+
+int
+archive_int_write_audited(archive_t *self, sqlite3_stmt *st, const char *kind, int64_t ref,
+    const char *actor_fp, int64_t actor_id, const char *action, const char *detail,
+    int64_t *rowid)
+{
+    int own = !self->in_txn;
+    if (own && archive_begin(self) != 0) {
+        sqlite3_finalize(st);
+        return -1;
+    }
+    archive_int_mark_t mark;
+    if (archive_int_record_begin(self, &mark) != 0) {
+        sqlite3_finalize(st);
+        if (own)
+            archive_rollback(self);
+        return -1;
+    }
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    int ok = rc == SQLITE_DONE || rc == SQLITE_ROW;
+    if (!ok)
+        archive_int_fail(self, action);
+    int64_t id = sqlite3_last_insert_rowid(self->db);
+    if (ok && kind)
+        ok = archive_int_ledger_row(self, kind, ref < 0 ? id : ref) == 0;
+    if (ok)
+        ok = archive_audit(self, actor_id, actor_fp, action, "ok", detail) == 0;
+    if (archive_int_record_end(self, &mark, ok) != 0) {
+        if (own)
+            archive_rollback(self); /* keeps the error message */
+        return -1;
+    }
+    if (own && archive_commit(self) != 0)
+        return -1;
+    if (rowid)
+        *rowid = id;
+    return 0;
+}
+
+int
+archive_membership_set(archive_t *self, int64_t officer_id, const char *network, const char *role)
+{
+    if (!s_valid_role(role) || !strcmp(role, "observer") || !strcmp(role, "st")) {
+        snprintf(self->error, sizeof self->error,
+            "a membership role is officer, focal, ppt or admin");
+        return -1;
+    }
+    int known = archive_int_exists(self, "SELECT 1 FROM networks WHERE name = ?", network);
+    if (known != 1) {
+        if (known == 0)
+            snprintf(self->error, sizeof self->error, "unknown network '%s'", network);
+        return -1;
+    }
+    char idtext[32];
+    snprintf(idtext, sizeof idtext, "%lld", (long long)officer_id);
+    int exists = archive_int_exists(self, "SELECT 1 FROM officers WHERE id = CAST(? AS INTEGER)",
+        idtext);
+    if (exists != 1) {
+        if (exists == 0)
+            snprintf(self->error, sizeof self->error, "no officer %lld", (long long)officer_id);
+        return -1;
+    }
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(self->db,
+            "INSERT INTO memberships (officer_id, network, role) SELECT id, ?2, ?3 FROM officers"
+            " WHERE id = ?1 ON CONFLICT (officer_id, network) DO UPDATE SET role = excluded.role",
+            -1, &st, NULL)
+        != SQLITE_OK)
+        return archive_int_fail(self, "membership");
+    sqlite3_bind_int64(st, 1, officer_id);
+    sqlite3_bind_text(st, 2, network, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, role, -1, SQLITE_TRANSIENT);
+    char detail[128];
+    snprintf(detail, sizeof detail, "officer %lld joins %s as %s", (long long)officer_id, network,
+        role);
+    /* Memberships are part of the officer's directory entry in the ledger. */
+    return archive_int_write_audited(self, st, ARCHIVE_KIND_OFFICER, officer_id, self->actor_fp,
+        self->actor_id, "membership.set", detail, NULL);
+}
+
+int
+archive_membership_remove(archive_t *self, int64_t officer_id, const char *network)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(self->db,
+            "DELETE FROM memberships WHERE officer_id = ? AND network = ? RETURNING 1", -1, &st,
+            NULL)
+        != SQLITE_OK)
+        return archive_int_fail(self, "membership");
+    sqlite3_bind_int64(st, 1, officer_id);
+    sqlite3_bind_text(st, 2, network, -1, SQLITE_TRANSIENT);
+    int own = !self->in_txn;
+    if (own && archive_begin(self) != 0) {
+        sqlite3_finalize(st);
+        return -1;
+    }
+    archive_int_mark_t mark;
+    if (archive_int_record_begin(self, &mark) != 0) {
+        sqlite3_finalize(st);
+        if (own)
+            archive_rollback(self);
+        return -1;
+    }
+    int rc = sqlite3_step(st);
+    int removed = rc == SQLITE_ROW;
+    while (rc == SQLITE_ROW)
+        rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    char detail[128];
+    snprintf(detail, sizeof detail, "officer %lld leaves %s", (long long)officer_id, network);
+    int ok = rc == SQLITE_DONE;
+    if (!ok)
+        archive_int_fail(self, "membership");
+    if (ok && removed)
+        ok = archive_int_ledger_row(self, ARCHIVE_KIND_OFFICER, officer_id) == 0
+            && archive_audit(self, self->actor_id, self->actor_fp, "membership.remove", "ok",
+                   detail)
+                == 0;
+    if (archive_int_record_end(self, &mark, ok) != 0) {
+        if (own)
+            archive_rollback(self);
+        return -1;
+    }
+    if (own && archive_commit(self) != 0)
+        return -1;
+    return removed;
+}
+
+int
+archive_ppt_set(archive_t *self, int year, const char *country, const char *actor_fp,
+    int64_t actor_id)
+{
+    int e = archive_int_exists(self, "SELECT 1 FROM countries WHERE code = ? AND status = 'member'",
+        country);
+    if (e != 1) {
+        if (e == 0)
+            snprintf(self->error, sizeof self->error,
+                "'%s' is not a member country: the PPT rotates among members", country);
+        return -1;
+    }
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(self->db,
+            "INSERT INTO ppt (year, country) VALUES (?, ?)"
+            " ON CONFLICT (year) DO UPDATE SET country = excluded.country",
+            -1, &st, NULL)
+        != SQLITE_OK)
+        return archive_int_fail(self, "ppt");
+    sqlite3_bind_int(st, 1, year);
+    sqlite3_bind_text(st, 2, country, -1, SQLITE_TRANSIENT);
+    char detail[64];
+    snprintf(detail, sizeof detail, "PPT %d: %s", year, country);
+    return archive_int_write_audited(self, st, ARCHIVE_KIND_PPT, year, actor_fp, actor_id,
+        "ppt.set", detail, NULL);
+}
+
+int
+archive_ppt_get(archive_t *self, int year, char *country, size_t cap)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(self->db, "SELECT country FROM ppt WHERE year = ?", -1, &st, NULL)
+        != SQLITE_OK)
+        return archive_int_fail(self, "ppt");
+    sqlite3_bind_int(st, 1, year);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        snprintf(country, cap, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    if (rc == SQLITE_ROW)
+        return 1;
+    return rc == SQLITE_DONE ? 0 : archive_int_fail(self, "ppt");
+}
+
+int
+archive_ppt_each(archive_t *self, archive_ppt_fn fn, void *arg)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(self->db, "SELECT year, country FROM ppt ORDER BY year", -1, &st, NULL)
+        != SQLITE_OK)
+        return archive_int_fail(self, "ppt");
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        if (fn(sqlite3_column_int(st, 0), (const char *)sqlite3_column_text(st, 1), arg) != 0) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : archive_int_fail(self, "ppt");
+}
+
+int
+archive_invitation_grant(archive_t *self, const archive_invitation_t *inv, const char *actor_fp,
+    int64_t actor_id, int64_t *id_out)
+{
+    int org = archive_int_exists(self,
+        "SELECT 1 FROM organisations WHERE code = ? AND kind <> 'secretariat'", inv->grantee);
+    int country = archive_int_exists(self,
+        "SELECT 1 FROM countries WHERE code = ? AND status = 'observer'", inv->grantee);
+    if (org < 0 || country < 0)
+        return -1;
+    if (!org && !country) {
+        snprintf(self->error, sizeof self->error,
+            "'%s' is not an observer organisation or observer country (members need no invitation)",
+            inv->grantee);
+        return -1;
+    }
+    int net = archive_int_exists(self, "SELECT 1 FROM networks WHERE name = ?", inv->network);
+    if (net != 1) {
+        if (net == 0)
+            snprintf(self->error, sizeof self->error, "unknown network '%s'", inv->network);
+        return -1;
+    }
+    if (strcmp(inv->access, "read") != 0 && strcmp(inv->access, "readwrite") != 0) {
+        snprintf(self->error, sizeof self->error, "access is 'read' or 'readwrite'");
+        return -1;
+    }
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(self->db,
+            "INSERT INTO invitations (grantee, network, patterns, access, expires_ms, created_ms,"
+            " created_by) VALUES (?,?,?,?,?,?,?)",
+            -1, &st, NULL)
+        != SQLITE_OK)
+        return archive_int_fail(self, "invitation");
+    sqlite3_bind_text(st, 1, inv->grantee, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, inv->network, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, inv->patterns, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 4, inv->access, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 5, inv->expires_ms);
+    sqlite3_bind_int64(st, 6, archive_now_ms());
+    sqlite3_bind_text(st, 7, actor_fp ? actor_fp : "", -1, SQLITE_TRANSIENT);
+    char detail[600];
+    snprintf(detail, sizeof detail, "%s invited to %s, topics %s, %s, until %lld ms",
+        inv->grantee, inv->network, inv->patterns, inv->access, (long long)inv->expires_ms);
+    return archive_int_write_audited(self, st, ARCHIVE_KIND_INVITATION, -1, actor_fp, actor_id,
+        "invite.grant", detail, id_out);
+}
+
+int
+archive_invitation_revoke(archive_t *self, int64_t id, const char *actor_fp, int64_t actor_id)
+{
+    char key[32];
+    snprintf(key, sizeof key, "%lld", (long long)id);
+    int e = archive_int_exists(self, "SELECT 1 FROM invitations WHERE id = CAST(? AS INTEGER)",
+        key);
+    if (e != 1) {
+        if (e == 0)
+            snprintf(self->error, sizeof self->error, "no invitation %lld", (long long)id);
+        return -1;
+    }
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(self->db,
+            "UPDATE invitations SET revoked_ms = COALESCE(revoked_ms, ?) WHERE id = ?", -1, &st,
+            NULL)
+        != SQLITE_OK)
+        return archive_int_fail(self, "invitation");
+    sqlite3_bind_int64(st, 1, archive_now_ms());
+    sqlite3_bind_int64(st, 2, id);
+    char detail[64];
+    snprintf(detail, sizeof detail, "invitation %lld revoked", (long long)id);
+    return archive_int_write_audited(self, st, ARCHIVE_KIND_INVITATION, id, actor_fp, actor_id,
+        "invite.revoke", detail, NULL);
+}
+
+int
+archive_invitations_each(archive_t *self, archive_invitation_fn fn, void *arg)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(self->db,
+            "SELECT id, grantee, network, patterns, access, expires_ms, created_ms, created_by,"
+            " COALESCE(revoked_ms, 0) FROM invitations ORDER BY id",
+            -1, &st, NULL)
+        != SQLITE_OK)
+        return archive_int_fail(self, "invitations");
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        archive_invitation_t inv = {
+            .id = sqlite3_column_int64(st, 0),
+            .grantee = (const char *)sqlite3_column_text(st, 1),
+            .network = (const char *)sqlite3_column_text(st, 2),
+            .patterns = (const char *)sqlite3_column_text(st, 3),
+            .access = (const char *)sqlite3_column_text(st, 4),
+            .expires_ms = sqlite3_column_int64(st, 5),
+            .created_ms = sqlite3_column_int64(st, 6),
+            .created_by = (const char *)sqlite3_column_text(st, 7),
+            .revoked_ms = sqlite3_column_int64(st, 8),
+        };
+        if (fn(&inv, arg) != 0) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : archive_int_fail(self, "invitations");
 }
 
 /* ---------------------------------------------------------- messages */
@@ -1201,12 +1080,12 @@ archive_message_insert(archive_t *self, const archive_msg_t *m)
             (unsigned long long)m->seq, (unsigned long long)self->last_seq);
         return -1;
     }
-    record_mark_t mark;
-    if (s_record_begin(self, &mark) != 0)
+    archive_int_mark_t mark;
+    if (archive_int_record_begin(self, &mark) != 0)
         return -1;
     sqlite3_stmt *st = s_stmt(self, ST_MSG_INSERT);
     if (!st)
-        return s_record_end(self, &mark, 0);
+        return archive_int_record_end(self, &mark, 0);
     archive_msg_t row = *m;
     if (!row.recipients)
         row.recipients = "";
@@ -1225,13 +1104,13 @@ archive_message_insert(archive_t *self, const archive_msg_t *m)
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
     if (rc != SQLITE_DONE) {
-        s_fail(self, "store message");
-        return s_record_end(self, &mark, 0);
+        archive_int_fail(self, "store message");
+        return archive_int_record_end(self, &mark, 0);
     }
     uint8_t h[ARCHIVE_HASH_BYTES];
-    s_hash_message(&row, 16, 64, h);
-    int ok = s_ledger_insert(self, ARCHIVE_KIND_MESSAGE, (int64_t)row.seq, row.stored_ms, h) == 0;
-    if (s_record_end(self, &mark, ok) != 0)
+    archive_int_hash_message(&row, 16, 64, h);
+    int ok = archive_int_ledger_insert(self, ARCHIVE_KIND_MESSAGE, (int64_t)row.seq, row.stored_ms, h) == 0;
+    if (archive_int_record_end(self, &mark, ok) != 0)
         return -1;
     self->last_seq = m->seq;
     return 0;
@@ -1256,7 +1135,7 @@ archive_message_find(archive_t *self, const uint8_t msg_id[16], uint64_t *seq, u
         return 1;
     }
     sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : s_fail(self, "find message");
+    return rc == SQLITE_DONE ? 0 : archive_int_fail(self, "find message");
 }
 
 int64_t
@@ -1264,7 +1143,7 @@ archive_message_count(archive_t *self)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(self->db, "SELECT count(*) FROM messages", -1, &st, NULL) != SQLITE_OK)
-        return s_fail(self, "count");
+        return archive_int_fail(self, "count");
     int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
     sqlite3_finalize(st);
     return n;
@@ -1305,7 +1184,7 @@ archive_messages_after(archive_t *self, uint64_t after, int limit, archive_msg_f
             break;
     }
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-        s_fail(self, "read messages");
+        archive_int_fail(self, "read messages");
         sqlite3_reset(st);
         return -1;
     }
@@ -1329,7 +1208,7 @@ archive_sub_get(archive_t *self, int64_t officer_id, const char *pattern, uint64
     sqlite3_reset(st);
     if (rc == SQLITE_ROW)
         return 1;
-    return rc == SQLITE_DONE ? 0 : s_fail(self, "read subscription");
+    return rc == SQLITE_DONE ? 0 : archive_int_fail(self, "read subscription");
 }
 
 int
@@ -1344,7 +1223,7 @@ archive_sub_put(archive_t *self, int64_t officer_id, const char *pattern, uint64
     sqlite3_bind_int64(st, 4, archive_now_ms());
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : s_fail(self, "save subscription");
+    return rc == SQLITE_DONE ? 0 : archive_int_fail(self, "save subscription");
 }
 
 int
@@ -1357,7 +1236,7 @@ archive_sub_delete(archive_t *self, int64_t officer_id, const char *pattern)
     sqlite3_bind_text(st, 2, pattern, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : s_fail(self, "delete subscription");
+    return rc == SQLITE_DONE ? 0 : archive_int_fail(self, "delete subscription");
 }
 
 /* ---------------------------------------------------------- audit */
@@ -1366,12 +1245,12 @@ int
 archive_audit(archive_t *self, int64_t officer_id, const char *fingerprint, const char *action,
     const char *outcome, const char *detail)
 {
-    record_mark_t mark;
-    if (s_record_begin(self, &mark) != 0)
+    archive_int_mark_t mark;
+    if (archive_int_record_begin(self, &mark) != 0)
         return -1;
     sqlite3_stmt *st = s_stmt(self, ST_AUDIT);
     if (!st)
-        return s_record_end(self, &mark, 0);
+        return archive_int_record_end(self, &mark, 0);
     archive_audit_row_t row = {.ts_ms = archive_now_ms(), .officer_id = officer_id,
         .fingerprint = fingerprint ? fingerprint : "", .action = action, .outcome = outcome,
         .detail = detail ? detail : ""};
@@ -1384,14 +1263,14 @@ archive_audit(archive_t *self, int64_t officer_id, const char *fingerprint, cons
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
     if (rc != SQLITE_DONE) {
-        s_fail(self, "audit");
-        return s_record_end(self, &mark, 0);
+        archive_int_fail(self, "audit");
+        return archive_int_record_end(self, &mark, 0);
     }
     row.id = sqlite3_last_insert_rowid(self->db);
     uint8_t h[ARCHIVE_HASH_BYTES];
-    s_hash_audit(&row, h);
-    int ok = s_ledger_insert(self, ARCHIVE_KIND_AUDIT, row.id, row.ts_ms, h) == 0;
-    return s_record_end(self, &mark, ok);
+    archive_int_hash_audit(&row, h);
+    int ok = archive_int_ledger_insert(self, ARCHIVE_KIND_AUDIT, row.id, row.ts_ms, h) == 0;
+    return archive_int_record_end(self, &mark, ok);
 }
 
 int
@@ -1402,7 +1281,7 @@ archive_audit_each(archive_t *self, archive_audit_fn fn, void *arg)
             "SELECT id, ts_ms, officer_id, fingerprint, action, outcome, detail FROM audit ORDER BY id",
             -1, &st, NULL)
         != SQLITE_OK)
-        return s_fail(self, "read audit");
+        return archive_int_fail(self, "read audit");
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         archive_audit_row_t row = {
@@ -1420,324 +1299,5 @@ archive_audit_each(archive_t *self, archive_audit_fn fn, void *arg)
         }
     }
     sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 0 : s_fail(self, "read audit");
-}
-
-int
-archive_audit_get(archive_t *self, int64_t id, archive_audit_row_t *out, uint8_t record_hash[32])
-{
-    sqlite3_stmt *st = s_stmt(self, ST_AUDIT_GET);
-    if (!st)
-        return -1;
-    sqlite3_bind_int64(st, 1, id);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE) {
-        sqlite3_reset(st);
-        return 0;
-    }
-    if (rc != SQLITE_ROW) {
-        sqlite3_reset(st);
-        return s_fail(self, "read audit");
-    }
-    *out = (archive_audit_row_t){
-        .id = sqlite3_column_int64(st, 0),
-        .ts_ms = sqlite3_column_int64(st, 1),
-        .officer_id = sqlite3_column_int64(st, 2),
-        .fingerprint = (const char *)sqlite3_column_text(st, 3),
-        .action = (const char *)sqlite3_column_text(st, 4),
-        .outcome = (const char *)sqlite3_column_text(st, 5),
-        .detail = (const char *)sqlite3_column_text(st, 6),
-    };
-    s_hash_audit(out, record_hash);
-    return 1;
-}
-
-/* ---------------------------------------------------------- verification reads */
-
-int
-archive_message_get(archive_t *self, uint64_t seq, archive_msg_row_t *out)
-{
-    sqlite3_stmt *st = s_stmt(self, ST_MSG_GET);
-    if (!st)
-        return -1;
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)seq);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE) {
-        sqlite3_reset(st);
-        return 0;
-    }
-    if (rc != SQLITE_ROW) {
-        sqlite3_reset(st);
-        return s_fail(self, "read message");
-    }
-    memset(out, 0, sizeof *out);
-    /* Pointers first, then sizes: sqlite3_column_bytes after the pointer
-     * call, as the SQLite documentation asks. */
-    archive_msg_t *m = &out->msg;
-    m->seq = (uint64_t)sqlite3_column_int64(st, 0);
-    m->msg_id = sqlite3_column_blob(st, 1);
-    out->msg_id_len = (size_t)sqlite3_column_bytes(st, 1);
-    m->topic = (const char *)sqlite3_column_text(st, 2);
-    m->network = (const char *)sqlite3_column_text(st, 3);
-    m->author_id = sqlite3_column_int64(st, 4);
-    m->tlp = sqlite3_column_int(st, 5);
-    m->recipients = (const char *)sqlite3_column_text(st, 6);
-    m->created_ms = sqlite3_column_int64(st, 7);
-    m->stored_ms = sqlite3_column_int64(st, 8);
-    m->content = sqlite3_column_blob(st, 9);
-    m->content_len = (size_t)sqlite3_column_bytes(st, 9);
-    m->signature = sqlite3_column_blob(st, 10);
-    out->signature_len = (size_t)sqlite3_column_bytes(st, 10);
-    m->content_hash = sqlite3_column_blob(st, 11);
-    out->content_hash_len = (size_t)sqlite3_column_bytes(st, 11);
-    s_hash_message(m, out->msg_id_len, out->signature_len, out->record_hash);
-    return 1;
-}
-
-int
-archive_key_owner(archive_t *self, const uint8_t pk[32], int64_t *officer_id)
-{
-    sqlite3_stmt *st = s_stmt(self, ST_KEY_OWNER);
-    if (!st)
-        return -1;
-    sqlite3_bind_blob(st, 1, pk, 32, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *officer_id = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    if (rc == SQLITE_ROW)
-        return 1;
-    return rc == SQLITE_DONE ? 0 : s_fail(self, "key lookup");
-}
-
-int
-archive_ledger_each(archive_t *self, archive_ledger_fn fn, void *arg)
-{
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(self->db,
-            "SELECT id, kind, ref, ts_ms, content_hash, prev_hash, hash FROM ledger ORDER BY id",
-            -1, &st, NULL)
-        != SQLITE_OK)
-        return s_fail(self, "read ledger");
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        archive_ledger_row_t row = {
-            .id = sqlite3_column_int64(st, 0),
-            .kind = (const char *)sqlite3_column_text(st, 1),
-            .ref = sqlite3_column_int64(st, 2),
-            .ts_ms = sqlite3_column_int64(st, 3),
-            .content_hash = sqlite3_column_blob(st, 4),
-        };
-        row.content_hash_len = (size_t)sqlite3_column_bytes(st, 4);
-        row.prev_hash = sqlite3_column_blob(st, 5);
-        row.prev_hash_len = (size_t)sqlite3_column_bytes(st, 5);
-        row.hash = sqlite3_column_blob(st, 6);
-        row.hash_len = (size_t)sqlite3_column_bytes(st, 6);
-        if (!row.kind)
-            row.kind = "";
-        if (fn(&row, arg) != 0) {
-            rc = SQLITE_DONE;
-            break;
-        }
-    }
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 0 : s_fail(self, "read ledger");
-}
-
-/* Feeds every row of a query into c, each preceded by B(marker); returns
- * -1 on failure. */
-static int
-s_canon_rows(archive_t *self, archive_canon_t *c, const char *marker, const char *sql,
-    int64_t bind)
-{
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(self->db, sql, -1, &st, NULL) != SQLITE_OK)
-        return s_fail(self, "read directory");
-    if (sqlite3_bind_parameter_count(st) > 0)
-        sqlite3_bind_int64(st, 1, bind);
-    int rc, n = sqlite3_column_count(st);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        archive_canon_text(c, marker);
-        for (int i = 0; i < n; i++)
-            s_canon_column(c, st, i);
-    }
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 0 : s_fail(self, "read directory");
-}
-
-/* officer: B("officer"), then B("officer") and the officers row (id, name,
- * country, org, role, contact, created_ms), then for each key by ed25519
- * B("key") (ed25519, curve, fingerprint, officer_id, valid_from_ms,
- * valid_until_ms, revoked_ms), then for each membership by network
- * B("membership") (network, role). Columns as stored: NULL is N. */
-int
-archive_officer_hash(archive_t *self, int64_t officer_id, uint8_t out[ARCHIVE_HASH_BYTES])
-{
-    archive_canon_t c;
-    archive_canon_init(&c, ARCHIVE_KIND_OFFICER);
-    int64_t n = -1;
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(self->db, "SELECT count(*) FROM officers WHERE id = ?", -1, &st, NULL)
-        == SQLITE_OK) {
-        sqlite3_bind_int64(st, 1, officer_id);
-        if (sqlite3_step(st) == SQLITE_ROW)
-            n = sqlite3_column_int64(st, 0);
-    }
-    sqlite3_finalize(st);
-    if (n < 0)
-        return s_fail(self, "read directory");
-    if (n == 0)
-        return 0;
-    if (s_canon_rows(self, &c, "officer",
-            "SELECT id, name, country, org, role, contact, created_ms FROM officers WHERE id = ?",
-            officer_id)
-            != 0
-        || s_canon_rows(self, &c, "key",
-               "SELECT ed25519, curve, fingerprint, officer_id, valid_from_ms, valid_until_ms,"
-               " revoked_ms FROM officer_keys WHERE officer_id = ? ORDER BY ed25519",
-               officer_id)
-            != 0
-        || s_canon_rows(self, &c, "membership",
-               "SELECT network, role FROM memberships WHERE officer_id = ? ORDER BY network",
-               officer_id)
-            != 0)
-        return -1;
-    archive_canon_final(&c, out);
-    return 1;
-}
-
-/* reference: B("reference"), then B("country") (code, name_en, name_es,
- * status) for each country by code, B("organisation") (code, name_en,
- * name_es, kind, since) by code, B("network") (name, title_en, title_es)
- * by name. */
-int
-archive_reference_hash(archive_t *self, uint8_t out[ARCHIVE_HASH_BYTES])
-{
-    archive_canon_t c;
-    archive_canon_init(&c, ARCHIVE_KIND_REFERENCE);
-    if (s_canon_rows(self, &c, "country",
-            "SELECT code, name_en, name_es, status FROM countries ORDER BY code", 0)
-            != 0
-        || s_canon_rows(self, &c, "organisation",
-               "SELECT code, name_en, name_es, kind, since FROM organisations ORDER BY code", 0)
-            != 0
-        || s_canon_rows(self, &c, "network",
-               "SELECT name, title_en, title_es FROM networks ORDER BY name", 0)
-            != 0)
-        return -1;
-    archive_canon_final(&c, out);
-    return 0;
-}
-
-int
-archive_unledgered_each(archive_t *self, archive_unledgered_fn fn, void *arg)
-{
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(self->db,
-            "SELECT 'message', seq FROM messages WHERE seq NOT IN"
-            "   (SELECT ref FROM ledger WHERE kind = 'message')"
-            " UNION ALL SELECT 'audit', id FROM audit WHERE id NOT IN"
-            "   (SELECT ref FROM ledger WHERE kind = 'audit')"
-            " UNION ALL SELECT 'officer', id FROM officers WHERE id NOT IN"
-            "   (SELECT ref FROM ledger WHERE kind = 'officer')"
-            " ORDER BY 1, 2",
-            -1, &st, NULL)
-        != SQLITE_OK)
-        return s_fail(self, "read ledger");
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        if (fn((const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1), arg) != 0) {
-            rc = SQLITE_DONE;
-            break;
-        }
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 0 : s_fail(self, "read ledger");
-}
-
-/* ---------------------------------------------------------- backup */
-
-int
-archive_backup(archive_t *self, const char *dest_path, int pages, int sleep_ms)
-{
-    sqlite3 *dest = NULL;
-    if (sqlite3_open_v2(dest_path, &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL)
-        != SQLITE_OK) {
-        snprintf(self->error, sizeof self->error, "cannot open %s: %s", dest_path,
-            dest ? sqlite3_errmsg(dest) : "out of memory");
-        sqlite3_close(dest);
-        return -1;
-    }
-    /* Holding one read transaction for the whole copy keeps the snapshot
-     * fixed: without it, every commit by the hub would restart the backup,
-     * which under steady traffic would never finish. */
-    if (archive_read_begin(self) != 0) {
-        sqlite3_close(dest);
-        return -1;
-    }
-    sqlite3_backup *b = sqlite3_backup_init(dest, "main", self->db, "main");
-    if (!b) {
-        snprintf(self->error, sizeof self->error, "backup: %s", sqlite3_errmsg(dest));
-        archive_read_end(self);
-        sqlite3_close(dest);
-        return -1;
-    }
-    int rc, busy = 0;
-    for (;;) {
-        rc = sqlite3_backup_step(b, pages) & 0xff;
-        if (rc == SQLITE_OK) {
-            sqlite3_sleep(sleep_ms);
-        } else if ((rc == SQLITE_BUSY || rc == SQLITE_LOCKED) && busy++ < 200) {
-            sqlite3_sleep(50);
-        } else {
-            break;
-        }
-    }
-    sqlite3_backup_finish(b);
-    archive_read_end(self);
-    if (rc != SQLITE_DONE) {
-        snprintf(self->error, sizeof self->error, "backup: %s", sqlite3_errstr(rc));
-        sqlite3_close(dest);
-        return -1;
-    }
-    /* One self-contained file: no -wal beside it to lose. */
-    char *msg = NULL;
-    if (sqlite3_exec(dest, "PRAGMA journal_mode = DELETE", NULL, NULL, &msg) != SQLITE_OK) {
-        snprintf(self->error, sizeof self->error, "backup: %s",
-            msg ? msg : sqlite3_errmsg(dest));
-        sqlite3_free(msg);
-        sqlite3_close(dest);
-        return -1;
-    }
-    if (sqlite3_close(dest) != SQLITE_OK) {
-        snprintf(self->error, sizeof self->error, "backup: closing %s failed", dest_path);
-        return -1;
-    }
-    return 0;
-}
-
-int
-archive_integrity_check(archive_t *self, char *out, size_t cap)
-{
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(self->db, "PRAGMA integrity_check(10)", -1, &st, NULL) != SQLITE_OK)
-        return s_fail(self, "integrity_check");
-    int rc, ok = 0, rows = 0;
-    size_t used = 0;
-    out[0] = '\0';
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *line = (const char *)sqlite3_column_text(st, 0);
-        if (!line)
-            line = "";
-        if (rows++ == 0 && !strcmp(line, "ok"))
-            ok = 1;
-        else
-            ok = 0;
-        int w = snprintf(out + used, cap - used, "%s%s", used ? "; " : "", line);
-        if (w > 0)
-            used += (size_t)w < cap - used ? (size_t)w : cap - used - 1;
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
-        return s_fail(self, "integrity_check");
-    return ok;
+    return rc == SQLITE_DONE ? 0 : archive_int_fail(self, "read audit");
 }

@@ -1,6 +1,8 @@
 /*
  * archive: the hub's SQLite file (WAL): directory, messages, durable
- * subscription cursors and the audit log. All SQL of the hub lives here.
+ * subscription cursors, the audit log, and the hash-chained ledger over the
+ * messages, the audit log and the directory. All SQL of the hub lives here
+ * (archive.c and archive_ledger.c, which share the private archive_int.h).
  *
  * One archive_t is one connection and must be used by one thread. Functions
  * return 0 on success and -1 on failure; the reason (with sqlite3_errmsg) is
@@ -65,6 +67,10 @@ typedef struct {
     const char *fingerprint;
 } archive_officer_spec_t;
 
+/* Who the following directory changes on this connection are made by, for
+ * the audit log (NULL/0: the local operator). */
+void archive_set_actor(archive_t *self, const char *fingerprint, int64_t officer_id);
+
 /* Adds an officer with one key and its memberships, all checked against the
  * directory (known country/org, network, role). Returns the officer id. */
 int archive_officer_add(archive_t *self, const archive_officer_spec_t *spec, int64_t *id_out);
@@ -72,6 +78,13 @@ int archive_officer_add(archive_t *self, const archive_officer_spec_t *spec, int
 /* Revokes a key: 1 revoked now, 0 unknown key, -1 error. Already revoked
  * counts as 1. */
 int archive_key_revoke(archive_t *self, const uint8_t pk[32], int64_t now_ms);
+
+/* Adds or changes (role) one membership; removes one. Audited, and chained
+ * in the ledger as a new state of the officer's directory entry. */
+int archive_membership_set(archive_t *self, int64_t officer_id, const char *network,
+    const char *role);
+/* 1 removed, 0 there was none, -1 error. */
+int archive_membership_remove(archive_t *self, int64_t officer_id, const char *network);
 
 /* One row per key, with the officer it belongs to. */
 typedef struct {
@@ -100,6 +113,36 @@ int archive_key_by_curve(archive_t *self, const uint8_t curve[32], int64_t now_m
 
 /* Fills names[] (comma-separated) of known networks. */
 int archive_networks(archive_t *self, char *out, size_t cap);
+
+/* The PPT of a year: 1 found, 0 none, -1 error. Setting it is audited and
+ * chained in the ledger (kind "ppt"). */
+int archive_ppt_set(archive_t *self, int year, const char *country, const char *actor_fp,
+    int64_t actor_id);
+int archive_ppt_get(archive_t *self, int year, char *country, size_t cap);
+typedef int (*archive_ppt_fn)(int year, const char *country, void *arg);
+int archive_ppt_each(archive_t *self, archive_ppt_fn fn, void *arg);
+
+/* An observer invitation. */
+typedef struct {
+    int64_t id;
+    const char *grantee;  /* observer organisation or observer country code */
+    const char *network;
+    const char *patterns; /* comma-separated topic patterns */
+    const char *access;   /* "read" or "readwrite" */
+    int64_t expires_ms;
+    int64_t created_ms;
+    const char *created_by;
+    int64_t revoked_ms;   /* 0: in force */
+} archive_invitation_t;
+
+/* Grants and revokes (audited, actor_fp NULL for the local operator; each
+ * chained in the ledger as the invitation's new state, kind "invitation"). */
+int archive_invitation_grant(archive_t *self, const archive_invitation_t *inv,
+    const char *actor_fp, int64_t actor_id, int64_t *id_out);
+int archive_invitation_revoke(archive_t *self, int64_t id, const char *actor_fp,
+    int64_t actor_id);
+typedef int (*archive_invitation_fn)(const archive_invitation_t *inv, void *arg);
+int archive_invitations_each(archive_t *self, archive_invitation_fn fn, void *arg);
 
 /* ---------------------------------------------------------- messages */
 
@@ -190,13 +233,18 @@ int archive_audit_get(archive_t *self, int64_t id, archive_audit_row_t *out,
  *
  * Kinds written here: "message" (ref = seq), "audit" (ref = audit id),
  * "officer" (ref = officer id; the officer row, its keys and memberships
- * after every directory change) and "reference" (ref 0; the countries,
- * organisations and networks tables, whenever the seed changes them).
+ * after every change to any of them: add, key revocation, membership set
+ * and removal), "ppt" (ref = year; the year's PPT row after every ppt set),
+ * "invitation" (ref = invitation id; its row after the grant and after the
+ * revocation) and "reference" (ref 0; the countries, organisations and
+ * networks tables, whenever the seed changes them).
  */
 #define ARCHIVE_HASH_BYTES 32
 #define ARCHIVE_KIND_MESSAGE "message"
 #define ARCHIVE_KIND_AUDIT "audit"
 #define ARCHIVE_KIND_OFFICER "officer"
+#define ARCHIVE_KIND_PPT "ppt"
+#define ARCHIVE_KIND_INVITATION "invitation"
 #define ARCHIVE_KIND_REFERENCE "reference"
 
 /* Canonical encoding of a record: a sequence of fields, each one of
@@ -261,11 +309,19 @@ int archive_ledger_each(archive_t *self, archive_ledger_fn fn, void *arg);
  * (officer row, keys ordered by ed25519, memberships ordered by network):
  * 1 found, 0 no such officer, -1 error. */
 int archive_officer_hash(archive_t *self, int64_t officer_id, uint8_t out[ARCHIVE_HASH_BYTES]);
+/* The same for the PPT of a year and for an invitation (its row as it is
+ * now, revoked or not): 1 found, 0 no such row, -1 error. */
+int archive_ppt_hash(archive_t *self, int64_t year, uint8_t out[ARCHIVE_HASH_BYTES]);
+int archive_invitation_hash(archive_t *self, int64_t id, uint8_t out[ARCHIVE_HASH_BYTES]);
+/* Any directory entry by its ledger kind (officer, ppt, invitation). */
+int archive_directory_hash(archive_t *self, const char *kind, int64_t ref,
+    uint8_t out[ARCHIVE_HASH_BYTES]);
 /* Recomputes the hash of the reference tables as they are now. */
 int archive_reference_hash(archive_t *self, uint8_t out[ARCHIVE_HASH_BYTES]);
 
-/* Calls fn(kind, ref) for every message, audit row and officer that has no
- * ledger record (written behind the hub's back), ordered by kind and ref. */
+/* Calls fn(kind, ref) for every message, audit row, officer, PPT year and
+ * invitation that has no ledger record (written behind the hub's back),
+ * ordered by kind and ref. */
 typedef int (*archive_unledgered_fn)(const char *kind, int64_t ref, void *arg);
 int archive_unledgered_each(archive_t *self, archive_unledgered_fn fn, void *arg);
 

@@ -13,7 +13,52 @@ struct directory {
     int count;            /* entries in use */
     int cap;              /* entries allocated */
     char networks[256];   /* ",consular,child,...," for membership tests */
+    dir_invitation_t *invitations; /* owned */
+    int ninvitations, invitations_cap;
+    struct { int year; char country[8]; } ppt[256]; /* PPT by year */
+    int nppt;
 };
+
+static int
+s_collect_invitation(const archive_invitation_t *inv, void *arg)
+{
+    directory_t *self = arg;
+    if (self->ninvitations == self->invitations_cap) {
+        int cap = self->invitations_cap ? self->invitations_cap * 2 : 16;
+        dir_invitation_t *grown = realloc(self->invitations, (size_t)cap * sizeof *grown);
+        if (!grown)
+            return -1;
+        self->invitations = grown;
+        self->invitations_cap = cap;
+    }
+    dir_invitation_t *d = &self->invitations[self->ninvitations++];
+    memset(d, 0, sizeof *d);
+    d->id = inv->id;
+    snprintf(d->grantee, sizeof d->grantee, "%s", inv->grantee);
+    snprintf(d->network, sizeof d->network, "%s", inv->network);
+    char buf[DIR_MAX_PATTERNS * 260];
+    snprintf(buf, sizeof buf, "%s", inv->patterns);
+    char *save = NULL;
+    for (char *p = strtok_r(buf, ",", &save); p && d->npatterns < DIR_MAX_PATTERNS;
+         p = strtok_r(NULL, ",", &save))
+        snprintf(d->patterns[d->npatterns++], sizeof d->patterns[0], "%s", p);
+    d->readwrite = strcmp(inv->access, "readwrite") == 0;
+    d->expires_ms = inv->expires_ms;
+    d->revoked_ms = inv->revoked_ms;
+    return 0;
+}
+
+static int
+s_collect_ppt(int year, const char *country, void *arg)
+{
+    directory_t *self = arg;
+    if (self->nppt == (int)(sizeof self->ppt / sizeof self->ppt[0]))
+        return 1;
+    self->ppt[self->nppt].year = year;
+    snprintf(self->ppt[self->nppt].country, sizeof self->ppt[0].country, "%s", country);
+    self->nppt++;
+    return 0;
+}
 
 static int
 s_collect(const archive_key_row_t *row, void *arg)
@@ -70,7 +115,9 @@ directory_load(archive_t *archive)
         return NULL;
     char nets[200];
     if (archive_keys_each(archive, s_collect, self) != 0
-        || archive_networks(archive, nets, sizeof nets) != 0) {
+        || archive_networks(archive, nets, sizeof nets) != 0
+        || archive_invitations_each(archive, s_collect_invitation, self) != 0
+        || archive_ppt_each(archive, s_collect_ppt, self) != 0) {
         directory_destroy(&self);
         return NULL;
     }
@@ -86,6 +133,7 @@ directory_destroy(directory_t **self_p)
     if (!self_p || !*self_p)
         return;
     free((*self_p)->entries);
+    free((*self_p)->invitations);
     free(*self_p);
     *self_p = NULL;
 }
@@ -145,4 +193,31 @@ int
 directory_count(const directory_t *self)
 {
     return self->count;
+}
+
+int
+directory_invitations(const directory_t *self)
+{
+    return self->ninvitations;
+}
+
+const dir_invitation_t *
+directory_invitation(const directory_t *self, int i)
+{
+    return i >= 0 && i < self->ninvitations ? &self->invitations[i] : NULL;
+}
+
+int
+directory_invitation_active(const dir_invitation_t *inv, int64_t now_ms)
+{
+    return inv->revoked_ms == 0 && now_ms < inv->expires_ms;
+}
+
+const char *
+directory_ppt(const directory_t *self, int year)
+{
+    for (int i = 0; i < self->nppt; i++)
+        if (self->ppt[i].year == year)
+            return self->ppt[i].country;
+    return NULL;
 }

@@ -33,6 +33,19 @@ typedef struct {
     dir_membership_t memberships[DIR_MAX_NETWORKS];
 } dir_entry_t;
 
+/* An observer invitation, as loaded. */
+#define DIR_MAX_PATTERNS 8
+typedef struct {
+    int64_t id;
+    char grantee[DIR_NAME_LEN];   /* organisation or observer country */
+    char network[DIR_NAME_LEN];
+    char patterns[DIR_MAX_PATTERNS][260];
+    int npatterns;
+    int readwrite;                /* 0: read only */
+    int64_t expires_ms;
+    int64_t revoked_ms;           /* 0: in force */
+} dir_invitation_t;
+
 typedef struct directory directory_t;
 
 /* Loads a snapshot; NULL on failure (reason in archive_error). */
@@ -55,5 +68,14 @@ const char *directory_membership(const dir_entry_t *entry, const char *network);
 int directory_network_known(const directory_t *self, const char *network);
 
 int directory_count(const directory_t *self);
+
+/* Invitations: iterate with an index from 0 to directory_invitations(). */
+int directory_invitations(const directory_t *self);
+const dir_invitation_t *directory_invitation(const directory_t *self, int i);
+/* 1 if the invitation is in force at now_ms. */
+int directory_invitation_active(const dir_invitation_t *inv, int64_t now_ms);
+
+/* The member country holding the PPT in `year`, or NULL. */
+const char *directory_ppt(const directory_t *self, int year);
 
 #endif

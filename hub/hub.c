@@ -27,6 +27,7 @@
 #include <zmq.h>
 
 #include "acl.h"
+#include "admin.h"
 #include "config.h"
 #include "directory.h"
 #include "enlace.pb-c.h"
@@ -41,6 +42,8 @@
 #define BATCH_MAX 512          /* frames handled per commit */
 #define RECENT_CAPACITY 8192   /* messages kept for live fan-out */
 #define REPLAY_BATCH 128       /* messages read from the archive per query */
+#define HISTORY_MAX 500        /* messages per history page */
+#define HISTORY_SCAN 20000     /* archive rows examined per history request */
 #define DIR_CHECK_MS 250
 #define FLUSH_MS 1000
 #define EXPIRY_CHECK_MS 5000
@@ -216,8 +219,19 @@ s_wants(hub_t *self, session_t *s, const dir_entry_t *who, const recent_msg_t *m
     int matched = 0;
     for (int i = 0; i < s->nsubs && !matched; i++)
         matched = s->subs[i].cursor < m->seq && topic_match(s->subs[i].pattern, m->topic);
-    (void)self;
-    return matched && acl_receive(who, m->network, m->tlp, m->recipients, m->author_id);
+    if (!matched)
+        return 0;
+    acl_msg_t am = {.topic = m->topic, .network = m->network, .tlp = m->tlp,
+        .recipients = m->recipients, .author_id = m->author_id, .author_home = m->author_home};
+    return acl_receive(self->dir, who, &am, archive_now_ms());
+}
+
+/* The author's home (country or organisation) for an archived message. */
+static void
+s_author_home(hub_t *self, int64_t author_id, char *out, size_t cap)
+{
+    const dir_entry_t *a = directory_find_officer(self->dir, author_id);
+    snprintf(out, cap, "%s", a ? acl_home(a) : "");
 }
 
 /* Offers one message to a session: 0 considered (sent or skipped), 1 blocked,
@@ -253,6 +267,7 @@ s_replay_one(const archive_msg_t *am, void *arg)
     m.topic = (char *)am->topic;
     m.recipients = (char *)am->recipients;
     snprintf(m.network, sizeof m.network, "%s", am->network);
+    s_author_home(r->hub, am->author_id, m.author_home, sizeof m.author_home);
     if (!s_wants(r->hub, r->s, r->who, &m)) {
         r->s->pos = am->seq;
         return 0;
@@ -277,8 +292,8 @@ s_pump(hub_t *self, session_t *s)
     if (s->nsubs == 0 || s->pos == UNSET || s->rewind_to != UNSET)
         return 0;
     const dir_entry_t *who = directory_find(self->dir, s->fingerprint);
-    if (!who)
-        return 0; /* removed: the directory check will close it */
+    if (!who || !directory_entry_active(who, archive_now_ms()))
+        return 0; /* revoked or expired: the next frame or check closes it */
     s->blocked = 0;
     while (!session_inflight_full(s) && s->pos < self->head) {
         const recent_msg_t *m = recent_get(self->recent, s->pos + 1);
@@ -371,6 +386,20 @@ s_hello(hub_t *self, const uint8_t *rid, size_t rid_len, uint64_t request_id,
     s_send_frame(self, rid, rid_len, request_id, &frame);
 }
 
+/* Checks a topic or pattern that came as bytes and copies it, NUL-terminated,
+ * into out (TOPIC_MAX_LEN + 1 bytes). Returns NULL or why it is refused. */
+static const char *
+s_take_topic(ProtobufCBinaryData b, int pattern, char out[TOPIC_MAX_LEN + 1])
+{
+    const char *bad = pattern ? topic_check_pattern((const char *)b.data, b.len)
+                              : topic_check((const char *)b.data, b.len);
+    if (bad)
+        return bad;
+    memcpy(out, b.data, b.len);
+    out[b.len] = '\0';
+    return NULL;
+}
+
 static int
 s_valid_fingerprint(const char *fp)
 {
@@ -406,7 +435,8 @@ s_publish(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_id
         REFUSE(ENLACE__ERROR_CODE__ERR_MALFORMED, "a message id is 16 bytes");
     if (c->body.len > self->cfg->max_body)
         REFUSE(ENLACE__ERROR_CODE__ERR_TOO_LARGE, "message body is larger than this hub accepts");
-    const char *bad = topic_check(c->topic, strlen(c->topic));
+    char topic[TOPIC_MAX_LEN + 1];
+    const char *bad = s_take_topic(c->topic, 0, topic);
     if (bad)
         REFUSE(ENLACE__ERROR_CODE__ERR_BAD_TOPIC, bad);
     if (c->author_key.len != KEYS_PUBLIC_BYTES
@@ -430,9 +460,14 @@ s_publish(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_id
             strcat(recipients, ",");
         strcat(recipients, c->recipients[i]);
     }
-    const char *denied = acl_publish(self->dir, who, c->topic);
+    const char *denied = acl_publish(self->dir, who, topic, archive_now_ms());
     if (denied)
         REFUSE(ENLACE__ERROR_CODE__ERR_DENIED, denied);
+    for (size_t i = 0; i < c->n_recipients; i++)
+        if (!acl_topic_access(self->dir, directory_find(self->dir, c->recipients[i]), topic,
+                archive_now_ms()))
+            REFUSE(ENLACE__ERROR_CODE__ERR_DENIED,
+                "a named recipient has no access to this topic; it would never receive it");
     if (keys_verify_content(who->pk, p->content.data, p->content.len, p->signature.data) != 0)
         REFUSE(ENLACE__ERROR_CODE__ERR_BAD_SIGNATURE, "the signature does not verify");
 
@@ -457,9 +492,9 @@ s_publish(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_id
     int64_t now = archive_now_ms();
     if (!found) {
         char net[24];
-        topic_network(c->topic, net, sizeof net);
+        topic_network(topic, net, sizeof net);
         seq = archive_last_seq(self->archive) + 1;
-        archive_msg_t am = {.seq = seq, .msg_id = c->message_id.data, .topic = c->topic,
+        archive_msg_t am = {.seq = seq, .msg_id = c->message_id.data, .topic = topic,
             .network = net, .author_id = who->officer_id, .tlp = tlp, .recipients = recipients,
             .created_ms = c->created_ms, .stored_ms = now, .content = p->content.data,
             .content_len = p->content.len, .signature = p->signature.data,
@@ -469,9 +504,10 @@ s_publish(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_id
             REFUSE(ENLACE__ERROR_CODE__ERR_INTERNAL, "archive write failed; nothing was stored");
         }
         rm->seq = seq;
-        rm->topic = strdup(c->topic);
+        rm->topic = strdup(topic);
         snprintf(rm->network, sizeof rm->network, "%s", net);
         rm->author_id = who->officer_id;
+        snprintf(rm->author_home, sizeof rm->author_home, "%s", acl_home(who));
         rm->tlp = tlp;
         rm->recipients = recipients;
         recipients = NULL;
@@ -498,14 +534,14 @@ static void
 s_subscribe(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_id,
     const Enlace__Subscribe *sub)
 {
-    const char *pattern = sub->pattern;
-    const char *bad = topic_check_pattern(pattern, strlen(pattern));
+    char pattern[TOPIC_MAX_LEN + 1];
+    const char *bad = s_take_topic(sub->pattern, 1, pattern);
     if (bad) {
         s_error(self, s->rid, s->rid_len, request_id, who, "subscribe",
             ENLACE__ERROR_CODE__ERR_BAD_TOPIC, bad);
         return;
     }
-    const char *denied = acl_subscribe(self->dir, who, pattern);
+    const char *denied = acl_subscribe(self->dir, who, pattern, archive_now_ms());
     if (denied) {
         s_error(self, s->rid, s->rid_len, request_id, who, "subscribe",
             ENLACE__ERROR_CODE__ERR_DENIED, denied);
@@ -560,7 +596,7 @@ s_subscribe(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_
     }
     Enlace__Frame frame = ENLACE__FRAME__INIT;
     Enlace__Subscribed r = ENLACE__SUBSCRIBED__INIT;
-    r.pattern = (char *)pattern;
+    r.pattern = pattern;
     r.cursor = cursor;
     r.resumed = resumed;
     frame.body_case = ENLACE__FRAME__BODY_SUBSCRIBED;
@@ -569,25 +605,219 @@ s_subscribe(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_
 }
 
 static void
-s_unsubscribe(hub_t *self, session_t *s, uint64_t request_id, const Enlace__Unsubscribe *u)
+s_unsubscribe(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_id,
+    const Enlace__Unsubscribe *u)
 {
-    session_sub_t *sub = session_sub_find(s, u->pattern);
+    char pattern[TOPIC_MAX_LEN + 1];
+    const char *bad = s_take_topic(u->pattern, 1, pattern);
+    if (bad) {
+        s_error(self, s->rid, s->rid_len, request_id, who, "unsubscribe",
+            ENLACE__ERROR_CODE__ERR_BAD_TOPIC, bad);
+        return;
+    }
+    session_sub_t *sub = session_sub_find(s, pattern);
     if (sub) {
         s_advance_cursors(s);
         if (u->forget) {
             if (archive_begin(self->archive) != 0
-                || archive_sub_delete(self->archive, s->officer_id, u->pattern) != 0)
+                || archive_sub_delete(self->archive, s->officer_id, pattern) != 0)
                 log_error("archive: %s", archive_error(self->archive));
         } else {
             s_flush_session(self, s);
         }
-        session_sub_remove(s, u->pattern);
+        session_sub_remove(s, pattern);
     }
     Enlace__Frame frame = ENLACE__FRAME__INIT;
     Enlace__Ok ok = ENLACE__OK__INIT;
     frame.body_case = ENLACE__FRAME__BODY_OK;
     frame.ok = &ok;
     s_send_frame(self, s->rid, s->rid_len, request_id, &frame);
+}
+
+typedef struct {
+    hub_t *hub;
+    const dir_entry_t *who;
+    const Enlace__History *q;
+    const char *pattern;        /* checked, NUL-terminated copy of q->pattern */
+    Enlace__Delivery **items;   /* page being built; owned by s_history */
+    uint8_t **frames;           /* per item: nothing, the item points into rows */
+    size_t n, cap;
+    uint64_t last_seq;          /* last row examined */
+    int scanned;
+    int64_t now;
+} history_t;
+
+static int
+s_history_row(const archive_msg_t *am, void *arg)
+{
+    history_t *h = arg;
+    h->last_seq = am->seq;
+    h->scanned++;
+    const Enlace__History *q = h->q;
+    const char *pattern = h->pattern;
+    if (q->from_ms && am->stored_ms < q->from_ms)
+        return 0;
+    if (q->to_ms && am->stored_ms >= q->to_ms)
+        return 0;
+    if (!topic_match(pattern, am->topic))
+        return 0;
+    const dir_entry_t *author = directory_find_officer(h->hub->dir, am->author_id);
+    if (q->author[0] && (!author || strcmp(author->fingerprint, q->author) != 0))
+        return 0;
+    if (q->country[0] && (!author || strcmp(acl_home(author), q->country) != 0))
+        return 0;
+    acl_msg_t m = {.topic = am->topic, .network = am->network, .tlp = am->tlp,
+        .recipients = am->recipients, .author_id = am->author_id,
+        .author_home = author ? acl_home(author) : ""};
+    if (!acl_history(h->hub->dir, h->who, &m, h->now))
+        return 0;
+    Enlace__Delivery *d = malloc(sizeof *d);
+    uint8_t *copy = malloc(am->content_len + KEYS_SIGNATURE_BYTES + 1);
+    if (!d || !copy) {
+        free(d);
+        free(copy);
+        return 1;
+    }
+    enlace__delivery__init(d);
+    memcpy(copy, am->content, am->content_len);
+    memcpy(copy + am->content_len, am->signature, KEYS_SIGNATURE_BYTES);
+    d->seq = am->seq;
+    d->content.data = copy;
+    d->content.len = am->content_len;
+    d->signature.data = copy + am->content_len;
+    d->signature.len = KEYS_SIGNATURE_BYTES;
+    d->author_fingerprint = author ? (char *)author->fingerprint : "";
+    d->author_name = author ? (char *)author->name : "";
+    d->author_country = author ? (char *)acl_home(author) : "";
+    d->stored_ms = am->stored_ms;
+    h->items[h->n] = d;
+    h->frames[h->n] = copy;
+    h->n++;
+    return h->n >= h->cap;
+}
+
+static void
+s_history(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_id,
+    const Enlace__History *q)
+{
+    char pattern[TOPIC_MAX_LEN + 1];
+    const char *bad = s_take_topic(q->pattern, 1, pattern);
+    if (bad) {
+        s_error(self, s->rid, s->rid_len, request_id, who, "history",
+            ENLACE__ERROR_CODE__ERR_BAD_TOPIC, bad);
+        return;
+    }
+    const char *denied = acl_subscribe(self->dir, who, pattern, archive_now_ms());
+    if (denied) {
+        s_error(self, s->rid, s->rid_len, request_id, who, "history",
+            ENLACE__ERROR_CODE__ERR_DENIED, denied);
+        return;
+    }
+    size_t cap = q->limit && q->limit < HISTORY_MAX ? q->limit : HISTORY_MAX;
+    history_t h = {.hub = self, .who = who, .q = q, .pattern = pattern, .cap = cap,
+        .last_seq = q->after_seq,
+        .now = archive_now_ms()};
+    h.items = calloc(cap, sizeof *h.items);
+    h.frames = calloc(cap, sizeof *h.frames);
+    if (!h.items || !h.frames) {
+        free(h.items);
+        free(h.frames);
+        s_error(self, s->rid, s->rid_len, request_id, who, "history",
+            ENLACE__ERROR_CODE__ERR_INTERNAL, "hub out of memory");
+        return;
+    }
+    /* Scan in bounded steps: a page is full, or the scan budget is spent,
+     * or the archive ends. */
+    int rc = 0;
+    while (h.n < cap && h.scanned < HISTORY_SCAN && h.last_seq < self->head) {
+        uint64_t before = h.last_seq;
+        rc = archive_messages_after(self->archive, h.last_seq, 512, s_history_row, &h);
+        if (rc != 0 || h.last_seq == before)
+            break;
+    }
+    if (rc != 0) {
+        log_error("history: %s", archive_error(self->archive));
+        s_error(self, s->rid, s->rid_len, request_id, who, "history",
+            ENLACE__ERROR_CODE__ERR_INTERNAL, "archive unavailable");
+    } else {
+        Enlace__Frame frame = ENLACE__FRAME__INIT;
+        Enlace__HistoryPage page = ENLACE__HISTORY_PAGE__INIT;
+        page.n_messages = h.n;
+        page.messages = h.items;
+        page.next_after = h.last_seq;
+        page.more = h.last_seq < self->head;
+        frame.body_case = ENLACE__FRAME__BODY_HISTORY_PAGE;
+        frame.history_page = &page;
+        if (s_send_frame(self, s->rid, s->rid_len, request_id, &frame) < 0)
+            log_warn("history page for %s could not be sent", who->fingerprint);
+    }
+    for (size_t i = 0; i < h.n; i++) {
+        free(h.frames[i]);
+        free(h.items[i]);
+    }
+    free(h.items);
+    free(h.frames);
+}
+
+static void s_finish_batch(hub_t *self);
+
+static void
+s_admin(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_id,
+    const Enlace__Admin *a)
+{
+    const char *denied = acl_admin(who);
+    if (denied) {
+        s_error(self, s->rid, s->rid_len, request_id, who, "admin",
+            ENLACE__ERROR_CODE__ERR_DENIED, denied);
+        return;
+    }
+    if (a->n_argv == 0 || a->n_argv > 64) {
+        s_error(self, s->rid, s->rid_len, request_id, who, "admin",
+            ENLACE__ERROR_CODE__ERR_MALFORMED, "an admin request carries 1 to 64 arguments");
+        return;
+    }
+    /* Directory commands run their own transactions: close the batch. */
+    s_finish_batch(self);
+    char *out = NULL, *err = NULL;
+    size_t outlen = 0, errlen = 0;
+    FILE *fo = open_memstream(&out, &outlen), *fe = open_memstream(&err, &errlen);
+    int status = 1;
+    if (fo && fe) {
+        admin_ctx_t ctx = {.archive = self->archive, .out = fo, .err = fe, .remote = 1};
+        archive_set_actor(self->archive, who->fingerprint, who->officer_id);
+        status = admin_exec(&ctx, (int)a->n_argv, a->argv);
+        archive_set_actor(self->archive, NULL, 0);
+    }
+    if (fo)
+        fclose(fo);
+    if (fe)
+        fclose(fe);
+    log_info("admin by %s: %s ... -> %d", who->fingerprint, a->argv[0], status);
+    /* Our own writes do not move data_version: reload now. */
+    directory_t *fresh = directory_load(self->archive);
+    if (fresh) {
+        directory_destroy(&self->dir);
+        self->dir = fresh;
+    }
+    size_t total = outlen + errlen;
+    char *joined = malloc(total + 1);
+    if (joined) {
+        memcpy(joined, out ? out : "", outlen);
+        memcpy(joined + outlen, err ? err : "", errlen);
+        joined[total] = '\0';
+    }
+    Enlace__Frame frame = ENLACE__FRAME__INIT;
+    Enlace__AdminResult r = ENLACE__ADMIN_RESULT__INIT;
+    r.status = status;
+    r.output = joined ? joined : "";
+    frame.body_case = ENLACE__FRAME__BODY_ADMIN_RESULT;
+    frame.admin_result = &r;
+    s_send_frame(self, s->rid, s->rid_len, request_id, &frame);
+    free(joined);
+    free(out);
+    free(err);
+    /* A revocation may concern live sessions, including this one. */
+    self->dir_version = -1;
 }
 
 static void
@@ -709,7 +939,7 @@ s_handle_one(hub_t *self)
         s_subscribe(self, s, who, req, frame->subscribe);
         break;
     case ENLACE__FRAME__BODY_UNSUBSCRIBE:
-        s_unsubscribe(self, s, req, frame->unsubscribe);
+        s_unsubscribe(self, s, who, req, frame->unsubscribe);
         break;
     case ENLACE__FRAME__BODY_DELIVERY_ACK:
         s_delivery_ack(s, frame->delivery_ack);
@@ -723,6 +953,12 @@ s_handle_one(hub_t *self)
         s_send_frame(self, r, rlen, req, &reply);
         break;
     }
+    case ENLACE__FRAME__BODY_HISTORY:
+        s_history(self, s, who, req, frame->history);
+        break;
+    case ENLACE__FRAME__BODY_ADMIN:
+        s_admin(self, s, who, req, frame->admin);
+        break;
     case ENLACE__FRAME__BODY_BYE: {
         Enlace__Frame reply = ENLACE__FRAME__INIT;
         Enlace__Ok ok = ENLACE__OK__INIT;
@@ -791,7 +1027,8 @@ static void
 s_check_directory(hub_t *self)
 {
     int64_t version;
-    if (archive_data_version(self->archive, &version) != 0 || version == self->dir_version)
+    if (archive_data_version(self->archive, &version) != 0
+        || (version == self->dir_version && self->dir_version != -1))
         return;
     directory_t *fresh = directory_load(self->archive);
     if (!fresh) {

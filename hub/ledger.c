@@ -3,7 +3,8 @@
  *
  * WHAT IS CHAINED. Table `ledger` (id, kind, ref, ts_ms, content_hash,
  * prev_hash, hash) holds one row per record, ids 1, 2, 3, ... without gaps,
- * appended in the transaction that writes the record (hub/archive.c):
+ * appended in the transaction that writes the record (hub/archive.c,
+ * hub/archive_ledger.c):
  *
  *   kind       ref           the record, in its canonical encoding
  *   message    seq           B("message") I(seq) B(msg_id) B(topic) B(network)
@@ -11,10 +12,17 @@
  *                            I(stored_ms) B(content) B(signature)
  *   audit      audit.id      B("audit") I(id) I(ts_ms) I(officer_id)
  *                            B(fingerprint) B(action) B(outcome) B(detail)
- *   officer    officers.id   after every directory change of that officer:
+ *   officer    officers.id   after every directory change of that officer (add,
+ *                            key revocation, membership set or removal):
  *                            B("officer"), B("officer") + its officers row,
  *                            B("key") + each officer_keys row by ed25519,
  *                            B("membership") + each (network, role) by network
+ *   ppt        ppt.year      after every `ppt set`: B("ppt"), B("ppt") + the
+ *                            year's row (year, country)
+ *   invitation invitations.id  after the grant and after the revocation:
+ *                            B("invitation"), B("invitation") + its row (id,
+ *                            grantee, network, patterns, access, expires_ms,
+ *                            created_ms, created_by, revoked_ms)
  *   reference  0             B("reference"), B("country") + each countries row,
  *                            B("organisation") + ..., B("network") + ...
  *                            (whenever the seed changes them)
@@ -22,8 +30,9 @@
  * Fields: I(v) = 'i' + 8-byte big-endian signed; B(x) = 'b' + 4-byte
  * big-endian length + bytes (text as UTF-8); N = 'n' for SQL NULL. Directory
  * rows are encoded column by column in the order of the SELECTs in
- * archive_officer_hash / archive_reference_hash, each by how SQLite stores
- * it (INTEGER as I, TEXT and BLOB as B, NULL as N).
+ * archive_officer_hash, archive_ppt_hash, archive_invitation_hash and
+ * archive_reference_hash, each by how SQLite stores it (INTEGER as I, TEXT
+ * and BLOB as B, NULL as N).
  *
  *   content_hash = BLAKE2b-256(canonical encoding)
  *   hash         = BLAKE2b-256(B(prev_hash) B(kind) I(ref) I(ts_ms) B(content_hash))
@@ -34,11 +43,13 @@
  * Content.author_key, which must be registered to messages.author_id.
  *
  * WHAT VERIFY CHECKS. Every link and record hash; every message and audit
- * row against its record; the current state of each officer and of the
- * reference data against its latest record; for every message, that the
- * columns agree with the signed Content, that the author key belongs to
- * the author and that the signature verifies; and that no message, audit
- * row or officer exists without a ledger record. What it cannot see: the
+ * row against its record; the current state of each officer, PPT year and
+ * invitation and of the reference data against its latest record; for every
+ * message, that the columns agree with the signed Content (Content.topic is
+ * bytes: messages.topic must be exactly those bytes), that the author key
+ * belongs to the author and that the signature verifies; and that no
+ * message, audit row, officer, PPT year or invitation exists without a
+ * ledger record. What it cannot see: the
  * last records removed together with their ledger rows (the chain is still
  * a valid, shorter chain). Write the printed head down somewhere else
  * (a backup, the ST's paper register): a later head must extend it.
@@ -78,8 +89,10 @@
 #include "enlace.pb-c.h"
 #include "keys.h"
 
-/* The latest record seen for one officer (or the reference data). */
+/* The latest record seen for one directory entry (officer, PPT year,
+ * invitation) or the reference data. */
 typedef struct {
+    const char *kind; /* one of the ARCHIVE_KIND_* strings */
     int64_t ref;
     int64_t ledger_id;
     uint8_t hash[ARCHIVE_HASH_BYTES];
@@ -94,8 +107,8 @@ typedef struct {
     uint8_t prev[ARCHIVE_HASH_BYTES]; /* hash of the previous record */
     int64_t last_message;             /* refs increase along the chain */
     int64_t last_audit;
-    latest_t *officers;               /* every officer record, in ledger order */
-    size_t nofficers, capofficers;
+    latest_t *entries;                /* every directory record, in ledger order */
+    size_t nentries, capentries;
     latest_t reference;               /* ledger_id 0: none */
     int failed;                       /* could not read: stop */
 } verify_t;
@@ -145,6 +158,10 @@ s_name(const char *kind, int64_t ref, char *out, size_t cap)
         snprintf(out, cap, "audit id %lld", (long long)ref);
     else if (!strcmp(kind, ARCHIVE_KIND_OFFICER))
         snprintf(out, cap, "officer %lld", (long long)ref);
+    else if (!strcmp(kind, ARCHIVE_KIND_PPT))
+        snprintf(out, cap, "PPT %lld", (long long)ref);
+    else if (!strcmp(kind, ARCHIVE_KIND_INVITATION))
+        snprintf(out, cap, "invitation %lld", (long long)ref);
     else if (!strcmp(kind, ARCHIVE_KIND_REFERENCE))
         snprintf(out, cap, "reference data");
     else
@@ -187,10 +204,15 @@ s_check_message(verify_t *v, const archive_msg_row_t *row, why_t *w)
     if (row->msg_id_len != 16 || c->message_id.len != 16
         || memcmp(c->message_id.data, m->msg_id, 16) != 0)
         s_why(w, "msg_id differs from the signed message_id");
-    if (!m->topic || strcmp(c->topic, m->topic) != 0)
+    /* Content.topic is bytes (an embedded NUL must not cut it short): the
+     * messages.topic column has to be exactly those bytes. */
+    const char *topic = c->topic.data ? (const char *)c->topic.data : "";
+    size_t topic_len = c->topic.data ? c->topic.len : 0;
+    if (!m->topic || strlen(m->topic) != topic_len || memcmp(m->topic, topic, topic_len) != 0)
         s_why(w, "topic differs from the signed topic");
-    size_t netlen = strcspn(c->topic, "/");
-    if (!m->network || strlen(m->network) != netlen || strncmp(c->topic, m->network, netlen) != 0)
+    const char *slash = topic_len ? memchr(topic, '/', topic_len) : NULL;
+    size_t netlen = slash ? (size_t)(slash - topic) : topic_len;
+    if (!m->network || strlen(m->network) != netlen || memcmp(topic, m->network, netlen) != 0)
         s_why(w, "network is not the signed topic's first segment");
     if (c->created_ms != m->created_ms)
         s_why(w, "created_ms differs from the signed time");
@@ -230,26 +252,28 @@ s_check_message(verify_t *v, const archive_msg_row_t *row, why_t *w)
     enlace__content__free_unpacked(c, NULL);
 }
 
+/* kind is a directory kind (ARCHIVE_KIND_OFFICER, _PPT, _INVITATION) or
+ * the reference data. */
 static void
-s_remember(verify_t *v, const archive_ledger_row_t *row)
+s_remember(verify_t *v, const char *kind, const archive_ledger_row_t *row)
 {
-    latest_t l = {.ref = row->ref, .ledger_id = row->id};
+    latest_t l = {.kind = kind, .ref = row->ref, .ledger_id = row->id};
     memcpy(l.hash, row->content_hash, sizeof l.hash);
-    if (!strcmp(row->kind, ARCHIVE_KIND_REFERENCE)) {
+    if (!strcmp(kind, ARCHIVE_KIND_REFERENCE)) {
         v->reference = l;
         return;
     }
-    if (v->nofficers == v->capofficers) {
-        size_t cap = v->capofficers ? v->capofficers * 2 : 64;
-        latest_t *grown = realloc(v->officers, cap * sizeof *grown);
+    if (v->nentries == v->capentries) {
+        size_t cap = v->capentries ? v->capentries * 2 : 64;
+        latest_t *grown = realloc(v->entries, cap * sizeof *grown);
         if (!grown) {
             v->failed = 1;
             return;
         }
-        v->officers = grown;
-        v->capofficers = cap;
+        v->entries = grown;
+        v->capentries = cap;
     }
-    v->officers[v->nofficers++] = l;
+    v->entries[v->nentries++] = l;
 }
 
 static int
@@ -318,14 +342,26 @@ s_record(const archive_ledger_row_t *row, void *arg)
         else if (sizes_ok && sodium_memcmp(h, row->content_hash, 32) != 0)
             s_why(&w, "the audit row differs from what was recorded");
     } else if (!strcmp(row->kind, ARCHIVE_KIND_OFFICER)
+        || !strcmp(row->kind, ARCHIVE_KIND_PPT)
+        || !strcmp(row->kind, ARCHIVE_KIND_INVITATION)
         || !strcmp(row->kind, ARCHIVE_KIND_REFERENCE)) {
         /* Only the latest state is still in the tables: compared at the end. */
-        if (row->kind[0] == 'o')
+        const char *kind;
+        if (!strcmp(row->kind, ARCHIVE_KIND_OFFICER)) {
+            kind = ARCHIVE_KIND_OFFICER;
             r->officers++;
-        else
+        } else if (!strcmp(row->kind, ARCHIVE_KIND_PPT)) {
+            kind = ARCHIVE_KIND_PPT;
+            r->ppt++;
+        } else if (!strcmp(row->kind, ARCHIVE_KIND_INVITATION)) {
+            kind = ARCHIVE_KIND_INVITATION;
+            r->invitations++;
+        } else {
+            kind = ARCHIVE_KIND_REFERENCE;
             r->references++;
+        }
         if (sizes_ok)
-            s_remember(v, row);
+            s_remember(v, kind, row);
     } else {
         r->others++;
     }
@@ -334,10 +370,14 @@ s_record(const archive_ledger_row_t *row, void *arg)
     return v->failed;
 }
 
+/* Groups the records of one entry together, its latest last. */
 static int
-s_by_ref_then_id(const void *a, const void *b)
+s_by_entry_then_id(const void *a, const void *b)
 {
     const latest_t *x = a, *y = b;
+    int k = strcmp(x->kind, y->kind);
+    if (k)
+        return k;
     if (x->ref != y->ref)
         return x->ref < y->ref ? -1 : 1;
     return x->ledger_id < y->ledger_id ? -1 : x->ledger_id > y->ledger_id;
@@ -347,23 +387,26 @@ s_by_ref_then_id(const void *a, const void *b)
 static int
 s_check_directory(verify_t *v)
 {
-    qsort(v->officers, v->nofficers, sizeof *v->officers, s_by_ref_then_id);
-    for (size_t i = 0; i < v->nofficers; i++) {
-        if (i + 1 < v->nofficers && v->officers[i + 1].ref == v->officers[i].ref)
+    qsort(v->entries, v->nentries, sizeof *v->entries, s_by_entry_then_id);
+    for (size_t i = 0; i < v->nentries; i++) {
+        const latest_t *l = &v->entries[i];
+        if (i + 1 < v->nentries && v->entries[i + 1].ref == l->ref
+            && !strcmp(v->entries[i + 1].kind, l->kind))
             continue; /* not the latest */
-        const latest_t *l = &v->officers[i];
         uint8_t h[ARCHIVE_HASH_BYTES];
-        int found = archive_officer_hash(v->archive, l->ref, h);
+        int found = archive_directory_hash(v->archive, l->kind, l->ref, h);
         if (found < 0)
             return -1;
         why_t w = {.len = 0};
         if (found == 0)
             s_why(&w, "the directory entry is missing (deleted)");
         else if (sodium_memcmp(h, l->hash, 32) != 0)
-            s_why(&w, "the directory entry (officer row, keys or memberships) differs from its"
-                      " last recorded state");
+            s_why(&w, "the directory entry (%s) differs from its last recorded state",
+                !strcmp(l->kind, ARCHIVE_KIND_OFFICER) ? "officer row, keys or memberships"
+                    : !strcmp(l->kind, ARCHIVE_KIND_PPT) ? "the year's PPT row"
+                                                        : "invitation row");
         if (w.len)
-            s_report(v, ARCHIVE_KIND_OFFICER, l->ref, l->ledger_id, &w);
+            s_report(v, l->kind, l->ref, l->ledger_id, &w);
     }
     uint8_t h[ARCHIVE_HASH_BYTES];
     if (archive_reference_hash(v->archive, h) != 0)
@@ -400,7 +443,7 @@ ledger_verify(archive_t *archive, ledger_report_t *report, FILE *out, int max_li
     if (rc == 0 && !v.failed)
         rc = archive_unledgered_each(archive, s_unledgered, &v);
     archive_read_end(archive);
-    free(v.officers);
+    free(v.entries);
     return rc == 0 && !v.failed ? 0 : -1;
 }
 
@@ -455,10 +498,11 @@ ledger_cmd_verify(int argc, char **argv)
         return 1;
     }
     printf("archive    %s\n", path);
-    printf("records    %lld: %lld messages, %lld audit entries, %lld directory changes,"
-           " %lld reference-data snapshots",
-        (long long)r.records, (long long)r.messages, (long long)r.audits, (long long)r.officers,
-        (long long)r.references);
+    printf("records    %lld: %lld messages, %lld audit entries, %lld directory changes"
+           " (%lld officer, %lld PPT, %lld invitation), %lld reference-data snapshots",
+        (long long)r.records, (long long)r.messages, (long long)r.audits,
+        (long long)(r.officers + r.ppt + r.invitations), (long long)r.officers, (long long)r.ppt,
+        (long long)r.invitations, (long long)r.references);
     if (r.others)
         printf(", %lld of other kinds (chain checked only)", (long long)r.others);
     printf("\nchain      intact, #1 to #%lld\n", (long long)r.head_id);

@@ -15,7 +15,9 @@ typedef struct {
     int64_t records;    /* ledger records read */
     int64_t messages;   /* ... of which kind "message" */
     int64_t audits;     /* "audit" */
-    int64_t officers;   /* "officer" (directory changes) */
+    int64_t officers;   /* "officer" (directory changes of officers, keys, memberships) */
+    int64_t ppt;        /* "ppt" (PPT by year) */
+    int64_t invitations; /* "invitation" (grants and revocations) */
     int64_t references; /* "reference" */
     int64_t others;     /* kinds this verify cannot recompute: chain checked only */
     int64_t signatures; /* message signatures that verified */

@@ -38,18 +38,15 @@ s_usage(FILE *out)
         "      --window N            deliveries in flight per session (default 256)\n"
         "      --max-body BYTES      largest message body (default 262144)\n"
         "      --verbose             debug logging\n"
-        "  officer add DATA --key FILE.public (--country CC | --org ORG)\n"
-        "      [--network NET[,NET]] --role ROLE --name NAME [--contact TEXT]\n"
-        "  officer list DATA [--json]\n"
-        "  officer revoke DATA (--key FILE.public | --fingerprint FP)\n"
-        "  audit DATA [--json]       the append-only audit log\n"
-        "  verify DATA|FILE          check the hash chain and every signature\n"
+        "%s"
+        "  verify DATA|FILE                            check the hash chain and every signature\n"
         "  export DATA [--from TIME] [--to TIME] [--topic PATTERN]\n"
-        "                            messages as JSON lines (TIME: 2026-11-21T10:00:00Z or Unix ms)\n"
-        "  backup DATA FILE          consistent online copy of the archive into a new FILE\n"
+        "      messages as JSON lines (TIME: 2026-11-21T10:00:00Z or Unix ms)\n"
+        "  backup DATA FILE                            consistent online copy into a new FILE\n"
         "\n"
         "Roles: officer, focal, ppt, st, observer, admin. Networks: consular,\n"
-        "trafficking, child, crm.\n");
+        "trafficking, child, crm.\n",
+        admin_usage);
 }
 
 static int
@@ -148,10 +145,9 @@ main(int argc, char **argv)
         return admin_init(argc - 2, argv + 2);
     if (!strcmp(cmd, "run"))
         return s_run(argc - 2, argv + 2);
-    if (!strcmp(cmd, "officer"))
-        return admin_officer(argc - 2, argv + 2);
-    if (!strcmp(cmd, "audit"))
-        return admin_audit(argc - 2, argv + 2);
+    if (!strcmp(cmd, "officer") || !strcmp(cmd, "invite") || !strcmp(cmd, "ppt")
+        || !strcmp(cmd, "audit"))
+        return admin_offline(argc - 1, argv + 1);
     if (!strcmp(cmd, "verify"))
         return ledger_cmd_verify(argc - 2, argv + 2);
     if (!strcmp(cmd, "export"))

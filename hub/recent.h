@@ -14,6 +14,7 @@ typedef struct {
     char *topic;         /* owned */
     char network[24];
     int64_t author_id;
+    char author_home[24]; /* author's country or organisation (AMBER+STRICT) */
     int tlp;
     char *recipients;    /* owned; comma-separated fingerprints */
     uint8_t *frame;      /* serialized Frame{delivery}; owned */

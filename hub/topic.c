@@ -143,3 +143,52 @@ topic_pattern_network(const char *pattern, char *out, size_t cap)
         return 0;
     return strcmp(out, "+") != 0 && strcmp(out, "#") != 0;
 }
+
+int
+topic_pattern_covers(const char *outer, const char *inner)
+{
+    const char *o = outer, *i = inner;
+    for (;;) {
+        const char *oe = strchr(o, '/'), *ie = strchr(i, '/');
+        size_t olen = oe ? (size_t)(oe - o) : strlen(o);
+        size_t ilen = ie ? (size_t)(ie - i) : strlen(i);
+        if (olen == 1 && *o == '#')
+            return 1; /* outer takes everything from here on */
+        if (ilen == 1 && *i == '#')
+            return 0; /* inner reaches deeper than a non-'#' outer segment */
+        if (olen == 1 && *o == '+') {
+            /* covers any single inner segment, literal or '+' */
+        } else if (ilen == 1 && *i == '+') {
+            return 0; /* inner is wider than a literal outer segment */
+        } else if (olen != ilen || memcmp(o, i, olen) != 0) {
+            return 0;
+        }
+        if (!oe && !ie)
+            return 1;
+        if (!ie)
+            /* inner ended; outer continues: only "/#" matches the parent too */
+            return strcmp(oe + 1, "#") == 0;
+        if (!oe)
+            return 0; /* inner goes deeper than outer allows */
+        o = oe + 1;
+        i = ie + 1;
+    }
+}
+
+int
+topic_segment(const char *topic, int n, char *out, size_t cap)
+{
+    const char *p = topic;
+    for (int k = 0; k < n; k++) {
+        p = strchr(p, '/');
+        if (!p)
+            return -1;
+        p++;
+    }
+    size_t len = strcspn(p, "/");
+    if (len + 1 > cap)
+        return -1;
+    memcpy(out, p, len);
+    out[len] = '\0';
+    return (int)len;
+}

@@ -31,4 +31,11 @@ int topic_network(const char *topic, char *out, size_t cap);
  * writes that network into out; 0 if its first segment is a wildcard. */
 int topic_pattern_network(const char *pattern, char *out, size_t cap);
 
+/* 1 if every topic that `inner` can match is also matched by `outer` (both
+ * valid patterns): an invitation for outer covers a subscription to inner. */
+int topic_pattern_covers(const char *outer, const char *inner);
+
+/* The n-th segment (0-based) of a topic into out; -1 if there is none. */
+int topic_segment(const char *topic, int n, char *out, size_t cap);
+
 #endif

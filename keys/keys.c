@@ -31,6 +31,9 @@ struct keys_identity {
     uint8_t pk[crypto_sign_PUBLICKEYBYTES]; /* Ed25519 public key */
 };
 
+static void s_err(char err[KEYS_ERR_LEN], const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 static void
 s_err(char err[KEYS_ERR_LEN], const char *fmt, ...)
 {
@@ -548,7 +551,7 @@ keys_public_load(const char *path, uint8_t pk[KEYS_PUBLIC_BYTES], char err[KEYS_
         s_err(err, "%s is not an enlace key file", path);
         goto out;
     }
-    char pkbuf[80], fpbuf[40];
+    char pkbuf[80], fpbuf[KEYFILE_MAX];
     char *pkhex = s_field(text, "ed25519", pkbuf, sizeof pkbuf);
     uint8_t curve[KEYS_CURVE_BYTES];
     if (!pkhex || keys_hex_decode(pkhex, pk, KEYS_PUBLIC_BYTES) != 0) {
@@ -559,6 +562,8 @@ keys_public_load(const char *path, uint8_t pk[KEYS_PUBLIC_BYTES], char err[KEYS_
         s_err(err, "%s: not a valid Ed25519 public key", path);
         goto out;
     }
+    /* fpbuf holds any line the file can have, so "absent" is never confused
+     * with "too long to compare". */
     char *fp = s_field(text, "fingerprint", fpbuf, sizeof fpbuf);
     char want[KEYS_FINGERPRINT_LEN];
     keys_fingerprint(pk, want);

@@ -4,7 +4,9 @@
  * of hub/ledger.c in Python); then the archive file is changed with the
  * sqlite3 CLI as an attacker would (one byte of one message, a topic, a
  * deleted row, an inserted row, an audit row edited after dropping its
- * trigger) and verify must exit non-zero naming the record. Export writes
+ * trigger, a PPT, invitation or membership changed behind the hub's back)
+ * and verify must exit non-zero naming the record; directory changes made
+ * offline and by the ST over the wire verify. Export writes
  * valid JSON lines and filters by topic and time; backup under a
  * publishing load yields a copy that verifies. Finally the archive's size
  * for 5,000 1 KiB messages is measured and printed.
@@ -170,6 +172,81 @@ verify_detects_an_edited_audit_row(void)
                      " 2>/dev/null",
               hub.dir)
         != 0);
+}
+
+/* Directory administration, offline and over the wire by the ST, is in the
+ * ledger too: memberships (as the officer's entry), the PPT and invitations.
+ * A hub of its own, so the other tests' sequence numbers stay put. */
+static void
+verify_covers_directory_administration(void)
+{
+    hub_t h;
+    officer_t st, pa;
+    hub_init(&h);
+    officer_new(&h, &st, "st", "--org ST --role st");
+    officer_new(&h, &pa, "pa", "--country PA --network trafficking --role officer");
+    const char *bin = s_hub_bin();
+    CHECK(harness_sh("%s ppt set %s/data --country HN --year 2026 >/dev/null", bin, h.dir) == 0);
+    CHECK(harness_sh("%s invite grant %s/data --to UNICEF --network child --topics 'child/#'"
+                     " --access read --for 7d >/dev/null",
+              bin, h.dir)
+        == 0);
+    hub_start(&h);
+    enlace_client_t *c = s_connect_ok(&h, &st);
+    if (c) {
+        const char *join[] = {"officer", "join", "--fingerprint", pa.fingerprint, "--network",
+            "child", "--role", "officer"};
+        const char *revoke[] = {"invite", "revoke", "1"};
+        const char *ppt[] = {"ppt", "set", "--country", "GT", "--year", "2027"};
+        struct {
+            int argc;
+            const char *const *argv;
+        } cmds[] = {{8, join}, {3, revoke}, {6, ppt}};
+        for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+            int status = -1;
+            char *output = NULL;
+            CHECK_RC(enlace_admin(c, cmds[i].argc, cmds[i].argv, &status, &output), ENLACE_OK);
+            if (status != 0)
+                fprintf(stderr, "  admin %s %s -> %d: %s", cmds[i].argv[0], cmds[i].argv[1],
+                    status, output ? output : "");
+            CHECK(status == 0);
+            free(output);
+        }
+        enlace_close(&c);
+    }
+    hub_stop(&h);
+
+    char out[8192], data[300];
+    snprintf(data, sizeof data, "%s/data", h.dir);
+    CHECK(s_verify(data, out, sizeof out) == 0);
+    /* st add, pa add, pa joins child; PPT 2026, 2027; grant, revoke */
+    CHECK(strstr(out, "(3 officer, 2 PPT, 2 invitation)") != NULL);
+    char by_hand[256];
+    CHECK(harness_capture(by_hand, sizeof by_hand,
+              "python3 %s/tests/integration/ledger_by_hand.py %s/archive.db 2>&1",
+              getenv("ENLACE_SOURCE_ROOT"), data)
+        == 0);
+
+    static const struct {
+        const char *name, *sql, *expect;
+    } tampering[] = {
+        {"ppt", "UPDATE ppt SET country = 'MX' WHERE year = 2026;", "FAIL PPT 2026 "},
+        {"invitation", "UPDATE invitations SET revoked_ms = NULL;", "FAIL invitation 1 "},
+        {"membership", "DELETE FROM memberships WHERE network = 'child';", "FAIL officer 2 "},
+        {"invited", "INSERT INTO invitations (grantee, network, patterns, access, expires_ms,"
+                    " created_ms) VALUES ('UNICEF', 'crm', '#', 'readwrite', 9000000000000, 0);",
+            "FAIL invitation 2: not in the ledger"},
+    };
+    for (size_t i = 0; i < sizeof tampering / sizeof tampering[0]; i++) {
+        char path[400];
+        snprintf(path, sizeof path, "%s/%s.db", h.dir, tampering[i].name);
+        CHECK(harness_sh("cp %s/archive.db %s && sqlite3 %s \"%s\"", data, path, path,
+                  tampering[i].sql)
+            == 0);
+        CHECK(s_verify(path, out, sizeof out) != 0);
+        CHECK(strstr(out, tampering[i].expect) != NULL);
+    }
+    hub_cleanup(&h);
 }
 
 /* Runs an export and checks it with Python's json module; returns the
@@ -380,6 +457,7 @@ main(void)
     harness_run("verify_detects_deleted_and_inserted_messages",
         verify_detects_deleted_and_inserted_messages);
     harness_run("verify_detects_an_edited_audit_row", verify_detects_an_edited_audit_row);
+    harness_run("verify_covers_directory_administration", verify_covers_directory_administration);
     harness_run("export_writes_json_lines_filtered_by_topic_and_time",
         export_writes_json_lines_filtered_by_topic_and_time);
     harness_run("backup_under_load_verifies", backup_under_load_verifies);

@@ -1,11 +1,8 @@
 /*
- * test_ledger: the archive's hash chain (hub/archive.c) and its verifier
- * (hub/ledger.c), on real archive files in a temporary directory, with
- * real keys and signatures. Tampering goes through a second, raw SQLite
- * connection, as an attacker with the file would.
- *
- * The few check macros are local so this program stands alone; they
- * behave like tests/unit/check.h (on in every build type, keep going).
+ * test_ledger: the archive's hash chain (hub/archive.c, hub/archive_ledger.c)
+ * and its verifier (hub/ledger.c), on real archive files in a temporary
+ * directory, with real keys and signatures. Tampering goes through a second,
+ * raw SQLite connection, as an attacker with the file would.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,27 +12,11 @@
 #include <sqlite3.h>
 
 #include "archive.h"
+#include "check.h"
 #include "enlace.pb-c.h"
 #include "export.h"
 #include "keys.h"
 #include "ledger.h"
-
-static int s_failures;
-
-#define CHECK(expr)                                                                  \
-    do {                                                                             \
-        if (!(expr)) {                                                               \
-            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #expr); \
-            s_failures++;                                                            \
-        }                                                                            \
-    } while (0)
-
-#define RUN(test)                                                                          \
-    do {                                                                                   \
-        int before_ = s_failures;                                                          \
-        test();                                                                            \
-        fprintf(stderr, "%s %s\n", s_failures == before_ ? "ok  " : "FAIL", #test);        \
-    } while (0)
 
 extern const char enlace_crm_seed[];
 
@@ -62,7 +43,7 @@ s_setup(fixture_t *f)
     snprintf(f->dir, sizeof f->dir, "/tmp/enlace-ledger-XXXXXX");
     if (!mkdtemp(f->dir)) {
         perror("mkdtemp");
-        s_failures++;
+        check_failures++;
         return -1;
     }
     snprintf(f->path, sizeof f->path, "%s/archive.db", f->dir);
@@ -70,7 +51,7 @@ s_setup(fixture_t *f)
     f->a = archive_open(f->path, 1, ARCHIVE_SYNC_OFF, err, sizeof err);
     if (!f->a) {
         fprintf(stderr, "%s\n", err);
-        s_failures++;
+        check_failures++;
         return -1;
     }
     CHECK(archive_seed(f->a, enlace_crm_seed) == 0);
@@ -111,7 +92,8 @@ s_publish(fixture_t *f, const char *topic, const char *body, const uint8_t *reus
     Enlace__Content c = ENLACE__CONTENT__INIT;
     c.message_id.data = id;
     c.message_id.len = 16;
-    c.topic = (char *)topic;
+    c.topic.data = (uint8_t *)topic;
+    c.topic.len = strlen(topic);
     c.created_ms = archive_now_ms();
     c.author_key.data = (uint8_t *)keys_identity_public(f->ana);
     c.author_key.len = 32;
@@ -425,6 +407,19 @@ ledger_append_helper_chains_new_kinds(void)
     s_teardown(&f);
 }
 
+/* PPT and invitation rows for the directory tests: PPT 2026 MX, and one
+ * invitation to UNICEF. Returns the invitation id (0 on failure). */
+static int64_t
+s_directory_changes(fixture_t *f)
+{
+    CHECK(archive_ppt_set(f->a, 2026, "MX", NULL, 0) == 0);
+    archive_invitation_t inv = {.grantee = "UNICEF", .network = "child",
+        .patterns = "child/alert/#", .access = "read", .expires_ms = archive_now_ms() + 86400000};
+    int64_t id = 0;
+    CHECK(archive_invitation_grant(f->a, &inv, NULL, 0, &id) == 0);
+    return id;
+}
+
 static void
 migration_chains_an_existing_archive(void)
 {
@@ -432,24 +427,150 @@ migration_chains_an_existing_archive(void)
     if (s_setup(&f) != 0)
         return;
     s_publish_batch(&f, 3);
+    int64_t inv = s_directory_changes(&f);
+    CHECK(inv > 0);
     archive_destroy(&f.a);
-    /* Back to schema 1, as an archive written before the ledger. */
-    CHECK(s_raw(&f, "DROP TABLE ledger; PRAGMA user_version = 1") == 0);
+    /* Back to schema 2, as an archive written before the ledger (with the
+     * PPT and invitations of migration 2). */
+    CHECK(s_raw(&f, "DROP TABLE ledger; PRAGMA user_version = 2") == 0);
     char err[512];
     archive_t *ro = archive_open_readonly(f.path, err, sizeof err);
     CHECK(ro == NULL && strstr(err, "older") != NULL);
     f.a = archive_open(f.path, 0, ARCHIVE_SYNC_OFF, err, sizeof err);
     CHECK(f.a != NULL);
     if (!f.a) {
+        fprintf(stderr, "  %s\n", err);
         s_teardown(&f);
         return;
     }
-    CHECK(s_raw_count(&f, "PRAGMA user_version") == 2);
+    CHECK(s_raw_count(&f, "PRAGMA user_version") == 3);
     CHECK(s_raw_count(&f, "SELECT count(*) FROM audit WHERE action = 'archive.migrate'") == 1);
+    CHECK(s_raw_count(&f, "SELECT count(*) FROM ledger WHERE kind = 'ppt' AND ref = 2026") == 1);
+    CHECK(s_raw_count(&f, "SELECT count(*) FROM ledger WHERE kind = 'invitation'") == 1);
     s_publish_batch(&f, 1);
     ledger_report_t r;
     CHECK(s_verify(&f, &r) == 0);
     CHECK(r.problems == 0 && r.messages == 4 && r.signatures == 4 && r.references == 1);
+    CHECK(r.ppt == 1 && r.invitations == 1 && r.officers == 1);
+    s_teardown(&f);
+}
+
+static void
+migration_from_schema_1_adds_ppt_invitations_and_ledger(void)
+{
+    fixture_t f;
+    if (s_setup(&f) != 0)
+        return;
+    s_publish_batch(&f, 2);
+    archive_destroy(&f.a);
+    CHECK(s_raw(&f, "DROP TABLE ledger; DROP TABLE ppt; DROP TABLE invitations;"
+                    " PRAGMA user_version = 1")
+        == 0);
+    char err[512];
+    f.a = archive_open(f.path, 0, ARCHIVE_SYNC_OFF, err, sizeof err);
+    CHECK(f.a != NULL);
+    if (!f.a) {
+        fprintf(stderr, "  %s\n", err);
+        s_teardown(&f);
+        return;
+    }
+    CHECK(s_raw_count(&f, "PRAGMA user_version") == 3);
+    CHECK(s_directory_changes(&f) > 0);
+    ledger_report_t r;
+    CHECK(s_verify(&f, &r) == 0);
+    CHECK(r.problems == 0 && r.messages == 2 && r.ppt == 1 && r.invitations == 1);
+    s_teardown(&f);
+}
+
+static void
+chains_memberships_ppt_and_invitations(void)
+{
+    fixture_t f;
+    if (s_setup(&f) != 0)
+        return;
+    CHECK(archive_membership_set(f.a, f.ana_id, "child", "officer") == 0);
+    CHECK(archive_membership_remove(f.a, f.ana_id, "consular") == 1);
+    CHECK(archive_membership_remove(f.a, f.ana_id, "consular") == 0); /* none: no record */
+    int64_t inv = s_directory_changes(&f);
+    CHECK(archive_ppt_set(f.a, 2026, "GT", NULL, 0) == 0);
+    CHECK(archive_invitation_revoke(f.a, inv, NULL, 0) == 0);
+    ledger_report_t r;
+    CHECK(s_verify(&f, &r) == 0);
+    CHECK(r.problems == 0);
+    CHECK(r.officers == 3);     /* add, join child, leave consular */
+    CHECK(r.ppt == 2);          /* MX, then GT */
+    CHECK(r.invitations == 2);  /* grant, revoke */
+    CHECK(r.audits == 8);       /* hub.init, officer.add and one per change */
+    CHECK(s_raw_count(&f, "SELECT count(*) FROM ledger WHERE kind = 'officer'"
+                          " AND ref = (SELECT max(id) FROM officers)")
+        == 3);
+    s_teardown(&f);
+}
+
+static void
+detects_edited_and_unrecorded_directory_rows(void)
+{
+    fixture_t f;
+    if (s_setup(&f) != 0)
+        return;
+    int64_t inv = s_directory_changes(&f);
+    CHECK(archive_invitation_revoke(f.a, inv, NULL, 0) == 0);
+    ledger_report_t r;
+    CHECK(s_verify(&f, &r) == 0 && r.problems == 0);
+
+    /* The PPT handed to another country behind the hub's back. */
+    CHECK(s_raw(&f, "UPDATE ppt SET country = 'GT' WHERE year = 2026") == 0);
+    CHECK(s_verify(&f, &r) == 0);
+    CHECK(r.problems == 1 && strncmp(r.first_problem, "PPT 2026 ", 9) == 0);
+    CHECK(strstr(r.first_problem, "differs from its last recorded state") != NULL);
+
+    /* A revoked invitation brought back into force. */
+    CHECK(s_raw(&f, "UPDATE invitations SET revoked_ms = NULL") == 0);
+    CHECK(s_verify(&f, &r) == 0);
+    CHECK(r.problems == 2);
+
+    /* A membership and an invitation nobody granted. */
+    CHECK(s_raw(&f, "INSERT INTO memberships (officer_id, network, role)"
+                    " SELECT id, 'trafficking', 'officer' FROM officers")
+        == 0);
+    CHECK(s_raw(&f, "INSERT INTO invitations (grantee, network, patterns, access, expires_ms,"
+                    " created_ms) VALUES ('OIM', 'crm', '#', 'readwrite', 9e15, 0)")
+        == 0);
+    CHECK(s_raw(&f, "INSERT INTO ppt (year, country) VALUES (2027, 'HN')") == 0);
+    CHECK(s_verify(&f, &r) == 0);
+    CHECK(r.problems == 5);
+
+    /* A recorded invitation deleted. */
+    CHECK(s_raw(&f, "DELETE FROM invitations WHERE id = 1") == 0);
+    CHECK(s_verify(&f, &r) == 0);
+    CHECK(r.problems == 5); /* the edit became a deletion */
+    s_teardown(&f);
+}
+
+static void
+failed_directory_change_leaves_no_ledger_entry(void)
+{
+    fixture_t f;
+    if (s_setup(&f) != 0)
+        return;
+    int64_t id0, id1;
+    uint8_t h0[32], h1[32];
+    archive_ledger_head(f.a, &id0, h0);
+    /* The year is out of the table's CHECK range: the INSERT fails. */
+    CHECK(archive_ppt_set(f.a, 1900, "MX", NULL, 0) != 0);
+    archive_ledger_head(f.a, &id1, h1);
+    CHECK(id1 == id0 && memcmp(h0, h1, 32) == 0);
+    /* Also inside the hub's group transaction: the batch goes on. */
+    CHECK(archive_begin(f.a) == 0);
+    CHECK(s_publish(&f, "consular/test/MX", "before", NULL) == 0);
+    CHECK(archive_ppt_set(f.a, 1900, "MX", NULL, 0) != 0);
+    CHECK(archive_membership_set(f.a, f.ana_id, "child", "focal") == 0);
+    CHECK(s_publish(&f, "consular/test/MX", "after", NULL) == 0);
+    CHECK(archive_commit(f.a) == 0);
+    CHECK(s_raw_count(&f, "SELECT count(*) FROM ppt") == 0);
+    ledger_report_t r;
+    CHECK(s_verify(&f, &r) == 0);
+    CHECK(r.problems == 0 && r.messages == 2 && r.officers == 2 && r.ppt == 0);
     s_teardown(&f);
 }
 
@@ -507,7 +628,11 @@ main(void)
     RUN(two_connections_extend_one_chain);
     RUN(ledger_append_helper_chains_new_kinds);
     RUN(migration_chains_an_existing_archive);
+    RUN(migration_from_schema_1_adds_ppt_invitations_and_ledger);
+    RUN(chains_memberships_ppt_and_invitations);
+    RUN(detects_edited_and_unrecorded_directory_rows);
+    RUN(failed_directory_change_leaves_no_ledger_entry);
     RUN(backup_copy_verifies);
     RUN(parses_export_times);
-    return s_failures ? EXIT_FAILURE : EXIT_SUCCESS;
+    return CHECK_DONE();
 }

@@ -1,0 +1,126 @@
+#!/usr/bin/env python3
+"""Writes the seed corpus of the fuzz targets into tests/fuzz/corpus/.
+
+Run once by hand when the wire format or a file format changes; the output
+is checked in. Protobuf is encoded by hand (no generator needed): a field is
+a varint key (number << 3 | wire type) followed by a varint or by a length
+and bytes. Key file seeds are made with the real enlace-keygen:
+
+    tests/fuzz/make_corpus.py build/keys/enlace-keygen
+"""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CORPUS = os.path.join(HERE, "corpus")
+
+
+def varint(n):
+    out = bytearray()
+    n &= (1 << 64) - 1
+    while True:
+        b = n & 0x7F
+        n >>= 7
+        if n:
+            out.append(b | 0x80)
+        else:
+            out.append(b)
+            return bytes(out)
+
+
+def vfield(number, value):
+    return varint(number << 3) + varint(value)
+
+
+def lfield(number, data):
+    if isinstance(data, str):
+        data = data.encode()
+    return varint(number << 3 | 2) + varint(len(data)) + data
+
+
+def content(topic, tlp=3, recipients=()):
+    body = lfield(1, bytes(range(16)))          # message_id
+    body += lfield(2, topic)                     # topic
+    body += vfield(3, 1700000000123)             # created_ms
+    body += lfield(4, bytes(32))                 # author_key
+    body += vfield(5, tlp)                       # tlp
+    for r in recipients:
+        body += lfield(6, r)                     # recipients
+    body += lfield(7, "text/plain; charset=utf-8")
+    body += lfield(8, "hola")
+    return body
+
+
+def frame(request_id, body_field, body):
+    return vfield(1, 1) + vfield(2, request_id) + lfield(body_field, body)
+
+
+def write(sub, name, data):
+    d = os.path.join(CORPUS, sub)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, name), "wb") as f:
+        f.write(data)
+
+
+def frames():
+    publish = lfield(1, content("consular/alerts")) + lfield(2, bytes(64))
+    write("frame", "publish", frame(1, 11, publish))
+    red = lfield(1, content("child/cases/GT", 5, ["ZMXV-CYH4-D57A-LJK6"])) + lfield(2, bytes(64))
+    write("frame", "publish-red", frame(2, 11, red))
+    write("frame", "subscribe", frame(3, 12, lfield(1, "consular/#") + vfield(2, 1)))
+    write("frame", "hello", frame(4, 10, lfield(1, "enlace-cli/0.1") + vfield(2, 64)))
+    delivery = (vfield(1, 42) + lfield(2, content("consular/niñez")) + lfield(3, bytes(64))
+                + lfield(4, "ZMXV-CYH4-D57A-LJK6") + lfield(5, "Ana") + lfield(6, "MX")
+                + vfield(7, 1700000000999))
+    write("frame", "delivery", frame(0, 46, delivery))
+
+
+def topics():
+    for name, pattern, topic in [
+        ("hash", "consular/#", "consular/alerts"),
+        ("plus", "+/b", "a/b"),
+        ("middle", "a/+/c", "a/x/c"),
+        ("utf8", "consular/niñez/#", "consular/niñez/México"),
+        ("nomatch", "a/+", "a/b/c"),
+    ]:
+        write("topic", name, pattern.encode() + b"\xff" + topic.encode())
+
+
+def profiles():
+    write("profile", "basic", b"hub = tcp://127.0.0.1:7440\nhub_key = hub.public\n"
+                              b"key = /home/ana/.config/enlace/ana.secret\n")
+    write("profile", "comments", b"; enlace profile\n# comment\n[enlace]\n"
+                                 b"hub=tcp://hub.example.org:7440 ; inline\n"
+                                 b"hub_key = keys/hub.public\nkey = keys/me.secret\n")
+    write("profile", "unknown", b"\xef\xbb\xbfhub = tcp://[::1]:7440\ncolour = red\n"
+                                b"  continued line\nkey\n")
+
+
+def keyfiles(keygen):
+    tmp = tempfile.mkdtemp()
+    try:
+        subprocess.run([keygen, os.path.join(tmp, "plain")], check=True,
+                       stdout=subprocess.DEVNULL)
+        pw = os.path.join(tmp, "pass")
+        with open(pw, "w") as f:
+            f.write("fuzz\n")
+        env = dict(os.environ, ENLACE_PASSPHRASE_FILE=pw)
+        subprocess.run([keygen, "--passphrase", os.path.join(tmp, "sealed")], check=True,
+                       env=env, stdout=subprocess.DEVNULL)
+        for src, dst in [("plain.secret", "plain.secret"), ("plain.public", "plain.public"),
+                         ("sealed.secret", "sealed.secret")]:
+            with open(os.path.join(tmp, src), "rb") as f:
+                write("keyfile", dst, f.read())
+    finally:
+        shutil.rmtree(tmp)
+
+
+if __name__ == "__main__":
+    frames()
+    topics()
+    profiles()
+    if len(sys.argv) > 1:
+        keyfiles(sys.argv[1])

@@ -1,0 +1,899 @@
+/*
+ * test_archive.c: hub/archive.c, the hub's SQLite file.
+ *
+ * Each test opens its own archive file in one private directory under /tmp.
+ * Where the archive must defend itself against other writers (the audit
+ * log), the test opens a second connection with the sqlite3 API directly.
+ */
+#include "check.h"
+
+#include <sqlite3.h>
+
+#include "archive.h"
+#include "keys.h"
+
+static char s_dir[128];
+
+static const char *s_seed
+    = "INSERT OR IGNORE INTO countries (code, name_en, name_es, status) VALUES"
+      "  ('MX', 'Mexico', 'México', 'member'), ('GT', 'Guatemala', 'Guatemala', 'member'),"
+      "  ('CO', 'Colombia', 'Colombia', 'observer');"
+      "INSERT OR IGNORE INTO organisations (code, name_en, name_es, kind, since) VALUES"
+      "  ('ST', 'Technical Secretariat', 'Secretaría Técnica', 'secretariat', NULL),"
+      "  ('IOM', 'IOM', 'OIM', 'observer', 1996);"
+      "INSERT OR IGNORE INTO networks (name, title_en, title_es) VALUES"
+      "  ('consular', 'Consular protection', 'Protección consular'),"
+      "  ('child', 'Children', 'Niñez'), ('crm', 'Plenary', 'Plenaria'),"
+      "  ('trafficking', 'Trafficking', 'Trata');";
+
+/* Opens (creating) dir/name; NULL reported as a failed check. */
+static archive_t *
+s_open(const char *name, char path[256])
+{
+    char err[512] = "";
+    snprintf(path, 256, "%s/%s", s_dir, name);
+    archive_t *a = archive_open(path, 1, ARCHIVE_SYNC_OFF, err, sizeof err);
+    if (!a)
+        fprintf(stderr, "  archive_open %s: %s\n", path, err);
+    CHECK(a != NULL);
+    return a;
+}
+
+/* A message whose every field derives from seq; buffers are caller-owned. */
+typedef struct {
+    uint8_t id[16], sig[64], hash[32], content[8];
+    char topic[32];
+    archive_msg_t msg;
+} fixture_msg_t;
+
+static const archive_msg_t *
+s_msg(fixture_msg_t *f, uint64_t seq, uint8_t id_tag)
+{
+    memset(f->id, id_tag, sizeof f->id);
+    memset(f->sig, 0x5a, sizeof f->sig);
+    memset(f->hash, (int)(seq & 0xff), sizeof f->hash);
+    memset(f->content, 'c', sizeof f->content);
+    snprintf(f->topic, sizeof f->topic, "consular/m%llu", (unsigned long long)seq);
+    f->msg = (archive_msg_t){
+        .seq = seq,
+        .msg_id = f->id,
+        .topic = f->topic,
+        .network = "consular",
+        .author_id = 1,
+        .tlp = 3,
+        .recipients = "",
+        .created_ms = 1000 + (int64_t)seq,
+        .stored_ms = 2000 + (int64_t)seq,
+        .content = f->content,
+        .content_len = sizeof f->content,
+        .signature = f->sig,
+        .content_hash = f->hash,
+    };
+    return &f->msg;
+}
+
+static int
+s_insert(archive_t *a, uint64_t seq, uint8_t id_tag)
+{
+    fixture_msg_t f;
+    return archive_message_insert(a, s_msg(&f, seq, id_tag));
+}
+
+/* ------------------------------------------------------------------ open */
+
+static int
+s_count_rows(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *st;
+    int n = -1;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}
+
+static void
+creates_schema_on_open(void)
+{
+    char path[256];
+    archive_t *a = s_open("schema.db", path);
+    if (!a)
+        return;
+    CHECK(archive_last_seq(a) == 0);
+    CHECK(archive_message_count(a) == 0);
+    char nets[64] = "x";
+    CHECK(archive_networks(a, nets, sizeof nets) == 0);
+    CHECK_STREQ(nets, "");
+    archive_destroy(&a);
+    CHECK(a == NULL);
+    archive_destroy(&a); /* NULL is accepted */
+
+    sqlite3 *db = NULL;
+    CHECK(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK);
+    CHECK(s_count_rows(db, "PRAGMA user_version") >= 1);
+    CHECK(s_count_rows(db,
+              "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN"
+              " ('countries','organisations','networks','officers','officer_keys',"
+              "  'memberships','messages','subscriptions','audit')")
+        == 9);
+    sqlite3_close(db);
+}
+
+static void
+refuses_missing_file_without_create(void)
+{
+    char path[256], err[512] = "";
+    snprintf(path, sizeof path, "%s/absent.db", s_dir);
+    CHECK(archive_open(path, 0, ARCHIVE_SYNC_OFF, err, sizeof err) == NULL);
+    CHECK(*err != '\0');
+    CHECK(access(path, F_OK) != 0);
+}
+
+static void
+refuses_archive_from_a_newer_hub(void)
+{
+    char path[256], err[512] = "";
+    snprintf(path, sizeof path, "%s/future.db", s_dir);
+    sqlite3 *db = NULL;
+    CHECK(sqlite3_open(path, &db) == SQLITE_OK);
+    CHECK(sqlite3_exec(db, "PRAGMA user_version = 999", NULL, NULL, NULL) == SQLITE_OK);
+    sqlite3_close(db);
+    archive_t *a = archive_open(path, 0, ARCHIVE_SYNC_OFF, err, sizeof err);
+    CHECK(a == NULL);
+    CHECK(strstr(err, "newer") != NULL);
+    archive_destroy(&a);
+}
+
+static void
+reopening_keeps_messages_and_last_seq(void)
+{
+    char path[256], err[512] = "";
+    archive_t *a = s_open("reopen.db", path);
+    if (!a)
+        return;
+    CHECK(s_insert(a, 1, 0x11) == 0);
+    CHECK(s_insert(a, 4, 0x14) == 0);
+    archive_destroy(&a);
+    a = archive_open(path, 0, ARCHIVE_SYNC_OFF, err, sizeof err);
+    CHECK(a != NULL);
+    if (!a)
+        return;
+    CHECK(archive_last_seq(a) == 4);
+    CHECK(archive_message_count(a) == 2);
+    uint8_t id[16], hash[32];
+    uint64_t seq = 0;
+    memset(id, 0x14, sizeof id);
+    CHECK(archive_message_find(a, id, &seq, hash) == 1);
+    CHECK(seq == 4);
+    /* And it goes on from there. */
+    CHECK(s_insert(a, 4, 0x15) != 0);
+    CHECK(s_insert(a, 5, 0x15) == 0);
+    archive_destroy(&a);
+}
+
+/* --------------------------------------------------------------- messages */
+
+static void
+finds_inserted_message_by_id(void)
+{
+    char path[256];
+    archive_t *a = s_open("find.db", path);
+    if (!a)
+        return;
+    fixture_msg_t f;
+    CHECK(archive_message_insert(a, s_msg(&f, 42, 0xab)) == 0);
+    CHECK(archive_last_seq(a) == 42);
+    uint64_t seq = 0;
+    uint8_t hash[32] = {0};
+    CHECK(archive_message_find(a, f.id, &seq, hash) == 1);
+    CHECK(seq == 42);
+    CHECK(memcmp(hash, f.hash, sizeof hash) == 0);
+    uint8_t unknown[16];
+    memset(unknown, 0xcd, sizeof unknown);
+    CHECK(archive_message_find(a, unknown, &seq, hash) == 0);
+    archive_destroy(&a);
+}
+
+static void
+refuses_seq_not_above_last(void)
+{
+    char path[256];
+    archive_t *a = s_open("seq.db", path);
+    if (!a)
+        return;
+    CHECK(s_insert(a, 5, 0x01) == 0);
+    CHECK(s_insert(a, 5, 0x02) != 0);
+    CHECK(strstr(archive_error(a), "sequence") != NULL);
+    CHECK(s_insert(a, 3, 0x03) != 0);
+    CHECK(s_insert(a, 0, 0x04) != 0);
+    CHECK(archive_last_seq(a) == 5);
+    CHECK(archive_message_count(a) == 1);
+    CHECK(s_insert(a, 6, 0x05) == 0);
+    archive_destroy(&a);
+}
+
+static void
+refuses_duplicate_message_id(void)
+{
+    char path[256];
+    archive_t *a = s_open("dup.db", path);
+    if (!a)
+        return;
+    CHECK(s_insert(a, 1, 0x77) == 0);
+    CHECK(s_insert(a, 2, 0x77) != 0);
+    CHECK(*archive_error(a) != '\0');
+    CHECK(archive_last_seq(a) == 1); /* a failed insert does not use up the seq */
+    CHECK(archive_message_count(a) == 1);
+    CHECK(s_insert(a, 2, 0x78) == 0);
+    archive_destroy(&a);
+}
+
+static void
+rollback_restores_last_seq(void)
+{
+    char path[256];
+    archive_t *a = s_open("txn.db", path);
+    if (!a)
+        return;
+    CHECK(s_insert(a, 1, 0x01) == 0);
+    CHECK(archive_begin(a) == 0);
+    CHECK(archive_in_transaction(a) == 1);
+    CHECK(s_insert(a, 2, 0x02) == 0);
+    CHECK(s_insert(a, 3, 0x03) == 0);
+    CHECK(archive_last_seq(a) == 3);
+    archive_rollback(a);
+    CHECK(archive_in_transaction(a) == 0);
+    CHECK(archive_last_seq(a) == 1);
+    CHECK(archive_message_count(a) == 1);
+    uint8_t id[16], hash[32];
+    uint64_t seq;
+    memset(id, 0x02, sizeof id);
+    CHECK(archive_message_find(a, id, &seq, hash) == 0);
+    /* The seqs given back are used again, and a commit keeps them. */
+    CHECK(archive_begin(a) == 0);
+    CHECK(s_insert(a, 2, 0x02) == 0);
+    CHECK(archive_commit(a) == 0);
+    CHECK(archive_in_transaction(a) == 0);
+    CHECK(archive_last_seq(a) == 2);
+    CHECK(archive_message_find(a, id, &seq, hash) == 1 && seq == 2);
+    archive_destroy(&a);
+}
+
+typedef struct {
+    uint64_t seqs[16];
+    int n;
+    int stop_after; /* 0: never */
+    int valid;      /* every message had its fields intact */
+} collected_t;
+
+static int
+s_collect(const archive_msg_t *m, void *arg)
+{
+    collected_t *c = arg;
+    if (c->n < 16)
+        c->seqs[c->n] = m->seq;
+    c->n++;
+    char topic[32];
+    snprintf(topic, sizeof topic, "consular/m%llu", (unsigned long long)m->seq);
+    if (strcmp(m->topic, topic) != 0 || strcmp(m->network, "consular") != 0
+        || m->content_len != 8 || m->created_ms != 1000 + (int64_t)m->seq
+        || m->content_hash[0] != (m->seq & 0xff))
+        c->valid = 0;
+    return c->stop_after && c->n >= c->stop_after;
+}
+
+static void
+lists_messages_after_in_order_with_limit(void)
+{
+    char path[256];
+    archive_t *a = s_open("after.db", path);
+    if (!a)
+        return;
+    static const uint64_t seqs[] = {2, 3, 7, 8, 20};
+    for (size_t i = 0; i < sizeof seqs / sizeof seqs[0]; i++)
+        CHECK(s_insert(a, seqs[i], (uint8_t)(0x40 + i)) == 0);
+
+    collected_t all = {.valid = 1};
+    CHECK(archive_messages_after(a, 0, 100, s_collect, &all) == 0);
+    CHECK(all.n == 5);
+    CHECK(all.valid);
+    for (int i = 0; i < 5 && i < all.n; i++)
+        CHECK(all.seqs[i] == seqs[i]);
+
+    collected_t some = {.valid = 1};
+    CHECK(archive_messages_after(a, 3, 2, s_collect, &some) == 0);
+    CHECK(some.n == 2);
+    CHECK(some.n >= 2 && some.seqs[0] == 7 && some.seqs[1] == 8);
+
+    collected_t between = {.valid = 1};
+    CHECK(archive_messages_after(a, 5, 100, s_collect, &between) == 0);
+    CHECK(between.n == 3 && between.seqs[0] == 7);
+
+    collected_t none = {.valid = 1};
+    CHECK(archive_messages_after(a, 20, 100, s_collect, &none) == 0);
+    CHECK(none.n == 0);
+
+    collected_t stopped = {.valid = 1, .stop_after = 1};
+    CHECK(archive_messages_after(a, 0, 100, s_collect, &stopped) == 0);
+    CHECK(stopped.n == 1);
+    archive_destroy(&a);
+}
+
+/* ----------------------------------------------------------- subscriptions */
+
+static void
+keeps_subscription_cursors(void)
+{
+    char path[256];
+    archive_t *a = s_open("subs.db", path);
+    if (!a)
+        return;
+    uint64_t cursor = 12345;
+    CHECK(archive_sub_get(a, 1, "consular/#", &cursor) == 0);
+    CHECK(archive_sub_put(a, 1, "consular/#", 5) == 0);
+    CHECK(archive_sub_get(a, 1, "consular/#", &cursor) == 1 && cursor == 5);
+    CHECK(archive_sub_put(a, 1, "consular/#", 9) == 0); /* moves the cursor */
+    CHECK(archive_sub_get(a, 1, "consular/#", &cursor) == 1 && cursor == 9);
+    /* Cursors are per officer and per pattern. */
+    CHECK(archive_sub_put(a, 1, "child/#", 2) == 0);
+    CHECK(archive_sub_put(a, 2, "consular/#", 3) == 0);
+    CHECK(archive_sub_get(a, 1, "consular/#", &cursor) == 1 && cursor == 9);
+    CHECK(archive_sub_get(a, 1, "child/#", &cursor) == 1 && cursor == 2);
+    CHECK(archive_sub_get(a, 2, "consular/#", &cursor) == 1 && cursor == 3);
+    CHECK(archive_sub_delete(a, 1, "consular/#") == 0);
+    CHECK(archive_sub_get(a, 1, "consular/#", &cursor) == 0);
+    CHECK(archive_sub_get(a, 2, "consular/#", &cursor) == 1 && cursor == 3);
+    CHECK(archive_sub_delete(a, 1, "never/#") == 0); /* deleting nothing is fine */
+    archive_destroy(&a);
+}
+
+/* ------------------------------------------------------------------ audit */
+
+typedef struct {
+    int n;
+    int found; /* the row with our detail was seen, unchanged */
+} audit_seen_t;
+
+static int
+s_audit_row(const archive_audit_row_t *row, void *arg)
+{
+    audit_seen_t *seen = arg;
+    seen->n++;
+    if (!strcmp(row->action, "test.action") && !strcmp(row->outcome, "ok")
+        && !strcmp(row->detail, "first") && !strcmp(row->fingerprint, "ZMXV-CYH4-D57A-LJK6")
+        && row->officer_id == 7)
+        seen->found = 1;
+    return 0;
+}
+
+static void
+audit_log_is_append_only(void)
+{
+    char path[256];
+    archive_t *a = s_open("audit.db", path);
+    if (!a)
+        return;
+    CHECK(archive_audit(a, 7, "ZMXV-CYH4-D57A-LJK6", "test.action", "ok", "first") == 0);
+    CHECK(archive_audit(a, 0, NULL, "test.other", "denied", NULL) == 0);
+    audit_seen_t seen = {0};
+    CHECK(archive_audit_each(a, s_audit_row, &seen) == 0);
+    CHECK(seen.n == 2 && seen.found);
+
+    /* Another writer on the same file cannot rewrite history. */
+    sqlite3 *db = NULL;
+    CHECK(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK);
+    sqlite3_busy_timeout(db, 5000);
+    CHECK(sqlite3_exec(db, "UPDATE audit SET outcome = 'denied'", NULL, NULL, NULL)
+        != SQLITE_OK);
+    CHECK(sqlite3_exec(db, "UPDATE audit SET detail = 'edited' WHERE action = 'test.action'",
+              NULL, NULL, NULL)
+        != SQLITE_OK);
+    CHECK(sqlite3_exec(db, "DELETE FROM audit", NULL, NULL, NULL) != SQLITE_OK);
+    /* Appending is what it is for. */
+    CHECK(sqlite3_exec(db,
+              "INSERT INTO audit (ts_ms, action, outcome) VALUES (1, 'test.third', 'ok')", NULL,
+              NULL, NULL)
+        == SQLITE_OK);
+    sqlite3_close(db);
+
+    seen = (audit_seen_t){0};
+    CHECK(archive_audit_each(a, s_audit_row, &seen) == 0);
+    CHECK(seen.n == 3 && seen.found);
+    archive_destroy(&a);
+}
+
+static void
+data_version_changes_when_another_connection_commits(void)
+{
+    char path[256];
+    archive_t *a = s_open("version.db", path);
+    if (!a)
+        return;
+    int64_t before = 0, same = 0, after = 0;
+    CHECK(archive_data_version(a, &before) == 0);
+    CHECK(archive_data_version(a, &same) == 0);
+    CHECK(before == same);
+    sqlite3 *db = NULL;
+    CHECK(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK);
+    CHECK(sqlite3_exec(db, "INSERT INTO audit (ts_ms, action, outcome) VALUES (1, 'x', 'ok')",
+              NULL, NULL, NULL)
+        == SQLITE_OK);
+    sqlite3_close(db);
+    CHECK(archive_data_version(a, &after) == 0);
+    CHECK(after != before);
+    archive_destroy(&a);
+}
+
+/* -------------------------------------------------------------- directory */
+
+/* A fresh key and the spec fields derived from it. */
+typedef struct {
+    uint8_t pk[32], curve[32];
+    char fp[KEYS_FINGERPRINT_LEN];
+} fixture_key_t;
+
+static void
+s_key(fixture_key_t *k)
+{
+    keys_identity_t *id = keys_identity_new();
+    memcpy(k->pk, keys_identity_public(id), 32);
+    keys_identity_curve_public(id, k->curve);
+    keys_fingerprint(k->pk, k->fp);
+    keys_identity_destroy(&id);
+}
+
+static archive_officer_spec_t
+s_spec(const fixture_key_t *k, const char *country, const char *org, const char *role,
+    const char *networks)
+{
+    return (archive_officer_spec_t){
+        .name = "Ana Pérez",
+        .country = country,
+        .org = org,
+        .role = role,
+        .networks = networks,
+        .contact = NULL,
+        .pk = k->pk,
+        .curve = k->curve,
+        .fingerprint = k->fp,
+    };
+}
+
+static int
+s_count_keys(const archive_key_row_t *row, void *arg)
+{
+    (void)row;
+    (*(int *)arg)++;
+    return 0;
+}
+
+static int
+s_keys(archive_t *a)
+{
+    int n = 0;
+    CHECK(archive_keys_each(a, s_count_keys, &n) == 0);
+    return n;
+}
+
+static void
+adds_officer_with_memberships(void)
+{
+    char path[256];
+    archive_t *a = s_open("officer.db", path);
+    if (!a)
+        return;
+    CHECK(archive_seed(a, s_seed) == 0);
+    CHECK(archive_seed(a, s_seed) == 0); /* the seed is idempotent */
+    char nets[128];
+    CHECK(archive_networks(a, nets, sizeof nets) == 0);
+    CHECK_STREQ(nets, "child,consular,crm,trafficking");
+
+    fixture_key_t k;
+    s_key(&k);
+    archive_officer_spec_t spec = s_spec(&k, "MX", NULL, "focal", "consular,child");
+    int64_t id = 0;
+    CHECK(archive_officer_add(a, &spec, &id) == 0);
+    CHECK(id > 0);
+    CHECK(s_keys(a) == 1);
+    char fp[32] = "";
+    int64_t officer = 0;
+    CHECK(archive_key_by_curve(a, k.curve, archive_now_ms(), fp, sizeof fp, &officer) == 1);
+    CHECK_STREQ(fp, k.fp);
+    CHECK(officer == id);
+
+    fixture_key_t st;
+    s_key(&st);
+    archive_officer_spec_t org = s_spec(&st, NULL, "ST", "st", NULL);
+    int64_t st_id = 0;
+    CHECK(archive_officer_add(a, &org, &st_id) == 0);
+    CHECK(st_id > id);
+    archive_destroy(&a);
+}
+
+static void
+refuses_officer_with_unknown_names(void)
+{
+    char path[256];
+    archive_t *a = s_open("refuse.db", path);
+    if (!a)
+        return;
+    CHECK(archive_seed(a, s_seed) == 0);
+    fixture_key_t k;
+    s_key(&k);
+    int64_t id = 0;
+    archive_officer_spec_t spec = s_spec(&k, "XX", NULL, "officer", "consular");
+    CHECK(archive_officer_add(a, &spec, &id) != 0);
+    CHECK(strstr(archive_error(a), "XX") != NULL);
+    spec = s_spec(&k, NULL, "NOPE", "officer", "consular");
+    CHECK(archive_officer_add(a, &spec, &id) != 0);
+    spec = s_spec(&k, "MX", NULL, "officer", "consular,smuggling");
+    CHECK(archive_officer_add(a, &spec, &id) != 0);
+    CHECK(strstr(archive_error(a), "smuggling") != NULL);
+    spec = s_spec(&k, "MX", NULL, "king", "consular");
+    CHECK(archive_officer_add(a, &spec, &id) != 0);
+    CHECK(strstr(archive_error(a), "king") != NULL);
+    spec = s_spec(&k, "MX", "IOM", "officer", "consular");
+    CHECK(archive_officer_add(a, &spec, &id) != 0);
+    spec = s_spec(&k, NULL, NULL, "officer", "consular");
+    CHECK(archive_officer_add(a, &spec, &id) != 0);
+    spec = s_spec(&k, "", "", "officer", "consular");
+    CHECK(archive_officer_add(a, &spec, &id) != 0);
+    /* Nothing half-added stays behind: the same key is still free. */
+    CHECK(s_keys(a) == 0);
+    spec = s_spec(&k, "MX", NULL, "officer", "consular");
+    CHECK(archive_officer_add(a, &spec, &id) == 0);
+    CHECK(s_keys(a) == 1);
+    archive_destroy(&a);
+}
+
+static void
+refuses_key_registered_twice(void)
+{
+    char path[256];
+    archive_t *a = s_open("twice.db", path);
+    if (!a)
+        return;
+    CHECK(archive_seed(a, s_seed) == 0);
+    fixture_key_t k;
+    s_key(&k);
+    int64_t id = 0, again = 0;
+    archive_officer_spec_t spec = s_spec(&k, "MX", NULL, "officer", "consular");
+    CHECK(archive_officer_add(a, &spec, &id) == 0);
+    archive_officer_spec_t other = s_spec(&k, "GT", NULL, "focal", "child");
+    other.name = "Someone Else";
+    CHECK(archive_officer_add(a, &other, &again) != 0);
+    CHECK(strstr(archive_error(a), k.fp) != NULL);
+    CHECK(s_keys(a) == 1);
+    archive_destroy(&a);
+}
+
+static void
+revoked_key_is_no_longer_found(void)
+{
+    char path[256];
+    archive_t *a = s_open("revoke.db", path);
+    if (!a)
+        return;
+    CHECK(archive_seed(a, s_seed) == 0);
+    fixture_key_t k, other;
+    s_key(&k);
+    s_key(&other);
+    int64_t id = 0;
+    archive_officer_spec_t spec = s_spec(&k, "MX", NULL, "officer", "consular");
+    CHECK(archive_officer_add(a, &spec, &id) == 0);
+    char fp[32];
+    int64_t officer;
+    int64_t now = archive_now_ms();
+    CHECK(archive_key_by_curve(a, k.curve, now, fp, sizeof fp, &officer) == 1);
+    CHECK(archive_key_revoke(a, k.pk, now) == 1);
+    CHECK(archive_key_by_curve(a, k.curve, now, fp, sizeof fp, &officer) == 0);
+    CHECK(archive_key_revoke(a, k.pk, now + 1) == 1); /* already revoked counts */
+    CHECK(archive_key_revoke(a, other.pk, now) == 0); /* never registered */
+    CHECK(archive_key_by_curve(a, other.curve, now, fp, sizeof fp, &officer) == 0);
+    archive_destroy(&a);
+}
+
+static void
+refuses_officer_without_a_proper_name(void)
+{
+    char path[256];
+    archive_t *a = s_open("names.db", path);
+    if (!a)
+        return;
+    CHECK(archive_seed(a, s_seed) == 0);
+    fixture_key_t k;
+    s_key(&k);
+    int64_t id = 0;
+    archive_officer_spec_t spec = s_spec(&k, "MX", NULL, "officer", "consular");
+    spec.name = "";
+    CHECK(archive_officer_add(a, &spec, &id) != 0);
+    spec.name = NULL;
+    CHECK(archive_officer_add(a, &spec, &id) != 0);
+    char longname[202];
+    memset(longname, 'n', sizeof longname - 1);
+    longname[sizeof longname - 1] = '\0';
+    spec.name = longname;
+    CHECK(archive_officer_add(a, &spec, &id) != 0);
+    longname[200] = '\0'; /* 200 bytes is the limit, and allowed */
+    CHECK(archive_officer_add(a, &spec, &id) == 0);
+    archive_destroy(&a);
+}
+
+typedef struct {
+    int added, revoked;
+} directory_audit_t;
+
+static int
+s_directory_audit(const archive_audit_row_t *row, void *arg)
+{
+    directory_audit_t *seen = arg;
+    seen->added += !strcmp(row->action, "officer.add") && !strcmp(row->outcome, "ok");
+    seen->revoked += !strcmp(row->action, "key.revoke") && !strcmp(row->outcome, "ok");
+    return 0;
+}
+
+static void
+audits_directory_changes(void)
+{
+    char path[256];
+    archive_t *a = s_open("diraudit.db", path);
+    if (!a)
+        return;
+    CHECK(archive_seed(a, s_seed) == 0);
+    fixture_key_t k, other;
+    s_key(&k);
+    s_key(&other);
+    int64_t id = 0;
+    archive_officer_spec_t spec = s_spec(&k, "MX", NULL, "officer", "consular");
+    CHECK(archive_officer_add(a, &spec, &id) == 0);
+    spec = s_spec(&k, "XX", NULL, "officer", "consular"); /* refused: not audited as ok */
+    CHECK(archive_officer_add(a, &spec, &id) != 0);
+    CHECK(archive_key_revoke(a, k.pk, archive_now_ms()) == 1);
+    CHECK(archive_key_revoke(a, other.pk, archive_now_ms()) == 0);
+    directory_audit_t seen = {0};
+    CHECK(archive_audit_each(a, s_directory_audit, &seen) == 0);
+    CHECK(seen.added == 1);
+    CHECK(seen.revoked == 1);
+    archive_destroy(&a);
+}
+
+static void
+refuses_networks_for_observer_and_st_roles(void)
+{
+    char path[256];
+    archive_t *a = s_open("roles.db", path);
+    if (!a)
+        return;
+    CHECK(archive_seed(a, s_seed) == 0);
+    fixture_key_t k;
+    s_key(&k);
+    int64_t id = 0;
+    archive_officer_spec_t spec = s_spec(&k, NULL, "IOM", "observer", "consular");
+    CHECK(archive_officer_add(a, &spec, &id) != 0);
+    spec = s_spec(&k, NULL, "ST", "st", "consular");
+    CHECK(archive_officer_add(a, &spec, &id) != 0);
+    CHECK(s_keys(a) == 0);
+    spec = s_spec(&k, NULL, "IOM", "observer", "");
+    CHECK(archive_officer_add(a, &spec, &id) == 0);
+    archive_destroy(&a);
+}
+
+/* The "net:role,..." list of the first key, into out. */
+static int
+s_first_networks(const archive_key_row_t *row, void *arg)
+{
+    snprintf(arg, 128, "%s", row->networks);
+    return 1;
+}
+
+static void
+sets_changes_and_removes_memberships(void)
+{
+    char path[256], nets[128] = "";
+    archive_t *a = s_open("members.db", path);
+    if (!a)
+        return;
+    CHECK(archive_seed(a, s_seed) == 0);
+    fixture_key_t k;
+    s_key(&k);
+    int64_t id = 0;
+    archive_officer_spec_t spec = s_spec(&k, "MX", NULL, "officer", "");
+    CHECK(archive_officer_add(a, &spec, &id) == 0);
+    CHECK(archive_membership_set(a, id, "consular", "officer") == 0);
+    CHECK(archive_membership_set(a, id, "child", "focal") == 0);
+    CHECK(archive_membership_set(a, id, "consular", "ppt") == 0); /* changes the role */
+    CHECK(archive_keys_each(a, s_first_networks, nets) == 0);
+    CHECK(strstr(nets, "consular:ppt") != NULL);
+    CHECK(strstr(nets, "child:focal") != NULL);
+    CHECK(strstr(nets, "consular:officer") == NULL);
+    /* Roles that are not membership roles, and unknown networks. */
+    CHECK(archive_membership_set(a, id, "crm", "observer") != 0);
+    CHECK(archive_membership_set(a, id, "crm", "st") != 0);
+    CHECK(archive_membership_set(a, id, "crm", "king") != 0);
+    CHECK(archive_membership_set(a, id, "smuggling", "officer") != 0);
+    CHECK(archive_membership_remove(a, id, "child") == 1);
+    CHECK(archive_membership_remove(a, id, "child") == 0);
+    CHECK(archive_keys_each(a, s_first_networks, nets) == 0);
+    CHECK_STREQ(nets, "consular:ppt");
+    archive_destroy(&a);
+}
+
+static void
+refuses_membership_for_unknown_officer(void)
+{
+    char path[256];
+    archive_t *a = s_open("nobody.db", path);
+    if (!a)
+        return;
+    CHECK(archive_seed(a, s_seed) == 0);
+    /* No officer 4242: nothing can be added, and saying "ok" would put a
+     * change that never happened into the audit log. */
+    CHECK(archive_membership_set(a, 4242, "consular", "officer") != 0);
+    int joins = -1;
+    sqlite3 *db = NULL;
+    CHECK(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK);
+    joins = s_count_rows(db, "SELECT count(*) FROM audit WHERE action = 'membership.set'");
+    sqlite3_close(db);
+    CHECK(joins == 0);
+    archive_destroy(&a);
+}
+
+static void
+keeps_the_ppt_by_year(void)
+{
+    char path[256], country[8] = "";
+    archive_t *a = s_open("ppt.db", path);
+    if (!a)
+        return;
+    CHECK(archive_seed(a, s_seed) == 0);
+    CHECK(archive_ppt_get(a, 2025, country, sizeof country) == 0);
+    CHECK(archive_ppt_set(a, 2025, "MX", NULL, 0) == 0);
+    CHECK(archive_ppt_get(a, 2025, country, sizeof country) == 1);
+    CHECK_STREQ(country, "MX");
+    CHECK(archive_ppt_set(a, 2025, "GT", NULL, 0) == 0); /* corrected */
+    CHECK(archive_ppt_get(a, 2025, country, sizeof country) == 1);
+    CHECK_STREQ(country, "GT");
+    CHECK(archive_ppt_set(a, 2026, "CO", NULL, 0) != 0); /* an observer country */
+    CHECK(archive_ppt_set(a, 2026, "XX", NULL, 0) != 0);
+    CHECK(archive_ppt_set(a, 1900, "MX", NULL, 0) != 0);
+    CHECK(archive_ppt_get(a, 2026, country, sizeof country) == 0);
+    archive_destroy(&a);
+}
+
+typedef struct {
+    int n;
+    int64_t revoked_ms;
+    char patterns[64];
+    char created_by[32];
+} invitations_seen_t;
+
+static int
+s_invitation_row(const archive_invitation_t *inv, void *arg)
+{
+    invitations_seen_t *seen = arg;
+    seen->n++;
+    seen->revoked_ms = inv->revoked_ms;
+    snprintf(seen->patterns, sizeof seen->patterns, "%s", inv->patterns);
+    snprintf(seen->created_by, sizeof seen->created_by, "%s", inv->created_by);
+    return 0;
+}
+
+static int
+s_first_invitation(const archive_invitation_t *inv, void *arg)
+{
+    s_invitation_row(inv, arg);
+    return 1;
+}
+
+static void
+grants_and_revokes_invitations(void)
+{
+    char path[256];
+    archive_t *a = s_open("invite.db", path);
+    if (!a)
+        return;
+    CHECK(archive_seed(a, s_seed) == 0);
+    int64_t expires = archive_now_ms() + 3600000, id = 0, unused = 0;
+    archive_invitation_t inv = {.grantee = "IOM", .network = "consular",
+        .patterns = "consular/observers/#", .access = "read", .expires_ms = expires};
+    CHECK(archive_invitation_grant(a, &inv, "ZMXV-CYH4-D57A-LJK6", 3, &id) == 0);
+    CHECK(id > 0);
+    invitations_seen_t seen = {0};
+    CHECK(archive_invitations_each(a, s_invitation_row, &seen) == 0);
+    CHECK(seen.n == 1 && seen.revoked_ms == 0);
+    CHECK_STREQ(seen.patterns, "consular/observers/#");
+    CHECK_STREQ(seen.created_by, "ZMXV-CYH4-D57A-LJK6");
+
+    archive_invitation_t bad = inv;
+    bad.grantee = "MX"; /* members need no invitation */
+    CHECK(archive_invitation_grant(a, &bad, NULL, 0, &unused) != 0);
+    bad.grantee = "ST";
+    CHECK(archive_invitation_grant(a, &bad, NULL, 0, &unused) != 0);
+    bad.grantee = "XX";
+    CHECK(archive_invitation_grant(a, &bad, NULL, 0, &unused) != 0);
+    bad = inv;
+    bad.network = "smuggling";
+    CHECK(archive_invitation_grant(a, &bad, NULL, 0, &unused) != 0);
+    bad = inv;
+    bad.access = "write";
+    CHECK(archive_invitation_grant(a, &bad, NULL, 0, &unused) != 0);
+    bad = inv;
+    bad.grantee = "CO"; /* an observer country may be invited */
+    CHECK(archive_invitation_grant(a, &bad, NULL, 0, &unused) == 0);
+
+    CHECK(archive_invitation_revoke(a, id, NULL, 0) == 0);
+    CHECK(archive_invitation_revoke(a, 999, NULL, 0) != 0);
+    seen = (invitations_seen_t){0};
+    CHECK(archive_invitations_each(a, s_invitation_row, &seen) == 0);
+    CHECK(seen.n == 2);
+    invitations_seen_t first = {0};
+    CHECK(archive_invitations_each(a, s_first_invitation, &first) == 0);
+    CHECK(first.revoked_ms != 0);
+    archive_destroy(&a);
+}
+
+typedef struct {
+    int by_actor;
+} actor_seen_t;
+
+static int
+s_actor_row(const archive_audit_row_t *row, void *arg)
+{
+    actor_seen_t *seen = arg;
+    seen->by_actor += !strcmp(row->action, "officer.add") && row->officer_id == 9
+        && !strcmp(row->fingerprint, "RHVQ-22UK-NEO2-4LGR");
+    return 0;
+}
+
+static void
+audits_directory_changes_under_the_actor(void)
+{
+    char path[256];
+    archive_t *a = s_open("actor.db", path);
+    if (!a)
+        return;
+    CHECK(archive_seed(a, s_seed) == 0);
+    fixture_key_t k;
+    s_key(&k);
+    int64_t id = 0;
+    archive_set_actor(a, "RHVQ-22UK-NEO2-4LGR", 9);
+    archive_officer_spec_t spec = s_spec(&k, "MX", NULL, "officer", "consular");
+    CHECK(archive_officer_add(a, &spec, &id) == 0);
+    actor_seen_t seen = {0};
+    CHECK(archive_audit_each(a, s_actor_row, &seen) == 0);
+    CHECK(seen.by_actor == 1);
+    archive_destroy(&a);
+}
+
+int
+main(void)
+{
+    if (keys_init() != 0 || check_tempdir(s_dir, sizeof s_dir, "archive") != 0)
+        return EXIT_FAILURE;
+    RUN(creates_schema_on_open);
+    RUN(refuses_missing_file_without_create);
+    RUN(refuses_archive_from_a_newer_hub);
+    RUN(reopening_keeps_messages_and_last_seq);
+    RUN(finds_inserted_message_by_id);
+    RUN(refuses_seq_not_above_last);
+    RUN(refuses_duplicate_message_id);
+    RUN(rollback_restores_last_seq);
+    RUN(lists_messages_after_in_order_with_limit);
+    RUN(keeps_subscription_cursors);
+    RUN(audit_log_is_append_only);
+    RUN(data_version_changes_when_another_connection_commits);
+    RUN(adds_officer_with_memberships);
+    RUN(refuses_officer_with_unknown_names);
+    RUN(refuses_key_registered_twice);
+    RUN(refuses_officer_without_a_proper_name);
+    RUN(audits_directory_changes);
+    RUN(refuses_networks_for_observer_and_st_roles);
+    RUN(sets_changes_and_removes_memberships);
+    RUN(refuses_membership_for_unknown_officer);
+    RUN(keeps_the_ppt_by_year);
+    RUN(grants_and_revokes_invitations);
+    RUN(audits_directory_changes_under_the_actor);
+    RUN(revoked_key_is_no_longer_found);
+    check_tempdir_remove(s_dir);
+    return CHECK_DONE();
+}
