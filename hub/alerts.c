@@ -280,7 +280,7 @@ alerts_push(hub_t *self, uint64_t seq)
     alert_row_t r = {.hub = self};
     oob_t o = {.hub = self};
     if (archive_alert_get(self->archive, seq, s_alert_copy, &r) != 1
-        || archive_message_get(self->archive, seq, s_oob_frame, &o) != 1)
+        || archive_message_read(self->archive, seq, s_oob_frame, &o) != 1)
         return;
     int64_t now = archive_now_ms();
     int sent = 0;
@@ -320,7 +320,7 @@ void
 alerts_push_named(hub_t *self, uint64_t seq, const char *recipients)
 {
     oob_t o = {.hub = self};
-    if (archive_message_get(self->archive, seq, s_oob_frame, &o) != 1)
+    if (archive_message_read(self->archive, seq, s_oob_frame, &o) != 1)
         return;
     for (session_t *s = sessions_next(self->sessions, NULL); s; s = sessions_next(self->sessions, s))
         if (s_listed(recipients, s->fingerprint))
@@ -368,7 +368,7 @@ alerts_on_hello(hub_t *self, session_t *s, const dir_entry_t *who)
     /* Oldest first, so the officer reads them in the order they were raised. */
     for (int i = h.n - 1; i >= 0; i--) {
         oob_t o = {.hub = self};
-        if (archive_message_get(self->archive, h.seqs[i], s_oob_frame, &o) == 1)
+        if (archive_message_read(self->archive, h.seqs[i], s_oob_frame, &o) == 1)
             s_push_to(self, s, o.frame, o.len);
         free(o.frame);
     }
@@ -536,7 +536,7 @@ s_may_read(hub_t *self, const dir_entry_t *who, uint64_t seq, msg_attrs_t *attrs
 {
     memset(attrs, 0, sizeof *attrs);
     attrs->hub = self;
-    if (archive_message_get(self->archive, seq, s_attrs_row, attrs) != 1)
+    if (archive_message_read(self->archive, seq, s_attrs_row, attrs) != 1)
         return 0;
     return acl_history(self->dir, who, &attrs->m, archive_now_ms());
 }
@@ -683,7 +683,7 @@ alerts_status(hub_t *self, const dir_entry_t *who, uint64_t seq)
         || !s_may_read(self, who, seq, &attrs))
         return NULL;
     content_row_t cr = {0};
-    if (archive_message_get(self->archive, seq, s_content_row, &cr) != 1 || !cr.content
+    if (archive_message_read(self->archive, seq, s_content_row, &cr) != 1 || !cr.content
         || !cr.content->alert) {
         enlace__content__free_unpacked(cr.content, NULL);
         return NULL;

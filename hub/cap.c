@@ -95,7 +95,7 @@ cap_export(archive_t *archive, const directory_t *dir, const char *hub_fp, uint6
 {
     *xml = NULL;
     msg_t m = {0};
-    if (archive_message_get(archive, seq, s_msg_row, &m) != 1 || !m.content) {
+    if (archive_message_read(archive, seq, s_msg_row, &m) != 1 || !m.content) {
         snprintf(err, errlen, "no message %llu in the archive", (unsigned long long)seq);
         enlace__content__free_unpacked(m.content, NULL);
         return -1;
@@ -155,7 +155,7 @@ cap_export(archive_t *archive, const directory_t *dir, const char *hub_fp, uint6
         char refs[16 * 120] = "";
         for (size_t i = 0; i < a->n_references; i++) {
             msg_t r = {0};
-            if (archive_message_get(archive, a->references[i], s_msg_row, &r) != 1) {
+            if (archive_message_read(archive, a->references[i], s_msg_row, &r) != 1) {
                 snprintf(err, errlen, "referenced message %llu is missing",
                     (unsigned long long)a->references[i]);
                 enlace__content__free_unpacked(r.content, NULL);

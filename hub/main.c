@@ -9,11 +9,14 @@
 
 #include "admin.h"
 #include "archive.h"
+#include "backup.h"
 #include "cap.h"
 #include "directory.h"
 #include "keys.h"
 #include "config.h"
+#include "export.h"
 #include "hub.h"
+#include "ledger.h"
 #include "log.h"
 
 static volatile sig_atomic_t s_stop = 0;
@@ -42,6 +45,10 @@ s_usage(FILE *out)
         "      --deadline urgent=30m,flash=5m  acknowledgement deadlines of alerts\n"
         "      --verbose             debug logging\n"
         "%s"
+        "  verify DATA|FILE                            check the hash chain and every signature\n"
+        "  export DATA [--from TIME] [--to TIME] [--topic PATTERN]\n"
+        "      messages as JSON lines (TIME: 2026-11-21T10:00:00Z or Unix ms)\n"
+        "  backup DATA FILE                            consistent online copy into a new FILE\n"
         "\n"
         "Roles: officer, focal, ppt, st, observer, admin. Networks: consular,\n"
         "trafficking, child, crm.\n",
@@ -237,6 +244,12 @@ main(int argc, char **argv)
     if (!strcmp(cmd, "officer") || !strcmp(cmd, "invite") || !strcmp(cmd, "ppt")
         || !strcmp(cmd, "audit"))
         return admin_offline(argc - 1, argv + 1);
+    if (!strcmp(cmd, "verify"))
+        return ledger_cmd_verify(argc - 2, argv + 2);
+    if (!strcmp(cmd, "export"))
+        return export_cmd(argc - 2, argv + 2);
+    if (!strcmp(cmd, "backup"))
+        return backup_cmd(argc - 2, argv + 2);
     fprintf(stderr, "enlace-hub: unknown command '%s' (see --help)\n", cmd);
     return 2;
 }
