@@ -793,6 +793,40 @@ archive_key_by_curve(archive_t *self, const uint8_t curve[32], int64_t now_ms, c
     return rc == SQLITE_DONE ? 0 : archive_int_fail(self, "key lookup");
 }
 
+int
+archive_meta_set(archive_t *self, const char *key, const char *value)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(self->db,
+            "INSERT INTO meta (key, value) VALUES (?, ?)"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            -1, &st, NULL)
+        != SQLITE_OK)
+        return archive_int_fail(self, "meta");
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, value, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : archive_int_fail(self, "meta");
+}
+
+int
+archive_meta_get(archive_t *self, const char *key, char *value, size_t cap)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(self->db, "SELECT value FROM meta WHERE key = ?", -1, &st, NULL)
+        != SQLITE_OK)
+        return archive_int_fail(self, "meta");
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        snprintf(value, cap, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    if (rc == SQLITE_ROW)
+        return 1;
+    return rc == SQLITE_DONE ? 0 : archive_int_fail(self, "meta");
+}
+
 const char *
 archive_country_status(archive_t *self, const char *code)
 {

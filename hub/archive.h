@@ -111,6 +111,12 @@ int archive_keys_each(archive_t *self, archive_key_fn fn, void *arg);
 int archive_key_by_curve(archive_t *self, const uint8_t curve[32], int64_t now_ms,
     char *fingerprint, size_t cap, int64_t *officer_id);
 
+/* The meta table: small named values (e.g. "hub_ed25519", the hub key's hex,
+ * so that verify can check the hub's own signed notices, even in a backup).
+ * get: 1 found, 0 absent, -1 error. */
+int archive_meta_set(archive_t *self, const char *key, const char *value);
+int archive_meta_get(archive_t *self, const char *key, char *value, size_t cap);
+
 /* "member", "observer" or NULL (unknown) for a country code; the result is
  * static. */
 const char *archive_country_status(archive_t *self, const char *code);

@@ -1358,6 +1358,20 @@ hub_run(const hub_config_t *cfg, volatile sig_atomic_t *stop)
     }
     self->key = hub_key; /* kept: the hub signs its escalation notices */
     hub_key = NULL;
+    {
+        /* Record the hub key in the archive so that verify can check the
+         * hub's own notices, also in a backup. */
+        char hex[2 * KEYS_PUBLIC_BYTES + 1], old[2 * KEYS_PUBLIC_BYTES + 1];
+        keys_hex_encode(keys_identity_public(self->key), KEYS_PUBLIC_BYTES, hex);
+        int have = archive_meta_get(self->archive, "hub_ed25519", old, sizeof old);
+        if (have < 0 || (have == 0 || strcmp(old, hex) != 0)) {
+            if (have == 1)
+                log_warn("the hub key differs from the one recorded in the archive; "
+                         "recording the new one (verify checks notices against the latest)");
+            if (archive_meta_set(self->archive, "hub_ed25519", hex) != 0)
+                log_error("archive: %s", archive_error(self->archive));
+        }
+    }
     keys_fingerprint(keys_identity_public(self->key), self->fingerprint);
     snprintf(self->self_entry.name, sizeof self->self_entry.name, "enlace hub");
     snprintf(self->self_entry.fingerprint, sizeof self->self_entry.fingerprint, "%s",
