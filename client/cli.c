@@ -47,6 +47,12 @@ typedef struct {
     int json;
     int timeout_ms;
     uint64_t case_id;
+    const char *handling;       /* --handling H0..H3 */
+    const char *handling_text;  /* --handling-text */
+    const char *evaluation;     /* --evaluation B2 */
+    int personal;               /* --personal */
+    char *form_json;            /* --form-json FILE or --form NAME --field k=v; owned */
+    char language[8];           /* profile 'language': es or en */
 } settings_t;
 
 static void
@@ -80,6 +86,15 @@ s_usage(FILE *out)
         "  case show ID [--json] | case list [--type T] [--country CC] [--state S] [--json]\n"
         "  case close ID [--note TEXT] | case reopen ID [--note TEXT]\n"
         "  publish ... --case ID      attach a message to a case\n"
+        "  search WORDS [--after SEQ] [--limit N]   full text, accents folded\n"
+        "\n"
+        "Message options (publish, alert, case open):\n"
+        "  --handling H0|H1|H2|H3 [--handling-text TEXT]   handling code\n"
+        "  --evaluation B2            source reliability A-C/X and accuracy 1-4\n"
+        "  --personal                 contains personal data (never to observers)\n"
+        "  --form NAME --field k=v... or --form-json FILE   a case form: death, child,\n"
+        "                             incident, trafficking, smuggling, return-assistance\n"
+        "  alert: --translation-language en --translation-headline T --translation D\n"
         "  whoami                     who the hub says you are\n"
         "\n"
         "Options:\n"
@@ -125,8 +140,10 @@ s_profile_entry(void *user, const char *section, const char *name, const char *v
         s_profile_path(st->hub_key, sizeof st->hub_key, st->profile, value);
     else if (!strcmp(name, "key"))
         s_profile_path(st->key, sizeof st->key, st->profile, value);
+    else if (!strcmp(name, "language"))
+        s_copy(st->language, sizeof st->language, value);
     else {
-        fprintf(stderr, "enlace: %s: unknown setting '%s' (hub, hub_key, key)\n", st->profile,
+        fprintf(stderr, "enlace: %s: unknown setting '%s' (hub, hub_key, key, language)\n", st->profile,
             name);
         return 0;
     }
@@ -201,6 +218,124 @@ s_connect(const settings_t *st, enlace_client_t **client)
     return 0;
 }
 
+/* Reads a whole small file ("-": stdin) as text. */
+static char *
+s_read_file(const char *path)
+{
+    FILE *f = strcmp(path, "-") ? fopen(path, "re") : stdin;
+    if (!f) {
+        fprintf(stderr, "enlace: cannot read %s: %s\n", path, strerror(errno));
+        return NULL;
+    }
+    size_t cap = 1 << 16, used = 0;
+    char *buf = malloc(cap + 1);
+    size_t n;
+    while (buf && (n = fread(buf + used, 1, cap - used, f)) > 0)
+        used += n;
+    if (f != stdin)
+        fclose(f);
+    if (buf)
+        buf[used] = '\0';
+    return buf;
+}
+
+/* Options shared by publish, alert and case open: handling, evaluation,
+ * personal data and case forms. Returns 1 if argv[*i] was one (advancing
+ * *i over its value), 0 if not, -1 on error. */
+static int
+s_message_option(settings_t *st, int argc, char **argv, int *i, json_t **fields,
+    const char **form_name)
+{
+    const char *o = argv[*i];
+    const char *v = *i + 1 < argc ? argv[*i + 1] : NULL;
+    if (!strcmp(o, "--personal")) {
+        st->personal = 1;
+        return 1;
+    }
+    int takes = !strcmp(o, "--handling") || !strcmp(o, "--handling-text")
+        || !strcmp(o, "--evaluation") || !strcmp(o, "--form-json") || !strcmp(o, "--form")
+        || !strcmp(o, "--field");
+    if (!takes)
+        return 0;
+    if (!v) {
+        fprintf(stderr, "enlace: %s needs a value\n", o);
+        return -1;
+    }
+    (*i)++;
+    if (!strcmp(o, "--handling"))
+        st->handling = v;
+    else if (!strcmp(o, "--handling-text"))
+        st->handling_text = v;
+    else if (!strcmp(o, "--evaluation"))
+        st->evaluation = v;
+    else if (!strcmp(o, "--form-json")) {
+        free(st->form_json);
+        st->form_json = s_read_file(v);
+        if (!st->form_json)
+            return -1;
+    } else if (!strcmp(o, "--form"))
+        *form_name = v;
+    else {
+        /* --field name=value: numbers become numbers, true/false booleans;
+         * a field given twice becomes a list. */
+        const char *eq = strchr(v, '=');
+        if (!eq || eq == v) {
+            fprintf(stderr, "enlace: --field takes name=value\n");
+            return -1;
+        }
+        char name[64];
+        snprintf(name, sizeof name, "%.*s", (int)(eq - v), v);
+        const char *val = eq + 1;
+        char *end;
+        json_t *jv;
+        double d = strtod(val, &end);
+        if (*val && !*end && strspn(val, "0123456789") == strlen(val))
+            jv = json_integer((json_int_t)strtoll(val, NULL, 10));
+        else if (*val && !*end && strchr(val, '.'))
+            jv = json_real(d);
+        else if (!strcmp(val, "true") || !strcmp(val, "false"))
+            jv = json_boolean(!strcmp(val, "true"));
+        else
+            jv = json_string(val);
+        if (!*fields)
+            *fields = json_object();
+        json_t *old = json_object_get(*fields, name);
+        if (old && json_is_array(old))
+            json_array_append_new(old, jv);
+        else if (old)
+            json_object_set_new(*fields, name, json_pack("[O, o]", old, jv));
+        else if (!strcmp(name, "border_posts") || !strcmp(name, "countries")
+            || !strcmp(name, "countries_of_origin"))
+            json_object_set_new(*fields, name, json_pack("[o]", jv));
+        else
+            json_object_set_new(*fields, name, jv);
+    }
+    return 1;
+}
+
+/* Turns --form NAME + --field values into st->form_json. */
+static int
+s_finish_form(settings_t *st, json_t *fields, const char *form_name)
+{
+    if (!form_name && !fields)
+        return 0;
+    if (!form_name || !fields) {
+        fprintf(stderr, "enlace: --form NAME and at least one --field go together\n");
+        json_decref(fields);
+        return -1;
+    }
+    char key[40];
+    snprintf(key, sizeof key, "%s", form_name);
+    for (char *p = key; *p; p++)
+        if (*p == '-')
+            *p = '_';
+    json_t *doc = json_pack("{s:o}", key, fields);
+    free(st->form_json);
+    st->form_json = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
+    json_decref(doc);
+    return st->form_json ? 0 : -1;
+}
+
 /* Reads all of stdin (bounded). */
 static char *
 s_read_stdin(size_t *len)
@@ -260,7 +395,9 @@ s_publish(settings_t *st, int argc, char **argv)
         return 1;
     }
     enlace_publish_opts_t opts = {.tlp = (enlace_tlp_t)st->tlp, .recipients = st->to,
-        .nrecipients = st->nto, .case_id = st->case_id};
+        .nrecipients = st->nto, .case_id = st->case_id, .handling = st->handling,
+        .handling_text = st->handling_text, .evaluation = st->evaluation,
+        .personal_data = st->personal, .form_json = st->form_json};
     uint64_t seq = 0;
     int rc = enlace_publish(client, topic, body, len, &opts, &seq);
     free(body);
@@ -310,6 +447,14 @@ s_print_delivery(const settings_t *st, const enlace_delivery_t *d)
             json_object_set_new(o, "case", json_integer((json_int_t)d->case_id));
         if (d->out_of_band)
             json_object_set_new(o, "out_of_band", json_true());
+        if (d->handling && *d->handling)
+            json_object_set_new(o, "handling", json_string(d->handling));
+        if (d->evaluation[0])
+            json_object_set_new(o, "evaluation", json_string(d->evaluation));
+        if (d->personal_data)
+            json_object_set_new(o, "personal_data", json_true());
+        if (d->form_json)
+            json_object_set_new(o, "form", json_loads(d->form_json, 0, NULL));
         if (d->is_alert) {
             json_t *cc = json_array();
             for (size_t i = 0; i < d->alert_ncountries; i++)
@@ -358,13 +503,34 @@ s_print_delivery(const settings_t *st, const enlace_delivery_t *d)
                 strncat(countries, d->alert_countries[i], sizeof countries - strlen(countries) - 1);
             }
             int drill = !strcmp(d->alert_status, "exercise");
+            const char *headline = d->alert_headline;
+            if (d->translation_language && st->language[0]
+                && !strcmp(d->translation_language, st->language) && *d->translation_headline)
+                headline = d->translation_headline;
             printf("!! %s%s ALERT %llu [%s] %s%s%s -- %s\n   ", drill ? "DRILL " : "",
                 d->alert_priority, (unsigned long long)d->seq, d->alert_category, countries,
                 strcmp(d->alert_msg_type, "alert") ? " " : "",
-                strcmp(d->alert_msg_type, "alert") ? d->alert_msg_type : "", d->alert_headline);
+                strcmp(d->alert_msg_type, "alert") ? d->alert_msg_type : "", headline);
         }
-        printf("#%llu %s %s [TLP:%s] %s (%s, %s): ", (unsigned long long)d->seq, stored, d->topic,
-            enlace_tlp_name(d->tlp), d->author_name, d->author_country, d->author_fingerprint);
+        printf("#%llu %s %s [TLP:%s]", (unsigned long long)d->seq, stored, d->topic,
+            enlace_tlp_name(d->tlp));
+        /* Handling and evaluation come before the content, as in SIENA. */
+        if (d->handling && *d->handling)
+            printf(" [%s%s%s]", d->handling, *d->handling_text ? ": " : "", d->handling_text);
+        if (d->evaluation[0])
+            printf(" [%s]", d->evaluation);
+        if (d->personal_data)
+            printf(" [PERSONAL DATA]");
+        printf(" %s (%s, %s): ", d->author_name, d->author_country, d->author_fingerprint);
+        if (d->form_json)
+            printf("form %s ", d->form_json);
+        if (d->translation_language && st->language[0]
+            && !strcmp(d->translation_language, st->language)) {
+            /* The officer's language: show that translation. */
+            printf("%s\n", d->translation_description);
+            fflush(stdout);
+            return;
+        }
         /* Never let a body drive the terminal: show control bytes as '?'. */
         for (size_t i = 0; i < d->body_len; i++) {
             unsigned char c = d->body[i];
@@ -497,6 +663,8 @@ s_history(settings_t *st, int argc, char **argv)
             q.author = argv[++i];
         else if (!strcmp(a, "--country"))
             q.country = argv[++i];
+        else if (!strcmp(a, "--case"))
+            q.case_id = strtoull(argv[++i], NULL, 10);
         else if (a[0] == '-' && a[1] == '-') {
             fprintf(stderr, "enlace: unknown history option %s\n", a);
             return 2;
@@ -540,6 +708,49 @@ s_history(settings_t *st, int argc, char **argv)
     }
     enlace_close(&client);
     return status;
+}
+
+static int
+s_search(settings_t *st, int argc, char **argv)
+{
+    const char *query = NULL;
+    uint64_t after = 0;
+    unsigned limit = 0;
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "--after") && i + 1 < argc)
+            after = strtoull(argv[++i], NULL, 10);
+        else if (!strcmp(argv[i], "--limit") && i + 1 < argc)
+            limit = (unsigned)strtoul(argv[++i], NULL, 10);
+        else if (!strcmp(argv[i], "--json"))
+            st->json = 1;
+        else if (!query && argv[i][0] != '-')
+            query = argv[i];
+        else {
+            fprintf(stderr, "usage: enlace search \"WORDS\" [--after SEQ] [--limit N]\n");
+            return 2;
+        }
+    }
+    if (!query) {
+        fprintf(stderr, "usage: enlace search \"WORDS\" [--after SEQ] [--limit N]\n");
+        return 2;
+    }
+    enlace_client_t *client;
+    if (s_connect(st, &client) != 0)
+        return 1;
+    enlace_page_t *page = NULL;
+    int rc = enlace_search(client, query, after, limit, &page);
+    if (rc != ENLACE_OK) {
+        fprintf(stderr, "enlace: search refused (%s): %s\n", enlace_strerror(rc),
+            enlace_last_error(client));
+    } else {
+        for (size_t i = 0; i < enlace_page_count(page); i++)
+            s_print_delivery(st, enlace_page_item(page, i));
+        if (enlace_page_more(page) && !st->json)
+            fprintf(stderr, "(more: --after %llu)\n", (unsigned long long)enlace_page_next(page));
+    }
+    enlace_page_destroy(&page);
+    enlace_close(&client);
+    return rc == ENLACE_OK ? 0 : 1;
 }
 
 static int
@@ -617,8 +828,15 @@ s_alert(settings_t *st, int argc, char **argv)
     const char *topic = NULL, *text = NULL, *countries = NULL, *expires = NULL;
     uint64_t refs[16], case_id = 0;
     size_t nrefs = 0;
+    json_t *fields = NULL;
+    const char *form_name = NULL;
     for (int i = 0; i < argc; i++) {
         const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        int mo = s_message_option(st, argc, argv, &i, &fields, &form_name);
+        if (mo < 0)
+            return 2;
+        if (mo)
+            continue;
         const char **slot = !strcmp(o, "--priority")  ? &a.priority
             : !strcmp(o, "--category")                ? &a.category
             : !strcmp(o, "--headline")                ? &a.headline
@@ -630,6 +848,9 @@ s_alert(settings_t *st, int argc, char **argv)
             : !strcmp(o, "--language")                ? &a.language
             : !strcmp(o, "--countries")               ? &countries
             : !strcmp(o, "--expires")                 ? &expires
+            : !strcmp(o, "--translation-language")    ? &a.translation_language
+            : !strcmp(o, "--translation-headline")    ? &a.translation_headline
+            : !strcmp(o, "--translation")             ? &a.translation_description
                                                       : NULL;
         if (slot || !strcmp(o, "--case") || !strcmp(o, "--update") || !strcmp(o, "--cancel")) {
             if (!v) {
@@ -659,6 +880,8 @@ s_alert(settings_t *st, int argc, char **argv)
             return 2;
         }
     }
+    if (s_finish_form(st, fields, form_name) != 0)
+        return 2;
     if (!topic || !a.headline || !countries) {
         fprintf(stderr, "usage: enlace alert TOPIC --priority P --category C --countries CC,CC "
                         "--headline TEXT [TEXT|-]\n");
@@ -697,7 +920,9 @@ s_alert(settings_t *st, int argc, char **argv)
         return 1;
     }
     enlace_publish_opts_t opts = {.tlp = (enlace_tlp_t)st->tlp, .recipients = st->to,
-        .nrecipients = st->nto, .alert = &a, .case_id = case_id};
+        .nrecipients = st->nto, .alert = &a, .case_id = case_id, .handling = st->handling,
+        .handling_text = st->handling_text, .evaluation = st->evaluation,
+        .personal_data = st->personal, .form_json = st->form_json};
     uint64_t seq = 0;
     int rc = enlace_publish(client, topic, body, len, &opts, &seq);
     free(body);
@@ -869,9 +1094,16 @@ s_case(settings_t *st, int argc, char **argv)
     const char *type = NULL, *countries = NULL, *network = NULL, *country = NULL, *state = NULL,
                *note = NULL, *title = NULL;
     uint64_t id = 0;
+    json_t *fields = NULL;
+    const char *form_name = NULL;
     for (int i = 1; i < argc; i++) {
         const char *o = argv[i];
         int has = i + 1 < argc;
+        int mo = s_message_option(st, argc, argv, &i, &fields, &form_name);
+        if (mo < 0)
+            return 2;
+        if (mo)
+            continue;
         if (!strcmp(o, "--json"))
             st->json = 1;
         else if (!strcmp(o, "--type") && has)
@@ -906,10 +1138,14 @@ s_case(settings_t *st, int argc, char **argv)
         const char *cc[16];
         snprintf(cbuf, sizeof cbuf, "%s", countries);
         size_t n = s_split(cbuf, cc, 16);
+        if (s_finish_form(st, fields, form_name) != 0)
+            return 2;
         if (s_connect(st, &client) != 0)
             return 1;
         uint64_t case_id = 0;
-        rc = enlace_case_open(client, type, cc, n, title, network, &case_id);
+        rc = st->form_json ? enlace_case_open_form(client, type, cc, n, title, network,
+                                 st->form_json, &case_id)
+                           : enlace_case_open(client, type, cc, n, title, network, &case_id);
         if (rc == ENLACE_OK)
             printf("%llu\n", (unsigned long long)case_id);
     } else if (!strcmp(sub, "show") || !strcmp(sub, "list")) {
@@ -1110,7 +1346,9 @@ main(int argc, char **argv)
     /* Options may also follow the command (enlace publish --tlp RED ...). */
     if (!strcmp(cmd, "publish")) {
         char *rest[8];
-        int nrest = 0;
+        int nrest = 0, mo;
+        json_t *fields = NULL;
+        const char *form_name = NULL;
         for (; i < argc; i++) {
             if (!strcmp(argv[i], "--tlp") && i + 1 < argc) {
                 st.tlp = enlace_tlp_parse(argv[++i]);
@@ -1122,11 +1360,17 @@ main(int argc, char **argv)
                 st.to[st.nto++] = argv[++i];
             else if (!strcmp(argv[i], "--case") && i + 1 < argc)
                 st.case_id = strtoull(argv[++i], NULL, 10);
+            else if ((mo = s_message_option(&st, argc, argv, &i, &fields, &form_name)) != 0) {
+                if (mo < 0)
+                    return 2;
+            }
             else if (!strcmp(argv[i], "--json"))
                 st.json = 1;
             else if (nrest < 8)
                 rest[nrest++] = argv[i];
         }
+        if (s_finish_form(&st, fields, form_name) != 0)
+            return 2;
         return s_publish(&st, nrest, rest);
     }
     if (!strcmp(cmd, "alert")) {
@@ -1165,8 +1409,8 @@ main(int argc, char **argv)
         return s_whoami(&st);
     if (!strcmp(cmd, "history"))
         return s_history(&st, argc - i, argv + i);
-    if (!strcmp(cmd, "alert"))
-        return s_alert(&st, argc - i, argv + i);
+    if (!strcmp(cmd, "search"))
+        return s_search(&st, argc - i, argv + i);
     if (!strcmp(cmd, "ack"))
         return s_ack(&st, argc - i, argv + i);
     if (!strcmp(cmd, "alerts"))

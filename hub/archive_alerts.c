@@ -342,7 +342,7 @@ archive_case_open(archive_t *self, const archive_case_t *c, uint64_t *id_out)
     int64_t now = archive_now_ms();
     sqlite3_stmt *st = s_prepare(self,
         "INSERT INTO cases (type, network, countries, title, state, opened_by, opened_ms,"
-        " updated_ms) VALUES (?,?,?,?,'open',?,?,?)");
+        " updated_ms, form_seq) VALUES (?,?,?,?,'open',?,?,?,?)");
     if (!st)
         goto fail;
     sqlite3_bind_text(st, 1, c->type, -1, SQLITE_TRANSIENT);
@@ -352,6 +352,7 @@ archive_case_open(archive_t *self, const archive_case_t *c, uint64_t *id_out)
     sqlite3_bind_int64(st, 5, c->opened_by);
     sqlite3_bind_int64(st, 6, now);
     sqlite3_bind_int64(st, 7, now);
+    sqlite3_bind_int64(st, 8, (sqlite3_int64)c->form_seq);
     if (s_run(self, st, "open case") != 0)
         goto fail;
     *id_out = (uint64_t)sqlite3_last_insert_rowid(self->db);
@@ -368,7 +369,8 @@ fail:
     return -1;
 }
 
-#define CASE_COLUMNS "id, type, network, countries, title, state, opened_by, opened_ms, updated_ms"
+#define CASE_COLUMNS                                                                         \
+    "id, type, network, countries, title, state, opened_by, opened_ms, updated_ms, form_seq"
 
 static int
 s_case_rows(archive_t *self, sqlite3_stmt *st, archive_case_fn fn, void *arg)
@@ -385,6 +387,7 @@ s_case_rows(archive_t *self, sqlite3_stmt *st, archive_case_fn fn, void *arg)
             .opened_by = sqlite3_column_int64(st, 6),
             .opened_ms = sqlite3_column_int64(st, 7),
             .updated_ms = sqlite3_column_int64(st, 8),
+            .form_seq = (uint64_t)sqlite3_column_int64(st, 9),
         };
         found = 1;
         if (fn(&c, arg) != 0) {
