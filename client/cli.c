@@ -14,6 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 #include <ctype.h>
+#include <libintl.h>
+#include <locale.h>
 
 #include <ini.h>
 #include <jansson.h>
@@ -23,6 +25,8 @@
 #include "enlace.h"
 #include "keys.h"
 #include "passphrase.h"
+
+#define _(s) gettext(s)
 
 #define MAX_BODY (64 * 1024 * 1024)
 #define MAX_TO 64
@@ -55,11 +59,44 @@ typedef struct {
     char language[8];           /* profile 'language': es or en */
 } settings_t;
 
+/*
+ * Messages in the language the environment asks for (LC_ALL, LC_MESSAGES,
+ * LANG, and LANGUAGE as a preference list), from the catalogs built in po/.
+ * They are looked up in $ENLACE_LOCALEDIR when set (an uninstalled build:
+ * BUILDDIR/po), else in LOCALEDIR. If the locale named is not installed (a
+ * fresh Debian has only C.UTF-8), keep C.UTF-8 and pass the language to
+ * gettext through LANGUAGE, so that LANG=es_MX.UTF-8 alone still gives Spanish.
+ */
+static void
+s_i18n_init(void)
+{
+    if (!setlocale(LC_ALL, "")) {
+        const char *lang = getenv("LC_ALL");
+        if (!lang || !*lang)
+            lang = getenv("LC_MESSAGES");
+        if (!lang || !*lang)
+            lang = getenv("LANG");
+        if (!setlocale(LC_ALL, "C.UTF-8"))
+            setlocale(LC_ALL, "C");
+        const char *pref = getenv("LANGUAGE");
+        if (lang && *lang && strcmp(lang, "C") && strncmp(lang, "C.", 2) && strcmp(lang, "POSIX")
+            && (!pref || !*pref)) {
+            char l[64];
+            snprintf(l, sizeof l, "%s", lang);
+            l[strcspn(l, ".@")] = '\0';
+            setenv("LANGUAGE", l, 1);
+        }
+    }
+    const char *dir = getenv("ENLACE_LOCALEDIR");
+    bindtextdomain(GETTEXT_PACKAGE, dir && *dir ? dir : LOCALEDIR);
+    textdomain(GETTEXT_PACKAGE);
+}
+
 static void
 s_usage(FILE *out)
 {
     fprintf(out,
-        "usage: enlace [OPTIONS] COMMAND ...\n"
+        _("usage: enlace [OPTIONS] COMMAND ...\n"
         "\n"
         "Commands:\n"
         "  publish TOPIC [TEXT|-]     sign and publish; prints the stored sequence\n"
@@ -108,7 +145,7 @@ s_usage(FILE *out)
         "  --timeout MS               connect/request timeout (default 10000)\n"
         "\n"
         "A sealed key asks for its passphrase on the terminal, or reads the file\n"
-        "named by ENLACE_PASSPHRASE_FILE.\n");
+        "named by ENLACE_PASSPHRASE_FILE.\n"));
 }
 
 static void
@@ -143,7 +180,7 @@ s_profile_entry(void *user, const char *section, const char *name, const char *v
     else if (!strcmp(name, "language"))
         s_copy(st->language, sizeof st->language, value);
     else {
-        fprintf(stderr, "enlace: %s: unknown setting '%s' (hub, hub_key, key, language)\n", st->profile,
+        fprintf(stderr, _("enlace: %s: unknown setting '%s' (hub, hub_key, key, language)\n"), st->profile,
             name);
         return 0;
     }
@@ -158,16 +195,16 @@ s_load_profile(settings_t *st, const char *path, int required)
     if (access(path, R_OK) != 0) {
         if (!required)
             return 0;
-        fprintf(stderr, "enlace: cannot read profile %s: %s\n", path, strerror(errno));
+        fprintf(stderr, _("enlace: cannot read profile %s: %s\n"), path, strerror(errno));
         return -1;
     }
     st->profile = path;
     int rc = ini_parse(path, s_profile_entry, st);
     if (rc != 0) {
         if (rc > 0)
-            fprintf(stderr, "enlace: %s: line %d is not 'name = value'\n", path, rc);
+            fprintf(stderr, _("enlace: %s: line %d is not 'name = value'\n"), path, rc);
         else
-            fprintf(stderr, "enlace: cannot read profile %s\n", path);
+            fprintf(stderr, _("enlace: cannot read profile %s\n"), path);
         return -1;
     }
     return 0;
@@ -186,19 +223,21 @@ static int
 s_connect(const settings_t *st, enlace_client_t **client)
 {
     if (!st->hub[0] || !st->hub_key[0] || !st->key[0]) {
-        fprintf(stderr, "enlace: missing %s: give --profile FILE, or --hub, --hub-key and --key "
-                        "(or ENLACE_HUB, ENLACE_HUB_KEY, ENLACE_KEY)\n",
-            !st->hub[0] ? "the hub endpoint" : !st->hub_key[0] ? "the hub key" : "your key");
+        fprintf(stderr, _("enlace: missing %s: give --profile FILE, or --hub, --hub-key and --key "
+                          "(or ENLACE_HUB, ENLACE_HUB_KEY, ENLACE_KEY)\n"),
+            !st->hub[0]       ? _("the hub endpoint")
+            : !st->hub_key[0] ? _("the hub key")
+                              : _("your key"));
         return -1;
     }
     char *pass = NULL;
     if (keys_secret_is_sealed(st->key) == 1) {
         char err[256];
         pass = sodium_malloc(256);
-        if (!pass || keys_passphrase_read("Passphrase for your key: ", 0, pass, 256, err,
+        if (!pass || keys_passphrase_read(_("Passphrase for your key: "), 0, pass, 256, err,
                          sizeof err)
                 != 0) {
-            fprintf(stderr, "enlace: %s\n", pass ? err : "out of memory");
+            fprintf(stderr, "enlace: %s\n", pass ? err : _("out of memory"));
             if (pass)
                 sodium_free(pass);
             return -1;
@@ -346,7 +385,7 @@ s_read_stdin(size_t *len)
         if (used == cap) {
             if (cap >= MAX_BODY) {
                 free(buf);
-                fprintf(stderr, "enlace: the message is too large\n");
+                fprintf(stderr, _("enlace: the message is too large\n"));
                 return NULL;
             }
             char *grown = realloc(buf, cap * 2);
@@ -370,7 +409,7 @@ static int
 s_publish(settings_t *st, int argc, char **argv)
 {
     if (argc < 1 || argc > 2) {
-        fprintf(stderr, "usage: enlace publish TOPIC [TEXT|-]\n");
+        fprintf(stderr, _("usage: enlace publish TOPIC [TEXT|-]\n"));
         return 2;
     }
     const char *topic = argv[0];
@@ -385,7 +424,7 @@ s_publish(settings_t *st, int argc, char **argv)
     if (!body)
         return 1;
     if (st->tlp == ENLACE_TLP_RED && st->nto == 0) {
-        fprintf(stderr, "enlace: TLP:RED needs at least one --to FINGERPRINT\n");
+        fprintf(stderr, _("enlace: TLP:RED needs at least one --to FINGERPRINT\n"));
         free(body);
         return 2;
     }
@@ -402,7 +441,7 @@ s_publish(settings_t *st, int argc, char **argv)
     int rc = enlace_publish(client, topic, body, len, &opts, &seq);
     free(body);
     if (rc != ENLACE_OK) {
-        fprintf(stderr, "enlace: publish refused (%s): %s\n", enlace_strerror(rc),
+        fprintf(stderr, _("enlace: publish refused (%s): %s\n"), _(enlace_strerror(rc)),
             enlace_last_error(client));
         enlace_close(&client);
         return 1;
@@ -410,7 +449,7 @@ s_publish(settings_t *st, int argc, char **argv)
     if (st->json)
         printf("{\"stored\": true, \"seq\": %llu}\n", (unsigned long long)seq);
     else
-        printf("stored %llu\n", (unsigned long long)seq);
+        printf(_("stored %llu\n"), (unsigned long long)seq);
     enlace_close(&client);
     return 0;
 }
@@ -486,7 +525,7 @@ s_print_delivery(const settings_t *st, const enlace_delivery_t *d)
         }
         json_decref(o);
     } else if (d->escalation_alert) {
-        printf("!! ESCALATION of alert %llu (%s, level %u) #%llu %s: ",
+        printf(_("!! ESCALATION of alert %llu (%s, level %u) #%llu %s: "),
             (unsigned long long)d->escalation_alert, d->escalation_country, d->escalation_level,
             (unsigned long long)d->seq, stored);
         for (size_t i = 0; i < d->body_len; i++) {
@@ -507,7 +546,7 @@ s_print_delivery(const settings_t *st, const enlace_delivery_t *d)
             if (d->translation_language && st->language[0]
                 && !strcmp(d->translation_language, st->language) && *d->translation_headline)
                 headline = d->translation_headline;
-            printf("!! %s%s ALERT %llu [%s] %s%s%s -- %s\n   ", drill ? "DRILL " : "",
+            printf(_("!! %s%s ALERT %llu [%s] %s%s%s -- %s\n   "), drill ? _("DRILL ") : "",
                 d->alert_priority, (unsigned long long)d->seq, d->alert_category, countries,
                 strcmp(d->alert_msg_type, "alert") ? " " : "",
                 strcmp(d->alert_msg_type, "alert") ? d->alert_msg_type : "", headline);
@@ -539,7 +578,7 @@ s_print_delivery(const settings_t *st, const enlace_delivery_t *d)
         putchar('\n');
         if (d->is_alert && (!strcmp(d->alert_priority, "urgent") || !strcmp(d->alert_priority, "flash"))
             && strcmp(d->alert_msg_type, "cancel"))
-            printf("   acknowledge with: enlace ack %llu\n", (unsigned long long)d->seq);
+            printf(_("   acknowledge with: enlace ack %llu\n"), (unsigned long long)d->seq);
     }
     fflush(stdout);
 }
@@ -559,13 +598,14 @@ s_listen(settings_t *st, int argc, char **argv)
         else if (!strcmp(argv[i], "--wait") && i + 1 < argc)
             wait_s = strtol(argv[++i], NULL, 10);
         else if (argv[i][0] == '-' && argv[i][1] == '-') {
-            fprintf(stderr, "enlace: unknown listen option %s\n", argv[i]);
+            fprintf(stderr, _("enlace: unknown listen option %s\n"), argv[i]);
             return 2;
         } else if (npatterns < 64)
             patterns[npatterns++] = argv[i];
     }
     if (npatterns == 0) {
-        fprintf(stderr, "usage: enlace listen [--from-start] [--count N] [--wait S] PATTERN...\n");
+        fprintf(stderr,
+            _("usage: enlace listen [--from-start] [--count N] [--wait S] PATTERN...\n"));
         return 2;
     }
     enlace_client_t *client;
@@ -574,14 +614,14 @@ s_listen(settings_t *st, int argc, char **argv)
     for (int i = 0; i < npatterns; i++) {
         int rc = enlace_subscribe(client, patterns[i], from_start);
         if (rc != ENLACE_OK) {
-            fprintf(stderr, "enlace: cannot subscribe to '%s' (%s): %s\n", patterns[i],
-                enlace_strerror(rc), enlace_last_error(client));
+            fprintf(stderr, _("enlace: cannot subscribe to '%s' (%s): %s\n"), patterns[i],
+                _(enlace_strerror(rc)), enlace_last_error(client));
             enlace_close(&client);
             return 1;
         }
     }
     if (!st->json)
-        fprintf(stderr, "listening as %s (%s, %s) to %d pattern(s); Ctrl-C to stop\n",
+        fprintf(stderr, _("listening as %s (%s, %s) to %d pattern(s); Ctrl-C to stop\n"),
             enlace_self_name(client), enlace_self_country(client),
             enlace_self_fingerprint(client), npatterns);
     long got = 0;
@@ -596,7 +636,7 @@ s_listen(settings_t *st, int argc, char **argv)
             continue;
         }
         if (rc != ENLACE_OK) {
-            fprintf(stderr, "enlace: %s: %s\n", enlace_strerror(rc), enlace_last_error(client));
+            fprintf(stderr, "enlace: %s: %s\n", _(enlace_strerror(rc)), enlace_last_error(client));
             status = 1;
             break;
         }
@@ -606,7 +646,7 @@ s_listen(settings_t *st, int argc, char **argv)
         last = time(NULL);
     }
     if (enlace_bad_signatures(client))
-        fprintf(stderr, "enlace: dropped %llu deliveries whose signature did not verify\n",
+        fprintf(stderr, _("enlace: dropped %llu deliveries whose signature did not verify\n"),
             (unsigned long long)enlace_bad_signatures(client));
     enlace_close(&client);
     return status;
@@ -643,7 +683,7 @@ s_history(settings_t *st, int argc, char **argv)
         else if (!strcmp(a, "--json"))
             st->json = 1;
         else if (a[0] == '-' && a[1] == '-' && !v) {
-            fprintf(stderr, "enlace: %s needs a value\n", a);
+            fprintf(stderr, _("enlace: %s needs a value\n"), a);
             return 2;
         } else if (!strcmp(a, "--after"))
             q.after_seq = strtoull(argv[++i], NULL, 10);
@@ -652,7 +692,7 @@ s_history(settings_t *st, int argc, char **argv)
         else if (!strcmp(a, "--from") || !strcmp(a, "--to")) {
             int64_t t = s_parse_time(argv[++i]);
             if (t < 0) {
-                fprintf(stderr, "enlace: %s takes 2026-11-21T10:00:00Z or milliseconds\n", a);
+                fprintf(stderr, _("enlace: %s takes 2026-11-21T10:00:00Z or milliseconds\n"), a);
                 return 2;
             }
             if (!strcmp(a, "--from"))
@@ -666,18 +706,18 @@ s_history(settings_t *st, int argc, char **argv)
         else if (!strcmp(a, "--case"))
             q.case_id = strtoull(argv[++i], NULL, 10);
         else if (a[0] == '-' && a[1] == '-') {
-            fprintf(stderr, "enlace: unknown history option %s\n", a);
+            fprintf(stderr, _("enlace: unknown history option %s\n"), a);
             return 2;
         } else if (!q.pattern)
             q.pattern = a;
         else {
-            fprintf(stderr, "enlace: one pattern per history query\n");
+            fprintf(stderr, _("enlace: one pattern per history query\n"));
             return 2;
         }
     }
     if (!q.pattern) {
-        fprintf(stderr, "usage: enlace history PATTERN [--after SEQ] [--limit N] [--from TIME] "
-                        "[--to TIME] [--author FP] [--country CC] [--all]\n");
+        fprintf(stderr, _("usage: enlace history PATTERN [--after SEQ] [--limit N] [--from TIME] "
+                          "[--to TIME] [--author FP] [--country CC] [--all]\n"));
         return 2;
     }
     enlace_client_t *client;
@@ -688,7 +728,7 @@ s_history(settings_t *st, int argc, char **argv)
         enlace_page_t *page;
         int rc = enlace_history(client, &q, &page);
         if (rc != ENLACE_OK) {
-            fprintf(stderr, "enlace: history refused (%s): %s\n", enlace_strerror(rc),
+            fprintf(stderr, _("enlace: history refused (%s): %s\n"), _(enlace_strerror(rc)),
                 enlace_last_error(client));
             status = 1;
             break;
@@ -702,7 +742,7 @@ s_history(settings_t *st, int argc, char **argv)
             break;
         if (!all) {
             if (!st->json)
-                fprintf(stderr, "(more: --after %llu)\n", (unsigned long long)q.after_seq);
+                fprintf(stderr, _("(more: --after %llu)\n"), (unsigned long long)q.after_seq);
             break;
         }
     }
@@ -757,7 +797,7 @@ static int
 s_admin(settings_t *st, int argc, char **argv)
 {
     if (argc < 1) {
-        fprintf(stderr, "usage: enlace admin officer|invite|ppt|audit ...\n");
+        fprintf(stderr, _("usage: enlace admin officer|invite|ppt|audit ...\n"));
         return 2;
     }
     /* Key files are read here and sent as --public-key HEX. */
@@ -797,7 +837,7 @@ s_admin(settings_t *st, int argc, char **argv)
     char *output = NULL;
     int rc = enlace_admin(client, n, args, &status, &output);
     if (rc != ENLACE_OK) {
-        fprintf(stderr, "enlace: admin refused (%s): %s\n", enlace_strerror(rc),
+        fprintf(stderr, _("enlace: admin refused (%s): %s\n"), _(enlace_strerror(rc)),
             enlace_last_error(client));
         status = 1;
     } else {
@@ -854,7 +894,7 @@ s_alert(settings_t *st, int argc, char **argv)
                                                       : NULL;
         if (slot || !strcmp(o, "--case") || !strcmp(o, "--update") || !strcmp(o, "--cancel")) {
             if (!v) {
-                fprintf(stderr, "enlace: %s needs a value\n", o);
+                fprintf(stderr, _("enlace: %s needs a value\n"), o);
                 return 2;
             }
             i++;
@@ -869,22 +909,22 @@ s_alert(settings_t *st, int argc, char **argv)
         } else if (!strcmp(o, "--json")) {
             st->json = 1;
         } else if (o[0] == '-' && o[1] == '-') {
-            fprintf(stderr, "enlace: unknown alert option %s (see --help)\n", o);
+            fprintf(stderr, _("enlace: unknown alert option %s (see --help)\n"), o);
             return 2;
         } else if (!topic) {
             topic = o;
         } else if (!text) {
             text = o;
         } else {
-            fprintf(stderr, "enlace: alert takes TOPIC and one TEXT (quote it)\n");
+            fprintf(stderr, _("enlace: alert takes TOPIC and one TEXT (quote it)\n"));
             return 2;
         }
     }
     if (s_finish_form(st, fields, form_name) != 0)
         return 2;
     if (!topic || !a.headline || !countries) {
-        fprintf(stderr, "usage: enlace alert TOPIC --priority P --category C --countries CC,CC "
-                        "--headline TEXT [TEXT|-]\n");
+        fprintf(stderr, _("usage: enlace alert TOPIC --priority P --category C --countries CC,CC "
+                          "--headline TEXT [TEXT|-]\n"));
         return 2;
     }
     char cbuf[256];
@@ -897,7 +937,7 @@ s_alert(settings_t *st, int argc, char **argv)
     if (expires) {
         a.expires_ms = s_parse_time(expires);
         if (a.expires_ms < 0) {
-            fprintf(stderr, "enlace: --expires takes 2026-11-21T10:00:00Z or milliseconds\n");
+            fprintf(stderr, _("enlace: --expires takes 2026-11-21T10:00:00Z or milliseconds\n"));
             return 2;
         }
     }
@@ -927,7 +967,7 @@ s_alert(settings_t *st, int argc, char **argv)
     int rc = enlace_publish(client, topic, body, len, &opts, &seq);
     free(body);
     if (rc != ENLACE_OK) {
-        fprintf(stderr, "enlace: alert refused (%s): %s\n", enlace_strerror(rc),
+        fprintf(stderr, _("enlace: alert refused (%s): %s\n"), _(enlace_strerror(rc)),
             enlace_last_error(client));
         enlace_close(&client);
         return 1;
@@ -951,12 +991,12 @@ s_ack(settings_t *st, int argc, char **argv)
         else if (!id && argv[i][0] != '-')
             id = strtoull(argv[i], NULL, 10);
         else {
-            fprintf(stderr, "usage: enlace ack ALERT_ID [--note TEXT]\n");
+            fprintf(stderr, _("usage: enlace ack ALERT_ID [--note TEXT]\n"));
             return 2;
         }
     }
     if (!id) {
-        fprintf(stderr, "usage: enlace ack ALERT_ID [--note TEXT]\n");
+        fprintf(stderr, _("usage: enlace ack ALERT_ID [--note TEXT]\n"));
         return 2;
     }
     enlace_client_t *client;
@@ -964,10 +1004,10 @@ s_ack(settings_t *st, int argc, char **argv)
         return 1;
     int rc = enlace_ack(client, id, note);
     if (rc != ENLACE_OK)
-        fprintf(stderr, "enlace: acknowledgement refused (%s): %s\n", enlace_strerror(rc),
+        fprintf(stderr, _("enlace: acknowledgement refused (%s): %s\n"), _(enlace_strerror(rc)),
             enlace_last_error(client));
     else
-        printf("acknowledged alert %llu for %s\n", (unsigned long long)id,
+        printf(_("acknowledged alert %llu for %s\n"), (unsigned long long)id,
             enlace_self_country(client));
     enlace_close(&client);
     return rc == ENLACE_OK ? 0 : 1;
@@ -979,24 +1019,24 @@ s_print_alert_text(json_t *a)
     char when[32];
     s_print_time(json_integer_value(json_object_get(a, "stored_ms")), when, sizeof when);
     const char *status = json_string_value(json_object_get(a, "status"));
-    printf("%s%s alert %lld [%s] %s -- %s\n", strcmp(status, "exercise") ? "" : "DRILL ",
+    printf(_("%s%s alert %lld [%s] %s -- %s\n"), strcmp(status, "exercise") ? "" : _("DRILL "),
         json_string_value(json_object_get(a, "priority")),
         (long long)json_integer_value(json_object_get(a, "id")),
         json_string_value(json_object_get(a, "category")), when,
         json_string_value(json_object_get(a, "headline")));
-    printf("  by %s (%s) on %s", json_string_value(json_object_get(a, "author")),
+    printf(_("  by %s (%s) on %s"), json_string_value(json_object_get(a, "author")),
         json_string_value(json_object_get(a, "author_country")),
         json_string_value(json_object_get(a, "topic")));
     const char *type = json_string_value(json_object_get(a, "msg_type"));
     if (strcmp(type, "alert") != 0) {
-        printf(", %s of", type);
+        printf(_(", %s of"), type);
         size_t i;
         json_t *r;
         json_array_foreach(json_object_get(a, "references"), i, r)
             printf(" %lld", (long long)json_integer_value(r));
     }
     if (json_integer_value(json_object_get(a, "superseded_by")))
-        printf(", superseded by %lld",
+        printf(_(", superseded by %lld"),
             (long long)json_integer_value(json_object_get(a, "superseded_by")));
     putchar('\n');
     size_t i;
@@ -1007,12 +1047,13 @@ s_print_alert_text(json_t *a)
         if (!strcmp(state, "acknowledged")) {
             char at[32];
             s_print_time(json_integer_value(json_object_get(t, "acked_ms")), at, sizeof at);
-            printf(" by %s at %s", json_string_value(json_object_get(t, "acked_by")), at);
+            printf(_(" by %s at %s"), json_string_value(json_object_get(t, "acked_by")), at);
             const char *note = json_string_value(json_object_get(t, "note"));
             if (note && *note)
                 printf(" (\"%s\")", note);
         } else if (!strcmp(state, "overdue")) {
-            printf(" escalation level %lld", (long long)json_integer_value(json_object_get(t, "level")));
+            printf(_(" escalation level %lld"),
+                (long long)json_integer_value(json_object_get(t, "level")));
         }
         putchar('\n');
     }
@@ -1031,7 +1072,7 @@ s_alerts(settings_t *st, int argc, char **argv)
         else if (argv[i][0] != '-')
             id = strtoull(argv[i], NULL, 10);
         else {
-            fprintf(stderr, "usage: enlace alerts [--open] [--json] [ALERT_ID]\n");
+            fprintf(stderr, _("usage: enlace alerts [--open] [--json] [ALERT_ID]\n"));
             return 2;
         }
     }
@@ -1041,7 +1082,7 @@ s_alerts(settings_t *st, int argc, char **argv)
     char *json = NULL;
     int rc = enlace_alerts(client, open_only, id, &json);
     if (rc != ENLACE_OK) {
-        fprintf(stderr, "enlace: %s: %s\n", enlace_strerror(rc), enlace_last_error(client));
+        fprintf(stderr, "enlace: %s: %s\n", _(enlace_strerror(rc)), enlace_last_error(client));
         enlace_close(&client);
         return 1;
     }
@@ -1052,7 +1093,7 @@ s_alerts(settings_t *st, int argc, char **argv)
         size_t i;
         json_t *a;
         if (json_array_size(arr) == 0)
-            printf("no %salerts\n", open_only ? "open " : "");
+            fputs(open_only ? _("no open alerts\n") : _("no alerts\n"), stdout);
         json_array_foreach(arr, i, a)
             s_print_alert_text(a);
         json_decref(arr);
@@ -1066,7 +1107,7 @@ static int
 s_cap(settings_t *st, int argc, char **argv)
 {
     if (argc != 1) {
-        fprintf(stderr, "usage: enlace cap ALERT_ID\n");
+        fprintf(stderr, _("usage: enlace cap ALERT_ID\n"));
         return 2;
     }
     enlace_client_t *client;
@@ -1075,7 +1116,7 @@ s_cap(settings_t *st, int argc, char **argv)
     char *xml = NULL;
     int rc = enlace_cap(client, strtoull(argv[0], NULL, 10), &xml);
     if (rc != ENLACE_OK)
-        fprintf(stderr, "enlace: %s: %s\n", enlace_strerror(rc), enlace_last_error(client));
+        fprintf(stderr, "enlace: %s: %s\n", _(enlace_strerror(rc)), enlace_last_error(client));
     else
         fputs(xml, stdout);
     free(xml);
@@ -1087,7 +1128,7 @@ static int
 s_case(settings_t *st, int argc, char **argv)
 {
     if (argc < 1) {
-        fprintf(stderr, "usage: enlace case open|show|list|close|reopen ...\n");
+        fprintf(stderr, _("usage: enlace case open|show|list|close|reopen ...\n"));
         return 2;
     }
     const char *sub = argv[0];
@@ -1119,7 +1160,7 @@ s_case(settings_t *st, int argc, char **argv)
         else if (!strcmp(o, "--note") && has)
             note = argv[++i];
         else if (o[0] == '-' && o[1] == '-') {
-            fprintf(stderr, "enlace: unknown or incomplete case option %s\n", o);
+            fprintf(stderr, _("enlace: unknown or incomplete case option %s\n"), o);
             return 2;
         } else if (!strcmp(sub, "open") && !title)
             title = o;
@@ -1131,7 +1172,7 @@ s_case(settings_t *st, int argc, char **argv)
     char *json = NULL;
     if (!strcmp(sub, "open")) {
         if (!type || !countries || !title) {
-            fprintf(stderr, "usage: enlace case open --type TYPE --countries CC,CC TITLE\n");
+            fprintf(stderr, _("usage: enlace case open --type TYPE --countries CC,CC TITLE\n"));
             return 2;
         }
         char cbuf[256];
@@ -1151,7 +1192,7 @@ s_case(settings_t *st, int argc, char **argv)
     } else if (!strcmp(sub, "show") || !strcmp(sub, "list")) {
         int show = !strcmp(sub, "show");
         if (show && !id) {
-            fprintf(stderr, "usage: enlace case show ID [--json]\n");
+            fprintf(stderr, _("usage: enlace case show ID [--json]\n"));
             return 2;
         }
         if (s_connect(st, &client) != 0)
@@ -1177,7 +1218,7 @@ s_case(settings_t *st, int argc, char **argv)
                     strncat(cl, k ? "," : "", sizeof cl - strlen(cl) - 1);
                     strncat(cl, json_string_value(x), sizeof cl - strlen(cl) - 1);
                 }
-                printf("case %lld [%s, %s] %s %s -- %s (opened %s by %s)\n",
+                printf(_("case %lld [%s, %s] %s %s -- %s (opened %s by %s)\n"),
                     (long long)json_integer_value(json_object_get(c, "id")),
                     json_string_value(json_object_get(c, "type")),
                     json_string_value(json_object_get(c, "network")), cl,
@@ -1194,7 +1235,7 @@ s_case(settings_t *st, int argc, char **argv)
                         sizeof at);
                     printf("  #%lld %s %s%s (%s): %s\n",
                         (long long)json_integer_value(json_object_get(m, "seq")), at,
-                        json_is_true(json_object_get(m, "is_alert")) ? "ALERT " : "",
+                        json_is_true(json_object_get(m, "is_alert")) ? _("ALERT ") : "",
                         json_string_value(json_object_get(m, "author")),
                         json_string_value(json_object_get(m, "author_country")),
                         json_string_value(json_object_get(m, "body")));
@@ -1206,7 +1247,8 @@ s_case(settings_t *st, int argc, char **argv)
                 json_array_foreach(json_object_get(j, "events"), k, e) {
                     char at[32];
                     s_print_time(json_integer_value(json_object_get(e, "ts_ms")), at, sizeof at);
-                    printf("  %s %s by %s %s\n", at, json_string_value(json_object_get(e, "event")),
+                    printf(_("  %s %s by %s %s\n"), at,
+                        json_string_value(json_object_get(e, "event")),
                         json_string_value(json_object_get(e, "officer")),
                         json_string_value(json_object_get(e, "note")));
                 }
@@ -1217,22 +1259,22 @@ s_case(settings_t *st, int argc, char **argv)
         free(json);
     } else if (!strcmp(sub, "close") || !strcmp(sub, "reopen")) {
         if (!id) {
-            fprintf(stderr, "usage: enlace case %s ID [--note TEXT]\n", sub);
+            fprintf(stderr, _("usage: enlace case %s ID [--note TEXT]\n"), sub);
             return 2;
         }
         if (s_connect(st, &client) != 0)
             return 1;
         rc = enlace_case_set_state(client, id, !strcmp(sub, "reopen"), note);
         if (rc == ENLACE_OK)
-            printf("case %llu %s\n", (unsigned long long)id,
-                !strcmp(sub, "reopen") ? "reopened" : "closed");
+            printf(_("case %llu %s\n"), (unsigned long long)id,
+                !strcmp(sub, "reopen") ? _("reopened") : _("closed"));
     } else {
-        fprintf(stderr, "enlace: unknown case command '%s' (open, show, list, close, reopen)\n",
+        fprintf(stderr, _("enlace: unknown case command '%s' (open, show, list, close, reopen)\n"),
             sub);
         return 2;
     }
     if (rc != ENLACE_OK)
-        fprintf(stderr, "enlace: case %s refused (%s): %s\n", sub, enlace_strerror(rc),
+        fprintf(stderr, _("enlace: case %s refused (%s): %s\n"), sub, _(enlace_strerror(rc)),
             enlace_last_error(client));
     enlace_close(&client);
     return rc == ENLACE_OK ? 0 : 1;
@@ -1244,7 +1286,7 @@ s_whoami(settings_t *st)
     enlace_client_t *client;
     if (s_connect(st, &client) != 0)
         return 1;
-    printf("%s (%s), key %s\n", enlace_self_name(client), enlace_self_country(client),
+    printf(_("%s (%s), key %s\n"), enlace_self_name(client), enlace_self_country(client),
         enlace_self_fingerprint(client));
     enlace_close(&client);
     return 0;
@@ -1253,6 +1295,7 @@ s_whoami(settings_t *st)
 int
 main(int argc, char **argv)
 {
+    s_i18n_init();
     settings_t st;
     memset(&st, 0, sizeof st);
     st.timeout_ms = 10000;
@@ -1295,7 +1338,7 @@ main(int argc, char **argv)
             continue;
         }
         if (i + 1 >= argc) {
-            fprintf(stderr, "enlace: %s needs a value (see --help)\n", a);
+            fprintf(stderr, _("enlace: %s needs a value (see --help)\n"), a);
             return 2;
         }
         const char *v = argv[++i];
@@ -1312,18 +1355,18 @@ main(int argc, char **argv)
         else if (!strcmp(a, "--tlp")) {
             st.tlp = enlace_tlp_parse(v);
             if (st.tlp < 0) {
-                fprintf(stderr, "enlace: unknown TLP label '%s' (CLEAR, GREEN, AMBER, "
-                                "AMBER+STRICT, RED)\n", v);
+                fprintf(stderr, _("enlace: unknown TLP label '%s' (CLEAR, GREEN, AMBER, "
+                                  "AMBER+STRICT, RED)\n"), v);
                 return 2;
             }
         } else if (!strcmp(a, "--to")) {
             if (st.nto == MAX_TO) {
-                fprintf(stderr, "enlace: at most %d recipients\n", MAX_TO);
+                fprintf(stderr, _("enlace: at most %d recipients\n"), MAX_TO);
                 return 2;
             }
             st.to[st.nto++] = v;
         } else {
-            fprintf(stderr, "enlace: unknown option %s (see --help)\n", a);
+            fprintf(stderr, _("enlace: unknown option %s (see --help)\n"), a);
             return 2;
         }
     }
@@ -1353,7 +1396,7 @@ main(int argc, char **argv)
             if (!strcmp(argv[i], "--tlp") && i + 1 < argc) {
                 st.tlp = enlace_tlp_parse(argv[++i]);
                 if (st.tlp < 0) {
-                    fprintf(stderr, "enlace: unknown TLP label '%s'\n", argv[i]);
+                    fprintf(stderr, _("enlace: unknown TLP label '%s'\n"), argv[i]);
                     return 2;
                 }
             } else if (!strcmp(argv[i], "--to") && i + 1 < argc && st.nto < MAX_TO)
@@ -1381,7 +1424,7 @@ main(int argc, char **argv)
             if (!strcmp(argv[i], "--tlp") && i + 1 < argc) {
                 st.tlp = enlace_tlp_parse(argv[++i]);
                 if (st.tlp < 0) {
-                    fprintf(stderr, "enlace: unknown TLP label '%s'\n", argv[i]);
+                    fprintf(stderr, _("enlace: unknown TLP label '%s'\n"), argv[i]);
                     free(rest);
                     return 2;
                 }
@@ -1421,6 +1464,6 @@ main(int argc, char **argv)
         return s_case(&st, argc - i, argv + i);
     if (!strcmp(cmd, "admin"))
         return s_admin(&st, argc - i, argv + i);
-    fprintf(stderr, "enlace: unknown command '%s' (see --help)\n", cmd);
+    fprintf(stderr, _("enlace: unknown command '%s' (see --help)\n"), cmd);
     return 2;
 }

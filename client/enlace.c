@@ -36,6 +36,11 @@
 #define PING_IDLE_MS 20000
 #define ACK_EVERY 32
 
+/* Marks enlace_strerror's names for translation (po/POTFILES); the library
+ * itself never translates nor calls setlocale: a program translates them in
+ * its own textdomain, e.g. dgettext("enlace", enlace_strerror(rc)). */
+#define N_(s) s
+
 typedef struct queued {
     Enlace__Frame *frame; /* an unpacked Delivery frame; owned */
     struct queued *next;
@@ -131,27 +136,27 @@ const char *
 enlace_strerror(int err)
 {
     static const char *names[] = {
-        [ENLACE_OK] = "ok",
-        [ENLACE_EINVAL] = "invalid argument",
-        [ENLACE_ENOMEM] = "out of memory",
-        [ENLACE_EKEY] = "key file problem",
-        [ENLACE_EAUTH] = "the hub refused this key",
-        [ENLACE_EHANDSHAKE] = "no secure session with the hub",
-        [ENLACE_ETIMEDOUT] = "timed out",
-        [ENLACE_EDENIED] = "access denied",
-        [ENLACE_EPROTO] = "protocol error",
-        [ENLACE_EREVOKED] = "key revoked",
-        [ENLACE_ETOOBIG] = "too large",
-        [ENLACE_EBADSIG] = "bad signature",
-        [ENLACE_ECONFLICT] = "message id conflict",
-        [ENLACE_ELIMIT] = "over a limit",
-        [ENLACE_ENOTFOUND] = "not found",
-        [ENLACE_EHUB] = "hub failure",
-        [ENLACE_EIO] = "I/O error",
-        [ENLACE_EBADTOPIC] = "invalid topic",
+        [ENLACE_OK] = N_("ok"),
+        [ENLACE_EINVAL] = N_("invalid argument"),
+        [ENLACE_ENOMEM] = N_("out of memory"),
+        [ENLACE_EKEY] = N_("key file problem"),
+        [ENLACE_EAUTH] = N_("the hub refused this key"),
+        [ENLACE_EHANDSHAKE] = N_("no secure session with the hub"),
+        [ENLACE_ETIMEDOUT] = N_("timed out"),
+        [ENLACE_EDENIED] = N_("access denied"),
+        [ENLACE_EPROTO] = N_("protocol error"),
+        [ENLACE_EREVOKED] = N_("key revoked"),
+        [ENLACE_ETOOBIG] = N_("too large"),
+        [ENLACE_EBADSIG] = N_("bad signature"),
+        [ENLACE_ECONFLICT] = N_("message id conflict"),
+        [ENLACE_ELIMIT] = N_("over a limit"),
+        [ENLACE_ENOTFOUND] = N_("not found"),
+        [ENLACE_EHUB] = N_("hub failure"),
+        [ENLACE_EIO] = N_("I/O error"),
+        [ENLACE_EBADTOPIC] = N_("invalid topic"),
     };
     if (err < 0 || (size_t)err >= sizeof names / sizeof names[0] || !names[err])
-        return "unknown error";
+        return N_("unknown error");
     return names[err];
 }
 
