@@ -52,6 +52,7 @@ typedef struct {
     uint64_t request_id; /* 0: free slot */
     uint8_t *frame;      /* the serialized Publish frame; owned */
     size_t frame_len;
+    int unsent;          /* the send found the pipe full: try again */
 } outstanding_t;
 
 /* The outcome of an asynchronous publish, waiting to be collected. */
@@ -87,6 +88,7 @@ struct enlace_client {
     int64_t last_send_ms;
     outstanding_t *outstanding; /* ENLACE_PUBLISH_WINDOW * 2 slots by request id; owned */
     size_t noutstanding;
+    size_t nunsent;            /* outstanding publishes not yet handed to ZeroMQ */
     result_t *results, *results_tail; /* answered async publishes; owned */
     char name[208], fingerprint[24], country[24];
     char error[512];
@@ -364,8 +366,16 @@ s_restore(enlace_client_t *self)
     uint64_t lo = self->next_request > OUTSTANDING_SLOTS ? self->next_request - OUTSTANDING_SLOTS : 0;
     for (uint64_t id = lo + 1; self->outstanding && id <= self->next_request; id++) {
         outstanding_t *o = &self->outstanding[id % OUTSTANDING_SLOTS];
-        if (o->request_id == id)
-            s_send_raw(self, o->frame, o->frame_len);
+        if (o->request_id != id)
+            continue;
+        int sent = s_send_raw(self, o->frame, o->frame_len) == ENLACE_OK;
+        if (sent && o->unsent) {
+            o->unsent = 0;
+            self->nunsent--;
+        } else if (!sent && !o->unsent) {
+            o->unsent = 1;
+            self->nunsent++;
+        }
     }
     /* A new session on the hub: acknowledgements start afresh (deliveries
      * in flight on the old session come again and are filtered). */
@@ -449,6 +459,8 @@ s_route_result(enlace_client_t *self, Enlace__Frame *frame)
         snprintf(r->error, sizeof r->error, "unexpected reply to a publish");
     }
     free(o->frame);
+    if (o->unsent)
+        self->nunsent--;
     memset(o, 0, sizeof *o);
     self->noutstanding--;
     if (self->results_tail)
@@ -707,6 +719,9 @@ s_open(enlace_client_t *self, const enlace_options_t *opts)
     rc |= s_setopt_int(self->dealer, ZMQ_RECONNECT_IVL_MAX, 2000);
     /* Queue nothing for a hub that is not there: what matters is resent. */
     rc |= s_setopt_int(self->dealer, ZMQ_IMMEDIATE, 1);
+    /* Room for a full publish window plus acknowledgements and requests. */
+    rc |= s_setopt_int(self->dealer, ZMQ_SNDHWM, 2 * ENLACE_PUBLISH_WINDOW + 256);
+    rc |= s_setopt_int(self->dealer, ZMQ_RCVHWM, 4096);
     if (rc != 0)
         return s_fail(self, ENLACE_EIO, "socket options: %s", zmq_strerror(zmq_errno()));
     char mon[64];
@@ -1189,6 +1204,8 @@ enlace_publish_async(enlace_client_t *self, const char *topic, const void *body,
         free(frame);
         return rc;
     }
+    slot->unsent = rc == ENLACE_ETIMEDOUT;
+    self->nunsent += slot->unsent;
     /* ENLACE_ETIMEDOUT: the hub is unreachable right now; the publish stays
      * outstanding and goes out when the connection is restored. */
     self->next_request = id;
@@ -1205,6 +1222,24 @@ size_t
 enlace_publish_outstanding(const enlace_client_t *self)
 {
     return self->noutstanding;
+}
+
+/* Hands to ZeroMQ, in order, the publishes a full pipe refused earlier. */
+static void
+s_flush_unsent(enlace_client_t *self)
+{
+    if (!self->nunsent || self->state != ENLACE_STATE_CONNECTED)
+        return;
+    uint64_t lo = self->next_request > OUTSTANDING_SLOTS ? self->next_request - OUTSTANDING_SLOTS : 0;
+    for (uint64_t id = lo + 1; id <= self->next_request && self->nunsent; id++) {
+        outstanding_t *o = &self->outstanding[id % OUTSTANDING_SLOTS];
+        if (o->request_id != id || !o->unsent)
+            continue;
+        if (s_send_raw(self, o->frame, o->frame_len) != ENLACE_OK)
+            return; /* still full: keep the order, try later */
+        o->unsent = 0;
+        self->nunsent--;
+    }
 }
 
 /* Takes the result for `ticket` (any ticket if 0) off the results list. */
@@ -1231,7 +1266,9 @@ s_wait_result(enlace_client_t *self, uint64_t want, uint64_t *ticket, uint64_t *
     int timeout_ms)
 {
     int64_t deadline = timeout_ms < 0 ? INT64_MAX : s_now_ms() + timeout_ms;
+    int polled = 0;
     for (;;) {
+        s_flush_unsent(self);
         result_t *r = s_take_result(self, want);
         if (r) {
             int rc = r->rc;
@@ -1247,8 +1284,12 @@ s_wait_result(enlace_client_t *self, uint64_t want, uint64_t *ticket, uint64_t *
         if (self->revoked)
             return s_fail(self, ENLACE_EREVOKED, "the hub revoked this key; the connection is closed");
         int64_t left = deadline - s_now_ms();
-        if (left <= 0)
+        if (left <= 0 && polled)
             return ENLACE_ETIMEDOUT;
+        /* A zero timeout still reads what is already waiting, once. */
+        if (left < 0)
+            left = 0;
+        polled = 1;
         int err;
         Enlace__Frame *other = s_recv_one(self, left > 1000 ? 1000 : (int)left, &err);
         enlace__frame__free_unpacked(other, NULL); /* a late reply nobody waits for */
@@ -1466,6 +1507,16 @@ enlace_recv(enlace_client_t *self, enlace_delivery_t **out, int timeout_ms)
     *out = NULL;
     int64_t deadline = timeout_ms < 0 ? INT64_MAX : s_now_ms() + timeout_ms;
     for (;;) {
+        /* Take in everything already waiting first: deliveries that arrive
+         * together are then acknowledged together (and a zero timeout still
+         * reads the socket). */
+        for (int k = 0; k < 4096; k++) {
+            int err;
+            Enlace__Frame *late = s_recv_one(self, 0, &err);
+            enlace__frame__free_unpacked(late, NULL);
+            if (err != ENLACE_OK)
+                break;
+        }
         while (self->head) {
             queued_t *q = self->head;
             self->head = q->next;

@@ -13,6 +13,7 @@ struct directory {
     int count;            /* entries in use */
     int cap;              /* entries allocated */
     char networks[256];   /* ",consular,child,...," for membership tests */
+    const dir_entry_t **by_officer; /* entries sorted by officer id; owned array */
     dir_invitation_t *invitations; /* owned */
     int ninvitations, invitations_cap;
     struct { int year; char country[8]; } ppt[256]; /* PPT by year */
@@ -107,6 +108,16 @@ s_by_fingerprint(const void *a, const void *b)
     return strcmp(((const dir_entry_t *)a)->fingerprint, ((const dir_entry_t *)b)->fingerprint);
 }
 
+/* By officer id, then fingerprint (so "the first key" is well defined). */
+static int
+s_by_officer(const void *a, const void *b)
+{
+    const dir_entry_t *x = *(const dir_entry_t *const *)a, *y = *(const dir_entry_t *const *)b;
+    if (x->officer_id != y->officer_id)
+        return x->officer_id < y->officer_id ? -1 : 1;
+    return strcmp(x->fingerprint, y->fingerprint);
+}
+
 directory_t *
 directory_load(archive_t *archive)
 {
@@ -124,6 +135,15 @@ directory_load(archive_t *archive)
     snprintf(self->networks, sizeof self->networks, ",%s,", nets);
     if (self->count)
         qsort(self->entries, (size_t)self->count, sizeof *self->entries, s_by_fingerprint);
+    self->by_officer = calloc((size_t)self->count + 1, sizeof *self->by_officer);
+    if (!self->by_officer) {
+        directory_destroy(&self);
+        return NULL;
+    }
+    for (int i = 0; i < self->count; i++)
+        self->by_officer[i] = &self->entries[i];
+    if (self->count)
+        qsort(self->by_officer, (size_t)self->count, sizeof *self->by_officer, s_by_officer);
     return self;
 }
 
@@ -133,6 +153,7 @@ directory_destroy(directory_t **self_p)
     if (!self_p || !*self_p)
         return;
     free((*self_p)->entries);
+    free((*self_p)->by_officer);
     free((*self_p)->invitations);
     free(*self_p);
     *self_p = NULL;
@@ -151,10 +172,18 @@ directory_find(const directory_t *self, const char *fingerprint)
 const dir_entry_t *
 directory_find_officer(const directory_t *self, int64_t officer_id)
 {
-    for (int i = 0; i < self->count; i++)
-        if (self->entries[i].officer_id == officer_id)
-            return &self->entries[i];
-    return NULL;
+    /* Binary search for the first entry of this officer. */
+    int lo = 0, hi = self->count;
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (self->by_officer[mid]->officer_id < officer_id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < self->count && self->by_officer[lo]->officer_id == officer_id
+        ? self->by_officer[lo]
+        : NULL;
 }
 
 int

@@ -55,7 +55,7 @@ void directory_destroy(directory_t **self_p);
 /* The key with this fingerprint, or NULL. */
 const dir_entry_t *directory_find(const directory_t *self, const char *fingerprint);
 
-/* The first key of this officer, or NULL (linear: for archive replay only). */
+/* The first key of this officer (by fingerprint), or NULL. O(log n). */
 const dir_entry_t *directory_find_officer(const directory_t *self, int64_t officer_id);
 
 /* 1 if the key may be used now (not revoked, inside its validity). */

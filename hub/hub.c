@@ -1134,8 +1134,12 @@ s_finish_batch(hub_t *self)
             st.stored_ms = pd->stored_ms;
             frame.body_case = ENLACE__FRAME__BODY_STORED;
             frame.stored = &st;
-            if (pd->rid_len) /* the hub's own messages have nobody to answer */
-                hub_send_frame(self, pd->rid, pd->rid_len, pd->request_id, &frame);
+            /* The hub's own messages have nobody to answer. A reply that
+             * cannot be queued is not fatal (the publish is stored; a retry
+             * with the same id gets "stored" again) but must be seen. */
+            if (pd->rid_len && hub_send_frame(self, pd->rid, pd->rid_len, pd->request_id, &frame) != 0)
+                log_warn("a 'stored' reply (seq %llu) could not be queued to its client",
+                    (unsigned long long)pd->seq);
             if (!pd->duplicate) {
                 self->stored_total++;
                 if (pd->seq > self->head)
@@ -1348,7 +1352,7 @@ hub_config_defaults(hub_config_t *cfg)
     cfg->max_subscriptions = 64;
     cfg->sync = ARCHIVE_SYNC_NORMAL;
     cfg->idle_timeout_ms = 60000;
-    cfg->heartbeat_ms = 5000;
+    cfg->heartbeat_ms = 10000;
     cfg->deadline_urgent_ms = 30 * 60 * 1000;
     cfg->deadline_flash_ms = 5 * 60 * 1000;
     cfg->log_level = LOG_INFO;
@@ -1369,7 +1373,10 @@ s_open_router(hub_t *self, keys_identity_t *hub_key)
     uint8_t curve_sk[KEYS_CURVE_BYTES];
     keys_identity_curve_secret(hub_key, curve_sk);
     int64_t maxmsg = (int64_t)self->cfg->max_frame;
-    int hwm = (int)self->cfg->window * 2 + 64;
+    /* A client may have a full publish window (1024) of "stored" replies and
+     * a window of deliveries queued at once: never refuse those for lack of
+     * room (a refused send would lose a reply). */
+    int hwm = (int)self->cfg->window * 2 + 4096;
     int rc = s_setopt_int(self->router, ZMQ_CURVE_SERVER, 1);
     rc |= zmq_setsockopt(self->router, ZMQ_CURVE_SECRETKEY, curve_sk, sizeof curve_sk);
     sodium_memzero(curve_sk, sizeof curve_sk);
@@ -1380,8 +1387,8 @@ s_open_router(hub_t *self, keys_identity_t *hub_key)
     rc |= s_setopt_int(self->router, ZMQ_HEARTBEAT_IVL, self->cfg->heartbeat_ms);
     rc |= s_setopt_int(self->router, ZMQ_HEARTBEAT_TIMEOUT, self->cfg->heartbeat_ms * 3);
     rc |= s_setopt_int(self->router, ZMQ_HEARTBEAT_TTL, self->cfg->heartbeat_ms * 3);
-    rc |= s_setopt_int(self->router, ZMQ_SNDHWM, hwm < 1000 ? 1000 : hwm);
-    rc |= s_setopt_int(self->router, ZMQ_RCVHWM, 1000);
+    rc |= s_setopt_int(self->router, ZMQ_SNDHWM, hwm);
+    rc |= s_setopt_int(self->router, ZMQ_RCVHWM, 4096);
     rc |= s_setopt_int(self->router, ZMQ_LINGER, 1000);
     /* Many officers reconnect at once after an outage. */
     rc |= s_setopt_int(self->router, ZMQ_BACKLOG, 1024);
@@ -1437,6 +1444,10 @@ hub_run(const hub_config_t *cfg, volatile sig_atomic_t *stop)
     self->ctx = zmq_ctx_new();
     if (!self->ctx)
         goto out;
+    /* Two I/O threads: CURVE work and libzmq's per-connection timers are
+     * spread over both cores (with thousands of connections one I/O thread
+     * spends much of its time managing heartbeat timers). */
+    zmq_ctx_set(self->ctx, ZMQ_IO_THREADS, 2);
     /* The authenticator must be bound before the server socket exists. */
     self->zap = zap_start(self->ctx, path, err, sizeof err);
     if (!self->zap) {
