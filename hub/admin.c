@@ -31,6 +31,8 @@ const char admin_usage[] =
     "      [--network NET[,NET]] --role ROLE --name NAME [--contact TEXT]\n"
     "  officer list DATA [--json]\n"
     "  officer revoke DATA (--key FILE.public | --fingerprint FP)\n"
+    "  officer key DATA --fingerprint FP --key NEW.public [--from TIME] [--until TIME]\n"
+    "                             another key for the officer, valid from/until\n"
     "  officer join DATA --fingerprint FP --network NET --role ROLE\n"
     "  officer leave DATA --fingerprint FP --network NET\n"
     "  invite grant DATA --to ORG|CC --network NET --topics PATTERN[,PATTERN]\n"
@@ -312,6 +314,35 @@ s_officer_join(admin_ctx_t *ctx, int argc, char **argv, int join)
     return 0;
 }
 
+static int64_t s_time_ms(const char *s);
+
+static int
+s_officer_key(admin_ctx_t *ctx, int argc, char **argv)
+{
+    static const char *const opts[] = {"--fingerprint", "--key", "--public-key", "--from",
+        "--until", NULL};
+    if (s_check_options(ctx, argc, argv, opts, NULL) != 0)
+        return 2;
+    find_fp_t f;
+    if (s_officer_by_fp(ctx, s_opt(argc, argv, "--fingerprint"), &f) != 0)
+        return 1;
+    uint8_t pk[KEYS_PUBLIC_BYTES], curve[KEYS_CURVE_BYTES];
+    if (s_public_key(ctx, argc, argv, pk) != 0)
+        return 1;
+    if (keys_curve_from_public(pk, curve) != 0)
+        return s_fail(ctx, "not a usable key");
+    const char *from = s_opt(argc, argv, "--from"), *until = s_opt(argc, argv, "--until");
+    int64_t from_ms = from ? s_time_ms(from) : 0, until_ms = until ? s_time_ms(until) : 0;
+    if (from_ms < 0 || until_ms < 0)
+        return s_fail(ctx, "--from and --until take a UTC time like 2026-12-31T23:59:00Z");
+    char fp[KEYS_FINGERPRINT_LEN];
+    keys_fingerprint(pk, fp);
+    if (archive_key_add(ctx->archive, f.officer_id, pk, curve, fp, from_ms, until_ms) != 0)
+        return s_fail(ctx, "%s", archive_error(ctx->archive));
+    fprintf(ctx->out, "officer %lld now also holds key %s\n", (long long)f.officer_id, fp);
+    return 0;
+}
+
 /* ------------------------------------------------------------ invite */
 
 /* "90s", "15m", "1h", "7d" -> ms; -1 if malformed. */
@@ -561,9 +592,11 @@ admin_exec(admin_ctx_t *ctx, int argc, char **argv)
             return s_officer_revoke(ctx, argc - 2, argv + 2);
         if (!strcmp(sub, "join"))
             return s_officer_join(ctx, argc - 2, argv + 2, 1);
+        if (!strcmp(sub, "key"))
+            return s_officer_key(ctx, argc - 2, argv + 2);
         if (!strcmp(sub, "leave"))
             return s_officer_join(ctx, argc - 2, argv + 2, 0);
-        s_fail(ctx, "unknown officer command '%s' (add, list, revoke, join, leave)", sub);
+        s_fail(ctx, "unknown officer command '%s' (add, list, revoke, key, join, leave)", sub);
         return 2;
     }
     if (!strcmp(cmd, "invite")) {

@@ -745,6 +745,68 @@ archive_key_revoke(archive_t *self, const uint8_t pk[32], int64_t now_ms)
 }
 
 int
+archive_key_add(archive_t *self, int64_t officer_id, const uint8_t pk[32], const uint8_t curve[32],
+    const char *fingerprint, int64_t valid_from_ms, int64_t valid_until_ms)
+{
+    if (valid_from_ms && valid_until_ms && valid_until_ms <= valid_from_ms) {
+        snprintf(self->error, sizeof self->error, "the key's validity ends before it begins");
+        return -1;
+    }
+    if (archive_begin(self) != 0)
+        return -1;
+    char idtext[32];
+    snprintf(idtext, sizeof idtext, "%lld", (long long)officer_id);
+    int exists = archive_int_exists(self, "SELECT 1 FROM officers WHERE id = CAST(? AS INTEGER)",
+        idtext);
+    int taken = archive_int_exists(self, "SELECT 1 FROM officer_keys WHERE fingerprint = ?",
+        fingerprint);
+    if (exists != 1 || taken != 0) {
+        if (exists == 0)
+            snprintf(self->error, sizeof self->error, "no officer %lld", (long long)officer_id);
+        else if (taken == 1)
+            snprintf(self->error, sizeof self->error,
+                "key %s is already registered; each key belongs to one officer", fingerprint);
+        archive_rollback(self);
+        return -1;
+    }
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(self->db,
+            "INSERT INTO officer_keys (ed25519, curve, fingerprint, officer_id, valid_from_ms,"
+            " valid_until_ms) VALUES (?,?,?,?,?,?)",
+            -1, &st, NULL)
+        != SQLITE_OK) {
+        archive_int_fail(self, "add key");
+        archive_rollback(self);
+        return -1;
+    }
+    sqlite3_bind_blob(st, 1, pk, 32, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 2, curve, 32, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, fingerprint, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, officer_id);
+    if (valid_from_ms)
+        sqlite3_bind_int64(st, 5, valid_from_ms);
+    if (valid_until_ms)
+        sqlite3_bind_int64(st, 6, valid_until_ms);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        archive_int_fail(self, "add key");
+        archive_rollback(self);
+        return -1;
+    }
+    char detail[200];
+    snprintf(detail, sizeof detail, "key %s added to officer %lld, valid %lld..%lld ms",
+        fingerprint, (long long)officer_id, (long long)valid_from_ms, (long long)valid_until_ms);
+    if (archive_int_ledger_row(self, ARCHIVE_KIND_OFFICER, officer_id) != 0
+        || archive_audit(self, self->actor_id, self->actor_fp, "key.add", "ok", detail) != 0
+        || archive_commit(self) != 0) {
+        archive_rollback(self);
+        return -1;
+    }
+    return 0;
+}
+
+int
 archive_keys_each(archive_t *self, archive_key_fn fn, void *arg)
 {
     sqlite3_stmt *st;

@@ -86,6 +86,12 @@ int archive_membership_set(archive_t *self, int64_t officer_id, const char *netw
 /* 1 removed, 0 there was none, -1 error. */
 int archive_membership_remove(archive_t *self, int64_t officer_id, const char *network);
 
+/* Adds another key to an officer, optionally valid only from/until a time
+ * (0: no bound), e.g. to roll keys over. Audited and chained. */
+int archive_key_add(archive_t *self, int64_t officer_id, const uint8_t pk[32],
+    const uint8_t curve[32], const char *fingerprint, int64_t valid_from_ms,
+    int64_t valid_until_ms);
+
 /* One row per key, with the officer it belongs to. */
 typedef struct {
     int64_t officer_id;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -419,6 +420,57 @@ st_administers_over_the_wire(void)
     CHECK(rc != 0 && strstr(out, "Technical Secretariat"));
 }
 
+static void
+officer_holds_several_keys_with_validity(void)
+{
+    const char *bin = getenv("ENLACE_HUB_BIN");
+    officer_t now_key, later_key, short_key;
+    officer_keys_only(&hub, &now_key, "gt-second");
+    officer_keys_only(&hub, &later_key, "gt-later");
+    officer_keys_only(&hub, &short_key, "gt-short");
+    time_t t = time(NULL);
+    char later[32], soon[32];
+    struct tm tm;
+    time_t tl = t + 86400, ts = t + 3;
+    gmtime_r(&tl, &tm);
+    strftime(later, sizeof later, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    gmtime_r(&ts, &tm);
+    strftime(soon, sizeof soon, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    CHECK(harness_sh("%s officer key %s/data --fingerprint %s --key %s >/dev/null", bin, hub.dir,
+              gt.fingerprint, now_key.public_)
+        == 0);
+    CHECK(harness_sh("%s officer key %s/data --fingerprint %s --key %s --from %s >/dev/null", bin,
+              hub.dir, gt.fingerprint, later_key.public_, later)
+        == 0);
+    CHECK(harness_sh("%s officer key %s/data --fingerprint %s --key %s --until %s >/dev/null",
+              bin, hub.dir, gt.fingerprint, short_key.public_, soon)
+        == 0);
+    /* the same key cannot belong to two officers */
+    CHECK(harness_sh("%s officer key %s/data --fingerprint %s --key %s 2>/dev/null", bin, hub.dir,
+              mx.fingerprint, now_key.public_)
+        != 0);
+    usleep(400000);
+    int rc;
+    char why[512];
+    enlace_client_t *c = client_connect(&hub, &now_key, &rc, why, sizeof why);
+    CHECK(c != NULL);
+    if (c) {
+        CHECK(strcmp(enlace_self_name(c), "gt") == 0); /* the same officer */
+        CHECK_RC(enlace_subscribe(c, "consular/#", 0), ENLACE_OK);
+        enlace_close(&c);
+    }
+    c = client_connect(&hub, &later_key, &rc, why, sizeof why);
+    CHECK(c == NULL);
+    CHECK_RC(rc, ENLACE_EAUTH);
+    c = client_connect(&hub, &short_key, &rc, why, sizeof why);
+    CHECK(c != NULL);
+    if (c) {
+        usleep(3500000); /* past its validity: refused on the next frame */
+        CHECK_RC(enlace_ping(c), ENLACE_EREVOKED);
+        enlace_close(&c);
+    }
+}
+
 int
 main(void)
 {
@@ -459,6 +511,9 @@ main(void)
     harness_run("removed_membership_stops_deliveries_at_once",
         removed_membership_stops_deliveries_at_once);
     harness_run("st_administers_over_the_wire", st_administers_over_the_wire);
+    s_close_all();
+    harness_run("officer_holds_several_keys_with_validity",
+        officer_holds_several_keys_with_validity);
     s_close_all();
     hub_cleanup(&hub);
     return harness_finish();
