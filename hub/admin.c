@@ -41,7 +41,8 @@ const char admin_usage[] =
     "  invite list DATA [--json]\n"
     "  ppt set DATA --country CC [--year YYYY]     (default: this year)\n"
     "  ppt show DATA                               (the Troika: previous, current, next)\n"
-    "  audit DATA [--json]                         the append-only audit log\n";
+    "  audit DATA [--json]                         the append-only audit log\n"
+    "  stats DATA [--from TIME] [--to TIME] [--json|--csv]   the ST's statistics\n";
 
 static int s_fail(admin_ctx_t *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -570,6 +571,70 @@ s_audit(admin_ctx_t *ctx, int argc, char **argv)
     return rc == 0 ? 0 : s_fail(ctx, "%s", archive_error(ctx->archive));
 }
 
+/* ------------------------------------------------------------ stats */
+
+typedef struct {
+    admin_ctx_t *ctx;
+    json_t *json;        /* --json: {section: {key: value}} */
+    int csv;
+    char last[96];       /* the section being printed (text) */
+} stats_out_t;
+
+static void
+s_stat(const char *section, const char *key, int64_t value, void *arg)
+{
+    stats_out_t *o = arg;
+    if (o->json) {
+        json_t *sec = json_object_get(o->json, section);
+        if (!sec) {
+            sec = json_object();
+            json_object_set_new(o->json, section, sec);
+        }
+        json_object_set_new(sec, key, json_integer((json_int_t)value));
+    } else if (o->csv) {
+        /* section and key never contain quotes or commas (fixed names, codes) */
+        fprintf(o->ctx->out, "\"%s\",\"%s\",%lld\n", section, key, (long long)value);
+    } else {
+        if (strcmp(o->last, section) != 0) {
+            fprintf(o->ctx->out, "%s\n", section);
+            snprintf(o->last, sizeof o->last, "%s", section);
+        }
+        fprintf(o->ctx->out, "  %-24s %lld\n", key, (long long)value);
+    }
+}
+
+static int
+s_stats(admin_ctx_t *ctx, int argc, char **argv)
+{
+    static const char *const opts[] = {"--from", "--to", NULL};
+    static const char *const flags[] = {"--json", "--csv", NULL};
+    if (s_check_options(ctx, argc, argv, opts, flags) != 0)
+        return 2;
+    const char *from = s_opt(argc, argv, "--from"), *to = s_opt(argc, argv, "--to");
+    int64_t from_ms = from ? s_time_ms(from) : 0;
+    int64_t to_ms = to ? s_time_ms(to) : INT64_MAX;
+    if (from_ms < 0 || to_ms < 0)
+        return s_fail(ctx, "--from and --to take a UTC time like 2026-01-01T00:00:00Z");
+    stats_out_t o = {.ctx = ctx, .csv = s_flag(argc, argv, "--csv")};
+    if (s_flag(argc, argv, "--json"))
+        o.json = json_object();
+    if (o.csv)
+        fprintf(ctx->out, "section,key,value\n");
+    if (!o.json && !o.csv)
+        fprintf(ctx->out, "period: %s to %s (UTC)\n", from ? from : "the beginning",
+            to ? to : "now");
+    int rc = archive_stats(ctx->archive, from_ms, to_ms, s_stat, &o);
+    if (o.json) {
+        char *text = json_dumps(o.json, JSON_INDENT(2));
+        if (text) {
+            fprintf(ctx->out, "%s\n", text);
+            free(text);
+        }
+        json_decref(o.json);
+    }
+    return rc == 0 ? 0 : s_fail(ctx, "%s", archive_error(ctx->archive));
+}
+
 /* ------------------------------------------------------------ dispatch */
 
 int
@@ -583,6 +648,8 @@ admin_exec(admin_ctx_t *ctx, int argc, char **argv)
         return s_audit(ctx, argc - 1, argv + 1);
     if (!strcmp(cmd, "ppt"))
         return s_ppt(ctx, argc - 1, argv + 1);
+    if (!strcmp(cmd, "stats"))
+        return s_stats(ctx, argc - 1, argv + 1);
     if (!strcmp(cmd, "officer")) {
         if (!strcmp(sub, "add"))
             return s_officer_add(ctx, argc - 2, argv + 2);
@@ -609,7 +676,7 @@ admin_exec(admin_ctx_t *ctx, int argc, char **argv)
         s_fail(ctx, "unknown invite command '%s' (grant, revoke, list)", sub);
         return 2;
     }
-    s_fail(ctx, "unknown command '%s' (officer, invite, ppt, audit)", cmd);
+    s_fail(ctx, "unknown command '%s' (officer, invite, ppt, audit, stats)", cmd);
     return 2;
 }
 
@@ -617,8 +684,9 @@ int
 admin_offline(int argc, char **argv)
 {
     admin_ctx_t ctx = {.out = stdout, .err = stderr};
-    /* {command, [sub,] DATA, ...}: audit takes DATA right after the command. */
-    int data_at = !strcmp(argv[0], "audit") ? 1 : 2;
+    /* {command, [sub,] DATA, ...}: audit and stats take DATA right after the
+     * command. */
+    int data_at = !strcmp(argv[0], "audit") || !strcmp(argv[0], "stats") ? 1 : 2;
     if (argc <= data_at || argv[data_at][0] == '-') {
         fprintf(stderr, "usage:\n%s", admin_usage);
         return 2;

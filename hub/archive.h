@@ -306,6 +306,13 @@ typedef int (*archive_case_event_fn)(int64_t ts_ms, int64_t officer_id, const ch
     const char *note, void *arg);
 int archive_case_events(archive_t *self, uint64_t id, archive_case_event_fn fn, void *arg);
 
+/* ---------------------------------------------------------- statistics */
+
+/* The ST's figures over [from_ms, to_ms): fn(section, key, value) for each,
+ * sections in a fixed order (archive_stats.c). */
+typedef void (*archive_stat_fn)(const char *section, const char *key, int64_t value, void *arg);
+int archive_stats(archive_t *self, int64_t from_ms, int64_t to_ms, archive_stat_fn fn, void *arg);
+
 /* ---------------------------------------------------------- subscriptions */
 
 int archive_sub_get(archive_t *self, int64_t officer_id, const char *pattern, uint64_t *cursor);

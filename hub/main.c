@@ -242,7 +242,7 @@ main(int argc, char **argv)
     if (!strcmp(cmd, "export-cap"))
         return s_export_cap(argc - 2, argv + 2);
     if (!strcmp(cmd, "officer") || !strcmp(cmd, "invite") || !strcmp(cmd, "ppt")
-        || !strcmp(cmd, "audit"))
+        || !strcmp(cmd, "audit") || !strcmp(cmd, "stats"))
         return admin_offline(argc - 1, argv + 1);
     if (!strcmp(cmd, "verify"))
         return ledger_cmd_verify(argc - 2, argv + 2);

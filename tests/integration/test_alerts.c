@@ -458,6 +458,39 @@ archive_with_alerts_and_hub_notices_verifies(void)
     CHECK(strstr(out, "chain      intact") != NULL);
 }
 
+/* The ST's statistics over what the tests above did (deterministic): GT had
+ * 4 alerts to acknowledge and did 2 in time (one late, one flash never);
+ * MX 2, one acknowledged in time and the CLI-raised disaster alert never;
+ * HN 22, 21 in time; the drill is counted apart; the ST's refused
+ * acknowledgement is a refused access. */
+static void
+statistics_for_the_st(void)
+{
+    char out[16384];
+    int rc = harness_capture(out, sizeof out,
+        "%s stats %s/data --json | python3 -c 'import json,sys; d=json.load(sys.stdin);"
+        " a=d[\"acknowledged within the deadline, %% by country\"];"
+        " n=d[\"urgent/flash alerts to acknowledge, by country\"];"
+        " print(a[\"MX\"], a[\"HN\"], a[\"GT\"], n[\"GT\"],"
+        " d[\"drills by priority (counted apart)\"][\"flash\"],"
+        " d[\"alerts by priority\"][\"urgent\"] >= 4,"
+        " d[\"refused accesses\"][\"refused:denied\"] >= 1,"
+        " d[\"cases opened by type\"][\"death\"] >= 1)'",
+        getenv("ENLACE_HUB_BIN"), hub.dir);
+    CHECK(rc == 0);
+    int mx_pct = -1, hn_pct = -1, gt_pct = -1, gt_n = -1, drills = -1;
+    char t1[8] = "", t2[8] = "", t3[8] = "";
+    sscanf(out, "%d %d %d %d %d %7s %7s %7s", &mx_pct, &hn_pct, &gt_pct, &gt_n, &drills, t1, t2,
+        t3);
+    CHECK(mx_pct == 50 && hn_pct == 95 && gt_pct == 50 && gt_n == 4);
+    CHECK(drills == 1);
+    CHECK(!strcmp(t1, "True") && !strcmp(t2, "True") && !strcmp(t3, "True"));
+    rc = harness_capture(out, sizeof out, "%s stats %s/data --csv", getenv("ENLACE_HUB_BIN"),
+        hub.dir);
+    CHECK(rc == 0 && strncmp(out, "section,key,value\n", 18) == 0);
+    CHECK(strstr(out, "\"median time to acknowledge, seconds, by country\",\"MX\",") != NULL);
+}
+
 int
 main(void)
 {
@@ -486,6 +519,7 @@ main(void)
     harness_run("measure_flash_alert_latency", measure_flash_alert_latency);
     harness_run("archive_with_alerts_and_hub_notices_verifies",
         archive_with_alerts_and_hub_notices_verifies);
+    harness_run("statistics_for_the_st", statistics_for_the_st);
     hub_cleanup(&hub);
     return harness_finish();
 }
