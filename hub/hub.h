@@ -24,6 +24,11 @@ typedef struct {
     int idle_timeout_ms;        /* a session silent this long is dropped */
     int heartbeat_ms;           /* ZMTP heartbeat interval */
     int log_level;
+    /* Storage for data_dir and bind when they come from a configuration file
+     * (config_load): the pointers above may point here, so a filled config is
+     * not copied by value. */
+    char data_dir_buf[4096];
+    char bind_buf[256];
 } hub_config_t;
 
 void hub_config_defaults(hub_config_t *cfg);

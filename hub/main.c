@@ -6,9 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "admin.h"
 #include "config.h"
+#include "config_file.h"
 #include "hub.h"
 #include "log.h"
 
@@ -29,12 +31,20 @@ s_usage(FILE *out)
         "\n"
         "  init DATA                 create DATA/ with the hub key, the archive and the\n"
         "                            CRM directory (safe to run again: overwrites nothing)\n"
-        "  run DATA [options]        serve\n"
+        "  run [DATA] [options]      serve (DATA may come from the configuration file)\n"
+        "      --config FILE         configuration file (default " ENLACE_HUB_CONF ",\n"
+        "                            if it exists); the options below override it\n"
         "      --bind ENDPOINT       where to listen (default tcp://127.0.0.1:7440)\n"
         "      --sync off|normal|full  what 'stored' means (default normal: see README)\n"
         "      --window N            deliveries in flight per session (default 256)\n"
         "      --max-body BYTES      largest message body (default 262144)\n"
-        "      --verbose             debug logging\n"
+        "      --max-subscriptions N subscriptions per session (default 64)\n"
+        "      --idle-timeout TIME   drop a silent session after TIME (default 60s)\n"
+        "      --heartbeat TIME      ZMTP heartbeat interval (default 5s)\n"
+        "      --log-level LEVEL     error, warning, notice, info (default) or debug\n"
+        "      --verbose             debug logging (--log-level debug)\n"
+        "  check-config [FILE]       print the effective configuration, or what is wrong\n"
+        "                            with FILE (default " ENLACE_HUB_CONF ")\n"
         "%s"
         "\n"
         "Roles: officer, focal, ppt, st, observer, admin. Networks: consular,\n"
@@ -42,14 +52,60 @@ s_usage(FILE *out)
         admin_usage);
 }
 
+/* Command-line options of `run` and the configuration keys they override. */
+static const struct {
+    const char *flag;
+    const char *section;
+    const char *key;
+} s_flags[] = {
+    {"--bind", "hub", "bind"},
+    {"--heartbeat", "hub", "heartbeat"},
+    {"--window", "limits", "window"},
+    {"--max-body", "limits", "max_body"},
+    {"--max-subscriptions", "limits", "max_subscriptions"},
+    {"--idle-timeout", "limits", "idle_timeout"},
+    {"--sync", "archive", "sync"},
+    {"--log-level", "log", "level"},
+};
+
+/* Loads defaults, then path, or the default file if path is NULL and that
+ * file exists. *used is the file read, or NULL. 0, or -1 (reported). */
 static int
-s_parse_size(const char *s, size_t *out)
+s_load_config(hub_config_t *cfg, const char *path, const char **used)
 {
-    char *end;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (*s == '-' || *end || v == 0)
+    char err[600];
+    hub_config_defaults(cfg);
+    *used = NULL;
+    if (!path) {
+        if (access(ENLACE_HUB_CONF, F_OK) != 0)
+            return 0;
+        path = ENLACE_HUB_CONF;
+    }
+    if (config_load(path, cfg, err, sizeof err) != 0) {
+        fprintf(stderr, "enlace-hub: %s\n", err);
         return -1;
-    *out = (size_t)v;
+    }
+    *used = path;
+    return 0;
+}
+
+static int
+s_check_config(int argc, char **argv)
+{
+    if (argc > 1 || (argc == 1 && argv[0][0] == '-')) {
+        fprintf(stderr, "usage: enlace-hub check-config [FILE]\n");
+        return 2;
+    }
+    hub_config_t cfg;
+    const char *used;
+    if (s_load_config(&cfg, argc == 1 ? argv[0] : NULL, &used) != 0)
+        return 1;
+    if (used)
+        printf("# effective configuration: %s on top of the built-in defaults\n", used);
+    else
+        printf("# effective configuration: built-in defaults (%s does not exist)\n",
+            ENLACE_HUB_CONF);
+    config_print(stdout, &cfg);
     return 0;
 }
 
@@ -57,55 +113,54 @@ static int
 s_run(int argc, char **argv)
 {
     hub_config_t cfg;
-    hub_config_defaults(&cfg);
-    if (argc < 1 || argv[0][0] == '-') {
-        fprintf(stderr, "usage: enlace-hub run DATA [--bind ENDPOINT] ...\n");
-        return 2;
-    }
-    cfg.data_dir = argv[0];
-    for (int i = 1; i < argc; i++) {
+    const char *data = NULL, *conf = NULL, *used;
+    int i = 0;
+    char err[600];
+    if (argc > 0 && argv[0][0] != '-')
+        data = argv[i++];
+    /* The file first, whatever the order on the line: flags override it. */
+    for (int j = i; j < argc; j++)
+        if (!strcmp(argv[j], "--config")) {
+            if (j + 1 >= argc) {
+                fprintf(stderr, "enlace-hub: --config needs a value (see --help)\n");
+                return 2;
+            }
+            conf = argv[j + 1];
+        }
+    if (s_load_config(&cfg, conf, &used) != 0)
+        return 1;
+    if (data)
+        cfg.data_dir = data;
+    for (; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        size_t n;
         if (!strcmp(a, "--verbose")) {
             cfg.log_level = LOG_DEBUG;
             continue;
+        }
+        size_t f = 0;
+        while (f < sizeof s_flags / sizeof s_flags[0] && strcmp(a, s_flags[f].flag))
+            f++;
+        if (strcmp(a, "--config") && f == sizeof s_flags / sizeof s_flags[0]) {
+            fprintf(stderr, "enlace-hub: unknown option %s (see --help)\n", a);
+            return 2;
         }
         if (!v) {
             fprintf(stderr, "enlace-hub: %s needs a value (see --help)\n", a);
             return 2;
         }
         i++;
-        if (!strcmp(a, "--bind"))
-            cfg.bind = v;
-        else if (!strcmp(a, "--sync")) {
-            if (!strcmp(v, "off"))
-                cfg.sync = ARCHIVE_SYNC_OFF;
-            else if (!strcmp(v, "normal"))
-                cfg.sync = ARCHIVE_SYNC_NORMAL;
-            else if (!strcmp(v, "full"))
-                cfg.sync = ARCHIVE_SYNC_FULL;
-            else {
-                fprintf(stderr, "enlace-hub: --sync is off, normal or full\n");
-                return 2;
-            }
-        } else if (!strcmp(a, "--window")) {
-            if (s_parse_size(v, &n) != 0 || n > 65536) {
-                fprintf(stderr, "enlace-hub: --window is 1 to 65536\n");
-                return 2;
-            }
-            cfg.window = (uint32_t)n;
-        } else if (!strcmp(a, "--max-body")) {
-            if (s_parse_size(v, &n) != 0 || n > 64 * 1024 * 1024) {
-                fprintf(stderr, "enlace-hub: --max-body is 1 to 67108864 bytes\n");
-                return 2;
-            }
-            cfg.max_body = n;
-            cfg.max_frame = n + 64 * 1024;
-        } else {
-            fprintf(stderr, "enlace-hub: unknown option %s (see --help)\n", a);
+        if (!strcmp(a, "--config"))
+            continue;
+        if (config_set(&cfg, s_flags[f].section, s_flags[f].key, v, err, sizeof err) != 0) {
+            fprintf(stderr, "enlace-hub: %s: %s\n", a, err);
             return 2;
         }
+    }
+    if (!cfg.data_dir || !*cfg.data_dir) {
+        fprintf(stderr, "usage: enlace-hub run DATA [--config FILE] [--bind ENDPOINT] ...\n"
+                        "(or set data_dir in the [hub] section of the configuration file)\n");
+        return 2;
     }
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
@@ -138,6 +193,8 @@ main(int argc, char **argv)
         return admin_init(argc - 2, argv + 2);
     if (!strcmp(cmd, "run"))
         return s_run(argc - 2, argv + 2);
+    if (!strcmp(cmd, "check-config"))
+        return s_check_config(argc - 2, argv + 2);
     if (!strcmp(cmd, "officer") || !strcmp(cmd, "invite") || !strcmp(cmd, "ppt")
         || !strcmp(cmd, "audit"))
         return admin_offline(argc - 1, argv + 1);
