@@ -24,6 +24,9 @@ typedef struct {
     int idle_timeout_ms;        /* a session silent this long is dropped */
     int heartbeat_ms;           /* ZMTP heartbeat interval */
     int log_level;
+    /* Set non-zero by SIGHUP: the loop reloads the directory at once and
+     * clears it. May be NULL. */
+    volatile sig_atomic_t *reload;
     /* Storage for data_dir and bind when they come from a configuration file
      * (config_load): the pointers above may point here, so a filled config is
      * not copied by value. */

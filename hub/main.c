@@ -1,6 +1,7 @@
 /*
  * enlace-hub: command dispatch. Thin on purpose: parse, configure, run, tear
- * down. The only global mutable state is the signal flag.
+ * down. The only global mutable state is the signal flags (stop; reload the
+ * directory on SIGHUP).
  */
 #include <signal.h>
 #include <stdio.h>
@@ -13,14 +14,18 @@
 #include "config_file.h"
 #include "hub.h"
 #include "log.h"
+#include "status.h"
 
 static volatile sig_atomic_t s_stop = 0;
+static volatile sig_atomic_t s_reload = 0;
 
 static void
 s_on_signal(int sig)
 {
-    (void)sig;
-    s_stop = 1;
+    if (sig == SIGHUP)
+        s_reload = 1;
+    else
+        s_stop = 1;
 }
 
 static void
@@ -45,10 +50,12 @@ s_usage(FILE *out)
         "      --verbose             debug logging (--log-level debug)\n"
         "  check-config [FILE]       print the effective configuration, or what is wrong\n"
         "                            with FILE (default " ENLACE_HUB_CONF ")\n"
+        "  status DATA [--json]      a running hub's health: uptime, connected officers,\n"
+        "                            queues, messages stored per network, archive size\n"
         "%s"
         "\n"
-        "Roles: officer, focal, ppt, st, observer, admin. Networks: consular,\n"
-        "trafficking, child, crm.\n",
+        "SIGHUP makes a running hub reload its directory. Roles: officer, focal, ppt,\n"
+        "st, observer, admin. Networks: consular, trafficking, child, crm.\n",
         admin_usage);
 }
 
@@ -162,12 +169,14 @@ s_run(int argc, char **argv)
                         "(or set data_dir in the [hub] section of the configuration file)\n");
         return 2;
     }
+    cfg.reload = &s_reload;
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = s_on_signal;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
     return hub_run(&cfg, &s_stop) == 0 ? 0 : 1;
 }
@@ -195,6 +204,8 @@ main(int argc, char **argv)
         return s_run(argc - 2, argv + 2);
     if (!strcmp(cmd, "check-config"))
         return s_check_config(argc - 2, argv + 2);
+    if (!strcmp(cmd, "status"))
+        return status_show(argc - 2, argv + 2);
     if (!strcmp(cmd, "officer") || !strcmp(cmd, "invite") || !strcmp(cmd, "ppt")
         || !strcmp(cmd, "audit"))
         return admin_offline(argc - 1, argv + 1);
