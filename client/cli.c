@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <ctype.h>
 
 #include <ini.h>
 #include <jansson.h>
@@ -45,6 +46,7 @@ typedef struct {
     size_t nto;
     int json;
     int timeout_ms;
+    uint64_t case_id;
 } settings_t;
 
 static void
@@ -67,6 +69,17 @@ s_usage(FILE *out)
         "  admin COMMAND...           directory administration (st, admin roles):\n"
         "                             officer add|list|revoke|join|leave, invite\n"
         "                             grant|revoke|list, ppt set|show, audit\n"
+        "  alert TOPIC --priority urgent|flash|priority|routine --category CAT\n"
+        "      --countries CC,CC --headline TEXT [--case ID] [--status exercise]\n"
+        "      [--update ID | --cancel ID] [--urgency U] [--severity S] [--certainty C]\n"
+        "      [--area TEXT] [--language es|en] [TEXT|-]   prints the alert id\n"
+        "  ack ALERT_ID [--note TEXT]  acknowledge an alert for your country\n"
+        "  alerts [--open] [--json]   alerts and, per country, who acknowledged\n"
+        "  cap ALERT_ID               the alert as OASIS CAP 1.2 XML\n"
+        "  case open --type TYPE --countries CC,CC [--network NET] TITLE\n"
+        "  case show ID [--json] | case list [--type T] [--country CC] [--state S] [--json]\n"
+        "  case close ID [--note TEXT] | case reopen ID [--note TEXT]\n"
+        "  publish ... --case ID      attach a message to a case\n"
         "  whoami                     who the hub says you are\n"
         "\n"
         "Options:\n"
@@ -247,7 +260,7 @@ s_publish(settings_t *st, int argc, char **argv)
         return 1;
     }
     enlace_publish_opts_t opts = {.tlp = (enlace_tlp_t)st->tlp, .recipients = st->to,
-        .nrecipients = st->nto};
+        .nrecipients = st->nto, .case_id = st->case_id};
     uint64_t seq = 0;
     int rc = enlace_publish(client, topic, body, len, &opts, &seq);
     free(body);
@@ -293,6 +306,23 @@ s_print_delivery(const settings_t *st, const enlace_delivery_t *d)
             "verified", 1);
         if (!o)
             return;
+        if (d->case_id)
+            json_object_set_new(o, "case", json_integer((json_int_t)d->case_id));
+        if (d->out_of_band)
+            json_object_set_new(o, "out_of_band", json_true());
+        if (d->is_alert) {
+            json_t *cc = json_array();
+            for (size_t i = 0; i < d->alert_ncountries; i++)
+                json_array_append_new(cc, json_string(d->alert_countries[i]));
+            json_object_set_new(o, "alert",
+                json_pack("{s:s, s:s, s:s, s:s, s:s, s:o}", "priority", d->alert_priority,
+                    "category", d->alert_category, "headline", d->alert_headline, "status",
+                    d->alert_status, "msg_type", d->alert_msg_type, "countries", cc));
+        }
+        if (d->escalation_alert)
+            json_object_set_new(o, "escalation",
+                json_pack("{s:I, s:s, s:i}", "alert", (json_int_t)d->escalation_alert, "country",
+                    d->escalation_country, "level", (int)d->escalation_level));
         if (s_utf8_ok(d->body, d->body_len)) {
             json_object_set_new(o, "body", json_stringn((const char *)d->body, d->body_len));
         } else {
@@ -310,7 +340,29 @@ s_print_delivery(const settings_t *st, const enlace_delivery_t *d)
             free(line);
         }
         json_decref(o);
+    } else if (d->escalation_alert) {
+        printf("!! ESCALATION of alert %llu (%s, level %u) #%llu %s: ",
+            (unsigned long long)d->escalation_alert, d->escalation_country, d->escalation_level,
+            (unsigned long long)d->seq, stored);
+        for (size_t i = 0; i < d->body_len; i++) {
+            unsigned char c = d->body[i];
+            putchar(c == '\n' ? ' ' : (c < 0x20 || c == 0x7f) ? '?' : c);
+        }
+        putchar('\n');
     } else {
+        if (d->is_alert) {
+            /* Priority first, so an alert never reads like routine traffic. */
+            char countries[128] = "";
+            for (size_t i = 0; i < d->alert_ncountries; i++) {
+                strncat(countries, i ? "," : "", sizeof countries - strlen(countries) - 1);
+                strncat(countries, d->alert_countries[i], sizeof countries - strlen(countries) - 1);
+            }
+            int drill = !strcmp(d->alert_status, "exercise");
+            printf("!! %s%s ALERT %llu [%s] %s%s%s -- %s\n   ", drill ? "DRILL " : "",
+                d->alert_priority, (unsigned long long)d->seq, d->alert_category, countries,
+                strcmp(d->alert_msg_type, "alert") ? " " : "",
+                strcmp(d->alert_msg_type, "alert") ? d->alert_msg_type : "", d->alert_headline);
+        }
         printf("#%llu %s %s [TLP:%s] %s (%s, %s): ", (unsigned long long)d->seq, stored, d->topic,
             enlace_tlp_name(d->tlp), d->author_name, d->author_country, d->author_fingerprint);
         /* Never let a body drive the terminal: show control bytes as '?'. */
@@ -319,6 +371,9 @@ s_print_delivery(const settings_t *st, const enlace_delivery_t *d)
             putchar(c == '\n' ? ' ' : (c < 0x20 || c == 0x7f) ? '?' : c);
         }
         putchar('\n');
+        if (d->is_alert && (!strcmp(d->alert_priority, "urgent") || !strcmp(d->alert_priority, "flash"))
+            && strcmp(d->alert_msg_type, "cancel"))
+            printf("   acknowledge with: enlace ack %llu\n", (unsigned long long)d->seq);
     }
     fflush(stdout);
 }
@@ -544,6 +599,409 @@ s_admin(settings_t *st, int argc, char **argv)
     return status;
 }
 
+/* Splits "MX,GT" into out[] (pointers into buf). */
+static size_t
+s_split(char *buf, const char **out, size_t cap)
+{
+    size_t n = 0;
+    char *save = NULL;
+    for (char *p = strtok_r(buf, ",", &save); p && n < cap; p = strtok_r(NULL, ",", &save))
+        out[n++] = p;
+    return n;
+}
+
+static int
+s_alert(settings_t *st, int argc, char **argv)
+{
+    enlace_alert_t a = {0};
+    const char *topic = NULL, *text = NULL, *countries = NULL, *expires = NULL;
+    uint64_t refs[16], case_id = 0;
+    size_t nrefs = 0;
+    for (int i = 0; i < argc; i++) {
+        const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        const char **slot = !strcmp(o, "--priority")  ? &a.priority
+            : !strcmp(o, "--category")                ? &a.category
+            : !strcmp(o, "--headline")                ? &a.headline
+            : !strcmp(o, "--status")                  ? &a.status
+            : !strcmp(o, "--urgency")                 ? &a.urgency
+            : !strcmp(o, "--severity")                ? &a.severity
+            : !strcmp(o, "--certainty")               ? &a.certainty
+            : !strcmp(o, "--area")                    ? &a.area
+            : !strcmp(o, "--language")                ? &a.language
+            : !strcmp(o, "--countries")               ? &countries
+            : !strcmp(o, "--expires")                 ? &expires
+                                                      : NULL;
+        if (slot || !strcmp(o, "--case") || !strcmp(o, "--update") || !strcmp(o, "--cancel")) {
+            if (!v) {
+                fprintf(stderr, "enlace: %s needs a value\n", o);
+                return 2;
+            }
+            i++;
+            if (slot)
+                *slot = v;
+            else if (!strcmp(o, "--case"))
+                case_id = strtoull(v, NULL, 10);
+            else if (nrefs < 16) {
+                a.msg_type = !strcmp(o, "--update") ? "update" : "cancel";
+                refs[nrefs++] = strtoull(v, NULL, 10);
+            }
+        } else if (!strcmp(o, "--json")) {
+            st->json = 1;
+        } else if (o[0] == '-' && o[1] == '-') {
+            fprintf(stderr, "enlace: unknown alert option %s (see --help)\n", o);
+            return 2;
+        } else if (!topic) {
+            topic = o;
+        } else if (!text) {
+            text = o;
+        } else {
+            fprintf(stderr, "enlace: alert takes TOPIC and one TEXT (quote it)\n");
+            return 2;
+        }
+    }
+    if (!topic || !a.headline || !countries) {
+        fprintf(stderr, "usage: enlace alert TOPIC --priority P --category C --countries CC,CC "
+                        "--headline TEXT [TEXT|-]\n");
+        return 2;
+    }
+    char cbuf[256];
+    const char *cc[16];
+    snprintf(cbuf, sizeof cbuf, "%s", countries);
+    a.ncountries = s_split(cbuf, cc, 16);
+    a.countries = cc;
+    a.references = refs;
+    a.nreferences = nrefs;
+    if (expires) {
+        a.expires_ms = s_parse_time(expires);
+        if (a.expires_ms < 0) {
+            fprintf(stderr, "enlace: --expires takes 2026-11-21T10:00:00Z or milliseconds\n");
+            return 2;
+        }
+    }
+    char *body = NULL;
+    size_t len = 0;
+    if (text && strcmp(text, "-") != 0) {
+        body = strdup(text);
+        len = body ? strlen(body) : 0;
+    } else if (!text || !strcmp(text, "-")) {
+        if (text || !isatty(STDIN_FILENO))
+            body = s_read_stdin(&len);
+        else
+            body = strdup("");
+    }
+    if (!body)
+        return 1;
+    enlace_client_t *client;
+    if (s_connect(st, &client) != 0) {
+        free(body);
+        return 1;
+    }
+    enlace_publish_opts_t opts = {.tlp = (enlace_tlp_t)st->tlp, .recipients = st->to,
+        .nrecipients = st->nto, .alert = &a, .case_id = case_id};
+    uint64_t seq = 0;
+    int rc = enlace_publish(client, topic, body, len, &opts, &seq);
+    free(body);
+    if (rc != ENLACE_OK) {
+        fprintf(stderr, "enlace: alert refused (%s): %s\n", enlace_strerror(rc),
+            enlace_last_error(client));
+        enlace_close(&client);
+        return 1;
+    }
+    if (st->json)
+        printf("{\"alert\": %llu}\n", (unsigned long long)seq);
+    else
+        printf("%llu\n", (unsigned long long)seq);
+    enlace_close(&client);
+    return 0;
+}
+
+static int
+s_ack(settings_t *st, int argc, char **argv)
+{
+    const char *note = NULL;
+    uint64_t id = 0;
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "--note") && i + 1 < argc)
+            note = argv[++i];
+        else if (!id && argv[i][0] != '-')
+            id = strtoull(argv[i], NULL, 10);
+        else {
+            fprintf(stderr, "usage: enlace ack ALERT_ID [--note TEXT]\n");
+            return 2;
+        }
+    }
+    if (!id) {
+        fprintf(stderr, "usage: enlace ack ALERT_ID [--note TEXT]\n");
+        return 2;
+    }
+    enlace_client_t *client;
+    if (s_connect(st, &client) != 0)
+        return 1;
+    int rc = enlace_ack(client, id, note);
+    if (rc != ENLACE_OK)
+        fprintf(stderr, "enlace: acknowledgement refused (%s): %s\n", enlace_strerror(rc),
+            enlace_last_error(client));
+    else
+        printf("acknowledged alert %llu for %s\n", (unsigned long long)id,
+            enlace_self_country(client));
+    enlace_close(&client);
+    return rc == ENLACE_OK ? 0 : 1;
+}
+
+static void
+s_print_alert_text(json_t *a)
+{
+    char when[32];
+    s_print_time(json_integer_value(json_object_get(a, "stored_ms")), when, sizeof when);
+    const char *status = json_string_value(json_object_get(a, "status"));
+    printf("%s%s alert %lld [%s] %s -- %s\n", strcmp(status, "exercise") ? "" : "DRILL ",
+        json_string_value(json_object_get(a, "priority")),
+        (long long)json_integer_value(json_object_get(a, "id")),
+        json_string_value(json_object_get(a, "category")), when,
+        json_string_value(json_object_get(a, "headline")));
+    printf("  by %s (%s) on %s", json_string_value(json_object_get(a, "author")),
+        json_string_value(json_object_get(a, "author_country")),
+        json_string_value(json_object_get(a, "topic")));
+    const char *type = json_string_value(json_object_get(a, "msg_type"));
+    if (strcmp(type, "alert") != 0) {
+        printf(", %s of", type);
+        size_t i;
+        json_t *r;
+        json_array_foreach(json_object_get(a, "references"), i, r)
+            printf(" %lld", (long long)json_integer_value(r));
+    }
+    if (json_integer_value(json_object_get(a, "superseded_by")))
+        printf(", superseded by %lld",
+            (long long)json_integer_value(json_object_get(a, "superseded_by")));
+    putchar('\n');
+    size_t i;
+    json_t *t;
+    json_array_foreach(json_object_get(a, "targets"), i, t) {
+        const char *state = json_string_value(json_object_get(t, "state"));
+        printf("    %s  %-13s", json_string_value(json_object_get(t, "country")), state);
+        if (!strcmp(state, "acknowledged")) {
+            char at[32];
+            s_print_time(json_integer_value(json_object_get(t, "acked_ms")), at, sizeof at);
+            printf(" by %s at %s", json_string_value(json_object_get(t, "acked_by")), at);
+            const char *note = json_string_value(json_object_get(t, "note"));
+            if (note && *note)
+                printf(" (\"%s\")", note);
+        } else if (!strcmp(state, "overdue")) {
+            printf(" escalation level %lld", (long long)json_integer_value(json_object_get(t, "level")));
+        }
+        putchar('\n');
+    }
+}
+
+static int
+s_alerts(settings_t *st, int argc, char **argv)
+{
+    int open_only = 0;
+    uint64_t id = 0;
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "--open"))
+            open_only = 1;
+        else if (!strcmp(argv[i], "--json"))
+            st->json = 1;
+        else if (argv[i][0] != '-')
+            id = strtoull(argv[i], NULL, 10);
+        else {
+            fprintf(stderr, "usage: enlace alerts [--open] [--json] [ALERT_ID]\n");
+            return 2;
+        }
+    }
+    enlace_client_t *client;
+    if (s_connect(st, &client) != 0)
+        return 1;
+    char *json = NULL;
+    int rc = enlace_alerts(client, open_only, id, &json);
+    if (rc != ENLACE_OK) {
+        fprintf(stderr, "enlace: %s: %s\n", enlace_strerror(rc), enlace_last_error(client));
+        enlace_close(&client);
+        return 1;
+    }
+    if (st->json) {
+        printf("%s\n", json);
+    } else {
+        json_t *arr = json_loads(json, 0, NULL);
+        size_t i;
+        json_t *a;
+        if (json_array_size(arr) == 0)
+            printf("no %salerts\n", open_only ? "open " : "");
+        json_array_foreach(arr, i, a)
+            s_print_alert_text(a);
+        json_decref(arr);
+    }
+    free(json);
+    enlace_close(&client);
+    return 0;
+}
+
+static int
+s_cap(settings_t *st, int argc, char **argv)
+{
+    if (argc != 1) {
+        fprintf(stderr, "usage: enlace cap ALERT_ID\n");
+        return 2;
+    }
+    enlace_client_t *client;
+    if (s_connect(st, &client) != 0)
+        return 1;
+    char *xml = NULL;
+    int rc = enlace_cap(client, strtoull(argv[0], NULL, 10), &xml);
+    if (rc != ENLACE_OK)
+        fprintf(stderr, "enlace: %s: %s\n", enlace_strerror(rc), enlace_last_error(client));
+    else
+        fputs(xml, stdout);
+    free(xml);
+    enlace_close(&client);
+    return rc == ENLACE_OK ? 0 : 1;
+}
+
+static int
+s_case(settings_t *st, int argc, char **argv)
+{
+    if (argc < 1) {
+        fprintf(stderr, "usage: enlace case open|show|list|close|reopen ...\n");
+        return 2;
+    }
+    const char *sub = argv[0];
+    const char *type = NULL, *countries = NULL, *network = NULL, *country = NULL, *state = NULL,
+               *note = NULL, *title = NULL;
+    uint64_t id = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *o = argv[i];
+        int has = i + 1 < argc;
+        if (!strcmp(o, "--json"))
+            st->json = 1;
+        else if (!strcmp(o, "--type") && has)
+            type = argv[++i];
+        else if (!strcmp(o, "--countries") && has)
+            countries = argv[++i];
+        else if (!strcmp(o, "--network") && has)
+            network = argv[++i];
+        else if (!strcmp(o, "--country") && has)
+            country = argv[++i];
+        else if (!strcmp(o, "--state") && has)
+            state = argv[++i];
+        else if (!strcmp(o, "--note") && has)
+            note = argv[++i];
+        else if (o[0] == '-' && o[1] == '-') {
+            fprintf(stderr, "enlace: unknown or incomplete case option %s\n", o);
+            return 2;
+        } else if (!strcmp(sub, "open") && !title)
+            title = o;
+        else if (!id)
+            id = strtoull(o, NULL, 10);
+    }
+    enlace_client_t *client;
+    int rc;
+    char *json = NULL;
+    if (!strcmp(sub, "open")) {
+        if (!type || !countries || !title) {
+            fprintf(stderr, "usage: enlace case open --type TYPE --countries CC,CC TITLE\n");
+            return 2;
+        }
+        char cbuf[256];
+        const char *cc[16];
+        snprintf(cbuf, sizeof cbuf, "%s", countries);
+        size_t n = s_split(cbuf, cc, 16);
+        if (s_connect(st, &client) != 0)
+            return 1;
+        uint64_t case_id = 0;
+        rc = enlace_case_open(client, type, cc, n, title, network, &case_id);
+        if (rc == ENLACE_OK)
+            printf("%llu\n", (unsigned long long)case_id);
+    } else if (!strcmp(sub, "show") || !strcmp(sub, "list")) {
+        int show = !strcmp(sub, "show");
+        if (show && !id) {
+            fprintf(stderr, "usage: enlace case show ID [--json]\n");
+            return 2;
+        }
+        if (s_connect(st, &client) != 0)
+            return 1;
+        rc = show ? enlace_case_show(client, id, &json)
+                  : enlace_case_list(client, type, country, state, &json);
+        if (rc == ENLACE_OK && st->json) {
+            printf("%s\n", json);
+        } else if (rc == ENLACE_OK) {
+            json_t *j = json_loads(json, 0, NULL);
+            json_t *list = show ? json_pack("[O]", j) : json_incref(j);
+            size_t i;
+            json_t *c;
+            json_array_foreach(list, i, c) {
+                char opened[32];
+                s_print_time(json_integer_value(json_object_get(c, "opened_ms")), opened,
+                    sizeof opened);
+                json_t *ccs = json_object_get(c, "countries");
+                char cl[96] = "";
+                size_t k;
+                json_t *x;
+                json_array_foreach(ccs, k, x) {
+                    strncat(cl, k ? "," : "", sizeof cl - strlen(cl) - 1);
+                    strncat(cl, json_string_value(x), sizeof cl - strlen(cl) - 1);
+                }
+                printf("case %lld [%s, %s] %s %s -- %s (opened %s by %s)\n",
+                    (long long)json_integer_value(json_object_get(c, "id")),
+                    json_string_value(json_object_get(c, "type")),
+                    json_string_value(json_object_get(c, "network")), cl,
+                    json_string_value(json_object_get(c, "state")),
+                    json_string_value(json_object_get(c, "title")), opened,
+                    json_string_value(json_object_get(c, "opened_by")));
+            }
+            if (show) {
+                size_t k;
+                json_t *m;
+                json_array_foreach(json_object_get(j, "messages"), k, m) {
+                    char at[32];
+                    s_print_time(json_integer_value(json_object_get(m, "stored_ms")), at,
+                        sizeof at);
+                    printf("  #%lld %s %s%s (%s): %s\n",
+                        (long long)json_integer_value(json_object_get(m, "seq")), at,
+                        json_is_true(json_object_get(m, "is_alert")) ? "ALERT " : "",
+                        json_string_value(json_object_get(m, "author")),
+                        json_string_value(json_object_get(m, "author_country")),
+                        json_string_value(json_object_get(m, "body")));
+                }
+                json_t *a;
+                json_array_foreach(json_object_get(j, "alerts"), k, a)
+                    s_print_alert_text(a);
+                json_t *e;
+                json_array_foreach(json_object_get(j, "events"), k, e) {
+                    char at[32];
+                    s_print_time(json_integer_value(json_object_get(e, "ts_ms")), at, sizeof at);
+                    printf("  %s %s by %s %s\n", at, json_string_value(json_object_get(e, "event")),
+                        json_string_value(json_object_get(e, "officer")),
+                        json_string_value(json_object_get(e, "note")));
+                }
+            }
+            json_decref(list);
+            json_decref(j);
+        }
+        free(json);
+    } else if (!strcmp(sub, "close") || !strcmp(sub, "reopen")) {
+        if (!id) {
+            fprintf(stderr, "usage: enlace case %s ID [--note TEXT]\n", sub);
+            return 2;
+        }
+        if (s_connect(st, &client) != 0)
+            return 1;
+        rc = enlace_case_set_state(client, id, !strcmp(sub, "reopen"), note);
+        if (rc == ENLACE_OK)
+            printf("case %llu %s\n", (unsigned long long)id,
+                !strcmp(sub, "reopen") ? "reopened" : "closed");
+    } else {
+        fprintf(stderr, "enlace: unknown case command '%s' (open, show, list, close, reopen)\n",
+            sub);
+        return 2;
+    }
+    if (rc != ENLACE_OK)
+        fprintf(stderr, "enlace: case %s refused (%s): %s\n", sub, enlace_strerror(rc),
+            enlace_last_error(client));
+    enlace_close(&client);
+    return rc == ENLACE_OK ? 0 : 1;
+}
+
 static int
 s_whoami(settings_t *st)
 {
@@ -662,12 +1120,35 @@ main(int argc, char **argv)
                 }
             } else if (!strcmp(argv[i], "--to") && i + 1 < argc && st.nto < MAX_TO)
                 st.to[st.nto++] = argv[++i];
+            else if (!strcmp(argv[i], "--case") && i + 1 < argc)
+                st.case_id = strtoull(argv[++i], NULL, 10);
             else if (!strcmp(argv[i], "--json"))
                 st.json = 1;
             else if (nrest < 8)
                 rest[nrest++] = argv[i];
         }
         return s_publish(&st, nrest, rest);
+    }
+    if (!strcmp(cmd, "alert")) {
+        /* --tlp/--to may follow the command here too */
+        char **rest = calloc((size_t)argc, sizeof *rest);
+        int nrest = 0;
+        for (; rest && i < argc; i++) {
+            if (!strcmp(argv[i], "--tlp") && i + 1 < argc) {
+                st.tlp = enlace_tlp_parse(argv[++i]);
+                if (st.tlp < 0) {
+                    fprintf(stderr, "enlace: unknown TLP label '%s'\n", argv[i]);
+                    free(rest);
+                    return 2;
+                }
+            } else if (!strcmp(argv[i], "--to") && i + 1 < argc && st.nto < MAX_TO)
+                st.to[st.nto++] = argv[++i];
+            else
+                rest[nrest++] = argv[i];
+        }
+        int rc = rest ? s_alert(&st, nrest, rest) : 1;
+        free(rest);
+        return rc;
     }
     if (!strcmp(cmd, "listen")) {
         char *rest[128];
@@ -684,6 +1165,16 @@ main(int argc, char **argv)
         return s_whoami(&st);
     if (!strcmp(cmd, "history"))
         return s_history(&st, argc - i, argv + i);
+    if (!strcmp(cmd, "alert"))
+        return s_alert(&st, argc - i, argv + i);
+    if (!strcmp(cmd, "ack"))
+        return s_ack(&st, argc - i, argv + i);
+    if (!strcmp(cmd, "alerts"))
+        return s_alerts(&st, argc - i, argv + i);
+    if (!strcmp(cmd, "cap"))
+        return s_cap(&st, argc - i, argv + i);
+    if (!strcmp(cmd, "case"))
+        return s_case(&st, argc - i, argv + i);
     if (!strcmp(cmd, "admin"))
         return s_admin(&st, argc - i, argv + i);
     fprintf(stderr, "enlace: unknown command '%s' (see --help)\n", cmd);

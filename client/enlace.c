@@ -22,6 +22,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include <jansson.h>
 #include <sodium.h>
 #include <zmq.h>
 
@@ -244,6 +245,38 @@ s_send_ack(enlace_client_t *self)
 }
 
 #define OUTSTANDING_SLOTS (ENLACE_PUBLISH_WINDOW * 2)
+
+/* Names of the wire enums, index = value (see enlace.proto). */
+static const char *s_priority_names[] = {"routine", "priority", "urgent", "flash", NULL};
+static const char *s_category_names[] = {"other", "death", "disaster", "trafficking",
+    "smuggling", "missing-child", "unaccompanied-child", "return-assistance", NULL};
+static const char *s_status_names[] = {"actual", "exercise", "system", "test", "draft", NULL};
+static const char *s_msgtype_names[] = {"alert", "update", "cancel", NULL};
+static const char *s_urgency_names[] = {"unknown", "immediate", "expected", "future", "past", NULL};
+static const char *s_severity_names[] = {"unknown", "extreme", "severe", "moderate", "minor", NULL};
+static const char *s_certainty_names[] = {"unknown", "observed", "likely", "possible", "unlikely",
+    NULL};
+
+/* Index of name in names (NULL name: def); -1 if unknown. */
+static int
+s_enum(const char *const *names, const char *name, int def)
+{
+    if (!name || !*name)
+        return def;
+    for (int i = 0; names[i]; i++)
+        if (!strcasecmp(names[i], name))
+            return i;
+    return -1;
+}
+
+static const char *
+s_name(const char *const *names, int value)
+{
+    int n = 0;
+    while (names[n])
+        n++;
+    return value >= 0 && value < n ? names[value] : names[0];
+}
 #define SEEN_WINDOW 65536
 
 static void
@@ -838,6 +871,46 @@ s_build_publish(enlace_client_t *self, const char *topic, const void *body, size
                                                         : "text/plain; charset=utf-8");
     c.body.data = (uint8_t *)body;
     c.body.len = len;
+    c.case_id = opts ? opts->case_id : 0;
+    Enlace__Alert alert = ENLACE__ALERT__INIT;
+    if (opts && opts->alert) {
+        const enlace_alert_t *a = opts->alert;
+        struct {
+            const char *const *names;
+            const char *value;
+            int def;
+            int *out;
+            const char *what;
+        } fields[] = {
+            {s_priority_names, a->priority, 0, (int *)&alert.priority, "priority"},
+            {s_category_names, a->category, 0, (int *)&alert.category, "category"},
+            {s_status_names, a->status, 0, (int *)&alert.status, "status"},
+            {s_msgtype_names, a->msg_type, 0, (int *)&alert.msg_type, "message type"},
+            {s_urgency_names, a->urgency, 0, (int *)&alert.urgency, "urgency"},
+            {s_severity_names, a->severity, 0, (int *)&alert.severity, "severity"},
+            {s_certainty_names, a->certainty, 0, (int *)&alert.certainty, "certainty"},
+        };
+        for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+            int v = s_enum(fields[i].names, fields[i].value, fields[i].def);
+            if (v < 0)
+                return s_fail(self, ENLACE_EINVAL, "unknown alert %s '%s'", fields[i].what,
+                    fields[i].value);
+            *fields[i].out = v;
+        }
+        if (!a->headline || !*a->headline)
+            return s_fail(self, ENLACE_EINVAL, "an alert needs a headline");
+        if (a->ncountries == 0)
+            return s_fail(self, ENLACE_EINVAL, "an alert names the countries it concerns");
+        alert.n_countries = a->ncountries;
+        alert.countries = (char **)a->countries;
+        alert.headline = (char *)a->headline;
+        alert.n_references = a->nreferences;
+        alert.references = (uint64_t *)a->references;
+        alert.area = (char *)(a->area ? a->area : "");
+        alert.expires_ms = a->expires_ms;
+        alert.language = (char *)(a->language ? a->language : "");
+        c.alert = &alert;
+    }
     size_t clen = enlace__content__get_packed_size(&c);
     uint8_t *cbuf = malloc(clen);
     if (!cbuf)
@@ -1124,6 +1197,23 @@ s_open_delivery(Enlace__Delivery *d)
     pub->signature = d->signature.data;
     pub->nrecipients = c->n_recipients;
     pub->recipients = (const char *const *)c->recipients;
+    pub->case_id = c->case_id;
+    pub->out_of_band = d->out_of_band;
+    if (c->alert) {
+        pub->is_alert = 1;
+        pub->alert_priority = s_name(s_priority_names, c->alert->priority);
+        pub->alert_category = s_name(s_category_names, c->alert->category);
+        pub->alert_headline = c->alert->headline;
+        pub->alert_status = s_name(s_status_names, c->alert->status);
+        pub->alert_msg_type = s_name(s_msgtype_names, c->alert->msg_type);
+        pub->alert_ncountries = c->alert->n_countries;
+        pub->alert_countries = (const char *const *)c->alert->countries;
+    }
+    if (c->escalation) {
+        pub->escalation_alert = c->escalation->alert_seq;
+        pub->escalation_country = c->escalation->country;
+        pub->escalation_level = c->escalation->level;
+    }
     return p;
 }
 
@@ -1142,9 +1232,14 @@ enlace_recv(enlace_client_t *self, enlace_delivery_t **out, int timeout_ms)
             Enlace__Frame *frame = q->frame;
             free(q);
             uint64_t seq = frame->delivery->seq;
-            if (seq > self->ack_upto)
-                self->ack_upto = seq;
-            self->unacked++;
+            int oob = frame->delivery->out_of_band;
+            if (!oob) {
+                /* Out-of-band alerts are outside the subscription flow: the
+                 * hub does not count them against our credit. */
+                if (seq > self->ack_upto)
+                    self->ack_upto = seq;
+                self->unacked++;
+            }
             if (s_seen(self, seq)) {
                 /* Redelivered after a reconnect: the caller already has it. */
                 enlace__frame__free_unpacked(frame, NULL);
@@ -1300,6 +1395,224 @@ enlace_admin(enlace_client_t *self, int argc, const char *const *argv, int *stat
     *output = strdup(reply->admin_result->output);
     enlace__frame__free_unpacked(reply, NULL);
     return *output ? ENLACE_OK : s_fail(self, ENLACE_ENOMEM, "out of memory");
+}
+
+int
+enlace_ack(enlace_client_t *self, uint64_t alert_id, const char *note)
+{
+    Enlace__Frame req = ENLACE__FRAME__INIT;
+    Enlace__AlertAck a = ENLACE__ALERT_ACK__INIT;
+    a.alert_seq = alert_id;
+    a.note = (char *)(note ? note : "");
+    req.body_case = ENLACE__FRAME__BODY_ALERT_ACK;
+    req.alert_ack = &a;
+    int err;
+    Enlace__Frame *reply = s_request(self, &req, ENLACE__FRAME__BODY_OK, &err);
+    if (!reply)
+        return err;
+    enlace__frame__free_unpacked(reply, NULL);
+    return ENLACE_OK;
+}
+
+static json_t *
+s_alert_json(const Enlace__AlertStatus *st)
+{
+    const Enlace__Alert *a = st->alert;
+    json_t *countries = json_array(), *targets = json_array(), *refs = json_array();
+    for (size_t i = 0; a && i < a->n_countries; i++)
+        json_array_append_new(countries, json_string(a->countries[i]));
+    for (size_t i = 0; a && i < a->n_references; i++)
+        json_array_append_new(refs, json_integer((json_int_t)a->references[i]));
+    for (size_t i = 0; i < st->n_targets; i++) {
+        const Enlace__TargetState *t = st->targets[i];
+        json_array_append_new(targets,
+            json_pack("{s:s, s:s, s:s, s:s, s:I, s:s, s:i, s:I}", "country", t->country,
+                "state", t->state, "acked_by", t->acked_by, "acked_by_fingerprint",
+                t->acked_by_fingerprint, "acked_ms", (json_int_t)t->acked_ms, "note", t->note,
+                "level", (int)t->level, "deadline_ms", (json_int_t)t->deadline_ms));
+    }
+    return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:s, s:s, s:s, s:I, s:I, "
+                     "s:b, s:I, s:o}",
+        "id", (json_int_t)st->seq, "topic", st->topic, "priority",
+        s_name(s_priority_names, a ? a->priority : 0), "category",
+        s_name(s_category_names, a ? a->category : 0), "headline", a ? a->headline : "",
+        "status", s_name(s_status_names, a ? a->status : 0), "msg_type",
+        s_name(s_msgtype_names, a ? a->msg_type : 0), "countries", countries, "references", refs,
+        "author", st->author_name, "author_fingerprint", st->author_fingerprint,
+        "author_country", st->author_country, "stored_ms", (json_int_t)st->stored_ms, "case",
+        (json_int_t)st->case_id, "needs_ack", st->needs_ack, "superseded_by",
+        (json_int_t)st->superseded_by, "targets", targets);
+}
+
+static int
+s_json_out(enlace_client_t *self, json_t *j, char **out)
+{
+    *out = j ? json_dumps(j, JSON_INDENT(2)) : NULL;
+    json_decref(j);
+    return *out ? ENLACE_OK : s_fail(self, ENLACE_ENOMEM, "out of memory");
+}
+
+int
+enlace_alerts(enlace_client_t *self, int open_only, uint64_t alert_id, char **json)
+{
+    *json = NULL;
+    Enlace__Frame req = ENLACE__FRAME__INIT;
+    Enlace__AlertsQuery q = ENLACE__ALERTS_QUERY__INIT;
+    q.open_only = open_only != 0;
+    q.alert_seq = alert_id;
+    req.body_case = ENLACE__FRAME__BODY_ALERTS_QUERY;
+    req.alerts_query = &q;
+    int err;
+    Enlace__Frame *reply = s_request(self, &req, ENLACE__FRAME__BODY_ALERT_LIST, &err);
+    if (!reply)
+        return err;
+    json_t *arr = json_array();
+    for (size_t i = 0; arr && i < reply->alert_list->n_alerts; i++)
+        json_array_append_new(arr, s_alert_json(reply->alert_list->alerts[i]));
+    enlace__frame__free_unpacked(reply, NULL);
+    return s_json_out(self, arr, json);
+}
+
+int
+enlace_cap(enlace_client_t *self, uint64_t alert_id, char **xml)
+{
+    *xml = NULL;
+    Enlace__Frame req = ENLACE__FRAME__INIT;
+    Enlace__CapExport q = ENLACE__CAP_EXPORT__INIT;
+    q.alert_seq = alert_id;
+    req.body_case = ENLACE__FRAME__BODY_CAP_EXPORT;
+    req.cap_export = &q;
+    int err;
+    Enlace__Frame *reply = s_request(self, &req, ENLACE__FRAME__BODY_CAP_XML, &err);
+    if (!reply)
+        return err;
+    *xml = strdup(reply->cap_xml->xml);
+    enlace__frame__free_unpacked(reply, NULL);
+    return *xml ? ENLACE_OK : s_fail(self, ENLACE_ENOMEM, "out of memory");
+}
+
+static json_t *
+s_case_info_json(const Enlace__CaseInfo *c)
+{
+    json_t *countries = json_array();
+    for (size_t i = 0; i < c->n_countries; i++)
+        json_array_append_new(countries, json_string(c->countries[i]));
+    return json_pack("{s:I, s:s, s:s, s:o, s:s, s:s, s:s, s:I, s:I}", "id", (json_int_t)c->id,
+        "type", c->type, "network", c->network, "countries", countries, "title", c->title,
+        "state", c->state, "opened_by", c->opened_by, "opened_ms", (json_int_t)c->opened_ms,
+        "updated_ms", (json_int_t)c->updated_ms);
+}
+
+int
+enlace_case_open(enlace_client_t *self, const char *type, const char *const *countries,
+    size_t ncountries, const char *title, const char *network, uint64_t *case_id)
+{
+    if (!type || !title || !countries || !ncountries)
+        return s_fail(self, ENLACE_EINVAL, "a case needs a type, countries and a title");
+    Enlace__Frame req = ENLACE__FRAME__INIT;
+    Enlace__CaseOpen q = ENLACE__CASE_OPEN__INIT;
+    q.type = (char *)type;
+    q.n_countries = ncountries;
+    q.countries = (char **)countries;
+    q.title = (char *)title;
+    q.network = (char *)(network ? network : "");
+    req.body_case = ENLACE__FRAME__BODY_CASE_OPEN;
+    req.case_open = &q;
+    int err;
+    Enlace__Frame *reply = s_request(self, &req, ENLACE__FRAME__BODY_CASE_INFO, &err);
+    if (!reply)
+        return err;
+    if (case_id)
+        *case_id = reply->case_info->id;
+    enlace__frame__free_unpacked(reply, NULL);
+    return ENLACE_OK;
+}
+
+int
+enlace_case_show(enlace_client_t *self, uint64_t case_id, char **json)
+{
+    *json = NULL;
+    Enlace__Frame req = ENLACE__FRAME__INIT;
+    Enlace__CaseShow q = ENLACE__CASE_SHOW__INIT;
+    q.case_id = case_id;
+    req.body_case = ENLACE__FRAME__BODY_CASE_SHOW;
+    req.case_show = &q;
+    int err;
+    Enlace__Frame *reply = s_request(self, &req, ENLACE__FRAME__BODY_CASE_DETAIL, &err);
+    if (!reply)
+        return err;
+    Enlace__CaseDetail *cd = reply->case_detail;
+    json_t *o = cd->info ? s_case_info_json(cd->info) : json_object();
+    json_t *msgs = json_array(), *alerts = json_array(), *events = json_array();
+    for (size_t i = 0; i < cd->n_messages; i++) {
+        struct delivery_priv *p = s_open_delivery(cd->messages[i]);
+        if (!p) {
+            self->bad_signatures++;
+            continue;
+        }
+        const enlace_delivery_t *d = &p->pub;
+        json_t *m = json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:s%, s:b}", "seq",
+            (json_int_t)d->seq, "topic", d->topic, "author", d->author_name, "author_country",
+            d->author_country, "tlp", enlace_tlp_name(d->tlp), "stored_ms",
+            (json_int_t)d->stored_ms, "body", (const char *)d->body, d->body_len, "is_alert",
+            d->is_alert);
+        if (m)
+            json_array_append_new(msgs, m);
+        enlace__content__free_unpacked(p->content, NULL);
+        free(p);
+    }
+    for (size_t i = 0; i < cd->n_alerts; i++)
+        json_array_append_new(alerts, s_alert_json(cd->alerts[i]));
+    for (size_t i = 0; i < cd->n_events; i++)
+        json_array_append_new(events, json_pack("{s:I, s:s, s:s, s:s}", "ts_ms",
+            (json_int_t)cd->events[i]->ts_ms, "officer", cd->events[i]->officer, "event",
+            cd->events[i]->event, "note", cd->events[i]->note));
+    json_object_set_new(o, "messages", msgs);
+    json_object_set_new(o, "alerts", alerts);
+    json_object_set_new(o, "events", events);
+    enlace__frame__free_unpacked(reply, NULL);
+    return s_json_out(self, o, json);
+}
+
+int
+enlace_case_list(enlace_client_t *self, const char *type, const char *country,
+    const char *state, char **json)
+{
+    *json = NULL;
+    Enlace__Frame req = ENLACE__FRAME__INIT;
+    Enlace__CaseQuery q = ENLACE__CASE_QUERY__INIT;
+    q.type = (char *)(type ? type : "");
+    q.country = (char *)(country ? country : "");
+    q.state = (char *)(state ? state : "");
+    req.body_case = ENLACE__FRAME__BODY_CASE_QUERY;
+    req.case_query = &q;
+    int err;
+    Enlace__Frame *reply = s_request(self, &req, ENLACE__FRAME__BODY_CASE_LIST, &err);
+    if (!reply)
+        return err;
+    json_t *arr = json_array();
+    for (size_t i = 0; i < reply->case_list->n_cases; i++)
+        json_array_append_new(arr, s_case_info_json(reply->case_list->cases[i]));
+    enlace__frame__free_unpacked(reply, NULL);
+    return s_json_out(self, arr, json);
+}
+
+int
+enlace_case_set_state(enlace_client_t *self, uint64_t case_id, int open, const char *note)
+{
+    Enlace__Frame req = ENLACE__FRAME__INIT;
+    Enlace__CaseSetState q = ENLACE__CASE_SET_STATE__INIT;
+    q.case_id = case_id;
+    q.open = open != 0;
+    q.note = (char *)(note ? note : "");
+    req.body_case = ENLACE__FRAME__BODY_CASE_SET_STATE;
+    req.case_set_state = &q;
+    int err;
+    Enlace__Frame *reply = s_request(self, &req, ENLACE__FRAME__BODY_CASE_INFO, &err);
+    if (!reply)
+        return err;
+    enlace__frame__free_unpacked(reply, NULL);
+    return ENLACE_OK;
 }
 
 void

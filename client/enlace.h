@@ -97,6 +97,28 @@ ENLACE_EXPORT const char *enlace_self_name(const enlace_client_t *self);
 ENLACE_EXPORT const char *enlace_self_fingerprint(const enlace_client_t *self);
 ENLACE_EXPORT const char *enlace_self_country(const enlace_client_t *self);
 
+/* An urgent case alert: the OASIS CAP 1.2 fields that fit. Names are the
+ * lower-case CAP values; NULL means the default. The message body is the
+ * alert's description. */
+typedef struct {
+    const char *priority;          /* routine, priority, urgent, flash (default routine) */
+    const char *category;          /* death, disaster, trafficking, smuggling, missing-child,
+                                    * unaccompanied-child, return-assistance, other */
+    const char *const *countries;  /* ISO 3166-1 alpha-2 codes concerned */
+    size_t ncountries;
+    const char *headline;          /* required, at most 200 bytes */
+    const char *status;            /* actual (default), exercise (a drill), system, test, draft */
+    const char *msg_type;          /* alert (default), update, cancel */
+    const uint64_t *references;    /* earlier alert ids, for update and cancel */
+    size_t nreferences;
+    const char *urgency;           /* immediate, expected, future, past (default unknown) */
+    const char *severity;          /* extreme, severe, moderate, minor */
+    const char *certainty;         /* observed, likely, possible, unlikely */
+    const char *area;              /* CAP areaDesc */
+    int64_t expires_ms;            /* 0: none */
+    const char *language;          /* es (default) or en */
+} enlace_alert_t;
+
 /* Optional publish settings; NULL means defaults (AMBER, no recipients). */
 typedef struct {
     enlace_tlp_t tlp;
@@ -107,6 +129,8 @@ typedef struct {
     int64_t created_ms;            /* author time; 0: now. A retry by the caller
                                     * must repeat both message_id and created_ms
                                     * so the hub sees identical content */
+    const enlace_alert_t *alert;   /* makes the message an alert; its id is the seq */
+    uint64_t case_id;              /* attach to an open case of the topic's network */
 } enlace_publish_opts_t;
 
 /* Signs and publishes a message and waits until the hub has committed it to
@@ -156,6 +180,21 @@ typedef struct {
     const uint8_t *signature;    /* 64 bytes, verified */
     size_t nrecipients;
     const char *const *recipients;
+    uint64_t case_id;            /* 0: none */
+    int out_of_band;             /* an alert pushed to you, outside your subscriptions */
+    /* Alerts (is_alert = 1): */
+    int is_alert;
+    const char *alert_priority;  /* routine, priority, urgent, flash */
+    const char *alert_category;
+    const char *alert_headline;
+    const char *alert_status;    /* actual, exercise, ... */
+    const char *alert_msg_type;  /* alert, update, cancel */
+    size_t alert_ncountries;
+    const char *const *alert_countries;
+    /* Escalations written by the hub (escalation_alert != 0): */
+    uint64_t escalation_alert;
+    const char *escalation_country;
+    unsigned escalation_level;
 } enlace_delivery_t;
 
 /* Waits up to timeout_ms (-1: forever) for the next delivery. Every delivery
@@ -195,6 +234,32 @@ ENLACE_EXPORT void enlace_page_destroy(enlace_page_t **self_p);
  * with free()) what it printed. */
 ENLACE_EXPORT int enlace_admin(enlace_client_t *self, int argc, const char *const *argv,
     int *status, char **output);
+
+/* Acknowledges an alert for your country (idempotent). */
+ENLACE_EXPORT int enlace_ack(enlace_client_t *self, uint64_t alert_id, const char *note);
+
+/* The alerts you may see (alert_id 0: the latest 100, newest first; else just
+ * that one), with, per country, acknowledged (by whom, when), pending,
+ * overdue, cancelled or superseded. *json is a JSON array (caller frees with
+ * free()): see README for its fields. */
+ENLACE_EXPORT int enlace_alerts(enlace_client_t *self, int open_only, uint64_t alert_id,
+    char **json);
+
+/* The alert as OASIS CAP 1.2 XML (caller frees *xml). */
+ENLACE_EXPORT int enlace_cap(enlace_client_t *self, uint64_t alert_id, char **xml);
+
+/* Cases. network may be NULL (default from the type). */
+ENLACE_EXPORT int enlace_case_open(enlace_client_t *self, const char *type,
+    const char *const *countries, size_t ncountries, const char *title, const char *network,
+    uint64_t *case_id);
+/* The case, its thread (verified messages, in order), its alerts with their
+ * acknowledgement states and its events, as a JSON object (caller frees). */
+ENLACE_EXPORT int enlace_case_show(enlace_client_t *self, uint64_t case_id, char **json);
+/* Cases you may see, filtered (NULL: any); a JSON array (caller frees). */
+ENLACE_EXPORT int enlace_case_list(enlace_client_t *self, const char *type,
+    const char *country, const char *state, char **json);
+ENLACE_EXPORT int enlace_case_set_state(enlace_client_t *self, uint64_t case_id, int open,
+    const char *note);
 
 /* Deliveries dropped because their signature did not verify. */
 ENLACE_EXPORT uint64_t enlace_bad_signatures(const enlace_client_t *self);

@@ -23,6 +23,7 @@ packages=(
     protobuf-c-compiler
     libjansson-dev
     libinih-dev
+    libxml2-dev
     sqlite3
     libxml2-utils
 )

@@ -99,6 +99,13 @@ and in a third, publish as Mexico's focal point:
 
   $client --profile $data/demo/mx-consular.profile publish consular/death/MX "Fallecimiento de un nacional guatemalteco en Tapachula; se solicita apoyo consular."
 
+Raise an urgent alert for Guatemala (it prints the alert id), then acknowledge
+it as Guatemala and look at who has acknowledged:
+
+  $client --profile $data/demo/mx-consular.profile alert consular/death/MX --priority urgent --category death --countries MX,GT --headline "Fallecimiento en Tapachula" "Se solicita apoyo consular."
+  $client --profile $data/demo/gt-consular.profile ack ALERT_ID --note "Recibido"
+  $client --profile $data/demo/st.profile alerts
+
 The Technical Secretariat's profile is $data/demo/st.profile.
 Stop the hub with Ctrl-C; run this script again to restart it with the same data.
 

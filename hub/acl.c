@@ -223,7 +223,8 @@ s_may_see(const directory_t *dir, const dir_entry_t *who, const acl_msg_t *m, in
      * at all (naming an invited observer is the author's explicit release). */
     if (m->tlp == TLP_RED)
         return (s_listed(m->recipients, who->fingerprint)
-                   && acl_topic_access(dir, who, m->topic, now_ms))
+                   && (m->author_id == 0 /* the hub's own notices name whom they tell */
+                       || acl_topic_access(dir, who, m->topic, now_ms)))
             || (archive && st);
     int member = acl_is_member(who, m->network);
     if (m->tlp == TLP_AMBER_STRICT)

@@ -6,12 +6,28 @@
  *      memberships), messages, durable subscriptions, audit log.
  *   2  the PPT by year (Troika = previous, current, next) and observer
  *      invitations (grantee, network, patterns, access, expiry, revocation).
+ *   3  ledger: the hash chain over every message, audit entry and directory
+ *      change (officers with their keys and memberships, the PPT,
+ *      invitations, the reference data), append-only like audit. Existing
+ *      rows are chained by the migration (hub/archive_ledger.c), and an
+ *      "archive.migrate" audit entry says so.
+ *   4  cases (and their open/close events), messages.case_id, alerts with
+ *      per-country acknowledgement targets and an event log of every step
+ *      (raised, delivered, acknowledged, escalated, cancelled).
  *
  * Invariants: messages.seq is assigned by the hub, strictly increasing;
  * messages.msg_id is unique; nothing here commits on its own except the
  * offline directory helpers, which wrap themselves in a transaction.
+ * Every function that writes a message, an audit row or a directory row
+ * appends its ledger record in the same transaction (archive_int_record_begin
+ * and _end make the pair atomic even inside the hub's group transaction), so
+ * callers never see the ledger. Ledger ids are contiguous and each append
+ * names its id explicitly: a connection whose cached head is stale (another
+ * connection appended) cannot fork the chain, its INSERT fails instead. The
+ * ledger itself, what verify reads and the backup are in archive_ledger.c.
  */
 #include "archive.h"
+#include "archive_int.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -21,9 +37,14 @@
 
 #include <sqlite3.h>
 
-static const char *s_migrations[] = {
+typedef struct {
+    const char *sql;
+    int (*then)(archive_t *self); /* C part of the migration, or NULL */
+} migration_t;
+
+static const migration_t s_migrations[] = {
     /* 1 */
-    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    {"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
     "CREATE TABLE countries ("
     "  code TEXT PRIMARY KEY, name_en TEXT NOT NULL, name_es TEXT NOT NULL,"
     "  status TEXT NOT NULL CHECK (status IN ('member','observer')));"
@@ -83,9 +104,9 @@ static const char *s_migrations[] = {
     "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
     "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
     "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
-    "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;",
+    "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;", NULL},
     /* 2 */
-    "CREATE TABLE ppt ("
+    {"CREATE TABLE ppt ("
     "  year INTEGER PRIMARY KEY CHECK (year BETWEEN 1996 AND 2200),"
     "  country TEXT NOT NULL REFERENCES countries(code));"
     "CREATE TABLE invitations ("
@@ -97,29 +118,68 @@ static const char *s_migrations[] = {
     "  expires_ms INTEGER NOT NULL,"
     "  created_ms INTEGER NOT NULL,"
     "  created_by TEXT NOT NULL DEFAULT '',"
-    "  revoked_ms INTEGER);",
+    "  revoked_ms INTEGER);", NULL},
+    /* 3 */
+    {"CREATE TABLE ledger ("
+    "  id INTEGER PRIMARY KEY,"
+    "  kind TEXT NOT NULL,"
+    "  ref INTEGER NOT NULL,"
+    "  ts_ms INTEGER NOT NULL,"
+    "  content_hash BLOB NOT NULL,"
+    "  prev_hash BLOB NOT NULL,"
+    "  hash BLOB NOT NULL);"
+    "CREATE INDEX ledger_ref ON ledger (kind, ref);"
+    "CREATE TRIGGER ledger_no_update BEFORE UPDATE ON ledger"
+    "  BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;"
+    "CREATE TRIGGER ledger_no_delete BEFORE DELETE ON ledger"
+    "  BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;",
+        archive_int_chain_existing},
+    /* 4 */
+    {    "ALTER TABLE messages ADD COLUMN case_id INTEGER NOT NULL DEFAULT 0;"
+    "CREATE INDEX messages_case ON messages (case_id, seq) WHERE case_id <> 0;"
+    "CREATE TABLE cases ("
+    "  id INTEGER PRIMARY KEY,"
+    "  type TEXT NOT NULL,"
+    "  network TEXT NOT NULL REFERENCES networks(name),"
+    "  countries TEXT NOT NULL,"
+    "  title TEXT NOT NULL,"
+    "  state TEXT NOT NULL CHECK (state IN ('open','closed')),"
+    "  opened_by INTEGER NOT NULL,"
+    "  opened_ms INTEGER NOT NULL,"
+    "  updated_ms INTEGER NOT NULL);"
+    "CREATE TABLE case_events ("
+    "  id INTEGER PRIMARY KEY, case_id INTEGER NOT NULL, ts_ms INTEGER NOT NULL,"
+    "  officer_id INTEGER NOT NULL, event TEXT NOT NULL, note TEXT NOT NULL DEFAULT '');"
+    "CREATE TABLE alerts ("
+    "  seq INTEGER PRIMARY KEY,"
+    "  topic TEXT NOT NULL, network TEXT NOT NULL, author_id INTEGER NOT NULL,"
+    "  priority INTEGER NOT NULL, category INTEGER NOT NULL, countries TEXT NOT NULL,"
+    "  headline TEXT NOT NULL, status INTEGER NOT NULL, msg_type INTEGER NOT NULL,"
+    "  refs TEXT NOT NULL DEFAULT '', case_id INTEGER NOT NULL DEFAULT 0,"
+    "  needs_ack INTEGER NOT NULL, expires_ms INTEGER NOT NULL DEFAULT 0,"
+    "  stored_ms INTEGER NOT NULL, superseded_by INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE alert_targets ("
+    "  alert_seq INTEGER NOT NULL, country TEXT NOT NULL,"
+    "  state TEXT NOT NULL CHECK (state IN ('pending','acknowledged','cancelled','superseded','none')),"
+    "  level INTEGER NOT NULL DEFAULT 0, deadline_ms INTEGER NOT NULL DEFAULT 0,"
+    "  period_ms INTEGER NOT NULL DEFAULT 0, acked_by INTEGER NOT NULL DEFAULT 0,"
+    "  acked_ms INTEGER NOT NULL DEFAULT 0, note TEXT NOT NULL DEFAULT '',"
+    "  PRIMARY KEY (alert_seq, country)) WITHOUT ROWID;"
+    "CREATE INDEX alert_targets_due ON alert_targets (state, deadline_ms);"
+    "CREATE TABLE alert_events ("
+    "  id INTEGER PRIMARY KEY, alert_seq INTEGER NOT NULL, country TEXT NOT NULL DEFAULT '',"
+    "  ts_ms INTEGER NOT NULL, event TEXT NOT NULL, officer_id INTEGER NOT NULL DEFAULT 0,"
+    "  detail TEXT NOT NULL DEFAULT '');", NULL},
 };
 #define MIGRATIONS ((int)(sizeof s_migrations / sizeof s_migrations[0]))
 
-enum {
-    ST_MSG_INSERT,
-    ST_MSG_FIND,
-    ST_MSG_AFTER,
-    ST_SUB_GET,
-    ST_SUB_PUT,
-    ST_SUB_DELETE,
-    ST_AUDIT,
-    ST_KEY_BY_CURVE,
-    ST_COUNT
-};
-
-static const char *s_sql[ST_COUNT] = {
+static const char *const s_sql[ST_COUNT] = {
     [ST_MSG_INSERT] = "INSERT INTO messages (seq, msg_id, topic, network, author_id, tlp,"
-                      " recipients, created_ms, stored_ms, content, signature, content_hash)"
-                      " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                      " recipients, created_ms, stored_ms, content, signature, content_hash,"
+                      " case_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
     [ST_MSG_FIND] = "SELECT seq, content_hash FROM messages WHERE msg_id = ?",
     [ST_MSG_AFTER] = "SELECT seq, msg_id, topic, network, author_id, tlp, recipients,"
-                     " created_ms, stored_ms, content, signature, content_hash"
+                     " created_ms, stored_ms, content, signature, content_hash, case_id"
                      " FROM messages WHERE seq > ? ORDER BY seq LIMIT ?",
     [ST_SUB_GET] = "SELECT cursor FROM subscriptions WHERE officer_id = ? AND pattern = ?",
     [ST_SUB_PUT] = "INSERT INTO subscriptions (officer_id, pattern, cursor, updated_ms)"
@@ -132,17 +192,6 @@ static const char *s_sql[ST_COUNT] = {
                         " WHERE k.curve = ? AND k.revoked_ms IS NULL"
                         " AND (k.valid_from_ms IS NULL OR k.valid_from_ms <= ?)"
                         " AND (k.valid_until_ms IS NULL OR k.valid_until_ms > ?)",
-};
-
-struct archive {
-    sqlite3 *db;                  /* the one connection; owned */
-    sqlite3_stmt *st[ST_COUNT];   /* prepared once, lazily; owned */
-    char error[512];              /* last failure, with sqlite3_errmsg */
-    uint64_t last_seq;            /* highest seq stored (committed or in this txn) */
-    uint64_t txn_first_seq;       /* last_seq when the open transaction began */
-    int in_txn;                   /* 1 while a transaction is open */
-    char actor_fp[24];            /* who directory changes are made by ("" local) */
-    int64_t actor_id;
 };
 
 void
@@ -160,8 +209,8 @@ archive_now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static int
-s_fail(archive_t *self, const char *what)
+int
+archive_int_fail(archive_t *self, const char *what)
 {
     snprintf(self->error, sizeof self->error, "%s: %s", what, sqlite3_errmsg(self->db));
     return -1;
@@ -173,14 +222,14 @@ archive_error(const archive_t *self)
     return self->error;
 }
 
-static sqlite3_stmt *
-s_stmt(archive_t *self, int which)
+sqlite3_stmt *
+archive_int_stmt(archive_t *self, int which, const char *sql)
 {
     if (!self->st[which]
-        && sqlite3_prepare_v3(self->db, s_sql[which], -1, SQLITE_PREPARE_PERSISTENT,
-               &self->st[which], NULL)
+        && sqlite3_prepare_v3(self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &self->st[which],
+               NULL)
             != SQLITE_OK) {
-        s_fail(self, "prepare");
+        archive_int_fail(self, "prepare");
         return NULL;
     }
     sqlite3_reset(self->st[which]);
@@ -188,8 +237,14 @@ s_stmt(archive_t *self, int which)
     return self->st[which];
 }
 
-static int
-s_exec(archive_t *self, const char *sql)
+static sqlite3_stmt *
+s_stmt(archive_t *self, int which)
+{
+    return archive_int_stmt(self, which, s_sql[which]);
+}
+
+int
+archive_int_exec(archive_t *self, const char *sql)
 {
     char *msg = NULL;
     if (sqlite3_exec(self->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
@@ -200,50 +255,102 @@ s_exec(archive_t *self, const char *sql)
     return 0;
 }
 
+/* ---------------------------------------------------------- open, transactions */
+
 static int
-s_migrate(archive_t *self)
+s_user_version(archive_t *self)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(self->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
-        return s_fail(self, "read schema version");
+        return archive_int_fail(self, "read schema version");
     int version = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
     sqlite3_finalize(st);
+    return version < 0 ? archive_int_fail(self, "read schema version") : version;
+}
+
+static int
+s_migrate(archive_t *self)
+{
+    int version = s_user_version(self);
     if (version < 0)
-        return s_fail(self, "read schema version");
+        return -1;
     if (version > MIGRATIONS) {
         snprintf(self->error, sizeof self->error,
             "archive schema version %d is newer than this enlace-hub understands (%d)", version,
             MIGRATIONS);
         return -1;
     }
+    if (self->readonly) {
+        if (version == MIGRATIONS)
+            return 0;
+        snprintf(self->error, sizeof self->error,
+            "archive schema version %d is older than this enlace-hub's (%d); upgrade it first by"
+            " running any read-write command on it, e.g. 'enlace-hub audit DATA'",
+            version, MIGRATIONS);
+        return -1;
+    }
     for (int v = version; v < MIGRATIONS; v++) {
         char bump[64];
         snprintf(bump, sizeof bump, "PRAGMA user_version = %d", v + 1);
-        if (s_exec(self, "BEGIN IMMEDIATE") != 0)
+        if (archive_int_exec(self, "BEGIN IMMEDIATE") != 0)
             return -1;
-        if (s_exec(self, s_migrations[v]) != 0 || s_exec(self, bump) != 0) {
+        /* Another connection (the hub, an offline command) may have
+         * migrated between our first look and the write lock. */
+        int now = s_user_version(self);
+        if (now < 0 || now > v) {
+            char keep[512];
+            snprintf(keep, sizeof keep, "%s", self->error);
+            archive_int_exec(self, "ROLLBACK");
+            snprintf(self->error, sizeof self->error, "%s", keep);
+            if (now < 0)
+                return -1;
+            v = now - 1;
+            continue;
+        }
+        if (archive_int_exec(self, s_migrations[v].sql) != 0
+            || (s_migrations[v].then && s_migrations[v].then(self) != 0)
+            || archive_int_exec(self, bump) != 0) {
             char keep[512];
             snprintf(keep, sizeof keep, "migration %d: %s", v + 1, self->error);
-            s_exec(self, "ROLLBACK");
+            archive_int_exec(self, "ROLLBACK");
             snprintf(self->error, sizeof self->error, "%s", keep);
             return -1;
         }
-        if (s_exec(self, "COMMIT") != 0)
+        if (archive_int_exec(self, "COMMIT") != 0)
             return -1;
     }
     return 0;
 }
 
-archive_t *
-archive_open(const char *path, int create, archive_sync_t sync, char *err, size_t errlen)
+/* Reads the highest seq and the ledger head. */
+static int
+s_load_state(archive_t *self)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(self->db, "SELECT COALESCE(MAX(seq), 0) FROM messages", -1, &st, NULL)
+            != SQLITE_OK
+        || sqlite3_step(st) != SQLITE_ROW) {
+        sqlite3_finalize(st);
+        return archive_int_fail(self, "read last sequence");
+    }
+    self->last_seq = (uint64_t)sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    self->head_dv = -1;
+    return archive_int_head_fresh(self);
+}
+
+static archive_t *
+s_open(const char *path, int flags, int readonly, const char *const *pragmas, char *err,
+    size_t errlen)
 {
     archive_t *self = calloc(1, sizeof *self);
     if (!self) {
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
-    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
-    if (sqlite3_open_v2(path, &self->db, flags, NULL) != SQLITE_OK) {
+    self->readonly = readonly;
+    self->head_dv = -1;
+    if (sqlite3_open_v2(path, &self->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
         snprintf(err, errlen, "cannot open archive %s: %s", path,
             self->db ? sqlite3_errmsg(self->db) : "out of memory");
         archive_destroy(&self);
@@ -252,27 +359,35 @@ archive_open(const char *path, int create, archive_sync_t sync, char *err, size_
     sqlite3_extended_result_codes(self->db, 1);
     /* Offline commands and the ZAP thread share the file with the hub. */
     sqlite3_busy_timeout(self->db, 5000);
-    static const char *sync_sql[] = {"PRAGMA synchronous = OFF", "PRAGMA synchronous = NORMAL",
-        "PRAGMA synchronous = FULL"};
-    if (s_exec(self, "PRAGMA journal_mode = WAL") != 0
-        || s_exec(self, sync_sql[sync]) != 0 || s_exec(self, "PRAGMA foreign_keys = ON") != 0
-        || s_migrate(self) != 0) {
+    for (const char *const *p = pragmas; p && *p; p++)
+        if (archive_int_exec(self, *p) != 0) {
+            snprintf(err, errlen, "archive %s: %s", path, self->error);
+            archive_destroy(&self);
+            return NULL;
+        }
+    if (s_migrate(self) != 0 || s_load_state(self) != 0) {
         snprintf(err, errlen, "archive %s: %s", path, self->error);
         archive_destroy(&self);
         return NULL;
     }
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(self->db, "SELECT COALESCE(MAX(seq), 0) FROM messages", -1, &st, NULL)
-            != SQLITE_OK
-        || sqlite3_step(st) != SQLITE_ROW) {
-        snprintf(err, errlen, "archive %s: %s", path, sqlite3_errmsg(self->db));
-        sqlite3_finalize(st);
-        archive_destroy(&self);
-        return NULL;
-    }
-    self->last_seq = (uint64_t)sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
     return self;
+}
+
+archive_t *
+archive_open(const char *path, int create, archive_sync_t sync, char *err, size_t errlen)
+{
+    static const char *sync_sql[] = {"PRAGMA synchronous = OFF", "PRAGMA synchronous = NORMAL",
+        "PRAGMA synchronous = FULL"};
+    const char *pragmas[] = {"PRAGMA journal_mode = WAL", sync_sql[sync],
+        "PRAGMA foreign_keys = ON", NULL};
+    return s_open(path, SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0), 0, pragmas,
+        err, errlen);
+}
+
+archive_t *
+archive_open_readonly(const char *path, char *err, size_t errlen)
+{
+    return s_open(path, SQLITE_OPEN_READONLY, 1, NULL, err, errlen);
 }
 
 void
@@ -283,6 +398,8 @@ archive_destroy(archive_t **self_p)
     archive_t *self = *self_p;
     if (self->in_txn)
         archive_rollback(self);
+    if (self->in_read)
+        archive_read_end(self);
     for (int i = 0; i < ST_COUNT; i++)
         sqlite3_finalize(self->st[i]);
     if (self->db)
@@ -294,16 +411,16 @@ archive_destroy(archive_t **self_p)
 int
 archive_seed(archive_t *self, const char *sql)
 {
-    if (s_exec(self, "BEGIN IMMEDIATE") != 0)
+    if (archive_begin(self) != 0)
         return -1;
-    if (s_exec(self, sql) != 0) {
+    if (archive_int_exec(self, sql) != 0 || archive_int_ledger_reference(self) != 0) {
         char keep[512];
         snprintf(keep, sizeof keep, "directory seed: %s", self->error);
-        s_exec(self, "ROLLBACK");
+        archive_rollback(self);
         snprintf(self->error, sizeof self->error, "%s", keep);
         return -1;
     }
-    return s_exec(self, "COMMIT");
+    return archive_commit(self);
 }
 
 int
@@ -311,10 +428,13 @@ archive_begin(archive_t *self)
 {
     if (self->in_txn)
         return 0;
-    if (s_exec(self, "BEGIN IMMEDIATE") != 0)
+    if (archive_int_exec(self, "BEGIN IMMEDIATE") != 0)
         return -1;
     self->in_txn = 1;
     self->txn_first_seq = self->last_seq;
+    memcpy(self->txn_head, self->head, sizeof self->txn_head);
+    self->txn_head_id = self->head_id;
+    self->txn_head_dv = self->head_dv;
     return 0;
 }
 
@@ -323,7 +443,7 @@ archive_commit(archive_t *self)
 {
     if (!self->in_txn)
         return 0;
-    if (s_exec(self, "COMMIT") != 0) {
+    if (archive_int_exec(self, "COMMIT") != 0) {
         archive_rollback(self);
         return -1;
     }
@@ -338,10 +458,13 @@ archive_rollback(archive_t *self)
         return;
     char keep[512];
     snprintf(keep, sizeof keep, "%s", self->error);
-    s_exec(self, "ROLLBACK");
+    archive_int_exec(self, "ROLLBACK");
     snprintf(self->error, sizeof self->error, "%s", keep);
     self->in_txn = 0;
     self->last_seq = self->txn_first_seq;
+    memcpy(self->head, self->txn_head, sizeof self->head);
+    self->head_id = self->txn_head_id;
+    self->head_dv = self->txn_head_dv;
 }
 
 int
@@ -351,26 +474,53 @@ archive_in_transaction(const archive_t *self)
 }
 
 int
+archive_read_begin(archive_t *self)
+{
+    if (self->in_txn || self->in_read) {
+        snprintf(self->error, sizeof self->error, "a transaction is already open");
+        return -1;
+    }
+    /* The SELECT starts the read transaction now, not at the first read. */
+    if (archive_int_exec(self, "BEGIN; SELECT count(*) FROM sqlite_master") != 0) {
+        if (!sqlite3_get_autocommit(self->db))
+            archive_int_exec(self, "ROLLBACK");
+        return -1;
+    }
+    self->in_read = 1;
+    return 0;
+}
+
+void
+archive_read_end(archive_t *self)
+{
+    if (!self->in_read)
+        return;
+    archive_int_release_gets(self);
+    archive_int_exec(self, "COMMIT");
+    self->in_read = 0;
+}
+
+int
 archive_data_version(archive_t *self, int64_t *version)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(self->db, "PRAGMA data_version", -1, &st, NULL) != SQLITE_OK)
-        return s_fail(self, "data_version");
+        return archive_int_fail(self, "data_version");
     int rc = sqlite3_step(st) == SQLITE_ROW ? 0 : -1;
     if (rc == 0)
         *version = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
-    return rc == 0 ? 0 : s_fail(self, "data_version");
+    return rc == 0 ? 0 : archive_int_fail(self, "data_version");
 }
 
 /* ---------------------------------------------------------- directory */
 
-static int
-s_exists(archive_t *self, const char *sql, const char *value)
+int
+archive_int_exists(archive_t *self, const char *sql, const char *value)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(self->db, sql, -1, &st, NULL) != SQLITE_OK)
-        return s_fail(self, "lookup");
+        return archive_int_fail(self, "lookup");
     sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
@@ -378,7 +528,7 @@ s_exists(archive_t *self, const char *sql, const char *value)
         return 1;
     if (rc == SQLITE_DONE)
         return 0;
-    return s_fail(self, "lookup");
+    return archive_int_fail(self, "lookup");
 }
 
 static int
@@ -418,12 +568,12 @@ archive_officer_add(archive_t *self, const archive_officer_spec_t *spec, int64_t
             "give exactly one of --country or --org");
         return -1;
     }
-    if (s_exec(self, "BEGIN IMMEDIATE") != 0)
+    if (archive_begin(self) != 0)
         return -1;
     int rc = -1;
     sqlite3_stmt *st = NULL;
     if (spec->country && *spec->country) {
-        int e = s_exists(self, "SELECT 1 FROM countries WHERE code = ?", spec->country);
+        int e = archive_int_exists(self, "SELECT 1 FROM countries WHERE code = ?", spec->country);
         if (e == 0)
             snprintf(self->error, sizeof self->error,
                 "unknown country '%s' (use an ISO code of the CRM directory, e.g. MX)",
@@ -431,13 +581,14 @@ archive_officer_add(archive_t *self, const archive_officer_spec_t *spec, int64_t
         if (e != 1)
             goto out;
     } else {
-        int e = s_exists(self, "SELECT 1 FROM organisations WHERE code = ?", spec->org);
+        int e = archive_int_exists(self, "SELECT 1 FROM organisations WHERE code = ?", spec->org);
         if (e == 0)
             snprintf(self->error, sizeof self->error, "unknown organisation '%s'", spec->org);
         if (e != 1)
             goto out;
     }
-    int e = s_exists(self, "SELECT 1 FROM officer_keys WHERE fingerprint = ?", spec->fingerprint);
+    int e = archive_int_exists(self, "SELECT 1 FROM officer_keys WHERE fingerprint = ?",
+        spec->fingerprint);
     if (e == 1)
         snprintf(self->error, sizeof self->error,
             "key %s is already registered; each key belongs to one officer", spec->fingerprint);
@@ -450,7 +601,7 @@ archive_officer_add(archive_t *self, const archive_officer_spec_t *spec, int64_t
             " VALUES (?,?,?,?,?,?)",
             -1, &st, NULL)
         != SQLITE_OK) {
-        s_fail(self, "add officer");
+        archive_int_fail(self, "add officer");
         goto out;
     }
     sqlite3_bind_text(st, 1, spec->name, -1, SQLITE_STATIC);
@@ -463,7 +614,7 @@ archive_officer_add(archive_t *self, const archive_officer_spec_t *spec, int64_t
         sqlite3_bind_text(st, 5, spec->contact, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 6, now);
     if (sqlite3_step(st) != SQLITE_DONE) {
-        s_fail(self, "add officer");
+        archive_int_fail(self, "add officer");
         goto out;
     }
     sqlite3_finalize(st);
@@ -474,7 +625,7 @@ archive_officer_add(archive_t *self, const archive_officer_spec_t *spec, int64_t
             "INSERT INTO officer_keys (ed25519, curve, fingerprint, officer_id) VALUES (?,?,?,?)",
             -1, &st, NULL)
         != SQLITE_OK) {
-        s_fail(self, "add key");
+        archive_int_fail(self, "add key");
         goto out;
     }
     sqlite3_bind_blob(st, 1, spec->pk, 32, SQLITE_STATIC);
@@ -482,7 +633,7 @@ archive_officer_add(archive_t *self, const archive_officer_spec_t *spec, int64_t
     sqlite3_bind_text(st, 3, spec->fingerprint, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 4, id);
     if (sqlite3_step(st) != SQLITE_DONE) {
-        s_fail(self, "add key");
+        archive_int_fail(self, "add key");
         goto out;
     }
     sqlite3_finalize(st);
@@ -493,7 +644,7 @@ archive_officer_add(archive_t *self, const archive_officer_spec_t *spec, int64_t
         snprintf(nets, sizeof nets, "%s", spec->networks);
         char *save = NULL;
         for (char *n = strtok_r(nets, ",", &save); n; n = strtok_r(NULL, ",", &save)) {
-            int known = s_exists(self, "SELECT 1 FROM networks WHERE name = ?", n);
+            int known = archive_int_exists(self, "SELECT 1 FROM networks WHERE name = ?", n);
             if (known == 0)
                 snprintf(self->error, sizeof self->error,
                     "unknown network '%s' (consular, trafficking, child, crm)", n);
@@ -503,20 +654,22 @@ archive_officer_add(archive_t *self, const archive_officer_spec_t *spec, int64_t
                     "INSERT OR REPLACE INTO memberships (officer_id, network, role) VALUES (?,?,?)",
                     -1, &st, NULL)
                 != SQLITE_OK) {
-                s_fail(self, "add membership");
+                archive_int_fail(self, "add membership");
                 goto out;
             }
             sqlite3_bind_int64(st, 1, id);
             sqlite3_bind_text(st, 2, n, -1, SQLITE_STATIC);
             sqlite3_bind_text(st, 3, spec->role, -1, SQLITE_STATIC);
             if (sqlite3_step(st) != SQLITE_DONE) {
-                s_fail(self, "add membership");
+                archive_int_fail(self, "add membership");
                 goto out;
             }
             sqlite3_finalize(st);
             st = NULL;
         }
     }
+    if (archive_int_ledger_row(self, ARCHIVE_KIND_OFFICER, id) != 0)
+        goto out;
     char detail[600];
     snprintf(detail, sizeof detail, "officer %lld '%s' %s%s role %s networks %s key %s",
         (long long)id, spec->name, spec->country && *spec->country ? "country " : "org ",
@@ -524,25 +677,20 @@ archive_officer_add(archive_t *self, const archive_officer_spec_t *spec, int64_t
         spec->networks && *spec->networks ? spec->networks : "-", spec->fingerprint);
     if (archive_audit(self, self->actor_id, self->actor_fp, "officer.add", "ok", detail) != 0)
         goto out;
-    if (s_exec(self, "COMMIT") != 0)
+    if (archive_commit(self) != 0)
         goto out;
     *id_out = id;
     return 0;
 out:
     sqlite3_finalize(st);
-    {
-        char keep[512];
-        snprintf(keep, sizeof keep, "%s", self->error);
-        s_exec(self, "ROLLBACK");
-        snprintf(self->error, sizeof self->error, "%s", keep);
-    }
+    archive_rollback(self); /* keeps the error message */
     return rc;
 }
 
 int
 archive_key_revoke(archive_t *self, const uint8_t pk[32], int64_t now_ms)
 {
-    if (s_exec(self, "BEGIN IMMEDIATE") != 0)
+    if (archive_begin(self) != 0)
         return -1;
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(self->db,
@@ -550,8 +698,8 @@ archive_key_revoke(archive_t *self, const uint8_t pk[32], int64_t now_ms)
             " RETURNING fingerprint, officer_id",
             -1, &st, NULL)
         != SQLITE_OK) {
-        s_fail(self, "revoke");
-        s_exec(self, "ROLLBACK");
+        archive_int_fail(self, "revoke");
+        archive_rollback(self);
         return -1;
     }
     sqlite3_bind_int64(st, 1, now_ms);
@@ -566,19 +714,20 @@ archive_key_revoke(archive_t *self, const uint8_t pk[32], int64_t now_ms)
     }
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE) {
-        s_fail(self, "revoke");
-        s_exec(self, "ROLLBACK");
+        archive_int_fail(self, "revoke");
+        archive_rollback(self);
         return -1;
     }
     if (!*fp) {
-        s_exec(self, "ROLLBACK");
+        archive_rollback(self);
         return 0;
     }
     char detail[128];
     snprintf(detail, sizeof detail, "key %s of officer %lld revoked", fp, (long long)officer);
-    if (archive_audit(self, self->actor_id, self->actor_fp, "key.revoke", "ok", detail) != 0
-        || s_exec(self, "COMMIT") != 0) {
-        s_exec(self, "ROLLBACK");
+    if (archive_int_ledger_row(self, ARCHIVE_KIND_OFFICER, officer) != 0
+        || archive_audit(self, self->actor_id, self->actor_fp, "key.revoke", "ok", detail) != 0
+        || archive_commit(self) != 0) {
+        archive_rollback(self);
         return -1;
     }
     return 1;
@@ -597,7 +746,7 @@ archive_keys_each(archive_t *self, archive_key_fn fn, void *arg)
             " FROM officer_keys k JOIN officers o ON o.id = k.officer_id ORDER BY o.id, k.fingerprint",
             -1, &st, NULL)
         != SQLITE_OK)
-        return s_fail(self, "list keys");
+        return archive_int_fail(self, "list keys");
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         archive_key_row_t row = {
@@ -620,7 +769,7 @@ archive_keys_each(archive_t *self, archive_key_fn fn, void *arg)
         }
     }
     sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 0 : s_fail(self, "list keys");
+    return rc == SQLITE_DONE ? 0 : archive_int_fail(self, "list keys");
 }
 
 int
@@ -641,7 +790,21 @@ archive_key_by_curve(archive_t *self, const uint8_t curve[32], int64_t now_ms, c
         return 1;
     }
     sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : s_fail(self, "key lookup");
+    return rc == SQLITE_DONE ? 0 : archive_int_fail(self, "key lookup");
+}
+
+const char *
+archive_country_status(archive_t *self, const char *code)
+{
+    if (archive_int_exists(self, "SELECT 1 FROM countries WHERE code = ? AND status = 'member'",
+            code)
+        == 1)
+        return "member";
+    if (archive_int_exists(self,
+            "SELECT 1 FROM countries WHERE code = ? AND status = 'observer'", code)
+        == 1)
+        return "observer";
+    return NULL;
 }
 
 int
@@ -652,45 +815,51 @@ archive_networks(archive_t *self, char *out, size_t cap)
             "SELECT COALESCE(group_concat(name, ','), '') FROM (SELECT name FROM networks ORDER BY name)",
             -1, &st, NULL)
         != SQLITE_OK)
-        return s_fail(self, "networks");
+        return archive_int_fail(self, "networks");
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
         snprintf(out, cap, "%s", (const char *)sqlite3_column_text(st, 0));
     sqlite3_finalize(st);
-    return rc == SQLITE_ROW ? 0 : s_fail(self, "networks");
+    return rc == SQLITE_ROW ? 0 : archive_int_fail(self, "networks");
 }
 
-/* Runs a one-statement write in its own transaction with an audit record. */
-static int
-s_write_audited(archive_t *self, sqlite3_stmt *st, const char *actor_fp, int64_t actor_id,
-    const char *action, const char *detail, int64_t *rowid)
+int
+archive_int_write_audited(archive_t *self, sqlite3_stmt *st, const char *kind, int64_t ref,
+    const char *actor_fp, int64_t actor_id, const char *action, const char *detail,
+    int64_t *rowid)
 {
     int own = !self->in_txn;
-    if (own && s_exec(self, "BEGIN IMMEDIATE") != 0) {
+    if (own && archive_begin(self) != 0) {
         sqlite3_finalize(st);
+        return -1;
+    }
+    archive_int_mark_t mark;
+    if (archive_int_record_begin(self, &mark) != 0) {
+        sqlite3_finalize(st);
+        if (own)
+            archive_rollback(self);
         return -1;
     }
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-        s_fail(self, action);
-        goto fail;
+    int ok = rc == SQLITE_DONE || rc == SQLITE_ROW;
+    if (!ok)
+        archive_int_fail(self, action);
+    int64_t id = sqlite3_last_insert_rowid(self->db);
+    if (ok && kind)
+        ok = archive_int_ledger_row(self, kind, ref < 0 ? id : ref) == 0;
+    if (ok)
+        ok = archive_audit(self, actor_id, actor_fp, action, "ok", detail) == 0;
+    if (archive_int_record_end(self, &mark, ok) != 0) {
+        if (own)
+            archive_rollback(self); /* keeps the error message */
+        return -1;
     }
+    if (own && archive_commit(self) != 0)
+        return -1;
     if (rowid)
-        *rowid = sqlite3_last_insert_rowid(self->db);
-    if (archive_audit(self, actor_id, actor_fp, action, "ok", detail) != 0)
-        goto fail;
-    if (own && s_exec(self, "COMMIT") != 0)
-        goto fail;
+        *rowid = id;
     return 0;
-fail:
-    if (own) {
-        char keep[512];
-        snprintf(keep, sizeof keep, "%s", self->error);
-        s_exec(self, "ROLLBACK");
-        snprintf(self->error, sizeof self->error, "%s", keep);
-    }
-    return -1;
 }
 
 int
@@ -701,7 +870,7 @@ archive_membership_set(archive_t *self, int64_t officer_id, const char *network,
             "a membership role is officer, focal, ppt or admin");
         return -1;
     }
-    int known = s_exists(self, "SELECT 1 FROM networks WHERE name = ?", network);
+    int known = archive_int_exists(self, "SELECT 1 FROM networks WHERE name = ?", network);
     if (known != 1) {
         if (known == 0)
             snprintf(self->error, sizeof self->error, "unknown network '%s'", network);
@@ -709,7 +878,8 @@ archive_membership_set(archive_t *self, int64_t officer_id, const char *network,
     }
     char idtext[32];
     snprintf(idtext, sizeof idtext, "%lld", (long long)officer_id);
-    int exists = s_exists(self, "SELECT 1 FROM officers WHERE id = CAST(? AS INTEGER)", idtext);
+    int exists = archive_int_exists(self, "SELECT 1 FROM officers WHERE id = CAST(? AS INTEGER)",
+        idtext);
     if (exists != 1) {
         if (exists == 0)
             snprintf(self->error, sizeof self->error, "no officer %lld", (long long)officer_id);
@@ -721,15 +891,16 @@ archive_membership_set(archive_t *self, int64_t officer_id, const char *network,
             " WHERE id = ?1 ON CONFLICT (officer_id, network) DO UPDATE SET role = excluded.role",
             -1, &st, NULL)
         != SQLITE_OK)
-        return s_fail(self, "membership");
+        return archive_int_fail(self, "membership");
     sqlite3_bind_int64(st, 1, officer_id);
     sqlite3_bind_text(st, 2, network, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 3, role, -1, SQLITE_TRANSIENT);
     char detail[128];
     snprintf(detail, sizeof detail, "officer %lld joins %s as %s", (long long)officer_id, network,
         role);
-    return s_write_audited(self, st, self->actor_fp, self->actor_id, "membership.set", detail,
-        NULL);
+    /* Memberships are part of the officer's directory entry in the ledger. */
+    return archive_int_write_audited(self, st, ARCHIVE_KIND_OFFICER, officer_id, self->actor_fp,
+        self->actor_id, "membership.set", detail, NULL);
 }
 
 int
@@ -740,12 +911,19 @@ archive_membership_remove(archive_t *self, int64_t officer_id, const char *netwo
             "DELETE FROM memberships WHERE officer_id = ? AND network = ? RETURNING 1", -1, &st,
             NULL)
         != SQLITE_OK)
-        return s_fail(self, "membership");
+        return archive_int_fail(self, "membership");
     sqlite3_bind_int64(st, 1, officer_id);
     sqlite3_bind_text(st, 2, network, -1, SQLITE_TRANSIENT);
     int own = !self->in_txn;
-    if (own && s_exec(self, "BEGIN IMMEDIATE") != 0) {
+    if (own && archive_begin(self) != 0) {
         sqlite3_finalize(st);
+        return -1;
+    }
+    archive_int_mark_t mark;
+    if (archive_int_record_begin(self, &mark) != 0) {
+        sqlite3_finalize(st);
+        if (own)
+            archive_rollback(self);
         return -1;
     }
     int rc = sqlite3_step(st);
@@ -755,17 +933,20 @@ archive_membership_remove(archive_t *self, int64_t officer_id, const char *netwo
     sqlite3_finalize(st);
     char detail[128];
     snprintf(detail, sizeof detail, "officer %lld leaves %s", (long long)officer_id, network);
-    if (rc != SQLITE_DONE
-        || (removed
+    int ok = rc == SQLITE_DONE;
+    if (!ok)
+        archive_int_fail(self, "membership");
+    if (ok && removed)
+        ok = archive_int_ledger_row(self, ARCHIVE_KIND_OFFICER, officer_id) == 0
             && archive_audit(self, self->actor_id, self->actor_fp, "membership.remove", "ok",
                    detail)
-                != 0)) {
-        s_fail(self, "membership");
+                == 0;
+    if (archive_int_record_end(self, &mark, ok) != 0) {
         if (own)
-            s_exec(self, "ROLLBACK");
+            archive_rollback(self);
         return -1;
     }
-    if (own && s_exec(self, "COMMIT") != 0)
+    if (own && archive_commit(self) != 0)
         return -1;
     return removed;
 }
@@ -774,7 +955,13 @@ int
 archive_ppt_set(archive_t *self, int year, const char *country, const char *actor_fp,
     int64_t actor_id)
 {
-    int e = s_exists(self, "SELECT 1 FROM countries WHERE code = ? AND status = 'member'", country);
+    if (!actor_fp && self->actor_fp[0]) {
+        /* Over the wire: the officer the hub set as the actor. */
+        actor_fp = self->actor_fp;
+        actor_id = self->actor_id;
+    }
+    int e = archive_int_exists(self, "SELECT 1 FROM countries WHERE code = ? AND status = 'member'",
+        country);
     if (e != 1) {
         if (e == 0)
             snprintf(self->error, sizeof self->error,
@@ -787,12 +974,13 @@ archive_ppt_set(archive_t *self, int year, const char *country, const char *acto
             " ON CONFLICT (year) DO UPDATE SET country = excluded.country",
             -1, &st, NULL)
         != SQLITE_OK)
-        return s_fail(self, "ppt");
+        return archive_int_fail(self, "ppt");
     sqlite3_bind_int(st, 1, year);
     sqlite3_bind_text(st, 2, country, -1, SQLITE_TRANSIENT);
     char detail[64];
     snprintf(detail, sizeof detail, "PPT %d: %s", year, country);
-    return s_write_audited(self, st, actor_fp, actor_id, "ppt.set", detail, NULL);
+    return archive_int_write_audited(self, st, ARCHIVE_KIND_PPT, year, actor_fp, actor_id,
+        "ppt.set", detail, NULL);
 }
 
 int
@@ -801,7 +989,7 @@ archive_ppt_get(archive_t *self, int year, char *country, size_t cap)
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(self->db, "SELECT country FROM ppt WHERE year = ?", -1, &st, NULL)
         != SQLITE_OK)
-        return s_fail(self, "ppt");
+        return archive_int_fail(self, "ppt");
     sqlite3_bind_int(st, 1, year);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
@@ -809,7 +997,7 @@ archive_ppt_get(archive_t *self, int year, char *country, size_t cap)
     sqlite3_finalize(st);
     if (rc == SQLITE_ROW)
         return 1;
-    return rc == SQLITE_DONE ? 0 : s_fail(self, "ppt");
+    return rc == SQLITE_DONE ? 0 : archive_int_fail(self, "ppt");
 }
 
 int
@@ -818,7 +1006,7 @@ archive_ppt_each(archive_t *self, archive_ppt_fn fn, void *arg)
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(self->db, "SELECT year, country FROM ppt ORDER BY year", -1, &st, NULL)
         != SQLITE_OK)
-        return s_fail(self, "ppt");
+        return archive_int_fail(self, "ppt");
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
         if (fn(sqlite3_column_int(st, 0), (const char *)sqlite3_column_text(st, 1), arg) != 0) {
@@ -826,17 +1014,22 @@ archive_ppt_each(archive_t *self, archive_ppt_fn fn, void *arg)
             break;
         }
     sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 0 : s_fail(self, "ppt");
+    return rc == SQLITE_DONE ? 0 : archive_int_fail(self, "ppt");
 }
 
 int
 archive_invitation_grant(archive_t *self, const archive_invitation_t *inv, const char *actor_fp,
     int64_t actor_id, int64_t *id_out)
 {
-    int org = s_exists(self, "SELECT 1 FROM organisations WHERE code = ? AND kind <> 'secretariat'",
-        inv->grantee);
-    int country = s_exists(self, "SELECT 1 FROM countries WHERE code = ? AND status = 'observer'",
-        inv->grantee);
+    if (!actor_fp && self->actor_fp[0]) {
+        /* Over the wire: the officer the hub set as the actor. */
+        actor_fp = self->actor_fp;
+        actor_id = self->actor_id;
+    }
+    int org = archive_int_exists(self,
+        "SELECT 1 FROM organisations WHERE code = ? AND kind <> 'secretariat'", inv->grantee);
+    int country = archive_int_exists(self,
+        "SELECT 1 FROM countries WHERE code = ? AND status = 'observer'", inv->grantee);
     if (org < 0 || country < 0)
         return -1;
     if (!org && !country) {
@@ -845,7 +1038,7 @@ archive_invitation_grant(archive_t *self, const archive_invitation_t *inv, const
             inv->grantee);
         return -1;
     }
-    int net = s_exists(self, "SELECT 1 FROM networks WHERE name = ?", inv->network);
+    int net = archive_int_exists(self, "SELECT 1 FROM networks WHERE name = ?", inv->network);
     if (net != 1) {
         if (net == 0)
             snprintf(self->error, sizeof self->error, "unknown network '%s'", inv->network);
@@ -861,7 +1054,7 @@ archive_invitation_grant(archive_t *self, const archive_invitation_t *inv, const
             " created_by) VALUES (?,?,?,?,?,?,?)",
             -1, &st, NULL)
         != SQLITE_OK)
-        return s_fail(self, "invitation");
+        return archive_int_fail(self, "invitation");
     sqlite3_bind_text(st, 1, inv->grantee, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 2, inv->network, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 3, inv->patterns, -1, SQLITE_TRANSIENT);
@@ -872,15 +1065,22 @@ archive_invitation_grant(archive_t *self, const archive_invitation_t *inv, const
     char detail[600];
     snprintf(detail, sizeof detail, "%s invited to %s, topics %s, %s, until %lld ms",
         inv->grantee, inv->network, inv->patterns, inv->access, (long long)inv->expires_ms);
-    return s_write_audited(self, st, actor_fp, actor_id, "invite.grant", detail, id_out);
+    return archive_int_write_audited(self, st, ARCHIVE_KIND_INVITATION, -1, actor_fp, actor_id,
+        "invite.grant", detail, id_out);
 }
 
 int
 archive_invitation_revoke(archive_t *self, int64_t id, const char *actor_fp, int64_t actor_id)
 {
+    if (!actor_fp && self->actor_fp[0]) {
+        /* Over the wire: the officer the hub set as the actor. */
+        actor_fp = self->actor_fp;
+        actor_id = self->actor_id;
+    }
     char key[32];
     snprintf(key, sizeof key, "%lld", (long long)id);
-    int e = s_exists(self, "SELECT 1 FROM invitations WHERE id = CAST(? AS INTEGER)", key);
+    int e = archive_int_exists(self, "SELECT 1 FROM invitations WHERE id = CAST(? AS INTEGER)",
+        key);
     if (e != 1) {
         if (e == 0)
             snprintf(self->error, sizeof self->error, "no invitation %lld", (long long)id);
@@ -891,12 +1091,13 @@ archive_invitation_revoke(archive_t *self, int64_t id, const char *actor_fp, int
             "UPDATE invitations SET revoked_ms = COALESCE(revoked_ms, ?) WHERE id = ?", -1, &st,
             NULL)
         != SQLITE_OK)
-        return s_fail(self, "invitation");
+        return archive_int_fail(self, "invitation");
     sqlite3_bind_int64(st, 1, archive_now_ms());
     sqlite3_bind_int64(st, 2, id);
     char detail[64];
     snprintf(detail, sizeof detail, "invitation %lld revoked", (long long)id);
-    return s_write_audited(self, st, actor_fp, actor_id, "invite.revoke", detail, NULL);
+    return archive_int_write_audited(self, st, ARCHIVE_KIND_INVITATION, id, actor_fp, actor_id,
+        "invite.revoke", detail, NULL);
 }
 
 int
@@ -908,7 +1109,7 @@ archive_invitations_each(archive_t *self, archive_invitation_fn fn, void *arg)
             " COALESCE(revoked_ms, 0) FROM invitations ORDER BY id",
             -1, &st, NULL)
         != SQLITE_OK)
-        return s_fail(self, "invitations");
+        return archive_int_fail(self, "invitations");
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         archive_invitation_t inv = {
@@ -928,7 +1129,7 @@ archive_invitations_each(archive_t *self, archive_invitation_fn fn, void *arg)
         }
     }
     sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 0 : s_fail(self, "invitations");
+    return rc == SQLITE_DONE ? 0 : archive_int_fail(self, "invitations");
 }
 
 /* ---------------------------------------------------------- messages */
@@ -942,30 +1143,44 @@ archive_last_seq(archive_t *self)
 int
 archive_message_insert(archive_t *self, const archive_msg_t *m)
 {
-    sqlite3_stmt *st = s_stmt(self, ST_MSG_INSERT);
-    if (!st)
-        return -1;
     if (m->seq <= self->last_seq) {
         snprintf(self->error, sizeof self->error, "sequence %llu is not above %llu",
             (unsigned long long)m->seq, (unsigned long long)self->last_seq);
         return -1;
     }
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)m->seq);
-    sqlite3_bind_blob(st, 2, m->msg_id, 16, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, m->topic, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, m->network, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 5, m->author_id);
-    sqlite3_bind_int(st, 6, m->tlp);
-    sqlite3_bind_text(st, 7, m->recipients ? m->recipients : "", -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 8, m->created_ms);
-    sqlite3_bind_int64(st, 9, m->stored_ms);
-    sqlite3_bind_blob(st, 10, m->content, (int)m->content_len, SQLITE_STATIC);
-    sqlite3_bind_blob(st, 11, m->signature, 64, SQLITE_STATIC);
-    sqlite3_bind_blob(st, 12, m->content_hash, 32, SQLITE_STATIC);
+    archive_int_mark_t mark;
+    if (archive_int_record_begin(self, &mark) != 0)
+        return -1;
+    sqlite3_stmt *st = s_stmt(self, ST_MSG_INSERT);
+    if (!st)
+        return archive_int_record_end(self, &mark, 0);
+    archive_msg_t row = *m;
+    if (!row.recipients)
+        row.recipients = "";
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)row.seq);
+    sqlite3_bind_blob(st, 2, row.msg_id, 16, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, row.topic, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, row.network, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, row.author_id);
+    sqlite3_bind_int(st, 6, row.tlp);
+    sqlite3_bind_text(st, 7, row.recipients, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 8, row.created_ms);
+    sqlite3_bind_int64(st, 9, row.stored_ms);
+    sqlite3_bind_blob(st, 10, row.content, (int)row.content_len, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 11, row.signature, 64, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 12, row.content_hash, 32, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 13, (sqlite3_int64)row.case_id);
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
-        return s_fail(self, "store message");
+    if (rc != SQLITE_DONE) {
+        archive_int_fail(self, "store message");
+        return archive_int_record_end(self, &mark, 0);
+    }
+    uint8_t h[ARCHIVE_HASH_BYTES];
+    archive_int_hash_message(&row, 16, 64, h);
+    int ok = archive_int_ledger_insert(self, ARCHIVE_KIND_MESSAGE, (int64_t)row.seq, row.stored_ms, h) == 0;
+    if (archive_int_record_end(self, &mark, ok) != 0)
+        return -1;
     self->last_seq = m->seq;
     return 0;
 }
@@ -989,7 +1204,7 @@ archive_message_find(archive_t *self, const uint8_t msg_id[16], uint64_t *seq, u
         return 1;
     }
     sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : s_fail(self, "find message");
+    return rc == SQLITE_DONE ? 0 : archive_int_fail(self, "find message");
 }
 
 int64_t
@@ -997,7 +1212,7 @@ archive_message_count(archive_t *self)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(self->db, "SELECT count(*) FROM messages", -1, &st, NULL) != SQLITE_OK)
-        return s_fail(self, "count");
+        return archive_int_fail(self, "count");
     int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
     sqlite3_finalize(st);
     return n;
@@ -1011,7 +1226,7 @@ archive_message_counts(archive_t *self, archive_count_fn fn, void *arg)
             "SELECT network, count(*) FROM messages GROUP BY network ORDER BY network", -1, &st,
             NULL)
         != SQLITE_OK)
-        return s_fail(self, "count by network");
+        return archive_int_fail(self, "count by network");
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
         if (fn((const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1), arg) != 0) {
@@ -1019,7 +1234,7 @@ archive_message_counts(archive_t *self, archive_count_fn fn, void *arg)
             break;
         }
     sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 0 : s_fail(self, "count by network");
+    return rc == SQLITE_DONE ? 0 : archive_int_fail(self, "count by network");
 }
 
 int
@@ -1046,6 +1261,7 @@ archive_messages_after(archive_t *self, uint64_t after, int limit, archive_msg_f
             .content_len = (size_t)sqlite3_column_bytes(st, 9),
             .signature = sqlite3_column_blob(st, 10),
             .content_hash = sqlite3_column_blob(st, 11),
+            .case_id = (uint64_t)sqlite3_column_int64(st, 12),
         };
         if (sqlite3_column_bytes(st, 10) != 64 || sqlite3_column_bytes(st, 1) != 16) {
             snprintf(self->error, sizeof self->error, "message %llu is damaged in the archive",
@@ -1057,12 +1273,68 @@ archive_messages_after(archive_t *self, uint64_t after, int limit, archive_msg_f
             break;
     }
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-        s_fail(self, "read messages");
+        archive_int_fail(self, "read messages");
         sqlite3_reset(st);
         return -1;
     }
     sqlite3_reset(st);
     return 0;
+}
+
+static int
+s_messages_where(archive_t *self, const char *where, uint64_t value, archive_msg_fn fn, void *arg)
+{
+    char sql[512];
+    snprintf(sql, sizeof sql,
+        "SELECT seq, msg_id, topic, network, author_id, tlp, recipients, created_ms, stored_ms,"
+        " content, signature, content_hash, case_id FROM messages WHERE %s ORDER BY seq",
+        where);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(self->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return archive_int_fail(self, "read messages");
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)value);
+    int rc, found = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (sqlite3_column_bytes(st, 10) != 64 || sqlite3_column_bytes(st, 1) != 16)
+            continue; /* damaged: verify reports it */
+        archive_msg_t m = {
+            .seq = (uint64_t)sqlite3_column_int64(st, 0),
+            .msg_id = sqlite3_column_blob(st, 1),
+            .topic = (const char *)sqlite3_column_text(st, 2),
+            .network = (const char *)sqlite3_column_text(st, 3),
+            .author_id = sqlite3_column_int64(st, 4),
+            .tlp = sqlite3_column_int(st, 5),
+            .recipients = (const char *)sqlite3_column_text(st, 6),
+            .created_ms = sqlite3_column_int64(st, 7),
+            .stored_ms = sqlite3_column_int64(st, 8),
+            .content = sqlite3_column_blob(st, 9),
+            .content_len = (size_t)sqlite3_column_bytes(st, 9),
+            .signature = sqlite3_column_blob(st, 10),
+            .content_hash = sqlite3_column_blob(st, 11),
+            .case_id = (uint64_t)sqlite3_column_int64(st, 12),
+        };
+        found = 1;
+        if (fn(&m, arg) != 0) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return archive_int_fail(self, "read messages");
+    return found;
+}
+
+int
+archive_message_read(archive_t *self, uint64_t seq, archive_msg_fn fn, void *arg)
+{
+    return s_messages_where(self, "seq = ?1", seq, fn, arg);
+}
+
+int
+archive_messages_by_case(archive_t *self, uint64_t case_id, archive_msg_fn fn, void *arg)
+{
+    return s_messages_where(self, "case_id = ?1", case_id, fn, arg) < 0 ? -1 : 0;
 }
 
 /* ---------------------------------------------------------- subscriptions */
@@ -1081,7 +1353,7 @@ archive_sub_get(archive_t *self, int64_t officer_id, const char *pattern, uint64
     sqlite3_reset(st);
     if (rc == SQLITE_ROW)
         return 1;
-    return rc == SQLITE_DONE ? 0 : s_fail(self, "read subscription");
+    return rc == SQLITE_DONE ? 0 : archive_int_fail(self, "read subscription");
 }
 
 int
@@ -1096,7 +1368,7 @@ archive_sub_put(archive_t *self, int64_t officer_id, const char *pattern, uint64
     sqlite3_bind_int64(st, 4, archive_now_ms());
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : s_fail(self, "save subscription");
+    return rc == SQLITE_DONE ? 0 : archive_int_fail(self, "save subscription");
 }
 
 int
@@ -1109,7 +1381,7 @@ archive_sub_delete(archive_t *self, int64_t officer_id, const char *pattern)
     sqlite3_bind_text(st, 2, pattern, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : s_fail(self, "delete subscription");
+    return rc == SQLITE_DONE ? 0 : archive_int_fail(self, "delete subscription");
 }
 
 /* ---------------------------------------------------------- audit */
@@ -1118,18 +1390,32 @@ int
 archive_audit(archive_t *self, int64_t officer_id, const char *fingerprint, const char *action,
     const char *outcome, const char *detail)
 {
+    archive_int_mark_t mark;
+    if (archive_int_record_begin(self, &mark) != 0)
+        return -1;
     sqlite3_stmt *st = s_stmt(self, ST_AUDIT);
     if (!st)
-        return -1;
-    sqlite3_bind_int64(st, 1, archive_now_ms());
-    sqlite3_bind_int64(st, 2, officer_id);
-    sqlite3_bind_text(st, 3, fingerprint ? fingerprint : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, action, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, outcome, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 6, detail ? detail : "", -1, SQLITE_STATIC);
+        return archive_int_record_end(self, &mark, 0);
+    archive_audit_row_t row = {.ts_ms = archive_now_ms(), .officer_id = officer_id,
+        .fingerprint = fingerprint ? fingerprint : "", .action = action, .outcome = outcome,
+        .detail = detail ? detail : ""};
+    sqlite3_bind_int64(st, 1, row.ts_ms);
+    sqlite3_bind_int64(st, 2, row.officer_id);
+    sqlite3_bind_text(st, 3, row.fingerprint, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, row.action, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, row.outcome, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, row.detail, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : s_fail(self, "audit");
+    if (rc != SQLITE_DONE) {
+        archive_int_fail(self, "audit");
+        return archive_int_record_end(self, &mark, 0);
+    }
+    row.id = sqlite3_last_insert_rowid(self->db);
+    uint8_t h[ARCHIVE_HASH_BYTES];
+    archive_int_hash_audit(&row, h);
+    int ok = archive_int_ledger_insert(self, ARCHIVE_KIND_AUDIT, row.id, row.ts_ms, h) == 0;
+    return archive_int_record_end(self, &mark, ok);
 }
 
 int
@@ -1140,7 +1426,7 @@ archive_audit_each(archive_t *self, archive_audit_fn fn, void *arg)
             "SELECT id, ts_ms, officer_id, fingerprint, action, outcome, detail FROM audit ORDER BY id",
             -1, &st, NULL)
         != SQLITE_OK)
-        return s_fail(self, "read audit");
+        return archive_int_fail(self, "read audit");
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         archive_audit_row_t row = {
@@ -1158,5 +1444,5 @@ archive_audit_each(archive_t *self, archive_audit_fn fn, void *arg)
         }
     }
     sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 0 : s_fail(self, "read audit");
+    return rc == SQLITE_DONE ? 0 : archive_int_fail(self, "read audit");
 }

@@ -1,6 +1,8 @@
 /*
  * archive: the hub's SQLite file (WAL): directory, messages, durable
- * subscription cursors and the audit log. All SQL of the hub lives here.
+ * subscription cursors, the audit log, and the hash-chained ledger over the
+ * messages, the audit log and the directory. All SQL of the hub lives here
+ * (archive.c and archive_ledger.c, which share the private archive_int.h).
  *
  * One archive_t is one connection and must be used by one thread. Functions
  * return 0 on success and -1 on failure; the reason (with sqlite3_errmsg) is
@@ -11,6 +13,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include <sodium.h>
 
 #define ARCHIVE_FILE "archive.db"
 
@@ -26,6 +30,10 @@ typedef enum {
  * Returns NULL with a reason in err. */
 archive_t *archive_open(const char *path, int create, archive_sync_t sync, char *err,
     size_t errlen);
+/* Opens an existing archive read-only (verify, export, backup source). Never
+ * migrates: an archive at an older schema version is refused with a reason
+ * (any read-write command, e.g. `enlace-hub audit DATA`, upgrades it). */
+archive_t *archive_open_readonly(const char *path, char *err, size_t errlen);
 void archive_destroy(archive_t **self_p);
 const char *archive_error(const archive_t *self);
 
@@ -39,6 +47,11 @@ int archive_in_transaction(const archive_t *self);
 
 /* Changes whenever another connection commits (PRAGMA data_version). */
 int archive_data_version(archive_t *self, int64_t *version);
+
+/* A read transaction: everything read until archive_read_end sees one
+ * snapshot of the file while other connections keep writing (WAL). */
+int archive_read_begin(archive_t *self);
+void archive_read_end(archive_t *self);
 
 /* ---------------------------------------------------------- directory */
 
@@ -66,7 +79,8 @@ int archive_officer_add(archive_t *self, const archive_officer_spec_t *spec, int
  * counts as 1. */
 int archive_key_revoke(archive_t *self, const uint8_t pk[32], int64_t now_ms);
 
-/* Adds or changes (role) one membership; removes one. Audited. */
+/* Adds or changes (role) one membership; removes one. Audited, and chained
+ * in the ledger as a new state of the officer's directory entry. */
 int archive_membership_set(archive_t *self, int64_t officer_id, const char *network,
     const char *role);
 /* 1 removed, 0 there was none, -1 error. */
@@ -97,10 +111,15 @@ int archive_keys_each(archive_t *self, archive_key_fn fn, void *arg);
 int archive_key_by_curve(archive_t *self, const uint8_t curve[32], int64_t now_ms,
     char *fingerprint, size_t cap, int64_t *officer_id);
 
+/* "member", "observer" or NULL (unknown) for a country code; the result is
+ * static. */
+const char *archive_country_status(archive_t *self, const char *code);
+
 /* Fills names[] (comma-separated) of known networks. */
 int archive_networks(archive_t *self, char *out, size_t cap);
 
-/* The PPT of a year: 1 found, 0 none, -1 error. Setting it is audited. */
+/* The PPT of a year: 1 found, 0 none, -1 error. Setting it is audited and
+ * chained in the ledger (kind "ppt"). */
 int archive_ppt_set(archive_t *self, int year, const char *country, const char *actor_fp,
     int64_t actor_id);
 int archive_ppt_get(archive_t *self, int year, char *country, size_t cap);
@@ -120,7 +139,8 @@ typedef struct {
     int64_t revoked_ms;   /* 0: in force */
 } archive_invitation_t;
 
-/* Grants (audited; actor_fp NULL for the local operator). */
+/* Grants and revokes (audited, actor_fp NULL for the local operator; each
+ * chained in the ledger as the invitation's new state, kind "invitation"). */
 int archive_invitation_grant(archive_t *self, const archive_invitation_t *inv,
     const char *actor_fp, int64_t actor_id, int64_t *id_out);
 int archive_invitation_revoke(archive_t *self, int64_t id, const char *actor_fp,
@@ -144,6 +164,7 @@ typedef struct {
     size_t content_len;
     const uint8_t *signature; /* 64 bytes */
     const uint8_t *content_hash; /* 32 bytes, BLAKE2b-256 of content */
+    uint64_t case_id;            /* 0: none */
 } archive_msg_t;
 
 uint64_t archive_last_seq(archive_t *self);
@@ -161,6 +182,109 @@ typedef int (*archive_msg_fn)(const archive_msg_t *msg, void *arg);
 /* Calls fn for messages with seq > after, in order, at most limit of them. */
 int archive_messages_after(archive_t *self, uint64_t after, int limit, archive_msg_fn fn,
     void *arg);
+
+/* One message row exactly as found in the file, for verification: nothing
+ * is trusted, so the lengths are the stored ones (a damaged row may have a
+ * msg_id that is not 16 bytes or a signature that is not 64). */
+typedef struct {
+    archive_msg_t msg;
+    size_t msg_id_len;
+    size_t signature_len;
+    size_t content_hash_len;
+    uint8_t record_hash[32]; /* canonical ledger hash recomputed from the row */
+} archive_msg_row_t;
+/* Reads message seq: 1 found, 0 no such row, -1 error. The row's pointers
+ * stay valid until the next archive_message_get or archive_destroy. */
+int archive_message_get(archive_t *self, uint64_t seq, archive_msg_row_t *out);
+
+/* Looks up which officer a signing key is registered to: 1 found, 0 the key
+ * is not in the directory, -1 error. Revoked keys count (a revocation does
+ * not unsign what was signed before it). */
+int archive_key_owner(archive_t *self, const uint8_t pk[32], int64_t *officer_id);
+
+/* One message by seq: 1 found (fn called), 0 none, -1 error. */
+int archive_message_read(archive_t *self, uint64_t seq, archive_msg_fn fn, void *arg);
+/* Messages attached to a case, in order. */
+int archive_messages_by_case(archive_t *self, uint64_t case_id, archive_msg_fn fn, void *arg);
+
+/* ---------------------------------------------------------- alerts (archive_alerts.c) */
+
+typedef struct {
+    uint64_t seq;
+    const char *topic;
+    const char *network;
+    int64_t author_id;
+    int priority, category, status, msg_type;
+    const char *countries;  /* comma-separated */
+    const char *headline;
+    const char *refs;       /* comma-separated seqs */
+    uint64_t case_id;
+    int needs_ack;
+    int64_t expires_ms;
+    int64_t stored_ms;
+    uint64_t superseded_by;
+} archive_alert_t;
+
+typedef struct {
+    uint64_t alert_seq;
+    const char *country;
+    const char *state;      /* pending, acknowledged, cancelled, superseded, none */
+    int level;
+    int64_t deadline_ms;
+    int64_t period_ms;
+    int64_t acked_by;
+    int64_t acked_ms;
+    const char *note;
+} archive_target_t;
+
+/* Inside the caller's transaction (the message's): the alert row and one
+ * target per country (pending with a deadline if it needs acknowledgement). */
+int archive_alert_insert(archive_t *self, const archive_alert_t *a, int64_t period_ms);
+typedef int (*archive_alert_fn)(const archive_alert_t *a, void *arg);
+typedef int (*archive_target_fn)(const archive_target_t *t, void *arg);
+int archive_alert_get(archive_t *self, uint64_t seq, archive_alert_fn fn, void *arg);
+/* Newest first; open_only: a target is still pending. */
+int archive_alerts_each(archive_t *self, int open_only, int limit, archive_alert_fn fn,
+    void *arg);
+int archive_alert_targets(archive_t *self, uint64_t seq, archive_target_fn fn, void *arg);
+/* Pending targets whose deadline has passed. */
+int archive_alert_due(archive_t *self, int64_t now_ms, archive_target_fn fn, void *arg);
+/* 1 acknowledged now, 0 it was not pending (already acknowledged, closed, or
+ * not concerned), -1 error. */
+int archive_alert_ack(archive_t *self, uint64_t seq, const char *country, int64_t officer_id,
+    const char *note, int64_t now_ms);
+int archive_alert_escalated(archive_t *self, uint64_t seq, const char *country, int level,
+    int64_t next_deadline_ms);
+/* Closes every pending target of seq as `state` (cancelled / superseded). */
+int archive_alert_close(archive_t *self, uint64_t seq, const char *state, uint64_t by_seq);
+int archive_alert_event(archive_t *self, uint64_t seq, const char *country, const char *event,
+    int64_t officer_id, const char *detail);
+
+/* ---------------------------------------------------------- cases (archive_alerts.c) */
+
+typedef struct {
+    uint64_t id;
+    const char *type;
+    const char *network;
+    const char *countries;
+    const char *title;
+    const char *state;
+    int64_t opened_by;
+    int64_t opened_ms;
+    int64_t updated_ms;
+} archive_case_t;
+
+typedef int (*archive_case_fn)(const archive_case_t *c, void *arg);
+int archive_case_open(archive_t *self, const archive_case_t *c, uint64_t *id_out);
+int archive_case_get(archive_t *self, uint64_t id, archive_case_fn fn, void *arg);
+int archive_cases_each(archive_t *self, const char *type, const char *country,
+    const char *state, archive_case_fn fn, void *arg);
+/* 1 changed, 0 already in that state, -1 error. Recorded as a case event. */
+int archive_case_set_state(archive_t *self, uint64_t id, int open, int64_t officer_id,
+    const char *note);
+typedef int (*archive_case_event_fn)(int64_t ts_ms, int64_t officer_id, const char *event,
+    const char *note, void *arg);
+int archive_case_events(archive_t *self, uint64_t id, archive_case_event_fn fn, void *arg);
 
 /* ---------------------------------------------------------- subscriptions */
 
@@ -186,6 +310,126 @@ typedef struct {
 } archive_audit_row_t;
 typedef int (*archive_audit_fn)(const archive_audit_row_t *row, void *arg);
 int archive_audit_each(archive_t *self, archive_audit_fn fn, void *arg);
+/* Reads audit row id into out and its recomputed canonical hash: 1 found,
+ * 0 no such row, -1 error. Pointers valid until the next call. */
+int archive_audit_get(archive_t *self, int64_t id, archive_audit_row_t *out,
+    uint8_t record_hash[32]);
+
+/* ---------------------------------------------------------- ledger
+ *
+ * Every record is chained in the `ledger` table in the transaction that
+ * writes it (see the comment at the top of hub/ledger.c for exactly what is
+ * hashed and how to check it by hand):
+ *
+ *   content_hash = BLAKE2b-256(canonical encoding of the record)
+ *   hash         = BLAKE2b-256(B(prev_hash) B(kind) I(ref) I(ts_ms) B(content_hash))
+ *
+ * Kinds written here: "message" (ref = seq), "audit" (ref = audit id),
+ * "officer" (ref = officer id; the officer row, its keys and memberships
+ * after every change to any of them: add, key revocation, membership set
+ * and removal), "ppt" (ref = year; the year's PPT row after every ppt set),
+ * "invitation" (ref = invitation id; its row after the grant and after the
+ * revocation) and "reference" (ref 0; the countries, organisations and
+ * networks tables, whenever the seed changes them).
+ */
+#define ARCHIVE_HASH_BYTES 32
+#define ARCHIVE_KIND_MESSAGE "message"
+#define ARCHIVE_KIND_AUDIT "audit"
+#define ARCHIVE_KIND_OFFICER "officer"
+#define ARCHIVE_KIND_PPT "ppt"
+#define ARCHIVE_KIND_INVITATION "invitation"
+#define ARCHIVE_KIND_REFERENCE "reference"
+
+/* Canonical encoding of a record: a sequence of fields, each one of
+ *   I(v)  'i' then v as 8 bytes, big-endian two's complement
+ *   B(b)  'b' then len(b) as 4 bytes big-endian, then b
+ *   N     'n' (an SQL NULL)
+ * beginning with B(kind). Text is B of its UTF-8 bytes, without NUL. */
+typedef struct {
+    crypto_generichash_state state; /* BLAKE2b-256 over the fields so far */
+} archive_canon_t;
+
+void archive_canon_init(archive_canon_t *c, const char *kind);
+void archive_canon_int(archive_canon_t *c, int64_t v);
+void archive_canon_bytes(archive_canon_t *c, const void *p, size_t len);
+void archive_canon_text(archive_canon_t *c, const char *s); /* NULL: N */
+void archive_canon_null(archive_canon_t *c);
+void archive_canon_final(archive_canon_t *c, uint8_t out[ARCHIVE_HASH_BYTES]);
+
+/* The chain link: BLAKE2b-256(B(prev) B(kind) I(ref) I(ts_ms) B(content_hash)). */
+void archive_chain_hash(const uint8_t prev[ARCHIVE_HASH_BYTES], const char *kind, int64_t ref,
+    int64_t ts_ms, const uint8_t content_hash[ARCHIVE_HASH_BYTES],
+    uint8_t out[ARCHIVE_HASH_BYTES]);
+
+/* Appends a record to the ledger, chained to the current head.
+ *
+ * For records of a new kind (acknowledgements, ...): call it in the same
+ * transaction as the INSERT of the record itself (archive_begin ...
+ * archive_commit, or inside your own archive_* function), with ref the row id
+ * or sequence of that record in its table and content_hash its canonical
+ * encoding (archive_canon_*: B(kind) first, then every column in table
+ * order). If called outside a transaction it wraps itself in one, which
+ * makes the record and its ledger entry separately atomic: do not do that.
+ * Then teach `enlace-hub verify` (hub/ledger.c) to recompute the hash from
+ * the row; until then verify checks such records' chain links only and says
+ * so. Rolling the transaction back restores the in-memory head.
+ * Returns 0, or -1 with archive_error(). */
+int archive_ledger_append(archive_t *self, const char *kind, int64_t ref,
+    const uint8_t content_hash[ARCHIVE_HASH_BYTES]);
+
+/* The head of the chain as this connection last saw it: id 0 and 32 zero
+ * bytes for an empty ledger. */
+void archive_ledger_head(const archive_t *self, int64_t *id, uint8_t hash[ARCHIVE_HASH_BYTES]);
+
+typedef struct {
+    int64_t id;
+    const char *kind;
+    int64_t ref;
+    int64_t ts_ms;
+    const uint8_t *content_hash; /* *_len bytes as stored (32 unless damaged) */
+    size_t content_hash_len;
+    const uint8_t *prev_hash;
+    size_t prev_hash_len;
+    const uint8_t *hash;
+    size_t hash_len;
+} archive_ledger_row_t;
+typedef int (*archive_ledger_fn)(const archive_ledger_row_t *row, void *arg);
+/* Calls fn for every ledger record in id order; stops if fn returns non-zero.
+ * fn may call the archive_*_get functions meanwhile. */
+int archive_ledger_each(archive_t *self, archive_ledger_fn fn, void *arg);
+
+/* Recomputes an officer's directory entry hash from the rows as they are now
+ * (officer row, keys ordered by ed25519, memberships ordered by network):
+ * 1 found, 0 no such officer, -1 error. */
+int archive_officer_hash(archive_t *self, int64_t officer_id, uint8_t out[ARCHIVE_HASH_BYTES]);
+/* The same for the PPT of a year and for an invitation (its row as it is
+ * now, revoked or not): 1 found, 0 no such row, -1 error. */
+int archive_ppt_hash(archive_t *self, int64_t year, uint8_t out[ARCHIVE_HASH_BYTES]);
+int archive_invitation_hash(archive_t *self, int64_t id, uint8_t out[ARCHIVE_HASH_BYTES]);
+/* Any directory entry by its ledger kind (officer, ppt, invitation). */
+int archive_directory_hash(archive_t *self, const char *kind, int64_t ref,
+    uint8_t out[ARCHIVE_HASH_BYTES]);
+/* Recomputes the hash of the reference tables as they are now. */
+int archive_reference_hash(archive_t *self, uint8_t out[ARCHIVE_HASH_BYTES]);
+
+/* Calls fn(kind, ref) for every message, audit row, officer, PPT year and
+ * invitation that has no ledger record (written behind the hub's back),
+ * ordered by kind and ref. */
+typedef int (*archive_unledgered_fn)(const char *kind, int64_t ref, void *arg);
+int archive_unledgered_each(archive_t *self, archive_unledgered_fn fn, void *arg);
+
+/* ---------------------------------------------------------- backup */
+
+/* Copies the whole archive into the SQLite file at dest_path (which must be
+ * empty or not exist) with the online backup API, `pages` pages per step and
+ * sleep_ms between steps so writers keep going; the copy is one consistent
+ * snapshot (a read transaction is held on this connection throughout) and
+ * is left in rollback-journal mode, a single self-contained file. */
+int archive_backup(archive_t *self, const char *dest_path, int pages, int sleep_ms);
+
+/* PRAGMA integrity_check: writes "ok" or the first problems into out;
+ * returns 1 ok, 0 damaged, -1 could not run. */
+int archive_integrity_check(archive_t *self, char *out, size_t cap);
 
 int64_t archive_now_ms(void);
 

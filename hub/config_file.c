@@ -30,7 +30,7 @@ typedef struct {
 /* Indexes into s_options, in file order: also the order config_print uses. */
 enum {
     O_BIND, O_DATA_DIR, O_HEARTBEAT, O_WINDOW, O_MAX_BODY, O_MAX_SUBS, O_IDLE, O_SYNC,
-    O_LEVEL, O_COUNT
+    O_URGENT, O_FLASH, O_LEVEL, O_COUNT
 };
 
 static const option_t s_options[O_COUNT] = {
@@ -42,6 +42,8 @@ static const option_t s_options[O_COUNT] = {
     [O_MAX_SUBS] = {"limits", "max_subscriptions", K_UINT, 1, 4096},
     [O_IDLE] = {"limits", "idle_timeout", K_DURATION, 1000, 86400000},
     [O_SYNC] = {"archive", "sync", K_SYNC, 0, 0},
+    [O_URGENT] = {"alerts", "urgent_deadline", K_DURATION, 1000, 7 * 86400000ULL},
+    [O_FLASH] = {"alerts", "flash_deadline", K_DURATION, 1000, 7 * 86400000ULL},
     [O_LEVEL] = {"log", "level", K_LEVEL, 0, 0},
 };
 
@@ -132,7 +134,11 @@ s_parse_duration(const char *s, unsigned long long *out)
 static void
 s_print_duration(FILE *out, const char *key, long long ms)
 {
-    if (ms % 1000 == 0)
+    if (ms % 3600000 == 0)
+        fprintf(out, "%s = %lldh\n", key, ms / 3600000);
+    else if (ms % 60000 == 0)
+        fprintf(out, "%s = %lldm\n", key, ms / 60000);
+    else if (ms % 1000 == 0)
         fprintf(out, "%s = %llds\n", key, ms / 1000);
     else
         fprintf(out, "%s = %lldms\n", key, ms);
@@ -218,8 +224,12 @@ s_set(hub_config_t *cfg, int which, const char *value, char *err, size_t errlen)
                 o->key, o->min, o->max / 1000, value);
         if (which == O_HEARTBEAT)
             cfg->heartbeat_ms = (int)v;
-        else
+        else if (which == O_IDLE)
             cfg->idle_timeout_ms = (int)v;
+        else if (which == O_URGENT)
+            cfg->deadline_urgent_ms = (int64_t)v;
+        else
+            cfg->deadline_flash_ms = (int64_t)v;
         return 0;
     case K_SYNC:
         for (int i = 0; i < 3; i++)
@@ -297,7 +307,8 @@ s_entry(void *user, const char *section, const char *name, const char *value)
     int which = s_find(section, name);
     if (which < 0) {
         if (!s_section_known(section))
-            snprintf(why, sizeof why, "%s: unknown section [%s] (hub, limits, archive, log)",
+            snprintf(why, sizeof why,
+                "%s: unknown section [%s] (hub, limits, archive, alerts, log)",
                 name, sec);
         else
             snprintf(why, sizeof why, "%s: unknown option in section [%s]", name, sec);
@@ -355,6 +366,9 @@ config_print(FILE *out, const hub_config_t *cfg)
     fprintf(out, "\n[archive]\n");
     fprintf(out, "sync = %s\n",
         (unsigned)cfg->sync < 3 ? s_sync_names[cfg->sync] : "normal");
+    fprintf(out, "\n[alerts]\n");
+    s_print_duration(out, "urgent_deadline", cfg->deadline_urgent_ms);
+    s_print_duration(out, "flash_deadline", cfg->deadline_flash_ms);
     fprintf(out, "\n[log]\n");
     fprintf(out, "level = %s\n", level);
 }

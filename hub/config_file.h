@@ -6,6 +6,7 @@
  *   [hub]      bind, data_dir, heartbeat
  *   [limits]   window, max_body, max_subscriptions, idle_timeout
  *   [archive]  sync = off | normal | full
+ *   [alerts]   urgent_deadline, flash_deadline
  *   [log]      level = error | warning | notice | info | debug
  *
  * Durations are a whole number with an optional unit (ms, s, m, h; none

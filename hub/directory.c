@@ -221,3 +221,9 @@ directory_ppt(const directory_t *self, int year)
             return self->ppt[i].country;
     return NULL;
 }
+
+const dir_entry_t *
+directory_entry(const directory_t *self, int i)
+{
+    return i >= 0 && i < self->count ? &self->entries[i] : NULL;
+}

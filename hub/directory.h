@@ -68,6 +68,8 @@ const char *directory_membership(const dir_entry_t *entry, const char *network);
 int directory_network_known(const directory_t *self, const char *network);
 
 int directory_count(const directory_t *self);
+/* The i-th key (0 <= i < directory_count), in fingerprint order. */
+const dir_entry_t *directory_entry(const directory_t *self, int i);
 
 /* Invitations: iterate with an index from 0 to directory_invitations(). */
 int directory_invitations(const directory_t *self);

@@ -16,6 +16,7 @@
  *     and, for an authenticated peer, an audit record.
  */
 #include "hub.h"
+#include "hub_int.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -28,8 +29,11 @@
 
 #include "acl.h"
 #include "admin.h"
+#include "alerts.h"
+#include "cases.h"
 #include "config.h"
 #include "directory.h"
+#include "forms.h"
 #include "enlace.pb-c.h"
 #include "keys.h"
 #include "log.h"
@@ -39,13 +43,13 @@
 #include "topic.h"
 #include "zap.h"
 
-#define PROTOCOL_VERSION 1
 #define BATCH_MAX 512          /* frames handled per commit */
 #define RECENT_CAPACITY 8192   /* messages kept for live fan-out */
 #define REPLAY_BATCH 128       /* messages read from the archive per query */
 #define HISTORY_MAX 500        /* messages per history page */
 #define HISTORY_SCAN 20000     /* archive rows examined per history request */
 #define DIR_CHECK_MS 250
+#define ALERT_CHECK_MS 250
 #define FLUSH_MS 1000
 #define EXPIRY_CHECK_MS 5000
 #define UNSET UINT64_MAX
@@ -53,41 +57,11 @@
 #define ZMQ_ZAP_ENFORCE_DOMAIN 93 /* draft option in libzmq 4.3 */
 #endif
 
-/* A Stored reply waiting for the batch's commit. */
-typedef struct {
-    uint8_t rid[SESSION_RID_MAX];
-    size_t rid_len;
-    uint64_t request_id;
-    uint64_t seq;
-    int duplicate;
-    int64_t stored_ms;
-} pending_t;
-
-typedef struct {
-    const hub_config_t *cfg;  /* not owned */
-    void *ctx;                /* ZeroMQ context; owned */
-    void *router;             /* the one ROUTER socket; owned */
-    zap_t *zap;               /* authenticator thread; owned */
-    archive_t *archive;       /* the writer connection; owned */
-    directory_t *dir;         /* current snapshot; owned */
-    int64_t dir_version;      /* archive data_version when dir was loaded */
-    sessions_t *sessions;     /* owned */
-    recent_t *recent;         /* owned */
-    uint64_t head;            /* highest committed seq */
-    pending_t *pending;       /* Stored replies of the open batch; owned */
-    recent_msg_t *pending_msgs; /* their delivery frames; owned */
-    int npending;
-    int64_t next_dir_check, next_flush, next_expiry, next_status;
-    int64_t started_ms;       /* for the status file's uptime */
-    uint64_t stored_total;    /* counters for the shutdown line */
-    uint64_t delivered_total;
-} hub_t;
-
 /* ---------------------------------------------------------------- sending */
 
 /* 0 sent, 1 peer's pipe full (retry later), -1 peer gone. */
-static int
-s_send_raw(hub_t *self, const uint8_t *rid, size_t rid_len, const void *data, size_t len)
+int
+hub_send_raw(hub_t *self, const uint8_t *rid, size_t rid_len, const void *data, size_t len)
 {
     if (zmq_send(self->router, rid, rid_len, ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0)
         return errno == EAGAIN ? 1 : -1;
@@ -96,8 +70,8 @@ s_send_raw(hub_t *self, const uint8_t *rid, size_t rid_len, const void *data, si
     return 0;
 }
 
-static int
-s_send_frame(hub_t *self, const uint8_t *rid, size_t rid_len, uint64_t request_id,
+int
+hub_send_frame(hub_t *self, const uint8_t *rid, size_t rid_len, uint64_t request_id,
     Enlace__Frame *frame)
 {
     frame->version = PROTOCOL_VERSION;
@@ -108,7 +82,7 @@ s_send_frame(hub_t *self, const uint8_t *rid, size_t rid_len, uint64_t request_i
     if (!buf)
         return -1;
     enlace__frame__pack(frame, buf);
-    int rc = s_send_raw(self, rid, rid_len, buf, len);
+    int rc = hub_send_raw(self, rid, rid_len, buf, len);
     if (buf != stackbuf)
         free(buf);
     return rc;
@@ -119,8 +93,8 @@ static const char *s_code_names[] = {"none", "malformed", "version", "unknown-re
     "no-session", "internal", "not-found"};
 
 /* Replies with an Error; audits it when the peer is an authenticated officer. */
-static void
-s_error(hub_t *self, const uint8_t *rid, size_t rid_len, uint64_t request_id,
+void
+hub_error(hub_t *self, const uint8_t *rid, size_t rid_len, uint64_t request_id,
     const dir_entry_t *who, const char *action, Enlace__ErrorCode code, const char *message)
 {
     Enlace__Frame frame = ENLACE__FRAME__INIT;
@@ -129,7 +103,7 @@ s_error(hub_t *self, const uint8_t *rid, size_t rid_len, uint64_t request_id,
     err.message = (char *)message;
     frame.body_case = ENLACE__FRAME__BODY_ERROR;
     frame.error = &err;
-    s_send_frame(self, rid, rid_len, request_id, &frame);
+    hub_send_frame(self, rid, rid_len, request_id, &frame);
     const char *name = (unsigned)code < sizeof s_code_names / sizeof *s_code_names
         ? s_code_names[code] : "error";
     if (who) {
@@ -189,8 +163,8 @@ s_advance_cursors(session_t *s)
 /* Builds the serialized delivery frame for a stored message. */
 static int
 s_build_delivery(uint64_t seq, const uint8_t *content, size_t content_len,
-    const uint8_t *signature, const dir_entry_t *author, int64_t stored_ms, uint8_t **out,
-    size_t *out_len)
+    const uint8_t *signature, const dir_entry_t *author, int64_t stored_ms, int out_of_band,
+    uint8_t **out, size_t *out_len)
 {
     Enlace__Frame frame = ENLACE__FRAME__INIT;
     Enlace__Delivery d = ENLACE__DELIVERY__INIT;
@@ -203,6 +177,7 @@ s_build_delivery(uint64_t seq, const uint8_t *content, size_t content_len,
     d.author_name = author ? (char *)author->name : "";
     d.author_country = author ? (char *)(author->country[0] ? author->country : author->org) : "";
     d.stored_ms = stored_ms;
+    d.out_of_band = out_of_band;
     frame.version = PROTOCOL_VERSION;
     frame.body_case = ENLACE__FRAME__BODY_DELIVERY;
     frame.delivery = &d;
@@ -242,7 +217,7 @@ static int
 s_offer(hub_t *self, session_t *s, const dir_entry_t *who, const recent_msg_t *m)
 {
     if (s_wants(self, s, who, m)) {
-        int rc = s_send_raw(self, s->rid, s->rid_len, m->frame, m->frame_len);
+        int rc = hub_send_raw(self, s->rid, s->rid_len, m->frame, m->frame_len);
         if (rc != 0)
             return rc;
         session_inflight_push(s, m->seq);
@@ -274,9 +249,10 @@ s_replay_one(const archive_msg_t *am, void *arg)
         r->s->pos = am->seq;
         return 0;
     }
-    const dir_entry_t *author = directory_find_officer(r->hub->dir, am->author_id);
+    const dir_entry_t *author = am->author_id ? directory_find_officer(r->hub->dir, am->author_id)
+                                              : &r->hub->self_entry;
     if (s_build_delivery(am->seq, am->content, am->content_len, am->signature, author,
-            am->stored_ms, &m.frame, &m.frame_len)
+            am->stored_ms, 0, &m.frame, &m.frame_len)
         != 0) {
         r->rc = 1; /* out of memory: try again later */
         return 1;
@@ -354,7 +330,7 @@ s_hello(hub_t *self, const uint8_t *rid, size_t rid_len, uint64_t request_id,
             window = self->cfg->window;
         s = sessions_add(self->sessions, rid, rid_len, window);
         if (!s) {
-            s_error(self, rid, rid_len, request_id, who, "hello", ENLACE__ERROR_CODE__ERR_INTERNAL,
+            hub_error(self, rid, rid_len, request_id, who, "hello", ENLACE__ERROR_CODE__ERR_INTERNAL,
                 "hub out of memory");
             return;
         }
@@ -385,7 +361,9 @@ s_hello(hub_t *self, const uint8_t *rid, size_t rid_len, uint64_t request_id,
     w.hub_version = ENLACE_VERSION;
     frame.body_case = ENLACE__FRAME__BODY_WELCOME;
     frame.welcome = &w;
-    s_send_frame(self, rid, rid_len, request_id, &frame);
+    hub_send_frame(self, rid, rid_len, request_id, &frame);
+    /* Open alerts for this officer come first, before any routine traffic. */
+    alerts_on_hello(self, s, who);
 }
 
 /* Checks a topic or pattern that came as bytes and copies it, NUL-terminated,
@@ -421,7 +399,7 @@ s_publish(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_id
 {
 #define REFUSE(code, msg)                                                                   \
     do {                                                                                    \
-        s_error(self, s->rid, s->rid_len, request_id, who, "publish", code, msg);          \
+        hub_error(self, s->rid, s->rid_len, request_id, who, "publish", code, msg);          \
         goto done;                                                                          \
     } while (0)
     Enlace__Content *c = NULL;
@@ -445,6 +423,11 @@ s_publish(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_id
         || sodium_memcmp(c->author_key.data, who->pk, KEYS_PUBLIC_BYTES) != 0)
         REFUSE(ENLACE__ERROR_CODE__ERR_BAD_SIGNATURE,
             "the message's author key is not the key this connection authenticated with");
+    /* protobuf-c cuts a string at an embedded NUL; a content that does not
+     * re-encode to its own length hides bytes the hub would not check. */
+    if (enlace__content__get_packed_size(c) != p->content.len)
+        REFUSE(ENLACE__ERROR_CODE__ERR_MALFORMED,
+            "message content is not canonically encoded (a NUL inside a text field?)");
     int tlp = c->tlp == ENLACE__TLP__TLP_UNSPECIFIED ? ENLACE__TLP__TLP_AMBER : (int)c->tlp;
     if (tlp < ENLACE__TLP__TLP_CLEAR || tlp > ENLACE__TLP__TLP_RED)
         REFUSE(ENLACE__ERROR_CODE__ERR_MALFORMED, "unknown TLP label");
@@ -470,6 +453,13 @@ s_publish(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_id
                 archive_now_ms()))
             REFUSE(ENLACE__ERROR_CODE__ERR_DENIED,
                 "a named recipient has no access to this topic; it would never receive it");
+    const char *bad_alert = alerts_check(self, who, c, topic);
+    if (bad_alert)
+        REFUSE(ENLACE__ERROR_CODE__ERR_MALFORMED, bad_alert);
+    char form_why[256];
+    const char *bad_form = forms_check(c, form_why, sizeof form_why);
+    if (bad_form)
+        REFUSE(ENLACE__ERROR_CODE__ERR_MALFORMED, bad_form);
     if (keys_verify_content(who->pk, p->content.data, p->content.len, p->signature.data) != 0)
         REFUSE(ENLACE__ERROR_CODE__ERR_BAD_SIGNATURE, "the signature does not verify");
 
@@ -491,6 +481,8 @@ s_publish(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_id
     pending_t *pd = &self->pending[self->npending];
     recent_msg_t *rm = &self->pending_msgs[self->npending];
     memset(rm, 0, sizeof *rm);
+    pd->push = 0;
+    pd->push_to = NULL;
     int64_t now = archive_now_ms();
     if (!found) {
         char net[24];
@@ -500,11 +492,28 @@ s_publish(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_id
             .network = net, .author_id = who->officer_id, .tlp = tlp, .recipients = recipients,
             .created_ms = c->created_ms, .stored_ms = now, .content = p->content.data,
             .content_len = p->content.len, .signature = p->signature.data,
-            .content_hash = hash};
+            .content_hash = hash, .case_id = c->case_id};
         if (archive_message_insert(self->archive, &am) != 0) {
             log_error("archive: %s", archive_error(self->archive));
             REFUSE(ENLACE__ERROR_CODE__ERR_INTERNAL, "archive write failed; nothing was stored");
         }
+        int push = alerts_stored(self, who, c, seq, topic, net, now);
+        if (push < 0) {
+            /* The message row is in the batch without its alert: take the
+             * whole batch back rather than store half an alert. */
+            log_error("archive: %s", archive_error(self->archive));
+            archive_rollback(self->archive);
+            for (int i = 0; i < self->npending; i++) {
+                hub_error(self, self->pending[i].rid, self->pending[i].rid_len,
+                    self->pending[i].request_id, NULL, "publish",
+                    ENLACE__ERROR_CODE__ERR_INTERNAL, "archive write failed; publish again");
+                recent_msg_clear(&self->pending_msgs[i]);
+                free(self->pending[i].push_to);
+            }
+            self->npending = 0;
+            REFUSE(ENLACE__ERROR_CODE__ERR_INTERNAL, "archive write failed; nothing was stored");
+        }
+        pd->push = push ? 1 : 0;
         rm->seq = seq;
         rm->topic = strdup(topic);
         snprintf(rm->network, sizeof rm->network, "%s", net);
@@ -515,7 +524,7 @@ s_publish(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_id
         recipients = NULL;
         if (!rm->topic
             || s_build_delivery(seq, p->content.data, p->content.len, p->signature.data, who, now,
-                   &rm->frame, &rm->frame_len)
+                   0, &rm->frame, &rm->frame_len)
                 != 0)
             recent_msg_clear(rm); /* the pump will read it back from the archive */
     }
@@ -539,13 +548,13 @@ s_subscribe(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_
     char pattern[TOPIC_MAX_LEN + 1];
     const char *bad = s_take_topic(sub->pattern, 1, pattern);
     if (bad) {
-        s_error(self, s->rid, s->rid_len, request_id, who, "subscribe",
+        hub_error(self, s->rid, s->rid_len, request_id, who, "subscribe",
             ENLACE__ERROR_CODE__ERR_BAD_TOPIC, bad);
         return;
     }
     const char *denied = acl_subscribe(self->dir, who, pattern, archive_now_ms());
     if (denied) {
-        s_error(self, s->rid, s->rid_len, request_id, who, "subscribe",
+        hub_error(self, s->rid, s->rid_len, request_id, who, "subscribe",
             ENLACE__ERROR_CODE__ERR_DENIED, denied);
         return;
     }
@@ -554,14 +563,14 @@ s_subscribe(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_
     int resumed = 0;
     if (!existing) {
         if (s->nsubs >= self->cfg->max_subscriptions) {
-            s_error(self, s->rid, s->rid_len, request_id, who, "subscribe",
+            hub_error(self, s->rid, s->rid_len, request_id, who, "subscribe",
                 ENLACE__ERROR_CODE__ERR_LIMIT, "too many subscriptions on this connection");
             return;
         }
         int found = archive_sub_get(self->archive, s->officer_id, pattern, &cursor);
         if (found < 0) {
             log_error("archive: %s", archive_error(self->archive));
-            s_error(self, s->rid, s->rid_len, request_id, who, "subscribe",
+            hub_error(self, s->rid, s->rid_len, request_id, who, "subscribe",
                 ENLACE__ERROR_CODE__ERR_INTERNAL, "archive unavailable");
             return;
         }
@@ -571,7 +580,7 @@ s_subscribe(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_
             if (archive_begin(self->archive) != 0
                 || archive_sub_put(self->archive, s->officer_id, pattern, cursor) != 0) {
                 log_error("archive: %s", archive_error(self->archive));
-                s_error(self, s->rid, s->rid_len, request_id, who, "subscribe",
+                hub_error(self, s->rid, s->rid_len, request_id, who, "subscribe",
                     ENLACE__ERROR_CODE__ERR_INTERNAL, "archive unavailable");
                 return;
             }
@@ -579,7 +588,7 @@ s_subscribe(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_
         if (cursor > self->head)
             cursor = self->head; /* never ahead of what exists */
         if (!session_sub_add(s, pattern, cursor)) {
-            s_error(self, s->rid, s->rid_len, request_id, who, "subscribe",
+            hub_error(self, s->rid, s->rid_len, request_id, who, "subscribe",
                 ENLACE__ERROR_CODE__ERR_INTERNAL, "hub out of memory");
             return;
         }
@@ -603,7 +612,7 @@ s_subscribe(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_
     r.resumed = resumed;
     frame.body_case = ENLACE__FRAME__BODY_SUBSCRIBED;
     frame.subscribed = &r;
-    s_send_frame(self, s->rid, s->rid_len, request_id, &frame);
+    hub_send_frame(self, s->rid, s->rid_len, request_id, &frame);
 }
 
 static void
@@ -613,7 +622,7 @@ s_unsubscribe(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t reques
     char pattern[TOPIC_MAX_LEN + 1];
     const char *bad = s_take_topic(u->pattern, 1, pattern);
     if (bad) {
-        s_error(self, s->rid, s->rid_len, request_id, who, "unsubscribe",
+        hub_error(self, s->rid, s->rid_len, request_id, who, "unsubscribe",
             ENLACE__ERROR_CODE__ERR_BAD_TOPIC, bad);
         return;
     }
@@ -633,7 +642,7 @@ s_unsubscribe(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t reques
     Enlace__Ok ok = ENLACE__OK__INIT;
     frame.body_case = ENLACE__FRAME__BODY_OK;
     frame.ok = &ok;
-    s_send_frame(self, s->rid, s->rid_len, request_id, &frame);
+    hub_send_frame(self, s->rid, s->rid_len, request_id, &frame);
 }
 
 typedef struct {
@@ -705,13 +714,13 @@ s_history(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_id
     char pattern[TOPIC_MAX_LEN + 1];
     const char *bad = s_take_topic(q->pattern, 1, pattern);
     if (bad) {
-        s_error(self, s->rid, s->rid_len, request_id, who, "history",
+        hub_error(self, s->rid, s->rid_len, request_id, who, "history",
             ENLACE__ERROR_CODE__ERR_BAD_TOPIC, bad);
         return;
     }
     const char *denied = acl_subscribe(self->dir, who, pattern, archive_now_ms());
     if (denied) {
-        s_error(self, s->rid, s->rid_len, request_id, who, "history",
+        hub_error(self, s->rid, s->rid_len, request_id, who, "history",
             ENLACE__ERROR_CODE__ERR_DENIED, denied);
         return;
     }
@@ -724,7 +733,7 @@ s_history(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_id
     if (!h.items || !h.frames) {
         free(h.items);
         free(h.frames);
-        s_error(self, s->rid, s->rid_len, request_id, who, "history",
+        hub_error(self, s->rid, s->rid_len, request_id, who, "history",
             ENLACE__ERROR_CODE__ERR_INTERNAL, "hub out of memory");
         return;
     }
@@ -739,7 +748,7 @@ s_history(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_id
     }
     if (rc != 0) {
         log_error("history: %s", archive_error(self->archive));
-        s_error(self, s->rid, s->rid_len, request_id, who, "history",
+        hub_error(self, s->rid, s->rid_len, request_id, who, "history",
             ENLACE__ERROR_CODE__ERR_INTERNAL, "archive unavailable");
     } else {
         Enlace__Frame frame = ENLACE__FRAME__INIT;
@@ -750,7 +759,7 @@ s_history(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_id
         page.more = h.last_seq < self->head;
         frame.body_case = ENLACE__FRAME__BODY_HISTORY_PAGE;
         frame.history_page = &page;
-        if (s_send_frame(self, s->rid, s->rid_len, request_id, &frame) < 0)
+        if (hub_send_frame(self, s->rid, s->rid_len, request_id, &frame) < 0)
             log_warn("history page for %s could not be sent", who->fingerprint);
     }
     for (size_t i = 0; i < h.n; i++) {
@@ -769,12 +778,12 @@ s_admin(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_id,
 {
     const char *denied = acl_admin(who);
     if (denied) {
-        s_error(self, s->rid, s->rid_len, request_id, who, "admin",
+        hub_error(self, s->rid, s->rid_len, request_id, who, "admin",
             ENLACE__ERROR_CODE__ERR_DENIED, denied);
         return;
     }
     if (a->n_argv == 0 || a->n_argv > 64) {
-        s_error(self, s->rid, s->rid_len, request_id, who, "admin",
+        hub_error(self, s->rid, s->rid_len, request_id, who, "admin",
             ENLACE__ERROR_CODE__ERR_MALFORMED, "an admin request carries 1 to 64 arguments");
         return;
     }
@@ -814,7 +823,7 @@ s_admin(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_id,
     r.output = joined ? joined : "";
     frame.body_case = ENLACE__FRAME__BODY_ADMIN_RESULT;
     frame.admin_result = &r;
-    s_send_frame(self, s->rid, s->rid_len, request_id, &frame);
+    hub_send_frame(self, s->rid, s->rid_len, request_id, &frame);
     free(joined);
     free(out);
     free(err);
@@ -881,33 +890,33 @@ s_handle_one(hub_t *self)
 
     if (!who || !directory_entry_active(who, now)) {
         if (who)
-            s_error(self, r, rlen, 0, who, "frame", ENLACE__ERROR_CODE__ERR_REVOKED,
+            hub_error(self, r, rlen, 0, who, "frame", ENLACE__ERROR_CODE__ERR_REVOKED,
                 "your key has been revoked; this connection is closed");
         else
-            s_error(self, r, rlen, 0, NULL, "frame", ENLACE__ERROR_CODE__ERR_REVOKED,
+            hub_error(self, r, rlen, 0, NULL, "frame", ENLACE__ERROR_CODE__ERR_REVOKED,
                 "your key is not in the directory");
         if (s)
             s_drop_session(self, s, "key revoked");
         goto out;
     }
     if (s && strcmp(s->fingerprint, who->fingerprint) != 0) {
-        s_error(self, r, rlen, 0, who, "frame", ENLACE__ERROR_CODE__ERR_DENIED,
+        hub_error(self, r, rlen, 0, who, "frame", ENLACE__ERROR_CODE__ERR_DENIED,
             "connection identity changed");
         goto out;
     }
     if (extra) {
-        s_error(self, r, rlen, 0, who, "frame", ENLACE__ERROR_CODE__ERR_MALFORMED,
+        hub_error(self, r, rlen, 0, who, "frame", ENLACE__ERROR_CODE__ERR_MALFORMED,
             "one frame per message: multipart messages are refused");
         goto out;
     }
     if (zmq_msg_size(&body) == 0) {
-        s_error(self, r, rlen, 0, who, "frame", ENLACE__ERROR_CODE__ERR_MALFORMED,
+        hub_error(self, r, rlen, 0, who, "frame", ENLACE__ERROR_CODE__ERR_MALFORMED,
             "empty frame");
         goto out;
     }
     frame = enlace__frame__unpack(NULL, zmq_msg_size(&body), zmq_msg_data(&body));
     if (!frame) {
-        s_error(self, r, rlen, 0, who, "frame", ENLACE__ERROR_CODE__ERR_MALFORMED,
+        hub_error(self, r, rlen, 0, who, "frame", ENLACE__ERROR_CODE__ERR_MALFORMED,
             "frame does not decode as an enlace protocol message");
         goto out;
     }
@@ -916,7 +925,7 @@ s_handle_one(hub_t *self)
         char msg[96];
         snprintf(msg, sizeof msg, "protocol version %u is not supported (this hub speaks %d)",
             frame->version, PROTOCOL_VERSION);
-        s_error(self, r, rlen, req, who, "frame", ENLACE__ERROR_CODE__ERR_VERSION, msg);
+        hub_error(self, r, rlen, req, who, "frame", ENLACE__ERROR_CODE__ERR_VERSION, msg);
         goto out;
     }
     if (s)
@@ -929,7 +938,7 @@ s_handle_one(hub_t *self)
         goto out;
     }
     if (!s) {
-        s_error(self, r, rlen, req, who, "frame", ENLACE__ERROR_CODE__ERR_NO_SESSION,
+        hub_error(self, r, rlen, req, who, "frame", ENLACE__ERROR_CODE__ERR_NO_SESSION,
             "say Hello first");
         goto out;
     }
@@ -952,11 +961,32 @@ s_handle_one(hub_t *self)
         pong.hub_ms = now;
         reply.body_case = ENLACE__FRAME__BODY_PONG;
         reply.pong = &pong;
-        s_send_frame(self, r, rlen, req, &reply);
+        hub_send_frame(self, r, rlen, req, &reply);
         break;
     }
     case ENLACE__FRAME__BODY_HISTORY:
         s_history(self, s, who, req, frame->history);
+        break;
+    case ENLACE__FRAME__BODY_ALERT_ACK:
+        alerts_ack(self, s, who, req, frame->alert_ack);
+        break;
+    case ENLACE__FRAME__BODY_ALERTS_QUERY:
+        alerts_query(self, s, who, req, frame->alerts_query);
+        break;
+    case ENLACE__FRAME__BODY_CAP_EXPORT:
+        alerts_cap(self, s, who, req, frame->cap_export);
+        break;
+    case ENLACE__FRAME__BODY_CASE_OPEN:
+        cases_open(self, s, who, req, frame->case_open);
+        break;
+    case ENLACE__FRAME__BODY_CASE_SHOW:
+        cases_show(self, s, who, req, frame->case_show);
+        break;
+    case ENLACE__FRAME__BODY_CASE_QUERY:
+        cases_list(self, s, who, req, frame->case_query);
+        break;
+    case ENLACE__FRAME__BODY_CASE_SET_STATE:
+        cases_set_state(self, s, who, req, frame->case_set_state);
         break;
     case ENLACE__FRAME__BODY_ADMIN:
         s_admin(self, s, who, req, frame->admin);
@@ -966,13 +996,21 @@ s_handle_one(hub_t *self)
         Enlace__Ok ok = ENLACE__OK__INIT;
         reply.body_case = ENLACE__FRAME__BODY_OK;
         reply.ok = &ok;
-        s_send_frame(self, r, rlen, req, &reply);
+        hub_send_frame(self, r, rlen, req, &reply);
         s_advance_cursors(s);
         s_drop_session(self, s, "client said bye");
         break;
     }
+    case ENLACE__FRAME__BODY__NOT_SET:
+        if (frame->base.n_unknown_fields == 0) {
+            hub_error(self, r, rlen, req, who, "frame", ENLACE__ERROR_CODE__ERR_MALFORMED,
+                "a frame without a request");
+            break;
+        }
+        /* a body type from a newer protocol */
+        __attribute__((fallthrough));
     default:
-        s_error(self, r, rlen, req, who, "frame", ENLACE__ERROR_CODE__ERR_UNKNOWN_REQUEST,
+        hub_error(self, r, rlen, req, who, "frame", ENLACE__ERROR_CODE__ERR_UNKNOWN_REQUEST,
             "unknown or unexpected request type");
         break;
     }
@@ -986,8 +1024,10 @@ out:
 static void
 s_finish_batch(hub_t *self)
 {
-    if (!archive_in_transaction(self->archive))
+    if (!archive_in_transaction(self->archive)) {
+        self->npending = 0;
         return;
+    }
     int ok = archive_commit(self->archive) == 0;
     if (!ok)
         log_error("archive commit failed: %s", archive_error(self->archive));
@@ -1002,7 +1042,8 @@ s_finish_batch(hub_t *self)
             st.stored_ms = pd->stored_ms;
             frame.body_case = ENLACE__FRAME__BODY_STORED;
             frame.stored = &st;
-            s_send_frame(self, pd->rid, pd->rid_len, pd->request_id, &frame);
+            if (pd->rid_len) /* the hub's own messages have nobody to answer */
+                hub_send_frame(self, pd->rid, pd->rid_len, pd->request_id, &frame);
             if (!pd->duplicate) {
                 self->stored_total++;
                 if (pd->seq > self->head)
@@ -1010,17 +1051,134 @@ s_finish_batch(hub_t *self)
                 if (rm->frame)
                     recent_put(self->recent, rm);
             }
-        } else {
+        } else if (pd->rid_len) {
             Enlace__Error err = ENLACE__ERROR__INIT;
             err.code = ENLACE__ERROR_CODE__ERR_INTERNAL;
             err.message = "archive commit failed; nothing was stored, publish again";
             frame.body_case = ENLACE__FRAME__BODY_ERROR;
             frame.error = &err;
-            s_send_frame(self, pd->rid, pd->rid_len, pd->request_id, &frame);
+            hub_send_frame(self, pd->rid, pd->rid_len, pd->request_id, &frame);
         }
         recent_msg_clear(rm);
     }
+    /* Alerts go out of band, now that they are stored, before routine traffic. */
+    for (int i = 0; ok && i < self->npending; i++) {
+        pending_t *pd = &self->pending[i];
+        if (pd->push == 1 && !pd->duplicate)
+            alerts_push(self, pd->seq);
+        else if (pd->push == 2 && pd->push_to)
+            alerts_push_named(self, pd->seq, pd->push_to);
+    }
+    for (int i = 0; i < self->npending; i++) {
+        free(self->pending[i].push_to);
+        self->pending[i].push_to = NULL;
+    }
     self->npending = 0;
+}
+
+int
+hub_commit(hub_t *self)
+{
+    s_finish_batch(self);
+    return archive_in_transaction(self->archive) ? -1 : 0;
+}
+
+void
+hub_ok(hub_t *self, session_t *s, uint64_t request_id)
+{
+    Enlace__Frame frame = ENLACE__FRAME__INIT;
+    Enlace__Ok ok = ENLACE__OK__INIT;
+    frame.body_case = ENLACE__FRAME__BODY_OK;
+    frame.ok = &ok;
+    hub_send_frame(self, s->rid, s->rid_len, request_id, &frame);
+}
+
+int
+hub_delivery_frame(hub_t *self, const archive_msg_t *m, int out_of_band, uint8_t **out,
+    size_t *out_len)
+{
+    const dir_entry_t *author = m->author_id ? directory_find_officer(self->dir, m->author_id)
+                                             : &self->self_entry;
+    return s_build_delivery(m->seq, m->content, m->content_len, m->signature, author,
+        m->stored_ms, out_of_band, out, out_len);
+}
+
+uint64_t
+hub_store_own(hub_t *self, const char *topic, int tlp, const char *recipients,
+    const Enlace__Content *tmpl)
+{
+    if (self->npending >= BATCH_MAX)
+        s_finish_batch(self);
+    if (archive_begin(self->archive) != 0)
+        return 0;
+    Enlace__Content c = *tmpl;
+    uint8_t id[16];
+    randombytes_buf(id, sizeof id);
+    int64_t now = archive_now_ms();
+    c.message_id.data = id;
+    c.message_id.len = sizeof id;
+    c.topic.data = (uint8_t *)topic;
+    c.topic.len = strlen(topic);
+    c.created_ms = now;
+    c.author_key.data = (uint8_t *)keys_identity_public(self->key);
+    c.author_key.len = KEYS_PUBLIC_BYTES;
+    c.tlp = (Enlace__Tlp)tlp;
+    c.content_type = "text/plain; charset=utf-8";
+    /* recipients: split the comma list */
+    char *list = strdup(recipients ? recipients : "");
+    char *rcpt[256];
+    size_t n = 0;
+    char *save = NULL;
+    for (char *r = list ? strtok_r(list, ",", &save) : NULL; r && n < 256;
+         r = strtok_r(NULL, ",", &save))
+        rcpt[n++] = r;
+    c.n_recipients = n;
+    c.recipients = rcpt;
+    size_t len = enlace__content__get_packed_size(&c);
+    uint8_t *buf = malloc(len);
+    uint8_t sig[KEYS_SIGNATURE_BYTES], hash[32];
+    uint64_t seq = 0;
+    if (!buf || !list || keys_sign_content(self->key, (enlace__content__pack(&c, buf), buf), len,
+                             sig)
+            != 0)
+        goto out;
+    crypto_generichash(hash, sizeof hash, buf, len, NULL, 0);
+    char net[24];
+    topic_network(topic, net, sizeof net);
+    seq = archive_last_seq(self->archive) + 1;
+    archive_msg_t am = {.seq = seq, .msg_id = id, .topic = topic, .network = net, .author_id = 0,
+        .tlp = tlp, .recipients = recipients ? recipients : "", .created_ms = now,
+        .stored_ms = now, .content = buf, .content_len = len, .signature = sig,
+        .content_hash = hash};
+    if (archive_message_insert(self->archive, &am) != 0) {
+        log_error("archive: %s", archive_error(self->archive));
+        seq = 0;
+        goto out;
+    }
+    pending_t *pd = &self->pending[self->npending];
+    recent_msg_t *rm = &self->pending_msgs[self->npending];
+    memset(pd, 0, sizeof *pd);
+    memset(rm, 0, sizeof *rm);
+    pd->seq = seq;
+    pd->stored_ms = now;
+    pd->push = 2;
+    pd->push_to = strdup(recipients ? recipients : "");
+    rm->seq = seq;
+    rm->topic = strdup(topic);
+    snprintf(rm->network, sizeof rm->network, "%s", net);
+    rm->author_id = 0;
+    rm->tlp = tlp;
+    rm->recipients = strdup(recipients ? recipients : "");
+    if (!rm->topic || !rm->recipients
+        || s_build_delivery(seq, buf, len, sig, &self->self_entry, now, 0, &rm->frame,
+               &rm->frame_len)
+            != 0)
+        recent_msg_clear(rm);
+    self->npending++;
+out:
+    free(buf);
+    free(list);
+    return seq;
 }
 
 /* ---------------------------------------------------------------- timers */
@@ -1047,7 +1205,7 @@ s_check_directory(hub_t *self)
         session_t *next = sessions_next(self->sessions, s);
         const dir_entry_t *who = directory_find(self->dir, s->fingerprint);
         if (!who || !directory_entry_active(who, now)) {
-            s_error(self, s->rid, s->rid_len, 0, who, "session", ENLACE__ERROR_CODE__ERR_REVOKED,
+            hub_error(self, s->rid, s->rid_len, 0, who, "session", ENLACE__ERROR_CODE__ERR_REVOKED,
                 "your key has been revoked; this connection is closed");
             s_drop_session(self, s, "key revoked");
         }
@@ -1073,6 +1231,11 @@ s_timers(hub_t *self, int64_t now)
     if (now >= self->next_dir_check) {
         s_check_directory(self);
         self->next_dir_check = now + DIR_CHECK_MS;
+    }
+    if (now >= self->next_alert_check) {
+        alerts_tick(self, now);
+        s_finish_batch(self); /* commit escalations, then push them */
+        self->next_alert_check = now + ALERT_CHECK_MS;
     }
     if (now >= self->next_flush) {
         for (session_t *s = sessions_next(self->sessions, NULL); s;
@@ -1106,6 +1269,8 @@ hub_config_defaults(hub_config_t *cfg)
     cfg->sync = ARCHIVE_SYNC_NORMAL;
     cfg->idle_timeout_ms = 60000;
     cfg->heartbeat_ms = 5000;
+    cfg->deadline_urgent_ms = 30 * 60 * 1000;
+    cfg->deadline_flash_ms = 5 * 60 * 1000;
     cfg->log_level = LOG_INFO;
 }
 
@@ -1138,6 +1303,8 @@ s_open_router(hub_t *self, keys_identity_t *hub_key)
     rc |= s_setopt_int(self->router, ZMQ_SNDHWM, hwm < 1000 ? 1000 : hwm);
     rc |= s_setopt_int(self->router, ZMQ_RCVHWM, 1000);
     rc |= s_setopt_int(self->router, ZMQ_LINGER, 1000);
+    /* Many officers reconnect at once after an outage. */
+    rc |= s_setopt_int(self->router, ZMQ_BACKLOG, 1024);
     if (rc != 0)
         return -1;
     /* Draft in libzmq 4.3: refuse, rather than admit, when no ZAP handler
@@ -1200,7 +1367,14 @@ hub_run(const hub_config_t *cfg, volatile sig_atomic_t *stop)
         log_error("cannot open the server socket: %s", zmq_strerror(zmq_errno()));
         goto out;
     }
-    keys_identity_destroy(&hub_key);
+    self->key = hub_key; /* kept: the hub signs its escalation notices */
+    hub_key = NULL;
+    keys_fingerprint(keys_identity_public(self->key), self->fingerprint);
+    snprintf(self->self_entry.name, sizeof self->self_entry.name, "enlace hub");
+    snprintf(self->self_entry.fingerprint, sizeof self->self_entry.fingerprint, "%s",
+        self->fingerprint);
+    snprintf(self->self_entry.role, sizeof self->self_entry.role, "hub");
+    memcpy(self->self_entry.pk, keys_identity_public(self->key), KEYS_PUBLIC_BYTES);
     {
         char fp[KEYS_FINGERPRINT_LEN];
         uint8_t pk[KEYS_PUBLIC_BYTES];
@@ -1248,6 +1422,7 @@ hub_run(const hub_config_t *cfg, volatile sig_atomic_t *stop)
     status_remove(cfg->data_dir);
 out:
     keys_identity_destroy(&hub_key);
+    keys_identity_destroy(&self->key);
     if (self->router)
         zmq_close(self->router);
     zap_stop(&self->zap);
@@ -1256,6 +1431,9 @@ out:
     if (self->pending_msgs)
         for (int i = 0; i < BATCH_MAX; i++)
             recent_msg_clear(&self->pending_msgs[i]);
+    if (self->pending)
+        for (int i = 0; i < BATCH_MAX; i++)
+            free(self->pending[i].push_to);
     free(self->pending_msgs);
     free(self->pending);
     recent_destroy(&self->recent);

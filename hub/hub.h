@@ -23,6 +23,8 @@ typedef struct {
     archive_sync_t sync;        /* what "stored" means, see README */
     int idle_timeout_ms;        /* a session silent this long is dropped */
     int heartbeat_ms;           /* ZMTP heartbeat interval */
+    int64_t deadline_urgent_ms; /* acknowledgement deadline of urgent alerts */
+    int64_t deadline_flash_ms;  /* ... and of flash alerts */
     int log_level;
     /* Set non-zero by SIGHUP: the loop reloads the directory at once and
      * clears it. May be NULL. */

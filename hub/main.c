@@ -10,9 +10,16 @@
 #include <unistd.h>
 
 #include "admin.h"
+#include "archive.h"
+#include "backup.h"
+#include "cap.h"
+#include "directory.h"
+#include "keys.h"
 #include "config.h"
 #include "config_file.h"
+#include "export.h"
 #include "hub.h"
+#include "ledger.h"
 #include "log.h"
 #include "status.h"
 
@@ -34,6 +41,7 @@ s_usage(FILE *out)
     fprintf(out,
         "usage: enlace-hub COMMAND ...\n"
         "\n"
+        "  export-cap DATA ALERT_ID  write an alert as OASIS CAP 1.2 XML\n"
         "  init DATA                 create DATA/ with the hub key, the archive and the\n"
         "                            CRM directory (safe to run again: overwrites nothing)\n"
         "  run [DATA] [options]      serve (DATA may come from the configuration file)\n"
@@ -46,6 +54,7 @@ s_usage(FILE *out)
         "      --max-subscriptions N subscriptions per session (default 64)\n"
         "      --idle-timeout TIME   drop a silent session after TIME (default 60s)\n"
         "      --heartbeat TIME      ZMTP heartbeat interval (default 5s)\n"
+        "      --deadline urgent=30m,flash=5m  acknowledgement deadlines of alerts\n"
         "      --log-level LEVEL     error, warning, notice, info (default) or debug\n"
         "      --verbose             debug logging (--log-level debug)\n"
         "  check-config [FILE]       print the effective configuration, or what is wrong\n"
@@ -53,6 +62,10 @@ s_usage(FILE *out)
         "  status DATA [--json]      a running hub's health: uptime, connected officers,\n"
         "                            queues, messages stored per network, archive size\n"
         "%s"
+        "  verify DATA|FILE                            check the hash chain and every signature\n"
+        "  export DATA [--from TIME] [--to TIME] [--topic PATTERN]\n"
+        "      messages as JSON lines (TIME: 2026-11-21T10:00:00Z or Unix ms)\n"
+        "  backup DATA FILE                            consistent online copy into a new FILE\n"
         "\n"
         "SIGHUP makes a running hub reload its directory. Roles: officer, focal, ppt,\n"
         "st, observer, admin. Networks: consular, trafficking, child, crm.\n",
@@ -116,6 +129,29 @@ s_check_config(int argc, char **argv)
     return 0;
 }
 
+/* --deadline urgent=DURATION,flash=DURATION: either or both, each set
+ * through the configuration keys [alerts] urgent_deadline, flash_deadline. */
+static int
+s_parse_deadlines(const char *spec, hub_config_t *cfg, char *err, size_t errlen)
+{
+    char buf[128];
+    snprintf(buf, sizeof buf, "%s", spec);
+    char *save = NULL;
+    for (char *item = strtok_r(buf, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+        char *eq = strchr(item, '=');
+        if (eq)
+            *eq = '\0';
+        if (!eq || (strcmp(item, "urgent") && strcmp(item, "flash"))) {
+            snprintf(err, errlen, "takes urgent=DURATION,flash=DURATION (e.g. urgent=30m,flash=5m)");
+            return -1;
+        }
+        const char *key = !strcmp(item, "urgent") ? "urgent_deadline" : "flash_deadline";
+        if (config_set(cfg, "alerts", key, eq + 1, err, errlen) != 0)
+            return -1;
+    }
+    return 0;
+}
+
 static int
 s_run(int argc, char **argv)
 {
@@ -148,7 +184,8 @@ s_run(int argc, char **argv)
         size_t f = 0;
         while (f < sizeof s_flags / sizeof s_flags[0] && strcmp(a, s_flags[f].flag))
             f++;
-        if (strcmp(a, "--config") && f == sizeof s_flags / sizeof s_flags[0]) {
+        if (strcmp(a, "--config") && strcmp(a, "--deadline")
+            && f == sizeof s_flags / sizeof s_flags[0]) {
             fprintf(stderr, "enlace-hub: unknown option %s (see --help)\n", a);
             return 2;
         }
@@ -159,6 +196,13 @@ s_run(int argc, char **argv)
         i++;
         if (!strcmp(a, "--config"))
             continue;
+        if (!strcmp(a, "--deadline")) {
+            if (s_parse_deadlines(v, &cfg, err, sizeof err) != 0) {
+                fprintf(stderr, "enlace-hub: --deadline: %s\n", err);
+                return 2;
+            }
+            continue;
+        }
         if (config_set(&cfg, s_flags[f].section, s_flags[f].key, v, err, sizeof err) != 0) {
             fprintf(stderr, "enlace-hub: %s: %s\n", a, err);
             return 2;
@@ -179,6 +223,45 @@ s_run(int argc, char **argv)
     sigaction(SIGHUP, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
     return hub_run(&cfg, &s_stop) == 0 ? 0 : 1;
+}
+
+static int
+s_export_cap(int argc, char **argv)
+{
+    if (argc != 2 || argv[0][0] == '-') {
+        fprintf(stderr, "usage: enlace-hub export-cap DATA ALERT_ID\n");
+        return 2;
+    }
+    char *end;
+    unsigned long long seq = strtoull(argv[1], &end, 10);
+    if (*end || !seq) {
+        fprintf(stderr, "enlace-hub: an alert id is a positive number\n");
+        return 2;
+    }
+    char path[4200], err[512], kerr[KEYS_ERR_LEN], fp[KEYS_FINGERPRINT_LEN] = "";
+    uint8_t pk[KEYS_PUBLIC_BYTES];
+    snprintf(path, sizeof path, "%s/hub.public", argv[0]);
+    if (keys_init() == 0 && keys_public_load(path, pk, kerr) == 0)
+        keys_fingerprint(pk, fp);
+    snprintf(path, sizeof path, "%s/" ARCHIVE_FILE, argv[0]);
+    archive_t *a = archive_open(path, 0, ARCHIVE_SYNC_NORMAL, err, sizeof err);
+    if (!a) {
+        fprintf(stderr, "enlace-hub: %s\n", err);
+        return 1;
+    }
+    directory_t *dir = directory_load(a);
+    char *xml = NULL;
+    int rc = dir ? cap_export(a, dir, fp, seq, &xml, err, sizeof err) : -1;
+    if (!dir)
+        snprintf(err, sizeof err, "%s", archive_error(a));
+    if (rc == 0)
+        fputs(xml, stdout);
+    else
+        fprintf(stderr, "enlace-hub: %s\n", err);
+    free(xml);
+    directory_destroy(&dir);
+    archive_destroy(&a);
+    return rc == 0 ? 0 : 1;
 }
 
 int
@@ -206,9 +289,17 @@ main(int argc, char **argv)
         return s_check_config(argc - 2, argv + 2);
     if (!strcmp(cmd, "status"))
         return status_show(argc - 2, argv + 2);
+    if (!strcmp(cmd, "export-cap"))
+        return s_export_cap(argc - 2, argv + 2);
     if (!strcmp(cmd, "officer") || !strcmp(cmd, "invite") || !strcmp(cmd, "ppt")
         || !strcmp(cmd, "audit"))
         return admin_offline(argc - 1, argv + 1);
+    if (!strcmp(cmd, "verify"))
+        return ledger_cmd_verify(argc - 2, argv + 2);
+    if (!strcmp(cmd, "export"))
+        return export_cmd(argc - 2, argv + 2);
+    if (!strcmp(cmd, "backup"))
+        return backup_cmd(argc - 2, argv + 2);
     fprintf(stderr, "enlace-hub: unknown command '%s' (see --help)\n", cmd);
     return 2;
 }

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -177,6 +178,22 @@ status_remove(const char *data_dir)
 /* ---------------------------------------------------------------- reader */
 
 static int
+s_count_alert(const archive_alert_t *a, void *arg)
+{
+    (void)a;
+    (*(json_int_t *)arg)++;
+    return 0;
+}
+
+static int
+s_count_target(const archive_target_t *t, void *arg)
+{
+    (void)t;
+    (*(json_int_t *)arg)++;
+    return 0;
+}
+
+static int
 s_add_count(const char *network, int64_t count, void *arg)
 {
     json_object_set_new(arg, network ? network : "", json_integer((json_int_t)count));
@@ -284,6 +301,10 @@ s_print_text(json_t *r)
     printf("messages stored: %lld\n",
         (long long)json_integer_value(json_object_get(r, "messages_total")));
     s_print_counts("messages by network", json_object_get(r, "messages_by_network"));
+    json_t *al = json_object_get(r, "alerts");
+    printf("alerts: %lld open, %lld acknowledgements overdue\n",
+        (long long)json_integer_value(json_object_get(al, "open")),
+        (long long)json_integer_value(json_object_get(al, "overdue_acknowledgements")));
 }
 
 int
@@ -326,7 +347,10 @@ status_show(int argc, char **argv)
     json_t *by_network = json_object();
     int64_t total = archive_message_count(archive);
     int64_t last_seq = (int64_t)archive_last_seq(archive);
-    if (!by_network || total < 0 || archive_message_counts(archive, s_add_count, by_network) != 0) {
+    json_int_t open_alerts = 0, overdue = 0;
+    if (!by_network || total < 0 || archive_message_counts(archive, s_add_count, by_network) != 0
+        || archive_alerts_each(archive, 1, INT_MAX, s_count_alert, &open_alerts) != 0
+        || archive_alert_due(archive, archive_now_ms(), s_count_target, &overdue) != 0) {
         fprintf(stderr, "enlace-hub: %s\n", archive_error(archive));
         archive_destroy(&archive);
         json_decref(by_network);
@@ -337,8 +361,9 @@ status_show(int argc, char **argv)
 
     json_t *size = s_archive_size(data);
     json_object_set_new(size, "last_seq", json_integer((json_int_t)last_seq));
-    json_t *report = json_pack("{s:b,s:o,s:I,s:o}", "running", reason == NULL, "archive", size,
-        "messages_total", (json_int_t)total, "messages_by_network", by_network);
+    json_t *report = json_pack("{s:b,s:o,s:I,s:o,s:{s:I,s:I}}", "running", reason == NULL,
+        "archive", size, "messages_total", (json_int_t)total, "messages_by_network", by_network,
+        "alerts", "open", open_alerts, "overdue_acknowledgements", overdue);
     if (!report) {
         fprintf(stderr, "enlace-hub: out of memory\n");
         json_decref(hub);

@@ -7,7 +7,7 @@
  * and archive size. `enlace-hub status DATA` reads it, checks that the hub is
  * alive (the pid exists and the file is at most STATUS_STALE_MS old), and
  * adds what the hub loop should not spend time on: the messages stored per
- * network, counted in the archive.
+ * network, open alerts and overdue acknowledgements, counted in the archive.
  */
 #ifndef ENLACE_STATUS_H
 #define ENLACE_STATUS_H

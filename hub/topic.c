@@ -192,3 +192,20 @@ topic_segment(const char *topic, int n, char *out, size_t cap)
     out[len] = '\0';
     return (int)len;
 }
+
+int
+topic_text_valid(const char *str, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    for (size_t i = 0; i < len;) {
+        if (s[i] < 0x20 && s[i] != '\n' && s[i] != '\t')
+            return 0;
+        if (s[i] == 0x7f)
+            return 0;
+        size_t n = s[i] < 0x80 ? 1 : s_utf8_len(s + i, len - i);
+        if (n == 0)
+            return 0;
+        i += n;
+    }
+    return 1;
+}

@@ -20,6 +20,10 @@
 const char *topic_check(const char *topic, size_t len);
 const char *topic_check_pattern(const char *pattern, size_t len);
 
+/* 1 if s[0..len) is valid UTF-8 without control characters other than
+ * newline and tab (free text: headlines, notes). */
+int topic_text_valid(const char *s, size_t len);
+
 /* 1 if the (valid) topic matches the (valid) pattern, else 0. */
 int topic_match(const char *pattern, const char *topic);
 

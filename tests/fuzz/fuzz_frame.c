@@ -2,7 +2,9 @@
  * fuzz_frame: the hub's first look at a client's bytes. Decodes a Frame;
  * for a Publish, decodes the signed Content inside and checks its topic as
  * the hub does; for a (un)subscribe, checks the pattern; for a Delivery (the
- * client's side), decodes its Content. Everything decoded is freed.
+ * client's side), decodes its Content. Topics and patterns are bytes on the
+ * wire (an embedded NUL must reach the check), checked as hub.c's
+ * s_take_topic does. Everything decoded is freed.
  */
 #include <stdint.h>
 #include <string.h>
@@ -18,9 +20,7 @@ s_content(ProtobufCBinaryData bytes)
     Enlace__Content *content = enlace__content__unpack(NULL, bytes.len, bytes.data);
     if (!content)
         return;
-    /* protobuf-c gives "" for an absent string; the wire may hold a NUL. */
-    if (content->topic)
-        (void)topic_check(content->topic, strlen(content->topic));
+    (void)topic_check((const char *)content->topic.data, content->topic.len);
     for (size_t i = 0; i < content->n_recipients; i++)
         (void)strlen(content->recipients[i]);
     enlace__content__free_unpacked(content, NULL);
@@ -40,14 +40,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         s_content(frame->delivery->content);
         break;
     case ENLACE__FRAME__BODY_SUBSCRIBE:
-        if (frame->subscribe->pattern)
-            (void)topic_check_pattern(frame->subscribe->pattern,
-                strlen(frame->subscribe->pattern));
+        (void)topic_check_pattern((const char *)frame->subscribe->pattern.data,
+            frame->subscribe->pattern.len);
         break;
     case ENLACE__FRAME__BODY_UNSUBSCRIBE:
-        if (frame->unsubscribe->pattern)
-            (void)topic_check_pattern(frame->unsubscribe->pattern,
-                strlen(frame->unsubscribe->pattern));
+        (void)topic_check_pattern((const char *)frame->unsubscribe->pattern.data,
+            frame->unsubscribe->pattern.len);
+        break;
+    case ENLACE__FRAME__BODY_HISTORY:
+        (void)topic_check_pattern((const char *)frame->history->pattern.data,
+            frame->history->pattern.len);
         break;
     default:
         break;

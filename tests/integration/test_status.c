@@ -1,7 +1,7 @@
 /*
  * test_status: `enlace-hub status DATA [--json]` against a real hub. Two
  * officers connected show up per country and network, a stored message per
- * network; the JSON parses (python3); status.json is 0640; SIGHUP reloads
+ * network, an open alert; the JSON parses (python3); status.json is 0640; SIGHUP reloads
  * the directory and the hub keeps serving; a stopped or killed hub is
  * reported as not running (exit 3).
  */
@@ -75,7 +75,8 @@ shows_connected_officers_and_stored_messages(void)
                          " and d['hub']['queues']['blocked_sessions'] == 0"
                          " and d['messages_by_network'] == {'consular': 2, 'crm': 1}"
                          " and d['messages_total'] == 3 and d['archive']['last_seq'] == 3"
-                         " and d['archive']['bytes'] > 0"));
+                         " and d['archive']['bytes'] > 0"
+                         " and d['alerts'] == {'open': 0, 'overdue_acknowledgements': 0}"));
 
     /* The text form, and its exit status. */
     char out[4096];
@@ -92,6 +93,30 @@ shows_connected_officers_and_stored_messages(void)
     CHECK(s_status_until("d['hub']['officers_connected'] == 1"
                          " and d['hub']['connected']['by_country'] == {'MX': 1}"));
     enlace_close(&a);
+}
+
+static void
+counts_open_alerts(void)
+{
+    int rc;
+    char why[512];
+    enlace_client_t *c = client_connect(&hub, &mx, &rc, why, sizeof why);
+    CHECK(c != NULL);
+    if (!c)
+        return;
+    const char *cc[] = {"GT"};
+    enlace_alert_t a = {.priority = "urgent", .category = "death", .countries = cc,
+        .ncountries = 1, .headline = "status test alert"};
+    enlace_publish_opts_t o = {.alert = &a};
+    rc = enlace_publish(c, "consular/death/MX", "alerta", 6, &o, NULL);
+    if (rc != ENLACE_OK)
+        fprintf(stderr, "  raise: %s\n", enlace_last_error(c));
+    CHECK_RC(rc, ENLACE_OK);
+    enlace_close(&c);
+    CHECK(s_status_until("d['alerts']['open'] == 1 and d['messages_by_network']['consular'] == 3"));
+    char out[4096];
+    harness_capture(out, sizeof out, "%s status %s/data", s_hub_bin(), hub.dir);
+    CHECK(strstr(out, "alerts: 1 open") != NULL);
 }
 
 static void
@@ -125,7 +150,7 @@ sighup_reloads_the_directory_and_keeps_serving(void)
     if (c)
         CHECK_RC(enlace_publish(c, "consular/after-hup", "z", 1, NULL, NULL), ENLACE_OK);
     enlace_close(&c);
-    CHECK(s_status_until("d['running'] and d['messages_total'] == 4"));
+    CHECK(s_status_until("d['running'] and d['messages_total'] == 5"));
 }
 
 static void
@@ -136,10 +161,10 @@ stopped_hub_is_not_running(void)
     int rc = harness_capture(out, sizeof out, "%s status %s/data", s_hub_bin(), hub.dir);
     CHECK(rc == 3);
     CHECK(strncmp(out, "hub not running", 15) == 0);
-    CHECK(strstr(out, "messages by network: consular 3, crm 1") != NULL);
+    CHECK(strstr(out, "messages by network: consular 4, crm 1") != NULL);
     CHECK(harness_sh("%s status %s/data --json | python3 -c 'import json,sys; "
                      "d=json.load(sys.stdin); assert not d[\"running\"] and \"reason\" in d "
-                     "and d[\"messages_total\"] == 4'",
+                     "and d[\"messages_total\"] == 5'",
               s_hub_bin(), hub.dir)
         == 0);
 }
@@ -176,6 +201,7 @@ main(void)
     hub_start(&hub);
     harness_run("shows_connected_officers_and_stored_messages",
         shows_connected_officers_and_stored_messages);
+    harness_run("counts_open_alerts", counts_open_alerts);
     harness_run("status_file_is_private_to_the_hubs_group", status_file_is_private_to_the_hubs_group);
     harness_run("sighup_reloads_the_directory_and_keeps_serving",
         sighup_reloads_the_directory_and_keeps_serving);

@@ -72,6 +72,9 @@ loads_every_option(void)
                     "idle_timeout = 2m\n"
                     "[archive]\n"
                     "sync = full\n"
+                    "[alerts]\n"
+                    "urgent_deadline = 1h\n"
+                    "flash_deadline = 90s\n"
                     "[log]\n"
                     "level = warning ; inline comment\n",
         &cfg, err, sizeof err);
@@ -89,6 +92,8 @@ loads_every_option(void)
     CHECK(cfg.max_subscriptions == 128);
     CHECK(cfg.idle_timeout_ms == 120000);
     CHECK(cfg.sync == ARCHIVE_SYNC_FULL);
+    CHECK(cfg.deadline_urgent_ms == 3600000);
+    CHECK(cfg.deadline_flash_ms == 90000);
     CHECK(cfg.log_level == LOG_WARNING);
 }
 
@@ -108,6 +113,8 @@ empty_file_keeps_the_defaults(void)
     CHECK(cfg.idle_timeout_ms == def.idle_timeout_ms);
     CHECK(cfg.heartbeat_ms == def.heartbeat_ms);
     CHECK(cfg.sync == def.sync);
+    CHECK(cfg.deadline_urgent_ms == def.deadline_urgent_ms);
+    CHECK(cfg.deadline_flash_ms == def.deadline_flash_ms);
     CHECK(cfg.log_level == def.log_level);
 }
 
@@ -150,6 +157,8 @@ refuses_bad_values(void)
     s_refused("[limits]\nidle_timeout = 500ms\n", 2, "idle_timeout");
     s_refused("[hub]\nheartbeat = 2d\n", 2, "heartbeat");
     s_refused("[archive]\nsync = always\n", 2, "sync is off, normal or full, not 'always'");
+    s_refused("[alerts]\nflash_deadline = 0s\n", 2, "flash_deadline is a duration");
+    s_refused("[alerts]\nurgent_deadline = 8d\n", 2, "urgent_deadline");
     s_refused("[log]\nlevel = verbose\n", 2, "level is error, warning, notice, info or debug");
     s_refused("[hub]\nbind = 127.0.0.1:7440\n", 2, "bind is a ZeroMQ endpoint");
     s_refused("[hub]\nbind =\n", 2, "bind needs a value");
@@ -224,6 +233,7 @@ printed_configuration_reads_back_the_same(void)
     CHECK(s_load("[hub]\nbind = tcp://127.0.0.1:7000\ndata_dir = /srv/enlace\n"
                  "heartbeat = 750ms\n[limits]\nwindow = 99\nmax_body = 300000\n"
                  "max_subscriptions = 7\nidle_timeout = 45s\n[archive]\nsync = off\n"
+                 "[alerts]\nurgent_deadline = 2h\nflash_deadline = 1500ms\n"
                  "[log]\nlevel = debug\n",
               &a, err, sizeof err)
         == 0);
@@ -244,6 +254,8 @@ printed_configuration_reads_back_the_same(void)
     CHECK(b.max_subscriptions == a.max_subscriptions);
     CHECK(b.idle_timeout_ms == a.idle_timeout_ms);
     CHECK(b.sync == a.sync);
+    CHECK(b.deadline_urgent_ms == a.deadline_urgent_ms);
+    CHECK(b.deadline_flash_ms == a.deadline_flash_ms);
     CHECK(b.log_level == a.log_level);
 }
 
@@ -283,7 +295,7 @@ the_sample_file_documents_the_defaults(void)
     fclose(in);
     if (out)
         fclose(out);
-    CHECK(keys == 9);
+    CHECK(keys == 11);
     hub_config_defaults(&cfg);
     if (config_load(out_path, &cfg, err, sizeof err) != 0) {
         fprintf(stderr, "  %s\n", err);
@@ -296,6 +308,8 @@ the_sample_file_documents_the_defaults(void)
     CHECK(cfg.idle_timeout_ms == def.idle_timeout_ms);
     CHECK(cfg.heartbeat_ms == def.heartbeat_ms);
     CHECK(cfg.sync == def.sync);
+    CHECK(cfg.deadline_urgent_ms == def.deadline_urgent_ms);
+    CHECK(cfg.deadline_flash_ms == def.deadline_flash_ms);
     CHECK(cfg.log_level == def.log_level);
 }
 

@@ -1,0 +1,447 @@
+/*
+ * archive_alerts.c: the SQL of alerts (their per-country acknowledgement
+ * targets and event log) and of cases. Part of the archive module: see
+ * archive.c for the schema changelog (migration 3).
+ *
+ * Invariant: a target leaves 'pending' exactly once (acknowledged, cancelled
+ * or superseded); escalation only raises `level` of a pending target, in the
+ * same transaction as the escalation message, so a restart neither repeats
+ * nor loses a step.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "archive.h"
+#include "archive_int.h"
+
+static sqlite3_stmt *
+s_prepare(archive_t *self, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(self->db, sql, -1, &st, NULL) != SQLITE_OK) {
+        archive_int_fail(self, "prepare");
+        return NULL;
+    }
+    return st;
+}
+
+/* Steps a write statement to completion and finalizes it. */
+static int
+s_run(archive_t *self, sqlite3_stmt *st, const char *what)
+{
+    int rc = sqlite3_step(st);
+    while (rc == SQLITE_ROW)
+        rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : archive_int_fail(self, what);
+}
+
+int
+archive_alert_event(archive_t *self, uint64_t seq, const char *country, const char *event,
+    int64_t officer_id, const char *detail)
+{
+    sqlite3_stmt *st = s_prepare(self,
+        "INSERT INTO alert_events (alert_seq, country, ts_ms, event, officer_id, detail)"
+        " VALUES (?,?,?,?,?,?)");
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)seq);
+    sqlite3_bind_text(st, 2, country ? country : "", -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 3, archive_now_ms());
+    sqlite3_bind_text(st, 4, event, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 5, officer_id);
+    sqlite3_bind_text(st, 6, detail ? detail : "", -1, SQLITE_TRANSIENT);
+    return s_run(self, st, "alert event");
+}
+
+int
+archive_alert_insert(archive_t *self, const archive_alert_t *a, int64_t period_ms)
+{
+    sqlite3_stmt *st = s_prepare(self,
+        "INSERT INTO alerts (seq, topic, network, author_id, priority, category, countries,"
+        " headline, status, msg_type, refs, case_id, needs_ack, expires_ms, stored_ms)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)a->seq);
+    sqlite3_bind_text(st, 2, a->topic, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, a->network, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 4, a->author_id);
+    sqlite3_bind_int(st, 5, a->priority);
+    sqlite3_bind_int(st, 6, a->category);
+    sqlite3_bind_text(st, 7, a->countries, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 8, a->headline, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(st, 9, a->status);
+    sqlite3_bind_int(st, 10, a->msg_type);
+    sqlite3_bind_text(st, 11, a->refs ? a->refs : "", -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 12, (sqlite3_int64)a->case_id);
+    sqlite3_bind_int(st, 13, a->needs_ack);
+    sqlite3_bind_int64(st, 14, a->expires_ms);
+    sqlite3_bind_int64(st, 15, a->stored_ms);
+    if (s_run(self, st, "store alert") != 0)
+        return -1;
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s", a->countries);
+    char *save = NULL;
+    for (char *cc = strtok_r(buf, ",", &save); cc; cc = strtok_r(NULL, ",", &save)) {
+        st = s_prepare(self,
+            "INSERT OR IGNORE INTO alert_targets (alert_seq, country, state, deadline_ms,"
+            " period_ms) VALUES (?,?,?,?,?)");
+        if (!st)
+            return -1;
+        sqlite3_bind_int64(st, 1, (sqlite3_int64)a->seq);
+        sqlite3_bind_text(st, 2, cc, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 3, a->needs_ack ? "pending" : "none", -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 4, a->needs_ack ? a->stored_ms + period_ms : 0);
+        sqlite3_bind_int64(st, 5, a->needs_ack ? period_ms : 0);
+        if (s_run(self, st, "alert target") != 0)
+            return -1;
+    }
+    return archive_alert_event(self, a->seq, NULL, "raised", a->author_id, a->headline);
+}
+
+static int
+s_alert_rows(archive_t *self, sqlite3_stmt *st, archive_alert_fn fn, void *arg)
+{
+    int rc, found = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        archive_alert_t a = {
+            .seq = (uint64_t)sqlite3_column_int64(st, 0),
+            .topic = (const char *)sqlite3_column_text(st, 1),
+            .network = (const char *)sqlite3_column_text(st, 2),
+            .author_id = sqlite3_column_int64(st, 3),
+            .priority = sqlite3_column_int(st, 4),
+            .category = sqlite3_column_int(st, 5),
+            .countries = (const char *)sqlite3_column_text(st, 6),
+            .headline = (const char *)sqlite3_column_text(st, 7),
+            .status = sqlite3_column_int(st, 8),
+            .msg_type = sqlite3_column_int(st, 9),
+            .refs = (const char *)sqlite3_column_text(st, 10),
+            .case_id = (uint64_t)sqlite3_column_int64(st, 11),
+            .needs_ack = sqlite3_column_int(st, 12),
+            .expires_ms = sqlite3_column_int64(st, 13),
+            .stored_ms = sqlite3_column_int64(st, 14),
+            .superseded_by = (uint64_t)sqlite3_column_int64(st, 15),
+        };
+        found = 1;
+        if (fn(&a, arg) != 0) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? found : archive_int_fail(self, "read alerts");
+}
+
+#define ALERT_COLUMNS                                                                        \
+    "seq, topic, network, author_id, priority, category, countries, headline, status,"      \
+    " msg_type, refs, case_id, needs_ack, expires_ms, stored_ms, superseded_by"
+
+int
+archive_alert_get(archive_t *self, uint64_t seq, archive_alert_fn fn, void *arg)
+{
+    sqlite3_stmt *st = s_prepare(self, "SELECT " ALERT_COLUMNS " FROM alerts WHERE seq = ?");
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)seq);
+    return s_alert_rows(self, st, fn, arg);
+}
+
+int
+archive_alerts_each(archive_t *self, int open_only, int limit, archive_alert_fn fn, void *arg)
+{
+    sqlite3_stmt *st = s_prepare(self,
+        open_only ? "SELECT " ALERT_COLUMNS " FROM alerts a WHERE EXISTS (SELECT 1 FROM"
+                    " alert_targets t WHERE t.alert_seq = a.seq AND t.state = 'pending')"
+                    " ORDER BY seq DESC LIMIT ?"
+                  : "SELECT " ALERT_COLUMNS " FROM alerts ORDER BY seq DESC LIMIT ?");
+    if (!st)
+        return -1;
+    sqlite3_bind_int(st, 1, limit);
+    return s_alert_rows(self, st, fn, arg) < 0 ? -1 : 0;
+}
+
+static int
+s_target_rows(archive_t *self, sqlite3_stmt *st, archive_target_fn fn, void *arg)
+{
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        archive_target_t t = {
+            .alert_seq = (uint64_t)sqlite3_column_int64(st, 0),
+            .country = (const char *)sqlite3_column_text(st, 1),
+            .state = (const char *)sqlite3_column_text(st, 2),
+            .level = sqlite3_column_int(st, 3),
+            .deadline_ms = sqlite3_column_int64(st, 4),
+            .period_ms = sqlite3_column_int64(st, 5),
+            .acked_by = sqlite3_column_int64(st, 6),
+            .acked_ms = sqlite3_column_int64(st, 7),
+            .note = (const char *)sqlite3_column_text(st, 8),
+        };
+        if (fn(&t, arg) != 0) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : archive_int_fail(self, "read alert targets");
+}
+
+#define TARGET_COLUMNS                                                                       \
+    "alert_seq, country, state, level, deadline_ms, period_ms, acked_by, acked_ms, note"
+
+int
+archive_alert_targets(archive_t *self, uint64_t seq, archive_target_fn fn, void *arg)
+{
+    sqlite3_stmt *st = s_prepare(self,
+        "SELECT " TARGET_COLUMNS " FROM alert_targets WHERE alert_seq = ? ORDER BY country");
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)seq);
+    return s_target_rows(self, st, fn, arg);
+}
+
+int
+archive_alert_due(archive_t *self, int64_t now_ms, archive_target_fn fn, void *arg)
+{
+    sqlite3_stmt *st = s_prepare(self,
+        "SELECT " TARGET_COLUMNS " FROM alert_targets WHERE state = 'pending'"
+        " AND deadline_ms > 0 AND deadline_ms <= ? ORDER BY deadline_ms LIMIT 256");
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, now_ms);
+    return s_target_rows(self, st, fn, arg);
+}
+
+int
+archive_alert_ack(archive_t *self, uint64_t seq, const char *country, int64_t officer_id,
+    const char *note, int64_t now_ms)
+{
+    sqlite3_stmt *st = s_prepare(self,
+        "UPDATE alert_targets SET state = 'acknowledged', acked_by = ?, acked_ms = ?, note = ?"
+        " WHERE alert_seq = ? AND country = ? AND state IN ('pending', 'none') RETURNING 1");
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, officer_id);
+    sqlite3_bind_int64(st, 2, now_ms);
+    sqlite3_bind_text(st, 3, note ? note : "", -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 4, (sqlite3_int64)seq);
+    sqlite3_bind_text(st, 5, country, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st);
+    int changed = rc == SQLITE_ROW;
+    while (rc == SQLITE_ROW)
+        rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return archive_int_fail(self, "acknowledge");
+    if (changed && archive_alert_event(self, seq, country, "acknowledged", officer_id, note) != 0)
+        return -1;
+    return changed;
+}
+
+int
+archive_alert_escalated(archive_t *self, uint64_t seq, const char *country, int level,
+    int64_t next_deadline_ms)
+{
+    sqlite3_stmt *st = s_prepare(self,
+        "UPDATE alert_targets SET level = ?, deadline_ms = ? WHERE alert_seq = ? AND country = ?"
+        " AND state = 'pending'");
+    if (!st)
+        return -1;
+    sqlite3_bind_int(st, 1, level);
+    sqlite3_bind_int64(st, 2, next_deadline_ms);
+    sqlite3_bind_int64(st, 3, (sqlite3_int64)seq);
+    sqlite3_bind_text(st, 4, country, -1, SQLITE_TRANSIENT);
+    if (s_run(self, st, "escalate") != 0)
+        return -1;
+    char detail[32];
+    snprintf(detail, sizeof detail, "level %d", level);
+    return archive_alert_event(self, seq, country, "escalated", 0, detail);
+}
+
+int
+archive_alert_close(archive_t *self, uint64_t seq, const char *state, uint64_t by_seq)
+{
+    sqlite3_stmt *st = s_prepare(self,
+        "UPDATE alert_targets SET state = ? WHERE alert_seq = ? AND state IN ('pending','none')");
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, state, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)seq);
+    if (s_run(self, st, "close alert") != 0)
+        return -1;
+    st = s_prepare(self, "UPDATE alerts SET superseded_by = ? WHERE seq = ? AND superseded_by = 0");
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)by_seq);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)seq);
+    if (s_run(self, st, "close alert") != 0)
+        return -1;
+    char detail[48];
+    snprintf(detail, sizeof detail, "by alert %llu", (unsigned long long)by_seq);
+    return archive_alert_event(self, seq, NULL, state, 0, detail);
+}
+
+/* ---------------------------------------------------------- cases */
+
+int
+archive_case_open(archive_t *self, const archive_case_t *c, uint64_t *id_out)
+{
+    int own = !self->in_txn;
+    if (own && archive_int_exec(self, "BEGIN IMMEDIATE") != 0)
+        return -1;
+    int64_t now = archive_now_ms();
+    sqlite3_stmt *st = s_prepare(self,
+        "INSERT INTO cases (type, network, countries, title, state, opened_by, opened_ms,"
+        " updated_ms) VALUES (?,?,?,?,'open',?,?,?)");
+    if (!st)
+        goto fail;
+    sqlite3_bind_text(st, 1, c->type, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, c->network, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, c->countries, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 4, c->title, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 5, c->opened_by);
+    sqlite3_bind_int64(st, 6, now);
+    sqlite3_bind_int64(st, 7, now);
+    if (s_run(self, st, "open case") != 0)
+        goto fail;
+    *id_out = (uint64_t)sqlite3_last_insert_rowid(self->db);
+    st = s_prepare(self,
+        "INSERT INTO case_events (case_id, ts_ms, officer_id, event) VALUES (?,?,?,'opened')");
+    if (!st)
+        goto fail;
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)*id_out);
+    sqlite3_bind_int64(st, 2, now);
+    sqlite3_bind_int64(st, 3, c->opened_by);
+    if (s_run(self, st, "case event") != 0)
+        goto fail;
+    if (own && archive_int_exec(self, "COMMIT") != 0)
+        goto fail;
+    return 0;
+fail:
+    if (own)
+        archive_int_exec(self, "ROLLBACK");
+    return -1;
+}
+
+#define CASE_COLUMNS "id, type, network, countries, title, state, opened_by, opened_ms, updated_ms"
+
+static int
+s_case_rows(archive_t *self, sqlite3_stmt *st, archive_case_fn fn, void *arg)
+{
+    int rc, found = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        archive_case_t c = {
+            .id = (uint64_t)sqlite3_column_int64(st, 0),
+            .type = (const char *)sqlite3_column_text(st, 1),
+            .network = (const char *)sqlite3_column_text(st, 2),
+            .countries = (const char *)sqlite3_column_text(st, 3),
+            .title = (const char *)sqlite3_column_text(st, 4),
+            .state = (const char *)sqlite3_column_text(st, 5),
+            .opened_by = sqlite3_column_int64(st, 6),
+            .opened_ms = sqlite3_column_int64(st, 7),
+            .updated_ms = sqlite3_column_int64(st, 8),
+        };
+        found = 1;
+        if (fn(&c, arg) != 0) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? found : archive_int_fail(self, "read cases");
+}
+
+int
+archive_case_get(archive_t *self, uint64_t id, archive_case_fn fn, void *arg)
+{
+    sqlite3_stmt *st = s_prepare(self, "SELECT " CASE_COLUMNS " FROM cases WHERE id = ?");
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)id);
+    return s_case_rows(self, st, fn, arg);
+}
+
+int
+archive_cases_each(archive_t *self, const char *type, const char *country, const char *state,
+    archive_case_fn fn, void *arg)
+{
+    sqlite3_stmt *st = s_prepare(self,
+        "SELECT " CASE_COLUMNS " FROM cases WHERE (?1 = '' OR type = ?1)"
+        " AND (?2 = '' OR instr(',' || countries || ',', ',' || ?2 || ',') > 0)"
+        " AND (?3 = '' OR state = ?3) ORDER BY id DESC LIMIT 500");
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, type ? type : "", -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, country ? country : "", -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, state ? state : "", -1, SQLITE_TRANSIENT);
+    return s_case_rows(self, st, fn, arg) < 0 ? -1 : 0;
+}
+
+int
+archive_case_set_state(archive_t *self, uint64_t id, int open, int64_t officer_id,
+    const char *note)
+{
+    int own = !self->in_txn;
+    if (own && archive_int_exec(self, "BEGIN IMMEDIATE") != 0)
+        return -1;
+    int64_t now = archive_now_ms();
+    sqlite3_stmt *st = s_prepare(self,
+        "UPDATE cases SET state = ?, updated_ms = ? WHERE id = ? AND state <> ? RETURNING 1");
+    if (!st)
+        goto fail;
+    const char *state = open ? "open" : "closed";
+    sqlite3_bind_text(st, 1, state, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, now);
+    sqlite3_bind_int64(st, 3, (sqlite3_int64)id);
+    sqlite3_bind_text(st, 4, state, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    int changed = rc == SQLITE_ROW;
+    while (rc == SQLITE_ROW)
+        rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        archive_int_fail(self, "case state");
+        goto fail;
+    }
+    if (changed) {
+        st = s_prepare(self,
+            "INSERT INTO case_events (case_id, ts_ms, officer_id, event, note) VALUES (?,?,?,?,?)");
+        if (!st)
+            goto fail;
+        sqlite3_bind_int64(st, 1, (sqlite3_int64)id);
+        sqlite3_bind_int64(st, 2, now);
+        sqlite3_bind_int64(st, 3, officer_id);
+        sqlite3_bind_text(st, 4, open ? "reopened" : "closed", -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 5, note ? note : "", -1, SQLITE_TRANSIENT);
+        if (s_run(self, st, "case event") != 0)
+            goto fail;
+    }
+    if (own && archive_int_exec(self, "COMMIT") != 0)
+        goto fail;
+    return changed;
+fail:
+    if (own)
+        archive_int_exec(self, "ROLLBACK");
+    return -1;
+}
+
+int
+archive_case_events(archive_t *self, uint64_t id, archive_case_event_fn fn, void *arg)
+{
+    sqlite3_stmt *st = s_prepare(self,
+        "SELECT ts_ms, officer_id, event, note FROM case_events WHERE case_id = ? ORDER BY id");
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)id);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        if (fn(sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+                (const char *)sqlite3_column_text(st, 2), (const char *)sqlite3_column_text(st, 3),
+                arg)
+            != 0) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : archive_int_fail(self, "case events");
+}

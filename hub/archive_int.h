@@ -1,0 +1,124 @@
+/*
+ * archive_int: what the archive's source files share (archive.c: schema,
+ * open, transactions, directory, messages, subscriptions, audit;
+ * archive_ledger.c: the hash chain, what verify reads, backup). Not for use
+ * outside hub/archive*.c.
+ */
+#ifndef ENLACE_ARCHIVE_INT_H
+#define ENLACE_ARCHIVE_INT_H
+
+#include <sqlite3.h>
+
+#include "archive.h"
+
+/* Slots of the connection's prepared-statement cache. Each file keeps the
+ * SQL of its own slots and prepares them through archive_int_stmt. */
+enum {
+    /* archive.c */
+    ST_MSG_INSERT,
+    ST_MSG_FIND,
+    ST_MSG_AFTER,
+    ST_SUB_GET,
+    ST_SUB_PUT,
+    ST_SUB_DELETE,
+    ST_AUDIT,
+    ST_KEY_BY_CURVE,
+    /* archive_ledger.c */
+    ST_MSG_GET,
+    ST_AUDIT_GET,
+    ST_KEY_OWNER,
+    ST_LEDGER_INSERT,
+    ST_LEDGER_HEAD,
+    ST_LEDGER_LATEST,
+    ST_DATA_VERSION,
+    ST_SP_BEGIN,
+    ST_SP_RELEASE,
+    ST_SP_ROLLBACK,
+    ST_COUNT
+};
+
+struct archive {
+    sqlite3 *db;                  /* the one connection; owned */
+    sqlite3_stmt *st[ST_COUNT];   /* prepared once, lazily; owned */
+    char error[512];              /* last failure, with sqlite3_errmsg */
+    uint64_t last_seq;            /* highest seq stored (committed or in this txn) */
+    uint64_t txn_first_seq;       /* last_seq when the open transaction began */
+    int in_txn;                   /* 1 while a transaction is open */
+    int in_read;                  /* 1 while archive_read_begin's snapshot is open */
+    int readonly;                 /* opened with archive_open_readonly */
+    char actor_fp[24];            /* who directory changes are made by ("" local) */
+    int64_t actor_id;
+    /* The ledger head as this connection last wrote or read it. head_dv is
+     * the data_version it was read at: a different value means another
+     * connection may have appended, so the head is read again. */
+    uint8_t head[ARCHIVE_HASH_BYTES];
+    int64_t head_id;              /* 0: empty ledger */
+    int64_t head_dv;              /* -1: unknown, read before the next append */
+    uint8_t txn_head[ARCHIVE_HASH_BYTES]; /* head when the open transaction began */
+    int64_t txn_head_id;
+    int64_t txn_head_dv;
+};
+
+/* ---------------------------------------------------------- archive.c */
+
+/* Records "what: sqlite3_errmsg" as the error; returns -1. */
+int archive_int_fail(archive_t *self, const char *what);
+int archive_int_exec(archive_t *self, const char *sql);
+/* 1 if the one-parameter query returns a row, 0 if not, -1 on error. */
+int archive_int_exists(archive_t *self, const char *sql, const char *value);
+/* The cached statement of slot which (prepared from sql the first time),
+ * reset and with its bindings cleared; NULL on error. */
+sqlite3_stmt *archive_int_stmt(archive_t *self, int which, const char *sql);
+/* Steps st (and finalizes it) in a transaction of its own unless one is
+ * open, then, in the same savepoint, appends the ledger record of the
+ * directory row it changed (kind and ref as for archive_int_ledger_row; kind
+ * NULL: none; ref -1: the row it inserted) and writes the audit record. On
+ * failure nothing of it stays, also inside an open transaction. */
+int archive_int_write_audited(archive_t *self, sqlite3_stmt *st, const char *kind, int64_t ref,
+    const char *actor_fp, int64_t actor_id, const char *action, const char *detail,
+    int64_t *rowid);
+
+/* ---------------------------------------------------------- archive_ledger.c */
+
+/* A record and its ledger entry commit together or not at all, also inside
+ * the hub's group transaction, where a failed record must not take the
+ * others with it: a savepoint around the pair. */
+typedef struct {
+    uint8_t head[ARCHIVE_HASH_BYTES];
+    int64_t head_id;
+    int64_t head_dv;
+    int outer; /* the savepoint opened the transaction */
+} archive_int_mark_t;
+
+int archive_int_record_begin(archive_t *self, archive_int_mark_t *mark);
+/* ok: keep what was written since the mark (RELEASE, which commits if the
+ * savepoint opened the transaction). Not ok, or the release failed: undo it
+ * and restore the head. Returns 0 if kept; the first error message stays. */
+int archive_int_record_end(archive_t *self, const archive_int_mark_t *mark, int ok);
+
+/* Re-reads the head if another connection may have appended since. */
+int archive_int_head_fresh(archive_t *self);
+/* Appends one chained record (inside the caller's transaction). */
+int archive_int_ledger_insert(archive_t *self, const char *kind, int64_t ref, int64_t ts_ms,
+    const uint8_t content_hash[ARCHIVE_HASH_BYTES]);
+/* Appends the state of a directory entry as it is now: kind
+ * ARCHIVE_KIND_OFFICER (ref officer id), _PPT (ref year) or _INVITATION (ref
+ * invitation id). Every change to those rows calls it in its transaction. */
+int archive_int_ledger_row(archive_t *self, const char *kind, int64_t ref);
+/* Appends the reference tables' hash if it differs from the last one
+ * recorded (the seed is idempotent and runs again on every init). */
+int archive_int_ledger_reference(archive_t *self);
+
+/* The canonical record hashes of a message row and an audit row. */
+void archive_int_hash_message(const archive_msg_t *m, size_t id_len, size_t sig_len,
+    uint8_t out[ARCHIVE_HASH_BYTES]);
+void archive_int_hash_audit(const archive_audit_row_t *r, uint8_t out[ARCHIVE_HASH_BYTES]);
+
+/* Resets the statements whose rows archive_message_get/archive_audit_get
+ * hand out (before the read transaction ends). */
+void archive_int_release_gets(archive_t *self);
+
+/* The C step of migration 3: chains every row the archive already holds. */
+int archive_int_chain_existing(archive_t *self);
+
+#endif

@@ -1,0 +1,252 @@
+/*
+ * cap.c: CAP 1.2 XML of a stored alert (see cap.h for the mapping).
+ */
+#include "cap.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <libxml/xmlwriter.h>
+#include <sodium.h>
+
+#include "enlace.pb-c.h"
+
+#define CAP_NS "urn:oasis:names:tc:emergency:cap:1.2"
+
+static const char *s_status[] = {"Actual", "Exercise", "System", "Test", "Draft"};
+static const char *s_msg_type[] = {"Alert", "Update", "Cancel"};
+static const char *s_urgency[] = {"Unknown", "Immediate", "Expected", "Future", "Past"};
+static const char *s_severity[] = {"Unknown", "Extreme", "Severe", "Moderate", "Minor"};
+static const char *s_certainty[] = {"Unknown", "Observed", "Likely", "Possible", "Unlikely"};
+static const char *s_tlp[] = {"AMBER", "CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"};
+static const char *s_priority[] = {"routine", "priority", "urgent", "flash"};
+
+/* enlace category -> CAP category, event (es), event (en). */
+static const struct {
+    const char *cap, *es, *en;
+} s_category[] = {
+    {"Other", "Otro asunto consular o migratorio", "Other consular or migration matter"},
+    {"Other", "Fallecimiento de persona migrante", "Death of a migrant"},
+    {"Safety", "Desastre que afecta a connacionales", "Disaster affecting nationals"},
+    {"Security", "Trata de personas", "Trafficking in persons"},
+    {"Security", "Tráfico ilícito de migrantes", "Smuggling of migrants"},
+    {"Rescue", "Niña, niño o adolescente desaparecido", "Missing child"},
+    {"Safety", "Niña, niño o adolescente no acompañado", "Unaccompanied child"},
+    {"Other", "Asistencia para el retorno", "Return assistance"},
+};
+
+static void
+s_cap_time(int64_t ms, char *out, size_t cap)
+{
+    time_t t = (time_t)(ms / 1000);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, cap, "%Y-%m-%dT%H:%M:%S-00:00", &tm);
+}
+
+typedef struct {
+    Enlace__Content *content;
+    int64_t stored_ms;
+    int64_t author_id;
+    char id_hex[33];
+    char topic[264];
+    char network[24];
+    int tlp;
+    char recipients[1400];
+    int found;
+} msg_t;
+
+static int
+s_msg_row(const archive_msg_t *m, void *arg)
+{
+    msg_t *x = arg;
+    x->content = enlace__content__unpack(NULL, m->content_len, m->content);
+    x->stored_ms = m->stored_ms;
+    x->author_id = m->author_id;
+    sodium_bin2hex(x->id_hex, sizeof x->id_hex, m->msg_id, 16);
+    snprintf(x->topic, sizeof x->topic, "%s", m->topic);
+    snprintf(x->network, sizeof x->network, "%s", m->network);
+    snprintf(x->recipients, sizeof x->recipients, "%s", m->recipients);
+    x->tlp = m->tlp;
+    x->found = 1;
+    return 1;
+}
+
+static int
+s_elem(xmlTextWriterPtr w, const char *name, const char *value)
+{
+    return xmlTextWriterWriteElement(w, BAD_CAST name, BAD_CAST value) < 0 ? -1 : 0;
+}
+
+static const char *
+s_author_sender(const directory_t *dir, int64_t author_id, const char *hub_fp, char *buf,
+    size_t cap)
+{
+    const dir_entry_t *a = directory_find_officer(dir, author_id);
+    snprintf(buf, cap, "enlace:%s", a ? a->fingerprint : hub_fp);
+    return buf;
+}
+
+int
+cap_export(archive_t *archive, const directory_t *dir, const char *hub_fp, uint64_t seq,
+    char **xml, char *err, size_t errlen)
+{
+    *xml = NULL;
+    msg_t m = {0};
+    if (archive_message_read(archive, seq, s_msg_row, &m) != 1 || !m.content) {
+        snprintf(err, errlen, "no message %llu in the archive", (unsigned long long)seq);
+        enlace__content__free_unpacked(m.content, NULL);
+        return -1;
+    }
+    const Enlace__Alert *a = m.content->alert;
+    if (!a) {
+        snprintf(err, errlen, "message %llu is not an alert", (unsigned long long)seq);
+        enlace__content__free_unpacked(m.content, NULL);
+        return -1;
+    }
+    int rc = -1;
+    xmlBufferPtr buf = xmlBufferCreate();
+    xmlTextWriterPtr w = buf ? xmlNewTextWriterMemory(buf, 0) : NULL;
+    if (!w) {
+        snprintf(err, errlen, "out of memory");
+        goto out;
+    }
+    xmlTextWriterSetIndent(w, 1);
+    char sent[40], sender[64], tmp[512];
+    s_cap_time(m.stored_ms, sent, sizeof sent);
+    const dir_entry_t *author = directory_find_officer(dir, m.author_id);
+    int tlp = m.tlp >= 0 && m.tlp <= 5 ? m.tlp : 3;
+    unsigned cat = (unsigned)a->category < 8 ? (unsigned)a->category : 0;
+    int en = !strcmp(a->language, "en");
+    if (xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL) < 0
+        || xmlTextWriterStartElementNS(w, NULL, BAD_CAST "alert", BAD_CAST CAP_NS) < 0)
+        goto fail;
+    snprintf(tmp, sizeof tmp, "enlace-%s", m.id_hex);
+    if (s_elem(w, "identifier", tmp) || s_elem(w, "sender",
+            s_author_sender(dir, m.author_id, hub_fp, sender, sizeof sender))
+        || s_elem(w, "sent", sent) || s_elem(w, "status", s_status[a->status % 5])
+        || s_elem(w, "msgType", s_msg_type[a->msg_type % 3]))
+        goto fail;
+    if (tlp == ENLACE__TLP__TLP_CLEAR) {
+        if (s_elem(w, "scope", "Public"))
+            goto fail;
+    } else if (tlp == ENLACE__TLP__TLP_RED) {
+        char addresses[1400];
+        snprintf(addresses, sizeof addresses, "%s", m.recipients);
+        for (char *p = addresses; *p; p++)
+            if (*p == ',')
+                *p = ' ';
+        if (s_elem(w, "scope", "Private") || s_elem(w, "addresses", addresses))
+            goto fail;
+    } else {
+        snprintf(tmp, sizeof tmp, "TLP:%s, CRM %s network", s_tlp[tlp], m.network);
+        if (s_elem(w, "scope", "Restricted") || s_elem(w, "restriction", tmp))
+            goto fail;
+    }
+    snprintf(tmp, sizeof tmp, "TLP:%s", s_tlp[tlp]);
+    if (s_elem(w, "code", tmp))
+        goto fail;
+    snprintf(tmp, sizeof tmp, "enlace-priority:%s", s_priority[a->priority % 4]);
+    if (s_elem(w, "code", tmp))
+        goto fail;
+    if (a->n_references) {
+        char refs[16 * 120] = "";
+        for (size_t i = 0; i < a->n_references; i++) {
+            msg_t r = {0};
+            if (archive_message_read(archive, a->references[i], s_msg_row, &r) != 1) {
+                snprintf(err, errlen, "referenced message %llu is missing",
+                    (unsigned long long)a->references[i]);
+                enlace__content__free_unpacked(r.content, NULL);
+                goto fail_quiet;
+            }
+            char rsent[40], rsender[64], one[160];
+            s_cap_time(r.stored_ms, rsent, sizeof rsent);
+            snprintf(one, sizeof one, "%s%s,enlace-%s,%s", i ? " " : "",
+                s_author_sender(dir, r.author_id, hub_fp, rsender, sizeof rsender), r.id_hex,
+                rsent);
+            strncat(refs, one, sizeof refs - strlen(refs) - 1);
+            enlace__content__free_unpacked(r.content, NULL);
+        }
+        if (s_elem(w, "references", refs))
+            goto fail;
+    }
+    if (m.content->case_id) {
+        snprintf(tmp, sizeof tmp, "case-%llu", (unsigned long long)m.content->case_id);
+        if (s_elem(w, "incidents", tmp))
+            goto fail;
+    }
+    /* info */
+    if (xmlTextWriterStartElement(w, BAD_CAST "info") < 0
+        || s_elem(w, "language", en ? "en" : "es") || s_elem(w, "category", s_category[cat].cap)
+        || s_elem(w, "event", en ? s_category[cat].en : s_category[cat].es)
+        || s_elem(w, "urgency", s_urgency[a->urgency % 5])
+        || s_elem(w, "severity", s_severity[a->severity % 5])
+        || s_elem(w, "certainty", s_certainty[a->certainty % 5]))
+        goto fail;
+    if (a->expires_ms) {
+        char exp[40];
+        s_cap_time(a->expires_ms, exp, sizeof exp);
+        if (s_elem(w, "expires", exp))
+            goto fail;
+    }
+    if (author) {
+        snprintf(tmp, sizeof tmp, "%s (%s)", author->name,
+            author->country[0] ? author->country : author->org);
+        if (s_elem(w, "senderName", tmp))
+            goto fail;
+    }
+    char *description = malloc(m.content->body.len + 1);
+    if (!description)
+        goto fail;
+    memcpy(description, m.content->body.data, m.content->body.len);
+    description[m.content->body.len] = '\0';
+    int bad = s_elem(w, "headline", a->headline) || s_elem(w, "description", description);
+    free(description);
+    if (bad)
+        goto fail;
+    char countries[16 * 4] = "";
+    for (size_t i = 0; i < a->n_countries; i++) {
+        strcat(countries, i ? " " : "");
+        strncat(countries, a->countries[i], 3);
+    }
+    char seqtext[24];
+    snprintf(seqtext, sizeof seqtext, "%llu", (unsigned long long)seq);
+    const char *params[][2] = {{"enlacePriority", s_priority[a->priority % 4]},
+        {"enlaceSequence", seqtext}, {"enlaceTopic", m.topic}, {"concernedCountries", countries}};
+    for (size_t i = 0; i < 4; i++)
+        if (xmlTextWriterStartElement(w, BAD_CAST "parameter") < 0
+            || s_elem(w, "valueName", params[i][0]) || s_elem(w, "value", params[i][1])
+            || xmlTextWriterEndElement(w) < 0)
+            goto fail;
+    if (xmlTextWriterStartElement(w, BAD_CAST "area") < 0
+        || s_elem(w, "areaDesc", a->area[0] ? a->area : countries))
+        goto fail;
+    for (size_t i = 0; i < a->n_countries; i++)
+        if (xmlTextWriterStartElement(w, BAD_CAST "geocode") < 0
+            || s_elem(w, "valueName", "ISO 3166-1 alpha-2") || s_elem(w, "value", a->countries[i])
+            || xmlTextWriterEndElement(w) < 0)
+            goto fail;
+    if (xmlTextWriterEndElement(w) < 0 /* area */ || xmlTextWriterEndElement(w) < 0 /* info */
+        || xmlTextWriterEndElement(w) < 0 /* alert */ || xmlTextWriterEndDocument(w) < 0)
+        goto fail;
+    xmlFreeTextWriter(w);
+    w = NULL;
+    *xml = strdup((const char *)xmlBufferContent(buf));
+    rc = *xml ? 0 : -1;
+    if (rc)
+        snprintf(err, errlen, "out of memory");
+    goto out;
+fail:
+    snprintf(err, errlen, "could not write the CAP document (text that is not UTF-8?)");
+fail_quiet:
+    rc = -1;
+out:
+    if (w)
+        xmlFreeTextWriter(w);
+    if (buf)
+        xmlBufferFree(buf);
+    enlace__content__free_unpacked(m.content, NULL);
+    return rc;
+}

@@ -1,0 +1,33 @@
+/*
+ * cap: an alert as OASIS Common Alerting Protocol 1.2 XML, written with
+ * libxml2's xmlTextWriter (every value escaped by the writer).
+ *
+ * Mapping (also in README):
+ *   identifier   enlace-<message id, 32 hex>       sender  enlace:<author fingerprint>
+ *   sent         stored time, YYYY-MM-DDThh:mm:ss-00:00
+ *   status       Actual | Exercise | System | Test | Draft
+ *   msgType      Alert | Update | Cancel            references  sender,identifier,sent ...
+ *   scope        Public (TLP:CLEAR), Private + addresses (TLP:RED), else
+ *                Restricted + restriction "TLP:<label>, CRM <network> network"
+ *   code         TLP:<label>, enlace-priority:<priority>    incidents  case-<id>
+ *   info         language es|en, category (table in cap.c), event, urgency,
+ *                severity, certainty, expires, senderName, headline,
+ *                description (the body), parameters (enlacePriority,
+ *                enlaceSequence, enlaceTopic, concernedCountries), area
+ *                (areaDesc; one geocode "ISO 3166-1 alpha-2" per country)
+ */
+#ifndef ENLACE_CAP_H
+#define ENLACE_CAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "archive.h"
+#include "directory.h"
+
+/* Writes the CAP XML of the alert stored under seq into *xml (caller frees).
+ * Returns 0, or -1 with a reason in err. */
+int cap_export(archive_t *archive, const directory_t *dir, const char *hub_fingerprint,
+    uint64_t seq, char **xml, char *err, size_t errlen);
+
+#endif

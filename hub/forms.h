@@ -1,0 +1,26 @@
+/*
+ * forms: validation of the structured case forms (proto/enlace.proto, "case
+ * forms") and of handling codes and evaluations, and their CAP parameters.
+ * Every refusal names the form and the field, e.g.
+ * "form death: deceased_name is required".
+ */
+#ifndef ENLACE_FORMS_H
+#define ENLACE_FORMS_H
+
+#include <stddef.h>
+
+#include "enlace.pb-c.h"
+
+/* NULL if the content's handling, evaluation, languages and form are valid;
+ * else a reason written into why. */
+const char *forms_check(const Enlace__Content *c, char *why, size_t cap);
+
+/* The form's name ("death", "child", ...), or NULL. */
+const char *forms_name(const Enlace__CaseForm *f);
+
+/* Calls fn(name, value) for every field set in the form, in order, as CAP
+ * parameters (names prefixed with the form: "death.deceased_name"). */
+typedef void (*forms_param_fn)(const char *name, const char *value, void *arg);
+void forms_parameters(const Enlace__CaseForm *f, forms_param_fn fn, void *arg);
+
+#endif

@@ -1,0 +1,474 @@
+/*
+ * test_alerts: urgent case alerts against a real hub with test deadlines
+ * (urgent=2s, flash=1s): acknowledgement per country, escalation to the
+ * country's officers and then to the PPT and the ST, exactly once across a
+ * SIGKILL; re-delivery to an offline focal point before routine traffic;
+ * updates and cancellations with CAP 1.2 exports checked by xmllint; drills;
+ * case threads.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+static hub_t hub;
+static officer_t mx, gt, gt2, hn, sto, sv;
+
+static enlace_client_t *
+s_connect(const officer_t *o)
+{
+    int rc;
+    char why[512];
+    enlace_client_t *c = client_connect(&hub, o, &rc, why, sizeof why);
+    if (!c)
+        fprintf(stderr, "  connect %s: %s\n", o->name, why);
+    CHECK(c != NULL);
+    return c;
+}
+
+static uint64_t
+s_raise(enlace_client_t *c, const char *priority, const char *countries, const char *headline,
+    const char *status, const char *msg_type, uint64_t ref, uint64_t case_id)
+{
+    char buf[64];
+    snprintf(buf, sizeof buf, "%s", countries);
+    const char *cc[8];
+    size_t n = 0;
+    for (char *save = NULL, *p = strtok_r(buf, ",", &save); p && n < 8;
+         p = strtok_r(NULL, ",", &save))
+        cc[n++] = p;
+    enlace_alert_t a = {.priority = priority, .category = "death", .countries = cc,
+        .ncountries = n, .headline = headline, .status = status, .msg_type = msg_type,
+        .references = ref ? &ref : NULL, .nreferences = ref ? 1 : 0,
+        .area = "Tapachula, Chiapas", .urgency = "immediate", .severity = "severe",
+        .certainty = "observed"};
+    enlace_publish_opts_t o = {.alert = &a, .case_id = case_id};
+    uint64_t seq = 0;
+    int rc = enlace_publish(c, "consular/death/MX", "Connacional fallecido; se coordina.", 35, &o,
+        &seq);
+    if (rc != ENLACE_OK)
+        fprintf(stderr, "  raise: %s\n", enlace_last_error(c));
+    CHECK_RC(rc, ENLACE_OK);
+    return seq;
+}
+
+/* Waits up to ms for a delivery matching (alert id or escalation of alert,
+ * level); returns how many matched. */
+static int
+s_wait_for(enlace_client_t *c, uint64_t alert, int escalation_level, int ms, uint64_t *first_seq)
+{
+    int got = 0;
+    int64_t end = harness_now_ms() + ms;
+    while (harness_now_ms() < end) {
+        enlace_delivery_t *d;
+        if (enlace_recv(c, &d, 50) != ENLACE_OK)
+            continue;
+        if (first_seq && !*first_seq)
+            *first_seq = d->seq;
+        if (escalation_level ? (d->escalation_alert == alert
+                                   && (int)d->escalation_level == escalation_level)
+                             : (d->is_alert && d->seq == alert))
+            got++;
+        enlace_delivery_destroy(&d);
+    }
+    return got;
+}
+
+/* The state of a country's target in `enlace alerts` JSON for alert id. */
+static void
+s_target_state(enlace_client_t *c, uint64_t id, const char *country, char *out, size_t cap)
+{
+    char *json = NULL;
+    out[0] = '\0';
+    if (enlace_alerts(c, 0, id, &json) != ENLACE_OK)
+        return;
+    char needle[64];
+    snprintf(needle, sizeof needle, "\"country\": \"%s\"", country);
+    const char *p = strstr(json, needle);
+    const char *st = p ? strstr(p, "\"state\": \"") : NULL;
+    if (st) {
+        st += 10;
+        size_t n = strcspn(st, "\"");
+        snprintf(out, cap, "%.*s", (int)(n < cap ? n : cap - 1), st);
+    }
+    free(json);
+}
+
+static int
+s_sql_int(const char *sql)
+{
+    char out[64];
+    harness_capture(out, sizeof out, "sqlite3 %s/data/archive.db \"%s\"", hub.dir, sql);
+    return atoi(out);
+}
+
+static void
+urgent_alert_escalates_to_the_country_then_the_ppt_and_st(void)
+{
+    enlace_client_t *a = s_connect(&mx), *g = s_connect(&gt), *g2 = s_connect(&gt2);
+    enlace_client_t *p = s_connect(&hn), *s = s_connect(&sto);
+    if (!a || !g || !g2 || !p || !s)
+        goto out;
+    uint64_t id = s_raise(a, "urgent", "MX,GT", "Fallecimiento en Tapachula", NULL, NULL, 0, 0);
+    /* GT's focal point is told at once, out of band; GT's other officer not yet. */
+    CHECK(s_wait_for(g, id, 0, 800, NULL) == 1);
+    CHECK(s_wait_for(g2, id, 0, 200, NULL) == 0);
+    CHECK_RC(enlace_ack(a, id, "recibido, MX coordina"), ENLACE_OK);
+    char state[32];
+    s_target_state(a, id, "MX", state, sizeof state);
+    CHECK(strcmp(state, "acknowledged") == 0);
+    s_target_state(a, id, "GT", state, sizeof state);
+    CHECK(strcmp(state, "pending") == 0);
+    /* Deadline 2 s: every GT officer is asked, then the PPT and the ST. */
+    CHECK(s_wait_for(g2, id, 1, 3000, NULL) == 1);
+    CHECK(s_wait_for(g, id, 1, 300, NULL) == 1);
+    CHECK(s_wait_for(p, id, 2, 3500, NULL) == 1);
+    CHECK(s_wait_for(s, id, 2, 500, NULL) == 1);
+    s_target_state(s, id, "GT", state, sizeof state);
+    CHECK(strcmp(state, "overdue") == 0);
+    s_target_state(s, id, "MX", state, sizeof state);
+    CHECK(strcmp(state, "acknowledged") == 0);
+    /* The CLI shows the same, per country. */
+    char out[4096];
+    harness_sh("printf 'hub = %s\\nhub_key = %s\\nkey = %s\\n' > %s/mx.profile", hub.endpoint,
+        hub.hub_public, mx.secret, hub.dir);
+    harness_capture(out, sizeof out, "%s --profile %s/mx.profile alerts 2>&1",
+        getenv("ENLACE_CLI_BIN"), hub.dir);
+    CHECK(strstr(out, "GT  overdue") != NULL);
+    CHECK(strstr(out, "MX  acknowledged  by mx") != NULL);
+    /* Every step is recorded. */
+    char sql[256];
+    snprintf(sql, sizeof sql,
+        "SELECT count(*) FROM alert_events WHERE alert_seq = %llu AND event IN "
+        "('raised','acknowledged','escalated')",
+        (unsigned long long)id);
+    CHECK(s_sql_int(sql) == 4); /* raised, MX acknowledged, GT level 1, GT level 2 */
+    /* GT acknowledges late: no more escalation. */
+    CHECK_RC(enlace_ack(g2, id, "tarde"), ENLACE_OK);
+    s_target_state(s, id, "GT", state, sizeof state);
+    CHECK(strcmp(state, "acknowledged") == 0);
+    /* A country not concerned, or the ST, cannot acknowledge for anyone. */
+    CHECK_RC(enlace_ack(s, id, NULL), ENLACE_EDENIED);
+out:
+    enlace_close(&a);
+    enlace_close(&g);
+    enlace_close(&g2);
+    enlace_close(&p);
+    enlace_close(&s);
+}
+
+static void
+escalation_survives_a_restart_exactly_once(void)
+{
+    enlace_client_t *a = s_connect(&mx);
+    if (!a)
+        return;
+    uint64_t id = s_raise(a, "flash", "GT", "Desastre: deslave en la ruta", NULL, NULL, 0, 0);
+    enlace_close(&a);
+    hub_kill(&hub); /* SIGKILL between the alert and its 1 s deadline */
+    usleep(300000);
+    hub_start(&hub);
+    usleep(4500000); /* level 1 at ~1 s after raising, level 2 a second later */
+    char sql[256];
+    snprintf(sql, sizeof sql,
+        "SELECT count(*) FROM alert_events WHERE alert_seq = %llu AND event = 'escalated'",
+        (unsigned long long)id);
+    CHECK(s_sql_int(sql) == 2);
+    snprintf(sql, sizeof sql,
+        "SELECT count(*) FROM messages WHERE topic = 'consular/alerts/escalation' AND "
+        "instr(content, 'alert #%llu ') > 0",
+        (unsigned long long)id);
+    CHECK(s_sql_int(sql) == 2); /* one notice per level, none repeated */
+}
+
+static void
+offline_focal_point_gets_the_alert_before_routine_traffic(void)
+{
+    /* GT's focal point holds a durable subscription, then goes offline. */
+    enlace_client_t *g = s_connect(&gt);
+    if (g) {
+        CHECK_RC(enlace_subscribe(g, "consular/routine/#", 0), ENLACE_OK);
+        enlace_close(&g);
+    }
+    enlace_client_t *a = s_connect(&mx);
+    if (!a)
+        return;
+    for (int i = 0; i < 5; i++)
+        CHECK_RC(enlace_publish(a, "consular/routine/x", "rutina", 6, NULL, NULL), ENLACE_OK);
+    uint64_t id = s_raise(a, "urgent", "GT", "Niño no acompañado en Tecún Umán", NULL, NULL, 0, 0);
+    for (int i = 0; i < 5; i++)
+        CHECK_RC(enlace_publish(a, "consular/routine/x", "rutina", 6, NULL, NULL), ENLACE_OK);
+    enlace_close(&a);
+    g = s_connect(&gt);
+    if (!g)
+        return;
+    CHECK_RC(enlace_subscribe(g, "consular/routine/#", 0), ENLACE_OK);
+    /* Open alerts come out of band at Hello (older ones for GT included),
+     * all of them before the first routine message. */
+    int alert_at = -1, first_routine_at = -1, n = 0;
+    int64_t end = harness_now_ms() + 1500;
+    while (harness_now_ms() < end) {
+        enlace_delivery_t *d;
+        if (enlace_recv(g, &d, 50) != ENLACE_OK)
+            continue;
+        if (d->is_alert && d->seq == id && alert_at < 0)
+            alert_at = n;
+        if (!d->is_alert && first_routine_at < 0)
+            first_routine_at = n;
+        CHECK(!d->is_alert || d->out_of_band || d->seq != id || alert_at == n);
+        n++;
+        enlace_delivery_destroy(&d);
+    }
+    CHECK(alert_at >= 0);
+    CHECK(first_routine_at > alert_at);
+    CHECK(n >= 11);
+    CHECK_RC(enlace_ack(g, id, NULL), ENLACE_OK);
+    enlace_close(&g);
+}
+
+static int
+s_xpath(const char *file, const char *expr, char *out, size_t cap)
+{
+    int rc = harness_capture(out, cap, "xmllint --xpath \"%s\" %s 2>/dev/null", expr, file);
+    out[strcspn(out, "\n")] = '\0';
+    return rc;
+}
+
+static void
+update_and_cancel_reference_the_original_in_cap(void)
+{
+    enlace_client_t *a = s_connect(&mx);
+    if (!a)
+        return;
+    uint64_t orig = s_raise(a, "urgent", "MX,SV", "Fallecimiento: identidad por confirmar", NULL,
+        NULL, 0, 0);
+    uint64_t upd = s_raise(a, "urgent", "MX,SV", "Fallecimiento: identidad confirmada", NULL,
+        "update", orig, 0);
+    uint64_t can = s_raise(a, "urgent", "MX,SV", "Cancelado: error de registro", NULL, "cancel",
+        upd, 0);
+    /* Only the author (or its country's focal point) may update: GT may not. */
+    enlace_client_t *g = s_connect(&gt);
+    if (g) {
+        uint64_t ref = orig;
+        const char *cc[] = {"MX"};
+        enlace_alert_t al = {.priority = "urgent", .category = "death", .countries = cc,
+            .ncountries = 1, .headline = "x", .msg_type = "cancel", .references = &ref,
+            .nreferences = 1};
+        enlace_publish_opts_t o = {.alert = &al};
+        CHECK(enlace_publish(g, "consular/death/MX", "x", 1, &o, NULL) != ENLACE_OK);
+        enlace_close(&g);
+    }
+    char state[32];
+    s_target_state(a, orig, "SV", state, sizeof state);
+    CHECK(strcmp(state, "superseded") == 0);
+    s_target_state(a, upd, "SV", state, sizeof state);
+    CHECK(strcmp(state, "cancelled") == 0);
+    const char *bin = getenv("ENLACE_HUB_BIN");
+    uint64_t ids[] = {orig, upd, can};
+    const char *types[] = {"Alert", "Update", "Cancel"};
+    char orig_ident[128] = "";
+    for (int i = 0; i < 3; i++) {
+        char file[300], out[4096];
+        snprintf(file, sizeof file, "%s/cap-%d.xml", hub.dir, i);
+        CHECK(harness_sh("%s export-cap %s/data %llu > %s", bin, hub.dir,
+                  (unsigned long long)ids[i], file)
+            == 0);
+        CHECK(harness_sh("xmllint --noout %s", file) == 0);
+        /* the CAP 1.2 namespace and every mandatory element */
+        const char *mandatory[] = {"identifier", "sender", "sent", "status", "msgType", "scope"};
+        for (int k = 0; k < 6; k++) {
+            char expr[200];
+            snprintf(expr, sizeof expr,
+                "count(/*[local-name()='alert' and "
+                "namespace-uri()='urn:oasis:names:tc:emergency:cap:1.2']/*[local-name()='%s'])",
+                mandatory[k]);
+            s_xpath(file, expr, out, sizeof out);
+            CHECK(atoi(out) == 1);
+        }
+        const char *info[] = {"category", "event", "urgency", "severity", "certainty"};
+        for (int k = 0; k < 5; k++) {
+            char expr[200];
+            snprintf(expr, sizeof expr, "count(//*[local-name()='info']/*[local-name()='%s'])",
+                info[k]);
+            s_xpath(file, expr, out, sizeof out);
+            CHECK(atoi(out) >= 1);
+        }
+        s_xpath(file, "count(//*[local-name()='area']/*[local-name()='areaDesc'])", out,
+            sizeof out);
+        CHECK(atoi(out) == 1);
+        s_xpath(file, "string(//*[local-name()='msgType'])", out, sizeof out);
+        CHECK(strcmp(out, types[i]) == 0);
+        s_xpath(file, "string(/*[local-name()='alert']/*[local-name()='identifier'])", out,
+            sizeof out);
+        if (i == 0)
+            snprintf(orig_ident, sizeof orig_ident, "%s", out);
+        if (i > 0) {
+            /* references: "sender,identifier,sent" of the alert updated/cancelled */
+            char refs[1024];
+            s_xpath(file, "string(//*[local-name()='references'])", refs, sizeof refs);
+            CHECK(strstr(refs, i == 1 ? orig_ident : "enlace-") != NULL);
+            CHECK(strchr(refs, ',') != NULL);
+        }
+    }
+    /* The same export over the wire (the ST). */
+    enlace_client_t *s = s_connect(&sto);
+    if (s) {
+        char *xml = NULL;
+        CHECK_RC(enlace_cap(s, orig, &xml), ENLACE_OK);
+        CHECK(xml && strstr(xml, orig_ident));
+        free(xml);
+        enlace_close(&s);
+    }
+    enlace_close(&a);
+}
+
+static void
+a_drill_never_escalates_to_the_ppt(void)
+{
+    enlace_client_t *a = s_connect(&mx), *p = s_connect(&hn), *s = s_connect(&sto);
+    if (!a || !p || !s)
+        goto out;
+    uint64_t id = s_raise(a, "flash", "SV", "SIMULACRO: naufragio", "exercise", NULL, 0, 0);
+    CHECK(s_wait_for(s, id, 2, 4000, NULL) == 1); /* the ST hears of it */
+    CHECK(s_wait_for(p, id, 2, 300, NULL) == 0);  /* the PPT does not */
+out:
+    enlace_close(&a);
+    enlace_close(&p);
+    enlace_close(&s);
+}
+
+static void
+case_thread_holds_messages_alerts_and_states(void)
+{
+    enlace_client_t *a = s_connect(&mx), *g = s_connect(&gt), *v = s_connect(&sv);
+    if (!a || !g || !v)
+        goto out;
+    const char *cc[] = {"MX", "GT"};
+    uint64_t case_id = 0;
+    CHECK_RC(enlace_case_open(a, "death", cc, 2, "Fallecimiento de J. P. en Tapachula", NULL,
+                 &case_id),
+        ENLACE_OK);
+    CHECK(case_id > 0);
+    enlace_publish_opts_t o = {.case_id = case_id};
+    CHECK_RC(enlace_publish(a, "consular/case/1", "Familia notificada", 18, &o, NULL), ENLACE_OK);
+    uint64_t id = s_raise(a, "urgent", "GT", "Repatriación de restos", NULL, NULL, 0, case_id);
+    CHECK_RC(enlace_ack(g, id, "GT confirma"), ENLACE_OK);
+    char *json = NULL;
+    CHECK_RC(enlace_case_show(g, case_id, &json), ENLACE_OK);
+    CHECK(json && strstr(json, "Familia notificada") && strstr(json, "Repatriación de restos"));
+    CHECK(json && strstr(json, "\"state\": \"acknowledged\""));
+    CHECK(json && strstr(json, "\"event\": \"opened\""));
+    /* in order: the message before the alert */
+    CHECK(json && strstr(json, "Familia notificada") < strstr(json, "Connacional fallecido"));
+    free(json);
+    /* a member of another network does not see it */
+    CHECK_RC(enlace_case_show(v, case_id, &json), ENLACE_ENOTFOUND);
+    free(json);
+    /* closed: recorded, and nothing more can be attached */
+    CHECK_RC(enlace_case_set_state(a, case_id, 0, "restos repatriados"), ENLACE_OK);
+    CHECK(enlace_publish(a, "consular/case/1", "tarde", 5, &o, NULL) != ENLACE_OK);
+    CHECK_RC(enlace_case_list(g, "death", "GT", "closed", &json), ENLACE_OK);
+    CHECK(json && strstr(json, "Fallecimiento de J. P."));
+    free(json);
+    CHECK_RC(enlace_case_set_state(g, case_id, 1, "nueva información"), ENLACE_OK);
+    CHECK_RC(enlace_case_show(a, case_id, &json), ENLACE_OK);
+    CHECK(json && strstr(json, "\"event\": \"closed\"") && strstr(json, "\"event\": \"reopened\""));
+    free(json);
+    /* The CLI forms of the issue. */
+    char out[2048];
+    harness_sh("printf 'hub = %s\\nhub_key = %s\\nkey = %s\\n' > %s/mx.profile", hub.endpoint,
+        hub.hub_public, mx.secret, hub.dir);
+    int rc = harness_capture(out, sizeof out,
+        "%s --profile %s/mx.profile case open --type disaster --countries MX,HN 'Huracán' 2>&1",
+        getenv("ENLACE_CLI_BIN"), hub.dir);
+    CHECK(rc == 0 && atoi(out) > 0);
+    rc = harness_capture(out, sizeof out,
+        "%s --profile %s/mx.profile alert consular/disaster/MX --priority urgent --category "
+        "disaster --countries MX,HN --headline 'Huracán: connacionales afectados' --case %d "
+        "'Se coordina' 2>&1",
+        getenv("ENLACE_CLI_BIN"), hub.dir, atoi(out));
+    CHECK(rc == 0 && atoi(out) > 0);
+out:
+    enlace_close(&a);
+    enlace_close(&g);
+    enlace_close(&v);
+}
+
+static int
+s_cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* A figure, not a check: raise-to-delivery time of flash alerts on loopback
+ * (stored and committed, then pushed out of band to the focal point). */
+static void
+measure_flash_alert_latency(void)
+{
+    enlace_client_t *a = s_connect(&mx), *v = s_connect(&sv);
+    officer_t hnf;
+    officer_new(&hub, &hnf, "hn-consular", "--country HN --network consular --role focal");
+    enlace_client_t *h = s_connect(&hnf);
+    if (!a || !h || !v)
+        goto out;
+    int64_t us[21];
+    int n = 0;
+    for (int i = 0; i < 21; i++) {
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        uint64_t id = s_raise(a, "flash", "HN", "medición", NULL, NULL, 0, 0);
+        enlace_delivery_t *d = NULL;
+        while (enlace_recv(h, &d, 2000) == ENLACE_OK && !(d->is_alert && d->seq == id))
+            enlace_delivery_destroy(&d);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        if (d) {
+            us[n++] = (t1.tv_sec - t0.tv_sec) * 1000000 + (t1.tv_nsec - t0.tv_nsec) / 1000;
+            enlace_delivery_destroy(&d);
+        }
+        CHECK_RC(enlace_ack(h, id, NULL), ENLACE_OK);
+    }
+    qsort(us, (size_t)n, sizeof us[0], s_cmp_i64);
+    if (n)
+        printf("flash alert raise-to-delivery on loopback: median %.2f ms, min %.2f, max %.2f "
+               "(%d alerts)\n",
+            us[n / 2] / 1000.0, us[0] / 1000.0, us[n - 1] / 1000.0, n);
+    CHECK(n == 21);
+out:
+    enlace_close(&a);
+    enlace_close(&h);
+    enlace_close(&v);
+}
+
+int
+main(void)
+{
+    hub_init(&hub);
+    officer_new(&hub, &mx, "mx", "--country MX --network consular --role focal");
+    officer_new(&hub, &gt, "gt", "--country GT --network consular --role focal");
+    officer_new(&hub, &gt2, "gt2", "--country GT --network consular --role officer");
+    officer_new(&hub, &hn, "hn", "--country HN --network crm --role focal");
+    officer_new(&hub, &sto, "st", "--org ST --role st");
+    officer_new(&hub, &sv, "sv", "--country SV --network child --role officer");
+    harness_sh("%s ppt set %s/data --country HN >/dev/null", getenv("ENLACE_HUB_BIN"), hub.dir);
+    hub.extra[0] = "--deadline";
+    hub.extra[1] = "urgent=2s,flash=1s";
+    hub_start(&hub);
+    harness_run("urgent_alert_escalates_to_the_country_then_the_ppt_and_st",
+        urgent_alert_escalates_to_the_country_then_the_ppt_and_st);
+    harness_run("escalation_survives_a_restart_exactly_once",
+        escalation_survives_a_restart_exactly_once);
+    harness_run("offline_focal_point_gets_the_alert_before_routine_traffic",
+        offline_focal_point_gets_the_alert_before_routine_traffic);
+    harness_run("update_and_cancel_reference_the_original_in_cap",
+        update_and_cancel_reference_the_original_in_cap);
+    harness_run("a_drill_never_escalates_to_the_ppt", a_drill_never_escalates_to_the_ppt);
+    harness_run("case_thread_holds_messages_alerts_and_states",
+        case_thread_holds_messages_alerts_and_states);
+    harness_run("measure_flash_alert_latency", measure_flash_alert_latency);
+    hub_cleanup(&hub);
+    return harness_finish();
+}
