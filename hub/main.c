@@ -60,7 +60,7 @@ s_usage(FILE *out)
         "  check-config [FILE]       print the effective configuration, or what is wrong\n"
         "                            with FILE (default " ENLACE_HUB_CONF ")\n"
         "  status DATA [--json]      a running hub's health: uptime, connected officers,\n"
-        "                            queues, messages stored per network, archive size\n"
+        "                            queues, messages per network, open alerts, archive size\n"
         "%s"
         "  verify DATA|FILE                            check the hash chain and every signature\n"
         "  export DATA [--from TIME] [--to TIME] [--topic PATTERN]\n"
