@@ -14,6 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 #include <ctype.h>
+#include <libintl.h>
+#include <locale.h>
 
 #include <ini.h>
 #include <jansson.h>
@@ -23,6 +25,8 @@
 #include "enlace.h"
 #include "keys.h"
 #include "passphrase.h"
+
+#define _(s) gettext(s)
 
 #define MAX_BODY (64 * 1024 * 1024)
 #define MAX_TO 64
@@ -47,13 +51,52 @@ typedef struct {
     int json;
     int timeout_ms;
     uint64_t case_id;
+    const char *handling;       /* --handling H0..H3 */
+    const char *handling_text;  /* --handling-text */
+    const char *evaluation;     /* --evaluation B2 */
+    int personal;               /* --personal */
+    char *form_json;            /* --form-json FILE or --form NAME --field k=v; owned */
+    char language[8];           /* profile 'language': es or en */
 } settings_t;
+
+/*
+ * Messages in the language the environment asks for (LC_ALL, LC_MESSAGES,
+ * LANG, and LANGUAGE as a preference list), from the catalogs built in po/.
+ * They are looked up in $ENLACE_LOCALEDIR when set (an uninstalled build:
+ * BUILDDIR/po), else in LOCALEDIR. If the locale named is not installed (a
+ * fresh Debian has only C.UTF-8), keep C.UTF-8 and pass the language to
+ * gettext through LANGUAGE, so that LANG=es_MX.UTF-8 alone still gives Spanish.
+ */
+static void
+s_i18n_init(void)
+{
+    if (!setlocale(LC_ALL, "")) {
+        const char *lang = getenv("LC_ALL");
+        if (!lang || !*lang)
+            lang = getenv("LC_MESSAGES");
+        if (!lang || !*lang)
+            lang = getenv("LANG");
+        if (!setlocale(LC_ALL, "C.UTF-8"))
+            setlocale(LC_ALL, "C");
+        const char *pref = getenv("LANGUAGE");
+        if (lang && *lang && strcmp(lang, "C") && strncmp(lang, "C.", 2) && strcmp(lang, "POSIX")
+            && (!pref || !*pref)) {
+            char l[64];
+            snprintf(l, sizeof l, "%s", lang);
+            l[strcspn(l, ".@")] = '\0';
+            setenv("LANGUAGE", l, 1);
+        }
+    }
+    const char *dir = getenv("ENLACE_LOCALEDIR");
+    bindtextdomain(GETTEXT_PACKAGE, dir && *dir ? dir : LOCALEDIR);
+    textdomain(GETTEXT_PACKAGE);
+}
 
 static void
 s_usage(FILE *out)
 {
     fprintf(out,
-        "usage: enlace [OPTIONS] COMMAND ...\n"
+        _("usage: enlace [OPTIONS] COMMAND ...\n"
         "\n"
         "Commands:\n"
         "  publish TOPIC [TEXT|-]     sign and publish; prints the stored sequence\n"
@@ -80,6 +123,15 @@ s_usage(FILE *out)
         "  case show ID [--json] | case list [--type T] [--country CC] [--state S] [--json]\n"
         "  case close ID [--note TEXT] | case reopen ID [--note TEXT]\n"
         "  publish ... --case ID      attach a message to a case\n"
+        "  search WORDS [--after SEQ] [--limit N]   full text, accents folded\n"
+        "\n"
+        "Message options (publish, alert, case open):\n"
+        "  --handling H0|H1|H2|H3 [--handling-text TEXT]   handling code\n"
+        "  --evaluation B2            source reliability A-C/X and accuracy 1-4\n"
+        "  --personal                 contains personal data (never to observers)\n"
+        "  --form NAME --field k=v... or --form-json FILE   a case form: death, child,\n"
+        "                             incident, trafficking, smuggling, return-assistance\n"
+        "  alert: --translation-language en --translation-headline T --translation D\n"
         "  whoami                     who the hub says you are\n"
         "\n"
         "Options:\n"
@@ -93,7 +145,7 @@ s_usage(FILE *out)
         "  --timeout MS               connect/request timeout (default 10000)\n"
         "\n"
         "A sealed key asks for its passphrase on the terminal, or reads the file\n"
-        "named by ENLACE_PASSPHRASE_FILE.\n");
+        "named by ENLACE_PASSPHRASE_FILE.\n"));
 }
 
 static void
@@ -125,8 +177,10 @@ s_profile_entry(void *user, const char *section, const char *name, const char *v
         s_profile_path(st->hub_key, sizeof st->hub_key, st->profile, value);
     else if (!strcmp(name, "key"))
         s_profile_path(st->key, sizeof st->key, st->profile, value);
+    else if (!strcmp(name, "language"))
+        s_copy(st->language, sizeof st->language, value);
     else {
-        fprintf(stderr, "enlace: %s: unknown setting '%s' (hub, hub_key, key)\n", st->profile,
+        fprintf(stderr, _("enlace: %s: unknown setting '%s' (hub, hub_key, key, language)\n"), st->profile,
             name);
         return 0;
     }
@@ -141,16 +195,16 @@ s_load_profile(settings_t *st, const char *path, int required)
     if (access(path, R_OK) != 0) {
         if (!required)
             return 0;
-        fprintf(stderr, "enlace: cannot read profile %s: %s\n", path, strerror(errno));
+        fprintf(stderr, _("enlace: cannot read profile %s: %s\n"), path, strerror(errno));
         return -1;
     }
     st->profile = path;
     int rc = ini_parse(path, s_profile_entry, st);
     if (rc != 0) {
         if (rc > 0)
-            fprintf(stderr, "enlace: %s: line %d is not 'name = value'\n", path, rc);
+            fprintf(stderr, _("enlace: %s: line %d is not 'name = value'\n"), path, rc);
         else
-            fprintf(stderr, "enlace: cannot read profile %s\n", path);
+            fprintf(stderr, _("enlace: cannot read profile %s\n"), path);
         return -1;
     }
     return 0;
@@ -169,19 +223,21 @@ static int
 s_connect(const settings_t *st, enlace_client_t **client)
 {
     if (!st->hub[0] || !st->hub_key[0] || !st->key[0]) {
-        fprintf(stderr, "enlace: missing %s: give --profile FILE, or --hub, --hub-key and --key "
-                        "(or ENLACE_HUB, ENLACE_HUB_KEY, ENLACE_KEY)\n",
-            !st->hub[0] ? "the hub endpoint" : !st->hub_key[0] ? "the hub key" : "your key");
+        fprintf(stderr, _("enlace: missing %s: give --profile FILE, or --hub, --hub-key and --key "
+                          "(or ENLACE_HUB, ENLACE_HUB_KEY, ENLACE_KEY)\n"),
+            !st->hub[0]       ? _("the hub endpoint")
+            : !st->hub_key[0] ? _("the hub key")
+                              : _("your key"));
         return -1;
     }
     char *pass = NULL;
     if (keys_secret_is_sealed(st->key) == 1) {
         char err[256];
         pass = sodium_malloc(256);
-        if (!pass || keys_passphrase_read("Passphrase for your key: ", 0, pass, 256, err,
+        if (!pass || keys_passphrase_read(_("Passphrase for your key: "), 0, pass, 256, err,
                          sizeof err)
                 != 0) {
-            fprintf(stderr, "enlace: %s\n", pass ? err : "out of memory");
+            fprintf(stderr, "enlace: %s\n", pass ? err : _("out of memory"));
             if (pass)
                 sodium_free(pass);
             return -1;
@@ -201,6 +257,124 @@ s_connect(const settings_t *st, enlace_client_t **client)
     return 0;
 }
 
+/* Reads a whole small file ("-": stdin) as text. */
+static char *
+s_read_file(const char *path)
+{
+    FILE *f = strcmp(path, "-") ? fopen(path, "re") : stdin;
+    if (!f) {
+        fprintf(stderr, "enlace: cannot read %s: %s\n", path, strerror(errno));
+        return NULL;
+    }
+    size_t cap = 1 << 16, used = 0;
+    char *buf = malloc(cap + 1);
+    size_t n;
+    while (buf && (n = fread(buf + used, 1, cap - used, f)) > 0)
+        used += n;
+    if (f != stdin)
+        fclose(f);
+    if (buf)
+        buf[used] = '\0';
+    return buf;
+}
+
+/* Options shared by publish, alert and case open: handling, evaluation,
+ * personal data and case forms. Returns 1 if argv[*i] was one (advancing
+ * *i over its value), 0 if not, -1 on error. */
+static int
+s_message_option(settings_t *st, int argc, char **argv, int *i, json_t **fields,
+    const char **form_name)
+{
+    const char *o = argv[*i];
+    const char *v = *i + 1 < argc ? argv[*i + 1] : NULL;
+    if (!strcmp(o, "--personal")) {
+        st->personal = 1;
+        return 1;
+    }
+    int takes = !strcmp(o, "--handling") || !strcmp(o, "--handling-text")
+        || !strcmp(o, "--evaluation") || !strcmp(o, "--form-json") || !strcmp(o, "--form")
+        || !strcmp(o, "--field");
+    if (!takes)
+        return 0;
+    if (!v) {
+        fprintf(stderr, "enlace: %s needs a value\n", o);
+        return -1;
+    }
+    (*i)++;
+    if (!strcmp(o, "--handling"))
+        st->handling = v;
+    else if (!strcmp(o, "--handling-text"))
+        st->handling_text = v;
+    else if (!strcmp(o, "--evaluation"))
+        st->evaluation = v;
+    else if (!strcmp(o, "--form-json")) {
+        free(st->form_json);
+        st->form_json = s_read_file(v);
+        if (!st->form_json)
+            return -1;
+    } else if (!strcmp(o, "--form"))
+        *form_name = v;
+    else {
+        /* --field name=value: numbers become numbers, true/false booleans;
+         * a field given twice becomes a list. */
+        const char *eq = strchr(v, '=');
+        if (!eq || eq == v) {
+            fprintf(stderr, "enlace: --field takes name=value\n");
+            return -1;
+        }
+        char name[64];
+        snprintf(name, sizeof name, "%.*s", (int)(eq - v), v);
+        const char *val = eq + 1;
+        char *end;
+        json_t *jv;
+        double d = strtod(val, &end);
+        if (*val && !*end && strspn(val, "0123456789") == strlen(val))
+            jv = json_integer((json_int_t)strtoll(val, NULL, 10));
+        else if (*val && !*end && strchr(val, '.'))
+            jv = json_real(d);
+        else if (!strcmp(val, "true") || !strcmp(val, "false"))
+            jv = json_boolean(!strcmp(val, "true"));
+        else
+            jv = json_string(val);
+        if (!*fields)
+            *fields = json_object();
+        json_t *old = json_object_get(*fields, name);
+        if (old && json_is_array(old))
+            json_array_append_new(old, jv);
+        else if (old)
+            json_object_set_new(*fields, name, json_pack("[O, o]", old, jv));
+        else if (!strcmp(name, "border_posts") || !strcmp(name, "countries")
+            || !strcmp(name, "countries_of_origin"))
+            json_object_set_new(*fields, name, json_pack("[o]", jv));
+        else
+            json_object_set_new(*fields, name, jv);
+    }
+    return 1;
+}
+
+/* Turns --form NAME + --field values into st->form_json. */
+static int
+s_finish_form(settings_t *st, json_t *fields, const char *form_name)
+{
+    if (!form_name && !fields)
+        return 0;
+    if (!form_name || !fields) {
+        fprintf(stderr, "enlace: --form NAME and at least one --field go together\n");
+        json_decref(fields);
+        return -1;
+    }
+    char key[40];
+    snprintf(key, sizeof key, "%s", form_name);
+    for (char *p = key; *p; p++)
+        if (*p == '-')
+            *p = '_';
+    json_t *doc = json_pack("{s:o}", key, fields);
+    free(st->form_json);
+    st->form_json = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
+    json_decref(doc);
+    return st->form_json ? 0 : -1;
+}
+
 /* Reads all of stdin (bounded). */
 static char *
 s_read_stdin(size_t *len)
@@ -211,7 +385,7 @@ s_read_stdin(size_t *len)
         if (used == cap) {
             if (cap >= MAX_BODY) {
                 free(buf);
-                fprintf(stderr, "enlace: the message is too large\n");
+                fprintf(stderr, _("enlace: the message is too large\n"));
                 return NULL;
             }
             char *grown = realloc(buf, cap * 2);
@@ -235,7 +409,7 @@ static int
 s_publish(settings_t *st, int argc, char **argv)
 {
     if (argc < 1 || argc > 2) {
-        fprintf(stderr, "usage: enlace publish TOPIC [TEXT|-]\n");
+        fprintf(stderr, _("usage: enlace publish TOPIC [TEXT|-]\n"));
         return 2;
     }
     const char *topic = argv[0];
@@ -250,7 +424,7 @@ s_publish(settings_t *st, int argc, char **argv)
     if (!body)
         return 1;
     if (st->tlp == ENLACE_TLP_RED && st->nto == 0) {
-        fprintf(stderr, "enlace: TLP:RED needs at least one --to FINGERPRINT\n");
+        fprintf(stderr, _("enlace: TLP:RED needs at least one --to FINGERPRINT\n"));
         free(body);
         return 2;
     }
@@ -260,12 +434,14 @@ s_publish(settings_t *st, int argc, char **argv)
         return 1;
     }
     enlace_publish_opts_t opts = {.tlp = (enlace_tlp_t)st->tlp, .recipients = st->to,
-        .nrecipients = st->nto, .case_id = st->case_id};
+        .nrecipients = st->nto, .case_id = st->case_id, .handling = st->handling,
+        .handling_text = st->handling_text, .evaluation = st->evaluation,
+        .personal_data = st->personal, .form_json = st->form_json};
     uint64_t seq = 0;
     int rc = enlace_publish(client, topic, body, len, &opts, &seq);
     free(body);
     if (rc != ENLACE_OK) {
-        fprintf(stderr, "enlace: publish refused (%s): %s\n", enlace_strerror(rc),
+        fprintf(stderr, _("enlace: publish refused (%s): %s\n"), _(enlace_strerror(rc)),
             enlace_last_error(client));
         enlace_close(&client);
         return 1;
@@ -273,7 +449,7 @@ s_publish(settings_t *st, int argc, char **argv)
     if (st->json)
         printf("{\"stored\": true, \"seq\": %llu}\n", (unsigned long long)seq);
     else
-        printf("stored %llu\n", (unsigned long long)seq);
+        printf(_("stored %llu\n"), (unsigned long long)seq);
     enlace_close(&client);
     return 0;
 }
@@ -310,6 +486,14 @@ s_print_delivery(const settings_t *st, const enlace_delivery_t *d)
             json_object_set_new(o, "case", json_integer((json_int_t)d->case_id));
         if (d->out_of_band)
             json_object_set_new(o, "out_of_band", json_true());
+        if (d->handling && *d->handling)
+            json_object_set_new(o, "handling", json_string(d->handling));
+        if (d->evaluation[0])
+            json_object_set_new(o, "evaluation", json_string(d->evaluation));
+        if (d->personal_data)
+            json_object_set_new(o, "personal_data", json_true());
+        if (d->form_json)
+            json_object_set_new(o, "form", json_loads(d->form_json, 0, NULL));
         if (d->is_alert) {
             json_t *cc = json_array();
             for (size_t i = 0; i < d->alert_ncountries; i++)
@@ -341,7 +525,7 @@ s_print_delivery(const settings_t *st, const enlace_delivery_t *d)
         }
         json_decref(o);
     } else if (d->escalation_alert) {
-        printf("!! ESCALATION of alert %llu (%s, level %u) #%llu %s: ",
+        printf(_("!! ESCALATION of alert %llu (%s, level %u) #%llu %s: "),
             (unsigned long long)d->escalation_alert, d->escalation_country, d->escalation_level,
             (unsigned long long)d->seq, stored);
         for (size_t i = 0; i < d->body_len; i++) {
@@ -358,13 +542,34 @@ s_print_delivery(const settings_t *st, const enlace_delivery_t *d)
                 strncat(countries, d->alert_countries[i], sizeof countries - strlen(countries) - 1);
             }
             int drill = !strcmp(d->alert_status, "exercise");
-            printf("!! %s%s ALERT %llu [%s] %s%s%s -- %s\n   ", drill ? "DRILL " : "",
+            const char *headline = d->alert_headline;
+            if (d->translation_language && st->language[0]
+                && !strcmp(d->translation_language, st->language) && *d->translation_headline)
+                headline = d->translation_headline;
+            printf(_("!! %s%s ALERT %llu [%s] %s%s%s -- %s\n   "), drill ? _("DRILL ") : "",
                 d->alert_priority, (unsigned long long)d->seq, d->alert_category, countries,
                 strcmp(d->alert_msg_type, "alert") ? " " : "",
-                strcmp(d->alert_msg_type, "alert") ? d->alert_msg_type : "", d->alert_headline);
+                strcmp(d->alert_msg_type, "alert") ? d->alert_msg_type : "", headline);
         }
-        printf("#%llu %s %s [TLP:%s] %s (%s, %s): ", (unsigned long long)d->seq, stored, d->topic,
-            enlace_tlp_name(d->tlp), d->author_name, d->author_country, d->author_fingerprint);
+        printf("#%llu %s %s [TLP:%s]", (unsigned long long)d->seq, stored, d->topic,
+            enlace_tlp_name(d->tlp));
+        /* Handling and evaluation come before the content, as in SIENA. */
+        if (d->handling && *d->handling)
+            printf(" [%s%s%s]", d->handling, *d->handling_text ? ": " : "", d->handling_text);
+        if (d->evaluation[0])
+            printf(" [%s]", d->evaluation);
+        if (d->personal_data)
+            printf(" [PERSONAL DATA]");
+        printf(" %s (%s, %s): ", d->author_name, d->author_country, d->author_fingerprint);
+        if (d->form_json)
+            printf("form %s ", d->form_json);
+        if (d->translation_language && st->language[0]
+            && !strcmp(d->translation_language, st->language)) {
+            /* The officer's language: show that translation. */
+            printf("%s\n", d->translation_description);
+            fflush(stdout);
+            return;
+        }
         /* Never let a body drive the terminal: show control bytes as '?'. */
         for (size_t i = 0; i < d->body_len; i++) {
             unsigned char c = d->body[i];
@@ -373,7 +578,7 @@ s_print_delivery(const settings_t *st, const enlace_delivery_t *d)
         putchar('\n');
         if (d->is_alert && (!strcmp(d->alert_priority, "urgent") || !strcmp(d->alert_priority, "flash"))
             && strcmp(d->alert_msg_type, "cancel"))
-            printf("   acknowledge with: enlace ack %llu\n", (unsigned long long)d->seq);
+            printf(_("   acknowledge with: enlace ack %llu\n"), (unsigned long long)d->seq);
     }
     fflush(stdout);
 }
@@ -393,13 +598,14 @@ s_listen(settings_t *st, int argc, char **argv)
         else if (!strcmp(argv[i], "--wait") && i + 1 < argc)
             wait_s = strtol(argv[++i], NULL, 10);
         else if (argv[i][0] == '-' && argv[i][1] == '-') {
-            fprintf(stderr, "enlace: unknown listen option %s\n", argv[i]);
+            fprintf(stderr, _("enlace: unknown listen option %s\n"), argv[i]);
             return 2;
         } else if (npatterns < 64)
             patterns[npatterns++] = argv[i];
     }
     if (npatterns == 0) {
-        fprintf(stderr, "usage: enlace listen [--from-start] [--count N] [--wait S] PATTERN...\n");
+        fprintf(stderr,
+            _("usage: enlace listen [--from-start] [--count N] [--wait S] PATTERN...\n"));
         return 2;
     }
     enlace_client_t *client;
@@ -408,14 +614,14 @@ s_listen(settings_t *st, int argc, char **argv)
     for (int i = 0; i < npatterns; i++) {
         int rc = enlace_subscribe(client, patterns[i], from_start);
         if (rc != ENLACE_OK) {
-            fprintf(stderr, "enlace: cannot subscribe to '%s' (%s): %s\n", patterns[i],
-                enlace_strerror(rc), enlace_last_error(client));
+            fprintf(stderr, _("enlace: cannot subscribe to '%s' (%s): %s\n"), patterns[i],
+                _(enlace_strerror(rc)), enlace_last_error(client));
             enlace_close(&client);
             return 1;
         }
     }
     if (!st->json)
-        fprintf(stderr, "listening as %s (%s, %s) to %d pattern(s); Ctrl-C to stop\n",
+        fprintf(stderr, _("listening as %s (%s, %s) to %d pattern(s); Ctrl-C to stop\n"),
             enlace_self_name(client), enlace_self_country(client),
             enlace_self_fingerprint(client), npatterns);
     long got = 0;
@@ -430,7 +636,7 @@ s_listen(settings_t *st, int argc, char **argv)
             continue;
         }
         if (rc != ENLACE_OK) {
-            fprintf(stderr, "enlace: %s: %s\n", enlace_strerror(rc), enlace_last_error(client));
+            fprintf(stderr, "enlace: %s: %s\n", _(enlace_strerror(rc)), enlace_last_error(client));
             status = 1;
             break;
         }
@@ -440,7 +646,7 @@ s_listen(settings_t *st, int argc, char **argv)
         last = time(NULL);
     }
     if (enlace_bad_signatures(client))
-        fprintf(stderr, "enlace: dropped %llu deliveries whose signature did not verify\n",
+        fprintf(stderr, _("enlace: dropped %llu deliveries whose signature did not verify\n"),
             (unsigned long long)enlace_bad_signatures(client));
     enlace_close(&client);
     return status;
@@ -477,7 +683,7 @@ s_history(settings_t *st, int argc, char **argv)
         else if (!strcmp(a, "--json"))
             st->json = 1;
         else if (a[0] == '-' && a[1] == '-' && !v) {
-            fprintf(stderr, "enlace: %s needs a value\n", a);
+            fprintf(stderr, _("enlace: %s needs a value\n"), a);
             return 2;
         } else if (!strcmp(a, "--after"))
             q.after_seq = strtoull(argv[++i], NULL, 10);
@@ -486,7 +692,7 @@ s_history(settings_t *st, int argc, char **argv)
         else if (!strcmp(a, "--from") || !strcmp(a, "--to")) {
             int64_t t = s_parse_time(argv[++i]);
             if (t < 0) {
-                fprintf(stderr, "enlace: %s takes 2026-11-21T10:00:00Z or milliseconds\n", a);
+                fprintf(stderr, _("enlace: %s takes 2026-11-21T10:00:00Z or milliseconds\n"), a);
                 return 2;
             }
             if (!strcmp(a, "--from"))
@@ -497,19 +703,21 @@ s_history(settings_t *st, int argc, char **argv)
             q.author = argv[++i];
         else if (!strcmp(a, "--country"))
             q.country = argv[++i];
+        else if (!strcmp(a, "--case"))
+            q.case_id = strtoull(argv[++i], NULL, 10);
         else if (a[0] == '-' && a[1] == '-') {
-            fprintf(stderr, "enlace: unknown history option %s\n", a);
+            fprintf(stderr, _("enlace: unknown history option %s\n"), a);
             return 2;
         } else if (!q.pattern)
             q.pattern = a;
         else {
-            fprintf(stderr, "enlace: one pattern per history query\n");
+            fprintf(stderr, _("enlace: one pattern per history query\n"));
             return 2;
         }
     }
     if (!q.pattern) {
-        fprintf(stderr, "usage: enlace history PATTERN [--after SEQ] [--limit N] [--from TIME] "
-                        "[--to TIME] [--author FP] [--country CC] [--all]\n");
+        fprintf(stderr, _("usage: enlace history PATTERN [--after SEQ] [--limit N] [--from TIME] "
+                          "[--to TIME] [--author FP] [--country CC] [--all]\n"));
         return 2;
     }
     enlace_client_t *client;
@@ -520,7 +728,7 @@ s_history(settings_t *st, int argc, char **argv)
         enlace_page_t *page;
         int rc = enlace_history(client, &q, &page);
         if (rc != ENLACE_OK) {
-            fprintf(stderr, "enlace: history refused (%s): %s\n", enlace_strerror(rc),
+            fprintf(stderr, _("enlace: history refused (%s): %s\n"), _(enlace_strerror(rc)),
                 enlace_last_error(client));
             status = 1;
             break;
@@ -534,7 +742,7 @@ s_history(settings_t *st, int argc, char **argv)
             break;
         if (!all) {
             if (!st->json)
-                fprintf(stderr, "(more: --after %llu)\n", (unsigned long long)q.after_seq);
+                fprintf(stderr, _("(more: --after %llu)\n"), (unsigned long long)q.after_seq);
             break;
         }
     }
@@ -543,10 +751,53 @@ s_history(settings_t *st, int argc, char **argv)
 }
 
 static int
+s_search(settings_t *st, int argc, char **argv)
+{
+    const char *query = NULL;
+    uint64_t after = 0;
+    unsigned limit = 0;
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "--after") && i + 1 < argc)
+            after = strtoull(argv[++i], NULL, 10);
+        else if (!strcmp(argv[i], "--limit") && i + 1 < argc)
+            limit = (unsigned)strtoul(argv[++i], NULL, 10);
+        else if (!strcmp(argv[i], "--json"))
+            st->json = 1;
+        else if (!query && argv[i][0] != '-')
+            query = argv[i];
+        else {
+            fprintf(stderr, "usage: enlace search \"WORDS\" [--after SEQ] [--limit N]\n");
+            return 2;
+        }
+    }
+    if (!query) {
+        fprintf(stderr, "usage: enlace search \"WORDS\" [--after SEQ] [--limit N]\n");
+        return 2;
+    }
+    enlace_client_t *client;
+    if (s_connect(st, &client) != 0)
+        return 1;
+    enlace_page_t *page = NULL;
+    int rc = enlace_search(client, query, after, limit, &page);
+    if (rc != ENLACE_OK) {
+        fprintf(stderr, "enlace: search refused (%s): %s\n", enlace_strerror(rc),
+            enlace_last_error(client));
+    } else {
+        for (size_t i = 0; i < enlace_page_count(page); i++)
+            s_print_delivery(st, enlace_page_item(page, i));
+        if (enlace_page_more(page) && !st->json)
+            fprintf(stderr, "(more: --after %llu)\n", (unsigned long long)enlace_page_next(page));
+    }
+    enlace_page_destroy(&page);
+    enlace_close(&client);
+    return rc == ENLACE_OK ? 0 : 1;
+}
+
+static int
 s_admin(settings_t *st, int argc, char **argv)
 {
     if (argc < 1) {
-        fprintf(stderr, "usage: enlace admin officer|invite|ppt|audit ...\n");
+        fprintf(stderr, _("usage: enlace admin officer|invite|ppt|audit ...\n"));
         return 2;
     }
     /* Key files are read here and sent as --public-key HEX. */
@@ -586,7 +837,7 @@ s_admin(settings_t *st, int argc, char **argv)
     char *output = NULL;
     int rc = enlace_admin(client, n, args, &status, &output);
     if (rc != ENLACE_OK) {
-        fprintf(stderr, "enlace: admin refused (%s): %s\n", enlace_strerror(rc),
+        fprintf(stderr, _("enlace: admin refused (%s): %s\n"), _(enlace_strerror(rc)),
             enlace_last_error(client));
         status = 1;
     } else {
@@ -617,8 +868,15 @@ s_alert(settings_t *st, int argc, char **argv)
     const char *topic = NULL, *text = NULL, *countries = NULL, *expires = NULL;
     uint64_t refs[16], case_id = 0;
     size_t nrefs = 0;
+    json_t *fields = NULL;
+    const char *form_name = NULL;
     for (int i = 0; i < argc; i++) {
         const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        int mo = s_message_option(st, argc, argv, &i, &fields, &form_name);
+        if (mo < 0)
+            return 2;
+        if (mo)
+            continue;
         const char **slot = !strcmp(o, "--priority")  ? &a.priority
             : !strcmp(o, "--category")                ? &a.category
             : !strcmp(o, "--headline")                ? &a.headline
@@ -630,10 +888,13 @@ s_alert(settings_t *st, int argc, char **argv)
             : !strcmp(o, "--language")                ? &a.language
             : !strcmp(o, "--countries")               ? &countries
             : !strcmp(o, "--expires")                 ? &expires
+            : !strcmp(o, "--translation-language")    ? &a.translation_language
+            : !strcmp(o, "--translation-headline")    ? &a.translation_headline
+            : !strcmp(o, "--translation")             ? &a.translation_description
                                                       : NULL;
         if (slot || !strcmp(o, "--case") || !strcmp(o, "--update") || !strcmp(o, "--cancel")) {
             if (!v) {
-                fprintf(stderr, "enlace: %s needs a value\n", o);
+                fprintf(stderr, _("enlace: %s needs a value\n"), o);
                 return 2;
             }
             i++;
@@ -648,20 +909,22 @@ s_alert(settings_t *st, int argc, char **argv)
         } else if (!strcmp(o, "--json")) {
             st->json = 1;
         } else if (o[0] == '-' && o[1] == '-') {
-            fprintf(stderr, "enlace: unknown alert option %s (see --help)\n", o);
+            fprintf(stderr, _("enlace: unknown alert option %s (see --help)\n"), o);
             return 2;
         } else if (!topic) {
             topic = o;
         } else if (!text) {
             text = o;
         } else {
-            fprintf(stderr, "enlace: alert takes TOPIC and one TEXT (quote it)\n");
+            fprintf(stderr, _("enlace: alert takes TOPIC and one TEXT (quote it)\n"));
             return 2;
         }
     }
+    if (s_finish_form(st, fields, form_name) != 0)
+        return 2;
     if (!topic || !a.headline || !countries) {
-        fprintf(stderr, "usage: enlace alert TOPIC --priority P --category C --countries CC,CC "
-                        "--headline TEXT [TEXT|-]\n");
+        fprintf(stderr, _("usage: enlace alert TOPIC --priority P --category C --countries CC,CC "
+                          "--headline TEXT [TEXT|-]\n"));
         return 2;
     }
     char cbuf[256];
@@ -674,7 +937,7 @@ s_alert(settings_t *st, int argc, char **argv)
     if (expires) {
         a.expires_ms = s_parse_time(expires);
         if (a.expires_ms < 0) {
-            fprintf(stderr, "enlace: --expires takes 2026-11-21T10:00:00Z or milliseconds\n");
+            fprintf(stderr, _("enlace: --expires takes 2026-11-21T10:00:00Z or milliseconds\n"));
             return 2;
         }
     }
@@ -697,12 +960,14 @@ s_alert(settings_t *st, int argc, char **argv)
         return 1;
     }
     enlace_publish_opts_t opts = {.tlp = (enlace_tlp_t)st->tlp, .recipients = st->to,
-        .nrecipients = st->nto, .alert = &a, .case_id = case_id};
+        .nrecipients = st->nto, .alert = &a, .case_id = case_id, .handling = st->handling,
+        .handling_text = st->handling_text, .evaluation = st->evaluation,
+        .personal_data = st->personal, .form_json = st->form_json};
     uint64_t seq = 0;
     int rc = enlace_publish(client, topic, body, len, &opts, &seq);
     free(body);
     if (rc != ENLACE_OK) {
-        fprintf(stderr, "enlace: alert refused (%s): %s\n", enlace_strerror(rc),
+        fprintf(stderr, _("enlace: alert refused (%s): %s\n"), _(enlace_strerror(rc)),
             enlace_last_error(client));
         enlace_close(&client);
         return 1;
@@ -726,12 +991,12 @@ s_ack(settings_t *st, int argc, char **argv)
         else if (!id && argv[i][0] != '-')
             id = strtoull(argv[i], NULL, 10);
         else {
-            fprintf(stderr, "usage: enlace ack ALERT_ID [--note TEXT]\n");
+            fprintf(stderr, _("usage: enlace ack ALERT_ID [--note TEXT]\n"));
             return 2;
         }
     }
     if (!id) {
-        fprintf(stderr, "usage: enlace ack ALERT_ID [--note TEXT]\n");
+        fprintf(stderr, _("usage: enlace ack ALERT_ID [--note TEXT]\n"));
         return 2;
     }
     enlace_client_t *client;
@@ -739,10 +1004,10 @@ s_ack(settings_t *st, int argc, char **argv)
         return 1;
     int rc = enlace_ack(client, id, note);
     if (rc != ENLACE_OK)
-        fprintf(stderr, "enlace: acknowledgement refused (%s): %s\n", enlace_strerror(rc),
+        fprintf(stderr, _("enlace: acknowledgement refused (%s): %s\n"), _(enlace_strerror(rc)),
             enlace_last_error(client));
     else
-        printf("acknowledged alert %llu for %s\n", (unsigned long long)id,
+        printf(_("acknowledged alert %llu for %s\n"), (unsigned long long)id,
             enlace_self_country(client));
     enlace_close(&client);
     return rc == ENLACE_OK ? 0 : 1;
@@ -754,24 +1019,24 @@ s_print_alert_text(json_t *a)
     char when[32];
     s_print_time(json_integer_value(json_object_get(a, "stored_ms")), when, sizeof when);
     const char *status = json_string_value(json_object_get(a, "status"));
-    printf("%s%s alert %lld [%s] %s -- %s\n", strcmp(status, "exercise") ? "" : "DRILL ",
+    printf(_("%s%s alert %lld [%s] %s -- %s\n"), strcmp(status, "exercise") ? "" : _("DRILL "),
         json_string_value(json_object_get(a, "priority")),
         (long long)json_integer_value(json_object_get(a, "id")),
         json_string_value(json_object_get(a, "category")), when,
         json_string_value(json_object_get(a, "headline")));
-    printf("  by %s (%s) on %s", json_string_value(json_object_get(a, "author")),
+    printf(_("  by %s (%s) on %s"), json_string_value(json_object_get(a, "author")),
         json_string_value(json_object_get(a, "author_country")),
         json_string_value(json_object_get(a, "topic")));
     const char *type = json_string_value(json_object_get(a, "msg_type"));
     if (strcmp(type, "alert") != 0) {
-        printf(", %s of", type);
+        printf(_(", %s of"), type);
         size_t i;
         json_t *r;
         json_array_foreach(json_object_get(a, "references"), i, r)
             printf(" %lld", (long long)json_integer_value(r));
     }
     if (json_integer_value(json_object_get(a, "superseded_by")))
-        printf(", superseded by %lld",
+        printf(_(", superseded by %lld"),
             (long long)json_integer_value(json_object_get(a, "superseded_by")));
     putchar('\n');
     size_t i;
@@ -782,12 +1047,13 @@ s_print_alert_text(json_t *a)
         if (!strcmp(state, "acknowledged")) {
             char at[32];
             s_print_time(json_integer_value(json_object_get(t, "acked_ms")), at, sizeof at);
-            printf(" by %s at %s", json_string_value(json_object_get(t, "acked_by")), at);
+            printf(_(" by %s at %s"), json_string_value(json_object_get(t, "acked_by")), at);
             const char *note = json_string_value(json_object_get(t, "note"));
             if (note && *note)
                 printf(" (\"%s\")", note);
         } else if (!strcmp(state, "overdue")) {
-            printf(" escalation level %lld", (long long)json_integer_value(json_object_get(t, "level")));
+            printf(_(" escalation level %lld"),
+                (long long)json_integer_value(json_object_get(t, "level")));
         }
         putchar('\n');
     }
@@ -806,7 +1072,7 @@ s_alerts(settings_t *st, int argc, char **argv)
         else if (argv[i][0] != '-')
             id = strtoull(argv[i], NULL, 10);
         else {
-            fprintf(stderr, "usage: enlace alerts [--open] [--json] [ALERT_ID]\n");
+            fprintf(stderr, _("usage: enlace alerts [--open] [--json] [ALERT_ID]\n"));
             return 2;
         }
     }
@@ -816,7 +1082,7 @@ s_alerts(settings_t *st, int argc, char **argv)
     char *json = NULL;
     int rc = enlace_alerts(client, open_only, id, &json);
     if (rc != ENLACE_OK) {
-        fprintf(stderr, "enlace: %s: %s\n", enlace_strerror(rc), enlace_last_error(client));
+        fprintf(stderr, "enlace: %s: %s\n", _(enlace_strerror(rc)), enlace_last_error(client));
         enlace_close(&client);
         return 1;
     }
@@ -827,7 +1093,7 @@ s_alerts(settings_t *st, int argc, char **argv)
         size_t i;
         json_t *a;
         if (json_array_size(arr) == 0)
-            printf("no %salerts\n", open_only ? "open " : "");
+            fputs(open_only ? _("no open alerts\n") : _("no alerts\n"), stdout);
         json_array_foreach(arr, i, a)
             s_print_alert_text(a);
         json_decref(arr);
@@ -841,7 +1107,7 @@ static int
 s_cap(settings_t *st, int argc, char **argv)
 {
     if (argc != 1) {
-        fprintf(stderr, "usage: enlace cap ALERT_ID\n");
+        fprintf(stderr, _("usage: enlace cap ALERT_ID\n"));
         return 2;
     }
     enlace_client_t *client;
@@ -850,7 +1116,7 @@ s_cap(settings_t *st, int argc, char **argv)
     char *xml = NULL;
     int rc = enlace_cap(client, strtoull(argv[0], NULL, 10), &xml);
     if (rc != ENLACE_OK)
-        fprintf(stderr, "enlace: %s: %s\n", enlace_strerror(rc), enlace_last_error(client));
+        fprintf(stderr, "enlace: %s: %s\n", _(enlace_strerror(rc)), enlace_last_error(client));
     else
         fputs(xml, stdout);
     free(xml);
@@ -862,16 +1128,23 @@ static int
 s_case(settings_t *st, int argc, char **argv)
 {
     if (argc < 1) {
-        fprintf(stderr, "usage: enlace case open|show|list|close|reopen ...\n");
+        fprintf(stderr, _("usage: enlace case open|show|list|close|reopen ...\n"));
         return 2;
     }
     const char *sub = argv[0];
     const char *type = NULL, *countries = NULL, *network = NULL, *country = NULL, *state = NULL,
                *note = NULL, *title = NULL;
     uint64_t id = 0;
+    json_t *fields = NULL;
+    const char *form_name = NULL;
     for (int i = 1; i < argc; i++) {
         const char *o = argv[i];
         int has = i + 1 < argc;
+        int mo = s_message_option(st, argc, argv, &i, &fields, &form_name);
+        if (mo < 0)
+            return 2;
+        if (mo)
+            continue;
         if (!strcmp(o, "--json"))
             st->json = 1;
         else if (!strcmp(o, "--type") && has)
@@ -887,7 +1160,7 @@ s_case(settings_t *st, int argc, char **argv)
         else if (!strcmp(o, "--note") && has)
             note = argv[++i];
         else if (o[0] == '-' && o[1] == '-') {
-            fprintf(stderr, "enlace: unknown or incomplete case option %s\n", o);
+            fprintf(stderr, _("enlace: unknown or incomplete case option %s\n"), o);
             return 2;
         } else if (!strcmp(sub, "open") && !title)
             title = o;
@@ -899,23 +1172,27 @@ s_case(settings_t *st, int argc, char **argv)
     char *json = NULL;
     if (!strcmp(sub, "open")) {
         if (!type || !countries || !title) {
-            fprintf(stderr, "usage: enlace case open --type TYPE --countries CC,CC TITLE\n");
+            fprintf(stderr, _("usage: enlace case open --type TYPE --countries CC,CC TITLE\n"));
             return 2;
         }
         char cbuf[256];
         const char *cc[16];
         snprintf(cbuf, sizeof cbuf, "%s", countries);
         size_t n = s_split(cbuf, cc, 16);
+        if (s_finish_form(st, fields, form_name) != 0)
+            return 2;
         if (s_connect(st, &client) != 0)
             return 1;
         uint64_t case_id = 0;
-        rc = enlace_case_open(client, type, cc, n, title, network, &case_id);
+        rc = st->form_json ? enlace_case_open_form(client, type, cc, n, title, network,
+                                 st->form_json, &case_id)
+                           : enlace_case_open(client, type, cc, n, title, network, &case_id);
         if (rc == ENLACE_OK)
             printf("%llu\n", (unsigned long long)case_id);
     } else if (!strcmp(sub, "show") || !strcmp(sub, "list")) {
         int show = !strcmp(sub, "show");
         if (show && !id) {
-            fprintf(stderr, "usage: enlace case show ID [--json]\n");
+            fprintf(stderr, _("usage: enlace case show ID [--json]\n"));
             return 2;
         }
         if (s_connect(st, &client) != 0)
@@ -941,7 +1218,7 @@ s_case(settings_t *st, int argc, char **argv)
                     strncat(cl, k ? "," : "", sizeof cl - strlen(cl) - 1);
                     strncat(cl, json_string_value(x), sizeof cl - strlen(cl) - 1);
                 }
-                printf("case %lld [%s, %s] %s %s -- %s (opened %s by %s)\n",
+                printf(_("case %lld [%s, %s] %s %s -- %s (opened %s by %s)\n"),
                     (long long)json_integer_value(json_object_get(c, "id")),
                     json_string_value(json_object_get(c, "type")),
                     json_string_value(json_object_get(c, "network")), cl,
@@ -958,7 +1235,7 @@ s_case(settings_t *st, int argc, char **argv)
                         sizeof at);
                     printf("  #%lld %s %s%s (%s): %s\n",
                         (long long)json_integer_value(json_object_get(m, "seq")), at,
-                        json_is_true(json_object_get(m, "is_alert")) ? "ALERT " : "",
+                        json_is_true(json_object_get(m, "is_alert")) ? _("ALERT ") : "",
                         json_string_value(json_object_get(m, "author")),
                         json_string_value(json_object_get(m, "author_country")),
                         json_string_value(json_object_get(m, "body")));
@@ -970,7 +1247,8 @@ s_case(settings_t *st, int argc, char **argv)
                 json_array_foreach(json_object_get(j, "events"), k, e) {
                     char at[32];
                     s_print_time(json_integer_value(json_object_get(e, "ts_ms")), at, sizeof at);
-                    printf("  %s %s by %s %s\n", at, json_string_value(json_object_get(e, "event")),
+                    printf(_("  %s %s by %s %s\n"), at,
+                        json_string_value(json_object_get(e, "event")),
                         json_string_value(json_object_get(e, "officer")),
                         json_string_value(json_object_get(e, "note")));
                 }
@@ -981,22 +1259,22 @@ s_case(settings_t *st, int argc, char **argv)
         free(json);
     } else if (!strcmp(sub, "close") || !strcmp(sub, "reopen")) {
         if (!id) {
-            fprintf(stderr, "usage: enlace case %s ID [--note TEXT]\n", sub);
+            fprintf(stderr, _("usage: enlace case %s ID [--note TEXT]\n"), sub);
             return 2;
         }
         if (s_connect(st, &client) != 0)
             return 1;
         rc = enlace_case_set_state(client, id, !strcmp(sub, "reopen"), note);
         if (rc == ENLACE_OK)
-            printf("case %llu %s\n", (unsigned long long)id,
-                !strcmp(sub, "reopen") ? "reopened" : "closed");
+            printf(_("case %llu %s\n"), (unsigned long long)id,
+                !strcmp(sub, "reopen") ? _("reopened") : _("closed"));
     } else {
-        fprintf(stderr, "enlace: unknown case command '%s' (open, show, list, close, reopen)\n",
+        fprintf(stderr, _("enlace: unknown case command '%s' (open, show, list, close, reopen)\n"),
             sub);
         return 2;
     }
     if (rc != ENLACE_OK)
-        fprintf(stderr, "enlace: case %s refused (%s): %s\n", sub, enlace_strerror(rc),
+        fprintf(stderr, _("enlace: case %s refused (%s): %s\n"), sub, _(enlace_strerror(rc)),
             enlace_last_error(client));
     enlace_close(&client);
     return rc == ENLACE_OK ? 0 : 1;
@@ -1008,7 +1286,7 @@ s_whoami(settings_t *st)
     enlace_client_t *client;
     if (s_connect(st, &client) != 0)
         return 1;
-    printf("%s (%s), key %s\n", enlace_self_name(client), enlace_self_country(client),
+    printf(_("%s (%s), key %s\n"), enlace_self_name(client), enlace_self_country(client),
         enlace_self_fingerprint(client));
     enlace_close(&client);
     return 0;
@@ -1017,6 +1295,7 @@ s_whoami(settings_t *st)
 int
 main(int argc, char **argv)
 {
+    s_i18n_init();
     settings_t st;
     memset(&st, 0, sizeof st);
     st.timeout_ms = 10000;
@@ -1059,7 +1338,7 @@ main(int argc, char **argv)
             continue;
         }
         if (i + 1 >= argc) {
-            fprintf(stderr, "enlace: %s needs a value (see --help)\n", a);
+            fprintf(stderr, _("enlace: %s needs a value (see --help)\n"), a);
             return 2;
         }
         const char *v = argv[++i];
@@ -1076,18 +1355,18 @@ main(int argc, char **argv)
         else if (!strcmp(a, "--tlp")) {
             st.tlp = enlace_tlp_parse(v);
             if (st.tlp < 0) {
-                fprintf(stderr, "enlace: unknown TLP label '%s' (CLEAR, GREEN, AMBER, "
-                                "AMBER+STRICT, RED)\n", v);
+                fprintf(stderr, _("enlace: unknown TLP label '%s' (CLEAR, GREEN, AMBER, "
+                                  "AMBER+STRICT, RED)\n"), v);
                 return 2;
             }
         } else if (!strcmp(a, "--to")) {
             if (st.nto == MAX_TO) {
-                fprintf(stderr, "enlace: at most %d recipients\n", MAX_TO);
+                fprintf(stderr, _("enlace: at most %d recipients\n"), MAX_TO);
                 return 2;
             }
             st.to[st.nto++] = v;
         } else {
-            fprintf(stderr, "enlace: unknown option %s (see --help)\n", a);
+            fprintf(stderr, _("enlace: unknown option %s (see --help)\n"), a);
             return 2;
         }
     }
@@ -1110,23 +1389,31 @@ main(int argc, char **argv)
     /* Options may also follow the command (enlace publish --tlp RED ...). */
     if (!strcmp(cmd, "publish")) {
         char *rest[8];
-        int nrest = 0;
+        int nrest = 0, mo;
+        json_t *fields = NULL;
+        const char *form_name = NULL;
         for (; i < argc; i++) {
             if (!strcmp(argv[i], "--tlp") && i + 1 < argc) {
                 st.tlp = enlace_tlp_parse(argv[++i]);
                 if (st.tlp < 0) {
-                    fprintf(stderr, "enlace: unknown TLP label '%s'\n", argv[i]);
+                    fprintf(stderr, _("enlace: unknown TLP label '%s'\n"), argv[i]);
                     return 2;
                 }
             } else if (!strcmp(argv[i], "--to") && i + 1 < argc && st.nto < MAX_TO)
                 st.to[st.nto++] = argv[++i];
             else if (!strcmp(argv[i], "--case") && i + 1 < argc)
                 st.case_id = strtoull(argv[++i], NULL, 10);
+            else if ((mo = s_message_option(&st, argc, argv, &i, &fields, &form_name)) != 0) {
+                if (mo < 0)
+                    return 2;
+            }
             else if (!strcmp(argv[i], "--json"))
                 st.json = 1;
             else if (nrest < 8)
                 rest[nrest++] = argv[i];
         }
+        if (s_finish_form(&st, fields, form_name) != 0)
+            return 2;
         return s_publish(&st, nrest, rest);
     }
     if (!strcmp(cmd, "alert")) {
@@ -1137,7 +1424,7 @@ main(int argc, char **argv)
             if (!strcmp(argv[i], "--tlp") && i + 1 < argc) {
                 st.tlp = enlace_tlp_parse(argv[++i]);
                 if (st.tlp < 0) {
-                    fprintf(stderr, "enlace: unknown TLP label '%s'\n", argv[i]);
+                    fprintf(stderr, _("enlace: unknown TLP label '%s'\n"), argv[i]);
                     free(rest);
                     return 2;
                 }
@@ -1165,8 +1452,8 @@ main(int argc, char **argv)
         return s_whoami(&st);
     if (!strcmp(cmd, "history"))
         return s_history(&st, argc - i, argv + i);
-    if (!strcmp(cmd, "alert"))
-        return s_alert(&st, argc - i, argv + i);
+    if (!strcmp(cmd, "search"))
+        return s_search(&st, argc - i, argv + i);
     if (!strcmp(cmd, "ack"))
         return s_ack(&st, argc - i, argv + i);
     if (!strcmp(cmd, "alerts"))
@@ -1177,6 +1464,6 @@ main(int argc, char **argv)
         return s_case(&st, argc - i, argv + i);
     if (!strcmp(cmd, "admin"))
         return s_admin(&st, argc - i, argv + i);
-    fprintf(stderr, "enlace: unknown command '%s' (see --help)\n", cmd);
+    fprintf(stderr, _("enlace: unknown command '%s' (see --help)\n"), cmd);
     return 2;
 }

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <ctype.h>
 
 #include <jansson.h>
 #include <sodium.h>
@@ -34,6 +35,11 @@
 #define DEFAULT_TIMEOUT_MS 10000
 #define PING_IDLE_MS 20000
 #define ACK_EVERY 32
+
+/* Marks enlace_strerror's names for translation (po/POTFILES); the library
+ * itself never translates nor calls setlocale: a program translates them in
+ * its own textdomain, e.g. dgettext("enlace", enlace_strerror(rc)). */
+#define N_(s) s
 
 typedef struct queued {
     Enlace__Frame *frame; /* an unpacked Delivery frame; owned */
@@ -88,6 +94,7 @@ struct enlace_client {
 
 struct delivery_priv {
     enlace_delivery_t pub;     /* must be first: the caller sees this */
+    char *form_json;           /* owned */
     Enlace__Content *content;  /* owned: pub's pointers point into it */
     Enlace__Frame *frame;      /* owned for live deliveries; NULL in a page */
     char author_fp[24];
@@ -129,27 +136,27 @@ const char *
 enlace_strerror(int err)
 {
     static const char *names[] = {
-        [ENLACE_OK] = "ok",
-        [ENLACE_EINVAL] = "invalid argument",
-        [ENLACE_ENOMEM] = "out of memory",
-        [ENLACE_EKEY] = "key file problem",
-        [ENLACE_EAUTH] = "the hub refused this key",
-        [ENLACE_EHANDSHAKE] = "no secure session with the hub",
-        [ENLACE_ETIMEDOUT] = "timed out",
-        [ENLACE_EDENIED] = "access denied",
-        [ENLACE_EPROTO] = "protocol error",
-        [ENLACE_EREVOKED] = "key revoked",
-        [ENLACE_ETOOBIG] = "too large",
-        [ENLACE_EBADSIG] = "bad signature",
-        [ENLACE_ECONFLICT] = "message id conflict",
-        [ENLACE_ELIMIT] = "over a limit",
-        [ENLACE_ENOTFOUND] = "not found",
-        [ENLACE_EHUB] = "hub failure",
-        [ENLACE_EIO] = "I/O error",
-        [ENLACE_EBADTOPIC] = "invalid topic",
+        [ENLACE_OK] = N_("ok"),
+        [ENLACE_EINVAL] = N_("invalid argument"),
+        [ENLACE_ENOMEM] = N_("out of memory"),
+        [ENLACE_EKEY] = N_("key file problem"),
+        [ENLACE_EAUTH] = N_("the hub refused this key"),
+        [ENLACE_EHANDSHAKE] = N_("no secure session with the hub"),
+        [ENLACE_ETIMEDOUT] = N_("timed out"),
+        [ENLACE_EDENIED] = N_("access denied"),
+        [ENLACE_EPROTO] = N_("protocol error"),
+        [ENLACE_EREVOKED] = N_("key revoked"),
+        [ENLACE_ETOOBIG] = N_("too large"),
+        [ENLACE_EBADSIG] = N_("bad signature"),
+        [ENLACE_ECONFLICT] = N_("message id conflict"),
+        [ENLACE_ELIMIT] = N_("over a limit"),
+        [ENLACE_ENOTFOUND] = N_("not found"),
+        [ENLACE_EHUB] = N_("hub failure"),
+        [ENLACE_EIO] = N_("I/O error"),
+        [ENLACE_EBADTOPIC] = N_("invalid topic"),
     };
     if (err < 0 || (size_t)err >= sizeof names / sizeof names[0] || !names[err])
-        return "unknown error";
+        return N_("unknown error");
     return names[err];
 }
 
@@ -835,6 +842,180 @@ enlace_bad_signatures(const enlace_client_t *self)
     return self->bad_signatures;
 }
 
+/* ---------------------------------------------------------------- forms */
+
+/* Fills a message (of descriptor d, zero-initialised by the caller) from a
+ * JSON object whose keys are the .proto field names. Supports the types the
+ * case forms use: text, bool, uint32, uint64, double, repeated text, and
+ * nested messages (for the oneof of CaseForm). */
+static int
+s_fill(ProtobufCMessage *m, json_t *obj, char *err, size_t errlen)
+{
+    const ProtobufCMessageDescriptor *d = m->descriptor;
+    const char *key;
+    json_t *v;
+    if (!json_is_object(obj)) {
+        snprintf(err, errlen, "form: %s must be a JSON object", d->short_name);
+        return -1;
+    }
+    json_object_foreach(obj, key, v) {
+        const ProtobufCFieldDescriptor *f = protobuf_c_message_descriptor_get_field_by_name(d, key);
+        if (!f) {
+            snprintf(err, errlen, "form: unknown field '%s' in %s", key, d->short_name);
+            return -1;
+        }
+        char *at = (char *)m + f->offset;
+        if (f->label == PROTOBUF_C_LABEL_REPEATED) {
+            if (f->type != PROTOBUF_C_TYPE_STRING || !json_is_array(v)) {
+                snprintf(err, errlen, "form: %s must be a list of text", key);
+                return -1;
+            }
+            size_t n = json_array_size(v);
+            char **arr = calloc(n ? n : 1, sizeof *arr);
+            if (!arr)
+                return -1;
+            for (size_t i = 0; i < n; i++) {
+                const char *t = json_string_value(json_array_get(v, i));
+                arr[i] = strdup(t ? t : "");
+            }
+            *(char ***)at = arr;
+            *(size_t *)((char *)m + f->quantifier_offset) = n;
+            continue;
+        }
+        if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF)
+            *(uint32_t *)((char *)m + f->quantifier_offset) = f->id;
+        switch (f->type) {
+        case PROTOBUF_C_TYPE_STRING:
+            if (!json_is_string(v)) {
+                snprintf(err, errlen, "form: %s must be text", key);
+                return -1;
+            }
+            *(char **)at = strdup(json_string_value(v));
+            break;
+        case PROTOBUF_C_TYPE_BOOL:
+            if (!json_is_boolean(v)) {
+                snprintf(err, errlen, "form: %s must be true or false", key);
+                return -1;
+            }
+            *(protobuf_c_boolean *)at = json_is_true(v);
+            break;
+        case PROTOBUF_C_TYPE_UINT32:
+        case PROTOBUF_C_TYPE_UINT64:
+            if (!json_is_integer(v) || json_integer_value(v) < 0) {
+                snprintf(err, errlen, "form: %s must be a whole number", key);
+                return -1;
+            }
+            if (f->type == PROTOBUF_C_TYPE_UINT32)
+                *(uint32_t *)at = (uint32_t)json_integer_value(v);
+            else
+                *(uint64_t *)at = (uint64_t)json_integer_value(v);
+            break;
+        case PROTOBUF_C_TYPE_DOUBLE:
+            if (!json_is_number(v)) {
+                snprintf(err, errlen, "form: %s must be a number", key);
+                return -1;
+            }
+            *(double *)at = json_number_value(v);
+            break;
+        case PROTOBUF_C_TYPE_MESSAGE: {
+            const ProtobufCMessageDescriptor *sd = f->descriptor;
+            ProtobufCMessage *sub = calloc(1, sd->sizeof_message);
+            if (!sub)
+                return -1;
+            sd->message_init(sub);
+            *(ProtobufCMessage **)at = sub;
+            if (s_fill(sub, v, err, errlen) != 0)
+                return -1;
+            break;
+        }
+        default:
+            snprintf(err, errlen, "form: field %s has an unsupported type", key);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Initialises every string field of a freshly allocated message to "" as
+ * protobuf-c's INIT does (message_init already does for top-level). */
+static Enlace__CaseForm *
+s_form_from_json(const char *text, char *err, size_t errlen)
+{
+    json_error_t jerr;
+    json_t *obj = json_loads(text, 0, &jerr);
+    if (!obj) {
+        snprintf(err, errlen, "form: not JSON (%s)", jerr.text);
+        return NULL;
+    }
+    Enlace__CaseForm *f = calloc(1, sizeof *f);
+    if (f)
+        enlace__case_form__init(f);
+    if (!f || json_object_size(obj) != 1 || s_fill(&f->base, obj, err, errlen) != 0) {
+        if (f && json_object_size(obj) != 1)
+            snprintf(err, errlen, "form: give exactly one form (death, child, incident, "
+                                  "trafficking, smuggling, return_assistance)");
+        json_decref(obj);
+        if (f)
+            protobuf_c_message_free_unpacked(&f->base, NULL);
+        return NULL;
+    }
+    json_decref(obj);
+    return f;
+}
+
+/* The inverse, for deliveries: fields that are set, by name. */
+static json_t *
+s_json_of(const ProtobufCMessage *m)
+{
+    const ProtobufCMessageDescriptor *d = m->descriptor;
+    json_t *o = json_object();
+    for (unsigned i = 0; i < d->n_fields; i++) {
+        const ProtobufCFieldDescriptor *f = &d->fields[i];
+        const char *at = (const char *)m + f->offset;
+        if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF
+            && *(const uint32_t *)((const char *)m + f->quantifier_offset) != f->id)
+            continue;
+        if (f->label == PROTOBUF_C_LABEL_REPEATED) {
+            size_t n = *(const size_t *)((const char *)m + f->quantifier_offset);
+            if (f->type != PROTOBUF_C_TYPE_STRING || n == 0)
+                continue;
+            json_t *a = json_array();
+            for (size_t k = 0; k < n; k++)
+                json_array_append_new(a, json_string((*(char *const *const *)at)[k]));
+            json_object_set_new(o, f->name, a);
+            continue;
+        }
+        switch (f->type) {
+        case PROTOBUF_C_TYPE_STRING:
+            if (*(char *const *)at && **(char *const *)at)
+                json_object_set_new(o, f->name, json_string(*(char *const *)at));
+            break;
+        case PROTOBUF_C_TYPE_BOOL:
+            json_object_set_new(o, f->name, json_boolean(*(const protobuf_c_boolean *)at));
+            break;
+        case PROTOBUF_C_TYPE_UINT32:
+            if (*(const uint32_t *)at)
+                json_object_set_new(o, f->name, json_integer(*(const uint32_t *)at));
+            break;
+        case PROTOBUF_C_TYPE_UINT64:
+            if (*(const uint64_t *)at)
+                json_object_set_new(o, f->name, json_integer((json_int_t)*(const uint64_t *)at));
+            break;
+        case PROTOBUF_C_TYPE_DOUBLE:
+            if (*(const double *)at != 0)
+                json_object_set_new(o, f->name, json_real(*(const double *)at));
+            break;
+        case PROTOBUF_C_TYPE_MESSAGE:
+            if (*(ProtobufCMessage *const *)at)
+                json_object_set_new(o, f->name, s_json_of(*(ProtobufCMessage *const *)at));
+            break;
+        default:
+            break;
+        }
+    }
+    return o;
+}
+
 /* ---------------------------------------------------------------- publish */
 
 /* Builds the signed, serialized Publish frame for a message. */
@@ -872,6 +1053,24 @@ s_build_publish(enlace_client_t *self, const char *topic, const void *body, size
     c.body.data = (uint8_t *)body;
     c.body.len = len;
     c.case_id = opts ? opts->case_id : 0;
+    static const char *handling_names[] = {"", "H0", "H1", "H2", "H3", NULL};
+    if (opts && opts->handling) {
+        int h = s_enum(handling_names, opts->handling, 0);
+        if (h <= 0)
+            return s_fail(self, ENLACE_EINVAL, "handling code is H0, H1, H2 or H3");
+        c.handling = (Enlace__Handling)h;
+        c.handling_text = (char *)(opts->handling_text ? opts->handling_text : "");
+    }
+    if (opts && opts->evaluation && *opts->evaluation) {
+        const char *e = opts->evaluation;
+        const char *r = strchr("ABCX", toupper((unsigned char)e[0]));
+        if (!r || !*r || strlen(e) != 2 || e[1] < '1' || e[1] > '4')
+            return s_fail(self, ENLACE_EINVAL,
+                "an evaluation is source reliability A, B, C or X and accuracy 1 to 4, e.g. B2");
+        c.reliability = (Enlace__Reliability)(r - "ABCX" + 1);
+        c.accuracy = (uint32_t)(e[1] - '0');
+    }
+    c.personal_data = opts && opts->personal_data;
     Enlace__Alert alert = ENLACE__ALERT__INIT;
     if (opts && opts->alert) {
         const enlace_alert_t *a = opts->alert;
@@ -911,11 +1110,35 @@ s_build_publish(enlace_client_t *self, const char *topic, const void *body, size
         alert.language = (char *)(a->language ? a->language : "");
         c.alert = &alert;
     }
+    Enlace__LocalizedText tr = ENLACE__LOCALIZED_TEXT__INIT;
+    Enlace__LocalizedText *trs[1] = {&tr};
+    if (opts && opts->alert && opts->alert->translation_language) {
+        tr.language = (char *)opts->alert->translation_language;
+        tr.headline = (char *)(opts->alert->translation_headline ? opts->alert->translation_headline : "");
+        tr.description =
+            (char *)(opts->alert->translation_description ? opts->alert->translation_description : "");
+        c.n_texts = 1;
+        c.texts = trs;
+    }
+    Enlace__CaseForm *form = NULL;
+    if (opts && opts->form_json) {
+        char ferr[256];
+        form = s_form_from_json(opts->form_json, ferr, sizeof ferr);
+        if (!form)
+            return s_fail(self, ENLACE_EINVAL, "%s", ferr);
+        c.form = form;
+        c.personal_data = 1;
+    }
     size_t clen = enlace__content__get_packed_size(&c);
     uint8_t *cbuf = malloc(clen);
-    if (!cbuf)
+    if (!cbuf) {
+        if (form)
+            protobuf_c_message_free_unpacked(&form->base, NULL);
         return s_fail(self, ENLACE_ENOMEM, "out of memory");
+    }
     enlace__content__pack(&c, cbuf);
+    if (form)
+        protobuf_c_message_free_unpacked(&form->base, NULL);
     uint8_t sig[KEYS_SIGNATURE_BYTES];
     if (keys_sign_content(self->identity, cbuf, clen, sig) != 0) {
         free(cbuf);
@@ -1214,6 +1437,26 @@ s_open_delivery(Enlace__Delivery *d)
         pub->escalation_country = c->escalation->country;
         pub->escalation_level = c->escalation->level;
     }
+    static const char *handling_names[] = {"", "H0", "H1", "H2", "H3"};
+    pub->handling = (unsigned)c->handling <= 4 ? handling_names[c->handling] : "";
+    pub->handling_text = c->handling_text;
+    if (c->reliability && c->accuracy) {
+        pub->evaluation[0] = "?ABCX"[(unsigned)c->reliability <= 4 ? c->reliability : 0];
+        pub->evaluation[1] = (char)('0' + (c->accuracy <= 4 ? c->accuracy : 0));
+        pub->evaluation[2] = '\0';
+    }
+    pub->personal_data = c->personal_data || c->form;
+    if (c->n_texts) {
+        pub->translation_language = c->texts[0]->language;
+        pub->translation_headline = c->texts[0]->headline;
+        pub->translation_description = c->texts[0]->description;
+    }
+    if (c->form) {
+        json_t *fj = s_json_of(&c->form->base);
+        p->form_json = fj ? json_dumps(fj, JSON_COMPACT) : NULL;
+        json_decref(fj);
+        pub->form_json = p->form_json;
+    }
     return p;
 }
 
@@ -1289,6 +1532,8 @@ enlace_recv(enlace_client_t *self, enlace_delivery_t **out, int timeout_ms)
     }
 }
 
+static int s_page_from(enlace_client_t *self, Enlace__Frame *reply, enlace_page_t **out);
+
 int
 enlace_history(enlace_client_t *self, const enlace_history_query_t *q, enlace_page_t **out)
 {
@@ -1305,12 +1550,41 @@ enlace_history(enlace_client_t *self, const enlace_history_query_t *q, enlace_pa
     h.to_ms = q->to_ms;
     h.author = (char *)(q->author ? q->author : "");
     h.country = (char *)(q->country ? q->country : "");
+    h.case_id = q->case_id;
     req.body_case = ENLACE__FRAME__BODY_HISTORY;
     req.history = &h;
     int err;
     Enlace__Frame *reply = s_request(self, &req, ENLACE__FRAME__BODY_HISTORY_PAGE, &err);
     if (!reply)
         return err;
+    return s_page_from(self, reply, out);
+}
+
+int
+enlace_search(enlace_client_t *self, const char *query, uint64_t after_seq, unsigned limit,
+    enlace_page_t **out)
+{
+    *out = NULL;
+    if (!self || !query || !*query)
+        return s_fail(self, ENLACE_EINVAL, "a search needs words to look for");
+    Enlace__Frame req = ENLACE__FRAME__INIT;
+    Enlace__Search q = ENLACE__SEARCH__INIT;
+    q.query = (char *)query;
+    q.after_seq = after_seq;
+    q.limit = limit;
+    req.body_case = ENLACE__FRAME__BODY_SEARCH;
+    req.search = &q;
+    int err;
+    Enlace__Frame *reply = s_request(self, &req, ENLACE__FRAME__BODY_HISTORY_PAGE, &err);
+    if (!reply)
+        return err;
+    return s_page_from(self, reply, out);
+}
+
+/* Builds a verified page from a HistoryPage reply (which it owns). */
+static int
+s_page_from(enlace_client_t *self, Enlace__Frame *reply, enlace_page_t **out)
+{
     enlace_page_t *page = calloc(1, sizeof *page);
     Enlace__HistoryPage *hp = reply->history_page;
     if (page && hp->n_messages)
@@ -1365,6 +1639,7 @@ enlace_page_destroy(enlace_page_t **self_p)
         return;
     enlace_page_t *page = *self_p;
     for (size_t i = 0; i < page->n; i++) {
+        free(page->items[i]->form_json);
         enlace__content__free_unpacked(page->items[i]->content, NULL);
         free(page->items[i]);
     }
@@ -1497,15 +1772,29 @@ s_case_info_json(const Enlace__CaseInfo *c)
     json_t *countries = json_array();
     for (size_t i = 0; i < c->n_countries; i++)
         json_array_append_new(countries, json_string(c->countries[i]));
-    return json_pack("{s:I, s:s, s:s, s:o, s:s, s:s, s:s, s:I, s:I}", "id", (json_int_t)c->id,
-        "type", c->type, "network", c->network, "countries", countries, "title", c->title,
-        "state", c->state, "opened_by", c->opened_by, "opened_ms", (json_int_t)c->opened_ms,
-        "updated_ms", (json_int_t)c->updated_ms);
+    return json_pack("{s:I, s:s, s:s, s:o, s:s, s:s, s:s, s:I, s:I, s:I}", "id",
+        (json_int_t)c->id, "type", c->type, "network", c->network, "countries", countries,
+        "title", c->title, "state", c->state, "opened_by", c->opened_by, "opened_ms",
+        (json_int_t)c->opened_ms, "updated_ms", (json_int_t)c->updated_ms, "form_seq",
+        (json_int_t)c->form_seq);
 }
+
+static int
+s_case_open(enlace_client_t *self, const char *type, const char *const *countries,
+    size_t ncountries, const char *title, const char *network, uint64_t form_seq,
+    uint64_t *case_id);
 
 int
 enlace_case_open(enlace_client_t *self, const char *type, const char *const *countries,
     size_t ncountries, const char *title, const char *network, uint64_t *case_id)
+{
+    return s_case_open(self, type, countries, ncountries, title, network, 0, case_id);
+}
+
+static int
+s_case_open(enlace_client_t *self, const char *type, const char *const *countries,
+    size_t ncountries, const char *title, const char *network, uint64_t form_seq,
+    uint64_t *case_id)
 {
     if (!type || !title || !countries || !ncountries)
         return s_fail(self, ENLACE_EINVAL, "a case needs a type, countries and a title");
@@ -1516,6 +1805,7 @@ enlace_case_open(enlace_client_t *self, const char *type, const char *const *cou
     q.countries = (char **)countries;
     q.title = (char *)title;
     q.network = (char *)(network ? network : "");
+    q.form_seq = form_seq;
     req.body_case = ENLACE__FRAME__BODY_CASE_OPEN;
     req.case_open = &q;
     int err;
@@ -1526,6 +1816,27 @@ enlace_case_open(enlace_client_t *self, const char *type, const char *const *cou
         *case_id = reply->case_info->id;
     enlace__frame__free_unpacked(reply, NULL);
     return ENLACE_OK;
+}
+
+int
+enlace_case_open_form(enlace_client_t *self, const char *type, const char *const *countries,
+    size_t ncountries, const char *title, const char *network, const char *form_json,
+    uint64_t *case_id)
+{
+    if (!type || !form_json)
+        return s_fail(self, ENLACE_EINVAL, "a form and a case type are required");
+    char topic[80];
+    snprintf(topic, sizeof topic, "%s/cases/forms",
+        network && *network ? network
+        : (!strcmp(type, "trafficking") || !strcmp(type, "smuggling")) ? "trafficking"
+        : (!strcmp(type, "missing-child") || !strcmp(type, "unaccompanied-child")) ? "child"
+                                                                                 : "consular");
+    enlace_publish_opts_t o = {.form_json = form_json, .personal_data = 1};
+    uint64_t seq = 0;
+    int rc = enlace_publish(self, topic, title, strlen(title), &o, &seq);
+    if (rc != ENLACE_OK)
+        return rc;
+    return s_case_open(self, type, countries, ncountries, title, network, seq, case_id);
 }
 
 int
@@ -1556,8 +1867,11 @@ enlace_case_show(enlace_client_t *self, uint64_t case_id, char **json)
             d->author_country, "tlp", enlace_tlp_name(d->tlp), "stored_ms",
             (json_int_t)d->stored_ms, "body", (const char *)d->body, d->body_len, "is_alert",
             d->is_alert);
+        if (m && p->form_json)
+            json_object_set_new(m, "form", json_loads(p->form_json, 0, NULL));
         if (m)
             json_array_append_new(msgs, m);
+        free(p->form_json);
         enlace__content__free_unpacked(p->content, NULL);
         free(p);
     }
@@ -1621,6 +1935,7 @@ enlace_delivery_destroy(enlace_delivery_t **self_p)
     if (!self_p || !*self_p)
         return;
     struct delivery_priv *p = (struct delivery_priv *)*self_p;
+    free(p->form_json);
     enlace__content__free_unpacked(p->content, NULL);
     enlace__frame__free_unpacked(p->frame, NULL);
     free(p);

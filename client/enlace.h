@@ -117,6 +117,10 @@ typedef struct {
     const char *area;              /* CAP areaDesc */
     int64_t expires_ms;            /* 0: none */
     const char *language;          /* es (default) or en */
+    /* The alert in a second language (one more CAP info block), or NULL: */
+    const char *translation_language;
+    const char *translation_headline;
+    const char *translation_description;
 } enlace_alert_t;
 
 /* Optional publish settings; NULL means defaults (AMBER, no recipients). */
@@ -131,6 +135,12 @@ typedef struct {
                                     * so the hub sees identical content */
     const enlace_alert_t *alert;   /* makes the message an alert; its id is the seq */
     uint64_t case_id;              /* attach to an open case of the topic's network */
+    const char *handling;          /* H0, H1, H2 or H3 (NULL: none) */
+    const char *handling_text;     /* the restriction, required for H3 */
+    const char *evaluation;        /* source reliability A|B|C|X and accuracy 1-4, e.g. "B2" */
+    int personal_data;             /* the content contains personal data */
+    const char *form_json;         /* a case form, e.g. {"death": {"deceased_name": ...}}:
+                                    * field names as in enlace.proto; implies personal data */
 } enlace_publish_opts_t;
 
 /* Signs and publishes a message and waits until the hub has committed it to
@@ -195,6 +205,16 @@ typedef struct {
     uint64_t escalation_alert;
     const char *escalation_country;
     unsigned escalation_level;
+    /* Handling and evaluation, shown before the content: */
+    const char *handling;        /* "", H0, H1, H2, H3 */
+    const char *handling_text;
+    char evaluation[4];          /* "B2", or "" */
+    int personal_data;
+    const char *form_json;       /* the case form as JSON, or NULL */
+    /* The first translation carried by the message, or NULLs: */
+    const char *translation_language;
+    const char *translation_headline;
+    const char *translation_description;
 } enlace_delivery_t;
 
 /* Waits up to timeout_ms (-1: forever) for the next delivery. Every delivery
@@ -214,12 +234,16 @@ typedef struct {
     int64_t to_ms;         /* stored before (0: no bound) */
     const char *author;    /* author fingerprint, or NULL */
     const char *country;   /* author's country/organisation code, or NULL */
+    uint64_t case_id;      /* only messages of this case (0: any) */
 } enlace_history_query_t;
 
 typedef struct enlace_page enlace_page_t;
 
 ENLACE_EXPORT int enlace_history(enlace_client_t *self, const enlace_history_query_t *query,
     enlace_page_t **out);
+/* Full-text search (all words, accents folded), same rules as history. */
+ENLACE_EXPORT int enlace_search(enlace_client_t *self, const char *query, uint64_t after_seq,
+    unsigned limit, enlace_page_t **out);
 ENLACE_EXPORT size_t enlace_page_count(const enlace_page_t *page);
 /* The i-th item; owned by the page. */
 ENLACE_EXPORT const enlace_delivery_t *enlace_page_item(const enlace_page_t *page, size_t i);
@@ -252,6 +276,12 @@ ENLACE_EXPORT int enlace_cap(enlace_client_t *self, uint64_t alert_id, char **xm
 ENLACE_EXPORT int enlace_case_open(enlace_client_t *self, const char *type,
     const char *const *countries, size_t ncountries, const char *title, const char *network,
     uint64_t *case_id);
+/* Opens a case with a structured form (see enlace.proto "case forms"): the
+ * form is published first as a signed message of its own (the hub validates
+ * it and names any bad field), then the case points at it. */
+ENLACE_EXPORT int enlace_case_open_form(enlace_client_t *self, const char *type,
+    const char *const *countries, size_t ncountries, const char *title, const char *network,
+    const char *form_json, uint64_t *case_id);
 /* The case, its thread (verified messages, in order), its alerts with their
  * acknowledgement states and its events, as a JSON object (caller frees). */
 ENLACE_EXPORT int enlace_case_show(enlace_client_t *self, uint64_t case_id, char **json);

@@ -28,6 +28,11 @@ packages=(
     libxml2-dev
     sqlite3
     libxml2-utils
+    # Spanish messages: msgfmt/xgettext/msgcmp build and check po/*.po;
+    # locales gives localedef and the es_MX locale sources (test_i18n builds
+    # es_MX.UTF-8 in a temporary directory; enlace needs no generated locale).
+    gettext
+    locales
 )
 
 for arg in "$@"; do

@@ -235,8 +235,11 @@ s_may_see(const directory_t *dir, const dir_entry_t *who, const acl_msg_t *m, in
         return 0;
     if (m->tlp != TLP_GREEN && m->tlp != TLP_CLEAR)
         return 0;
-    if (s_is_observer(who))
+    if (s_is_observer(who)) {
+        if (m->personal && !s_listed(m->recipients, who->fingerprint))
+            return 0; /* the no-personal-data tier */
         return s_invitation(dir, who, m->network, m->topic, 0, 0, now_ms) != NULL;
+    }
     /* A PPT officer outside this network still sees the network's
      * announcements it may post. */
     return s_announcement(m->topic) && acl_is_ppt(dir, who, now_ms);

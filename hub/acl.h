@@ -19,6 +19,9 @@
  *             naming the network and a pattern that covers the topic; read,
  *             or read-write. Observers receive GREEN and CLEAR only.
  *   NET/members/#  members only, whatever invitations say (the ST reads).
+ *   personal  a message marked as containing personal data (every case
+ *             form is) never reaches an observer, whatever the invitation,
+ *             unless the author names it as a recipient.
  *   TLP       RED: the author and the named recipients only, each of whom
  *             must have access to the topic (a named, invited observer is
  *             the author's explicit release); the ST reads RED from the
@@ -43,6 +46,7 @@ typedef struct {
     const char *recipients;  /* comma-separated fingerprints */
     int64_t author_id;
     const char *author_home; /* author's country or organisation code */
+    int personal;            /* personal data: observers only when named */
 } acl_msg_t;
 
 const char *acl_publish(const directory_t *dir, const dir_entry_t *who, const char *topic,

@@ -525,7 +525,8 @@ s_attrs_row(const archive_msg_t *am, void *arg)
     const dir_entry_t *author = directory_find_officer(a->hub->dir, am->author_id);
     snprintf(a->home, sizeof a->home, "%s", author ? acl_home(author) : "");
     a->m = (acl_msg_t){.topic = a->topic, .network = a->network, .tlp = am->tlp,
-        .recipients = a->recipients, .author_id = am->author_id, .author_home = a->home};
+        .recipients = a->recipients, .author_id = am->author_id, .author_home = a->home,
+        .personal = am->personal};
     a->found = 1;
     return 1;
 }

@@ -14,6 +14,11 @@
  *   4  cases (and their open/close events), messages.case_id, alerts with
  *      per-country acknowledgement targets and an event log of every step
  *      (raised, delivered, acknowledged, escalated, cancelled).
+ *   5  cases.form_seq (the signed message holding a case's form),
+ *      messages.personal and messages.handling (copies of what the signed
+ *      content says, for the access rules), and message_text, an FTS5 index
+ *      of bodies and alert headlines (unicode61, diacritics removed: a search
+ *      for "deportacion" finds "deportación").
  *
  * Invariants: messages.seq is assigned by the hub, strictly increasing;
  * messages.msg_id is unique; nothing here commits on its own except the
@@ -170,17 +175,23 @@ static const migration_t s_migrations[] = {
     "  id INTEGER PRIMARY KEY, alert_seq INTEGER NOT NULL, country TEXT NOT NULL DEFAULT '',"
     "  ts_ms INTEGER NOT NULL, event TEXT NOT NULL, officer_id INTEGER NOT NULL DEFAULT 0,"
     "  detail TEXT NOT NULL DEFAULT '');", NULL},
+    /* 5 */
+    {"ALTER TABLE messages ADD COLUMN personal INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE messages ADD COLUMN handling INTEGER NOT NULL DEFAULT 0;"
+    "CREATE VIRTUAL TABLE message_text USING fts5(headline, body,"
+    "  tokenize = 'unicode61 remove_diacritics 2');"
+    "ALTER TABLE cases ADD COLUMN form_seq INTEGER NOT NULL DEFAULT 0;", NULL},
 };
 #define MIGRATIONS ((int)(sizeof s_migrations / sizeof s_migrations[0]))
 
 static const char *const s_sql[ST_COUNT] = {
     [ST_MSG_INSERT] = "INSERT INTO messages (seq, msg_id, topic, network, author_id, tlp,"
                       " recipients, created_ms, stored_ms, content, signature, content_hash,"
-                      " case_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                      " case_id, personal, handling) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
     [ST_MSG_FIND] = "SELECT seq, content_hash FROM messages WHERE msg_id = ?",
     [ST_MSG_AFTER] = "SELECT seq, msg_id, topic, network, author_id, tlp, recipients,"
-                     " created_ms, stored_ms, content, signature, content_hash, case_id"
-                     " FROM messages WHERE seq > ? ORDER BY seq LIMIT ?",
+                     " created_ms, stored_ms, content, signature, content_hash, case_id,"
+                     " personal, handling FROM messages WHERE seq > ? ORDER BY seq LIMIT ?",
     [ST_SUB_GET] = "SELECT cursor FROM subscriptions WHERE officer_id = ? AND pattern = ?",
     [ST_SUB_PUT] = "INSERT INTO subscriptions (officer_id, pattern, cursor, updated_ms)"
                    " VALUES (?,?,?,?) ON CONFLICT (officer_id, pattern)"
@@ -793,6 +804,40 @@ archive_key_by_curve(archive_t *self, const uint8_t curve[32], int64_t now_ms, c
     return rc == SQLITE_DONE ? 0 : archive_int_fail(self, "key lookup");
 }
 
+int
+archive_meta_set(archive_t *self, const char *key, const char *value)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(self->db,
+            "INSERT INTO meta (key, value) VALUES (?, ?)"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            -1, &st, NULL)
+        != SQLITE_OK)
+        return archive_int_fail(self, "meta");
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, value, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : archive_int_fail(self, "meta");
+}
+
+int
+archive_meta_get(archive_t *self, const char *key, char *value, size_t cap)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(self->db, "SELECT value FROM meta WHERE key = ?", -1, &st, NULL)
+        != SQLITE_OK)
+        return archive_int_fail(self, "meta");
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        snprintf(value, cap, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    if (rc == SQLITE_ROW)
+        return 1;
+    return rc == SQLITE_DONE ? 0 : archive_int_fail(self, "meta");
+}
+
 const char *
 archive_country_status(archive_t *self, const char *code)
 {
@@ -1170,6 +1215,8 @@ archive_message_insert(archive_t *self, const archive_msg_t *m)
     sqlite3_bind_blob(st, 11, row.signature, 64, SQLITE_STATIC);
     sqlite3_bind_blob(st, 12, row.content_hash, 32, SQLITE_STATIC);
     sqlite3_bind_int64(st, 13, (sqlite3_int64)row.case_id);
+    sqlite3_bind_int(st, 14, row.personal);
+    sqlite3_bind_int(st, 15, row.handling);
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
     if (rc != SQLITE_DONE) {
@@ -1262,6 +1309,8 @@ archive_messages_after(archive_t *self, uint64_t after, int limit, archive_msg_f
             .signature = sqlite3_column_blob(st, 10),
             .content_hash = sqlite3_column_blob(st, 11),
             .case_id = (uint64_t)sqlite3_column_int64(st, 12),
+            .personal = sqlite3_column_int(st, 13),
+            .handling = sqlite3_column_int(st, 14),
         };
         if (sqlite3_column_bytes(st, 10) != 64 || sqlite3_column_bytes(st, 1) != 16) {
             snprintf(self->error, sizeof self->error, "message %llu is damaged in the archive",
@@ -1287,7 +1336,8 @@ s_messages_where(archive_t *self, const char *where, uint64_t value, archive_msg
     char sql[512];
     snprintf(sql, sizeof sql,
         "SELECT seq, msg_id, topic, network, author_id, tlp, recipients, created_ms, stored_ms,"
-        " content, signature, content_hash, case_id FROM messages WHERE %s ORDER BY seq",
+        " content, signature, content_hash, case_id, personal, handling FROM messages"
+        " WHERE %s ORDER BY seq",
         where);
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(self->db, sql, -1, &st, NULL) != SQLITE_OK)
@@ -1312,6 +1362,8 @@ s_messages_where(archive_t *self, const char *where, uint64_t value, archive_msg
             .signature = sqlite3_column_blob(st, 10),
             .content_hash = sqlite3_column_blob(st, 11),
             .case_id = (uint64_t)sqlite3_column_int64(st, 12),
+            .personal = sqlite3_column_int(st, 13),
+            .handling = sqlite3_column_int(st, 14),
         };
         found = 1;
         if (fn(&m, arg) != 0) {
@@ -1323,6 +1375,66 @@ s_messages_where(archive_t *self, const char *where, uint64_t value, archive_msg
     if (rc != SQLITE_DONE)
         return archive_int_fail(self, "read messages");
     return found;
+}
+
+int
+archive_text_index(archive_t *self, uint64_t seq, const char *headline, const char *body,
+    size_t body_len)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(self->db,
+            "INSERT INTO message_text (rowid, headline, body) VALUES (?, ?, ?)", -1, &st, NULL)
+        != SQLITE_OK)
+        return archive_int_fail(self, "index text");
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)seq);
+    sqlite3_bind_text(st, 2, headline ? headline : "", -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, body ? body : "", (int)body_len, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : archive_int_fail(self, "index text");
+}
+
+int
+archive_text_search(archive_t *self, const char *query, uint64_t after_seq, int limit,
+    uint64_t *seqs, int *n)
+{
+    /* Every word of the query as a quoted FTS5 term (implicit AND), so
+     * that nothing the user types is taken as FTS5 syntax. */
+    char fts[1024];
+    size_t o = 0;
+    for (const char *p = query; *p && o < sizeof fts - 8;) {
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (!*p)
+            break;
+        fts[o++] = '"';
+        while (*p && *p != ' ' && *p != '\t' && o < sizeof fts - 4) {
+            if (*p == '"')
+                fts[o++] = '"';
+            fts[o++] = *p++;
+        }
+        fts[o++] = '"';
+        fts[o++] = ' ';
+    }
+    fts[o] = '\0';
+    *n = 0;
+    if (o == 0)
+        return 0;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(self->db,
+            "SELECT rowid FROM message_text WHERE message_text MATCH ? AND rowid > ?"
+            " ORDER BY rowid LIMIT ?",
+            -1, &st, NULL)
+        != SQLITE_OK)
+        return archive_int_fail(self, "search");
+    sqlite3_bind_text(st, 1, fts, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)after_seq);
+    sqlite3_bind_int(st, 3, limit);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < limit)
+        seqs[(*n)++] = (uint64_t)sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : archive_int_fail(self, "search");
 }
 
 int

@@ -111,6 +111,12 @@ int archive_keys_each(archive_t *self, archive_key_fn fn, void *arg);
 int archive_key_by_curve(archive_t *self, const uint8_t curve[32], int64_t now_ms,
     char *fingerprint, size_t cap, int64_t *officer_id);
 
+/* The meta table: small named values (e.g. "hub_ed25519", the hub key's hex,
+ * so that verify can check the hub's own signed notices, even in a backup).
+ * get: 1 found, 0 absent, -1 error. */
+int archive_meta_set(archive_t *self, const char *key, const char *value);
+int archive_meta_get(archive_t *self, const char *key, char *value, size_t cap);
+
 /* "member", "observer" or NULL (unknown) for a country code; the result is
  * static. */
 const char *archive_country_status(archive_t *self, const char *code);
@@ -165,6 +171,8 @@ typedef struct {
     const uint8_t *signature; /* 64 bytes */
     const uint8_t *content_hash; /* 32 bytes, BLAKE2b-256 of content */
     uint64_t case_id;            /* 0: none */
+    int personal;                /* the content contains personal data */
+    int handling;                /* Enlace__Handling */
 } archive_msg_t;
 
 uint64_t archive_last_seq(archive_t *self);
@@ -201,6 +209,15 @@ int archive_message_get(archive_t *self, uint64_t seq, archive_msg_row_t *out);
  * is not in the directory, -1 error. Revoked keys count (a revocation does
  * not unsign what was signed before it). */
 int archive_key_owner(archive_t *self, const uint8_t pk[32], int64_t *officer_id);
+
+/* Full-text index (FTS5, accents folded): adds a message's searchable text,
+ * in the message's transaction. */
+int archive_text_index(archive_t *self, uint64_t seq, const char *headline, const char *body,
+    size_t body_len);
+/* Seqs of messages whose headline or body contain every word of query,
+ * ascending, after after_seq, at most limit, into seqs (*n of them). */
+int archive_text_search(archive_t *self, const char *query, uint64_t after_seq, int limit,
+    uint64_t *seqs, int *n);
 
 /* One message by seq: 1 found (fn called), 0 none, -1 error. */
 int archive_message_read(archive_t *self, uint64_t seq, archive_msg_fn fn, void *arg);
@@ -272,6 +289,7 @@ typedef struct {
     int64_t opened_by;
     int64_t opened_ms;
     int64_t updated_ms;
+    uint64_t form_seq;      /* 0: no form */
 } archive_case_t;
 
 typedef int (*archive_case_fn)(const archive_case_t *c, void *arg);

@@ -36,6 +36,12 @@ s_run(archive_t *self, sqlite3_stmt *st, const char *what)
     return rc == SQLITE_DONE ? 0 : archive_int_fail(self, what);
 }
 
+/* Ledger kinds of this file: every acknowledgement, escalation, closure and
+ * case event is chained like messages (canonical encoding: B(kind), then the
+ * row's columns in table order). */
+#define KIND_ALERT_EVENT "alert_event"
+#define KIND_CASE_EVENT "case_event"
+
 int
 archive_alert_event(archive_t *self, uint64_t seq, const char *country, const char *event,
     int64_t officer_id, const char *detail)
@@ -45,13 +51,57 @@ archive_alert_event(archive_t *self, uint64_t seq, const char *country, const ch
         " VALUES (?,?,?,?,?,?)");
     if (!st)
         return -1;
+    int64_t now = archive_now_ms();
     sqlite3_bind_int64(st, 1, (sqlite3_int64)seq);
     sqlite3_bind_text(st, 2, country ? country : "", -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 3, archive_now_ms());
+    sqlite3_bind_int64(st, 3, now);
     sqlite3_bind_text(st, 4, event, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 5, officer_id);
     sqlite3_bind_text(st, 6, detail ? detail : "", -1, SQLITE_TRANSIENT);
-    return s_run(self, st, "alert event");
+    if (s_run(self, st, "alert event") != 0)
+        return -1;
+    int64_t id = sqlite3_last_insert_rowid(self->db);
+    archive_canon_t c;
+    uint8_t h[ARCHIVE_HASH_BYTES];
+    archive_canon_init(&c, KIND_ALERT_EVENT);
+    archive_canon_int(&c, id);
+    archive_canon_int(&c, (int64_t)seq);
+    archive_canon_text(&c, country ? country : "");
+    archive_canon_int(&c, now);
+    archive_canon_text(&c, event);
+    archive_canon_int(&c, officer_id);
+    archive_canon_text(&c, detail ? detail : "");
+    archive_canon_final(&c, h);
+    return archive_ledger_append(self, KIND_ALERT_EVENT, id, h);
+}
+
+static int
+s_case_event(archive_t *self, uint64_t case_id, int64_t now, int64_t officer_id,
+    const char *event, const char *note)
+{
+    sqlite3_stmt *st = s_prepare(self,
+        "INSERT INTO case_events (case_id, ts_ms, officer_id, event, note) VALUES (?,?,?,?,?)");
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)case_id);
+    sqlite3_bind_int64(st, 2, now);
+    sqlite3_bind_int64(st, 3, officer_id);
+    sqlite3_bind_text(st, 4, event, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 5, note ? note : "", -1, SQLITE_TRANSIENT);
+    if (s_run(self, st, "case event") != 0)
+        return -1;
+    int64_t id = sqlite3_last_insert_rowid(self->db);
+    archive_canon_t c;
+    uint8_t h[ARCHIVE_HASH_BYTES];
+    archive_canon_init(&c, KIND_CASE_EVENT);
+    archive_canon_int(&c, id);
+    archive_canon_int(&c, (int64_t)case_id);
+    archive_canon_int(&c, now);
+    archive_canon_int(&c, officer_id);
+    archive_canon_text(&c, event);
+    archive_canon_text(&c, note ? note : "");
+    archive_canon_final(&c, h);
+    return archive_ledger_append(self, KIND_CASE_EVENT, id, h);
 }
 
 int
@@ -292,7 +342,7 @@ archive_case_open(archive_t *self, const archive_case_t *c, uint64_t *id_out)
     int64_t now = archive_now_ms();
     sqlite3_stmt *st = s_prepare(self,
         "INSERT INTO cases (type, network, countries, title, state, opened_by, opened_ms,"
-        " updated_ms) VALUES (?,?,?,?,'open',?,?,?)");
+        " updated_ms, form_seq) VALUES (?,?,?,?,'open',?,?,?,?)");
     if (!st)
         goto fail;
     sqlite3_bind_text(st, 1, c->type, -1, SQLITE_TRANSIENT);
@@ -302,17 +352,13 @@ archive_case_open(archive_t *self, const archive_case_t *c, uint64_t *id_out)
     sqlite3_bind_int64(st, 5, c->opened_by);
     sqlite3_bind_int64(st, 6, now);
     sqlite3_bind_int64(st, 7, now);
+    sqlite3_bind_int64(st, 8, (sqlite3_int64)c->form_seq);
     if (s_run(self, st, "open case") != 0)
         goto fail;
     *id_out = (uint64_t)sqlite3_last_insert_rowid(self->db);
-    st = s_prepare(self,
-        "INSERT INTO case_events (case_id, ts_ms, officer_id, event) VALUES (?,?,?,'opened')");
-    if (!st)
-        goto fail;
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)*id_out);
-    sqlite3_bind_int64(st, 2, now);
-    sqlite3_bind_int64(st, 3, c->opened_by);
-    if (s_run(self, st, "case event") != 0)
+    char detail[300];
+    snprintf(detail, sizeof detail, "%s [%s] %s: %s", c->type, c->network, c->countries, c->title);
+    if (s_case_event(self, *id_out, now, c->opened_by, "opened", detail) != 0)
         goto fail;
     if (own && archive_int_exec(self, "COMMIT") != 0)
         goto fail;
@@ -323,7 +369,8 @@ fail:
     return -1;
 }
 
-#define CASE_COLUMNS "id, type, network, countries, title, state, opened_by, opened_ms, updated_ms"
+#define CASE_COLUMNS                                                                         \
+    "id, type, network, countries, title, state, opened_by, opened_ms, updated_ms, form_seq"
 
 static int
 s_case_rows(archive_t *self, sqlite3_stmt *st, archive_case_fn fn, void *arg)
@@ -340,6 +387,7 @@ s_case_rows(archive_t *self, sqlite3_stmt *st, archive_case_fn fn, void *arg)
             .opened_by = sqlite3_column_int64(st, 6),
             .opened_ms = sqlite3_column_int64(st, 7),
             .updated_ms = sqlite3_column_int64(st, 8),
+            .form_seq = (uint64_t)sqlite3_column_int64(st, 9),
         };
         found = 1;
         if (fn(&c, arg) != 0) {
@@ -403,19 +451,8 @@ archive_case_set_state(archive_t *self, uint64_t id, int open, int64_t officer_i
         archive_int_fail(self, "case state");
         goto fail;
     }
-    if (changed) {
-        st = s_prepare(self,
-            "INSERT INTO case_events (case_id, ts_ms, officer_id, event, note) VALUES (?,?,?,?,?)");
-        if (!st)
-            goto fail;
-        sqlite3_bind_int64(st, 1, (sqlite3_int64)id);
-        sqlite3_bind_int64(st, 2, now);
-        sqlite3_bind_int64(st, 3, officer_id);
-        sqlite3_bind_text(st, 4, open ? "reopened" : "closed", -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 5, note ? note : "", -1, SQLITE_TRANSIENT);
-        if (s_run(self, st, "case event") != 0)
-            goto fail;
-    }
+    if (changed && s_case_event(self, id, now, officer_id, open ? "reopened" : "closed", note) != 0)
+        goto fail;
     if (own && archive_int_exec(self, "COMMIT") != 0)
         goto fail;
     return changed;

@@ -12,6 +12,7 @@
 #include <sodium.h>
 
 #include "enlace.pb-c.h"
+#include "forms.h"
 
 #define CAP_NS "urn:oasis:names:tc:emergency:cap:1.2"
 
@@ -87,6 +88,47 @@ s_author_sender(const directory_t *dir, int64_t author_id, const char *hub_fp, c
     const dir_entry_t *a = directory_find_officer(dir, author_id);
     snprintf(buf, cap, "enlace:%s", a ? a->fingerprint : hub_fp);
     return buf;
+}
+
+typedef struct {
+    xmlTextWriterPtr w;
+    int failed;
+} param_ctx_t;
+
+static void
+s_param(const char *name, const char *value, void *arg)
+{
+    param_ctx_t *p = arg;
+    if (p->failed)
+        return;
+    if (xmlTextWriterStartElement(p->w, BAD_CAST "parameter") < 0
+        || xmlTextWriterWriteElement(p->w, BAD_CAST "valueName", BAD_CAST name) < 0
+        || xmlTextWriterWriteElement(p->w, BAD_CAST "value", BAD_CAST value) < 0
+        || xmlTextWriterEndElement(p->w) < 0)
+        p->failed = 1;
+}
+
+typedef struct {
+    Enlace__Content *content;
+} form_src_t;
+
+static int
+s_form_src(const archive_msg_t *m, void *arg)
+{
+    form_src_t *f = arg;
+    f->content = enlace__content__unpack(NULL, m->content_len, m->content);
+    return 1;
+}
+
+typedef struct {
+    uint64_t form_seq;
+} case_form_t;
+
+static int
+s_case_form(const archive_case_t *c, void *arg)
+{
+    ((case_form_t *)arg)->form_seq = c->form_seq;
+    return 1;
 }
 
 int
@@ -177,35 +219,16 @@ cap_export(archive_t *archive, const directory_t *dir, const char *hub_fp, uint6
         if (s_elem(w, "incidents", tmp))
             goto fail;
     }
-    /* info */
-    if (xmlTextWriterStartElement(w, BAD_CAST "info") < 0
-        || s_elem(w, "language", en ? "en" : "es") || s_elem(w, "category", s_category[cat].cap)
-        || s_elem(w, "event", en ? s_category[cat].en : s_category[cat].es)
-        || s_elem(w, "urgency", s_urgency[a->urgency % 5])
-        || s_elem(w, "severity", s_severity[a->severity % 5])
-        || s_elem(w, "certainty", s_certainty[a->certainty % 5]))
-        goto fail;
-    if (a->expires_ms) {
-        char exp[40];
-        s_cap_time(a->expires_ms, exp, sizeof exp);
-        if (s_elem(w, "expires", exp))
-            goto fail;
+    /* The case form's fields travel as parameters: the alert's own form,
+     * else its case's. */
+    form_src_t fsrc = {0};
+    const Enlace__CaseForm *form = m.content->form;
+    if (!form && m.content->case_id) {
+        case_form_t cf = {0};
+        if (archive_case_get(archive, m.content->case_id, s_case_form, &cf) == 1 && cf.form_seq
+            && archive_message_read(archive, cf.form_seq, s_form_src, &fsrc) == 1 && fsrc.content)
+            form = fsrc.content->form;
     }
-    if (author) {
-        snprintf(tmp, sizeof tmp, "%s (%s)", author->name,
-            author->country[0] ? author->country : author->org);
-        if (s_elem(w, "senderName", tmp))
-            goto fail;
-    }
-    char *description = malloc(m.content->body.len + 1);
-    if (!description)
-        goto fail;
-    memcpy(description, m.content->body.data, m.content->body.len);
-    description[m.content->body.len] = '\0';
-    int bad = s_elem(w, "headline", a->headline) || s_elem(w, "description", description);
-    free(description);
-    if (bad)
-        goto fail;
     char countries[16 * 4] = "";
     for (size_t i = 0; i < a->n_countries; i++) {
         strcat(countries, i ? " " : "");
@@ -213,23 +236,87 @@ cap_export(archive_t *archive, const directory_t *dir, const char *hub_fp, uint6
     }
     char seqtext[24];
     snprintf(seqtext, sizeof seqtext, "%llu", (unsigned long long)seq);
-    const char *params[][2] = {{"enlacePriority", s_priority[a->priority % 4]},
-        {"enlaceSequence", seqtext}, {"enlaceTopic", m.topic}, {"concernedCountries", countries}};
-    for (size_t i = 0; i < 4; i++)
-        if (xmlTextWriterStartElement(w, BAD_CAST "parameter") < 0
-            || s_elem(w, "valueName", params[i][0]) || s_elem(w, "value", params[i][1])
-            || xmlTextWriterEndElement(w) < 0)
-            goto fail;
-    if (xmlTextWriterStartElement(w, BAD_CAST "area") < 0
-        || s_elem(w, "areaDesc", a->area[0] ? a->area : countries))
+    char *body = malloc(m.content->body.len + 1);
+    if (!body) {
+        enlace__content__free_unpacked(fsrc.content, NULL);
         goto fail;
-    for (size_t i = 0; i < a->n_countries; i++)
-        if (xmlTextWriterStartElement(w, BAD_CAST "geocode") < 0
-            || s_elem(w, "valueName", "ISO 3166-1 alpha-2") || s_elem(w, "value", a->countries[i])
-            || xmlTextWriterEndElement(w) < 0)
-            goto fail;
-    if (xmlTextWriterEndElement(w) < 0 /* area */ || xmlTextWriterEndElement(w) < 0 /* info */
-        || xmlTextWriterEndElement(w) < 0 /* alert */ || xmlTextWriterEndDocument(w) < 0)
+    }
+    memcpy(body, m.content->body.data, m.content->body.len);
+    body[m.content->body.len] = '\0';
+    /* One info block per language: the alert's own, then its translations. */
+    int bad = 0;
+    for (size_t li = 0; li <= m.content->n_texts && !bad; li++) {
+        const char *lang = li == 0 ? (en ? "en" : "es") : m.content->texts[li - 1]->language;
+        const char *headline = li == 0 ? a->headline : m.content->texts[li - 1]->headline;
+        const char *description = li == 0 ? body : m.content->texts[li - 1]->description;
+        int lang_en = !strcmp(lang, "en");
+        if (xmlTextWriterStartElement(w, BAD_CAST "info") < 0 || s_elem(w, "language", lang)
+            || s_elem(w, "category", s_category[cat].cap)
+            || s_elem(w, "event", lang_en ? s_category[cat].en : s_category[cat].es)
+            || s_elem(w, "urgency", s_urgency[a->urgency % 5])
+            || s_elem(w, "severity", s_severity[a->severity % 5])
+            || s_elem(w, "certainty", s_certainty[a->certainty % 5])) {
+            bad = 1;
+            break;
+        }
+        if (a->expires_ms) {
+            char exp[40];
+            s_cap_time(a->expires_ms, exp, sizeof exp);
+            if (s_elem(w, "expires", exp)) {
+                bad = 1;
+                break;
+            }
+        }
+        if (author) {
+            snprintf(tmp, sizeof tmp, "%s (%s)", author->name,
+                author->country[0] ? author->country : author->org);
+            if (s_elem(w, "senderName", tmp)) {
+                bad = 1;
+                break;
+            }
+        }
+        if (s_elem(w, "headline", headline) || s_elem(w, "description", description)) {
+            bad = 1;
+            break;
+        }
+        const char *params[][2] = {{"enlacePriority", s_priority[a->priority % 4]},
+            {"enlaceSequence", seqtext}, {"enlaceTopic", m.topic},
+            {"concernedCountries", countries}};
+        param_ctx_t pc = {.w = w};
+        for (size_t i = 0; i < 4; i++)
+            s_param(params[i][0], params[i][1], &pc);
+        if (m.content->handling) {
+            static const char *hn[] = {"", "H0", "H1", "H2", "H3"};
+            s_param("handlingCode", hn[m.content->handling % 5], &pc);
+            if (*m.content->handling_text)
+                s_param("handlingRestriction", m.content->handling_text, &pc);
+        }
+        if (m.content->reliability && m.content->accuracy) {
+            char ev[4] = {"?ABCX"[m.content->reliability % 5],
+                (char)('0' + m.content->accuracy % 5), 0};
+            s_param("evaluation", ev, &pc);
+        }
+        if (form)
+            forms_parameters(form, s_param, &pc);
+        if (pc.failed || xmlTextWriterStartElement(w, BAD_CAST "area") < 0
+            || s_elem(w, "areaDesc", a->area[0] ? a->area : countries)) {
+            bad = 1;
+            break;
+        }
+        for (size_t i = 0; i < a->n_countries && !bad; i++)
+            if (xmlTextWriterStartElement(w, BAD_CAST "geocode") < 0
+                || s_elem(w, "valueName", "ISO 3166-1 alpha-2")
+                || s_elem(w, "value", a->countries[i]) || xmlTextWriterEndElement(w) < 0)
+                bad = 1;
+        if (bad || xmlTextWriterEndElement(w) < 0 /* area */
+            || xmlTextWriterEndElement(w) < 0 /* info */)
+            bad = 1;
+    }
+    free(body);
+    enlace__content__free_unpacked(fsrc.content, NULL);
+    if (bad)
+        goto fail;
+    if (xmlTextWriterEndElement(w) < 0 /* alert */ || xmlTextWriterEndDocument(w) < 0)
         goto fail;
     xmlFreeTextWriter(w);
     w = NULL;

@@ -76,6 +76,7 @@ s_info_new(hub_t *self, const archive_case_t *c)
     info->opened_by = s_dup(by ? by->name : "");
     info->opened_ms = c->opened_ms;
     info->updated_ms = c->updated_ms;
+    info->form_seq = c->form_seq;
     char buf[200];
     snprintf(buf, sizeof buf, "%s", c->countries);
     info->countries = calloc(17, sizeof *info->countries);
@@ -103,6 +104,24 @@ s_reply_info(hub_t *self, session_t *s, uint64_t request_id, Enlace__CaseInfo *i
     frame.body_case = ENLACE__FRAME__BODY_CASE_INFO;
     frame.case_info = info;
     hub_send_frame(self, s->rid, s->rid_len, request_id, &frame);
+}
+
+typedef struct {
+    int64_t author_id;
+    int has_form;
+    char network[24];
+} form_msg_t;
+
+static int
+s_form_msg(const archive_msg_t *m, void *arg)
+{
+    form_msg_t *fm = arg;
+    fm->author_id = m->author_id;
+    snprintf(fm->network, sizeof fm->network, "%s", m->network);
+    Enlace__Content *c = enlace__content__unpack(NULL, m->content_len, m->content);
+    fm->has_form = c && c->form;
+    enlace__content__free_unpacked(c, NULL);
+    return 1;
 }
 
 void
@@ -136,8 +155,16 @@ cases_open(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_i
         REFUSE(ENLACE__ERROR_CODE__ERR_MALFORMED, "unknown network");
     if (!acl_is_member(who, network))
         REFUSE(ENLACE__ERROR_CODE__ERR_DENIED, "only members of the case's network open cases");
+    if (q->form_seq) {
+        form_msg_t fm = {0};
+        if (archive_message_read(self->archive, q->form_seq, s_form_msg, &fm) != 1)
+            REFUSE(ENLACE__ERROR_CODE__ERR_NOT_FOUND, "the form message does not exist");
+        if (fm.author_id != who->officer_id || !fm.has_form || strcmp(fm.network, network) != 0)
+            REFUSE(ENLACE__ERROR_CODE__ERR_MALFORMED,
+                "the form message must be yours, carry a case form, and be in the case's network");
+    }
     archive_case_t c = {.type = q->type, .network = network, .countries = countries,
-        .title = q->title, .opened_by = who->officer_id};
+        .title = q->title, .opened_by = who->officer_id, .form_seq = q->form_seq};
     uint64_t id;
     if (archive_begin(self->archive) != 0 || archive_case_open(self->archive, &c, &id) != 0) {
         log_error("case: %s", archive_error(self->archive));
@@ -171,7 +198,7 @@ s_thread_row(const archive_msg_t *am, void *arg)
     const dir_entry_t *author = directory_find_officer(t->hub->dir, am->author_id);
     acl_msg_t m = {.topic = am->topic, .network = am->network, .tlp = am->tlp,
         .recipients = am->recipients, .author_id = am->author_id,
-        .author_home = author ? acl_home(author) : ""};
+        .author_home = author ? acl_home(author) : "", .personal = am->personal};
     if (!acl_history(t->hub->dir, t->who, &m, archive_now_ms()))
         return 0;
     if (t->n == t->cap) {
@@ -261,6 +288,8 @@ cases_show(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_i
         return;
     }
     thread_t t = {.hub = self, .who = who};
+    if (ctx.info->form_seq)
+        archive_message_read(self->archive, ctx.info->form_seq, s_thread_row, &t);
     archive_messages_by_case(self->archive, q->case_id, s_thread_row, &t);
     /* Alerts of the case: those attached to it, in order. */
     for (size_t i = 0; i < t.n; i++) {

@@ -199,7 +199,8 @@ s_wants(hub_t *self, session_t *s, const dir_entry_t *who, const recent_msg_t *m
     if (!matched)
         return 0;
     acl_msg_t am = {.topic = m->topic, .network = m->network, .tlp = m->tlp,
-        .recipients = m->recipients, .author_id = m->author_id, .author_home = m->author_home};
+        .recipients = m->recipients, .author_id = m->author_id, .author_home = m->author_home,
+        .personal = m->personal};
     return acl_receive(self->dir, who, &am, archive_now_ms());
 }
 
@@ -240,7 +241,8 @@ s_replay_one(const archive_msg_t *am, void *arg)
     replay_t *r = arg;
     if (session_inflight_full(r->s))
         return 1;
-    recent_msg_t m = {.seq = am->seq, .author_id = am->author_id, .tlp = am->tlp};
+    recent_msg_t m = {.seq = am->seq, .author_id = am->author_id, .tlp = am->tlp,
+        .personal = am->personal};
     m.topic = (char *)am->topic;
     m.recipients = (char *)am->recipients;
     snprintf(m.network, sizeof m.network, "%s", am->network);
@@ -393,6 +395,31 @@ s_valid_fingerprint(const char *fp)
     return 1;
 }
 
+/* Adds a message's text (body if it is text, alert headline, translations)
+ * to the full-text index, in the batch's transaction. */
+static int
+s_index_text(hub_t *self, uint64_t seq, const Enlace__Content *c)
+{
+    size_t total = c->body.len + 1;
+    for (size_t i = 0; i < c->n_texts; i++)
+        total += strlen(c->texts[i]->headline) + strlen(c->texts[i]->description) + 2;
+    char *body = malloc(total);
+    if (!body)
+        return -1;
+    size_t o = 0;
+    if (topic_text_valid((const char *)c->body.data, c->body.len)) {
+        memcpy(body, c->body.data, c->body.len);
+        o = c->body.len;
+    }
+    for (size_t i = 0; i < c->n_texts; i++)
+        o += (size_t)sprintf(body + o, "\n%s\n%s", c->texts[i]->headline,
+            c->texts[i]->description);
+    body[o] = '\0';
+    int rc = archive_text_index(self->archive, seq, c->alert ? c->alert->headline : "", body, o);
+    free(body);
+    return rc;
+}
+
 static void
 s_publish(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_id,
     const Enlace__Publish *p)
@@ -492,8 +519,9 @@ s_publish(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_id
             .network = net, .author_id = who->officer_id, .tlp = tlp, .recipients = recipients,
             .created_ms = c->created_ms, .stored_ms = now, .content = p->content.data,
             .content_len = p->content.len, .signature = p->signature.data,
-            .content_hash = hash, .case_id = c->case_id};
-        if (archive_message_insert(self->archive, &am) != 0) {
+            .content_hash = hash, .case_id = c->case_id,
+            .personal = c->personal_data || c->form, .handling = c->handling};
+        if (archive_message_insert(self->archive, &am) != 0 || s_index_text(self, seq, c) != 0) {
             log_error("archive: %s", archive_error(self->archive));
             REFUSE(ENLACE__ERROR_CODE__ERR_INTERNAL, "archive write failed; nothing was stored");
         }
@@ -520,6 +548,7 @@ s_publish(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_id
         rm->author_id = who->officer_id;
         snprintf(rm->author_home, sizeof rm->author_home, "%s", acl_home(who));
         rm->tlp = tlp;
+        rm->personal = c->personal_data || c->form;
         rm->recipients = recipients;
         recipients = NULL;
         if (!rm->topic
@@ -677,9 +706,11 @@ s_history_row(const archive_msg_t *am, void *arg)
         return 0;
     if (q->country[0] && (!author || strcmp(acl_home(author), q->country) != 0))
         return 0;
+    if (q->case_id && am->case_id != q->case_id)
+        return 0;
     acl_msg_t m = {.topic = am->topic, .network = am->network, .tlp = am->tlp,
         .recipients = am->recipients, .author_id = am->author_id,
-        .author_home = author ? acl_home(author) : ""};
+        .author_home = author ? acl_home(author) : "", .personal = am->personal};
     if (!acl_history(h->hub->dir, h->who, &m, h->now))
         return 0;
     Enlace__Delivery *d = malloc(sizeof *d);
@@ -761,6 +792,63 @@ s_history(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_id
         frame.history_page = &page;
         if (hub_send_frame(self, s->rid, s->rid_len, request_id, &frame) < 0)
             log_warn("history page for %s could not be sent", who->fingerprint);
+    }
+    for (size_t i = 0; i < h.n; i++) {
+        free(h.frames[i]);
+        free(h.items[i]);
+    }
+    free(h.items);
+    free(h.frames);
+}
+
+/* Full-text search: the index finds candidates, the access rules decide
+ * what the officer sees (as for history). */
+static void
+s_search(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_id,
+    const Enlace__Search *q)
+{
+    size_t qlen = strlen(q->query);
+    if (qlen == 0 || qlen > 500 || !topic_text_valid(q->query, qlen)) {
+        hub_error(self, s->rid, s->rid_len, request_id, who, "search",
+            ENLACE__ERROR_CODE__ERR_MALFORMED, "a search needs 1 to 500 bytes of text");
+        return;
+    }
+    Enlace__History all = ENLACE__HISTORY__INIT;
+    size_t cap = q->limit && q->limit < HISTORY_MAX ? q->limit : 100;
+    history_t h = {.hub = self, .who = who, .q = &all, .pattern = "#", .cap = cap,
+        .last_seq = q->after_seq, .now = archive_now_ms()};
+    h.items = calloc(cap, sizeof *h.items);
+    h.frames = calloc(cap, sizeof *h.frames);
+    static uint64_t seqs[512];
+    int rc = 0, n = 0, rounds = 0;
+    while (h.items && h.frames && h.n < cap && rounds++ < 40) {
+        if ((rc = archive_text_search(self->archive, q->query, h.last_seq, 512, seqs, &n)) != 0
+            || n == 0)
+            break;
+        for (int i = 0; i < n && h.n < cap; i++) {
+            if (archive_message_read(self->archive, seqs[i], s_history_row, &h) < 0) {
+                rc = -1;
+                break;
+            }
+            h.last_seq = seqs[i];
+        }
+        if (rc != 0 || n < 512)
+            break;
+    }
+    if (rc != 0 || !h.items || !h.frames) {
+        log_error("search: %s", archive_error(self->archive));
+        hub_error(self, s->rid, s->rid_len, request_id, who, "search",
+            ENLACE__ERROR_CODE__ERR_INTERNAL, "archive unavailable");
+    } else {
+        Enlace__Frame frame = ENLACE__FRAME__INIT;
+        Enlace__HistoryPage page = ENLACE__HISTORY_PAGE__INIT;
+        page.n_messages = h.n;
+        page.messages = h.items;
+        page.next_after = h.last_seq;
+        page.more = h.n == cap;
+        frame.body_case = ENLACE__FRAME__BODY_HISTORY_PAGE;
+        frame.history_page = &page;
+        hub_send_frame(self, s->rid, s->rid_len, request_id, &frame);
     }
     for (size_t i = 0; i < h.n; i++) {
         free(h.frames[i]);
@@ -966,6 +1054,9 @@ s_handle_one(hub_t *self)
     }
     case ENLACE__FRAME__BODY_HISTORY:
         s_history(self, s, who, req, frame->history);
+        break;
+    case ENLACE__FRAME__BODY_SEARCH:
+        s_search(self, s, who, req, frame->search);
         break;
     case ENLACE__FRAME__BODY_ALERT_ACK:
         alerts_ack(self, s, who, req, frame->alert_ack);
@@ -1369,6 +1460,20 @@ hub_run(const hub_config_t *cfg, volatile sig_atomic_t *stop)
     }
     self->key = hub_key; /* kept: the hub signs its escalation notices */
     hub_key = NULL;
+    {
+        /* Record the hub key in the archive so that verify can check the
+         * hub's own notices, also in a backup. */
+        char hex[2 * KEYS_PUBLIC_BYTES + 1], old[2 * KEYS_PUBLIC_BYTES + 1];
+        keys_hex_encode(keys_identity_public(self->key), KEYS_PUBLIC_BYTES, hex);
+        int have = archive_meta_get(self->archive, "hub_ed25519", old, sizeof old);
+        if (have < 0 || (have == 0 || strcmp(old, hex) != 0)) {
+            if (have == 1)
+                log_warn("the hub key differs from the one recorded in the archive; "
+                         "recording the new one (verify checks notices against the latest)");
+            if (archive_meta_set(self->archive, "hub_ed25519", hex) != 0)
+                log_error("archive: %s", archive_error(self->archive));
+        }
+    }
     keys_fingerprint(keys_identity_public(self->key), self->fingerprint);
     snprintf(self->self_entry.name, sizeof self->self_entry.name, "enlace hub");
     snprintf(self->self_entry.fingerprint, sizeof self->self_entry.fingerprint, "%s",

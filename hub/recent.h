@@ -16,6 +16,7 @@ typedef struct {
     int64_t author_id;
     char author_home[24]; /* author's country or organisation (AMBER+STRICT) */
     int tlp;
+    int personal;        /* contains personal data: never to observers unless named */
     char *recipients;    /* owned; comma-separated fingerprints */
     uint8_t *frame;      /* serialized Frame{delivery}; owned */
     size_t frame_len;

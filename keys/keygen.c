@@ -2,7 +2,10 @@
  * enlace-keygen: create an identity (NAME.secret 0600, NAME.public), or show
  * the fingerprint of an existing key file. Never prints secret material.
  */
+#include <libintl.h>
+#include <locale.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -11,11 +14,46 @@
 #include "keys.h"
 #include "passphrase.h"
 
+#define _(s) gettext(s)
+
+/*
+ * Messages in the language the environment asks for (LC_ALL, LC_MESSAGES,
+ * LANG, and LANGUAGE as a preference list), from the catalogs built in po/.
+ * They are looked up in $ENLACE_LOCALEDIR when set (an uninstalled build:
+ * BUILDDIR/po), else in LOCALEDIR. If the locale named is not installed (a
+ * fresh Debian has only C.UTF-8), keep C.UTF-8 and pass the language to
+ * gettext through LANGUAGE, so that LANG=es_MX.UTF-8 alone still gives Spanish.
+ */
+static void
+s_i18n_init(void)
+{
+    if (!setlocale(LC_ALL, "")) {
+        const char *lang = getenv("LC_ALL");
+        if (!lang || !*lang)
+            lang = getenv("LC_MESSAGES");
+        if (!lang || !*lang)
+            lang = getenv("LANG");
+        if (!setlocale(LC_ALL, "C.UTF-8"))
+            setlocale(LC_ALL, "C");
+        const char *pref = getenv("LANGUAGE");
+        if (lang && *lang && strcmp(lang, "C") && strncmp(lang, "C.", 2) && strcmp(lang, "POSIX")
+            && (!pref || !*pref)) {
+            char l[64];
+            snprintf(l, sizeof l, "%s", lang);
+            l[strcspn(l, ".@")] = '\0';
+            setenv("LANGUAGE", l, 1);
+        }
+    }
+    const char *dir = getenv("ENLACE_LOCALEDIR");
+    bindtextdomain(GETTEXT_PACKAGE, dir && *dir ? dir : LOCALEDIR);
+    textdomain(GETTEXT_PACKAGE);
+}
+
 static void
 s_usage(FILE *out)
 {
     fprintf(out,
-        "usage: enlace-keygen [--passphrase] PATH/NAME\n"
+        _("usage: enlace-keygen [--passphrase] PATH/NAME\n"
         "       enlace-keygen --fingerprint FILE.public|FILE.secret\n"
         "\n"
         "Creates NAME.secret (mode 0600) and NAME.public: one Ed25519 identity that\n"
@@ -25,12 +63,13 @@ s_usage(FILE *out)
         "  --passphrase    seal the secret key with a passphrase (Argon2id); asked on\n"
         "                  the terminal, or read from ENLACE_PASSPHRASE_FILE\n"
         "  --fingerprint   print the fingerprint of an existing key file\n"
-        "  --version       print the version\n");
+        "  --version       print the version\n"));
 }
 
 int
 main(int argc, char **argv)
 {
+    s_i18n_init();
     int sealed = 0;
     const char *show = NULL, *prefix = NULL;
     for (int i = 1; i < argc; i++) {
@@ -45,17 +84,17 @@ main(int argc, char **argv)
         } else if (!strcmp(argv[i], "--fingerprint") && i + 1 < argc) {
             show = argv[++i];
         } else if (argv[i][0] == '-') {
-            fprintf(stderr, "enlace-keygen: unknown option %s (see --help)\n", argv[i]);
+            fprintf(stderr, _("enlace-keygen: unknown option %s (see --help)\n"), argv[i]);
             return 2;
         } else if (!prefix) {
             prefix = argv[i];
         } else {
-            fprintf(stderr, "enlace-keygen: one key name at a time (see --help)\n");
+            fprintf(stderr, _("enlace-keygen: one key name at a time (see --help)\n"));
             return 2;
         }
     }
     if (keys_init() != 0) {
-        fprintf(stderr, "enlace-keygen: libsodium failed to initialise\n");
+        fprintf(stderr, _("enlace-keygen: libsodium failed to initialise\n"));
         return 1;
     }
     char err[KEYS_ERR_LEN];
@@ -76,14 +115,14 @@ main(int argc, char **argv)
     }
     size_t plen = strlen(prefix);
     if (plen > 7 && (!strcmp(prefix + plen - 7, ".secret") || !strcmp(prefix + plen - 7, ".public"))) {
-        fprintf(stderr, "enlace-keygen: give the name without .secret/.public\n");
+        fprintf(stderr, _("enlace-keygen: give the name without .secret/.public\n"));
         return 2;
     }
     char *pass = NULL;
     if (sealed) {
         pass = sodium_malloc(256);
-        if (!pass || keys_passphrase_read("Passphrase: ", 1, pass, 256, err, sizeof err) != 0) {
-            fprintf(stderr, "enlace-keygen: %s\n", pass ? err : "out of memory");
+        if (!pass || keys_passphrase_read(_("Passphrase: "), 1, pass, 256, err, sizeof err) != 0) {
+            fprintf(stderr, "enlace-keygen: %s\n", pass ? err : _("out of memory"));
             if (pass)
                 sodium_free(pass);
             return 1;
@@ -91,7 +130,7 @@ main(int argc, char **argv)
     }
     keys_identity_t *id = keys_identity_new();
     if (!id) {
-        fprintf(stderr, "enlace-keygen: out of memory\n");
+        fprintf(stderr, _("enlace-keygen: out of memory\n"));
         return 1;
     }
     int rc = keys_identity_save(id, prefix, pass, err);
@@ -105,8 +144,8 @@ main(int argc, char **argv)
     char fp[KEYS_FINGERPRINT_LEN];
     keys_fingerprint(keys_identity_public(id), fp);
     keys_identity_destroy(&id);
-    printf("wrote %s.secret (mode 0600%s) and %s.public\n", prefix, sealed ? ", sealed" : "",
+    printf(_("wrote %s.secret (mode 0600%s) and %s.public\n"), prefix, sealed ? _(", sealed") : "",
         prefix);
-    printf("fingerprint: %s\n", fp);
+    printf(_("fingerprint: %s\n"), fp);
     return 0;
 }

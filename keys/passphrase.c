@@ -11,7 +11,12 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <libintl.h>
 #include <sodium.h>
+
+/* Messages are looked up in enlace's catalog; the program (enlace,
+ * enlace-keygen) calls setlocale and bindtextdomain, never this library. */
+#define _(s) dgettext("enlace", s)
 
 static void
 s_chomp(char *s)
@@ -24,13 +29,14 @@ s_from_file(const char *path, char *buf, size_t cap, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "re");
     if (!f) {
-        snprintf(err, errlen, "cannot open ENLACE_PASSPHRASE_FILE %s: %s", path, strerror(errno));
+        snprintf(err, errlen, _("cannot open ENLACE_PASSPHRASE_FILE %s: %s"), path,
+            strerror(errno));
         return -1;
     }
     int ok = fgets(buf, (int)cap, f) != NULL;
     fclose(f);
     if (!ok) {
-        snprintf(err, errlen, "ENLACE_PASSPHRASE_FILE %s is empty", path);
+        snprintf(err, errlen, _("ENLACE_PASSPHRASE_FILE %s is empty"), path);
         return -1;
     }
     s_chomp(buf);
@@ -83,15 +89,15 @@ keys_passphrase_read(const char *prompt, int confirm, char *buf, size_t cap, cha
         int fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
         if (fd < 0) {
             snprintf(err, errlen,
-                "a passphrase is needed but there is no terminal; set ENLACE_PASSPHRASE_FILE");
+                _("a passphrase is needed but there is no terminal; set ENLACE_PASSPHRASE_FILE"));
             return -1;
         }
         int rc = s_from_tty(fd, prompt, buf, cap);
         if (rc == 0 && confirm) {
             char again[256];
-            rc = s_from_tty(fd, "Repeat passphrase: ", again, sizeof again);
+            rc = s_from_tty(fd, _("Repeat passphrase: "), again, sizeof again);
             if (rc == 0 && strcmp(again, buf) != 0) {
-                snprintf(err, errlen, "the passphrases do not match");
+                snprintf(err, errlen, _("the passphrases do not match"));
                 sodium_memzero(again, sizeof again);
                 sodium_memzero(buf, cap);
                 close(fd);
@@ -101,13 +107,13 @@ keys_passphrase_read(const char *prompt, int confirm, char *buf, size_t cap, cha
         }
         close(fd);
         if (rc != 0) {
-            snprintf(err, errlen, "could not read the passphrase from the terminal");
+            snprintf(err, errlen, _("could not read the passphrase from the terminal"));
             sodium_memzero(buf, cap);
             return -1;
         }
     }
     if (!*buf) {
-        snprintf(err, errlen, "the passphrase is empty");
+        snprintf(err, errlen, _("the passphrase is empty"));
         return -1;
     }
     return 0;

@@ -443,6 +443,21 @@ out:
     enlace_close(&v);
 }
 
+/* Regression: the hub's own escalation notices are signed with the hub key,
+ * which verify must accept (it is recorded in the archive). */
+static void
+archive_with_alerts_and_hub_notices_verifies(void)
+{
+    hub_stop(&hub);
+    char out[8192];
+    int rc = harness_capture(out, sizeof out, "%s verify %s/data 2>&1", getenv("ENLACE_HUB_BIN"),
+        hub.dir);
+    if (rc != 0)
+        fprintf(stderr, "%s", out);
+    CHECK(rc == 0);
+    CHECK(strstr(out, "chain      intact") != NULL);
+}
+
 int
 main(void)
 {
@@ -469,6 +484,8 @@ main(void)
     harness_run("case_thread_holds_messages_alerts_and_states",
         case_thread_holds_messages_alerts_and_states);
     harness_run("measure_flash_alert_latency", measure_flash_alert_latency);
+    harness_run("archive_with_alerts_and_hub_notices_verifies",
+        archive_with_alerts_and_hub_notices_verifies);
     hub_cleanup(&hub);
     return harness_finish();
 }

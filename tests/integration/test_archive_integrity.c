@@ -147,7 +147,8 @@ verify_detects_deleted_and_inserted_messages(void)
 
     CHECK(s_tampered_copy("inserted",
               "INSERT INTO messages SELECT 100, randomblob(16), topic, network, author_id, tlp,"
-              " recipients, created_ms, stored_ms, content, signature, content_hash, case_id"
+              " recipients, created_ms, stored_ms, content, signature, content_hash, case_id,"
+              " personal, handling"
               " FROM messages WHERE seq = 1;",
               path, sizeof path)
         == 0);

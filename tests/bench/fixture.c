@@ -1,0 +1,524 @@
+/*
+ * fixture.c: a fresh hub with generated officers, the bulk archive fill, the
+ * /proc readings and the pipelined publish loop the scenarios share.
+ *
+ * Officers are inserted with the archive's own schema (officers,
+ * officer_keys, memberships; see hub/archive.c) while the hub is stopped, so
+ * the hub loads them exactly as it loads officers added by `officer add`.
+ */
+#include "bench.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sodium.h>
+#include <sqlite3.h>
+
+#include "enlace.pb-c.h"
+#include "keys.h"
+
+int64_t
+bench_now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static int64_t
+s_wall_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ---------------------------------------------------------------- officers */
+
+static int
+s_sql_fail(sqlite3 *db, const char *what)
+{
+    bench_log("fixture: %s: %s", what, sqlite3_errmsg(db));
+    return -1;
+}
+
+static int
+s_exec(sqlite3 *db, const char *sql)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        bench_log("fixture: %s: %s", sql, msg ? msg : sqlite3_errmsg(db));
+        sqlite3_free(msg);
+        return -1;
+    }
+    return 0;
+}
+
+static sqlite3 *
+s_open_archive(const fixture_t *f)
+{
+    char path[400];
+    snprintf(path, sizeof path, "%s/data/archive.db", f->hub.dir);
+    sqlite3 *db = NULL;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+        bench_log("fixture: cannot open %s: %s", path, db ? sqlite3_errmsg(db) : "no memory");
+        sqlite3_close(db);
+        return NULL;
+    }
+    sqlite3_busy_timeout(db, 5000);
+    return db;
+}
+
+/* Generates one identity; writes key files if with_file. */
+static int
+s_officer_make(fixture_t *f, bench_officer_t *o, int index, int with_file)
+{
+    keys_identity_t *id = keys_identity_new();
+    if (!id)
+        return -1;
+    snprintf(o->name, sizeof o->name, "bench-%05d", index);
+    memcpy(o->pk, keys_identity_public(id), 32);
+    keys_identity_curve_public(id, o->curve_pk);
+    keys_identity_curve_secret(id, o->curve_sk);
+    keys_fingerprint(o->pk, o->fingerprint);
+    int rc = 0;
+    if (with_file) {
+        char prefix[300], err[KEYS_ERR_LEN];
+        snprintf(prefix, sizeof prefix, "%s/%s", f->hub.dir, o->name);
+        snprintf(o->secret, sizeof o->secret, "%s.secret", prefix);
+        rc = keys_identity_save(id, prefix, NULL, err);
+        if (rc != 0)
+            bench_log("fixture: saving a key: %s", err);
+    }
+    keys_identity_destroy(&id);
+    return rc;
+}
+
+static int
+s_insert_officers(fixture_t *f)
+{
+    sqlite3 *db = s_open_archive(f);
+    if (!db)
+        return -1;
+    sqlite3_stmt *off = NULL, *key = NULL, *mem = NULL;
+    int rc = -1;
+    if (s_exec(db, "BEGIN IMMEDIATE") != 0)
+        goto out;
+    if (sqlite3_prepare_v2(db,
+            "INSERT INTO officers (name, country, org, role, contact, created_ms)"
+            " VALUES (?, 'MX', NULL, 'officer', 'enlace-bench', ?)",
+            -1, &off, NULL)
+            != SQLITE_OK
+        || sqlite3_prepare_v2(db,
+               "INSERT INTO officer_keys (ed25519, curve, fingerprint, officer_id)"
+               " VALUES (?,?,?,?)",
+               -1, &key, NULL)
+            != SQLITE_OK
+        || sqlite3_prepare_v2(db,
+               "INSERT INTO memberships (officer_id, network, role) VALUES (?, 'consular',"
+               " 'officer')",
+               -1, &mem, NULL)
+            != SQLITE_OK) {
+        s_sql_fail(db, "prepare");
+        goto rollback;
+    }
+    int64_t now = s_wall_ms();
+    for (int i = 0; i < f->nofficers; i++) {
+        bench_officer_t *o = &f->officers[i];
+        sqlite3_reset(off);
+        sqlite3_bind_text(off, 1, o->name, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(off, 2, now);
+        if (sqlite3_step(off) != SQLITE_DONE) {
+            s_sql_fail(db, "insert officer");
+            goto rollback;
+        }
+        o->officer_id = sqlite3_last_insert_rowid(db);
+        sqlite3_reset(key);
+        sqlite3_bind_blob(key, 1, o->pk, 32, SQLITE_STATIC);
+        sqlite3_bind_blob(key, 2, o->curve_pk, 32, SQLITE_STATIC);
+        sqlite3_bind_text(key, 3, o->fingerprint, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(key, 4, o->officer_id);
+        sqlite3_reset(mem);
+        sqlite3_bind_int64(mem, 1, o->officer_id);
+        if (sqlite3_step(key) != SQLITE_DONE || sqlite3_step(mem) != SQLITE_DONE) {
+            s_sql_fail(db, "insert key");
+            goto rollback;
+        }
+    }
+    if (s_exec(db, "COMMIT") != 0)
+        goto rollback;
+    rc = 0;
+    goto out;
+rollback:
+    s_exec(db, "ROLLBACK");
+out:
+    sqlite3_finalize(off);
+    sqlite3_finalize(key);
+    sqlite3_finalize(mem);
+    sqlite3_close(db);
+    return rc;
+}
+
+int
+fixture_new(fixture_t *f, int nofficers, int nfiles)
+{
+    memset(f, 0, sizeof *f);
+    hub_init(&f->hub);
+    f->officers = calloc((size_t)nofficers, sizeof *f->officers);
+    if (!f->officers)
+        return -1;
+    f->nofficers = nofficers;
+    for (int i = 0; i < nofficers; i++)
+        if (s_officer_make(f, &f->officers[i], i, i < nfiles) != 0)
+            return -1;
+    uint8_t hub_pk[32];
+    char err[KEYS_ERR_LEN];
+    if (keys_public_load(f->hub.hub_public, hub_pk, err) != 0
+        || keys_curve_from_public(hub_pk, f->hub_curve) != 0) {
+        bench_log("fixture: hub key: %s", err);
+        return -1;
+    }
+    return s_insert_officers(f);
+}
+
+int
+fixture_clone(fixture_t *f, const fixture_t *src)
+{
+    memset(f, 0, sizeof *f);
+    hub_init(&f->hub);
+    f->officers = calloc((size_t)src->nofficers, sizeof *f->officers);
+    if (!f->officers)
+        return -1;
+    f->nofficers = src->nofficers;
+    memcpy(f->hub_curve, src->hub_curve, sizeof f->hub_curve);
+    /* Replace the fresh data dir (new hub key, empty archive) by the copy. */
+    if (harness_sh("rm -rf '%s/data' && cp -a '%s/data' '%s/' && cp -a '%s'/bench-*.secret "
+                   "'%s'/bench-*.public '%s/' 2>/dev/null; test -f '%s/data/archive.db'",
+            f->hub.dir, src->hub.dir, f->hub.dir, src->hub.dir, src->hub.dir, f->hub.dir,
+            f->hub.dir)
+        != 0) {
+        bench_log("fixture: cannot copy %s", src->hub.dir);
+        return -1;
+    }
+    for (int i = 0; i < f->nofficers; i++) {
+        f->officers[i] = src->officers[i];
+        if (src->officers[i].secret[0])
+            snprintf(f->officers[i].secret, sizeof f->officers[i].secret, "%s/%s.secret",
+                f->hub.dir, f->officers[i].name);
+    }
+    return 0;
+}
+
+long long
+fixture_archive_bytes(const fixture_t *f)
+{
+    long long total = 0;
+    static const char *names[] = {"archive.db", "archive.db-wal"};
+    for (int i = 0; i < 2; i++) {
+        char path[400];
+        snprintf(path, sizeof path, "%s/data/%s", f->hub.dir, names[i]);
+        struct stat st;
+        if (stat(path, &st) == 0)
+            total += (long long)st.st_size;
+    }
+    return total;
+}
+
+void
+fixture_start(fixture_t *f)
+{
+    hub_start(&f->hub);
+}
+
+void
+fixture_destroy(fixture_t *f, int keep)
+{
+    if (keep) {
+        hub_stop(&f->hub);
+        bench_log("kept %s", f->hub.dir);
+    } else {
+        hub_cleanup(&f->hub);
+    }
+    if (f->officers)
+        sodium_memzero(f->officers, (size_t)f->nofficers * sizeof *f->officers);
+    free(f->officers);
+    f->officers = NULL;
+}
+
+enlace_client_t *
+fixture_connect(fixture_t *f, int i)
+{
+    enlace_options_t opts = {.endpoint = f->hub.endpoint, .hub_key_file = f->hub.hub_public,
+        .key_file = f->officers[i].secret, .timeout_ms = 10000, .client_name = "enlace-bench"};
+    enlace_client_t *c = NULL;
+    char why[512];
+    int rc = enlace_connect(&opts, &c, why, sizeof why);
+    if (rc != ENLACE_OK)
+        bench_log("connect %s: %s: %s", f->officers[i].name, enlace_strerror(rc), why);
+    return c;
+}
+
+/* ---------------------------------------------------------------- fill */
+
+#define FILL_SPAN_MS (365LL * 24 * 3600 * 1000) /* stored times spread over a year */
+#define FILL_RARE_EVERY 1000                     /* officer 1 authors one in this many */
+
+int
+fixture_fill(fixture_t *f, long n, size_t body_len)
+{
+    keys_identity_t *ids[2] = {NULL, NULL};
+    int nauthors = f->nofficers > 1 && f->officers[1].secret[0] ? 2 : 1;
+    char err[KEYS_ERR_LEN];
+    for (int a = 0; a < nauthors; a++)
+        if (!f->officers[a].secret[0]
+            || keys_identity_load(f->officers[a].secret, NULL, &ids[a], err) != 0) {
+            bench_log("fill: officer %d has no usable key file", a);
+            keys_identity_destroy(&ids[0]);
+            return -1;
+        }
+    sqlite3 *db = s_open_archive(f);
+    if (!db) {
+        keys_identity_destroy(&ids[0]);
+        keys_identity_destroy(&ids[1]);
+        return -1;
+    }
+    s_exec(db, "PRAGMA synchronous = OFF");
+    sqlite3_stmt *st = NULL;
+    uint8_t *body = malloc(body_len ? body_len : 1);
+    uint8_t *cbuf = malloc(body_len + 512);
+    int rc = -1;
+    if (!body || !cbuf)
+        goto out;
+    memset(body, 'x', body_len);
+    if (sqlite3_prepare_v2(db,
+            "INSERT INTO messages (seq, msg_id, topic, network, author_id, tlp, recipients,"
+            " created_ms, stored_ms, content, signature, content_hash)"
+            " VALUES (?, ?, ?, 'consular', ?, 3, '', ?, ?, ?, ?, ?)",
+            -1, &st, NULL)
+        != SQLITE_OK) {
+        s_sql_fail(db, "prepare fill");
+        goto out;
+    }
+    if (s_exec(db, "BEGIN IMMEDIATE") != 0)
+        goto out;
+    sqlite3_stmt *mx = NULL;
+    int64_t seq0 = 0;
+    if (sqlite3_prepare_v2(db, "SELECT COALESCE(MAX(seq), 0) FROM messages", -1, &mx, NULL)
+            == SQLITE_OK
+        && sqlite3_step(mx) == SQLITE_ROW)
+        seq0 = sqlite3_column_int64(mx, 0);
+    sqlite3_finalize(mx);
+    int64_t t0 = bench_now_ns(), start_ms = s_wall_ms() - FILL_SPAN_MS;
+    for (long i = 0; i < n; i++) {
+        int a = nauthors > 1 && i % FILL_RARE_EVERY == FILL_RARE_EVERY - 1 ? 1 : 0;
+        bench_officer_t *o = &f->officers[a];
+        uint8_t msg_id[16], sig[KEYS_SIGNATURE_BYTES], hash[32];
+        randombytes_buf(msg_id, sizeof msg_id);
+        snprintf((char *)body, body_len, "fill %ld ", i); /* keeps the NUL inside */
+        Enlace__Content c = ENLACE__CONTENT__INIT;
+        int64_t when = start_ms + (int64_t)((double)i * (double)FILL_SPAN_MS / (double)n);
+        c.message_id.data = msg_id;
+        c.message_id.len = sizeof msg_id;
+        c.topic.data = (uint8_t *)BENCH_TOPIC;
+        c.topic.len = strlen(BENCH_TOPIC);
+        c.created_ms = when;
+        c.author_key.data = o->pk;
+        c.author_key.len = 32;
+        c.content_type = "application/octet-stream";
+        c.body.data = body;
+        c.body.len = body_len;
+        size_t clen = enlace__content__pack(&c, cbuf);
+        if (keys_sign_content(ids[a], cbuf, clen, sig) != 0)
+            goto rollback;
+        crypto_generichash(hash, sizeof hash, cbuf, clen, NULL, 0);
+        sqlite3_reset(st);
+        sqlite3_bind_int64(st, 1, seq0 + i + 1);
+        sqlite3_bind_blob(st, 2, msg_id, 16, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 3, BENCH_TOPIC, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 4, o->officer_id);
+        sqlite3_bind_int64(st, 5, when);
+        sqlite3_bind_int64(st, 6, when);
+        sqlite3_bind_blob(st, 7, cbuf, (int)clen, SQLITE_TRANSIENT);
+        sqlite3_bind_blob(st, 8, sig, sizeof sig, SQLITE_TRANSIENT);
+        sqlite3_bind_blob(st, 9, hash, sizeof hash, SQLITE_TRANSIENT);
+        if (sqlite3_step(st) != SQLITE_DONE) {
+            s_sql_fail(db, "fill insert");
+            goto rollback;
+        }
+        if ((i + 1) % 100000 == 0) {
+            if (s_exec(db, "COMMIT") != 0 || s_exec(db, "BEGIN IMMEDIATE") != 0)
+                goto out;
+            bench_log("fill: %ld of %ld (%.0f/s)", i + 1, n,
+                (double)(i + 1) / ((double)(bench_now_ns() - t0) / 1e9));
+        }
+    }
+    if (s_exec(db, "COMMIT") != 0)
+        goto rollback;
+    rc = 0;
+    bench_log("fill: %ld signed messages inserted in %.1f s", n,
+        (double)(bench_now_ns() - t0) / 1e9);
+    goto out;
+rollback:
+    s_exec(db, "ROLLBACK");
+out:
+    sqlite3_finalize(st);
+    s_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)");
+    sqlite3_close(db);
+    free(body);
+    free(cbuf);
+    keys_identity_destroy(&ids[0]);
+    keys_identity_destroy(&ids[1]);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- /proc */
+
+static long
+s_status_kib(pid_t pid, const char *field)
+{
+    char path[64], line[256];
+    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+    FILE *fp = fopen(path, "r");
+    if (!fp)
+        return -1;
+    long v = -1;
+    size_t flen = strlen(field);
+    while (fgets(line, sizeof line, fp))
+        if (!strncmp(line, field, flen) && line[flen] == ':') {
+            v = strtol(line + flen + 1, NULL, 10);
+            break;
+        }
+    fclose(fp);
+    return v;
+}
+
+long
+bench_rss_kib(pid_t pid)
+{
+    return s_status_kib(pid, "VmRSS");
+}
+
+long
+bench_hwm_kib(pid_t pid)
+{
+    return s_status_kib(pid, "VmHWM");
+}
+
+/* utime+stime in seconds from a stat file; comm may hold spaces, so fields
+ * are counted after the last ')'. */
+static double
+s_stat_cpu(const char *path)
+{
+    char buf[1024];
+    FILE *fp = fopen(path, "r");
+    if (!fp)
+        return 0;
+    size_t n = fread(buf, 1, sizeof buf - 1, fp);
+    fclose(fp);
+    buf[n] = '\0';
+    char *p = strrchr(buf, ')');
+    if (!p)
+        return 0;
+    unsigned long long utime = 0, stime = 0;
+    /* after ")": state(3) ppid pgrp session tty tpgid flags minflt cminflt
+     * majflt cmajflt utime(14) stime(15) */
+    if (sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &utime,
+            &stime)
+        != 2)
+        return 0;
+    return (double)(utime + stime) / (double)sysconf(_SC_CLK_TCK);
+}
+
+double
+bench_cpu_seconds(pid_t pid)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    return s_stat_cpu(path);
+}
+
+void
+bench_cpu_split(pid_t pid, bench_cpu_split_t *out)
+{
+    memset(out, 0, sizeof *out);
+    char path[96];
+    snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+    DIR *d = opendir(path);
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (!isdigit((unsigned char)e->d_name[0]))
+            continue;
+        char stat[300], comm[300], name[64] = "";
+        snprintf(stat, sizeof stat, "%s/%s/stat", path, e->d_name);
+        snprintf(comm, sizeof comm, "%s/%s/comm", path, e->d_name);
+        FILE *fp = fopen(comm, "r");
+        if (fp) {
+            if (!fgets(name, sizeof name, fp))
+                name[0] = '\0';
+            fclose(fp);
+        }
+        double cpu = s_stat_cpu(stat);
+        if (atoi(e->d_name) == (int)pid)
+            out->main += cpu;
+        else if (!strncmp(name, "ZMQbg/IO", 8))
+            out->zmq_io += cpu;
+        else
+            out->other += cpu;
+    }
+    closedir(d);
+}
+
+/* ---------------------------------------------------------------- publish */
+
+long
+bench_publish_n(enlace_client_t *c, long n, size_t len, int window, int64_t *first_ns)
+{
+    uint8_t *body = malloc(len ? len : 1);
+    if (!body)
+        return n;
+    memset(body, 'b', len);
+    long sent = 0, done = 0, failed = 0;
+    int logged = 0;
+    if (first_ns)
+        *first_ns = bench_now_ns();
+    while (done < n) {
+        while (sent < n && (long)enlace_publish_outstanding(c) < window) {
+            int rc = enlace_publish_async(c, BENCH_TOPIC, body, len, NULL, NULL);
+            if (rc != ENLACE_OK) {
+                if (!logged++)
+                    bench_log("publish: %s: %s", enlace_strerror(rc), enlace_last_error(c));
+                failed += n - sent;
+                done += n - sent;
+                sent = n;
+                break;
+            }
+            sent++;
+        }
+        if (enlace_publish_outstanding(c) == 0)
+            break;
+        uint64_t ticket, seq;
+        int rc = enlace_publish_result(c, &ticket, &seq, 10000);
+        if (rc == ENLACE_ETIMEDOUT) {
+            bench_log("publish: no result within 10 s (%zu outstanding)",
+                enlace_publish_outstanding(c));
+            failed += n - done;
+            break;
+        }
+        done++;
+        if (rc != ENLACE_OK) {
+            failed++;
+            if (!logged++)
+                bench_log("publish refused: %s: %s", enlace_strerror(rc), enlace_last_error(c));
+        }
+    }
+    free(body);
+    return failed;
+}

@@ -1,0 +1,270 @@
+/*
+ * test_domain: the domain's own standards against a real hub: full-text
+ * search with accents folded and access rules applied; history by case;
+ * structured case forms validated field by field (a missing field named, a
+ * return-assistance amount over USD 1,000 refused); personal data never
+ * reaching an observer unless named; handling codes and evaluations carried
+ * to listeners; a bilingual alert exported as CAP with one info block per
+ * language and the case form as parameters.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+static hub_t hub;
+static officer_t mx, gt, sv, unicef, sto;
+
+static enlace_client_t *
+s_connect(const officer_t *o)
+{
+    int rc;
+    char why[512];
+    enlace_client_t *c = client_connect(&hub, o, &rc, why, sizeof why);
+    if (!c)
+        fprintf(stderr, "  connect %s: %s\n", o->name, why);
+    CHECK(c != NULL);
+    return c;
+}
+
+static int
+s_search_count(enlace_client_t *c, const char *query)
+{
+    enlace_page_t *page = NULL;
+    int rc = enlace_search(c, query, 0, 50, &page);
+    int n = rc == ENLACE_OK ? (int)enlace_page_count(page) : -1;
+    enlace_page_destroy(&page);
+    return n;
+}
+
+static void
+search_folds_accents_and_obeys_access_rules(void)
+{
+    enlace_client_t *a = s_connect(&mx), *g = s_connect(&gt), *v = s_connect(&sv);
+    enlace_client_t *s = s_connect(&sto);
+    if (!a || !g || !v || !s)
+        goto out;
+    const char *text = "Deportación de un menor no acompañado desde Tapachula";
+    CHECK_RC(enlace_publish(a, "consular/case/search", text, strlen(text), NULL, NULL), ENLACE_OK);
+    CHECK(s_search_count(g, "deportacion") == 1);          /* accents folded */
+    CHECK(s_search_count(g, "DEPORTACIÓN tapachula") == 1); /* all words, any case */
+    CHECK(s_search_count(g, "deportacion Guatemala") == 0);
+    CHECK(s_search_count(v, "deportacion") == 0);           /* not in consular */
+    CHECK(s_search_count(s, "deportacion") == 1);           /* the ST reads everything */
+    CHECK(s_search_count(g, "\"quoted\" OR NEAR(") == 0);   /* no FTS syntax leaks */
+    /* history by case */
+    const char *cc[] = {"MX", "GT"};
+    uint64_t case_id = 0;
+    CHECK_RC(enlace_case_open(a, "death", cc, 2, "Caso de prueba", NULL, &case_id), ENLACE_OK);
+    enlace_publish_opts_t o = {.case_id = case_id};
+    CHECK_RC(enlace_publish(a, "consular/case/x", "en el caso", 10, &o, NULL), ENLACE_OK);
+    CHECK_RC(enlace_publish(a, "consular/case/x", "fuera del caso", 14, NULL, NULL), ENLACE_OK);
+    enlace_history_query_t q = {.pattern = "consular/#", .case_id = case_id};
+    enlace_page_t *page = NULL;
+    CHECK_RC(enlace_history(g, &q, &page), ENLACE_OK);
+    CHECK(enlace_page_count(page) == 1);
+    if (enlace_page_count(page) == 1)
+        CHECK(memcmp(enlace_page_item(page, 0)->body, "en el caso", 10) == 0);
+    enlace_page_destroy(&page);
+out:
+    enlace_close(&a);
+    enlace_close(&g);
+    enlace_close(&v);
+    enlace_close(&s);
+}
+
+static void
+forms_are_validated_field_by_field(void)
+{
+    enlace_client_t *a = s_connect(&mx);
+    if (!a)
+        return;
+    const char *cc[] = {"MX", "GT"};
+    uint64_t id = 0;
+    /* date_of_death missing: refused, naming the field */
+    int rc = enlace_case_open_form(a, "death", cc, 2, "Fallecimiento", NULL,
+        "{\"death\": {\"deceased_name\": \"J. P.\", \"nationality\": \"GT\","
+        " \"place_of_death\": \"Tapachula\"}}",
+        &id);
+    CHECK_RC(rc, ENLACE_EPROTO);
+    CHECK(strstr(enlace_last_error(a), "date_of_death is required") != NULL);
+    /* a bad date format names the field too */
+    rc = enlace_case_open_form(a, "death", cc, 2, "Fallecimiento", NULL,
+        "{\"death\": {\"deceased_name\": \"J. P.\", \"nationality\": \"GT\","
+        " \"place_of_death\": \"Tapachula\", \"date_of_death\": \"21/11/2026\"}}",
+        &id);
+    CHECK(rc != ENLACE_OK && strstr(enlace_last_error(a), "date_of_death must be a date"));
+    /* an unknown field is refused by the library, before anything is sent */
+    rc = enlace_case_open_form(a, "death", cc, 2, "x", NULL, "{\"death\": {\"nombre\": \"x\"}}",
+        &id);
+    CHECK_RC(rc, ENLACE_EINVAL);
+    /* return assistance: over USD 1,000 refused; 1,000 accepted */
+#define RET "{\"return_assistance\": {\"beneficiary_ref\": \"RA-1\"," \
+            " \"vulnerability\": \"over-70\", \"amount_usd\": %d," \
+            " \"origin_country\": \"MX\", \"destination_country\": \"HN\"}}"
+    char json[512];
+    snprintf(json, sizeof json, RET, 1001);
+    rc = enlace_case_open_form(a, "return-assistance", cc, 2, "Retorno", NULL, json, &id);
+    CHECK(rc != ENLACE_OK && strstr(enlace_last_error(a), "1,000"));
+    snprintf(json, sizeof json, RET, 1000);
+    CHECK_RC(enlace_case_open_form(a, "return-assistance", cc, 2, "Retorno", NULL, json, &id),
+        ENLACE_OK);
+    /* a special case needs its reason */
+    rc = enlace_case_open_form(a, "return-assistance", cc, 2, "Retorno", NULL,
+        "{\"return_assistance\": {\"beneficiary_ref\": \"RA-2\", \"vulnerability\":"
+        " \"special-case\", \"amount_usd\": 800, \"origin_country\": \"MX\","
+        " \"destination_country\": \"HN\"}}",
+        &id);
+    CHECK(rc != ENLACE_OK && strstr(enlace_last_error(a), "special_case is required"));
+    /* a valid death form: the case shows it */
+    uint64_t case_id = 0;
+    CHECK_RC(enlace_case_open_form(a, "death", cc, 2, "Fallecimiento de J. P.", NULL,
+                 "{\"death\": {\"deceased_name\": \"J. P.\", \"nationality\": \"GT\","
+                 " \"date_of_death\": \"2026-11-20\", \"place_of_death\": \"Tapachula\","
+                 " \"next_of_kin_contacted\": true, \"family_wishes\": \"repatriation\"}}",
+                 &case_id),
+        ENLACE_OK);
+    char *out = NULL;
+    CHECK_RC(enlace_case_show(a, case_id, &out), ENLACE_OK);
+    CHECK(out && strstr(out, "\"deceased_name\": \"J. P.\"") && strstr(out, "repatriation"));
+    free(out);
+    /* an alert in that case, in two languages: CAP has two info blocks and
+     * the form's fields as parameters */
+    const char *c2[] = {"GT"};
+    enlace_alert_t al = {.priority = "urgent", .category = "death", .countries = c2,
+        .ncountries = 1, .headline = "Fallecimiento de nacional guatemalteco",
+        .translation_language = "en", .translation_headline = "Death of a Guatemalan national",
+        .translation_description = "Family being contacted."};
+    enlace_publish_opts_t o = {.alert = &al, .case_id = case_id, .handling = "H2",
+        .evaluation = "B2"};
+    uint64_t seq = 0;
+    CHECK_RC(enlace_publish(a, "consular/death/MX", "Se contacta a la familia.", 25, &o, &seq),
+        ENLACE_OK);
+    char *xml = NULL;
+    CHECK_RC(enlace_cap(a, seq, &xml), ENLACE_OK);
+    if (xml) {
+        char file[300];
+        snprintf(file, sizeof file, "%s/bilingual.xml", hub.dir);
+        FILE *f = fopen(file, "w");
+        if (f) {
+            fputs(xml, f);
+            fclose(f);
+        }
+        char cnt[64];
+        harness_capture(cnt, sizeof cnt,
+            "xmllint --xpath \"count(//*[local-name()='info'])\" %s 2>/dev/null", file);
+        CHECK(atoi(cnt) == 2);
+        CHECK(strstr(xml, "<language>en</language>") && strstr(xml, "<language>es</language>"));
+        CHECK(strstr(xml, "death.deceased_name") && strstr(xml, "J. P."));
+        CHECK(strstr(xml, "<valueName>handlingCode</valueName>") && strstr(xml, "<value>H2</value>"));
+        CHECK(harness_sh("xmllint --noout %s", file) == 0);
+        free(xml);
+    }
+    enlace_close(&a);
+}
+
+static void
+personal_data_never_reaches_an_observer_unless_named(void)
+{
+    enlace_client_t *s = s_connect(&sv), *u = s_connect(&unicef);
+    if (!s || !u)
+        goto out;
+    CHECK_RC(enlace_subscribe(u, "child/report/#", 0), ENLACE_OK);
+    enlace_publish_opts_t green = {.tlp = ENLACE_TLP_GREEN};
+    enlace_publish_opts_t personal = {.tlp = ENLACE_TLP_GREEN, .personal_data = 1};
+    enlace_publish_opts_t form = {.tlp = ENLACE_TLP_GREEN,
+        .form_json = "{\"child\": {\"name\": \"M. L.\", \"age\": 9, \"sex\": \"F\","
+                     " \"description\": \"vestido azul\", \"last_seen_place\": \"Tecún Umán\","
+                     " \"last_seen_date\": \"2026-11-20\", \"unaccompanied\": true}}"};
+    const char *to[] = {unicef.fingerprint};
+    enlace_publish_opts_t released = {.tlp = ENLACE_TLP_GREEN, .personal_data = 1,
+        .recipients = to, .nrecipients = 1};
+    CHECK_RC(enlace_publish(s, "child/report/1", "general", 7, &green, NULL), ENLACE_OK);
+    CHECK_RC(enlace_publish(s, "child/report/2", "personal", 8, &personal, NULL), ENLACE_OK);
+    CHECK_RC(enlace_publish(s, "child/report/3", "form", 4, &form, NULL), ENLACE_OK);
+    CHECK_RC(enlace_publish(s, "child/report/4", "released", 8, &released, NULL), ENLACE_OK);
+    char got[256] = "";
+    int64_t end = harness_now_ms() + 1000;
+    while (harness_now_ms() < end) {
+        enlace_delivery_t *d;
+        if (enlace_recv(u, &d, 50) != ENLACE_OK)
+            continue;
+        strncat(got, (const char *)d->body, d->body_len);
+        strcat(got, ";");
+        enlace_delivery_destroy(&d);
+    }
+    CHECK(strcmp(got, "general;released;") == 0);
+    /* nor in history or search */
+    enlace_history_query_t q = {.pattern = "child/report/#"};
+    enlace_page_t *page = NULL;
+    CHECK_RC(enlace_history(u, &q, &page), ENLACE_OK);
+    CHECK(enlace_page_count(page) == 2);
+    enlace_page_destroy(&page);
+    CHECK(s_search_count(u, "form") == 0);
+    /* members see everything, with the markers */
+    enlace_history_query_t q2 = {.pattern = "child/report/#"};
+    CHECK_RC(enlace_history(s, &q2, &page), ENLACE_OK);
+    CHECK(enlace_page_count(page) == 4);
+    if (enlace_page_count(page) == 4) {
+        CHECK(!enlace_page_item(page, 0)->personal_data);
+        CHECK(enlace_page_item(page, 2)->personal_data);
+        CHECK(enlace_page_item(page, 2)->form_json
+            && strstr(enlace_page_item(page, 2)->form_json, "Tecún Umán"));
+    }
+    enlace_page_destroy(&page);
+out:
+    enlace_close(&s);
+    enlace_close(&u);
+}
+
+static void
+listeners_see_handling_and_evaluation_first(void)
+{
+    enlace_client_t *a = s_connect(&mx);
+    if (!a)
+        return;
+    enlace_publish_opts_t o = {.handling = "H3", .handling_text = "solo para repatriación",
+        .evaluation = "C3"};
+    CHECK_RC(enlace_publish(a, "consular/handled/1", "contenido", 9, &o, NULL), ENLACE_OK);
+    enlace_publish_opts_t bad = {.handling = "H3"};
+    CHECK(enlace_publish(a, "consular/handled/1", "x", 1, &bad, NULL) != ENLACE_OK);
+    enlace_publish_opts_t bad2 = {.evaluation = "Z9"};
+    CHECK_RC(enlace_publish(a, "consular/handled/1", "x", 1, &bad2, NULL), ENLACE_EINVAL);
+    enlace_close(&a);
+    char out[2048];
+    harness_sh("printf 'hub = %s\\nhub_key = %s\\nkey = %s\\n' > %s/gt.profile", hub.endpoint,
+        hub.hub_public, gt.secret, hub.dir);
+    harness_capture(out, sizeof out,
+        "%s --profile %s/gt.profile history 'consular/handled/#' 2>&1", getenv("ENLACE_CLI_BIN"),
+        hub.dir);
+    char *h = strstr(out, "[H3: solo para repatriación]");
+    char *e = strstr(out, "[C3]");
+    char *body = strstr(out, "contenido");
+    CHECK(h && e && body && h < body && e < body);
+}
+
+int
+main(void)
+{
+    hub_init(&hub);
+    officer_new(&hub, &mx, "mx", "--country MX --network consular --role focal");
+    officer_new(&hub, &gt, "gt", "--country GT --network consular --role officer");
+    officer_new(&hub, &sv, "sv", "--country SV --network child --role officer");
+    officer_new(&hub, &unicef, "unicef", "--org UNICEF --role observer");
+    officer_new(&hub, &sto, "st", "--org ST --role st");
+    harness_sh("%s invite grant %s/data --to UNICEF --network child --topics 'child/#' "
+               "--access read --for 1h >/dev/null 2>&1",
+        getenv("ENLACE_HUB_BIN"), hub.dir);
+    hub_start(&hub);
+    harness_run("search_folds_accents_and_obeys_access_rules",
+        search_folds_accents_and_obeys_access_rules);
+    harness_run("forms_are_validated_field_by_field", forms_are_validated_field_by_field);
+    harness_run("personal_data_never_reaches_an_observer_unless_named",
+        personal_data_never_reaches_an_observer_unless_named);
+    harness_run("listeners_see_handling_and_evaluation_first",
+        listeners_see_handling_and_evaluation_first);
+    hub_cleanup(&hub);
+    return harness_finish();
+}
