@@ -6,6 +6,8 @@
 #   bash contrib/deps.sh                # build and run: compiler, meson, libraries
 #   bash contrib/deps.sh --sanitizers   # also clang and its runtime, for the
 #                                       # ASan/UBSan and libFuzzer builds
+#   bash contrib/deps.sh --packaging    # also what `dpkg-buildpackage -b` needs
+#                                       # for debian/ (debhelper, lintian)
 #
 # Nothing is installed, and apt-get is not even called, when every package is
 # already there. Uses sudo only when not run as root.
@@ -38,8 +40,11 @@ for arg in "$@"; do
         --sanitizers)
             packages+=(clang libclang-rt-14-dev)
             ;;
+        --packaging)
+            packages+=(debhelper dpkg-dev fakeroot lintian python3)
+            ;;
         -h|--help)
-            sed -n '2,11p' "$0"
+            sed -n '2,13p' "$0"
             exit 0
             ;;
         *)

@@ -1328,6 +1328,25 @@ archive_message_count(archive_t *self)
 }
 
 int
+archive_message_counts(archive_t *self, archive_count_fn fn, void *arg)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(self->db,
+            "SELECT network, count(*) FROM messages GROUP BY network ORDER BY network", -1, &st,
+            NULL)
+        != SQLITE_OK)
+        return archive_int_fail(self, "count by network");
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        if (fn((const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1), arg) != 0) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : archive_int_fail(self, "count by network");
+}
+
+int
 archive_messages_after(archive_t *self, uint64_t after, int limit, archive_msg_fn fn, void *arg)
 {
     sqlite3_stmt *st = s_stmt(self, ST_MSG_AFTER);

@@ -187,6 +187,10 @@ int archive_message_insert(archive_t *self, const archive_msg_t *msg);
 int archive_message_find(archive_t *self, const uint8_t msg_id[16], uint64_t *seq,
     uint8_t hash[32]);
 int64_t archive_message_count(archive_t *self);
+/* Calls fn once per network with the number of messages stored in it, in
+ * network order (a full scan: for `status`, not for the hub loop). */
+typedef int (*archive_count_fn)(const char *network, int64_t count, void *arg);
+int archive_message_counts(archive_t *self, archive_count_fn fn, void *arg);
 
 typedef int (*archive_msg_fn)(const archive_msg_t *msg, void *arg);
 /* Calls fn for messages with seq > after, in order, at most limit of them. */

@@ -39,6 +39,7 @@
 #include "log.h"
 #include "recent.h"
 #include "session.h"
+#include "status.h"
 #include "topic.h"
 #include "zap.h"
 
@@ -55,8 +56,6 @@
 #ifndef ZMQ_ZAP_ENFORCE_DOMAIN
 #define ZMQ_ZAP_ENFORCE_DOMAIN 93 /* draft option in libzmq 4.3 */
 #endif
-
-
 
 /* ---------------------------------------------------------------- sending */
 
@@ -1312,6 +1311,18 @@ s_check_directory(hub_t *self)
 static void
 s_timers(hub_t *self, int64_t now)
 {
+    if (self->cfg->reload && *self->cfg->reload) {
+        *self->cfg->reload = 0;
+        log_notice("SIGHUP: reloading the directory");
+        self->dir_version = -1; /* forces the reload */
+        s_check_directory(self);
+    }
+    if (now >= self->next_status) {
+        status_counters_t c = {self->cfg->data_dir, self->cfg->bind, self->started_ms, self->head,
+            self->stored_total, self->delivered_total};
+        status_write(&c, self->sessions, self->dir, now);
+        self->next_status = now + STATUS_INTERVAL_MS;
+    }
     if (now >= self->next_dir_check) {
         s_check_directory(self);
         self->next_dir_check = now + DIR_CHECK_MS;
@@ -1493,6 +1504,7 @@ hub_run(const hub_config_t *cfg, volatile sig_atomic_t *stop)
         }
     }
     rc = 0;
+    self->started_ms = archive_now_ms();
     while (!*stop) {
         int64_t now = archive_now_ms();
         zmq_pollitem_t item = {self->router, 0, ZMQ_POLLIN, 0};
@@ -1523,6 +1535,7 @@ hub_run(const hub_config_t *cfg, volatile sig_atomic_t *stop)
     for (session_t *s = sessions_next(self->sessions, NULL); s; s = sessions_next(self->sessions, s))
         s_flush_session(self, s);
     s_finish_batch(self);
+    status_remove(cfg->data_dir);
 out:
     keys_identity_destroy(&hub_key);
     keys_identity_destroy(&self->key);

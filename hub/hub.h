@@ -26,6 +26,14 @@ typedef struct {
     int64_t deadline_urgent_ms; /* acknowledgement deadline of urgent alerts */
     int64_t deadline_flash_ms;  /* ... and of flash alerts */
     int log_level;
+    /* Set non-zero by SIGHUP: the loop reloads the directory at once and
+     * clears it. May be NULL. */
+    volatile sig_atomic_t *reload;
+    /* Storage for data_dir and bind when they come from a configuration file
+     * (config_load): the pointers above may point here, so a filled config is
+     * not copied by value. */
+    char data_dir_buf[4096];
+    char bind_buf[256];
 } hub_config_t;
 
 void hub_config_defaults(hub_config_t *cfg);

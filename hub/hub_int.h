@@ -45,7 +45,8 @@ typedef struct {
     pending_t *pending;       /* Stored replies of the open batch; owned */
     recent_msg_t *pending_msgs; /* their delivery frames; owned */
     int npending;
-    int64_t next_dir_check, next_flush, next_expiry;
+    int64_t next_dir_check, next_flush, next_expiry, next_status;
+    int64_t started_ms;       /* for the status file's uptime */
     uint64_t stored_total;    /* counters for the shutdown line */
     uint64_t delivered_total;
     keys_identity_t *key;     /* the hub's own identity: signs escalations; owned */

@@ -1,11 +1,13 @@
 /*
  * enlace-hub: command dispatch. Thin on purpose: parse, configure, run, tear
- * down. The only global mutable state is the signal flag.
+ * down. The only global mutable state is the signal flags (stop; reload the
+ * directory on SIGHUP).
  */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "admin.h"
 #include "archive.h"
@@ -14,18 +16,23 @@
 #include "directory.h"
 #include "keys.h"
 #include "config.h"
+#include "config_file.h"
 #include "export.h"
 #include "hub.h"
 #include "ledger.h"
 #include "log.h"
+#include "status.h"
 
 static volatile sig_atomic_t s_stop = 0;
+static volatile sig_atomic_t s_reload = 0;
 
 static void
 s_on_signal(int sig)
 {
-    (void)sig;
-    s_stop = 1;
+    if (sig == SIGHUP)
+        s_reload = 1;
+    else
+        s_stop = 1;
 }
 
 static void
@@ -37,73 +44,109 @@ s_usage(FILE *out)
         "  export-cap DATA ALERT_ID  write an alert as OASIS CAP 1.2 XML\n"
         "  init DATA                 create DATA/ with the hub key, the archive and the\n"
         "                            CRM directory (safe to run again: overwrites nothing)\n"
-        "  run DATA [options]        serve\n"
+        "  run [DATA] [options]      serve (DATA may come from the configuration file)\n"
+        "      --config FILE         configuration file (default " ENLACE_HUB_CONF ",\n"
+        "                            if it exists); the options below override it\n"
         "      --bind ENDPOINT       where to listen (default tcp://127.0.0.1:7440)\n"
         "      --sync off|normal|full  what 'stored' means (default normal: see README)\n"
         "      --window N            deliveries in flight per session (default 256)\n"
         "      --max-body BYTES      largest message body (default 262144)\n"
+        "      --max-subscriptions N subscriptions per session (default 64)\n"
+        "      --idle-timeout TIME   drop a silent session after TIME (default 60s)\n"
+        "      --heartbeat TIME      ZMTP heartbeat interval (default 5s)\n"
         "      --deadline urgent=30m,flash=5m  acknowledgement deadlines of alerts\n"
-        "      --verbose             debug logging\n"
+        "      --log-level LEVEL     error, warning, notice, info (default) or debug\n"
+        "      --verbose             debug logging (--log-level debug)\n"
+        "  check-config [FILE]       print the effective configuration, or what is wrong\n"
+        "                            with FILE (default " ENLACE_HUB_CONF ")\n"
+        "  status DATA [--json]      a running hub's health: uptime, connected officers,\n"
+        "                            queues, messages per network, open alerts, archive size\n"
         "%s"
         "  verify DATA|FILE                            check the hash chain and every signature\n"
         "  export DATA [--from TIME] [--to TIME] [--topic PATTERN]\n"
         "      messages as JSON lines (TIME: 2026-11-21T10:00:00Z or Unix ms)\n"
         "  backup DATA FILE                            consistent online copy into a new FILE\n"
         "\n"
-        "Roles: officer, focal, ppt, st, observer, admin. Networks: consular,\n"
-        "trafficking, child, crm.\n",
+        "SIGHUP makes a running hub reload its directory. Roles: officer, focal, ppt,\n"
+        "st, observer, admin. Networks: consular, trafficking, child, crm.\n",
         admin_usage);
 }
 
+/* Command-line options of `run` and the configuration keys they override. */
+static const struct {
+    const char *flag;
+    const char *section;
+    const char *key;
+} s_flags[] = {
+    {"--bind", "hub", "bind"},
+    {"--heartbeat", "hub", "heartbeat"},
+    {"--window", "limits", "window"},
+    {"--max-body", "limits", "max_body"},
+    {"--max-subscriptions", "limits", "max_subscriptions"},
+    {"--idle-timeout", "limits", "idle_timeout"},
+    {"--sync", "archive", "sync"},
+    {"--log-level", "log", "level"},
+};
+
+/* Loads defaults, then path, or the default file if path is NULL and that
+ * file exists. *used is the file read, or NULL. 0, or -1 (reported). */
 static int
-s_parse_size(const char *s, size_t *out)
+s_load_config(hub_config_t *cfg, const char *path, const char **used)
 {
-    char *end;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (*s == '-' || *end || v == 0)
+    char err[600];
+    hub_config_defaults(cfg);
+    *used = NULL;
+    if (!path) {
+        if (access(ENLACE_HUB_CONF, F_OK) != 0)
+            return 0;
+        path = ENLACE_HUB_CONF;
+    }
+    if (config_load(path, cfg, err, sizeof err) != 0) {
+        fprintf(stderr, "enlace-hub: %s\n", err);
         return -1;
-    *out = (size_t)v;
+    }
+    *used = path;
     return 0;
 }
 
-/* "90s", "15m", "1h", "250ms" -> ms; -1 if malformed. */
-static int64_t
-s_duration(const char *s)
+static int
+s_check_config(int argc, char **argv)
 {
-    char *end;
-    long long v = strtoll(s, &end, 10);
-    if (end == s || v <= 0)
-        return -1;
-    if (!strcmp(end, "ms"))
-        return v;
-    if (!strcmp(end, "s"))
-        return v * 1000;
-    if (!strcmp(end, "m"))
-        return v * 60000;
-    if (!strcmp(end, "h"))
-        return v * 3600000;
-    return -1;
+    if (argc > 1 || (argc == 1 && argv[0][0] == '-')) {
+        fprintf(stderr, "usage: enlace-hub check-config [FILE]\n");
+        return 2;
+    }
+    hub_config_t cfg;
+    const char *used;
+    if (s_load_config(&cfg, argc == 1 ? argv[0] : NULL, &used) != 0)
+        return 1;
+    if (used)
+        printf("# effective configuration: %s on top of the built-in defaults\n", used);
+    else
+        printf("# effective configuration: built-in defaults (%s does not exist)\n",
+            ENLACE_HUB_CONF);
+    config_print(stdout, &cfg);
+    return 0;
 }
 
+/* --deadline urgent=DURATION,flash=DURATION: either or both, each set
+ * through the configuration keys [alerts] urgent_deadline, flash_deadline. */
 static int
-s_parse_deadlines(const char *spec, hub_config_t *cfg)
+s_parse_deadlines(const char *spec, hub_config_t *cfg, char *err, size_t errlen)
 {
     char buf[128];
     snprintf(buf, sizeof buf, "%s", spec);
     char *save = NULL;
     for (char *item = strtok_r(buf, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
         char *eq = strchr(item, '=');
-        if (!eq)
+        if (eq)
+            *eq = '\0';
+        if (!eq || (strcmp(item, "urgent") && strcmp(item, "flash"))) {
+            snprintf(err, errlen, "takes urgent=DURATION,flash=DURATION (e.g. urgent=30m,flash=5m)");
             return -1;
-        *eq = '\0';
-        int64_t ms = s_duration(eq + 1);
-        if (ms < 0)
-            return -1;
-        if (!strcmp(item, "urgent"))
-            cfg->deadline_urgent_ms = ms;
-        else if (!strcmp(item, "flash"))
-            cfg->deadline_flash_ms = ms;
-        else
+        }
+        const char *key = !strcmp(item, "urgent") ? "urgent_deadline" : "flash_deadline";
+        if (config_set(cfg, "alerts", key, eq + 1, err, errlen) != 0)
             return -1;
     }
     return 0;
@@ -113,68 +156,71 @@ static int
 s_run(int argc, char **argv)
 {
     hub_config_t cfg;
-    hub_config_defaults(&cfg);
-    if (argc < 1 || argv[0][0] == '-') {
-        fprintf(stderr, "usage: enlace-hub run DATA [--bind ENDPOINT] ...\n");
-        return 2;
-    }
-    cfg.data_dir = argv[0];
-    for (int i = 1; i < argc; i++) {
+    const char *data = NULL, *conf = NULL, *used;
+    int i = 0;
+    char err[600];
+    if (argc > 0 && argv[0][0] != '-')
+        data = argv[i++];
+    /* The file first, whatever the order on the line: flags override it. */
+    for (int j = i; j < argc; j++)
+        if (!strcmp(argv[j], "--config")) {
+            if (j + 1 >= argc) {
+                fprintf(stderr, "enlace-hub: --config needs a value (see --help)\n");
+                return 2;
+            }
+            conf = argv[j + 1];
+        }
+    if (s_load_config(&cfg, conf, &used) != 0)
+        return 1;
+    if (data)
+        cfg.data_dir = data;
+    for (; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        size_t n;
         if (!strcmp(a, "--verbose")) {
             cfg.log_level = LOG_DEBUG;
             continue;
+        }
+        size_t f = 0;
+        while (f < sizeof s_flags / sizeof s_flags[0] && strcmp(a, s_flags[f].flag))
+            f++;
+        if (strcmp(a, "--config") && strcmp(a, "--deadline")
+            && f == sizeof s_flags / sizeof s_flags[0]) {
+            fprintf(stderr, "enlace-hub: unknown option %s (see --help)\n", a);
+            return 2;
         }
         if (!v) {
             fprintf(stderr, "enlace-hub: %s needs a value (see --help)\n", a);
             return 2;
         }
         i++;
-        if (!strcmp(a, "--bind"))
-            cfg.bind = v;
-        else if (!strcmp(a, "--sync")) {
-            if (!strcmp(v, "off"))
-                cfg.sync = ARCHIVE_SYNC_OFF;
-            else if (!strcmp(v, "normal"))
-                cfg.sync = ARCHIVE_SYNC_NORMAL;
-            else if (!strcmp(v, "full"))
-                cfg.sync = ARCHIVE_SYNC_FULL;
-            else {
-                fprintf(stderr, "enlace-hub: --sync is off, normal or full\n");
+        if (!strcmp(a, "--config"))
+            continue;
+        if (!strcmp(a, "--deadline")) {
+            if (s_parse_deadlines(v, &cfg, err, sizeof err) != 0) {
+                fprintf(stderr, "enlace-hub: --deadline: %s\n", err);
                 return 2;
             }
-        } else if (!strcmp(a, "--window")) {
-            if (s_parse_size(v, &n) != 0 || n > 65536) {
-                fprintf(stderr, "enlace-hub: --window is 1 to 65536\n");
-                return 2;
-            }
-            cfg.window = (uint32_t)n;
-        } else if (!strcmp(a, "--deadline")) {
-            if (s_parse_deadlines(v, &cfg) != 0) {
-                fprintf(stderr, "enlace-hub: --deadline takes urgent=DURATION,flash=DURATION "
-                                "(e.g. urgent=30m,flash=5m or urgent=2s,flash=1s)\n");
-                return 2;
-            }
-        } else if (!strcmp(a, "--max-body")) {
-            if (s_parse_size(v, &n) != 0 || n > 64 * 1024 * 1024) {
-                fprintf(stderr, "enlace-hub: --max-body is 1 to 67108864 bytes\n");
-                return 2;
-            }
-            cfg.max_body = n;
-            cfg.max_frame = n + 64 * 1024;
-        } else {
-            fprintf(stderr, "enlace-hub: unknown option %s (see --help)\n", a);
+            continue;
+        }
+        if (config_set(&cfg, s_flags[f].section, s_flags[f].key, v, err, sizeof err) != 0) {
+            fprintf(stderr, "enlace-hub: %s: %s\n", a, err);
             return 2;
         }
     }
+    if (!cfg.data_dir || !*cfg.data_dir) {
+        fprintf(stderr, "usage: enlace-hub run DATA [--config FILE] [--bind ENDPOINT] ...\n"
+                        "(or set data_dir in the [hub] section of the configuration file)\n");
+        return 2;
+    }
+    cfg.reload = &s_reload;
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = s_on_signal;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
     return hub_run(&cfg, &s_stop) == 0 ? 0 : 1;
 }
@@ -239,6 +285,10 @@ main(int argc, char **argv)
         return admin_init(argc - 2, argv + 2);
     if (!strcmp(cmd, "run"))
         return s_run(argc - 2, argv + 2);
+    if (!strcmp(cmd, "check-config"))
+        return s_check_config(argc - 2, argv + 2);
+    if (!strcmp(cmd, "status"))
+        return status_show(argc - 2, argv + 2);
     if (!strcmp(cmd, "export-cap"))
         return s_export_cap(argc - 2, argv + 2);
     if (!strcmp(cmd, "officer") || !strcmp(cmd, "invite") || !strcmp(cmd, "ppt")

@@ -1,0 +1,336 @@
+/*
+ * test_config: hub/config_file.c. A complete good file; an empty one keeps
+ * the defaults; every kind of bad file is refused with FILE:LINE and the key;
+ * command-line values go through the same checks; what check-config prints
+ * reads back as the same configuration.
+ */
+#include <stdarg.h>
+
+#include "check.h"
+#include "config_file.h"
+#include "log.h"
+
+static char dir[128];
+
+/* Writes text to dir/name and returns its path (static buffer). */
+static const char *
+s_file(const char *name, const char *text)
+{
+    static char path[256];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        perror(path);
+        check_failures++;
+        return path;
+    }
+    fputs(text, f);
+    fclose(f);
+    return path;
+}
+
+/* Loads text as a file; returns config_load's result, the error in err. */
+static int
+s_load(const char *text, hub_config_t *cfg, char *err, size_t cap)
+{
+    hub_config_defaults(cfg);
+    err[0] = '\0';
+    return config_load(s_file("t.conf", text), cfg, err, cap);
+}
+
+/* A bad file must fail with "PATH:LINE: " followed by text naming the key. */
+static void
+s_refused(const char *text, int line, const char *needle)
+{
+    hub_config_t cfg;
+    char err[600], want[300];
+    int rc = s_load(text, &cfg, err, sizeof err);
+    CHECK(rc == -1);
+    snprintf(want, sizeof want, "%s/t.conf:%d: ", dir, line);
+    if (strncmp(err, want, strlen(want)) != 0 || !strstr(err, needle)) {
+        fprintf(stderr, "  for:\n%s  got:  %s\n  want: %s...%s\n", text, err, want, needle);
+        check_failures++;
+    }
+}
+
+static void
+loads_every_option(void)
+{
+    hub_config_t cfg;
+    char err[600];
+    int rc = s_load("# enlace-hub\n"
+                    "; another comment\n"
+                    "[hub]\n"
+                    "bind = tcp://0.0.0.0:7450\n"
+                    "data_dir = /var/lib/enlace\n"
+                    "heartbeat = 2500ms\n"
+                    "\n"
+                    "[limits]\n"
+                    "window = 512\n"
+                    "max_body = 1M\n"
+                    "max_subscriptions = 128\n"
+                    "idle_timeout = 2m\n"
+                    "[archive]\n"
+                    "sync = full\n"
+                    "[alerts]\n"
+                    "urgent_deadline = 1h\n"
+                    "flash_deadline = 90s\n"
+                    "[log]\n"
+                    "level = warning ; inline comment\n",
+        &cfg, err, sizeof err);
+    CHECK(rc == 0);
+    CHECK_STREQ(err, "");
+    CHECK_STREQ(cfg.bind, "tcp://0.0.0.0:7450");
+    CHECK_STREQ(cfg.data_dir, "/var/lib/enlace");
+    /* Copied into the config, not pointing into the parser's buffers. */
+    CHECK(cfg.bind == cfg.bind_buf);
+    CHECK(cfg.data_dir == cfg.data_dir_buf);
+    CHECK(cfg.heartbeat_ms == 2500);
+    CHECK(cfg.window == 512);
+    CHECK(cfg.max_body == 1024 * 1024);
+    CHECK(cfg.max_frame == 1024 * 1024 + 64 * 1024);
+    CHECK(cfg.max_subscriptions == 128);
+    CHECK(cfg.idle_timeout_ms == 120000);
+    CHECK(cfg.sync == ARCHIVE_SYNC_FULL);
+    CHECK(cfg.deadline_urgent_ms == 3600000);
+    CHECK(cfg.deadline_flash_ms == 90000);
+    CHECK(cfg.log_level == LOG_WARNING);
+}
+
+static void
+empty_file_keeps_the_defaults(void)
+{
+    hub_config_t cfg, def;
+    char err[600];
+    hub_config_defaults(&def);
+    CHECK(s_load("", &cfg, err, sizeof err) == 0);
+    CHECK_STREQ(cfg.bind, def.bind);
+    CHECK(cfg.data_dir == NULL);
+    CHECK(cfg.window == def.window);
+    CHECK(cfg.max_body == def.max_body);
+    CHECK(cfg.max_frame == def.max_frame);
+    CHECK(cfg.max_subscriptions == def.max_subscriptions);
+    CHECK(cfg.idle_timeout_ms == def.idle_timeout_ms);
+    CHECK(cfg.heartbeat_ms == def.heartbeat_ms);
+    CHECK(cfg.sync == def.sync);
+    CHECK(cfg.deadline_urgent_ms == def.deadline_urgent_ms);
+    CHECK(cfg.deadline_flash_ms == def.deadline_flash_ms);
+    CHECK(cfg.log_level == def.log_level);
+}
+
+static void
+units_of_durations_and_sizes(void)
+{
+    hub_config_t cfg;
+    char err[600];
+    CHECK(s_load("[limits]\nidle_timeout = 90\nmax_body = 512K\n", &cfg, err, sizeof err) == 0);
+    CHECK(cfg.idle_timeout_ms == 90000);
+    CHECK(cfg.max_body == 512 * 1024);
+    CHECK(s_load("[limits]\nidle_timeout = 1h\nmax_body = 4096\n", &cfg, err, sizeof err) == 0);
+    CHECK(cfg.idle_timeout_ms == 3600000);
+    CHECK(cfg.max_body == 4096);
+    CHECK(s_load("[hub]\nheartbeat = 1s\n", &cfg, err, sizeof err) == 0);
+    CHECK(cfg.heartbeat_ms == 1000);
+}
+
+static void
+refuses_unknown_keys_and_sections(void)
+{
+    s_refused("[hub]\nbind = tcp://127.0.0.1:1\nport = 7440\n", 3, "port: unknown option");
+    s_refused("[limits]\nsync = full\n", 2, "sync: unknown option in section [limits]");
+    s_refused("[hubs]\nbind = tcp://127.0.0.1:1\n", 2, "bind: unknown section [hubs]");
+    s_refused("window = 3\n", 1, "window: unknown section [(none)]");
+}
+
+static void
+refuses_bad_values(void)
+{
+    s_refused("[limits]\nwindow = 0\n", 2, "window is a whole number from 1 to 65536");
+    s_refused("[limits]\nwindow = 65537\n", 2, "window");
+    s_refused("[limits]\nwindow = -3\n", 2, "window");
+    s_refused("[limits]\nwindow = 12abc\n", 2, "window");
+    s_refused("[limits]\nmax_subscriptions = many\n", 2, "max_subscriptions");
+    s_refused("[limits]\nmax_body = 65M\n", 2, "max_body");
+    s_refused("[limits]\nmax_body = 10G\n", 2, "max_body");
+    s_refused("[limits]\nmax_body = 99999999999999999999999\n", 2, "max_body");
+    s_refused("[limits]\nidle_timeout = 10 minutes\n", 2, "idle_timeout is a duration");
+    s_refused("[limits]\nidle_timeout = 500ms\n", 2, "idle_timeout");
+    s_refused("[hub]\nheartbeat = 2d\n", 2, "heartbeat");
+    s_refused("[archive]\nsync = always\n", 2, "sync is off, normal or full, not 'always'");
+    s_refused("[alerts]\nflash_deadline = 0s\n", 2, "flash_deadline is a duration");
+    s_refused("[alerts]\nurgent_deadline = 8d\n", 2, "urgent_deadline");
+    s_refused("[log]\nlevel = verbose\n", 2, "level is error, warning, notice, info or debug");
+    s_refused("[hub]\nbind = 127.0.0.1:7440\n", 2, "bind is a ZeroMQ endpoint");
+    s_refused("[hub]\nbind =\n", 2, "bind needs a value");
+}
+
+static void
+refuses_keys_given_twice(void)
+{
+    s_refused("[limits]\nwindow = 8\n\n[limits]\nwindow = 9\n", 5,
+        "window: set twice (first on line 2)");
+}
+
+static void
+refuses_lines_that_are_not_ini(void)
+{
+    s_refused("[hub]\nbind\n", 2, "not a [section] or a 'key = value' line");
+    s_refused("[hub\n", 1, "not a [section]");
+}
+
+static void
+refuses_overlong_lines_instead_of_splitting_them(void)
+{
+    char text[600];
+    char path[400];
+    memset(path, 'a', sizeof path - 1);
+    path[sizeof path - 1] = '\0';
+    snprintf(text, sizeof text, "[hub]\ndata_dir = /%s\n", path);
+    s_refused(text, 2, "longer than");
+}
+
+static void
+the_first_error_is_the_one_reported(void)
+{
+    s_refused("[limits]\nwindow = 0\n[log]\nlevel = loud\n", 2, "window");
+}
+
+static void
+reports_a_missing_file(void)
+{
+    hub_config_t cfg;
+    char err[600], path[256];
+    hub_config_defaults(&cfg);
+    snprintf(path, sizeof path, "%s/absent.conf", dir);
+    CHECK(config_load(path, &cfg, err, sizeof err) == -1);
+    CHECK(strstr(err, "absent.conf") != NULL);
+    CHECK(strstr(err, "No such file") != NULL);
+}
+
+static void
+command_line_values_get_the_same_checks(void)
+{
+    hub_config_t cfg;
+    char err[600];
+    hub_config_defaults(&cfg);
+    CHECK(config_set(&cfg, "limits", "window", "16", err, sizeof err) == 0);
+    CHECK(cfg.window == 16);
+    CHECK(config_set(&cfg, "limits", "window", "0", err, sizeof err) == -1);
+    CHECK(cfg.window == 16); /* a refused value changes nothing */
+    CHECK(config_set(&cfg, "archive", "sync", "off", err, sizeof err) == 0);
+    CHECK(cfg.sync == ARCHIVE_SYNC_OFF);
+    CHECK(config_set(&cfg, "hub", "bind", "tcp://127.0.0.1:9000", err, sizeof err) == 0);
+    CHECK_STREQ(cfg.bind, "tcp://127.0.0.1:9000");
+    CHECK(config_set(&cfg, "hub", "nonsense", "1", err, sizeof err) == -1);
+    CHECK(strstr(err, "nonsense") != NULL);
+}
+
+static void
+printed_configuration_reads_back_the_same(void)
+{
+    hub_config_t a, b;
+    char err[600], path[256];
+    CHECK(s_load("[hub]\nbind = tcp://127.0.0.1:7000\ndata_dir = /srv/enlace\n"
+                 "heartbeat = 750ms\n[limits]\nwindow = 99\nmax_body = 300000\n"
+                 "max_subscriptions = 7\nidle_timeout = 45s\n[archive]\nsync = off\n"
+                 "[alerts]\nurgent_deadline = 2h\nflash_deadline = 1500ms\n"
+                 "[log]\nlevel = debug\n",
+              &a, err, sizeof err)
+        == 0);
+    snprintf(path, sizeof path, "%s/printed.conf", dir);
+    FILE *f = fopen(path, "w");
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    config_print(f, &a);
+    fclose(f);
+    hub_config_defaults(&b);
+    CHECK(config_load(path, &b, err, sizeof err) == 0);
+    CHECK_STREQ(b.bind, a.bind);
+    CHECK_STREQ(b.data_dir, a.data_dir);
+    CHECK(b.heartbeat_ms == a.heartbeat_ms);
+    CHECK(b.window == a.window);
+    CHECK(b.max_body == a.max_body);
+    CHECK(b.max_subscriptions == a.max_subscriptions);
+    CHECK(b.idle_timeout_ms == a.idle_timeout_ms);
+    CHECK(b.sync == a.sync);
+    CHECK(b.deadline_urgent_ms == a.deadline_urgent_ms);
+    CHECK(b.deadline_flash_ms == a.deadline_flash_ms);
+    CHECK(b.log_level == a.log_level);
+}
+
+static void
+the_sample_file_documents_the_defaults(void)
+{
+    /* contrib/enlace-hub.conf is all comments: loading it changes nothing,
+     * and uncommenting every "# key = value" line gives the defaults. */
+    const char *root = getenv("ENLACE_SOURCE_ROOT");
+    if (!root)
+        return;
+    char path[512], err[600];
+    snprintf(path, sizeof path, "%s/contrib/enlace-hub.conf", root);
+    hub_config_t cfg, def;
+    hub_config_defaults(&def);
+    hub_config_defaults(&cfg);
+    CHECK(config_load(path, &cfg, err, sizeof err) == 0);
+    CHECK(cfg.window == def.window && cfg.data_dir == NULL);
+
+    FILE *in = fopen(path, "r");
+    CHECK(in != NULL);
+    if (!in)
+        return;
+    char out_path[256], line[512];
+    snprintf(out_path, sizeof out_path, "%s/uncommented.conf", dir);
+    FILE *out = fopen(out_path, "w");
+    int keys = 0;
+    while (out && fgets(line, sizeof line, in)) {
+        /* "#key = value" (no space after #) marks a setting; prose has one. */
+        if (line[0] == '#' && line[1] != ' ' && line[1] != '\n' && strchr(line, '=')) {
+            fputs(line + 1, out);
+            keys++;
+        } else if (line[0] == '[') {
+            fputs(line, out);
+        }
+    }
+    fclose(in);
+    if (out)
+        fclose(out);
+    CHECK(keys == 11);
+    hub_config_defaults(&cfg);
+    if (config_load(out_path, &cfg, err, sizeof err) != 0) {
+        fprintf(stderr, "  %s\n", err);
+        check_failures++;
+    }
+    CHECK_STREQ(cfg.bind, def.bind);
+    CHECK(cfg.window == def.window);
+    CHECK(cfg.max_body == def.max_body);
+    CHECK(cfg.max_subscriptions == def.max_subscriptions);
+    CHECK(cfg.idle_timeout_ms == def.idle_timeout_ms);
+    CHECK(cfg.heartbeat_ms == def.heartbeat_ms);
+    CHECK(cfg.sync == def.sync);
+    CHECK(cfg.deadline_urgent_ms == def.deadline_urgent_ms);
+    CHECK(cfg.deadline_flash_ms == def.deadline_flash_ms);
+    CHECK(cfg.log_level == def.log_level);
+}
+
+int
+main(void)
+{
+    if (check_tempdir(dir, sizeof dir, "config") != 0)
+        return EXIT_FAILURE;
+    RUN(loads_every_option);
+    RUN(empty_file_keeps_the_defaults);
+    RUN(units_of_durations_and_sizes);
+    RUN(refuses_unknown_keys_and_sections);
+    RUN(refuses_bad_values);
+    RUN(refuses_keys_given_twice);
+    RUN(refuses_lines_that_are_not_ini);
+    RUN(refuses_overlong_lines_instead_of_splitting_them);
+    RUN(the_first_error_is_the_one_reported);
+    RUN(reports_a_missing_file);
+    RUN(command_line_values_get_the_same_checks);
+    RUN(printed_configuration_reads_back_the_same);
+    RUN(the_sample_file_documents_the_defaults);
+    check_tempdir_remove(dir);
+    return CHECK_DONE();
+}
