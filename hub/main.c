@@ -53,7 +53,7 @@ s_usage(FILE *out)
         "      --max-body BYTES      largest message body (default 262144)\n"
         "      --max-subscriptions N subscriptions per session (default 64)\n"
         "      --idle-timeout TIME   drop a silent session after TIME (default 60s)\n"
-        "      --heartbeat TIME      ZMTP heartbeat interval (default 5s)\n"
+        "      --heartbeat TIME      ZMTP heartbeat interval (default 10s)\n"
         "      --deadline urgent=30m,flash=5m  acknowledgement deadlines of alerts\n"
         "      --log-level LEVEL     error, warning, notice, info (default) or debug\n"
         "      --verbose             debug logging (--log-level debug)\n"
