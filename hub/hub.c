@@ -154,7 +154,7 @@ s_advance_cursors(session_t *s)
         return;
     uint64_t done = session_done_upto(s);
     for (int i = 0; i < s->nsubs; i++)
-        if (done > s->subs[i].cursor)
+        if (done > s->subs[i].cursor && !s->subs[i].awaiting_rewind)
             s->subs[i].cursor = done;
 }
 
@@ -624,11 +624,17 @@ s_subscribe(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_
         if (s->pos == UNSET)
             s->pos = cursor;
         else if (cursor < s->pos) {
-            /* Rewind only when nothing is in flight, so no delivery repeats. */
-            if (s->in_count == 0)
+            /* Rewind only when nothing is in flight, so no delivery repeats;
+             * until then this subscription has not been scanned from its
+             * cursor and must keep it. Regression: listen --from-start with
+             * two patterns replayed only the first. */
+            if (s->in_count == 0) {
                 s->pos = cursor;
-            else if (cursor < s->rewind_to)
-                s->rewind_to = cursor;
+            } else {
+                if (cursor < s->rewind_to)
+                    s->rewind_to = cursor;
+                s->subs[s->nsubs - 1].awaiting_rewind = 1;
+            }
         }
     } else {
         cursor = existing->cursor;
@@ -930,6 +936,8 @@ s_delivery_ack(session_t *s, const Enlace__DeliveryAck *a)
     if (s->in_count == 0 && s->rewind_to != UNSET) {
         s->pos = s->rewind_to;
         s->rewind_to = UNSET;
+        for (int i = 0; i < s->nsubs; i++)
+            s->subs[i].awaiting_rewind = 0;
     }
 }
 

@@ -20,6 +20,8 @@ typedef struct {
     char pattern[SESSION_PATTERN_MAX];
     uint64_t cursor;       /* every seq <= cursor is done for this subscription */
     uint64_t saved_cursor; /* value last written to the archive */
+    int awaiting_rewind;   /* added behind the scan position: not yet scanned from its
+                            * cursor, so acknowledgements must not move it */
 } session_sub_t;
 
 typedef struct session {

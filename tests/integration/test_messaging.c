@@ -327,6 +327,29 @@ refuses_group_readable_secret(void)
     CHECK(strstr(out, "chmod 600") != NULL);
 }
 
+/* Regression: a second --from-start pattern subscribed while the first one's
+ * replay was in flight lost its history. */
+static void
+from_start_replays_every_pattern(void)
+{
+    enlace_client_t *pub = s_connect_ok(&ana);
+    if (!pub)
+        return;
+    CHECK_RC(enlace_publish(pub, "consular/replay/a", "one", 3, NULL, NULL), ENLACE_OK);
+    CHECK_RC(enlace_publish(pub, "crm/replay/b", "two", 3, NULL, NULL), ENLACE_OK);
+    enlace_close(&pub);
+    char out[4096];
+    harness_sh("printf 'hub = %s\\nhub_key = %s\\nkey = %s\\n' > %s/ana.profile", hub.endpoint,
+        hub.hub_public, ana.secret, hub.dir);
+    int rc = harness_capture(out, sizeof out,
+        "%s --profile %s/ana.profile listen --from-start --count 2 --wait 3 'consular/replay/#' "
+        "'crm/replay/#' 2>/dev/null",
+        getenv("ENLACE_CLI_BIN"), hub.dir);
+    CHECK(rc == 0);
+    CHECK(strstr(out, "consular/replay/a") != NULL);
+    CHECK(strstr(out, "crm/replay/b") != NULL);
+}
+
 int
 main(void)
 {
@@ -352,6 +375,7 @@ main(void)
     harness_run("archive_keeps_messages_across_restart", archive_keeps_messages_across_restart);
     harness_run("cli_publishes_and_listens", cli_publishes_and_listens);
     harness_run("refuses_group_readable_secret", refuses_group_readable_secret);
+    harness_run("from_start_replays_every_pattern", from_start_replays_every_pattern);
     hub_cleanup(&hub);
     return harness_finish();
 }
