@@ -158,8 +158,8 @@ acl_subscribe(const directory_t *dir, const dir_entry_t *who, const char *patter
     return "you are not a member of this network";
 }
 
-static int
-s_listed(const char *list, const char *fp)
+int
+acl_listed(const char *list, const char *fp)
 {
     size_t n = strlen(fp);
     for (const char *p = list; p && *p;) {
@@ -222,7 +222,7 @@ s_may_see(const directory_t *dir, const dir_entry_t *who, const acl_msg_t *m, in
     /* RED: the named recipients only, and only those who may see the topic
      * at all (naming an invited observer is the author's explicit release). */
     if (m->tlp == TLP_RED)
-        return (s_listed(m->recipients, who->fingerprint)
+        return (acl_listed(m->recipients, who->fingerprint)
                    && (m->author_id == 0 /* the hub's own notices name whom they tell */
                        || acl_topic_access(dir, who, m->topic, now_ms)))
             || (archive && st);
@@ -236,7 +236,7 @@ s_may_see(const directory_t *dir, const dir_entry_t *who, const acl_msg_t *m, in
     if (m->tlp != TLP_GREEN && m->tlp != TLP_CLEAR)
         return 0;
     if (s_is_observer(who)) {
-        if (m->personal && !s_listed(m->recipients, who->fingerprint))
+        if (m->personal && !acl_listed(m->recipients, who->fingerprint))
             return 0; /* the no-personal-data tier */
         return s_invitation(dir, who, m->network, m->topic, 0, 0, now_ms) != NULL;
     }

@@ -67,6 +67,8 @@ int acl_topic_access(const directory_t *dir, const dir_entry_t *who, const char 
     int64_t now_ms);
 
 /* Helpers the hub also uses. */
+/* 1 if fingerprint fp is in the comma-separated list. */
+int acl_listed(const char *list, const char *fp);
 int acl_is_member(const dir_entry_t *who, const char *network);
 int acl_is_ppt(const directory_t *dir, const dir_entry_t *who, int64_t now_ms);
 /* The entry's home: its country code, or its organisation code. */

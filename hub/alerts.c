@@ -302,20 +302,6 @@ alerts_push(hub_t *self, uint64_t seq)
     log_info("alert %llu pushed to %d connected officer(s)", (unsigned long long)seq, sent);
 }
 
-static int
-s_listed(const char *list, const char *fp)
-{
-    size_t n = strlen(fp);
-    for (const char *p = list; p && *p;) {
-        const char *end = strchr(p, ',');
-        size_t len = end ? (size_t)(end - p) : strlen(p);
-        if (len == n && !memcmp(p, fp, n))
-            return 1;
-        p = end ? end + 1 : NULL;
-    }
-    return 0;
-}
-
 void
 alerts_push_named(hub_t *self, uint64_t seq, const char *recipients)
 {
@@ -323,7 +309,7 @@ alerts_push_named(hub_t *self, uint64_t seq, const char *recipients)
     if (archive_message_read(self->archive, seq, s_oob_frame, &o) != 1)
         return;
     for (session_t *s = sessions_next(self->sessions, NULL); s; s = sessions_next(self->sessions, s))
-        if (s_listed(recipients, s->fingerprint))
+        if (acl_listed(recipients, s->fingerprint))
             s_push_to(self, s, o.frame, o.len);
     free(o.frame);
 }

@@ -1346,6 +1346,33 @@ archive_message_counts(archive_t *self, archive_count_fn fn, void *arg)
     return rc == SQLITE_DONE ? 0 : archive_int_fail(self, "count by network");
 }
 
+/* A message row (seq, msg_id, topic, network, author_id, tlp, recipients,
+ * created_ms, stored_ms, content, signature, content_hash, case_id, personal,
+ * handling: the order of every SELECT of messages here) as archive_msg_t;
+ * pointers stay valid until the statement steps again. */
+static void
+s_msg_row(sqlite3_stmt *st, archive_msg_t *m)
+{
+    *m = (archive_msg_t){
+        .seq = (uint64_t)sqlite3_column_int64(st, 0),
+        .msg_id = sqlite3_column_blob(st, 1),
+        .topic = (const char *)sqlite3_column_text(st, 2),
+        .network = (const char *)sqlite3_column_text(st, 3),
+        .author_id = sqlite3_column_int64(st, 4),
+        .tlp = sqlite3_column_int(st, 5),
+        .recipients = (const char *)sqlite3_column_text(st, 6),
+        .created_ms = sqlite3_column_int64(st, 7),
+        .stored_ms = sqlite3_column_int64(st, 8),
+        .content = sqlite3_column_blob(st, 9),
+        .content_len = (size_t)sqlite3_column_bytes(st, 9),
+        .signature = sqlite3_column_blob(st, 10),
+        .content_hash = sqlite3_column_blob(st, 11),
+        .case_id = (uint64_t)sqlite3_column_int64(st, 12),
+        .personal = sqlite3_column_int(st, 13),
+        .handling = sqlite3_column_int(st, 14),
+    };
+}
+
 int
 archive_messages_after(archive_t *self, uint64_t after, int limit, archive_msg_fn fn, void *arg)
 {
@@ -1356,24 +1383,8 @@ archive_messages_after(archive_t *self, uint64_t after, int limit, archive_msg_f
     sqlite3_bind_int(st, 2, limit);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        archive_msg_t m = {
-            .seq = (uint64_t)sqlite3_column_int64(st, 0),
-            .msg_id = sqlite3_column_blob(st, 1),
-            .topic = (const char *)sqlite3_column_text(st, 2),
-            .network = (const char *)sqlite3_column_text(st, 3),
-            .author_id = sqlite3_column_int64(st, 4),
-            .tlp = sqlite3_column_int(st, 5),
-            .recipients = (const char *)sqlite3_column_text(st, 6),
-            .created_ms = sqlite3_column_int64(st, 7),
-            .stored_ms = sqlite3_column_int64(st, 8),
-            .content = sqlite3_column_blob(st, 9),
-            .content_len = (size_t)sqlite3_column_bytes(st, 9),
-            .signature = sqlite3_column_blob(st, 10),
-            .content_hash = sqlite3_column_blob(st, 11),
-            .case_id = (uint64_t)sqlite3_column_int64(st, 12),
-            .personal = sqlite3_column_int(st, 13),
-            .handling = sqlite3_column_int(st, 14),
-        };
+        archive_msg_t m;
+        s_msg_row(st, &m);
         if (sqlite3_column_bytes(st, 10) != 64 || sqlite3_column_bytes(st, 1) != 16) {
             snprintf(self->error, sizeof self->error, "message %llu is damaged in the archive",
                 (unsigned long long)m.seq);
@@ -1409,24 +1420,8 @@ s_messages_where(archive_t *self, const char *where, uint64_t value, archive_msg
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         if (sqlite3_column_bytes(st, 10) != 64 || sqlite3_column_bytes(st, 1) != 16)
             continue; /* damaged: verify reports it */
-        archive_msg_t m = {
-            .seq = (uint64_t)sqlite3_column_int64(st, 0),
-            .msg_id = sqlite3_column_blob(st, 1),
-            .topic = (const char *)sqlite3_column_text(st, 2),
-            .network = (const char *)sqlite3_column_text(st, 3),
-            .author_id = sqlite3_column_int64(st, 4),
-            .tlp = sqlite3_column_int(st, 5),
-            .recipients = (const char *)sqlite3_column_text(st, 6),
-            .created_ms = sqlite3_column_int64(st, 7),
-            .stored_ms = sqlite3_column_int64(st, 8),
-            .content = sqlite3_column_blob(st, 9),
-            .content_len = (size_t)sqlite3_column_bytes(st, 9),
-            .signature = sqlite3_column_blob(st, 10),
-            .content_hash = sqlite3_column_blob(st, 11),
-            .case_id = (uint64_t)sqlite3_column_int64(st, 12),
-            .personal = sqlite3_column_int(st, 13),
-            .handling = sqlite3_column_int(st, 14),
-        };
+        archive_msg_t m;
+        s_msg_row(st, &m);
         found = 1;
         if (fn(&m, arg) != 0) {
             rc = SQLITE_DONE;

@@ -213,25 +213,10 @@ s_thread_row(const archive_msg_t *am, void *arg)
             return 1;
         t->cap = cap;
     }
-    Enlace__Delivery *d = malloc(sizeof *d);
-    uint8_t *copy = malloc(am->content_len + 64);
-    if (!d || !copy) {
-        free(d);
-        free(copy);
+    uint8_t *copy = NULL;
+    Enlace__Delivery *d = hub_delivery_copy(t->hub, am, &copy);
+    if (!d)
         return 1;
-    }
-    enlace__delivery__init(d);
-    memcpy(copy, am->content, am->content_len);
-    memcpy(copy + am->content_len, am->signature, 64);
-    d->seq = am->seq;
-    d->content.data = copy;
-    d->content.len = am->content_len;
-    d->signature.data = copy + am->content_len;
-    d->signature.len = 64;
-    d->author_fingerprint = author ? (char *)author->fingerprint : t->hub->fingerprint;
-    d->author_name = author ? (char *)author->name : "enlace hub";
-    d->author_country = author ? (char *)acl_home(author) : "";
-    d->stored_ms = am->stored_ms;
     t->items[t->n] = d;
     t->bufs[t->n++] = copy;
     return 0;

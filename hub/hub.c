@@ -189,6 +189,51 @@ s_build_delivery(uint64_t seq, const uint8_t *content, size_t content_len,
     return 0;
 }
 
+Enlace__Delivery *
+hub_delivery_copy(hub_t *self, const archive_msg_t *am, uint8_t **buf)
+{
+    Enlace__Delivery *d = malloc(sizeof *d);
+    uint8_t *copy = malloc(am->content_len + KEYS_SIGNATURE_BYTES + 1);
+    if (!d || !copy) {
+        free(d);
+        free(copy);
+        return NULL;
+    }
+    const dir_entry_t *author = am->author_id ? directory_find_officer(self->dir, am->author_id)
+                                              : &self->self_entry;
+    enlace__delivery__init(d);
+    memcpy(copy, am->content, am->content_len);
+    memcpy(copy + am->content_len, am->signature, KEYS_SIGNATURE_BYTES);
+    d->seq = am->seq;
+    d->content.data = copy;
+    d->content.len = am->content_len;
+    d->signature.data = copy + am->content_len;
+    d->signature.len = KEYS_SIGNATURE_BYTES;
+    d->author_fingerprint = author ? (char *)author->fingerprint : "";
+    d->author_name = author ? (char *)author->name : "";
+    d->author_country = author ? (char *)acl_home(author) : "";
+    d->stored_ms = am->stored_ms;
+    *buf = copy;
+    return d;
+}
+
+/* Sends a page of archived messages (history, search). */
+static void
+s_send_page(hub_t *self, session_t *s, uint64_t request_id, Enlace__Delivery **items, size_t n,
+    uint64_t next_after, int more)
+{
+    Enlace__Frame frame = ENLACE__FRAME__INIT;
+    Enlace__HistoryPage page = ENLACE__HISTORY_PAGE__INIT;
+    page.n_messages = n;
+    page.messages = items;
+    page.next_after = next_after;
+    page.more = more;
+    frame.body_case = ENLACE__FRAME__BODY_HISTORY_PAGE;
+    frame.history_page = &page;
+    if (hub_send_frame(self, s->rid, s->rid_len, request_id, &frame) != 0)
+        log_warn("a history page for %s could not be queued", s->fingerprint);
+}
+
 /* Should this session receive this message? */
 static int
 s_wants(hub_t *self, session_t *s, const dir_entry_t *who, const recent_msg_t *m)
@@ -719,25 +764,10 @@ s_history_row(const archive_msg_t *am, void *arg)
         .author_home = author ? acl_home(author) : "", .personal = am->personal};
     if (!acl_history(h->hub->dir, h->who, &m, h->now))
         return 0;
-    Enlace__Delivery *d = malloc(sizeof *d);
-    uint8_t *copy = malloc(am->content_len + KEYS_SIGNATURE_BYTES + 1);
-    if (!d || !copy) {
-        free(d);
-        free(copy);
+    uint8_t *copy = NULL;
+    Enlace__Delivery *d = hub_delivery_copy(h->hub, am, &copy);
+    if (!d)
         return 1;
-    }
-    enlace__delivery__init(d);
-    memcpy(copy, am->content, am->content_len);
-    memcpy(copy + am->content_len, am->signature, KEYS_SIGNATURE_BYTES);
-    d->seq = am->seq;
-    d->content.data = copy;
-    d->content.len = am->content_len;
-    d->signature.data = copy + am->content_len;
-    d->signature.len = KEYS_SIGNATURE_BYTES;
-    d->author_fingerprint = author ? (char *)author->fingerprint : "";
-    d->author_name = author ? (char *)author->name : "";
-    d->author_country = author ? (char *)acl_home(author) : "";
-    d->stored_ms = am->stored_ms;
     h->items[h->n] = d;
     h->frames[h->n] = copy;
     h->n++;
@@ -788,16 +818,7 @@ s_history(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_id
         hub_error(self, s->rid, s->rid_len, request_id, who, "history",
             ENLACE__ERROR_CODE__ERR_INTERNAL, "archive unavailable");
     } else {
-        Enlace__Frame frame = ENLACE__FRAME__INIT;
-        Enlace__HistoryPage page = ENLACE__HISTORY_PAGE__INIT;
-        page.n_messages = h.n;
-        page.messages = h.items;
-        page.next_after = h.last_seq;
-        page.more = h.last_seq < self->head;
-        frame.body_case = ENLACE__FRAME__BODY_HISTORY_PAGE;
-        frame.history_page = &page;
-        if (hub_send_frame(self, s->rid, s->rid_len, request_id, &frame) < 0)
-            log_warn("history page for %s could not be sent", who->fingerprint);
+        s_send_page(self, s, request_id, h.items, h.n, h.last_seq, h.last_seq < self->head);
     }
     for (size_t i = 0; i < h.n; i++) {
         free(h.frames[i]);
@@ -846,15 +867,7 @@ s_search(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_id,
         hub_error(self, s->rid, s->rid_len, request_id, who, "search",
             ENLACE__ERROR_CODE__ERR_INTERNAL, "archive unavailable");
     } else {
-        Enlace__Frame frame = ENLACE__FRAME__INIT;
-        Enlace__HistoryPage page = ENLACE__HISTORY_PAGE__INIT;
-        page.n_messages = h.n;
-        page.messages = h.items;
-        page.next_after = h.last_seq;
-        page.more = h.n == cap;
-        frame.body_case = ENLACE__FRAME__BODY_HISTORY_PAGE;
-        frame.history_page = &page;
-        hub_send_frame(self, s->rid, s->rid_len, request_id, &frame);
+        s_send_page(self, s, request_id, h.items, h.n, h.last_seq, h.n == cap);
     }
     for (size_t i = 0; i < h.n; i++) {
         free(h.frames[i]);

@@ -74,6 +74,11 @@ int hub_commit(hub_t *self);
 uint64_t hub_store_own(hub_t *self, const char *topic, int tlp, const char *recipients,
     const Enlace__Content *content_template);
 
+/* A Delivery for an archived row, for pages (history, search, case threads):
+ * content and signature copied into one allocation returned in *buf (free
+ * both *buf and the result). NULL on memory failure. */
+Enlace__Delivery *hub_delivery_copy(hub_t *self, const archive_msg_t *m, uint8_t **buf);
+
 /* Serializes a stored message as a Delivery frame (out_of_band as given). */
 int hub_delivery_frame(hub_t *self, const archive_msg_t *m, int out_of_band, uint8_t **out,
     size_t *out_len);
