@@ -152,6 +152,16 @@ urgent_alert_escalates_to_the_country_then_the_ppt_and_st(void)
     CHECK(strcmp(state, "acknowledged") == 0);
     /* A country not concerned, or the ST, cannot acknowledge for anyone. */
     CHECK_RC(enlace_ack(s, id, NULL), ENLACE_EDENIED);
+    /* The ST reads the hub's escalation notices in history, verified.
+     * Regression: they carried no author fingerprint and were rejected. */
+    enlace_history_query_t hq = {.pattern = "consular/alerts/#"};
+    enlace_page_t *page = NULL;
+    CHECK_RC(enlace_history(s, &hq, &page), ENLACE_OK);
+    CHECK(enlace_page_count(page) == 2);
+    if (enlace_page_count(page) >= 1)
+        CHECK(enlace_page_item(page, 0)->escalation_alert == id);
+    enlace_page_destroy(&page);
+    CHECK(enlace_bad_signatures(s) == 0);
 out:
     enlace_close(&a);
     enlace_close(&g);
