@@ -51,6 +51,7 @@ typedef struct {
     int json;
     int timeout_ms;
     uint64_t case_id;
+    uint64_t forward_of;        /* publish --forward SEQ */
     const char *handling;       /* --handling H0..H3 */
     const char *handling_text;  /* --handling-text */
     const char *evaluation;     /* --evaluation B2 */
@@ -436,7 +437,8 @@ s_publish(settings_t *st, int argc, char **argv)
     enlace_publish_opts_t opts = {.tlp = (enlace_tlp_t)st->tlp, .recipients = st->to,
         .nrecipients = st->nto, .case_id = st->case_id, .handling = st->handling,
         .handling_text = st->handling_text, .evaluation = st->evaluation,
-        .personal_data = st->personal, .form_json = st->form_json};
+        .personal_data = st->personal, .form_json = st->form_json,
+        .forward_of = st->forward_of};
     uint64_t seq = 0;
     int rc = enlace_publish(client, topic, body, len, &opts, &seq);
     free(body);
@@ -748,6 +750,52 @@ s_history(settings_t *st, int argc, char **argv)
     }
     enlace_close(&client);
     return status;
+}
+
+/* relabel SEQ [--tlp LABEL] [--lift-handling]; release-request SEQ REASON */
+static int
+s_control(settings_t *st, const char *cmd, int argc, char **argv)
+{
+    uint64_t seq = 0;
+    int tlp = 0, lift = 0;
+    const char *reason = NULL;
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "--tlp") && i + 1 < argc) {
+            tlp = enlace_tlp_parse(argv[++i]);
+            if (tlp < 0) {
+                fprintf(stderr, "enlace: unknown TLP label '%s'\n", argv[i]);
+                return 2;
+            }
+        } else if (!strcmp(argv[i], "--lift-handling"))
+            lift = 1;
+        else if (!seq && argv[i][0] != '-')
+            seq = strtoull(argv[i], NULL, 10);
+        else if (!reason && argv[i][0] != '-')
+            reason = argv[i];
+        else {
+            seq = 0;
+            break;
+        }
+    }
+    int relabel = !strcmp(cmd, "relabel");
+    if (!seq || (relabel && !tlp && !lift) || (!relabel && !reason)) {
+        fprintf(stderr, relabel ? "usage: enlace relabel SEQ [--tlp LABEL] [--lift-handling]\n"
+                                : "usage: enlace release-request SEQ REASON\n");
+        return 2;
+    }
+    enlace_client_t *client;
+    if (s_connect(st, &client) != 0)
+        return 1;
+    int rc = relabel ? enlace_relabel(client, seq, (enlace_tlp_t)tlp, lift)
+                     : enlace_release_request(client, seq, reason);
+    if (rc != ENLACE_OK)
+        fprintf(stderr, "enlace: %s refused (%s): %s\n", cmd, enlace_strerror(rc),
+            enlace_last_error(client));
+    else
+        printf(relabel ? "message %llu relabelled\n" : "request sent to the author of %llu\n",
+            (unsigned long long)seq);
+    enlace_close(&client);
+    return rc == ENLACE_OK ? 0 : 1;
 }
 
 static int
@@ -1403,6 +1451,8 @@ main(int argc, char **argv)
                 st.to[st.nto++] = argv[++i];
             else if (!strcmp(argv[i], "--case") && i + 1 < argc)
                 st.case_id = strtoull(argv[++i], NULL, 10);
+            else if (!strcmp(argv[i], "--forward") && i + 1 < argc)
+                st.forward_of = strtoull(argv[++i], NULL, 10);
             else if ((mo = s_message_option(&st, argc, argv, &i, &fields, &form_name)) != 0) {
                 if (mo < 0)
                     return 2;
@@ -1454,6 +1504,8 @@ main(int argc, char **argv)
         return s_history(&st, argc - i, argv + i);
     if (!strcmp(cmd, "search"))
         return s_search(&st, argc - i, argv + i);
+    if (!strcmp(cmd, "relabel") || !strcmp(cmd, "release-request"))
+        return s_control(&st, cmd, argc - i, argv + i);
     if (!strcmp(cmd, "ack"))
         return s_ack(&st, argc - i, argv + i);
     if (!strcmp(cmd, "alerts"))

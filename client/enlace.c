@@ -1068,6 +1068,7 @@ s_build_publish(enlace_client_t *self, const char *topic, const void *body, size
     c.body.data = (uint8_t *)body;
     c.body.len = len;
     c.case_id = opts ? opts->case_id : 0;
+    c.forward_of = opts ? opts->forward_of : 0;
     static const char *handling_names[] = {"", "H0", "H1", "H2", "H3", NULL};
     if (opts && opts->handling) {
         int h = s_enum(handling_names, opts->handling, 0);
@@ -1721,6 +1722,41 @@ enlace_admin(enlace_client_t *self, int argc, const char *const *argv, int *stat
     *output = strdup(reply->admin_result->output);
     enlace__frame__free_unpacked(reply, NULL);
     return *output ? ENLACE_OK : s_fail(self, ENLACE_ENOMEM, "out of memory");
+}
+
+int
+enlace_relabel(enlace_client_t *self, uint64_t seq, enlace_tlp_t tlp, int lift_handling)
+{
+    Enlace__Frame req = ENLACE__FRAME__INIT;
+    Enlace__Relabel r = ENLACE__RELABEL__INIT;
+    r.seq = seq;
+    r.tlp = (Enlace__Tlp)tlp;
+    r.lift_handling = lift_handling != 0;
+    req.body_case = ENLACE__FRAME__BODY_RELABEL;
+    req.relabel = &r;
+    int err;
+    Enlace__Frame *reply = s_request(self, &req, ENLACE__FRAME__BODY_OK, &err);
+    if (!reply)
+        return err;
+    enlace__frame__free_unpacked(reply, NULL);
+    return ENLACE_OK;
+}
+
+int
+enlace_release_request(enlace_client_t *self, uint64_t seq, const char *reason)
+{
+    Enlace__Frame req = ENLACE__FRAME__INIT;
+    Enlace__ReleaseRequest r = ENLACE__RELEASE_REQUEST__INIT;
+    r.seq = seq;
+    r.reason = (char *)(reason ? reason : "");
+    req.body_case = ENLACE__FRAME__BODY_RELEASE_REQUEST;
+    req.release_request = &r;
+    int err;
+    Enlace__Frame *reply = s_request(self, &req, ENLACE__FRAME__BODY_OK, &err);
+    if (!reply)
+        return err;
+    enlace__frame__free_unpacked(reply, NULL);
+    return ENLACE_OK;
 }
 
 int

@@ -141,6 +141,8 @@ typedef struct {
     int personal_data;             /* the content contains personal data */
     const char *form_json;         /* a case form, e.g. {"death": {"deceased_name": ...}}:
                                     * field names as in enlace.proto; implies personal data */
+    uint64_t forward_of;           /* passes on stored message N; the hub refuses it if
+                                    * N's label or handling code forbids (ENLACE_EDENIED) */
 } enlace_publish_opts_t;
 
 /* Signs and publishes a message and waits until the hub has committed it to
@@ -290,6 +292,16 @@ ENLACE_EXPORT int enlace_case_list(enlace_client_t *self, const char *type,
     const char *country, const char *state, char **json);
 ENLACE_EXPORT int enlace_case_set_state(enlace_client_t *self, uint64_t case_id, int open,
     const char *note);
+
+/* Widens message seq's label (tlp, or ENLACE_TLP_DEFAULT to keep it) and/or
+ * lifts its handling code: only its author, or the focal point of the
+ * author's country. */
+ENLACE_EXPORT int enlace_relabel(enlace_client_t *self, uint64_t seq, enlace_tlp_t tlp,
+    int lift_handling);
+
+/* Asks the author of message seq for wider release; the author is told. */
+ENLACE_EXPORT int enlace_release_request(enlace_client_t *self, uint64_t seq,
+    const char *reason);
 
 /* Deliveries dropped because their signature did not verify. */
 ENLACE_EXPORT uint64_t enlace_bad_signatures(const enlace_client_t *self);

@@ -14,6 +14,9 @@
  *   4  cases (and their open/close events), messages.case_id, alerts with
  *      per-country acknowledgement targets and an event log of every step
  *      (raised, delivered, acknowledged, escalated, cancelled).
+ *   6  message_labels: labels widened and handling codes lifted by authors
+ *      (the stored message stays as signed; the access rules read the
+ *      override).
  *   5  cases.form_seq (the signed message holding a case's form),
  *      messages.personal and messages.handling (copies of what the signed
  *      content says, for the access rules), and message_text, an FTS5 index
@@ -181,6 +184,11 @@ static const migration_t s_migrations[] = {
     "CREATE VIRTUAL TABLE message_text USING fts5(headline, body,"
     "  tokenize = 'unicode61 remove_diacritics 2');"
     "ALTER TABLE cases ADD COLUMN form_seq INTEGER NOT NULL DEFAULT 0;", NULL},
+    /* 6 */
+    {"CREATE TABLE message_labels ("
+    "  id INTEGER PRIMARY KEY, seq INTEGER NOT NULL, tlp INTEGER NOT NULL,"
+    "  handling INTEGER NOT NULL, officer_id INTEGER NOT NULL, ts_ms INTEGER NOT NULL);"
+    "CREATE INDEX message_labels_seq ON message_labels (seq, id);", NULL},
 };
 #define MIGRATIONS ((int)(sizeof s_migrations / sizeof s_migrations[0]))
 
@@ -189,9 +197,15 @@ static const char *const s_sql[ST_COUNT] = {
                       " recipients, created_ms, stored_ms, content, signature, content_hash,"
                       " case_id, personal, handling) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
     [ST_MSG_FIND] = "SELECT seq, content_hash FROM messages WHERE msg_id = ?",
-    [ST_MSG_AFTER] = "SELECT seq, msg_id, topic, network, author_id, tlp, recipients,"
-                     " created_ms, stored_ms, content, signature, content_hash, case_id,"
-                     " personal, handling FROM messages WHERE seq > ? ORDER BY seq LIMIT ?",
+    /* The label and handling code as they are now: the author may have
+     * widened them since (message_labels). */
+    [ST_MSG_AFTER] = "SELECT seq, msg_id, topic, network, author_id,"
+                     " COALESCE((SELECT l.tlp FROM message_labels l WHERE l.seq = m.seq"
+                     "   ORDER BY l.id DESC LIMIT 1), tlp), recipients,"
+                     " created_ms, stored_ms, content, signature, content_hash, case_id, personal,"
+                     " COALESCE((SELECT l.handling FROM message_labels l WHERE l.seq = m.seq"
+                     "   ORDER BY l.id DESC LIMIT 1), handling)"
+                     " FROM messages m WHERE seq > ? ORDER BY seq LIMIT ?",
     [ST_SUB_GET] = "SELECT cursor FROM subscriptions WHERE officer_id = ? AND pattern = ?",
     [ST_SUB_PUT] = "INSERT INTO subscriptions (officer_id, pattern, cursor, updated_ms)"
                    " VALUES (?,?,?,?) ON CONFLICT (officer_id, pattern)"
@@ -1408,8 +1422,12 @@ s_messages_where(archive_t *self, const char *where, uint64_t value, archive_msg
 {
     char sql[512];
     snprintf(sql, sizeof sql,
-        "SELECT seq, msg_id, topic, network, author_id, tlp, recipients, created_ms, stored_ms,"
-        " content, signature, content_hash, case_id, personal, handling FROM messages"
+        "SELECT seq, msg_id, topic, network, author_id,"
+        " COALESCE((SELECT l.tlp FROM message_labels l WHERE l.seq = m.seq"
+        "   ORDER BY l.id DESC LIMIT 1), tlp), recipients, created_ms, stored_ms,"
+        " content, signature, content_hash, case_id, personal,"
+        " COALESCE((SELECT l.handling FROM message_labels l WHERE l.seq = m.seq"
+        "   ORDER BY l.id DESC LIMIT 1), handling) FROM messages m"
         " WHERE %s ORDER BY seq",
         where);
     sqlite3_stmt *st;
@@ -1432,6 +1450,40 @@ s_messages_where(archive_t *self, const char *where, uint64_t value, archive_msg
     if (rc != SQLITE_DONE)
         return archive_int_fail(self, "read messages");
     return found;
+}
+
+int
+archive_relabel(archive_t *self, uint64_t seq, int tlp, int handling, int64_t officer_id)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(self->db,
+            "INSERT INTO message_labels (seq, tlp, handling, officer_id, ts_ms)"
+            " VALUES (?,?,?,?,?)",
+            -1, &st, NULL)
+        != SQLITE_OK)
+        return archive_int_fail(self, "relabel");
+    int64_t now = archive_now_ms();
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)seq);
+    sqlite3_bind_int(st, 2, tlp);
+    sqlite3_bind_int(st, 3, handling);
+    sqlite3_bind_int64(st, 4, officer_id);
+    sqlite3_bind_int64(st, 5, now);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return archive_int_fail(self, "relabel");
+    int64_t id = sqlite3_last_insert_rowid(self->db);
+    archive_canon_t c;
+    uint8_t h[ARCHIVE_HASH_BYTES];
+    archive_canon_init(&c, "relabel");
+    archive_canon_int(&c, id);
+    archive_canon_int(&c, (int64_t)seq);
+    archive_canon_int(&c, tlp);
+    archive_canon_int(&c, handling);
+    archive_canon_int(&c, officer_id);
+    archive_canon_int(&c, now);
+    archive_canon_final(&c, h);
+    return archive_ledger_append(self, "relabel", id, h);
 }
 
 int

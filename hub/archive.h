@@ -216,6 +216,11 @@ int archive_message_get(archive_t *self, uint64_t seq, archive_msg_row_t *out);
  * not unsign what was signed before it). */
 int archive_key_owner(archive_t *self, const uint8_t pk[32], int64_t *officer_id);
 
+/* Records a widened label / lifted handling code for message seq (in the
+ * caller's transaction; chained as a "relabel" record). Reads of messages for
+ * delivery and history return the latest label. */
+int archive_relabel(archive_t *self, uint64_t seq, int tlp, int handling, int64_t officer_id);
+
 /* Full-text index (FTS5, accents folded): adds a message's searchable text,
  * in the message's transaction. */
 int archive_text_index(archive_t *self, uint64_t seq, const char *headline, const char *body,

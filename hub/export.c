@@ -42,7 +42,7 @@ typedef struct {
 } author_t;
 
 typedef struct {
-    const export_filter_t *filter;
+    export_filter_t *filter;
     FILE *out;
     author_t *authors;
     size_t nauthors, capauthors;
@@ -231,10 +231,19 @@ s_message(const archive_msg_t *m, void *arg)
     export_t *x = arg;
     x->last_seq = m->seq;
     x->seen++;
-    const export_filter_t *f = x->filter;
+    export_filter_t *f = x->filter;
     if ((f->from_ms && m->stored_ms < f->from_ms) || (f->to_ms && m->stored_ms >= f->to_ms)
         || (f->pattern && (!m->topic || !topic_match(f->pattern, m->topic))))
         return 0;
+    /* The author's label and handling code travel with the data: an export
+     * passes messages on, which RED, AMBER+STRICT and H1-H3 forbid unless the
+     * operator says otherwise (audited either way by export_cmd). */
+    if (!f->restricted
+        && (m->tlp == ENLACE__TLP__TLP_RED || m->tlp == ENLACE__TLP__TLP_AMBER_STRICT
+            || m->handling >= ENLACE__HANDLING__HANDLING_H1)) {
+        f->withheld++;
+        return 0;
+    }
     json_t *o = s_message_json(x, m);
     if (!o) {
         fprintf(stderr, "enlace-hub: message %llu cannot be exported (damaged? run"
@@ -250,7 +259,7 @@ s_message(const archive_msg_t *m, void *arg)
 }
 
 int
-export_run(archive_t *archive, const export_filter_t *filter, FILE *out, int64_t *count,
+export_run(archive_t *archive, export_filter_t *filter, FILE *out, int64_t *count,
     char *err, size_t errlen)
 {
     enum { BATCH = 1000 };
@@ -297,6 +306,11 @@ export_cmd(int argc, char **argv)
     const char *data = argc > 0 ? argv[0] : NULL;
     int bad = !data || data[0] == '-';
     for (int i = 1; !bad && i < argc; i += 2) {
+        if (!strcmp(argv[i], "--restricted")) {
+            f.restricted = 1;
+            i--; /* a flag: no value */
+            continue;
+        }
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!v)
             bad = 1;
@@ -316,8 +330,11 @@ export_cmd(int argc, char **argv)
     if (bad) {
         fprintf(stderr,
             "usage: enlace-hub export DATA|FILE [--from TIME] [--to TIME] [--topic PATTERN]\n"
+            "         [--restricted]\n"
             "  TIME is ISO-8601 UTC (2026-11-21T10:00:00Z) or Unix milliseconds; --from and\n"
-            "  --to select on the stored time, from inclusive, to exclusive\n");
+            "  --to select on the stored time, from inclusive, to exclusive. Messages whose\n"
+            "  label (TLP:RED, AMBER+STRICT) or handling code (H1-H3) forbids passing them on\n"
+            "  are withheld unless --restricted; both are recorded in the audit log.\n");
         return 2;
     }
     char path[4200], err[512];
@@ -348,5 +365,23 @@ export_cmd(int argc, char **argv)
         return 1;
     }
     fprintf(stderr, "enlace-hub: exported %lld message%s\n", (long long)n, n == 1 ? "" : "s");
+    if (f.withheld)
+        fprintf(stderr,
+            "enlace-hub: withheld %lld message%s whose label (TLP:RED, AMBER+STRICT) or handling "
+            "code (H1-H3) forbids passing them on; --restricted includes them (audited)\n",
+            (long long)f.withheld, f.withheld == 1 ? "" : "s");
+    /* Record the export in the audit log (a writable connection of its own:
+     * the export itself read from a snapshot). A backup file has no hub to
+     * answer to: it is audited only when exporting a data directory. */
+    archive_t *w = archive_open(path, 0, ARCHIVE_SYNC_FULL, err, sizeof err);
+    if (w) {
+        char detail[160];
+        snprintf(detail, sizeof detail, "%lld exported, %lld withheld%s", (long long)n,
+            (long long)f.withheld, f.restricted ? ", restricted messages included" : "");
+        if (archive_audit(w, 0, NULL, "export",
+                f.withheld ? "refused:restricted" : "ok", detail) != 0)
+            fprintf(stderr, "enlace-hub: audit: %s\n", archive_error(w));
+        archive_destroy(&w);
+    }
     return 0;
 }

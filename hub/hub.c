@@ -32,6 +32,7 @@
 #include "alerts.h"
 #include "cases.h"
 #include "config.h"
+#include "control.h"
 #include "directory.h"
 #include "forms.h"
 #include "enlace.pb-c.h"
@@ -532,6 +533,9 @@ s_publish(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_id
     const char *bad_form = forms_check(c, form_why, sizeof form_why);
     if (bad_form)
         REFUSE(ENLACE__ERROR_CODE__ERR_MALFORMED, bad_form);
+    const char *bad_forward = control_check_forward(self, who, c, topic, tlp);
+    if (bad_forward)
+        REFUSE(ENLACE__ERROR_CODE__ERR_DENIED, bad_forward);
     if (keys_verify_content(who->pk, p->content.data, p->content.len, p->signature.data) != 0)
         REFUSE(ENLACE__ERROR_CODE__ERR_BAD_SIGNATURE, "the signature does not verify");
 
@@ -1075,6 +1079,12 @@ s_handle_one(hub_t *self)
     }
     case ENLACE__FRAME__BODY_HISTORY:
         s_history(self, s, who, req, frame->history);
+        break;
+    case ENLACE__FRAME__BODY_RELABEL:
+        control_relabel(self, s, who, req, frame->relabel);
+        break;
+    case ENLACE__FRAME__BODY_RELEASE_REQUEST:
+        control_release_request(self, s, who, req, frame->release_request);
         break;
     case ENLACE__FRAME__BODY_SEARCH:
         s_search(self, s, who, req, frame->search);

@@ -63,3 +63,11 @@ recent_get(const recent_t *self, uint64_t seq)
     const recent_msg_t *slot = &self->slots[seq % self->capacity];
     return slot->seq == seq && seq != 0 ? slot : NULL;
 }
+
+void
+recent_relabel(recent_t *self, uint64_t seq, int tlp)
+{
+    recent_msg_t *slot = &self->slots[seq % self->capacity];
+    if (slot->seq == seq && seq != 0)
+        slot->tlp = tlp;
+}

@@ -30,6 +30,9 @@ void recent_destroy(recent_t **self_p);
 void recent_put(recent_t *self, recent_msg_t *msg);
 /* The message with this seq if still in the ring, else NULL. */
 const recent_msg_t *recent_get(const recent_t *self, uint64_t seq);
+/* Changes the label of a message still in the ring (a widened label). */
+void recent_relabel(recent_t *self, uint64_t seq, int tlp);
+
 /* Frees the allocations of a message that was not put. */
 void recent_msg_clear(recent_msg_t *msg);
 

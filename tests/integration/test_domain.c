@@ -245,6 +245,89 @@ listeners_see_handling_and_evaluation_first(void)
     CHECK(h && e && body && h < body && e < body);
 }
 
+static void
+the_author_keeps_control(void)
+{
+    enlace_client_t *v = s_connect(&sv), *u = s_connect(&unicef), *s = s_connect(&sto);
+    officer_t sv2;
+    officer_new(&hub, &sv2, "sv2", "--country SV --network child,consular --role officer");
+    enlace_client_t *w = s_connect(&sv2);
+    if (!v || !u || !s || !w)
+        goto out;
+    uint64_t h2 = 0, red = 0, amber = 0;
+    enlace_publish_opts_t o_h2 = {.handling = "H2"};
+    const char *to[] = {sv2.fingerprint};
+    enlace_publish_opts_t o_red = {.tlp = ENLACE_TLP_RED, .recipients = to, .nrecipients = 1};
+    CHECK_RC(enlace_publish(v, "child/control/a", "h2 original", 11, &o_h2, &h2), ENLACE_OK);
+    CHECK_RC(enlace_publish(v, "child/control/b", "red original", 12, &o_red, &red), ENLACE_OK);
+    CHECK_RC(enlace_publish(v, "child/control/c", "amber original", 14, NULL, &amber), ENLACE_OK);
+    /* forwards that a label or handling code forbids are refused, and audited */
+    enlace_publish_opts_t f = {.forward_of = h2, .handling = "H2"};
+    CHECK_RC(enlace_publish(w, "child/control/fwd", "fwd", 3, &f, NULL), ENLACE_EDENIED);
+    CHECK(strstr(enlace_last_error(w), "H2") != NULL);
+    f = (enlace_publish_opts_t){.forward_of = red, .tlp = ENLACE_TLP_RED, .recipients = to,
+        .nrecipients = 1};
+    CHECK_RC(enlace_publish(w, "child/control/fwd", "fwd", 3, &f, NULL), ENLACE_EDENIED);
+    f = (enlace_publish_opts_t){.forward_of = amber};
+    CHECK_RC(enlace_publish(w, "consular/control/fwd", "fwd", 3, &f, NULL), ENLACE_EDENIED);
+    f = (enlace_publish_opts_t){.forward_of = amber, .tlp = ENLACE_TLP_GREEN};
+    CHECK_RC(enlace_publish(w, "child/control/fwd", "fwd", 3, &f, NULL), ENLACE_EDENIED);
+    f = (enlace_publish_opts_t){.forward_of = amber, .tlp = ENLACE_TLP_AMBER_STRICT};
+    CHECK_RC(enlace_publish(w, "child/control/fwd", "fwd ok", 6, &f, NULL), ENLACE_OK);
+    char out[8192];
+    harness_capture(out, sizeof out,
+        "%s audit %s/data | grep 'refused:denied' | grep -c '%s'", getenv("ENLACE_HUB_BIN"),
+        hub.dir, sv2.fingerprint);
+    CHECK(atoi(out) >= 4); /* each refused forward is in the audit log */
+    /* only the author widens a label; anyone may ask */
+    CHECK_RC(enlace_relabel(w, amber, ENLACE_TLP_GREEN, 0), ENLACE_EDENIED);
+    CHECK_RC(enlace_release_request(w, amber, "para compartir con UNICEF"), ENLACE_OK);
+    int told = 0;
+    int64_t end = harness_now_ms() + 1500;
+    while (harness_now_ms() < end && !told) {
+        enlace_delivery_t *d;
+        if (enlace_recv(v, &d, 50) != ENLACE_OK)
+            continue;
+        told = d->out_of_band && d->body_len > 0
+            && strstr((const char *)d->body, "para compartir con UNICEF") != NULL;
+        enlace_delivery_destroy(&d);
+    }
+    CHECK(told); /* the author hears of it at once */
+    /* the invited observer does not see the AMBER message... */
+    enlace_history_query_t q = {.pattern = "child/control/#"};
+    enlace_page_t *page = NULL;
+    CHECK_RC(enlace_history(u, &q, &page), ENLACE_OK);
+    CHECK(enlace_page_count(page) == 0);
+    enlace_page_destroy(&page);
+    /* ...until its author widens it to GREEN */
+    CHECK_RC(enlace_relabel(v, amber, ENLACE_TLP_GREEN, 0), ENLACE_OK);
+    CHECK_RC(enlace_relabel(v, amber, ENLACE_TLP_RED, 0), ENLACE_EPROTO); /* never narrows */
+    CHECK_RC(enlace_history(u, &q, &page), ENLACE_OK);
+    CHECK(enlace_page_count(page) == 1);
+    enlace_page_destroy(&page);
+    /* the author lifts H2: now it may be forwarded */
+    CHECK_RC(enlace_relabel(v, h2, ENLACE_TLP_DEFAULT, 1), ENLACE_OK);
+    f = (enlace_publish_opts_t){.forward_of = h2};
+    CHECK_RC(enlace_publish(w, "child/control/fwd", "fwd lifted", 10, &f, NULL), ENLACE_OK);
+    /* an export withholds what labels and handling codes forbid, and says so */
+    int rc = harness_capture(out, sizeof out, "%s export %s/data --topic 'child/control/#' 2>&1",
+        getenv("ENLACE_HUB_BIN"), hub.dir);
+    CHECK(rc == 0 && strstr(out, "withheld 2 messages") != NULL);
+    CHECK(strstr(out, "red original") == NULL);
+    rc = harness_capture(out, sizeof out,
+        "%s export %s/data --topic 'child/control/#' --restricted 2>/dev/null | grep -c '\"seq\"'",
+        getenv("ENLACE_HUB_BIN"), hub.dir);
+    CHECK(rc == 0 && atoi(out) == 5); /* the 3 originals and 2 accepted forwards */
+    harness_capture(out, sizeof out, "%s audit %s/data | grep -c 'export'",
+        getenv("ENLACE_HUB_BIN"), hub.dir);
+    CHECK(atoi(out) >= 2);
+out:
+    enlace_close(&v);
+    enlace_close(&u);
+    enlace_close(&s);
+    enlace_close(&w);
+}
+
 int
 main(void)
 {
@@ -265,6 +348,7 @@ main(void)
         personal_data_never_reaches_an_observer_unless_named);
     harness_run("listeners_see_handling_and_evaluation_first",
         listeners_see_handling_and_evaluation_first);
+    harness_run("the_author_keeps_control", the_author_keeps_control);
     hub_cleanup(&hub);
     return harness_finish();
 }
