@@ -905,10 +905,16 @@ s_admin(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_id,
     FILE *fo = open_memstream(&out, &outlen), *fe = open_memstream(&err, &errlen);
     int status = 1;
     if (fo && fe) {
-        admin_ctx_t ctx = {.archive = self->archive, .out = fo, .err = fe, .remote = 1};
-        archive_set_actor(self->archive, who->fingerprint, who->officer_id);
-        status = admin_exec(&ctx, (int)a->n_argv, a->argv);
-        archive_set_actor(self->archive, NULL, 0);
+        if (!strcmp(a->argv[0], "status")) {
+            /* The same report as 'enlace-hub status DATA' on the server. */
+            int as_json = a->n_argv > 1 && !strcmp(a->argv[1], "--json");
+            status = status_report(self->cfg->data_dir, as_json, fo, fe);
+        } else {
+            admin_ctx_t ctx = {.archive = self->archive, .out = fo, .err = fe, .remote = 1};
+            archive_set_actor(self->archive, who->fingerprint, who->officer_id);
+            status = admin_exec(&ctx, (int)a->n_argv, a->argv);
+            archive_set_actor(self->archive, NULL, 0);
+        }
     }
     if (fo)
         fclose(fo);

@@ -234,20 +234,20 @@ s_check_running(const char *data_dir, json_t **hub, char *why, size_t cap)
 }
 
 static void
-s_print_counts(const char *label, json_t *obj)
+s_print_counts(FILE *out, const char *label, json_t *obj)
 {
     const char *key;
     json_t *v;
-    printf("%s:", label);
+    fprintf(out, "%s:", label);
     if (!json_object_size(obj))
-        printf(" none");
+        fprintf(out, " none");
     int first = 1;
     json_object_foreach(obj, key, v)
     {
-        printf("%s %s %lld", first ? "" : ",", key, (long long)json_integer_value(v));
+        fprintf(out, "%s %s %lld", first ? "" : ",", key, (long long)json_integer_value(v));
         first = 0;
     }
-    printf("\n");
+    fprintf(out, "\n");
 }
 
 static void
@@ -262,47 +262,47 @@ s_print_bytes(char *out, size_t cap, json_int_t b)
 }
 
 static void
-s_print_text(json_t *r)
+s_print_text(FILE *out, json_t *r)
 {
     json_t *hub = json_object_get(r, "hub");
     if (json_is_true(json_object_get(r, "running"))) {
         long long up = (long long)json_integer_value(json_object_get(hub, "uptime_s"));
-        printf("enlace-hub %s running, pid %lld, up %lldd %02lldh %02lldm %02llds (since %s)\n",
+        fprintf(out, "enlace-hub %s running, pid %lld, up %lldd %02lldh %02lldm %02llds (since %s)\n",
             json_string_value(json_object_get(hub, "version")),
             (long long)json_integer_value(json_object_get(hub, "pid")), up / 86400,
             up / 3600 % 24, up / 60 % 60, up % 60,
             json_string_value(json_object_get(hub, "started")));
-        printf("listening on %s\n", json_string_value(json_object_get(hub, "bind")));
-        printf("sessions: %lld (%lld officers connected)\n",
+        fprintf(out, "listening on %s\n", json_string_value(json_object_get(hub, "bind")));
+        fprintf(out, "sessions: %lld (%lld officers connected)\n",
             (long long)json_integer_value(json_object_get(hub, "sessions")),
             (long long)json_integer_value(json_object_get(hub, "officers_connected")));
         json_t *conn = json_object_get(hub, "connected");
-        s_print_counts("connected by country", json_object_get(conn, "by_country"));
-        s_print_counts("connected by organisation", json_object_get(conn, "by_organisation"));
-        s_print_counts("connected by network", json_object_get(conn, "by_network"));
+        s_print_counts(out, "connected by country", json_object_get(conn, "by_country"));
+        s_print_counts(out, "connected by organisation", json_object_get(conn, "by_organisation"));
+        s_print_counts(out, "connected by network", json_object_get(conn, "by_network"));
         json_t *q = json_object_get(hub, "queues");
-        printf("queues: %lld deliveries in flight, %lld sessions blocked\n",
+        fprintf(out, "queues: %lld deliveries in flight, %lld sessions blocked\n",
             (long long)json_integer_value(json_object_get(q, "inflight")),
             (long long)json_integer_value(json_object_get(q, "blocked_sessions")));
         json_t *run = json_object_get(hub, "this_run");
-        printf("this run: %lld messages stored, %lld deliveries\n",
+        fprintf(out, "this run: %lld messages stored, %lld deliveries\n",
             (long long)json_integer_value(json_object_get(run, "stored")),
             (long long)json_integer_value(json_object_get(run, "delivered")));
     } else {
-        printf("hub not running: %s\n", json_string_value(json_object_get(r, "reason")));
+        fprintf(out, "hub not running: %s\n", json_string_value(json_object_get(r, "reason")));
     }
     json_t *a = json_object_get(r, "archive");
     char total[32], db[32], wal[32];
     s_print_bytes(total, sizeof total, json_integer_value(json_object_get(a, "bytes")));
     s_print_bytes(db, sizeof db, json_integer_value(json_object_get(a, "db_bytes")));
     s_print_bytes(wal, sizeof wal, json_integer_value(json_object_get(a, "wal_bytes")));
-    printf("archive: %s (%s + %s of write-ahead log), last sequence %lld\n", total, db, wal,
+    fprintf(out, "archive: %s (%s + %s of write-ahead log), last sequence %lld\n", total, db, wal,
         (long long)json_integer_value(json_object_get(a, "last_seq")));
-    printf("messages stored: %lld\n",
+    fprintf(out, "messages stored: %lld\n",
         (long long)json_integer_value(json_object_get(r, "messages_total")));
-    s_print_counts("messages by network", json_object_get(r, "messages_by_network"));
+    s_print_counts(out, "messages by network", json_object_get(r, "messages_by_network"));
     json_t *al = json_object_get(r, "alerts");
-    printf("alerts: %lld open, %lld acknowledgements overdue\n",
+    fprintf(out, "alerts: %lld open, %lld acknowledgements overdue\n",
         (long long)json_integer_value(json_object_get(al, "open")),
         (long long)json_integer_value(json_object_get(al, "overdue_acknowledgements")));
 }
@@ -326,10 +326,16 @@ status_show(int argc, char **argv)
         fprintf(stderr, "usage: enlace-hub status DATA [--json]\n");
         return 2;
     }
+    return status_report(data, as_json, stdout, stderr);
+}
+
+int
+status_report(const char *data, int as_json, FILE *out, FILE *errs)
+{
     char path[4200], err[512], why[4400];
     snprintf(path, sizeof path, "%s/" ARCHIVE_FILE, data);
     if (access(path, F_OK) != 0) {
-        fprintf(stderr, "enlace-hub: %s has no archive; run 'enlace-hub init %s' first\n", data,
+        fprintf(errs, "enlace-hub: %s has no archive; run 'enlace-hub init %s' first\n", data,
             data);
         return 1;
     }
@@ -340,7 +346,7 @@ status_show(int argc, char **argv)
      * hub loop never spends time on them. */
     archive_t *archive = archive_open(path, 0, ARCHIVE_SYNC_NORMAL, err, sizeof err);
     if (!archive) {
-        fprintf(stderr, "enlace-hub: %s\n", err);
+        fprintf(errs, "enlace-hub: %s\n", err);
         json_decref(hub);
         return 1;
     }
@@ -351,7 +357,7 @@ status_show(int argc, char **argv)
     if (!by_network || total < 0 || archive_message_counts(archive, s_add_count, by_network) != 0
         || archive_alerts_each(archive, 1, INT_MAX, s_count_alert, &open_alerts) != 0
         || archive_alert_due(archive, archive_now_ms(), s_count_target, &overdue) != 0) {
-        fprintf(stderr, "enlace-hub: %s\n", archive_error(archive));
+        fprintf(errs, "enlace-hub: %s\n", archive_error(archive));
         archive_destroy(&archive);
         json_decref(by_network);
         json_decref(hub);
@@ -365,7 +371,7 @@ status_show(int argc, char **argv)
         "archive", size, "messages_total", (json_int_t)total, "messages_by_network", by_network,
         "alerts", "open", open_alerts, "overdue_acknowledgements", overdue);
     if (!report) {
-        fprintf(stderr, "enlace-hub: out of memory\n");
+        fprintf(errs, "enlace-hub: out of memory\n");
         json_decref(hub);
         return 1;
     }
@@ -378,12 +384,12 @@ status_show(int argc, char **argv)
     if (as_json) {
         char *text = json_dumps(report, JSON_INDENT(2));
         if (text)
-            printf("%s\n", text);
+            fprintf(out, "%s\n", text);
         free(text);
     } else {
-        s_print_text(report);
+        s_print_text(out, report);
     }
     json_decref(report);
-    fflush(stdout);
+    fflush(out);
     return reason ? 3 : 0;
 }

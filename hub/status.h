@@ -13,6 +13,7 @@
 #define ENLACE_STATUS_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "directory.h"
 #include "session.h"
@@ -43,5 +44,10 @@ void status_remove(const char *data_dir);
 /* `enlace-hub status DATA [--json]`. Exit status: 0 running, 3 not running
  * (the report still shows what the archive holds), 1 error, 2 usage. */
 int status_show(int argc, char **argv);
+
+/* The report of `enlace-hub status` for data directory data, written to out
+ * (text, or JSON with as_json); reasons to errs. Returns 0 running, 3 not
+ * running, 1 error. Used offline and by `enlace admin status` (st, admin). */
+int status_report(const char *data, int as_json, FILE *out, FILE *errs);
 
 #endif

@@ -412,10 +412,19 @@ st_administers_over_the_wire(void)
         "%s --profile %s/st.profile admin audit 2>&1 | grep key.revoke",
         getenv("ENLACE_CLI_BIN"), hub.dir);
     CHECK(rc == 0 && strstr(out, "key.revoke") && strstr(out, st.fingerprint));
+    /* the hub's status, over the wire (issue 7) */
+    rc = harness_capture(out, sizeof out,
+        "%s --profile %s/st.profile admin status --json 2>&1 | python3 -c 'import json,sys;"
+        " r=json.load(sys.stdin); print(r[\"running\"], r[\"hub\"][\"sessions\"] >= 1)'",
+        getenv("ENLACE_CLI_BIN"), hub.dir);
+    CHECK(rc == 0 && strncmp(out, "True True", 9) == 0);
     /* a non-ST officer is refused, and that is audited */
     harness_sh("printf 'hub = %s\\nhub_key = %s\\nkey = %s\\n' > %s/gt.profile", hub.endpoint,
         hub.hub_public, gt.secret, hub.dir);
     rc = harness_capture(out, sizeof out, "%s --profile %s/gt.profile admin officer list 2>&1",
+        getenv("ENLACE_CLI_BIN"), hub.dir);
+    CHECK(rc != 0 && strstr(out, "Technical Secretariat"));
+    rc = harness_capture(out, sizeof out, "%s --profile %s/gt.profile admin status 2>&1",
         getenv("ENLACE_CLI_BIN"), hub.dir);
     CHECK(rc != 0 && strstr(out, "Technical Secretariat"));
 }
