@@ -799,6 +799,54 @@ s_control(settings_t *st, const char *cmd, int argc, char **argv)
 }
 
 static int
+s_review(settings_t *st, int argc, char **argv)
+{
+    unsigned days = 0;
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "--days") && i + 1 < argc)
+            days = (unsigned)strtoul(argv[++i], NULL, 10);
+        else if (!strcmp(argv[i], "--json"))
+            st->json = 1;
+        else {
+            fprintf(stderr, "usage: enlace review [--days N] [--json]\n");
+            return 2;
+        }
+    }
+    enlace_client_t *client;
+    if (s_connect(st, &client) != 0)
+        return 1;
+    char *json = NULL;
+    int rc = enlace_review(client, days, &json);
+    if (rc != ENLACE_OK) {
+        fprintf(stderr, "enlace: review: %s: %s\n", enlace_strerror(rc), enlace_last_error(client));
+    } else if (st->json) {
+        printf("%s\n", json);
+    } else {
+        json_t *j = json_loads(json, 0, NULL);
+        size_t i, nc = json_array_size(json_object_get(j, "cases"));
+        size_t na = json_array_size(json_object_get(j, "alerts"));
+        json_t *x;
+        if (!nc && !na)
+            printf("nothing to review\n");
+        json_array_foreach(json_object_get(j, "cases"), i, x)
+            printf("still active? case %lld [%s] %s -- close it with: enlace case close %lld\n",
+                (long long)json_integer_value(json_object_get(x, "id")),
+                json_string_value(json_object_get(x, "type")),
+                json_string_value(json_object_get(x, "title")),
+                (long long)json_integer_value(json_object_get(x, "id")));
+        json_array_foreach(json_object_get(j, "alerts"), i, x)
+            printf("still active? alert %lld -- %s (cancel it with: enlace alert ... --cancel %lld)\n",
+                (long long)json_integer_value(json_object_get(x, "id")),
+                json_string_value(json_object_get(x, "headline")),
+                (long long)json_integer_value(json_object_get(x, "id")));
+        json_decref(j);
+    }
+    free(json);
+    enlace_close(&client);
+    return rc == ENLACE_OK ? 0 : 1;
+}
+
+static int
 s_search(settings_t *st, int argc, char **argv)
 {
     const char *query = NULL;
@@ -1305,6 +1353,16 @@ s_case(settings_t *st, int argc, char **argv)
             json_decref(j);
         }
         free(json);
+    } else if (!strcmp(sub, "approve")) {
+        if (!id) {
+            fprintf(stderr, "usage: enlace case approve ID [--note TEXT]\n");
+            return 2;
+        }
+        if (s_connect(st, &client) != 0)
+            return 1;
+        rc = enlace_case_approve(client, id, note);
+        if (rc == ENLACE_OK)
+            printf("approval of case %llu recorded\n", (unsigned long long)id);
     } else if (!strcmp(sub, "close") || !strcmp(sub, "reopen")) {
         if (!id) {
             fprintf(stderr, _("usage: enlace case %s ID [--note TEXT]\n"), sub);
@@ -1504,6 +1562,8 @@ main(int argc, char **argv)
         return s_history(&st, argc - i, argv + i);
     if (!strcmp(cmd, "search"))
         return s_search(&st, argc - i, argv + i);
+    if (!strcmp(cmd, "review"))
+        return s_review(&st, argc - i, argv + i);
     if (!strcmp(cmd, "relabel") || !strcmp(cmd, "release-request"))
         return s_control(&st, cmd, argc - i, argv + i);
     if (!strcmp(cmd, "ack"))

@@ -1859,11 +1859,11 @@ s_case_info_json(const Enlace__CaseInfo *c)
     json_t *countries = json_array();
     for (size_t i = 0; i < c->n_countries; i++)
         json_array_append_new(countries, json_string(c->countries[i]));
-    return json_pack("{s:I, s:s, s:s, s:o, s:s, s:s, s:s, s:I, s:I, s:I}", "id",
+    return json_pack("{s:I, s:s, s:s, s:o, s:s, s:s, s:s, s:I, s:I, s:I, s:s}", "id",
         (json_int_t)c->id, "type", c->type, "network", c->network, "countries", countries,
         "title", c->title, "state", c->state, "opened_by", c->opened_by, "opened_ms",
         (json_int_t)c->opened_ms, "updated_ms", (json_int_t)c->updated_ms, "form_seq",
-        (json_int_t)c->form_seq);
+        (json_int_t)c->form_seq, "approval", c->approval);
 }
 
 static int
@@ -1996,6 +1996,45 @@ enlace_case_list(enlace_client_t *self, const char *type, const char *country,
         json_array_append_new(arr, s_case_info_json(reply->case_list->cases[i]));
     enlace__frame__free_unpacked(reply, NULL);
     return s_json_out(self, arr, json);
+}
+
+int
+enlace_case_approve(enlace_client_t *self, uint64_t case_id, const char *note)
+{
+    Enlace__Frame req = ENLACE__FRAME__INIT;
+    Enlace__CaseApprove q = ENLACE__CASE_APPROVE__INIT;
+    q.case_id = case_id;
+    q.note = (char *)(note ? note : "");
+    req.body_case = ENLACE__FRAME__BODY_CASE_APPROVE;
+    req.case_approve = &q;
+    int err;
+    Enlace__Frame *reply = s_request(self, &req, ENLACE__FRAME__BODY_CASE_INFO, &err);
+    if (!reply)
+        return err;
+    enlace__frame__free_unpacked(reply, NULL);
+    return ENLACE_OK;
+}
+
+int
+enlace_review(enlace_client_t *self, unsigned days, char **json)
+{
+    *json = NULL;
+    Enlace__Frame req = ENLACE__FRAME__INIT;
+    Enlace__Review q = ENLACE__REVIEW__INIT;
+    q.older_than_days = days;
+    req.body_case = ENLACE__FRAME__BODY_REVIEW;
+    req.review = &q;
+    int err;
+    Enlace__Frame *reply = s_request(self, &req, ENLACE__FRAME__BODY_REVIEW_LIST, &err);
+    if (!reply)
+        return err;
+    json_t *cases = json_array(), *alerts = json_array();
+    for (size_t i = 0; i < reply->review_list->n_cases; i++)
+        json_array_append_new(cases, s_case_info_json(reply->review_list->cases[i]));
+    for (size_t i = 0; i < reply->review_list->n_alerts; i++)
+        json_array_append_new(alerts, s_alert_json(reply->review_list->alerts[i]));
+    enlace__frame__free_unpacked(reply, NULL);
+    return s_json_out(self, json_pack("{s:o, s:o}", "cases", cases, "alerts", alerts), json);
 }
 
 int

@@ -292,6 +292,11 @@ ENLACE_EXPORT int enlace_case_list(enlace_client_t *self, const char *type,
     const char *country, const char *state, char **json);
 ENLACE_EXPORT int enlace_case_set_state(enlace_client_t *self, uint64_t case_id, int open,
     const char *note);
+/* Records IOM's or the ST's approval of a special return-assistance case. */
+ENLACE_EXPORT int enlace_case_approve(enlace_client_t *self, uint64_t case_id, const char *note);
+/* Your own open cases and unacknowledged alerts older than `days` (0: 30),
+ * for review: a JSON object {"cases": [...], "alerts": [...]} (caller frees). */
+ENLACE_EXPORT int enlace_review(enlace_client_t *self, unsigned days, char **json);
 
 /* Widens message seq's label (tlp, or ENLACE_TLP_DEFAULT to keep it) and/or
  * lifts its handling code: only its author, or the focal point of the

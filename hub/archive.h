@@ -311,6 +311,9 @@ int archive_cases_each(archive_t *self, const char *type, const char *country,
 /* 1 changed, 0 already in that state, -1 error. Recorded as a case event. */
 int archive_case_set_state(archive_t *self, uint64_t id, int open, int64_t officer_id,
     const char *note);
+/* Records an event of a case (in the caller's transaction; chained). */
+int archive_case_event(archive_t *self, uint64_t case_id, int64_t officer_id, const char *event,
+    const char *note);
 typedef int (*archive_case_event_fn)(int64_t ts_ms, int64_t officer_id, const char *event,
     const char *note, void *arg);
 int archive_case_events(archive_t *self, uint64_t id, archive_case_event_fn fn, void *arg);

@@ -42,6 +42,9 @@ s_run(archive_t *self, sqlite3_stmt *st, const char *what)
 #define KIND_ALERT_EVENT "alert_event"
 #define KIND_CASE_EVENT "case_event"
 
+static int s_case_event(archive_t *self, uint64_t case_id, int64_t now, int64_t officer_id,
+    const char *event, const char *note);
+
 int
 archive_alert_event(archive_t *self, uint64_t seq, const char *country, const char *event,
     int64_t officer_id, const char *detail)
@@ -73,6 +76,13 @@ archive_alert_event(archive_t *self, uint64_t seq, const char *country, const ch
     archive_canon_text(&c, detail ? detail : "");
     archive_canon_final(&c, h);
     return archive_ledger_append(self, KIND_ALERT_EVENT, id, h);
+}
+
+int
+archive_case_event(archive_t *self, uint64_t case_id, int64_t officer_id, const char *event,
+    const char *note)
+{
+    return s_case_event(self, case_id, archive_now_ms(), officer_id, event, note);
 }
 
 static int

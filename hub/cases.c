@@ -57,7 +57,54 @@ s_info_free(Enlace__CaseInfo *info)
     free(info->title);
     free(info->state);
     free(info->opened_by);
+    free(info->approval);
     free(info);
+}
+
+typedef struct {
+    int special;  /* the case's form is a special return-assistance case */
+} special_t;
+
+static int
+s_special_row(const archive_msg_t *m, void *arg)
+{
+    special_t *sp = arg;
+    Enlace__Content *c = enlace__content__unpack(NULL, m->content_len, m->content);
+    sp->special = c && c->form && c->form->form_case == ENLACE__CASE_FORM__FORM_RETURN_ASSISTANCE
+        && !strcmp(c->form->return_assistance->vulnerability, "special-case");
+    enlace__content__free_unpacked(c, NULL);
+    return 1;
+}
+
+typedef struct {
+    int iom, st;
+} approvals_t;
+
+static int
+s_approval_event(int64_t ts, int64_t officer, const char *event, const char *note, void *arg)
+{
+    approvals_t *a = arg;
+    (void)ts;
+    (void)officer;
+    (void)note;
+    if (!strcmp(event, "approved by IOM"))
+        a->iom = 1;
+    else if (!strcmp(event, "approved by ST"))
+        a->st = 1;
+    return 0;
+}
+
+/* 1 if the case is a special return case; fills who approved. */
+static int
+s_special_case(hub_t *self, uint64_t case_id, uint64_t form_seq, approvals_t *a)
+{
+    special_t sp = {0};
+    memset(a, 0, sizeof *a);
+    if (!form_seq || archive_message_read(self->archive, form_seq, s_special_row, &sp) != 1
+        || !sp.special)
+        return 0;
+    archive_case_events(self->archive, case_id, s_approval_event, a);
+    return 1;
 }
 
 static Enlace__CaseInfo *
@@ -77,6 +124,12 @@ s_info_new(hub_t *self, const archive_case_t *c)
     info->opened_ms = c->opened_ms;
     info->updated_ms = c->updated_ms;
     info->form_seq = c->form_seq;
+    approvals_t ap;
+    info->approval = s_dup(!s_special_case(self, c->id, c->form_seq, &ap) ? ""
+            : ap.iom && ap.st                                   ? "approved by IOM and the ST"
+            : ap.iom                                            ? "approved by IOM; awaiting the ST"
+            : ap.st                                             ? "approved by the ST; awaiting IOM"
+                                                                : "awaiting the approval of IOM and the ST");
     char buf[200];
     snprintf(buf, sizeof buf, "%s", c->countries);
     info->countries = calloc(17, sizeof *info->countries);
@@ -410,4 +463,130 @@ cases_set_state(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t requ
     if (archive_case_get(self->archive, q->case_id, s_info_row, &ctx) == 1 && ctx.info)
         s_reply_info(self, s, request_id, ctx.info);
     s_info_free(ctx.info);
+}
+
+void
+cases_approve(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_id,
+    const Enlace__CaseApprove *q)
+{
+    info_ctx_t ctx = {.hub = self};
+    if (archive_case_get(self->archive, q->case_id, s_info_row, &ctx) != 1 || !ctx.info) {
+        s_info_free(ctx.info);
+        hub_error(self, s->rid, s->rid_len, request_id, who, "case.approve",
+            ENLACE__ERROR_CODE__ERR_NOT_FOUND, "no such case");
+        return;
+    }
+    approvals_t ap;
+    int special = s_special_case(self, q->case_id, ctx.info->form_seq, &ap);
+    s_info_free(ctx.info);
+    ctx.info = NULL;
+    if (!special) {
+        hub_error(self, s->rid, s->rid_len, request_id, who, "case.approve",
+            ENLACE__ERROR_CODE__ERR_MALFORMED,
+            "only special return-assistance cases need the joint approval of IOM and the ST");
+        return;
+    }
+    const char *party = !strcmp(who->role, "st") ? "ST" : !strcmp(who->org, "IOM") ? "IOM" : NULL;
+    if (!party) {
+        hub_error(self, s->rid, s->rid_len, request_id, who, "case.approve",
+            ENLACE__ERROR_CODE__ERR_DENIED,
+            "special return cases are approved jointly by IOM and the Technical Secretariat");
+        return;
+    }
+    if (strlen(q->note) > 1000 || !topic_text_valid(q->note, strlen(q->note))) {
+        hub_error(self, s->rid, s->rid_len, request_id, who, "case.approve",
+            ENLACE__ERROR_CODE__ERR_MALFORMED, "the note must be text of at most 1000 bytes");
+        return;
+    }
+    int already = !strcmp(party, "ST") ? ap.st : ap.iom;
+    char event[32];
+    snprintf(event, sizeof event, "approved by %s", party);
+    if (!already
+        && (archive_begin(self->archive) != 0
+            || archive_case_event(self->archive, q->case_id, who->officer_id, event, q->note) != 0
+            || hub_commit(self) != 0)) {
+        log_error("case: %s", archive_error(self->archive));
+        hub_error(self, s->rid, s->rid_len, request_id, who, "case.approve",
+            ENLACE__ERROR_CODE__ERR_INTERNAL, "archive unavailable");
+        return;
+    }
+    if (archive_case_get(self->archive, q->case_id, s_info_row, &ctx) == 1 && ctx.info)
+        s_reply_info(self, s, request_id, ctx.info);
+    s_info_free(ctx.info);
+}
+
+typedef struct {
+    hub_t *hub;
+    const dir_entry_t *who;
+    int64_t before_ms;
+    Enlace__CaseInfo **cases;
+    size_t ncases;
+    uint64_t alerts[200];
+    size_t nalerts;
+} review_t;
+
+static int
+s_review_case(const archive_case_t *c, void *arg)
+{
+    review_t *r = arg;
+    if (c->opened_by != r->who->officer_id || c->opened_ms >= r->before_ms)
+        return 0;
+    Enlace__CaseInfo **grown = realloc(r->cases, (r->ncases + 1) * sizeof *grown);
+    if (!grown)
+        return 1;
+    r->cases = grown;
+    Enlace__CaseInfo *info = s_info_new(r->hub, c);
+    if (info)
+        r->cases[r->ncases++] = info;
+    return 0;
+}
+
+static int
+s_review_alert(const archive_alert_t *a, void *arg)
+{
+    review_t *r = arg;
+    if (a->author_id == r->who->officer_id && a->stored_ms < r->before_ms && r->nalerts < 200)
+        r->alerts[r->nalerts++] = a->seq;
+    return 0;
+}
+
+void
+cases_review(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_id,
+    const Enlace__Review *q)
+{
+    uint32_t days = q->older_than_days ? q->older_than_days : 30;
+    review_t r = {.hub = self, .who = who,
+        .before_ms = archive_now_ms() - (int64_t)days * 86400000};
+    if (archive_cases_each(self->archive, NULL, NULL, "open", s_review_case, &r) != 0
+        || archive_alerts_each(self->archive, 1, 100000, s_review_alert, &r) != 0) {
+        hub_error(self, s->rid, s->rid_len, request_id, who, "review",
+            ENLACE__ERROR_CODE__ERR_INTERNAL, "archive unavailable");
+    } else {
+        Enlace__AlertStatus **items = calloc(r.nalerts + 1, sizeof *items);
+        alerts_status_t **wraps = calloc(r.nalerts + 1, sizeof *wraps);
+        size_t n = 0;
+        for (size_t i = 0; items && wraps && i < r.nalerts; i++) {
+            alerts_status_t *w = alerts_status(self, who, r.alerts[i]);
+            if (w) {
+                wraps[n] = w;
+                items[n++] = &w->st;
+            }
+        }
+        Enlace__Frame frame = ENLACE__FRAME__INIT;
+        Enlace__ReviewList rl = ENLACE__REVIEW_LIST__INIT;
+        rl.n_cases = r.ncases;
+        rl.cases = r.cases;
+        rl.n_alerts = n;
+        rl.alerts = items;
+        frame.body_case = ENLACE__FRAME__BODY_REVIEW_LIST;
+        frame.review_list = &rl;
+        hub_send_frame(self, s->rid, s->rid_len, request_id, &frame);
+        for (size_t i = 0; i < n; i++)
+            alerts_status_free(wraps[i]);
+        free(items);
+        free(wraps);
+    }
+    for (size_t i = 0; i < r.ncases; i++)
+        s_info_free(r.cases[i]);
+    free(r.cases);
 }

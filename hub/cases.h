@@ -19,6 +19,13 @@ void cases_list(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t requ
 void cases_set_state(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_id,
     const Enlace__CaseSetState *q);
 
+/* IOM's or the ST's approval of a special return-assistance case. */
+void cases_approve(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_id,
+    const Enlace__CaseApprove *q);
+/* The officer's own open cases and open alerts older than an age. */
+void cases_review(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_id,
+    const Enlace__Review *q);
+
 /* The network a case type belongs to by default (death -> consular, ...). */
 const char *cases_default_network(const char *type);
 

@@ -211,6 +211,20 @@ s_message_json(const export_t *x, const archive_msg_t *m)
         "recipients", recipients, "created", created, "stored", stored, "content",
         s_base64(m->content, m->content_len), "signature", s_hex(m->signature, 64));
     if (o && c) {
+        /* Handling and evaluation come first for the reader, as for listeners. */
+        static const char *handling[] = {"", "H0", "H1", "H2", "H3"};
+        if ((unsigned)m->handling >= 1 && (unsigned)m->handling <= 4)
+            json_object_set_new(o, "handling", json_string(handling[m->handling]));
+        if (*c->handling_text)
+            json_object_set_new(o, "handling_text", json_string(c->handling_text));
+        if (c->reliability && c->accuracy) {
+            char ev[3] = {"?ABCX"[c->reliability % 5], (char)('0' + c->accuracy % 5), 0};
+            json_object_set_new(o, "evaluation", json_string(ev));
+        }
+        if (m->personal)
+            json_object_set_new(o, "personal_data", json_true());
+        if (c->forward_of)
+            json_object_set_new(o, "forward_of", json_integer((json_int_t)c->forward_of));
         json_object_set_new(o, "content_type", json_string(c->content_type));
         json_t *body = json_stringn((const char *)c->body.data, c->body.len);
         if (body)

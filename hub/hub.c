@@ -1086,6 +1086,12 @@ s_handle_one(hub_t *self)
     case ENLACE__FRAME__BODY_HISTORY:
         s_history(self, s, who, req, frame->history);
         break;
+    case ENLACE__FRAME__BODY_CASE_APPROVE:
+        cases_approve(self, s, who, req, frame->case_approve);
+        break;
+    case ENLACE__FRAME__BODY_REVIEW:
+        cases_review(self, s, who, req, frame->review);
+        break;
     case ENLACE__FRAME__BODY_RELABEL:
         control_relabel(self, s, who, req, frame->relabel);
         break;

@@ -239,6 +239,11 @@ listeners_see_handling_and_evaluation_first(void)
     harness_capture(out, sizeof out,
         "%s --profile %s/gt.profile history 'consular/handled/#' 2>&1", getenv("ENLACE_CLI_BIN"),
         hub.dir);
+    char exported[4096];
+    harness_capture(exported, sizeof exported,
+        "%s export %s/data --restricted --topic 'consular/handled/#' 2>/dev/null",
+        getenv("ENLACE_HUB_BIN"), hub.dir);
+    CHECK(strstr(exported, "\"handling\":\"H3\"") && strstr(exported, "\"evaluation\":\"C3\""));
     char *h = strstr(out, "[H3: solo para repatriación]");
     char *e = strstr(out, "[C3]");
     char *body = strstr(out, "contenido");
@@ -328,6 +333,58 @@ out:
     enlace_close(&w);
 }
 
+static void
+special_return_cases_need_iom_and_st(void)
+{
+    officer_t iom;
+    officer_new(&hub, &iom, "iom", "--org IOM --role observer");
+    enlace_client_t *a = s_connect(&mx), *g = s_connect(&gt), *s = s_connect(&sto);
+    enlace_client_t *i = s_connect(&iom);
+    if (!a || !g || !s || !i)
+        goto out;
+    const char *cc[] = {"MX", "HN"};
+    uint64_t id = 0, plain = 0;
+    CHECK_RC(enlace_case_open_form(a, "return-assistance", cc, 2, "Retorno especial", NULL,
+                 "{\"return_assistance\": {\"beneficiary_ref\": \"RA-9\", \"vulnerability\":"
+                 " \"special-case\", \"special_case\": \"trafficking\", \"amount_usd\": 900,"
+                 " \"origin_country\": \"MX\", \"destination_country\": \"HN\"}}",
+                 &id),
+        ENLACE_OK);
+    CHECK_RC(enlace_case_open(a, "death", cc, 2, "Sin formulario", NULL, &plain), ENLACE_OK);
+    char *json = NULL;
+    CHECK_RC(enlace_case_show(a, id, &json), ENLACE_OK);
+    CHECK(json && strstr(json, "awaiting the approval of IOM and the ST"));
+    free(json);
+    CHECK_RC(enlace_case_approve(g, id, NULL), ENLACE_EDENIED);    /* an officer: no */
+    CHECK_RC(enlace_case_approve(s, plain, NULL), ENLACE_EPROTO);  /* not a special case */
+    CHECK_RC(enlace_case_approve(s, id, "ST de acuerdo"), ENLACE_OK);
+    CHECK_RC(enlace_case_show(a, id, &json), ENLACE_OK);
+    CHECK(json && strstr(json, "approved by the ST; awaiting IOM"));
+    free(json);
+    CHECK_RC(enlace_case_approve(i, id, "OIM de acuerdo"), ENLACE_OK);
+    CHECK_RC(enlace_case_show(a, id, &json), ENLACE_OK);
+    CHECK(json && strstr(json, "approved by IOM and the ST") && strstr(json, "OIM de acuerdo"));
+    free(json);
+    /* review: the author's open cases and alerts older than 30 days */
+    CHECK_RC(enlace_review(a, 0, &json), ENLACE_OK);
+    CHECK(json && !strstr(json, "Sin formulario"));
+    free(json);
+    harness_sh("sqlite3 %s/data/archive.db \"UPDATE cases SET opened_ms = opened_ms - 40*86400000"
+               " WHERE id = %llu\"",
+        hub.dir, (unsigned long long)plain);
+    CHECK_RC(enlace_review(a, 0, &json), ENLACE_OK);
+    CHECK(json && strstr(json, "Sin formulario") && !strstr(json, "Retorno especial"));
+    free(json);
+    CHECK_RC(enlace_review(g, 0, &json), ENLACE_OK); /* someone else's: not listed */
+    CHECK(json && !strstr(json, "Sin formulario"));
+    free(json);
+out:
+    enlace_close(&a);
+    enlace_close(&g);
+    enlace_close(&s);
+    enlace_close(&i);
+}
+
 int
 main(void)
 {
@@ -349,6 +406,7 @@ main(void)
     harness_run("listeners_see_handling_and_evaluation_first",
         listeners_see_handling_and_evaluation_first);
     harness_run("the_author_keeps_control", the_author_keeps_control);
+    harness_run("special_return_cases_need_iom_and_st", special_return_cases_need_iom_and_st);
     hub_cleanup(&hub);
     return harness_finish();
 }
