@@ -1335,6 +1335,20 @@ s_case(settings_t *st, int argc, char **argv)
                         json_string_value(json_object_get(m, "author")),
                         json_string_value(json_object_get(m, "author_country")),
                         json_string_value(json_object_get(m, "body")));
+                    /* The case form, field by field. */
+                    json_t *form = json_object_get(m, "form");
+                    const char *fname;
+                    json_t *ffields;
+                    json_object_foreach(form, fname, ffields) {
+                        printf("    form %s:\n", fname);
+                        const char *fk;
+                        json_t *fv;
+                        json_object_foreach(ffields, fk, fv) {
+                            char *txt = json_is_string(fv) ? NULL : json_dumps(fv, JSON_ENCODE_ANY);
+                            printf("      %-24s %s\n", fk, txt ? txt : json_string_value(fv));
+                            free(txt);
+                        }
+                    }
                 }
                 json_t *a;
                 json_array_foreach(json_object_get(j, "alerts"), k, a)
