@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "enlace.pb-c.h"
+#include "forms.h"
 #include "topic.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -21,6 +22,10 @@ s_content(ProtobufCBinaryData bytes)
     if (!content)
         return;
     (void)topic_check((const char *)content->topic.data, content->topic.len);
+    /* Handling codes, evaluations, translations and case forms: validated by
+     * the hub from network bytes. */
+    char why[256];
+    (void)forms_check(content, why, sizeof why);
     for (size_t i = 0; i < content->n_recipients; i++)
         (void)strlen(content->recipients[i]);
     enlace__content__free_unpacked(content, NULL);
