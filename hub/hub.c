@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sodium.h>
 #include <zmq.h>
@@ -42,6 +43,7 @@
 #include "session.h"
 #include "status.h"
 #include "topic.h"
+#include "verify.h"
 #include "zap.h"
 
 #define BATCH_MAX 512          /* frames handled per commit */
@@ -536,7 +538,10 @@ s_publish(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_id
     const char *bad_forward = control_check_forward(self, who, c, topic, tlp);
     if (bad_forward)
         REFUSE(ENLACE__ERROR_CODE__ERR_DENIED, bad_forward);
-    if (keys_verify_content(who->pk, p->content.data, p->content.len, p->signature.data) != 0)
+    int sig_ok = self->presig >= 0
+        ? self->presig /* verified with the rest of the batch, in parallel */
+        : keys_verify_content(who->pk, p->content.data, p->content.len, p->signature.data) == 0;
+    if (!sig_ok)
         REFUSE(ENLACE__ERROR_CODE__ERR_BAD_SIGNATURE, "the signature does not verify");
 
     uint8_t hash[32], old_hash[32];
@@ -964,25 +969,32 @@ s_delivery_ack(session_t *s, const Enlace__DeliveryAck *a)
     }
 }
 
-/* Reads one ZeroMQ message (routing id + parts) and handles it. */
-static void
-s_handle_one(hub_t *self)
-{
+/* One received ZeroMQ message, between receiving and handling. */
+typedef struct inbound {
     zmq_msg_t rid, body;
-    zmq_msg_init(&rid);
-    zmq_msg_init(&body);
-    if (zmq_msg_recv(&rid, self->router, ZMQ_DONTWAIT) < 0) {
-        zmq_msg_close(&rid);
-        zmq_msg_close(&body);
-        return;
-    }
-    if (!zmq_msg_more(&rid) || zmq_msg_recv(&body, self->router, 0) < 0) {
-        zmq_msg_close(&rid);
-        zmq_msg_close(&body);
-        return;
+    int extra;             /* it was multipart: refused */
+    Enlace__Frame *frame;  /* decoded by s_preverify, or NULL; owned */
+    int sig;               /* publish signature: 1 good, 0 bad, -1 not checked */
+} inbound_t;
+
+/* Receives one ZeroMQ message (routing id + parts). Returns 0, or -1 if
+ * nothing was waiting. */
+static int
+s_recv_inbound(hub_t *self, inbound_t *in)
+{
+    zmq_msg_init(&in->rid);
+    zmq_msg_init(&in->body);
+    in->extra = 0;
+    in->frame = NULL;
+    in->sig = -1;
+    if (zmq_msg_recv(&in->rid, self->router, ZMQ_DONTWAIT) < 0
+        || !zmq_msg_more(&in->rid) || zmq_msg_recv(&in->body, self->router, 0) < 0) {
+        zmq_msg_close(&in->rid);
+        zmq_msg_close(&in->body);
+        return -1;
     }
     int extra = 0;
-    while (zmq_msg_more(&body) || extra) {
+    while (zmq_msg_more(&in->body) || extra) {
         /* Multipart from a client: drain the rest and refuse it. */
         zmq_msg_t more;
         zmq_msg_init(&more);
@@ -993,6 +1005,53 @@ s_handle_one(hub_t *self)
         if (!again)
             break;
     }
+    in->extra = extra;
+    return 0;
+}
+
+/* Decodes the batch's frames and verifies every publish's signature at once,
+ * on all cores. Only what can be checked without the directory changing is
+ * done here; the handler re-checks everything in order. */
+static void
+s_preverify(hub_t *self, inbound_t *in, int n)
+{
+    verify_job_t jobs[BATCH_MAX];
+    int owner[BATCH_MAX];
+    size_t njobs = 0;
+    for (int i = 0; i < n; i++) {
+        if (in[i].extra || zmq_msg_size(&in[i].body) == 0)
+            continue;
+        const char *user = zmq_msg_gets(&in[i].body, "User-Id");
+        const dir_entry_t *who = user ? directory_find(self->dir, user) : NULL;
+        if (!who)
+            continue;
+        in[i].frame = enlace__frame__unpack(NULL, zmq_msg_size(&in[i].body),
+            zmq_msg_data(&in[i].body));
+        Enlace__Frame *f = in[i].frame;
+        if (!f || f->body_case != ENLACE__FRAME__BODY_PUBLISH
+            || f->publish->signature.len != KEYS_SIGNATURE_BYTES)
+            continue;
+        jobs[njobs] = (verify_job_t){.pk = who->pk, .msg = f->publish->content.data,
+            .len = f->publish->content.len, .sig = f->publish->signature.data};
+        owner[njobs++] = i;
+    }
+    verifier_run(self->verifier, jobs, njobs);
+    for (size_t j = 0; j < njobs; j++)
+        in[owner[j]].sig = jobs[j].ok;
+}
+
+/* Handles one received message (and frees it). */
+static void
+s_handle_inbound(hub_t *self, inbound_t *in)
+{
+    zmq_msg_t rid, body;
+    zmq_msg_init(&rid);
+    zmq_msg_init(&body);
+    zmq_msg_move(&rid, &in->rid);
+    zmq_msg_move(&body, &in->body);
+    zmq_msg_close(&in->rid);
+    zmq_msg_close(&in->body);
+    int extra = in->extra;
     const uint8_t *r = zmq_msg_data(&rid);
     size_t rlen = zmq_msg_size(&rid);
     const char *user = zmq_msg_gets(&body, "User-Id");
@@ -1033,7 +1092,9 @@ s_handle_one(hub_t *self)
             "empty frame");
         goto out;
     }
-    frame = enlace__frame__unpack(NULL, zmq_msg_size(&body), zmq_msg_data(&body));
+    frame = in->frame ? in->frame
+                      : enlace__frame__unpack(NULL, zmq_msg_size(&body), zmq_msg_data(&body));
+    in->frame = NULL; /* ours now: freed below */
     if (!frame) {
         hub_error(self, r, rlen, 0, who, "frame", ENLACE__ERROR_CODE__ERR_MALFORMED,
             "frame does not decode as an enlace protocol message");
@@ -1063,7 +1124,9 @@ s_handle_one(hub_t *self)
     }
     switch (frame->body_case) {
     case ENLACE__FRAME__BODY_PUBLISH:
+        self->presig = in->sig;
         s_publish(self, s, who, req, frame->publish);
+        self->presig = -1;
         break;
     case ENLACE__FRAME__BODY_SUBSCRIBE:
         s_subscribe(self, s, who, req, frame->subscribe);
@@ -1150,6 +1213,8 @@ s_handle_one(hub_t *self)
     }
 out:
     enlace__frame__free_unpacked(frame, NULL);
+    enlace__frame__free_unpacked(in->frame, NULL); /* decoded but not reached */
+    in->frame = NULL;
     zmq_msg_close(&rid);
     zmq_msg_close(&body);
 }
@@ -1489,7 +1554,15 @@ hub_run(const hub_config_t *cfg, volatile sig_atomic_t *stop)
     self->recent = recent_new(RECENT_CAPACITY);
     self->pending = calloc(BATCH_MAX, sizeof *self->pending);
     self->pending_msgs = calloc(BATCH_MAX, sizeof *self->pending_msgs);
+    self->inbound = calloc(BATCH_MAX, sizeof *self->inbound);
+    self->presig = -1;
+    {
+        /* One verifying worker per extra core: the main thread verifies too. */
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        self->verifier = verifier_new(cores > 1 ? (int)(cores - 1) : 0);
+    }
     if (!self->dir || !self->sessions || !self->recent || !self->pending || !self->pending_msgs
+        || !self->inbound || !self->verifier
         || archive_data_version(self->archive, &self->dir_version) != 0) {
         log_error("start-up failed: %s", archive_error(self->archive));
         goto out;
@@ -1558,14 +1631,20 @@ hub_run(const hub_config_t *cfg, volatile sig_atomic_t *stop)
             break;
         }
         if (n > 0) {
-            for (int i = 0; i < BATCH_MAX && self->npending < BATCH_MAX; i++) {
+            /* Receive a batch, verify its signatures in parallel, then
+             * handle it in arrival order. */
+            int got = 0;
+            while (got < BATCH_MAX) {
                 int events = 0;
                 size_t elen = sizeof events;
                 if (zmq_getsockopt(self->router, ZMQ_EVENTS, &events, &elen) != 0
-                    || !(events & ZMQ_POLLIN))
+                    || !(events & ZMQ_POLLIN) || s_recv_inbound(self, &self->inbound[got]) != 0)
                     break;
-                s_handle_one(self);
+                got++;
             }
+            s_preverify(self, self->inbound, got);
+            for (int i = 0; i < got; i++)
+                s_handle_inbound(self, &self->inbound[i]);
         }
         s_finish_batch(self);
         s_timers(self, now);
@@ -1595,6 +1674,8 @@ out:
             free(self->pending[i].push_to);
     free(self->pending_msgs);
     free(self->pending);
+    free(self->inbound);
+    verifier_destroy(&self->verifier);
     recent_destroy(&self->recent);
     sessions_destroy(&self->sessions);
     directory_destroy(&self->dir);

@@ -52,6 +52,10 @@ typedef struct {
     keys_identity_t *key;     /* the hub's own identity: signs escalations; owned */
     char fingerprint[24];     /* the hub key's fingerprint */
     dir_entry_t self_entry;   /* how the hub appears as an author */
+    struct verifier *verifier; /* signature checks in parallel; owned */
+    struct inbound *inbound;  /* the receive batch; owned (BATCH_MAX) */
+    int presig;               /* for the publish being handled: 1 signature verified,
+                               * 0 it failed, -1 not checked yet */
     int64_t next_alert_check;
 } hub_t;
 
