@@ -887,6 +887,7 @@ s_search(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_id,
 }
 
 static void s_finish_batch(hub_t *self);
+static void s_write_status(hub_t *self, int64_t now);
 
 static void
 s_admin(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_id,
@@ -913,6 +914,9 @@ s_admin(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_id,
         if (!strcmp(a->argv[0], "status")) {
             /* The same report as 'enlace-hub status DATA' on the server. */
             int as_json = a->n_argv > 1 && !strcmp(a->argv[1], "--json");
+            /* Refresh the snapshot first: it is up to 2 s old and would
+             * not yet count the session that asks. */
+            s_write_status(self, archive_now_ms());
             status = status_report(self->cfg->data_dir, as_json, fo, fe);
         } else {
             admin_ctx_t ctx = {.archive = self->archive, .out = fo, .err = fe, .remote = 1};
@@ -1417,6 +1421,15 @@ s_check_directory(hub_t *self)
 }
 
 static void
+s_write_status(hub_t *self, int64_t now)
+{
+    status_counters_t c = {self->cfg->data_dir, self->cfg->bind, self->started_ms, self->head,
+        self->stored_total, self->delivered_total};
+    status_write(&c, self->sessions, self->dir, now);
+    self->next_status = now + STATUS_INTERVAL_MS;
+}
+
+static void
 s_timers(hub_t *self, int64_t now)
 {
     if (self->cfg->reload && *self->cfg->reload) {
@@ -1425,12 +1438,8 @@ s_timers(hub_t *self, int64_t now)
         self->dir_version = -1; /* forces the reload */
         s_check_directory(self);
     }
-    if (now >= self->next_status) {
-        status_counters_t c = {self->cfg->data_dir, self->cfg->bind, self->started_ms, self->head,
-            self->stored_total, self->delivered_total};
-        status_write(&c, self->sessions, self->dir, now);
-        self->next_status = now + STATUS_INTERVAL_MS;
-    }
+    if (now >= self->next_status)
+        s_write_status(self, now);
     if (now >= self->next_dir_check) {
         s_check_directory(self);
         self->next_dir_check = now + DIR_CHECK_MS;
