@@ -1416,6 +1416,8 @@ s_whoami(settings_t *st)
     return 0;
 }
 
+static int s_main(settings_t *st, int argc, char **argv);
+
 int
 main(int argc, char **argv)
 {
@@ -1423,6 +1425,15 @@ main(int argc, char **argv)
     settings_t st;
     memset(&st, 0, sizeof st);
     st.timeout_ms = 10000;
+    int rc = s_main(&st, argc, argv);
+    /* What the settings own is freed here, whichever way the command ended. */
+    free(st.form_json);
+    return rc;
+}
+
+static int
+s_main(settings_t *st, int argc, char **argv)
+{
     const char *profile = NULL;
     int i = 1;
     /* Options before the command; the profile first so flags override it. */
@@ -1430,23 +1441,23 @@ main(int argc, char **argv)
         if (!strcmp(argv[j], "--profile"))
             profile = argv[j + 1];
     if (profile) {
-        if (s_load_profile(&st, profile, 1) != 0)
+        if (s_load_profile(st, profile, 1) != 0)
             return 1;
     } else if (getenv("ENLACE_PROFILE")) {
-        if (s_load_profile(&st, getenv("ENLACE_PROFILE"), 1) != 0)
+        if (s_load_profile(st, getenv("ENLACE_PROFILE"), 1) != 0)
             return 1;
     } else if (getenv("HOME")) {
         static char def[4096];
         snprintf(def, sizeof def, "%s/.config/enlace/profile", getenv("HOME"));
-        if (s_load_profile(&st, def, 0) != 0)
+        if (s_load_profile(st, def, 0) != 0)
             return 1;
     }
     if (getenv("ENLACE_HUB"))
-        s_copy(st.hub, sizeof st.hub, getenv("ENLACE_HUB"));
+        s_copy(st->hub, sizeof st->hub, getenv("ENLACE_HUB"));
     if (getenv("ENLACE_HUB_KEY"))
-        s_copy(st.hub_key, sizeof st.hub_key, getenv("ENLACE_HUB_KEY"));
+        s_copy(st->hub_key, sizeof st->hub_key, getenv("ENLACE_HUB_KEY"));
     if (getenv("ENLACE_KEY"))
-        s_copy(st.key, sizeof st.key, getenv("ENLACE_KEY"));
+        s_copy(st->key, sizeof st->key, getenv("ENLACE_KEY"));
     for (; i < argc && argv[i][0] == '-'; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -1458,7 +1469,7 @@ main(int argc, char **argv)
             return 0;
         }
         if (!strcmp(a, "--json")) {
-            st.json = 1;
+            st->json = 1;
             continue;
         }
         if (i + 1 >= argc) {
@@ -1469,26 +1480,26 @@ main(int argc, char **argv)
         if (!strcmp(a, "--profile"))
             continue; /* loaded above */
         else if (!strcmp(a, "--hub"))
-            s_copy(st.hub, sizeof st.hub, v);
+            s_copy(st->hub, sizeof st->hub, v);
         else if (!strcmp(a, "--hub-key"))
-            s_copy(st.hub_key, sizeof st.hub_key, v);
+            s_copy(st->hub_key, sizeof st->hub_key, v);
         else if (!strcmp(a, "--key"))
-            s_copy(st.key, sizeof st.key, v);
+            s_copy(st->key, sizeof st->key, v);
         else if (!strcmp(a, "--timeout"))
-            st.timeout_ms = atoi(v) > 0 ? atoi(v) : 10000;
+            st->timeout_ms = atoi(v) > 0 ? atoi(v) : 10000;
         else if (!strcmp(a, "--tlp")) {
-            st.tlp = enlace_tlp_parse(v);
-            if (st.tlp < 0) {
+            st->tlp = enlace_tlp_parse(v);
+            if (st->tlp < 0) {
                 fprintf(stderr, _("enlace: unknown TLP label '%s' (CLEAR, GREEN, AMBER, "
                                   "AMBER+STRICT, RED)\n"), v);
                 return 2;
             }
         } else if (!strcmp(a, "--to")) {
-            if (st.nto == MAX_TO) {
+            if (st->nto == MAX_TO) {
                 fprintf(stderr, _("enlace: at most %d recipients\n"), MAX_TO);
                 return 2;
             }
-            st.to[st.nto++] = v;
+            st->to[st->nto++] = v;
         } else {
             fprintf(stderr, _("enlace: unknown option %s (see --help)\n"), a);
             return 2;
@@ -1518,29 +1529,29 @@ main(int argc, char **argv)
         const char *form_name = NULL;
         for (; i < argc; i++) {
             if (!strcmp(argv[i], "--tlp") && i + 1 < argc) {
-                st.tlp = enlace_tlp_parse(argv[++i]);
-                if (st.tlp < 0) {
+                st->tlp = enlace_tlp_parse(argv[++i]);
+                if (st->tlp < 0) {
                     fprintf(stderr, _("enlace: unknown TLP label '%s'\n"), argv[i]);
                     return 2;
                 }
-            } else if (!strcmp(argv[i], "--to") && i + 1 < argc && st.nto < MAX_TO)
-                st.to[st.nto++] = argv[++i];
+            } else if (!strcmp(argv[i], "--to") && i + 1 < argc && st->nto < MAX_TO)
+                st->to[st->nto++] = argv[++i];
             else if (!strcmp(argv[i], "--case") && i + 1 < argc)
-                st.case_id = strtoull(argv[++i], NULL, 10);
+                st->case_id = strtoull(argv[++i], NULL, 10);
             else if (!strcmp(argv[i], "--forward") && i + 1 < argc)
-                st.forward_of = strtoull(argv[++i], NULL, 10);
-            else if ((mo = s_message_option(&st, argc, argv, &i, &fields, &form_name)) != 0) {
+                st->forward_of = strtoull(argv[++i], NULL, 10);
+            else if ((mo = s_message_option(st, argc, argv, &i, &fields, &form_name)) != 0) {
                 if (mo < 0)
                     return 2;
             }
             else if (!strcmp(argv[i], "--json"))
-                st.json = 1;
+                st->json = 1;
             else if (nrest < 8)
                 rest[nrest++] = argv[i];
         }
-        if (s_finish_form(&st, fields, form_name) != 0)
+        if (s_finish_form(st, fields, form_name) != 0)
             return 2;
-        return s_publish(&st, nrest, rest);
+        return s_publish(st, nrest, rest);
     }
     if (!strcmp(cmd, "alert")) {
         /* --tlp/--to may follow the command here too */
@@ -1548,18 +1559,18 @@ main(int argc, char **argv)
         int nrest = 0;
         for (; rest && i < argc; i++) {
             if (!strcmp(argv[i], "--tlp") && i + 1 < argc) {
-                st.tlp = enlace_tlp_parse(argv[++i]);
-                if (st.tlp < 0) {
+                st->tlp = enlace_tlp_parse(argv[++i]);
+                if (st->tlp < 0) {
                     fprintf(stderr, _("enlace: unknown TLP label '%s'\n"), argv[i]);
                     free(rest);
                     return 2;
                 }
-            } else if (!strcmp(argv[i], "--to") && i + 1 < argc && st.nto < MAX_TO)
-                st.to[st.nto++] = argv[++i];
+            } else if (!strcmp(argv[i], "--to") && i + 1 < argc && st->nto < MAX_TO)
+                st->to[st->nto++] = argv[++i];
             else
                 rest[nrest++] = argv[i];
         }
-        int rc = rest ? s_alert(&st, nrest, rest) : 1;
+        int rc = rest ? s_alert(st, nrest, rest) : 1;
         free(rest);
         return rc;
     }
@@ -1568,32 +1579,32 @@ main(int argc, char **argv)
         int nrest = 0;
         for (; i < argc && nrest < 128; i++) {
             if (!strcmp(argv[i], "--json"))
-                st.json = 1;
+                st->json = 1;
             else
                 rest[nrest++] = argv[i];
         }
-        return s_listen(&st, nrest, rest);
+        return s_listen(st, nrest, rest);
     }
     if (!strcmp(cmd, "whoami"))
-        return s_whoami(&st);
+        return s_whoami(st);
     if (!strcmp(cmd, "history"))
-        return s_history(&st, argc - i, argv + i);
+        return s_history(st, argc - i, argv + i);
     if (!strcmp(cmd, "search"))
-        return s_search(&st, argc - i, argv + i);
+        return s_search(st, argc - i, argv + i);
     if (!strcmp(cmd, "review"))
-        return s_review(&st, argc - i, argv + i);
+        return s_review(st, argc - i, argv + i);
     if (!strcmp(cmd, "relabel") || !strcmp(cmd, "release-request"))
-        return s_control(&st, cmd, argc - i, argv + i);
+        return s_control(st, cmd, argc - i, argv + i);
     if (!strcmp(cmd, "ack"))
-        return s_ack(&st, argc - i, argv + i);
+        return s_ack(st, argc - i, argv + i);
     if (!strcmp(cmd, "alerts"))
-        return s_alerts(&st, argc - i, argv + i);
+        return s_alerts(st, argc - i, argv + i);
     if (!strcmp(cmd, "cap"))
-        return s_cap(&st, argc - i, argv + i);
+        return s_cap(st, argc - i, argv + i);
     if (!strcmp(cmd, "case"))
-        return s_case(&st, argc - i, argv + i);
+        return s_case(st, argc - i, argv + i);
     if (!strcmp(cmd, "admin"))
-        return s_admin(&st, argc - i, argv + i);
+        return s_admin(st, argc - i, argv + i);
     fprintf(stderr, _("enlace: unknown command '%s' (see --help)\n"), cmd);
     return 2;
 }
