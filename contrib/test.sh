@@ -264,7 +264,9 @@ echo "=== summary ==="
 for line in "${summary[@]}"; do
     echo "  $line"
 done
-echo "$passed passed, $failed failed, $skipped skipped"
+echo "  skipped: $skipped"
+# The last line is exactly "N passed, N failed": CI reads it.
+echo "$passed passed, $failed failed"
 if [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ]; then
     exit 1
 fi
