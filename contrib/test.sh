@@ -2,7 +2,7 @@
 # test.sh: the second command. Installs what is missing, builds enlace and runs
 # every test suite, then prints one closing line:
 #
-#   N passed, N failed, N skipped
+#   N passed, N failed
 #
 # Steps, each run even when an earlier one failed:
 #   1. build/       the normal build (gcc), `meson test`
