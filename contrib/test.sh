@@ -176,6 +176,23 @@ sys.exit(0 if any(o.get("name") == "fuzz" for o in options) else 1)
 # build-fuzz/meson-logs/NAME.log, crash inputs to build-fuzz/fuzz-artifacts/.
 # Skips quietly if no fuzz target was built.
 # ============================================================================
+# seed_secret_keys BUILDDIR CORPUS: adds a plain and a passphrase-sealed
+# secret key, made now with BUILDDIR's enlace-keygen, to the key-file
+# fuzzer's corpus. Secret key files, even throwaway ones, are never committed.
+seed_secret_keys() {
+    local keygen="$1/keys/enlace-keygen" tmp
+    [ -x "$keygen" ] || return 0
+    tmp="$(mktemp -d)"
+    printf 'fuzz seed passphrase\n' > "$tmp/passphrase"
+    if "$keygen" "$tmp/plain" > /dev/null \
+        && ENLACE_PASSPHRASE_FILE="$tmp/passphrase" "$keygen" --passphrase "$tmp/sealed" > /dev/null; then
+        cp "$tmp/plain.secret" "$tmp/sealed.secret" "$2/"
+    else
+        echo "test.sh: could not make the key-file fuzzer's secret-key seeds" >&2
+    fi
+    rm -rf "$tmp"
+}
+
 run_fuzzers() {
     local dir=build-fuzz
     if ! CC=clang configure_and_build "$dir" -Dfuzz=true \
@@ -212,6 +229,9 @@ run_fuzzers() {
         fi
         if [ -d "$seeds" ]; then
             cp -R "$seeds/." "$corpus/"
+        fi
+        if [ "$name" = fuzz_keyfile ]; then
+            seed_secret_keys "$dir" "$corpus"
         fi
 
         # -timeout: one input running over 10 s is a hang (libFuzzer's default
