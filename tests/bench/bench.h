@@ -115,7 +115,9 @@ void bench_cpu_split(pid_t pid, bench_cpu_split_t *out);
 /* Publishes n messages of len bytes on topic with at most `window`
  * outstanding, collecting every result. Returns the number that failed
  * (0 is success); *first_ns (if not NULL) is set just before the first
- * publish. */
+ * publish. The bodies are words, as a report's are (the hub indexes them
+ * for search): message i starts with "lote<i % BENCH_LOTS>". */
+#define BENCH_LOTS 100
 long bench_publish_n(enlace_client_t *c, long n, size_t len, int window, int64_t *first_ns);
 
 /* ---------------------------------------------------------------- scenarios */

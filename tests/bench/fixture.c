@@ -478,19 +478,33 @@ bench_cpu_split(pid_t pid, bench_cpu_split_t *out)
 
 /* ---------------------------------------------------------------- publish */
 
+/* A body of len bytes of ASCII words (whole UTF-8 even when cut), as a report (the hub
+ * indexes it for full-text search): "loteK" first, K = i % BENCH_LOTS, then
+ * the same sentence repeated. */
+static void
+s_text_body(uint8_t *body, size_t len, long i)
+{
+    static const char phrase[] = " menor no acompanado localizado en el cruce fronterizo,"
+                                 " consulado notificado, traslado a albergue";
+    char head[32];
+    int h = snprintf(head, sizeof head, "lote%ld", i % BENCH_LOTS);
+    for (size_t o = 0; o < len; o++)
+        body[o] = (uint8_t)(o < (size_t)h ? head[o] : phrase[(o - (size_t)h) % (sizeof phrase - 1)]);
+}
+
 long
 bench_publish_n(enlace_client_t *c, long n, size_t len, int window, int64_t *first_ns)
 {
     uint8_t *body = malloc(len ? len : 1);
     if (!body)
         return n;
-    memset(body, 'b', len);
     long sent = 0, done = 0, failed = 0;
     int logged = 0;
     if (first_ns)
         *first_ns = bench_now_ns();
     while (done < n) {
         while (sent < n && (long)enlace_publish_outstanding(c) < window) {
+            s_text_body(body, len, sent);
             int rc = enlace_publish_async(c, BENCH_TOPIC, body, len, NULL, NULL);
             if (rc != ENLACE_OK) {
                 if (!logged++)
