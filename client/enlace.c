@@ -614,6 +614,18 @@ s_request(enlace_client_t *self, Enlace__Frame *req, Enlace__Frame__BodyCase wan
     }
 }
 
+/* A request whose answer is a bare Ok: ENLACE_OK or the error. */
+static int
+s_request_ok(enlace_client_t *self, Enlace__Frame *req)
+{
+    int err;
+    Enlace__Frame *reply = s_request(self, req, ENLACE__FRAME__BODY_OK, &err);
+    if (!reply)
+        return err;
+    enlace__frame__free_unpacked(reply, NULL);
+    return ENLACE_OK;
+}
+
 /* ---------------------------------------------------------------- connect */
 
 /* Waits for the handshake outcome on the monitor socket. */
@@ -1364,11 +1376,9 @@ enlace_unsubscribe(enlace_client_t *self, const char *pattern)
     u.pattern.len = strlen(pattern);
     req.body_case = ENLACE__FRAME__BODY_UNSUBSCRIBE;
     req.unsubscribe = &u;
-    int err;
-    Enlace__Frame *reply = s_request(self, &req, ENLACE__FRAME__BODY_OK, &err);
-    if (!reply)
-        return err;
-    enlace__frame__free_unpacked(reply, NULL);
+    int rc = s_request_ok(self, &req);
+    if (rc != ENLACE_OK)
+        return rc;
     for (int i = 0; i < self->npatterns; i++)
         if (!strcmp(self->patterns[i], pattern)) {
             free(self->patterns[i]);
@@ -1734,12 +1744,7 @@ enlace_relabel(enlace_client_t *self, uint64_t seq, enlace_tlp_t tlp, int lift_h
     r.lift_handling = lift_handling != 0;
     req.body_case = ENLACE__FRAME__BODY_RELABEL;
     req.relabel = &r;
-    int err;
-    Enlace__Frame *reply = s_request(self, &req, ENLACE__FRAME__BODY_OK, &err);
-    if (!reply)
-        return err;
-    enlace__frame__free_unpacked(reply, NULL);
-    return ENLACE_OK;
+    return s_request_ok(self, &req);
 }
 
 int
@@ -1751,12 +1756,7 @@ enlace_release_request(enlace_client_t *self, uint64_t seq, const char *reason)
     r.reason = (char *)(reason ? reason : "");
     req.body_case = ENLACE__FRAME__BODY_RELEASE_REQUEST;
     req.release_request = &r;
-    int err;
-    Enlace__Frame *reply = s_request(self, &req, ENLACE__FRAME__BODY_OK, &err);
-    if (!reply)
-        return err;
-    enlace__frame__free_unpacked(reply, NULL);
-    return ENLACE_OK;
+    return s_request_ok(self, &req);
 }
 
 int
@@ -1768,12 +1768,7 @@ enlace_ack(enlace_client_t *self, uint64_t alert_id, const char *note)
     a.note = (char *)(note ? note : "");
     req.body_case = ENLACE__FRAME__BODY_ALERT_ACK;
     req.alert_ack = &a;
-    int err;
-    Enlace__Frame *reply = s_request(self, &req, ENLACE__FRAME__BODY_OK, &err);
-    if (!reply)
-        return err;
-    enlace__frame__free_unpacked(reply, NULL);
-    return ENLACE_OK;
+    return s_request_ok(self, &req);
 }
 
 static json_t *
