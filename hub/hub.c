@@ -430,6 +430,28 @@ s_take_topic(ProtobufCBinaryData b, int pattern, char out[TOPIC_MAX_LEN + 1])
     return NULL;
 }
 
+/* The pattern of a subscribe or history request, checked and copied into
+ * out, and readable by who. Otherwise answers the refusal (audited) and
+ * returns -1. */
+static int
+s_take_readable_pattern(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_id,
+    const char *action, ProtobufCBinaryData b, char out[TOPIC_MAX_LEN + 1])
+{
+    const char *bad = s_take_topic(b, 1, out);
+    if (bad) {
+        hub_error(self, s->rid, s->rid_len, request_id, who, action,
+            ENLACE__ERROR_CODE__ERR_BAD_TOPIC, bad);
+        return -1;
+    }
+    const char *denied = acl_subscribe(self->dir, who, out, archive_now_ms());
+    if (denied) {
+        hub_error(self, s->rid, s->rid_len, request_id, who, action,
+            ENLACE__ERROR_CODE__ERR_DENIED, denied);
+        return -1;
+    }
+    return 0;
+}
+
 static int
 s_valid_fingerprint(const char *fp)
 {
@@ -629,18 +651,8 @@ s_subscribe(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_
     const Enlace__Subscribe *sub)
 {
     char pattern[TOPIC_MAX_LEN + 1];
-    const char *bad = s_take_topic(sub->pattern, 1, pattern);
-    if (bad) {
-        hub_error(self, s->rid, s->rid_len, request_id, who, "subscribe",
-            ENLACE__ERROR_CODE__ERR_BAD_TOPIC, bad);
+    if (s_take_readable_pattern(self, s, who, request_id, "subscribe", sub->pattern, pattern) != 0)
         return;
-    }
-    const char *denied = acl_subscribe(self->dir, who, pattern, archive_now_ms());
-    if (denied) {
-        hub_error(self, s->rid, s->rid_len, request_id, who, "subscribe",
-            ENLACE__ERROR_CODE__ERR_DENIED, denied);
-        return;
-    }
     session_sub_t *existing = session_sub_find(s, pattern);
     uint64_t cursor = 0;
     int resumed = 0;
@@ -788,18 +800,8 @@ s_history(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_id
     const Enlace__History *q)
 {
     char pattern[TOPIC_MAX_LEN + 1];
-    const char *bad = s_take_topic(q->pattern, 1, pattern);
-    if (bad) {
-        hub_error(self, s->rid, s->rid_len, request_id, who, "history",
-            ENLACE__ERROR_CODE__ERR_BAD_TOPIC, bad);
+    if (s_take_readable_pattern(self, s, who, request_id, "history", q->pattern, pattern) != 0)
         return;
-    }
-    const char *denied = acl_subscribe(self->dir, who, pattern, archive_now_ms());
-    if (denied) {
-        hub_error(self, s->rid, s->rid_len, request_id, who, "history",
-            ENLACE__ERROR_CODE__ERR_DENIED, denied);
-        return;
-    }
     size_t cap = q->limit && q->limit < HISTORY_MAX ? q->limit : HISTORY_MAX;
     history_t h = {.hub = self, .who = who, .q = q, .pattern = pattern, .cap = cap,
         .last_seq = q->after_seq,
