@@ -18,6 +18,13 @@
 
 #include "log.h"
 
+/* The longest string value: short enough that "data_dir = VALUE" fits on one
+ * line of inih's buffer (INI_MAX_LINE, including the newline and the NUL), so
+ * whatever config_set accepts, config_print can write and config_load read. */
+#define STRING_MAX 180
+_Static_assert(sizeof "data_dir = " - 1 + STRING_MAX + 2 <= INI_MAX_LINE,
+    "a string option must fit on one line of the file");
+
 typedef enum { K_STRING, K_UINT, K_SIZE, K_DURATION, K_SYNC, K_LEVEL } kind_t;
 
 typedef struct {
@@ -34,8 +41,8 @@ enum {
 };
 
 static const option_t s_options[O_COUNT] = {
-    [O_BIND] = {"hub", "bind", K_STRING, 1, 255},
-    [O_DATA_DIR] = {"hub", "data_dir", K_STRING, 1, 4095},
+    [O_BIND] = {"hub", "bind", K_STRING, 1, STRING_MAX},
+    [O_DATA_DIR] = {"hub", "data_dir", K_STRING, 1, STRING_MAX},
     [O_HEARTBEAT] = {"hub", "heartbeat", K_DURATION, 100, 60000},
     [O_WINDOW] = {"limits", "window", K_UINT, 1, 65536},
     [O_MAX_BODY] = {"limits", "max_body", K_SIZE, 1, 64 * 1024 * 1024},
@@ -187,9 +194,19 @@ s_set(hub_config_t *cfg, int which, const char *value, char *err, size_t errlen)
         size_t len = strlen(value);
         if (len > o->max)
             return s_fail(err, errlen, "%s is longer than %llu characters", o->key, o->max);
-        for (size_t i = 0; i < len; i++)
-            if ((unsigned char)value[i] < 0x20)
+        for (size_t i = 0; i < len; i++) {
+            unsigned char c = (unsigned char)value[i];
+            if (c < 0x20 || c == 0x7f)
                 return s_fail(err, errlen, "%s holds a control character", o->key);
+            /* ';' starts a comment in the file, so a value holding one could
+             * not be written back by check-config and read the same. */
+            if (c == ';')
+                return s_fail(err, errlen, "%s may not hold ';' (it starts a comment)", o->key);
+            if (which == O_BIND && (c == ' ' || c > 0x7e))
+                return s_fail(err, errlen, "bind is a ZeroMQ endpoint: no spaces, ASCII only");
+        }
+        if (value[0] == ' ' || value[len - 1] == ' ')
+            return s_fail(err, errlen, "%s begins or ends with a space", o->key);
         if (which == O_BIND && !strstr(value, "://"))
             return s_fail(err, errlen,
                 "bind is a ZeroMQ endpoint such as tcp://127.0.0.1:7440, not '%s'", value);
@@ -285,7 +302,10 @@ s_read_line(char *str, int num, void *stream)
     if (n < 0)
         return NULL;
     r->line++;
-    if (n >= num) {
+    /* The same line is as long with or without its newline (the last line
+     * of a file may have none): num - 2 characters fit either way. */
+    size_t len = (size_t)n - (r->buf[n - 1] == '\n');
+    if (len > (size_t)num - 2) {
         if (!r->err[0])
             snprintf(r->err, sizeof r->err, "%s:%d: the line is longer than %d characters",
                 r->path, r->line, num - 2);

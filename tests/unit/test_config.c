@@ -190,6 +190,68 @@ refuses_overlong_lines_instead_of_splitting_them(void)
 }
 
 static void
+a_line_is_as_long_with_or_without_its_newline(void)
+{
+    /* Found by fuzz_config: a last line of 199 characters without a newline
+     * was read, but the same line with its newline was refused. Both now
+     * follow the same rule: 198 characters fit, 199 do not. */
+    char fits[200], text[300];
+    hub_config_t cfg;
+    char err[600];
+    snprintf(fits, sizeof fits, "data_dir = /%0*d", 198 - (int)strlen("data_dir = /"), 0);
+    CHECK(strlen(fits) == 198);
+    /* 187 characters of path: too long for data_dir, but the line fits, so
+     * the error is about the value. */
+    snprintf(text, sizeof text, "[hub]\n%s\n", fits);
+    s_refused(text, 2, "data_dir is longer than 180 characters");
+    snprintf(text, sizeof text, "[hub]\n%s", fits);
+    s_refused(text, 2, "data_dir is longer than 180 characters");
+    snprintf(text, sizeof text, "[hub]\n%s0\n", fits);
+    s_refused(text, 2, "the line is longer than 198 characters");
+    snprintf(text, sizeof text, "[hub]\n%s0", fits);
+    s_refused(text, 2, "the line is longer than 198 characters");
+    /* The longest data_dir accepted is written and read back whole. */
+    char longest[181];
+    memset(longest, 'd', sizeof longest - 1);
+    longest[0] = '/';
+    longest[sizeof longest - 1] = '\0';
+    hub_config_defaults(&cfg);
+    CHECK(config_set(&cfg, "hub", "data_dir", longest, err, sizeof err) == 0);
+    char path[256];
+    snprintf(path, sizeof path, "%s/longest.conf", dir);
+    FILE *f = fopen(path, "w");
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    config_print(f, &cfg);
+    fclose(f);
+    hub_config_t back;
+    hub_config_defaults(&back);
+    CHECK(config_load(path, &back, err, sizeof err) == 0);
+    CHECK_STREQ(back.data_dir, longest);
+}
+
+static void
+refuses_strings_the_file_could_not_hold(void)
+{
+    /* Found by fuzz_config: values that config_load or config_set accepted
+     * but config_print could not write so that they read back the same. */
+    s_refused("[hub]\nbind :;//x = tcp://127.0.0.1:1\n", 2, "may not hold ';'");
+    s_refused("[hub]\ndata_dir = /srv/a;b\n", 2, "may not hold ';'");
+    s_refused("[hub]\nbind = tcp://h\xc3\xa9te:1\n", 2, "no spaces, ASCII only");
+    hub_config_t cfg;
+    char err[600];
+    hub_config_defaults(&cfg);
+    CHECK(config_set(&cfg, "hub", "data_dir", " /srv/enlace", err, sizeof err) == -1);
+    CHECK(strstr(err, "begins or ends with a space") != NULL);
+    CHECK(config_set(&cfg, "hub", "data_dir", "/srv/enlace ", err, sizeof err) == -1);
+    CHECK(config_set(&cfg, "hub", "bind", "tcp://127.0.0.1: 1", err, sizeof err) == -1);
+    CHECK(config_set(&cfg, "hub", "data_dir", "/srv/en lace", err, sizeof err) == 0);
+    CHECK(config_set(&cfg, "hub", "data_dir", "/srv/café", err, sizeof err) == 0);
+    CHECK(cfg.data_dir == NULL || strcmp(cfg.data_dir, "/srv/café") == 0);
+}
+
+static void
 the_first_error_is_the_one_reported(void)
 {
     s_refused("[limits]\nwindow = 0\n[log]\nlevel = loud\n", 2, "window");
@@ -326,6 +388,8 @@ main(void)
     RUN(refuses_keys_given_twice);
     RUN(refuses_lines_that_are_not_ini);
     RUN(refuses_overlong_lines_instead_of_splitting_them);
+    RUN(a_line_is_as_long_with_or_without_its_newline);
+    RUN(refuses_strings_the_file_could_not_hold);
     RUN(the_first_error_is_the_one_reported);
     RUN(reports_a_missing_file);
     RUN(command_line_values_get_the_same_checks);
