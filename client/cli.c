@@ -17,7 +17,6 @@
 #include <libintl.h>
 #include <locale.h>
 
-#include <ini.h>
 #include <jansson.h>
 #include <sodium.h>
 
@@ -25,6 +24,7 @@
 #include "enlace.h"
 #include "keys.h"
 #include "passphrase.h"
+#include "profile.h"
 
 #define _(s) gettext(s)
 
@@ -44,7 +44,6 @@ typedef struct {
     char hub[512];
     char hub_key[4096];
     char key[4096];
-    const char *profile;
     int tlp;
     const char *to[MAX_TO];
     size_t nto;
@@ -159,39 +158,6 @@ s_copy(char *dst, size_t cap, const char *src)
     snprintf(dst, cap, "%s", src);
 }
 
-/* Resolves a path from the profile relative to the profile's directory. */
-static void
-s_profile_path(char *dst, size_t cap, const char *profile, const char *value)
-{
-    if (value[0] == '/' || !strchr(profile, '/')) {
-        s_copy(dst, cap, value);
-        return;
-    }
-    int dirlen = (int)(strrchr(profile, '/') - profile);
-    snprintf(dst, cap, "%.*s/%s", dirlen, profile, value);
-}
-
-static int
-s_profile_entry(void *user, const char *section, const char *name, const char *value)
-{
-    settings_t *st = user;
-    (void)section;
-    if (!strcmp(name, "hub"))
-        s_copy(st->hub, sizeof st->hub, value);
-    else if (!strcmp(name, "hub_key"))
-        s_profile_path(st->hub_key, sizeof st->hub_key, st->profile, value);
-    else if (!strcmp(name, "key"))
-        s_profile_path(st->key, sizeof st->key, st->profile, value);
-    else if (!strcmp(name, "language"))
-        s_copy(st->language, sizeof st->language, value);
-    else {
-        fprintf(stderr, _("enlace: %s: unknown setting '%s' (hub, hub_key, key, language)\n"), st->profile,
-            name);
-        return 0;
-    }
-    return 1;
-}
-
 static int
 s_load_profile(settings_t *st, const char *path, int required)
 {
@@ -203,16 +169,47 @@ s_load_profile(settings_t *st, const char *path, int required)
         fprintf(stderr, _("enlace: cannot read profile %s: %s\n"), path, strerror(errno));
         return -1;
     }
-    st->profile = path;
-    int rc = ini_parse(path, s_profile_entry, st);
-    if (rc != 0) {
-        if (rc > 0)
-            fprintf(stderr, _("enlace: %s: line %d is not 'name = value'\n"), path, rc);
-        else
-            fprintf(stderr, _("enlace: cannot read profile %s\n"), path);
-        return -1;
+    profile_t p;
+    profile_error_t e;
+    if (profile_load(path, &p, &e) == 0) {
+        s_copy(st->hub, sizeof st->hub, p.hub);
+        s_copy(st->hub_key, sizeof st->hub_key, p.hub_key);
+        s_copy(st->key, sizeof st->key, p.key);
+        s_copy(st->language, sizeof st->language, p.language);
+        return 0;
     }
-    return 0;
+    switch (e.status) {
+    case PROFILE_UNREADABLE:
+        fprintf(stderr, _("enlace: cannot read profile %s: %s\n"), path, strerror(e.sys_errno));
+        break;
+    case PROFILE_TOO_BIG:
+        fprintf(stderr, _("enlace: %s: a profile is at most %d bytes\n"), path,
+            PROFILE_FILE_MAX);
+        break;
+    case PROFILE_UNKNOWN:
+        fprintf(stderr, _("enlace: %s: unknown setting '%s' (hub, hub_key, key, language)\n"),
+            path, e.name);
+        break;
+    case PROFILE_LONG_LINE:
+        fprintf(stderr, _("enlace: %s: line %d is longer than %d characters\n"), path, e.line,
+            e.max_line);
+        break;
+    case PROFILE_LONG_VALUE:
+        fprintf(stderr, _("enlace: %s: line %d: the value of '%s' is too long\n"), path, e.line,
+            e.name);
+        break;
+    case PROFILE_BAD_LANGUAGE:
+        fprintf(stderr, _("enlace: %s: line %d: language is a 2- or 3-letter code such as es "
+                          "or en\n"),
+            path, e.line);
+        break;
+    case PROFILE_NUL:
+    case PROFILE_NOT_SETTING:
+    case PROFILE_OK:
+        fprintf(stderr, _("enlace: %s: line %d is not 'name = value'\n"), path, e.line);
+        break;
+    }
+    return -1;
 }
 
 static void

@@ -1,27 +1,21 @@
 /*
- * fuzz_profile: the client's profile file (hub, hub_key, key), parsed with
- * inih's ini_parse from a file as the CLI does, with a handler shaped like
- * the CLI's: known names are copied into fixed buffers, key paths resolved
- * against the profile's directory.
+ * fuzz_profile: the CLI's profile file, read by the CLI's own profile_load
+ * (client/profile.c) from a file, as `enlace --profile FILE` does.
+ *
+ * Besides "no crash": a profile that loads has only known settings, every
+ * value is a NUL-terminated string within its buffer, and a language is a
+ * 2- or 3-letter code; a refusal names a line wherever it is about one.
  */
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-#include <ini.h>
+#include "profile.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-typedef struct {
-    char hub[512];
-    char hub_key[4096];
-    char key[4096];
-    const char *profile;
-} profile_t;
 
 static char s_path[64];
 
@@ -33,37 +27,19 @@ s_cleanup(void)
 }
 
 static void
-s_resolve(char *dst, size_t cap, const char *profile, const char *value)
+s_bounded(const char *s, size_t cap)
 {
-    const char *slash = strrchr(profile, '/');
-    if (value[0] == '/' || !slash)
-        snprintf(dst, cap, "%s", value);
-    else
-        snprintf(dst, cap, "%.*s/%s", (int)(slash - profile), profile, value);
-}
-
-static int
-s_entry(void *user, const char *section, const char *name, const char *value)
-{
-    profile_t *p = user;
-    (void)section;
-    if (!strcmp(name, "hub"))
-        snprintf(p->hub, sizeof p->hub, "%s", value);
-    else if (!strcmp(name, "hub_key"))
-        s_resolve(p->hub_key, sizeof p->hub_key, p->profile, value);
-    else if (!strcmp(name, "key"))
-        s_resolve(p->key, sizeof p->key, p->profile, value);
-    else
-        return 0;
-    return 1;
+    if (!memchr(s, '\0', cap))
+        abort();
 }
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (size > 65536)
+    if (size > PROFILE_FILE_MAX + 16)
         return 0;
     if (!*s_path) {
+        /* In a folder, so that relative key paths are resolved. */
         snprintf(s_path, sizeof s_path, "/tmp/fuzz-profile-XXXXXX");
         int fd = mkstemp(s_path);
         if (fd < 0)
@@ -72,12 +48,41 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         atexit(s_cleanup);
     }
     int fd = open(s_path, O_WRONLY | O_TRUNC);
-    if (fd < 0 || write(fd, data, size) != (ssize_t)size)
+    if (fd < 0 || (size && write(fd, data, size) != (ssize_t)size))
         abort();
     close(fd);
-    static profile_t profile;
-    memset(&profile, 0, sizeof profile);
-    profile.profile = s_path;
-    (void)ini_parse(s_path, s_entry, &profile);
+    static profile_t p;
+    profile_error_t e;
+    if (profile_load(s_path, &p, &e) == 0) {
+        if (e.status != PROFILE_OK)
+            abort();
+        s_bounded(p.hub, sizeof p.hub);
+        s_bounded(p.hub_key, sizeof p.hub_key);
+        s_bounded(p.key, sizeof p.key);
+        s_bounded(p.language, sizeof p.language);
+        size_t n = strlen(p.language);
+        if (n != 0 && (n < 2 || n > 3))
+            abort();
+        return 0;
+    }
+    switch (e.status) {
+    case PROFILE_OK:
+        abort(); /* a refusal always says why */
+    case PROFILE_NOT_SETTING:
+    case PROFILE_LONG_LINE:
+    case PROFILE_UNKNOWN:
+    case PROFILE_LONG_VALUE:
+    case PROFILE_BAD_LANGUAGE:
+    case PROFILE_NUL:
+        if (e.line < 1)
+            abort();
+        break;
+    case PROFILE_TOO_BIG:
+        if (size <= PROFILE_FILE_MAX)
+            abort();
+        break;
+    case PROFILE_UNREADABLE:
+        break;
+    }
     return 0;
 }
