@@ -4,7 +4,8 @@
  * that a value means the same wherever it is written.
  *
  *   [hub]      bind, data_dir, heartbeat
- *   [limits]   window, max_body, max_subscriptions, idle_timeout
+ *   [limits]   window, max_body, max_subscriptions, request_rate, request_burst,
+ *              idle_timeout
  *   [archive]  sync = off | normal | full
  *   [alerts]   urgent_deadline, flash_deadline
  *   [log]      level = error | warning | notice | info | debug

@@ -95,10 +95,10 @@ static const char *s_code_names[] = {"none", "malformed", "version", "unknown-re
     "denied", "bad-topic", "bad-signature", "conflict", "too-large", "limit", "revoked",
     "no-session", "internal", "not-found"};
 
-/* Replies with an Error; audits it when the peer is an authenticated officer. */
-void
-hub_error(hub_t *self, const uint8_t *rid, size_t rid_len, uint64_t request_id,
-    const dir_entry_t *who, const char *action, Enlace__ErrorCode code, const char *message)
+/* Replies with an Error, and nothing else. */
+static void
+s_reply_error(hub_t *self, const uint8_t *rid, size_t rid_len, uint64_t request_id,
+    Enlace__ErrorCode code, const char *message)
 {
     Enlace__Frame frame = ENLACE__FRAME__INIT;
     Enlace__Error err = ENLACE__ERROR__INIT;
@@ -107,6 +107,14 @@ hub_error(hub_t *self, const uint8_t *rid, size_t rid_len, uint64_t request_id,
     frame.body_case = ENLACE__FRAME__BODY_ERROR;
     frame.error = &err;
     hub_send_frame(self, rid, rid_len, request_id, &frame);
+}
+
+/* Replies with an Error; audits it when the peer is an authenticated officer. */
+void
+hub_error(hub_t *self, const uint8_t *rid, size_t rid_len, uint64_t request_id,
+    const dir_entry_t *who, const char *action, Enlace__ErrorCode code, const char *message)
+{
+    s_reply_error(self, rid, rid_len, request_id, code, message);
     const char *name = (unsigned)code < sizeof s_code_names / sizeof *s_code_names
         ? s_code_names[code] : "error";
     if (who) {
@@ -975,6 +983,47 @@ s_delivery_ack(session_t *s, const Enlace__DeliveryAck *a)
     }
 }
 
+/* ---------------------------------------------------------------- rate limit */
+
+/* Requests that count against a connection's rate: all but the ones that
+ * keep a session alive and deliveries flowing. */
+static int
+s_rate_counted(Enlace__Frame__BodyCase body)
+{
+    return body != ENLACE__FRAME__BODY_DELIVERY_ACK && body != ENLACE__FRAME__BODY_PING
+        && body != ENLACE__FRAME__BODY_BYE && body != ENLACE__FRAME__BODY_HELLO;
+}
+
+/* Takes a request from s's rate. Over it: answers ERR_LIMIT with when to
+ * retry and returns -1. So that a flood cannot flood the audit log instead,
+ * one refusal a second per connection is audited, with the count of those
+ * answered since without an audit record. */
+static int
+s_rate_check(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_id,
+    int64_t now)
+{
+    int64_t wait = rate_take(&s->rate, self->cfg->request_rate, self->cfg->request_burst, now);
+    if (wait == 0)
+        return 0;
+    char msg[160];
+    snprintf(msg, sizeof msg,
+        "over %u requests a second (burst %u) on this connection: retry in %lld ms",
+        self->cfg->request_rate, self->cfg->request_burst, (long long)wait);
+    if (s->rate_audit_ms != 0 && now - s->rate_audit_ms < 1000) {
+        s->rate_unaudited++;
+        s_reply_error(self, s->rid, s->rid_len, request_id, ENLACE__ERROR_CODE__ERR_LIMIT, msg);
+        return -1;
+    }
+    if (s->rate_unaudited)
+        snprintf(msg + strlen(msg), sizeof msg - strlen(msg), " (+%u refused unaudited)",
+            s->rate_unaudited);
+    s->rate_audit_ms = now;
+    s->rate_unaudited = 0;
+    hub_error(self, s->rid, s->rid_len, request_id, who, "request", ENLACE__ERROR_CODE__ERR_LIMIT,
+        msg);
+    return -1;
+}
+
 /* One received ZeroMQ message, between receiving and handling. */
 typedef struct inbound {
     zmq_msg_t rid, body;
@@ -1024,6 +1073,7 @@ s_preverify(hub_t *self, inbound_t *in, int n)
     verify_job_t jobs[BATCH_MAX];
     int owner[BATCH_MAX];
     size_t njobs = 0;
+    int64_t now = archive_now_ms();
     for (int i = 0; i < n; i++) {
         if (in[i].extra || zmq_msg_size(&in[i].body) == 0)
             continue;
@@ -1036,6 +1086,12 @@ s_preverify(hub_t *self, inbound_t *in, int n)
         Enlace__Frame *f = in[i].frame;
         if (!f || f->body_case != ENLACE__FRAME__BODY_PUBLISH
             || f->publish->signature.len != KEYS_SIGNATURE_BYTES)
+            continue;
+        /* Not for a connection over its rate: the handler will refuse it
+         * before looking at the signature, so verifying it is wasted. */
+        const session_t *s = sessions_find(self->sessions, zmq_msg_data(&in[i].rid),
+            zmq_msg_size(&in[i].rid));
+        if (s && !rate_ready(&s->rate, self->cfg->request_rate, self->cfg->request_burst, now))
             continue;
         jobs[njobs] = (verify_job_t){.pk = who->pk, .msg = f->publish->content.data,
             .len = f->publish->content.len, .sig = f->publish->signature.data};
@@ -1128,6 +1184,8 @@ s_handle_inbound(hub_t *self, inbound_t *in)
             "say Hello first");
         goto out;
     }
+    if (s_rate_counted(frame->body_case) && s_rate_check(self, s, who, req, now) != 0)
+        goto out;
     switch (frame->body_case) {
     case ENLACE__FRAME__BODY_PUBLISH:
         self->presig = in->sig;
@@ -1480,6 +1538,11 @@ hub_config_defaults(hub_config_t *cfg)
     cfg->max_body = 256 * 1024;
     cfg->max_frame = 512 * 1024;
     cfg->max_subscriptions = 64;
+    /* Far above what an officer or an integration sends, low enough that
+     * one connection cannot fill the archive or the audit log at full
+     * speed. Acknowledgements, pings and Bye are not counted. */
+    cfg->request_rate = 2000;
+    cfg->request_burst = 10000;
     cfg->sync = ARCHIVE_SYNC_NORMAL;
     cfg->idle_timeout_ms = 60000;
     cfg->heartbeat_ms = 10000;

@@ -52,6 +52,9 @@ s_usage(FILE *out)
         "      --window N            deliveries in flight per session (default 256)\n"
         "      --max-body BYTES      largest message body (default 262144)\n"
         "      --max-subscriptions N subscriptions per session (default 64)\n"
+        "      --request-rate N      requests a second per connection, 0 = no limit\n"
+        "                            (default 2000)\n"
+        "      --request-burst N     requests at once after a quiet spell (default 10000)\n"
         "      --idle-timeout TIME   drop a silent session after TIME (default 60s)\n"
         "      --heartbeat TIME      ZMTP heartbeat interval (default 10s)\n"
         "      --deadline urgent=30m,flash=5m  acknowledgement deadlines of alerts\n"
@@ -83,6 +86,8 @@ static const struct {
     {"--window", "limits", "window"},
     {"--max-body", "limits", "max_body"},
     {"--max-subscriptions", "limits", "max_subscriptions"},
+    {"--request-rate", "limits", "request_rate"},
+    {"--request-burst", "limits", "request_burst"},
     {"--idle-timeout", "limits", "idle_timeout"},
     {"--sync", "archive", "sync"},
     {"--log-level", "log", "level"},

@@ -83,6 +83,7 @@ sessions_add(sessions_t *self, const uint8_t *rid, size_t len, uint32_t window)
     s->rid_len = len;
     s->window = window;
     s->rewind_to = UINT64_MAX;
+    s->rate = (rate_t)RATE_INIT;
     size_t b = s_bucket(self, rid, len);
     s->next = self->buckets[b];
     self->buckets[b] = s;

@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "rate.h"
+
 #define SESSION_RID_MAX 256
 #define SESSION_PATTERN_MAX 260
 
@@ -38,6 +40,9 @@ typedef struct session {
     int nsubs, subs_cap;
     int64_t last_seen_ms;  /* last frame received */
     int blocked;           /* last send hit a full pipe: retry later */
+    rate_t rate;           /* requests taken from the connection's rate limit */
+    int64_t rate_audit_ms; /* when a rate refusal was last audited */
+    uint32_t rate_unaudited; /* rate refusals since, answered but not audited */
     struct session *next;  /* hash chain */
 } session_t;
 

@@ -139,9 +139,9 @@ s_expect_alive_session(rawclient_t *raw)
 /* An authenticated raw connection for officer o, after the CURVE handshake
  * and, if hello, after Welcome. */
 static rawclient_t *
-s_raw(const officer_t *o, int hello)
+s_raw_on(const hub_t *h, const officer_t *o, int hello)
 {
-    rawclient_opts_t opts = {.endpoint = hub.endpoint, .hub_public = hub.hub_public,
+    rawclient_opts_t opts = {.endpoint = h->endpoint, .hub_public = h->hub_public,
         .key_file = o->secret};
     char why[512];
     rawclient_t *raw = rawclient_new(&opts, why, sizeof why);
@@ -161,6 +161,12 @@ s_raw(const officer_t *o, int hello)
         return NULL;
     }
     return raw;
+}
+
+static rawclient_t *
+s_raw(const officer_t *o, int hello)
+{
+    return s_raw_on(&hub, o, hello);
 }
 
 /* Exactly one reply per request: nothing arrives that nobody asked for. */
@@ -1158,6 +1164,132 @@ limits_subscriptions_per_session(void)
     s_check_hub_alive();
 }
 
+/* The request rate limit, on a hub of its own started with a low one (100 a
+ * second, bursts of 200) so that the suite's other tests keep the default.
+ * A flooding connection gets error(limit) with when to retry, for publishes
+ * and other requests alike; what it was told "stored" is exactly what the
+ * archive holds; at most one refusal a second is audited; another officer
+ * publishing meanwhile is not limited; the flooder may publish again once its
+ * bucket refills. */
+static void
+limits_request_rate_per_connection(void)
+{
+    enum { FLOOD = 1000, CHUNK = 100, RATE = 100, BURST = 200 };
+    hub_t h;
+    officer_t flooder, other;
+    hub_init(&h);
+    h.extra[0] = "--request-rate";
+    h.extra[1] = "100";
+    h.extra[2] = "--request-burst";
+    h.extra[3] = "200";
+    officer_new(&h, &flooder, "flooder", "--country HN --network consular --role officer");
+    officer_new(&h, &other, "other", "--country MX --network consular --role officer");
+    hub_start(&h);
+    rawclient_t *raw = s_raw_on(&h, &flooder, 1);
+    int rc;
+    char why[256];
+    enlace_client_t *good_client = client_connect(&h, &other, &rc, why, sizeof why);
+    if (!raw || !good_client) {
+        FAILF("could not connect to the rate-limited hub: %s", why);
+        goto done;
+    }
+    int stored = 0, limited = 0, other_reply = 0, retry_said = 0, good_stored = 0;
+    int64_t t0 = harness_now_ms();
+    for (int sent = 0; sent < FLOOD; sent += CHUNK) {
+        uint64_t rids[CHUNK];
+        for (int i = 0; i < CHUNK; i++) {
+            rawclient_content_t spec = {.topic = "consular/flood/HN", .body = "flood"};
+            rids[i] = s_publish_signed(raw, rawclient_identity(raw), &spec);
+        }
+        /* Refusals are answered at once, "stored" after the commit: the
+         * replies come out of order, so take them as they come. */
+        int seen[CHUNK] = {0};
+        for (int i = 0; i < CHUNK; i++) {
+            Enlace__Frame *f = rawclient_recv(raw, REPLY_TIMEOUT_MS);
+            int k = -1;
+            for (int j = 0; f && j < CHUNK; j++)
+                if (rids[j] == f->request_id && !seen[j])
+                    k = j;
+            if (k >= 0)
+                seen[k] = 1;
+            else {
+                enlace__frame__free_unpacked(f, NULL);
+                f = NULL;
+            }
+            if (f && f->body_case == ENLACE__FRAME__BODY_STORED)
+                stored++;
+            else if (f && f->body_case == ENLACE__FRAME__BODY_ERROR
+                && f->error->code == ENLACE__ERROR_CODE__ERR_LIMIT) {
+                limited++;
+                retry_said += strstr(f->error->message, "retry in") != NULL;
+            } else
+                other_reply++;
+            enlace__frame__free_unpacked(f, NULL);
+        }
+        /* The other officer publishes while the flood goes on. */
+        uint64_t seq = 0;
+        good_stored += enlace_publish(good_client, "consular/ok/MX", "fine", 4, NULL, &seq)
+            == ENLACE_OK;
+    }
+    /* Other requests count too: a history request from the flooder. */
+    Enlace__Frame hist_frame = ENLACE__FRAME__INIT;
+    Enlace__History hist = ENLACE__HISTORY__INIT;
+    hist.pattern.data = (uint8_t *)"consular/#";
+    hist.pattern.len = strlen("consular/#");
+    hist.limit = 1;
+    hist_frame.version = 1;
+    hist_frame.request_id = rawclient_next_id(raw);
+    hist_frame.body_case = ENLACE__FRAME__BODY_HISTORY;
+    hist_frame.history = &hist;
+    double elapsed_s = (double)(harness_now_ms() - t0) / 1000.0;
+    int history_limited = 0;
+    if (elapsed_s < 1.5) {
+        rawclient_send_frame(raw, &hist_frame);
+        Enlace__Frame *f = rawclient_await(raw, hist_frame.request_id, REPLY_TIMEOUT_MS);
+        history_limited = f && f->body_case == ENLACE__FRAME__BODY_ERROR
+            && f->error->code == ENLACE__ERROR_CODE__ERR_LIMIT;
+        enlace__frame__free_unpacked(f, NULL);
+        CHECK(history_limited);
+    }
+    elapsed_s = (double)(harness_now_ms() - t0) / 1000.0;
+    fprintf(stderr, "  %d publishes in %.2f s at rate %d, burst %d -> %d stored, %d x "
+                    "error(limit)%s; other officer %d/%d stored\n",
+        FLOOD, elapsed_s, RATE, BURST, stored, limited,
+        history_limited ? ", then history refused too" : "", good_stored, FLOOD / CHUNK);
+    CHECK(other_reply == 0);
+    CHECK(stored + limited == FLOOD);
+    CHECK(stored >= BURST);
+    CHECK(stored <= BURST + (int)(RATE * elapsed_s) + 1);
+    CHECK(limited > 0 && retry_said == limited);
+    CHECK(good_stored == FLOOD / CHUNK);
+    /* Nothing refused was stored, nothing told "stored" is missing. */
+    char out[64] = "";
+    harness_capture(out, sizeof out,
+        "sqlite3 %s/data/archive.db \"SELECT count(*) FROM messages WHERE topic = "
+        "'consular/flood/HN'\"", h.dir);
+    CHECK(atoi(out) == stored);
+    /* One audited refusal a second at most, and at least one. */
+    harness_capture(out, sizeof out,
+        "sqlite3 %s/data/archive.db \"SELECT count(*) FROM audit WHERE outcome = "
+        "'refused:limit'\"", h.dir);
+    int audited = atoi(out);
+    fprintf(stderr, "  audit: %d x refused:limit for %d refusals\n", audited,
+        limited + history_limited);
+    CHECK(audited >= 1);
+    CHECK(audited <= (int)elapsed_s + 2);
+    /* The bucket refills: after a pause the flooder may publish again. */
+    usleep(1100 * 1000);
+    rawclient_content_t spec = {.topic = "consular/flood/HN", .body = "after the pause"};
+    Enlace__Frame *f = rawclient_await(raw, s_publish_signed(raw, rawclient_identity(raw), &spec),
+        REPLY_TIMEOUT_MS);
+    CHECK(f && f->body_case == ENLACE__FRAME__BODY_STORED);
+    enlace__frame__free_unpacked(f, NULL);
+done:
+    enlace_close(&good_client);
+    rawclient_destroy(&raw);
+    hub_cleanup(&h);
+}
+
 /* A connection that must not come up: no handshake, no reply to Hello. */
 static void
 s_expect_no_session(rawclient_t *raw, const char *what)
@@ -1475,6 +1607,7 @@ main(void)
     harness_run("refuses_message_id_reused_with_other_content",
         refuses_message_id_reused_with_other_content);
     harness_run("limits_subscriptions_per_session", limits_subscriptions_per_session);
+    harness_run("limits_request_rate_per_connection", limits_request_rate_per_connection);
     harness_run("plaintext_client_gets_no_reply", plaintext_client_gets_no_reply);
     harness_run("wrong_hub_key_gets_no_session", wrong_hub_key_gets_no_session);
     harness_run("unknown_key_is_refused", unknown_key_is_refused);

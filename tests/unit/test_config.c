@@ -69,6 +69,8 @@ loads_every_option(void)
                     "window = 512\n"
                     "max_body = 1M\n"
                     "max_subscriptions = 128\n"
+                    "request_rate = 0\n"
+                    "request_burst = 50\n"
                     "idle_timeout = 2m\n"
                     "[archive]\n"
                     "sync = full\n"
@@ -90,6 +92,8 @@ loads_every_option(void)
     CHECK(cfg.max_body == 1024 * 1024);
     CHECK(cfg.max_frame == 1024 * 1024 + 64 * 1024);
     CHECK(cfg.max_subscriptions == 128);
+    CHECK(cfg.request_rate == 0);
+    CHECK(cfg.request_burst == 50);
     CHECK(cfg.idle_timeout_ms == 120000);
     CHECK(cfg.sync == ARCHIVE_SYNC_FULL);
     CHECK(cfg.deadline_urgent_ms == 3600000);
@@ -162,6 +166,8 @@ refuses_bad_values(void)
     s_refused("[log]\nlevel = verbose\n", 2, "level is error, warning, notice, info or debug");
     s_refused("[hub]\nbind = 127.0.0.1:7440\n", 2, "bind is a ZeroMQ endpoint");
     s_refused("[hub]\nbind =\n", 2, "bind needs a value");
+    s_refused("[limits]\nrequest_rate = -1\n", 2, "request_rate is a whole number from 0");
+    s_refused("[limits]\nrequest_burst = 0\n", 2, "request_burst is a whole number from 1");
 }
 
 static void
@@ -294,7 +300,8 @@ printed_configuration_reads_back_the_same(void)
     char err[600], path[256];
     CHECK(s_load("[hub]\nbind = tcp://127.0.0.1:7000\ndata_dir = /srv/enlace\n"
                  "heartbeat = 750ms\n[limits]\nwindow = 99\nmax_body = 300000\n"
-                 "max_subscriptions = 7\nidle_timeout = 45s\n[archive]\nsync = off\n"
+                 "max_subscriptions = 7\nrequest_rate = 17\nrequest_burst = 3\n"
+                 "idle_timeout = 45s\n[archive]\nsync = off\n"
                  "[alerts]\nurgent_deadline = 2h\nflash_deadline = 1500ms\n"
                  "[log]\nlevel = debug\n",
               &a, err, sizeof err)
@@ -314,6 +321,8 @@ printed_configuration_reads_back_the_same(void)
     CHECK(b.window == a.window);
     CHECK(b.max_body == a.max_body);
     CHECK(b.max_subscriptions == a.max_subscriptions);
+    CHECK(b.request_rate == a.request_rate);
+    CHECK(b.request_burst == a.request_burst);
     CHECK(b.idle_timeout_ms == a.idle_timeout_ms);
     CHECK(b.sync == a.sync);
     CHECK(b.deadline_urgent_ms == a.deadline_urgent_ms);
@@ -357,7 +366,7 @@ the_sample_file_documents_the_defaults(void)
     fclose(in);
     if (out)
         fclose(out);
-    CHECK(keys == 11);
+    CHECK(keys == 13);
     hub_config_defaults(&cfg);
     if (config_load(out_path, &cfg, err, sizeof err) != 0) {
         fprintf(stderr, "  %s\n", err);
@@ -367,6 +376,8 @@ the_sample_file_documents_the_defaults(void)
     CHECK(cfg.window == def.window);
     CHECK(cfg.max_body == def.max_body);
     CHECK(cfg.max_subscriptions == def.max_subscriptions);
+    CHECK(cfg.request_rate == def.request_rate);
+    CHECK(cfg.request_burst == def.request_burst);
     CHECK(cfg.idle_timeout_ms == def.idle_timeout_ms);
     CHECK(cfg.heartbeat_ms == def.heartbeat_ms);
     CHECK(cfg.sync == def.sync);
