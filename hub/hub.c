@@ -1030,6 +1030,7 @@ typedef struct inbound {
     int extra;             /* it was multipart: refused */
     Enlace__Frame *frame;  /* decoded by s_preverify, or NULL; owned */
     int sig;               /* publish signature: 1 good, 0 bad, -1 not checked */
+    char user[KEYS_FINGERPRINT_LEN]; /* ZAP's User-Id: the key's fingerprint, or "" */
 } inbound_t;
 
 /* Receives one ZeroMQ message (routing id + parts). Returns 0, or -1 if
@@ -1061,6 +1062,12 @@ s_recv_inbound(hub_t *self, inbound_t *in)
             break;
     }
     in->extra = extra;
+    /* The key ZAP authenticated. Copied, not pointed at: the body is moved
+     * and closed while the handler still needs it. */
+    const char *user = zmq_msg_gets(&in->body, "User-Id");
+    if (!user || strlen(user) >= sizeof in->user)
+        user = "";
+    memcpy(in->user, user, strlen(user) + 1);
     return 0;
 }
 
@@ -1077,8 +1084,7 @@ s_preverify(hub_t *self, inbound_t *in, int n)
     for (int i = 0; i < n; i++) {
         if (in[i].extra || zmq_msg_size(&in[i].body) == 0)
             continue;
-        const char *user = zmq_msg_gets(&in[i].body, "User-Id");
-        const dir_entry_t *who = user ? directory_find(self->dir, user) : NULL;
+        const dir_entry_t *who = in[i].user[0] ? directory_find(self->dir, in[i].user) : NULL;
         if (!who)
             continue;
         in[i].frame = enlace__frame__unpack(NULL, zmq_msg_size(&in[i].body),
@@ -1116,7 +1122,7 @@ s_handle_inbound(hub_t *self, inbound_t *in)
     int extra = in->extra;
     const uint8_t *r = zmq_msg_data(&rid);
     size_t rlen = zmq_msg_size(&rid);
-    const char *user = zmq_msg_gets(&body, "User-Id");
+    const char *user = in->user[0] ? in->user : NULL;
     const dir_entry_t *who = user ? directory_find(self->dir, user) : NULL;
     if (user && !who) {
         /* ZAP admitted a key our snapshot does not know yet: it was added
@@ -1599,14 +1605,15 @@ s_open_router(hub_t *self, keys_identity_t *hub_key)
     return 0;
 }
 
-int
-hub_run(const hub_config_t *cfg, volatile sig_atomic_t *stop)
+/* Everything the loop needs: key, archive, directory, sockets, workers.
+ * 0, or -1 (logged); either way s_close undoes what was done. */
+static int
+s_open(hub_t *self, const hub_config_t *cfg)
 {
-    hub_t hub = {.cfg = cfg};
-    hub_t *self = &hub;
     int rc = -1;
     char path[4096], err[512], kerr[KEYS_ERR_LEN];
     keys_identity_t *hub_key = NULL;
+    self->cfg = cfg;
     log_set_level(cfg->log_level);
     if (keys_init() != 0) {
         log_error("libsodium failed to initialise");
@@ -1695,45 +1702,58 @@ hub_run(const hub_config_t *cfg, volatile sig_atomic_t *stop)
     }
     rc = 0;
     self->started_ms = archive_now_ms();
-    while (!*stop) {
-        int64_t now = archive_now_ms();
-        zmq_pollitem_t item = {self->router, 0, ZMQ_POLLIN, 0};
-        int n = zmq_poll(&item, 1, 100);
-        if (n < 0 && zmq_errno() != EINTR) {
-            log_error("poll: %s", zmq_strerror(zmq_errno()));
-            rc = -1;
-            break;
-        }
-        if (n > 0) {
-            /* Receive a batch, verify its signatures in parallel, then
-             * handle it in arrival order. */
-            int got = 0;
-            while (got < BATCH_MAX) {
-                int events = 0;
-                size_t elen = sizeof events;
-                if (zmq_getsockopt(self->router, ZMQ_EVENTS, &events, &elen) != 0
-                    || !(events & ZMQ_POLLIN) || s_recv_inbound(self, &self->inbound[got]) != 0)
-                    break;
-                got++;
-            }
-            s_preverify(self, self->inbound, got);
-            for (int i = 0; i < got; i++)
-                s_handle_inbound(self, &self->inbound[i]);
-        }
-        s_finish_batch(self);
-        s_timers(self, now);
-        s_pump_all(self);
-        /* Cursor flushes and refusals' audit records may have opened one. */
-        s_finish_batch(self);
-    }
-    log_notice("shutting down: %llu messages stored, %llu deliveries this run",
-        (unsigned long long)self->stored_total, (unsigned long long)self->delivered_total);
-    for (session_t *s = sessions_next(self->sessions, NULL); s; s = sessions_next(self->sessions, s))
-        s_flush_session(self, s);
-    s_finish_batch(self);
-    status_remove(cfg->data_dir);
 out:
     keys_identity_destroy(&hub_key);
+    return rc;
+}
+
+/* The end of a loop turn, after the batch was handled: commit, then the
+ * "stored" replies, timers, deliveries. */
+static void
+s_end_turn(hub_t *self, int64_t now)
+{
+    s_finish_batch(self);
+    s_timers(self, now);
+    s_pump_all(self);
+    /* Cursor flushes and refusals' audit records may have opened one. */
+    s_finish_batch(self);
+}
+
+/* One turn of the loop: wait up to 100 ms for messages, receive a batch,
+ * verify its signatures in parallel, handle it in arrival order. 0, or -1
+ * if the socket failed. */
+static int
+s_turn(hub_t *self)
+{
+    int64_t now = archive_now_ms();
+    zmq_pollitem_t item = {self->router, 0, ZMQ_POLLIN, 0};
+    int n = zmq_poll(&item, 1, 100);
+    if (n < 0 && zmq_errno() != EINTR) {
+        log_error("poll: %s", zmq_strerror(zmq_errno()));
+        return -1;
+    }
+    if (n > 0) {
+        int got = 0;
+        while (got < BATCH_MAX) {
+            int events = 0;
+            size_t elen = sizeof events;
+            if (zmq_getsockopt(self->router, ZMQ_EVENTS, &events, &elen) != 0
+                || !(events & ZMQ_POLLIN) || s_recv_inbound(self, &self->inbound[got]) != 0)
+                break;
+            got++;
+        }
+        s_preverify(self, self->inbound, got);
+        for (int i = 0; i < got; i++)
+            s_handle_inbound(self, &self->inbound[i]);
+    }
+    s_end_turn(self, now);
+    return 0;
+}
+
+/* Frees what s_open made (whatever part of it was made). */
+static void
+s_close(hub_t *self)
+{
     keys_identity_destroy(&self->key);
     if (self->router)
         zmq_close(self->router);
@@ -1754,5 +1774,71 @@ out:
     sessions_destroy(&self->sessions);
     directory_destroy(&self->dir);
     archive_destroy(&self->archive);
+}
+
+int
+hub_run(const hub_config_t *cfg, volatile sig_atomic_t *stop)
+{
+    hub_t hub = {0};
+    hub_t *self = &hub;
+    int rc = s_open(self, cfg);
+    if (rc == 0) {
+        while (!*stop && rc == 0)
+            rc = s_turn(self);
+        log_notice("shutting down: %llu messages stored, %llu deliveries this run",
+            (unsigned long long)self->stored_total, (unsigned long long)self->delivered_total);
+        for (session_t *s = sessions_next(self->sessions, NULL); s;
+             s = sessions_next(self->sessions, s))
+            s_flush_session(self, s);
+        s_finish_batch(self);
+        status_remove(cfg->data_dir);
+    }
+    s_close(self);
     return rc;
+}
+
+/* ---------------------------------------------------------------- for fuzz_dispatch */
+
+hub_t *
+hub_test_open(const hub_config_t *cfg)
+{
+    hub_t *self = calloc(1, sizeof *self);
+    if (self && s_open(self, cfg) != 0) {
+        s_close(self);
+        free(self);
+        return NULL;
+    }
+    return self;
+}
+
+void
+hub_test_feed(hub_t *self, const char *user, const uint8_t *rid, size_t rid_len,
+    const void *const *frames, const size_t *lens, int n)
+{
+    int got = 0;
+    for (int i = 0; i < n && got < BATCH_MAX; i++, got++) {
+        inbound_t *in = &self->inbound[got];
+        memset(in, 0, sizeof *in);
+        zmq_msg_init_size(&in->rid, rid_len);
+        memcpy(zmq_msg_data(&in->rid), rid, rid_len);
+        zmq_msg_init_size(&in->body, lens[i]);
+        if (lens[i])
+            memcpy(zmq_msg_data(&in->body), frames[i], lens[i]);
+        snprintf(in->user, sizeof in->user, "%s", user ? user : "");
+        in->sig = -1;
+    }
+    s_preverify(self, self->inbound, got);
+    for (int i = 0; i < got; i++)
+        s_handle_inbound(self, &self->inbound[i]);
+    s_end_turn(self, archive_now_ms());
+}
+
+void
+hub_test_close(hub_t **self_p)
+{
+    if (!*self_p)
+        return;
+    s_close(*self_p);
+    free(*self_p);
+    *self_p = NULL;
 }

@@ -59,6 +59,19 @@ typedef struct {
     int64_t next_alert_check;
 } hub_t;
 
+/* For the dispatch fuzzer (tests/fuzz/fuzz_dispatch.c): a hub opened from
+ * cfg as `run` opens it (cfg->bind may be an inproc:// endpoint), without its
+ * loop; NULL if it could not start (logged). */
+hub_t *hub_test_open(const hub_config_t *cfg);
+
+/* Hands the hub n frames as one receive batch from connection rid, whose
+ * CURVE key ZAP authenticated as fingerprint user ("" or NULL: none), then
+ * ends the turn as the loop does (commit, "stored" replies, deliveries). */
+void hub_test_feed(hub_t *self, const char *user, const uint8_t *rid, size_t rid_len,
+    const void *const *frames, const size_t *lens, int n);
+
+void hub_test_close(hub_t **self_p);
+
 /* 0 sent, 1 the peer's pipe is full, -1 the peer is gone. */
 int hub_send_raw(hub_t *self, const uint8_t *rid, size_t rid_len, const void *data, size_t len);
 int hub_send_frame(hub_t *self, const uint8_t *rid, size_t rid_len, uint64_t request_id,

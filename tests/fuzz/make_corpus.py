@@ -78,6 +78,47 @@ def frames():
     write("frame", "delivery", frame(0, 46, delivery))
 
 
+def dispatch():
+    """fuzz_dispatch: a sender byte (0 MX focal, 1 GT officer, 2 ST, 3 ST
+    admin, 4 IOM observer, 5 unknown key), then frames, each a 2-byte
+    little-endian length and the bytes. A publish's signature starting with
+    an even byte is replaced by the sender's own (and the author key too)."""
+    def batch(sender, *frames_):
+        out = bytes([sender])
+        for f in frames_:
+            out += len(f).to_bytes(2, "little") + f
+        return out
+
+    def publish(rid, c):
+        return frame(rid, 11, lfield(1, c) + lfield(2, bytes(64)))
+
+    def alert(topic):
+        a = vfield(1, 2) + vfield(2, 1) + lfield(3, "MX") + lfield(3, "GT")
+        a += lfield(4, "Menor no acompañado en el cruce") + lfield(11, "Tapachula")
+        return content(topic) + lfield(9, a)
+
+    write("dispatch", "publish-subscribe-history", batch(
+        0, frame(3, 12, lfield(1, "consular/#") + vfield(2, 1)),
+        publish(4, content("consular/alerts/MX")),
+        frame(5, 17, lfield(1, "consular/#") + vfield(3, 10)),
+        frame(6, 26, lfield(1, "hola") + vfield(3, 5)),
+        frame(7, 14, vfield(1, 1))))
+    write("dispatch", "red", batch(
+        1, publish(3, content("consular/cases/GT", 5, ["ZMXV-CYH4-D57A-LJK6"]))))
+    write("dispatch", "alert", batch(0, publish(3, alert("child/alerts/MX")),
+                                     frame(4, 20, vfield(1, 1)), frame(5, 19, vfield(1, 1))))
+    write("dispatch", "case", batch(
+        0, frame(3, 22, lfield(1, "death") + lfield(2, "MX") + lfield(2, "GT")
+                 + lfield(3, "caso")),
+        frame(4, 24, b""), frame(5, 23, vfield(1, 1))))
+    write("dispatch", "st-admin", batch(
+        3, frame(3, 18, lfield(1, "officer") + lfield(1, "list")),
+        frame(4, 17, lfield(1, "#") + vfield(3, 3))))
+    write("dispatch", "observer", batch(
+        4, frame(3, 12, lfield(1, "child/#")), publish(4, content("child/reports/IOM", 2))))
+    write("dispatch", "unknown-key", batch(5, frame(3, 15, b"")))
+
+
 def topics():
     for name, pattern, topic in [
         ("hash", "consular/#", "consular/alerts"),
@@ -120,6 +161,7 @@ def keyfiles(keygen):
 
 if __name__ == "__main__":
     frames()
+    dispatch()
     topics()
     profiles()
     if len(sys.argv) > 1:

@@ -1,0 +1,255 @@
+/*
+ * fuzz_dispatch: the hub's real request handling, from a decoded frame to the
+ * archive and back: s_preverify, s_handle_inbound and the end of the loop's
+ * turn (commit, "stored" replies, deliveries), as `enlace-hub run` does them,
+ * minus the network. One hub is opened once, on a real archive in a temporary
+ * folder, with a directory of five keys: a focal point (MX; consular,
+ * trafficking, child, crm), an officer (GT; consular), the ST, the ST's
+ * administrator and an invited observer (IOM, child/# read-write).
+ *
+ * An input is: one byte choosing the sender (a key of the directory, or a
+ * fingerprint the directory does not know), then up to 16 frames, each a
+ * 2-byte little-endian length and that many bytes, handed to the hub as one
+ * receive batch after a valid Hello on that connection, followed by a Bye so
+ * every input starts from a fresh session (subscriptions, cursors and stored
+ * messages stay in the archive, as they would). A Publish whose content
+ * decodes and whose signature field starts with an even byte gets the
+ * sender's key as author and is re-signed with it, so the fuzzer reaches
+ * storing, indexing and delivery, not only the signature check; odd keeps
+ * content and signature as sent. The request rate limit is off.
+ *
+ * Each sender's connection is a real DEALER on inproc with the routing id
+ * the frames claim, so the hub's replies and deliveries are routed and then
+ * drained (ROUTER_MANDATORY would otherwise refuse them).
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <zmq.h>
+
+#include "admin.h"
+#include "enlace.pb-c.h"
+#include "hub.h"
+#include "hub_int.h"
+#include "keys.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define SENDERS 5
+#define MAX_FRAMES 16
+
+static struct {
+    char dir[64];
+    hub_config_t cfg;
+    hub_t *hub;
+    keys_identity_t *id[SENDERS];
+    char fp[SENDERS][KEYS_FINGERPRINT_LEN];
+    void *dealer[SENDERS + 1];
+} s;
+
+static const char *const s_roles[SENDERS][6] = {
+    {"--country", "MX", "--network", "consular,trafficking,child,crm", "--role", "focal"},
+    {"--country", "GT", "--network", "consular", "--role", "officer"},
+    {"--org", "ST", "--role", "st", NULL, NULL},
+    {"--org", "ST", "--role", "admin", NULL, NULL},
+    {"--org", "IOM", "--role", "observer", NULL, NULL},
+};
+
+static void
+s_run(int argc, const char **argv)
+{
+    if (admin_offline(argc, (char **)argv) != 0) {
+        fprintf(stderr, "fuzz_dispatch: set-up failed: %s %s\n", argv[0], argv[1]);
+        abort();
+    }
+}
+
+static void
+s_cleanup(void)
+{
+    for (int i = 0; i <= SENDERS; i++)
+        if (s.dealer[i])
+            zmq_close(s.dealer[i]);
+    hub_test_close(&s.hub);
+    for (int i = 0; i < SENDERS; i++)
+        keys_identity_destroy(&s.id[i]);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", s.dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "fuzz_dispatch: could not remove %s\n", s.dir);
+}
+
+static void
+s_setup(void)
+{
+    snprintf(s.dir, sizeof s.dir, "/tmp/fuzz-dispatch-XXXXXX");
+    if (!mkdtemp(s.dir) || keys_init() != 0)
+        abort();
+    atexit(s_cleanup);
+    char data[96];
+    snprintf(data, sizeof data, "%s/data", s.dir);
+    char *init[] = {data};
+    if (admin_init(1, init) != 0)
+        abort();
+    for (int i = 0; i < SENDERS; i++) {
+        s.id[i] = keys_identity_new();
+        if (!s.id[i])
+            abort();
+        keys_fingerprint(keys_identity_public(s.id[i]), s.fp[i]);
+        char hex[2 * KEYS_PUBLIC_BYTES + 1], name[16];
+        keys_hex_encode(keys_identity_public(s.id[i]), KEYS_PUBLIC_BYTES, hex);
+        snprintf(name, sizeof name, "fuzz%d", i);
+        const char *argv[16] = {"officer", "add", data, "--public-key", hex, "--name", name};
+        int argc = 7;
+        for (int k = 0; k < 6 && s_roles[i][k]; k++)
+            argv[argc++] = s_roles[i][k];
+        s_run(argc, argv);
+    }
+    const char *invite[] = {"invite", "grant", data, "--to", "IOM", "--network", "child",
+        "--topics", "child/#", "--access", "readwrite", "--for", "3650d"};
+    s_run(13, invite);
+    hub_config_defaults(&s.cfg);
+    s.cfg.data_dir = strdup(data);
+    s.cfg.bind = "inproc://fuzz-dispatch";
+    s.cfg.sync = ARCHIVE_SYNC_OFF;
+    /* Thousands of inputs a second on a few connections: without this the
+     * rate limit would answer most of them, and hide the rest of the hub. */
+    s.cfg.request_rate = 0;
+    s.cfg.log_level = 0; /* quiet: only LOG_EMERG */
+    s.hub = hub_test_open(&s.cfg);
+    if (!s.hub)
+        abort();
+    for (int i = 0; i <= SENDERS; i++) {
+        s.dealer[i] = zmq_socket(s.hub->ctx, ZMQ_DEALER);
+        uint8_t rid[2] = {'c', (uint8_t)('0' + i)};
+        if (!s.dealer[i] || zmq_setsockopt(s.dealer[i], ZMQ_ROUTING_ID, rid, sizeof rid) != 0
+            || zmq_connect(s.dealer[i], s.cfg.bind) != 0)
+            abort();
+    }
+    usleep(50 * 1000); /* let the ROUTER learn the routing ids */
+}
+
+/* Drains what the hub sent to the connection. */
+static void
+s_drain(void *dealer)
+{
+    zmq_msg_t m;
+    zmq_msg_init(&m);
+    while (zmq_msg_recv(&m, dealer, ZMQ_DONTWAIT) >= 0)
+        ;
+    zmq_msg_close(&m);
+}
+
+/* A Frame holding one request, packed into a malloc'd buffer. */
+static uint8_t *
+s_pack(Enlace__Frame *f, uint64_t request_id, size_t *len)
+{
+    f->version = PROTOCOL_VERSION;
+    f->request_id = request_id;
+    *len = enlace__frame__get_packed_size(f);
+    uint8_t *buf = malloc(*len ? *len : 1);
+    if (!buf)
+        abort();
+    enlace__frame__pack(f, buf);
+    return buf;
+}
+
+/* The frame as given; or, when it is a publish whose signature field starts
+ * with an even byte and whose content decodes with a 32-byte author key, the
+ * content with the sender's key as author, re-encoded and signed by the
+ * sender. Returns a malloc'd buffer. */
+static uint8_t *
+s_maybe_resign(int sender, const uint8_t *p, size_t n, size_t *len)
+{
+    Enlace__Frame *f = sender < SENDERS ? enlace__frame__unpack(NULL, n, p) : NULL;
+    Enlace__Content *c = NULL;
+    if (f && f->body_case == ENLACE__FRAME__BODY_PUBLISH && f->publish->signature.len > 0
+        && f->publish->signature.data[0] % 2 == 0)
+        c = enlace__content__unpack(NULL, f->publish->content.len, f->publish->content.data);
+    if (c && c->author_key.len == KEYS_PUBLIC_BYTES) {
+        uint8_t *old_data = c->author_key.data;
+        c->author_key.data = (uint8_t *)keys_identity_public(s.id[sender]);
+        size_t clen = enlace__content__get_packed_size(c);
+        uint8_t *cbuf = malloc(clen ? clen : 1);
+        if (!cbuf)
+            abort();
+        enlace__content__pack(c, cbuf);
+        c->author_key.data = old_data;
+        uint8_t sig[KEYS_SIGNATURE_BYTES];
+        if (keys_sign_content(s.id[sender], cbuf, clen, sig) != 0)
+            abort();
+        ProtobufCBinaryData old_content = f->publish->content, old_sig = f->publish->signature;
+        f->publish->content = (ProtobufCBinaryData){.len = clen, .data = cbuf};
+        f->publish->signature = (ProtobufCBinaryData){.len = sizeof sig, .data = sig};
+        uint8_t *out = s_pack(f, f->request_id, len);
+        f->publish->content = old_content; /* restored: freed with the frame */
+        f->publish->signature = old_sig;
+        free(cbuf);
+        enlace__content__free_unpacked(c, NULL);
+        enlace__frame__free_unpacked(f, NULL);
+        return out;
+    }
+    enlace__content__free_unpacked(c, NULL);
+    enlace__frame__free_unpacked(f, NULL);
+    uint8_t *out = malloc(n ? n : 1);
+    if (!out)
+        abort();
+    memcpy(out, p, n);
+    *len = n;
+    return out;
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (!s.hub)
+        s_setup();
+    if (size < 1)
+        return 0;
+    int sender = data[0] % (SENDERS + 1);
+    const char *user = sender < SENDERS ? s.fp[sender] : "AAAA-BBBB-CCCC-DDDD";
+    uint8_t rid[2] = {'c', (uint8_t)('0' + sender)};
+
+    const void *frames[MAX_FRAMES + 2];
+    size_t lens[MAX_FRAMES + 2];
+    uint8_t *owned[MAX_FRAMES + 2];
+    int n = 0;
+    Enlace__Frame hello_frame = ENLACE__FRAME__INIT;
+    Enlace__Hello hello = ENLACE__HELLO__INIT;
+    hello_frame.body_case = ENLACE__FRAME__BODY_HELLO;
+    hello_frame.hello = &hello;
+    owned[n] = s_pack(&hello_frame, 1, &lens[n]);
+    frames[n] = owned[n];
+    n++;
+    size_t at = 1;
+    while (n < MAX_FRAMES + 1 && at + 2 <= size) {
+        size_t len = (size_t)data[at] | (size_t)data[at + 1] << 8;
+        at += 2;
+        if (len > size - at)
+            len = size - at;
+        owned[n] = s_maybe_resign(sender, data + at, len, &lens[n]);
+        frames[n] = owned[n];
+        n++;
+        at += len;
+    }
+    Enlace__Frame bye_frame = ENLACE__FRAME__INIT;
+    Enlace__Bye bye = ENLACE__BYE__INIT;
+    bye_frame.body_case = ENLACE__FRAME__BODY_BYE;
+    bye_frame.bye = &bye;
+    owned[n] = s_pack(&bye_frame, 2, &lens[n]);
+    frames[n] = owned[n];
+    n++;
+    /* Hello alone first (the session must exist before the batch is
+     * pre-verified, as when a client's Hello came in an earlier turn). */
+    hub_test_feed(s.hub, user, rid, sizeof rid, frames, lens, 1);
+    hub_test_feed(s.hub, user, rid, sizeof rid, frames + 1, lens + 1, n - 2);
+    hub_test_feed(s.hub, user, rid, sizeof rid, frames + n - 1, lens + n - 1, 1);
+    for (int i = 0; i < n; i++)
+        free(owned[i]);
+    for (int i = 0; i <= SENDERS; i++)
+        s_drain(s.dealer[i]);
+    return 0;
+}
