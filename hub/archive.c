@@ -22,6 +22,10 @@
  *      content says, for the access rules), and message_text, an FTS5 index
  *      of bodies and alert headlines (unicode61, diacritics removed: a search
  *      for "deportacion" finds "deportación").
+ *   7  messages_stored (stored_ms, topic): history by time window seeks to
+ *      the window instead of reading every row from the start (with the
+ *      topic in the index, a window's rows of other topics are skipped
+ *      without reading them).
  *
  * Invariants: messages.seq is assigned by the hub, strictly increasing;
  * messages.msg_id is unique; nothing here commits on its own except the
@@ -36,8 +40,10 @@
  */
 #include "archive.h"
 #include "archive_int.h"
+#include "topic.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -189,8 +195,31 @@ static const migration_t s_migrations[] = {
     "  id INTEGER PRIMARY KEY, seq INTEGER NOT NULL, tlp INTEGER NOT NULL,"
     "  handling INTEGER NOT NULL, officer_id INTEGER NOT NULL, ts_ms INTEGER NOT NULL);"
     "CREATE INDEX message_labels_seq ON message_labels (seq, id);", NULL},
+    /* 7 */
+    {"CREATE INDEX messages_stored ON messages (stored_ms, topic);", NULL},
 };
 #define MIGRATIONS ((int)(sizeof s_migrations / sizeof s_migrations[0]))
+
+/* A message row as s_msg_row reads it, with the label and handling code as
+ * they are now: the author may have widened them since (message_labels). */
+#define MSG_COLS                                                                            \
+    "seq, msg_id, topic, network, author_id,"                                               \
+    " COALESCE((SELECT l.tlp FROM message_labels l WHERE l.seq = m.seq"                     \
+    "   ORDER BY l.id DESC LIMIT 1), tlp), recipients, created_ms, stored_ms,"              \
+    " content, signature, content_hash, case_id, personal,"                                 \
+    " COALESCE((SELECT l.handling FROM message_labels l WHERE l.seq = m.seq"                \
+    "   ORDER BY l.id DESC LIMIT 1), handling)"
+
+/* History (archive_messages_query). Parameters: ?1 after_seq, ?2 upto_seq,
+ * ?3 from_ms, ?4 to_ms (full range when unbounded), ?5 pattern (NULL: any),
+ * ?6 author_id, ?7 case_id (0: any), ?8 limit, ?9 probe cap. Each statement
+ * is driven by one index, named in it; the other filters are written so that
+ * SQLite cannot pick another index for them ("+col", "?n = 0 OR ..."), and
+ * each keeps seq order without sorting the rows, except the time window,
+ * whose (at most ?9) index entries are sorted, seqs only, before any row is
+ * read. */
+#define HIST_TOPIC " AND (?5 IS NULL OR enlace_topic_match(?5, topic))"
+#define HIST_TIME " AND +stored_ms >= ?3 AND +stored_ms < ?4"
 
 static const char *const s_sql[ST_COUNT] = {
     [ST_MSG_INSERT] = "INSERT INTO messages (seq, msg_id, topic, network, author_id, tlp,"
@@ -217,6 +246,35 @@ static const char *const s_sql[ST_COUNT] = {
                         " WHERE k.curve = ? AND k.revoked_ms IS NULL"
                         " AND (k.valid_from_ms IS NULL OR k.valid_from_ms <= ?)"
                         " AND (k.valid_until_ms IS NULL OR k.valid_until_ms > ?)",
+    [ST_MSG_READ] = "SELECT " MSG_COLS " FROM messages m WHERE seq = ?1",
+    [ST_HIST_SCAN] = "SELECT " MSG_COLS " FROM messages m"
+                     " WHERE seq > ?1 AND seq <= ?2" HIST_TIME HIST_TOPIC
+                     " AND (?6 = 0 OR author_id = ?6) AND (?7 = 0 OR case_id = ?7)"
+                     " ORDER BY seq LIMIT ?8",
+    [ST_HIST_AUTHOR] = "SELECT " MSG_COLS " FROM messages m INDEXED BY messages_author"
+                       " WHERE author_id = ?6 AND seq > ?1 AND seq <= ?2" HIST_TIME HIST_TOPIC
+                       " AND (?7 = 0 OR case_id = ?7) ORDER BY seq LIMIT ?8",
+    [ST_HIST_CASE] = "SELECT " MSG_COLS " FROM messages m INDEXED BY messages_case"
+                     " WHERE case_id = ?7 AND case_id <> 0 AND seq > ?1 AND seq <= ?2"
+                     HIST_TIME HIST_TOPIC " AND (?6 = 0 OR +author_id = ?6)"
+                     " ORDER BY seq LIMIT ?8",
+    [ST_HIST_TIME] = "SELECT " MSG_COLS " FROM messages m WHERE seq IN ("
+                     " SELECT seq FROM messages INDEXED BY messages_stored"
+                     "  WHERE stored_ms >= ?3 AND stored_ms < ?4 AND seq > ?1 AND seq <= ?2"
+                     HIST_TOPIC " AND (?6 = 0 OR author_id = ?6) AND (?7 = 0 OR case_id = ?7)"
+                     "  ORDER BY seq LIMIT ?8) ORDER BY seq",
+    /* How many rows each index would have the query read (at most ?9,
+     * reading only the index) and, for those in seq order, the seq of the
+     * last of them. */
+    [ST_PROBE_TIME] = "SELECT count(*), 0 FROM (SELECT 1 FROM messages INDEXED BY messages_stored"
+                      " WHERE stored_ms >= ?3 AND stored_ms < ?4 AND seq > ?1 AND seq <= ?2"
+                      " LIMIT ?9)",
+    [ST_PROBE_AUTHOR] = "SELECT count(*), max(seq) FROM (SELECT seq FROM messages"
+                        " INDEXED BY messages_author WHERE author_id = ?6 AND seq > ?1"
+                        " AND seq <= ?2 ORDER BY seq LIMIT ?9)",
+    [ST_PROBE_CASE] = "SELECT count(*), max(seq) FROM (SELECT seq FROM messages"
+                      " INDEXED BY messages_case WHERE case_id = ?7 AND case_id <> 0"
+                      " AND seq > ?1 AND seq <= ?2 ORDER BY seq LIMIT ?9)",
 };
 
 void
@@ -364,6 +422,20 @@ s_load_state(archive_t *self)
     return archive_int_head_fresh(self);
 }
 
+/* enlace_topic_match(pattern, topic): topic_match in SQL; NULL if either
+ * is NULL. */
+static void
+s_sql_topic_match(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const char *pattern = (const char *)sqlite3_value_text(argv[0]);
+    const char *topic = (const char *)sqlite3_value_text(argv[1]);
+    if (!pattern || !topic)
+        sqlite3_result_null(ctx);
+    else
+        sqlite3_result_int(ctx, topic_match(pattern, topic));
+}
+
 static archive_t *
 s_open(const char *path, int flags, int readonly, const char *const *pragmas, char *err,
     size_t errlen)
@@ -382,6 +454,14 @@ s_open(const char *path, int flags, int readonly, const char *const *pragmas, ch
         return NULL;
     }
     sqlite3_extended_result_codes(self->db, 1);
+    /* History filters topics in SQL, with the hub's own matcher. */
+    if (sqlite3_create_function(self->db, "enlace_topic_match", 2,
+            SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, s_sql_topic_match, NULL, NULL)
+        != SQLITE_OK) {
+        snprintf(err, errlen, "archive %s: %s", path, sqlite3_errmsg(self->db));
+        archive_destroy(&self);
+        return NULL;
+    }
     /* Offline commands and the ZAP thread share the file with the hub. */
     sqlite3_busy_timeout(self->db, 5000);
     for (const char *const *p = pragmas; p && *p; p++)
@@ -1549,7 +1629,144 @@ archive_text_search(archive_t *self, const char *query, uint64_t after_seq, int 
 int
 archive_message_read(archive_t *self, uint64_t seq, archive_msg_fn fn, void *arg)
 {
-    return s_messages_where(self, "seq = ?1", seq, fn, arg);
+    sqlite3_stmt *st = s_stmt(self, ST_MSG_READ);
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)seq);
+    int rc = sqlite3_step(st), found = 0;
+    /* As s_messages_where: a damaged row is skipped (verify reports it). */
+    if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 10) == 64
+        && sqlite3_column_bytes(st, 1) == 16) {
+        archive_msg_t m;
+        s_msg_row(st, &m);
+        found = 1;
+        fn(&m, arg);
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return archive_int_fail(self, "read messages");
+    return found;
+}
+
+/* Past this many rows in (after_seq, upto_seq] (or max_read, if lower),
+ * the stored-time index is not used: its entries come in time order and
+ * must all be read and sorted by seq before the first row, while seq order
+ * (or the author's or case's index) finds the first rows of a wide window
+ * at once. */
+#define QUERY_PROBE_CAP 50000
+
+/* Binds q (see the parameters above s_sql) to st. */
+static void
+s_query_bind(sqlite3_stmt *st, const archive_query_t *q, uint64_t upto, int limit, int64_t cap)
+{
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)q->after_seq);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)upto);
+    sqlite3_bind_int64(st, 3, q->from_ms ? q->from_ms : INT64_MIN);
+    sqlite3_bind_int64(st, 4, q->to_ms ? q->to_ms : INT64_MAX);
+    if (q->pattern)
+        sqlite3_bind_text(st, 5, q->pattern, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 5);
+    sqlite3_bind_int64(st, 6, q->author_id);
+    sqlite3_bind_int64(st, 7, (sqlite3_int64)q->case_id);
+    sqlite3_bind_int(st, 8, limit);
+    sqlite3_bind_int64(st, 9, cap);
+}
+
+/* Rows the probe statement `which` counts for q (at most cap) into *n, and
+ * the seq of the last of them into *last (0 for the time index). */
+static int
+s_query_probe(archive_t *self, int which, const archive_query_t *q, int64_t cap, int64_t *n,
+    uint64_t *last)
+{
+    sqlite3_stmt *st = s_stmt(self, which);
+    if (!st)
+        return -1;
+    s_query_bind(st, q, q->upto_seq, 0, cap);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *n = sqlite3_column_int64(st, 0);
+        *last = (uint64_t)sqlite3_column_int64(st, 1);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? 0 : archive_int_fail(self, "plan history");
+}
+
+int
+archive_messages_query(archive_t *self, const archive_query_t *q, archive_msg_fn fn,
+    void *arg, uint64_t *examined, int64_t *read)
+{
+    *examined = q->after_seq;
+    *read = 0;
+    if (q->upto_seq <= q->after_seq || q->limit <= 0)
+        return 0;
+    /* The index that bounds the rows to read best: each probe reads at most
+     * cap index entries, and the smallest count wins. The time index only
+     * under the cap; the author's or the case's index also at it, then up
+     * to the seq of its cap-th entry; else seq order, up to max_read rows.
+     * So no call reads more than about cap rows. */
+    int64_t cap = q->max_read > 0 && q->max_read < QUERY_PROBE_CAP ? q->max_read
+                                                                     : QUERY_PROBE_CAP;
+    int which = ST_HIST_SCAN;
+    int64_t best = cap;
+    uint64_t upto = q->upto_seq, bound = 0;
+    struct {
+        int use, probe, hist;
+    } cand[] = {
+        {q->from_ms || q->to_ms, ST_PROBE_TIME, ST_HIST_TIME},
+        {q->author_id != 0, ST_PROBE_AUTHOR, ST_HIST_AUTHOR},
+        {q->case_id != 0, ST_PROBE_CASE, ST_HIST_CASE},
+    };
+    for (size_t i = 0; i < sizeof cand / sizeof cand[0]; i++) {
+        int64_t n = 0;
+        uint64_t last = 0;
+        if (!cand[i].use)
+            continue;
+        if (s_query_probe(self, cand[i].probe, q, cap, &n, &last) != 0)
+            return -1;
+        if (n < best || (n == cap && which == ST_HIST_SCAN && cand[i].hist != ST_HIST_TIME)) {
+            best = n;
+            which = cand[i].hist;
+            bound = n == cap ? last : 0;
+        }
+    }
+    if (bound)
+        upto = bound;
+    else if (which == ST_HIST_SCAN && upto - q->after_seq > (uint64_t)cap)
+        upto = q->after_seq + (uint64_t)cap;
+    sqlite3_stmt *st = s_stmt(self, which);
+    if (!st)
+        return -1;
+    s_query_bind(st, q, upto, q->limit, cap);
+    int rc, n = 0, stopped = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        archive_msg_t m;
+        s_msg_row(st, &m);
+        if (sqlite3_column_bytes(st, 10) != 64 || sqlite3_column_bytes(st, 1) != 16) {
+            snprintf(self->error, sizeof self->error, "message %llu is damaged in the archive",
+                (unsigned long long)m.seq);
+            sqlite3_reset(st);
+            return -1;
+        }
+        n++;
+        *examined = m.seq;
+        if (fn(&m, arg) != 0) {
+            stopped = 1;
+            break;
+        }
+    }
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        archive_int_fail(self, "read messages");
+        sqlite3_reset(st);
+        return -1;
+    }
+    sqlite3_reset(st);
+    if (!stopped && n < q->limit)
+        *examined = upto; /* nothing more matches in (after_seq, upto] */
+    /* Seq order reads every row of its range; an index, at most the rows
+     * its probe counted. */
+    *read = which == ST_HIST_SCAN ? (int64_t)(*examined - q->after_seq) : best;
+    return 0;
 }
 
 int

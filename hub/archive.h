@@ -197,6 +197,30 @@ typedef int (*archive_msg_fn)(const archive_msg_t *msg, void *arg);
 int archive_messages_after(archive_t *self, uint64_t after, int limit, archive_msg_fn fn,
     void *arg);
 
+/* A history query, answered in seq order from whichever index bounds it
+ * best (stored time, author, case; else the seq order itself), so that rows
+ * outside the filters are not read. Filters are ANDed; 0 / NULL: none. */
+typedef struct {
+    uint64_t after_seq;  /* seq > after_seq ... */
+    uint64_t upto_seq;   /* ... and seq <= upto_seq (the last committed seq) */
+    int64_t from_ms;     /* stored_ms >= from_ms */
+    int64_t to_ms;       /* stored_ms < to_ms */
+    const char *pattern; /* topic_match(pattern, topic) */
+    int64_t author_id;   /* author_id = author_id */
+    uint64_t case_id;    /* case_id = case_id */
+    int limit;           /* at most this many rows to fn */
+    int64_t max_read;    /* rows read at most (about), matching or not; 0: no bound */
+} archive_query_t;
+
+/* Calls fn (as archive_messages_after does) for the rows matching q, in seq
+ * order; fn returning non-zero stops. *examined is the seq up to which
+ * (after_seq, *examined] has been looked at: the last row given to fn if fn
+ * stopped or q->limit rows were given, else where the read ended (upto_seq
+ * unless max_read cut it). *read counts the rows read. 0, or -1 on error
+ * (a damaged row is an error, as in archive_messages_after). */
+int archive_messages_query(archive_t *self, const archive_query_t *q, archive_msg_fn fn,
+    void *arg, uint64_t *examined, int64_t *read);
+
 /* One message row exactly as found in the file, for verification: nothing
  * is trusted, so the lengths are the stored ones (a damaged row may have a
  * msg_id that is not 16 bytes or a signature that is not 64). */

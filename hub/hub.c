@@ -763,7 +763,7 @@ typedef struct {
     uint8_t **frames;           /* per item: nothing, the item points into rows */
     size_t n, cap;
     uint64_t last_seq;          /* last row examined */
-    int scanned;
+    int scanned;                /* rows the archive read for this page */
     int64_t now;
 } history_t;
 
@@ -772,7 +772,6 @@ s_history_row(const archive_msg_t *am, void *arg)
 {
     history_t *h = arg;
     h->last_seq = am->seq;
-    h->scanned++;
     const Enlace__History *q = h->q;
     const char *pattern = h->pattern;
     if (q->from_ms && am->stored_ms < q->from_ms)
@@ -823,14 +822,39 @@ s_history(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_id
             ENLACE__ERROR_CODE__ERR_INTERNAL, "hub out of memory");
         return;
     }
-    /* Scan in bounded steps: a page is full, or the scan budget is spent,
-     * or the archive ends. */
+    /* The archive reads only rows that pass the filters it can index (time
+     * window, author, case, topic); s_history_row still applies every
+     * filter, and alone the access rules and the author's country. */
+    archive_query_t aq = {.from_ms = q->from_ms, .to_ms = q->to_ms, .pattern = pattern,
+        .case_id = q->case_id, .limit = 512};
+    int none = 0;
+    if (q->author[0]) {
+        /* s_history_row matches the fingerprint of the author's first key
+         * (directory_find_officer): that is one officer, or nobody. */
+        const dir_entry_t *e = directory_find(self->dir, q->author);
+        const dir_entry_t *first = e ? directory_find_officer(self->dir, e->officer_id) : NULL;
+        if (first && strcmp(first->fingerprint, q->author) == 0)
+            aq.author_id = first->officer_id;
+        else
+            none = 1;
+    }
+    /* Read in bounded steps until a page is full, or the scan budget is
+     * spent, or the last stored message (never rows of a batch not yet
+     * committed). */
     int rc = 0;
+    if (none && h.last_seq < self->head)
+        h.last_seq = self->head;
     while (h.n < cap && h.scanned < HISTORY_SCAN && h.last_seq < self->head) {
-        uint64_t before = h.last_seq;
-        rc = archive_messages_after(self->archive, h.last_seq, 512, s_history_row, &h);
-        if (rc != 0 || h.last_seq == before)
+        uint64_t examined, before = h.last_seq;
+        int64_t read;
+        aq.after_seq = before;
+        aq.upto_seq = self->head;
+        aq.max_read = HISTORY_SCAN - h.scanned;
+        rc = archive_messages_query(self->archive, &aq, s_history_row, &h, &examined, &read);
+        if (rc != 0 || examined <= before)
             break;
+        h.last_seq = examined;
+        h.scanned += (int)read;
     }
     if (rc != 0) {
         log_error("history: %s", archive_error(self->archive));

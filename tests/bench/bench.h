@@ -90,8 +90,10 @@ void fixture_start(fixture_t *f);
 void fixture_destroy(fixture_t *f, int keep);
 /* Connects officer i through libenlace; NULL (with a log line) on failure. */
 enlace_client_t *fixture_connect(fixture_t *f, int i);
-/* Inserts n signed messages of body_len bytes on BENCH_TOPIC into the
- * archive with SQLite, stored times spread evenly over the past year; officer
+/* Stores n signed messages of body_len bytes on BENCH_TOPIC through the
+ * hub's archive module (row, ledger record, full-text index: as the hub
+ * stores a publish), bodies of words as bench_publish_n's, stored times
+ * spread evenly over the past year; officer
  * 0 authors them but one in 1000, which officer 1 authors (a sparse author
  * for filtered history). Needs key files for both. The hub must not be
  * running. Returns 0 or -1. */

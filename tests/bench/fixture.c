@@ -20,6 +20,7 @@
 #include <sodium.h>
 #include <sqlite3.h>
 
+#include "archive.h"
 #include "enlace.pb-c.h"
 #include "keys.h"
 
@@ -273,6 +274,14 @@ fixture_connect(fixture_t *f, int i)
 #define FILL_SPAN_MS (365LL * 24 * 3600 * 1000) /* stored times spread over a year */
 #define FILL_RARE_EVERY 1000                     /* officer 1 authors one in this many */
 
+static void s_text_body(uint8_t *body, size_t len, long i);
+
+/* Stores the rows through the hub's own archive module (hub/archive.c), as
+ * s_publish does: archive_message_insert (the row and its ledger record in
+ * the hash chain) and archive_text_index (the full-text index, body only:
+ * no alert headline, no translations), many per transaction as the hub's
+ * group commit does. Contents are what libenlace's enlace_publish signs with
+ * no options: text/plain, TLP unspecified (stored as AMBER). */
 int
 fixture_fill(fixture_t *f, long n, size_t body_len)
 {
@@ -286,45 +295,26 @@ fixture_fill(fixture_t *f, long n, size_t body_len)
             keys_identity_destroy(&ids[0]);
             return -1;
         }
-    sqlite3 *db = s_open_archive(f);
-    if (!db) {
-        keys_identity_destroy(&ids[0]);
-        keys_identity_destroy(&ids[1]);
-        return -1;
-    }
-    s_exec(db, "PRAGMA synchronous = OFF");
-    sqlite3_stmt *st = NULL;
+    char path[400], why[512];
+    snprintf(path, sizeof path, "%s/data/archive.db", f->hub.dir);
+    archive_t *ar = archive_open(path, 0, ARCHIVE_SYNC_OFF, why, sizeof why);
     uint8_t *body = malloc(body_len ? body_len : 1);
     uint8_t *cbuf = malloc(body_len + 512);
     int rc = -1;
-    if (!body || !cbuf)
-        goto out;
-    memset(body, 'x', body_len);
-    if (sqlite3_prepare_v2(db,
-            "INSERT INTO messages (seq, msg_id, topic, network, author_id, tlp, recipients,"
-            " created_ms, stored_ms, content, signature, content_hash)"
-            " VALUES (?, ?, ?, 'consular', ?, 3, '', ?, ?, ?, ?, ?)",
-            -1, &st, NULL)
-        != SQLITE_OK) {
-        s_sql_fail(db, "prepare fill");
+    if (!ar || !body || !cbuf) {
+        bench_log("fill: %s", ar ? "out of memory" : why);
         goto out;
     }
-    if (s_exec(db, "BEGIN IMMEDIATE") != 0)
-        goto out;
-    sqlite3_stmt *mx = NULL;
-    int64_t seq0 = 0;
-    if (sqlite3_prepare_v2(db, "SELECT COALESCE(MAX(seq), 0) FROM messages", -1, &mx, NULL)
-            == SQLITE_OK
-        && sqlite3_step(mx) == SQLITE_ROW)
-        seq0 = sqlite3_column_int64(mx, 0);
-    sqlite3_finalize(mx);
+    if (archive_begin(ar) != 0)
+        goto fail;
+    uint64_t seq0 = archive_last_seq(ar);
     int64_t t0 = bench_now_ns(), start_ms = s_wall_ms() - FILL_SPAN_MS;
     for (long i = 0; i < n; i++) {
         int a = nauthors > 1 && i % FILL_RARE_EVERY == FILL_RARE_EVERY - 1 ? 1 : 0;
         bench_officer_t *o = &f->officers[a];
         uint8_t msg_id[16], sig[KEYS_SIGNATURE_BYTES], hash[32];
         randombytes_buf(msg_id, sizeof msg_id);
-        snprintf((char *)body, body_len, "fill %ld ", i); /* keeps the NUL inside */
+        s_text_body(body, body_len, i);
         Enlace__Content c = ENLACE__CONTENT__INIT;
         int64_t when = start_ms + (int64_t)((double)i * (double)FILL_SPAN_MS / (double)n);
         c.message_id.data = msg_id;
@@ -334,46 +324,41 @@ fixture_fill(fixture_t *f, long n, size_t body_len)
         c.created_ms = when;
         c.author_key.data = o->pk;
         c.author_key.len = 32;
-        c.content_type = "application/octet-stream";
+        c.content_type = "text/plain; charset=utf-8";
         c.body.data = body;
         c.body.len = body_len;
         size_t clen = enlace__content__pack(&c, cbuf);
-        if (keys_sign_content(ids[a], cbuf, clen, sig) != 0)
-            goto rollback;
-        crypto_generichash(hash, sizeof hash, cbuf, clen, NULL, 0);
-        sqlite3_reset(st);
-        sqlite3_bind_int64(st, 1, seq0 + i + 1);
-        sqlite3_bind_blob(st, 2, msg_id, 16, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 3, BENCH_TOPIC, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 4, o->officer_id);
-        sqlite3_bind_int64(st, 5, when);
-        sqlite3_bind_int64(st, 6, when);
-        sqlite3_bind_blob(st, 7, cbuf, (int)clen, SQLITE_TRANSIENT);
-        sqlite3_bind_blob(st, 8, sig, sizeof sig, SQLITE_TRANSIENT);
-        sqlite3_bind_blob(st, 9, hash, sizeof hash, SQLITE_TRANSIENT);
-        if (sqlite3_step(st) != SQLITE_DONE) {
-            s_sql_fail(db, "fill insert");
+        if (keys_sign_content(ids[a], cbuf, clen, sig) != 0) {
+            bench_log("fill: signing failed");
             goto rollback;
         }
-        if ((i + 1) % 100000 == 0) {
-            if (s_exec(db, "COMMIT") != 0 || s_exec(db, "BEGIN IMMEDIATE") != 0)
-                goto out;
+        crypto_generichash(hash, sizeof hash, cbuf, clen, NULL, 0);
+        archive_msg_t m = {.seq = seq0 + (uint64_t)i + 1, .msg_id = msg_id,
+            .topic = BENCH_TOPIC, .network = "consular", .author_id = o->officer_id,
+            .tlp = ENLACE__TLP__TLP_AMBER, .recipients = "", .created_ms = when,
+            .stored_ms = when, .content = cbuf, .content_len = clen, .signature = sig,
+            .content_hash = hash};
+        if (archive_message_insert(ar, &m) != 0
+            || archive_text_index(ar, m.seq, "", (const char *)body, body_len) != 0)
+            goto fail;
+        if ((i + 1) % 10000 == 0 && (archive_commit(ar) != 0 || archive_begin(ar) != 0))
+            goto fail;
+        if ((i + 1) % 100000 == 0)
             bench_log("fill: %ld of %ld (%.0f/s)", i + 1, n,
                 (double)(i + 1) / ((double)(bench_now_ns() - t0) / 1e9));
-        }
     }
-    if (s_exec(db, "COMMIT") != 0)
-        goto rollback;
+    if (archive_commit(ar) != 0)
+        goto fail;
     rc = 0;
-    bench_log("fill: %ld signed messages inserted in %.1f s", n,
+    bench_log("fill: %ld signed messages stored and indexed in %.1f s", n,
         (double)(bench_now_ns() - t0) / 1e9);
     goto out;
+fail:
+    bench_log("fill: %s", archive_error(ar));
 rollback:
-    s_exec(db, "ROLLBACK");
+    archive_rollback(ar);
 out:
-    sqlite3_finalize(st);
-    s_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)");
-    sqlite3_close(db);
+    archive_destroy(&ar); /* the last connection: checkpoints the WAL */
     free(body);
     free(cbuf);
     keys_identity_destroy(&ids[0]);

@@ -254,6 +254,125 @@ tlp_matrix(void)
     s_close_all();
 }
 
+/* ------------------------------------------------- filtered history */
+
+typedef struct {
+    uint64_t seq;
+    int64_t stored_ms;
+    char author[24], country[8], topic[64];
+} hist_item_t;
+
+/* Every page of q (limit items each), into items (at most cap); the count,
+ * or -1 if a request failed. */
+static int
+s_history_all(enlace_client_t *c, enlace_history_query_t q, hist_item_t *items, int cap)
+{
+    int n = 0;
+    for (int pages = 0; pages < 1000; pages++) {
+        enlace_page_t *page = NULL;
+        if (enlace_history(c, &q, &page) != ENLACE_OK)
+            return -1;
+        for (size_t k = 0; k < enlace_page_count(page) && n < cap; k++) {
+            const enlace_delivery_t *d = enlace_page_item(page, k);
+            hist_item_t *it = &items[n++];
+            it->seq = d->seq;
+            it->stored_ms = d->stored_ms;
+            snprintf(it->author, sizeof it->author, "%s", d->author_fingerprint);
+            snprintf(it->country, sizeof it->country, "%s", d->author_country);
+            snprintf(it->topic, sizeof it->topic, "%s", d->topic);
+        }
+        int more = enlace_page_more(page);
+        q.after_seq = enlace_page_next(page);
+        enlace_page_destroy(&page);
+        if (!more)
+            return n;
+    }
+    return -1;
+}
+
+/* History with a time window, an author, a country or a narrower pattern
+ * (which the archive answers from its indexes) returns exactly the
+ * unfiltered history of the same reader with the filter applied: the same
+ * rows, TLP-restricted ones included or left out as for that reader, in
+ * the same order, page by page. */
+static void
+filtered_history_is_the_unfiltered_history_filtered(void)
+{
+    enlace_client_t *mxc = s_client(&mx), *gtc = s_client(&gt);
+    const char *to_gt[] = {gt.fingerprint};
+    static const enlace_tlp_t tlps[] = {ENLACE_TLP_CLEAR, ENLACE_TLP_AMBER,
+        ENLACE_TLP_AMBER_STRICT, ENLACE_TLP_RED, ENLACE_TLP_GREEN, ENLACE_TLP_AMBER_STRICT};
+    for (int i = 0; i < 36; i++) {
+        enlace_tlp_t tlp = tlps[i % 6];
+        int named = tlp == ENLACE_TLP_RED || (tlp == ENLACE_TLP_AMBER_STRICT && i % 4 == 2);
+        enlace_publish_opts_t o = {.tlp = tlp, .recipients = named ? to_gt : NULL,
+            .nrecipients = named ? 1 : 0};
+        char body[32];
+        snprintf(body, sizeof body, "filt-%d", i);
+        CHECK_RC(enlace_publish(i % 3 == 1 ? gtc : mxc,
+                     i % 2 ? "consular/observers/filt/2" : "consular/observers/filt/1", body,
+                     strlen(body), &o, NULL),
+            ENLACE_OK);
+        if (i % 5 == 4) {
+            struct timespec ts = {0, 3 * 1000000L}; /* stored times that differ */
+            nanosleep(&ts, NULL);
+        }
+    }
+    const officer_t *readers[] = {&gt, &mx2, &st, &co};
+    enum { CAP = 64 };
+    static hist_item_t full[CAP], got[CAP], want[CAP];
+    for (int r = 0; r < 4; r++) {
+        enlace_client_t *c = s_client(readers[r]);
+        enlace_history_query_t all = {.pattern = "consular/observers/filt/#", .limit = 4};
+        int n = s_history_all(c, all, full, CAP);
+        CHECK(n > 0 && n <= 36);
+        if (n <= 0)
+            continue;
+        int64_t t1 = full[n / 4].stored_ms, t2 = full[(3 * n) / 4].stored_ms;
+        struct {
+            int64_t from, to;
+            const char *author, *country, *pattern;
+        } qs[] = {
+            {t1, t2, NULL, NULL, NULL},
+            {t1, 0, NULL, NULL, NULL},
+            {0, t2, NULL, NULL, NULL},
+            {0, 0, mx.fingerprint, NULL, NULL},
+            {0, 0, gt.fingerprint, NULL, NULL},
+            {t1, t2, gt.fingerprint, NULL, NULL},
+            {0, 0, "AAAA-AAAA-AAAA-AAAA", NULL, NULL},
+            {0, 0, NULL, "GT", NULL},
+            {t1, 0, mx.fingerprint, NULL, "consular/observers/filt/2"},
+            {0, 0, NULL, NULL, "consular/observers/filt/1"},
+        };
+        for (size_t k = 0; k < sizeof qs / sizeof qs[0]; k++) {
+            const char *pattern = qs[k].pattern ? qs[k].pattern : all.pattern;
+            enlace_history_query_t q = {.pattern = pattern, .limit = 3,
+                .from_ms = qs[k].from, .to_ms = qs[k].to, .author = qs[k].author,
+                .country = qs[k].country};
+            int m = s_history_all(c, q, got, CAP), w = 0;
+            for (int i = 0; i < n; i++) {
+                const hist_item_t *it = &full[i];
+                if ((qs[k].from && it->stored_ms < qs[k].from)
+                    || (qs[k].to && it->stored_ms >= qs[k].to)
+                    || (qs[k].author && strcmp(it->author, qs[k].author) != 0)
+                    || (qs[k].country && strcmp(it->country, qs[k].country) != 0)
+                    || (qs[k].pattern && strcmp(it->topic, qs[k].pattern) != 0))
+                    continue;
+                want[w++] = *it;
+            }
+            int same = m == w;
+            for (int i = 0; same && i < m; i++)
+                same = got[i].seq == want[i].seq;
+            if (!same) {
+                fprintf(stderr, "  %s, query %zu: %d items, expected %d\n", readers[r]->name, k,
+                    m, w);
+                harness_fail(__FILE__, __LINE__, "filtered history");
+            }
+        }
+    }
+    s_close_all();
+}
+
 static void
 red_reaches_only_the_named_recipient_of_three(void)
 {
@@ -517,6 +636,8 @@ main(void)
     harness_run("rules_table", rules_table);
     s_close_all();
     harness_run("tlp_matrix", tlp_matrix);
+    harness_run("filtered_history_is_the_unfiltered_history_filtered",
+        filtered_history_is_the_unfiltered_history_filtered);
     harness_run("red_reaches_only_the_named_recipient_of_three",
         red_reaches_only_the_named_recipient_of_three);
     harness_run("observer_invitation_lifecycle", observer_invitation_lifecycle);

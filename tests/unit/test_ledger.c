@@ -432,7 +432,7 @@ migration_chains_an_existing_archive(void)
     archive_destroy(&f.a);
     /* Back to schema 2, as an archive written before the ledger (with the
      * PPT and invitations of migration 2, without migration 4's alerts). */
-    CHECK(s_raw(&f, "DROP TABLE message_labels; DROP TABLE message_text;"
+    CHECK(s_raw(&f, "DROP INDEX messages_stored; DROP TABLE message_labels; DROP TABLE message_text;"
                     " ALTER TABLE messages DROP COLUMN personal;"
                     " ALTER TABLE messages DROP COLUMN handling;"
                     " DROP TABLE alerts; DROP TABLE alert_targets; DROP TABLE alert_events;"
@@ -449,7 +449,7 @@ migration_chains_an_existing_archive(void)
         s_teardown(&f);
         return;
     }
-    CHECK(s_raw_count(&f, "PRAGMA user_version") == 6);
+    CHECK(s_raw_count(&f, "PRAGMA user_version") == 7);
     CHECK(s_raw_count(&f, "SELECT count(*) FROM audit WHERE action = 'archive.migrate'") == 1);
     CHECK(s_raw_count(&f, "SELECT count(*) FROM ledger WHERE kind = 'ppt' AND ref = 2026") == 1);
     CHECK(s_raw_count(&f, "SELECT count(*) FROM ledger WHERE kind = 'invitation'") == 1);
@@ -469,7 +469,7 @@ migration_from_schema_1_adds_ppt_invitations_and_ledger(void)
         return;
     s_publish_batch(&f, 2);
     archive_destroy(&f.a);
-    CHECK(s_raw(&f, "DROP TABLE message_labels; DROP TABLE message_text;"
+    CHECK(s_raw(&f, "DROP INDEX messages_stored; DROP TABLE message_labels; DROP TABLE message_text;"
                     " ALTER TABLE messages DROP COLUMN personal;"
                     " ALTER TABLE messages DROP COLUMN handling;"
                     " DROP TABLE alerts; DROP TABLE alert_targets; DROP TABLE alert_events;"
@@ -486,7 +486,7 @@ migration_from_schema_1_adds_ppt_invitations_and_ledger(void)
         s_teardown(&f);
         return;
     }
-    CHECK(s_raw_count(&f, "PRAGMA user_version") == 6);
+    CHECK(s_raw_count(&f, "PRAGMA user_version") == 7);
     CHECK(s_directory_changes(&f) > 0);
     ledger_report_t r;
     CHECK(s_verify(&f, &r) == 0);
