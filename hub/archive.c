@@ -247,6 +247,7 @@ static const char *const s_sql[ST_COUNT] = {
                         " AND (k.valid_from_ms IS NULL OR k.valid_from_ms <= ?)"
                         " AND (k.valid_until_ms IS NULL OR k.valid_until_ms > ?)",
     [ST_MSG_READ] = "SELECT " MSG_COLS " FROM messages m WHERE seq = ?1",
+    [ST_TEXT_INSERT] = "INSERT INTO message_text (rowid, headline, body) VALUES (?, ?, ?)",
     [ST_HIST_SCAN] = "SELECT " MSG_COLS " FROM messages m"
                      " WHERE seq > ?1 AND seq <= ?2" HIST_TIME HIST_TOPIC
                      " AND (?6 = 0 OR author_id = ?6) AND (?7 = 0 OR case_id = ?7)"
@@ -495,6 +496,8 @@ archive_open_readonly(const char *path, char *err, size_t errlen)
     return s_open(path, SQLITE_OPEN_READONLY, 1, NULL, err, errlen);
 }
 
+static void s_texts_clear(archive_t *self);
+
 void
 archive_destroy(archive_t **self_p)
 {
@@ -505,6 +508,8 @@ archive_destroy(archive_t **self_p)
         archive_rollback(self);
     if (self->in_read)
         archive_read_end(self);
+    s_texts_clear(self);
+    free(self->texts);
     for (int i = 0; i < ST_COUNT; i++)
         sqlite3_finalize(self->st[i]);
     if (self->db)
@@ -543,11 +548,54 @@ archive_begin(archive_t *self)
     return 0;
 }
 
+/* Drops the texts waiting for the commit. */
+static void
+s_texts_clear(archive_t *self)
+{
+    for (size_t i = 0; i < self->ntexts; i++) {
+        free(self->texts[i].headline);
+        free(self->texts[i].body);
+    }
+    self->ntexts = 0;
+}
+
+static int
+s_text_insert(archive_t *self, uint64_t seq, const char *headline, const char *body,
+    size_t body_len)
+{
+    sqlite3_stmt *st = s_stmt(self, ST_TEXT_INSERT);
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)seq);
+    sqlite3_bind_text(st, 2, headline ? headline : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, body ? body : "", (int)body_len, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc == SQLITE_DONE ? 0 : archive_int_fail(self, "index text");
+}
+
+/* Indexes the transaction's texts, all at once, just before its commit. */
+static int
+s_texts_flush(archive_t *self)
+{
+    int rc = 0;
+    for (size_t i = 0; i < self->ntexts && rc == 0; i++)
+        rc = s_text_insert(self, self->texts[i].seq, self->texts[i].headline,
+            self->texts[i].body, self->texts[i].body_len);
+    s_texts_clear(self);
+    return rc;
+}
+
 int
 archive_commit(archive_t *self)
 {
     if (!self->in_txn)
         return 0;
+    if (s_texts_flush(self) != 0) {
+        archive_rollback(self); /* keeps the error message */
+        return -1;
+    }
     if (archive_int_exec(self, "COMMIT") != 0) {
         archive_rollback(self);
         return -1;
@@ -559,6 +607,7 @@ archive_commit(archive_t *self)
 void
 archive_rollback(archive_t *self)
 {
+    s_texts_clear(self);
     if (!self->in_txn)
         return;
     char keep[512];
@@ -1570,17 +1619,35 @@ int
 archive_text_index(archive_t *self, uint64_t seq, const char *headline, const char *body,
     size_t body_len)
 {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(self->db,
-            "INSERT INTO message_text (rowid, headline, body) VALUES (?, ?, ?)", -1, &st, NULL)
-        != SQLITE_OK)
-        return archive_int_fail(self, "index text");
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)seq);
-    sqlite3_bind_text(st, 2, headline ? headline : "", -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 3, body ? body : "", (int)body_len, SQLITE_TRANSIENT);
-    int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 0 : archive_int_fail(self, "index text");
+    if (!self->in_txn)
+        return s_text_insert(self, seq, headline, body, body_len);
+    /* Held until the commit. FTS5 writes out what it holds in memory at
+     * every SAVEPOINT, and each stored message opens one (its ledger
+     * record): indexed as it came, every message became a tiny index
+     * segment of its own, most of the cost of storing it. */
+    if (self->ntexts == self->texts_cap) {
+        size_t cap = self->texts_cap ? 2 * self->texts_cap : 64;
+        archive_text_t *t = realloc(self->texts, cap * sizeof *t);
+        if (!t)
+            return archive_int_fail(self, "index text (out of memory)");
+        self->texts = t;
+        self->texts_cap = cap;
+    }
+    archive_text_t *t = &self->texts[self->ntexts];
+    t->seq = seq;
+    t->headline = strdup(headline ? headline : "");
+    t->body = malloc(body_len + 1);
+    if (!t->headline || !t->body) {
+        free(t->headline);
+        free(t->body);
+        return archive_int_fail(self, "index text (out of memory)");
+    }
+    if (body_len)
+        memcpy(t->body, body, body_len);
+    t->body[body_len] = '\0';
+    t->body_len = body_len;
+    self->ntexts++;
+    return 0;
 }
 
 int

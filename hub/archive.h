@@ -245,8 +245,10 @@ int archive_key_owner(archive_t *self, const uint8_t pk[32], int64_t *officer_id
  * delivery and history return the latest label. */
 int archive_relabel(archive_t *self, uint64_t seq, int tlp, int handling, int64_t officer_id);
 
-/* Full-text index (FTS5, accents folded): adds a message's searchable text,
- * in the message's transaction. */
+/* Full-text index (FTS5, accents folded): adds a message's searchable text.
+ * Inside a transaction it is held and indexed by archive_commit, just before
+ * the COMMIT (so searches do not see the transaction's messages until then,
+ * and a rollback drops it); outside one, at once. */
 int archive_text_index(archive_t *self, uint64_t seq, const char *headline, const char *body,
     size_t body_len);
 /* Seqs of messages whose headline or body contain every word of query,

@@ -31,6 +31,7 @@ enum {
     ST_PROBE_TIME,
     ST_PROBE_AUTHOR,
     ST_PROBE_CASE,
+    ST_TEXT_INSERT,
     /* archive_ledger.c */
     ST_MSG_GET,
     ST_AUDIT_GET,
@@ -44,6 +45,15 @@ enum {
     ST_SP_ROLLBACK,
     ST_COUNT
 };
+
+/* A message's text for the full-text index, held until the commit (see
+ * archive_text_index). */
+typedef struct {
+    uint64_t seq;
+    char *headline;               /* owned */
+    char *body;                   /* owned; body_len bytes */
+    size_t body_len;
+} archive_text_t;
 
 struct archive {
     sqlite3 *db;                  /* the one connection; owned */
@@ -65,6 +75,8 @@ struct archive {
     uint8_t txn_head[ARCHIVE_HASH_BYTES]; /* head when the open transaction began */
     int64_t txn_head_id;
     int64_t txn_head_dv;
+    archive_text_t *texts;        /* this transaction's texts to index; owned */
+    size_t ntexts, texts_cap;
 };
 
 /* ---------------------------------------------------------- archive.c */

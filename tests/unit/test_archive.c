@@ -229,6 +229,58 @@ refuses_duplicate_message_id(void)
     archive_destroy(&a);
 }
 
+/* Seqs a search finds, as a count; the first in *first. */
+static int
+s_search(archive_t *a, const char *query, uint64_t *first)
+{
+    uint64_t seqs[16];
+    int n = -1;
+    if (archive_text_search(a, query, 0, 16, seqs, &n) != 0)
+        return -1;
+    *first = n > 0 ? seqs[0] : 0;
+    return n;
+}
+
+static void
+indexes_text_at_the_commit_and_drops_it_on_rollback(void)
+{
+    char path[256];
+    archive_t *a = s_open("text.db", path);
+    if (!a)
+        return;
+    uint64_t first;
+    /* Outside a transaction: indexed at once. */
+    CHECK(s_insert(a, 1, 0x01) == 0);
+    CHECK(archive_text_index(a, 1, "", "menor no acompañado", strlen("menor no acompañado")) == 0);
+    CHECK(s_search(a, "acompanado", &first) == 1 && first == 1);
+    /* In a transaction: not searchable before the commit, then found. */
+    CHECK(archive_begin(a) == 0);
+    CHECK(s_insert(a, 2, 0x02) == 0);
+    CHECK(archive_text_index(a, 2, "Alerta", "ruta de trata en Tapachula", 26) == 0);
+    CHECK(s_insert(a, 3, 0x03) == 0);
+    CHECK(archive_text_index(a, 3, "", "traslado a albergue", 19) == 0);
+    CHECK(s_search(a, "tapachula", &first) == 0);
+    CHECK(archive_commit(a) == 0);
+    CHECK(s_search(a, "tapachula", &first) == 1 && first == 2);
+    CHECK(s_search(a, "alerta", &first) == 1 && first == 2);
+    CHECK(s_search(a, "albergue", &first) == 1 && first == 3);
+    /* Rolled back: neither the message nor its text. */
+    CHECK(archive_begin(a) == 0);
+    CHECK(s_insert(a, 4, 0x04) == 0);
+    CHECK(archive_text_index(a, 4, "", "deportación de menores", strlen("deportación de menores"))
+        == 0);
+    archive_rollback(a);
+    CHECK(s_search(a, "deportacion", &first) == 0);
+    /* The same seq stored again carries its new text only. */
+    CHECK(archive_begin(a) == 0);
+    CHECK(s_insert(a, 4, 0x05) == 0);
+    CHECK(archive_text_index(a, 4, "", "repatriación", strlen("repatriación")) == 0);
+    CHECK(archive_commit(a) == 0);
+    CHECK(s_search(a, "deportacion", &first) == 0);
+    CHECK(s_search(a, "repatriacion", &first) == 1 && first == 4);
+    archive_destroy(&a);
+}
+
 static void
 rollback_restores_last_seq(void)
 {
@@ -1088,6 +1140,7 @@ main(void)
     RUN(refuses_seq_not_above_last);
     RUN(refuses_duplicate_message_id);
     RUN(rollback_restores_last_seq);
+    RUN(indexes_text_at_the_commit_and_drops_it_on_rollback);
     RUN(lists_messages_after_in_order_with_limit);
     RUN(history_query_returns_what_a_full_scan_returns);
     RUN(history_query_is_the_same_on_a_migrated_archive);
