@@ -1615,6 +1615,12 @@ archive_relabel(archive_t *self, uint64_t seq, int tlp, int handling, int64_t of
     return archive_ledger_append(self, "relabel", id, h);
 }
 
+void
+archive_wal_autocheckpoint(archive_t *self, int pages)
+{
+    sqlite3_wal_autocheckpoint(self->db, pages);
+}
+
 int
 archive_text_index(archive_t *self, uint64_t seq, const char *headline, const char *body,
     size_t body_len)

@@ -245,6 +245,11 @@ int archive_key_owner(archive_t *self, const uint8_t pk[32], int64_t *officer_id
  * delivery and history return the latest label. */
 int archive_relabel(archive_t *self, uint64_t seq, int tlp, int handling, int64_t officer_id);
 
+/* SQLite's automatic checkpoint threshold for this connection, in pages of
+ * write-ahead log (0: never). The hub raises it and checkpoints from its
+ * own thread (checkpoint.h). */
+void archive_wal_autocheckpoint(archive_t *self, int pages);
+
 /* Full-text index (FTS5, accents folded): adds a message's searchable text.
  * Inside a transaction it is held and indexed by archive_commit, just before
  * the COMMIT (so searches do not see the transaction's messages until then,

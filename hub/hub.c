@@ -32,6 +32,7 @@
 #include "admin.h"
 #include "alerts.h"
 #include "cases.h"
+#include "checkpoint.h"
 #include "config.h"
 #include "control.h"
 #include "directory.h"
@@ -47,6 +48,7 @@
 #include "zap.h"
 
 #define BATCH_MAX 512          /* frames handled per commit */
+#define CHECKPOINT_MS 100      /* the archive's checkpoint interval (checkpoint.h) */
 #define RECENT_CAPACITY 8192   /* messages kept for live fan-out */
 #define REPLAY_BATCH 128       /* messages read from the archive per query */
 #define HISTORY_MAX 500        /* messages per history page */
@@ -1654,6 +1656,14 @@ s_open(hub_t *self, const hub_config_t *cfg)
         log_error("%s", err);
         goto out;
     }
+    /* Checkpoints on their own thread; the writer's automatic one (64 MiB of
+     * log at 4 KiB pages) only bounds the log if that thread falls behind. */
+    self->ckpt = checkpointer_start(path, CHECKPOINT_MS, cfg->sync, err, sizeof err);
+    if (!self->ckpt) {
+        log_error("%s", err);
+        goto out;
+    }
+    archive_wal_autocheckpoint(self->archive, 16384);
     self->dir = directory_load(self->archive);
     self->sessions = sessions_new();
     self->recent = recent_new(RECENT_CAPACITY);
@@ -1797,6 +1807,7 @@ s_close(hub_t *self)
     recent_destroy(&self->recent);
     sessions_destroy(&self->sessions);
     directory_destroy(&self->dir);
+    checkpointer_stop(&self->ckpt);
     archive_destroy(&self->archive);
 }
 

@@ -53,6 +53,7 @@ typedef struct {
     char fingerprint[24];     /* the hub key's fingerprint */
     dir_entry_t self_entry;   /* how the hub appears as an author */
     struct verifier *verifier; /* signature checks in parallel; owned */
+    struct checkpointer *ckpt; /* the archive's checkpoints, off this thread; owned */
     struct inbound *inbound;  /* the receive batch; owned (BATCH_MAX) */
     int presig;               /* for the publish being handled: 1 signature verified,
                                * 0 it failed, -1 not checked yet */
