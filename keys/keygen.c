@@ -11,43 +11,12 @@
 #include <sodium.h>
 
 #include "config.h"
+#include "i18n.h"
 #include "keys.h"
 #include "passphrase.h"
 
 #define _(s) gettext(s)
 
-/*
- * Messages in the language the environment asks for (LC_ALL, LC_MESSAGES,
- * LANG, and LANGUAGE as a preference list), from the catalogs built in po/.
- * They are looked up in $ENLACE_LOCALEDIR when set (an uninstalled build:
- * BUILDDIR/po), else in LOCALEDIR. If the locale named is not installed (a
- * fresh Debian has only C.UTF-8), keep C.UTF-8 and pass the language to
- * gettext through LANGUAGE, so that LANG=es_MX.UTF-8 alone still gives Spanish.
- */
-static void
-s_i18n_init(void)
-{
-    if (!setlocale(LC_ALL, "")) {
-        const char *lang = getenv("LC_ALL");
-        if (!lang || !*lang)
-            lang = getenv("LC_MESSAGES");
-        if (!lang || !*lang)
-            lang = getenv("LANG");
-        if (!setlocale(LC_ALL, "C.UTF-8"))
-            setlocale(LC_ALL, "C");
-        const char *pref = getenv("LANGUAGE");
-        if (lang && *lang && strcmp(lang, "C") && strncmp(lang, "C.", 2) && strcmp(lang, "POSIX")
-            && (!pref || !*pref)) {
-            char l[64];
-            snprintf(l, sizeof l, "%s", lang);
-            l[strcspn(l, ".@")] = '\0';
-            setenv("LANGUAGE", l, 1);
-        }
-    }
-    const char *dir = getenv("ENLACE_LOCALEDIR");
-    bindtextdomain(GETTEXT_PACKAGE, dir && *dir ? dir : LOCALEDIR);
-    textdomain(GETTEXT_PACKAGE);
-}
 
 static void
 s_usage(FILE *out)
@@ -69,7 +38,7 @@ s_usage(FILE *out)
 int
 main(int argc, char **argv)
 {
-    s_i18n_init();
+    i18n_init();
     int sealed = 0;
     const char *show = NULL, *prefix = NULL;
     for (int i = 1; i < argc; i++) {
