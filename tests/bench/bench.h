@@ -48,7 +48,7 @@ typedef struct {
 /* Records one run's value for a row (rows print in first-recorded order).
  * A NaN value marks a failed run. */
 void bench_record(const char *row, const char *unit, double value);
-/* A row whose value is a text (e.g. "n/a (not implemented yet)"). */
+/* A row whose value is a text, not a figure (e.g. "run with --fill 1000000"). */
 void bench_text(const char *row, const char *text);
 /* Attaches a note printed under the table (once per distinct text). */
 void bench_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
