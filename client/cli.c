@@ -429,7 +429,7 @@ s_publish(settings_t *st, int argc, char **argv)
 static int
 s_utf8_ok(const uint8_t *s, size_t n)
 {
-    json_t *j = json_stringn((const char *)s, n);
+    json_t *j = json_stringn(n ? (const char *)s : "", n); /* empty: s may be NULL */
     int ok = j != NULL;
     json_decref(j);
     return ok;
@@ -480,7 +480,8 @@ s_print_delivery(const settings_t *st, const enlace_delivery_t *d)
                 json_pack("{s:I, s:s, s:i}", "alert", (json_int_t)d->escalation_alert, "country",
                     d->escalation_country, "level", (int)d->escalation_level));
         if (s_utf8_ok(d->body, d->body_len)) {
-            json_object_set_new(o, "body", json_stringn((const char *)d->body, d->body_len));
+            json_object_set_new(o, "body",
+                json_stringn(d->body_len ? (const char *)d->body : "", d->body_len));
         } else {
             size_t cap = sodium_base64_ENCODED_LEN(d->body_len, sodium_base64_VARIANT_ORIGINAL);
             char *b64 = malloc(cap);

@@ -241,7 +241,8 @@ cap_export(archive_t *archive, const directory_t *dir, const char *hub_fp, uint6
         enlace__content__free_unpacked(fsrc.content, NULL);
         goto fail;
     }
-    memcpy(body, m.content->body.data, m.content->body.len);
+    if (m.content->body.len) /* empty: data may be NULL */
+        memcpy(body, m.content->body.data, m.content->body.len);
     body[m.content->body.len] = '\0';
     /* One info block per language: the alert's own, then its translations. */
     int bad = 0;

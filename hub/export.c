@@ -226,7 +226,8 @@ s_message_json(const export_t *x, const archive_msg_t *m)
         if (c->forward_of)
             json_object_set_new(o, "forward_of", json_integer((json_int_t)c->forward_of));
         json_object_set_new(o, "content_type", json_string(c->content_type));
-        json_t *body = json_stringn((const char *)c->body.data, c->body.len);
+        /* An empty body comes as data == NULL, which json_stringn refuses. */
+        json_t *body = json_stringn(c->body.len ? (const char *)c->body.data : "", c->body.len);
         if (body)
             json_object_set_new(o, "body", body);
         else

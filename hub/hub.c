@@ -487,7 +487,8 @@ s_index_text(hub_t *self, uint64_t seq, const Enlace__Content *c)
     if (!body)
         return -1;
     size_t o = 0;
-    if (topic_text_valid((const char *)c->body.data, c->body.len)) {
+    /* An empty body comes from protobuf-c as data == NULL, len == 0. */
+    if (c->body.len && topic_text_valid((const char *)c->body.data, c->body.len)) {
         memcpy(body, c->body.data, c->body.len);
         o = c->body.len;
     }

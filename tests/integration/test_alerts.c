@@ -335,6 +335,41 @@ update_and_cancel_reference_the_original_in_cap(void)
     enlace_close(&a);
 }
 
+/* Regression: an alert whose body is empty (data == NULL in protobuf-c) is
+ * indexed, exported as valid CAP and readable over the wire. */
+static void
+alert_with_empty_body_exports_as_cap(void)
+{
+    enlace_client_t *a = s_connect(&mx);
+    if (!a)
+        return;
+    const char *cc[] = {"SV"};
+    enlace_alert_t al = {.priority = "urgent", .category = "death", .countries = cc,
+        .ncountries = 1, .headline = "Fallecimiento sin detalles", .area = "La Hachadura",
+        .urgency = "immediate", .severity = "severe", .certainty = "observed"};
+    enlace_publish_opts_t o = {.alert = &al};
+    uint64_t id = 0;
+    CHECK_RC(enlace_publish(a, "consular/death/MX", NULL, 0, &o, &id), ENLACE_OK);
+    CHECK(id > 0);
+    enlace_close(&a);
+    char file[300], out[1024];
+    snprintf(file, sizeof file, "%s/cap-empty.xml", hub.dir);
+    CHECK(harness_sh("%s export-cap %s/data %llu > %s", getenv("ENLACE_HUB_BIN"), hub.dir,
+              (unsigned long long)id, file)
+        == 0);
+    CHECK(harness_sh("xmllint --noout %s", file) == 0);
+    s_xpath(file, "string(//*[local-name()='info']/*[local-name()='headline'])", out, sizeof out);
+    CHECK(strcmp(out, "Fallecimiento sin detalles") == 0);
+    enlace_client_t *s = s_connect(&sto);
+    if (s) {
+        char *xml = NULL;
+        CHECK_RC(enlace_cap(s, id, &xml), ENLACE_OK);
+        CHECK(xml && strstr(xml, "Fallecimiento sin detalles"));
+        free(xml);
+        enlace_close(&s);
+    }
+}
+
 static void
 a_drill_never_escalates_to_the_ppt(void)
 {
@@ -523,6 +558,7 @@ main(void)
         offline_focal_point_gets_the_alert_before_routine_traffic);
     harness_run("update_and_cancel_reference_the_original_in_cap",
         update_and_cancel_reference_the_original_in_cap);
+    harness_run("alert_with_empty_body_exports_as_cap", alert_with_empty_body_exports_as_cap);
     harness_run("a_drill_never_escalates_to_the_ppt", a_drill_never_escalates_to_the_ppt);
     harness_run("case_thread_holds_messages_alerts_and_states",
         case_thread_holds_messages_alerts_and_states);

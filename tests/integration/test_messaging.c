@@ -314,6 +314,52 @@ cli_publishes_and_listens(void)
     CHECK(strstr(out, "refused this key") != NULL);
 }
 
+/* Regression (fuzz_dispatch in CI): an empty body reaches the hub as
+ * data == NULL, len == 0, which the text index passed to memcpy. It must be
+ * stored, delivered, shown and exported like any other body. */
+static void
+empty_body_is_stored_delivered_and_exported(void)
+{
+    enlace_client_t *listener = s_connect_ok(&luis);
+    enlace_client_t *pub = s_connect_ok(&ana);
+    if (!listener || !pub)
+        goto out;
+    CHECK_RC(enlace_subscribe(listener, "consular/empty/#", 0), ENLACE_OK);
+    uint64_t seq = 0;
+    CHECK_RC(enlace_publish(pub, "consular/empty/MX", NULL, 0, NULL, &seq), ENLACE_OK);
+    CHECK(seq > 0);
+    enlace_delivery_t *d = NULL;
+    CHECK_RC(enlace_recv(listener, &d, 5000), ENLACE_OK);
+    if (d) {
+        CHECK(d->seq == seq);
+        CHECK(d->body_len == 0);
+        enlace_delivery_destroy(&d);
+    }
+    CHECK(enlace_bad_signatures(listener) == 0);
+    /* The hub still serves: a message after it is stored with the next seq. */
+    uint64_t next = 0;
+    CHECK_RC(enlace_publish(pub, "consular/empty/MX", "x", 1, NULL, &next), ENLACE_OK);
+    CHECK(next == seq + 1);
+    /* The CLI shows it as an empty text, not as base64. */
+    char out[4096];
+    int rc = harness_capture(out, sizeof out,
+        "%s --hub %s --hub-key %s --key %s --json listen --from-start --wait 2 "
+        "'consular/empty/#' 2>&1",
+        getenv("ENLACE_CLI_BIN"), hub.endpoint, hub.hub_public, luis.secret);
+    CHECK(rc == 0);
+    CHECK(strstr(out, "\"body\":\"\"") != NULL);
+    CHECK(strstr(out, "body_base64") == NULL);
+    /* So does the ST's export of the archive. */
+    rc = harness_capture(out, sizeof out,
+        "%s export %s/data --topic 'consular/empty/#' 2>&1", getenv("ENLACE_HUB_BIN"), hub.dir);
+    CHECK(rc == 0);
+    CHECK(strstr(out, "\"body\":\"\"") != NULL || strstr(out, "\"body\": \"\"") != NULL);
+    CHECK(strstr(out, "body_base64") == NULL);
+out:
+    enlace_close(&listener);
+    enlace_close(&pub);
+}
+
 static void
 refuses_group_readable_secret(void)
 {
@@ -374,6 +420,8 @@ main(void)
         revoked_key_is_refused_and_live_session_cut);
     harness_run("archive_keeps_messages_across_restart", archive_keeps_messages_across_restart);
     harness_run("cli_publishes_and_listens", cli_publishes_and_listens);
+    harness_run("empty_body_is_stored_delivered_and_exported",
+        empty_body_is_stored_delivered_and_exported);
     harness_run("refuses_group_readable_secret", refuses_group_readable_secret);
     harness_run("from_start_replays_every_pattern", from_start_replays_every_pattern);
     hub_cleanup(&hub);
