@@ -14,14 +14,14 @@
  *   4  cases (and their open/close events), messages.case_id, alerts with
  *      per-country acknowledgement targets and an event log of every step
  *      (raised, delivered, acknowledged, escalated, cancelled).
- *   6  message_labels: labels widened and handling codes lifted by authors
- *      (the stored message stays as signed; the access rules read the
- *      override).
  *   5  cases.form_seq (the signed message holding a case's form),
  *      messages.personal and messages.handling (copies of what the signed
  *      content says, for the access rules), and message_text, an FTS5 index
  *      of bodies and alert headlines (unicode61, diacritics removed: a search
  *      for "deportacion" finds "deportación").
+ *   6  message_labels: labels widened and handling codes lifted by authors
+ *      (the stored message stays as signed; the access rules read the
+ *      override).
  *   7  messages_stored (stored_ms, topic): history by time window seeks to
  *      the window instead of reading every row from the start (with the
  *      topic in the index, a window's rows of other topics are skipped
