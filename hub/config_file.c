@@ -36,8 +36,8 @@ typedef struct {
 
 /* Indexes into s_options, in file order: also the order config_print uses. */
 enum {
-    O_BIND, O_DATA_DIR, O_HEARTBEAT, O_WINDOW, O_MAX_BODY, O_MAX_SUBS, O_RATE, O_BURST, O_IDLE,
-    O_SYNC, O_URGENT, O_FLASH, O_LEVEL, O_COUNT
+    O_BIND, O_DATA_DIR, O_HEARTBEAT, O_WINDOW, O_MAX_BODY, O_MAX_SUBS, O_RATE, O_BURST, O_CONNS,
+    O_IDLE, O_SYNC, O_URGENT, O_FLASH, O_LEVEL, O_COUNT
 };
 
 static const option_t s_options[O_COUNT] = {
@@ -49,6 +49,7 @@ static const option_t s_options[O_COUNT] = {
     [O_MAX_SUBS] = {"limits", "max_subscriptions", K_UINT, 1, 4096},
     [O_RATE] = {"limits", "request_rate", K_UINT, 0, 1000000},
     [O_BURST] = {"limits", "request_burst", K_UINT, 1, 1000000},
+    [O_CONNS] = {"limits", "connections_per_key", K_UINT, 0, 100000},
     [O_IDLE] = {"limits", "idle_timeout", K_DURATION, 1000, 86400000},
     [O_SYNC] = {"archive", "sync", K_SYNC, 0, 0},
     [O_URGENT] = {"alerts", "urgent_deadline", K_DURATION, 1000, 7 * 86400000ULL},
@@ -226,6 +227,8 @@ s_set(hub_config_t *cfg, int which, const char *value, char *err, size_t errlen)
             cfg->request_rate = (uint32_t)v;
         else if (which == O_BURST)
             cfg->request_burst = (uint32_t)v;
+        else if (which == O_CONNS)
+            cfg->connections_per_key = (uint32_t)v;
         else
             cfg->max_subscriptions = (int)v;
         return 0;
@@ -390,6 +393,7 @@ config_print(FILE *out, const hub_config_t *cfg)
     fprintf(out, "max_subscriptions = %d\n", cfg->max_subscriptions);
     fprintf(out, "request_rate = %u\n", cfg->request_rate);
     fprintf(out, "request_burst = %u\n", cfg->request_burst);
+    fprintf(out, "connections_per_key = %u\n", cfg->connections_per_key);
     s_print_duration(out, "idle_timeout", cfg->idle_timeout_ms);
     fprintf(out, "\n[archive]\n");
     fprintf(out, "sync = %s\n",

@@ -5,7 +5,7 @@
  *
  *   [hub]      bind, data_dir, heartbeat
  *   [limits]   window, max_body, max_subscriptions, request_rate, request_burst,
- *              idle_timeout
+ *              connections_per_key, idle_timeout
  *   [archive]  sync = off | normal | full
  *   [alerts]   urgent_deadline, flash_deadline
  *   [log]      level = error | warning | notice | info | debug

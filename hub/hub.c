@@ -378,6 +378,30 @@ s_pump_all(hub_t *self)
 
 static void s_check_directory(hub_t *self);
 
+/* ---------------------------------------------------------------- limits */
+
+/* Answers ERR_LIMIT. So that a flood cannot flood the audit log instead, one
+ * refusal a second per key is audited, with the count of those answered
+ * since without an audit record. */
+static void
+s_limit_refuse(hub_t *self, const uint8_t *rid, size_t rid_len, uint64_t request_id,
+    const dir_entry_t *who, session_key_t *key, const char *action, const char *why, int64_t now)
+{
+    if (key->audit_ms != 0 && now - key->audit_ms < 1000) {
+        key->unaudited++;
+        s_reply_error(self, rid, rid_len, request_id, ENLACE__ERROR_CODE__ERR_LIMIT, why);
+        return;
+    }
+    char msg[320];
+    snprintf(msg, sizeof msg, "%s", why);
+    if (key->unaudited)
+        snprintf(msg + strlen(msg), sizeof msg - strlen(msg), " (+%u refused unaudited)",
+            key->unaudited);
+    key->audit_ms = now;
+    key->unaudited = 0;
+    hub_error(self, rid, rid_len, request_id, who, action, ENLACE__ERROR_CODE__ERR_LIMIT, msg);
+}
+
 /* ---------------------------------------------------------------- requests */
 
 static void
@@ -385,16 +409,27 @@ s_hello(hub_t *self, const uint8_t *rid, size_t rid_len, uint64_t request_id,
     const dir_entry_t *who, session_t *s, const Enlace__Hello *hello)
 {
     if (!s) {
+        uint32_t cap = self->cfg->connections_per_key;
+        session_key_t *key = cap ? sessions_key(self->sessions, who->fingerprint) : NULL;
+        if (key && key->sessions >= cap) {
+            char msg[200];
+            snprintf(msg, sizeof msg,
+                "this key already holds %u connections, the most the hub allows (%u): close "
+                "one, or wait for a silent one to time out",
+                key->sessions, cap);
+            s_limit_refuse(self, rid, rid_len, request_id, who, key, "hello", msg,
+                archive_now_ms());
+            return;
+        }
         uint32_t window = hello->window ? hello->window : self->cfg->window;
         if (window > self->cfg->window)
             window = self->cfg->window;
-        s = sessions_add(self->sessions, rid, rid_len, window);
+        s = sessions_add(self->sessions, rid, rid_len, window, who->fingerprint);
         if (!s) {
             hub_error(self, rid, rid_len, request_id, who, "hello", ENLACE__ERROR_CODE__ERR_INTERNAL,
                 "hub out of memory");
             return;
         }
-        snprintf(s->fingerprint, sizeof s->fingerprint, "%s", who->fingerprint);
         s->officer_id = who->officer_id;
         s->pos = UNSET;
         log_info("session opened: %s (%s, %s)", who->fingerprint, who->name,
@@ -1012,8 +1047,8 @@ s_delivery_ack(session_t *s, const Enlace__DeliveryAck *a)
 
 /* ---------------------------------------------------------------- rate limit */
 
-/* Requests that count against a connection's rate: all but the ones that
- * keep a session alive and deliveries flowing. */
+/* Requests that count against a key's rate: all but the ones that keep a
+ * session alive and deliveries flowing. */
 static int
 s_rate_counted(Enlace__Frame__BodyCase body)
 {
@@ -1021,33 +1056,21 @@ s_rate_counted(Enlace__Frame__BodyCase body)
         && body != ENLACE__FRAME__BODY_BYE && body != ENLACE__FRAME__BODY_HELLO;
 }
 
-/* Takes a request from s's rate. Over it: answers ERR_LIMIT with when to
- * retry and returns -1. So that a flood cannot flood the audit log instead,
- * one refusal a second per connection is audited, with the count of those
- * answered since without an audit record. */
+/* Takes a request from the rate of s's key (shared by all the key's
+ * connections). Over it: answers ERR_LIMIT with when to retry and returns -1. */
 static int
 s_rate_check(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_id,
     int64_t now)
 {
-    int64_t wait = rate_take(&s->rate, self->cfg->request_rate, self->cfg->request_burst, now);
+    int64_t wait =
+        rate_take(&s->key->rate, self->cfg->request_rate, self->cfg->request_burst, now);
     if (wait == 0)
         return 0;
     char msg[160];
     snprintf(msg, sizeof msg,
-        "over %u requests a second (burst %u) on this connection: retry in %lld ms",
+        "over %u requests a second (burst %u) with this key: retry in %lld ms",
         self->cfg->request_rate, self->cfg->request_burst, (long long)wait);
-    if (s->rate_audit_ms != 0 && now - s->rate_audit_ms < 1000) {
-        s->rate_unaudited++;
-        s_reply_error(self, s->rid, s->rid_len, request_id, ENLACE__ERROR_CODE__ERR_LIMIT, msg);
-        return -1;
-    }
-    if (s->rate_unaudited)
-        snprintf(msg + strlen(msg), sizeof msg - strlen(msg), " (+%u refused unaudited)",
-            s->rate_unaudited);
-    s->rate_audit_ms = now;
-    s->rate_unaudited = 0;
-    hub_error(self, s->rid, s->rid_len, request_id, who, "request", ENLACE__ERROR_CODE__ERR_LIMIT,
-        msg);
+    s_limit_refuse(self, s->rid, s->rid_len, request_id, who, s->key, "request", msg, now);
     return -1;
 }
 
@@ -1124,7 +1147,8 @@ s_preverify(hub_t *self, inbound_t *in, int n)
          * before looking at the signature, so verifying it is wasted. */
         const session_t *s = sessions_find(self->sessions, zmq_msg_data(&in[i].rid),
             zmq_msg_size(&in[i].rid));
-        if (s && !rate_ready(&s->rate, self->cfg->request_rate, self->cfg->request_burst, now))
+        if (s
+            && !rate_ready(&s->key->rate, self->cfg->request_rate, self->cfg->request_burst, now))
             continue;
         jobs[njobs] = (verify_job_t){.pk = who->pk, .msg = f->publish->content.data,
             .len = f->publish->content.len, .sig = f->publish->signature.data};
@@ -1556,6 +1580,8 @@ s_timers(hub_t *self, int64_t now)
                 s_drop_session(self, s, "idle");
             s = next;
         }
+        sessions_prune_keys(self->sessions, self->cfg->request_rate, self->cfg->request_burst,
+            now);
         self->next_expiry = now + EXPIRY_CHECK_MS;
     }
 }
@@ -1576,6 +1602,9 @@ hub_config_defaults(hub_config_t *cfg)
      * speed. Acknowledgements, pings and Bye are not counted. */
     cfg->request_rate = 2000;
     cfg->request_burst = 10000;
+    /* An officer's listener, a few CLI commands and an integration or two;
+     * far below what would let one key hold the hub's memory. */
+    cfg->connections_per_key = 32;
     cfg->sync = ARCHIVE_SYNC_NORMAL;
     cfg->idle_timeout_ms = 60000;
     cfg->heartbeat_ms = 10000;

@@ -20,8 +20,9 @@ typedef struct {
     size_t max_frame;           /* ZMQ_MAXMSGSIZE: larger frames drop the peer */
     size_t max_body;            /* largest message body accepted */
     int max_subscriptions;      /* per session */
-    uint32_t request_rate;      /* requests a second per connection, 0 = no limit */
+    uint32_t request_rate;      /* requests a second per key, 0 = no limit */
     uint32_t request_burst;     /* ... and how many may come at once */
+    uint32_t connections_per_key; /* sessions open at once per key, 0 = no limit */
     archive_sync_t sync;        /* what "stored" means, see README */
     int idle_timeout_ms;        /* a session silent this long is dropped */
     int heartbeat_ms;           /* ZMTP heartbeat interval */

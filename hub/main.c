@@ -52,9 +52,11 @@ s_usage(FILE *out)
         "      --window N            deliveries in flight per session (default 256)\n"
         "      --max-body BYTES      largest message body (default 262144)\n"
         "      --max-subscriptions N subscriptions per session (default 64)\n"
-        "      --request-rate N      requests a second per connection, 0 = no limit\n"
-        "                            (default 2000)\n"
+        "      --request-rate N      requests a second per key, over all its connections,\n"
+        "                            0 = no limit (default 2000)\n"
         "      --request-burst N     requests at once after a quiet spell (default 10000)\n"
+        "      --connections-per-key N  sessions one key may hold open at once,\n"
+        "                            0 = no limit (default 32)\n"
         "      --idle-timeout TIME   drop a silent session after TIME (default 60s)\n"
         "      --heartbeat TIME      ZMTP heartbeat interval (default 10s)\n"
         "      --deadline urgent=30m,flash=5m  acknowledgement deadlines of alerts\n"
@@ -88,6 +90,7 @@ static const struct {
     {"--max-subscriptions", "limits", "max_subscriptions"},
     {"--request-rate", "limits", "request_rate"},
     {"--request-burst", "limits", "request_burst"},
+    {"--connections-per-key", "limits", "connections_per_key"},
     {"--idle-timeout", "limits", "idle_timeout"},
     {"--sync", "archive", "sync"},
     {"--log-level", "log", "level"},

@@ -48,3 +48,13 @@ rate_ready(const rate_t *r, uint32_t per_sec, uint32_t burst, int64_t now_ms)
         return 1;
     return s_level(r, per_sec, burst ? burst : 1, now_ms) >= 1000;
 }
+
+int
+rate_full(const rate_t *r, uint32_t per_sec, uint32_t burst, int64_t now_ms)
+{
+    if (per_sec == 0 || r->milli < 0)
+        return 1;
+    if (burst == 0)
+        burst = 1;
+    return s_level(r, per_sec, burst, now_ms) >= (int64_t)burst * 1000;
+}

@@ -1,5 +1,5 @@
 /*
- * rate: a token bucket, for the hub's per-connection request rate limit.
+ * rate: a token bucket, for the hub's request rate limit per key.
  *
  * A bucket holds up to `burst` tokens and gains `per_sec` tokens a second;
  * each request takes one. Integer arithmetic in thousandths of a token, on
@@ -26,5 +26,8 @@ int64_t rate_take(rate_t *r, uint32_t per_sec, uint32_t burst, int64_t now_ms);
 
 /* Whether a token is there at now_ms, without taking it. */
 int rate_ready(const rate_t *r, uint32_t per_sec, uint32_t burst, int64_t now_ms);
+
+/* Whether the bucket is full at now_ms (as a new one would be). */
+int rate_full(const rate_t *r, uint32_t per_sec, uint32_t burst, int64_t now_ms);
 
 #endif

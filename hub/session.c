@@ -4,6 +4,7 @@
  */
 #include "session.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +15,8 @@
 struct sessions {
     session_t *buckets[BUCKETS]; /* chains of sessions; owned */
     int count;                   /* sessions in the table */
+    session_key_t *keys[BUCKETS]; /* chains of key records; owned */
+    int nkeys;                   /* key records */
     uint8_t hash_key[16];        /* keyed hash: peers cannot aim at one bucket */
 };
 
@@ -23,6 +26,12 @@ s_bucket(const sessions_t *self, const uint8_t *rid, size_t len)
     uint64_t h;
     crypto_shorthash((unsigned char *)&h, rid, len, self->hash_key);
     return (size_t)(h % BUCKETS);
+}
+
+static size_t
+s_key_bucket(const sessions_t *self, const char *fingerprint)
+{
+    return s_bucket(self, (const uint8_t *)fingerprint, strlen(fingerprint));
 }
 
 sessions_t *
@@ -53,6 +62,11 @@ sessions_destroy(sessions_t **self_p)
             n = s->next;
             s_free(s);
         }
+    for (int b = 0; b < BUCKETS; b++)
+        for (session_key_t *k = self->keys[b], *n; k; k = n) {
+            n = k->next;
+            free(k);
+        }
     free(self);
     *self_p = NULL;
 }
@@ -66,10 +80,60 @@ sessions_find(sessions_t *self, const uint8_t *rid, size_t len)
     return NULL;
 }
 
+session_key_t *
+sessions_key_find(sessions_t *self, const char *fingerprint)
+{
+    for (session_key_t *k = self->keys[s_key_bucket(self, fingerprint)]; k; k = k->next)
+        if (strcmp(k->fingerprint, fingerprint) == 0)
+            return k;
+    return NULL;
+}
+
+session_key_t *
+sessions_key(sessions_t *self, const char *fingerprint)
+{
+    session_key_t *k = sessions_key_find(self, fingerprint);
+    if (k)
+        return k;
+    if (strlen(fingerprint) >= sizeof k->fingerprint)
+        return NULL;
+    k = calloc(1, sizeof *k);
+    if (!k)
+        return NULL;
+    snprintf(k->fingerprint, sizeof k->fingerprint, "%s", fingerprint);
+    k->rate = (rate_t)RATE_INIT;
+    size_t b = s_key_bucket(self, fingerprint);
+    k->next = self->keys[b];
+    self->keys[b] = k;
+    self->nkeys++;
+    return k;
+}
+
+int
+sessions_prune_keys(sessions_t *self, uint32_t per_sec, uint32_t burst, int64_t now_ms)
+{
+    for (int b = 0; b < BUCKETS; b++)
+        for (session_key_t **pp = &self->keys[b]; *pp;) {
+            session_key_t *k = *pp;
+            if (k->sessions == 0 && rate_full(&k->rate, per_sec, burst, now_ms)) {
+                *pp = k->next;
+                free(k);
+                self->nkeys--;
+            } else {
+                pp = &k->next;
+            }
+        }
+    return self->nkeys;
+}
+
 session_t *
-sessions_add(sessions_t *self, const uint8_t *rid, size_t len, uint32_t window)
+sessions_add(sessions_t *self, const uint8_t *rid, size_t len, uint32_t window,
+    const char *fingerprint)
 {
     if (len == 0 || len > SESSION_RID_MAX || window == 0)
+        return NULL;
+    session_key_t *key = sessions_key(self, fingerprint);
+    if (!key)
         return NULL;
     session_t *s = calloc(1, sizeof *s);
     if (!s)
@@ -83,7 +147,9 @@ sessions_add(sessions_t *self, const uint8_t *rid, size_t len, uint32_t window)
     s->rid_len = len;
     s->window = window;
     s->rewind_to = UINT64_MAX;
-    s->rate = (rate_t)RATE_INIT;
+    snprintf(s->fingerprint, sizeof s->fingerprint, "%s", fingerprint);
+    s->key = key;
+    key->sessions++;
     size_t b = s_bucket(self, rid, len);
     s->next = self->buckets[b];
     self->buckets[b] = s;
@@ -100,6 +166,7 @@ sessions_remove(sessions_t *self, session_t *s)
     if (*pp) {
         *pp = s->next;
         self->count--;
+        s->key->sessions--;
     }
     s_free(s);
 }

@@ -235,7 +235,7 @@ void
 fixture_start(fixture_t *f)
 {
     /* The benchmark drives single connections far past the default request
-     * rate (2,000 a second per connection): measure the hub, not the limit. */
+     * rate (2,000 a second per key): measure the hub, not the limit. */
     f->hub.extra[0] = "--request-rate";
     f->hub.extra[1] = "0";
     hub_start(&f->hub);

@@ -183,7 +183,7 @@ scenario_ingest(const bench_opts_t *o)
                "(enlace_publish_async), rate = messages / (last Stored - first publish); "
                "end to end: until the subscriber (libenlace, verifies each signature) "
                "has received the last one; every hub here runs with --request-rate 0 "
-               "(the default limit, 2,000 requests/s per connection, would cap one "
+               "(the default limit, 2,000 requests/s per key, would cap one "
                "publisher)",
         n, BENCH_WINDOW);
 }

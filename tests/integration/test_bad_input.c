@@ -1169,10 +1169,11 @@ limits_subscriptions_per_session(void)
  * A flooding connection gets error(limit) with when to retry, for publishes
  * and other requests alike; what it was told "stored" is exactly what the
  * archive holds; at most one refusal a second is audited; another officer
- * publishing meanwhile is not limited; the flooder may publish again once its
- * bucket refills. */
+ * publishing meanwhile is not limited; a second connection with the
+ * flooder's key shares its empty bucket (a fresh connection does not buy a
+ * fresh burst); the flooder may publish again once its bucket refills. */
 static void
-limits_request_rate_per_connection(void)
+limits_request_rate_per_key(void)
 {
     enum { FLOOD = 1000, CHUNK = 100, RATE = 100, BURST = 200 };
     hub_t h;
@@ -1282,6 +1283,42 @@ limits_request_rate_per_connection(void)
         limited + history_limited);
     CHECK(audited >= 1);
     CHECK(audited <= (int)elapsed_s + 2);
+    /* A second connection with the same key: the key's bucket is nearly
+     * empty (one token every 10 ms since the history requests), so most of
+     * 50 publishes sent at once are refused. With a bucket per connection
+     * all 50 would fit in its burst of 200. */
+    enum { SECOND = 50 };
+    rawclient_t *raw2 = s_raw_on(&h, &flooder, 1);
+    int second_stored = 0, second_limited = 0;
+    if (raw2) {
+        uint64_t ids[SECOND];
+        for (int i = 0; i < SECOND; i++) {
+            rawclient_content_t spec2 = {.topic = "consular/flood/HN", .body = "second"};
+            ids[i] = s_publish_signed(raw2, rawclient_identity(raw2), &spec2);
+        }
+        /* Refusals come at once, "stored" after the commit: take replies
+         * in the order they come. */
+        for (int i = 0; i < SECOND; i++) {
+            Enlace__Frame *r = rawclient_recv(raw2, REPLY_TIMEOUT_MS);
+            int known = 0;
+            for (int j = 0; r && j < SECOND; j++)
+                known |= r->request_id == ids[j];
+            if (!known) {
+                enlace__frame__free_unpacked(r, NULL);
+                continue;
+            }
+            second_stored += r && r->body_case == ENLACE__FRAME__BODY_STORED;
+            second_limited += r && r->body_case == ENLACE__FRAME__BODY_ERROR
+                && r->error->code == ENLACE__ERROR_CODE__ERR_LIMIT
+                && strstr(r->error->message, "with this key") != NULL;
+            enlace__frame__free_unpacked(r, NULL);
+        }
+        rawclient_destroy(&raw2);
+    }
+    fprintf(stderr, "  second connection, same key: %d stored, %d x error(limit) of %d\n",
+        second_stored, second_limited, SECOND);
+    CHECK(second_stored + second_limited == SECOND);
+    CHECK(second_limited >= SECOND / 2);
     /* The bucket refills: after a pause the flooder may publish again. */
     usleep(1100 * 1000);
     rawclient_content_t spec = {.topic = "consular/flood/HN", .body = "after the pause"};
@@ -1292,6 +1329,58 @@ limits_request_rate_per_connection(void)
 done:
     enlace_close(&good_client);
     rawclient_destroy(&raw);
+    hub_cleanup(&h);
+}
+
+/* The cap on sessions per key, on a hub of its own started with 2: a third
+ * connection with the same key is refused at Hello with error(limit) saying
+ * why, and audited; another officer is not affected; once one of the two
+ * says Bye, the key may connect again. */
+static void
+limits_connections_per_key(void)
+{
+    hub_t h;
+    officer_t holder, other;
+    hub_init(&h);
+    h.extra[0] = "--connections-per-key";
+    h.extra[1] = "2";
+    officer_new(&h, &holder, "holder", "--country HN --network consular --role officer");
+    officer_new(&h, &other, "other", "--country MX --network consular --role officer");
+    hub_start(&h);
+    int rc;
+    char why[512] = "";
+    enlace_client_t *c1 = client_connect(&h, &holder, &rc, why, sizeof why);
+    CHECK_RC(rc, ENLACE_OK);
+    enlace_client_t *c2 = client_connect(&h, &holder, &rc, why, sizeof why);
+    CHECK_RC(rc, ENLACE_OK);
+    why[0] = '\0';
+    enlace_client_t *c3 = client_connect(&h, &holder, &rc, why, sizeof why);
+    CHECK(c3 == NULL);
+    CHECK_RC(rc, ENLACE_ELIMIT);
+    fprintf(stderr, "  third connection: %s\n", why);
+    CHECK(strstr(why, "already holds 2 connections") != NULL);
+    /* Another key is not limited by ana's. */
+    enlace_client_t *o = client_connect(&h, &other, &rc, why, sizeof why);
+    CHECK_RC(rc, ENLACE_OK);
+    /* The two sessions still work. */
+    CHECK_RC(enlace_publish(c2, "consular/cap/HN", "sigo", 4, NULL, NULL), ENLACE_OK);
+    /* c1 says Bye: its session is dropped and the key may connect again. */
+    enlace_close(&c1);
+    enlace_client_t *c4 = NULL;
+    for (int i = 0; i < 50 && !c4; i++) { /* the Bye and the new Hello race */
+        c4 = client_connect(&h, &holder, &rc, why, sizeof why);
+        if (!c4)
+            usleep(100 * 1000);
+    }
+    CHECK(c4 != NULL);
+    char out[64] = "";
+    harness_capture(out, sizeof out,
+        "sqlite3 %s/data/archive.db \"SELECT count(*) FROM audit WHERE outcome = "
+        "'refused:limit' AND action = 'hello'\"", h.dir);
+    CHECK(atoi(out) == 1);
+    enlace_close(&c2);
+    enlace_close(&c4);
+    enlace_close(&o);
     hub_cleanup(&h);
 }
 
@@ -1612,7 +1701,8 @@ main(void)
     harness_run("refuses_message_id_reused_with_other_content",
         refuses_message_id_reused_with_other_content);
     harness_run("limits_subscriptions_per_session", limits_subscriptions_per_session);
-    harness_run("limits_request_rate_per_connection", limits_request_rate_per_connection);
+    harness_run("limits_request_rate_per_key", limits_request_rate_per_key);
+    harness_run("limits_connections_per_key", limits_connections_per_key);
     harness_run("plaintext_client_gets_no_reply", plaintext_client_gets_no_reply);
     harness_run("wrong_hub_key_gets_no_session", wrong_hub_key_gets_no_session);
     harness_run("unknown_key_is_refused", unknown_key_is_refused);

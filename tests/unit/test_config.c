@@ -71,6 +71,7 @@ loads_every_option(void)
                     "max_subscriptions = 128\n"
                     "request_rate = 0\n"
                     "request_burst = 50\n"
+                    "connections_per_key = 4\n"
                     "idle_timeout = 2m\n"
                     "[archive]\n"
                     "sync = full\n"
@@ -94,6 +95,7 @@ loads_every_option(void)
     CHECK(cfg.max_subscriptions == 128);
     CHECK(cfg.request_rate == 0);
     CHECK(cfg.request_burst == 50);
+    CHECK(cfg.connections_per_key == 4);
     CHECK(cfg.idle_timeout_ms == 120000);
     CHECK(cfg.sync == ARCHIVE_SYNC_FULL);
     CHECK(cfg.deadline_urgent_ms == 3600000);
@@ -168,6 +170,10 @@ refuses_bad_values(void)
     s_refused("[hub]\nbind =\n", 2, "bind needs a value");
     s_refused("[limits]\nrequest_rate = -1\n", 2, "request_rate is a whole number from 0");
     s_refused("[limits]\nrequest_burst = 0\n", 2, "request_burst is a whole number from 1");
+    s_refused("[limits]\nconnections_per_key = -1\n", 2,
+        "connections_per_key is a whole number from 0 to 100000");
+    s_refused("[limits]\nconnections_per_key = 100001\n", 2,
+        "connections_per_key is a whole number from 0 to 100000");
 }
 
 static void
@@ -301,6 +307,7 @@ printed_configuration_reads_back_the_same(void)
     CHECK(s_load("[hub]\nbind = tcp://127.0.0.1:7000\ndata_dir = /srv/enlace\n"
                  "heartbeat = 750ms\n[limits]\nwindow = 99\nmax_body = 300000\n"
                  "max_subscriptions = 7\nrequest_rate = 17\nrequest_burst = 3\n"
+                 "connections_per_key = 0\n"
                  "idle_timeout = 45s\n[archive]\nsync = off\n"
                  "[alerts]\nurgent_deadline = 2h\nflash_deadline = 1500ms\n"
                  "[log]\nlevel = debug\n",
@@ -323,6 +330,7 @@ printed_configuration_reads_back_the_same(void)
     CHECK(b.max_subscriptions == a.max_subscriptions);
     CHECK(b.request_rate == a.request_rate);
     CHECK(b.request_burst == a.request_burst);
+    CHECK(b.connections_per_key == a.connections_per_key && b.connections_per_key == 0);
     CHECK(b.idle_timeout_ms == a.idle_timeout_ms);
     CHECK(b.sync == a.sync);
     CHECK(b.deadline_urgent_ms == a.deadline_urgent_ms);
@@ -366,7 +374,7 @@ the_sample_file_documents_the_defaults(void)
     fclose(in);
     if (out)
         fclose(out);
-    CHECK(keys == 13);
+    CHECK(keys == 14);
     hub_config_defaults(&cfg);
     if (config_load(out_path, &cfg, err, sizeof err) != 0) {
         fprintf(stderr, "  %s\n", err);
@@ -378,6 +386,7 @@ the_sample_file_documents_the_defaults(void)
     CHECK(cfg.max_subscriptions == def.max_subscriptions);
     CHECK(cfg.request_rate == def.request_rate);
     CHECK(cfg.request_burst == def.request_burst);
+    CHECK(cfg.connections_per_key == def.connections_per_key);
     CHECK(cfg.idle_timeout_ms == def.idle_timeout_ms);
     CHECK(cfg.heartbeat_ms == def.heartbeat_ms);
     CHECK(cfg.sync == def.sync);

@@ -1,6 +1,5 @@
 /*
- * test_rate: hub/rate.c, the token bucket behind the per-connection request
- * rate. Time is whatever the test says it is, so every figure is exact.
+ * test_rate: hub/rate.c, the token bucket behind the per-key request rate. Time is whatever the test says it is, so every figure is exact.
  */
 #include "check.h"
 #include "rate.h"
@@ -84,6 +83,22 @@ ready_does_not_take(void)
     CHECK(!rate_ready(&r, 1, 1, 0));
 }
 
+static void
+full_means_refilled_to_the_burst(void)
+{
+    rate_t r = RATE_INIT;
+    CHECK(rate_full(&r, 10, 5, 0)); /* never used */
+    CHECK(rate_take(&r, 10, 5, 0) == 0);
+    CHECK(!rate_full(&r, 10, 5, 0));
+    CHECK(!rate_full(&r, 10, 5, 99));
+    CHECK(rate_full(&r, 10, 5, 100)); /* one token back at 10 a second */
+    for (int i = 0; i < 5; i++)
+        CHECK(rate_take(&r, 10, 5, 100) == 0);
+    CHECK(!rate_full(&r, 10, 5, 599));
+    CHECK(rate_full(&r, 10, 5, 600));
+    CHECK(rate_full(&r, 0, 5, 100)); /* no limit: always full */
+}
+
 int
 main(void)
 {
@@ -93,5 +108,6 @@ main(void)
     RUN(zero_rate_means_no_limit);
     RUN(a_clock_going_back_adds_nothing);
     RUN(ready_does_not_take);
+    RUN(full_means_refilled_to_the_burst);
     return CHECK_DONE();
 }
