@@ -18,7 +18,6 @@
 #include <unistd.h>
 
 #include <sodium.h>
-#include <sqlite3.h>
 
 #include "archive.h"
 #include "enlace.pb-c.h"
@@ -41,40 +40,6 @@ s_wall_ms(void)
 }
 
 /* ---------------------------------------------------------------- officers */
-
-static int
-s_sql_fail(sqlite3 *db, const char *what)
-{
-    bench_log("fixture: %s: %s", what, sqlite3_errmsg(db));
-    return -1;
-}
-
-static int
-s_exec(sqlite3 *db, const char *sql)
-{
-    char *msg = NULL;
-    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        bench_log("fixture: %s: %s", sql, msg ? msg : sqlite3_errmsg(db));
-        sqlite3_free(msg);
-        return -1;
-    }
-    return 0;
-}
-
-static sqlite3 *
-s_open_archive(const fixture_t *f)
-{
-    char path[400];
-    snprintf(path, sizeof path, "%s/data/archive.db", f->hub.dir);
-    sqlite3 *db = NULL;
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
-        bench_log("fixture: cannot open %s: %s", path, db ? sqlite3_errmsg(db) : "no memory");
-        sqlite3_close(db);
-        return NULL;
-    }
-    sqlite3_busy_timeout(db, 5000);
-    return db;
-}
 
 /* Generates one identity; writes key files if with_file. */
 static int
@@ -101,68 +66,30 @@ s_officer_make(fixture_t *f, bench_officer_t *o, int index, int with_file)
     return rc;
 }
 
+/* Registers every officer as `enlace-hub officer add` does: through the
+ * archive, so each gets its audit entry and ledger record and a bench
+ * archive passes `enlace-hub verify` like any other. */
 static int
 s_insert_officers(fixture_t *f)
 {
-    sqlite3 *db = s_open_archive(f);
-    if (!db)
+    char path[400], why[512];
+    snprintf(path, sizeof path, "%s/data/archive.db", f->hub.dir);
+    archive_t *ar = archive_open(path, 0, ARCHIVE_SYNC_OFF, why, sizeof why);
+    if (!ar) {
+        bench_log("fixture: %s", why);
         return -1;
-    sqlite3_stmt *off = NULL, *key = NULL, *mem = NULL;
-    int rc = -1;
-    if (s_exec(db, "BEGIN IMMEDIATE") != 0)
-        goto out;
-    if (sqlite3_prepare_v2(db,
-            "INSERT INTO officers (name, country, org, role, contact, created_ms)"
-            " VALUES (?, 'MX', NULL, 'officer', 'enlace-bench', ?)",
-            -1, &off, NULL)
-            != SQLITE_OK
-        || sqlite3_prepare_v2(db,
-               "INSERT INTO officer_keys (ed25519, curve, fingerprint, officer_id)"
-               " VALUES (?,?,?,?)",
-               -1, &key, NULL)
-            != SQLITE_OK
-        || sqlite3_prepare_v2(db,
-               "INSERT INTO memberships (officer_id, network, role) VALUES (?, 'consular',"
-               " 'officer')",
-               -1, &mem, NULL)
-            != SQLITE_OK) {
-        s_sql_fail(db, "prepare");
-        goto rollback;
     }
-    int64_t now = s_wall_ms();
-    for (int i = 0; i < f->nofficers; i++) {
+    int rc = 0;
+    for (int i = 0; i < f->nofficers && rc == 0; i++) {
         bench_officer_t *o = &f->officers[i];
-        sqlite3_reset(off);
-        sqlite3_bind_text(off, 1, o->name, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(off, 2, now);
-        if (sqlite3_step(off) != SQLITE_DONE) {
-            s_sql_fail(db, "insert officer");
-            goto rollback;
-        }
-        o->officer_id = sqlite3_last_insert_rowid(db);
-        sqlite3_reset(key);
-        sqlite3_bind_blob(key, 1, o->pk, 32, SQLITE_STATIC);
-        sqlite3_bind_blob(key, 2, o->curve_pk, 32, SQLITE_STATIC);
-        sqlite3_bind_text(key, 3, o->fingerprint, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(key, 4, o->officer_id);
-        sqlite3_reset(mem);
-        sqlite3_bind_int64(mem, 1, o->officer_id);
-        if (sqlite3_step(key) != SQLITE_DONE || sqlite3_step(mem) != SQLITE_DONE) {
-            s_sql_fail(db, "insert key");
-            goto rollback;
-        }
+        archive_officer_spec_t spec = {.name = o->name, .country = "MX", .role = "officer",
+            .networks = "consular", .contact = "enlace-bench", .pk = o->pk,
+            .curve = o->curve_pk, .fingerprint = o->fingerprint};
+        rc = archive_officer_add(ar, &spec, &o->officer_id);
+        if (rc != 0)
+            bench_log("fixture: officer %s: %s", o->name, archive_error(ar));
     }
-    if (s_exec(db, "COMMIT") != 0)
-        goto rollback;
-    rc = 0;
-    goto out;
-rollback:
-    s_exec(db, "ROLLBACK");
-out:
-    sqlite3_finalize(off);
-    sqlite3_finalize(key);
-    sqlite3_finalize(mem);
-    sqlite3_close(db);
+    archive_destroy(&ar);
     return rc;
 }
 
