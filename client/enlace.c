@@ -13,6 +13,7 @@
  * is acknowledged (good or bad), so credit never leaks.
  */
 #include "enlace.h"
+#include "enlace_int.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -1801,10 +1802,22 @@ s_alert_json(const Enlace__AlertStatus *st)
         (json_int_t)st->superseded_by, "targets", targets);
 }
 
+static json_t *
+s_alert_list_json(const Enlace__AlertList *list)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; arr && i < list->n_alerts; i++)
+        json_array_append_new(arr, s_alert_json(list->alerts[i]));
+    return arr;
+}
+
 static int
 s_json_out(enlace_client_t *self, json_t *j, char **out)
 {
-    *out = j ? json_dumps(j, JSON_INDENT(2)) : NULL;
+    *out = NULL;
+    if (!j) /* json_pack refused a string of the reply */
+        return s_fail(self, ENLACE_EPROTO, "the hub's answer holds text that is not UTF-8");
+    *out = json_dumps(j, JSON_INDENT(2));
     json_decref(j);
     return *out ? ENLACE_OK : s_fail(self, ENLACE_ENOMEM, "out of memory");
 }
@@ -1823,9 +1836,7 @@ enlace_alerts(enlace_client_t *self, int open_only, uint64_t alert_id, char **js
     Enlace__Frame *reply = s_request(self, &req, ENLACE__FRAME__BODY_ALERT_LIST, &err);
     if (!reply)
         return err;
-    json_t *arr = json_array();
-    for (size_t i = 0; arr && i < reply->alert_list->n_alerts; i++)
-        json_array_append_new(arr, s_alert_json(reply->alert_list->alerts[i]));
+    json_t *arr = s_alert_list_json(reply->alert_list);
     enlace__frame__free_unpacked(reply, NULL);
     return s_json_out(self, arr, json);
 }
@@ -1865,6 +1876,88 @@ static int
 s_case_open(enlace_client_t *self, const char *type, const char *const *countries,
     size_t ncountries, const char *title, const char *network, uint64_t form_seq,
     uint64_t *case_id);
+
+/* A message of a case, as `enlace case show` prints it. The body is text
+ * when it is UTF-8 (an empty body included: protobuf-c gives it as NULL),
+ * base64 otherwise, never dropped. */
+static json_t *
+s_case_message_json(const struct delivery_priv *p)
+{
+    const enlace_delivery_t *d = &p->pub;
+    json_t *m = json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:b}", "seq", (json_int_t)d->seq,
+        "topic", d->topic, "author", d->author_name, "author_country", d->author_country, "tlp",
+        enlace_tlp_name(d->tlp), "stored_ms", (json_int_t)d->stored_ms, "is_alert", d->is_alert);
+    if (!m)
+        return NULL;
+    json_t *body = json_stringn(d->body_len ? (const char *)d->body : "", d->body_len);
+    if (body) {
+        json_object_set_new(m, "body", body);
+    } else {
+        size_t cap = sodium_base64_ENCODED_LEN(d->body_len, sodium_base64_VARIANT_ORIGINAL);
+        char *b64 = malloc(cap);
+        if (b64) {
+            sodium_bin2base64(b64, cap, d->body, d->body_len, sodium_base64_VARIANT_ORIGINAL);
+            json_object_set_new(m, "body_base64", json_string(b64));
+            free(b64);
+        }
+    }
+    if (p->form_json)
+        json_object_set_new(m, "form", json_loads(p->form_json, 0, NULL));
+    return m;
+}
+
+/* A case with its messages (each verified: one that fails is counted in
+ * bad_signatures and left out), alerts and events. */
+static json_t *
+s_case_detail_json(enlace_client_t *self, const Enlace__CaseDetail *cd)
+{
+    json_t *o = cd->info ? s_case_info_json(cd->info) : json_object();
+    if (!o)
+        return NULL;
+    json_t *msgs = json_array(), *alerts = json_array(), *events = json_array();
+    for (size_t i = 0; i < cd->n_messages; i++) {
+        struct delivery_priv *p = s_open_delivery(cd->messages[i]);
+        if (!p) {
+            self->bad_signatures++;
+            continue;
+        }
+        json_t *m = s_case_message_json(p);
+        if (m)
+            json_array_append_new(msgs, m);
+        free(p->form_json);
+        enlace__content__free_unpacked(p->content, NULL);
+        free(p);
+    }
+    for (size_t i = 0; i < cd->n_alerts; i++)
+        json_array_append_new(alerts, s_alert_json(cd->alerts[i]));
+    for (size_t i = 0; i < cd->n_events; i++)
+        json_array_append_new(events, json_pack("{s:I, s:s, s:s, s:s}", "ts_ms",
+            (json_int_t)cd->events[i]->ts_ms, "officer", cd->events[i]->officer, "event",
+            cd->events[i]->event, "note", cd->events[i]->note));
+    json_object_set_new(o, "messages", msgs);
+    json_object_set_new(o, "alerts", alerts);
+    json_object_set_new(o, "events", events);
+    return o;
+}
+
+static json_t *
+s_case_list_json(Enlace__CaseInfo *const *cases, size_t n)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; arr && i < n; i++)
+        json_array_append_new(arr, s_case_info_json(cases[i]));
+    return arr;
+}
+
+static json_t *
+s_review_json(const Enlace__ReviewList *r)
+{
+    json_t *alerts = json_array();
+    for (size_t i = 0; alerts && i < r->n_alerts; i++)
+        json_array_append_new(alerts, s_alert_json(r->alerts[i]));
+    return json_pack("{s:o, s:o}", "cases", s_case_list_json(r->cases, r->n_cases), "alerts",
+        alerts);
+}
 
 int
 enlace_case_open(enlace_client_t *self, const char *type, const char *const *countries,
@@ -1934,38 +2027,7 @@ enlace_case_show(enlace_client_t *self, uint64_t case_id, char **json)
     Enlace__Frame *reply = s_request(self, &req, ENLACE__FRAME__BODY_CASE_DETAIL, &err);
     if (!reply)
         return err;
-    Enlace__CaseDetail *cd = reply->case_detail;
-    json_t *o = cd->info ? s_case_info_json(cd->info) : json_object();
-    json_t *msgs = json_array(), *alerts = json_array(), *events = json_array();
-    for (size_t i = 0; i < cd->n_messages; i++) {
-        struct delivery_priv *p = s_open_delivery(cd->messages[i]);
-        if (!p) {
-            self->bad_signatures++;
-            continue;
-        }
-        const enlace_delivery_t *d = &p->pub;
-        json_t *m = json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:s%, s:b}", "seq",
-            (json_int_t)d->seq, "topic", d->topic, "author", d->author_name, "author_country",
-            d->author_country, "tlp", enlace_tlp_name(d->tlp), "stored_ms",
-            (json_int_t)d->stored_ms, "body", (const char *)d->body, d->body_len, "is_alert",
-            d->is_alert);
-        if (m && p->form_json)
-            json_object_set_new(m, "form", json_loads(p->form_json, 0, NULL));
-        if (m)
-            json_array_append_new(msgs, m);
-        free(p->form_json);
-        enlace__content__free_unpacked(p->content, NULL);
-        free(p);
-    }
-    for (size_t i = 0; i < cd->n_alerts; i++)
-        json_array_append_new(alerts, s_alert_json(cd->alerts[i]));
-    for (size_t i = 0; i < cd->n_events; i++)
-        json_array_append_new(events, json_pack("{s:I, s:s, s:s, s:s}", "ts_ms",
-            (json_int_t)cd->events[i]->ts_ms, "officer", cd->events[i]->officer, "event",
-            cd->events[i]->event, "note", cd->events[i]->note));
-    json_object_set_new(o, "messages", msgs);
-    json_object_set_new(o, "alerts", alerts);
-    json_object_set_new(o, "events", events);
+    json_t *o = s_case_detail_json(self, reply->case_detail);
     enlace__frame__free_unpacked(reply, NULL);
     return s_json_out(self, o, json);
 }
@@ -1986,9 +2048,7 @@ enlace_case_list(enlace_client_t *self, const char *type, const char *country,
     Enlace__Frame *reply = s_request(self, &req, ENLACE__FRAME__BODY_CASE_LIST, &err);
     if (!reply)
         return err;
-    json_t *arr = json_array();
-    for (size_t i = 0; i < reply->case_list->n_cases; i++)
-        json_array_append_new(arr, s_case_info_json(reply->case_list->cases[i]));
+    json_t *arr = s_case_list_json(reply->case_list->cases, reply->case_list->n_cases);
     enlace__frame__free_unpacked(reply, NULL);
     return s_json_out(self, arr, json);
 }
@@ -2023,13 +2083,9 @@ enlace_review(enlace_client_t *self, unsigned days, char **json)
     Enlace__Frame *reply = s_request(self, &req, ENLACE__FRAME__BODY_REVIEW_LIST, &err);
     if (!reply)
         return err;
-    json_t *cases = json_array(), *alerts = json_array();
-    for (size_t i = 0; i < reply->review_list->n_cases; i++)
-        json_array_append_new(cases, s_case_info_json(reply->review_list->cases[i]));
-    for (size_t i = 0; i < reply->review_list->n_alerts; i++)
-        json_array_append_new(alerts, s_alert_json(reply->review_list->alerts[i]));
+    json_t *out = s_review_json(reply->review_list);
     enlace__frame__free_unpacked(reply, NULL);
-    return s_json_out(self, json_pack("{s:o, s:o}", "cases", cases, "alerts", alerts), json);
+    return s_json_out(self, out, json);
 }
 
 int
@@ -2061,4 +2117,102 @@ enlace_delivery_destroy(enlace_delivery_t **self_p)
     enlace__frame__free_unpacked(p->frame, NULL);
     free(p);
     *self_p = NULL;
+}
+
+/* ---------------------------------------------------------------- fuzzing */
+
+/* Reads every string of a delivery as a caller would. */
+static size_t
+s_touch_delivery(const enlace_delivery_t *d)
+{
+    size_t n = strlen(d->topic) + strlen(d->author_fingerprint) + strlen(d->author_name)
+        + strlen(d->author_country) + strlen(d->content_type) + strlen(d->handling)
+        + strlen(d->handling_text) + strlen(d->evaluation) + d->body_len;
+    for (size_t i = 0; i < d->nrecipients; i++)
+        n += strlen(d->recipients[i]);
+    if (d->is_alert) {
+        n += strlen(d->alert_priority) + strlen(d->alert_category) + strlen(d->alert_headline)
+            + strlen(d->alert_status) + strlen(d->alert_msg_type);
+        for (size_t i = 0; i < d->alert_ncountries; i++)
+            n += strlen(d->alert_countries[i]);
+    }
+    if (d->escalation_alert)
+        n += strlen(d->escalation_country);
+    if (d->translation_language)
+        n += strlen(d->translation_language) + strlen(d->translation_headline)
+            + strlen(d->translation_description);
+    if (d->form_json)
+        n += strlen(d->form_json);
+    return n;
+}
+
+static size_t
+s_touch_json(json_t *j)
+{
+    char *text = j ? json_dumps(j, JSON_INDENT(2)) : NULL;
+    size_t n = text ? strlen(text) : 0;
+    free(text);
+    json_decref(j);
+    return n;
+}
+
+size_t
+enlace_test_reply(const uint8_t *data, size_t len)
+{
+    Enlace__Frame *f = enlace__frame__unpack(NULL, len, data);
+    if (!f)
+        return 0;
+    enlace_client_t *self = calloc(1, sizeof *self);
+    if (!self) {
+        enlace__frame__free_unpacked(f, NULL);
+        return 0;
+    }
+    size_t n = 0;
+    switch (f->body_case) {
+    case ENLACE__FRAME__BODY_DELIVERY: {
+        struct delivery_priv *p = s_open_delivery(f->delivery);
+        if (p) {
+            p->frame = f;
+            f = NULL;
+            n = s_touch_delivery(&p->pub);
+            enlace_delivery_t *d = &p->pub;
+            enlace_delivery_destroy(&d);
+        }
+        break;
+    }
+    case ENLACE__FRAME__BODY_HISTORY_PAGE: {
+        enlace_page_t *page = NULL;
+        Enlace__Frame *owned = f;
+        f = NULL; /* the page owns it, even on failure */
+        if (s_page_from(self, owned, &page) == ENLACE_OK) {
+            for (size_t i = 0; i < enlace_page_count(page); i++)
+                n += s_touch_delivery(enlace_page_item(page, i));
+            enlace_page_destroy(&page);
+        }
+        break;
+    }
+    case ENLACE__FRAME__BODY_ALERT_LIST:
+        n = s_touch_json(s_alert_list_json(f->alert_list));
+        break;
+    case ENLACE__FRAME__BODY_CASE_DETAIL:
+        n = s_touch_json(s_case_detail_json(self, f->case_detail));
+        break;
+    case ENLACE__FRAME__BODY_CASE_LIST:
+        n = s_touch_json(s_case_list_json(f->case_list->cases, f->case_list->n_cases));
+        break;
+    case ENLACE__FRAME__BODY_CASE_INFO:
+        n = s_touch_json(s_case_info_json(f->case_info));
+        break;
+    case ENLACE__FRAME__BODY_REVIEW_LIST:
+        n = s_touch_json(s_review_json(f->review_list));
+        break;
+    case ENLACE__FRAME__BODY_ERROR:
+        n = (size_t)s_map_error(f->error->code) + strlen(f->error->message);
+        break;
+    default:
+        break;
+    }
+    enlace__frame__free_unpacked(f, NULL);
+    free(self);
+    return n;
 }

@@ -124,6 +124,47 @@ def dispatch():
         publish(4, alert("child/alerts/MX", text=""))))
 
 
+def client():
+    """fuzz_client: frames as the hub sends them. Signatures of 64 zero bytes
+    (even) are replaced by a valid one of the harness's key."""
+    def delivery(seq, c, oob=False):
+        d = (vfield(1, seq) + lfield(2, c) + lfield(3, bytes(64))
+             + lfield(4, "ZMXV-CYH4-D57A-LJK6") + lfield(5, "Ana") + lfield(6, "MX")
+             + vfield(7, 1700000000999))
+        return d + (vfield(8, 1) if oob else b"")
+
+    def alert_content(topic, text="hola"):
+        a = vfield(1, 2) + vfield(2, 1) + lfield(3, "MX") + lfield(3, "GT")
+        a += lfield(4, "Menor no acompañado en el cruce") + lfield(11, "Tapachula")
+        return content(topic, text=text) + lfield(9, a)
+
+    target = (lfield(1, "GT") + lfield(2, "pending") + lfield(3, "") + lfield(4, "")
+              + vfield(5, 0) + lfield(6, "") + vfield(7, 1) + vfield(8, 1700000900000))
+    alert_a = vfield(1, 2) + vfield(2, 1) + lfield(3, "MX") + lfield(4, "Naufragio")
+    status = (vfield(1, 7) + lfield(2, "consular/alerts/MX") + lfield(3, alert_a)
+              + lfield(4, "Ana") + lfield(5, "ZMXV-CYH4-D57A-LJK6") + lfield(6, "MX")
+              + vfield(7, 1700000000999) + vfield(9, 1) + lfield(10, target))
+    case_info = (vfield(1, 3) + lfield(2, "death") + lfield(3, "consular") + lfield(4, "MX")
+                 + lfield(4, "GT") + lfield(5, "Traslado") + lfield(6, "open")
+                 + lfield(7, "Ana") + vfield(8, 1700000000000))
+    event = vfield(1, 1700000000000) + lfield(2, "Ana") + lfield(3, "opened") + lfield(4, "")
+    write("client", "delivery", frame(0, 46, delivery(42, content("consular/alerts/MX"))))
+    write("client", "delivery-alert-oob",
+          frame(0, 46, delivery(43, alert_content("child/alerts/MX"), oob=True)))
+    write("client", "delivery-empty-body",
+          frame(0, 46, delivery(44, content("consular/x/MX", text=""))))
+    write("client", "history-page", frame(5, 47, lfield(1, delivery(1, content("consular/a")))
+                                          + lfield(1, delivery(2, alert_content("consular/b")))
+                                          + vfield(2, 2) + vfield(3, 1)))
+    write("client", "alert-list", frame(6, 49, lfield(1, status)))
+    write("client", "case-detail", frame(7, 52, lfield(1, case_info)
+                                         + lfield(2, delivery(9, content("consular/c/MX", text="")))
+                                         + lfield(3, status) + lfield(4, event)))
+    write("client", "case-list", frame(8, 53, lfield(1, case_info)))
+    write("client", "review-list", frame(9, 54, lfield(1, case_info) + lfield(2, status)))
+    write("client", "error", frame(10, 45, vfield(1, 3) + lfield(2, "not a member")))
+
+
 def topics():
     for name, pattern, topic in [
         ("hash", "consular/#", "consular/alerts"),
@@ -167,6 +208,7 @@ def keyfiles(keygen):
 if __name__ == "__main__":
     frames()
     dispatch()
+    client()
     topics()
     profiles()
     if len(sys.argv) > 1:

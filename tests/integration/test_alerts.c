@@ -399,6 +399,10 @@ case_thread_holds_messages_alerts_and_states(void)
     CHECK(case_id > 0);
     enlace_publish_opts_t o = {.case_id = case_id};
     CHECK_RC(enlace_publish(a, "consular/case/1", "Familia notificada", 18, &o, NULL), ENLACE_OK);
+    /* A message with no body is in the thread too (it used to be left out:
+     * the client's JSON refused the NULL that protobuf-c gives it as). */
+    uint64_t empty_seq = 0;
+    CHECK_RC(enlace_publish(a, "consular/case/1", NULL, 0, &o, &empty_seq), ENLACE_OK);
     uint64_t id = s_raise(a, "urgent", "GT", "Repatriación de restos", NULL, NULL, 0, case_id);
     CHECK_RC(enlace_ack(g, id, "GT confirma"), ENLACE_OK);
     char *json = NULL;
@@ -406,6 +410,9 @@ case_thread_holds_messages_alerts_and_states(void)
     CHECK(json && strstr(json, "Familia notificada") && strstr(json, "Repatriación de restos"));
     CHECK(json && strstr(json, "\"state\": \"acknowledged\""));
     CHECK(json && strstr(json, "\"event\": \"opened\""));
+    char empty_seq_json[48];
+    snprintf(empty_seq_json, sizeof empty_seq_json, "\"seq\": %llu,", (unsigned long long)empty_seq);
+    CHECK(json && strstr(json, empty_seq_json) && strstr(json, "\"body\": \"\""));
     /* in order: the message before the alert */
     CHECK(json && strstr(json, "Familia notificada") < strstr(json, "Connacional fallecido"));
     free(json);
