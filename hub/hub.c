@@ -414,9 +414,9 @@ s_hello(hub_t *self, const uint8_t *rid, size_t rid_len, uint64_t request_id,
         if (key && key->sessions >= cap) {
             char msg[200];
             snprintf(msg, sizeof msg,
-                "this key already holds %u connections, the most the hub allows (%u): close "
+                "this key already holds %u connection%s, the most the hub allows: close "
                 "one, or wait for a silent one to time out",
-                key->sessions, cap);
+                key->sessions, key->sessions == 1 ? "" : "s");
             s_limit_refuse(self, rid, rid_len, request_id, who, key, "hello", msg,
                 archive_now_ms());
             return;
