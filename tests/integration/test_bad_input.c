@@ -1384,7 +1384,9 @@ limits_connections_per_key(void)
     harness_capture(out, sizeof out,
         "sqlite3 %s/data/archive.db \"SELECT count(*) FROM audit WHERE outcome = "
         "'refused:limit' AND action = 'hello'\"", h.dir);
-    CHECK(atoi(out) == 1);
+    /* One for the third connection; a second only if the reconnection
+     * above raced c1's Bye more than a second later (one a second at most). */
+    CHECK(atoi(out) >= 1 && atoi(out) <= 2);
     enlace_close(&c2);
     enlace_close(&c4);
     enlace_close(&o);
