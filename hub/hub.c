@@ -985,11 +985,15 @@ s_admin(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_id,
     if (fo && fe) {
         if (!strcmp(a->argv[0], "status")) {
             /* The same report as 'enlace-hub status DATA' on the server. */
-            int as_json = a->n_argv > 1 && !strcmp(a->argv[1], "--json");
+            status_format_t format = STATUS_TEXT;
+            if (a->n_argv > 1 && !strcmp(a->argv[1], "--json"))
+                format = STATUS_JSON;
+            else if (a->n_argv > 1 && !strcmp(a->argv[1], "--prometheus"))
+                format = STATUS_PROMETHEUS;
             /* Refresh the snapshot first: it is up to 2 s old and would
              * not yet count the session that asks. */
             s_write_status(self, archive_now_ms());
-            status = status_report(self->cfg->data_dir, as_json, fo, fe);
+            status = status_report(self->cfg->data_dir, format, fo, fe);
         } else {
             admin_ctx_t ctx = {.archive = self->archive, .out = fo, .err = fe, .remote = 1};
             archive_set_actor(self->archive, who->fingerprint, who->officer_id);

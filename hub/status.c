@@ -307,30 +307,141 @@ s_print_text(FILE *out, json_t *r)
         (long long)json_integer_value(json_object_get(al, "overdue_acknowledgements")));
 }
 
+/* ------------------------------------------------------- Prometheus text */
+
+/* One metric family: HELP and TYPE lines, then its samples. */
+static void
+s_prom_family(FILE *out, const char *name, const char *type, const char *help)
+{
+    fprintf(out, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+static void
+s_prom_value(FILE *out, const char *name, json_t *v)
+{
+    fprintf(out, "%s %lld\n", name, (long long)json_integer_value(v));
+}
+
+static void
+s_prom_metric(FILE *out, const char *name, const char *type, const char *help, json_t *v)
+{
+    s_prom_family(out, name, type, help);
+    s_prom_value(out, name, v);
+}
+
+/* A label value as the exposition format wants it: backslash, double quote
+ * and newline escaped. */
+static void
+s_prom_label(FILE *out, const char *value)
+{
+    for (const char *c = value; *c; c++) {
+        if (*c == '\\' || *c == '"')
+            fprintf(out, "\\%c", *c);
+        else if (*c == '\n')
+            fputs("\\n", out);
+        else
+            fputc(*c, out);
+    }
+}
+
+/* A family with one sample per key of obj, the key as the label. */
+static void
+s_prom_by(FILE *out, const char *name, const char *help, const char *label, json_t *obj)
+{
+    s_prom_family(out, name, "gauge", help);
+    const char *key;
+    json_t *v;
+    json_object_foreach(obj, key, v)
+    {
+        fprintf(out, "%s{%s=\"", name, label);
+        s_prom_label(out, key);
+        fprintf(out, "\"} %lld\n", (long long)json_integer_value(v));
+    }
+}
+
+/* The report in the Prometheus text exposition format (0.0.4), for the
+ * node exporter's textfile collector or any scraper of files. Metrics of
+ * the running hub are left out when it is not running; enlace_up says so. */
+static void
+s_print_prometheus(FILE *out, json_t *r)
+{
+    json_t *hub = json_object_get(r, "hub");
+    int up = json_is_true(json_object_get(r, "running"));
+    s_prom_family(out, "enlace_up", "gauge", "1 if the hub is running and writing its status.");
+    fprintf(out, "enlace_up %d\n", up);
+    if (up) {
+        s_prom_metric(out, "enlace_uptime_seconds", "gauge", "Seconds since the hub started.",
+            json_object_get(hub, "uptime_s"));
+        s_prom_metric(out, "enlace_sessions", "gauge", "Authenticated sessions open.",
+            json_object_get(hub, "sessions"));
+        s_prom_metric(out, "enlace_officers_connected", "gauge",
+            "Officers with at least one session.", json_object_get(hub, "officers_connected"));
+        json_t *conn = json_object_get(hub, "connected");
+        s_prom_by(out, "enlace_officers_connected_by_country",
+            "Officers connected, by member or observer country.", "country",
+            json_object_get(conn, "by_country"));
+        s_prom_by(out, "enlace_officers_connected_by_organisation",
+            "Officers connected, by organisation.", "organisation",
+            json_object_get(conn, "by_organisation"));
+        s_prom_by(out, "enlace_officers_connected_by_network",
+            "Officers connected, by network they belong to.", "network",
+            json_object_get(conn, "by_network"));
+        json_t *q = json_object_get(hub, "queues");
+        s_prom_metric(out, "enlace_deliveries_in_flight", "gauge",
+            "Deliveries sent and not yet acknowledged.", json_object_get(q, "inflight"));
+        s_prom_metric(out, "enlace_sessions_blocked", "gauge",
+            "Sessions whose send pipe is full.", json_object_get(q, "blocked_sessions"));
+        json_t *run = json_object_get(hub, "this_run");
+        s_prom_metric(out, "enlace_messages_stored_total", "counter",
+            "Messages stored since the hub started.", json_object_get(run, "stored"));
+        s_prom_metric(out, "enlace_deliveries_total", "counter",
+            "Deliveries sent since the hub started.", json_object_get(run, "delivered"));
+    }
+    json_t *a = json_object_get(r, "archive");
+    s_prom_metric(out, "enlace_archive_bytes", "gauge",
+        "Archive size on disk, database and write-ahead log.", json_object_get(a, "bytes"));
+    s_prom_metric(out, "enlace_archive_wal_bytes", "gauge", "Write-ahead log size on disk.",
+        json_object_get(a, "wal_bytes"));
+    s_prom_metric(out, "enlace_archive_last_seq", "gauge", "Sequence number of the last message.",
+        json_object_get(a, "last_seq"));
+    s_prom_metric(out, "enlace_archive_messages", "gauge", "Messages in the archive.",
+        json_object_get(r, "messages_total"));
+    s_prom_by(out, "enlace_archive_messages_by_network", "Messages in the archive, by network.",
+        "network", json_object_get(r, "messages_by_network"));
+    json_t *al = json_object_get(r, "alerts");
+    s_prom_metric(out, "enlace_alerts_open", "gauge", "Alerts not yet closed.",
+        json_object_get(al, "open"));
+    s_prom_metric(out, "enlace_alert_acknowledgements_overdue", "gauge",
+        "Countries past their deadline to acknowledge an alert.",
+        json_object_get(al, "overdue_acknowledgements"));
+}
+
 int
 status_show(int argc, char **argv)
 {
     const char *data = NULL;
-    int as_json = 0;
+    status_format_t format = STATUS_TEXT;
     for (int i = 0; i < argc; i++) {
-        if (!strcmp(argv[i], "--json"))
-            as_json = 1;
+        if (!strcmp(argv[i], "--json") && format == STATUS_TEXT)
+            format = STATUS_JSON;
+        else if (!strcmp(argv[i], "--prometheus") && format == STATUS_TEXT)
+            format = STATUS_PROMETHEUS;
         else if (argv[i][0] != '-' && !data)
             data = argv[i];
         else {
-            fprintf(stderr, "usage: enlace-hub status DATA [--json]\n");
+            fprintf(stderr, "usage: enlace-hub status DATA [--json | --prometheus]\n");
             return 2;
         }
     }
     if (!data) {
-        fprintf(stderr, "usage: enlace-hub status DATA [--json]\n");
+        fprintf(stderr, "usage: enlace-hub status DATA [--json | --prometheus]\n");
         return 2;
     }
-    return status_report(data, as_json, stdout, stderr);
+    return status_report(data, format, stdout, stderr);
 }
 
 int
-status_report(const char *data, int as_json, FILE *out, FILE *errs)
+status_report(const char *data, status_format_t format, FILE *out, FILE *errs)
 {
     char path[4200], err[512], why[4400];
     snprintf(path, sizeof path, "%s/" ARCHIVE_FILE, data);
@@ -381,11 +492,13 @@ status_report(const char *data, int as_json, FILE *out, FILE *errs)
     } else {
         json_object_set_new(report, "reason", json_string(reason));
     }
-    if (as_json) {
+    if (format == STATUS_JSON) {
         char *text = json_dumps(report, JSON_INDENT(2));
         if (text)
             fprintf(out, "%s\n", text);
         free(text);
+    } else if (format == STATUS_PROMETHEUS) {
+        s_print_prometheus(out, report);
     } else {
         s_print_text(out, report);
     }

@@ -41,13 +41,20 @@ int status_write(const status_counters_t *counters, sessions_t *sessions,
 /* Removes DATA/status.json (clean shutdown). */
 void status_remove(const char *data_dir);
 
-/* `enlace-hub status DATA [--json]`. Exit status: 0 running, 3 not running
- * (the report still shows what the archive holds), 1 error, 2 usage. */
+/* `enlace-hub status DATA [--json | --prometheus]`. Exit status: 0 running,
+ * 3 not running (the report still shows what the archive holds), 1 error,
+ * 2 usage. */
 int status_show(int argc, char **argv);
 
+typedef enum {
+    STATUS_TEXT,       /* for a person */
+    STATUS_JSON,       /* the whole report */
+    STATUS_PROMETHEUS  /* text exposition format 0.0.4, for scrapers */
+} status_format_t;
+
 /* The report of `enlace-hub status` for data directory data, written to out
- * (text, or JSON with as_json); reasons to errs. Returns 0 running, 3 not
- * running, 1 error. Used offline and by `enlace admin status` (st, admin). */
-int status_report(const char *data, int as_json, FILE *out, FILE *errs);
+ * in format; reasons to errs. Returns 0 running, 3 not running, 1 error.
+ * Used offline and by `enlace admin status` (st, admin). */
+int status_report(const char *data, status_format_t format, FILE *out, FILE *errs);
 
 #endif

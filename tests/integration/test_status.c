@@ -1,7 +1,8 @@
 /*
- * test_status: `enlace-hub status DATA [--json]` against a real hub. Two
- * officers connected show up per country and network, a stored message per
- * network, an open alert; the JSON parses (python3); status.json is 0640; SIGHUP reloads
+ * test_status: `enlace-hub status DATA [--json | --prometheus]` against a real
+ * hub. Two officers connected show up per country and network, a stored
+ * message per network, an open alert; the JSON parses (python3), the
+ * Prometheus text passes prom_check.py; status.json is 0640; SIGHUP reloads
  * the directory and the hub keeps serving; a stopped or killed hub is
  * reported as not running (exit 3).
  */
@@ -47,6 +48,24 @@ s_status_until(const char *expr_in)
     return 0;
 }
 
+/* Runs `status --prometheus` through prom_check.py with the given checks;
+ * returns the command's exit status and check's, as "status/check". */
+static int
+s_prometheus(int want_status, const char *checks)
+{
+    char out[2048];
+    int rc = harness_capture(out, sizeof out,
+        "%s status %s/data --prometheus > %s/metrics.prom; echo $?", s_hub_bin(), hub.dir,
+        hub.dir);
+    int status = rc == 0 ? atoi(out) : -1;
+    rc = harness_capture(out, sizeof out, "python3 %s/tests/integration/prom_check.py %s < %s/metrics.prom 2>&1",
+        getenv("ENLACE_SOURCE_ROOT"), checks, hub.dir);
+    fprintf(stderr, "  status --prometheus -> %d; %s", status, out);
+    if (rc != 0 || status != want_status)
+        harness_sh("cat %s/metrics.prom >&2", hub.dir);
+    return rc == 0 && status == want_status;
+}
+
 static void
 shows_connected_officers_and_stored_messages(void)
 {
@@ -87,6 +106,18 @@ shows_connected_officers_and_stored_messages(void)
     CHECK(strstr(out, "messages by network: consular 2, crm 1") != NULL);
     if (rc != 0 || !strstr(out, "2 officers connected"))
         fprintf(stderr, "  status printed:\n%s", out);
+    /* The same figures for Prometheus. */
+    CHECK(s_prometheus(0,
+        "enlace_up=1 enlace_sessions=2 enlace_officers_connected=2"
+        " 'enlace_officers_connected_by_country{country=\"MX\"}=1'"
+        " 'enlace_officers_connected_by_country{country=\"GT\"}=1'"
+        " 'enlace_officers_connected_by_network{network=\"crm\"}=2'"
+        " enlace_messages_stored_total=3 enlace_deliveries_total'>='0"
+        " enlace_archive_messages=3 enlace_archive_last_seq=3 enlace_archive_bytes'>='1"
+        " 'enlace_archive_messages_by_network{network=\"consular\"}=2'"
+        " 'enlace_archive_messages_by_network{network=\"crm\"}=1'"
+        " enlace_alerts_open=0 enlace_alert_acknowledgements_overdue=0"
+        " enlace_sessions_blocked=0 enlace_uptime_seconds'>='0"));
 
     /* Officers who leave are no longer counted. */
     enlace_close(&b);
@@ -117,6 +148,7 @@ counts_open_alerts(void)
     char out[4096];
     harness_capture(out, sizeof out, "%s status %s/data", s_hub_bin(), hub.dir);
     CHECK(strstr(out, "alerts: 1 open") != NULL);
+    CHECK(s_prometheus(0, "enlace_alerts_open=1"));
 }
 
 static void
@@ -167,6 +199,11 @@ stopped_hub_is_not_running(void)
                      "and d[\"messages_total\"] == 5'",
               s_hub_bin(), hub.dir)
         == 0);
+    /* Down: enlace_up 0 and the archive's figures, none of the hub's. */
+    CHECK(s_prometheus(3, "enlace_up=0 enlace_archive_messages=5"
+                          " 'enlace_archive_messages_by_network{network=\"consular\"}=4'"
+                          " !enlace_sessions !enlace_officers_connected_by_country"
+                          " !enlace_messages_stored_total"));
 }
 
 static void
