@@ -402,6 +402,29 @@ s_limit_refuse(hub_t *self, const uint8_t *rid, size_t rid_len, uint64_t request
     hub_error(self, rid, rid_len, request_id, who, action, ENLACE__ERROR_CODE__ERR_LIMIT, msg);
 }
 
+/* Drops the sessions of key whose peer is gone. ROUTER tells nothing when a
+ * peer disconnects (ZMQ_ROUTER_NOTIFY is a draft API, not in Debian's
+ * libzmq), so a client that died without Bye keeps its session until the
+ * idle timeout. Each of the key's sessions is sent an unsolicited Pong
+ * (request_id 0: clients drop it); ROUTER_MANDATORY refuses it at once for
+ * a peer whose connection is gone. */
+static void
+s_drop_gone_sessions(hub_t *self, const session_key_t *key)
+{
+    Enlace__Frame probe = ENLACE__FRAME__INIT;
+    Enlace__Pong pong = ENLACE__PONG__INIT;
+    pong.hub_ms = archive_now_ms();
+    probe.body_case = ENLACE__FRAME__BODY_PONG;
+    probe.pong = &pong;
+    session_t *s = sessions_next(self->sessions, NULL);
+    while (s) {
+        session_t *next = sessions_next(self->sessions, s);
+        if (s->key == key && hub_send_frame(self, s->rid, s->rid_len, 0, &probe) < 0)
+            s_drop_session(self, s, "peer gone");
+        s = next;
+    }
+}
+
 /* ---------------------------------------------------------------- requests */
 
 static void
@@ -411,6 +434,8 @@ s_hello(hub_t *self, const uint8_t *rid, size_t rid_len, uint64_t request_id,
     if (!s) {
         uint32_t cap = self->cfg->connections_per_key;
         session_key_t *key = cap ? sessions_key(self->sessions, who->fingerprint) : NULL;
+        if (key && key->sessions >= cap)
+            s_drop_gone_sessions(self, key);
         if (key && key->sessions >= cap) {
             char msg[200];
             snprintf(msg, sizeof msg,
