@@ -39,6 +39,7 @@
 #include "hub.h"
 #include "hub_int.h"
 #include "keys.h"
+#include "resign.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -206,22 +207,12 @@ static uint8_t *
 s_maybe_resign(int sender, const uint8_t *p, size_t n, size_t *len)
 {
     Enlace__Frame *f = sender < SENDERS ? enlace__frame__unpack(NULL, n, p) : NULL;
-    Enlace__Content *c = NULL;
+    uint8_t sig[KEYS_SIGNATURE_BYTES], *cbuf = NULL;
+    size_t clen = 0;
     if (f && f->body_case == ENLACE__FRAME__BODY_PUBLISH && f->publish->signature.len > 0
         && f->publish->signature.data[0] % 2 == 0)
-        c = enlace__content__unpack(NULL, f->publish->content.len, f->publish->content.data);
-    if (c && c->author_key.len == KEYS_PUBLIC_BYTES) {
-        uint8_t *old_data = c->author_key.data;
-        c->author_key.data = (uint8_t *)keys_identity_public(s.id[sender]);
-        size_t clen = enlace__content__get_packed_size(c);
-        uint8_t *cbuf = malloc(clen ? clen : 1);
-        if (!cbuf)
-            abort();
-        enlace__content__pack(c, cbuf);
-        c->author_key.data = old_data;
-        uint8_t sig[KEYS_SIGNATURE_BYTES];
-        if (keys_sign_content(s.id[sender], cbuf, clen, sig) != 0)
-            abort();
+        cbuf = fuzz_resign_content(s.id[sender], f->publish->content, &clen, sig);
+    if (cbuf) {
         ProtobufCBinaryData old_content = f->publish->content, old_sig = f->publish->signature;
         f->publish->content = (ProtobufCBinaryData){.len = clen, .data = cbuf};
         f->publish->signature = (ProtobufCBinaryData){.len = sizeof sig, .data = sig};
@@ -229,11 +220,9 @@ s_maybe_resign(int sender, const uint8_t *p, size_t n, size_t *len)
         f->publish->content = old_content; /* restored: freed with the frame */
         f->publish->signature = old_sig;
         free(cbuf);
-        enlace__content__free_unpacked(c, NULL);
         enlace__frame__free_unpacked(f, NULL);
         return out;
     }
-    enlace__content__free_unpacked(c, NULL);
     enlace__frame__free_unpacked(f, NULL);
     uint8_t *out = malloc(n ? n : 1);
     if (!out)
