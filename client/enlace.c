@@ -105,9 +105,10 @@ struct delivery_priv {
 };
 
 struct enlace_page {
-    Enlace__Frame *frame;            /* the HistoryPage frame; owned */
+    Enlace__Frame **frames;          /* the HistoryPage replies it was filled from; owned */
+    size_t nframes;
     struct delivery_priv **items;    /* verified items; owned */
-    size_t n;
+    size_t n, cap;
     uint64_t next;
     int more;
 };
@@ -1595,7 +1596,41 @@ enlace_recv(enlace_client_t *self, enlace_delivery_t **out, int timeout_ms)
     }
 }
 
-static int s_page_from(enlace_client_t *self, Enlace__Frame *reply, enlace_page_t **out);
+static int s_page_add(enlace_client_t *self, enlace_page_t *page, Enlace__Frame *reply);
+
+/* Fills one page of up to `want` items from as many replies as it takes.
+ * The hub examines a bounded span of the archive per request and ends a
+ * page at the span's end when it found fewer (so that where it stops never
+ * depends on a message the reader may not see): the library asks again
+ * from there until the page is full or the hub says there is no more. */
+static int
+s_page_fill(enlace_client_t *self, Enlace__Frame *req, uint64_t *after_seq, uint32_t *limit,
+    unsigned want, enlace_page_t **out)
+{
+    enlace_page_t *page = calloc(1, sizeof *page);
+    if (!page)
+        return s_fail(self, ENLACE_ENOMEM, "out of memory");
+    page->next = *after_seq;
+    for (;;) {
+        *limit = (uint32_t)(want - page->n);
+        int err;
+        Enlace__Frame *reply = s_request(self, req, ENLACE__FRAME__BODY_HISTORY_PAGE, &err);
+        if (!reply) {
+            enlace_page_destroy(&page);
+            return err;
+        }
+        uint64_t before = *after_seq;
+        if ((err = s_page_add(self, page, reply)) != ENLACE_OK) {
+            enlace_page_destroy(&page);
+            return err;
+        }
+        if (page->n >= want || !page->more || page->next <= before)
+            break;
+        *after_seq = page->next;
+    }
+    *out = page;
+    return ENLACE_OK;
+}
 
 int
 enlace_history(enlace_client_t *self, const enlace_history_query_t *q, enlace_page_t **out)
@@ -1608,7 +1643,6 @@ enlace_history(enlace_client_t *self, const enlace_history_query_t *q, enlace_pa
     h.pattern.data = (uint8_t *)q->pattern;
     h.pattern.len = strlen(q->pattern);
     h.after_seq = q->after_seq;
-    h.limit = q->limit;
     h.from_ms = q->from_ms;
     h.to_ms = q->to_ms;
     h.author = (char *)(q->author ? q->author : "");
@@ -1616,11 +1650,9 @@ enlace_history(enlace_client_t *self, const enlace_history_query_t *q, enlace_pa
     h.case_id = q->case_id;
     req.body_case = ENLACE__FRAME__BODY_HISTORY;
     req.history = &h;
-    int err;
-    Enlace__Frame *reply = s_request(self, &req, ENLACE__FRAME__BODY_HISTORY_PAGE, &err);
-    if (!reply)
-        return err;
-    return s_page_from(self, reply, out);
+    /* The hub's page size: 500 at most, and when none is asked for. */
+    unsigned want = q->limit && q->limit < 500 ? q->limit : 500;
+    return s_page_fill(self, &req, &h.after_seq, &h.limit, want, out);
 }
 
 int
@@ -1634,30 +1666,37 @@ enlace_search(enlace_client_t *self, const char *query, uint64_t after_seq, unsi
     Enlace__Search q = ENLACE__SEARCH__INIT;
     q.query = (char *)query;
     q.after_seq = after_seq;
-    q.limit = limit;
     req.body_case = ENLACE__FRAME__BODY_SEARCH;
     req.search = &q;
-    int err;
-    Enlace__Frame *reply = s_request(self, &req, ENLACE__FRAME__BODY_HISTORY_PAGE, &err);
-    if (!reply)
-        return err;
-    return s_page_from(self, reply, out);
+    /* The hub's page size for a search: 100 unless asked, 500 at most. */
+    unsigned want = limit ? (limit < 500 ? limit : 500) : 100;
+    return s_page_fill(self, &req, &q.after_seq, &q.limit, want, out);
 }
 
-/* Builds a verified page from a HistoryPage reply (which it owns). */
+/* Adds a HistoryPage reply (which it then owns) to a page: its verified
+ * items, and its cursor. */
 static int
-s_page_from(enlace_client_t *self, Enlace__Frame *reply, enlace_page_t **out)
+s_page_add(enlace_client_t *self, enlace_page_t *page, Enlace__Frame *reply)
 {
-    enlace_page_t *page = calloc(1, sizeof *page);
     Enlace__HistoryPage *hp = reply->history_page;
-    if (page && hp->n_messages)
-        page->items = calloc(hp->n_messages, sizeof *page->items);
-    if (!page || (hp->n_messages && !page->items)) {
-        free(page);
+    Enlace__Frame **frames = realloc(page->frames, (page->nframes + 1) * sizeof *frames);
+    if (frames)
+        page->frames = frames;
+    if (frames && page->n + hp->n_messages > page->cap) {
+        size_t cap = page->n + hp->n_messages;
+        struct delivery_priv **items = realloc(page->items, cap * sizeof *items);
+        if (items) {
+            page->items = items;
+            page->cap = cap;
+        } else {
+            frames = NULL;
+        }
+    }
+    if (!frames) {
         enlace__frame__free_unpacked(reply, NULL);
         return s_fail(self, ENLACE_ENOMEM, "out of memory");
     }
-    page->frame = reply;
+    page->frames[page->nframes++] = reply;
     page->next = hp->next_after;
     page->more = hp->more;
     for (size_t i = 0; i < hp->n_messages; i++) {
@@ -1667,7 +1706,6 @@ s_page_from(enlace_client_t *self, Enlace__Frame *reply, enlace_page_t **out)
         else
             self->bad_signatures++;
     }
-    *out = page;
     return ENLACE_OK;
 }
 
@@ -1707,7 +1745,9 @@ enlace_page_destroy(enlace_page_t **self_p)
         free(page->items[i]);
     }
     free(page->items);
-    enlace__frame__free_unpacked(page->frame, NULL);
+    for (size_t i = 0; i < page->nframes; i++)
+        enlace__frame__free_unpacked(page->frames[i], NULL);
+    free(page->frames);
     free(page);
     *self_p = NULL;
 }
@@ -2181,14 +2221,17 @@ enlace_test_reply(const uint8_t *data, size_t len)
         break;
     }
     case ENLACE__FRAME__BODY_HISTORY_PAGE: {
-        enlace_page_t *page = NULL;
+        enlace_page_t *page = calloc(1, sizeof *page);
         Enlace__Frame *owned = f;
         f = NULL; /* the page owns it, even on failure */
-        if (s_page_from(self, owned, &page) == ENLACE_OK) {
+        if (!page) {
+            enlace__frame__free_unpacked(owned, NULL);
+            break;
+        }
+        if (s_page_add(self, page, owned) == ENLACE_OK)
             for (size_t i = 0; i < enlace_page_count(page); i++)
                 n += s_touch_delivery(enlace_page_item(page, i));
-            enlace_page_destroy(&page);
-        }
+        enlace_page_destroy(&page);
         break;
     }
     case ENLACE__FRAME__BODY_ALERT_LIST:

@@ -1,18 +1,13 @@
 /*
- * acl.c: the access rules (see acl.h for the table they implement).
+ * acl.c: who may publish, subscribe and administer (see acl.h). What a
+ * reader may learn of a message is disclose.c's.
  */
 #include "acl.h"
 
 #include <string.h>
 #include <time.h>
 
-#include "enlace.pb-c.h"
 #include "topic.h"
-
-#define TLP_CLEAR ENLACE__TLP__TLP_CLEAR
-#define TLP_GREEN ENLACE__TLP__TLP_GREEN
-#define TLP_AMBER_STRICT ENLACE__TLP__TLP_AMBER_STRICT
-#define TLP_RED ENLACE__TLP__TLP_RED
 
 static int
 s_is(const char *a, const char *b)
@@ -20,14 +15,14 @@ s_is(const char *a, const char *b)
     return strcmp(a, b) == 0;
 }
 
-static int
-s_is_st(const dir_entry_t *who)
+int
+acl_is_st(const dir_entry_t *who)
 {
     return s_is(who->role, "st");
 }
 
-static int
-s_is_observer(const dir_entry_t *who)
+int
+acl_is_observer(const dir_entry_t *who)
 {
     return s_is(who->role, "observer");
 }
@@ -71,16 +66,15 @@ acl_is_ppt(const directory_t *dir, const dir_entry_t *who, int64_t now_ms)
     return s_is(who->role, "focal");
 }
 
-/* "NET/members" or anything below it. */
-static int
-s_members_only(const char *topic)
+int
+acl_members_only(const char *topic)
 {
     char seg[64];
     return topic_segment(topic, 1, seg, sizeof seg) >= 0 && s_is(seg, "members");
 }
 
-static int
-s_announcement(const char *topic)
+int
+acl_announcement(const char *topic)
 {
     char net[64], seg[64];
     if (topic_network(topic, net, sizeof net) >= 0 && s_is(net, "crm"))
@@ -110,6 +104,13 @@ s_invitation(const directory_t *dir, const dir_entry_t *who, const char *network
     return NULL;
 }
 
+int
+acl_invited(const directory_t *dir, const dir_entry_t *who, const char *network,
+    const char *topic, int64_t now_ms)
+{
+    return s_invitation(dir, who, network, topic, 0, 0, now_ms) != NULL;
+}
+
 const char *
 acl_publish(const directory_t *dir, const dir_entry_t *who, const char *topic, int64_t now_ms)
 {
@@ -118,16 +119,16 @@ acl_publish(const directory_t *dir, const dir_entry_t *who, const char *topic, i
         return "the topic's first segment is not a network of this hub";
     if (acl_is_member(who, net))
         return NULL;
-    if (s_members_only(topic))
+    if (acl_members_only(topic))
         return "topics under NETWORK/members/ are for member countries' officers only";
-    if (s_announcement(topic) && acl_is_ppt(dir, who, now_ms))
+    if (acl_announcement(topic) && acl_is_ppt(dir, who, now_ms))
         return NULL;
-    if (s_is_observer(who)) {
+    if (acl_is_observer(who)) {
         if (s_invitation(dir, who, net, topic, 0, 1, now_ms))
             return NULL;
         return "observers publish only under a read-write invitation in force for this topic";
     }
-    if (s_is_st(who))
+    if (acl_is_st(who))
         return "the ST reads every network but posts only where it holds an officer membership";
     return "you are not a member of this topic's network";
 }
@@ -140,15 +141,15 @@ acl_subscribe(const directory_t *dir, const dir_entry_t *who, const char *patter
     int literal = topic_pattern_network(pattern, net, sizeof net);
     if (literal && !directory_network_known(dir, net))
         return "the pattern's first segment is not a network of this hub";
-    if (s_is_st(who))
+    if (acl_is_st(who))
         return NULL;
     if (!literal)
         return "a pattern must start with one of your networks (e.g. consular/#)";
     if (acl_is_member(who, net))
         return NULL;
-    if (s_members_only(pattern))
+    if (acl_members_only(pattern))
         return "topics under NETWORK/members/ are for member countries' officers only";
-    if (s_is_observer(who)) {
+    if (acl_is_observer(who)) {
         if (s_invitation(dir, who, net, pattern, 1, 0, now_ms))
             return NULL;
         return "observers subscribe only within an invitation in force that covers the pattern";
@@ -172,30 +173,6 @@ acl_listed(const char *list, const char *fp)
     return 0;
 }
 
-/* AMBER+STRICT: is who's home among the named recipients' homes (or the
- * author's, if none are named)? */
-static int
-s_strict_home(const directory_t *dir, const dir_entry_t *who, const acl_msg_t *m)
-{
-    const char *home = acl_home(who);
-    if (!m->recipients || !*m->recipients)
-        return m->author_home && s_is(m->author_home, home);
-    char fp[24];
-    for (const char *p = m->recipients; p && *p;) {
-        const char *end = strchr(p, ',');
-        size_t len = end ? (size_t)(end - p) : strlen(p);
-        if (len < sizeof fp) {
-            memcpy(fp, p, len);
-            fp[len] = '\0';
-            const dir_entry_t *r = directory_find(dir, fp);
-            if (r && s_is(acl_home(r), home))
-                return 1;
-        }
-        p = end ? end + 1 : NULL;
-    }
-    return 0;
-}
-
 int
 acl_topic_access(const directory_t *dir, const dir_entry_t *who, const char *topic,
     int64_t now_ms)
@@ -203,58 +180,33 @@ acl_topic_access(const directory_t *dir, const dir_entry_t *who, const char *top
     char net[DIR_NAME_LEN];
     if (!who || topic_network(topic, net, sizeof net) < 0)
         return 0;
-    if (acl_is_member(who, net) || s_is_st(who))
+    if (acl_is_member(who, net) || acl_is_st(who))
         return 1;
-    if (s_members_only(topic))
+    if (acl_members_only(topic))
         return 0;
-    if (s_is_observer(who))
+    if (acl_is_observer(who))
         return s_invitation(dir, who, net, topic, 0, 0, now_ms) != NULL;
-    return s_announcement(topic) && acl_is_ppt(dir, who, now_ms);
+    return acl_announcement(topic) && acl_is_ppt(dir, who, now_ms);
 }
 
-static int
-s_may_see(const directory_t *dir, const dir_entry_t *who, const acl_msg_t *m, int64_t now_ms,
-    int archive)
+const char *
+acl_case_state(const dir_entry_t *who, const char *network, const char *countries,
+    int64_t opened_by)
 {
-    if (who->officer_id == m->author_id)
-        return 1; /* authors always see their own messages */
-    int st = s_is_st(who);
-    /* RED: the named recipients only, and only those who may see the topic
-     * at all (naming an invited observer is the author's explicit release). */
-    if (m->tlp == TLP_RED)
-        return (acl_listed(m->recipients, who->fingerprint)
-                   && (m->author_id == 0 /* the hub's own notices name whom they tell */
-                       || acl_topic_access(dir, who, m->topic, now_ms)))
-            || (archive && st);
-    int member = acl_is_member(who, m->network);
-    if (m->tlp == TLP_AMBER_STRICT)
-        return (member && s_strict_home(dir, who, m)) || (archive && st);
-    if (member || st)
-        return 1;
-    if (s_members_only(m->topic))
-        return 0;
-    if (m->tlp != TLP_GREEN && m->tlp != TLP_CLEAR)
-        return 0;
-    if (s_is_observer(who)) {
-        if (m->personal && !acl_listed(m->recipients, who->fingerprint))
-            return 0; /* the no-personal-data tier */
-        return s_invitation(dir, who, m->network, m->topic, 0, 0, now_ms) != NULL;
+    if (who->officer_id == opened_by || acl_is_st(who))
+        return NULL;
+    if (acl_is_member(who, network) && who->country[0]) {
+        size_t n = strlen(who->country);
+        for (const char *p = countries; p && *p;) {
+            const char *end = strchr(p, ',');
+            size_t len = end ? (size_t)(end - p) : strlen(p);
+            if (len == n && !memcmp(p, who->country, n))
+                return NULL;
+            p = end ? end + 1 : NULL;
+        }
     }
-    /* A PPT officer outside this network still sees the network's
-     * announcements it may post. */
-    return s_announcement(m->topic) && acl_is_ppt(dir, who, now_ms);
-}
-
-int
-acl_receive(const directory_t *dir, const dir_entry_t *who, const acl_msg_t *m, int64_t now_ms)
-{
-    return s_may_see(dir, who, m, now_ms, 0);
-}
-
-int
-acl_history(const directory_t *dir, const dir_entry_t *who, const acl_msg_t *m, int64_t now_ms)
-{
-    return s_may_see(dir, who, m, now_ms, 1);
+    return "only the case's opener, the ST and the members of the network from a country the "
+           "case concerns close or reopen it";
 }
 
 const char *

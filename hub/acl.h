@@ -1,5 +1,6 @@
 /*
- * acl: who may publish, subscribe, receive, read history and administer.
+ * acl: who may publish, subscribe (or name a pattern in history) and
+ * administer.
  * Pure functions over the directory snapshot and the authenticated entry
  * (never anything the client wrote about itself), re-evaluated at delivery
  * time, so a revoked invitation, an expiry or a removed membership takes
@@ -19,16 +20,9 @@
  *             naming the network and a pattern that covers the topic; read,
  *             or read-write. Observers receive GREEN and CLEAR only.
  *   NET/members/#  members only, whatever invitations say (the ST reads).
- *   personal  a message marked as containing personal data (every case
- *             form is) never reaches an observer, whatever the invitation,
- *             unless the author names it as a recipient.
- *   TLP       RED: the author and the named recipients only, each of whom
- *             must have access to the topic (a named, invited observer is
- *             the author's explicit release); the ST reads RED from the
- *             archive, not live. AMBER+STRICT: members of the
- *             named recipients' own countries/organisations (the author's if
- *             none named). AMBER: members and the ST. GREEN and CLEAR: also
- *             invited observers.
+ * What a reader may learn of a stored message (labels, personal data,
+ * named recipients) is not decided here but in disclose.h, the one module
+ * every path out of the hub asks.
  * Each refusal returns a static, human-readable reason; NULL means allowed.
  */
 #ifndef ENLACE_ACL_H
@@ -38,35 +32,35 @@
 
 #include "directory.h"
 
-/* What the rules need to know about a stored message. */
-typedef struct {
-    const char *topic;
-    const char *network;
-    int tlp;                 /* Enlace__Tlp, UNSPECIFIED already mapped to AMBER */
-    const char *recipients;  /* comma-separated fingerprints */
-    int64_t author_id;
-    const char *author_home; /* author's country or organisation code */
-    int personal;            /* personal data: observers only when named */
-} acl_msg_t;
-
 const char *acl_publish(const directory_t *dir, const dir_entry_t *who, const char *topic,
     int64_t now_ms);
 const char *acl_subscribe(const directory_t *dir, const dir_entry_t *who, const char *pattern,
     int64_t now_ms);
-/* 1 if `who` may receive the message live. */
-int acl_receive(const directory_t *dir, const dir_entry_t *who, const acl_msg_t *m,
-    int64_t now_ms);
-/* 1 if `who` may read the message from the archive (history, search). */
-int acl_history(const directory_t *dir, const dir_entry_t *who, const acl_msg_t *m,
-    int64_t now_ms);
 const char *acl_admin(const dir_entry_t *who);
+
+/* Who may close or reopen a case: its opener, the ST, and the members of the
+ * case's network whose country the case concerns (countries: comma-separated
+ * codes). NULL if allowed, else why not. */
+const char *acl_case_state(const dir_entry_t *who, const char *network, const char *countries,
+    int64_t opened_by);
 
 /* 1 if who may see this topic at all (member, ST, invited observer, PPT
  * announcement): a RED recipient must. */
 int acl_topic_access(const directory_t *dir, const dir_entry_t *who, const char *topic,
     int64_t now_ms);
 
-/* Helpers the hub also uses. */
+/* Helpers the disclosure rules (disclose.c) and the hub also use. */
+/* 1 if topic is NET/members or below it: members (and the ST) only. */
+int acl_members_only(const char *topic);
+/* 1 if topic is an announcement the PPT may post: crm/... or NET/announce[/...]. */
+int acl_announcement(const char *topic);
+/* 1 if an invitation in force for who's organisation or country covers topic. */
+int acl_invited(const directory_t *dir, const dir_entry_t *who, const char *network,
+    const char *topic, int64_t now_ms);
+/* 1 if who holds the st role. */
+int acl_is_st(const dir_entry_t *who);
+/* 1 if who holds the observer role. */
+int acl_is_observer(const dir_entry_t *who);
 /* 1 if fingerprint fp is in the comma-separated list. */
 int acl_listed(const char *list, const char *fp);
 int acl_is_member(const dir_entry_t *who, const char *network);

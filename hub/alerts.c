@@ -15,6 +15,7 @@
 
 #include "acl.h"
 #include "cap.h"
+#include "disclose.h"
 #include "log.h"
 #include "topic.h"
 
@@ -94,7 +95,8 @@ s_case_row(const archive_case_t *c, void *arg)
 }
 
 const char *
-alerts_check(hub_t *self, const dir_entry_t *who, const Enlace__Content *c, const char *topic)
+alerts_check(hub_t *self, const dir_entry_t *who, const Enlace__Content *c, const char *topic,
+    int tlp, const char *recipients, char *why, size_t cap)
 {
     char net[24];
     topic_network(topic, net, sizeof net);
@@ -102,8 +104,9 @@ alerts_check(hub_t *self, const dir_entry_t *who, const Enlace__Content *c, cons
         case_ref_t cr = {0};
         if (archive_case_get(self->archive, c->case_id, s_case_row, &cr) < 0)
             return "archive unavailable";
-        if (!cr.found)
-            return "no such case";
+        disclose_reader_t reader = {.dir = self->dir, .who = who, .now_ms = archive_now_ms()};
+        if (!cr.found || disclose_case(&reader, cr.network) < DISCLOSE_ENVELOPE)
+            return "no case with that number that you may see";
         if (strcmp(cr.network, net) != 0)
             return "the case belongs to another network than this topic";
         if (strcmp(cr.state, "open") != 0)
@@ -143,6 +146,13 @@ alerts_check(hub_t *self, const dir_entry_t *who, const Enlace__Content *c, cons
     }
     if (a->language[0] && strcmp(a->language, "es") && strcmp(a->language, "en"))
         return "the alert language is es or en";
+    /* Its label must let every country it concerns read it. */
+    disclose_msg_t dm = {.topic = topic, .network = net, .tlp = tlp, .recipients = recipients,
+        .author_id = who->officer_id, .author_home = acl_home(who)};
+    const char *disagree = disclose_alert_countries(self->dir, &dm,
+        (const char *const *)a->countries, a->n_countries, why, cap);
+    if (disagree)
+        return disagree;
     if ((a->msg_type == ENLACE__CAP_MSG_TYPE__CAP_UPDATE
             || a->msg_type == ENLACE__CAP_MSG_TYPE__CAP_CANCEL)
         && a->n_references == 0)
@@ -207,31 +217,100 @@ alerts_stored(hub_t *self, const dir_entry_t *who, const Enlace__Content *c, uin
 
 /* ------------------------------------------------------------ targets */
 
-/* Does the country have a focal point in the network? */
+/* A stored message as the disclosure rules see it, with its own copies of
+ * the row's text (the row's pointers die with the statement). */
+typedef struct {
+    disclose_msg_t m;
+    char topic[TOPIC_MAX_LEN + 1], network[DIR_NAME_LEN], recipients[4096];
+    char home[DISCLOSE_HOME_LEN];
+    int found;
+} msg_attrs_t;
+
 static int
-s_country_has_focal(hub_t *self, const char *country, const char *network, int64_t now)
+s_attrs_row(const archive_msg_t *am, void *arg)
+{
+    msg_attrs_t *a = arg;
+    snprintf(a->topic, sizeof a->topic, "%s", am->topic);
+    snprintf(a->network, sizeof a->network, "%s", am->network);
+    snprintf(a->recipients, sizeof a->recipients, "%s", am->recipients);
+    a->found = 1;
+    a->m = (disclose_msg_t){.seq = am->seq, .topic = a->topic, .network = a->network,
+        .tlp = am->tlp, .recipients = a->recipients, .author_id = am->author_id,
+        .author_home = a->home, .personal = am->personal, .handling = am->handling};
+    return 1;
+}
+
+/* Loads message seq's attributes: 1 found, 0 not, -1 archive error. */
+static int
+s_attrs(hub_t *self, uint64_t seq, msg_attrs_t *a)
+{
+    memset(a, 0, sizeof *a);
+    int rc = archive_message_read(self->archive, seq, s_attrs_row, a);
+    if (rc == 1) {
+        const dir_entry_t *author = directory_find_officer(self->dir, a->m.author_id);
+        snprintf(a->home, sizeof a->home, "%s", author && a->m.author_id ? acl_home(author) : "");
+    }
+    return rc;
+}
+
+static disclose_t
+s_level(hub_t *self, const dir_entry_t *who, const msg_attrs_t *a, disclose_path_t path,
+    int64_t now)
+{
+    disclose_reader_t r = {.dir = self->dir, .who = who, .now_ms = now};
+    return disclose_message(&r, &a->m, path);
+}
+
+/* May `who` see the message stored under seq (history, the alert board,
+ * CAP, acknowledgements)? */
+static int
+s_may_read(hub_t *self, const dir_entry_t *who, uint64_t seq, msg_attrs_t *attrs)
+{
+    return s_attrs(self, seq, attrs) == 1
+        && s_level(self, who, attrs, DISCLOSE_ARCHIVE, archive_now_ms()) == DISCLOSE_ALL;
+}
+
+/* An officer of `country` in the alert's network who may see all of it live
+ * (an alert push is a live delivery, and nobody can acknowledge what they
+ * may not read). */
+static int
+s_concerned_reader(hub_t *self, const dir_entry_t *e, const msg_attrs_t *a,
+    const char *country, int64_t now)
+{
+    return !strcmp(e->country, country) && acl_is_member(e, a->network)
+        && s_level(self, e, a, DISCLOSE_LIVE, now) == DISCLOSE_ALL;
+}
+
+static int
+s_is_focal(const dir_entry_t *e, const char *network)
+{
+    const char *role = directory_membership(e, network);
+    return role && !strcmp(role, "focal");
+}
+
+/* Does the country have a focal point in the network who may see the alert? */
+static int
+s_country_has_focal(hub_t *self, const msg_attrs_t *a, const char *country, int64_t now)
 {
     for (int i = 0; i < directory_count(self->dir); i++) {
         const dir_entry_t *e = directory_entry(self->dir, i);
-        const char *role = directory_membership(e, network);
-        if (role && !strcmp(role, "focal") && !strcmp(e->country, country)
-            && directory_entry_active(e, now))
+        if (s_is_focal(e, a->network) && s_concerned_reader(self, e, a, country, now))
             return 1;
     }
     return 0;
 }
 
-/* Is e someone to tell about (alert network, country) at this level? */
+/* Is e someone to tell about (alert, country) at this level? Level 0: the
+ * country's focal points in the network who may see the alert, or, if none
+ * of them may, every officer of the country there who may. Level 1 and
+ * above: every officer of the country there who may see it. */
 static int
-s_is_target(hub_t *self, const dir_entry_t *e, const char *network, const char *country,
+s_is_target(hub_t *self, const dir_entry_t *e, const msg_attrs_t *a, const char *country,
     int level, int64_t now)
 {
-    if (strcmp(e->country, country) != 0 || !acl_is_member(e, network))
+    if (!s_concerned_reader(self, e, a, country, now))
         return 0;
-    if (level >= 1)
-        return 1;
-    const char *role = directory_membership(e, network);
-    return !strcmp(role, "focal") || !s_country_has_focal(self, country, network, now);
+    return level >= 1 || s_is_focal(e, a->network) || !s_country_has_focal(self, a, country, now);
 }
 
 /* Sends a stored message out of band to one session. */
@@ -278,10 +357,14 @@ void
 alerts_push(hub_t *self, uint64_t seq)
 {
     alert_row_t r = {.hub = self};
+    msg_attrs_t attrs;
     oob_t o = {.hub = self};
     if (archive_alert_get(self->archive, seq, s_alert_copy, &r) != 1
-        || archive_message_read(self->archive, seq, s_oob_frame, &o) != 1)
+        || s_attrs(self, seq, &attrs) != 1
+        || archive_message_read(self->archive, seq, s_oob_frame, &o) != 1) {
+        free(o.frame);
         return;
+    }
     int64_t now = archive_now_ms();
     int sent = 0;
     for (session_t *s = sessions_next(self->sessions, NULL); s; s = sessions_next(self->sessions, s)) {
@@ -292,7 +375,7 @@ alerts_push(hub_t *self, uint64_t seq)
         snprintf(buf, sizeof buf, "%s", r.countries);
         char *save = NULL;
         for (char *cc = strtok_r(buf, ",", &save); cc; cc = strtok_r(NULL, ",", &save))
-            if (s_is_target(self, e, r.network, cc, 0, now)) {
+            if (s_is_target(self, e, &attrs, cc, 0, now)) {
                 s_push_to(self, s, o.frame, o.len);
                 sent++;
                 break;
@@ -305,12 +388,20 @@ alerts_push(hub_t *self, uint64_t seq)
 void
 alerts_push_named(hub_t *self, uint64_t seq, const char *recipients)
 {
+    msg_attrs_t attrs;
     oob_t o = {.hub = self};
-    if (archive_message_read(self->archive, seq, s_oob_frame, &o) != 1)
+    if (s_attrs(self, seq, &attrs) != 1
+        || archive_message_read(self->archive, seq, s_oob_frame, &o) != 1) {
+        free(o.frame);
         return;
-    for (session_t *s = sessions_next(self->sessions, NULL); s; s = sessions_next(self->sessions, s))
-        if (acl_listed(recipients, s->fingerprint))
+    }
+    int64_t now = archive_now_ms();
+    for (session_t *s = sessions_next(self->sessions, NULL); s; s = sessions_next(self->sessions, s)) {
+        const dir_entry_t *e = directory_find(self->dir, s->fingerprint);
+        if (e && acl_listed(recipients, s->fingerprint)
+            && s_level(self, e, &attrs, DISCLOSE_LIVE, now) == DISCLOSE_ALL)
             s_push_to(self, s, o.frame, o.len);
+    }
     free(o.frame);
 }
 
@@ -328,10 +419,9 @@ s_hello_target(const archive_target_t *t, void *arg)
     hello_t *h = arg;
     if (strcmp(t->state, "pending") != 0 || strcmp(t->country, h->who->country) != 0)
         return 0;
-    alert_row_t r = {.hub = h->hub};
-    if (archive_alert_get(h->hub->archive, t->alert_seq, s_alert_copy, &r) == 1
-        && s_is_target(h->hub, h->who, r.network, t->country, t->level, archive_now_ms())
-        && h->n < 64)
+    msg_attrs_t attrs;
+    if (h->n < 64 && s_attrs(h->hub, t->alert_seq, &attrs) == 1
+        && s_is_target(h->hub, h->who, &attrs, t->country, t->level, archive_now_ms()))
         h->seqs[h->n++] = t->alert_seq;
     return 0;
 }
@@ -393,6 +483,7 @@ typedef struct {
     char headline[256];
     int status;
     int priority;
+    int category;
 } alert_brief_t;
 
 static int
@@ -402,54 +493,87 @@ s_brief_row(const archive_alert_t *a, void *arg)
     snprintf(b->headline, sizeof b->headline, "%s", a->headline);
     b->status = a->status;
     b->priority = a->priority;
+    b->category = a->category;
     return 1;
 }
 
+/* A comma-separated list of fingerprints being built. */
+typedef struct {
+    char list[4096];
+    int n;
+} fp_list_t;
+
+static void
+s_fp_add(fp_list_t *l, const char *fp)
+{
+    if (strlen(l->list) + strlen(fp) + 2 < sizeof l->list) {
+        strcat(l->list, l->n ? "," : "");
+        strcat(l->list, fp);
+        l->n++;
+    }
+}
+
+/* A deadline passed: tells the next level with one notice (one per level
+ * and country), which quotes only what every one of its recipients may see
+ * of the alert (disclose.h, the NOTICE path): the officers asked to
+ * acknowledge may read it all; if the PPT or the ST may not read it live,
+ * the notice carries the alert's envelope, not its headline. */
 static void
 s_escalate(hub_t *self, const archive_target_t *t, int64_t now)
 {
     alert_row_t r = {.hub = self};
     alert_brief_t brief = {0};
+    msg_attrs_t attrs;
     if (archive_alert_get(self->archive, t->alert_seq, s_alert_copy, &r) != 1
-        || archive_alert_get(self->archive, t->alert_seq, s_brief_row, &brief) != 1)
+        || archive_alert_get(self->archive, t->alert_seq, s_brief_row, &brief) != 1
+        || s_attrs(self, t->alert_seq, &attrs) != 1)
         return;
     int level = t->level + 1;
     int drill = brief.status == ENLACE__CAP_STATUS__CAP_EXERCISE;
-    /* Who is told. */
-    char recipients[4096] = "";
-    int n = 0;
+    /* Who is told, and the least any of them may see. */
+    fp_list_t to = {.n = 0};
+    disclose_t least = DISCLOSE_ALL;
     for (int i = 0; i < directory_count(self->dir); i++) {
         const dir_entry_t *e = directory_entry(self->dir, i);
         if (!directory_entry_active(e, now))
             continue;
-        int take = level == 1 ? s_is_target(self, e, r.network, t->country, 1, now)
-                              : (!strcmp(e->role, "st")
-                                  || (!drill && acl_is_ppt(self->dir, e, now)));
-        if (take && strlen(recipients) + 21 < sizeof recipients) {
-            strcat(recipients, n ? "," : "");
-            strcat(recipients, e->fingerprint);
-            n++;
+        if (level == 1) {
+            if (s_is_target(self, e, &attrs, t->country, 1, now))
+                s_fp_add(&to, e->fingerprint);
+            continue;
         }
+        if (!acl_is_st(e) && (drill || !acl_is_ppt(self->dir, e, now)))
+            continue;
+        disclose_t seen = s_level(self, e, &attrs, DISCLOSE_NOTICE, now);
+        if (seen < DISCLOSE_ENVELOPE)
+            continue;
+        s_fp_add(&to, e->fingerprint);
+        if (seen < least)
+            least = seen;
     }
-    char reason[512];
+    char reason[512], what[320];
+    if (least == DISCLOSE_ALL)
+        snprintf(what, sizeof what, "%s alert #%llu (\"%s\")",
+            alerts_priority_name(brief.priority), (unsigned long long)t->alert_seq,
+            brief.headline);
+    else
+        snprintf(what, sizeof what, "%s alert #%llu [%s] on %s (%s: its content is not shown)",
+            alerts_priority_name(brief.priority), (unsigned long long)t->alert_seq,
+            alerts_category_name(brief.category), attrs.topic, disclose_tlp_label(attrs.m.tlp));
     if (level == 1)
         snprintf(reason, sizeof reason,
-            "%s alert #%llu (\"%s\") was not acknowledged by %s within its deadline: every "
-            "officer of %s in %s is now asked to acknowledge it (enlace ack %llu)",
-            alerts_priority_name(brief.priority), (unsigned long long)t->alert_seq,
-            brief.headline, t->country, t->country, r.network, (unsigned long long)t->alert_seq);
+            "%s was not acknowledged by %s within its deadline: every officer of %s in %s is "
+            "now asked to acknowledge it (enlace ack %llu)",
+            what, t->country, t->country, r.network, (unsigned long long)t->alert_seq);
     else
-        snprintf(reason, sizeof reason,
-            "%s alert #%llu (\"%s\") is still not acknowledged by %s: escalated to %s%s",
-            alerts_priority_name(brief.priority), (unsigned long long)t->alert_seq,
-            brief.headline, t->country, drill ? "the ST (drill: not to the PPT)" : "the PPT and the ST",
-            n ? "" : " (nobody registered to tell)");
+        snprintf(reason, sizeof reason, "%s is still not acknowledged by %s: escalated to %s%s",
+            what, t->country, drill ? "the ST (drill: not to the PPT)" : "the PPT and the ST",
+            to.n ? "" : " (nobody registered to tell)");
     if (archive_begin(self->archive) != 0) {
         log_error("escalation: %s", archive_error(self->archive));
         return;
     }
-    uint64_t seq = 0;
-    if (n) {
+    if (to.n) {
         Enlace__Content c = ENLACE__CONTENT__INIT;
         Enlace__Escalation esc = ENLACE__ESCALATION__INIT;
         esc.alert_seq = t->alert_seq;
@@ -461,8 +585,7 @@ s_escalate(hub_t *self, const archive_target_t *t, int64_t now)
         c.body.len = strlen(reason);
         char topic[64];
         snprintf(topic, sizeof topic, "%s/alerts/escalation", r.network);
-        seq = hub_store_own(self, topic, ENLACE__TLP__TLP_RED, recipients, &c);
-        if (!seq) {
+        if (!hub_store_own(self, topic, ENLACE__TLP__TLP_RED, to.list, &c)) {
             archive_rollback(self->archive);
             return;
         }
@@ -475,8 +598,9 @@ s_escalate(hub_t *self, const archive_target_t *t, int64_t now)
         archive_rollback(self->archive);
         return;
     }
-    log_notice("alert %llu: %s escalated to level %d (%d officer(s) told)",
-        (unsigned long long)t->alert_seq, t->country, level, n);
+    log_notice("alert %llu: %s escalated to level %d (%d officer(s) told%s)",
+        (unsigned long long)t->alert_seq, t->country, level, to.n,
+        least == DISCLOSE_ALL ? "" : "; the envelope only");
 }
 
 void
@@ -493,40 +617,6 @@ alerts_tick(hub_t *self, int64_t now)
 }
 
 /* ------------------------------------------------------------ requests */
-
-typedef struct {
-    hub_t *hub;
-    acl_msg_t m;
-    char topic[264], network[24], recipients[1400], home[24];
-    int found;
-} msg_attrs_t;
-
-static int
-s_attrs_row(const archive_msg_t *am, void *arg)
-{
-    msg_attrs_t *a = arg;
-    snprintf(a->topic, sizeof a->topic, "%s", am->topic);
-    snprintf(a->network, sizeof a->network, "%s", am->network);
-    snprintf(a->recipients, sizeof a->recipients, "%s", am->recipients);
-    const dir_entry_t *author = directory_find_officer(a->hub->dir, am->author_id);
-    snprintf(a->home, sizeof a->home, "%s", author ? acl_home(author) : "");
-    a->m = (acl_msg_t){.topic = a->topic, .network = a->network, .tlp = am->tlp,
-        .recipients = a->recipients, .author_id = am->author_id, .author_home = a->home,
-        .personal = am->personal};
-    a->found = 1;
-    return 1;
-}
-
-/* May `who` see the message stored under seq? */
-static int
-s_may_read(hub_t *self, const dir_entry_t *who, uint64_t seq, msg_attrs_t *attrs)
-{
-    memset(attrs, 0, sizeof *attrs);
-    attrs->hub = self;
-    if (archive_message_read(self->archive, seq, s_attrs_row, attrs) != 1)
-        return 0;
-    return acl_history(self->dir, who, &attrs->m, archive_now_ms());
-}
 
 void
 alerts_ack(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_id,
@@ -783,14 +873,9 @@ void
 alerts_cap(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_id,
     const Enlace__CapExport *q)
 {
-    msg_attrs_t attrs;
-    if (!s_may_read(self, who, q->alert_seq, &attrs)) {
-        hub_error(self, s->rid, s->rid_len, request_id, who, "cap",
-            ENLACE__ERROR_CODE__ERR_NOT_FOUND, "no alert with that number that you may see");
-        return;
-    }
+    disclose_reader_t reader = {.dir = self->dir, .who = who, .now_ms = archive_now_ms()};
     char *xml = NULL, err[256];
-    if (cap_export(self->archive, self->dir, self->fingerprint, q->alert_seq, &xml, err,
+    if (cap_export(self->archive, &reader, self->fingerprint, q->alert_seq, &xml, err,
             sizeof err)
         != 0) {
         hub_error(self, s->rid, s->rid_len, request_id, who, "cap",

@@ -15,10 +15,11 @@
 
 #include "hub_int.h"
 
-/* Checks the alert part of a publish (if any): NULL if acceptable, else why
- * not. Also checks the case it names, if any. */
+/* Checks the alert part of a publish (if any), labelled tlp for the named
+ * recipients (comma-separated): NULL if acceptable, else why not (static, or
+ * written into why). Also checks the case it names, if any. */
 const char *alerts_check(hub_t *self, const dir_entry_t *who, const Enlace__Content *c,
-    const char *topic);
+    const char *topic, int tlp, const char *recipients, char *why, size_t cap);
 
 /* In the publish's transaction, after the message row: records the alert,
  * its targets, and closes the alerts an update or cancellation references.

@@ -225,7 +225,7 @@ static const char *const s_sql[ST_COUNT] = {
     [ST_MSG_INSERT] = "INSERT INTO messages (seq, msg_id, topic, network, author_id, tlp,"
                       " recipients, created_ms, stored_ms, content, signature, content_hash,"
                       " case_id, personal, handling) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-    [ST_MSG_FIND] = "SELECT seq, content_hash FROM messages WHERE msg_id = ?",
+    [ST_MSG_FIND] = "SELECT seq, content_hash, stored_ms FROM messages WHERE msg_id = ?",
     /* The label and handling code as they are now: the author may have
      * widened them since (message_labels). */
     [ST_MSG_AFTER] = "SELECT seq, msg_id, topic, network, author_id,"
@@ -276,6 +276,17 @@ static const char *const s_sql[ST_COUNT] = {
     [ST_PROBE_CASE] = "SELECT count(*), max(seq) FROM (SELECT seq FROM messages"
                       " INDEXED BY messages_case WHERE case_id = ?7 AND case_id <> 0"
                       " AND seq > ?1 AND seq <= ?2 ORDER BY seq LIMIT ?9)",
+    [ST_TEXT_SEARCH] = "SELECT rowid FROM message_text WHERE message_text MATCH ?1"
+                       " AND rowid > ?2 AND rowid <= ?3 ORDER BY rowid LIMIT ?4",
+    /* The first and last sequence of a time window: the stored-time index
+     * finds the window's first (last) instant, then its lowest (highest)
+     * seq among the few rows stored in that same millisecond. */
+    [ST_TIME_FIRST] = "SELECT min(seq) FROM messages INDEXED BY messages_stored"
+                      " WHERE stored_ms = (SELECT min(stored_ms) FROM messages"
+                      "  WHERE stored_ms >= ?1)",
+    [ST_TIME_LAST] = "SELECT max(seq) FROM messages INDEXED BY messages_stored"
+                     " WHERE stored_ms = (SELECT max(stored_ms) FROM messages"
+                     "  WHERE stored_ms < ?1)",
 };
 
 void
@@ -1438,7 +1449,8 @@ archive_message_insert(archive_t *self, const archive_msg_t *m)
 }
 
 int
-archive_message_find(archive_t *self, const uint8_t msg_id[16], uint64_t *seq, uint8_t hash[32])
+archive_message_find(archive_t *self, const uint8_t msg_id[16], uint64_t *seq, uint8_t hash[32],
+    int64_t *stored_ms)
 {
     sqlite3_stmt *st = s_stmt(self, ST_MSG_FIND);
     if (!st)
@@ -1452,6 +1464,8 @@ archive_message_find(archive_t *self, const uint8_t msg_id[16], uint64_t *seq, u
             memcpy(hash, h, 32);
         else
             memset(hash, 0, 32);
+        if (stored_ms)
+            *stored_ms = sqlite3_column_int64(st, 2);
         sqlite3_reset(st);
         return 1;
     }
@@ -1657,8 +1671,8 @@ archive_text_index(archive_t *self, uint64_t seq, const char *headline, const ch
 }
 
 int
-archive_text_search(archive_t *self, const char *query, uint64_t after_seq, int limit,
-    uint64_t *seqs, int *n)
+archive_text_search(archive_t *self, const char *query, uint64_t after_seq, uint64_t upto_seq,
+    int limit, uint64_t *seqs, int *n)
 {
     /* Every word of the query as a quoted FTS5 term (implicit AND), so
      * that nothing the user types is taken as FTS5 syntax. */
@@ -1680,23 +1694,64 @@ archive_text_search(archive_t *self, const char *query, uint64_t after_seq, int 
     }
     fts[o] = '\0';
     *n = 0;
-    if (o == 0)
+    if (upto_seq > INT64_MAX)
+        upto_seq = INT64_MAX;
+    if (o == 0 || upto_seq <= after_seq)
         return 0;
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(self->db,
-            "SELECT rowid FROM message_text WHERE message_text MATCH ? AND rowid > ?"
-            " ORDER BY rowid LIMIT ?",
-            -1, &st, NULL)
-        != SQLITE_OK)
-        return archive_int_fail(self, "search");
+    sqlite3_stmt *st = s_stmt(self, ST_TEXT_SEARCH);
+    if (!st)
+        return -1;
     sqlite3_bind_text(st, 1, fts, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 2, (sqlite3_int64)after_seq);
-    sqlite3_bind_int(st, 3, limit);
+    sqlite3_bind_int64(st, 3, (sqlite3_int64)upto_seq);
+    sqlite3_bind_int(st, 4, limit);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < limit)
         seqs[(*n)++] = (uint64_t)sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : archive_int_fail(self, "search");
+}
+
+/* One value of a one-row, one-column statement: 1 found (not NULL), 0 NULL. */
+static int
+s_seq_of(archive_t *self, int which, int64_t ms, uint64_t *out)
+{
+    sqlite3_stmt *st = s_stmt(self, which);
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, ms);
+    int rc = sqlite3_step(st), found = 0;
+    if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+        *out = (uint64_t)sqlite3_column_int64(st, 0);
+        found = 1;
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? found : archive_int_fail(self, "time range");
+}
+
+int
+archive_time_range(archive_t *self, int64_t from_ms, int64_t to_ms, uint64_t *after,
+    uint64_t *upto)
+{
+    uint64_t seq = 0;
+    if (from_ms) {
+        int found = s_seq_of(self, ST_TIME_FIRST, from_ms, &seq);
+        if (found < 0)
+            return -1;
+        /* Nothing stored at or after from_ms: the range is empty. */
+        uint64_t lo = found ? seq - 1 : archive_last_seq(self);
+        if (lo > *after)
+            *after = lo;
+    }
+    if (to_ms) {
+        int found = s_seq_of(self, ST_TIME_LAST, to_ms, &seq);
+        if (found < 0)
+            return -1;
+        uint64_t hi = found ? seq : 0;
+        if (hi < *upto)
+            *upto = hi;
+    }
+    return 0;
 }
 
 int

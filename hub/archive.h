@@ -183,9 +183,10 @@ typedef struct {
 
 uint64_t archive_last_seq(archive_t *self);
 int archive_message_insert(archive_t *self, const archive_msg_t *msg);
-/* Finds a message by id: its seq and content hash. */
+/* Finds a message by id: its seq, content hash and (if stored_ms is not
+ * NULL) the time it was stored. 1 found, 0 not, -1 error. */
 int archive_message_find(archive_t *self, const uint8_t msg_id[16], uint64_t *seq,
-    uint8_t hash[32]);
+    uint8_t hash[32], int64_t *stored_ms);
 int64_t archive_message_count(archive_t *self);
 /* Calls fn once per network with the number of messages stored in it, in
  * network order (a full scan: for `status`, not for the hub loop). */
@@ -257,9 +258,17 @@ void archive_wal_autocheckpoint(archive_t *self, int pages);
 int archive_text_index(archive_t *self, uint64_t seq, const char *headline, const char *body,
     size_t body_len);
 /* Seqs of messages whose headline or body contain every word of query,
- * ascending, after after_seq, at most limit, into seqs (*n of them). */
-int archive_text_search(archive_t *self, const char *query, uint64_t after_seq, int limit,
-    uint64_t *seqs, int *n);
+ * ascending, in (after_seq, upto_seq], at most limit, into seqs (*n of
+ * them). */
+int archive_text_search(archive_t *self, const char *query, uint64_t after_seq,
+    uint64_t upto_seq, int limit, uint64_t *seqs, int *n);
+
+/* Narrows (*after, *upto] to the messages stored in [from_ms, to_ms) (0: no
+ * bound). Stored times never decrease along the sequence (the hub assigns
+ * both), so a time window is one range of sequence numbers: found with the
+ * stored-time index, whatever the messages' topics or labels. */
+int archive_time_range(archive_t *self, int64_t from_ms, int64_t to_ms, uint64_t *after,
+    uint64_t *upto);
 
 /* One message by seq: 1 found (fn called), 0 none, -1 error. */
 int archive_message_read(archive_t *self, uint64_t seq, archive_msg_fn fn, void *arg);

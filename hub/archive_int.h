@@ -32,6 +32,9 @@ enum {
     ST_PROBE_AUTHOR,
     ST_PROBE_CASE,
     ST_TEXT_INSERT,
+    ST_TEXT_SEARCH,
+    ST_TIME_FIRST,
+    ST_TIME_LAST,
     /* archive_ledger.c */
     ST_MSG_GET,
     ST_AUDIT_GET,

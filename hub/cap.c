@@ -11,6 +11,7 @@
 #include <libxml/xmlwriter.h>
 #include <sodium.h>
 
+#include "disclose.h"
 #include "enlace.pb-c.h"
 #include "forms.h"
 
@@ -55,7 +56,10 @@ typedef struct {
     char topic[264];
     char network[24];
     int tlp;
-    char recipients[1400];
+    char recipients[4096];
+    int personal;
+    int handling;
+    uint64_t seq;
     int found;
 } msg_t;
 
@@ -71,8 +75,26 @@ s_msg_row(const archive_msg_t *m, void *arg)
     snprintf(x->network, sizeof x->network, "%s", m->network);
     snprintf(x->recipients, sizeof x->recipients, "%s", m->recipients);
     x->tlp = m->tlp;
+    x->personal = m->personal;
+    x->handling = m->handling;
+    x->seq = m->seq;
     x->found = 1;
     return 1;
+}
+
+/* May the reader see all of message x (disclose.h)? */
+static int
+s_visible(const disclose_reader_t *reader, const msg_t *x)
+{
+    char home[DISCLOSE_HOME_LEN] = "";
+    const dir_entry_t *author = x->author_id ? directory_find_officer(reader->dir, x->author_id)
+                                             : NULL;
+    if (author)
+        snprintf(home, sizeof home, "%s", author->country[0] ? author->country : author->org);
+    disclose_msg_t m = {.seq = x->seq, .topic = x->topic, .network = x->network, .tlp = x->tlp,
+        .recipients = x->recipients, .author_id = x->author_id, .author_home = home,
+        .personal = x->personal, .handling = x->handling};
+    return disclose_all(reader, &m, reader->who ? DISCLOSE_ARCHIVE : DISCLOSE_EXPORT);
 }
 
 static int
@@ -109,18 +131,6 @@ s_param(const char *name, const char *value, void *arg)
 }
 
 typedef struct {
-    Enlace__Content *content;
-} form_src_t;
-
-static int
-s_form_src(const archive_msg_t *m, void *arg)
-{
-    form_src_t *f = arg;
-    f->content = enlace__content__unpack(NULL, m->content_len, m->content);
-    return 1;
-}
-
-typedef struct {
     uint64_t form_seq;
 } case_form_t;
 
@@ -132,12 +142,21 @@ s_case_form(const archive_case_t *c, void *arg)
 }
 
 int
-cap_export(archive_t *archive, const directory_t *dir, const char *hub_fp, uint64_t seq,
-    char **xml, char *err, size_t errlen)
+cap_export(archive_t *archive, const disclose_reader_t *reader, const char *hub_fp,
+    uint64_t seq, char **xml, char *err, size_t errlen)
 {
     *xml = NULL;
+    const directory_t *dir = reader->dir;
     msg_t m = {0};
-    if (archive_message_read(archive, seq, s_msg_row, &m) != 1 || !m.content) {
+    int found = archive_message_read(archive, seq, s_msg_row, &m) == 1 && m.content;
+    if (reader->who && (!found || !m.content->alert || !s_visible(reader, &m))) {
+        /* Over the wire, the same answer whether it does not exist, is no
+         * alert or is hidden from the reader. */
+        snprintf(err, errlen, "no alert with that number that you may see");
+        enlace__content__free_unpacked(m.content, NULL);
+        return -1;
+    }
+    if (!found) {
         snprintf(err, errlen, "no message %llu in the archive", (unsigned long long)seq);
         enlace__content__free_unpacked(m.content, NULL);
         return -1;
@@ -145,6 +164,14 @@ cap_export(archive_t *archive, const directory_t *dir, const char *hub_fp, uint6
     const Enlace__Alert *a = m.content->alert;
     if (!a) {
         snprintf(err, errlen, "message %llu is not an alert", (unsigned long long)seq);
+        enlace__content__free_unpacked(m.content, NULL);
+        return -1;
+    }
+    if (!s_visible(reader, &m)) {
+        snprintf(err, errlen,
+            "alert %llu is withheld: its label (TLP:RED, AMBER+STRICT) or handling code "
+            "(H1-H3) forbids passing it on; --restricted exports it anyway",
+            (unsigned long long)seq);
         enlace__content__free_unpacked(m.content, NULL);
         return -1;
     }
@@ -175,7 +202,7 @@ cap_export(archive_t *archive, const directory_t *dir, const char *hub_fp, uint6
         if (s_elem(w, "scope", "Public"))
             goto fail;
     } else if (tlp == ENLACE__TLP__TLP_RED) {
-        char addresses[1400];
+        char addresses[4096];
         snprintf(addresses, sizeof addresses, "%s", m.recipients);
         for (char *p = addresses; *p; p++)
             if (*p == ',')
@@ -203,15 +230,20 @@ cap_export(archive_t *archive, const directory_t *dir, const char *hub_fp, uint6
                 enlace__content__free_unpacked(r.content, NULL);
                 goto fail_quiet;
             }
+            if (!s_visible(reader, &r)) {
+                /* Not even its identifier for a reader who may not see it. */
+                enlace__content__free_unpacked(r.content, NULL);
+                continue;
+            }
             char rsent[40], rsender[64], one[160];
             s_cap_time(r.stored_ms, rsent, sizeof rsent);
-            snprintf(one, sizeof one, "%s%s,enlace-%s,%s", i ? " " : "",
+            snprintf(one, sizeof one, "%s%s,enlace-%s,%s", refs[0] ? " " : "",
                 s_author_sender(dir, r.author_id, hub_fp, rsender, sizeof rsender), r.id_hex,
                 rsent);
             strncat(refs, one, sizeof refs - strlen(refs) - 1);
             enlace__content__free_unpacked(r.content, NULL);
         }
-        if (s_elem(w, "references", refs))
+        if (refs[0] && s_elem(w, "references", refs))
             goto fail;
     }
     if (m.content->case_id) {
@@ -221,12 +253,15 @@ cap_export(archive_t *archive, const directory_t *dir, const char *hub_fp, uint6
     }
     /* The case form's fields travel as parameters: the alert's own form,
      * else its case's. */
-    form_src_t fsrc = {0};
+    msg_t fsrc = {0};
     const Enlace__CaseForm *form = m.content->form;
     if (!form && m.content->case_id) {
+        /* The case's form only if the reader may see the message holding
+         * it: attaching an alert to a case must not open the case's form. */
         case_form_t cf = {0};
         if (archive_case_get(archive, m.content->case_id, s_case_form, &cf) == 1 && cf.form_seq
-            && archive_message_read(archive, cf.form_seq, s_form_src, &fsrc) == 1 && fsrc.content)
+            && archive_message_read(archive, cf.form_seq, s_msg_row, &fsrc) == 1 && fsrc.content
+            && s_visible(reader, &fsrc))
             form = fsrc.content->form;
     }
     char countries[16 * 4] = "";

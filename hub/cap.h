@@ -24,10 +24,15 @@
 
 #include "archive.h"
 #include "directory.h"
+#include "disclose.h"
 
-/* Writes the CAP XML of the alert stored under seq into *xml (caller frees).
- * Returns 0, or -1 with a reason in err. */
-int cap_export(archive_t *archive, const directory_t *dir, const char *hub_fingerprint,
+/* Writes the CAP XML of the alert stored under seq into *xml (caller frees),
+ * as `reader` may see it (disclose.h): nothing if the reader may not see
+ * the alert itself; the case form's fields only if the reader may see the
+ * message that holds them; references only to alerts the reader may see.
+ * Returns 0, or -1 with a reason in err (over the wire, a reader is told
+ * the same whether the alert does not exist or is hidden). */
+int cap_export(archive_t *archive, const disclose_reader_t *reader, const char *hub_fingerprint,
     uint64_t seq, char **xml, char *err, size_t errlen);
 
 #endif

@@ -1,6 +1,8 @@
 /*
- * cases.c: case requests (see cases.h). A case is visible to whoever may read
- * its network (members, the ST, observers whose invitation covers NET/#).
+ * cases.c: case requests (see cases.h). A case's own facts are visible to
+ * whoever may read its network (disclose_case: members, the ST, observers
+ * whose invitation covers NET/#); its form and thread message by message, as
+ * the disclosure rules say.
  */
 #include "cases.h"
 
@@ -10,6 +12,7 @@
 
 #include "acl.h"
 #include "alerts.h"
+#include "disclose.h"
 #include "log.h"
 #include "topic.h"
 
@@ -29,18 +32,20 @@ s_dup(const char *s)
     return strdup(s ? s : "");
 }
 
+/* May `who` see the case's own facts (disclose.h: disclose_case)? */
 static int
 s_may_read_network(hub_t *self, const dir_entry_t *who, const char *network)
 {
-    char pattern[40];
-    snprintf(pattern, sizeof pattern, "%s/#", network);
-    return acl_subscribe(self->dir, who, pattern, archive_now_ms()) == NULL;
+    disclose_reader_t r = {.dir = self->dir, .who = who, .now_ms = archive_now_ms()};
+    return disclose_case(&r, network) >= DISCLOSE_ENVELOPE;
 }
 
 typedef struct {
     hub_t *hub;
     Enlace__CaseInfo *info; /* filled by s_info_row; strings owned */
     char network[24];
+    char countries[16 * 4];
+    int64_t opened_by;
     int found;
 } info_ctx_t;
 
@@ -146,6 +151,8 @@ s_info_row(const archive_case_t *c, void *arg)
     info_ctx_t *ctx = arg;
     ctx->found = 1;
     snprintf(ctx->network, sizeof ctx->network, "%s", c->network);
+    snprintf(ctx->countries, sizeof ctx->countries, "%s", c->countries);
+    ctx->opened_by = c->opened_by;
     ctx->info = s_info_new(ctx->hub, c);
     return 1;
 }
@@ -248,11 +255,11 @@ static int
 s_thread_row(const archive_msg_t *am, void *arg)
 {
     thread_t *t = arg;
-    const dir_entry_t *author = directory_find_officer(t->hub->dir, am->author_id);
-    acl_msg_t m = {.topic = am->topic, .network = am->network, .tlp = am->tlp,
-        .recipients = am->recipients, .author_id = am->author_id,
-        .author_home = author ? acl_home(author) : "", .personal = am->personal};
-    if (!acl_history(t->hub->dir, t->who, &m, archive_now_ms()))
+    disclose_msg_t m;
+    char home[DISCLOSE_HOME_LEN];
+    disclose_msg_of_row(t->hub->dir, am, &m, home);
+    disclose_reader_t r = {.dir = t->hub->dir, .who = t->who, .now_ms = archive_now_ms()};
+    if (!disclose_all(&r, &m, DISCLOSE_ARCHIVE))
         return 0;
     if (t->n == t->cap) {
         size_t cap = t->cap ? t->cap * 2 : 32;
@@ -437,9 +444,10 @@ cases_set_state(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t requ
     }
     s_info_free(ctx.info);
     ctx.info = NULL;
-    if (!acl_is_member(who, ctx.network)) {
+    const char *denied = acl_case_state(who, ctx.network, ctx.countries, ctx.opened_by);
+    if (denied) {
         hub_error(self, s->rid, s->rid_len, request_id, who, "case.state",
-            ENLACE__ERROR_CODE__ERR_DENIED, "only members of the case's network close or reopen it");
+            ENLACE__ERROR_CODE__ERR_DENIED, denied);
         return;
     }
     if (strlen(q->note) > 1000 || !topic_text_valid(q->note, strlen(q->note))) {
@@ -470,10 +478,13 @@ cases_approve(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t reques
     const Enlace__CaseApprove *q)
 {
     info_ctx_t ctx = {.hub = self};
-    if (archive_case_get(self->archive, q->case_id, s_info_row, &ctx) != 1 || !ctx.info) {
+    /* The same answer whether the case does not exist or is not the
+     * sender's to see. */
+    if (archive_case_get(self->archive, q->case_id, s_info_row, &ctx) != 1 || !ctx.info
+        || !s_may_read_network(self, who, ctx.network)) {
         s_info_free(ctx.info);
         hub_error(self, s->rid, s->rid_len, request_id, who, "case.approve",
-            ENLACE__ERROR_CODE__ERR_NOT_FOUND, "no such case");
+            ENLACE__ERROR_CODE__ERR_NOT_FOUND, "no case with that number that you may see");
         return;
     }
     approvals_t ap;

@@ -11,18 +11,22 @@
 #include <string.h>
 
 #include "acl.h"
+#include "disclose.h"
 #include "log.h"
 #include "topic.h"
 
 typedef struct {
     int found;
+    uint64_t seq;
     int64_t author_id;
     int tlp;
     int handling;
     char topic[264];
     char network[24];
-    char recipients[1400];
+    char recipients[4096];
+    char home[DISCLOSE_HOME_LEN];
     int personal;
+    disclose_msg_t m;        /* points into this struct */
 } original_t;
 
 static int
@@ -30,6 +34,7 @@ s_original_row(const archive_msg_t *m, void *arg)
 {
     original_t *o = arg;
     o->found = 1;
+    o->seq = m->seq;
     o->author_id = m->author_id;
     o->tlp = m->tlp; /* the effective label: reads return the latest relabel */
     o->handling = m->handling;
@@ -40,6 +45,14 @@ s_original_row(const archive_msg_t *m, void *arg)
     return 1;
 }
 
+/* May `who` read all of message m (disclose.h, the archive path)? */
+static int
+s_sees(hub_t *self, const dir_entry_t *who, const disclose_msg_t *m)
+{
+    disclose_reader_t r = {.dir = self->dir, .who = who, .now_ms = archive_now_ms()};
+    return disclose_all(&r, m, DISCLOSE_ARCHIVE);
+}
+
 /* Loads message seq if `who` may see it. */
 static int
 s_load(hub_t *self, const dir_entry_t *who, uint64_t seq, original_t *o)
@@ -47,11 +60,13 @@ s_load(hub_t *self, const dir_entry_t *who, uint64_t seq, original_t *o)
     memset(o, 0, sizeof *o);
     if (archive_message_read(self->archive, seq, s_original_row, o) != 1)
         return 0;
-    const dir_entry_t *author = directory_find_officer(self->dir, o->author_id);
-    acl_msg_t m = {.topic = o->topic, .network = o->network, .tlp = o->tlp,
-        .recipients = o->recipients, .author_id = o->author_id,
-        .author_home = author ? acl_home(author) : "", .personal = o->personal};
-    return acl_history(self->dir, who, &m, archive_now_ms());
+    const dir_entry_t *author = o->author_id ? directory_find_officer(self->dir, o->author_id)
+                                             : NULL;
+    snprintf(o->home, sizeof o->home, "%s", author ? acl_home(author) : "");
+    o->m = (disclose_msg_t){.seq = o->seq, .topic = o->topic, .network = o->network,
+        .tlp = o->tlp, .recipients = o->recipients, .author_id = o->author_id,
+        .author_home = o->home, .personal = o->personal, .handling = o->handling};
+    return s_sees(self, who, &o->m);
 }
 
 /* The author, or the focal point (in the message's network) of the
@@ -69,7 +84,7 @@ s_speaks_for_author(hub_t *self, const dir_entry_t *who, const original_t *o)
 
 const char *
 control_check_forward(hub_t *self, const dir_entry_t *who, const Enlace__Content *c,
-    const char *topic, int tlp)
+    const char *topic, int tlp, const char *recipients, char *why, size_t cap)
 {
     if (!c->forward_of)
         return NULL;
@@ -94,6 +109,20 @@ control_check_forward(hub_t *self, const dir_entry_t *who, const Enlace__Content
         return "a forward must keep the original's handling code";
     if (o.personal && !c->personal_data)
         return "the original contains personal data: the forward must be marked so too";
+    /* Whoever may read the forward must be allowed to read the original
+     * under its own label, not only under the forward's. */
+    disclose_msg_t fwd = {.topic = topic, .network = net, .tlp = tlp, .recipients = recipients,
+        .author_id = who->officer_id, .author_home = acl_home(who),
+        .personal = c->personal_data || c->form, .handling = c->handling};
+    const dir_entry_t *wider =
+        disclose_forward_widens(self->dir, archive_now_ms(), &fwd, &o.m);
+    if (wider) {
+        snprintf(why, cap,
+            "this forward would reach %s (%s), who may not read message #%llu under its own "
+            "label: forward it only to those who may",
+            wider->name, acl_home(wider), (unsigned long long)o.seq);
+        return why;
+    }
     return NULL;
 }
 
@@ -140,7 +169,7 @@ control_relabel(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t requ
             ENLACE__ERROR_CODE__ERR_INTERNAL, "archive commit failed; nothing changed");
         return;
     }
-    recent_relabel(self->recent, q->seq, tlp);
+    recent_relabel(self->recent, q->seq, tlp, handling);
     log_info("message %llu relabelled by %s", (unsigned long long)q->seq, who->fingerprint);
     hub_ok(self, s, request_id);
 }
@@ -169,9 +198,11 @@ control_release_request(hub_t *self, session_t *s, const dir_entry_t *who, uint6
     for (int i = 0; i < directory_count(self->dir); i++) {
         const dir_entry_t *e = directory_entry(self->dir, i);
         const char *role = directory_membership(e, o.network);
-        int take = e->officer_id == o.author_id
-            || (author && author->country[0] && !strcmp(e->country, author->country) && role
-                && !strcmp(role, "focal"));
+        /* Only those who may read the message: the notice names its topic. */
+        int take = (e->officer_id == o.author_id
+                       || (author && author->country[0] && !strcmp(e->country, author->country)
+                           && role && !strcmp(role, "focal")))
+            && s_sees(self, e, &o.m);
         if (take && directory_entry_active(e, now) && strlen(recipients) + 21 < sizeof recipients) {
             strcat(recipients, n++ ? "," : "");
             strcat(recipients, e->fingerprint);

@@ -12,10 +12,12 @@
 
 #include "hub_int.h"
 
-/* NULL if content c (to be published on topic with label tlp) may pass on
- * the message it forwards (c->forward_of), else why not. */
+/* NULL if content c (to be published on topic with label tlp, naming the
+ * comma-separated recipients) may pass on the message it forwards
+ * (c->forward_of), else why not (static, or written into why). Whoever may
+ * read the forward must be allowed to read the original (disclose.h). */
 const char *control_check_forward(hub_t *self, const dir_entry_t *who, const Enlace__Content *c,
-    const char *topic, int tlp);
+    const char *topic, int tlp, const char *recipients, char *why, size_t cap);
 
 void control_relabel(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_id,
     const Enlace__Relabel *q);

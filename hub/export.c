@@ -28,6 +28,7 @@
 #include <jansson.h>
 #include <sodium.h>
 
+#include "disclose.h"
 #include "enlace.pb-c.h"
 #include "keys.h"
 #include "ledger.h"
@@ -251,11 +252,14 @@ s_message(const archive_msg_t *m, void *arg)
         || (f->pattern && (!m->topic || !topic_match(f->pattern, m->topic))))
         return 0;
     /* The author's label and handling code travel with the data: an export
-     * passes messages on, which RED, AMBER+STRICT and H1-H3 forbid unless the
-     * operator says otherwise (audited either way by export_cmd). */
-    if (!f->restricted
-        && (m->tlp == ENLACE__TLP__TLP_RED || m->tlp == ENLACE__TLP__TLP_AMBER_STRICT
-            || m->handling >= ENLACE__HANDLING__HANDLING_H1)) {
+     * passes messages on, which the disclosure rules for the operator forbid
+     * for RED, AMBER+STRICT and H1-H3 unless asked (audited either way by
+     * export_cmd). */
+    disclose_reader_t operator = {.who = NULL, .restricted = f->restricted};
+    disclose_msg_t dm = {.seq = m->seq, .topic = m->topic, .network = m->network, .tlp = m->tlp,
+        .recipients = m->recipients, .author_id = m->author_id, .personal = m->personal,
+        .handling = m->handling};
+    if (!disclose_all(&operator, &dm, DISCLOSE_EXPORT)) {
         f->withheld++;
         return 0;
     }

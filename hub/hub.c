@@ -36,6 +36,7 @@
 #include "config.h"
 #include "control.h"
 #include "directory.h"
+#include "disclose.h"
 #include "forms.h"
 #include "enlace.pb-c.h"
 #include "keys.h"
@@ -52,7 +53,7 @@
 #define RECENT_CAPACITY 8192   /* messages kept for live fan-out */
 #define REPLAY_BATCH 128       /* messages read from the archive per query */
 #define HISTORY_MAX 500        /* messages per history page */
-#define HISTORY_SCAN 20000     /* archive rows examined per history request */
+#define HISTORY_SPAN 20000     /* sequence numbers examined per history or search request */
 #define DIR_CHECK_MS 250
 #define ALERT_CHECK_MS 250
 #define FLUSH_MS 1000
@@ -256,10 +257,11 @@ s_wants(hub_t *self, session_t *s, const dir_entry_t *who, const recent_msg_t *m
         matched = s->subs[i].cursor < m->seq && topic_match(s->subs[i].pattern, m->topic);
     if (!matched)
         return 0;
-    acl_msg_t am = {.topic = m->topic, .network = m->network, .tlp = m->tlp,
+    disclose_msg_t dm = {.seq = m->seq, .topic = m->topic, .network = m->network, .tlp = m->tlp,
         .recipients = m->recipients, .author_id = m->author_id, .author_home = m->author_home,
-        .personal = m->personal};
-    return acl_receive(self->dir, who, &am, archive_now_ms());
+        .personal = m->personal, .handling = m->handling};
+    disclose_reader_t r = {.dir = self->dir, .who = who, .now_ms = archive_now_ms()};
+    return disclose_all(&r, &dm, DISCLOSE_LIVE);
 }
 
 /* The author's home (country or organisation) for an archived message. */
@@ -300,7 +302,7 @@ s_replay_one(const archive_msg_t *am, void *arg)
     if (session_inflight_full(r->s))
         return 1;
     recent_msg_t m = {.seq = am->seq, .author_id = am->author_id, .tlp = am->tlp,
-        .personal = am->personal};
+        .personal = am->personal, .handling = am->handling};
     m.topic = (char *)am->topic;
     m.recipients = (char *)am->recipients;
     snprintf(m.network, sizeof m.network, "%s", am->network);
@@ -561,6 +563,19 @@ s_index_text(hub_t *self, uint64_t seq, const Enlace__Content *c)
     return rc;
 }
 
+/* The stored time of the next message: never before the last one's, so that
+ * stored times follow the sequence even if the clock steps back (a time
+ * window is then one range of sequence numbers: archive_time_range). */
+static int64_t
+s_stored_now(hub_t *self)
+{
+    int64_t now = archive_now_ms();
+    if (now < self->last_stored_ms)
+        now = self->last_stored_ms;
+    self->last_stored_ms = now;
+    return now;
+}
+
 static void
 s_publish(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_id,
     const Enlace__Publish *p)
@@ -621,14 +636,18 @@ s_publish(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_id
                 archive_now_ms()))
             REFUSE(ENLACE__ERROR_CODE__ERR_DENIED,
                 "a named recipient has no access to this topic; it would never receive it");
-    const char *bad_alert = alerts_check(self, who, c, topic);
+    char alert_why[320];
+    const char *bad_alert =
+        alerts_check(self, who, c, topic, tlp, recipients, alert_why, sizeof alert_why);
     if (bad_alert)
         REFUSE(ENLACE__ERROR_CODE__ERR_MALFORMED, bad_alert);
     char form_why[256];
     const char *bad_form = forms_check(c, form_why, sizeof form_why);
     if (bad_form)
         REFUSE(ENLACE__ERROR_CODE__ERR_MALFORMED, bad_form);
-    const char *bad_forward = control_check_forward(self, who, c, topic, tlp);
+    char forward_why[320];
+    const char *bad_forward = control_check_forward(self, who, c, topic, tlp, recipients,
+        forward_why, sizeof forward_why);
     if (bad_forward)
         REFUSE(ENLACE__ERROR_CODE__ERR_DENIED, bad_forward);
     int sig_ok = self->presig >= 0
@@ -642,7 +661,9 @@ s_publish(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_id
     if (archive_begin(self->archive) != 0)
         REFUSE(ENLACE__ERROR_CODE__ERR_INTERNAL, "archive unavailable; nothing was stored");
     uint64_t seq = 0;
-    int found = archive_message_find(self->archive, c->message_id.data, &seq, old_hash);
+    int64_t old_stored_ms = 0;
+    int found =
+        archive_message_find(self->archive, c->message_id.data, &seq, old_hash, &old_stored_ms);
     if (found < 0) {
         log_error("archive: %s", archive_error(self->archive));
         REFUSE(ENLACE__ERROR_CODE__ERR_INTERNAL, "archive unavailable; nothing was stored");
@@ -657,7 +678,7 @@ s_publish(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_id
     memset(rm, 0, sizeof *rm);
     pd->push = 0;
     pd->push_to = NULL;
-    int64_t now = archive_now_ms();
+    int64_t now = found ? old_stored_ms : s_stored_now(self);
     if (!found) {
         char net[24];
         topic_network(topic, net, sizeof net);
@@ -696,6 +717,7 @@ s_publish(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_id
         snprintf(rm->author_home, sizeof rm->author_home, "%s", acl_home(who));
         rm->tlp = tlp;
         rm->personal = c->personal_data || c->form;
+        rm->handling = c->handling;
         rm->recipients = recipients;
         recipients = NULL;
         if (!rm->topic
@@ -825,8 +847,6 @@ typedef struct {
     Enlace__Delivery **items;   /* page being built; owned by s_history */
     uint8_t **frames;           /* per item: nothing, the item points into rows */
     size_t n, cap;
-    uint64_t last_seq;          /* last row examined */
-    int scanned;                /* rows the archive read for this page */
     int64_t now;
 } history_t;
 
@@ -834,7 +854,6 @@ static int
 s_history_row(const archive_msg_t *am, void *arg)
 {
     history_t *h = arg;
-    h->last_seq = am->seq;
     const Enlace__History *q = h->q;
     const char *pattern = h->pattern;
     if (q->from_ms && am->stored_ms < q->from_ms)
@@ -850,10 +869,11 @@ s_history_row(const archive_msg_t *am, void *arg)
         return 0;
     if (q->case_id && am->case_id != q->case_id)
         return 0;
-    acl_msg_t m = {.topic = am->topic, .network = am->network, .tlp = am->tlp,
-        .recipients = am->recipients, .author_id = am->author_id,
-        .author_home = author ? acl_home(author) : "", .personal = am->personal};
-    if (!acl_history(h->hub->dir, h->who, &m, h->now))
+    disclose_msg_t m;
+    char home[DISCLOSE_HOME_LEN];
+    disclose_msg_of_row(h->hub->dir, am, &m, home);
+    disclose_reader_t r = {.dir = h->hub->dir, .who = h->who, .now_ms = h->now};
+    if (!disclose_all(&r, &m, DISCLOSE_ARCHIVE))
         return 0;
     uint8_t *copy = NULL;
     Enlace__Delivery *d = hub_delivery_copy(h->hub, am, &copy);
@@ -865,6 +885,30 @@ s_history_row(const archive_msg_t *am, void *arg)
     return h->n >= h->cap;
 }
 
+/* The paging cursor of a history or search page, and whether there is more:
+ * functions of the request, the head and the rows the reader may see, never
+ * of a row it may not (a cursor that stopped on a hidden match would tell
+ * that the match exists: a word or author oracle). So each request examines
+ * one fixed span of sequence numbers, [after, after + HISTORY_SPAN], and the
+ * page ends either full, on its last visible row, or at the span's end. */
+static void
+s_page_end(const history_t *h, uint64_t span_end, uint64_t last, uint64_t *cursor, int *more)
+{
+    *cursor = h->n == h->cap ? h->items[h->n - 1]->seq : span_end;
+    *more = *cursor < last;
+}
+
+static void
+s_history_free(history_t *h)
+{
+    for (size_t i = 0; i < h->n; i++) {
+        free(h->frames[i]);
+        free(h->items[i]);
+    }
+    free(h->items);
+    free(h->frames);
+}
+
 static void
 s_history(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_id,
     const Enlace__History *q)
@@ -874,20 +918,38 @@ s_history(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_id
         return;
     size_t cap = q->limit && q->limit < HISTORY_MAX ? q->limit : HISTORY_MAX;
     history_t h = {.hub = self, .who = who, .q = q, .pattern = pattern, .cap = cap,
-        .last_seq = q->after_seq,
         .now = archive_now_ms()};
     h.items = calloc(cap, sizeof *h.items);
     h.frames = calloc(cap, sizeof *h.frames);
     if (!h.items || !h.frames) {
-        free(h.items);
-        free(h.frames);
+        s_history_free(&h);
         hub_error(self, s->rid, s->rid_len, request_id, who, "history",
             ENLACE__ERROR_CODE__ERR_INTERNAL, "hub out of memory");
         return;
     }
+    /* The rows to look at: after the cursor, up to the last committed
+     * message (never rows of a batch not yet committed), within the time
+     * window's sequence numbers (stored times follow the sequence, so the
+     * window is one range of it). */
+    uint64_t first = q->after_seq, last = self->head;
+    if ((q->from_ms || q->to_ms)
+        && archive_time_range(self->archive, q->from_ms, q->to_ms, &first, &last) != 0) {
+        log_error("history: %s", archive_error(self->archive));
+        s_history_free(&h);
+        hub_error(self, s->rid, s->rid_len, request_id, who, "history",
+            ENLACE__ERROR_CODE__ERR_INTERNAL, "archive unavailable");
+        return;
+    }
+    if (first < q->after_seq)
+        first = q->after_seq;
+    if (last > self->head)
+        last = self->head;
+    if (last < first)
+        last = first;
+    uint64_t span_end = last - first > HISTORY_SPAN ? first + HISTORY_SPAN : last;
     /* The archive reads only rows that pass the filters it can index (time
      * window, author, case, topic); s_history_row still applies every
-     * filter, and alone the access rules and the author's country. */
+     * filter, and alone the disclosure rules and the author's country. */
     archive_query_t aq = {.from_ms = q->from_ms, .to_ms = q->to_ms, .pattern = pattern,
         .case_id = q->case_id, .limit = 512};
     int none = 0;
@@ -895,47 +957,39 @@ s_history(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_id
         /* s_history_row matches the fingerprint of the author's first key
          * (directory_find_officer): that is one officer, or nobody. */
         const dir_entry_t *e = directory_find(self->dir, q->author);
-        const dir_entry_t *first = e ? directory_find_officer(self->dir, e->officer_id) : NULL;
-        if (first && strcmp(first->fingerprint, q->author) == 0)
-            aq.author_id = first->officer_id;
+        const dir_entry_t *lead = e ? directory_find_officer(self->dir, e->officer_id) : NULL;
+        if (lead && strcmp(lead->fingerprint, q->author) == 0)
+            aq.author_id = lead->officer_id;
         else
             none = 1;
     }
-    /* Read in bounded steps until a page is full, or the scan budget is
-     * spent, or the last stored message (never rows of a batch not yet
-     * committed). */
     int rc = 0;
-    if (none && h.last_seq < self->head)
-        h.last_seq = self->head;
-    while (h.n < cap && h.scanned < HISTORY_SCAN && h.last_seq < self->head) {
-        uint64_t examined, before = h.last_seq;
+    uint64_t pos = first;
+    while (!none && h.n < cap && pos < span_end) {
+        uint64_t examined;
         int64_t read;
-        aq.after_seq = before;
-        aq.upto_seq = self->head;
-        aq.max_read = HISTORY_SCAN - h.scanned;
+        aq.after_seq = pos;
+        aq.upto_seq = span_end;
         rc = archive_messages_query(self->archive, &aq, s_history_row, &h, &examined, &read);
-        if (rc != 0 || examined <= before)
+        if (rc != 0 || examined <= pos)
             break;
-        h.last_seq = examined;
-        h.scanned += (int)read;
+        pos = examined;
     }
     if (rc != 0) {
         log_error("history: %s", archive_error(self->archive));
         hub_error(self, s->rid, s->rid_len, request_id, who, "history",
             ENLACE__ERROR_CODE__ERR_INTERNAL, "archive unavailable");
     } else {
-        s_send_page(self, s, request_id, h.items, h.n, h.last_seq, h.last_seq < self->head);
+        uint64_t cursor;
+        int more;
+        s_page_end(&h, span_end, last, &cursor, &more);
+        s_send_page(self, s, request_id, h.items, h.n, cursor, more);
     }
-    for (size_t i = 0; i < h.n; i++) {
-        free(h.frames[i]);
-        free(h.items[i]);
-    }
-    free(h.items);
-    free(h.frames);
+    s_history_free(&h);
 }
 
-/* Full-text search: the index finds candidates, the access rules decide
- * what the officer sees (as for history). */
+/* Full-text search: the index finds candidates in the request's span, the
+ * disclosure rules decide what the officer sees (as for history). */
 static void
 s_search(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_id,
     const Enlace__Search *q)
@@ -949,21 +1003,24 @@ s_search(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_id,
     Enlace__History all = ENLACE__HISTORY__INIT;
     size_t cap = q->limit && q->limit < HISTORY_MAX ? q->limit : 100;
     history_t h = {.hub = self, .who = who, .q = &all, .pattern = "#", .cap = cap,
-        .last_seq = q->after_seq, .now = archive_now_ms()};
+        .now = archive_now_ms()};
     h.items = calloc(cap, sizeof *h.items);
     h.frames = calloc(cap, sizeof *h.frames);
+    uint64_t first = q->after_seq, last = self->head > first ? self->head : first;
+    uint64_t span_end = last - first > HISTORY_SPAN ? first + HISTORY_SPAN : last;
     static uint64_t seqs[512];
-    int rc = 0, n = 0, rounds = 0;
-    while (h.items && h.frames && h.n < cap && rounds++ < 40) {
-        if ((rc = archive_text_search(self->archive, q->query, h.last_seq, 512, seqs, &n)) != 0
-            || n == 0)
+    int rc = 0, n = 0;
+    uint64_t pos = first;
+    while (h.items && h.frames && h.n < cap && pos < span_end) {
+        if ((rc = archive_text_search(self->archive, q->query, pos, span_end, 512, seqs, &n))
+            != 0)
             break;
         for (int i = 0; i < n && h.n < cap; i++) {
             if (archive_message_read(self->archive, seqs[i], s_history_row, &h) < 0) {
                 rc = -1;
                 break;
             }
-            h.last_seq = seqs[i];
+            pos = seqs[i];
         }
         if (rc != 0 || n < 512)
             break;
@@ -973,14 +1030,12 @@ s_search(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_id,
         hub_error(self, s->rid, s->rid_len, request_id, who, "search",
             ENLACE__ERROR_CODE__ERR_INTERNAL, "archive unavailable");
     } else {
-        s_send_page(self, s, request_id, h.items, h.n, h.last_seq, h.n == cap);
+        uint64_t cursor;
+        int more;
+        s_page_end(&h, span_end, last, &cursor, &more);
+        s_send_page(self, s, request_id, h.items, h.n, cursor, more);
     }
-    for (size_t i = 0; i < h.n; i++) {
-        free(h.frames[i]);
-        free(h.items[i]);
-    }
-    free(h.items);
-    free(h.frames);
+    s_history_free(&h);
 }
 
 static void s_finish_batch(hub_t *self);
@@ -999,6 +1054,14 @@ s_admin(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_id,
     if (a->n_argv == 0 || a->n_argv > 64) {
         hub_error(self, s->rid, s->rid_len, request_id, who, "admin",
             ENLACE__ERROR_CODE__ERR_MALFORMED, "an admin request carries 1 to 64 arguments");
+        return;
+    }
+    /* status and stats count messages: the aggregate disclosure rule. */
+    disclose_reader_t reader = {.dir = self->dir, .who = who, .now_ms = archive_now_ms()};
+    if ((!strcmp(a->argv[0], "status") || !strcmp(a->argv[0], "stats"))
+        && disclose_aggregate(&reader) < DISCLOSE_EXISTENCE) {
+        hub_error(self, s->rid, s->rid_len, request_id, who, "admin",
+            ENLACE__ERROR_CODE__ERR_DENIED, "statistics are for the ST and admin roles");
         return;
     }
     /* Directory commands run their own transactions: close the batch. */
@@ -1256,6 +1319,14 @@ s_handle_inbound(hub_t *self, inbound_t *in)
         hub_error(self, r, rlen, req, who, "frame", ENLACE__ERROR_CODE__ERR_VERSION, msg);
         goto out;
     }
+    if (req == 0 && frame->body_case != ENLACE__FRAME__BODY_DELIVERY_ACK
+        && frame->body_case != ENLACE__FRAME__BODY__NOT_SET) {
+        /* Request ids are above 0: 0 is the id of deliveries, so a reply
+         * with it would be taken for one (or dropped). */
+        hub_error(self, r, rlen, 0, who, "frame", ENLACE__ERROR_CODE__ERR_MALFORMED,
+            "a request needs a request_id above 0");
+        goto out;
+    }
     if (s)
         s->last_seen_ms = now;
     if (frame->body_case == ENLACE__FRAME__BODY_HELLO) {
@@ -1467,7 +1538,7 @@ hub_store_own(hub_t *self, const char *topic, int tlp, const char *recipients,
     Enlace__Content c = *tmpl;
     uint8_t id[16];
     randombytes_buf(id, sizeof id);
-    int64_t now = archive_now_ms();
+    int64_t now = s_stored_now(self);
     c.message_id.data = id;
     c.message_id.len = sizeof id;
     c.topic.data = (uint8_t *)topic;
@@ -1690,6 +1761,13 @@ s_open_router(hub_t *self, keys_identity_t *hub_key)
     return 0;
 }
 
+static int
+s_last_stored_row(const archive_msg_t *m, void *arg)
+{
+    ((hub_t *)arg)->last_stored_ms = m->stored_ms;
+    return 1;
+}
+
 /* Everything the loop needs: key, archive, directory, sockets, workers.
  * 0, or -1 (logged); either way s_close undoes what was done. */
 static int
@@ -1742,6 +1820,10 @@ s_open(hub_t *self, const hub_config_t *cfg)
         goto out;
     }
     self->head = archive_last_seq(self->archive);
+    if (self->head && archive_message_read(self->archive, self->head, s_last_stored_row, self) < 0) {
+        log_error("start-up failed: %s", archive_error(self->archive));
+        goto out;
+    }
     self->ctx = zmq_ctx_new();
     if (!self->ctx)
         goto out;

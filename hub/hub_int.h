@@ -42,6 +42,7 @@ typedef struct {
     sessions_t *sessions;     /* owned */
     recent_t *recent;         /* owned */
     uint64_t head;            /* highest committed seq */
+    int64_t last_stored_ms;   /* stored time of the last message (s_stored_now) */
     pending_t *pending;       /* Stored replies of the open batch; owned */
     recent_msg_t *pending_msgs; /* their delivery frames; owned */
     int npending;

@@ -41,7 +41,8 @@ s_usage(FILE *out)
     fprintf(out,
         "usage: enlace-hub COMMAND ...\n"
         "\n"
-        "  export-cap DATA ALERT_ID  write an alert as OASIS CAP 1.2 XML\n"
+        "  export-cap DATA ALERT_ID [--restricted]  write an alert as OASIS CAP 1.2 XML\n"
+        "                            (TLP:RED, AMBER+STRICT and H1-H3 only with --restricted)\n"
         "  init DATA                 create DATA/ with the hub key, the archive and the\n"
         "                            CRM directory (safe to run again: overwrites nothing)\n"
         "  run [DATA] [options]      serve (DATA may come from the configuration file)\n"
@@ -237,8 +238,9 @@ s_run(int argc, char **argv)
 static int
 s_export_cap(int argc, char **argv)
 {
-    if (argc != 2 || argv[0][0] == '-') {
-        fprintf(stderr, "usage: enlace-hub export-cap DATA ALERT_ID\n");
+    int restricted = argc == 3 && !strcmp(argv[2], "--restricted");
+    if ((argc != 2 && !restricted) || argv[0][0] == '-') {
+        fprintf(stderr, "usage: enlace-hub export-cap DATA ALERT_ID [--restricted]\n");
         return 2;
     }
     char *end;
@@ -260,13 +262,23 @@ s_export_cap(int argc, char **argv)
     }
     directory_t *dir = directory_load(a);
     char *xml = NULL;
-    int rc = dir ? cap_export(a, dir, fp, seq, &xml, err, sizeof err) : -1;
+    /* The operator reads the file: the labels decide (disclose.h, EXPORT). */
+    disclose_reader_t reader = {.dir = dir, .who = NULL, .now_ms = archive_now_ms(),
+        .restricted = restricted};
+    int rc = dir ? cap_export(a, &reader, fp, seq, &xml, err, sizeof err) : -1;
     if (!dir)
         snprintf(err, sizeof err, "%s", archive_error(a));
     if (rc == 0)
         fputs(xml, stdout);
     else
         fprintf(stderr, "enlace-hub: %s\n", err);
+    if (dir) {
+        char detail[64];
+        snprintf(detail, sizeof detail, "alert %llu%s", seq,
+            restricted ? ", restricted messages included" : "");
+        if (archive_audit(a, 0, NULL, "export-cap", rc == 0 ? "ok" : "refused", detail) != 0)
+            fprintf(stderr, "enlace-hub: audit: %s\n", archive_error(a));
+    }
     free(xml);
     directory_destroy(&dir);
     archive_destroy(&a);

@@ -65,9 +65,11 @@ recent_get(const recent_t *self, uint64_t seq)
 }
 
 void
-recent_relabel(recent_t *self, uint64_t seq, int tlp)
+recent_relabel(recent_t *self, uint64_t seq, int tlp, int handling)
 {
     recent_msg_t *slot = &self->slots[seq % self->capacity];
-    if (slot->seq == seq && seq != 0)
+    if (slot->seq == seq && seq != 0) {
         slot->tlp = tlp;
+        slot->handling = handling;
+    }
 }

@@ -17,6 +17,7 @@ typedef struct {
     char author_home[24]; /* author's country or organisation (AMBER+STRICT) */
     int tlp;
     int personal;        /* contains personal data: never to observers unless named */
+    int handling;        /* Enlace__Handling, for the disclosure rules */
     char *recipients;    /* owned; comma-separated fingerprints */
     uint8_t *frame;      /* serialized Frame{delivery}; owned */
     size_t frame_len;
@@ -30,8 +31,9 @@ void recent_destroy(recent_t **self_p);
 void recent_put(recent_t *self, recent_msg_t *msg);
 /* The message with this seq if still in the ring, else NULL. */
 const recent_msg_t *recent_get(const recent_t *self, uint64_t seq);
-/* Changes the label of a message still in the ring (a widened label). */
-void recent_relabel(recent_t *self, uint64_t seq, int tlp);
+/* Changes the label and handling code of a message still in the ring (a
+ * widened label, a lifted handling code). */
+void recent_relabel(recent_t *self, uint64_t seq, int tlp, int handling);
 
 /* Frees the allocations of a message that was not put. */
 void recent_msg_clear(recent_msg_t *msg);

@@ -361,6 +361,14 @@ special_return_cases_need_iom_and_st(void)
     CHECK_RC(enlace_case_show(a, id, &json), ENLACE_OK);
     CHECK(json && strstr(json, "approved by the ST; awaiting IOM"));
     free(json);
+    /* IOM is an observer: it sees a case, and approves it, only under an
+     * invitation to the case's network (issue "Close every side door"). */
+    CHECK_RC(enlace_case_approve(i, id, "OIM de acuerdo"), ENLACE_ENOTFOUND);
+    CHECK(harness_sh("%s invite grant %s/data --to IOM --network consular --topics 'consular/#' "
+                     "--access read --for 1d",
+              getenv("ENLACE_HUB_BIN"), hub.dir)
+        == 0);
+    usleep(600000); /* an offline change reaches the hub within 250 ms */
     CHECK_RC(enlace_case_approve(i, id, "OIM de acuerdo"), ENLACE_OK);
     CHECK_RC(enlace_case_show(a, id, &json), ENLACE_OK);
     CHECK(json && strstr(json, "approved by IOM and the ST") && strstr(json, "OIM de acuerdo"));

@@ -164,7 +164,7 @@ reopening_keeps_messages_and_last_seq(void)
     uint8_t id[16], hash[32];
     uint64_t seq = 0;
     memset(id, 0x14, sizeof id);
-    CHECK(archive_message_find(a, id, &seq, hash) == 1);
+    CHECK(archive_message_find(a, id, &seq, hash, NULL) == 1);
     CHECK(seq == 4);
     /* And it goes on from there. */
     CHECK(s_insert(a, 4, 0x15) != 0);
@@ -186,12 +186,12 @@ finds_inserted_message_by_id(void)
     CHECK(archive_last_seq(a) == 42);
     uint64_t seq = 0;
     uint8_t hash[32] = {0};
-    CHECK(archive_message_find(a, f.id, &seq, hash) == 1);
+    CHECK(archive_message_find(a, f.id, &seq, hash, NULL) == 1);
     CHECK(seq == 42);
     CHECK(memcmp(hash, f.hash, sizeof hash) == 0);
     uint8_t unknown[16];
     memset(unknown, 0xcd, sizeof unknown);
-    CHECK(archive_message_find(a, unknown, &seq, hash) == 0);
+    CHECK(archive_message_find(a, unknown, &seq, hash, NULL) == 0);
     archive_destroy(&a);
 }
 
@@ -235,7 +235,7 @@ s_search(archive_t *a, const char *query, uint64_t *first)
 {
     uint64_t seqs[16];
     int n = -1;
-    if (archive_text_search(a, query, 0, 16, seqs, &n) != 0)
+    if (archive_text_search(a, query, 0, INT64_MAX, 16, seqs, &n) != 0)
         return -1;
     *first = n > 0 ? seqs[0] : 0;
     return n;
@@ -301,14 +301,14 @@ rollback_restores_last_seq(void)
     uint8_t id[16], hash[32];
     uint64_t seq;
     memset(id, 0x02, sizeof id);
-    CHECK(archive_message_find(a, id, &seq, hash) == 0);
+    CHECK(archive_message_find(a, id, &seq, hash, NULL) == 0);
     /* The seqs given back are used again, and a commit keeps them. */
     CHECK(archive_begin(a) == 0);
     CHECK(s_insert(a, 2, 0x02) == 0);
     CHECK(archive_commit(a) == 0);
     CHECK(archive_in_transaction(a) == 0);
     CHECK(archive_last_seq(a) == 2);
-    CHECK(archive_message_find(a, id, &seq, hash) == 1 && seq == 2);
+    CHECK(archive_message_find(a, id, &seq, hash, NULL) == 1 && seq == 2);
     archive_destroy(&a);
 }
 
