@@ -25,6 +25,16 @@
  * Each sender's connection is a real DEALER on inproc with the routing id
  * the frames claim, so the hub's replies and deliveries are routed and then
  * drained (ROUTER_MANDATORY would otherwise refuse them).
+ *
+ * A property, besides not crashing: the set-up archive holds four messages
+ * by a Costa Rican officer who never sends (RED to herself, AMBER+STRICT,
+ * AMBER in consular, GREEN with personal data in child), each with a marker
+ * word. After every input, every byte drained from a sender's connection is
+ * searched for the marker of each of them that the sender may not see
+ * (disclose.h, the archive path, with the directory as it is); a marker
+ * found there, and in no message the fuzzer stored itself, is a leak: abort.
+ * Inputs that change the directory (administration over the wire) are not
+ * checked, since what a sender may see changed during them.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -35,6 +45,7 @@
 #include <zmq.h>
 
 #include "admin.h"
+#include "disclose.h"
 #include "enlace.pb-c.h"
 #include "hub.h"
 #include "hub_int.h"
@@ -47,6 +58,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define MAX_FRAMES 16
 #define RESET_EVERY 2000
 
+/* The secrets of the set-up archive (see the header). */
+#define SECRETS 4
+static const struct {
+    const char *topic;
+    int tlp;
+    int to_self; /* RED: named recipient is the author herself */
+    int personal;
+    const char *marker;
+} s_secret[SECRETS] = {
+    {"consular/secret/red", ENLACE__TLP__TLP_RED, 1, 0, "zqleakmarkred5c1f"},
+    {"consular/secret/strict", ENLACE__TLP__TLP_AMBER_STRICT, 0, 0, "zqleakmarkstrict8d2"},
+    {"consular/secret/amber", ENLACE__TLP__TLP_AMBER, 0, 0, "zqleakmarkamber9a4e"},
+    {"child/secret/personal", ENLACE__TLP__TLP_GREEN, 0, 1, "zqleakmarkpersonal3b7"},
+};
+
 static struct {
     char dir[64];
     unsigned inputs;       /* since the hub was last opened */
@@ -55,7 +81,14 @@ static struct {
     keys_identity_t *id[SENDERS];
     char fp[SENDERS][KEYS_FINGERPRINT_LEN];
     void *dealer[SENDERS + 1];
+    keys_identity_t *author; /* the secrets' author: never a sender */
+    char author_fp[KEYS_FINGERPRINT_LEN];
+    uint64_t secret_seq[SECRETS];
+    uint8_t *got;          /* the bytes drained from one connection */
+    size_t ngot, capgot;
 } s;
+
+static void s_store_secrets(void);
 
 static const char *const s_roles[SENDERS][6] = {
     {"--country", "MX", "--network", "consular,trafficking,child,crm", "--role", "focal"},
@@ -124,6 +157,8 @@ s_cleanup(void)
     s_hub_close();
     for (int i = 0; i < SENDERS; i++)
         keys_identity_destroy(&s.id[i]);
+    keys_identity_destroy(&s.author);
+    free(s.got);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", s.dir);
     if (system(cmd) != 0)
@@ -159,6 +194,17 @@ s_setup(void)
     const char *invite[] = {"invite", "grant", data, "--to", "IOM", "--network", "child",
         "--topics", "child/#", "--access", "readwrite", "--for", "3650d"};
     s_run(13, invite);
+    s.author = keys_identity_new();
+    if (!s.author)
+        abort();
+    keys_fingerprint(keys_identity_public(s.author), s.author_fp);
+    {
+        char hex[2 * KEYS_PUBLIC_BYTES + 1];
+        keys_hex_encode(keys_identity_public(s.author), KEYS_PUBLIC_BYTES, hex);
+        const char *argv[] = {"officer", "add", data, "--public-key", hex, "--name", "secretos",
+            "--country", "CR", "--network", "consular,child", "--role", "officer"};
+        s_run(13, argv);
+    }
     hub_config_defaults(&s.cfg);
     s.cfg.data_dir = strdup(data);
     s.cfg.bind = "inproc://fuzz-dispatch";
@@ -167,6 +213,9 @@ s_setup(void)
      * rate limit would answer most of them, and hide the rest of the hub. */
     s.cfg.request_rate = 0;
     s.cfg.log_level = 0; /* quiet: only LOG_EMERG */
+    s_hub_open();
+    s_store_secrets();
+    s_hub_close();
     char cmd[256];
     snprintf(cmd, sizeof cmd, "cp -a '%s' '%s/template'", data, s.dir);
     if (system(cmd) != 0)
@@ -174,15 +223,185 @@ s_setup(void)
     s_hub_open();
 }
 
-/* Drains what the hub sent to the connection. */
+static uint8_t *s_pack(Enlace__Frame *f, uint64_t request_id, size_t *len);
+
+/* Drains what the hub sent to the connection into s.got. */
 static void
 s_drain(void *dealer)
 {
+    s.ngot = 0;
     zmq_msg_t m;
     zmq_msg_init(&m);
-    while (zmq_msg_recv(&m, dealer, ZMQ_DONTWAIT) >= 0)
-        ;
+    while (zmq_msg_recv(&m, dealer, ZMQ_DONTWAIT) >= 0) {
+        size_t len = zmq_msg_size(&m);
+        if (s.ngot + len > s.capgot) {
+            size_t cap = (s.ngot + len) * 2;
+            uint8_t *grown = realloc(s.got, cap);
+            if (!grown)
+                abort();
+            s.got = grown;
+            s.capgot = cap;
+        }
+        memcpy(s.got + s.ngot, zmq_msg_data(&m), len);
+        s.ngot += len;
+    }
     zmq_msg_close(&m);
+}
+
+/* Whether word occurs in the n bytes at p, compared a byte at a time (not
+ * with memcmp or memmem, whose arguments libFuzzer watches: it would learn
+ * the markers and publish them itself). */
+static int
+s_has(const uint8_t *p, size_t n, const char *word)
+{
+    size_t len = strlen(word);
+    for (size_t i = 0; i + len <= n; i++) {
+        size_t k = 0;
+        while (k < len && p[i + k] == (uint8_t)word[k])
+            k++;
+        if (k == len)
+            return 1;
+    }
+    return 0;
+}
+
+typedef struct {
+    const char *marker;
+    int foreign; /* a message other than the secrets holds the marker */
+} marker_scan_t;
+
+static int
+s_marker_row(const archive_msg_t *m, void *arg)
+{
+    marker_scan_t *ms = arg;
+    int secret = 0;
+    for (int i = 0; i < SECRETS; i++)
+        secret |= m->seq == s.secret_seq[i];
+    if (!secret && s_has(m->content, m->content_len, ms->marker))
+        ms->foreign = 1;
+    return 0;
+}
+
+/* 1 if a message the fuzzer stored itself holds the marker. */
+static int
+s_marker_elsewhere(const char *marker)
+{
+    marker_scan_t ms = {marker, 0};
+    uint64_t after = 0;
+    for (;;) {
+        uint64_t before = after;
+        if (archive_messages_after(s.hub->archive, after, 256, s_marker_row, &ms) != 0)
+            return 1; /* cannot tell: do not call it a leak */
+        after = archive_last_seq(s.hub->archive);
+        if (after <= before || ms.foreign)
+            return ms.foreign;
+    }
+}
+
+/* Which secrets each sender may see now (disclose.h, the archive path). */
+static void
+s_visibility(int may[SENDERS + 1][SECRETS])
+{
+    const dir_entry_t *author = directory_find(s.hub->dir, s.author_fp);
+    for (int sender = 0; sender <= SENDERS; sender++) {
+        const dir_entry_t *who =
+            sender < SENDERS ? directory_find(s.hub->dir, s.fp[sender]) : NULL;
+        disclose_reader_t r = {.dir = s.hub->dir, .who = who, .now_ms = archive_now_ms()};
+        for (int i = 0; i < SECRETS; i++) {
+            disclose_msg_t m = {.seq = s.secret_seq[i], .topic = s_secret[i].topic,
+                .network = s_secret[i].topic[0] == 'c' ? "consular" : "child",
+                .tlp = s_secret[i].tlp, .recipients = s_secret[i].to_self ? s.author_fp : "",
+                .author_id = author ? author->officer_id : 0, .author_home = "CR",
+                .personal = s_secret[i].personal};
+            /* A revoked author: not a question this property asks. */
+            may[sender][i] = !author || (who && disclose_all(&r, &m, DISCLOSE_ARCHIVE));
+        }
+    }
+}
+
+/* The property: no byte drained from the sender's connection holds the
+ * marker of a secret that sender could see neither before the input nor
+ * after it. */
+static void
+s_check_leaks(int sender, int before[SENDERS + 1][SECRETS], int after[SENDERS + 1][SECRETS])
+{
+    if (s.ngot == 0)
+        return;
+    for (int i = 0; i < SECRETS; i++) {
+        int may = before[sender][i] || after[sender][i];
+        if (!may && s_has(s.got, s.ngot, s_secret[i].marker)
+            && !s_marker_elsewhere(s_secret[i].marker)) {
+            fprintf(stderr, "fuzz_dispatch: LEAK: sender %d received the marker of %s\n",
+                sender, s_secret[i].topic);
+            abort();
+        }
+    }
+}
+
+/* Stores the secrets, published by their author (who never sends again). */
+static void
+s_store_secrets(void)
+{
+    uint8_t rid[2] = {'s', 'x'};
+    void *dealer = zmq_socket(s.hub->ctx, ZMQ_DEALER);
+    if (!dealer || zmq_setsockopt(dealer, ZMQ_ROUTING_ID, rid, sizeof rid) != 0
+        || zmq_connect(dealer, s.cfg.bind) != 0)
+        abort();
+    usleep(50 * 1000);
+    Enlace__Frame hello_frame = ENLACE__FRAME__INIT;
+    Enlace__Hello hello = ENLACE__HELLO__INIT;
+    hello_frame.body_case = ENLACE__FRAME__BODY_HELLO;
+    hello_frame.hello = &hello;
+    size_t len;
+    uint8_t *buf = s_pack(&hello_frame, 1, &len);
+    const void *frames[1] = {buf};
+    hub_test_feed(s.hub, s.author_fp, rid, sizeof rid, frames, &len, 1);
+    free(buf);
+    for (int i = 0; i < SECRETS; i++) {
+        Enlace__Content c = ENLACE__CONTENT__INIT;
+        uint8_t id[16];
+        for (int k = 0; k < 16; k++)
+            id[k] = (uint8_t)(i * 16 + k + 1);
+        c.message_id = (ProtobufCBinaryData){.len = 16, .data = id};
+        c.topic = (ProtobufCBinaryData){.len = strlen(s_secret[i].topic),
+            .data = (uint8_t *)s_secret[i].topic};
+        c.author_key = (ProtobufCBinaryData){.len = KEYS_PUBLIC_BYTES,
+            .data = (uint8_t *)keys_identity_public(s.author)};
+        c.tlp = (Enlace__Tlp)s_secret[i].tlp;
+        char *to[1] = {s.author_fp};
+        if (s_secret[i].to_self) {
+            c.recipients = to;
+            c.n_recipients = 1;
+        }
+        c.personal_data = s_secret[i].personal;
+        c.body = (ProtobufCBinaryData){.len = strlen(s_secret[i].marker),
+            .data = (uint8_t *)s_secret[i].marker};
+        size_t clen = enlace__content__get_packed_size(&c);
+        uint8_t *cbuf = malloc(clen), sig[KEYS_SIGNATURE_BYTES];
+        if (!cbuf)
+            abort();
+        enlace__content__pack(&c, cbuf);
+        if (keys_sign_content(s.author, cbuf, clen, sig) != 0)
+            abort();
+        Enlace__Frame f = ENLACE__FRAME__INIT;
+        Enlace__Publish p = ENLACE__PUBLISH__INIT;
+        p.content = (ProtobufCBinaryData){.len = clen, .data = cbuf};
+        p.signature = (ProtobufCBinaryData){.len = sizeof sig, .data = sig};
+        f.body_case = ENLACE__FRAME__BODY_PUBLISH;
+        f.publish = &p;
+        buf = s_pack(&f, (uint64_t)(i + 2), &len);
+        frames[0] = buf;
+        uint64_t before = archive_last_seq(s.hub->archive);
+        hub_test_feed(s.hub, s.author_fp, rid, sizeof rid, frames, &len, 1);
+        s.secret_seq[i] = archive_last_seq(s.hub->archive);
+        if (s.secret_seq[i] != before + 1) {
+            fprintf(stderr, "fuzz_dispatch: set-up: secret %d was not stored\n", i);
+            abort();
+        }
+        free(buf);
+        free(cbuf);
+    }
+    zmq_close(dealer);
 }
 
 /* A Frame holding one request, packed into a malloc'd buffer. */
@@ -276,12 +495,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     n++;
     /* Hello alone first (the session must exist before the batch is
      * pre-verified, as when a client's Hello came in an earlier turn). */
+    static int before[SENDERS + 1][SECRETS], after[SENDERS + 1][SECRETS];
+    s_visibility(before);
+    const directory_t *dir_before = s.hub->dir;
+    int64_t version_before = s.hub->dir_version;
     hub_test_feed(s.hub, user, rid, sizeof rid, frames, lens, 1);
     hub_test_feed(s.hub, user, rid, sizeof rid, frames + 1, lens + 1, n - 2);
     hub_test_feed(s.hub, user, rid, sizeof rid, frames + n - 1, lens + n - 1, 1);
     for (int i = 0; i < n; i++)
         free(owned[i]);
-    for (int i = 0; i <= SENDERS; i++)
+    int dir_changed = s.hub->dir != dir_before || s.hub->dir_version != version_before;
+    s_visibility(after);
+    for (int i = 0; i <= SENDERS; i++) {
         s_drain(s.dealer[i]);
+        if (!dir_changed)
+            s_check_leaks(i, before, after);
+    }
     return 0;
 }

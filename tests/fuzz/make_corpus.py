@@ -118,6 +118,18 @@ def dispatch():
     write("dispatch", "observer", batch(
         4, frame(3, 12, lfield(1, "child/#")), publish(4, content("child/reports/IOM", 2))))
     write("dispatch", "unknown-key", batch(5, frame(3, 15, b"")))
+    # The disclosure property: readers who may not see some of the set-up
+    # archive's secrets read history and search for their marker words.
+    write("dispatch", "gt-reads-secrets", batch(
+        1, frame(3, 12, lfield(1, "consular/#") + vfield(2, 1)),
+        frame(4, 17, lfield(1, "consular/#") + vfield(3, 50)),
+        frame(5, 26, lfield(1, "zqleakmarkstrict8d2") + vfield(3, 5)),
+        frame(6, 26, lfield(1, "zqleakmarkred5c1f") + vfield(3, 5))))
+    write("dispatch", "observer-reads-secrets", batch(
+        4, frame(3, 12, lfield(1, "child/#") + vfield(2, 1)),
+        frame(4, 17, lfield(1, "child/#") + vfield(3, 50)),
+        frame(5, 26, lfield(1, "zqleakmarkpersonal3b7") + vfield(3, 5)),
+        frame(6, 24, b""), frame(7, 20, vfield(3, 50))))
     # The CI finding: an empty body reaches the hub as data == NULL.
     write("dispatch", "empty-body", batch(
         0, publish(3, content("consular/alerts/MX", text="")),

@@ -24,7 +24,16 @@ struct rawclient {
     uint64_t next_id;          /* last request id handed out */
     int events;                /* OR of the ZMQ_EVENT_* seen */
     int strays;                /* frames that answered nothing awaited */
+    rawclient_tap_fn tap;      /* sees every message received, or NULL */
+    void *tap_arg;
 };
+
+void
+rawclient_set_tap(rawclient_t *self, rawclient_tap_fn fn, void *arg)
+{
+    self->tap = fn;
+    self->tap_arg = arg;
+}
 
 static int64_t
 s_now_ms(void)
@@ -250,6 +259,8 @@ rawclient_recv(rawclient_t *self, int timeout_ms)
         return NULL;
     }
     int multipart = zmq_msg_more(&msg);
+    if (self->tap)
+        self->tap(zmq_msg_data(&msg), zmq_msg_size(&msg), self->tap_arg);
     Enlace__Frame *frame = multipart
         ? NULL
         : enlace__frame__unpack(NULL, zmq_msg_size(&msg), zmq_msg_data(&msg));

@@ -61,6 +61,12 @@ int rawclient_send_frame(rawclient_t *self, const Enlace__Frame *frame);
 /* Packs a frame into a new buffer (caller frees); *len gets its size. */
 uint8_t *rawclient_pack(const Enlace__Frame *frame, size_t *len);
 
+/* A tap: fn sees the bytes of every message received from the hub, as
+ * received (before any decoding), for tests that check every byte a reader
+ * gets. NULL removes it. */
+typedef void (*rawclient_tap_fn)(const uint8_t *data, size_t len, void *arg);
+void rawclient_set_tap(rawclient_t *self, rawclient_tap_fn fn, void *arg);
+
 /* Receives the next message within timeout_ms. Returns the decoded frame
  * (caller frees with enlace__frame__free_unpacked), or NULL on timeout.
  * A message that does not decode or is multipart counts as a stray and
