@@ -276,6 +276,9 @@ static const char *const s_sql[ST_COUNT] = {
     [ST_PROBE_CASE] = "SELECT count(*), max(seq) FROM (SELECT seq FROM messages"
                       " INDEXED BY messages_case WHERE case_id = ?7 AND case_id <> 0"
                       " AND seq > ?1 AND seq <= ?2 ORDER BY seq LIMIT ?9)",
+    [ST_REQ_BEGIN] = "SAVEPOINT archive_request",
+    [ST_REQ_RELEASE] = "RELEASE archive_request",
+    [ST_REQ_ROLLBACK] = "ROLLBACK TO archive_request",
     [ST_TEXT_SEARCH] = "SELECT rowid FROM message_text WHERE message_text MATCH ?1"
                        " AND rowid > ?2 AND rowid <= ?3 ORDER BY rowid LIMIT ?4",
     /* The first and last sequence of a time window: the stored-time index
@@ -636,6 +639,62 @@ int
 archive_in_transaction(const archive_t *self)
 {
     return self->in_txn;
+}
+
+/* One request's part of the open transaction (see archive.h). */
+static int
+s_request_step(archive_t *self, int which, const char *what)
+{
+    sqlite3_stmt *st = s_stmt(self, which);
+    if (!st)
+        return -1;
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : archive_int_fail(self, what);
+}
+
+int
+archive_savepoint(archive_t *self, archive_savepoint_t *sp)
+{
+    if (archive_begin(self) != 0)
+        return -1;
+    sp->last_seq = self->last_seq;
+    memcpy(sp->head, self->head, sizeof sp->head);
+    sp->head_id = self->head_id;
+    sp->head_dv = self->head_dv;
+    sp->ntexts = self->ntexts;
+    return s_request_step(self, ST_REQ_BEGIN, "savepoint");
+}
+
+int
+archive_savepoint_release(archive_t *self, const archive_savepoint_t *sp)
+{
+    (void)sp;
+    return s_request_step(self, ST_REQ_RELEASE, "release savepoint");
+}
+
+int
+archive_savepoint_rollback(archive_t *self, const archive_savepoint_t *sp)
+{
+    char keep[512];
+    snprintf(keep, sizeof keep, "%s", self->error);
+    int rc = s_request_step(self, ST_REQ_ROLLBACK, "roll back savepoint") == 0
+            && s_request_step(self, ST_REQ_RELEASE, "release savepoint") == 0
+        ? 0
+        : -1;
+    if (rc == 0)
+        snprintf(self->error, sizeof self->error, "%s", keep);
+    /* The in-memory state the request's writes moved goes back too. */
+    self->last_seq = sp->last_seq;
+    memcpy(self->head, sp->head, sizeof self->head);
+    self->head_id = sp->head_id;
+    self->head_dv = sp->head_dv;
+    while (self->ntexts > sp->ntexts) {
+        self->ntexts--;
+        free(self->texts[self->ntexts].headline);
+        free(self->texts[self->ntexts].body);
+    }
+    return rc;
 }
 
 int

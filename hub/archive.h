@@ -45,6 +45,22 @@ int archive_commit(archive_t *self);
 void archive_rollback(archive_t *self);
 int archive_in_transaction(const archive_t *self);
 
+/* One request's part of a group transaction: archive_savepoint opens the
+ * transaction if none is open, then a savepoint; release keeps what was
+ * written since (the transaction's COMMIT makes it durable), rollback
+ * undoes it alone, with the connection's own state (last seq, ledger head,
+ * texts waiting to be indexed), leaving the rest of the transaction as it
+ * was. Savepoints of requests do not nest. 0, or -1 with archive_error(). */
+typedef struct {
+    uint64_t last_seq;
+    uint8_t head[32];
+    int64_t head_id, head_dv;
+    size_t ntexts;
+} archive_savepoint_t;
+int archive_savepoint(archive_t *self, archive_savepoint_t *sp);
+int archive_savepoint_release(archive_t *self, const archive_savepoint_t *sp);
+int archive_savepoint_rollback(archive_t *self, const archive_savepoint_t *sp);
+
 /* Changes whenever another connection commits (PRAGMA data_version). */
 int archive_data_version(archive_t *self, int64_t *version);
 

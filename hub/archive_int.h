@@ -35,6 +35,9 @@ enum {
     ST_TEXT_SEARCH,
     ST_TIME_FIRST,
     ST_TIME_LAST,
+    ST_REQ_BEGIN,
+    ST_REQ_RELEASE,
+    ST_REQ_ROLLBACK,
     /* archive_ledger.c */
     ST_MSG_GET,
     ST_AUDIT_GET,

@@ -312,6 +312,60 @@ rollback_restores_last_seq(void)
     archive_destroy(&a);
 }
 
+/* A request's savepoint inside the group transaction: rolling one request
+ * back keeps the others, and the connection's seq, ledger head and pending
+ * texts go back with it. */
+static void
+savepoint_rolls_back_one_request_and_keeps_the_others(void)
+{
+    char path[256];
+    archive_t *a = s_open("savepoint.db", path);
+    if (!a)
+        return;
+    CHECK(s_insert(a, 1, 0x01) == 0);
+    int64_t head_id0;
+    uint8_t head0[32];
+    archive_savepoint_t sp1, sp2, sp3;
+    CHECK(archive_savepoint(a, &sp1) == 0);
+    CHECK(archive_in_transaction(a) == 1);
+    CHECK(s_insert(a, 2, 0x02) == 0);
+    CHECK(archive_text_index(a, 2, "", "primero guardado", 16) == 0);
+    CHECK(archive_savepoint_release(a, &sp1) == 0);
+    archive_ledger_head(a, &head_id0, head0);
+    CHECK(archive_savepoint(a, &sp2) == 0);
+    CHECK(s_insert(a, 3, 0x03) == 0);
+    CHECK(archive_text_index(a, 3, "", "segundo deshecho", 16) == 0);
+    CHECK(archive_last_seq(a) == 3);
+    CHECK(archive_savepoint_rollback(a, &sp2) == 0);
+    CHECK(archive_in_transaction(a) == 1);
+    CHECK(archive_last_seq(a) == 2);
+    int64_t head_id;
+    uint8_t head[32];
+    archive_ledger_head(a, &head_id, head);
+    CHECK(head_id == head_id0 && memcmp(head, head0, 32) == 0);
+    /* The next request takes seq 3 again, and commits with the first. */
+    CHECK(archive_savepoint(a, &sp3) == 0);
+    CHECK(s_insert(a, 3, 0x04) == 0);
+    CHECK(archive_savepoint_release(a, &sp3) == 0);
+    CHECK(archive_commit(a) == 0);
+    CHECK(archive_message_count(a) == 3);
+    uint8_t id[16], hash[32];
+    uint64_t seq = 0;
+    memset(id, 0x03, sizeof id);
+    CHECK(archive_message_find(a, id, &seq, hash, NULL) == 0);
+    memset(id, 0x04, sizeof id);
+    CHECK(archive_message_find(a, id, &seq, hash, NULL) == 1 && seq == 3);
+    uint64_t first;
+    CHECK(s_search(a, "guardado", &first) == 1 && first == 2);
+    CHECK(s_search(a, "deshecho", &first) == 0);
+    archive_destroy(&a);
+    /* The chain is whole: what was rolled back left no ledger record. */
+    char cmd[512];
+    snprintf(cmd, sizeof cmd,
+        "test \"$(sqlite3 %s 'SELECT count(*) FROM ledger WHERE kind = \"message\"')\" = 3", path);
+    CHECK(system(cmd) == 0);
+}
+
 typedef struct {
     uint64_t seqs[16];
     int n;
@@ -1140,6 +1194,7 @@ main(void)
     RUN(refuses_seq_not_above_last);
     RUN(refuses_duplicate_message_id);
     RUN(rollback_restores_last_seq);
+    RUN(savepoint_rolls_back_one_request_and_keeps_the_others);
     RUN(indexes_text_at_the_commit_and_drops_it_on_rollback);
     RUN(lists_messages_after_in_order_with_limit);
     RUN(history_query_returns_what_a_full_scan_returns);
