@@ -601,11 +601,13 @@ s_texts_flush(archive_t *self)
     return rc;
 }
 
+static void s_request_undo(archive_t *self);
+
 int
 archive_commit(archive_t *self)
 {
-    if (!self->in_txn)
-        return 0;
+    if (!self->in_txn || self->in_request)
+        return 0; /* a request's writes are kept by its release */
     if (s_texts_flush(self) != 0) {
         archive_rollback(self); /* keeps the error message */
         return -1;
@@ -621,6 +623,10 @@ archive_commit(archive_t *self)
 void
 archive_rollback(archive_t *self)
 {
+    if (self->in_request) {
+        s_request_undo(self);
+        return;
+    }
     s_texts_clear(self);
     if (!self->in_txn)
         return;
@@ -656,6 +662,10 @@ s_request_step(archive_t *self, int which, const char *what)
 int
 archive_savepoint(archive_t *self, archive_savepoint_t *sp)
 {
+    if (self->in_request) {
+        snprintf(self->error, sizeof self->error, "a request's savepoint is already open");
+        return -1;
+    }
     if (archive_begin(self) != 0)
         return -1;
     sp->last_seq = self->last_seq;
@@ -663,28 +673,33 @@ archive_savepoint(archive_t *self, archive_savepoint_t *sp)
     sp->head_id = self->head_id;
     sp->head_dv = self->head_dv;
     sp->ntexts = self->ntexts;
-    return s_request_step(self, ST_REQ_BEGIN, "savepoint");
+    if (s_request_step(self, ST_REQ_BEGIN, "savepoint") != 0)
+        return -1;
+    self->request = *sp;
+    self->in_request = 1;
+    return 0;
 }
 
 int
 archive_savepoint_release(archive_t *self, const archive_savepoint_t *sp)
 {
     (void)sp;
+    if (!self->in_request)
+        return 0;
+    self->in_request = 0;
     return s_request_step(self, ST_REQ_RELEASE, "release savepoint");
 }
 
-int
-archive_savepoint_rollback(archive_t *self, const archive_savepoint_t *sp)
+/* Undoes what was written since the request's savepoint, which stays open;
+ * the connection's own state goes back too. */
+static void
+s_request_undo(archive_t *self)
 {
     char keep[512];
     snprintf(keep, sizeof keep, "%s", self->error);
-    int rc = s_request_step(self, ST_REQ_ROLLBACK, "roll back savepoint") == 0
-            && s_request_step(self, ST_REQ_RELEASE, "release savepoint") == 0
-        ? 0
-        : -1;
-    if (rc == 0)
+    if (s_request_step(self, ST_REQ_ROLLBACK, "roll back savepoint") == 0)
         snprintf(self->error, sizeof self->error, "%s", keep);
-    /* The in-memory state the request's writes moved goes back too. */
+    const archive_savepoint_t *sp = &self->request;
     self->last_seq = sp->last_seq;
     memcpy(self->head, sp->head, sizeof self->head);
     self->head_id = sp->head_id;
@@ -694,7 +709,17 @@ archive_savepoint_rollback(archive_t *self, const archive_savepoint_t *sp)
         free(self->texts[self->ntexts].headline);
         free(self->texts[self->ntexts].body);
     }
-    return rc;
+}
+
+int
+archive_savepoint_rollback(archive_t *self, const archive_savepoint_t *sp)
+{
+    (void)sp;
+    if (!self->in_request)
+        return -1;
+    s_request_undo(self);
+    self->in_request = 0;
+    return s_request_step(self, ST_REQ_RELEASE, "release savepoint");
 }
 
 int

@@ -50,7 +50,11 @@ int archive_in_transaction(const archive_t *self);
  * written since (the transaction's COMMIT makes it durable), rollback
  * undoes it alone, with the connection's own state (last seq, ledger head,
  * texts waiting to be indexed), leaving the rest of the transaction as it
- * was. Savepoints of requests do not nest. 0, or -1 with archive_error(). */
+ * was. Savepoints of requests do not nest. While one is open, functions
+ * that make their own transaction (archive_begin ... archive_commit, as the
+ * directory's do) stay inside it: archive_commit keeps their writes for the
+ * release, archive_rollback undoes the request's. 0, or -1 with
+ * archive_error(). */
 typedef struct {
     uint64_t last_seq;
     uint8_t head[32];

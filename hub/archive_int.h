@@ -81,6 +81,10 @@ struct archive {
     uint8_t txn_head[ARCHIVE_HASH_BYTES]; /* head when the open transaction began */
     int64_t txn_head_id;
     int64_t txn_head_dv;
+    /* A request's savepoint (archive_savepoint) is open: archive_commit
+     * leaves the writes to it, archive_rollback undoes it alone. */
+    int in_request;
+    archive_savepoint_t request;  /* the state when it was opened */
     archive_text_t *texts;        /* this transaction's texts to index; owned */
     size_t ntexts, texts_cap;
 };

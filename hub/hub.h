@@ -41,8 +41,23 @@ typedef struct {
 
 void hub_config_defaults(hub_config_t *cfg);
 
+typedef struct hub hub_t;
+
 /* Runs until *stop becomes non-zero (signal handler). Returns 0 on a clean
  * shutdown, -1 if it could not start or the archive failed. */
 int hub_run(const hub_config_t *cfg, volatile sig_atomic_t *stop);
+
+/* For the dispatch fuzzer (tests/fuzz/fuzz_dispatch.c): a hub opened from
+ * cfg as `run` opens it (cfg->bind may be an inproc:// endpoint), without its
+ * loop; NULL if it could not start (logged). */
+hub_t *hub_test_open(const hub_config_t *cfg);
+
+/* Hands the hub n frames as one receive batch from connection rid, whose
+ * CURVE key ZAP authenticated as fingerprint user ("" or NULL: none), then
+ * ends the turn as the loop does (commit, replies, deliveries). */
+void hub_test_feed(hub_t *self, const char *user, const uint8_t *rid, size_t rid_len,
+    const void *const *frames, const size_t *lens, int n);
+
+void hub_test_close(hub_t **self_p);
 
 #endif

@@ -1,10 +1,10 @@
 /*
- * verify.c: a small fixed pool. Each run is a generation: the caller
+ * sigcheck.c: a small fixed pool. Each run is a generation: the caller
  * publishes the jobs and bumps the generation, workers and caller take job
  * indices from one atomic counter, and the caller waits until every worker
  * has finished with that generation.
  */
-#include "verify.h"
+#include "sigcheck.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -12,7 +12,7 @@
 
 #include "keys.h"
 
-struct verifier {
+struct sigcheck {
     pthread_t *threads;        /* owned */
     int nthreads;
     pthread_mutex_t lock;
@@ -21,17 +21,17 @@ struct verifier {
     uint64_t generation;       /* bumped by each run */
     int finished;              /* workers done with the current generation */
     int stop;
-    verify_job_t *jobs;        /* the current run's jobs; not owned */
+    sigcheck_job_t *jobs;        /* the current run's jobs; not owned */
     size_t njobs;
     atomic_size_t next;        /* next job index to take */
 };
 
 static void
-s_work(verifier_t *self)
+s_work(sigcheck_t *self)
 {
     size_t i;
     while ((i = atomic_fetch_add(&self->next, 1)) < self->njobs) {
-        verify_job_t *j = &self->jobs[i];
+        sigcheck_job_t *j = &self->jobs[i];
         j->ok = keys_verify_content(j->pk, j->msg, j->len, j->sig) == 0;
     }
 }
@@ -39,7 +39,7 @@ s_work(verifier_t *self)
 static void *
 s_worker(void *arg)
 {
-    verifier_t *self = arg;
+    sigcheck_t *self = arg;
     uint64_t seen = 0;
     pthread_mutex_lock(&self->lock);
     for (;;) {
@@ -58,10 +58,10 @@ s_worker(void *arg)
     return NULL;
 }
 
-verifier_t *
-verifier_new(int threads)
+sigcheck_t *
+sigcheck_new(int threads)
 {
-    verifier_t *self = calloc(1, sizeof *self);
+    sigcheck_t *self = calloc(1, sizeof *self);
     if (!self)
         return NULL;
     pthread_mutex_init(&self->lock, NULL);
@@ -71,7 +71,7 @@ verifier_new(int threads)
     if (threads > 0) {
         self->threads = calloc((size_t)threads, sizeof *self->threads);
         if (!self->threads) {
-            verifier_destroy(&self);
+            sigcheck_destroy(&self);
             return NULL;
         }
         for (int i = 0; i < threads; i++) {
@@ -84,11 +84,11 @@ verifier_new(int threads)
 }
 
 void
-verifier_destroy(verifier_t **self_p)
+sigcheck_destroy(sigcheck_t **self_p)
 {
     if (!self_p || !*self_p)
         return;
-    verifier_t *self = *self_p;
+    sigcheck_t *self = *self_p;
     pthread_mutex_lock(&self->lock);
     self->stop = 1;
     pthread_cond_broadcast(&self->work);
@@ -104,7 +104,7 @@ verifier_destroy(verifier_t **self_p)
 }
 
 void
-verifier_run(verifier_t *self, verify_job_t *jobs, size_t n)
+sigcheck_run(sigcheck_t *self, sigcheck_job_t *jobs, size_t n)
 {
     if (n == 0)
         return;

@@ -1,0 +1,498 @@
+/*
+ * loop.c: the broker loop.
+ *
+ * Each turn: poll the ROUTER; receive a batch of frames and handle them in
+ * order (dispatch.c), each request in a savepoint of one group transaction
+ * (batch.h); run the timers (directory reload, alert deadlines, idle
+ * sessions); write the cursors acknowledgements moved; commit once, and only
+ * then send the replies and run what waits for the commit (a stored message
+ * joins the ring, alerts are pushed out of band); pump deliveries to every
+ * session (deliver.c).
+ *
+ * Invariants:
+ *   - no reply leaves before the commit that holds what it says (a failed
+ *     commit turns every queued reply into an error);
+ *   - the sender of every frame is the User-Id that ZAP attached, re-checked
+ *     against the current directory before anything else happens;
+ *   - nothing a peer sends reaches an assert; every refusal is an Error reply
+ *     and, for an authenticated peer, an audit record.
+ */
+#include "hub.h"
+#include "hub_int.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+#include <zmq.h>
+
+#include "checkpoint.h"
+#include "config.h"
+#include "deliver.h"
+#include "escalate.h"
+#include "handle.h"
+#include "keys.h"
+#include "log.h"
+#include "push.h"
+#include "request.h"
+#include "sigcheck.h"
+#include "status.h"
+#include "zap.h"
+
+#define CHECKPOINT_MS 100      /* the archive's checkpoint interval (checkpoint.h) */
+#define RECENT_CAPACITY 8192   /* messages kept for live fan-out */
+#define DIR_CHECK_MS 250
+#define ALERT_CHECK_MS 250
+#define EXPIRY_CHECK_MS 5000
+#ifndef ZMQ_ZAP_ENFORCE_DOMAIN
+#define ZMQ_ZAP_ENFORCE_DOMAIN 93 /* draft option in libzmq 4.3 */
+#endif
+
+/* ---------------------------------------------------------------- sending */
+
+int
+hub_send_raw(hub_t *self, const uint8_t *rid, size_t rid_len, const void *data, size_t len)
+{
+    if (zmq_send(self->router, rid, rid_len, ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0)
+        return errno == EAGAIN ? 1 : -1;
+    if (zmq_send(self->router, data, len, ZMQ_DONTWAIT) < 0)
+        return -1; /* cannot happen after the first part was accepted */
+    return 0;
+}
+
+static hub_env_t
+s_env(hub_t *self)
+{
+    return (hub_env_t){.cfg = self->cfg, .archive = self->archive, .dir = self->dir,
+        .batch = self->batch, .notary = self->notary, .head = self->head};
+}
+
+/* ---------------------------------------------------------------- commit */
+
+static int
+s_sink_send(void *arg, const uint8_t *rid, size_t rid_len, const uint8_t *frame, size_t len)
+{
+    return hub_send_raw(arg, rid, rid_len, frame, len);
+}
+
+static void
+s_reload_directory(hub_t *self);
+
+static void
+s_sink_act(void *arg, batch_action_t *a)
+{
+    hub_t *self = arg;
+    switch (a->kind) {
+    case BATCH_STORED:
+        self->stored_total++;
+        if (a->seq > self->head)
+            self->head = a->seq;
+        if (a->msg.frame)
+            recent_put(self->recent, &a->msg); /* takes its allocations */
+        break;
+    case BATCH_PUSH_ALERT:
+        push_alert(self, a->seq);
+        break;
+    case BATCH_PUSH_NOTICE:
+        push_notice(self, a->seq, a->to);
+        break;
+    case BATCH_RELABEL:
+        recent_relabel(self->recent, a->seq, a->tlp, a->handling);
+        break;
+    case BATCH_HELLO: {
+        session_t *s = sessions_find(self->sessions, a->rid, a->rid_len);
+        if (s)
+            push_on_hello(self, s);
+        break;
+    }
+    case BATCH_RELOAD:
+        self->dir_version = -1;
+        s_reload_directory(self);
+        break;
+    }
+}
+
+void
+hub_commit(hub_t *self)
+{
+    deliver_save_cursors(self);
+    batch_sink_t sink = {.send = s_sink_send, .act = s_sink_act, .arg = self};
+    batch_commit(self->batch, &sink);
+}
+
+/* ---------------------------------------------------------------- directory */
+
+/* Reloads the directory if the archive changed (or dir_version is -1), and
+ * refuses and drops the sessions of keys no longer active. The refusals wait
+ * for the next commit like every reply. */
+static void
+s_reload_directory(hub_t *self)
+{
+    int64_t version;
+    if (archive_data_version(self->archive, &version) != 0
+        || (version == self->dir_version && self->dir_version != -1))
+        return;
+    directory_t *fresh = directory_load(self->archive);
+    if (!fresh) {
+        log_error("directory reload failed: %s", archive_error(self->archive));
+        return;
+    }
+    directory_destroy(&self->dir);
+    self->dir = fresh;
+    self->dir_version = version;
+    log_info("directory reloaded: %d keys", directory_count(self->dir));
+    int64_t now = archive_now_ms();
+    hub_env_t env = s_env(self);
+    session_t *s = sessions_next(self->sessions, NULL);
+    while (s) {
+        session_t *next = sessions_next(self->sessions, s);
+        const dir_entry_t *who = directory_find(self->dir, s->fingerprint);
+        if (!who || !directory_entry_active(who, now)) {
+            reply_refusal(&env, s->rid, s->rid_len, 0, who, "session",
+                ENLACE__ERROR_CODE__ERR_REVOKED,
+                "your key has been revoked; this connection is closed");
+            deliver_drop_session(self, s, "key revoked");
+        }
+        s = next;
+    }
+}
+
+void
+hub_check_directory(hub_t *self)
+{
+    s_reload_directory(self);
+}
+
+/* ---------------------------------------------------------------- timers */
+
+void
+hub_write_status(hub_t *self, int64_t now)
+{
+    status_counters_t c = {self->cfg->data_dir, self->cfg->bind, self->started_ms, self->head,
+        self->stored_total, self->delivered_total};
+    status_write(&c, self->sessions, self->dir, now);
+    self->next_status = now + STATUS_INTERVAL_MS;
+}
+
+static void
+s_timers(hub_t *self, int64_t now)
+{
+    if (self->cfg->reload && *self->cfg->reload) {
+        *self->cfg->reload = 0;
+        log_notice("SIGHUP: reloading the directory");
+        self->dir_version = -1; /* forces the reload */
+        s_reload_directory(self);
+    }
+    if (now >= self->next_status)
+        hub_write_status(self, now);
+    if (now >= self->next_dir_check) {
+        s_reload_directory(self);
+        self->next_dir_check = now + DIR_CHECK_MS;
+    }
+    if (now >= self->next_alert_check) {
+        hub_env_t env = s_env(self);
+        escalate_due(&env, now);
+        self->next_alert_check = now + ALERT_CHECK_MS;
+    }
+    if (now >= self->next_expiry) {
+        session_t *s = sessions_next(self->sessions, NULL);
+        while (s) {
+            session_t *next = sessions_next(self->sessions, s);
+            if (now - s->last_seen_ms > self->cfg->idle_timeout_ms)
+                deliver_drop_session(self, s, "idle");
+            s = next;
+        }
+        sessions_prune_keys(self->sessions, self->cfg->request_rate, self->cfg->request_burst,
+            now);
+        self->next_expiry = now + EXPIRY_CHECK_MS;
+    }
+}
+
+/* ---------------------------------------------------------------- set-up */
+
+void
+hub_config_defaults(hub_config_t *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->bind = "tcp://127.0.0.1:7440";
+    cfg->window = 256;
+    cfg->max_body = 256 * 1024;
+    cfg->max_frame = 512 * 1024;
+    cfg->max_subscriptions = 64;
+    /* Far above what an officer or an integration sends, low enough that
+     * one connection cannot fill the archive or the audit log at full
+     * speed. Acknowledgements, pings and Bye are not counted. */
+    cfg->request_rate = 2000;
+    cfg->request_burst = 10000;
+    /* An officer's listener, a few CLI commands and an integration or two;
+     * far below what would let one key hold the hub's memory. */
+    cfg->connections_per_key = 32;
+    cfg->sync = ARCHIVE_SYNC_NORMAL;
+    cfg->idle_timeout_ms = 60000;
+    cfg->heartbeat_ms = 10000;
+    cfg->deadline_urgent_ms = 30 * 60 * 1000;
+    cfg->deadline_flash_ms = 5 * 60 * 1000;
+    cfg->log_level = LOG_INFO;
+}
+
+static int
+s_setopt_int(void *socket, int option, int value)
+{
+    return zmq_setsockopt(socket, option, &value, sizeof value);
+}
+
+static int
+s_open_router(hub_t *self, keys_identity_t *hub_key)
+{
+    self->router = zmq_socket(self->ctx, ZMQ_ROUTER);
+    if (!self->router)
+        return -1;
+    uint8_t curve_sk[KEYS_CURVE_BYTES];
+    keys_identity_curve_secret(hub_key, curve_sk);
+    int64_t maxmsg = (int64_t)self->cfg->max_frame;
+    /* A client may have a full publish window (1024) of "stored" replies and
+     * a window of deliveries queued at once: never refuse those for lack of
+     * room (a refused send would lose a reply). */
+    int hwm = (int)self->cfg->window * 2 + 4096;
+    int rc = s_setopt_int(self->router, ZMQ_CURVE_SERVER, 1);
+    rc |= zmq_setsockopt(self->router, ZMQ_CURVE_SECRETKEY, curve_sk, sizeof curve_sk);
+    sodium_memzero(curve_sk, sizeof curve_sk);
+    rc |= zmq_setsockopt(self->router, ZMQ_ZAP_DOMAIN, ZAP_DOMAIN, strlen(ZAP_DOMAIN));
+    rc |= s_setopt_int(self->router, ZMQ_ROUTER_MANDATORY, 1);
+    rc |= zmq_setsockopt(self->router, ZMQ_MAXMSGSIZE, &maxmsg, sizeof maxmsg);
+    rc |= s_setopt_int(self->router, ZMQ_HANDSHAKE_IVL, 5000);
+    rc |= s_setopt_int(self->router, ZMQ_HEARTBEAT_IVL, self->cfg->heartbeat_ms);
+    rc |= s_setopt_int(self->router, ZMQ_HEARTBEAT_TIMEOUT, self->cfg->heartbeat_ms * 3);
+    rc |= s_setopt_int(self->router, ZMQ_HEARTBEAT_TTL, self->cfg->heartbeat_ms * 3);
+    rc |= s_setopt_int(self->router, ZMQ_SNDHWM, hwm);
+    rc |= s_setopt_int(self->router, ZMQ_RCVHWM, 4096);
+    rc |= s_setopt_int(self->router, ZMQ_LINGER, 1000);
+    /* Many officers reconnect at once after an outage. */
+    rc |= s_setopt_int(self->router, ZMQ_BACKLOG, 1024);
+    if (rc != 0)
+        return -1;
+    /* Draft in libzmq 4.3: refuse, rather than admit, when no ZAP handler
+     * answers. Our handler is always bound first, so failing to set it is
+     * not fatal. */
+    if (s_setopt_int(self->router, ZMQ_ZAP_ENFORCE_DOMAIN, 1) != 0)
+        log_debug("ZMQ_ZAP_ENFORCE_DOMAIN not available; relying on the ZAP handler bound first");
+    if (zmq_bind(self->router, self->cfg->bind) != 0) {
+        log_error("cannot bind %s: %s", self->cfg->bind, zmq_strerror(zmq_errno()));
+        return -1;
+    }
+    return 0;
+}
+
+static int
+s_last_stored_row(const archive_msg_t *m, void *arg)
+{
+    batch_set_last_stored(arg, m->stored_ms);
+    return 1;
+}
+
+/* Records the hub key in the archive so that verify can check the hub's
+ * own notices, also in a backup. */
+static void
+s_record_hub_key(hub_t *self, const uint8_t pk[KEYS_PUBLIC_BYTES])
+{
+    char hex[2 * KEYS_PUBLIC_BYTES + 1], old[2 * KEYS_PUBLIC_BYTES + 1];
+    keys_hex_encode(pk, KEYS_PUBLIC_BYTES, hex);
+    int have = archive_meta_get(self->archive, "hub_ed25519", old, sizeof old);
+    if (have < 0 || have == 0 || strcmp(old, hex) != 0) {
+        if (have == 1)
+            log_warn("the hub key differs from the one recorded in the archive; "
+                     "recording the new one (verify checks notices against the latest)");
+        if (archive_meta_set(self->archive, "hub_ed25519", hex) != 0)
+            log_error("archive: %s", archive_error(self->archive));
+    }
+}
+
+/* Everything the loop needs: key, archive, directory, sockets, workers.
+ * 0, or -1 (logged); either way s_close undoes what was done. */
+static int
+s_open(hub_t *self, const hub_config_t *cfg)
+{
+    int rc = -1;
+    char path[4096], err[512], kerr[KEYS_ERR_LEN];
+    keys_identity_t *hub_key = NULL;
+    self->cfg = cfg;
+    log_set_level(cfg->log_level);
+    if (keys_init() != 0) {
+        log_error("libsodium failed to initialise");
+        return -1;
+    }
+    snprintf(path, sizeof path, "%s/hub.secret", cfg->data_dir);
+    if (keys_identity_load(path, getenv("ENLACE_HUB_PASSPHRASE"), &hub_key, kerr) != 0) {
+        log_error("%s (run 'enlace-hub init %s' first?)", kerr, cfg->data_dir);
+        return -1;
+    }
+    snprintf(path, sizeof path, "%s/" ARCHIVE_FILE, cfg->data_dir);
+    self->archive = archive_open(path, 0, cfg->sync, err, sizeof err);
+    if (!self->archive) {
+        log_error("%s", err);
+        goto out;
+    }
+    /* Checkpoints on their own thread; the writer's automatic one (64 MiB of
+     * log at 4 KiB pages) only bounds the log if that thread falls behind. */
+    self->ckpt = checkpointer_start(path, CHECKPOINT_MS, cfg->sync, err, sizeof err);
+    if (!self->ckpt) {
+        log_error("%s", err);
+        goto out;
+    }
+    archive_wal_autocheckpoint(self->archive, 16384);
+    self->dir = directory_load(self->archive);
+    self->sessions = sessions_new();
+    self->recent = recent_new(RECENT_CAPACITY);
+    self->batch = batch_new(self->archive);
+    self->inbound = dispatch_inbound_new();
+    {
+        /* One verifying worker per extra core: the main thread verifies too. */
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        self->sigcheck = sigcheck_new(cores > 1 ? (int)(cores - 1) : 0);
+    }
+    if (!self->dir || !self->sessions || !self->recent || !self->batch || !self->inbound
+        || !self->sigcheck || archive_data_version(self->archive, &self->dir_version) != 0) {
+        log_error("start-up failed: %s", archive_error(self->archive));
+        goto out;
+    }
+    self->head = archive_last_seq(self->archive);
+    if (self->head
+        && archive_message_read(self->archive, self->head, s_last_stored_row, self->batch) < 0) {
+        log_error("start-up failed: %s", archive_error(self->archive));
+        goto out;
+    }
+    self->ctx = zmq_ctx_new();
+    if (!self->ctx)
+        goto out;
+    /* Two I/O threads: CURVE work and libzmq's per-connection timers are
+     * spread over both cores (with thousands of connections one I/O thread
+     * spends much of its time managing heartbeat timers). */
+    zmq_ctx_set(self->ctx, ZMQ_IO_THREADS, 2);
+    /* The authenticator must be bound before the server socket exists. */
+    self->zap = zap_start(self->ctx, path, err, sizeof err);
+    if (!self->zap) {
+        log_error("%s", err);
+        goto out;
+    }
+    if (s_open_router(self, hub_key) != 0) {
+        log_error("cannot open the server socket: %s", zmq_strerror(zmq_errno()));
+        goto out;
+    }
+    s_record_hub_key(self, keys_identity_public(hub_key));
+    /* Kept: the hub signs its notices with it. */
+    self->notary = notary_new(&hub_key);
+    if (!self->notary)
+        goto out;
+    log_notice("enlace-hub %s listening on %s, hub key %s, %d keys in the directory, "
+               "last sequence %llu",
+        ENLACE_VERSION, cfg->bind, notary_fingerprint(self->notary), directory_count(self->dir),
+        (unsigned long long)self->head);
+    rc = 0;
+    self->started_ms = archive_now_ms();
+out:
+    keys_identity_destroy(&hub_key);
+    return rc;
+}
+
+/* The end of a loop turn, after the batch was handled: timers, commit and
+ * what waits for it, deliveries, and a second commit for what the pump
+ * wrote (cursors of dropped sessions). */
+static void
+s_end_turn(hub_t *self, int64_t now)
+{
+    s_timers(self, now);
+    hub_commit(self);
+    deliver_pump_all(self);
+    hub_commit(self);
+}
+
+/* One turn of the loop: wait up to 100 ms for messages, receive a batch,
+ * handle it in arrival order. 0, or -1 if the socket failed. */
+static int
+s_turn(hub_t *self)
+{
+    int64_t now = archive_now_ms();
+    zmq_pollitem_t item = {self->router, 0, ZMQ_POLLIN, 0};
+    int n = zmq_poll(&item, 1, 100);
+    if (n < 0 && zmq_errno() != EINTR) {
+        log_error("poll: %s", zmq_strerror(zmq_errno()));
+        return -1;
+    }
+    if (n > 0)
+        dispatch_handle(self, dispatch_receive(self));
+    s_end_turn(self, now);
+    return 0;
+}
+
+/* Frees what s_open made (whatever part of it was made). */
+static void
+s_close(hub_t *self)
+{
+    notary_destroy(&self->notary);
+    if (self->router)
+        zmq_close(self->router);
+    zap_stop(&self->zap);
+    if (self->ctx)
+        zmq_ctx_term(self->ctx);
+    batch_destroy(&self->batch);
+    dispatch_inbound_free(&self->inbound);
+    sigcheck_destroy(&self->sigcheck);
+    recent_destroy(&self->recent);
+    sessions_destroy(&self->sessions);
+    directory_destroy(&self->dir);
+    checkpointer_stop(&self->ckpt);
+    archive_destroy(&self->archive);
+}
+
+int
+hub_run(const hub_config_t *cfg, volatile sig_atomic_t *stop)
+{
+    hub_t hub = {0};
+    hub_t *self = &hub;
+    int rc = s_open(self, cfg);
+    if (rc == 0) {
+        while (!*stop && rc == 0)
+            rc = s_turn(self);
+        log_notice("shutting down: %llu messages stored, %llu deliveries this run",
+            (unsigned long long)self->stored_total, (unsigned long long)self->delivered_total);
+        hub_commit(self); /* the cursors acknowledgements moved */
+        status_remove(cfg->data_dir);
+    }
+    s_close(self);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- for fuzz_dispatch */
+
+hub_t *
+hub_test_open(const hub_config_t *cfg)
+{
+    hub_t *self = calloc(1, sizeof *self);
+    if (self && s_open(self, cfg) != 0) {
+        s_close(self);
+        free(self);
+        return NULL;
+    }
+    return self;
+}
+
+void
+hub_test_feed(hub_t *self, const char *user, const uint8_t *rid, size_t rid_len,
+    const void *const *frames, const size_t *lens, int n)
+{
+    dispatch_handle(self, dispatch_fake(self, user, rid, rid_len, frames, lens, n));
+    s_end_turn(self, archive_now_ms());
+}
+
+void
+hub_test_close(hub_t **self_p)
+{
+    if (!*self_p)
+        return;
+    s_close(*self_p);
+    free(*self_p);
+    *self_p = NULL;
+}
