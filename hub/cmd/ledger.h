@@ -34,9 +34,6 @@ typedef struct {
  * (archive_error). */
 int ledger_verify(archive_t *archive, ledger_report_t *report, FILE *out, int max_lines);
 
-/* `enlace-hub verify DATA|FILE`: exit code 0 verified, 1 problems found or
- * the archive could not be read, 2 usage. */
-int ledger_cmd_verify(int argc, char **argv);
 
 /* DATA (a directory: DATA/archive.db) or FILE (an archive file, such as a
  * backup) to the archive's path. */

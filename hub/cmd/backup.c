@@ -16,6 +16,7 @@
  * `enlace-hub verify FILE` checks the copy's chain and signatures.
  */
 #include "backup.h"
+#include "cmd.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -51,7 +52,7 @@ s_remove_tmp(const char *tmp)
 }
 
 int
-backup_cmd(int argc, char **argv)
+cmd_backup(int argc, char **argv)
 {
     if (argc != 2 || argv[0][0] == '-' || argv[1][0] == '-') {
         fprintf(stderr, "usage: enlace-hub backup DATA FILE\n");

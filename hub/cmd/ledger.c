@@ -78,6 +78,7 @@
  * (tests/integration/ledger_by_hand.py is this recipe, run by the tests.)
  */
 #include "ledger.h"
+#include "cmd.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -469,7 +470,7 @@ ledger_archive_path(const char *arg, char *out, size_t cap)
 }
 
 int
-ledger_cmd_verify(int argc, char **argv)
+cmd_verify(int argc, char **argv)
 {
     if (argc != 1 || argv[0][0] == '-') {
         fprintf(stderr, "usage: enlace-hub verify DATA|FILE\n");

@@ -10,7 +10,5 @@
 #define BACKUP_PAGES_PER_STEP 256
 #define BACKUP_SLEEP_MS 5
 
-/* Exit code 0 done and checked, 1 failed (nothing left under FILE), 2 usage. */
-int backup_cmd(int argc, char **argv);
 
 #endif

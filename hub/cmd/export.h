@@ -29,7 +29,5 @@ int export_run(archive_t *archive, export_filter_t *filter, FILE *out, int64_t *
  * Returns 0 or -1. */
 int export_parse_time(const char *s, int64_t *ms);
 
-/* `enlace-hub export DATA [--from TIME] [--to TIME] [--topic PATTERN]`. */
-int export_cmd(int argc, char **argv);
 
 #endif

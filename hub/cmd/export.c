@@ -18,6 +18,7 @@
  * file can read every message).
  */
 #include "export.h"
+#include "cmd.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -319,7 +320,7 @@ out:
 }
 
 int
-export_cmd(int argc, char **argv)
+cmd_export(int argc, char **argv)
 {
     export_filter_t f = {0};
     const char *data = argc > 0 ? argv[0] : NULL;
