@@ -10,6 +10,7 @@
 #include "deliver.h"
 #include "flow.h"
 #include "log.h"
+#include "send.h"
 #include "protocol.h"
 #include "rate.h"
 #include "request.h"
@@ -58,7 +59,7 @@ s_drop_gone_sessions(hub_t *self, const session_key_t *key)
     session_t *s = sessions_next(self->sessions, NULL);
     while (s) {
         session_t *next = sessions_next(self->sessions, s);
-        if (s->key == key && hub_send_raw(self, s->rid, s->rid_len, buf, len) < 0)
+        if (s->key == key && send_raw(self, s->rid, s->rid_len, buf, len) < 0)
             deliver_drop_session(self, s, "peer gone");
         s = next;
     }

@@ -10,6 +10,7 @@
 #include "disclose.h"
 #include "flow.h"
 #include "log.h"
+#include "send.h"
 #include "topic.h"
 #include "wire.h"
 
@@ -78,7 +79,7 @@ static int
 s_offer(hub_t *self, session_t *s, const dir_entry_t *who, const recent_msg_t *m)
 {
     if (s_wants(self, s, who, m)) {
-        int rc = hub_send_raw(self, s->rid, s->rid_len, m->frame, m->frame_len);
+        int rc = send_raw(self, s->rid, s->rid_len, m->frame, m->frame_len);
         if (rc != 0)
             return rc;
         session_inflight_push(s, m->seq);

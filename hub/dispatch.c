@@ -10,7 +10,7 @@
  * request runs in a savepoint of the batch (batch.h): a refusal undoes it,
  * is audited and answered; nothing a peer sends reaches an assert.
  */
-#include "hub_int.h"
+#include "dispatch.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -19,8 +19,10 @@
 
 #include <zmq.h>
 
+#include "commit.h"
 #include "connect.h"
 #include "deliver.h"
+#include "dirwatch.h"
 #include "flow.h"
 #include "handle.h"
 #include "keys.h"
@@ -29,6 +31,7 @@
 #include "rate.h"
 #include "request.h"
 #include "sigcheck.h"
+#include "status.h"
 #include "wire.h"
 
 /* One received ZeroMQ message, between receiving and handling. */
@@ -67,7 +70,7 @@ s_env(hub_t *self)
 static void
 s_refresh_status(void *arg)
 {
-    hub_write_status(arg, archive_now_ms());
+    status_refresh(arg, archive_now_ms());
 }
 
 /* Receives one message (routing id + parts) into in. 0, or -1 if nothing
@@ -309,7 +312,7 @@ s_handle_inbound(hub_t *self, inbound_t *in)
     if (user && !who) {
         /* ZAP admitted a key our snapshot does not know yet: it was added
          * since the last reload. Reload now rather than refuse it. */
-        hub_check_directory(self);
+        dirwatch_check(self);
         who = directory_find(self->dir, user);
     }
     hub_env_t env = s_env(self);
@@ -421,6 +424,6 @@ dispatch_handle(hub_t *self, int n)
         s_handle_inbound(self, &self->inbound[i]);
         /* Rather than hold many large replies (history pages), commit early. */
         if (batch_pending_bytes(self->batch) > 16 * 1024 * 1024)
-            hub_commit(self);
+            commit_batch(self);
     }
 }

@@ -30,14 +30,15 @@
 #include <zmq.h>
 
 #include "checkpoint.h"
+#include "commit.h"
 #include "config.h"
 #include "deliver.h"
+#include "dirwatch.h"
+#include "dispatch.h"
 #include "escalate.h"
 #include "handle.h"
 #include "keys.h"
 #include "log.h"
-#include "push.h"
-#include "request.h"
 #include "sigcheck.h"
 #include "status.h"
 #include "zap.h"
@@ -51,131 +52,7 @@
 #define ZMQ_ZAP_ENFORCE_DOMAIN 93 /* draft option in libzmq 4.3 */
 #endif
 
-/* ---------------------------------------------------------------- sending */
-
-int
-hub_send_raw(hub_t *self, const uint8_t *rid, size_t rid_len, const void *data, size_t len)
-{
-    if (zmq_send(self->router, rid, rid_len, ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0)
-        return errno == EAGAIN ? 1 : -1;
-    if (zmq_send(self->router, data, len, ZMQ_DONTWAIT) < 0)
-        return -1; /* cannot happen after the first part was accepted */
-    return 0;
-}
-
-static hub_env_t
-s_env(hub_t *self)
-{
-    return (hub_env_t){.cfg = self->cfg, .archive = self->archive, .dir = self->dir,
-        .batch = self->batch, .notary = self->notary, .head = self->head};
-}
-
-/* ---------------------------------------------------------------- commit */
-
-static int
-s_sink_send(void *arg, const uint8_t *rid, size_t rid_len, const uint8_t *frame, size_t len)
-{
-    return hub_send_raw(arg, rid, rid_len, frame, len);
-}
-
-static void
-s_reload_directory(hub_t *self);
-
-static void
-s_sink_act(void *arg, batch_action_t *a)
-{
-    hub_t *self = arg;
-    switch (a->kind) {
-    case BATCH_STORED:
-        self->stored_total++;
-        if (a->seq > self->head)
-            self->head = a->seq;
-        if (a->msg.frame)
-            recent_put(self->recent, &a->msg); /* takes its allocations */
-        break;
-    case BATCH_PUSH_ALERT:
-        push_alert(self, a->seq);
-        break;
-    case BATCH_PUSH_NOTICE:
-        push_notice(self, a->seq, a->to);
-        break;
-    case BATCH_RELABEL:
-        recent_relabel(self->recent, a->seq, a->tlp, a->handling);
-        break;
-    case BATCH_HELLO: {
-        session_t *s = sessions_find(self->sessions, a->rid, a->rid_len);
-        if (s)
-            push_on_hello(self, s);
-        break;
-    }
-    case BATCH_RELOAD:
-        self->dir_version = -1;
-        s_reload_directory(self);
-        break;
-    }
-}
-
-void
-hub_commit(hub_t *self)
-{
-    deliver_save_cursors(self);
-    batch_sink_t sink = {.send = s_sink_send, .act = s_sink_act, .arg = self};
-    batch_commit(self->batch, &sink);
-}
-
-/* ---------------------------------------------------------------- directory */
-
-/* Reloads the directory if the archive changed (or dir_version is -1), and
- * refuses and drops the sessions of keys no longer active. The refusals wait
- * for the next commit like every reply. */
-static void
-s_reload_directory(hub_t *self)
-{
-    int64_t version;
-    if (archive_data_version(self->archive, &version) != 0
-        || (version == self->dir_version && self->dir_version != -1))
-        return;
-    directory_t *fresh = directory_load(self->archive);
-    if (!fresh) {
-        log_error("directory reload failed: %s", archive_error(self->archive));
-        return;
-    }
-    directory_destroy(&self->dir);
-    self->dir = fresh;
-    self->dir_version = version;
-    log_info("directory reloaded: %d keys", directory_count(self->dir));
-    int64_t now = archive_now_ms();
-    hub_env_t env = s_env(self);
-    session_t *s = sessions_next(self->sessions, NULL);
-    while (s) {
-        session_t *next = sessions_next(self->sessions, s);
-        const dir_entry_t *who = directory_find(self->dir, s->fingerprint);
-        if (!who || !directory_entry_active(who, now)) {
-            reply_refusal(&env, s->rid, s->rid_len, 0, who, "session",
-                ENLACE__ERROR_CODE__ERR_REVOKED,
-                "your key has been revoked; this connection is closed");
-            deliver_drop_session(self, s, "key revoked");
-        }
-        s = next;
-    }
-}
-
-void
-hub_check_directory(hub_t *self)
-{
-    s_reload_directory(self);
-}
-
 /* ---------------------------------------------------------------- timers */
-
-void
-hub_write_status(hub_t *self, int64_t now)
-{
-    status_counters_t c = {self->cfg->data_dir, self->cfg->bind, self->started_ms, self->head,
-        self->stored_total, self->delivered_total};
-    status_write(&c, self->sessions, self->dir, now);
-    self->next_status = now + STATUS_INTERVAL_MS;
-}
 
 static void
 s_timers(hub_t *self, int64_t now)
@@ -183,17 +60,17 @@ s_timers(hub_t *self, int64_t now)
     if (self->cfg->reload && *self->cfg->reload) {
         *self->cfg->reload = 0;
         log_notice("SIGHUP: reloading the directory");
-        self->dir_version = -1; /* forces the reload */
-        s_reload_directory(self);
+        dirwatch_reload(self);
     }
     if (now >= self->next_status)
-        hub_write_status(self, now);
+        status_refresh(self, now);
     if (now >= self->next_dir_check) {
-        s_reload_directory(self);
+        dirwatch_check(self);
         self->next_dir_check = now + DIR_CHECK_MS;
     }
     if (now >= self->next_alert_check) {
-        hub_env_t env = s_env(self);
+        hub_env_t env = {.cfg = self->cfg, .archive = self->archive, .dir = self->dir,
+            .batch = self->batch, .notary = self->notary, .head = self->head};
         escalate_due(&env, now);
         self->next_alert_check = now + ALERT_CHECK_MS;
     }
@@ -404,9 +281,9 @@ static void
 s_end_turn(hub_t *self, int64_t now)
 {
     s_timers(self, now);
-    hub_commit(self);
+    commit_batch(self);
     deliver_pump_all(self);
-    hub_commit(self);
+    commit_batch(self);
 }
 
 /* One turn of the loop: wait up to 100 ms for messages, receive a batch,
@@ -458,7 +335,7 @@ hub_run(const hub_config_t *cfg, volatile sig_atomic_t *stop)
             rc = s_turn(self);
         log_notice("shutting down: %llu messages stored, %llu deliveries this run",
             (unsigned long long)self->stored_total, (unsigned long long)self->delivered_total);
-        hub_commit(self); /* the cursors acknowledgements moved */
+        commit_batch(self); /* the cursors acknowledgements moved */
         status_remove(cfg->data_dir);
     }
     s_close(self);

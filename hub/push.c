@@ -13,11 +13,12 @@
 #include "attrs.h"
 #include "deliver.h"
 #include "log.h"
+#include "send.h"
 
 static void
 s_push_to(hub_t *self, session_t *s, const uint8_t *frame, size_t len)
 {
-    if (hub_send_raw(self, s->rid, s->rid_len, frame, len) == 0)
+    if (send_raw(self, s->rid, s->rid_len, frame, len) == 0)
         self->delivered_total++;
 }
 

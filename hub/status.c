@@ -7,6 +7,7 @@
  * reader never sees half a file. JSON goes through jansson, never printf.
  */
 #include "status.h"
+#include "hub_int.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -129,6 +130,15 @@ s_build(const status_counters_t *c, sessions_t *sessions, const directory_t *dir
         "archive", archive,
         "this_run", "stored", (json_int_t)c->stored_total, "delivered",
         (json_int_t)c->delivered_total);
+}
+
+void
+status_refresh(hub_t *self, int64_t now)
+{
+    status_counters_t c = {self->cfg->data_dir, self->cfg->bind, self->started_ms, self->head,
+        self->stored_total, self->delivered_total};
+    status_write(&c, self->sessions, self->dir, now);
+    self->next_status = now + STATUS_INTERVAL_MS;
 }
 
 int

@@ -16,6 +16,7 @@
 #include <stdio.h>
 
 #include "directory.h"
+#include "hub.h"
 #include "session.h"
 
 #define STATUS_FILE "status.json"
@@ -35,6 +36,10 @@ typedef struct {
 /* Writes DATA/status.json from the counters, the live sessions and the
  * directory they are checked against. 0, or -1 (logged: a hub that cannot
  * write its status keeps serving). */
+/* Writes the running hub's status file from its counters as of now, and
+ * when the next write is due. */
+void status_refresh(hub_t *hub, int64_t now_ms);
+
 int status_write(const status_counters_t *counters, sessions_t *sessions,
     const directory_t *dir, int64_t now_ms);
 
