@@ -23,78 +23,8 @@ s_sub(int who, const char *pattern)
     return acl_subscribe(s_fx.directory, s_fx.who[who], pattern, s_fx.now);
 }
 
-/* ------------------------------------------------------------- directory */
 
-static void
-finds_entries_by_fingerprint(void)
-{
-    CHECK(directory_count(s_fx.directory) == OFFICERS);
-    const dir_entry_t *mx = directory_find(s_fx.directory, s_fx.fp[MX]);
-    CHECK(mx != NULL);
-    if (!mx)
-        return;
-    CHECK(mx->officer_id == s_fx.id[MX]);
-    CHECK_STREQ(mx->name, s_people[MX].name);
-    CHECK_STREQ(mx->country, "MX");
-    CHECK_STREQ(mx->org, "");
-    CHECK_STREQ(mx->role, "officer");
-    CHECK_STREQ(mx->fingerprint, s_fx.fp[MX]);
-    CHECK(memcmp(mx->pk, s_fx.pk[MX], 32) == 0);
-    CHECK(mx->nmemberships == 2);
-    CHECK_STREQ(directory_membership(mx, "consular"), "officer");
-    CHECK_STREQ(directory_membership(mx, "trafficking"), "officer");
-    CHECK(directory_membership(mx, "child") == NULL);
 
-    const dir_entry_t *st = directory_find(s_fx.directory, s_fx.fp[ST]);
-    CHECK(st && !strcmp(st->org, "ST") && !strcmp(st->country, "") && st->nmemberships == 0);
-    CHECK(st && !strcmp(acl_home(st), "ST"));
-    CHECK(!strcmp(acl_home(mx), "MX"));
-
-    CHECK(directory_find(s_fx.directory, "AAAA-AAAA-AAAA-AAAA") == NULL);
-    CHECK(directory_find(s_fx.directory, "") == NULL);
-    /* A prefix of a fingerprint is not that fingerprint. */
-    char prefix[KEYS_FINGERPRINT_LEN];
-    snprintf(prefix, sizeof prefix, "%.14s", s_fx.fp[GT]);
-    CHECK(directory_find(s_fx.directory, prefix) == NULL);
-
-    const dir_entry_t *gt = directory_find_officer(s_fx.directory, s_fx.id[GT]);
-    CHECK(gt && !strcmp(gt->fingerprint, s_fx.fp[GT]));
-    CHECK(directory_find_officer(s_fx.directory, 999999) == NULL);
-}
-
-static void
-knows_only_the_seeded_networks(void)
-{
-    CHECK(directory_network_known(s_fx.directory, "consular"));
-    CHECK(directory_network_known(s_fx.directory, "child"));
-    CHECK(directory_network_known(s_fx.directory, "crm"));
-    CHECK(directory_network_known(s_fx.directory, "trafficking"));
-    CHECK(!directory_network_known(s_fx.directory, "smuggling"));
-    CHECK(!directory_network_known(s_fx.directory, "consul")); /* a substring */
-    CHECK(!directory_network_known(s_fx.directory, "onsular"));
-    CHECK(!directory_network_known(s_fx.directory, "consular,child"));
-    CHECK(!directory_network_known(s_fx.directory, ""));
-    CHECK(!directory_network_known(s_fx.directory, "Consular"));
-}
-
-static void
-loads_ppt_and_invitations(void)
-{
-    CHECK_STREQ(directory_ppt(s_fx.directory, s_this_year(s_fx.now)), "GT");
-    CHECK(directory_ppt(s_fx.directory, 1999) == NULL);
-    int n = directory_invitations(s_fx.directory);
-    CHECK(n == (int)(sizeof s_invitations / sizeof s_invitations[0]));
-    int active = 0;
-    for (int i = 0; i < n; i++) {
-        const dir_invitation_t *inv = directory_invitation(s_fx.directory, i);
-        CHECK(inv != NULL);
-        if (inv)
-            active += directory_invitation_active(inv, s_fx.now);
-    }
-    CHECK(active == n - 1); /* one has expired */
-    CHECK(directory_invitation(s_fx.directory, n) == NULL);
-    CHECK(directory_invitation(s_fx.directory, -1) == NULL);
-}
 
 /* ---------------------------------------------------------------- publish */
 
@@ -249,47 +179,23 @@ only_st_and_admin_administer(void)
     CHECK(acl_admin(&admin) == NULL);
 }
 
-/* ----------------------------------------------------------------- active */
+
 
 static void
-revoked_key_is_inactive_after_reload(void)
+only_opener_st_and_concerned_members_change_a_case(void)
 {
-    const dir_entry_t *before = directory_find(s_fx.directory, s_fx.fp[REVOKED]);
-    CHECK(before && directory_entry_active(before, s_fx.now));
-    CHECK(archive_key_revoke(s_fx.archive, s_fx.pk[REVOKED], s_fx.now) == 1);
-    /* The old snapshot does not change under the hub's feet... */
-    CHECK(directory_entry_active(before, s_fx.now));
-    /* ...the next one says the key is revoked. */
-    directory_t *fresh = directory_load(s_fx.archive);
-    CHECK(fresh != NULL);
-    if (!fresh)
-        return;
-    const dir_entry_t *after = directory_find(fresh, s_fx.fp[REVOKED]);
-    CHECK(after != NULL);
-    CHECK(after && after->revoked_ms != 0);
-    CHECK(after && !directory_entry_active(after, s_fx.now));
-    CHECK(after && !directory_entry_active(after, s_fx.now + 86400000));
-    const dir_entry_t *mx = directory_find(fresh, s_fx.fp[MX]);
-    CHECK(mx && directory_entry_active(mx, s_fx.now));
-    directory_destroy(&fresh);
-    CHECK(fresh == NULL);
-    directory_destroy(&fresh); /* NULL is accepted */
-}
-
-static void
-key_is_active_only_inside_its_validity(void)
-{
-    dir_entry_t e = {.officer_id = 1, .valid_from_ms = 1000, .valid_until_ms = 2000};
-    CHECK(!directory_entry_active(&e, 999));
-    CHECK(directory_entry_active(&e, 1000));
-    CHECK(directory_entry_active(&e, 1999));
-    CHECK(!directory_entry_active(&e, 2000));
-    e.valid_from_ms = 0; /* no lower bound */
-    CHECK(directory_entry_active(&e, 1));
-    e.valid_until_ms = 0; /* no bound at all */
-    CHECK(directory_entry_active(&e, INT64_MAX));
-    e.revoked_ms = 1500;
-    CHECK(!directory_entry_active(&e, 1));
+    /* A consular case opened by the MX officer, concerning GT. */
+    CHECK(acl_case_state(s_fx.who[MX], "consular", "GT", s_fx.id[MX]) == NULL); /* opener */
+    CHECK(acl_case_state(s_fx.who[ST], "consular", "GT", s_fx.id[MX]) == NULL);
+    CHECK(acl_case_state(s_fx.who[GT], "consular", "GT", s_fx.id[MX]) == NULL);
+    CHECK(acl_case_state(s_fx.who[GT], "consular", "MX,GT", s_fx.id[MX]) == NULL);
+    CHECK(acl_case_state(s_fx.who[READER], "consular", "GT", s_fx.id[MX]) != NULL); /* MX */
+    CHECK(acl_case_state(s_fx.who[READER], "consular", "MX,GT", s_fx.id[MX]) == NULL);
+    CHECK(acl_case_state(s_fx.who[OBSERVER], "consular", "GT", s_fx.id[MX]) != NULL);
+    /* A member of the country, but not of the case's network. */
+    CHECK(acl_case_state(s_fx.who[GT], "trafficking", "GT", s_fx.id[MX]) != NULL);
+    /* A country code is matched whole. */
+    CHECK(acl_case_state(s_fx.who[GT], "consular", "GTM", s_fx.id[MX]) != NULL);
 }
 
 int
@@ -300,9 +206,6 @@ main(void)
         s_fixture_close(&s_fx);
         return EXIT_FAILURE;
     }
-    RUN(finds_entries_by_fingerprint);
-    RUN(knows_only_the_seeded_networks);
-    RUN(loads_ppt_and_invitations);
     RUN(member_publishes_in_own_network);
     RUN(refuses_publish_in_other_network);
     RUN(refuses_publish_in_unknown_network);
@@ -316,8 +219,7 @@ main(void)
     RUN(observer_subscribes_within_its_invitations);
     RUN(ppt_subscribes_to_crm);
     RUN(only_st_and_admin_administer);
-    RUN(revoked_key_is_inactive_after_reload);
-    RUN(key_is_active_only_inside_its_validity);
+    RUN(only_opener_st_and_concerned_members_change_a_case);
     s_fixture_close(&s_fx);
     return CHECK_DONE();
 }
