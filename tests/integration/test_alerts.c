@@ -97,12 +97,14 @@ s_target_state(enlace_client_t *c, uint64_t id, const char *country, char *out, 
     free(json);
 }
 
-static int
-s_sql_int(const char *sql)
+/* A count from the archive; a query that fails fails the test (-1). */
+#define s_sql_int(sql) s_sql_int_at(__FILE__, __LINE__, sql)
+static long long
+s_sql_int_at(const char *file, int line, const char *sql)
 {
-    char out[64];
-    harness_capture(out, sizeof out, "sqlite3 %s/data/archive.db \"%s\"", hub.dir, sql);
-    return atoi(out);
+    char db[300];
+    snprintf(db, sizeof db, "%s/data/archive.db", hub.dir);
+    return harness_sql_int_at(file, line, db, "%s", sql);
 }
 
 static void
@@ -133,10 +135,10 @@ urgent_alert_escalates_to_the_country_then_the_ppt_and_st(void)
     CHECK(strcmp(state, "acknowledged") == 0);
     /* The CLI shows the same, per country. */
     char out[4096];
-    harness_sh("printf 'hub = %s\\nhub_key = %s\\nkey = %s\\n' > %s/mx.profile", hub.endpoint,
-        hub.hub_public, mx.secret, hub.dir);
-    harness_capture(out, sizeof out, "%s --profile %s/mx.profile alerts 2>&1",
-        getenv("ENLACE_CLI_BIN"), hub.dir);
+    CMD(0, NULL, 0, "printf 'hub = %s\\nhub_key = %s\\nkey = %s\\n' > %s/mx.profile",
+        hub.endpoint, hub.hub_public, mx.secret, hub.dir);
+    CMD(0, out, sizeof out, "%s --profile %s/mx.profile alerts 2>&1", getenv("ENLACE_CLI_BIN"),
+        hub.dir);
     CHECK(strstr(out, "GT  overdue") != NULL);
     CHECK(strstr(out, "MX  acknowledged  by mx") != NULL);
     /* Every step is recorded. */
@@ -431,8 +433,8 @@ case_thread_holds_messages_alerts_and_states(void)
     free(json);
     /* The CLI forms of the issue. */
     char out[2048];
-    harness_sh("printf 'hub = %s\\nhub_key = %s\\nkey = %s\\n' > %s/mx.profile", hub.endpoint,
-        hub.hub_public, mx.secret, hub.dir);
+    CMD(0, NULL, 0, "printf 'hub = %s\\nhub_key = %s\\nkey = %s\\n' > %s/mx.profile",
+        hub.endpoint, hub.hub_public, mx.secret, hub.dir);
     int rc = harness_capture(out, sizeof out,
         "%s --profile %s/mx.profile case open --type disaster --countries MX,HN 'Huracán' 2>&1",
         getenv("ENLACE_CLI_BIN"), hub.dir);
@@ -553,7 +555,7 @@ main(void)
     officer_new(&hub, &hn, "hn", "--country HN --network crm --role focal");
     officer_new(&hub, &sto, "st", "--org ST --role st");
     officer_new(&hub, &sv, "sv", "--country SV --network child --role officer");
-    harness_sh("%s ppt set %s/data --country HN >/dev/null", getenv("ENLACE_HUB_BIN"), hub.dir);
+    CMD(0, NULL, 0, "%s ppt set %s/data --country HN 2>&1", getenv("ENLACE_HUB_BIN"), hub.dir);
     hub.extra[0] = "--deadline";
     hub.extra[1] = "urgent=2s,flash=1s";
     hub_start(&hub);

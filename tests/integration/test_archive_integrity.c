@@ -110,14 +110,14 @@ static void
 verify_names_the_message_with_one_changed_byte(void)
 {
     char path[400], out[8192], before[8192], after[8192];
-    harness_capture(before, sizeof before, "sqlite3 %s/data/archive.db"
+    CMD(0, before, sizeof before, "sqlite3 -bail %s/data/archive.db"
         " 'SELECT hex(content) FROM messages WHERE seq = 3'", hub.dir);
     CHECK(s_tampered_copy("byte",
               "UPDATE messages SET content = CAST(substr(content, 1, length(content) - 1)"
               " || '!' AS BLOB) WHERE seq = 3;",
               path, sizeof path)
         == 0);
-    harness_capture(after, sizeof after, "sqlite3 %s 'SELECT hex(content) FROM messages"
+    CMD(0, after, sizeof after, "sqlite3 -bail %s 'SELECT hex(content) FROM messages"
         " WHERE seq = 3'", path);
     /* exactly one byte (two hex digits at most) differs */
     size_t n = strlen(before), diff = 0;
@@ -125,14 +125,14 @@ verify_names_the_message_with_one_changed_byte(void)
     for (size_t i = 0; i < n && n == strlen(after); i++)
         diff += before[i] != after[i];
     CHECK(diff >= 1 && diff <= 2);
-    CHECK(s_verify(path, out, sizeof out) != 0);
+    CHECK(s_verify(path, out, sizeof out) == 1);
     CHECK(strstr(out, "FAIL message seq 3 ") != NULL);
     CHECK(strstr(out, "the first:\n  message seq 3 ") != NULL);
 
     CHECK(s_tampered_copy("topic", "UPDATE messages SET topic = 'consular/tampered' WHERE seq = 3;",
               path, sizeof path)
         == 0);
-    CHECK(s_verify(path, out, sizeof out) != 0);
+    CHECK(s_verify(path, out, sizeof out) == 1);
     CHECK(strstr(out, "FAIL message seq 3 ") != NULL);
     CHECK(strstr(out, "topic differs from the signed topic") != NULL);
 }
@@ -142,7 +142,7 @@ verify_detects_deleted_and_inserted_messages(void)
 {
     char path[400], out[8192];
     CHECK(s_tampered_copy("deleted", "DELETE FROM messages WHERE seq = 2;", path, sizeof path) == 0);
-    CHECK(s_verify(path, out, sizeof out) != 0);
+    CHECK(s_verify(path, out, sizeof out) == 1);
     CHECK(strstr(out, "message seq 2 ") != NULL && strstr(out, "missing (deleted)") != NULL);
 
     CHECK(s_tampered_copy("inserted",
@@ -152,7 +152,7 @@ verify_detects_deleted_and_inserted_messages(void)
               " FROM messages WHERE seq = 1;",
               path, sizeof path)
         == 0);
-    CHECK(s_verify(path, out, sizeof out) != 0);
+    CHECK(s_verify(path, out, sizeof out) == 1);
     CHECK(strstr(out, "message seq 100: not in the ledger") != NULL);
 }
 
@@ -166,7 +166,7 @@ verify_detects_an_edited_audit_row(void)
               " UPDATE audit SET detail = 'nothing happened' WHERE id = 2;",
               path, sizeof path)
         == 0);
-    CHECK(s_verify(path, out, sizeof out) != 0);
+    CHECK(s_verify(path, out, sizeof out) == 1);
     CHECK(strstr(out, "FAIL audit id 2 ") != NULL);
     /* And without dropping it, the archive itself refuses. */
     CHECK(harness_sh("sqlite3 %s/data/archive.db \"UPDATE audit SET detail = 'x' WHERE id = 2\""
@@ -244,7 +244,7 @@ verify_covers_directory_administration(void)
         CHECK(harness_sh("cp %s/archive.db %s && sqlite3 %s \"%s\"", data, path, path,
                   tampering[i].sql)
             == 0);
-        CHECK(s_verify(path, out, sizeof out) != 0);
+        CHECK(s_verify(path, out, sizeof out) == 1);
         CHECK(strstr(out, tampering[i].expect) != NULL);
     }
     hub_cleanup(&h);
@@ -377,7 +377,7 @@ backup_under_load_verifies(void)
     snprintf(tmp, sizeof tmp, "%s.tmp", file);
     CHECK(access(tmp, F_OK) != 0);
     /* never overwrites */
-    CHECK(harness_sh("%s backup %s/data %s 2>/dev/null", s_hub_bin(), hub.dir, file) != 0);
+    CMD(1, NULL, 0, "%s backup %s/data %s 2>&1", s_hub_bin(), hub.dir, file);
     hub_stop(&hub);
     hub.extra[0] = hub.extra[1] = NULL;
     CHECK(s_verify(file, out, sizeof out) == 0);
@@ -429,8 +429,8 @@ archive_size_per_thousand_1kib_messages(void)
     enlace_close(&c);
     CHECK(stored == N && failed == 0);
     char out[4096];
-    harness_sh("sqlite3 %s/data/archive.db 'PRAGMA wal_checkpoint(TRUNCATE)' >/dev/null", h.dir);
-    harness_capture(out, sizeof out, "cd %s/data && ls -l archive.db*", h.dir);
+    CMD(0, NULL, 0, "sqlite3 -bail %s/data/archive.db 'PRAGMA wal_checkpoint(TRUNCATE)'", h.dir);
+    CMD(0, out, sizeof out, "cd %s/data && ls -l archive.db*", h.dir);
     fprintf(stderr, "  %d messages of 1 KiB stored in %lld ms; after a checkpoint, hub running:\n%s",
         stored, (long long)ms, out);
     hub_stop(&h);
@@ -438,9 +438,8 @@ archive_size_per_thousand_1kib_messages(void)
     char db[400];
     snprintf(db, sizeof db, "%s/data/archive.db", h.dir);
     CHECK(stat(db, &st) == 0);
-    harness_capture(out, sizeof out,
-        "sqlite3 %s \"SELECT name, sum(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC\""
-        " 2>/dev/null",
+    CMD(0, out, sizeof out,
+        "sqlite3 -bail %s \"SELECT name, sum(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC\"",
         db);
     fprintf(stderr, "  archive.db after the hub stopped: %lld bytes = %.0f bytes per 1,000"
         " messages (%.2f GB per million); by table and index:\n%s",

@@ -185,18 +185,17 @@ acknowledged_messages_survive_sigkill(void)
     /* Every publish either got "stored" or was still outstanding when the
      * publisher stopped: the publisher drains its window, so all sent ids
      * must be acknowledged. Check the archive holds each exactly once. */
-    char sql[256], out[1 << 16];
+    char db[300];
     int total_sent = 0;
     for (int i = 0; i < PUBLISHERS; i++) {
         CHECK(pstate[i].failures == 0);
         total_sent += pstate[i].sent;
     }
-    snprintf(sql, sizeof sql,
-        "SELECT count(*), count(DISTINCT msg_id) FROM messages WHERE topic = 'consular/crash/load'");
-    harness_capture(out, sizeof out, "sqlite3 %s/data/archive.db \"%s\"", hub.dir, sql);
-    int rows = 0, distinct = 0;
-    sscanf(out, "%d|%d", &rows, &distinct);
-    printf("sent %d, archived %d rows (%d distinct ids)\n", total_sent, rows, distinct);
+    snprintf(db, sizeof db, "%s/data/archive.db", hub.dir);
+    long long rows = SQL_INT(db, "SELECT count(*) FROM messages WHERE topic = 'consular/crash/load'");
+    long long distinct = SQL_INT(db,
+        "SELECT count(DISTINCT msg_id) FROM messages WHERE topic = 'consular/crash/load'");
+    printf("sent %d, archived %lld rows (%lld distinct ids)\n", total_sent, rows, distinct);
     CHECK(total_sent > 100);
     CHECK(rows == distinct);
     CHECK(rows == total_sent);

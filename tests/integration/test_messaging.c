@@ -147,7 +147,7 @@ refuses_publish_and_subscribe_outside_networks(void)
     CHECK_RC(enlace_publish(c, "consular/ok", "x", 1, NULL, NULL), ENLACE_OK);
     enlace_close(&c);
     char out[8192];
-    harness_capture(out, sizeof out, "%s audit %s/data", getenv("ENLACE_HUB_BIN"), hub.dir);
+    CMD(0, out, sizeof out, "%s audit %s/data", getenv("ENLACE_HUB_BIN"), hub.dir);
     CHECK(strstr(out, "refused:denied") != NULL);
     CHECK(strstr(out, luis.fingerprint) != NULL);
 }
@@ -167,11 +167,11 @@ duplicate_message_id_is_stored_once(void)
     CHECK(a != 0 && a == b);
     CHECK_RC(enlace_publish(c, "consular/dup", "other", 5, &opts, &b), ENLACE_ECONFLICT);
     enlace_close(&c);
-    char out[64];
-    harness_capture(out, sizeof out,
-        "sqlite3 %s/data/archive.db \"SELECT count(*) FROM messages WHERE hex(msg_id) = '%s'\"",
-        hub.dir, "5A5A5A5A5A5A5A5A5A5A5A5A5A5A5A5A");
-    CHECK(atoi(out) == 1);
+    char db[300];
+    snprintf(db, sizeof db, "%s/data/archive.db", hub.dir);
+    CHECK(SQL_INT(db, "SELECT count(*) FROM messages WHERE hex(msg_id) = '%s'",
+              "5A5A5A5A5A5A5A5A5A5A5A5A5A5A5A5A")
+        == 1);
 }
 
 static void
@@ -268,12 +268,12 @@ archive_keeps_messages_across_restart(void)
     CHECK_RC(enlace_publish(pub, "consular/restart", "persist", 7, NULL, &seq), ENLACE_OK);
     enlace_close(&pub);
     hub_stop(&hub);
-    char out[64];
-    harness_capture(out, sizeof out,
-        "sqlite3 %s/data/archive.db \"SELECT count(*) FROM messages WHERE seq = %llu AND "
-        "topic = 'consular/restart'\"",
-        hub.dir, (unsigned long long)seq);
-    CHECK(atoi(out) == 1);
+    char db[300];
+    snprintf(db, sizeof db, "%s/data/archive.db", hub.dir);
+    CHECK(SQL_INT(db, "SELECT count(*) FROM messages WHERE seq = %llu AND topic = "
+                      "'consular/restart'",
+              (unsigned long long)seq)
+        == 1);
     hub_start(&hub);
     pub = s_connect_ok(&ana);
     uint64_t next = 0;
@@ -294,8 +294,8 @@ cli_publishes_and_listens(void)
     CHECK(rc == 0);
     CHECK(strncmp(out, "stored ", 7) == 0);
     /* A profile file and --json; --from-start replays the history it may see. */
-    harness_sh("printf 'hub = %s\\nhub_key = %s\\nkey = %s\\n' > %s/luis.profile", hub.endpoint,
-        hub.hub_public, luis.secret, hub.dir);
+    CMD(0, NULL, 0, "printf 'hub = %s\\nhub_key = %s\\nkey = %s\\n' > %s/luis.profile",
+        hub.endpoint, hub.hub_public, luis.secret, hub.dir);
     rc = harness_capture(out, sizeof out,
         "%s --profile %s/luis.profile --json listen --from-start --wait 2 'consular/cli/#' 2>&1",
         cli, hub.dir);
@@ -306,11 +306,11 @@ cli_publishes_and_listens(void)
     rc = harness_capture(out, sizeof out,
         "ENLACE_HUB=%s ENLACE_HUB_KEY=%s ENLACE_KEY=%s %s publish trafficking/x y 2>&1",
         hub.endpoint, hub.hub_public, luis.secret, cli);
-    CHECK(rc != 0);
+    CHECK(rc == 1);
     CHECK(strstr(out, "not a member") != NULL);
     rc = harness_capture(out, sizeof out, "%s --hub %s --hub-key %s --key %s publish consular/x y 2>&1",
         cli, hub.endpoint, hub.hub_public, eve.secret);
-    CHECK(rc != 0);
+    CHECK(rc == 1);
     CHECK(strstr(out, "refused this key") != NULL);
 }
 
@@ -364,12 +364,12 @@ static void
 refuses_group_readable_secret(void)
 {
     char out[1024];
-    harness_sh("chmod 640 %s", ana.secret);
+    CMD(0, NULL, 0, "chmod 640 %s", ana.secret);
     int rc = harness_capture(out, sizeof out,
         "%s --hub %s --hub-key %s --key %s publish consular/x y 2>&1", getenv("ENLACE_CLI_BIN"),
         hub.endpoint, hub.hub_public, ana.secret);
-    harness_sh("chmod 600 %s", ana.secret);
-    CHECK(rc != 0);
+    CMD(0, NULL, 0, "chmod 600 %s", ana.secret);
+    CHECK(rc == 1);
     CHECK(strstr(out, "chmod 600") != NULL);
 }
 
@@ -385,8 +385,8 @@ from_start_replays_every_pattern(void)
     CHECK_RC(enlace_publish(pub, "crm/replay/b", "two", 3, NULL, NULL), ENLACE_OK);
     enlace_close(&pub);
     char out[4096];
-    harness_sh("printf 'hub = %s\\nhub_key = %s\\nkey = %s\\n' > %s/ana.profile", hub.endpoint,
-        hub.hub_public, ana.secret, hub.dir);
+    CMD(0, NULL, 0, "printf 'hub = %s\\nhub_key = %s\\nkey = %s\\n' > %s/ana.profile",
+        hub.endpoint, hub.hub_public, ana.secret, hub.dir);
     int rc = harness_capture(out, sizeof out,
         "%s --profile %s/ana.profile listen --from-start --count 2 --wait 3 'consular/replay/#' "
         "'crm/replay/#' 2>/dev/null",
