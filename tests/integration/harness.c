@@ -288,8 +288,10 @@ harness_sql_int_at(const char *file, int line, const char *db, const char *fmt, 
     va_start(ap, fmt);
     vsnprintf(sql, sizeof sql, fmt, ap);
     va_end(ap);
-    /* -bail: stop at the first error, with a non-zero status. */
-    snprintf(cmd, sizeof cmd, "sqlite3 -bail -batch '%s' \"%s\" 2>&1", db, sql);
+    /* -bail: stop at the first error, with a non-zero status; a running hub
+     * may hold the write lock for a moment (checkpoints): wait for it. */
+    snprintf(cmd, sizeof cmd, "sqlite3 -bail -batch -cmd '.timeout 5000' '%s' \"%s\" 2>&1", db,
+        sql);
     int rc = s_shell(cmd, out, sizeof out);
     char *end = NULL;
     errno = 0;
