@@ -1907,7 +1907,7 @@ hub_test_open(const hub_config_t *cfg)
 
 void
 hub_test_feed(hub_t *self, const char *user, const uint8_t *rid, size_t rid_len,
-    const void *const *frames, const size_t *lens, int n)
+    const void *const *frames, const size_t *lens, const uint8_t *multipart, int n)
 {
     int got = 0;
     for (int i = 0; i < n && got < BATCH_MAX; i++, got++) {
@@ -1919,6 +1919,7 @@ hub_test_feed(hub_t *self, const char *user, const uint8_t *rid, size_t rid_len,
         if (lens[i])
             memcpy(zmq_msg_data(&in->body), frames[i], lens[i]);
         snprintf(in->user, sizeof in->user, "%s", user ? user : "");
+        in->extra = multipart && multipart[i];
         in->sig = -1;
     }
     s_preverify(self, self->inbound, got);

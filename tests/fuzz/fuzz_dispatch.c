@@ -276,9 +276,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     n++;
     /* Hello alone first (the session must exist before the batch is
      * pre-verified, as when a client's Hello came in an earlier turn). */
-    hub_test_feed(s.hub, user, rid, sizeof rid, frames, lens, 1);
-    hub_test_feed(s.hub, user, rid, sizeof rid, frames + 1, lens + 1, n - 2);
-    hub_test_feed(s.hub, user, rid, sizeof rid, frames + n - 1, lens + n - 1, 1);
+    hub_test_feed(s.hub, user, rid, sizeof rid, frames, lens, NULL, 1);
+    hub_test_feed(s.hub, user, rid, sizeof rid, frames + 1, lens + 1, NULL, n - 2);
+    hub_test_feed(s.hub, user, rid, sizeof rid, frames + n - 1, lens + n - 1, NULL, 1);
     for (int i = 0; i < n; i++)
         free(owned[i]);
     for (int i = 0; i <= SENDERS; i++)
