@@ -9,14 +9,17 @@
  *
  * An input is: one byte choosing the sender (a key of the directory, or a
  * fingerprint the directory does not know), then up to 16 frames, each a
- * 2-byte little-endian length and that many bytes, handed to the hub as one
+ * 2-byte little-endian header and that many bytes, handed to the hub as one
  * receive batch after a valid Hello on that connection, followed by a Bye so
  * every input starts from a fresh session (subscriptions, cursors and stored
  * messages stay in the archive, as they would). Every RESET_EVERY inputs the
  * hub is closed and reopened on a fresh copy of the set-up archive, so the
  * archive cannot grow for the whole run (the fuzzer slowed from about 1,000
  * to about 200 inputs a second without it) and a crash depends on at most
- * that many earlier inputs. A Publish whose content
+ * that many earlier inputs. The header's low 15 bits are the frame's
+ * length; its top bit makes the frame arrive as the first part of a
+ * multipart message, which the hub must refuse (error(malformed)) and
+ * survive like any other. A Publish whose content
  * decodes and whose signature field starts with an even byte gets the
  * sender's key as author and is re-signed with it, so the fuzzer reaches
  * storing, indexing and delivery, not only the signature check; odd keeps
@@ -248,6 +251,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const void *frames[MAX_FRAMES + 2];
     size_t lens[MAX_FRAMES + 2];
     uint8_t *owned[MAX_FRAMES + 2];
+    uint8_t multipart[MAX_FRAMES + 2] = {0};
     int n = 0;
     Enlace__Frame hello_frame = ENLACE__FRAME__INIT;
     Enlace__Hello hello = ENLACE__HELLO__INIT;
@@ -258,7 +262,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     n++;
     size_t at = 1;
     while (n < MAX_FRAMES + 1 && at + 2 <= size) {
-        size_t len = (size_t)data[at] | (size_t)data[at + 1] << 8;
+        size_t header = (size_t)data[at] | (size_t)data[at + 1] << 8;
+        size_t len = header & 0x7fff;
+        multipart[n] = (header & 0x8000) != 0;
         at += 2;
         if (len > size - at)
             len = size - at;
@@ -277,7 +283,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* Hello alone first (the session must exist before the batch is
      * pre-verified, as when a client's Hello came in an earlier turn). */
     hub_test_feed(s.hub, user, rid, sizeof rid, frames, lens, NULL, 1);
-    hub_test_feed(s.hub, user, rid, sizeof rid, frames + 1, lens + 1, NULL, n - 2);
+    hub_test_feed(s.hub, user, rid, sizeof rid, frames + 1, lens + 1, multipart + 1, n - 2);
     hub_test_feed(s.hub, user, rid, sizeof rid, frames + n - 1, lens + n - 1, NULL, 1);
     for (int i = 0; i < n; i++)
         free(owned[i]);
