@@ -3,6 +3,7 @@
 # every test suite, then prints one closing line:
 #
 #   N passed, N failed
+#   N passed, N failed, N skipped     (when some test was skipped)
 #
 # Steps, each run even when an earlier one failed:
 #   1. build/       the normal build (gcc), `meson test`
@@ -11,10 +12,16 @@
 #   3. build-fuzz/  libFuzzer targets, each run for ENLACE_FUZZ_SECONDS
 #                   (only if the project has the meson option `fuzz` and a
 #                   duration is set; see run_fuzzers below)
+# Every step says in the summary what it did, or why it did not run.
 #
 # Counts come from meson's build*/meson-logs/testlog.json: OK and EXPECTEDFAIL
 # pass, SKIP is skipped, anything else fails. A build that does not configure or
-# compile counts as one failed test; so does each fuzzer that finds a crash.
+# compile counts as one failed test; so does each fuzzer that finds a crash,
+# and each fuzz target the build defines but did not produce. So that no test
+# can vanish silently, each of these counts as one failed test too: a test
+# program in the tree (tests/unit/test_*.c, tests/integration/test_*.c and
+# test_*.sh) that meson.build does not register, and a registered test that
+# is not in testlog.json (did not run).
 # Exits non-zero if anything failed or nothing passed.
 #
 # Environment:
@@ -111,6 +118,54 @@ print(passed, failed, skipped)
 EOF
 }
 
+# check_registered LABEL DIR
+# Prints the number of problems (one line on stdout), and each on stderr:
+# test programs in the tree that DIR's meson.build does not register, and
+# registered tests that DIR's testlog.json does not show as run.
+check_registered() {
+    local tests
+    if ! tests="$(meson introspect --tests "$2")"; then
+        echo "test.sh: $1: meson introspect --tests failed" >&2
+        echo 1
+        return
+    fi
+    python3 - "$1" "$2/meson-logs/testlog.json" "$root" "$tests" <<'EOF'
+import glob
+import json
+import os
+import sys
+
+label, log, root, registered = sys.argv[1], sys.argv[2], sys.argv[3], json.loads(sys.argv[4])
+problems = []
+ran = set()
+with open(log, encoding="utf-8", errors="replace") as f:
+    for line in f:
+        line = line.strip()
+        if line:
+            try:
+                name = json.loads(line).get("name", "")
+            except ValueError:
+                continue
+            ran.add(name.split(" / ", 1)[-1])
+programs = set()
+for test in registered:
+    if test["name"] not in ran:
+        problems.append("registered test %s did not run (not in testlog.json)" % test["name"])
+    for arg in test["cmd"][:2]:
+        programs.add(os.path.splitext(os.path.basename(arg))[0])
+for path in sorted(glob.glob(os.path.join(root, "tests/unit/test_*.c"))
+                   + glob.glob(os.path.join(root, "tests/integration/test_*.c"))
+                   + glob.glob(os.path.join(root, "tests/integration/test_*.sh"))):
+    stem = os.path.splitext(os.path.basename(path))[0]
+    if stem not in programs:
+        problems.append("%s is not registered in meson.build: it never runs"
+                        % os.path.relpath(path, root))
+for p in problems:
+    print("test.sh: FAILED in %s: %s" % (label, p), file=sys.stderr)
+print(len(problems))
+EOF
+}
+
 # run_meson_tests LABEL DIR
 # Configures and builds DIR beforehand with configure_and_build; this runs
 # `meson test` and adds its results to the totals.
@@ -140,10 +195,17 @@ run_meson_tests() {
         echo "test.sh: $label: meson test exited $rc with no failed test" >&2
         f=1
     fi
+    # A test that is not registered, or registered and not run, is a failure.
+    local missing
+    missing="$(check_registered "$label" "$dir")" || missing=1
     passed=$((passed + p))
-    failed=$((failed + f))
+    failed=$((failed + f + missing))
     skipped=$((skipped + s))
-    summary+=("$label: $p passed, $f failed, $s skipped")
+    if [ "$missing" -ne 0 ]; then
+        summary+=("$label: $p passed, $f failed, $s skipped; $missing test(s) not registered or not run (counted as failed)")
+    else
+        summary+=("$label: $p passed, $f failed, $s skipped")
+    fi
 }
 
 # build_failed LABEL: a build that did not configure or compile is one failure.
@@ -174,7 +236,9 @@ sys.exit(0 if any(o.get("name") == "fuzz" for o in options) else 1)
 # source tree. Each fuzzer is one test: passed if it exits 0, failed if it finds
 # a crash, leak, hang or undefined behaviour. Its output goes to
 # build-fuzz/meson-logs/NAME.log, crash inputs to build-fuzz/fuzz-artifacts/.
-# Skips quietly if no fuzz target was built.
+# The targets are those build-fuzz's meson.build defines (meson introspect):
+# each one that was not built counts as one failed test, and no target at all
+# as one failed test, never as a quiet skip.
 # ============================================================================
 # seed_secret_keys BUILDDIR CORPUS: adds a plain and a passphrase-sealed
 # secret key, made now with BUILDDIR's enlace-keygen, to the key-file
@@ -201,19 +265,35 @@ run_fuzzers() {
         return
     fi
 
-    local targets=()
+    local targets=() defined=() absent=()
     local exe
-    for exe in "$dir"/tests/fuzz/fuzz_*; do
+    if ! mapfile -t defined < <(meson introspect --targets "$dir" | python3 -c '
+import json, sys
+for t in json.load(sys.stdin):
+    if t["type"] == "executable" and t["name"].startswith("fuzz_"):
+        print(t["filename"][0])
+'); then
+        defined=()
+    fi
+    for exe in ${defined[@]+"${defined[@]}"}; do
         if [ -f "$exe" ] && [ -x "$exe" ]; then
             targets+=("$exe")
+        else
+            absent+=("$(basename "$exe")")
         fi
     done
     if [ "${#targets[@]}" -eq 0 ]; then
-        echo "test.sh: no fuzz targets were built; skipping the fuzz step"
+        echo "test.sh: fuzz: no fuzz target was built (meson.build defines ${#defined[@]})" >&2
+        failed=$((failed + 1))
+        summary+=("fuzz: no fuzz target was built (counted as 1 failed)")
         return
     fi
 
     local p=0 f=0 name seeds corpus log rc
+    if [ "${#absent[@]}" -gt 0 ]; then
+        echo "test.sh: fuzz: defined but not built: ${absent[*]}" >&2
+        f=${#absent[@]}
+    fi
     mkdir -p "$dir/fuzz-corpus" "$dir/fuzz-artifacts" "$dir/meson-logs"
     for exe in "${targets[@]}"; do
         name="$(basename "$exe")"
@@ -253,7 +333,11 @@ run_fuzzers() {
     done
     passed=$((passed + p))
     failed=$((failed + f))
-    summary+=("fuzz: $p passed, $f failed (${fuzz_seconds}s each)")
+    if [ "${#absent[@]}" -gt 0 ]; then
+        summary+=("fuzz: $p passed, $f failed (${fuzz_seconds}s each; not built, counted as failed: ${absent[*]})")
+    else
+        summary+=("fuzz: $p passed, $f failed (${fuzz_seconds}s each)")
+    fi
 }
 
 # --- 1. the normal build ----------------------------------------------------
@@ -274,7 +358,11 @@ else
 fi
 
 # --- 3. fuzzing -------------------------------------------------------------
-if [ "$fuzz_seconds" -gt 0 ] && has_fuzz_option build; then
+if [ "$fuzz_seconds" -eq 0 ]; then
+    summary+=("fuzz: not run (ENLACE_FUZZ_SECONDS=0, or neither CI=true nor ENLACE_FUZZ_SECONDS)")
+elif ! has_fuzz_option build; then
+    summary+=("fuzz: not run (the meson project has no option 'fuzz')")
+else
     run_fuzzers
 fi
 
@@ -285,8 +373,13 @@ for line in "${summary[@]}"; do
     echo "  $line"
 done
 echo "  skipped: $skipped"
-# The last line is exactly "N passed, N failed": CI reads it.
-echo "$passed passed, $failed failed"
+# The last line is "N passed, N failed": CI reads it. A skipped test is named
+# there too, so that it cannot go unnoticed.
+if [ "$skipped" -gt 0 ]; then
+    echo "$passed passed, $failed failed, $skipped skipped"
+else
+    echo "$passed passed, $failed failed"
+fi
 if [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ]; then
     exit 1
 fi

@@ -128,7 +128,7 @@ dispatch_receive(hub_t *self)
 
 int
 dispatch_fake(hub_t *self, const char *user, const uint8_t *rid, size_t rid_len,
-    const void *const *frames, const size_t *lens, int n)
+    const void *const *frames, const size_t *lens, const uint8_t *multipart, int n)
 {
     int got = 0;
     for (int i = 0; i < n && got < HUB_BATCH_MAX; i++, got++) {
@@ -140,6 +140,7 @@ dispatch_fake(hub_t *self, const char *user, const uint8_t *rid, size_t rid_len,
         if (lens[i])
             memcpy(zmq_msg_data(&in->body), frames[i], lens[i]);
         snprintf(in->user, sizeof in->user, "%s", user ? user : "");
+        in->extra = multipart && multipart[i];
         in->sig = -1;
     }
     return got;

@@ -21,6 +21,6 @@ void dispatch_handle(hub_t *self, int n);
 /* For the dispatch fuzzer: puts n frames from connection rid, authenticated
  * as fingerprint user, into self->inbound (see hub_test_feed). */
 int dispatch_fake(hub_t *self, const char *user, const uint8_t *rid, size_t rid_len,
-    const void *const *frames, const size_t *lens, int n);
+    const void *const *frames, const size_t *lens, const uint8_t *multipart, int n);
 
 #endif

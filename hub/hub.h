@@ -54,9 +54,12 @@ hub_t *hub_test_open(const hub_config_t *cfg);
 
 /* Hands the hub n frames as one receive batch from connection rid, whose
  * CURVE key ZAP authenticated as fingerprint user ("" or NULL: none), then
- * ends the turn as the loop does (commit, replies, deliveries). */
+ * ends the turn as the loop does (commit, replies, deliveries).
+ * multipart: NULL, or per frame non-zero if it is to arrive as the first
+ * part of a multipart message (which the hub refuses, as it would one from
+ * the socket). */
 void hub_test_feed(hub_t *self, const char *user, const uint8_t *rid, size_t rid_len,
-    const void *const *frames, const size_t *lens, int n);
+    const void *const *frames, const size_t *lens, const uint8_t *multipart, int n);
 
 void hub_test_close(hub_t **self_p);
 

@@ -358,9 +358,9 @@ hub_test_open(const hub_config_t *cfg)
 
 void
 hub_test_feed(hub_t *self, const char *user, const uint8_t *rid, size_t rid_len,
-    const void *const *frames, const size_t *lens, int n)
+    const void *const *frames, const size_t *lens, const uint8_t *multipart, int n)
 {
-    dispatch_handle(self, dispatch_fake(self, user, rid, rid_len, frames, lens, n));
+    dispatch_handle(self, dispatch_fake(self, user, rid, rid_len, frames, lens, multipart, n));
     s_end_turn(self, archive_now_ms());
 }
 

@@ -9,14 +9,17 @@
  *
  * An input is: one byte choosing the sender (a key of the directory, or a
  * fingerprint the directory does not know), then up to 16 frames, each a
- * 2-byte little-endian length and that many bytes, handed to the hub as one
+ * 2-byte little-endian header and that many bytes, handed to the hub as one
  * receive batch after a valid Hello on that connection, followed by a Bye so
  * every input starts from a fresh session (subscriptions, cursors and stored
  * messages stay in the archive, as they would). Every RESET_EVERY inputs the
  * hub is closed and reopened on a fresh copy of the set-up archive, so the
  * archive cannot grow for the whole run (the fuzzer slowed from about 1,000
  * to about 200 inputs a second without it) and a crash depends on at most
- * that many earlier inputs. A Publish whose content
+ * that many earlier inputs. The header's low 15 bits are the frame's
+ * length; its top bit makes the frame arrive as the first part of a
+ * multipart message, which the hub must refuse (error(malformed)) and
+ * survive like any other. A Publish whose content
  * decodes and whose signature field starts with an even byte gets the
  * sender's key as author and is re-signed with it, so the fuzzer reaches
  * storing, indexing and delivery, not only the signature check; odd keeps
@@ -356,7 +359,7 @@ s_store_secrets(void)
     size_t len;
     uint8_t *buf = s_pack(&hello_frame, 1, &len);
     const void *frames[1] = {buf};
-    hub_test_feed(s.hub, s.author_fp, rid, sizeof rid, frames, &len, 1);
+    hub_test_feed(s.hub, s.author_fp, rid, sizeof rid, frames, &len, NULL, 1);
     free(buf);
     for (int i = 0; i < SECRETS; i++) {
         Enlace__Content c = ENLACE__CONTENT__INIT;
@@ -393,7 +396,7 @@ s_store_secrets(void)
         buf = s_pack(&f, (uint64_t)(i + 2), &len);
         frames[0] = buf;
         uint64_t before = archive_last_seq(s.hub->archive);
-        hub_test_feed(s.hub, s.author_fp, rid, sizeof rid, frames, &len, 1);
+        hub_test_feed(s.hub, s.author_fp, rid, sizeof rid, frames, &len, NULL, 1);
         s.secret_seq[i] = archive_last_seq(s.hub->archive);
         if (s.secret_seq[i] != before + 1) {
             fprintf(stderr, "fuzz_dispatch: set-up: secret %d was not stored\n", i);
@@ -468,6 +471,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const void *frames[MAX_FRAMES + 2];
     size_t lens[MAX_FRAMES + 2];
     uint8_t *owned[MAX_FRAMES + 2];
+    uint8_t multipart[MAX_FRAMES + 2] = {0};
     int n = 0;
     Enlace__Frame hello_frame = ENLACE__FRAME__INIT;
     Enlace__Hello hello = ENLACE__HELLO__INIT;
@@ -478,7 +482,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     n++;
     size_t at = 1;
     while (n < MAX_FRAMES + 1 && at + 2 <= size) {
-        size_t len = (size_t)data[at] | (size_t)data[at + 1] << 8;
+        size_t header = (size_t)data[at] | (size_t)data[at + 1] << 8;
+        size_t len = header & 0x7fff;
+        multipart[n] = (header & 0x8000) != 0;
         at += 2;
         if (len > size - at)
             len = size - at;
@@ -500,9 +506,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     s_visibility(before);
     const directory_t *dir_before = s.hub->dir;
     int64_t version_before = s.hub->dir_version;
-    hub_test_feed(s.hub, user, rid, sizeof rid, frames, lens, 1);
-    hub_test_feed(s.hub, user, rid, sizeof rid, frames + 1, lens + 1, n - 2);
-    hub_test_feed(s.hub, user, rid, sizeof rid, frames + n - 1, lens + n - 1, 1);
+    hub_test_feed(s.hub, user, rid, sizeof rid, frames, lens, NULL, 1);
+    hub_test_feed(s.hub, user, rid, sizeof rid, frames + 1, lens + 1, multipart + 1, n - 2);
+    hub_test_feed(s.hub, user, rid, sizeof rid, frames + n - 1, lens + n - 1, NULL, 1);
     for (int i = 0; i < n; i++)
         free(owned[i]);
     int dir_changed = s.hub->dir != dir_before || s.hub->dir_version != version_before;

@@ -82,12 +82,15 @@ def frames():
 def dispatch():
     """fuzz_dispatch: a sender byte (0 MX focal, 1 GT officer, 2 ST, 3 ST
     admin, 4 IOM observer, 5 unknown key), then frames, each a 2-byte
-    little-endian length and the bytes. A publish's signature starting with
-    an even byte is replaced by the sender's own (and the author key too)."""
-    def batch(sender, *frames_):
+    little-endian header (the length; the top bit: the frame comes as the
+    first part of a multipart message) and the bytes. A publish's signature
+    starting with an even byte is replaced by the sender's own (and the
+    author key too)."""
+    def batch(sender, *frames_, multipart=()):
         out = bytes([sender])
-        for f in frames_:
-            out += len(f).to_bytes(2, "little") + f
+        for i, f in enumerate(frames_):
+            header = len(f) | (0x8000 if i in multipart else 0)
+            out += header.to_bytes(2, "little") + f
         return out
 
     def publish(rid, c):
@@ -130,6 +133,11 @@ def dispatch():
         frame(4, 17, lfield(1, "child/#") + vfield(3, 50)),
         frame(5, 26, lfield(1, "zqleakmarkpersonal3b7") + vfield(3, 5)),
         frame(6, 24, b""), frame(7, 20, vfield(3, 50))))
+    # Multipart messages are refused, and the session goes on: a ping, a
+    # publish and a subscribe as first parts, then a ping on its own.
+    write("dispatch", "multipart", batch(
+        0, frame(3, 15, b""), publish(4, content("consular/alerts/MX")),
+        frame(5, 12, lfield(1, "consular/#")), frame(6, 15, b""), multipart=(0, 1, 2)))
     # The CI finding: an empty body reaches the hub as data == NULL.
     write("dispatch", "empty-body", batch(
         0, publish(3, content("consular/alerts/MX", text="")),

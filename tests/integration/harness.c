@@ -4,6 +4,7 @@
 #include "harness.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -21,6 +22,89 @@ static int s_failures = 0;
 static int s_current_failed = 0;
 static int s_tests = 0;
 static int s_tests_failed = 0;
+
+/* ---------------------------------------------------------------- sanitizers */
+
+/* Where the product processes this program starts write their sanitizer
+ * reports (log_path=DIR/report: one file report.PID per process that has
+ * something to say). Set up before main(), so every child inherits it. */
+static char s_san_dir[64];
+
+static void
+s_san_teardown(void)
+{
+    if (!s_san_dir[0])
+        return;
+    /* Reports that came after harness_finish still print, and still fail. */
+    int before = s_failures;
+    harness_check_sanitizers();
+    rmdir(s_san_dir);
+    if (s_failures != before)
+        _exit(1);
+}
+
+__attribute__((constructor)) static void
+s_san_setup(void)
+{
+    snprintf(s_san_dir, sizeof s_san_dir, "/tmp/enlace-san-XXXXXX");
+    if (!mkdtemp(s_san_dir)) {
+        perror("harness: mkdtemp for sanitizer reports");
+        exit(2);
+    }
+    static const char *vars[] = {"ASAN_OPTIONS", "UBSAN_OPTIONS"};
+    for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
+        const char *old = getenv(vars[i]);
+        char value[1024];
+        /* Later options win: ours comes last. */
+        snprintf(value, sizeof value, "%s%slog_path=%s/report", old ? old : "",
+            old && old[0] ? ":" : "", s_san_dir);
+        setenv(vars[i], value, 1);
+    }
+    atexit(s_san_teardown);
+}
+
+int
+harness_asan_build(void)
+{
+#if defined(__SANITIZE_ADDRESS__)
+    return 1;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+    return 1;
+#else
+    return 0;
+#endif
+#else
+    return 0;
+#endif
+}
+
+void
+harness_check_sanitizers(void)
+{
+    DIR *d = opendir(s_san_dir);
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (strncmp(e->d_name, "report", 6) != 0)
+            continue;
+        char path[400];
+        snprintf(path, sizeof path, "%s/%s", s_san_dir, e->d_name);
+        fprintf(stderr, "  a product process wrote a sanitizer report (%s):\n", e->d_name);
+        FILE *f = fopen(path, "r");
+        if (f) {
+            char line[1024];
+            int n = 0;
+            while (fgets(line, sizeof line, f) && n++ < 200)
+                fprintf(stderr, "  | %s", line);
+            fclose(f);
+        }
+        unlink(path);
+        harness_fail(__FILE__, __LINE__, "no sanitizer report from any product process");
+    }
+    closedir(d);
+}
 
 void
 harness_fail(const char *file, int line, const char *what)
@@ -46,6 +130,7 @@ harness_run(const char *name, void (*fn)(void))
     int64_t t0 = harness_now_ms();
     fprintf(stderr, "-- %s\n", name);
     fn();
+    harness_check_sanitizers();
     s_tests++;
     if (s_current_failed)
         s_tests_failed++;
@@ -56,6 +141,7 @@ harness_run(const char *name, void (*fn)(void))
 int
 harness_finish(void)
 {
+    harness_check_sanitizers();
     fprintf(stderr, "%d tests, %d failed, %d failed checks\n", s_tests, s_tests_failed,
         s_failures);
     return s_failures ? 1 : 0;
@@ -80,6 +166,75 @@ s_bin(const char *var)
     return v;
 }
 
+/* An exit status as bash reports it: the code, or 128 + the signal. */
+static int
+s_status(int st)
+{
+    if (WIFEXITED(st))
+        return WEXITSTATUS(st);
+    if (WIFSIGNALED(st))
+        return 128 + WTERMSIG(st);
+    return 255;
+}
+
+static int
+s_waitpid(pid_t pid)
+{
+    int st;
+    while (waitpid(pid, &st, 0) < 0)
+        if (errno != EINTR)
+            return 255;
+    return s_status(st);
+}
+
+/* Runs cmd with bash -o pipefail and returns its exit status. When out is
+ * not NULL (cap > 0), its stdout is read into out, NUL-terminated, and what
+ * does not fit is read and dropped. */
+static int
+s_shell(const char *cmd, char *out, size_t cap)
+{
+    int fds[2] = {-1, -1};
+    if (out && pipe(fds) != 0) {
+        perror("harness: pipe");
+        exit(2);
+    }
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    if (pid < 0) {
+        perror("harness: fork");
+        exit(2);
+    }
+    if (pid == 0) {
+        if (out) {
+            dup2(fds[1], STDOUT_FILENO);
+            close(fds[0]);
+            close(fds[1]);
+        }
+        execl("/bin/bash", "bash", "-o", "pipefail", "-c", cmd, (char *)NULL);
+        _exit(127);
+    }
+    if (out) {
+        close(fds[1]);
+        size_t n = 0;
+        char sink[4096];
+        for (;;) {
+            char *dst = n + 1 < cap ? out + n : sink;
+            size_t room = n + 1 < cap ? cap - 1 - n : sizeof sink;
+            ssize_t r = read(fds[0], dst, room);
+            if (r < 0 && errno == EINTR)
+                continue;
+            if (r <= 0)
+                break;
+            if (dst != sink)
+                n += (size_t)r;
+        }
+        out[n] = '\0';
+        close(fds[0]);
+    }
+    return s_waitpid(pid);
+}
+
 int
 harness_sh(const char *fmt, ...)
 {
@@ -88,9 +243,7 @@ harness_sh(const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(cmd, sizeof cmd, fmt, ap);
     va_end(ap);
-    fflush(stderr);
-    int st = system(cmd);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+    return s_shell(cmd, NULL, 0);
 }
 
 int
@@ -101,13 +254,105 @@ harness_capture(char *out, size_t cap, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(cmd, sizeof cmd, fmt, ap);
     va_end(ap);
-    FILE *p = popen(cmd, "r");
-    if (!p)
+    return s_shell(cmd, out, cap);
+}
+
+int
+harness_cmd_at(const char *file, int line, int want, char *out, size_t cap, const char *fmt, ...)
+{
+    char cmd[4096], local[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    if (!out) {
+        out = local;
+        cap = sizeof local;
+    }
+    int rc = s_shell(cmd, out, cap);
+    if (rc != want) {
+        char what[4400];
+        snprintf(what, sizeof what, "exit status %d, expected %d: %s", rc, want, cmd);
+        fprintf(stderr, "  the command printed:\n%s%s", out,
+            out[0] && out[strlen(out) - 1] != '\n' ? "\n" : "");
+        harness_fail(file, line, what);
+    }
+    return rc;
+}
+
+long long
+harness_sql_int_at(const char *file, int line, const char *db, const char *fmt, ...)
+{
+    char sql[2048], cmd[3000], out[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(sql, sizeof sql, fmt, ap);
+    va_end(ap);
+    /* -bail: stop at the first error, with a non-zero status; a running hub
+     * may hold the write lock for a moment (checkpoints): wait for it. */
+    snprintf(cmd, sizeof cmd, "sqlite3 -bail -batch -cmd '.timeout 5000' '%s' \"%s\" 2>&1", db,
+        sql);
+    int rc = s_shell(cmd, out, sizeof out);
+    char *end = NULL;
+    errno = 0;
+    long long v = strtoll(out, &end, 10);
+    int ok = rc == 0 && end != out && errno == 0 && (*end == '\0' || !strcmp(end, "\n"));
+    if (!ok) {
+        char what[3400];
+        out[strcspn(out, "\n")] = '\0';
+        snprintf(what, sizeof what, "query failed (exit status %d, printed '%s'): %s", rc, out,
+            sql);
+        harness_fail(file, line, what);
         return -1;
-    size_t n = fread(out, 1, cap - 1, p);
-    out[n] = '\0';
-    int st = pclose(p);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+    }
+    return v;
+}
+
+pid_t
+harness_spawn(const char *log, const char *const argv[])
+{
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    if (pid < 0) {
+        perror("harness: fork");
+        exit(2);
+    }
+    if (pid == 0) {
+        int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0600);
+        if (fd >= 0) {
+            dup2(fd, STDOUT_FILENO);
+            dup2(fd, STDERR_FILENO);
+            close(fd);
+        }
+        execv(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    return pid;
+}
+
+int
+harness_reap(pid_t pid, int sig)
+{
+    if (sig)
+        kill(pid, sig);
+    return s_waitpid(pid);
+}
+
+long
+harness_rss_kib(pid_t pid)
+{
+    char path[64], line[256];
+    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return -1;
+    long kib = -1;
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "VmRSS: %ld kB", &kib) == 1)
+            break;
+    fclose(f);
+    return kib;
 }
 
 static int
@@ -172,6 +417,8 @@ hub_start(hub_t *hub)
             dup2(fd, STDERR_FILENO);
             close(fd);
         }
+        for (int i = 0; i < 4 && hub->env[i]; i++)
+            putenv((char *)hub->env[i]);
         const char *argv[20] = {s_bin("ENLACE_HUB_BIN"), "run", data, "--bind", hub->endpoint};
         int n = 5;
         for (int i = 0; i < 8 && hub->extra[i]; i++)
@@ -204,12 +451,23 @@ s_signal_wait(hub_t *hub, int sig)
         return;
     kill(hub->pid, sig);
     int st;
-    waitpid(hub->pid, &st, 0);
+    while (waitpid(hub->pid, &st, 0) < 0 && errno == EINTR)
+        ;
     if (sig == SIGTERM && (!WIFEXITED(st) || WEXITSTATUS(st) != 0)) {
-        fprintf(stderr, "  the hub did not shut down cleanly on SIGTERM (status %d)\n", st);
+        fprintf(stderr, "  the hub did not shut down cleanly on SIGTERM (exit status %d); the"
+                        " end of its log:\n", s_status(st));
+        harness_sh("tail -n 20 '%s' >&2", hub->log);
         harness_fail(__FILE__, __LINE__, "clean shutdown on SIGTERM");
     }
+    if (sig == SIGKILL && !(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL)) {
+        fprintf(stderr, "  the hub had ended before SIGKILL (exit status %d); the end of its"
+                        " log:\n", s_status(st));
+        harness_sh("tail -n 20 '%s' >&2", hub->log);
+        harness_fail(__FILE__, __LINE__, "the hub was running until SIGKILL");
+    }
     hub->pid = 0;
+    if (sig == SIGTERM)
+        harness_check_sanitizers();
 }
 
 void
@@ -246,7 +504,12 @@ officer_keys_only(hub_t *hub, officer_t *o, const char *name)
         exit(2);
     }
     char out[64];
-    harness_capture(out, sizeof out, "%s --fingerprint %s", s_bin("ENLACE_KEYGEN_BIN"), o->public_);
+    if (harness_capture(out, sizeof out, "%s --fingerprint %s", s_bin("ENLACE_KEYGEN_BIN"),
+            o->public_)
+        != 0) {
+        fprintf(stderr, "harness: enlace-keygen --fingerprint failed\n");
+        exit(2);
+    }
     out[strcspn(out, "\n")] = '\0';
     snprintf(o->fingerprint, sizeof o->fingerprint, "%s", out);
 }

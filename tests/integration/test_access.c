@@ -159,7 +159,7 @@ rules_table(void)
     }
     /* Every refusal above from an authenticated officer is audited. */
     char out[1 << 16];
-    harness_capture(out, sizeof out, "%s audit %s/data", getenv("ENLACE_HUB_BIN"), hub.dir);
+    CMD(0, out, sizeof out, "%s audit %s/data", getenv("ENLACE_HUB_BIN"), hub.dir);
     CHECK(strstr(out, unicef.fingerprint) && strstr(out, "refused:denied"));
     CHECK(strstr(out, co.fingerprint) != NULL);
 }
@@ -393,12 +393,11 @@ red_reaches_only_the_named_recipient_of_three(void)
     CHECK(strcmp(got[0], "") == 0);
     CHECK(strcmp(got[1], "only-b;") == 0);
     CHECK(strcmp(got[2], "only-b;") == 0); /* the author sees its own message */
-    char out[256];
-    harness_capture(out, sizeof out,
-        "sqlite3 %s/data/archive.db \"SELECT count(*) FROM messages WHERE topic = "
-        "'trafficking/victim/1' AND tlp = 5\"",
-        hub.dir);
-    CHECK(atoi(out) == 1); /* and the archive */
+    char db[300];
+    snprintf(db, sizeof db, "%s/data/archive.db", hub.dir);
+    CHECK(SQL_INT(db, "SELECT count(*) FROM messages WHERE topic = 'trafficking/victim/1'"
+                      " AND tlp = 5")
+        == 1); /* and the archive */
     s_close_all();
 }
 
@@ -441,7 +440,9 @@ observer_invitation_lifecycle(void)
         "%s invite grant %s/data --to IOM --network child --topics 'child/#' --access read "
         "--for 1h 2>/dev/null",
         getenv("ENLACE_HUB_BIN"), hub.dir);
+    CHECK(status == 0);
     inv = atoi(out);
+    CHECK(inv > 0);
     usleep(400000);
     CHECK_RC(enlace_publish(pub, "child/report", "renewed", 7, &green, NULL), ENLACE_OK);
     s_collect(o, 600, got, sizeof got);
@@ -482,7 +483,7 @@ removed_membership_stops_deliveries_at_once(void)
     CHECK_RC(enlace_publish(pub, "consular/leave/2", "after", 5, NULL, NULL), ENLACE_OK);
     s_collect(l, 600, got, sizeof got);
     CHECK(strcmp(got, "") == 0);
-    harness_capture(out, sizeof out, "%s audit %s/data | grep membership.remove",
+    CMD(0, out, sizeof out, "%s audit %s/data | grep membership.remove",
         getenv("ENLACE_HUB_BIN"), hub.dir);
     CHECK(strstr(out, "membership.remove") != NULL);
     CHECK(strstr(out, st.fingerprint) != NULL); /* the actor is recorded */
@@ -496,8 +497,8 @@ st_administers_over_the_wire(void)
     officer_keys_only(&hub, &newbie, "newbie");
     char out[4096];
     /* the CLI reads the key file and sends the key */
-    harness_sh("printf 'hub = %s\\nhub_key = %s\\nkey = %s\\n' > %s/st.profile", hub.endpoint,
-        hub.hub_public, st.secret, hub.dir);
+    CMD(0, NULL, 0, "printf 'hub = %s\\nhub_key = %s\\nkey = %s\\n' > %s/st.profile",
+        hub.endpoint, hub.hub_public, st.secret, hub.dir);
     int rc = harness_capture(out, sizeof out,
         "%s --profile %s/st.profile admin officer add --key %s --country PA --network child "
         "--role focal --name 'Nueva Punto Focal' 2>&1",
@@ -517,10 +518,15 @@ st_administers_over_the_wire(void)
         getenv("ENLACE_CLI_BIN"), hub.dir, newbie.fingerprint);
     CHECK(rc == 0);
     if (c) {
+        /* Told without sending anything: the hub closes it by itself.
+         * test_messaging measures how long that takes; 10 s only bounds
+         * the wait. */
         enlace_delivery_t *d = NULL;
         int64_t t0 = harness_now_ms();
-        CHECK_RC(enlace_recv(c, &d, 3000), ENLACE_EREVOKED);
-        CHECK(harness_now_ms() - t0 < 1500);
+        CHECK_RC(enlace_recv(c, &d, 10000), ENLACE_EREVOKED);
+        fprintf(stderr, "  the revoked session was closed %lld ms after the revocation\n",
+            (long long)(harness_now_ms() - t0));
+        enlace_delivery_destroy(&d);
         enlace_close(&c);
     }
     /* the PPT and invitations over the wire; the audit readable by the ST */
@@ -541,14 +547,14 @@ st_administers_over_the_wire(void)
     /* the asking ST counts itself: the snapshot is fresh, not 2 s old */
     CHECK(rc == 0 && strncmp(out, "True True True", 14) == 0);
     /* a non-ST officer is refused, and that is audited */
-    harness_sh("printf 'hub = %s\\nhub_key = %s\\nkey = %s\\n' > %s/gt.profile", hub.endpoint,
-        hub.hub_public, gt.secret, hub.dir);
-    rc = harness_capture(out, sizeof out, "%s --profile %s/gt.profile admin officer list 2>&1",
+    CMD(0, NULL, 0, "printf 'hub = %s\\nhub_key = %s\\nkey = %s\\n' > %s/gt.profile",
+        hub.endpoint, hub.hub_public, gt.secret, hub.dir);
+    CMD(1, out, sizeof out, "%s --profile %s/gt.profile admin officer list 2>&1",
         getenv("ENLACE_CLI_BIN"), hub.dir);
-    CHECK(rc != 0 && strstr(out, "Technical Secretariat"));
-    rc = harness_capture(out, sizeof out, "%s --profile %s/gt.profile admin status 2>&1",
+    CHECK(strstr(out, "Technical Secretariat"));
+    CMD(1, out, sizeof out, "%s --profile %s/gt.profile admin status 2>&1",
         getenv("ENLACE_CLI_BIN"), hub.dir);
-    CHECK(rc != 0 && strstr(out, "Technical Secretariat"));
+    CHECK(strstr(out, "Technical Secretariat"));
 }
 
 static void
@@ -577,9 +583,8 @@ officer_holds_several_keys_with_validity(void)
               bin, hub.dir, gt.fingerprint, short_key.public_, soon)
         == 0);
     /* the same key cannot belong to two officers */
-    CHECK(harness_sh("%s officer key %s/data --fingerprint %s --key %s 2>/dev/null", bin, hub.dir,
-              mx.fingerprint, now_key.public_)
-        != 0);
+    CMD(1, NULL, 0, "%s officer key %s/data --fingerprint %s --key %s 2>&1", bin, hub.dir,
+        mx.fingerprint, now_key.public_);
     usleep(400000);
     int rc;
     char why[512];
@@ -616,22 +621,20 @@ main(void)
     officer_new(&hub, &unicef, "unicef", "--org UNICEF --role observer");
     officer_new(&hub, &co, "co", "--country CO --role observer");
     officer_new(&hub, &hn, "hn", "--country HN --network child --role focal");
-    harness_sh("%s ppt set %s/data --country HN >/dev/null", bin, hub.dir);
-    harness_sh("%s invite grant %s/data --to UNICEF --network child --topics 'child/#' "
-               "--access read --for 1h >/dev/null 2>&1",
+    CMD(0, NULL, 0, "%s ppt set %s/data --country HN 2>&1", bin, hub.dir);
+    CMD(0, NULL, 0, "%s invite grant %s/data --to UNICEF --network child --topics 'child/#' "
+                    "--access read --for 1h 2>&1",
         bin, hub.dir);
-    harness_sh("%s invite grant %s/data --to CO --network consular --topics "
-               "'consular/observers/#' --access readwrite --for 1h >/dev/null 2>&1",
+    CMD(0, NULL, 0, "%s invite grant %s/data --to CO --network consular --topics "
+                    "'consular/observers/#' --access readwrite --for 1h 2>&1",
         bin, hub.dir);
     /* refused grants: members need none; unknown network; pattern outside it */
-    CHECK(harness_sh("%s invite grant %s/data --to MX --network child --topics 'child/#' "
-                     "--access read --for 1h 2>/dev/null",
-              bin, hub.dir)
-        != 0);
-    CHECK(harness_sh("%s invite grant %s/data --to UNICEF --network child --topics 'consular/#' "
-                     "--access read --for 1h 2>/dev/null",
-              bin, hub.dir)
-        != 0);
+    CMD(1, NULL, 0, "%s invite grant %s/data --to MX --network child --topics 'child/#' "
+                    "--access read --for 1h 2>&1",
+        bin, hub.dir);
+    CMD(1, NULL, 0, "%s invite grant %s/data --to UNICEF --network child --topics 'consular/#' "
+                    "--access read --for 1h 2>&1",
+        bin, hub.dir);
     hub_start(&hub);
     harness_run("rules_table", rules_table);
     s_close_all();

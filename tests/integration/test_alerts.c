@@ -4,7 +4,9 @@
  * country's officers and then to the PPT and the ST, exactly once across a
  * SIGKILL; re-delivery to an offline focal point before routine traffic;
  * updates and cancellations with CAP 1.2 exports checked by xmllint; drills;
- * case threads.
+ * case threads. Escalation stays exactly once per level and country when
+ * the hub is killed at random moments around escalations, and just after
+ * one commits, many times over.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,12 +99,14 @@ s_target_state(enlace_client_t *c, uint64_t id, const char *country, char *out, 
     free(json);
 }
 
-static int
-s_sql_int(const char *sql)
+/* A count from the archive; a query that fails fails the test (-1). */
+#define s_sql_int(sql) s_sql_int_at(__FILE__, __LINE__, sql)
+static long long
+s_sql_int_at(const char *file, int line, const char *sql)
 {
-    char out[64];
-    harness_capture(out, sizeof out, "sqlite3 %s/data/archive.db \"%s\"", hub.dir, sql);
-    return atoi(out);
+    char db[300];
+    snprintf(db, sizeof db, "%s/data/archive.db", hub.dir);
+    return harness_sql_int_at(file, line, db, "%s", sql);
 }
 
 static void
@@ -133,10 +137,10 @@ urgent_alert_escalates_to_the_country_then_the_ppt_and_st(void)
     CHECK(strcmp(state, "acknowledged") == 0);
     /* The CLI shows the same, per country. */
     char out[4096];
-    harness_sh("printf 'hub = %s\\nhub_key = %s\\nkey = %s\\n' > %s/mx.profile", hub.endpoint,
-        hub.hub_public, mx.secret, hub.dir);
-    harness_capture(out, sizeof out, "%s --profile %s/mx.profile alerts 2>&1",
-        getenv("ENLACE_CLI_BIN"), hub.dir);
+    CMD(0, NULL, 0, "printf 'hub = %s\\nhub_key = %s\\nkey = %s\\n' > %s/mx.profile",
+        hub.endpoint, hub.hub_public, mx.secret, hub.dir);
+    CMD(0, out, sizeof out, "%s --profile %s/mx.profile alerts 2>&1", getenv("ENLACE_CLI_BIN"),
+        hub.dir);
     CHECK(strstr(out, "GT  overdue") != NULL);
     CHECK(strstr(out, "MX  acknowledged  by mx") != NULL);
     /* Every step is recorded. */
@@ -192,6 +196,199 @@ escalation_survives_a_restart_exactly_once(void)
         "instr(content, 'alert #%llu ') > 0",
         (unsigned long long)id);
     CHECK(s_sql_int(sql) == 2); /* one notice per level, none repeated */
+}
+
+/* ------------------------------------------------ escalation across kills */
+
+#define KILL_ROUNDS 12
+#define KILL_COUNTRIES 2
+
+static const char *s_kill_countries[KILL_COUNTRIES] = {"GT", "SV"};
+
+static uint64_t
+s_kill_rng(void)
+{
+    static uint64_t x;
+    if (!x) {
+        const char *seed = getenv("ENLACE_TEST_SEED");
+        x = seed ? strtoull(seed, NULL, 10) : (uint64_t)time(NULL) * 2654435761u;
+        if (!x)
+            x = 1;
+        printf("escalation kill loop: seed %llu (ENLACE_TEST_SEED to repeat)\n",
+            (unsigned long long)x);
+    }
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return x;
+}
+
+/* Raises a flash or urgent alert for GT and SV on h as o; returns its id. */
+static uint64_t
+s_kill_raise(hub_t *h, const officer_t *o, const char *priority, int round)
+{
+    int rc;
+    char why[512], headline[64];
+    enlace_client_t *c = client_connect(h, o, &rc, why, sizeof why);
+    if (!c) {
+        fprintf(stderr, "  connect: %s\n", why);
+        CHECK(c != NULL);
+        return 0;
+    }
+    snprintf(headline, sizeof headline, "Naufragio, ronda %d", round);
+    enlace_alert_t a = {.priority = priority, .category = "disaster",
+        .countries = s_kill_countries, .ncountries = KILL_COUNTRIES, .headline = headline};
+    enlace_publish_opts_t opts = {.alert = &a};
+    uint64_t id = 0;
+    rc = enlace_publish(c, "consular/disaster/MX", "Se coordina.", 12, &opts, &id);
+    if (rc != ENLACE_OK)
+        fprintf(stderr, "  raise: %s\n", enlace_last_error(c));
+    CHECK_RC(rc, ENLACE_OK);
+    enlace_close(&c);
+    return id;
+}
+
+/* Escalations recorded for alert id (0: for every alert). */
+static long long
+s_kill_escalations(const char *db, uint64_t id)
+{
+    if (id)
+        return SQL_INT(db, "SELECT count(*) FROM alert_events WHERE event = 'escalated'"
+                           " AND alert_seq = %llu", (unsigned long long)id);
+    return SQL_INT(db, "SELECT count(*) FROM alert_events WHERE event = 'escalated'");
+}
+
+/* How many of the alerts ids[0..n) have lo to hi escalations committed. */
+static long long
+s_kill_alerts_with(const char *db, const uint64_t *ids, int n, int lo, int hi)
+{
+    char list[KILL_ROUNDS * 24] = "";
+    for (int i = 0; i < n; i++)
+        snprintf(list + strlen(list), sizeof list - strlen(list), "%s%llu", i ? "," : "",
+            (unsigned long long)ids[i]);
+    if (lo == 0)
+        return n - SQL_INT(db, "SELECT count(DISTINCT alert_seq) FROM alert_events WHERE event ="
+                               " 'escalated' AND alert_seq IN (%s)", list)
+            + (hi >= 1 ? s_kill_alerts_with(db, ids, n, 1, hi) : 0);
+    return SQL_INT(db, "SELECT count(*) FROM (SELECT alert_seq FROM alert_events WHERE event ="
+                       " 'escalated' AND alert_seq IN (%s) GROUP BY alert_seq HAVING count(*)"
+                       " BETWEEN %d AND %d)", list, lo, hi);
+}
+
+/* The hub is killed with SIGKILL KILL_ROUNDS times while alerts escalate.
+ * Each round raises an alert for two countries (flash, deadline 1 s, and
+ * urgent, 2 s, in turn) and kills the hub, in turn: at a random moment
+ * within 300 ms of the alert's level 1 (its deadline), as soon as it sees
+ * any escalation committed (polling the archive), or within 300 ms of its
+ * level 2; then restarts it at once. Alerts of earlier rounds keep
+ * escalating across later kills, and those overdue during a kill escalate
+ * just after the restart. At the end every alert has exactly one
+ * escalation, and exactly one stored notice, per level and per country. */
+static void
+escalation_is_exactly_once_across_sigkills_at_random_moments(void)
+{
+    hub_t h;
+    officer_t raiser, gtf, svf, st2, ppt;
+    hub_init(&h);
+    officer_new(&h, &raiser, "mx", "--country MX --network consular --role focal");
+    officer_new(&h, &gtf, "gt", "--country GT --network consular --role focal");
+    officer_new(&h, &svf, "sv", "--country SV --network consular --role focal");
+    officer_new(&h, &st2, "st", "--org ST --role st");
+    officer_new(&h, &ppt, "hn", "--country HN --network crm --role focal");
+    CMD(0, NULL, 0, "%s ppt set %s/data --country HN 2>&1", getenv("ENLACE_HUB_BIN"), h.dir);
+    h.extra[0] = "--deadline";
+    h.extra[1] = "urgent=2s,flash=1s";
+    char db[300];
+    snprintf(db, sizeof db, "%s/data/archive.db", h.dir);
+    hub_start(&h);
+    uint64_t ids[KILL_ROUNDS] = {0};
+    /* Over all kills, the alerts raised so far by their state at the kill. */
+    long long before_l1 = 0, between = 0, after_l2 = 0;
+    int kills_between = 0;
+    for (int round = 0; round < KILL_ROUNDS; round++) {
+        int flash = round % 2 == 0;
+        int64_t deadline = flash ? 1000 : 2000;
+        ids[round] = s_kill_raise(&h, &raiser, flash ? "flash" : "urgent", round);
+        int mode = round % 3;
+        int64_t t0 = harness_now_ms();
+        if (mode == 1) {
+            long long seen = s_kill_escalations(db, 0);
+            while (harness_now_ms() - t0 < 5000 && s_kill_escalations(db, 0) == seen)
+                usleep(5000);
+        } else {
+            int64_t at = (mode == 0 ? deadline : 2 * deadline) - 300 + (int64_t)(s_kill_rng() % 600);
+            usleep((useconds_t)at * 1000);
+        }
+        int64_t waited = harness_now_ms() - t0;
+        hub_kill(&h);
+        long long b = s_kill_alerts_with(db, ids, round + 1, 0, 0);
+        long long m = s_kill_alerts_with(db, ids, round + 1, 1, 3);
+        long long a = s_kill_alerts_with(db, ids, round + 1, 4, 4);
+        before_l1 += b;
+        between += m;
+        after_l2 += a;
+        kills_between += m > 0;
+        printf("round %2d: %s alert %llu; killed %s after %lld ms, its escalations committed:"
+               " %lld of 4; alerts so far before level 1 / between / after level 2: %lld / %lld"
+               " / %lld\n",
+            round, flash ? "flash" : "urgent", (unsigned long long)ids[round],
+            mode == 1 ? "just after an escalation committed" : mode == 0 ? "around level 1"
+                                                                       : "around level 2",
+            (long long)waited, s_kill_escalations(db, ids[round]), b, m, a);
+        hub_start(&h);
+    }
+    /* Every target of every alert reaches level 2 (the last urgent alert's
+     * about 4 s after it was raised). */
+    long long pending = -1;
+    for (int i = 0; i < 200 && pending != 0; i++) {
+        pending = SQL_INT(db, "SELECT count(*) FROM alert_targets WHERE level < 2 AND alert_seq"
+                              " >= %llu", (unsigned long long)ids[0]);
+        if (pending != 0)
+            usleep(100 * 1000);
+    }
+    CHECK(pending == 0);
+    hub_stop(&h);
+    printf("%d kills; alerts found before level 1: %lld, between level 1 and 2: %lld, after"
+           " level 2: %lld; kills that fell between some alert's levels: %d\n",
+        KILL_ROUNDS, before_l1, between, after_l2, kills_between);
+    int wrong = 0;
+    for (int round = 0; round < KILL_ROUNDS; round++) {
+        unsigned long long id = ids[round];
+        for (int k = 0; k < KILL_COUNTRIES; k++) {
+            const char *cc = s_kill_countries[k];
+            for (int level = 1; level <= 2; level++) {
+                long long events = SQL_INT(db, "SELECT count(*) FROM alert_events WHERE event ="
+                                               " 'escalated' AND alert_seq = %llu AND country ="
+                                               " '%s' AND detail = 'level %d'", id, cc, level);
+                /* The notice's text names the alert, the country and the level. */
+                long long notices;
+                if (level == 1)
+                    notices = SQL_INT(db, "SELECT count(*) FROM messages WHERE topic ="
+                        " 'consular/alerts/escalation' AND instr(content, 'alert #%llu ') > 0"
+                        " AND instr(content, 'was not acknowledged by %s within') > 0", id, cc);
+                else
+                    notices = SQL_INT(db, "SELECT count(*) FROM messages WHERE topic ="
+                        " 'consular/alerts/escalation' AND instr(content, 'alert #%llu ') > 0"
+                        " AND instr(content, 'still not acknowledged by %s:') > 0", id, cc);
+                if (events != 1 || notices != 1) {
+                    wrong++;
+                    fprintf(stderr, "  alert %llu, %s, level %d: %lld escalation event(s),"
+                                    " %lld notice(s)\n", id, cc, level, events, notices);
+                }
+            }
+        }
+        /* Nothing else about it: no third level, no stray notice. */
+        CHECK(SQL_INT(db, "SELECT count(*) FROM alert_events WHERE event = 'escalated' AND"
+                          " alert_seq = %llu", id) == 2 * KILL_COUNTRIES);
+        CHECK(SQL_INT(db, "SELECT count(*) FROM messages WHERE topic ="
+                          " 'consular/alerts/escalation' AND instr(content, 'alert #%llu ') > 0",
+                  id) == 2 * KILL_COUNTRIES);
+    }
+    printf("%d alerts x %d countries x 2 levels: %d not exactly once\n", KILL_ROUNDS,
+        KILL_COUNTRIES, wrong);
+    CHECK(wrong == 0);
+    CMD(0, NULL, 0, "%s verify %s/data 2>&1", getenv("ENLACE_HUB_BIN"), h.dir);
+    hub_cleanup(&h);
 }
 
 static void
@@ -431,8 +628,8 @@ case_thread_holds_messages_alerts_and_states(void)
     free(json);
     /* The CLI forms of the issue. */
     char out[2048];
-    harness_sh("printf 'hub = %s\\nhub_key = %s\\nkey = %s\\n' > %s/mx.profile", hub.endpoint,
-        hub.hub_public, mx.secret, hub.dir);
+    CMD(0, NULL, 0, "printf 'hub = %s\\nhub_key = %s\\nkey = %s\\n' > %s/mx.profile",
+        hub.endpoint, hub.hub_public, mx.secret, hub.dir);
     int rc = harness_capture(out, sizeof out,
         "%s --profile %s/mx.profile case open --type disaster --countries MX,HN 'Huracán' 2>&1",
         getenv("ENLACE_CLI_BIN"), hub.dir);
@@ -553,7 +750,7 @@ main(void)
     officer_new(&hub, &hn, "hn", "--country HN --network crm --role focal");
     officer_new(&hub, &sto, "st", "--org ST --role st");
     officer_new(&hub, &sv, "sv", "--country SV --network child --role officer");
-    harness_sh("%s ppt set %s/data --country HN >/dev/null", getenv("ENLACE_HUB_BIN"), hub.dir);
+    CMD(0, NULL, 0, "%s ppt set %s/data --country HN 2>&1", getenv("ENLACE_HUB_BIN"), hub.dir);
     hub.extra[0] = "--deadline";
     hub.extra[1] = "urgent=2s,flash=1s";
     hub_start(&hub);
@@ -574,5 +771,7 @@ main(void)
         archive_with_alerts_and_hub_notices_verifies);
     harness_run("statistics_for_the_st", statistics_for_the_st);
     hub_cleanup(&hub);
+    harness_run("escalation_is_exactly_once_across_sigkills_at_random_moments",
+        escalation_is_exactly_once_across_sigkills_at_random_moments);
     return harness_finish();
 }

@@ -8,10 +8,12 @@
  * and verify must exit non-zero naming the record; directory changes made
  * offline and by the ST over the wire verify. Export writes
  * valid JSON lines and filters by topic and time; backup under a
- * publishing load yields a copy that verifies. Finally the archive's size
- * for 5,000 1 KiB messages is measured and printed.
+ * publishing load yields a copy that verifies and holds every message
+ * acknowledged before the backup began. Finally the archive's size for
+ * 5,000 1 KiB messages is measured and printed.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,14 +112,14 @@ static void
 verify_names_the_message_with_one_changed_byte(void)
 {
     char path[400], out[8192], before[8192], after[8192];
-    harness_capture(before, sizeof before, "sqlite3 %s/data/archive.db"
+    CMD(0, before, sizeof before, "sqlite3 -bail %s/data/archive.db"
         " 'SELECT hex(content) FROM messages WHERE seq = 3'", hub.dir);
     CHECK(s_tampered_copy("byte",
               "UPDATE messages SET content = CAST(substr(content, 1, length(content) - 1)"
               " || '!' AS BLOB) WHERE seq = 3;",
               path, sizeof path)
         == 0);
-    harness_capture(after, sizeof after, "sqlite3 %s 'SELECT hex(content) FROM messages"
+    CMD(0, after, sizeof after, "sqlite3 -bail %s 'SELECT hex(content) FROM messages"
         " WHERE seq = 3'", path);
     /* exactly one byte (two hex digits at most) differs */
     size_t n = strlen(before), diff = 0;
@@ -125,14 +127,14 @@ verify_names_the_message_with_one_changed_byte(void)
     for (size_t i = 0; i < n && n == strlen(after); i++)
         diff += before[i] != after[i];
     CHECK(diff >= 1 && diff <= 2);
-    CHECK(s_verify(path, out, sizeof out) != 0);
+    CHECK(s_verify(path, out, sizeof out) == 1);
     CHECK(strstr(out, "FAIL message seq 3 ") != NULL);
     CHECK(strstr(out, "the first:\n  message seq 3 ") != NULL);
 
     CHECK(s_tampered_copy("topic", "UPDATE messages SET topic = 'consular/tampered' WHERE seq = 3;",
               path, sizeof path)
         == 0);
-    CHECK(s_verify(path, out, sizeof out) != 0);
+    CHECK(s_verify(path, out, sizeof out) == 1);
     CHECK(strstr(out, "FAIL message seq 3 ") != NULL);
     CHECK(strstr(out, "topic differs from the signed topic") != NULL);
 }
@@ -142,7 +144,7 @@ verify_detects_deleted_and_inserted_messages(void)
 {
     char path[400], out[8192];
     CHECK(s_tampered_copy("deleted", "DELETE FROM messages WHERE seq = 2;", path, sizeof path) == 0);
-    CHECK(s_verify(path, out, sizeof out) != 0);
+    CHECK(s_verify(path, out, sizeof out) == 1);
     CHECK(strstr(out, "message seq 2 ") != NULL && strstr(out, "missing (deleted)") != NULL);
 
     CHECK(s_tampered_copy("inserted",
@@ -152,7 +154,7 @@ verify_detects_deleted_and_inserted_messages(void)
               " FROM messages WHERE seq = 1;",
               path, sizeof path)
         == 0);
-    CHECK(s_verify(path, out, sizeof out) != 0);
+    CHECK(s_verify(path, out, sizeof out) == 1);
     CHECK(strstr(out, "message seq 100: not in the ledger") != NULL);
 }
 
@@ -166,7 +168,7 @@ verify_detects_an_edited_audit_row(void)
               " UPDATE audit SET detail = 'nothing happened' WHERE id = 2;",
               path, sizeof path)
         == 0);
-    CHECK(s_verify(path, out, sizeof out) != 0);
+    CHECK(s_verify(path, out, sizeof out) == 1);
     CHECK(strstr(out, "FAIL audit id 2 ") != NULL);
     /* And without dropping it, the archive itself refuses. */
     CHECK(harness_sh("sqlite3 %s/data/archive.db \"UPDATE audit SET detail = 'x' WHERE id = 2\""
@@ -244,7 +246,7 @@ verify_covers_directory_administration(void)
         CHECK(harness_sh("cp %s/archive.db %s && sqlite3 %s \"%s\"", data, path, path,
                   tampering[i].sql)
             == 0);
-        CHECK(s_verify(path, out, sizeof out) != 0);
+        CHECK(s_verify(path, out, sizeof out) == 1);
         CHECK(strstr(out, tampering[i].expect) != NULL);
     }
     hub_cleanup(&h);
@@ -297,8 +299,9 @@ export_writes_json_lines_filtered_by_topic_and_time(void)
 typedef struct {
     hub_t *hub;
     const officer_t *officer;
-    volatile int stop;
-    int stored;
+    atomic_int stop;
+    atomic_int stored;           /* publishes acknowledged "stored" */
+    atomic_ullong max_seq;       /* the highest sequence acknowledged */
     int failed;
 } load_t;
 
@@ -325,9 +328,13 @@ s_publisher(void *arg)
             continue;
         }
         rc = enlace_publish_result(c, &ticket, &seq, 5000);
-        if (rc == ENLACE_OK)
-            l->stored++;
-        else {
+        if (rc == ENLACE_OK) {
+            /* The highest first: whoever reads stored then max_seq sees
+             * a max_seq at least as recent as that count. */
+            if (seq > atomic_load(&l->max_seq))
+                atomic_store(&l->max_seq, seq);
+            atomic_fetch_add(&l->stored, 1);
+        } else {
             l->failed++;
             if (rc == ENLACE_ETIMEDOUT)
                 break;
@@ -352,7 +359,10 @@ backup_under_load_verifies(void)
     usleep(500 * 1000);
     char file[400], out[8192];
     snprintf(file, sizeof file, "%s/backup.db", hub.dir);
-    int stored_before = load.stored;
+    /* Everything acknowledged by now is committed: the copy, a snapshot
+     * taken after this point, must hold it. */
+    int stored_before = atomic_load(&load.stored);
+    unsigned long long max_before = atomic_load(&load.max_seq);
     int rc = harness_capture(out, sizeof out, "%s backup %s/data %s 2>&1", s_hub_bin(), hub.dir,
         file);
     fprintf(stderr, "  backup -> %d\n%s", rc, out);
@@ -362,14 +372,31 @@ backup_under_load_verifies(void)
     char live[300];
     snprintf(live, sizeof live, "%s/data", hub.dir);
     CHECK(s_verify(live, out, sizeof out) == 0);
-    int stored_during = load.stored;
+    int stored_during = atomic_load(&load.stored);
     usleep(200 * 1000);
-    load.stop = 1;
+    atomic_store(&load.stop, 1);
     pthread_join(t, NULL);
-    fprintf(stderr, "  publisher: %d stored (%d before the backup began, %d when verify ended),"
-        " %d failed\n", load.stored, stored_before, stored_during, load.failed);
+    int stored_total = atomic_load(&load.stored);
+    fprintf(stderr, "  publisher: %d stored (%d before the backup began, up to seq %llu; %d when"
+        " verify ended), %d failed\n", stored_total, stored_before, max_before, stored_during,
+        load.failed);
     CHECK(load.failed == 0);
-    CHECK(load.stored > stored_during && stored_during > stored_before && stored_before > 0);
+    CHECK(stored_total > stored_during && stored_during > stored_before && stored_before > 0);
+    /* The copy is not merely consistent: it holds every message
+     * acknowledged before the backup began (the load's count, and every
+     * sequence number up to the last acknowledged, none missing) -- an
+     * empty, or stale but consistent, snapshot would not. */
+    long long copy_load = SQL_INT(file, "SELECT count(*) FROM messages WHERE topic ="
+                                        " 'consular/load/MX'");
+    long long copy_max = SQL_INT(file, "SELECT max(seq) FROM messages");
+    long long copy_upto = SQL_INT(file, "SELECT count(*) FROM messages WHERE seq <= %llu",
+        max_before);
+    fprintf(stderr, "  the copy: %lld load messages (%d acknowledged before), last seq %lld"
+        " (%llu before), %lld messages up to it\n", copy_load, stored_before, copy_max,
+        max_before, copy_upto);
+    CHECK(copy_load >= stored_before);
+    CHECK(copy_max >= (long long)max_before);
+    CHECK(copy_upto == (long long)max_before); /* sequences start at 1 and have no gap */
 
     struct stat st;
     CHECK(stat(file, &st) == 0 && (st.st_mode & 0777) == 0600);
@@ -377,10 +404,15 @@ backup_under_load_verifies(void)
     snprintf(tmp, sizeof tmp, "%s.tmp", file);
     CHECK(access(tmp, F_OK) != 0);
     /* never overwrites */
-    CHECK(harness_sh("%s backup %s/data %s 2>/dev/null", s_hub_bin(), hub.dir, file) != 0);
+    CMD(1, NULL, 0, "%s backup %s/data %s 2>&1", s_hub_bin(), hub.dir, file);
     hub_stop(&hub);
     hub.extra[0] = hub.extra[1] = NULL;
+    /* Its ledger verifies, over all those messages. */
     CHECK(s_verify(file, out, sizeof out) == 0);
+    long long verified = -1, of = -1;
+    const char *sig = strstr(out, "signatures ");
+    CHECK(sig && sscanf(sig, "signatures %lld of %lld", &verified, &of) == 2);
+    CHECK(verified == of && of == copy_upto + (copy_max - (long long)max_before));
     CHECK(s_verify(live, out, sizeof out) == 0);
 }
 
@@ -429,8 +461,8 @@ archive_size_per_thousand_1kib_messages(void)
     enlace_close(&c);
     CHECK(stored == N && failed == 0);
     char out[4096];
-    harness_sh("sqlite3 %s/data/archive.db 'PRAGMA wal_checkpoint(TRUNCATE)' >/dev/null", h.dir);
-    harness_capture(out, sizeof out, "cd %s/data && ls -l archive.db*", h.dir);
+    CMD(0, NULL, 0, "sqlite3 -bail %s/data/archive.db 'PRAGMA wal_checkpoint(TRUNCATE)'", h.dir);
+    CMD(0, out, sizeof out, "cd %s/data && ls -l archive.db*", h.dir);
     fprintf(stderr, "  %d messages of 1 KiB stored in %lld ms; after a checkpoint, hub running:\n%s",
         stored, (long long)ms, out);
     hub_stop(&h);
@@ -438,9 +470,8 @@ archive_size_per_thousand_1kib_messages(void)
     char db[400];
     snprintf(db, sizeof db, "%s/data/archive.db", h.dir);
     CHECK(stat(db, &st) == 0);
-    harness_capture(out, sizeof out,
-        "sqlite3 %s \"SELECT name, sum(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC\""
-        " 2>/dev/null",
+    CMD(0, out, sizeof out,
+        "sqlite3 -bail %s \"SELECT name, sum(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC\"",
         db);
     fprintf(stderr, "  archive.db after the hub stopped: %lld bytes = %.0f bytes per 1,000"
         " messages (%.2f GB per million); by table and index:\n%s",

@@ -234,13 +234,12 @@ listeners_see_handling_and_evaluation_first(void)
     CHECK_RC(enlace_publish(a, "consular/handled/1", "x", 1, &bad2, NULL), ENLACE_EINVAL);
     enlace_close(&a);
     char out[2048];
-    harness_sh("printf 'hub = %s\\nhub_key = %s\\nkey = %s\\n' > %s/gt.profile", hub.endpoint,
-        hub.hub_public, gt.secret, hub.dir);
-    harness_capture(out, sizeof out,
-        "%s --profile %s/gt.profile history 'consular/handled/#' 2>&1", getenv("ENLACE_CLI_BIN"),
-        hub.dir);
+    CMD(0, NULL, 0, "printf 'hub = %s\\nhub_key = %s\\nkey = %s\\n' > %s/gt.profile",
+        hub.endpoint, hub.hub_public, gt.secret, hub.dir);
+    CMD(0, out, sizeof out, "%s --profile %s/gt.profile history 'consular/handled/#' 2>&1",
+        getenv("ENLACE_CLI_BIN"), hub.dir);
     char exported[4096];
-    harness_capture(exported, sizeof exported,
+    CMD(0, exported, sizeof exported,
         "%s export %s/data --restricted --topic 'consular/handled/#' 2>/dev/null",
         getenv("ENLACE_HUB_BIN"), hub.dir);
     CHECK(strstr(exported, "\"handling\":\"H3\"") && strstr(exported, "\"evaluation\":\"C3\""));
@@ -280,9 +279,8 @@ the_author_keeps_control(void)
     f = (enlace_publish_opts_t){.forward_of = amber, .tlp = ENLACE_TLP_AMBER_STRICT};
     CHECK_RC(enlace_publish(w, "child/control/fwd", "fwd ok", 6, &f, NULL), ENLACE_OK);
     char out[8192];
-    harness_capture(out, sizeof out,
-        "%s audit %s/data | grep 'refused:denied' | grep -c '%s'", getenv("ENLACE_HUB_BIN"),
-        hub.dir, sv2.fingerprint);
+    CMD(0, out, sizeof out, "%s audit %s/data | grep 'refused:denied' | grep -c '%s'",
+        getenv("ENLACE_HUB_BIN"), hub.dir, sv2.fingerprint);
     CHECK(atoi(out) >= 4); /* each refused forward is in the audit log */
     /* only the author widens a label; anyone may ask */
     CHECK_RC(enlace_relabel(w, amber, ENLACE_TLP_GREEN, 0), ENLACE_EDENIED);
@@ -323,8 +321,8 @@ the_author_keeps_control(void)
         "%s export %s/data --topic 'child/control/#' --restricted 2>/dev/null | grep -c '\"seq\"'",
         getenv("ENLACE_HUB_BIN"), hub.dir);
     CHECK(rc == 0 && atoi(out) == 5); /* the 3 originals and 2 accepted forwards */
-    harness_capture(out, sizeof out, "%s audit %s/data | grep -c 'export'",
-        getenv("ENLACE_HUB_BIN"), hub.dir);
+    CMD(0, out, sizeof out, "%s audit %s/data | grep -c 'export'", getenv("ENLACE_HUB_BIN"),
+        hub.dir);
     CHECK(atoi(out) >= 2);
 out:
     enlace_close(&v);
@@ -377,8 +375,9 @@ special_return_cases_need_iom_and_st(void)
     CHECK_RC(enlace_review(a, 0, &json), ENLACE_OK);
     CHECK(json && !strstr(json, "Sin formulario"));
     free(json);
-    harness_sh("sqlite3 %s/data/archive.db \"UPDATE cases SET opened_ms = opened_ms - 40*86400000"
-               " WHERE id = %llu\"",
+    CMD(0, NULL, 0,
+        "sqlite3 -bail %s/data/archive.db \"UPDATE cases SET opened_ms = opened_ms - 40*86400000"
+        " WHERE id = %llu\"",
         hub.dir, (unsigned long long)plain);
     CHECK_RC(enlace_review(a, 0, &json), ENLACE_OK);
     CHECK(json && strstr(json, "Sin formulario") && !strstr(json, "Retorno especial"));
@@ -402,8 +401,8 @@ main(void)
     officer_new(&hub, &sv, "sv", "--country SV --network child --role officer");
     officer_new(&hub, &unicef, "unicef", "--org UNICEF --role observer");
     officer_new(&hub, &sto, "st", "--org ST --role st");
-    harness_sh("%s invite grant %s/data --to UNICEF --network child --topics 'child/#' "
-               "--access read --for 1h >/dev/null 2>&1",
+    CMD(0, NULL, 0, "%s invite grant %s/data --to UNICEF --network child --topics 'child/#' "
+                    "--access read --for 1h 2>&1",
         getenv("ENLACE_HUB_BIN"), hub.dir);
     hub_start(&hub);
     harness_run("search_folds_accents_and_obeys_access_rules",

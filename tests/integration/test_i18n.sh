@@ -20,6 +20,10 @@
 #      loopback port: listen, publish, alert, ack, alerts, in Spanish.
 #   3. the catalog has a translation for every message in the sources
 #      (xgettext + msgcmp), so a new untranslated message fails here.
+#
+# Every product process it starts has its exit status checked, and writes
+# its sanitizer reports (ASan/UBSan builds) into a directory of its own: a
+# report fails the test, even from a command that printed the right thing.
 set -euo pipefail
 
 cli="${ENLACE_CLI_BIN:?}"
@@ -29,6 +33,10 @@ hub="${ENLACE_HUB_BIN:?}"
 export ENLACE_LOCALEDIR
 
 tmp="$(mktemp -d)"
+san="$tmp/sanitizer"
+mkdir -p "$san"
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}log_path=$san/report"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}log_path=$san/report"
 hub_pid=
 listen_pid=
 cleanup() {
@@ -94,10 +102,13 @@ run_in() {
 out="$(run_in en "$cli" --help)"
 expect "enlace --help (en)" "usage: enlace [OPTIONS] COMMAND ..." "$out"
 expect "enlace --help (en)" "acknowledge an alert for your country" "$out"
+expect "enlace --help (en)" "rc=0" "$out"
 out="$(run_in en "$keygen" --help)"
 expect "enlace-keygen --help (en)" "Give NAME.public (never NAME.secret) to the Technical Secretariat." "$out"
+expect "enlace-keygen --help (en)" "rc=0" "$out"
 out="$(run_in en "$keygen" "$tmp/en-key")"
 expect "enlace-keygen NAME (en)" "fingerprint: " "$out"
+expect "enlace-keygen NAME (en)" "rc=0" "$out"
 out="$(run_in en "$cli" publish consular/x "hola")"
 expect "enlace publish without a key (en)" "enlace: missing the hub endpoint: give --profile FILE" "$out"
 expect "enlace publish without a key (en)" "rc=1" "$out"
@@ -108,11 +119,14 @@ for spec in "${spanish[@]}"; do
     out="$(run_in "$spec" "$cli" --help)"
     expect "enlace --help ($spec)" "uso: enlace [OPCIONES] COMANDO ..." "$out"
     expect "enlace --help ($spec)" "acusa recibo de una alerta en nombre de su país" "$out"
+    expect "enlace --help ($spec)" "rc=0" "$out"
     out="$(run_in "$spec" "$keygen" --help)"
     expect "enlace-keygen --help ($spec)" \
         "Entregue NOMBRE.public (nunca NOMBRE.secret) a la Secretaría" "$out"
+    expect "enlace-keygen --help ($spec)" "rc=0" "$out"
     out="$(run_in "$spec" "$keygen" "$tmp/key-$spec")"
     expect "enlace-keygen NAME ($spec)" "huella: " "$out"
+    expect "enlace-keygen NAME ($spec)" "rc=0" "$out"
     expect "enlace-keygen NAME ($spec)" "(modo 0600) y $tmp/key-$spec.public" "$out"
     out="$(run_in "$spec" "$cli" publish consular/x "hola")"
     expect "enlace publish without a key ($spec)" \
@@ -126,6 +140,7 @@ done
 # Without the catalog (a name gettext cannot find) the messages stay English.
 out="$(ENLACE_LOCALEDIR="$tmp/nowhere" run_in es-c "$cli" --help)"
 expect "enlace --help (es, no catalog)" "usage: enlace [OPTIONS] COMMAND ..." "$out"
+expect "enlace --help (es, no catalog)" "rc=0" "$out"
 
 # --- 2. the README's walk-through, in Spanish -------------------------------
 port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
@@ -149,10 +164,15 @@ add_officer st "Secretaría Técnica (demo)" --org ST --role st
 hub_pid=$!
 DEMO="$data/demo"
 es() { LANG=es_MX.UTF-8 "$cli" "$@"; }
+ready=0
 for _ in $(seq 100); do
-    es --profile "$DEMO/st.profile" --timeout 500 whoami >/dev/null 2>&1 && break
+    if es --profile "$DEMO/st.profile" --timeout 500 whoami >/dev/null 2>&1; then
+        ready=1
+        break
+    fi
     sleep 0.1
 done
+[ "$ready" = 1 ] || fail "the hub did not answer within 10 s"
 
 es --profile "$DEMO/gt-consular.profile" listen 'consular/#' --count 2 --wait 20 \
     >"$tmp/listen.out" 2>"$tmp/listen.err" &
@@ -164,27 +184,28 @@ done
 expect "listen (es)" "escuchando como Luis Pérez (demo) (GT, " "$(cat "$tmp/listen.err")"
 
 out="$(es --profile "$DEMO/mx-consular.profile" publish consular/death/MX \
-    "Fallecimiento de un nacional guatemalteco en Tapachula; se solicita apoyo consular." 2>&1 \
-    || true)"
+    "Fallecimiento de un nacional guatemalteco en Tapachula; se solicita apoyo consular." 2>&1)" \
+    || fail "publish (es): exit status $?"
 expect "publish (es)" "almacenado con el n.º 1" "$out"
 
 alert_id="$(es --profile "$DEMO/mx-consular.profile" alert consular/death/MX \
     --priority urgent --category death --countries MX,GT \
-    --headline "Fallecimiento en Tapachula" "Se solicita apoyo consular." || true)"
+    --headline "Fallecimiento en Tapachula" "Se solicita apoyo consular.")" \
+    || fail "alert (es): exit status $?"
 [ "$alert_id" = 2 ] || fail "alert (es): expected id 2, got '$alert_id'"
 
-if ! wait "$listen_pid"; then
-    fail "listen (es) did not end after two deliveries"
-fi
+rc=0
+wait "$listen_pid" || rc=$?
+[ "$rc" = 0 ] || fail "listen (es) did not end cleanly after two deliveries (exit status $rc)"
 listen_pid=
 expect "listen (es)" "!! ALERTA urgent 2 [death] MX,GT -- Fallecimiento en Tapachula" \
     "$(cat "$tmp/listen.out")"
 expect "listen (es)" "para acusar recibo: enlace ack 2" "$(cat "$tmp/listen.out")"
 
 out="$(es --profile "$DEMO/gt-consular.profile" ack 2 --note "Recibido, se contacta a la familia" \
-    2>&1 || true)"
+    2>&1)" || fail "ack (es): exit status $?"
 expect "ack (es)" "se acusó recibo de la alerta 2 en nombre de GT" "$out"
-out="$(es --profile "$DEMO/st.profile" alerts 2>&1 || true)"
+out="$(es --profile "$DEMO/st.profile" alerts 2>&1)" || fail "alerts (es): exit status $?"
 expect "alerts (es)" "alerta urgent 2 [death]" "$out"
 expect "alerts (es)" "  de Ana Morales (demo) (MX) en consular/death/MX" "$out"
 expect "alerts (es)" "por Luis Pérez (demo) el " "$out"
@@ -192,12 +213,22 @@ expect "alerts (es)" '("Recibido, se contacta a la familia")' "$out"
 expect "alerts (es)" "    MX  pending" "$out"
 # The README's own key.
 mkdir -p ~/.config/enlace
-out="$(LANG=es_MX.UTF-8 "$keygen" ~/.config/enlace/ana 2>&1 || true)"
+out="$(LANG=es_MX.UTF-8 "$keygen" ~/.config/enlace/ana 2>&1)" \
+    || fail "README enlace-keygen (es): exit status $?"
 expect "README enlace-keygen (es)" \
     "se escribieron $HOME/.config/enlace/ana.secret (modo 0600) y $HOME/.config/enlace/ana.public" "$out"
 expect "README enlace-keygen (es)" "huella: " "$out"
-out="$(es --profile "$DEMO/gt-consular.profile" ack 99 2>&1 || true)"
+rc=0
+out="$(es --profile "$DEMO/gt-consular.profile" ack 99 2>&1)" || rc=$?
 expect "ack of an unknown alert (es)" "enlace: acuse de recibo rechazado (no encontrado)" "$out"
+[ "$rc" = 1 ] || fail "ack of an unknown alert (es): exit status $rc, expected 1"
+
+# The hub stops cleanly on SIGTERM (exit 0, and under ASan no leak).
+kill -TERM "$hub_pid"
+rc=0
+wait "$hub_pid" || rc=$?
+hub_pid=
+[ "$rc" = 0 ] || { fail "the hub exited $rc on SIGTERM"; tail -n 20 "$tmp/hub.log" >&2; }
 
 # --- 3. every message has a translation ------------------------------------
 src="${ENLACE_SOURCE_ROOT:-}"
@@ -211,6 +242,13 @@ if [ -n "$src" ] && command -v xgettext >/dev/null 2>&1 && command -v msgcmp >/d
 else
     echo "note: no ENLACE_SOURCE_ROOT or gettext tools: catalog completeness not checked" >&2
 fi
+
+# Sanitizer reports of any product process above.
+for report in "$san"/report*; do
+    [ -e "$report" ] || continue
+    fail "a product process wrote a sanitizer report ($(basename "$report")):"
+    sed 's/^/    | /' "$report" >&2
+done
 
 if [ "$failures" -ne 0 ]; then
     echo "$failures check(s) failed" >&2

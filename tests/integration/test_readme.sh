@@ -29,6 +29,10 @@
 #      "A newcomer's guide", "An officer's five minutes" and "The ST's
 #      administration") carries no marker, so a new command cannot escape
 #      the test.
+#   4. Stops the background command and the hub with SIGTERM: each must exit
+#      0. Every product process writes its sanitizer reports (ASan/UBSan
+#      builds) into a directory of the test's own; any report fails the
+#      test, even from a command that printed the right thing and exited 0.
 #
 # Substitutions, the only ones (the README documents the placeholders):
 #   $PWD/build           -> this build's directory (the parent of the
@@ -58,6 +62,10 @@ for b in "$cli" "$keygen" "$hub"; do
 done
 
 tmp="$(mktemp -d)"
+san="$tmp/sanitizer"
+mkdir -p "$san"
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}log_path=$san/report"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}log_path=$san/report"
 hub_pid=
 bg_pid=
 cleanup() {
@@ -395,6 +403,26 @@ done
 # Guards against a README that lost its markers.
 [ "$nblocks" -ge 10 ] || fail "only $nblocks marked blocks in $readme (markers lost?)"
 [ "$ncommands" -ge 30 ] || fail "only $ncommands commands run from $readme (markers lost?)"
+
+# --- 4. the background command and the hub end cleanly -------------------------
+# stop NAME PID: SIGTERM, then its exit status must be 0.
+stop() {
+    local rc=0
+    kill -TERM "$2" 2>/dev/null || true
+    wait "$2" || rc=$?
+    [ "$rc" -eq 0 ] || fail "$1 exited $rc on SIGTERM"
+}
+if [ -n "$bg_pid" ]; then
+    stop "the background command" "$bg_pid"
+    bg_pid=
+fi
+stop "the hub" "$hub_pid"
+hub_pid=
+for report in "$san"/report*; do
+    [ -e "$report" ] || continue
+    fail "a product process wrote a sanitizer report ($(basename "$report")):"
+    sed 's/^/    | /' "$report" >&2
+done
 
 if [ "$failures" -ne 0 ]; then
     echo "--- hub log ---" >&2
