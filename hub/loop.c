@@ -84,7 +84,11 @@ s_timers(hub_t *self, int64_t now)
         }
         sessions_prune_keys(self->sessions, self->cfg->request_rate, self->cfg->request_burst,
             now);
-        self->next_expiry = now + EXPIRY_CHECK_MS;
+        /* Often enough that a short idle timeout is kept to within a
+         * quarter of itself. */
+        int64_t every = self->cfg->idle_timeout_ms / 4;
+        self->next_expiry = now + (every < EXPIRY_CHECK_MS ? (every > 100 ? every : 100)
+                                                           : EXPIRY_CHECK_MS);
     }
 }
 
