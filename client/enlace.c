@@ -32,7 +32,7 @@
 #include "enlace.pb-c.h"
 #include "keys.h"
 
-#define PROTOCOL_VERSION 1
+#define PROTOCOL_VERSION ENLACE__PROTOCOL__PROTOCOL_VERSION
 #define DEFAULT_TIMEOUT_MS 10000
 #define PING_IDLE_MS 20000
 #define ACK_EVERY 32

@@ -17,7 +17,8 @@
 #include "session.h"
 #include "zap.h"
 
-#define PROTOCOL_VERSION 1
+/* The one version constant, from enlace.proto. */
+#define PROTOCOL_VERSION ENLACE__PROTOCOL__PROTOCOL_VERSION
 
 /* A Stored reply waiting for the batch's commit. */
 typedef struct {
