@@ -205,7 +205,7 @@ s_connect(const settings_t *st, enlace_client_t **client)
     if (keys_secret_is_sealed(st->key) == 1) {
         char err[256];
         pass = sodium_malloc(256);
-        if (!pass || keys_passphrase_read(_("Passphrase for your key: "), 0, pass, 256, err,
+        if (!pass || passphrase_read(_("Passphrase for your key: "), 0, pass, 256, err,
                          sizeof err)
                 != 0) {
             fprintf(stderr, "enlace: %s\n", pass ? err : _("out of memory"));
