@@ -1,0 +1,100 @@
+/*
+ * cli.h: what the enlace command's files share: the settings, connecting,
+ * argument helpers, printing, and one entry per command family.
+ *
+ * The CLI is built only on libenlace's public header (enlace.h), its own
+ * profile reader and common/ (i18n, passphrase prompt, strict numbers).
+ * Exit status: 0 success, 1 an error (one line on stderr says which and
+ * what to do), 2 a usage error.
+ */
+#ifndef ENLACE_CLI_H
+#define ENLACE_CLI_H
+
+#include <libintl.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include "enlace.h"
+
+#define _(s) gettext(s)
+
+#define CLI_MAX_BODY (64 * 1024 * 1024)
+#define CLI_MAX_TO 64
+
+/* What the command line, the environment and the profile set. */
+typedef struct {
+    char hub[512];
+    char hub_key[4096];
+    char key[4096];
+    int tlp;
+    const char *to[CLI_MAX_TO];
+    size_t nto;
+    int json;
+    int timeout_ms;
+    uint64_t case_id;
+    uint64_t forward_of;        /* publish --forward SEQ */
+    const char *handling;       /* --handling H0..H3 */
+    const char *handling_text;  /* --handling-text */
+    const char *evaluation;     /* --evaluation B2 */
+    int personal;               /* --personal */
+    char *form_json;            /* --form-json FILE or --form NAME --field k=v; owned */
+    char language[8];           /* profile 'language': es or en */
+} cli_settings_t;
+
+/* Set by SIGINT and SIGTERM: the one piece of global state. */
+extern volatile sig_atomic_t cli_stop;
+
+/* settings.c: the profile, the environment, then the options before the
+ * command, each overriding the one before. Returns -1 to go on with the
+ * command at argv[*cmd_at], or an exit status (--help, --version, errors). */
+int cli_settings_init(cli_settings_t *st, int argc, char **argv, int *cmd_at);
+void cli_settings_fini(cli_settings_t *st);
+void cli_copy(char *dst, size_t cap, const char *src);
+
+/* connect.c: connects with the settings (asking for a sealed key's
+ * passphrase); 0, or -1 after printing why. */
+int cli_connect(const cli_settings_t *st, enlace_client_t **client);
+
+/* args.c */
+char *cli_read_file(const char *path);
+char *cli_read_stdin(size_t *len);
+/* Splits "MX,GT" into out[] (pointers into buf). */
+size_t cli_split(char *buf, const char **out, size_t cap);
+/* ISO-8601 UTC or milliseconds since the epoch; -1 if malformed. */
+int64_t cli_parse_time(const char *s);
+
+/* message.c: options shared by publish, alert and case open: handling,
+ * evaluation, personal data and case forms. */
+int cli_message_option(cli_settings_t *st, int argc, char **argv, int *i, json_t **fields,
+    const char **form_name);
+int cli_finish_form(cli_settings_t *st, json_t *fields, const char *form_name);
+
+/* print.c: text for people, JSON (jansson) for programs. */
+void cli_time(int64_t ms, char *out, size_t cap);
+void cli_print_delivery(const cli_settings_t *st, const enlace_delivery_t *d);
+void cli_print_alert_json(json_t *a);
+
+/* usage.c */
+void cli_usage(FILE *out);
+
+/* The commands, each given the arguments after its name. */
+int cmd_publish(cli_settings_t *st, int argc, char **argv);
+int cmd_alert(cli_settings_t *st, int argc, char **argv);
+int cmd_listen(cli_settings_t *st, int argc, char **argv);
+int cmd_history(cli_settings_t *st, int argc, char **argv);
+int cmd_search(cli_settings_t *st, int argc, char **argv);
+int cmd_ack(cli_settings_t *st, int argc, char **argv);
+int cmd_alerts(cli_settings_t *st, int argc, char **argv);
+int cmd_cap(cli_settings_t *st, int argc, char **argv);
+int cmd_case(cli_settings_t *st, int argc, char **argv);
+int cmd_review(cli_settings_t *st, int argc, char **argv);
+int cmd_relabel(cli_settings_t *st, int argc, char **argv);
+int cmd_release_request(cli_settings_t *st, int argc, char **argv);
+int cmd_admin(cli_settings_t *st, int argc, char **argv);
+int cmd_whoami(cli_settings_t *st, int argc, char **argv);
+
+#endif
