@@ -11,6 +11,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "number.h"
+
 /* Reads a whole small file ("-": stdin) as text. */
 char *
 cli_read_file(const char *path)
@@ -77,10 +79,9 @@ cli_split(char *buf, const char **out, size_t cap)
 int64_t
 cli_parse_time(const char *s)
 {
-    char *end;
-    long long ms = strtoll(s, &end, 10);
-    if (*end == '\0' && end != s)
-        return ms;
+    uint64_t ms;
+    if (number_parse_u64(s, 0, INT64_MAX, &ms) == NUMBER_OK)
+        return (int64_t)ms;
     struct tm tm;
     memset(&tm, 0, sizeof tm);
     if (sscanf(s, "%d-%d-%dT%d:%d:%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
@@ -90,4 +91,31 @@ cli_parse_time(const char *s)
     tm.tm_year -= 1900;
     tm.tm_mon -= 1;
     return (int64_t)timegm(&tm) * 1000;
+}
+
+int
+cli_number(const char *what, const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+    number_status_t rc = number_parse_u64(s, min, max, out);
+    unsigned long long lo = min, hi = max;
+    switch (rc) {
+    case NUMBER_OK:
+        return 0;
+    case NUMBER_NEGATIVE:
+        fprintf(stderr, _("enlace: %s: '%s' is negative: give a number from %llu to %llu\n"), what,
+            s, lo, hi);
+        break;
+    case NUMBER_TOO_SMALL:
+        fprintf(stderr, _("enlace: %s: '%s' is too small: give a number from %llu to %llu\n"),
+            what, s, lo, hi);
+        break;
+    case NUMBER_TOO_LARGE:
+        fprintf(stderr, _("enlace: %s: '%s' is too large: give a number from %llu to %llu\n"),
+            what, s, lo, hi);
+        break;
+    default:
+        fprintf(stderr, _("enlace: %s: '%s' is not a number\n"), what, s ? s : "");
+        break;
+    }
+    return -1;
 }

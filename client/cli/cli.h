@@ -66,6 +66,11 @@ char *cli_read_stdin(size_t *len);
 size_t cli_split(char *buf, const char **out, size_t cap);
 /* ISO-8601 UTC or milliseconds since the epoch; -1 if malformed. */
 int64_t cli_parse_time(const char *s);
+/* Parses s strictly (digits only, in [min, max]) as the value of `what`, an
+ * option such as "--case" or a placeholder such as "ALERT_ID". 0, or -1
+ * after printing e.g. "enlace: --case: '12x' is not a number" (the caller
+ * then exits 2, a usage error). */
+int cli_number(const char *what, const char *s, uint64_t min, uint64_t max, uint64_t *out);
 
 /* message.c: options shared by publish, alert and case open: handling,
  * evaluation, personal data and case forms. */
@@ -77,6 +82,11 @@ int cli_finish_form(cli_settings_t *st, json_t *fields, const char *form_name);
 void cli_time(int64_t ms, char *out, size_t cap);
 void cli_print_delivery(const cli_settings_t *st, const enlace_delivery_t *d);
 void cli_print_alert_json(json_t *a);
+/* That the subscriptions to patterns are in place: a line for people on
+ * stderr, or with --json one JSON object on stdout:
+ * {"event":"subscribed","patterns":[...],"officer":{"fingerprint","name","country"}}. */
+void cli_print_listening(const cli_settings_t *st, enlace_client_t *client,
+    const char *const *patterns, int npatterns);
 
 /* usage.c */
 void cli_usage(FILE *out);

@@ -17,9 +17,10 @@ cmd_ack(cli_settings_t *st, int argc, char **argv)
     for (int i = 0; i < argc; i++) {
         if (!strcmp(argv[i], "--note") && i + 1 < argc)
             note = argv[++i];
-        else if (!id && argv[i][0] != '-')
-            id = strtoull(argv[i], NULL, 10);
-        else {
+        else if (!id && argv[i][0] != '-') {
+            if (cli_number("ALERT_ID", argv[i], 0, UINT64_MAX, &id) != 0)
+                return 2;
+        } else {
             fprintf(stderr, _("usage: enlace ack ALERT_ID [--note TEXT]\n"));
             return 2;
         }
@@ -52,9 +53,10 @@ cmd_alerts(cli_settings_t *st, int argc, char **argv)
             open_only = 1;
         else if (!strcmp(argv[i], "--json"))
             st->json = 1;
-        else if (argv[i][0] != '-')
-            id = strtoull(argv[i], NULL, 10);
-        else {
+        else if (argv[i][0] != '-') {
+            if (cli_number("ALERT_ID", argv[i], 0, UINT64_MAX, &id) != 0)
+                return 2;
+        } else {
             fprintf(stderr, _("usage: enlace alerts [--open] [--json] [ALERT_ID]\n"));
             return 2;
         }
@@ -93,11 +95,14 @@ cmd_cap(cli_settings_t *st, int argc, char **argv)
         fprintf(stderr, _("usage: enlace cap ALERT_ID\n"));
         return 2;
     }
+    uint64_t id;
+    if (cli_number("ALERT_ID", argv[0], 0, UINT64_MAX, &id) != 0)
+        return 2;
     enlace_client_t *client;
     if (cli_connect(st, &client) != 0)
         return 1;
     char *xml = NULL;
-    int rc = enlace_cap(client, strtoull(argv[0], NULL, 10), &xml);
+    int rc = enlace_cap(client, id, &xml);
     if (rc != ENLACE_OK)
         fprintf(stderr, "enlace: %s: %s\n", _(enlace_strerror(rc)), enlace_last_error(client));
     else

@@ -49,8 +49,10 @@ cmd_case(cli_settings_t *st, int argc, char **argv)
             return 2;
         } else if (!strcmp(sub, "open") && !title)
             title = o;
-        else if (!id)
-            id = strtoull(o, NULL, 10);
+        else if (!id) {
+            if (cli_number("ID", o, 0, UINT64_MAX, &id) != 0)
+                return 2;
+        }
     }
     enlace_client_t *client;
     int rc;
@@ -192,11 +194,12 @@ cmd_case(cli_settings_t *st, int argc, char **argv)
 int
 cmd_review(cli_settings_t *st, int argc, char **argv)
 {
-    unsigned days = 0;
+    uint64_t days = 0;
     for (int i = 0; i < argc; i++) {
-        if (!strcmp(argv[i], "--days") && i + 1 < argc)
-            days = (unsigned)strtoul(argv[++i], NULL, 10);
-        else if (!strcmp(argv[i], "--json"))
+        if (!strcmp(argv[i], "--days") && i + 1 < argc) {
+            if (cli_number("--days", argv[++i], 0, UINT32_MAX, &days) != 0)
+                return 2;
+        } else if (!strcmp(argv[i], "--json"))
             st->json = 1;
         else {
             fprintf(stderr, "usage: enlace review [--days N] [--json]\n");
@@ -207,7 +210,7 @@ cmd_review(cli_settings_t *st, int argc, char **argv)
     if (cli_connect(st, &client) != 0)
         return 1;
     char *json = NULL;
-    int rc = enlace_review(client, days, &json);
+    int rc = enlace_review(client, (unsigned)days, &json);
     if (rc != ENLACE_OK) {
         fprintf(stderr, "enlace: review: %s: %s\n", enlace_strerror(rc), enlace_last_error(client));
     } else if (st->json) {

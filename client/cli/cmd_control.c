@@ -24,9 +24,10 @@ s_control(cli_settings_t *st, const char *cmd, int argc, char **argv)
             }
         } else if (!strcmp(argv[i], "--lift-handling"))
             lift = 1;
-        else if (!seq && argv[i][0] != '-')
-            seq = strtoull(argv[i], NULL, 10);
-        else if (!reason && argv[i][0] != '-')
+        else if (!seq && argv[i][0] != '-') {
+            if (cli_number("SEQ", argv[i], 0, UINT64_MAX, &seq) != 0)
+                return 2;
+        } else if (!reason && argv[i][0] != '-')
             reason = argv[i];
         else {
             seq = 0;

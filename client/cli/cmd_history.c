@@ -23,11 +23,15 @@ cmd_history(cli_settings_t *st, int argc, char **argv)
         else if (a[0] == '-' && a[1] == '-' && !v) {
             fprintf(stderr, _("enlace: %s needs a value\n"), a);
             return 2;
-        } else if (!strcmp(a, "--after"))
-            q.after_seq = strtoull(argv[++i], NULL, 10);
-        else if (!strcmp(a, "--limit"))
-            q.limit = (unsigned)strtoul(argv[++i], NULL, 10);
-        else if (!strcmp(a, "--from") || !strcmp(a, "--to")) {
+        } else if (!strcmp(a, "--after")) {
+            if (cli_number(a, argv[++i], 0, UINT64_MAX, &q.after_seq) != 0)
+                return 2;
+        } else if (!strcmp(a, "--limit")) {
+            uint64_t n;
+            if (cli_number(a, argv[++i], 0, UINT32_MAX, &n) != 0)
+                return 2;
+            q.limit = (unsigned)n;
+        } else if (!strcmp(a, "--from") || !strcmp(a, "--to")) {
             int64_t t = cli_parse_time(argv[++i]);
             if (t < 0) {
                 fprintf(stderr, _("enlace: %s takes 2026-11-21T10:00:00Z or milliseconds\n"), a);
@@ -41,9 +45,10 @@ cmd_history(cli_settings_t *st, int argc, char **argv)
             q.author = argv[++i];
         else if (!strcmp(a, "--country"))
             q.country = argv[++i];
-        else if (!strcmp(a, "--case"))
-            q.case_id = strtoull(argv[++i], NULL, 10);
-        else if (a[0] == '-' && a[1] == '-') {
+        else if (!strcmp(a, "--case")) {
+            if (cli_number(a, argv[++i], 0, UINT64_MAX, &q.case_id) != 0)
+                return 2;
+        } else if (a[0] == '-' && a[1] == '-') {
             fprintf(stderr, _("enlace: unknown history option %s\n"), a);
             return 2;
         } else if (!q.pattern)
@@ -93,14 +98,15 @@ int
 cmd_search(cli_settings_t *st, int argc, char **argv)
 {
     const char *query = NULL;
-    uint64_t after = 0;
-    unsigned limit = 0;
+    uint64_t after = 0, limit = 0;
     for (int i = 0; i < argc; i++) {
-        if (!strcmp(argv[i], "--after") && i + 1 < argc)
-            after = strtoull(argv[++i], NULL, 10);
-        else if (!strcmp(argv[i], "--limit") && i + 1 < argc)
-            limit = (unsigned)strtoul(argv[++i], NULL, 10);
-        else if (!strcmp(argv[i], "--json"))
+        if (!strcmp(argv[i], "--after") && i + 1 < argc) {
+            if (cli_number("--after", argv[++i], 0, UINT64_MAX, &after) != 0)
+                return 2;
+        } else if (!strcmp(argv[i], "--limit") && i + 1 < argc) {
+            if (cli_number("--limit", argv[++i], 0, UINT32_MAX, &limit) != 0)
+                return 2;
+        } else if (!strcmp(argv[i], "--json"))
             st->json = 1;
         else if (!query && argv[i][0] != '-')
             query = argv[i];
@@ -117,7 +123,7 @@ cmd_search(cli_settings_t *st, int argc, char **argv)
     if (cli_connect(st, &client) != 0)
         return 1;
     enlace_page_t *page = NULL;
-    int rc = enlace_search(client, query, after, limit, &page);
+    int rc = enlace_search(client, query, after, (unsigned)limit, &page);
     if (rc != ENLACE_OK) {
         fprintf(stderr, "enlace: search refused (%s): %s\n", enlace_strerror(rc),
             enlace_last_error(client));

@@ -14,17 +14,22 @@ static int
 s_listen(cli_settings_t *st, int argc, char **argv)
 {
     int from_start = 0;
-    long count = -1, wait_s = -1;
+    int64_t count = -1, wait_s = -1;
     const char *patterns[64];
     int npatterns = 0;
     for (int i = 0; i < argc; i++) {
+        uint64_t n;
         if (!strcmp(argv[i], "--from-start"))
             from_start = 1;
-        else if (!strcmp(argv[i], "--count") && i + 1 < argc)
-            count = strtol(argv[++i], NULL, 10);
-        else if (!strcmp(argv[i], "--wait") && i + 1 < argc)
-            wait_s = strtol(argv[++i], NULL, 10);
-        else if (argv[i][0] == '-' && argv[i][1] == '-') {
+        else if (!strcmp(argv[i], "--count") && i + 1 < argc) {
+            if (cli_number("--count", argv[++i], 0, INT64_MAX, &n) != 0)
+                return 2;
+            count = (int64_t)n;
+        } else if (!strcmp(argv[i], "--wait") && i + 1 < argc) {
+            if (cli_number("--wait", argv[++i], 0, INT32_MAX, &n) != 0)
+                return 2;
+            wait_s = (int64_t)n;
+        } else if (argv[i][0] == '-' && argv[i][1] == '-') {
             fprintf(stderr, _("enlace: unknown listen option %s\n"), argv[i]);
             return 2;
         } else if (npatterns < 64)
@@ -47,11 +52,10 @@ s_listen(cli_settings_t *st, int argc, char **argv)
             return 1;
         }
     }
-    if (!st->json)
-        fprintf(stderr, _("listening as %s (%s, %s) to %d pattern(s); Ctrl-C to stop\n"),
-            enlace_self_name(client), enlace_self_country(client),
-            enlace_self_fingerprint(client), npatterns);
-    long got = 0;
+    /* The subscriptions are in place: say so, so that a script knows when
+     * to start publishing. */
+    cli_print_listening(st, client, patterns, npatterns);
+    int64_t got = 0;
     int status = 0;
     time_t last = time(NULL);
     while (!cli_stop && (count < 0 || got < count)) {

@@ -100,11 +100,13 @@ s_alert(cli_settings_t *st, int argc, char **argv)
             i++;
             if (slot)
                 *slot = v;
-            else if (!strcmp(o, "--case"))
-                case_id = strtoull(v, NULL, 10);
-            else if (nrefs < 16) {
+            else if (!strcmp(o, "--case")) {
+                if (cli_number(o, v, 0, UINT64_MAX, &case_id) != 0)
+                    return 2;
+            } else if (nrefs < 16) {
                 a.msg_type = !strcmp(o, "--update") ? "update" : "cancel";
-                refs[nrefs++] = strtoull(v, NULL, 10);
+                if (cli_number(o, v, 0, UINT64_MAX, &refs[nrefs++]) != 0)
+                    return 2;
             }
         } else if (!strcmp(o, "--json")) {
             st->json = 1;
@@ -197,11 +199,13 @@ cmd_publish(cli_settings_t *st, int argc, char **argv)
             }
         } else if (!strcmp(argv[i], "--to") && i + 1 < argc && st->nto < CLI_MAX_TO)
             st->to[st->nto++] = argv[++i];
-        else if (!strcmp(argv[i], "--case") && i + 1 < argc)
-            st->case_id = strtoull(argv[++i], NULL, 10);
-        else if (!strcmp(argv[i], "--forward") && i + 1 < argc)
-            st->forward_of = strtoull(argv[++i], NULL, 10);
-        else if ((mo = cli_message_option(st, argc, argv, &i, &fields, &form_name)) != 0) {
+        else if (!strcmp(argv[i], "--case") && i + 1 < argc) {
+            if (cli_number("--case", argv[++i], 0, UINT64_MAX, &st->case_id) != 0)
+                return 2;
+        } else if (!strcmp(argv[i], "--forward") && i + 1 < argc) {
+            if (cli_number("--forward", argv[++i], 0, UINT64_MAX, &st->forward_of) != 0)
+                return 2;
+        } else if ((mo = cli_message_option(st, argc, argv, &i, &fields, &form_name)) != 0) {
             if (mo < 0)
                 return 2;
         }

@@ -194,3 +194,28 @@ cli_print_alert_json(json_t *a)
         putchar('\n');
     }
 }
+
+void
+cli_print_listening(const cli_settings_t *st, enlace_client_t *client,
+    const char *const *patterns, int npatterns)
+{
+    if (!st->json) {
+        fprintf(stderr, _("listening as %s (%s, %s) to %d pattern(s); Ctrl-C to stop\n"),
+            enlace_self_name(client), enlace_self_country(client),
+            enlace_self_fingerprint(client), npatterns);
+        return;
+    }
+    json_t *list = json_array();
+    for (int i = 0; list && i < npatterns; i++)
+        json_array_append_new(list, json_string(patterns[i]));
+    json_t *o = json_pack("{s:s, s:o, s:{s:s, s:s, s:s}}", "event", "subscribed", "patterns",
+        list, "officer", "fingerprint", enlace_self_fingerprint(client), "name",
+        enlace_self_name(client), "country", enlace_self_country(client));
+    char *line = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    if (line) {
+        printf("%s\n", line);
+        fflush(stdout);
+        free(line);
+    }
+    json_decref(o);
+}

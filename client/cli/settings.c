@@ -131,9 +131,12 @@ cli_settings_init(cli_settings_t *st, int argc, char **argv, int *cmd_at)
             cli_copy(st->hub_key, sizeof st->hub_key, v);
         else if (!strcmp(a, "--key"))
             cli_copy(st->key, sizeof st->key, v);
-        else if (!strcmp(a, "--timeout"))
-            st->timeout_ms = atoi(v) > 0 ? atoi(v) : 10000;
-        else if (!strcmp(a, "--tlp")) {
+        else if (!strcmp(a, "--timeout")) {
+            uint64_t ms;
+            if (cli_number(a, v, 0, INT32_MAX, &ms) != 0)
+                return 2;
+            st->timeout_ms = ms > 0 ? (int)ms : 10000; /* 0: the default, as in libenlace */
+        } else if (!strcmp(a, "--tlp")) {
             st->tlp = enlace_tlp_parse(v);
             if (st->tlp < 0) {
                 fprintf(stderr, _("enlace: unknown TLP label '%s' (CLEAR, GREEN, AMBER, "
