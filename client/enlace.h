@@ -332,6 +332,28 @@ ENLACE_EXPORT int enlace_ping(enlace_client_t *self);
 /* Formats a 16-byte message id as 32 hex characters plus NUL. */
 ENLACE_EXPORT void enlace_id_hex(const uint8_t id[16], char out[33]);
 
+/* ---------------------------------------------------------------- key files */
+
+#define ENLACE_PUBLIC_KEY_BYTES 32
+#define ENLACE_FINGERPRINT_LEN 20 /* "ABCD-EFGH-IJKL-MNOP" and its NUL */
+
+/* 1 if the secret key file is sealed with a passphrase (pass it in
+ * enlace_options_t.passphrase), 0 if not, -1 if it cannot be read as an
+ * enlace secret key file. */
+ENLACE_EXPORT int enlace_key_sealed(const char *secret_file);
+
+/* Reads a public key file (NAME.public, or the public line of a secret
+ * file) into key, checking that it is a usable Ed25519 key and that its
+ * fingerprint line matches. ENLACE_OK, or ENLACE_EKEY (ENLACE_EINVAL,
+ * ENLACE_EIO) with a one-line reason in why (if not NULL). */
+ENLACE_EXPORT int enlace_public_key_load(const char *path,
+    uint8_t key[ENLACE_PUBLIC_KEY_BYTES], char *why, size_t why_len);
+
+/* The key's fingerprint: the first 80 bits of BLAKE2b-256 of the key, in
+ * RFC 4648 base32, as four groups of four. */
+ENLACE_EXPORT void enlace_fingerprint(const uint8_t key[ENLACE_PUBLIC_KEY_BYTES],
+    char out[ENLACE_FINGERPRINT_LEN]);
+
 #ifdef __cplusplus
 }
 #endif

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "keys.h"
+#include <sodium.h>
 
 int
 cmd_admin(cli_settings_t *st, int argc, char **argv)
@@ -20,7 +20,7 @@ cmd_admin(cli_settings_t *st, int argc, char **argv)
     }
     /* Key files are read here and sent as --public-key HEX. */
     const char **args = calloc((size_t)argc + 1, sizeof *args);
-    char (*hex)[2 * KEYS_PUBLIC_BYTES + 1] = calloc((size_t)argc, sizeof *hex);
+    char (*hex)[2 * ENLACE_PUBLIC_KEY_BYTES + 1] = calloc((size_t)argc, sizeof *hex);
     if (!args || !hex) {
         free(args);
         free(hex);
@@ -29,15 +29,15 @@ cmd_admin(cli_settings_t *st, int argc, char **argv)
     int n = 0;
     for (int i = 0; i < argc; i++) {
         if (!strcmp(argv[i], "--key") && i + 1 < argc) {
-            uint8_t pk[KEYS_PUBLIC_BYTES];
-            char err[KEYS_ERR_LEN];
-            if (keys_public_load(argv[i + 1], pk, err) != 0) {
+            uint8_t pk[ENLACE_PUBLIC_KEY_BYTES];
+            char err[256];
+            if (enlace_public_key_load(argv[i + 1], pk, err, sizeof err) != ENLACE_OK) {
                 fprintf(stderr, "enlace: %s\n", err);
                 free(args);
                 free(hex);
                 return 1;
             }
-            keys_hex_encode(pk, sizeof pk, hex[i]);
+            sodium_bin2hex(hex[i], sizeof hex[i], pk, sizeof pk);
             args[n++] = "--public-key";
             args[n++] = hex[i];
             i++;

@@ -8,7 +8,6 @@
 
 #include <sodium.h>
 
-#include "keys.h"
 #include "passphrase.h"
 
 int
@@ -23,7 +22,7 @@ cli_connect(const cli_settings_t *st, enlace_client_t **client)
         return -1;
     }
     char *pass = NULL;
-    if (keys_secret_is_sealed(st->key) == 1) {
+    if (enlace_key_sealed(st->key) == 1) {
         char err[256];
         pass = sodium_malloc(256);
         if (!pass || passphrase_read(_("Passphrase for your key: "), 0, pass, 256, err,
