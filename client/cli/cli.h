@@ -24,6 +24,7 @@
 
 #define CLI_MAX_BODY (64 * 1024 * 1024)
 #define CLI_MAX_TO 64
+#define CLI_MAX_FIELDS 64
 
 /* What the command line, the environment and the profile set. */
 typedef struct {
@@ -41,7 +42,11 @@ typedef struct {
     const char *handling_text;  /* --handling-text */
     const char *evaluation;     /* --evaluation B2 */
     int personal;               /* --personal */
-    char *form_json;            /* --form-json FILE or --form NAME --field k=v; owned */
+    const char *form_name;      /* --form NAME */
+    const char *fields[CLI_MAX_FIELDS]; /* --field name=value */
+    size_t nfields;
+    char *form_file;            /* the text of --form-json FILE; owned */
+    enlace_form_t *form;        /* built from the above by cli_build_form; owned */
     char language[8];           /* profile 'language': es or en */
 } cli_settings_t;
 
@@ -73,20 +78,44 @@ int64_t cli_parse_time(const char *s);
 int cli_number(const char *what, const char *s, uint64_t min, uint64_t max, uint64_t *out);
 
 /* message.c: options shared by publish, alert and case open: handling,
- * evaluation, personal data and case forms. */
-int cli_message_option(cli_settings_t *st, int argc, char **argv, int *i, json_t **fields,
-    const char **form_name);
-int cli_finish_form(cli_settings_t *st, json_t *fields, const char *form_name);
+ * evaluation, personal data and case forms. cli_message_option: 1 if
+ * argv[*i] was one (advancing *i over its value), 0 if not, -1 on a usage
+ * error. cli_finish_form: -1 (usage) if --form and --field do not go
+ * together. cli_build_form: st->form from --form/--field or --form-json
+ * (NULL if none); ENLACE_OK, or an error with a reason naming the field in
+ * why. */
+int cli_message_option(cli_settings_t *st, int argc, char **argv, int *i);
+int cli_finish_form(const cli_settings_t *st);
+int cli_build_form(cli_settings_t *st, char *why, size_t cap);
 
-/* print.c: text for people, JSON (jansson) for programs. */
+/* print.c: text for people, JSON (jansson) for programs: messages. */
 void cli_time(int64_t ms, char *out, size_t cap);
 void cli_print_delivery(const cli_settings_t *st, const enlace_delivery_t *d);
-void cli_print_alert_json(json_t *a);
+/* A case form as JSON: {"death": {"deceased_name": "J. P.", ...}}. */
+json_t *cli_form_json(const enlace_form_t *form);
+/* Prints j indented and frees it; -1 (and a line on stderr) if j is NULL,
+ * which jansson gives for text that is not UTF-8. */
+int cli_print_json(json_t *j);
+/* Prints j on one line as `{"key": value, ...}` and frees it. */
+void cli_print_line(json_t *j);
 /* That the subscriptions to patterns are in place: a line for people on
  * stderr, or with --json one JSON object on stdout:
  * {"event":"subscribed","patterns":[...],"officer":{"fingerprint","name","country"}}. */
 void cli_print_listening(const cli_settings_t *st, enlace_client_t *client,
     const char *const *patterns, int npatterns);
+
+/* print_cases.c: alerts, cases, the review list. A JSON builder gives NULL
+ * if the hub's text is not UTF-8; a list leaves such an item out. */
+json_t *cli_alert_json(const enlace_alert_status_t *a);
+json_t *cli_alerts_json(const enlace_alert_status_t *const *alerts, size_t n);
+void cli_print_alert(const enlace_alert_status_t *a);
+json_t *cli_case_info_json(const enlace_case_info_t *c);
+json_t *cli_case_list_json(const enlace_case_info_t *const *cases, size_t n);
+void cli_print_case_info(const enlace_case_info_t *c);
+json_t *cli_case_json(const enlace_case_t *c);
+void cli_print_case(const enlace_case_t *c);
+json_t *cli_review_json(const enlace_review_t *r);
+void cli_print_review(const enlace_review_t *r);
 
 /* usage.c */
 void cli_usage(FILE *out);

@@ -64,26 +64,22 @@ cmd_alerts(cli_settings_t *st, int argc, char **argv)
     enlace_client_t *client;
     if (cli_connect(st, &client) != 0)
         return 1;
-    char *json = NULL;
-    int rc = enlace_alerts(client, open_only, id, &json);
+    enlace_alert_list_t *list = NULL;
+    int rc = enlace_alerts(client, open_only, id, &list);
     if (rc != ENLACE_OK) {
         fprintf(stderr, "enlace: %s: %s\n", _(enlace_strerror(rc)), enlace_last_error(client));
         enlace_close(&client);
         return 1;
     }
     if (st->json) {
-        printf("%s\n", json);
+        cli_print_json(cli_alerts_json(list->items, list->count));
     } else {
-        json_t *arr = json_loads(json, 0, NULL);
-        size_t i;
-        json_t *a;
-        if (json_array_size(arr) == 0)
+        if (list->count == 0)
             fputs(open_only ? _("no open alerts\n") : _("no alerts\n"), stdout);
-        json_array_foreach(arr, i, a)
-            cli_print_alert_json(a);
-        json_decref(arr);
+        for (size_t i = 0; i < list->count; i++)
+            cli_print_alert(list->items[i]);
     }
-    free(json);
+    enlace_alert_list_destroy(&list);
     enlace_close(&client);
     return 0;
 }

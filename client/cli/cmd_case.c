@@ -20,12 +20,10 @@ cmd_case(cli_settings_t *st, int argc, char **argv)
     const char *type = NULL, *countries = NULL, *network = NULL, *country = NULL, *state = NULL,
                *note = NULL, *title = NULL;
     uint64_t id = 0;
-    json_t *fields = NULL;
-    const char *form_name = NULL;
     for (int i = 1; i < argc; i++) {
         const char *o = argv[i];
         int has = i + 1 < argc;
-        int mo = cli_message_option(st, argc, argv, &i, &fields, &form_name);
+        int mo = cli_message_option(st, argc, argv, &i);
         if (mo < 0)
             return 2;
         if (mo)
@@ -56,7 +54,6 @@ cmd_case(cli_settings_t *st, int argc, char **argv)
     }
     enlace_client_t *client;
     int rc;
-    char *json = NULL;
     if (!strcmp(sub, "open")) {
         if (!type || !countries || !title) {
             fprintf(stderr, _("usage: enlace case open --type TYPE --countries CC,CC TITLE\n"));
@@ -66,98 +63,55 @@ cmd_case(cli_settings_t *st, int argc, char **argv)
         const char *cc[16];
         snprintf(cbuf, sizeof cbuf, "%s", countries);
         size_t n = cli_split(cbuf, cc, 16);
-        if (cli_finish_form(st, fields, form_name) != 0)
+        if (cli_finish_form(st) != 0)
             return 2;
+        char why[256];
+        rc = cli_build_form(st, why, sizeof why);
+        if (rc != ENLACE_OK) {
+            fprintf(stderr, _("enlace: case %s refused (%s): %s\n"), sub, _(enlace_strerror(rc)),
+                why);
+            return 1;
+        }
         if (cli_connect(st, &client) != 0)
             return 1;
         uint64_t case_id = 0;
-        rc = st->form_json ? enlace_case_open_form(client, type, cc, n, title, network,
-                                 st->form_json, &case_id)
-                           : enlace_case_open(client, type, cc, n, title, network, &case_id);
+        rc = st->form ? enlace_case_open_form(client, type, cc, n, title, network, st->form,
+                            &case_id)
+                      : enlace_case_open(client, type, cc, n, title, network, &case_id);
         if (rc == ENLACE_OK)
             printf("%llu\n", (unsigned long long)case_id);
-    } else if (!strcmp(sub, "show") || !strcmp(sub, "list")) {
-        int show = !strcmp(sub, "show");
-        if (show && !id) {
+    } else if (!strcmp(sub, "show")) {
+        if (!id) {
             fprintf(stderr, _("usage: enlace case show ID [--json]\n"));
             return 2;
         }
         if (cli_connect(st, &client) != 0)
             return 1;
-        rc = show ? enlace_case_show(client, id, &json)
-                  : enlace_case_list(client, type, country, state, &json);
+        enlace_case_t *c = NULL;
+        rc = enlace_case_show(client, id, &c);
         if (rc == ENLACE_OK && st->json) {
-            printf("%s\n", json);
+            if (cli_print_json(cli_case_json(c)) != 0)
+                rc = ENLACE_EPROTO;
         } else if (rc == ENLACE_OK) {
-            json_t *j = json_loads(json, 0, NULL);
-            json_t *list = show ? json_pack("[O]", j) : json_incref(j);
-            size_t i;
-            json_t *c;
-            json_array_foreach(list, i, c) {
-                char opened[32];
-                cli_time(json_integer_value(json_object_get(c, "opened_ms")), opened,
-                    sizeof opened);
-                json_t *ccs = json_object_get(c, "countries");
-                char cl[96] = "";
-                size_t k;
-                json_t *x;
-                json_array_foreach(ccs, k, x) {
-                    strncat(cl, k ? "," : "", sizeof cl - strlen(cl) - 1);
-                    strncat(cl, json_string_value(x), sizeof cl - strlen(cl) - 1);
-                }
-                printf(_("case %lld [%s, %s] %s %s -- %s (opened %s by %s)\n"),
-                    (long long)json_integer_value(json_object_get(c, "id")),
-                    json_string_value(json_object_get(c, "type")),
-                    json_string_value(json_object_get(c, "network")), cl,
-                    json_string_value(json_object_get(c, "state")),
-                    json_string_value(json_object_get(c, "title")), opened,
-                    json_string_value(json_object_get(c, "opened_by")));
-            }
-            if (show) {
-                size_t k;
-                json_t *m;
-                json_array_foreach(json_object_get(j, "messages"), k, m) {
-                    char at[32];
-                    cli_time(json_integer_value(json_object_get(m, "stored_ms")), at,
-                        sizeof at);
-                    printf("  #%lld %s %s%s (%s): %s\n",
-                        (long long)json_integer_value(json_object_get(m, "seq")), at,
-                        json_is_true(json_object_get(m, "is_alert")) ? _("ALERT ") : "",
-                        json_string_value(json_object_get(m, "author")),
-                        json_string_value(json_object_get(m, "author_country")),
-                        json_string_value(json_object_get(m, "body")));
-                    /* The case form, field by field. */
-                    json_t *form = json_object_get(m, "form");
-                    const char *fname;
-                    json_t *ffields;
-                    json_object_foreach(form, fname, ffields) {
-                        printf("    form %s:\n", fname);
-                        const char *fk;
-                        json_t *fv;
-                        json_object_foreach(ffields, fk, fv) {
-                            char *txt = json_is_string(fv) ? NULL : json_dumps(fv, JSON_ENCODE_ANY);
-                            printf("      %-24s %s\n", fk, txt ? txt : json_string_value(fv));
-                            free(txt);
-                        }
-                    }
-                }
-                json_t *a;
-                json_array_foreach(json_object_get(j, "alerts"), k, a)
-                    cli_print_alert_json(a);
-                json_t *e;
-                json_array_foreach(json_object_get(j, "events"), k, e) {
-                    char at[32];
-                    cli_time(json_integer_value(json_object_get(e, "ts_ms")), at, sizeof at);
-                    printf(_("  %s %s by %s %s\n"), at,
-                        json_string_value(json_object_get(e, "event")),
-                        json_string_value(json_object_get(e, "officer")),
-                        json_string_value(json_object_get(e, "note")));
-                }
-            }
-            json_decref(list);
-            json_decref(j);
+            cli_print_case(c);
         }
-        free(json);
+        enlace_case_destroy(&c);
+        if (rc == ENLACE_EPROTO) {
+            enlace_close(&client);
+            return 1; /* said why */
+        }
+    } else if (!strcmp(sub, "list")) {
+        if (cli_connect(st, &client) != 0)
+            return 1;
+        enlace_case_list_t *list = NULL;
+        rc = enlace_case_list(client, type, country, state, &list);
+        if (rc == ENLACE_OK && st->json) {
+            cli_print_json(cli_case_list_json(list->items, list->count));
+        } else if (rc == ENLACE_OK) {
+            for (size_t i = 0; i < list->count; i++)
+                cli_print_case_info(list->items[i]);
+        }
+        enlace_case_list_destroy(&list);
     } else if (!strcmp(sub, "approve")) {
         if (!id) {
             fprintf(stderr, "usage: enlace case approve ID [--note TEXT]\n");
@@ -209,33 +163,15 @@ cmd_review(cli_settings_t *st, int argc, char **argv)
     enlace_client_t *client;
     if (cli_connect(st, &client) != 0)
         return 1;
-    char *json = NULL;
-    int rc = enlace_review(client, (unsigned)days, &json);
-    if (rc != ENLACE_OK) {
+    enlace_review_t *r = NULL;
+    int rc = enlace_review(client, (unsigned)days, &r);
+    if (rc != ENLACE_OK)
         fprintf(stderr, "enlace: review: %s: %s\n", enlace_strerror(rc), enlace_last_error(client));
-    } else if (st->json) {
-        printf("%s\n", json);
-    } else {
-        json_t *j = json_loads(json, 0, NULL);
-        size_t i, nc = json_array_size(json_object_get(j, "cases"));
-        size_t na = json_array_size(json_object_get(j, "alerts"));
-        json_t *x;
-        if (!nc && !na)
-            printf("nothing to review\n");
-        json_array_foreach(json_object_get(j, "cases"), i, x)
-            printf("still active? case %lld [%s] %s -- close it with: enlace case close %lld\n",
-                (long long)json_integer_value(json_object_get(x, "id")),
-                json_string_value(json_object_get(x, "type")),
-                json_string_value(json_object_get(x, "title")),
-                (long long)json_integer_value(json_object_get(x, "id")));
-        json_array_foreach(json_object_get(j, "alerts"), i, x)
-            printf("still active? alert %lld -- %s (cancel it with: enlace alert ... --cancel %lld)\n",
-                (long long)json_integer_value(json_object_get(x, "id")),
-                json_string_value(json_object_get(x, "headline")),
-                (long long)json_integer_value(json_object_get(x, "id")));
-        json_decref(j);
-    }
-    free(json);
+    else if (st->json)
+        cli_print_json(cli_review_json(r));
+    else
+        cli_print_review(r);
+    enlace_review_destroy(&r);
     enlace_close(&client);
     return rc == ENLACE_OK ? 0 : 1;
 }

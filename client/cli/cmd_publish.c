@@ -34,6 +34,13 @@ s_publish(cli_settings_t *st, int argc, char **argv)
         free(body);
         return 2;
     }
+    char why[256];
+    int rc = cli_build_form(st, why, sizeof why);
+    if (rc != ENLACE_OK) {
+        fprintf(stderr, _("enlace: publish refused (%s): %s\n"), _(enlace_strerror(rc)), why);
+        free(body);
+        return 1;
+    }
     enlace_client_t *client;
     if (cli_connect(st, &client) != 0) {
         free(body);
@@ -42,10 +49,9 @@ s_publish(cli_settings_t *st, int argc, char **argv)
     enlace_publish_opts_t opts = {.tlp = (enlace_tlp_t)st->tlp, .recipients = st->to,
         .nrecipients = st->nto, .case_id = st->case_id, .handling = st->handling,
         .handling_text = st->handling_text, .evaluation = st->evaluation,
-        .personal_data = st->personal, .form_json = st->form_json,
-        .forward_of = st->forward_of};
+        .personal_data = st->personal, .form = st->form, .forward_of = st->forward_of};
     uint64_t seq = 0;
-    int rc = enlace_publish(client, topic, body, len, &opts, &seq);
+    rc = enlace_publish(client, topic, body, len, &opts, &seq);
     free(body);
     if (rc != ENLACE_OK) {
         fprintf(stderr, _("enlace: publish refused (%s): %s\n"), _(enlace_strerror(rc)),
@@ -54,7 +60,7 @@ s_publish(cli_settings_t *st, int argc, char **argv)
         return 1;
     }
     if (st->json)
-        printf("{\"stored\": true, \"seq\": %llu}\n", (unsigned long long)seq);
+        cli_print_line(json_pack("{s:b, s:I}", "stored", 1, "seq", (json_int_t)seq));
     else
         printf(_("stored %llu\n"), (unsigned long long)seq);
     enlace_close(&client);
@@ -68,11 +74,9 @@ s_alert(cli_settings_t *st, int argc, char **argv)
     const char *topic = NULL, *text = NULL, *countries = NULL, *expires = NULL;
     uint64_t refs[16], case_id = 0;
     size_t nrefs = 0;
-    json_t *fields = NULL;
-    const char *form_name = NULL;
     for (int i = 0; i < argc; i++) {
         const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        int mo = cli_message_option(st, argc, argv, &i, &fields, &form_name);
+        int mo = cli_message_option(st, argc, argv, &i);
         if (mo < 0)
             return 2;
         if (mo)
@@ -122,7 +126,7 @@ s_alert(cli_settings_t *st, int argc, char **argv)
             return 2;
         }
     }
-    if (cli_finish_form(st, fields, form_name) != 0)
+    if (cli_finish_form(st) != 0)
         return 2;
     if (!topic || !a.headline || !countries) {
         fprintf(stderr, _("usage: enlace alert TOPIC --priority P --category C --countries CC,CC "
@@ -156,6 +160,13 @@ s_alert(cli_settings_t *st, int argc, char **argv)
     }
     if (!body)
         return 1;
+    char why[256];
+    int rc = cli_build_form(st, why, sizeof why);
+    if (rc != ENLACE_OK) {
+        fprintf(stderr, _("enlace: alert refused (%s): %s\n"), _(enlace_strerror(rc)), why);
+        free(body);
+        return 1;
+    }
     enlace_client_t *client;
     if (cli_connect(st, &client) != 0) {
         free(body);
@@ -164,9 +175,9 @@ s_alert(cli_settings_t *st, int argc, char **argv)
     enlace_publish_opts_t opts = {.tlp = (enlace_tlp_t)st->tlp, .recipients = st->to,
         .nrecipients = st->nto, .alert = &a, .case_id = case_id, .handling = st->handling,
         .handling_text = st->handling_text, .evaluation = st->evaluation,
-        .personal_data = st->personal, .form_json = st->form_json};
+        .personal_data = st->personal, .form = st->form};
     uint64_t seq = 0;
-    int rc = enlace_publish(client, topic, body, len, &opts, &seq);
+    rc = enlace_publish(client, topic, body, len, &opts, &seq);
     free(body);
     if (rc != ENLACE_OK) {
         fprintf(stderr, _("enlace: alert refused (%s): %s\n"), _(enlace_strerror(rc)),
@@ -175,7 +186,7 @@ s_alert(cli_settings_t *st, int argc, char **argv)
         return 1;
     }
     if (st->json)
-        printf("{\"alert\": %llu}\n", (unsigned long long)seq);
+        cli_print_line(json_pack("{s:I}", "alert", (json_int_t)seq));
     else
         printf("%llu\n", (unsigned long long)seq);
     enlace_close(&client);
@@ -188,8 +199,6 @@ cmd_publish(cli_settings_t *st, int argc, char **argv)
     /* Options may also follow the command (enlace publish --tlp RED ...). */
     char *rest[8];
     int nrest = 0, mo;
-    json_t *fields = NULL;
-    const char *form_name = NULL;
     for (int i = 0; i < argc; i++) {
         if (!strcmp(argv[i], "--tlp") && i + 1 < argc) {
             st->tlp = enlace_tlp_parse(argv[++i]);
@@ -205,7 +214,7 @@ cmd_publish(cli_settings_t *st, int argc, char **argv)
         } else if (!strcmp(argv[i], "--forward") && i + 1 < argc) {
             if (cli_number("--forward", argv[++i], 0, UINT64_MAX, &st->forward_of) != 0)
                 return 2;
-        } else if ((mo = cli_message_option(st, argc, argv, &i, &fields, &form_name)) != 0) {
+        } else if ((mo = cli_message_option(st, argc, argv, &i)) != 0) {
             if (mo < 0)
                 return 2;
         }
@@ -214,7 +223,7 @@ cmd_publish(cli_settings_t *st, int argc, char **argv)
         else if (nrest < 8)
             rest[nrest++] = argv[i];
     }
-    if (cli_finish_form(st, fields, form_name) != 0)
+    if (cli_finish_form(st) != 0)
         return 2;
     return s_publish(st, nrest, rest);
 }

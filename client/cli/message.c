@@ -1,7 +1,11 @@
 /*
  * message.c: the options publish, alert and case open share: handling code,
- * evaluation, personal data, and case forms (--form NAME --field k=v, or
- * --form-json FILE).
+ * evaluation, personal data, and case forms (--form NAME --field k=v...,
+ * or --form-json FILE holding {"death": {"deceased_name": "J. P.", ...}}).
+ *
+ * A form is built with libenlace's typed form (enlace_form_t): field values
+ * go to it as text and the library reads each by its field's type, so a
+ * bad field is reported by name before anything is sent.
  */
 #include "cli.h"
 
@@ -12,8 +16,7 @@
 /* Returns 1 if argv[*i] was one (advancing *i over its value), 0 if not, -1
  * on error. */
 int
-cli_message_option(cli_settings_t *st, int argc, char **argv, int *i, json_t **fields,
-    const char **form_name)
+cli_message_option(cli_settings_t *st, int argc, char **argv, int *i)
 {
     const char *o = argv[*i];
     const char *v = *i + 1 < argc ? argv[*i + 1] : NULL;
@@ -38,69 +41,126 @@ cli_message_option(cli_settings_t *st, int argc, char **argv, int *i, json_t **f
     else if (!strcmp(o, "--evaluation"))
         st->evaluation = v;
     else if (!strcmp(o, "--form-json")) {
-        free(st->form_json);
-        st->form_json = cli_read_file(v);
-        if (!st->form_json)
+        free(st->form_file);
+        st->form_file = cli_read_file(v);
+        if (!st->form_file)
             return -1;
     } else if (!strcmp(o, "--form"))
-        *form_name = v;
+        st->form_name = v;
     else {
-        /* --field name=value: numbers become numbers, true/false booleans;
-         * a field given twice becomes a list. */
         const char *eq = strchr(v, '=');
         if (!eq || eq == v) {
             fprintf(stderr, "enlace: --field takes name=value\n");
             return -1;
         }
-        char name[64];
-        snprintf(name, sizeof name, "%.*s", (int)(eq - v), v);
-        const char *val = eq + 1;
-        char *end;
-        json_t *jv;
-        double d = strtod(val, &end);
-        if (*val && !*end && strspn(val, "0123456789") == strlen(val))
-            jv = json_integer((json_int_t)strtoll(val, NULL, 10));
-        else if (*val && !*end && strchr(val, '.'))
-            jv = json_real(d);
-        else if (!strcmp(val, "true") || !strcmp(val, "false"))
-            jv = json_boolean(!strcmp(val, "true"));
-        else
-            jv = json_string(val);
-        if (!*fields)
-            *fields = json_object();
-        json_t *old = json_object_get(*fields, name);
-        if (old && json_is_array(old))
-            json_array_append_new(old, jv);
-        else if (old)
-            json_object_set_new(*fields, name, json_pack("[O, o]", old, jv));
-        else if (!strcmp(name, "border_posts") || !strcmp(name, "countries")
-            || !strcmp(name, "countries_of_origin"))
-            json_object_set_new(*fields, name, json_pack("[o]", jv));
-        else
-            json_object_set_new(*fields, name, jv);
+        if (st->nfields == CLI_MAX_FIELDS) {
+            fprintf(stderr, "enlace: at most %d --field options\n", CLI_MAX_FIELDS);
+            return -1;
+        }
+        st->fields[st->nfields++] = v;
     }
     return 1;
 }
 
-
 int
-cli_finish_form(cli_settings_t *st, json_t *fields, const char *form_name)
+cli_finish_form(const cli_settings_t *st)
 {
-    if (!form_name && !fields)
-        return 0;
-    if (!form_name || !fields) {
+    if ((st->form_name != NULL) != (st->nfields != 0)) {
         fprintf(stderr, "enlace: --form NAME and at least one --field go together\n");
-        json_decref(fields);
         return -1;
     }
-    char key[40];
-    snprintf(key, sizeof key, "%s", form_name);
-    for (char *p = key; *p; p++)
-        if (*p == '-')
-            *p = '_';
-    json_t *doc = json_pack("{s:o}", key, fields);
-    free(st->form_json);
-    st->form_json = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
+    return 0;
+}
+
+/* One value of a --form-json field as the text the form reads. */
+static int
+s_json_value(enlace_form_t *form, const char *name, json_t *v, char *why, size_t cap)
+{
+    char num[40];
+    const char *text = NULL;
+    if (json_is_string(v))
+        text = json_string_value(v);
+    else if (json_is_boolean(v))
+        text = json_is_true(v) ? "true" : "false";
+    else if (json_is_integer(v))
+        snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v)), text = num;
+    else if (json_is_real(v))
+        snprintf(num, sizeof num, "%.17g", json_real_value(v)), text = num;
+    if (!text) {
+        snprintf(why, cap, "form: %s takes text, a number, true or false, or a list of text",
+            name);
+        return ENLACE_EINVAL;
+    }
+    return enlace_form_set(form, name, text, why, cap);
+}
+
+/* The form of a --form-json file: one key, the form's type, whose value
+ * holds its fields. */
+static int
+s_form_from_file(const char *text, enlace_form_t **out, char *why, size_t cap)
+{
+    json_error_t jerr;
+    json_t *doc = json_loads(text, 0, &jerr);
+    if (!doc) {
+        snprintf(why, cap, "form: not JSON (%s)", jerr.text);
+        return ENLACE_EINVAL;
+    }
+    int rc = ENLACE_EINVAL;
+    const char *type;
+    json_t *fields;
+    if (!json_is_object(doc) || json_object_size(doc) != 1) {
+        snprintf(why, cap, "form: give exactly one form (death, child, incident, "
+                           "trafficking, smuggling, return_assistance)");
+        goto out;
+    }
+    json_object_foreach(doc, type, fields) {
+        rc = enlace_form_new(type, out, why, cap);
+        if (rc != ENLACE_OK)
+            goto out;
+        if (!json_is_object(fields)) {
+            snprintf(why, cap, "form: %s must be a JSON object", type);
+            rc = ENLACE_EINVAL;
+            goto out;
+        }
+        const char *name;
+        json_t *v;
+        json_object_foreach(fields, name, v) {
+            if (json_is_array(v)) {
+                size_t k;
+                json_t *item;
+                json_array_foreach(v, k, item)
+                    if ((rc = s_json_value(*out, name, item, why, cap)) != ENLACE_OK)
+                        goto out;
+            } else if ((rc = s_json_value(*out, name, v, why, cap)) != ENLACE_OK) {
+                goto out;
+            }
+        }
+    }
+out:
+    if (rc != ENLACE_OK)
+        enlace_form_destroy(out);
     json_decref(doc);
-    return st->form_json ? 0 : -1;
+    return rc;
+}
+
+int
+cli_build_form(cli_settings_t *st, char *why, size_t cap)
+{
+    enlace_form_destroy(&st->form);
+    if (!st->form_name) {
+        if (!st->form_file)
+            return ENLACE_OK;
+        return s_form_from_file(st->form_file, &st->form, why, cap);
+    }
+    int rc = enlace_form_new(st->form_name, &st->form, why, cap);
+    for (size_t i = 0; rc == ENLACE_OK && i < st->nfields; i++) {
+        /* name=value; the value's type is the field's, read by the library */
+        const char *eq = strchr(st->fields[i], '=');
+        char name[64];
+        snprintf(name, sizeof name, "%.*s", (int)(eq - st->fields[i]), st->fields[i]);
+        rc = enlace_form_set(st->form, name, eq + 1, why, cap);
+    }
+    if (rc != ENLACE_OK)
+        enlace_form_destroy(&st->form);
+    return rc;
 }

@@ -1,7 +1,8 @@
 /*
- * print.c: what the commands print: deliveries (one line of text, or one
- * JSON object per line), alerts with their acknowledgements, cases. JSON is
- * built with jansson, never by hand.
+ * print.c: what the commands print about messages: deliveries (one line of
+ * text, or one JSON object per line), their case forms, and that a listener
+ * is subscribed. JSON is built with jansson, never by hand; its keys and
+ * their order are part of the CLI's contract (scripts read them).
  */
 #include "cli.h"
 
@@ -57,8 +58,8 @@ cli_print_delivery(const cli_settings_t *st, const enlace_delivery_t *d)
             json_object_set_new(o, "evaluation", json_string(d->evaluation));
         if (d->personal_data)
             json_object_set_new(o, "personal_data", json_true());
-        if (d->form_json)
-            json_object_set_new(o, "form", json_loads(d->form_json, 0, NULL));
+        if (d->form)
+            json_object_set_new(o, "form", cli_form_json(d->form));
         if (d->is_alert) {
             json_t *cc = json_array();
             for (size_t i = 0; i < d->alert_ncountries; i++)
@@ -127,8 +128,14 @@ cli_print_delivery(const cli_settings_t *st, const enlace_delivery_t *d)
         if (d->personal_data)
             printf(" [PERSONAL DATA]");
         printf(" %s (%s, %s): ", d->author_name, d->author_country, d->author_fingerprint);
-        if (d->form_json)
-            printf("form %s ", d->form_json);
+        if (d->form) {
+            json_t *form = cli_form_json(d->form);
+            char *text = form ? json_dumps(form, JSON_COMPACT) : NULL;
+            if (text)
+                printf("form %s ", text);
+            free(text);
+            json_decref(form);
+        }
         if (d->translation_language && st->language[0]
             && !strcmp(d->translation_language, st->language)) {
             /* The officer's language: show that translation. */
@@ -147,52 +154,6 @@ cli_print_delivery(const cli_settings_t *st, const enlace_delivery_t *d)
             printf(_("   acknowledge with: enlace ack %llu\n"), (unsigned long long)d->seq);
     }
     fflush(stdout);
-}
-
-void
-cli_print_alert_json(json_t *a)
-{
-    char when[32];
-    cli_time(json_integer_value(json_object_get(a, "stored_ms")), when, sizeof when);
-    const char *status = json_string_value(json_object_get(a, "status"));
-    printf(_("%s%s alert %lld [%s] %s -- %s\n"), strcmp(status, "exercise") ? "" : _("DRILL "),
-        json_string_value(json_object_get(a, "priority")),
-        (long long)json_integer_value(json_object_get(a, "id")),
-        json_string_value(json_object_get(a, "category")), when,
-        json_string_value(json_object_get(a, "headline")));
-    printf(_("  by %s (%s) on %s"), json_string_value(json_object_get(a, "author")),
-        json_string_value(json_object_get(a, "author_country")),
-        json_string_value(json_object_get(a, "topic")));
-    const char *type = json_string_value(json_object_get(a, "msg_type"));
-    if (strcmp(type, "alert") != 0) {
-        printf(_(", %s of"), type);
-        size_t i;
-        json_t *r;
-        json_array_foreach(json_object_get(a, "references"), i, r)
-            printf(" %lld", (long long)json_integer_value(r));
-    }
-    if (json_integer_value(json_object_get(a, "superseded_by")))
-        printf(_(", superseded by %lld"),
-            (long long)json_integer_value(json_object_get(a, "superseded_by")));
-    putchar('\n');
-    size_t i;
-    json_t *t;
-    json_array_foreach(json_object_get(a, "targets"), i, t) {
-        const char *state = json_string_value(json_object_get(t, "state"));
-        printf("    %s  %-13s", json_string_value(json_object_get(t, "country")), state);
-        if (!strcmp(state, "acknowledged")) {
-            char at[32];
-            cli_time(json_integer_value(json_object_get(t, "acked_ms")), at, sizeof at);
-            printf(_(" by %s at %s"), json_string_value(json_object_get(t, "acked_by")), at);
-            const char *note = json_string_value(json_object_get(t, "note"));
-            if (note && *note)
-                printf(" (\"%s\")", note);
-        } else if (!strcmp(state, "overdue")) {
-            printf(_(" escalation level %lld"),
-                (long long)json_integer_value(json_object_get(t, "level")));
-        }
-        putchar('\n');
-    }
 }
 
 void
@@ -218,4 +179,60 @@ cli_print_listening(const cli_settings_t *st, enlace_client_t *client,
         free(line);
     }
     json_decref(o);
+}
+
+json_t *
+cli_form_json(const enlace_form_t *form)
+{
+    const char *type = enlace_form_type(form);
+    json_t *fields = json_object();
+    if (!*type || !fields) {
+        json_decref(fields);
+        return json_object(); /* a form that names no type */
+    }
+    for (size_t i = 0; i < enlace_form_count(form); i++) {
+        const enlace_form_field_t *f = enlace_form_field(form, i);
+        json_t *v;
+        if (f->list) {
+            v = json_array();
+            for (size_t k = 0; v && k < f->nvalues; k++)
+                json_array_append_new(v, json_string(f->values[k]));
+        } else if (f->kind == ENLACE_FIELD_BOOL) {
+            v = json_boolean(!strcmp(f->values[0], "true"));
+        } else if (f->kind == ENLACE_FIELD_INTEGER) {
+            v = json_integer((json_int_t)strtoull(f->values[0], NULL, 10));
+        } else if (f->kind == ENLACE_FIELD_NUMBER) {
+            v = json_real(strtod(f->values[0], NULL));
+        } else {
+            v = json_string(f->values[0]); /* NULL if not UTF-8: left out */
+        }
+        json_object_set_new(fields, f->name, v);
+    }
+    return json_pack("{s:o}", type, fields);
+}
+
+int
+cli_print_json(json_t *j)
+{
+    if (!j) {
+        fprintf(stderr, _("enlace: the hub's answer holds text that is not UTF-8\n"));
+        return -1;
+    }
+    char *text = json_dumps(j, JSON_INDENT(2));
+    json_decref(j);
+    if (!text)
+        return -1;
+    printf("%s\n", text);
+    free(text);
+    return 0;
+}
+
+void
+cli_print_line(json_t *j)
+{
+    char *text = j ? json_dumps(j, 0) : NULL;
+    if (text)
+        printf("%s\n", text);
+    free(text);
+    json_decref(j);
 }

@@ -165,6 +165,7 @@ cli_settings_init(cli_settings_t *st, int argc, char **argv, int *cmd_at)
 void
 cli_settings_fini(cli_settings_t *st)
 {
-    free(st->form_json);
-    st->form_json = NULL;
+    free(st->form_file);
+    st->form_file = NULL;
+    enlace_form_destroy(&st->form);
 }

@@ -1,15 +1,17 @@
 /*
- * alerts.c: acknowledging alerts, their acknowledgement status per country,
- * and the OASIS CAP 1.2 export.
+ * alerts.c: acknowledging alerts, their acknowledgement status country by
+ * country, and the OASIS CAP 1.2 export.
  */
 #include "enl.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
-#include "enl_json.h"
+typedef struct {
+    enlace_alert_list_t pub; /* must be first: the caller sees this */
+    Enlace__Frame *frame;    /* the AlertList reply: the views point into it; owned */
+    enl_arena_t arena;       /* the views */
+} alert_list_t;
 
 int
 enlace_ack(enlace_client_t *self, uint64_t alert_id, const char *note)
@@ -23,60 +25,92 @@ enlace_ack(enlace_client_t *self, uint64_t alert_id, const char *note)
     return enl_request_ok(self, &req);
 }
 
-json_t *
-enl_alert_json(const Enlace__AlertStatus *st)
+const enlace_alert_status_t *
+enl_alert_view(enl_arena_t *a, const Enlace__AlertStatus *st)
 {
-    const Enlace__Alert *a = st->alert;
-    json_t *countries = json_array(), *targets = json_array(), *refs = json_array();
-    for (size_t i = 0; a && i < a->n_countries; i++)
-        json_array_append_new(countries, json_string(a->countries[i]));
-    for (size_t i = 0; a && i < a->n_references; i++)
-        json_array_append_new(refs, json_integer((json_int_t)a->references[i]));
+    enlace_alert_status_t *v = enl_arena_alloc(a, sizeof *v);
+    if (!v)
+        return NULL;
+    const Enlace__Alert *al = st->alert;
+    v->id = st->seq;
+    v->topic = st->topic;
+    v->priority = enl_name(enl_priority_names, al ? (int)al->priority : 0);
+    v->category = enl_name(enl_category_names, al ? (int)al->category : 0);
+    v->headline = al ? al->headline : "";
+    v->status = enl_name(enl_status_names, al ? (int)al->status : 0);
+    v->msg_type = enl_name(enl_msgtype_names, al ? (int)al->msg_type : 0);
+    if (al) {
+        v->ncountries = al->n_countries;
+        v->countries = (const char *const *)al->countries;
+        v->nreferences = al->n_references;
+        v->references = al->references;
+    }
+    v->author_name = st->author_name;
+    v->author_fingerprint = st->author_fingerprint;
+    v->author_country = st->author_country;
+    v->stored_ms = st->stored_ms;
+    v->case_id = st->case_id;
+    v->needs_ack = st->needs_ack;
+    v->superseded_by = st->superseded_by;
+    const enlace_target_t **targets = enl_arena_alloc(a, (st->n_targets + 1) * sizeof *targets);
+    if (!targets)
+        return NULL;
     for (size_t i = 0; i < st->n_targets; i++) {
         const Enlace__TargetState *t = st->targets[i];
-        json_array_append_new(targets,
-            json_pack("{s:s, s:s, s:s, s:s, s:I, s:s, s:i, s:I}", "country", t->country,
-                "state", t->state, "acked_by", t->acked_by, "acked_by_fingerprint",
-                t->acked_by_fingerprint, "acked_ms", (json_int_t)t->acked_ms, "note", t->note,
-                "level", (int)t->level, "deadline_ms", (json_int_t)t->deadline_ms));
+        enlace_target_t *tv = enl_arena_alloc(a, sizeof *tv);
+        if (!tv)
+            return NULL;
+        tv->country = t->country;
+        tv->state = t->state;
+        tv->acked_by = t->acked_by;
+        tv->acked_by_fingerprint = t->acked_by_fingerprint;
+        tv->acked_ms = t->acked_ms;
+        tv->note = t->note;
+        tv->level = t->level;
+        tv->deadline_ms = t->deadline_ms;
+        targets[i] = tv;
     }
-    return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:s, s:s, s:s, s:I, s:I, "
-                     "s:b, s:I, s:o}",
-        "id", (json_int_t)st->seq, "topic", st->topic, "priority",
-        enl_name(enl_priority_names, a ? a->priority : 0), "category",
-        enl_name(enl_category_names, a ? a->category : 0), "headline", a ? a->headline : "",
-        "status", enl_name(enl_status_names, a ? a->status : 0), "msg_type",
-        enl_name(enl_msgtype_names, a ? a->msg_type : 0), "countries", countries, "references", refs,
-        "author", st->author_name, "author_fingerprint", st->author_fingerprint,
-        "author_country", st->author_country, "stored_ms", (json_int_t)st->stored_ms, "case",
-        (json_int_t)st->case_id, "needs_ack", st->needs_ack, "superseded_by",
-        (json_int_t)st->superseded_by, "targets", targets);
+    v->ntargets = st->n_targets;
+    v->targets = targets;
+    return v;
 }
 
-json_t *
-enl_alert_list_json(const Enlace__AlertList *list)
+const enlace_alert_status_t *const *
+enl_alert_views(enl_arena_t *a, Enlace__AlertStatus *const *list, size_t n)
 {
-    json_t *arr = json_array();
-    for (size_t i = 0; arr && i < list->n_alerts; i++)
-        json_array_append_new(arr, enl_alert_json(list->alerts[i]));
-    return arr;
+    const enlace_alert_status_t **items = enl_arena_alloc(a, (n + 1) * sizeof *items);
+    for (size_t i = 0; items && i < n; i++)
+        if (!(items[i] = enl_alert_view(a, list[i])))
+            return NULL;
+    return items;
+}
+
+/* The caller's list from an AlertList reply (which it owns, even on
+ * failure); NULL out of memory. */
+enlace_alert_list_t *
+enl_alert_list_from(Enlace__Frame *reply)
+{
+    alert_list_t *l = calloc(1, sizeof *l);
+    if (!l) {
+        enlace__frame__free_unpacked(reply, NULL);
+        return NULL;
+    }
+    l->frame = reply;
+    l->pub.items = enl_alert_views(&l->arena, reply->alert_list->alerts,
+        reply->alert_list->n_alerts);
+    l->pub.count = reply->alert_list->n_alerts;
+    if (!l->pub.items) {
+        enlace_alert_list_t *pub = &l->pub;
+        enlace_alert_list_destroy(&pub);
+        return NULL;
+    }
+    return &l->pub;
 }
 
 int
-enl_json_out(enlace_client_t *self, json_t *j, char **out)
+enlace_alerts(enlace_client_t *self, int open_only, uint64_t alert_id, enlace_alert_list_t **out)
 {
     *out = NULL;
-    if (!j) /* json_pack refused a string of the reply */
-        return enl_fail(self, ENLACE_EPROTO, "the hub's answer holds text that is not UTF-8");
-    *out = json_dumps(j, JSON_INDENT(2));
-    json_decref(j);
-    return *out ? ENLACE_OK : enl_fail(self, ENLACE_ENOMEM, "out of memory");
-}
-
-int
-enlace_alerts(enlace_client_t *self, int open_only, uint64_t alert_id, char **json)
-{
-    *json = NULL;
     Enlace__Frame req = ENLACE__FRAME__INIT;
     Enlace__AlertsQuery q = ENLACE__ALERTS_QUERY__INIT;
     q.open_only = open_only != 0;
@@ -87,9 +121,20 @@ enlace_alerts(enlace_client_t *self, int open_only, uint64_t alert_id, char **js
     Enlace__Frame *reply = enl_request(self, &req, ENLACE__FRAME__BODY_ALERT_LIST, &err);
     if (!reply)
         return err;
-    json_t *arr = enl_alert_list_json(reply->alert_list);
-    enlace__frame__free_unpacked(reply, NULL);
-    return enl_json_out(self, arr, json);
+    *out = enl_alert_list_from(reply);
+    return *out ? ENLACE_OK : enl_fail(self, ENLACE_ENOMEM, "out of memory");
+}
+
+void
+enlace_alert_list_destroy(enlace_alert_list_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    alert_list_t *l = (alert_list_t *)*self_p;
+    enl_arena_free(&l->arena);
+    enlace__frame__free_unpacked(l->frame, NULL);
+    free(l);
+    *self_p = NULL;
 }
 
 int

@@ -9,114 +9,204 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-#include <sodium.h>
+typedef struct {
+    enlace_case_t pub;       /* must be first: the caller sees this */
+    Enlace__Frame *frame;    /* the CaseDetail reply; owned */
+    enl_delivery_t **messages; /* verified thread; each owned */
+    size_t nmessages;
+    enl_arena_t arena;       /* the views */
+} case_t;
 
-#include "enl_json.h"
+typedef struct {
+    enlace_case_list_t pub;
+    Enlace__Frame *frame;
+    enl_arena_t arena;
+} case_list_t;
 
-json_t *
-enl_case_info_json(const Enlace__CaseInfo *c)
+typedef struct {
+    enlace_review_t pub;
+    Enlace__Frame *frame;
+    enl_arena_t arena;
+} review_t;
+
+const enlace_case_info_t *
+enl_case_info_view(enl_arena_t *a, const Enlace__CaseInfo *c)
 {
-    json_t *countries = json_array();
-    for (size_t i = 0; i < c->n_countries; i++)
-        json_array_append_new(countries, json_string(c->countries[i]));
-    return json_pack("{s:I, s:s, s:s, s:o, s:s, s:s, s:s, s:I, s:I, s:I, s:s}", "id",
-        (json_int_t)c->id, "type", c->type, "network", c->network, "countries", countries,
-        "title", c->title, "state", c->state, "opened_by", c->opened_by, "opened_ms",
-        (json_int_t)c->opened_ms, "updated_ms", (json_int_t)c->updated_ms, "form_seq",
-        (json_int_t)c->form_seq, "approval", c->approval);
+    enlace_case_info_t *v = enl_arena_alloc(a, sizeof *v);
+    if (!v)
+        return NULL;
+    static const Enlace__CaseInfo none = ENLACE__CASE_INFO__INIT;
+    if (!c)
+        c = &none; /* a CaseDetail without its info: all empty */
+    v->id = c->id;
+    v->type = c->type;
+    v->network = c->network;
+    v->ncountries = c->n_countries;
+    v->countries = (const char *const *)c->countries;
+    v->title = c->title;
+    v->state = c->state;
+    v->opened_by = c->opened_by;
+    v->opened_ms = c->opened_ms;
+    v->updated_ms = c->updated_ms;
+    v->form_seq = c->form_seq;
+    v->approval = c->approval;
+    return v;
 }
 
-static int
-s_case_open(enlace_client_t *self, const char *type, const char *const *countries,
-    size_t ncountries, const char *title, const char *network, uint64_t form_seq,
-    uint64_t *case_id);
-
-/* A message of a case, as `enlace case show` prints it. The body is text
- * when it is UTF-8 (an empty body included: protobuf-c gives it as NULL),
- * base64 otherwise, never dropped. */
-static json_t *
-s_case_message_json(const enl_delivery_t *p)
+static const enlace_case_info_t *const *
+s_info_views(enl_arena_t *a, Enlace__CaseInfo *const *list, size_t n)
 {
-    const enlace_delivery_t *d = &p->pub;
-    json_t *m = json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:b}", "seq", (json_int_t)d->seq,
-        "topic", d->topic, "author", d->author_name, "author_country", d->author_country, "tlp",
-        enlace_tlp_name(d->tlp), "stored_ms", (json_int_t)d->stored_ms, "is_alert", d->is_alert);
-    if (!m)
+    const enlace_case_info_t **items = enl_arena_alloc(a, (n + 1) * sizeof *items);
+    for (size_t i = 0; items && i < n; i++)
+        if (!(items[i] = enl_case_info_view(a, list[i])))
+            return NULL;
+    return items;
+}
+
+enlace_case_t *
+enl_case_from(enlace_client_t *self, Enlace__Frame *reply)
+{
+    case_t *c = calloc(1, sizeof *c);
+    if (!c) {
+        enlace__frame__free_unpacked(reply, NULL);
         return NULL;
-    json_t *body = json_stringn(d->body_len ? (const char *)d->body : "", d->body_len);
-    if (body) {
-        json_object_set_new(m, "body", body);
-    } else {
-        size_t cap = sodium_base64_ENCODED_LEN(d->body_len, sodium_base64_VARIANT_ORIGINAL);
-        char *b64 = malloc(cap);
-        if (b64) {
-            sodium_bin2base64(b64, cap, d->body, d->body_len, sodium_base64_VARIANT_ORIGINAL);
-            json_object_set_new(m, "body_base64", json_string(b64));
-            free(b64);
-        }
     }
-    if (p->form_json)
-        json_object_set_new(m, "form", json_loads(p->form_json, 0, NULL));
-    return m;
-}
-
-/* A case with its messages (each verified: one that fails is counted in
- * bad_signatures and left out), alerts and events. */
-json_t *
-enl_case_detail_json(enlace_client_t *self, const Enlace__CaseDetail *cd)
-{
-    json_t *o = cd->info ? enl_case_info_json(cd->info) : json_object();
-    if (!o)
+    c->frame = reply;
+    const Enlace__CaseDetail *cd = reply->case_detail;
+    enlace_case_t *pub = &c->pub;
+    c->messages = calloc(cd->n_messages + 1, sizeof *c->messages);
+    pub->info = enl_case_info_view(&c->arena, cd->info);
+    pub->alerts = enl_alert_views(&c->arena, cd->alerts, cd->n_alerts);
+    pub->nalerts = cd->n_alerts;
+    const enlace_case_event_t **events =
+        enl_arena_alloc(&c->arena, (cd->n_events + 1) * sizeof *events);
+    if (!c->messages || !pub->info || !pub->alerts || !events) {
+        enlace_case_destroy(&pub);
         return NULL;
-    json_t *msgs = json_array(), *alerts = json_array(), *events = json_array();
+    }
+    for (size_t i = 0; i < cd->n_events; i++) {
+        enlace_case_event_t *e = enl_arena_alloc(&c->arena, sizeof *e);
+        if (!e) {
+            enlace_case_destroy(&pub);
+            return NULL;
+        }
+        e->ts_ms = cd->events[i]->ts_ms;
+        e->officer = cd->events[i]->officer;
+        e->event = cd->events[i]->event;
+        e->note = cd->events[i]->note;
+        events[i] = e;
+    }
+    pub->events = events;
+    pub->nevents = cd->n_events;
+    /* The thread: each message verified like a delivery; one that fails is
+     * counted and left out. */
     for (size_t i = 0; i < cd->n_messages; i++) {
         enl_delivery_t *p = enl_delivery_open(cd->messages[i]);
-        if (!p) {
+        if (p)
+            c->messages[c->nmessages++] = p;
+        else if (self)
             self->bad_signatures++;
-            continue;
-        }
-        json_t *m = s_case_message_json(p);
-        if (m)
-            json_array_append_new(msgs, m);
-        enl_delivery_free(p);
     }
-    for (size_t i = 0; i < cd->n_alerts; i++)
-        json_array_append_new(alerts, enl_alert_json(cd->alerts[i]));
-    for (size_t i = 0; i < cd->n_events; i++)
-        json_array_append_new(events, json_pack("{s:I, s:s, s:s, s:s}", "ts_ms",
-            (json_int_t)cd->events[i]->ts_ms, "officer", cd->events[i]->officer, "event",
-            cd->events[i]->event, "note", cd->events[i]->note));
-    json_object_set_new(o, "messages", msgs);
-    json_object_set_new(o, "alerts", alerts);
-    json_object_set_new(o, "events", events);
-    return o;
+    /* enl_delivery_t starts with the caller's view: the same pointers. */
+    pub->messages = (const enlace_delivery_t *const *)c->messages;
+    pub->nmessages = c->nmessages;
+    return pub;
 }
 
-json_t *
-enl_case_list_json(Enlace__CaseInfo *const *cases, size_t n)
+void
+enlace_case_destroy(enlace_case_t **self_p)
 {
-    json_t *arr = json_array();
-    for (size_t i = 0; arr && i < n; i++)
-        json_array_append_new(arr, enl_case_info_json(cases[i]));
-    return arr;
+    if (!self_p || !*self_p)
+        return;
+    case_t *c = (case_t *)*self_p;
+    for (size_t i = 0; i < c->nmessages; i++)
+        enl_delivery_free(c->messages[i]);
+    free(c->messages);
+    enl_arena_free(&c->arena);
+    enlace__frame__free_unpacked(c->frame, NULL);
+    free(c);
+    *self_p = NULL;
 }
 
-json_t *
-enl_review_json(const Enlace__ReviewList *r)
+enlace_case_list_t *
+enl_case_list_from(Enlace__Frame *reply)
 {
-    json_t *alerts = json_array();
-    for (size_t i = 0; alerts && i < r->n_alerts; i++)
-        json_array_append_new(alerts, enl_alert_json(r->alerts[i]));
-    return json_pack("{s:o, s:o}", "cases", enl_case_list_json(r->cases, r->n_cases), "alerts",
-        alerts);
+    case_list_t *l = calloc(1, sizeof *l);
+    if (!l) {
+        enlace__frame__free_unpacked(reply, NULL);
+        return NULL;
+    }
+    l->frame = reply;
+    l->pub.items = s_info_views(&l->arena, reply->case_list->cases, reply->case_list->n_cases);
+    l->pub.count = reply->case_list->n_cases;
+    if (!l->pub.items) {
+        enlace_case_list_t *pub = &l->pub;
+        enlace_case_list_destroy(&pub);
+        return NULL;
+    }
+    return &l->pub;
 }
 
-int
-enlace_case_open(enlace_client_t *self, const char *type, const char *const *countries,
-    size_t ncountries, const char *title, const char *network, uint64_t *case_id)
+void
+enlace_case_list_destroy(enlace_case_list_t **self_p)
 {
-    return s_case_open(self, type, countries, ncountries, title, network, 0, case_id);
+    if (!self_p || !*self_p)
+        return;
+    case_list_t *l = (case_list_t *)*self_p;
+    enl_arena_free(&l->arena);
+    enlace__frame__free_unpacked(l->frame, NULL);
+    free(l);
+    *self_p = NULL;
+}
+
+enlace_review_t *
+enl_review_from(Enlace__Frame *reply)
+{
+    review_t *r = calloc(1, sizeof *r);
+    if (!r) {
+        enlace__frame__free_unpacked(reply, NULL);
+        return NULL;
+    }
+    r->frame = reply;
+    const Enlace__ReviewList *rl = reply->review_list;
+    r->pub.cases = s_info_views(&r->arena, rl->cases, rl->n_cases);
+    r->pub.ncases = rl->n_cases;
+    r->pub.alerts = enl_alert_views(&r->arena, rl->alerts, rl->n_alerts);
+    r->pub.nalerts = rl->n_alerts;
+    if (!r->pub.cases || !r->pub.alerts) {
+        enlace_review_t *pub = &r->pub;
+        enlace_review_destroy(&pub);
+        return NULL;
+    }
+    return &r->pub;
+}
+
+void
+enlace_review_destroy(enlace_review_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    review_t *r = (review_t *)*self_p;
+    enl_arena_free(&r->arena);
+    enlace__frame__free_unpacked(r->frame, NULL);
+    free(r);
+    *self_p = NULL;
+}
+
+/* ---------------------------------------------------------------- requests */
+
+/* A request answered by a CaseInfo; its id in *case_id (if not NULL). */
+static int
+s_case_info_request(enlace_client_t *self, Enlace__Frame *req, uint64_t *case_id)
+{
+    int err;
+    Enlace__Frame *reply = enl_request(self, req, ENLACE__FRAME__BODY_CASE_INFO, &err);
+    if (!reply)
+        return err;
+    if (case_id)
+        *case_id = reply->case_info->id;
+    enlace__frame__free_unpacked(reply, NULL);
+    return ENLACE_OK;
 }
 
 static int
@@ -136,30 +226,31 @@ s_case_open(enlace_client_t *self, const char *type, const char *const *countrie
     q.form_seq = form_seq;
     req.body_case = ENLACE__FRAME__BODY_CASE_OPEN;
     req.case_open = &q;
-    int err;
-    Enlace__Frame *reply = enl_request(self, &req, ENLACE__FRAME__BODY_CASE_INFO, &err);
-    if (!reply)
-        return err;
-    if (case_id)
-        *case_id = reply->case_info->id;
-    enlace__frame__free_unpacked(reply, NULL);
-    return ENLACE_OK;
+    return s_case_info_request(self, &req, case_id);
+}
+
+int
+enlace_case_open(enlace_client_t *self, const char *type, const char *const *countries,
+    size_t ncountries, const char *title, const char *network, uint64_t *case_id)
+{
+    return s_case_open(self, type, countries, ncountries, title, network, 0, case_id);
 }
 
 int
 enlace_case_open_form(enlace_client_t *self, const char *type, const char *const *countries,
-    size_t ncountries, const char *title, const char *network, const char *form_json,
+    size_t ncountries, const char *title, const char *network, const enlace_form_t *form,
     uint64_t *case_id)
 {
-    if (!type || !form_json)
-        return enl_fail(self, ENLACE_EINVAL, "a form and a case type are required");
+    if (!type || !form || !title)
+        return enl_fail(self, ENLACE_EINVAL, "a form, a case type and a title are required");
+    /* The form travels in a message of the case's network. */
     char topic[80];
     snprintf(topic, sizeof topic, "%s/cases/forms",
         network && *network ? network
         : (!strcmp(type, "trafficking") || !strcmp(type, "smuggling")) ? "trafficking"
         : (!strcmp(type, "missing-child") || !strcmp(type, "unaccompanied-child")) ? "child"
                                                                                  : "consular");
-    enlace_publish_opts_t o = {.form_json = form_json, .personal_data = 1};
+    enlace_publish_opts_t o = {.form = form, .personal_data = 1};
     uint64_t seq = 0;
     int rc = enlace_publish(self, topic, title, strlen(title), &o, &seq);
     if (rc != ENLACE_OK)
@@ -168,9 +259,9 @@ enlace_case_open_form(enlace_client_t *self, const char *type, const char *const
 }
 
 int
-enlace_case_show(enlace_client_t *self, uint64_t case_id, char **json)
+enlace_case_show(enlace_client_t *self, uint64_t case_id, enlace_case_t **out)
 {
-    *json = NULL;
+    *out = NULL;
     Enlace__Frame req = ENLACE__FRAME__INIT;
     Enlace__CaseShow q = ENLACE__CASE_SHOW__INIT;
     q.case_id = case_id;
@@ -180,16 +271,15 @@ enlace_case_show(enlace_client_t *self, uint64_t case_id, char **json)
     Enlace__Frame *reply = enl_request(self, &req, ENLACE__FRAME__BODY_CASE_DETAIL, &err);
     if (!reply)
         return err;
-    json_t *o = enl_case_detail_json(self, reply->case_detail);
-    enlace__frame__free_unpacked(reply, NULL);
-    return enl_json_out(self, o, json);
+    *out = enl_case_from(self, reply);
+    return *out ? ENLACE_OK : enl_fail(self, ENLACE_ENOMEM, "out of memory");
 }
 
 int
 enlace_case_list(enlace_client_t *self, const char *type, const char *country,
-    const char *state, char **json)
+    const char *state, enlace_case_list_t **out)
 {
-    *json = NULL;
+    *out = NULL;
     Enlace__Frame req = ENLACE__FRAME__INIT;
     Enlace__CaseQuery q = ENLACE__CASE_QUERY__INIT;
     q.type = (char *)(type ? type : "");
@@ -201,9 +291,8 @@ enlace_case_list(enlace_client_t *self, const char *type, const char *country,
     Enlace__Frame *reply = enl_request(self, &req, ENLACE__FRAME__BODY_CASE_LIST, &err);
     if (!reply)
         return err;
-    json_t *arr = enl_case_list_json(reply->case_list->cases, reply->case_list->n_cases);
-    enlace__frame__free_unpacked(reply, NULL);
-    return enl_json_out(self, arr, json);
+    *out = enl_case_list_from(reply);
+    return *out ? ENLACE_OK : enl_fail(self, ENLACE_ENOMEM, "out of memory");
 }
 
 int
@@ -215,30 +304,7 @@ enlace_case_approve(enlace_client_t *self, uint64_t case_id, const char *note)
     q.note = (char *)(note ? note : "");
     req.body_case = ENLACE__FRAME__BODY_CASE_APPROVE;
     req.case_approve = &q;
-    int err;
-    Enlace__Frame *reply = enl_request(self, &req, ENLACE__FRAME__BODY_CASE_INFO, &err);
-    if (!reply)
-        return err;
-    enlace__frame__free_unpacked(reply, NULL);
-    return ENLACE_OK;
-}
-
-int
-enlace_review(enlace_client_t *self, unsigned days, char **json)
-{
-    *json = NULL;
-    Enlace__Frame req = ENLACE__FRAME__INIT;
-    Enlace__Review q = ENLACE__REVIEW__INIT;
-    q.older_than_days = days;
-    req.body_case = ENLACE__FRAME__BODY_REVIEW;
-    req.review = &q;
-    int err;
-    Enlace__Frame *reply = enl_request(self, &req, ENLACE__FRAME__BODY_REVIEW_LIST, &err);
-    if (!reply)
-        return err;
-    json_t *out = enl_review_json(reply->review_list);
-    enlace__frame__free_unpacked(reply, NULL);
-    return enl_json_out(self, out, json);
+    return s_case_info_request(self, &req, NULL);
 }
 
 int
@@ -251,10 +317,22 @@ enlace_case_set_state(enlace_client_t *self, uint64_t case_id, int open, const c
     q.note = (char *)(note ? note : "");
     req.body_case = ENLACE__FRAME__BODY_CASE_SET_STATE;
     req.case_set_state = &q;
+    return s_case_info_request(self, &req, NULL);
+}
+
+int
+enlace_review(enlace_client_t *self, unsigned days, enlace_review_t **out)
+{
+    *out = NULL;
+    Enlace__Frame req = ENLACE__FRAME__INIT;
+    Enlace__Review q = ENLACE__REVIEW__INIT;
+    q.older_than_days = days;
+    req.body_case = ENLACE__FRAME__BODY_REVIEW;
+    req.review = &q;
     int err;
-    Enlace__Frame *reply = enl_request(self, &req, ENLACE__FRAME__BODY_CASE_INFO, &err);
+    Enlace__Frame *reply = enl_request(self, &req, ENLACE__FRAME__BODY_REVIEW_LIST, &err);
     if (!reply)
         return err;
-    enlace__frame__free_unpacked(reply, NULL);
-    return ENLACE_OK;
+    *out = enl_review_from(reply);
+    return *out ? ENLACE_OK : enl_fail(self, ENLACE_ENOMEM, "out of memory");
 }

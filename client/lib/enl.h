@@ -14,6 +14,7 @@
  *   receive.c  the delivery queue, acknowledgements, duplicates, enlace_recv
  *   verify.c   a delivery's signature checked, and the caller's view of it
  *   form.c     case forms (CaseForm) to and from the caller's terms
+ *   arena.c    memory for the views handed out with a result
  *   history.c  history and search pages
  *   alerts.c   acknowledge, alert status, CAP
  *   cases.c    cases and review
@@ -45,6 +46,17 @@
 /* Marks names for translation (po/POTFILES); the library itself never
  * translates: a program does, e.g. dgettext("enlace", enlace_strerror(rc)). */
 #define N_(s) s
+
+/* ---------------------------------------------------------------- arena */
+
+/* Memory for result views, freed at once (arena.c). Zero-initialised. */
+typedef struct {
+    struct enl_arena_block *head;
+} enl_arena_t;
+
+void *enl_arena_alloc(enl_arena_t *self, size_t n);
+char *enl_arena_strdup(enl_arena_t *self, const char *s);
+void enl_arena_free(enl_arena_t *self);
 
 /* ---------------------------------------------------------------- outbox */
 
@@ -206,7 +218,7 @@ void enl_send_ack(enlace_client_t *self);
 /* verify.c: a delivery checked, and the caller's view of it */
 typedef struct enl_delivery {
     enlace_delivery_t pub;     /* must be first: the caller sees this */
-    char *form_json;           /* owned */
+    enlace_form_t *form;       /* a view of content's form; owned */
     Enlace__Content *content;  /* owned: pub's pointers point into it */
     Enlace__Frame *frame;      /* owned for live deliveries; NULL in a page */
     char author_fp[24];
@@ -221,15 +233,30 @@ enl_delivery_t *enl_delivery_open(Enlace__Delivery *d);
 void enl_delivery_free(enl_delivery_t *p);
 
 /* form.c */
-/* A CaseForm from JSON text ({"death": {...}}); NULL with a reason in err. */
-Enlace__CaseForm *enl_form_from_json(const char *text, char *err, size_t errlen);
-/* The form as compact JSON text (caller frees), or NULL. */
-char *enl_form_to_json(const Enlace__CaseForm *form);
+/* A read-only form over msg (not owned: it must outlive the form); NULL out
+ * of memory. */
+enlace_form_t *enl_form_wrap(const Enlace__CaseForm *msg);
+/* The CaseForm a form holds (for publishing). */
+const Enlace__CaseForm *enl_form_message(const enlace_form_t *self);
 
 /* history.c */
 /* Builds a verified page from a HistoryPage reply (which it owns, even on
  * failure). */
 int enl_page_from(enlace_client_t *self, Enlace__Frame *reply, enlace_page_t **out);
+
+/* alerts.c: views of AlertStatus messages (pointing into them), in a */
+const enlace_alert_status_t *enl_alert_view(enl_arena_t *a, const Enlace__AlertStatus *st);
+/* n views in an array; NULL out of memory. */
+const enlace_alert_status_t *const *enl_alert_views(enl_arena_t *a,
+    Enlace__AlertStatus *const *list, size_t n);
+enlace_alert_list_t *enl_alert_list_from(Enlace__Frame *reply);
+
+/* cases.c: the same for cases; each takes a reply it owns, even on failure,
+ * and returns NULL out of memory */
+enlace_case_t *enl_case_from(enlace_client_t *self, Enlace__Frame *reply);
+enlace_case_list_t *enl_case_list_from(Enlace__Frame *reply);
+enlace_review_t *enl_review_from(Enlace__Frame *reply);
+const enlace_case_info_t *enl_case_info_view(enl_arena_t *a, const Enlace__CaseInfo *c);
 
 /* subscribe.c */
 /* Sends Subscribe again for every pattern (after a reconnect). */

@@ -118,25 +118,15 @@ s_build_publish(enlace_client_t *self, const char *topic, const void *body, size
         c.n_texts = 1;
         c.texts = trs;
     }
-    Enlace__CaseForm *form = NULL;
-    if (opts && opts->form_json) {
-        char ferr[256];
-        form = enl_form_from_json(opts->form_json, ferr, sizeof ferr);
-        if (!form)
-            return enl_fail(self, ENLACE_EINVAL, "%s", ferr);
-        c.form = form;
+    if (opts && opts->form) {
+        c.form = (Enlace__CaseForm *)enl_form_message(opts->form);
         c.personal_data = 1;
     }
     size_t clen = enlace__content__get_packed_size(&c);
     uint8_t *cbuf = malloc(clen);
-    if (!cbuf) {
-        if (form)
-            protobuf_c_message_free_unpacked(&form->base, NULL);
+    if (!cbuf)
         return enl_fail(self, ENLACE_ENOMEM, "out of memory");
-    }
     enlace__content__pack(&c, cbuf);
-    if (form)
-        protobuf_c_message_free_unpacked(&form->base, NULL);
     uint8_t sig[KEYS_SIGNATURE_BYTES];
     if (keys_sign_content(self->identity, cbuf, clen, sig) != 0) {
         free(cbuf);

@@ -1,7 +1,8 @@
 /*
  * testing.c: enlace_test_reply, libenlace's one entry point for the fuzzer
  * (tests/fuzz/fuzz_client.c): the hub's bytes through exactly the code the
- * API calls run on a reply.
+ * API calls run on a reply, and every string of the result read as a
+ * caller would read it.
  */
 #include "enl.h"
 #include "enlace_int.h"
@@ -9,44 +10,75 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
+static size_t
+s_str(const char *s)
+{
+    return s ? strlen(s) : 0;
+}
 
-#include "enl_json.h"
+static size_t
+s_strs(const char *const *s, size_t n)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += s_str(s[i]);
+    return total;
+}
 
+static size_t
+s_touch_form(const enlace_form_t *f)
+{
+    size_t n = s_str(enlace_form_type(f));
+    for (size_t i = 0; i < enlace_form_count(f); i++) {
+        const enlace_form_field_t *x = enlace_form_field(f, i);
+        n += s_str(x->name) + (size_t)x->kind + s_strs(x->values, x->nvalues);
+    }
+    return n;
+}
 
-/* Reads every string of a delivery as a caller would. */
 static size_t
 s_touch_delivery(const enlace_delivery_t *d)
 {
     size_t n = strlen(d->topic) + strlen(d->author_fingerprint) + strlen(d->author_name)
         + strlen(d->author_country) + strlen(d->content_type) + strlen(d->handling)
         + strlen(d->handling_text) + strlen(d->evaluation) + d->body_len;
-    for (size_t i = 0; i < d->nrecipients; i++)
-        n += strlen(d->recipients[i]);
+    n += s_strs(d->recipients, d->nrecipients);
     if (d->is_alert) {
         n += strlen(d->alert_priority) + strlen(d->alert_category) + strlen(d->alert_headline)
             + strlen(d->alert_status) + strlen(d->alert_msg_type);
-        for (size_t i = 0; i < d->alert_ncountries; i++)
-            n += strlen(d->alert_countries[i]);
+        n += s_strs(d->alert_countries, d->alert_ncountries);
     }
     if (d->escalation_alert)
         n += strlen(d->escalation_country);
     if (d->translation_language)
         n += strlen(d->translation_language) + strlen(d->translation_headline)
             + strlen(d->translation_description);
-    if (d->form_json)
-        n += strlen(d->form_json);
+    if (d->form)
+        n += s_touch_form(d->form);
     return n;
 }
 
 static size_t
-s_touch_json(json_t *j)
+s_touch_alert(const enlace_alert_status_t *a)
 {
-    char *text = j ? json_dumps(j, JSON_INDENT(2)) : NULL;
-    size_t n = text ? strlen(text) : 0;
-    free(text);
-    json_decref(j);
+    size_t n = s_str(a->topic) + s_str(a->priority) + s_str(a->category) + s_str(a->headline)
+        + s_str(a->status) + s_str(a->msg_type) + s_strs(a->countries, a->ncountries)
+        + s_str(a->author_name) + s_str(a->author_fingerprint) + s_str(a->author_country);
+    for (size_t i = 0; i < a->nreferences; i++)
+        n += (size_t)(a->references[i] & 1);
+    for (size_t i = 0; i < a->ntargets; i++) {
+        const enlace_target_t *t = a->targets[i];
+        n += s_str(t->country) + s_str(t->state) + s_str(t->acked_by)
+            + s_str(t->acked_by_fingerprint) + s_str(t->note);
+    }
     return n;
+}
+
+static size_t
+s_touch_case_info(const enlace_case_info_t *c)
+{
+    return s_str(c->type) + s_str(c->network) + s_strs(c->countries, c->ncountries)
+        + s_str(c->title) + s_str(c->state) + s_str(c->opened_by) + s_str(c->approval);
 }
 
 size_t
@@ -84,21 +116,56 @@ enlace_test_reply(const uint8_t *data, size_t len)
         }
         break;
     }
-    case ENLACE__FRAME__BODY_ALERT_LIST:
-        n = s_touch_json(enl_alert_list_json(f->alert_list));
+    case ENLACE__FRAME__BODY_ALERT_LIST: {
+        enlace_alert_list_t *l = enl_alert_list_from(f);
+        f = NULL;
+        for (size_t i = 0; l && i < l->count; i++)
+            n += s_touch_alert(l->items[i]);
+        enlace_alert_list_destroy(&l);
         break;
-    case ENLACE__FRAME__BODY_CASE_DETAIL:
-        n = s_touch_json(enl_case_detail_json(self, f->case_detail));
+    }
+    case ENLACE__FRAME__BODY_CASE_DETAIL: {
+        enlace_case_t *c = enl_case_from(self, f);
+        f = NULL;
+        if (c) {
+            n += s_touch_case_info(c->info);
+            for (size_t i = 0; i < c->nmessages; i++)
+                n += s_touch_delivery(c->messages[i]);
+            for (size_t i = 0; i < c->nalerts; i++)
+                n += s_touch_alert(c->alerts[i]);
+            for (size_t i = 0; i < c->nevents; i++)
+                n += s_str(c->events[i]->officer) + s_str(c->events[i]->event)
+                    + s_str(c->events[i]->note);
+        }
+        enlace_case_destroy(&c);
         break;
-    case ENLACE__FRAME__BODY_CASE_LIST:
-        n = s_touch_json(enl_case_list_json(f->case_list->cases, f->case_list->n_cases));
+    }
+    case ENLACE__FRAME__BODY_CASE_LIST: {
+        enlace_case_list_t *l = enl_case_list_from(f);
+        f = NULL;
+        for (size_t i = 0; l && i < l->count; i++)
+            n += s_touch_case_info(l->items[i]);
+        enlace_case_list_destroy(&l);
         break;
-    case ENLACE__FRAME__BODY_CASE_INFO:
-        n = s_touch_json(enl_case_info_json(f->case_info));
+    }
+    case ENLACE__FRAME__BODY_CASE_INFO: {
+        enl_arena_t a = {0};
+        const enlace_case_info_t *c = enl_case_info_view(&a, f->case_info);
+        if (c)
+            n = s_touch_case_info(c);
+        enl_arena_free(&a);
         break;
-    case ENLACE__FRAME__BODY_REVIEW_LIST:
-        n = s_touch_json(enl_review_json(f->review_list));
+    }
+    case ENLACE__FRAME__BODY_REVIEW_LIST: {
+        enlace_review_t *r = enl_review_from(f);
+        f = NULL;
+        for (size_t i = 0; r && i < r->ncases; i++)
+            n += s_touch_case_info(r->cases[i]);
+        for (size_t i = 0; r && i < r->nalerts; i++)
+            n += s_touch_alert(r->alerts[i]);
+        enlace_review_destroy(&r);
         break;
+    }
     case ENLACE__FRAME__BODY_ERROR:
         n = (size_t)enl_map_error(f->error->code) + strlen(f->error->message);
         break;

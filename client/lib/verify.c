@@ -95,8 +95,13 @@ enl_delivery_open(Enlace__Delivery *d)
         pub->translation_description = c->texts[0]->description;
     }
     if (c->form) {
-        p->form_json = enl_form_to_json(c->form);
-        pub->form_json = p->form_json;
+        p->form = enl_form_wrap(c->form);
+        if (!p->form) {
+            enlace__content__free_unpacked(c, NULL);
+            free(p);
+            return NULL;
+        }
+        pub->form = p->form;
     }
     return p;
 }
@@ -106,7 +111,7 @@ enl_delivery_free(enl_delivery_t *p)
 {
     if (!p)
         return;
-    free(p->form_json);
+    enlace_form_destroy(&p->form);
     enlace__content__free_unpacked(p->content, NULL);
     enlace__frame__free_unpacked(p->frame, NULL);
     free(p);
