@@ -55,6 +55,9 @@ typedef enum {
     ENLACE_EBADTOPIC,  /* topic or pattern not valid */
 } enlace_err_t;
 
+#define ENLACE_PUBLIC_KEY_BYTES 32
+#define ENLACE_FINGERPRINT_LEN 20 /* "ABCD-EFGH-IJKL-MNOP" and its NUL */
+
 /* A static English name for an error code. */
 ENLACE_EXPORT const char *enlace_strerror(int err);
 
@@ -316,13 +319,6 @@ ENLACE_EXPORT uint64_t enlace_page_next(const enlace_page_t *page);
 ENLACE_EXPORT int enlace_page_more(const enlace_page_t *page);
 ENLACE_EXPORT void enlace_page_destroy(enlace_page_t **self_p);
 
-/* Directory administration over the wire (st and admin roles): argv as for
- * `enlace-hub` without DATA, key files given as "--public-key HEX". On
- * ENLACE_OK, *status is the command's exit status and *output (caller frees
- * with free()) what it printed. */
-ENLACE_EXPORT int enlace_admin(enlace_client_t *self, int argc, const char *const *argv,
-    int *status, char **output);
-
 /* Acknowledges an alert for your country (idempotent). */
 ENLACE_EXPORT int enlace_ack(enlace_client_t *self, uint64_t alert_id, const char *note);
 
@@ -469,6 +465,220 @@ ENLACE_EXPORT int enlace_relabel(enlace_client_t *self, uint64_t seq, enlace_tlp
 ENLACE_EXPORT int enlace_release_request(enlace_client_t *self, uint64_t seq,
     const char *reason);
 
+/* ---------------------------------------------------------------- administration */
+
+/* The directory over the wire, for the st and admin roles: the operations
+ * of `enlace-hub officer|invite|ppt|audit|stats|status DATA`, each a call.
+ * Every change is recorded in the hub's audit log with your key. Besides
+ * the transport's errors: ENLACE_EDENIED (your role may not administer),
+ * ENLACE_EINVAL (the directory refuses a value: enlace_last_error says
+ * which), ENLACE_ENOTFOUND (no such key, officer or membership),
+ * ENLACE_EHUB. */
+
+/* One key of an officer, as the directory holds it. */
+typedef struct {
+    int64_t id;                   /* the officer (the same for all its keys) */
+    const char *name;
+    const char *country;          /* "" for an organisation's officer */
+    const char *organisation;     /* "" for a country's */
+    const char *role;
+    size_t nnetworks;
+    const char *const *networks;  /* memberships, "network:role" */
+    const char *fingerprint;      /* of this key */
+    int64_t valid_from_ms;        /* 0: no bound */
+    int64_t valid_until_ms;       /* 0: no bound */
+    int64_t revoked_ms;           /* 0: in force */
+} enlace_officer_t;
+
+typedef struct {
+    size_t count;
+    const enlace_officer_t *const *items; /* one per key */
+} enlace_officer_list_t;
+
+/* A new officer with one key. */
+typedef struct {
+    const uint8_t *key;           /* ENLACE_PUBLIC_KEY_BYTES (enlace_public_key_load) */
+    const char *name;             /* 1 to 200 bytes */
+    const char *country;          /* a country code of the directory (MX), or NULL */
+    const char *organisation;     /* an organisation code (ST, IOM), or NULL: one of the two */
+    const char *role;             /* officer, focal, ppt, st, observer, admin */
+    const char *const *networks;  /* consular, trafficking, child, crm (none for st, observer) */
+    size_t nnetworks;
+    const char *contact;          /* or NULL */
+} enlace_officer_spec_t;
+
+/* Registers an officer; *out (free with enlace_officer_destroy) is its entry. */
+ENLACE_EXPORT int enlace_admin_officer_add(enlace_client_t *self,
+    const enlace_officer_spec_t *spec, enlace_officer_t **out);
+/* Every key of every officer; free with enlace_officer_list_destroy. */
+ENLACE_EXPORT int enlace_admin_officer_list(enlace_client_t *self, enlace_officer_list_t **out);
+/* Revokes a key, named by its fingerprint or given (key, 32 bytes): one of
+ * the two, the other NULL. The hub closes its live sessions at once. *out,
+ * if out is not NULL, is the key's entry. */
+ENLACE_EXPORT int enlace_admin_officer_revoke(enlace_client_t *self, const char *fingerprint,
+    const uint8_t *key, enlace_officer_t **out);
+/* Gives the officer holding the key `fingerprint` another key, valid from
+ * and until a time (0: no bound): key rollover. *out (may be NULL) is the
+ * new key's entry. */
+ENLACE_EXPORT int enlace_admin_officer_add_key(enlace_client_t *self, const char *fingerprint,
+    const uint8_t key[ENLACE_PUBLIC_KEY_BYTES], int64_t valid_from_ms, int64_t valid_until_ms,
+    enlace_officer_t **out);
+/* Adds the membership of the officer holding `fingerprint` in network with
+ * role, or changes its role (join); removes it (leave: ENLACE_ENOTFOUND if
+ * there was none). *officer_id (may be NULL) names the officer. */
+ENLACE_EXPORT int enlace_admin_officer_join(enlace_client_t *self, const char *fingerprint,
+    const char *network, const char *role, int64_t *officer_id);
+ENLACE_EXPORT int enlace_admin_officer_leave(enlace_client_t *self, const char *fingerprint,
+    const char *network, int64_t *officer_id);
+ENLACE_EXPORT void enlace_officer_destroy(enlace_officer_t **self_p);
+ENLACE_EXPORT void enlace_officer_list_destroy(enlace_officer_list_t **self_p);
+
+/* An observer's invitation into part of a network. */
+typedef struct {
+    int64_t id;
+    const char *grantee;          /* observer organisation or country */
+    const char *network;
+    size_t ntopics;
+    const char *const *topics;    /* patterns */
+    const char *access;           /* read or readwrite */
+    int64_t expires_ms;
+    int64_t created_ms;
+    const char *created_by;       /* fingerprint ("" the hub's local operator) */
+    int64_t revoked_ms;           /* 0: in force */
+    const char *state;            /* active, expired or revoked */
+} enlace_invitation_t;
+
+typedef struct {
+    size_t count;
+    const enlace_invitation_t *const *items;
+} enlace_invitation_list_t;
+
+typedef struct {
+    const char *grantee;          /* an observer organisation or country code */
+    const char *network;
+    const char *const *topics;    /* 1 to 8 patterns inside the network */
+    size_t ntopics;
+    const char *access;           /* read or readwrite */
+    int64_t expires_ms;           /* a time to come, or 0 and: */
+    int64_t duration_ms;          /* that long from now, by the hub's clock */
+} enlace_invite_spec_t;
+
+/* Grants an invitation; *out (free with enlace_invitation_destroy) is it,
+ * with its id and expiry. */
+ENLACE_EXPORT int enlace_admin_invite_grant(enlace_client_t *self,
+    const enlace_invite_spec_t *spec, enlace_invitation_t **out);
+ENLACE_EXPORT int enlace_admin_invite_revoke(enlace_client_t *self, int64_t id);
+/* Every invitation; free with enlace_invitation_list_destroy. */
+ENLACE_EXPORT int enlace_admin_invite_list(enlace_client_t *self,
+    enlace_invitation_list_t **out);
+ENLACE_EXPORT void enlace_invitation_destroy(enlace_invitation_t **self_p);
+ENLACE_EXPORT void enlace_invitation_list_destroy(enlace_invitation_list_t **self_p);
+
+/* The pro-tempore presidency of a year: a country code, "" if not set. */
+typedef struct {
+    int year;
+    char country[8];
+} enlace_ppt_t;
+
+/* The Troika: last year's, this year's and next year's PPT. */
+typedef struct {
+    enlace_ppt_t previous;
+    enlace_ppt_t current;
+    enlace_ppt_t next;
+} enlace_troika_t;
+
+/* Sets the PPT of year (0: this year, by the hub's clock); *year_out (may
+ * be NULL) is the year set. */
+ENLACE_EXPORT int enlace_admin_ppt_set(enlace_client_t *self, const char *country, int year,
+    int *year_out);
+/* Fills *out (the caller's). */
+ENLACE_EXPORT int enlace_admin_ppt_show(enlace_client_t *self, enlace_troika_t *out);
+
+/* One record of the audit log: an administrative act or a refusal. */
+typedef struct {
+    int64_t id;
+    int64_t ts_ms;
+    int64_t officer_id;           /* 0 and fingerprint "": the hub's local operator */
+    const char *fingerprint;
+    const char *action;           /* officer.add, key.revoke, invite.grant, publish, ... */
+    const char *outcome;          /* ok, or refused:REASON */
+    const char *detail;
+} enlace_audit_entry_t;
+
+typedef struct {
+    size_t count;
+    const enlace_audit_entry_t *const *items; /* oldest first */
+} enlace_audit_t;
+
+/* The audit log; free with enlace_audit_destroy. */
+ENLACE_EXPORT int enlace_admin_audit(enlace_client_t *self, enlace_audit_t **out);
+ENLACE_EXPORT void enlace_audit_destroy(enlace_audit_t **self_p);
+
+/* One of the ST's figures: a section ("messages by network"), a key
+ * ("consular") and its value. */
+typedef struct {
+    const char *section;
+    const char *key;
+    int64_t value;
+} enlace_stat_t;
+
+typedef struct {
+    size_t count;
+    const enlace_stat_t *const *items; /* section by section, in the hub's order */
+} enlace_stats_t;
+
+/* The ST's statistics over [from_ms, to_ms) (0: no bound); free with
+ * enlace_stats_destroy. */
+ENLACE_EXPORT int enlace_admin_stats(enlace_client_t *self, int64_t from_ms, int64_t to_ms,
+    enlace_stats_t **out);
+ENLACE_EXPORT void enlace_stats_destroy(enlace_stats_t **self_p);
+
+typedef struct {
+    const char *key;
+    int64_t value;
+} enlace_count_t;
+
+/* The hub's health, as `enlace-hub status DATA` reports it. */
+typedef struct {
+    int running;                  /* 1: the fields of the running hub are set */
+    const char *reason;           /* why not, when not running */
+    /* The running hub: */
+    const char *version;
+    int64_t pid;
+    int64_t started_ms;
+    int64_t updated_ms;           /* when the hub last wrote its status */
+    int64_t uptime_s;
+    const char *bind;
+    int64_t sessions;
+    int64_t officers_connected;
+    size_t nconnected_by_country;
+    const enlace_count_t *const *connected_by_country;
+    size_t nconnected_by_organisation;
+    const enlace_count_t *const *connected_by_organisation;
+    size_t nconnected_by_network;
+    const enlace_count_t *const *connected_by_network;
+    int64_t inflight;             /* deliveries sent and not acknowledged */
+    int64_t blocked_sessions;
+    int64_t stored;               /* messages stored this run */
+    int64_t delivered;            /* deliveries this run */
+    /* The archive: */
+    int64_t archive_bytes;        /* database and write-ahead log */
+    int64_t db_bytes;
+    int64_t wal_bytes;
+    int64_t last_seq;
+    int64_t messages_total;
+    size_t nmessages_by_network;
+    const enlace_count_t *const *messages_by_network;
+    int64_t alerts_open;
+    int64_t overdue_acknowledgements;
+} enlace_status_t;
+
+/* The hub's status; free with enlace_status_destroy. */
+ENLACE_EXPORT int enlace_admin_status(enlace_client_t *self, enlace_status_t **out);
+ENLACE_EXPORT void enlace_status_destroy(enlace_status_t **self_p);
+
+/* ---------------------------------------------------------------- the session */
+
 /* Deliveries dropped because their signature did not verify. */
 ENLACE_EXPORT uint64_t enlace_bad_signatures(const enlace_client_t *self);
 
@@ -494,9 +704,6 @@ ENLACE_EXPORT int enlace_ping(enlace_client_t *self);
 ENLACE_EXPORT void enlace_id_hex(const uint8_t id[16], char out[33]);
 
 /* ---------------------------------------------------------------- key files */
-
-#define ENLACE_PUBLIC_KEY_BYTES 32
-#define ENLACE_FINGERPRINT_LEN 20 /* "ABCD-EFGH-IJKL-MNOP" and its NUL */
 
 /* 1 if the secret key file is sealed with a passphrase (pass it in
  * enlace_options_t.passphrase), 0 if not, -1 if it cannot be read as an

@@ -996,64 +996,39 @@ s_admin(hub_t *self, session_t *s, const dir_entry_t *who, uint64_t request_id,
             ENLACE__ERROR_CODE__ERR_DENIED, denied);
         return;
     }
-    if (a->n_argv == 0 || a->n_argv > 64) {
-        hub_error(self, s->rid, s->rid_len, request_id, who, "admin",
-            ENLACE__ERROR_CODE__ERR_MALFORMED, "an admin request carries 1 to 64 arguments");
-        return;
-    }
     /* Directory commands run their own transactions: close the batch. */
     s_finish_batch(self);
-    char *out = NULL, *err = NULL;
-    size_t outlen = 0, errlen = 0;
-    FILE *fo = open_memstream(&out, &outlen), *fe = open_memstream(&err, &errlen);
-    int status = 1;
-    if (fo && fe) {
-        if (!strcmp(a->argv[0], "status")) {
-            /* The same report as 'enlace-hub status DATA' on the server. */
-            status_format_t format = STATUS_TEXT;
-            if (a->n_argv > 1 && !strcmp(a->argv[1], "--json"))
-                format = STATUS_JSON;
-            else if (a->n_argv > 1 && !strcmp(a->argv[1], "--prometheus"))
-                format = STATUS_PROMETHEUS;
-            /* Refresh the snapshot first: it is up to 2 s old and would
-             * not yet count the session that asks. */
-            s_write_status(self, archive_now_ms());
-            status = status_report(self->cfg->data_dir, format, fo, fe);
-        } else {
-            admin_ctx_t ctx = {.archive = self->archive, .out = fo, .err = fe, .remote = 1};
-            archive_set_actor(self->archive, who->fingerprint, who->officer_id);
-            status = admin_exec(&ctx, (int)a->n_argv, a->argv);
-            archive_set_actor(self->archive, NULL, 0);
-        }
-    }
-    if (fo)
-        fclose(fo);
-    if (fe)
-        fclose(fe);
-    log_info("admin by %s: %s ... -> %d", who->fingerprint, a->argv[0], status);
+    if (a->op_case == ENLACE__ADMIN__OP_STATUS)
+        /* Refresh the snapshot first: it is up to 2 s old and would not yet
+         * count the session that asks. */
+        s_write_status(self, archive_now_ms());
+    admin_ctx_t ctx = {.archive = self->archive, .data_dir = self->cfg->data_dir};
+    Enlace__AdminResult *result = NULL;
+    char why[1024];
+    archive_set_actor(self->archive, who->fingerprint, who->officer_id);
+    Enlace__ErrorCode code = admin_run(&ctx, a, &result, why, sizeof why);
+    archive_set_actor(self->archive, NULL, 0);
+    log_info("admin by %s: %s -> %d", who->fingerprint, admin_op_name(a), (int)code);
     /* Our own writes do not move data_version: reload now. */
     directory_t *fresh = directory_load(self->archive);
     if (fresh) {
         directory_destroy(&self->dir);
         self->dir = fresh;
     }
-    size_t total = outlen + errlen;
-    char *joined = malloc(total + 1);
-    if (joined) {
-        memcpy(joined, out ? out : "", outlen);
-        memcpy(joined + outlen, err ? err : "", errlen);
-        joined[total] = '\0';
-    }
+    /* A refused operation is not a refused access: answered, not audited. */
     Enlace__Frame frame = ENLACE__FRAME__INIT;
-    Enlace__AdminResult r = ENLACE__ADMIN_RESULT__INIT;
-    r.status = status;
-    r.output = joined ? joined : "";
-    frame.body_case = ENLACE__FRAME__BODY_ADMIN_RESULT;
-    frame.admin_result = &r;
+    Enlace__Error error = ENLACE__ERROR__INIT;
+    if (code == ENLACE__ERROR_CODE__ERR_NONE) {
+        frame.body_case = ENLACE__FRAME__BODY_ADMIN_RESULT;
+        frame.admin_result = result;
+    } else {
+        error.code = code;
+        error.message = why;
+        frame.body_case = ENLACE__FRAME__BODY_ERROR;
+        frame.error = &error;
+    }
     hub_send_frame(self, s->rid, s->rid_len, request_id, &frame);
-    free(joined);
-    free(out);
-    free(err);
+    admin_result_free(&result);
     /* A revocation may concern live sessions, including this one. */
     self->dir_version = -1;
 }

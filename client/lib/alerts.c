@@ -10,7 +10,7 @@
 typedef struct {
     enlace_alert_list_t pub; /* must be first: the caller sees this */
     Enlace__Frame *frame;    /* the AlertList reply: the views point into it; owned */
-    enl_arena_t arena;       /* the views */
+    arena_t arena;       /* the views */
 } alert_list_t;
 
 int
@@ -26,9 +26,9 @@ enlace_ack(enlace_client_t *self, uint64_t alert_id, const char *note)
 }
 
 const enlace_alert_status_t *
-enl_alert_view(enl_arena_t *a, const Enlace__AlertStatus *st)
+enl_alert_view(arena_t *a, const Enlace__AlertStatus *st)
 {
-    enlace_alert_status_t *v = enl_arena_alloc(a, sizeof *v);
+    enlace_alert_status_t *v = arena_alloc(a, sizeof *v);
     if (!v)
         return NULL;
     const Enlace__Alert *al = st->alert;
@@ -52,12 +52,12 @@ enl_alert_view(enl_arena_t *a, const Enlace__AlertStatus *st)
     v->case_id = st->case_id;
     v->needs_ack = st->needs_ack;
     v->superseded_by = st->superseded_by;
-    const enlace_target_t **targets = enl_arena_alloc(a, (st->n_targets + 1) * sizeof *targets);
+    const enlace_target_t **targets = arena_alloc(a, (st->n_targets + 1) * sizeof *targets);
     if (!targets)
         return NULL;
     for (size_t i = 0; i < st->n_targets; i++) {
         const Enlace__TargetState *t = st->targets[i];
-        enlace_target_t *tv = enl_arena_alloc(a, sizeof *tv);
+        enlace_target_t *tv = arena_alloc(a, sizeof *tv);
         if (!tv)
             return NULL;
         tv->country = t->country;
@@ -76,9 +76,9 @@ enl_alert_view(enl_arena_t *a, const Enlace__AlertStatus *st)
 }
 
 const enlace_alert_status_t *const *
-enl_alert_views(enl_arena_t *a, Enlace__AlertStatus *const *list, size_t n)
+enl_alert_views(arena_t *a, Enlace__AlertStatus *const *list, size_t n)
 {
-    const enlace_alert_status_t **items = enl_arena_alloc(a, (n + 1) * sizeof *items);
+    const enlace_alert_status_t **items = arena_alloc(a, (n + 1) * sizeof *items);
     for (size_t i = 0; items && i < n; i++)
         if (!(items[i] = enl_alert_view(a, list[i])))
             return NULL;
@@ -131,7 +131,7 @@ enlace_alert_list_destroy(enlace_alert_list_t **self_p)
     if (!self_p || !*self_p)
         return;
     alert_list_t *l = (alert_list_t *)*self_p;
-    enl_arena_free(&l->arena);
+    arena_free(&l->arena);
     enlace__frame__free_unpacked(l->frame, NULL);
     free(l);
     *self_p = NULL;

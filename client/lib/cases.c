@@ -14,25 +14,25 @@ typedef struct {
     Enlace__Frame *frame;    /* the CaseDetail reply; owned */
     enl_delivery_t **messages; /* verified thread; each owned */
     size_t nmessages;
-    enl_arena_t arena;       /* the views */
+    arena_t arena;       /* the views */
 } case_t;
 
 typedef struct {
     enlace_case_list_t pub;
     Enlace__Frame *frame;
-    enl_arena_t arena;
+    arena_t arena;
 } case_list_t;
 
 typedef struct {
     enlace_review_t pub;
     Enlace__Frame *frame;
-    enl_arena_t arena;
+    arena_t arena;
 } review_t;
 
 const enlace_case_info_t *
-enl_case_info_view(enl_arena_t *a, const Enlace__CaseInfo *c)
+enl_case_info_view(arena_t *a, const Enlace__CaseInfo *c)
 {
-    enlace_case_info_t *v = enl_arena_alloc(a, sizeof *v);
+    enlace_case_info_t *v = arena_alloc(a, sizeof *v);
     if (!v)
         return NULL;
     static const Enlace__CaseInfo none = ENLACE__CASE_INFO__INIT;
@@ -54,9 +54,9 @@ enl_case_info_view(enl_arena_t *a, const Enlace__CaseInfo *c)
 }
 
 static const enlace_case_info_t *const *
-s_info_views(enl_arena_t *a, Enlace__CaseInfo *const *list, size_t n)
+s_info_views(arena_t *a, Enlace__CaseInfo *const *list, size_t n)
 {
-    const enlace_case_info_t **items = enl_arena_alloc(a, (n + 1) * sizeof *items);
+    const enlace_case_info_t **items = arena_alloc(a, (n + 1) * sizeof *items);
     for (size_t i = 0; items && i < n; i++)
         if (!(items[i] = enl_case_info_view(a, list[i])))
             return NULL;
@@ -79,13 +79,13 @@ enl_case_from(enlace_client_t *self, Enlace__Frame *reply)
     pub->alerts = enl_alert_views(&c->arena, cd->alerts, cd->n_alerts);
     pub->nalerts = cd->n_alerts;
     const enlace_case_event_t **events =
-        enl_arena_alloc(&c->arena, (cd->n_events + 1) * sizeof *events);
+        arena_alloc(&c->arena, (cd->n_events + 1) * sizeof *events);
     if (!c->messages || !pub->info || !pub->alerts || !events) {
         enlace_case_destroy(&pub);
         return NULL;
     }
     for (size_t i = 0; i < cd->n_events; i++) {
-        enlace_case_event_t *e = enl_arena_alloc(&c->arena, sizeof *e);
+        enlace_case_event_t *e = arena_alloc(&c->arena, sizeof *e);
         if (!e) {
             enlace_case_destroy(&pub);
             return NULL;
@@ -122,7 +122,7 @@ enlace_case_destroy(enlace_case_t **self_p)
     for (size_t i = 0; i < c->nmessages; i++)
         enl_delivery_free(c->messages[i]);
     free(c->messages);
-    enl_arena_free(&c->arena);
+    arena_free(&c->arena);
     enlace__frame__free_unpacked(c->frame, NULL);
     free(c);
     *self_p = NULL;
@@ -153,7 +153,7 @@ enlace_case_list_destroy(enlace_case_list_t **self_p)
     if (!self_p || !*self_p)
         return;
     case_list_t *l = (case_list_t *)*self_p;
-    enl_arena_free(&l->arena);
+    arena_free(&l->arena);
     enlace__frame__free_unpacked(l->frame, NULL);
     free(l);
     *self_p = NULL;
@@ -187,7 +187,7 @@ enlace_review_destroy(enlace_review_t **self_p)
     if (!self_p || !*self_p)
         return;
     review_t *r = (review_t *)*self_p;
-    enl_arena_free(&r->arena);
+    arena_free(&r->arena);
     enlace__frame__free_unpacked(r->frame, NULL);
     free(r);
     *self_p = NULL;

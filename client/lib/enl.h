@@ -14,7 +14,6 @@
  *   receive.c  the delivery queue, acknowledgements, duplicates, enlace_recv
  *   verify.c   a delivery's signature checked, and the caller's view of it
  *   form.c     case forms (CaseForm) to and from the caller's terms
- *   arena.c    memory for the views handed out with a result
  *   history.c  history and search pages
  *   alerts.c   acknowledge, alert status, CAP
  *   cases.c    cases and review
@@ -29,6 +28,7 @@
 #include <stdint.h>
 
 #include "enlace.h"
+#include "arena.h"
 #include "enlace.pb-c.h"
 #include "keys.h"
 
@@ -46,17 +46,6 @@
 /* Marks names for translation (po/POTFILES); the library itself never
  * translates: a program does, e.g. dgettext("enlace", enlace_strerror(rc)). */
 #define N_(s) s
-
-/* ---------------------------------------------------------------- arena */
-
-/* Memory for result views, freed at once (arena.c). Zero-initialised. */
-typedef struct {
-    struct enl_arena_block *head;
-} enl_arena_t;
-
-void *enl_arena_alloc(enl_arena_t *self, size_t n);
-char *enl_arena_strdup(enl_arena_t *self, const char *s);
-void enl_arena_free(enl_arena_t *self);
 
 /* ---------------------------------------------------------------- outbox */
 
@@ -245,9 +234,9 @@ const Enlace__CaseForm *enl_form_message(const enlace_form_t *self);
 int enl_page_from(enlace_client_t *self, Enlace__Frame *reply, enlace_page_t **out);
 
 /* alerts.c: views of AlertStatus messages (pointing into them), in a */
-const enlace_alert_status_t *enl_alert_view(enl_arena_t *a, const Enlace__AlertStatus *st);
+const enlace_alert_status_t *enl_alert_view(arena_t *a, const Enlace__AlertStatus *st);
 /* n views in an array; NULL out of memory. */
-const enlace_alert_status_t *const *enl_alert_views(enl_arena_t *a,
+const enlace_alert_status_t *const *enl_alert_views(arena_t *a,
     Enlace__AlertStatus *const *list, size_t n);
 enlace_alert_list_t *enl_alert_list_from(Enlace__Frame *reply);
 
@@ -256,7 +245,7 @@ enlace_alert_list_t *enl_alert_list_from(Enlace__Frame *reply);
 enlace_case_t *enl_case_from(enlace_client_t *self, Enlace__Frame *reply);
 enlace_case_list_t *enl_case_list_from(Enlace__Frame *reply);
 enlace_review_t *enl_review_from(Enlace__Frame *reply);
-const enlace_case_info_t *enl_case_info_view(enl_arena_t *a, const Enlace__CaseInfo *c);
+const enlace_case_info_t *enl_case_info_view(arena_t *a, const Enlace__CaseInfo *c);
 
 /* subscribe.c */
 /* Sends Subscribe again for every pattern (after a reconnect). */

@@ -11,7 +11,7 @@
 
 /* Handles bytes as if the hub had sent them as a reply or a delivery: decodes
  * the Frame and, for a Delivery, HistoryPage, AlertList, CaseDetail,
- * CaseList, CaseInfo, ReviewList or Error, runs exactly the code the API
+ * CaseList, CaseInfo, ReviewList, AdminResult or Error, runs exactly the code the API
  * call that receives it runs (signature checks, the caller's typed view of
  * the result), reads every string of the result and frees it. Returns a
  * count of the bytes read, so nothing is optimised away. */

@@ -75,6 +75,7 @@ enl_map_error(Enlace__ErrorCode code)
     case ENLACE__ERROR_CODE__ERR_REVOKED: return ENLACE_EREVOKED;
     case ENLACE__ERROR_CODE__ERR_INTERNAL: return ENLACE_EHUB;
     case ENLACE__ERROR_CODE__ERR_NOT_FOUND: return ENLACE_ENOTFOUND;
+    case ENLACE__ERROR_CODE__ERR_INVALID: return ENLACE_EINVAL;
     default: return ENLACE_EPROTO;
     }
 }

@@ -22,7 +22,7 @@
 struct enlace_form {
     Enlace__CaseForm *msg;        /* the form; owned if owned */
     int owned;
-    enl_arena_t view_arena;       /* the view below and its formatted values */
+    arena_t view_arena;       /* the view below and its formatted values */
     enlace_form_field_t **fields; /* the view: fields that are set */
     size_t nfields;
 };
@@ -57,10 +57,10 @@ s_inner(const Enlace__CaseForm *msg, const ProtobufCFieldDescriptor **which)
 }
 
 static int
-s_add_value(enl_arena_t *a, enlace_form_field_t *f, const char *value)
+s_add_value(arena_t *a, enlace_form_field_t *f, const char *value)
 {
-    const char **grown = enl_arena_alloc(a, (f->nvalues + 1) * sizeof *grown);
-    char *copy = enl_arena_strdup(a, value);
+    const char **grown = arena_alloc(a, (f->nvalues + 1) * sizeof *grown);
+    char *copy = arena_strdup(a, value);
     if (!grown || !copy)
         return -1;
     if (f->nvalues)
@@ -74,21 +74,21 @@ s_add_value(enl_arena_t *a, enlace_form_field_t *f, const char *value)
 static int
 s_view(enlace_form_t *self)
 {
-    enl_arena_free(&self->view_arena);
+    arena_free(&self->view_arena);
     self->fields = NULL;
     self->nfields = 0;
     ProtobufCMessage *m = s_inner(self->msg, NULL);
     if (!m)
         return 0;
     const ProtobufCMessageDescriptor *d = m->descriptor;
-    enl_arena_t *a = &self->view_arena;
-    self->fields = enl_arena_alloc(a, (d->n_fields ? d->n_fields : 1) * sizeof *self->fields);
+    arena_t *a = &self->view_arena;
+    self->fields = arena_alloc(a, (d->n_fields ? d->n_fields : 1) * sizeof *self->fields);
     if (!self->fields)
         return -1;
     for (unsigned i = 0; i < d->n_fields; i++) {
         const ProtobufCFieldDescriptor *fd = &d->fields[i];
         const char *at = (const char *)m + fd->offset;
-        enlace_form_field_t *f = enl_arena_alloc(a, sizeof *f);
+        enlace_form_field_t *f = arena_alloc(a, sizeof *f);
         if (!f)
             return -1;
         f->name = fd->name;
@@ -194,7 +194,7 @@ enlace_form_destroy(enlace_form_t **self_p)
     if (!self_p || !*self_p)
         return;
     enlace_form_t *self = *self_p;
-    enl_arena_free(&self->view_arena);
+    arena_free(&self->view_arena);
     if (self->owned && self->msg)
         protobuf_c_message_free_unpacked(&self->msg->base, NULL);
     free(self);

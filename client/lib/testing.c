@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "admin_view.h"
+
 static size_t
 s_str(const char *s)
 {
@@ -81,6 +83,58 @@ s_touch_case_info(const enlace_case_info_t *c)
         + s_str(c->title) + s_str(c->state) + s_str(c->opened_by) + s_str(c->approval);
 }
 
+static size_t
+s_touch_counts(const enlace_count_t *const *c, size_t n)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += s_str(c[i]->key) + (size_t)(c[i]->value & 1);
+    return total;
+}
+
+/* Every string of an administration result, as the CLI prints them. */
+static size_t
+s_touch_admin(const Enlace__AdminResult *res)
+{
+    arena_t a = {0};
+    admin_result_t r;
+    size_t n = 0;
+    if (admin_view_result(&a, res, &r) == 0) {
+        const enlace_officer_t *one[1] = {r.officer};
+        const enlace_officer_t *const *officers = r.officer ? one : r.officers;
+        size_t nofficers = r.officer ? 1 : r.nofficers;
+        for (size_t i = 0; i < nofficers; i++)
+            n += s_str(officers[i]->name) + s_str(officers[i]->country)
+                + s_str(officers[i]->organisation) + s_str(officers[i]->role)
+                + s_strs(officers[i]->networks, officers[i]->nnetworks)
+                + s_str(officers[i]->fingerprint);
+        const enlace_invitation_t *inv1[1] = {r.invitation};
+        const enlace_invitation_t *const *invs = r.invitation ? inv1 : r.invitations;
+        size_t ninvs = r.invitation ? 1 : r.ninvitations;
+        for (size_t i = 0; i < ninvs; i++)
+            n += s_str(invs[i]->grantee) + s_str(invs[i]->network)
+                + s_strs(invs[i]->topics, invs[i]->ntopics) + s_str(invs[i]->access)
+                + s_str(invs[i]->created_by) + s_str(invs[i]->state);
+        for (size_t i = 0; i < r.naudit; i++)
+            n += s_str(r.audit[i]->fingerprint) + s_str(r.audit[i]->action)
+                + s_str(r.audit[i]->outcome) + s_str(r.audit[i]->detail);
+        for (size_t i = 0; i < r.nstats; i++)
+            n += s_str(r.stats[i]->section) + s_str(r.stats[i]->key);
+        n += strlen(r.troika.previous.country) + strlen(r.troika.current.country)
+            + strlen(r.troika.next.country);
+        if (r.status) {
+            const enlace_status_t *s = r.status;
+            n += s_str(s->reason) + s_str(s->version) + s_str(s->bind)
+                + s_touch_counts(s->connected_by_country, s->nconnected_by_country)
+                + s_touch_counts(s->connected_by_organisation, s->nconnected_by_organisation)
+                + s_touch_counts(s->connected_by_network, s->nconnected_by_network)
+                + s_touch_counts(s->messages_by_network, s->nmessages_by_network);
+        }
+    }
+    arena_free(&a);
+    return n;
+}
+
 size_t
 enlace_test_reply(const uint8_t *data, size_t len)
 {
@@ -149,11 +203,11 @@ enlace_test_reply(const uint8_t *data, size_t len)
         break;
     }
     case ENLACE__FRAME__BODY_CASE_INFO: {
-        enl_arena_t a = {0};
+        arena_t a = {0};
         const enlace_case_info_t *c = enl_case_info_view(&a, f->case_info);
         if (c)
             n = s_touch_case_info(c);
-        enl_arena_free(&a);
+        arena_free(&a);
         break;
     }
     case ENLACE__FRAME__BODY_REVIEW_LIST: {
@@ -166,6 +220,9 @@ enlace_test_reply(const uint8_t *data, size_t len)
         enlace_review_destroy(&r);
         break;
     }
+    case ENLACE__FRAME__BODY_ADMIN_RESULT:
+        n = s_touch_admin(f->admin_result);
+        break;
     case ENLACE__FRAME__BODY_ERROR:
         n = (size_t)enl_map_error(f->error->code) + strlen(f->error->message);
         break;

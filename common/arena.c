@@ -1,28 +1,26 @@
 /*
- * arena.c: memory for the views the API hands out (an alert list, a case,
- * an officer list...): many small structs and pointer arrays that live and
- * die together with their result object, freed in one call.
+ * arena.c: see arena.h.
  */
-#include "enl.h"
+#include "arena.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #define ARENA_BLOCK 4096
 
-struct enl_arena_block {
-    struct enl_arena_block *next;
+struct arena_block {
+    struct arena_block *next;
     size_t used, cap;
     _Alignas(16) unsigned char data[];
 };
 
 void *
-enl_arena_alloc(enl_arena_t *self, size_t n)
+arena_alloc(arena_t *self, size_t n)
 {
     n = (n + 15) & ~(size_t)15;
     if (n == 0)
         n = 16;
-    struct enl_arena_block *b = self->head;
+    struct arena_block *b = self->head;
     if (!b || b->cap - b->used < n) {
         size_t cap = n > ARENA_BLOCK ? n : ARENA_BLOCK;
         b = malloc(sizeof *b + cap);
@@ -40,19 +38,19 @@ enl_arena_alloc(enl_arena_t *self, size_t n)
 }
 
 char *
-enl_arena_strdup(enl_arena_t *self, const char *s)
+arena_strdup(arena_t *self, const char *s)
 {
     size_t n = strlen(s) + 1;
-    char *p = enl_arena_alloc(self, n);
+    char *p = arena_alloc(self, n);
     if (p)
         memcpy(p, s, n);
     return p;
 }
 
 void
-enl_arena_free(enl_arena_t *self)
+arena_free(arena_t *self)
 {
-    for (struct enl_arena_block *b = self->head, *n; b; b = n) {
+    for (struct arena_block *b = self->head, *n; b; b = n) {
         n = b->next;
         free(b);
     }
