@@ -271,6 +271,26 @@ enlace_connect(const enlace_options_t *opts, enlace_client_t **out, char *why, s
     return ENLACE_OK;
 }
 
+enlace_client_t *
+enl_client_attach(void *ctx, const char *endpoint, int timeout_ms)
+{
+    enlace_client_t *self = calloc(1, sizeof *self);
+    if (!self)
+        return NULL;
+    enl_outbox_init(&self->outbox);
+    self->timeout_ms = timeout_ms > 0 ? timeout_ms : ENL_DEFAULT_TIMEOUT_MS;
+    self->dealer = zmq_socket(ctx, ZMQ_DEALER);
+    if (!self->dealer || s_setopt_int(self->dealer, ZMQ_LINGER, 0) != 0
+        || zmq_connect(self->dealer, endpoint) != 0) {
+        if (self->dealer)
+            zmq_close(self->dealer);
+        free(self);
+        return NULL;
+    }
+    self->state = ENLACE_STATE_CONNECTED;
+    return self;
+}
+
 void
 enlace_close(enlace_client_t **self_p)
 {

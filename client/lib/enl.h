@@ -157,6 +157,11 @@ int enl_enum(const char *const *names, const char *name, int def);
 const char *enl_name(const char *const *names, int value);
 
 /* conn.c */
+/* For unit tests: a client on a plain DEALER connected to endpoint in the
+ * caller's ZeroMQ context (not owned), without keys, CURVE or a monitor,
+ * already CONNECTED. Close it with enlace_close after setting revoked (so
+ * that no Bye waits for an answer). NULL on failure. */
+enlace_client_t *enl_client_attach(void *ctx, const char *endpoint, int timeout_ms);
 /* Reads pending socket-monitor events; on a reconnect, restores the
  * session (Hello, subscriptions, unanswered publishes). */
 void enl_monitor_events(enlace_client_t *self);
