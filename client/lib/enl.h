@@ -19,6 +19,7 @@
  *   cases.c    cases and review
  *   admin.c    directory administration (st, admin)
  *   control.c  relabel and release requests
+ *   keyfile.c  key files from a program's side (sealed?, public key, fingerprint)
  *   testing.c  enlace_test_reply, the fuzz entry point
  */
 #ifndef ENLACE_ENL_H
