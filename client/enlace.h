@@ -15,8 +15,10 @@
  * and freed with its _destroy(&x), which accepts NULL and sets x to NULL;
  * everything reachable from it (strings, arrays, items) belongs to it and
  * lives until then. The structs it shows are read-only and may grow new
- * fields at their end in later versions: never allocate or copy them.
- * Text is UTF-8 as the hub sent it. The protocol itself is in PROTOCOL.md.
+ * fields at their end in later versions: never allocate or copy them (the
+ * one exception, enlace_troika_t, is filled in the caller's memory). Text
+ * is as the hub sent it, UTF-8 from a hub that checks it; a program that
+ * must be sure checks it again. The protocol is in PROTOCOL.md.
  */
 #ifndef ENLACE_H
 #define ENLACE_H
@@ -580,7 +582,8 @@ typedef struct {
     char country[8];
 } enlace_ppt_t;
 
-/* The Troika: last year's, this year's and next year's PPT. */
+/* The Troika: last year's, this year's and next year's PPT. The caller's
+ * memory: these two structs will not change. */
 typedef struct {
     enlace_ppt_t previous;
     enlace_ppt_t current;

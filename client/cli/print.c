@@ -13,6 +13,8 @@
 
 #include <sodium.h>
 
+#include "number.h"
+
 void
 cli_time(int64_t ms, char *out, size_t cap)
 {
@@ -200,9 +202,13 @@ cli_form_json(const enlace_form_t *form)
         } else if (f->kind == ENLACE_FIELD_BOOL) {
             v = json_boolean(!strcmp(f->values[0], "true"));
         } else if (f->kind == ENLACE_FIELD_INTEGER) {
-            v = json_integer((json_int_t)strtoull(f->values[0], NULL, 10));
+            uint64_t u = 0;
+            number_parse_u64(f->values[0], 0, UINT64_MAX, &u); /* the library's own digits */
+            v = json_integer((json_int_t)u);
         } else if (f->kind == ENLACE_FIELD_NUMBER) {
-            v = json_real(strtod(f->values[0], NULL));
+            double d = 0;
+            number_parse_double(f->values[0], &d);
+            v = json_real(d);
         } else {
             v = json_string(f->values[0]); /* NULL if not UTF-8: left out */
         }
