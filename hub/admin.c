@@ -447,7 +447,7 @@ static Enlace__ErrorCode
 s_invite_grant(admin_ctx_t *ctx, const Enlace__InviteGrant *q, Enlace__AdminResult *r,
     char *why, size_t cap)
 {
-    if (!*q->grantee || !*q->network || !q->n_topics || !*q->access
+    if (!*q->grantee || !*q->network || !*q->access
         || q->until_case == ENLACE__INVITE_GRANT__UNTIL__NOT_SET)
         return FAIL(E_INVALID, "invite grant needs --to, --network, --topics, --access and one "
                                "of --for or --until");
@@ -472,7 +472,7 @@ s_invite_grant(admin_ctx_t *ctx, const Enlace__InviteGrant *q, Enlace__AdminResu
             return FAIL(E_INVALID, "topic pattern '%s' must start with the invited network %s/",
                 p, q->network);
     }
-    if (q->n_topics > 8)
+    if (q->n_topics == 0 || q->n_topics > 8)
         return FAIL(E_INVALID, "give 1 to 8 topic patterns");
     char topics[2048];
     if (s_join(topics, sizeof topics, q->topics, q->n_topics) != 0)
