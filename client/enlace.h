@@ -10,6 +10,15 @@
  * Errors: every fallible call returns ENLACE_OK (0) or an enlace_err_t;
  * enlace_strerror() names the code and enlace_last_error() gives the hub's
  * or the library's one-line explanation of the last failure.
+ * Results: every call returns typed data, never text to parse. A result
+ * object (a page, an alert list, a case, ...) is allocated by the library
+ * and freed with its _destroy(&x), which accepts NULL and sets x to NULL;
+ * everything reachable from it (strings, arrays, items) belongs to it and
+ * lives until then. The structs it shows are read-only and may grow new
+ * fields at their end in later versions: never allocate or copy them (the
+ * one exception, enlace_troika_t, is filled in the caller's memory). Text
+ * is as the hub sent it, UTF-8 from a hub that checks it; a program that
+ * must be sure checks it again. The protocol is in PROTOCOL.md.
  */
 #ifndef ENLACE_H
 #define ENLACE_H
@@ -47,6 +56,9 @@ typedef enum {
     ENLACE_EIO,        /* socket or system error */
     ENLACE_EBADTOPIC,  /* topic or pattern not valid */
 } enlace_err_t;
+
+#define ENLACE_PUBLIC_KEY_BYTES 32
+#define ENLACE_FINGERPRINT_LEN 20 /* "ABCD-EFGH-IJKL-MNOP" and its NUL */
 
 /* A static English name for an error code. */
 ENLACE_EXPORT const char *enlace_strerror(int err);
@@ -97,6 +109,61 @@ ENLACE_EXPORT const char *enlace_self_name(const enlace_client_t *self);
 ENLACE_EXPORT const char *enlace_self_fingerprint(const enlace_client_t *self);
 ENLACE_EXPORT const char *enlace_self_country(const enlace_client_t *self);
 
+/* ---------------------------------------------------------------- case forms */
+
+/* A case form: one of enlace.proto's structured forms (death, child,
+ * incident, trafficking, smuggling, return_assistance) with its fields by
+ * their .proto names. Build one field by field from text, or read one from
+ * a delivery; the library maps it to and from the wire's messages. The hub
+ * checks it (required fields, formats, ranges) and names a bad field. */
+typedef struct enlace_form enlace_form_t;
+
+typedef enum {
+    ENLACE_FIELD_TEXT = 0,    /* any text */
+    ENLACE_FIELD_BOOL = 1,    /* "true" or "false" */
+    ENLACE_FIELD_INTEGER = 2, /* a whole number from 0, in decimal */
+    ENLACE_FIELD_NUMBER = 3,  /* a decimal number, e.g. "14.5" */
+} enlace_field_kind_t;
+
+/* A field of a form that is set. A list field (border_posts, countries,
+ * countries_of_origin) has one value per item, the others exactly one.
+ * Values are text: integers in decimal, numbers as printf's "%.17g" (the
+ * exact double), booleans "true" or "false". */
+typedef struct {
+    const char *name;
+    enlace_field_kind_t kind;
+    int list;
+    size_t nvalues;
+    const char *const *values;
+} enlace_form_field_t;
+
+/* A new, empty form of type ("return-assistance" may be written for
+ * return_assistance). ENLACE_OK and *out (free with enlace_form_destroy),
+ * else ENLACE_EINVAL (unknown type) or ENLACE_ENOMEM, with a one-line reason
+ * in why (if not NULL). */
+ENLACE_EXPORT int enlace_form_new(const char *type, enlace_form_t **out, char *why,
+    size_t why_len);
+ENLACE_EXPORT void enlace_form_destroy(enlace_form_t **self_p);
+
+/* Sets field name to value, read by the field's type; a list field gains
+ * one item. ENLACE_EINVAL with a reason naming the field if the form has no
+ * such field ("form: unknown field 'x' in DeathAbroad") or the value does
+ * not fit it ("form: age must be a whole number"); ENLACE_ENOMEM. A form
+ * read from a delivery cannot be changed (ENLACE_EINVAL). */
+ENLACE_EXPORT int enlace_form_set(enlace_form_t *self, const char *name, const char *value,
+    char *why, size_t why_len);
+
+/* The form's type ("death", ...; "" for a form that names none). */
+ENLACE_EXPORT const char *enlace_form_type(const enlace_form_t *self);
+/* The fields that are set, in the .proto's order: text that is not empty,
+ * whole numbers and numbers that are not 0, booleans always (false is a
+ * value), lists with items. The field is owned by the form and valid until
+ * the form changes or is destroyed. */
+ENLACE_EXPORT size_t enlace_form_count(const enlace_form_t *self);
+ENLACE_EXPORT const enlace_form_field_t *enlace_form_field(const enlace_form_t *self, size_t i);
+
+/* ---------------------------------------------------------------- publishing */
+
 /* An urgent case alert: the OASIS CAP 1.2 fields that fit. Names are the
  * lower-case CAP values; NULL means the default. The message body is the
  * alert's description. */
@@ -139,8 +206,8 @@ typedef struct {
     const char *handling_text;     /* the restriction, required for H3 */
     const char *evaluation;        /* source reliability A|B|C|X and accuracy 1-4, e.g. "B2" */
     int personal_data;             /* the content contains personal data */
-    const char *form_json;         /* a case form, e.g. {"death": {"deceased_name": ...}}:
-                                    * field names as in enlace.proto; implies personal data */
+    const enlace_form_t *form;     /* a case form (see enlace_form_new); implies personal
+                                    * data. Not owned: it must outlive the call */
     uint64_t forward_of;           /* passes on stored message N; the hub refuses it if
                                     * N's label or handling code forbids (ENLACE_EDENIED) */
 } enlace_publish_opts_t;
@@ -212,7 +279,7 @@ typedef struct {
     const char *handling_text;
     char evaluation[4];          /* "B2", or "" */
     int personal_data;
-    const char *form_json;       /* the case form as JSON, or NULL */
+    const enlace_form_t *form;   /* the case form, or NULL; owned by the delivery */
     /* The first translation carried by the message, or NULLs: */
     const char *translation_language;
     const char *translation_headline;
@@ -254,49 +321,141 @@ ENLACE_EXPORT uint64_t enlace_page_next(const enlace_page_t *page);
 ENLACE_EXPORT int enlace_page_more(const enlace_page_t *page);
 ENLACE_EXPORT void enlace_page_destroy(enlace_page_t **self_p);
 
-/* Directory administration over the wire (st and admin roles): argv as for
- * `enlace-hub` without DATA, key files given as "--public-key HEX". On
- * ENLACE_OK, *status is the command's exit status and *output (caller frees
- * with free()) what it printed. */
-ENLACE_EXPORT int enlace_admin(enlace_client_t *self, int argc, const char *const *argv,
-    int *status, char **output);
-
 /* Acknowledges an alert for your country (idempotent). */
 ENLACE_EXPORT int enlace_ack(enlace_client_t *self, uint64_t alert_id, const char *note);
 
-/* The alerts you may see (alert_id 0: the latest 100, newest first; else just
- * that one), with, per country, acknowledged (by whom, when), pending,
- * overdue, cancelled or superseded. *json is a JSON array (caller frees with
- * free()): see README for its fields. */
+/* One concerned country's acknowledgement of an alert. */
+typedef struct {
+    const char *country;
+    const char *state;            /* acknowledged, pending, overdue, not required, cancelled,
+                                   * superseded */
+    const char *acked_by;         /* the officer's name ("" until acknowledged) */
+    const char *acked_by_fingerprint;
+    int64_t acked_ms;             /* 0 until acknowledged */
+    const char *note;
+    unsigned level;               /* escalation level reached (0, 1, 2) */
+    int64_t deadline_ms;          /* the current deadline while pending (0: none) */
+} enlace_target_t;
+
+/* An alert and its acknowledgement, country by country. Names are those of
+ * enlace_alert_t. */
+typedef struct {
+    uint64_t id;                  /* the alert's sequence number */
+    const char *topic;
+    const char *priority;
+    const char *category;
+    const char *headline;
+    const char *status;
+    const char *msg_type;
+    size_t ncountries;
+    const char *const *countries;
+    size_t nreferences;
+    const uint64_t *references;   /* the alerts an update or cancellation names */
+    const char *author_name;
+    const char *author_fingerprint;
+    const char *author_country;
+    int64_t stored_ms;
+    uint64_t case_id;             /* 0: none */
+    int needs_ack;                /* urgent or flash: the countries must acknowledge */
+    uint64_t superseded_by;       /* a later update or cancellation (0: none) */
+    size_t ntargets;
+    const enlace_target_t *const *targets;
+} enlace_alert_status_t;
+
+typedef struct {
+    size_t count;
+    const enlace_alert_status_t *const *items;
+} enlace_alert_list_t;
+
+/* The alerts you may see (alert_id 0: the latest 100, newest first; else
+ * just that one; open_only: only those a country has still to acknowledge).
+ * On ENLACE_OK *out is a list to free with enlace_alert_list_destroy. */
 ENLACE_EXPORT int enlace_alerts(enlace_client_t *self, int open_only, uint64_t alert_id,
-    char **json);
+    enlace_alert_list_t **out);
+ENLACE_EXPORT void enlace_alert_list_destroy(enlace_alert_list_t **self_p);
 
 /* The alert as OASIS CAP 1.2 XML (caller frees *xml). */
 ENLACE_EXPORT int enlace_cap(enlace_client_t *self, uint64_t alert_id, char **xml);
 
-/* Cases. network may be NULL (default from the type). */
+/* ---------------------------------------------------------------- cases */
+
+/* A case: the messages and alerts about one situation. */
+typedef struct {
+    uint64_t id;
+    const char *type;             /* a category name: death, disaster, ... */
+    const char *network;
+    size_t ncountries;
+    const char *const *countries;
+    const char *title;
+    const char *state;            /* open or closed */
+    const char *opened_by;        /* the officer's name */
+    int64_t opened_ms;
+    int64_t updated_ms;
+    uint64_t form_seq;            /* the message holding the case form (0: none) */
+    const char *approval;         /* special returns: whose approval is recorded or awaited */
+} enlace_case_info_t;
+
+typedef struct {
+    int64_t ts_ms;
+    const char *officer;
+    const char *event;            /* opened, closed, reopened, approved */
+    const char *note;
+} enlace_case_event_t;
+
+/* A case with its thread (verified messages, in order, as you may see
+ * them; one whose signature fails is left out and counted in
+ * enlace_bad_signatures), its alerts and their acknowledgements, and its
+ * events. */
+typedef struct {
+    const enlace_case_info_t *info;
+    size_t nmessages;
+    const enlace_delivery_t *const *messages;
+    size_t nalerts;
+    const enlace_alert_status_t *const *alerts;
+    size_t nevents;
+    const enlace_case_event_t *const *events;
+} enlace_case_t;
+
+typedef struct {
+    size_t count;
+    const enlace_case_info_t *const *items;
+} enlace_case_list_t;
+
+/* Your own open cases and unacknowledged alerts, for review. */
+typedef struct {
+    size_t ncases;
+    const enlace_case_info_t *const *cases;
+    size_t nalerts;
+    const enlace_alert_status_t *const *alerts;
+} enlace_review_t;
+
+/* Opens a case; network may be NULL (default from the type). */
 ENLACE_EXPORT int enlace_case_open(enlace_client_t *self, const char *type,
     const char *const *countries, size_t ncountries, const char *title, const char *network,
     uint64_t *case_id);
-/* Opens a case with a structured form (see enlace.proto "case forms"): the
- * form is published first as a signed message of its own (the hub validates
- * it and names any bad field), then the case points at it. */
+/* Opens a case with a structured form: the form is published first as a
+ * signed message of its own (the hub validates it and names any bad field),
+ * then the case points at it. */
 ENLACE_EXPORT int enlace_case_open_form(enlace_client_t *self, const char *type,
     const char *const *countries, size_t ncountries, const char *title, const char *network,
-    const char *form_json, uint64_t *case_id);
-/* The case, its thread (verified messages, in order), its alerts with their
- * acknowledgement states and its events, as a JSON object (caller frees). */
-ENLACE_EXPORT int enlace_case_show(enlace_client_t *self, uint64_t case_id, char **json);
-/* Cases you may see, filtered (NULL: any); a JSON array (caller frees). */
+    const enlace_form_t *form, uint64_t *case_id);
+/* The case (ENLACE_ENOTFOUND if you may not see it). On ENLACE_OK *out is
+ * the case, to free with enlace_case_destroy. */
+ENLACE_EXPORT int enlace_case_show(enlace_client_t *self, uint64_t case_id, enlace_case_t **out);
+ENLACE_EXPORT void enlace_case_destroy(enlace_case_t **self_p);
+/* Cases you may see, filtered by type, country and state (NULL: any),
+ * newest first; free with enlace_case_list_destroy. */
 ENLACE_EXPORT int enlace_case_list(enlace_client_t *self, const char *type,
-    const char *country, const char *state, char **json);
+    const char *country, const char *state, enlace_case_list_t **out);
+ENLACE_EXPORT void enlace_case_list_destroy(enlace_case_list_t **self_p);
 ENLACE_EXPORT int enlace_case_set_state(enlace_client_t *self, uint64_t case_id, int open,
     const char *note);
 /* Records IOM's or the ST's approval of a special return-assistance case. */
 ENLACE_EXPORT int enlace_case_approve(enlace_client_t *self, uint64_t case_id, const char *note);
-/* Your own open cases and unacknowledged alerts older than `days` (0: 30),
- * for review: a JSON object {"cases": [...], "alerts": [...]} (caller frees). */
-ENLACE_EXPORT int enlace_review(enlace_client_t *self, unsigned days, char **json);
+/* Your own open cases and unacknowledged alerts older than `days` (0: 30);
+ * free with enlace_review_destroy. */
+ENLACE_EXPORT int enlace_review(enlace_client_t *self, unsigned days, enlace_review_t **out);
+ENLACE_EXPORT void enlace_review_destroy(enlace_review_t **self_p);
 
 /* Widens message seq's label (tlp, or ENLACE_TLP_DEFAULT to keep it) and/or
  * lifts its handling code: only its author, or the focal point of the
@@ -307,6 +466,221 @@ ENLACE_EXPORT int enlace_relabel(enlace_client_t *self, uint64_t seq, enlace_tlp
 /* Asks the author of message seq for wider release; the author is told. */
 ENLACE_EXPORT int enlace_release_request(enlace_client_t *self, uint64_t seq,
     const char *reason);
+
+/* ---------------------------------------------------------------- administration */
+
+/* The directory over the wire, for the st and admin roles: the operations
+ * of `enlace-hub officer|invite|ppt|audit|stats|status DATA`, each a call.
+ * Every change is recorded in the hub's audit log with your key. Besides
+ * the transport's errors: ENLACE_EDENIED (your role may not administer),
+ * ENLACE_EINVAL (the directory refuses a value: enlace_last_error says
+ * which), ENLACE_ENOTFOUND (no such key, officer or membership),
+ * ENLACE_EHUB. */
+
+/* One key of an officer, as the directory holds it. */
+typedef struct {
+    int64_t id;                   /* the officer (the same for all its keys) */
+    const char *name;
+    const char *country;          /* "" for an organisation's officer */
+    const char *organisation;     /* "" for a country's */
+    const char *role;
+    size_t nnetworks;
+    const char *const *networks;  /* memberships, "network:role" */
+    const char *fingerprint;      /* of this key */
+    int64_t valid_from_ms;        /* 0: no bound */
+    int64_t valid_until_ms;       /* 0: no bound */
+    int64_t revoked_ms;           /* 0: in force */
+} enlace_officer_t;
+
+typedef struct {
+    size_t count;
+    const enlace_officer_t *const *items; /* one per key */
+} enlace_officer_list_t;
+
+/* A new officer with one key. */
+typedef struct {
+    const uint8_t *key;           /* ENLACE_PUBLIC_KEY_BYTES (enlace_public_key_load) */
+    const char *name;             /* 1 to 200 bytes */
+    const char *country;          /* a country code of the directory (MX), or NULL */
+    const char *organisation;     /* an organisation code (ST, IOM), or NULL: one of the two */
+    const char *role;             /* officer, focal, ppt, st, observer, admin */
+    const char *const *networks;  /* consular, trafficking, child, crm (none for st, observer) */
+    size_t nnetworks;
+    const char *contact;          /* or NULL */
+} enlace_officer_spec_t;
+
+/* Registers an officer; *out (free with enlace_officer_destroy) is its entry. */
+ENLACE_EXPORT int enlace_admin_officer_add(enlace_client_t *self,
+    const enlace_officer_spec_t *spec, enlace_officer_t **out);
+/* Every key of every officer; free with enlace_officer_list_destroy. */
+ENLACE_EXPORT int enlace_admin_officer_list(enlace_client_t *self, enlace_officer_list_t **out);
+/* Revokes a key, named by its fingerprint or given (key, 32 bytes): one of
+ * the two, the other NULL. The hub closes its live sessions at once. *out,
+ * if out is not NULL, is the key's entry. */
+ENLACE_EXPORT int enlace_admin_officer_revoke(enlace_client_t *self, const char *fingerprint,
+    const uint8_t *key, enlace_officer_t **out);
+/* Gives the officer holding the key `fingerprint` another key, valid from
+ * and until a time (0: no bound): key rollover. *out (may be NULL) is the
+ * new key's entry. */
+ENLACE_EXPORT int enlace_admin_officer_add_key(enlace_client_t *self, const char *fingerprint,
+    const uint8_t key[ENLACE_PUBLIC_KEY_BYTES], int64_t valid_from_ms, int64_t valid_until_ms,
+    enlace_officer_t **out);
+/* Adds the membership of the officer holding `fingerprint` in network with
+ * role, or changes its role (join); removes it (leave: ENLACE_ENOTFOUND if
+ * there was none). *officer_id (may be NULL) names the officer. */
+ENLACE_EXPORT int enlace_admin_officer_join(enlace_client_t *self, const char *fingerprint,
+    const char *network, const char *role, int64_t *officer_id);
+ENLACE_EXPORT int enlace_admin_officer_leave(enlace_client_t *self, const char *fingerprint,
+    const char *network, int64_t *officer_id);
+ENLACE_EXPORT void enlace_officer_destroy(enlace_officer_t **self_p);
+ENLACE_EXPORT void enlace_officer_list_destroy(enlace_officer_list_t **self_p);
+
+/* An observer's invitation into part of a network. */
+typedef struct {
+    int64_t id;
+    const char *grantee;          /* observer organisation or country */
+    const char *network;
+    size_t ntopics;
+    const char *const *topics;    /* patterns */
+    const char *access;           /* read or readwrite */
+    int64_t expires_ms;
+    int64_t created_ms;
+    const char *created_by;       /* fingerprint ("" the hub's local operator) */
+    int64_t revoked_ms;           /* 0: in force */
+    const char *state;            /* active, expired or revoked */
+} enlace_invitation_t;
+
+typedef struct {
+    size_t count;
+    const enlace_invitation_t *const *items;
+} enlace_invitation_list_t;
+
+typedef struct {
+    const char *grantee;          /* an observer organisation or country code */
+    const char *network;
+    const char *const *topics;    /* 1 to 8 patterns inside the network */
+    size_t ntopics;
+    const char *access;           /* read or readwrite */
+    int64_t expires_ms;           /* a time to come, or 0 and: */
+    int64_t duration_ms;          /* that long from now, by the hub's clock */
+} enlace_invite_spec_t;
+
+/* Grants an invitation; *out (free with enlace_invitation_destroy) is it,
+ * with its id and expiry. */
+ENLACE_EXPORT int enlace_admin_invite_grant(enlace_client_t *self,
+    const enlace_invite_spec_t *spec, enlace_invitation_t **out);
+ENLACE_EXPORT int enlace_admin_invite_revoke(enlace_client_t *self, int64_t id);
+/* Every invitation; free with enlace_invitation_list_destroy. */
+ENLACE_EXPORT int enlace_admin_invite_list(enlace_client_t *self,
+    enlace_invitation_list_t **out);
+ENLACE_EXPORT void enlace_invitation_destroy(enlace_invitation_t **self_p);
+ENLACE_EXPORT void enlace_invitation_list_destroy(enlace_invitation_list_t **self_p);
+
+/* The pro-tempore presidency of a year: a country code, "" if not set. */
+typedef struct {
+    int year;
+    char country[8];
+} enlace_ppt_t;
+
+/* The Troika: last year's, this year's and next year's PPT. The caller's
+ * memory: these two structs will not change. */
+typedef struct {
+    enlace_ppt_t previous;
+    enlace_ppt_t current;
+    enlace_ppt_t next;
+} enlace_troika_t;
+
+/* Sets the PPT of year (0: this year, by the hub's clock); *year_out (may
+ * be NULL) is the year set. */
+ENLACE_EXPORT int enlace_admin_ppt_set(enlace_client_t *self, const char *country, int year,
+    int *year_out);
+/* Fills *out (the caller's). */
+ENLACE_EXPORT int enlace_admin_ppt_show(enlace_client_t *self, enlace_troika_t *out);
+
+/* One record of the audit log: an administrative act or a refusal. */
+typedef struct {
+    int64_t id;
+    int64_t ts_ms;
+    int64_t officer_id;           /* 0 and fingerprint "": the hub's local operator */
+    const char *fingerprint;
+    const char *action;           /* officer.add, key.revoke, invite.grant, publish, ... */
+    const char *outcome;          /* ok, or refused:REASON */
+    const char *detail;
+} enlace_audit_entry_t;
+
+typedef struct {
+    size_t count;
+    const enlace_audit_entry_t *const *items; /* oldest first */
+} enlace_audit_t;
+
+/* The audit log; free with enlace_audit_destroy. */
+ENLACE_EXPORT int enlace_admin_audit(enlace_client_t *self, enlace_audit_t **out);
+ENLACE_EXPORT void enlace_audit_destroy(enlace_audit_t **self_p);
+
+/* One of the ST's figures: a section ("messages by network"), a key
+ * ("consular") and its value. */
+typedef struct {
+    const char *section;
+    const char *key;
+    int64_t value;
+} enlace_stat_t;
+
+typedef struct {
+    size_t count;
+    const enlace_stat_t *const *items; /* section by section, in the hub's order */
+} enlace_stats_t;
+
+/* The ST's statistics over [from_ms, to_ms) (0: no bound); free with
+ * enlace_stats_destroy. */
+ENLACE_EXPORT int enlace_admin_stats(enlace_client_t *self, int64_t from_ms, int64_t to_ms,
+    enlace_stats_t **out);
+ENLACE_EXPORT void enlace_stats_destroy(enlace_stats_t **self_p);
+
+typedef struct {
+    const char *key;
+    int64_t value;
+} enlace_count_t;
+
+/* The hub's health, as `enlace-hub status DATA` reports it. */
+typedef struct {
+    int running;                  /* 1: the fields of the running hub are set */
+    const char *reason;           /* why not, when not running */
+    /* The running hub: */
+    const char *version;
+    int64_t pid;
+    int64_t started_ms;
+    int64_t updated_ms;           /* when the hub last wrote its status */
+    int64_t uptime_s;
+    const char *bind;
+    int64_t sessions;
+    int64_t officers_connected;
+    size_t nconnected_by_country;
+    const enlace_count_t *const *connected_by_country;
+    size_t nconnected_by_organisation;
+    const enlace_count_t *const *connected_by_organisation;
+    size_t nconnected_by_network;
+    const enlace_count_t *const *connected_by_network;
+    int64_t inflight;             /* deliveries sent and not acknowledged */
+    int64_t blocked_sessions;
+    int64_t stored;               /* messages stored this run */
+    int64_t delivered;            /* deliveries this run */
+    /* The archive: */
+    int64_t archive_bytes;        /* database and write-ahead log */
+    int64_t db_bytes;
+    int64_t wal_bytes;
+    int64_t last_seq;
+    int64_t messages_total;
+    size_t nmessages_by_network;
+    const enlace_count_t *const *messages_by_network;
+    int64_t alerts_open;
+    int64_t overdue_acknowledgements;
+} enlace_status_t;
+
+/* The hub's status; free with enlace_status_destroy. */
+ENLACE_EXPORT int enlace_admin_status(enlace_client_t *self, enlace_status_t **out);
+ENLACE_EXPORT void enlace_status_destroy(enlace_status_t **self_p);
+
+/* ---------------------------------------------------------------- the session */
 
 /* Deliveries dropped because their signature did not verify. */
 ENLACE_EXPORT uint64_t enlace_bad_signatures(const enlace_client_t *self);
@@ -331,6 +705,25 @@ ENLACE_EXPORT int enlace_ping(enlace_client_t *self);
 
 /* Formats a 16-byte message id as 32 hex characters plus NUL. */
 ENLACE_EXPORT void enlace_id_hex(const uint8_t id[16], char out[33]);
+
+/* ---------------------------------------------------------------- key files */
+
+/* 1 if the secret key file is sealed with a passphrase (pass it in
+ * enlace_options_t.passphrase), 0 if not, -1 if it cannot be read as an
+ * enlace secret key file. */
+ENLACE_EXPORT int enlace_key_sealed(const char *secret_file);
+
+/* Reads a public key file (NAME.public, or the public line of a secret
+ * file) into key, checking that it is a usable Ed25519 key and that its
+ * fingerprint line matches. ENLACE_OK, or ENLACE_EKEY (ENLACE_EINVAL,
+ * ENLACE_EIO) with a one-line reason in why (if not NULL). */
+ENLACE_EXPORT int enlace_public_key_load(const char *path,
+    uint8_t key[ENLACE_PUBLIC_KEY_BYTES], char *why, size_t why_len);
+
+/* The key's fingerprint: the first 80 bits of BLAKE2b-256 of the key, in
+ * RFC 4648 base32, as four groups of four. */
+ENLACE_EXPORT void enlace_fingerprint(const uint8_t key[ENLACE_PUBLIC_KEY_BYTES],
+    char out[ENLACE_FINGERPRINT_LEN]);
 
 #ifdef __cplusplus
 }

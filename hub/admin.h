@@ -1,8 +1,14 @@
 /*
- * admin: directory administration, one implementation for two callers:
- * `enlace-hub officer|invite|ppt|audit DATA ...` offline, and the `Admin`
- * request over the wire from an authenticated st/admin officer (`enlace
- * admin ...`), which runs the same commands against the hub's own archive.
+ * admin: directory administration, one set of typed operations for two
+ * callers: the `Admin` request over the wire from an authenticated st or
+ * admin officer (`enlace admin ...`), and `enlace-hub officer|invite|ppt|
+ * audit|stats DATA ...` on the server, whose words admin_offline turns into
+ * the same typed request (common/admin_args) and whose result it prints
+ * with the same renderer as the CLI (common/admin_print).
+ *
+ * The operations are enlace.proto's Admin messages; every change goes
+ * through the archive layer, which audits it with the acting identity
+ * (archive_set_actor; none: the local operator).
  */
 #ifndef ENLACE_ADMIN_H
 #define ENLACE_ADMIN_H
@@ -12,22 +18,36 @@
 #include <stdio.h>
 
 #include "archive.h"
+#include "enlace.pb-c.h"
 
 typedef struct {
     archive_t *archive;    /* open archive; not owned */
-    FILE *out;             /* results */
-    FILE *err;             /* one-line reasons for failures */
-    int remote;            /* 1 over the wire: no key files, only --public-key HEX */
+    const char *data_dir;  /* the hub's data directory, for status; may be NULL */
 } admin_ctx_t;
 
-/* Runs one command: argv[0] is officer|invite|ppt|audit, without DATA.
- * Returns a process exit status (0 ok, 1 failed, 2 usage). */
-int admin_exec(admin_ctx_t *ctx, int argc, char **argv);
+/* Runs one operation. On ENLACE__ERROR_CODE__ERR_NONE *result holds its
+ * result (free with admin_result_free); otherwise *result is NULL and why
+ * holds a one-line reason: ERR_MALFORMED (no operation), ERR_INVALID (a
+ * value the directory refuses), ERR_NOT_FOUND, ERR_INTERNAL. */
+Enlace__ErrorCode admin_run(admin_ctx_t *ctx, const Enlace__Admin *req,
+    Enlace__AdminResult **result, char *why, size_t cap);
+void admin_result_free(Enlace__AdminResult **result_p);
+
+/* A short name of the operation, for the log ("officer_add"). */
+const char *admin_op_name(const Enlace__Admin *req);
+
+/* admin_status.c: the report of `enlace-hub status DATA` as a typed
+ * StatusReport; 0, or -1 with a reason in why. */
+int admin_status_report(const char *data_dir, Enlace__StatusReport **out, char *why, size_t cap);
+
+/* admin_offline.c */
 
 /* `enlace-hub init DATA` (offline only). */
 int admin_init(int argc, char **argv);
 
-/* Offline entry: argv = {command, [sub,] DATA, ...}; opens DATA's archive. */
+/* Offline entry: argv = {command, [sub,] DATA, ...}; opens DATA's archive,
+ * runs the command as the local operator and prints its result. Returns a
+ * process exit status (0 ok, 1 failed, 2 usage). */
 int admin_offline(int argc, char **argv);
 
 /* The usage text of the administration commands. */

@@ -8,7 +8,6 @@
 
 #include "enlace.pb-c.h"
 #include "log.h"
-#include "protocol.h"
 
 typedef struct {
     uint8_t rid[256];
@@ -196,7 +195,7 @@ s_send_failure(const batch_sink_t *sink, const reply_t *r)
     Enlace__Error err = ENLACE__ERROR__INIT;
     err.code = ENLACE__ERROR_CODE__ERR_INTERNAL;
     err.message = "archive commit failed; nothing was stored: send the request again";
-    frame.version = ENLACE_PROTOCOL_VERSION;
+    frame.version = ENLACE__PROTOCOL__PROTOCOL_VERSION;
     frame.request_id = r->request_id;
     frame.body_case = ENLACE__FRAME__BODY_ERROR;
     frame.error = &err;

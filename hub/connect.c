@@ -11,7 +11,6 @@
 #include "flow.h"
 #include "log.h"
 #include "send.h"
-#include "protocol.h"
 #include "rate.h"
 #include "request.h"
 #include "wire.h"
@@ -108,7 +107,7 @@ connect_hello(hub_t *self, const hub_env_t *env, const uint8_t *rid, size_t rid_
             who->memberships[i].role);
         netp[i] = nets[i];
     }
-    w.protocol = ENLACE_PROTOCOL_VERSION;
+    w.protocol = ENLACE__PROTOCOL__PROTOCOL_VERSION;
     w.officer_name = (char *)who->name;
     w.fingerprint = (char *)who->fingerprint;
     w.country = (char *)who->country;

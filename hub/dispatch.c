@@ -27,7 +27,6 @@
 #include "handle.h"
 #include "keys.h"
 #include "log.h"
-#include "protocol.h"
 #include "rate.h"
 #include "request.h"
 #include "sigcheck.h"
@@ -353,10 +352,10 @@ s_handle_inbound(hub_t *self, inbound_t *in)
         goto out;
     }
     uint64_t req = frame->request_id;
-    if (frame->version != ENLACE_PROTOCOL_VERSION) {
+    if (frame->version != ENLACE__PROTOCOL__PROTOCOL_VERSION) {
         char msg[96];
         snprintf(msg, sizeof msg, "protocol version %u is not supported (this hub speaks %d)",
-            frame->version, ENLACE_PROTOCOL_VERSION);
+            frame->version, ENLACE__PROTOCOL__PROTOCOL_VERSION);
         reply_refusal(&env, rp, rlen, req, who, "frame", ENLACE__ERROR_CODE__ERR_VERSION, msg);
         goto out;
     }

@@ -8,12 +8,11 @@
 #include <string.h>
 
 #include "keys.h"
-#include "protocol.h"
 
 int
 wire_pack(Enlace__Frame *frame, uint64_t request_id, uint8_t **out, size_t *len)
 {
-    frame->version = ENLACE_PROTOCOL_VERSION;
+    frame->version = ENLACE__PROTOCOL__PROTOCOL_VERSION;
     frame->request_id = request_id;
     *len = enlace__frame__get_packed_size(frame);
     *out = malloc(*len ? *len : 1);

@@ -90,7 +90,7 @@ main(int argc, char **argv)
     char *pass = NULL;
     if (sealed) {
         pass = sodium_malloc(256);
-        if (!pass || keys_passphrase_read(_("Passphrase: "), 1, pass, 256, err, sizeof err) != 0) {
+        if (!pass || passphrase_read(_("Passphrase: "), 1, pass, 256, err, sizeof err) != 0) {
             fprintf(stderr, "enlace-keygen: %s\n", pass ? err : _("out of memory"));
             if (pass)
                 sodium_free(pass);

@@ -1,10 +1,10 @@
 /*
  * fuzz_client: libenlace's side of the wire, what an officer's client does
  * with the hub's bytes. The input is one Frame as the hub would send it; it
- * goes through enlace_test_reply (client/enlace_int.h), which runs the very
- * code enlace_recv, enlace_history, enlace_alerts, enlace_case_show,
+ * goes through enlace_test_reply (client/lib/enlace_int.h), which runs the
+ * very code enlace_recv, enlace_history, enlace_alerts, enlace_case_show,
  * enlace_case_list and enlace_review run on a reply: signature checks, the
- * caller's view of each message, the JSON handed back.
+ * caller's view of each message, the typed results handed back.
  *
  * A forged Ed25519 signature never verifies, so every message of the frame
  * (a Delivery, the items of a HistoryPage, the messages of a CaseDetail)

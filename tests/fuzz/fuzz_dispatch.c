@@ -52,7 +52,6 @@
 #include "enlace.pb-c.h"
 #include "hub.h"
 #include "hub_int.h"
-#include "protocol.h"
 #include "keys.h"
 #include "resign.h"
 
@@ -412,7 +411,7 @@ s_store_secrets(void)
 static uint8_t *
 s_pack(Enlace__Frame *f, uint64_t request_id, size_t *len)
 {
-    f->version = ENLACE_PROTOCOL_VERSION;
+    f->version = ENLACE__PROTOCOL__PROTOCOL_VERSION;
     f->request_id = request_id;
     *len = enlace__frame__get_packed_size(f);
     uint8_t *buf = malloc(*len ? *len : 1);

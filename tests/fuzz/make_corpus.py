@@ -115,9 +115,12 @@ def dispatch():
         0, frame(3, 22, lfield(1, "death") + lfield(2, "MX") + lfield(2, "GT")
                  + lfield(3, "caso")),
         frame(4, 24, b""), frame(5, 23, vfield(1, 1))))
+    # Admin (31): officer_list (2), then an officer_join (5) of an unknown key.
     write("dispatch", "st-admin", batch(
-        3, frame(3, 18, lfield(1, "officer") + lfield(1, "list")),
-        frame(4, 17, lfield(1, "#") + vfield(3, 3))))
+        3, frame(3, 31, lfield(2, b"")),
+        frame(4, 17, lfield(1, "#") + vfield(3, 3)),
+        frame(5, 31, lfield(5, lfield(1, "ZMXV-CYH4-D57A-LJK6") + lfield(2, "child")
+                               + lfield(3, "officer")))))
     write("dispatch", "observer", batch(
         4, frame(3, 12, lfield(1, "child/#")), publish(4, content("child/reports/IOM", 2))))
     write("dispatch", "unknown-key", batch(5, frame(3, 15, b"")))
@@ -183,6 +186,15 @@ def client():
     write("client", "case-list", frame(8, 53, lfield(1, case_info)))
     write("client", "review-list", frame(9, 54, lfield(1, case_info) + lfield(2, status)))
     write("client", "error", frame(10, 45, vfield(1, 3) + lfield(2, "not a member")))
+    officer = (vfield(1, 4) + lfield(2, "Ana") + lfield(3, "MX") + lfield(5, "focal")
+               + lfield(6, "consular:focal") + lfield(6, "crm:focal")
+               + lfield(7, "ZMXV-CYH4-D57A-LJK6") + vfield(10, 1700000000000))
+    write("client", "admin-officers", frame(11, 55, lfield(2, lfield(1, officer))))
+    count = lfield(1, "consular") + vfield(2, 14)
+    hub = (lfield(1, "0.1.0") + vfield(2, 4242) + vfield(3, 1700000000000)
+           + lfield(6, "tcp://127.0.0.1:7440") + vfield(7, 1) + lfield(10, count))
+    write("client", "admin-status", frame(12, 55, lfield(10, vfield(1, 1) + lfield(3, hub)
+                                                          + lfield(9, count))))
 
 
 def topics():

@@ -14,7 +14,7 @@
 #include <sodium.h>
 #include <zmq.h>
 
-#define PROTOCOL_VERSION 1
+#define PROTOCOL_VERSION ENLACE__PROTOCOL__PROTOCOL_VERSION
 
 struct rawclient {
     void *ctx;                 /* own ZeroMQ context; owned */

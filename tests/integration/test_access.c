@@ -51,20 +51,16 @@ s_close_all(void)
     nactors = 0;
 }
 
+/* Directory administration over the wire as o: the officer list. 0 if
+ * allowed, else minus the error. */
 static int
-s_admin(const officer_t *o, const char *a0, const char *a1, const char *a2, const char *a3,
-    char *out, size_t cap)
+s_admin_list(const officer_t *o)
 {
     enlace_client_t *c = s_client(o);
-    const char *argv[4] = {a0, a1, a2, a3};
-    int argc = a3 ? 4 : a2 ? 3 : a1 ? 2 : 1;
-    int status = -1;
-    char *output = NULL;
-    int rc = enlace_admin(c, argc, argv, &status, &output);
-    if (out)
-        snprintf(out, cap, "%s", output ? output : "");
-    free(output);
-    return rc != ENLACE_OK ? -rc : status;
+    enlace_officer_list_t *list = NULL;
+    int rc = enlace_admin_officer_list(c, &list);
+    enlace_officer_list_destroy(&list);
+    return rc != ENLACE_OK ? -rc : 0;
 }
 
 enum { PUB, SUB, HIST, ADMIN };
@@ -142,7 +138,7 @@ rules_table(void)
             rc = enlace_history(c, &q, &page);
             enlace_page_destroy(&page);
         } else {
-            rc = s_admin(r->who, "officer", "list", NULL, NULL, NULL, 0);
+            rc = s_admin_list(r->who);
             rc = rc == 0 ? ENLACE_OK : ENLACE_EDENIED;
         }
         int allowed = rc == ENLACE_OK;
@@ -474,12 +470,7 @@ removed_membership_stops_deliveries_at_once(void)
     char fpopt[64];
     snprintf(fpopt, sizeof fpopt, "%s", leaver.fingerprint);
     enlace_client_t *stc = s_client(&st);
-    const char *argv[] = {"officer", "leave", "--fingerprint", fpopt, "--network", "consular"};
-    int status = -1;
-    char *output = NULL;
-    CHECK_RC(enlace_admin(stc, 6, argv, &status, &output), ENLACE_OK);
-    CHECK(status == 0);
-    free(output);
+    CHECK_RC(enlace_admin_officer_leave(stc, fpopt, "consular", NULL), ENLACE_OK);
     CHECK_RC(enlace_publish(pub, "consular/leave/2", "after", 5, NULL, NULL), ENLACE_OK);
     s_collect(l, 600, got, sizeof got);
     CHECK(strcmp(got, "") == 0);

@@ -79,24 +79,81 @@ s_wait_for(enlace_client_t *c, uint64_t alert, int escalation_level, int ms, uin
     return got;
 }
 
-/* The state of a country's target in `enlace alerts` JSON for alert id. */
+/* The state of a country's target in `enlace alerts` for alert id. */
 static void
 s_target_state(enlace_client_t *c, uint64_t id, const char *country, char *out, size_t cap)
 {
-    char *json = NULL;
+    enlace_alert_list_t *list = NULL;
     out[0] = '\0';
-    if (enlace_alerts(c, 0, id, &json) != ENLACE_OK)
+    if (enlace_alerts(c, 0, id, &list) != ENLACE_OK)
         return;
-    char needle[64];
-    snprintf(needle, sizeof needle, "\"country\": \"%s\"", country);
-    const char *p = strstr(json, needle);
-    const char *st = p ? strstr(p, "\"state\": \"") : NULL;
-    if (st) {
-        st += 10;
-        size_t n = strcspn(st, "\"");
-        snprintf(out, cap, "%.*s", (int)(n < cap ? n : cap - 1), st);
+    for (size_t i = 0; i < list->count; i++)
+        for (size_t k = 0; k < list->items[i]->ntargets; k++)
+            if (!out[0] && !strcmp(list->items[i]->targets[k]->country, country))
+                snprintf(out, cap, "%s", list->items[i]->targets[k]->state);
+    enlace_alert_list_destroy(&list);
+}
+
+/* Where text occurs in a case's thread (the message whose body holds it),
+ * or -1. */
+static int
+s_thread_index(const enlace_case_t *c, const char *text)
+{
+    for (size_t i = 0; c && i < c->nmessages; i++) {
+        const enlace_delivery_t *d = c->messages[i];
+        char body[512];
+        snprintf(body, sizeof body, "%.*s", (int)(d->body_len < 511 ? d->body_len : 511),
+            d->body_len ? (const char *)d->body : "");
+        if (strstr(body, text))
+            return (int)i;
     }
-    free(json);
+    return -1;
+}
+
+/* Whether text occurs in a case: its title, a message's body, an alert's
+ * headline. */
+static int
+s_case_mentions(const enlace_case_t *c, const char *text)
+{
+    if (!c)
+        return 0;
+    if (strstr(c->info->title, text) || s_thread_index(c, text) >= 0)
+        return 1;
+    for (size_t i = 0; i < c->nalerts; i++)
+        if (strstr(c->alerts[i]->headline, text))
+            return 1;
+    return 0;
+}
+
+/* Whether a case's alerts have a country in that state. */
+static int
+s_case_target_state(const enlace_case_t *c, const char *state)
+{
+    for (size_t i = 0; c && i < c->nalerts; i++)
+        for (size_t k = 0; k < c->alerts[i]->ntargets; k++)
+            if (!strcmp(c->alerts[i]->targets[k]->state, state))
+                return 1;
+    return 0;
+}
+
+/* Whether a case has an event of that name. */
+static int
+s_case_event(const enlace_case_t *c, const char *event)
+{
+    for (size_t i = 0; c && i < c->nevents; i++)
+        if (!strcmp(c->events[i]->event, event))
+            return 1;
+    return 0;
+}
+
+/* The message of a case's thread with sequence seq, or NULL. */
+static const enlace_delivery_t *
+s_thread_seq(const enlace_case_t *c, uint64_t seq)
+{
+    for (size_t i = 0; c && i < c->nmessages; i++)
+        if (c->messages[i]->seq == seq)
+            return c->messages[i];
+    return NULL;
 }
 
 /* A count from the archive; a query that fails fails the test (-1). */
@@ -602,30 +659,36 @@ case_thread_holds_messages_alerts_and_states(void)
     CHECK_RC(enlace_publish(a, "consular/case/1", NULL, 0, &o, &empty_seq), ENLACE_OK);
     uint64_t id = s_raise(a, "urgent", "GT", "Repatriación de restos", NULL, NULL, 0, case_id);
     CHECK_RC(enlace_ack(g, id, "GT confirma"), ENLACE_OK);
-    char *json = NULL;
-    CHECK_RC(enlace_case_show(g, case_id, &json), ENLACE_OK);
-    CHECK(json && strstr(json, "Familia notificada") && strstr(json, "Repatriación de restos"));
-    CHECK(json && strstr(json, "\"state\": \"acknowledged\""));
-    CHECK(json && strstr(json, "\"event\": \"opened\""));
-    char empty_seq_json[48];
-    snprintf(empty_seq_json, sizeof empty_seq_json, "\"seq\": %llu,", (unsigned long long)empty_seq);
-    CHECK(json && strstr(json, empty_seq_json) && strstr(json, "\"body\": \"\""));
+    enlace_case_t *detail = NULL;
+    CHECK_RC(enlace_case_show(g, case_id, &detail), ENLACE_OK);
+    CHECK(detail && s_case_mentions(detail, "Familia notificada")
+        && s_case_mentions(detail, "Repatriación de restos"));
+    CHECK(detail && s_case_target_state(detail, "acknowledged"));
+    CHECK(detail && s_case_event(detail, "opened"));
+    const enlace_delivery_t *empty = s_thread_seq(detail, empty_seq);
+    CHECK(detail && empty && empty->body_len == 0);
     /* in order: the message before the alert */
-    CHECK(json && strstr(json, "Familia notificada") < strstr(json, "Connacional fallecido"));
-    free(json);
+    CHECK(detail && s_thread_index(detail, "Familia notificada") >= 0
+        && s_thread_index(detail, "Familia notificada")
+            < s_thread_index(detail, "Connacional fallecido"));
+    enlace_case_destroy(&detail);
     /* a member of another network does not see it */
-    CHECK_RC(enlace_case_show(v, case_id, &json), ENLACE_ENOTFOUND);
-    free(json);
+    CHECK_RC(enlace_case_show(v, case_id, &detail), ENLACE_ENOTFOUND);
+    enlace_case_destroy(&detail);
     /* closed: recorded, and nothing more can be attached */
     CHECK_RC(enlace_case_set_state(a, case_id, 0, "restos repatriados"), ENLACE_OK);
     CHECK(enlace_publish(a, "consular/case/1", "tarde", 5, &o, NULL) != ENLACE_OK);
-    CHECK_RC(enlace_case_list(g, "death", "GT", "closed", &json), ENLACE_OK);
-    CHECK(json && strstr(json, "Fallecimiento de J. P."));
-    free(json);
+    enlace_case_list_t *list = NULL;
+    CHECK_RC(enlace_case_list(g, "death", "GT", "closed", &list), ENLACE_OK);
+    int listed = 0;
+    for (size_t i = 0; list && i < list->count; i++)
+        listed |= strstr(list->items[i]->title, "Fallecimiento de J. P.") != NULL;
+    CHECK(list && listed);
+    enlace_case_list_destroy(&list);
     CHECK_RC(enlace_case_set_state(g, case_id, 1, "nueva información"), ENLACE_OK);
-    CHECK_RC(enlace_case_show(a, case_id, &json), ENLACE_OK);
-    CHECK(json && strstr(json, "\"event\": \"closed\"") && strstr(json, "\"event\": \"reopened\""));
-    free(json);
+    CHECK_RC(enlace_case_show(a, case_id, &detail), ENLACE_OK);
+    CHECK(detail && s_case_event(detail, "closed") && s_case_event(detail, "reopened"));
+    enlace_case_destroy(&detail);
     /* The CLI forms of the issue. */
     char out[2048];
     CMD(0, NULL, 0, "printf 'hub = %s\\nhub_key = %s\\nkey = %s\\n' > %s/mx.profile",

@@ -197,23 +197,17 @@ verify_covers_directory_administration(void)
     hub_start(&h);
     enlace_client_t *c = s_connect_ok(&h, &st);
     if (c) {
-        const char *join[] = {"officer", "join", "--fingerprint", pa.fingerprint, "--network",
-            "child", "--role", "officer"};
-        const char *revoke[] = {"invite", "revoke", "1"};
-        const char *ppt[] = {"ppt", "set", "--country", "GT", "--year", "2027"};
-        struct {
-            int argc;
-            const char *const *argv;
-        } cmds[] = {{8, join}, {3, revoke}, {6, ppt}};
-        for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
-            int status = -1;
-            char *output = NULL;
-            CHECK_RC(enlace_admin(c, cmds[i].argc, cmds[i].argv, &status, &output), ENLACE_OK);
-            if (status != 0)
-                fprintf(stderr, "  admin %s %s -> %d: %s", cmds[i].argv[0], cmds[i].argv[1],
-                    status, output ? output : "");
-            CHECK(status == 0);
-            free(output);
+        /* pa joins child; invitation 1 revoked; PPT 2027 */
+        int rcs[3];
+        rcs[0] = enlace_admin_officer_join(c, pa.fingerprint, "child", "officer", NULL);
+        rcs[1] = enlace_admin_invite_revoke(c, 1);
+        rcs[2] = enlace_admin_ppt_set(c, "GT", 2027, NULL);
+        static const char *const names[] = {"officer join", "invite revoke", "ppt set"};
+        for (size_t i = 0; i < sizeof rcs / sizeof rcs[0]; i++) {
+            if (rcs[i] != ENLACE_OK)
+                fprintf(stderr, "  admin %s -> %s: %s\n", names[i], enlace_strerror(rcs[i]),
+                    enlace_last_error(c));
+            CHECK(rcs[i] == ENLACE_OK);
         }
         enlace_close(&c);
     }

@@ -473,6 +473,30 @@ s_publish(enlace_client_t *a, int col, int as_alert, int tlp, const char *to, in
     s_nmsgs++;
 }
 
+/* A case form of type with fields given as name, value, ..., NULL. */
+static enlace_form_t *
+s_form(const char *type, ...)
+{
+    enlace_form_t *form = NULL;
+    char why[256];
+    if (enlace_form_new(type, &form, why, sizeof why) != ENLACE_OK) {
+        fprintf(stderr, "  form: %s\n", why);
+        harness_fail(__FILE__, __LINE__, "form");
+        return NULL;
+    }
+    va_list ap;
+    va_start(ap, type);
+    for (const char *name; (name = va_arg(ap, const char *)) != NULL;) {
+        const char *value = va_arg(ap, const char *);
+        if (enlace_form_set(form, name, value, why, sizeof why) != ENLACE_OK) {
+            fprintf(stderr, "  form: %s\n", why);
+            harness_fail(__FILE__, __LINE__, "form field");
+        }
+    }
+    va_end(ap);
+    return form;
+}
+
 /* The case, with its form RED to the GT officer, opened by the author over
  * a raw connection (CaseOpen names the form message). */
 static void
@@ -484,16 +508,15 @@ s_open_case(enlace_client_t *a)
     m->col = C_RED_GT;
     s_new_mark(m->mark[PART_BODY], 'b', idx);
     s_new_mark(m->mark[PART_FORM], 'f', idx);
-    char body[64], form[512];
+    char body[64];
     snprintf(body, sizeof body, "Formulario %s", m->mark[PART_BODY]);
-    snprintf(form, sizeof form,
-        "{\"death\": {\"deceased_name\": \"%s\", \"nationality\": \"GT\", "
-        "\"date_of_death\": \"2026-11-20\", \"place_of_death\": \"Tapachula\"}}",
-        m->mark[PART_FORM]);
+    enlace_form_t *form = s_form("death", "deceased_name", m->mark[PART_FORM], "nationality",
+        "GT", "date_of_death", "2026-11-20", "place_of_death", "Tapachula", NULL);
     const char *rcpt[1] = {s_fp(R_GT)};
     enlace_publish_opts_t o = {.tlp = ENLACE_TLP_RED, .recipients = rcpt, .nrecipients = 1,
-        .form_json = form};
+        .form = form};
     CHECK_RC(enlace_publish(a, "consular/dm/form", body, strlen(body), &o, &m->seq), ENLACE_OK);
+    enlace_form_destroy(&form);
     s_form_msg = idx;
     s_nmsgs++;
     s_new_mark(s_case_title_mark, 'c', 0);
@@ -878,9 +901,9 @@ s_check_requests(reader_t *rd)
     /* Statistics over the wire: the ST (and admin) only. */
     Enlace__Frame req = ENLACE__FRAME__INIT;
     Enlace__Admin adm = ENLACE__ADMIN__INIT;
-    char *argv[] = {"stats"};
-    adm.argv = argv;
-    adm.n_argv = 1;
+    Enlace__StatsQuery sq = ENLACE__STATS_QUERY__INIT;
+    adm.op_case = ENLACE__ADMIN__OP_STATS;
+    adm.stats = &sq;
     req.body_case = ENLACE__FRAME__BODY_ADMIN;
     req.admin = &adm;
     Enlace__Frame *stats = s_ask(rd, &req);
@@ -1150,12 +1173,13 @@ cap_export_carries_a_case_form_only_to_who_may_read_it(void)
         goto out;
     const char *cc[] = {"MX", "GT"};
     uint64_t case_id = 0;
+    enlace_form_t *child = s_form("child", "name", "Marisol Quetzalzq", "age", "9", "sex", "F",
+        "description", "vestido azul", "last_seen_place", "Tecun Uman", "last_seen_date",
+        "2026-11-30", NULL);
     CHECK_RC(enlace_case_open_form(a, "missing-child", cc, 2, "Niña desaparecida", "consular",
-                 "{\"child\": {\"name\": \"Marisol Quetzalzq\", \"age\": 9, \"sex\": \"F\","
-                 " \"description\": \"vestido azul\", \"last_seen_place\": \"Tecun Uman\","
-                 " \"last_seen_date\": \"2026-11-30\"}}",
-                 &case_id),
+                 child, &case_id),
         ENLACE_OK);
+    enlace_form_destroy(&child);
     /* A GT member attaches a CLEAR alert to the case and exports it. */
     enlace_alert_t al = {.priority = "routine", .category = "missing-child",
         .countries = (const char *[]){"GT"}, .ncountries = 1, .headline = "Busqueda"};

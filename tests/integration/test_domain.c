@@ -39,6 +39,97 @@ s_search_count(enlace_client_t *c, const char *query)
     return n;
 }
 
+/* A case form of type with fields "name=value" (NULL-terminated); NULL, and
+ * the library's reason on stderr, if it refuses one. */
+static enlace_form_t *
+s_form(const char *type, const char *const *fields)
+{
+    enlace_form_t *f = NULL;
+    char why[256];
+    if (enlace_form_new(type, &f, why, sizeof why) != ENLACE_OK) {
+        fprintf(stderr, "  form: %s\n", why);
+        return NULL;
+    }
+    for (; *fields; fields++) {
+        char name[64];
+        const char *eq = strchr(*fields, '=');
+        snprintf(name, sizeof name, "%.*s", (int)(eq - *fields), *fields);
+        if (enlace_form_set(f, name, eq + 1, why, sizeof why) != ENLACE_OK) {
+            fprintf(stderr, "  form: %s\n", why);
+            enlace_form_destroy(&f);
+            return NULL;
+        }
+    }
+    return f;
+}
+
+/* The (first) value of a form's field, or NULL. */
+static const char *
+s_form_value(const enlace_form_t *f, const char *name)
+{
+    for (size_t i = 0; i < enlace_form_count(f); i++)
+        if (!strcmp(enlace_form_field(f, i)->name, name))
+            return enlace_form_field(f, i)->values[0];
+    return NULL;
+}
+
+/* Whether a form has a field whose value holds text. */
+static int
+s_form_has(const enlace_form_t *f, const char *text)
+{
+    for (size_t i = 0; i < enlace_form_count(f); i++)
+        for (size_t k = 0; k < enlace_form_field(f, i)->nvalues; k++)
+            if (strstr(enlace_form_field(f, i)->values[k], text))
+                return 1;
+    return 0;
+}
+
+/* Whether a case shows text: in its title or approval, a message's body or
+ * form, an event's note. */
+static int
+s_case_shows(const enlace_case_t *c, const char *text)
+{
+    if (!c)
+        return 0;
+    if (strstr(c->info->title, text) || strstr(c->info->approval, text))
+        return 1;
+    for (size_t i = 0; i < c->nmessages; i++) {
+        const enlace_delivery_t *d = c->messages[i];
+        char body[512];
+        snprintf(body, sizeof body, "%.*s", (int)(d->body_len < 511 ? d->body_len : 511),
+            d->body_len ? (const char *)d->body : "");
+        if (strstr(body, text) || (d->form && s_form_has(d->form, text)))
+            return 1;
+    }
+    for (size_t i = 0; i < c->nevents; i++)
+        if (strstr(c->events[i]->note, text))
+            return 1;
+    return 0;
+}
+
+/* The value of a form field in a case's thread, or NULL. */
+static const char *
+s_case_form_value(const enlace_case_t *c, const char *name)
+{
+    for (size_t i = 0; c && i < c->nmessages; i++)
+        if (c->messages[i]->form && s_form_value(c->messages[i]->form, name))
+            return s_form_value(c->messages[i]->form, name);
+    return NULL;
+}
+
+/* Whether a review lists a case or an alert with this title or headline. */
+static int
+s_review_lists(const enlace_review_t *r, const char *title)
+{
+    for (size_t i = 0; r && i < r->ncases; i++)
+        if (strstr(r->cases[i]->title, title))
+            return 1;
+    for (size_t i = 0; r && i < r->nalerts; i++)
+        if (strstr(r->alerts[i]->headline, title))
+            return 1;
+    return 0;
+}
+
 static void
 search_folds_accents_and_obeys_access_rules(void)
 {
@@ -84,52 +175,60 @@ forms_are_validated_field_by_field(void)
     const char *cc[] = {"MX", "GT"};
     uint64_t id = 0;
     /* date_of_death missing: refused, naming the field */
-    int rc = enlace_case_open_form(a, "death", cc, 2, "Fallecimiento", NULL,
-        "{\"death\": {\"deceased_name\": \"J. P.\", \"nationality\": \"GT\","
-        " \"place_of_death\": \"Tapachula\"}}",
-        &id);
+    static const char *const no_date[] = {"deceased_name=J. P.", "nationality=GT",
+        "place_of_death=Tapachula", NULL};
+    enlace_form_t *form = s_form("death", no_date);
+    int rc = enlace_case_open_form(a, "death", cc, 2, "Fallecimiento", NULL, form, &id);
+    enlace_form_destroy(&form);
     CHECK_RC(rc, ENLACE_EPROTO);
     CHECK(strstr(enlace_last_error(a), "date_of_death is required") != NULL);
     /* a bad date format names the field too */
-    rc = enlace_case_open_form(a, "death", cc, 2, "Fallecimiento", NULL,
-        "{\"death\": {\"deceased_name\": \"J. P.\", \"nationality\": \"GT\","
-        " \"place_of_death\": \"Tapachula\", \"date_of_death\": \"21/11/2026\"}}",
-        &id);
+    static const char *const bad_date[] = {"deceased_name=J. P.", "nationality=GT",
+        "place_of_death=Tapachula", "date_of_death=21/11/2026", NULL};
+    form = s_form("death", bad_date);
+    rc = enlace_case_open_form(a, "death", cc, 2, "Fallecimiento", NULL, form, &id);
+    enlace_form_destroy(&form);
     CHECK(rc != ENLACE_OK && strstr(enlace_last_error(a), "date_of_death must be a date"));
     /* an unknown field is refused by the library, before anything is sent */
-    rc = enlace_case_open_form(a, "death", cc, 2, "x", NULL, "{\"death\": {\"nombre\": \"x\"}}",
-        &id);
+    CHECK_RC(enlace_form_new("death", &form, NULL, 0), ENLACE_OK);
+    rc = enlace_form_set(form, "nombre", "x", NULL, 0);
+    enlace_form_destroy(&form);
     CHECK_RC(rc, ENLACE_EINVAL);
     /* return assistance: over USD 1,000 refused; 1,000 accepted */
-#define RET "{\"return_assistance\": {\"beneficiary_ref\": \"RA-1\"," \
-            " \"vulnerability\": \"over-70\", \"amount_usd\": %d," \
-            " \"origin_country\": \"MX\", \"destination_country\": \"HN\"}}"
-    char json[512];
-    snprintf(json, sizeof json, RET, 1001);
-    rc = enlace_case_open_form(a, "return-assistance", cc, 2, "Retorno", NULL, json, &id);
+    const char *ret[] = {"beneficiary_ref=RA-1", "vulnerability=over-70", "amount_usd=1001",
+        "origin_country=MX", "destination_country=HN", NULL};
+    form = s_form("return_assistance", ret);
+    rc = enlace_case_open_form(a, "return-assistance", cc, 2, "Retorno", NULL, form, &id);
+    enlace_form_destroy(&form);
     CHECK(rc != ENLACE_OK && strstr(enlace_last_error(a), "1,000"));
-    snprintf(json, sizeof json, RET, 1000);
-    CHECK_RC(enlace_case_open_form(a, "return-assistance", cc, 2, "Retorno", NULL, json, &id),
+    ret[2] = "amount_usd=1000";
+    form = s_form("return_assistance", ret);
+    CHECK_RC(enlace_case_open_form(a, "return-assistance", cc, 2, "Retorno", NULL, form, &id),
         ENLACE_OK);
+    enlace_form_destroy(&form);
     /* a special case needs its reason */
-    rc = enlace_case_open_form(a, "return-assistance", cc, 2, "Retorno", NULL,
-        "{\"return_assistance\": {\"beneficiary_ref\": \"RA-2\", \"vulnerability\":"
-        " \"special-case\", \"amount_usd\": 800, \"origin_country\": \"MX\","
-        " \"destination_country\": \"HN\"}}",
-        &id);
+    static const char *const special[] = {"beneficiary_ref=RA-2", "vulnerability=special-case",
+        "amount_usd=800", "origin_country=MX", "destination_country=HN", NULL};
+    form = s_form("return_assistance", special);
+    rc = enlace_case_open_form(a, "return-assistance", cc, 2, "Retorno", NULL, form, &id);
+    enlace_form_destroy(&form);
     CHECK(rc != ENLACE_OK && strstr(enlace_last_error(a), "special_case is required"));
     /* a valid death form: the case shows it */
     uint64_t case_id = 0;
-    CHECK_RC(enlace_case_open_form(a, "death", cc, 2, "Fallecimiento de J. P.", NULL,
-                 "{\"death\": {\"deceased_name\": \"J. P.\", \"nationality\": \"GT\","
-                 " \"date_of_death\": \"2026-11-20\", \"place_of_death\": \"Tapachula\","
-                 " \"next_of_kin_contacted\": true, \"family_wishes\": \"repatriation\"}}",
+    static const char *const death[] = {"deceased_name=J. P.", "nationality=GT",
+        "date_of_death=2026-11-20", "place_of_death=Tapachula", "next_of_kin_contacted=true",
+        "family_wishes=repatriation", NULL};
+    form = s_form("death", death);
+    CHECK_RC(enlace_case_open_form(a, "death", cc, 2, "Fallecimiento de J. P.", NULL, form,
                  &case_id),
         ENLACE_OK);
-    char *out = NULL;
+    enlace_form_destroy(&form);
+    enlace_case_t *out = NULL;
     CHECK_RC(enlace_case_show(a, case_id, &out), ENLACE_OK);
-    CHECK(out && strstr(out, "\"deceased_name\": \"J. P.\"") && strstr(out, "repatriation"));
-    free(out);
+    CHECK(out && s_case_form_value(out, "deceased_name")
+        && !strcmp(s_case_form_value(out, "deceased_name"), "J. P.")
+        && s_case_shows(out, "repatriation"));
+    enlace_case_destroy(&out);
     /* an alert in that case, in two languages: CAP has two info blocks and
      * the form's fields as parameters */
     const char *c2[] = {"GT"};
@@ -174,16 +273,18 @@ personal_data_never_reaches_an_observer_unless_named(void)
     CHECK_RC(enlace_subscribe(u, "child/report/#", 0), ENLACE_OK);
     enlace_publish_opts_t green = {.tlp = ENLACE_TLP_GREEN};
     enlace_publish_opts_t personal = {.tlp = ENLACE_TLP_GREEN, .personal_data = 1};
-    enlace_publish_opts_t form = {.tlp = ENLACE_TLP_GREEN,
-        .form_json = "{\"child\": {\"name\": \"M. L.\", \"age\": 9, \"sex\": \"F\","
-                     " \"description\": \"vestido azul\", \"last_seen_place\": \"Tecún Umán\","
-                     " \"last_seen_date\": \"2026-11-20\", \"unaccompanied\": true}}"};
+    static const char *const child[] = {"name=M. L.", "age=9", "sex=F",
+        "description=vestido azul", "last_seen_place=Tecún Umán", "last_seen_date=2026-11-20",
+        "unaccompanied=true", NULL};
+    enlace_form_t *child_form = s_form("child", child);
+    enlace_publish_opts_t form = {.tlp = ENLACE_TLP_GREEN, .form = child_form};
     const char *to[] = {unicef.fingerprint};
     enlace_publish_opts_t released = {.tlp = ENLACE_TLP_GREEN, .personal_data = 1,
         .recipients = to, .nrecipients = 1};
     CHECK_RC(enlace_publish(s, "child/report/1", "general", 7, &green, NULL), ENLACE_OK);
     CHECK_RC(enlace_publish(s, "child/report/2", "personal", 8, &personal, NULL), ENLACE_OK);
     CHECK_RC(enlace_publish(s, "child/report/3", "form", 4, &form, NULL), ENLACE_OK);
+    enlace_form_destroy(&child_form);
     CHECK_RC(enlace_publish(s, "child/report/4", "released", 8, &released, NULL), ENLACE_OK);
     char got[256] = "";
     int64_t end = harness_now_ms() + 1000;
@@ -210,8 +311,8 @@ personal_data_never_reaches_an_observer_unless_named(void)
     if (enlace_page_count(page) == 4) {
         CHECK(!enlace_page_item(page, 0)->personal_data);
         CHECK(enlace_page_item(page, 2)->personal_data);
-        CHECK(enlace_page_item(page, 2)->form_json
-            && strstr(enlace_page_item(page, 2)->form_json, "Tecún Umán"));
+        CHECK(enlace_page_item(page, 2)->form
+            && s_form_has(enlace_page_item(page, 2)->form, "Tecún Umán"));
     }
     enlace_page_destroy(&page);
 out:
@@ -342,23 +443,25 @@ special_return_cases_need_iom_and_st(void)
         goto out;
     const char *cc[] = {"MX", "HN"};
     uint64_t id = 0, plain = 0;
+    static const char *const special[] = {"beneficiary_ref=RA-9", "vulnerability=special-case",
+        "special_case=trafficking", "amount_usd=900", "origin_country=MX",
+        "destination_country=HN", NULL};
+    enlace_form_t *form = s_form("return_assistance", special);
     CHECK_RC(enlace_case_open_form(a, "return-assistance", cc, 2, "Retorno especial", NULL,
-                 "{\"return_assistance\": {\"beneficiary_ref\": \"RA-9\", \"vulnerability\":"
-                 " \"special-case\", \"special_case\": \"trafficking\", \"amount_usd\": 900,"
-                 " \"origin_country\": \"MX\", \"destination_country\": \"HN\"}}",
-                 &id),
+                 form, &id),
         ENLACE_OK);
+    enlace_form_destroy(&form);
     CHECK_RC(enlace_case_open(a, "death", cc, 2, "Sin formulario", NULL, &plain), ENLACE_OK);
-    char *json = NULL;
-    CHECK_RC(enlace_case_show(a, id, &json), ENLACE_OK);
-    CHECK(json && strstr(json, "awaiting the approval of IOM and the ST"));
-    free(json);
+    enlace_case_t *detail = NULL;
+    CHECK_RC(enlace_case_show(a, id, &detail), ENLACE_OK);
+    CHECK(detail && s_case_shows(detail, "awaiting the approval of IOM and the ST"));
+    enlace_case_destroy(&detail);
     CHECK_RC(enlace_case_approve(g, id, NULL), ENLACE_EDENIED);    /* an officer: no */
     CHECK_RC(enlace_case_approve(s, plain, NULL), ENLACE_EPROTO);  /* not a special case */
     CHECK_RC(enlace_case_approve(s, id, "ST de acuerdo"), ENLACE_OK);
-    CHECK_RC(enlace_case_show(a, id, &json), ENLACE_OK);
-    CHECK(json && strstr(json, "approved by the ST; awaiting IOM"));
-    free(json);
+    CHECK_RC(enlace_case_show(a, id, &detail), ENLACE_OK);
+    CHECK(detail && s_case_shows(detail, "approved by the ST; awaiting IOM"));
+    enlace_case_destroy(&detail);
     /* IOM is an observer: it sees a case, and approves it, only under an
      * invitation to the case's network (issue "Close every side door"). */
     CHECK_RC(enlace_case_approve(i, id, "OIM de acuerdo"), ENLACE_ENOTFOUND);
@@ -368,23 +471,26 @@ special_return_cases_need_iom_and_st(void)
         == 0);
     usleep(600000); /* an offline change reaches the hub within 250 ms */
     CHECK_RC(enlace_case_approve(i, id, "OIM de acuerdo"), ENLACE_OK);
-    CHECK_RC(enlace_case_show(a, id, &json), ENLACE_OK);
-    CHECK(json && strstr(json, "approved by IOM and the ST") && strstr(json, "OIM de acuerdo"));
-    free(json);
+    CHECK_RC(enlace_case_show(a, id, &detail), ENLACE_OK);
+    CHECK(detail && s_case_shows(detail, "approved by IOM and the ST")
+        && s_case_shows(detail, "OIM de acuerdo"));
+    enlace_case_destroy(&detail);
     /* review: the author's open cases and alerts older than 30 days */
-    CHECK_RC(enlace_review(a, 0, &json), ENLACE_OK);
-    CHECK(json && !strstr(json, "Sin formulario"));
-    free(json);
+    enlace_review_t *review = NULL;
+    CHECK_RC(enlace_review(a, 0, &review), ENLACE_OK);
+    CHECK(review && !s_review_lists(review, "Sin formulario"));
+    enlace_review_destroy(&review);
     CMD(0, NULL, 0,
         "sqlite3 -bail %s/data/archive.db \"UPDATE cases SET opened_ms = opened_ms - 40*86400000"
         " WHERE id = %llu\"",
         hub.dir, (unsigned long long)plain);
-    CHECK_RC(enlace_review(a, 0, &json), ENLACE_OK);
-    CHECK(json && strstr(json, "Sin formulario") && !strstr(json, "Retorno especial"));
-    free(json);
-    CHECK_RC(enlace_review(g, 0, &json), ENLACE_OK); /* someone else's: not listed */
-    CHECK(json && !strstr(json, "Sin formulario"));
-    free(json);
+    CHECK_RC(enlace_review(a, 0, &review), ENLACE_OK);
+    CHECK(review && s_review_lists(review, "Sin formulario")
+        && !s_review_lists(review, "Retorno especial"));
+    enlace_review_destroy(&review);
+    CHECK_RC(enlace_review(g, 0, &review), ENLACE_OK); /* someone else's: not listed */
+    CHECK(review && !s_review_lists(review, "Sin formulario"));
+    enlace_review_destroy(&review);
 out:
     enlace_close(&a);
     enlace_close(&g);

@@ -259,13 +259,8 @@ s_revoke_and_time(int round, int wire)
     enlace_client_t *st = wire ? s_connect_ok(&sto) : NULL;
     int64_t t0;
     if (wire) {
-        const char *argv[] = {"officer", "revoke", "--fingerprint", tmp.fingerprint};
-        int status = -1;
-        char *output = NULL;
-        CHECK_RC(enlace_admin(st, 4, argv, &status, &output), ENLACE_OK);
+        CHECK_RC(enlace_admin_officer_revoke(st, tmp.fingerprint, NULL, NULL), ENLACE_OK);
         t0 = harness_now_ms();
-        CHECK(status == 0);
-        free(output);
     } else {
         officer_revoke(&hub, &tmp);
         t0 = harness_now_ms();
@@ -361,6 +356,13 @@ cli_publishes_and_listens(void)
     CHECK(rc == 0);
     CHECK(strstr(out, "\"body\":\"hola desde la CLI\"") != NULL);
     CHECK(strstr(out, "\"verified\":true") != NULL);
+    /* Regression: --json said nothing until the first delivery; its first
+     * line now says the subscriptions are in place. */
+    CHECK(strncmp(out, "{\"event\":\"subscribed\",\"patterns\":[\"consular/cli/#\"]", 50) == 0);
+    /* Regression: numbers were read with strtoull, so --case 12x was case 12. */
+    rc = harness_capture(out, sizeof out,
+        "%s --profile %s/luis.profile publish consular/cli/MX --case 12x 'x' 2>&1", cli, hub.dir);
+    CHECK(rc == 2 && strstr(out, "--case: '12x' is not a number") != NULL);
     /* Environment variables work too, and errors exit non-zero with a reason. */
     rc = harness_capture(out, sizeof out,
         "ENLACE_HUB=%s ENLACE_HUB_KEY=%s ENLACE_KEY=%s %s publish trafficking/x y 2>&1",

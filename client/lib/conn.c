@@ -1,0 +1,378 @@
+/*
+ * conn.c: the connection to the hub, from the first handshake to close.
+ *
+ * One DEALER socket, CURVE client, whose transport keys are derived from the
+ * officer's Ed25519 identity, and the hub's from its hub.public the same way.
+ * A socket monitor turns handshake outcomes into prompt, specific errors,
+ * and tells when the transport went away and came back: libzmq reconnects by
+ * itself, and the hub then has a new, empty session for us, so the client
+ * says Hello again, renews its subscriptions and resends every unanswered
+ * publish, in that order (the hub handles one connection's frames in order).
+ */
+#include "enl.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+#include <zmq.h>
+
+#include "config.h"
+
+void
+enl_set_state(enlace_client_t *self, enlace_state_t state)
+{
+    if (self->state == state || self->state == ENLACE_STATE_CLOSED)
+        return;
+    self->state = state;
+    if (self->state_fn)
+        self->state_fn(self, state, self->state_arg);
+}
+
+static int
+s_send(void *arg, const void *data, size_t len)
+{
+    return enl_send_raw(arg, data, len) == ENLACE_OK ? 0 : -1;
+}
+
+/* After the transport came back: a new session on the hub. Replies to what
+ * is sent here are routed like any other: Welcome and Subscribed are dropped
+ * as late replies, Stored/Error complete the outstanding publishes. */
+static void
+s_restore(enlace_client_t *self)
+{
+    Enlace__Frame f = ENLACE__FRAME__INIT;
+    Enlace__Hello hello = ENLACE__HELLO__INIT;
+    hello.client = "libenlace (reconnected)";
+    f.version = ENL_PROTOCOL_VERSION;
+    f.request_id = self->hello_request = ++self->next_request;
+    f.body_case = ENLACE__FRAME__BODY_HELLO;
+    f.hello = &hello;
+    uint8_t buf[256];
+    size_t len = enlace__frame__get_packed_size(&f);
+    if (len <= sizeof buf) {
+        enlace__frame__pack(&f, buf);
+        enl_send_raw(self, buf, len);
+    }
+    enl_resubscribe(self);
+    /* In request order, so the hub stores them in the order first sent. */
+    enl_outbox_send(&self->outbox, self->next_request, 1, s_send, self);
+    /* A new session on the hub: acknowledgements start afresh (deliveries
+     * in flight on the old session come again and are filtered). */
+    self->ack_upto = 0;
+    self->unacked = 0;
+}
+
+void
+enl_monitor_events(enlace_client_t *self)
+{
+    for (;;) {
+        zmq_msg_t ev, addr;
+        zmq_msg_init(&ev);
+        if (zmq_msg_recv(&ev, self->monitor, ZMQ_DONTWAIT) < 0) {
+            zmq_msg_close(&ev);
+            return;
+        }
+        zmq_msg_init(&addr);
+        if (zmq_msg_more(&ev))
+            zmq_msg_recv(&addr, self->monitor, 0);
+        uint16_t event = 0;
+        if (zmq_msg_size(&ev) >= 6)
+            memcpy(&event, zmq_msg_data(&ev), 2);
+        zmq_msg_close(&ev);
+        zmq_msg_close(&addr);
+        if (event == ZMQ_EVENT_DISCONNECTED) {
+            enl_set_state(self, ENLACE_STATE_RECONNECTING);
+        } else if (event == ZMQ_EVENT_HANDSHAKE_SUCCEEDED) {
+            if (self->state == ENLACE_STATE_RECONNECTING) {
+                s_restore(self);
+                enl_set_state(self, ENLACE_STATE_CONNECTED);
+            }
+        } else if (event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH) {
+            self->revoked = 1;
+            snprintf(self->error, sizeof self->error,
+                "the hub refused this key on reconnecting: it was revoked or has expired");
+            enl_set_state(self, ENLACE_STATE_CLOSED);
+        }
+    }
+}
+
+/* Waits for the handshake outcome on the monitor socket. */
+static int
+s_await_handshake(enlace_client_t *self, const char *endpoint)
+{
+    int64_t deadline = enl_now_ms() + self->timeout_ms;
+    int connected = 0;
+    for (;;) {
+        int64_t left = deadline - enl_now_ms();
+        if (left <= 0)
+            break;
+        zmq_pollitem_t item = {self->monitor, 0, ZMQ_POLLIN, 0};
+        int n = zmq_poll(&item, 1, (long)left);
+        if (n < 0)
+            return enl_fail(self, ENLACE_EIO, "interrupted while connecting");
+        if (n == 0)
+            break;
+        zmq_msg_t ev, addr;
+        zmq_msg_init(&ev);
+        zmq_msg_init(&addr);
+        if (zmq_msg_recv(&ev, self->monitor, 0) < 0 || zmq_msg_size(&ev) < 6) {
+            zmq_msg_close(&ev);
+            continue;
+        }
+        if (zmq_msg_more(&ev))
+            zmq_msg_recv(&addr, self->monitor, 0);
+        uint16_t event;
+        uint32_t value;
+        memcpy(&event, zmq_msg_data(&ev), 2);
+        memcpy(&value, (uint8_t *)zmq_msg_data(&ev) + 2, 4);
+        zmq_msg_close(&ev);
+        zmq_msg_close(&addr);
+        switch (event) {
+        case ZMQ_EVENT_CONNECTED:
+            connected = 1;
+            break;
+        case ZMQ_EVENT_HANDSHAKE_SUCCEEDED:
+            return ENLACE_OK;
+        case ZMQ_EVENT_HANDSHAKE_FAILED_AUTH:
+            return enl_fail(self, ENLACE_EAUTH,
+                "the hub at %s refused this key (status %u): it is not registered, or it was "
+                "revoked or has expired; ask the Technical Secretariat",
+                endpoint, value);
+        case ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL:
+        case ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL:
+            return enl_fail(self, ENLACE_EHANDSHAKE,
+                "secure handshake with %s failed: check the hub key file (hub.public)",
+                endpoint);
+        default:
+            break;
+        }
+    }
+    if (connected)
+        return enl_fail(self, ENLACE_EHANDSHAKE,
+            "connected to %s but no secure session came up within %d ms: the hub key is "
+            "probably wrong (or this is not an enlace hub)",
+            endpoint, self->timeout_ms);
+    return enl_fail(self, ENLACE_EHANDSHAKE, "cannot reach a hub at %s within %d ms", endpoint,
+        self->timeout_ms);
+}
+
+static int
+s_setopt_int(void *socket, int option, int value)
+{
+    return zmq_setsockopt(socket, option, &value, sizeof value);
+}
+
+static int
+s_open(enlace_client_t *self, const enlace_options_t *opts)
+{
+    char kerr[KEYS_ERR_LEN];
+    uint8_t hub_pk[KEYS_PUBLIC_BYTES], hub_curve[KEYS_CURVE_BYTES];
+    uint8_t my_curve_pk[KEYS_CURVE_BYTES], my_curve_sk[KEYS_CURVE_BYTES];
+    if (!opts || !opts->endpoint || !opts->hub_key_file || !opts->key_file)
+        return enl_fail(self, ENLACE_EINVAL, "endpoint, hub key and key file are required");
+    if (keys_init() != 0)
+        return enl_fail(self, ENLACE_EIO, "libsodium failed to initialise");
+    if (keys_identity_load(opts->key_file, opts->passphrase, &self->identity, kerr) != 0)
+        return enl_fail(self, ENLACE_EKEY, "%s", kerr);
+    if (keys_public_load(opts->hub_key_file, hub_pk, kerr) != 0)
+        return enl_fail(self, ENLACE_EKEY, "hub key: %s", kerr);
+    if (keys_curve_from_public(hub_pk, hub_curve) != 0)
+        return enl_fail(self, ENLACE_EKEY, "hub key %s is not usable", opts->hub_key_file);
+    keys_identity_curve_public(self->identity, my_curve_pk);
+    keys_identity_curve_secret(self->identity, my_curve_sk);
+
+    self->ctx = zmq_ctx_new();
+    self->dealer = self->ctx ? zmq_socket(self->ctx, ZMQ_DEALER) : NULL;
+    if (!self->dealer) {
+        sodium_memzero(my_curve_sk, sizeof my_curve_sk);
+        return enl_fail(self, ENLACE_EIO, "cannot create a socket: %s",
+            zmq_strerror(zmq_errno()));
+    }
+    int rc = zmq_setsockopt(self->dealer, ZMQ_CURVE_SERVERKEY, hub_curve, sizeof hub_curve);
+    rc |= zmq_setsockopt(self->dealer, ZMQ_CURVE_PUBLICKEY, my_curve_pk, sizeof my_curve_pk);
+    rc |= zmq_setsockopt(self->dealer, ZMQ_CURVE_SECRETKEY, my_curve_sk, sizeof my_curve_sk);
+    sodium_memzero(my_curve_sk, sizeof my_curve_sk);
+    rc |= s_setopt_int(self->dealer, ZMQ_LINGER, 2000);
+    rc |= s_setopt_int(self->dealer, ZMQ_HEARTBEAT_IVL, 5000);
+    rc |= s_setopt_int(self->dealer, ZMQ_HEARTBEAT_TIMEOUT, 15000);
+    rc |= s_setopt_int(self->dealer, ZMQ_HANDSHAKE_IVL, self->timeout_ms);
+    rc |= s_setopt_int(self->dealer, ZMQ_RECONNECT_IVL, 200);
+    rc |= s_setopt_int(self->dealer, ZMQ_RECONNECT_IVL_MAX, 2000);
+    /* Queue nothing for a hub that is not there: what matters is resent. */
+    rc |= s_setopt_int(self->dealer, ZMQ_IMMEDIATE, 1);
+    /* Room for a full publish window plus acknowledgements and requests. */
+    rc |= s_setopt_int(self->dealer, ZMQ_SNDHWM, 2 * ENLACE_PUBLISH_WINDOW + 256);
+    rc |= s_setopt_int(self->dealer, ZMQ_RCVHWM, 4096);
+    if (rc != 0)
+        return enl_fail(self, ENLACE_EIO, "socket options: %s", zmq_strerror(zmq_errno()));
+    char mon[64];
+    snprintf(mon, sizeof mon, "inproc://enlace-monitor-%p", (void *)self);
+    if (zmq_socket_monitor(self->dealer, mon,
+            ZMQ_EVENT_CONNECTED | ZMQ_EVENT_DISCONNECTED | ZMQ_EVENT_HANDSHAKE_SUCCEEDED
+                | ZMQ_EVENT_HANDSHAKE_FAILED_AUTH | ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL
+                | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL)
+        != 0)
+        return enl_fail(self, ENLACE_EIO, "socket monitor: %s", zmq_strerror(zmq_errno()));
+    self->monitor = zmq_socket(self->ctx, ZMQ_PAIR);
+    if (!self->monitor || zmq_connect(self->monitor, mon) != 0)
+        return enl_fail(self, ENLACE_EIO, "socket monitor: %s", zmq_strerror(zmq_errno()));
+    s_setopt_int(self->monitor, ZMQ_LINGER, 0);
+    if (zmq_connect(self->dealer, opts->endpoint) != 0)
+        return enl_fail(self, ENLACE_EINVAL, "cannot connect to '%s': %s", opts->endpoint,
+            zmq_strerror(zmq_errno()));
+    rc = s_await_handshake(self, opts->endpoint);
+    if (rc != ENLACE_OK)
+        return rc;
+
+    Enlace__Frame req = ENLACE__FRAME__INIT;
+    Enlace__Hello hello = ENLACE__HELLO__INIT;
+    char client[96];
+    snprintf(client, sizeof client, "%s libenlace/%s",
+        opts->client_name ? opts->client_name : "app", ENLACE_VERSION);
+    hello.client = client;
+    req.body_case = ENLACE__FRAME__BODY_HELLO;
+    req.hello = &hello;
+    int err;
+    Enlace__Frame *reply = enl_request(self, &req, ENLACE__FRAME__BODY_WELCOME, &err);
+    if (!reply)
+        return err;
+    Enlace__Welcome *w = reply->welcome;
+    snprintf(self->name, sizeof self->name, "%s", w->officer_name);
+    snprintf(self->fingerprint, sizeof self->fingerprint, "%s", w->fingerprint);
+    snprintf(self->country, sizeof self->country, "%s",
+        w->country[0] ? w->country : w->organisation);
+    enlace__frame__free_unpacked(reply, NULL);
+    return ENLACE_OK;
+}
+
+int
+enlace_connect(const enlace_options_t *opts, enlace_client_t **out, char *why, size_t why_len)
+{
+    *out = NULL;
+    enlace_client_t *self = calloc(1, sizeof *self);
+    if (!self) {
+        if (why && why_len)
+            snprintf(why, why_len, "out of memory");
+        return ENLACE_ENOMEM;
+    }
+    enl_outbox_init(&self->outbox);
+    self->timeout_ms = opts && opts->timeout_ms > 0 ? opts->timeout_ms : ENL_DEFAULT_TIMEOUT_MS;
+    int rc = s_open(self, opts);
+    if (rc != ENLACE_OK) {
+        if (why && why_len)
+            snprintf(why, why_len, "%s", self->error);
+        self->revoked = 1; /* nothing to acknowledge on the way out */
+        enlace_close(&self);
+        return rc;
+    }
+    *out = self;
+    return ENLACE_OK;
+}
+
+enlace_client_t *
+enl_client_attach(void *ctx, const char *endpoint, int timeout_ms)
+{
+    enlace_client_t *self = calloc(1, sizeof *self);
+    if (!self)
+        return NULL;
+    enl_outbox_init(&self->outbox);
+    self->timeout_ms = timeout_ms > 0 ? timeout_ms : ENL_DEFAULT_TIMEOUT_MS;
+    self->dealer = zmq_socket(ctx, ZMQ_DEALER);
+    if (!self->dealer || s_setopt_int(self->dealer, ZMQ_LINGER, 0) != 0
+        || zmq_connect(self->dealer, endpoint) != 0) {
+        if (self->dealer)
+            zmq_close(self->dealer);
+        free(self);
+        return NULL;
+    }
+    self->state = ENLACE_STATE_CONNECTED;
+    return self;
+}
+
+void
+enlace_close(enlace_client_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    enlace_client_t *self = *self_p;
+    if (self->dealer && !self->revoked) {
+        enl_send_ack(self);
+        /* Tell the hub we are done so it frees the session now; do not wait
+         * long for the answer. */
+        Enlace__Frame req = ENLACE__FRAME__INIT;
+        Enlace__Bye bye = ENLACE__BYE__INIT;
+        req.body_case = ENLACE__FRAME__BODY_BYE;
+        req.bye = &bye;
+        int err;
+        self->timeout_ms = self->timeout_ms > 1000 ? 1000 : self->timeout_ms;
+        Enlace__Frame *reply = enl_request(self, &req, ENLACE__FRAME__BODY_OK, &err);
+        enlace__frame__free_unpacked(reply, NULL);
+    }
+    enl_patterns_free(self);
+    enl_outbox_fini(&self->outbox);
+    for (enl_queued_t *q = self->head, *n; q; q = n) {
+        n = q->next;
+        enlace__frame__free_unpacked(q->frame, NULL);
+        free(q);
+    }
+    if (self->dealer) {
+        if (self->monitor)
+            zmq_socket_monitor(self->dealer, NULL, 0);
+        zmq_close(self->dealer);
+    }
+    if (self->monitor)
+        zmq_close(self->monitor);
+    if (self->ctx)
+        zmq_ctx_term(self->ctx);
+    keys_identity_destroy(&self->identity);
+    free(self);
+    *self_p = NULL;
+}
+
+const char *
+enlace_self_name(const enlace_client_t *self)
+{
+    return self->name;
+}
+
+const char *
+enlace_self_fingerprint(const enlace_client_t *self)
+{
+    return self->fingerprint;
+}
+
+const char *
+enlace_self_country(const enlace_client_t *self)
+{
+    return self->country;
+}
+
+enlace_state_t
+enlace_state(const enlace_client_t *self)
+{
+    return self->revoked ? ENLACE_STATE_CLOSED : self->state;
+}
+
+void
+enlace_on_state(enlace_client_t *self, enlace_state_fn fn, void *arg)
+{
+    self->state_fn = fn;
+    self->state_arg = arg;
+}
+
+int
+enlace_ping(enlace_client_t *self)
+{
+    Enlace__Frame req = ENLACE__FRAME__INIT;
+    Enlace__Ping ping = ENLACE__PING__INIT;
+    req.body_case = ENLACE__FRAME__BODY_PING;
+    req.ping = &ping;
+    int err;
+    Enlace__Frame *reply = enl_request(self, &req, ENLACE__FRAME__BODY_PONG, &err);
+    if (!reply)
+        return err;
+    enlace__frame__free_unpacked(reply, NULL);
+    return ENLACE_OK;
+}

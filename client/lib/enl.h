@@ -1,0 +1,261 @@
+/*
+ * enl.h: libenlace's private header: the client object and what its modules
+ * share. Not installed; every name here is enl_ (functions) or file-local.
+ *
+ * Modules (client/lib/):
+ *   errors.c   enlace_strerror, the last-error text, hub error codes
+ *   names.c    names of the wire's enums (TLP, priority, category, ...)
+ *   conn.c     the connection: socket, CURVE keys, handshake, Hello,
+ *              reconnection (Hello again, subscriptions, resends), close
+ *   request.c  frames out and in; a request waits for the reply with its id
+ *   outbox.c   publishes sent and not yet answered, and their results
+ *   publish.c  a message signed and encoded; enlace_publish(_async)
+ *   subscribe.c durable subscriptions, renewed after a reconnect
+ *   receive.c  the delivery queue, acknowledgements, duplicates, enlace_recv
+ *   verify.c   a delivery's signature checked, and the caller's view of it
+ *   form.c     case forms (CaseForm) to and from the caller's terms
+ *   history.c  history and search pages
+ *   alerts.c   acknowledge, alert status, CAP
+ *   cases.c    cases and review
+ *   admin.c    directory administration (st, admin)
+ *   control.c  relabel and release requests
+ *   keyfile.c  key files from a program's side (sealed?, public key, fingerprint)
+ *   testing.c  enlace_test_reply, the fuzz entry point
+ */
+#ifndef ENLACE_ENL_H
+#define ENLACE_ENL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "enlace.h"
+#include "arena.h"
+#include "enlace.pb-c.h"
+#include "keys.h"
+
+#define ENL_PROTOCOL_VERSION ENLACE__PROTOCOL__PROTOCOL_VERSION
+#define ENL_DEFAULT_TIMEOUT_MS 10000
+#define ENL_PING_IDLE_MS 20000
+/* Deliveries acknowledged together (cumulatively) at most this many apart. */
+#define ENL_ACK_EVERY 32
+/* Outbox slots by request id: twice the window, so that a slot is free again
+ * long before its id comes round. */
+#define ENL_OUTBOX_SLOTS (ENLACE_PUBLISH_WINDOW * 2)
+/* Deliveries remembered for the duplicate filter. */
+#define ENL_SEEN_WINDOW 65536
+
+/* Marks names for translation (po/POTFILES); the library itself never
+ * translates: a program does, e.g. dgettext("enlace", enlace_strerror(rc)). */
+#define N_(s) s
+
+/* ---------------------------------------------------------------- outbox */
+
+/* A publish sent and not yet answered: its signed bytes are kept so that it
+ * can be sent again, identical, after a reconnect. */
+typedef struct {
+    uint64_t request_id; /* 0: free slot */
+    uint8_t *frame;      /* the serialized Publish frame; owned */
+    size_t frame_len;
+    int unsent;          /* the send found the pipe full (or no hub): try again */
+} enl_pending_t;
+
+/* The outcome of a publish, waiting to be collected by its ticket. */
+typedef struct enl_result {
+    uint64_t ticket;
+    int rc;
+    uint64_t seq;
+    char error[256];
+    struct enl_result *next;
+} enl_result_t;
+
+typedef struct {
+    enl_pending_t *slots;  /* ENL_OUTBOX_SLOTS, by request id; owned, NULL until used */
+    size_t count;          /* outstanding publishes */
+    size_t unsent;         /* of which not yet handed to ZeroMQ */
+    enl_result_t *results, *results_tail; /* answered, not yet collected; owned */
+} enl_outbox_t;
+
+/* Sends bytes; 0 if ZeroMQ took them. */
+typedef int (*enl_send_fn)(void *arg, const void *data, size_t len);
+
+void enl_outbox_init(enl_outbox_t *self);
+void enl_outbox_fini(enl_outbox_t *self);
+/* ENLACE_OK if a publish with this request id may be added now,
+ * ENLACE_ELIMIT if the window is full (or its slot still taken),
+ * ENLACE_ENOMEM. */
+int enl_outbox_room(enl_outbox_t *self, uint64_t request_id);
+/* Keeps frame (ownership passes) until the hub answers request_id. */
+void enl_outbox_add(enl_outbox_t *self, uint64_t request_id, uint8_t *frame, size_t len,
+    int unsent);
+/* 1 if request_id is an outstanding publish. */
+int enl_outbox_has(const enl_outbox_t *self, uint64_t request_id);
+/* Records the hub's answer to request_id (rc, seq, error text) as a result
+ * and forgets the frame. 1 if it was outstanding, 0 if not, -1 out of
+ * memory (the publish stays outstanding). */
+int enl_outbox_answer(enl_outbox_t *self, uint64_t request_id, int rc, uint64_t seq,
+    const char *error);
+/* Takes the result of `ticket` (any if 0) off the list; NULL if none. The
+ * caller frees it with free(). */
+enl_result_t *enl_outbox_take(enl_outbox_t *self, uint64_t ticket);
+/* Sends, in request order, every outstanding publish (all = 1, after a
+ * reconnect) or only those not yet handed to ZeroMQ (all = 0, stopping at
+ * the first that still does not go). last_id is the newest request id. */
+void enl_outbox_send(enl_outbox_t *self, uint64_t last_id, int all, enl_send_fn send,
+    void *arg);
+
+/* ---------------------------------------------------------------- client */
+
+typedef struct enl_queued {
+    Enlace__Frame *frame; /* an unpacked Delivery frame; owned */
+    struct enl_queued *next;
+} enl_queued_t;
+
+struct enlace_client {
+    void *ctx;                 /* owned */
+    void *dealer;              /* owned */
+    void *monitor;             /* PAIR receiving the dealer's events; owned; NULL in tests */
+    keys_identity_t *identity; /* owned, sodium memory */
+    int timeout_ms;
+    uint64_t next_request;     /* last request id used */
+    enl_queued_t *head, *tail; /* deliveries not yet handed out */
+    size_t queued;
+    uint64_t ack_upto;         /* highest seq taken off the queue this session */
+    unsigned unacked;          /* deliveries taken (even dropped ones) since the last ack */
+    uint64_t bad_signatures;
+    int revoked;               /* the hub closed us: every call fails */
+    enlace_state_t state;
+    enlace_state_fn state_fn;  /* application callback, or NULL */
+    void *state_arg;
+    char **patterns;           /* subscriptions to renew after a reconnect; owned */
+    int npatterns;
+    uint64_t seen_max;         /* duplicate filter: highest seq handed out */
+    uint8_t seen[ENL_SEEN_WINDOW / 8]; /* bit per seq in (seen_max - window, seen_max] */
+    uint64_t hello_request;    /* request id of the last Hello sent */
+    int64_t last_send_ms;
+    enl_outbox_t outbox;       /* publishes awaiting the hub's answer */
+    char name[208], fingerprint[24], country[24];
+    char error[512];
+};
+
+/* errors.c */
+int enl_fail(enlace_client_t *self, int err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+int enl_map_error(Enlace__ErrorCode code);
+int64_t enl_now_ms(void);
+
+/* names.c: wire enum names, index = value (see enlace.proto) */
+extern const char *const enl_priority_names[];
+extern const char *const enl_category_names[];
+extern const char *const enl_status_names[];
+extern const char *const enl_msgtype_names[];
+extern const char *const enl_urgency_names[];
+extern const char *const enl_severity_names[];
+extern const char *const enl_certainty_names[];
+extern const char *const enl_handling_names[];
+/* Index of name in names (NULL or "": def); -1 if unknown. */
+int enl_enum(const char *const *names, const char *name, int def);
+/* The name of value; names[0] if out of range. */
+const char *enl_name(const char *const *names, int value);
+
+/* conn.c */
+/* For unit tests: a client on a plain DEALER connected to endpoint in the
+ * caller's ZeroMQ context (not owned), without keys, CURVE or a monitor,
+ * already CONNECTED. Close it with enlace_close after setting revoked (so
+ * that no Bye waits for an answer). NULL on failure. */
+enlace_client_t *enl_client_attach(void *ctx, const char *endpoint, int timeout_ms);
+/* Reads pending socket-monitor events; on a reconnect, restores the
+ * session (Hello, subscriptions, unanswered publishes). */
+void enl_monitor_events(enlace_client_t *self);
+void enl_set_state(enlace_client_t *self, enlace_state_t state);
+
+/* request.c */
+/* Sends bytes without blocking: ENLACE_OK, ENLACE_ETIMEDOUT (no hub or a
+ * full pipe: try again later) or ENLACE_EIO. */
+int enl_send_raw(enlace_client_t *self, const void *data, size_t len);
+/* Stamps the protocol version and sends one frame (as enl_send_raw). */
+int enl_send(enlace_client_t *self, Enlace__Frame *frame);
+/* Waits up to timeout_ms for one frame and routes it: a Delivery to the
+ * queue, an answer to an outstanding publish to the outbox, an unsolicited
+ * Error to the client's state. Returns a reply for the caller to match
+ * (request_id != 0), or NULL with *err set (ENLACE_OK if the frame was
+ * routed, ENLACE_ETIMEDOUT if none came). */
+Enlace__Frame *enl_recv_one(enlace_client_t *self, int timeout_ms, int *err);
+/* Sends req with a new request id, waiting for a reconnect until
+ * deadline_ms (enl_now_ms clock) if the hub is unreachable; returns the id,
+ * or 0 with *err set. */
+uint64_t enl_request_send(enlace_client_t *self, Enlace__Frame *req, int64_t deadline_ms,
+    int *err);
+/* Waits until deadline_ms (enl_now_ms clock) for the reply to request_id:
+ * returns it (caller frees) if its body is `want`; NULL with *err set on an
+ * Error reply, another body, a timeout or revocation. Replies to other ids
+ * are dropped, deliveries queued, publish answers recorded meanwhile. */
+Enlace__Frame *enl_request_wait(enlace_client_t *self, uint64_t request_id,
+    Enlace__Frame__BodyCase want, int64_t deadline_ms, int *err);
+/* Both: one request, one reply, within the client's timeout. */
+Enlace__Frame *enl_request(enlace_client_t *self, Enlace__Frame *req,
+    Enlace__Frame__BodyCase want, int *err);
+/* A request answered by a bare Ok: ENLACE_OK or the error. */
+int enl_request_ok(enlace_client_t *self, Enlace__Frame *req);
+
+/* outbox.c (client side) */
+/* Hands ZeroMQ, in order, the publishes a full pipe refused earlier. */
+void enl_flush_unsent(enlace_client_t *self);
+/* The result of one publish (its ticket), within the client's timeout:
+ * ENLACE_ETIMEDOUT if the hub did not answer in time. */
+int enl_outbox_wait(enlace_client_t *self, uint64_t ticket, uint64_t *seq);
+
+/* receive.c */
+/* Queues an unpacked Delivery frame (ownership passes); -1 out of memory. */
+int enl_queue_delivery(enlace_client_t *self, Enlace__Frame *frame);
+/* Acknowledges what was taken off the queue, if anything. */
+void enl_send_ack(enlace_client_t *self);
+
+/* verify.c: a delivery checked, and the caller's view of it */
+typedef struct enl_delivery {
+    enlace_delivery_t pub;     /* must be first: the caller sees this */
+    enlace_form_t *form;       /* a view of content's form; owned */
+    Enlace__Content *content;  /* owned: pub's pointers point into it */
+    Enlace__Frame *frame;      /* owned for live deliveries; NULL in a page */
+    char author_fp[24];
+    char topic[260];           /* NUL-terminated copy of the signed topic */
+} enl_delivery_t;
+
+/* Checks d's signature (against the author key inside the signed content,
+ * whose fingerprint must be the one the hub names) and builds the caller's
+ * view, pointing into d; NULL if it must be dropped (or out of memory). */
+enl_delivery_t *enl_delivery_open(Enlace__Delivery *d);
+/* Frees what the view owns (content, form, frame) and the view. */
+void enl_delivery_free(enl_delivery_t *p);
+
+/* form.c */
+/* A read-only form over msg (not owned: it must outlive the form); NULL out
+ * of memory. */
+enlace_form_t *enl_form_wrap(const Enlace__CaseForm *msg);
+/* The CaseForm a form holds (for publishing). */
+const Enlace__CaseForm *enl_form_message(const enlace_form_t *self);
+
+/* history.c */
+/* Builds a verified page from a HistoryPage reply (which it owns, even on
+ * failure). */
+int enl_page_from(enlace_client_t *self, Enlace__Frame *reply, enlace_page_t **out);
+
+/* alerts.c: views of AlertStatus messages (pointing into them), in a */
+const enlace_alert_status_t *enl_alert_view(arena_t *a, const Enlace__AlertStatus *st);
+/* n views in an array; NULL out of memory. */
+const enlace_alert_status_t *const *enl_alert_views(arena_t *a,
+    Enlace__AlertStatus *const *list, size_t n);
+enlace_alert_list_t *enl_alert_list_from(Enlace__Frame *reply);
+
+/* cases.c: the same for cases; each takes a reply it owns, even on failure,
+ * and returns NULL out of memory */
+enlace_case_t *enl_case_from(enlace_client_t *self, Enlace__Frame *reply);
+enlace_case_list_t *enl_case_list_from(Enlace__Frame *reply);
+enlace_review_t *enl_review_from(Enlace__Frame *reply);
+const enlace_case_info_t *enl_case_info_view(arena_t *a, const Enlace__CaseInfo *c);
+
+/* subscribe.c */
+/* Sends Subscribe again for every pattern (after a reconnect). */
+void enl_resubscribe(enlace_client_t *self);
+void enl_patterns_free(enlace_client_t *self);
+
+#endif

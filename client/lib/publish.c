@@ -1,0 +1,202 @@
+/*
+ * publish.c: a message signed and encoded, and sent.
+ *
+ * The author serializes Content, signs "enlace-content-v1" || 0x00 ||
+ * content, and sends both in a Publish frame; those exact frame bytes go to
+ * the outbox and are what a reconnect resends, so the hub sees identical
+ * content (and the same message id) however often it arrives.
+ */
+#include "enl.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+
+/* Builds the signed, serialized Publish frame for a message. */
+static int
+s_build_publish(enlace_client_t *self, const char *topic, const void *body, size_t len,
+    const enlace_publish_opts_t *opts, uint64_t request_id, uint8_t **out, size_t *out_len)
+{
+    if (!topic || (!body && len))
+        return enl_fail(self, ENLACE_EINVAL, "topic and body are required");
+    if (strpbrk(topic, "+#"))
+        return enl_fail(self, ENLACE_EBADTOPIC, "a published topic cannot contain '+' or '#'");
+    if (opts && opts->tlp == ENLACE_TLP_RED && opts->nrecipients == 0)
+        return enl_fail(self, ENLACE_EINVAL, "TLP:RED needs at least one named recipient");
+    uint8_t id[16];
+    if (opts && opts->message_id)
+        memcpy(id, opts->message_id, sizeof id);
+    else
+        randombytes_buf(id, sizeof id);
+    Enlace__Content c = ENLACE__CONTENT__INIT;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    c.message_id.data = id;
+    c.message_id.len = sizeof id;
+    c.topic.data = (uint8_t *)topic;
+    c.topic.len = strlen(topic);
+    c.created_ms = opts && opts->created_ms ? opts->created_ms
+                                            : (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    c.author_key.data = (uint8_t *)keys_identity_public(self->identity);
+    c.author_key.len = KEYS_PUBLIC_BYTES;
+    c.tlp = opts ? (Enlace__Tlp)opts->tlp : ENLACE__TLP__TLP_UNSPECIFIED;
+    c.n_recipients = opts ? opts->nrecipients : 0;
+    c.recipients = opts ? (char **)opts->recipients : NULL;
+    c.content_type = (char *)(opts && opts->content_type ? opts->content_type
+                                                        : "text/plain; charset=utf-8");
+    c.body.data = (uint8_t *)body;
+    c.body.len = len;
+    c.case_id = opts ? opts->case_id : 0;
+    c.forward_of = opts ? opts->forward_of : 0;
+    if (opts && opts->handling) {
+        int h = enl_enum(enl_handling_names, opts->handling, 0);
+        if (h <= 0)
+            return enl_fail(self, ENLACE_EINVAL, "handling code is H0, H1, H2 or H3");
+        c.handling = (Enlace__Handling)h;
+        c.handling_text = (char *)(opts->handling_text ? opts->handling_text : "");
+    }
+    if (opts && opts->evaluation && *opts->evaluation) {
+        const char *e = opts->evaluation;
+        const char *r = strchr("ABCX", toupper((unsigned char)e[0]));
+        if (!r || !*r || strlen(e) != 2 || e[1] < '1' || e[1] > '4')
+            return enl_fail(self, ENLACE_EINVAL,
+                "an evaluation is source reliability A, B, C or X and accuracy 1 to 4, e.g. B2");
+        c.reliability = (Enlace__Reliability)(r - "ABCX" + 1);
+        c.accuracy = (uint32_t)(e[1] - '0');
+    }
+    c.personal_data = opts && opts->personal_data;
+    Enlace__Alert alert = ENLACE__ALERT__INIT;
+    if (opts && opts->alert) {
+        const enlace_alert_t *a = opts->alert;
+        struct {
+            const char *const *names;
+            const char *value;
+            int def;
+            int *out;
+            const char *what;
+        } fields[] = {
+            {enl_priority_names, a->priority, 0, (int *)&alert.priority, "priority"},
+            {enl_category_names, a->category, 0, (int *)&alert.category, "category"},
+            {enl_status_names, a->status, 0, (int *)&alert.status, "status"},
+            {enl_msgtype_names, a->msg_type, 0, (int *)&alert.msg_type, "message type"},
+            {enl_urgency_names, a->urgency, 0, (int *)&alert.urgency, "urgency"},
+            {enl_severity_names, a->severity, 0, (int *)&alert.severity, "severity"},
+            {enl_certainty_names, a->certainty, 0, (int *)&alert.certainty, "certainty"},
+        };
+        for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+            int v = enl_enum(fields[i].names, fields[i].value, fields[i].def);
+            if (v < 0)
+                return enl_fail(self, ENLACE_EINVAL, "unknown alert %s '%s'", fields[i].what,
+                    fields[i].value);
+            *fields[i].out = v;
+        }
+        if (!a->headline || !*a->headline)
+            return enl_fail(self, ENLACE_EINVAL, "an alert needs a headline");
+        if (a->ncountries == 0)
+            return enl_fail(self, ENLACE_EINVAL, "an alert names the countries it concerns");
+        alert.n_countries = a->ncountries;
+        alert.countries = (char **)a->countries;
+        alert.headline = (char *)a->headline;
+        alert.n_references = a->nreferences;
+        alert.references = (uint64_t *)a->references;
+        alert.area = (char *)(a->area ? a->area : "");
+        alert.expires_ms = a->expires_ms;
+        alert.language = (char *)(a->language ? a->language : "");
+        c.alert = &alert;
+    }
+    Enlace__LocalizedText tr = ENLACE__LOCALIZED_TEXT__INIT;
+    Enlace__LocalizedText *trs[1] = {&tr};
+    if (opts && opts->alert && opts->alert->translation_language) {
+        tr.language = (char *)opts->alert->translation_language;
+        tr.headline = (char *)(opts->alert->translation_headline ? opts->alert->translation_headline : "");
+        tr.description =
+            (char *)(opts->alert->translation_description ? opts->alert->translation_description : "");
+        c.n_texts = 1;
+        c.texts = trs;
+    }
+    if (opts && opts->form) {
+        c.form = (Enlace__CaseForm *)enl_form_message(opts->form);
+        c.personal_data = 1;
+    }
+    size_t clen = enlace__content__get_packed_size(&c);
+    uint8_t *cbuf = malloc(clen);
+    if (!cbuf)
+        return enl_fail(self, ENLACE_ENOMEM, "out of memory");
+    enlace__content__pack(&c, cbuf);
+    uint8_t sig[KEYS_SIGNATURE_BYTES];
+    if (keys_sign_content(self->identity, cbuf, clen, sig) != 0) {
+        free(cbuf);
+        return enl_fail(self, ENLACE_ENOMEM, "signing failed");
+    }
+    Enlace__Frame req = ENLACE__FRAME__INIT;
+    Enlace__Publish pub = ENLACE__PUBLISH__INIT;
+    pub.content.data = cbuf;
+    pub.content.len = clen;
+    pub.signature.data = sig;
+    pub.signature.len = sizeof sig;
+    req.version = ENL_PROTOCOL_VERSION;
+    req.request_id = request_id;
+    req.body_case = ENLACE__FRAME__BODY_PUBLISH;
+    req.publish = &pub;
+    *out_len = enlace__frame__get_packed_size(&req);
+    *out = malloc(*out_len);
+    if (*out)
+        enlace__frame__pack(&req, *out);
+    free(cbuf);
+    return *out ? ENLACE_OK : enl_fail(self, ENLACE_ENOMEM, "out of memory");
+}
+
+int
+enlace_publish_async(enlace_client_t *self, const char *topic, const void *body, size_t len,
+    const enlace_publish_opts_t *opts, uint64_t *ticket)
+{
+    if (!self)
+        return ENLACE_EINVAL;
+    if (self->revoked)
+        return enl_fail(self, ENLACE_EREVOKED,
+            "the hub revoked this key; the connection is closed");
+    uint64_t id = self->next_request + 1;
+    int rc = enl_outbox_room(&self->outbox, id);
+    if (rc == ENLACE_ENOMEM)
+        return enl_fail(self, rc, "out of memory");
+    if (rc != ENLACE_OK)
+        return enl_fail(self, rc, "too many publishes awaiting the hub's answer");
+    uint8_t *frame;
+    size_t flen;
+    rc = s_build_publish(self, topic, body, len, opts, id, &frame, &flen);
+    if (rc != ENLACE_OK)
+        return rc;
+    rc = enl_send_raw(self, frame, flen);
+    if (rc != ENLACE_OK && rc != ENLACE_ETIMEDOUT) {
+        free(frame);
+        return rc;
+    }
+    /* ENLACE_ETIMEDOUT: the hub is unreachable right now; the publish stays
+     * outstanding and goes out when the connection is restored. */
+    self->next_request = id;
+    enl_outbox_add(&self->outbox, id, frame, flen, rc == ENLACE_ETIMEDOUT);
+    if (ticket)
+        *ticket = id;
+    return ENLACE_OK;
+}
+
+int
+enlace_publish(enlace_client_t *self, const char *topic, const void *body, size_t len,
+    const enlace_publish_opts_t *opts, uint64_t *seq_out)
+{
+    uint64_t ticket;
+    int rc = enlace_publish_async(self, topic, body, len, opts, &ticket);
+    if (rc != ENLACE_OK)
+        return rc;
+    rc = enl_outbox_wait(self, ticket, seq_out);
+    if (rc == ENLACE_ETIMEDOUT)
+        return enl_fail(self, ENLACE_ETIMEDOUT,
+            "no answer from the hub within %d ms; the message may or may not be stored: "
+            "publish again with the same message id to be sure",
+            self->timeout_ms);
+    return rc;
+}

@@ -1,0 +1,127 @@
+/*
+ * verify.c: a delivery, checked and made readable.
+ *
+ * Invariant: a delivery reaches the caller only after its signature verified
+ * against the author key inside the signed content, and that key's
+ * fingerprint equals the author the hub names. The view points into the
+ * decoded content (owned by the view) and into the Delivery it came from.
+ */
+#include "enl.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enl_delivery_t *
+enl_delivery_open(Enlace__Delivery *d)
+{
+    if (d->signature.len != KEYS_SIGNATURE_BYTES)
+        return NULL;
+    Enlace__Content *c = enlace__content__unpack(NULL, d->content.len, d->content.data);
+    if (!c)
+        return NULL;
+    if (c->author_key.len != KEYS_PUBLIC_BYTES || c->message_id.len != 16
+        || keys_verify_content(c->author_key.data, d->content.data, d->content.len,
+               d->signature.data)
+            != 0) {
+        enlace__content__free_unpacked(c, NULL);
+        return NULL;
+    }
+    enl_delivery_t *p = calloc(1, sizeof *p);
+    if (!p) {
+        enlace__content__free_unpacked(c, NULL);
+        return NULL;
+    }
+    if (c->topic.len == 0 || c->topic.len >= sizeof p->topic
+        || memchr(c->topic.data, '\0', c->topic.len)) {
+        free(p);
+        enlace__content__free_unpacked(c, NULL);
+        return NULL;
+    }
+    memcpy(p->topic, c->topic.data, c->topic.len);
+    p->topic[c->topic.len] = '\0';
+    keys_fingerprint(c->author_key.data, p->author_fp);
+    if (strcmp(p->author_fp, d->author_fingerprint) != 0) {
+        /* The hub names someone else as the author: trust the signature,
+         * refuse the mismatch. */
+        free(p);
+        enlace__content__free_unpacked(c, NULL);
+        return NULL;
+    }
+    p->content = c;
+    enlace_delivery_t *pub = &p->pub;
+    pub->seq = d->seq;
+    pub->topic = p->topic;
+    pub->body = c->body.data;
+    pub->body_len = c->body.len;
+    pub->content_type = c->content_type;
+    pub->tlp = c->tlp == ENLACE__TLP__TLP_UNSPECIFIED ? ENLACE_TLP_AMBER : (int)c->tlp;
+    pub->message_id = c->message_id.data;
+    pub->author_fingerprint = p->author_fp;
+    pub->author_name = d->author_name;
+    pub->author_country = d->author_country;
+    pub->created_ms = c->created_ms;
+    pub->stored_ms = d->stored_ms;
+    pub->signature = d->signature.data;
+    pub->nrecipients = c->n_recipients;
+    pub->recipients = (const char *const *)c->recipients;
+    pub->case_id = c->case_id;
+    pub->out_of_band = d->out_of_band;
+    if (c->alert) {
+        pub->is_alert = 1;
+        pub->alert_priority = enl_name(enl_priority_names, c->alert->priority);
+        pub->alert_category = enl_name(enl_category_names, c->alert->category);
+        pub->alert_headline = c->alert->headline;
+        pub->alert_status = enl_name(enl_status_names, c->alert->status);
+        pub->alert_msg_type = enl_name(enl_msgtype_names, c->alert->msg_type);
+        pub->alert_ncountries = c->alert->n_countries;
+        pub->alert_countries = (const char *const *)c->alert->countries;
+    }
+    if (c->escalation) {
+        pub->escalation_alert = c->escalation->alert_seq;
+        pub->escalation_country = c->escalation->country;
+        pub->escalation_level = c->escalation->level;
+    }
+    pub->handling = (unsigned)c->handling <= 4 ? enl_handling_names[c->handling] : "";
+    pub->handling_text = c->handling_text;
+    if (c->reliability && c->accuracy) {
+        pub->evaluation[0] = "?ABCX"[(unsigned)c->reliability <= 4 ? c->reliability : 0];
+        pub->evaluation[1] = (char)('0' + (c->accuracy <= 4 ? c->accuracy : 0));
+        pub->evaluation[2] = '\0';
+    }
+    pub->personal_data = c->personal_data || c->form;
+    if (c->n_texts) {
+        pub->translation_language = c->texts[0]->language;
+        pub->translation_headline = c->texts[0]->headline;
+        pub->translation_description = c->texts[0]->description;
+    }
+    if (c->form) {
+        p->form = enl_form_wrap(c->form);
+        if (!p->form) {
+            enlace__content__free_unpacked(c, NULL);
+            free(p);
+            return NULL;
+        }
+        pub->form = p->form;
+    }
+    return p;
+}
+
+void
+enl_delivery_free(enl_delivery_t *p)
+{
+    if (!p)
+        return;
+    enlace_form_destroy(&p->form);
+    enlace__content__free_unpacked(p->content, NULL);
+    enlace__frame__free_unpacked(p->frame, NULL);
+    free(p);
+}
+
+void
+enlace_delivery_destroy(enlace_delivery_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    enl_delivery_free((enl_delivery_t *)*self_p);
+    *self_p = NULL;
+}
