@@ -1,8 +1,10 @@
 /*
  * archive: the hub's SQLite file (WAL): directory, messages, durable
  * subscription cursors, the audit log, and the hash-chained ledger over the
- * messages, the audit log and the directory. All SQL of the hub lives here
- * (archive.c and archive_ledger.c, which share the private archive_int.h).
+ * messages, the audit log and the directory. All SQL of the hub lives in
+ * hub/archive/, one file per concept (db.c, officers.c, messages.c, text.c,
+ * subscriptions.c, audit.c, ledger.c, alerts.c, cases.c, stats.c, backup.c),
+ * which share the private archive_int.h.
  *
  * One archive_t is one connection and must be used by one thread. Functions
  * return 0 on success and -1 on failure; the reason (with sqlite3_errmsg) is
@@ -295,7 +297,7 @@ int archive_message_read(archive_t *self, uint64_t seq, archive_msg_fn fn, void 
 /* Messages attached to a case, in order. */
 int archive_messages_by_case(archive_t *self, uint64_t case_id, archive_msg_fn fn, void *arg);
 
-/* ---------------------------------------------------------- alerts (archive_alerts.c) */
+/* ---------------------------------------------------------- alerts (alerts.c) */
 
 typedef struct {
     uint64_t seq;
@@ -348,7 +350,7 @@ int archive_alert_close(archive_t *self, uint64_t seq, const char *state, uint64
 int archive_alert_event(archive_t *self, uint64_t seq, const char *country, const char *event,
     int64_t officer_id, const char *detail);
 
-/* ---------------------------------------------------------- cases (archive_alerts.c) */
+/* ---------------------------------------------------------- cases (cases.c) */
 
 typedef struct {
     uint64_t id;
@@ -381,7 +383,7 @@ int archive_case_events(archive_t *self, uint64_t id, archive_case_event_fn fn, 
 /* ---------------------------------------------------------- statistics */
 
 /* The ST's figures over [from_ms, to_ms): fn(section, key, value) for each,
- * sections in a fixed order (archive_stats.c). */
+ * sections in a fixed order (stats.c). */
 typedef void (*archive_stat_fn)(const char *section, const char *key, int64_t value, void *arg);
 int archive_stats(archive_t *self, int64_t from_ms, int64_t to_ms, archive_stat_fn fn, void *arg);
 

@@ -1,8 +1,10 @@
 /*
- * archive_int: what the archive's source files share (archive.c: schema,
- * open, transactions, directory, messages, subscriptions, audit;
- * archive_ledger.c: the hash chain, what verify reads, backup). Not for use
- * outside hub/archive*.c.
+ * archive_int: what the archive's source files share: the connection, the
+ * slots of its statement cache, and the few calls one concept makes into
+ * another (transactions and errors in db.c, the ledger's chain in ledger.c,
+ * the texts waiting for the commit in text.c). The one private header of
+ * hub/archive/; no archive file has a header of its own, so there are no
+ * include cycles between them. Not for use outside hub/archive/.
  */
 #ifndef ENLACE_ARCHIVE_INT_H
 #define ENLACE_ARCHIVE_INT_H
@@ -14,16 +16,19 @@
 /* Slots of the connection's prepared-statement cache. Each file keeps the
  * SQL of its own slots and prepares them through archive_int_stmt. */
 enum {
-    /* archive.c */
+    /* db.c */
+    ST_REQ_BEGIN,
+    ST_REQ_RELEASE,
+    ST_REQ_ROLLBACK,
+    /* officers.c */
+    ST_KEY_BY_CURVE,
+    ST_KEY_OWNER,
+    /* messages.c */
     ST_MSG_INSERT,
     ST_MSG_FIND,
     ST_MSG_AFTER,
-    ST_SUB_GET,
-    ST_SUB_PUT,
-    ST_SUB_DELETE,
-    ST_AUDIT,
-    ST_KEY_BY_CURVE,
     ST_MSG_READ,
+    ST_MSG_GET,
     ST_HIST_SCAN,
     ST_HIST_TIME,
     ST_HIST_AUTHOR,
@@ -31,17 +36,19 @@ enum {
     ST_PROBE_TIME,
     ST_PROBE_AUTHOR,
     ST_PROBE_CASE,
-    ST_TEXT_INSERT,
-    ST_TEXT_SEARCH,
     ST_TIME_FIRST,
     ST_TIME_LAST,
-    ST_REQ_BEGIN,
-    ST_REQ_RELEASE,
-    ST_REQ_ROLLBACK,
-    /* archive_ledger.c */
-    ST_MSG_GET,
+    /* text.c */
+    ST_TEXT_INSERT,
+    ST_TEXT_SEARCH,
+    /* subscriptions.c */
+    ST_SUB_GET,
+    ST_SUB_PUT,
+    ST_SUB_DELETE,
+    /* audit.c */
+    ST_AUDIT,
     ST_AUDIT_GET,
-    ST_KEY_OWNER,
+    /* ledger.c */
     ST_LEDGER_INSERT,
     ST_LEDGER_HEAD,
     ST_LEDGER_LATEST,
@@ -89,26 +96,23 @@ struct archive {
     size_t ntexts, texts_cap;
 };
 
-/* ---------------------------------------------------------- archive.c */
+/* ---------------------------------------------------------- db.c */
 
 /* Records "what: sqlite3_errmsg" as the error; returns -1. */
 int archive_int_fail(archive_t *self, const char *what);
 int archive_int_exec(archive_t *self, const char *sql);
-/* 1 if the one-parameter query returns a row, 0 if not, -1 on error. */
-int archive_int_exists(archive_t *self, const char *sql, const char *value);
 /* The cached statement of slot which (prepared from sql the first time),
  * reset and with its bindings cleared; NULL on error. */
 sqlite3_stmt *archive_int_stmt(archive_t *self, int which, const char *sql);
-/* Steps st (and finalizes it) in a transaction of its own unless one is
- * open, then, in the same savepoint, appends the ledger record of the
- * directory row it changed (kind and ref as for archive_int_ledger_row; kind
- * NULL: none; ref -1: the row it inserted) and writes the audit record. On
- * failure nothing of it stays, also inside an open transaction. */
-int archive_int_write_audited(archive_t *self, sqlite3_stmt *st, const char *kind, int64_t ref,
-    const char *actor_fp, int64_t actor_id, const char *action, const char *detail,
-    int64_t *rowid);
 
-/* ---------------------------------------------------------- archive_ledger.c */
+/* ---------------------------------------------------------- text.c */
+
+/* Indexes the transaction's texts, all at once, just before its commit. */
+int archive_int_texts_flush(archive_t *self);
+/* Drops the texts waiting for the commit past the first keep (0: all). */
+void archive_int_texts_drop(archive_t *self, size_t keep);
+
+/* ---------------------------------------------------------- ledger.c */
 
 /* A record and its ledger entry commit together or not at all, also inside
  * the hub's group transaction, where a failed record must not take the

@@ -1,5 +1,9 @@
 /*
- * archive.c: every SQL statement of the hub.
+ * db.c: the archive's connection: open and close, the pragmas, the schema
+ * and its migrations, the statement cache, transactions, request savepoints,
+ * read snapshots, data_version, the meta table and the integrity check.
+ * Every SQL statement of the hub is in hub/archive/, one concept per file
+ * (see archive_int.h).
  *
  * Schema changelog (PRAGMA user_version):
  *   1  directory (countries, organisations, networks, officers, keys,
@@ -9,7 +13,7 @@
  *   3  ledger: the hash chain over every message, audit entry and directory
  *      change (officers with their keys and memberships, the PPT,
  *      invitations, the reference data), append-only like audit. Existing
- *      rows are chained by the migration (hub/archive_ledger.c), and an
+ *      rows are chained by the migration (hub/archive/ledger.c), and an
  *      "archive.migrate" audit entry says so.
  *   4  cases (and their open/close events), messages.case_id, alerts with
  *      per-country acknowledgement targets and an event log of every step
@@ -27,29 +31,20 @@
  *      topic in the index, a window's rows of other topics are skipped
  *      without reading them).
  *
- * Invariants: messages.seq is assigned by the hub, strictly increasing;
- * messages.msg_id is unique; nothing here commits on its own except the
- * offline directory helpers, which wrap themselves in a transaction.
- * Every function that writes a message, an audit row or a directory row
- * appends its ledger record in the same transaction (archive_int_record_begin
- * and _end make the pair atomic even inside the hub's group transaction), so
- * callers never see the ledger. Ledger ids are contiguous and each append
- * names its id explicitly: a connection whose cached head is stale (another
- * connection appended) cannot fork the chain, its INSERT fails instead. The
- * ledger itself, what verify reads and the backup are in archive_ledger.c.
+ * Invariants: nothing here commits on its own but archive_commit and the
+ * offline helpers that wrap themselves in a transaction; a rollback, of the
+ * transaction or of a request's savepoint, restores the connection's own
+ * state with the rows (last seq, ledger head, texts waiting to be indexed).
  */
-#include "archive.h"
-#include "archive_int.h"
-#include "topic.h"
 
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include <sqlite3.h>
+#include "archive_int.h"
+#include "topic.h"
 
 typedef struct {
     const char *sql;
@@ -200,103 +195,16 @@ static const migration_t s_migrations[] = {
 };
 #define MIGRATIONS ((int)(sizeof s_migrations / sizeof s_migrations[0]))
 
-/* A message row as s_msg_row reads it, with the label and handling code as
- * they are now: the author may have widened them since (message_labels). */
-#define MSG_COLS                                                                            \
-    "seq, msg_id, topic, network, author_id,"                                               \
-    " COALESCE((SELECT l.tlp FROM message_labels l WHERE l.seq = m.seq"                     \
-    "   ORDER BY l.id DESC LIMIT 1), tlp), recipients, created_ms, stored_ms,"              \
-    " content, signature, content_hash, case_id, personal,"                                 \
-    " COALESCE((SELECT l.handling FROM message_labels l WHERE l.seq = m.seq"                \
-    "   ORDER BY l.id DESC LIMIT 1), handling)"
-
-/* History (archive_messages_query). Parameters: ?1 after_seq, ?2 upto_seq,
- * ?3 from_ms, ?4 to_ms (full range when unbounded), ?5 pattern (NULL: any),
- * ?6 author_id, ?7 case_id (0: any), ?8 limit, ?9 probe cap. Each statement
- * is driven by one index, named in it; the other filters are written so that
- * SQLite cannot pick another index for them ("+col", "?n = 0 OR ..."), and
- * each keeps seq order without sorting the rows, except the time window,
- * whose (at most ?9) index entries are sorted, seqs only, before any row is
- * read. */
-#define HIST_TOPIC " AND (?5 IS NULL OR enlace_topic_match(?5, topic))"
-#define HIST_TIME " AND +stored_ms >= ?3 AND +stored_ms < ?4"
-
 static const char *const s_sql[ST_COUNT] = {
-    [ST_MSG_INSERT] = "INSERT INTO messages (seq, msg_id, topic, network, author_id, tlp,"
-                      " recipients, created_ms, stored_ms, content, signature, content_hash,"
-                      " case_id, personal, handling) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-    [ST_MSG_FIND] = "SELECT seq, content_hash, stored_ms FROM messages WHERE msg_id = ?",
-    /* The label and handling code as they are now: the author may have
-     * widened them since (message_labels). */
-    [ST_MSG_AFTER] = "SELECT seq, msg_id, topic, network, author_id,"
-                     " COALESCE((SELECT l.tlp FROM message_labels l WHERE l.seq = m.seq"
-                     "   ORDER BY l.id DESC LIMIT 1), tlp), recipients,"
-                     " created_ms, stored_ms, content, signature, content_hash, case_id, personal,"
-                     " COALESCE((SELECT l.handling FROM message_labels l WHERE l.seq = m.seq"
-                     "   ORDER BY l.id DESC LIMIT 1), handling)"
-                     " FROM messages m WHERE seq > ? ORDER BY seq LIMIT ?",
-    [ST_SUB_GET] = "SELECT cursor FROM subscriptions WHERE officer_id = ? AND pattern = ?",
-    [ST_SUB_PUT] = "INSERT INTO subscriptions (officer_id, pattern, cursor, updated_ms)"
-                   " VALUES (?,?,?,?) ON CONFLICT (officer_id, pattern)"
-                   " DO UPDATE SET cursor = excluded.cursor, updated_ms = excluded.updated_ms",
-    [ST_SUB_DELETE] = "DELETE FROM subscriptions WHERE officer_id = ? AND pattern = ?",
-    [ST_AUDIT] = "INSERT INTO audit (ts_ms, officer_id, fingerprint, action, outcome, detail)"
-                 " VALUES (?,?,?,?,?,?)",
-    [ST_KEY_BY_CURVE] = "SELECT k.fingerprint, k.officer_id FROM officer_keys k"
-                        " WHERE k.curve = ? AND k.revoked_ms IS NULL"
-                        " AND (k.valid_from_ms IS NULL OR k.valid_from_ms <= ?)"
-                        " AND (k.valid_until_ms IS NULL OR k.valid_until_ms > ?)",
-    [ST_MSG_READ] = "SELECT " MSG_COLS " FROM messages m WHERE seq = ?1",
-    [ST_TEXT_INSERT] = "INSERT INTO message_text (rowid, headline, body) VALUES (?, ?, ?)",
-    [ST_HIST_SCAN] = "SELECT " MSG_COLS " FROM messages m"
-                     " WHERE seq > ?1 AND seq <= ?2" HIST_TIME HIST_TOPIC
-                     " AND (?6 = 0 OR author_id = ?6) AND (?7 = 0 OR case_id = ?7)"
-                     " ORDER BY seq LIMIT ?8",
-    [ST_HIST_AUTHOR] = "SELECT " MSG_COLS " FROM messages m INDEXED BY messages_author"
-                       " WHERE author_id = ?6 AND seq > ?1 AND seq <= ?2" HIST_TIME HIST_TOPIC
-                       " AND (?7 = 0 OR case_id = ?7) ORDER BY seq LIMIT ?8",
-    [ST_HIST_CASE] = "SELECT " MSG_COLS " FROM messages m INDEXED BY messages_case"
-                     " WHERE case_id = ?7 AND case_id <> 0 AND seq > ?1 AND seq <= ?2"
-                     HIST_TIME HIST_TOPIC " AND (?6 = 0 OR +author_id = ?6)"
-                     " ORDER BY seq LIMIT ?8",
-    [ST_HIST_TIME] = "SELECT " MSG_COLS " FROM messages m WHERE seq IN ("
-                     " SELECT seq FROM messages INDEXED BY messages_stored"
-                     "  WHERE stored_ms >= ?3 AND stored_ms < ?4 AND seq > ?1 AND seq <= ?2"
-                     HIST_TOPIC " AND (?6 = 0 OR author_id = ?6) AND (?7 = 0 OR case_id = ?7)"
-                     "  ORDER BY seq LIMIT ?8) ORDER BY seq",
-    /* How many rows each index would have the query read (at most ?9,
-     * reading only the index) and, for those in seq order, the seq of the
-     * last of them. */
-    [ST_PROBE_TIME] = "SELECT count(*), 0 FROM (SELECT 1 FROM messages INDEXED BY messages_stored"
-                      " WHERE stored_ms >= ?3 AND stored_ms < ?4 AND seq > ?1 AND seq <= ?2"
-                      " LIMIT ?9)",
-    [ST_PROBE_AUTHOR] = "SELECT count(*), max(seq) FROM (SELECT seq FROM messages"
-                        " INDEXED BY messages_author WHERE author_id = ?6 AND seq > ?1"
-                        " AND seq <= ?2 ORDER BY seq LIMIT ?9)",
-    [ST_PROBE_CASE] = "SELECT count(*), max(seq) FROM (SELECT seq FROM messages"
-                      " INDEXED BY messages_case WHERE case_id = ?7 AND case_id <> 0"
-                      " AND seq > ?1 AND seq <= ?2 ORDER BY seq LIMIT ?9)",
     [ST_REQ_BEGIN] = "SAVEPOINT archive_request",
     [ST_REQ_RELEASE] = "RELEASE archive_request",
     [ST_REQ_ROLLBACK] = "ROLLBACK TO archive_request",
-    [ST_TEXT_SEARCH] = "SELECT rowid FROM message_text WHERE message_text MATCH ?1"
-                       " AND rowid > ?2 AND rowid <= ?3 ORDER BY rowid LIMIT ?4",
-    /* The first and last sequence of a time window: the stored-time index
-     * finds the window's first (last) instant, then its lowest (highest)
-     * seq among the few rows stored in that same millisecond. */
-    [ST_TIME_FIRST] = "SELECT min(seq) FROM messages INDEXED BY messages_stored"
-                      " WHERE stored_ms = (SELECT min(stored_ms) FROM messages"
-                      "  WHERE stored_ms >= ?1)",
-    [ST_TIME_LAST] = "SELECT max(seq) FROM messages INDEXED BY messages_stored"
-                     " WHERE stored_ms = (SELECT max(stored_ms) FROM messages"
-                     "  WHERE stored_ms < ?1)",
 };
 
-void
-archive_set_actor(archive_t *self, const char *fingerprint, int64_t officer_id)
+static sqlite3_stmt *
+s_stmt(archive_t *self, int which)
 {
-    snprintf(self->actor_fp, sizeof self->actor_fp, "%s", fingerprint ? fingerprint : "");
-    self->actor_id = officer_id;
+    return archive_int_stmt(self, which, s_sql[which]);
 }
 
 int64_t
@@ -335,12 +243,6 @@ archive_int_stmt(archive_t *self, int which, const char *sql)
     return self->st[which];
 }
 
-static sqlite3_stmt *
-s_stmt(archive_t *self, int which)
-{
-    return archive_int_stmt(self, which, s_sql[which]);
-}
-
 int
 archive_int_exec(archive_t *self, const char *sql)
 {
@@ -353,7 +255,7 @@ archive_int_exec(archive_t *self, const char *sql)
     return 0;
 }
 
-/* ---------------------------------------------------------- open, transactions */
+/* ---------------------------------------------------------- open, migrations */
 
 static int
 s_user_version(archive_t *self)
@@ -510,8 +412,6 @@ archive_open_readonly(const char *path, char *err, size_t errlen)
     return s_open(path, SQLITE_OPEN_READONLY, 1, NULL, err, errlen);
 }
 
-static void s_texts_clear(archive_t *self);
-
 void
 archive_destroy(archive_t **self_p)
 {
@@ -522,7 +422,7 @@ archive_destroy(archive_t **self_p)
         archive_rollback(self);
     if (self->in_read)
         archive_read_end(self);
-    s_texts_clear(self);
+    archive_int_texts_drop(self, 0);
     free(self->texts);
     for (int i = 0; i < ST_COUNT; i++)
         sqlite3_finalize(self->st[i]);
@@ -547,6 +447,8 @@ archive_seed(archive_t *self, const char *sql)
     return archive_commit(self);
 }
 
+/* ---------------------------------------------------------- transactions */
+
 int
 archive_begin(archive_t *self)
 {
@@ -562,45 +464,6 @@ archive_begin(archive_t *self)
     return 0;
 }
 
-/* Drops the texts waiting for the commit. */
-static void
-s_texts_clear(archive_t *self)
-{
-    for (size_t i = 0; i < self->ntexts; i++) {
-        free(self->texts[i].headline);
-        free(self->texts[i].body);
-    }
-    self->ntexts = 0;
-}
-
-static int
-s_text_insert(archive_t *self, uint64_t seq, const char *headline, const char *body,
-    size_t body_len)
-{
-    sqlite3_stmt *st = s_stmt(self, ST_TEXT_INSERT);
-    if (!st)
-        return -1;
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)seq);
-    sqlite3_bind_text(st, 2, headline ? headline : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, body ? body : "", (int)body_len, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
-    return rc == SQLITE_DONE ? 0 : archive_int_fail(self, "index text");
-}
-
-/* Indexes the transaction's texts, all at once, just before its commit. */
-static int
-s_texts_flush(archive_t *self)
-{
-    int rc = 0;
-    for (size_t i = 0; i < self->ntexts && rc == 0; i++)
-        rc = s_text_insert(self, self->texts[i].seq, self->texts[i].headline,
-            self->texts[i].body, self->texts[i].body_len);
-    s_texts_clear(self);
-    return rc;
-}
-
 static void s_request_undo(archive_t *self);
 
 int
@@ -608,7 +471,7 @@ archive_commit(archive_t *self)
 {
     if (!self->in_txn || self->in_request)
         return 0; /* a request's writes are kept by its release */
-    if (s_texts_flush(self) != 0) {
+    if (archive_int_texts_flush(self) != 0) {
         archive_rollback(self); /* keeps the error message */
         return -1;
     }
@@ -627,7 +490,7 @@ archive_rollback(archive_t *self)
         s_request_undo(self);
         return;
     }
-    s_texts_clear(self);
+    archive_int_texts_drop(self, 0);
     if (!self->in_txn)
         return;
     char keep[512];
@@ -704,11 +567,7 @@ s_request_undo(archive_t *self)
     memcpy(self->head, sp->head, sizeof self->head);
     self->head_id = sp->head_id;
     self->head_dv = sp->head_dv;
-    while (self->ntexts > sp->ntexts) {
-        self->ntexts--;
-        free(self->texts[self->ntexts].headline);
-        free(self->texts[self->ntexts].body);
-    }
+    archive_int_texts_drop(self, sp->ntexts);
 }
 
 int
@@ -762,347 +621,7 @@ archive_data_version(archive_t *self, int64_t *version)
     return rc == 0 ? 0 : archive_int_fail(self, "data_version");
 }
 
-/* ---------------------------------------------------------- directory */
-
-int
-archive_int_exists(archive_t *self, const char *sql, const char *value)
-{
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(self->db, sql, -1, &st, NULL) != SQLITE_OK)
-        return archive_int_fail(self, "lookup");
-    sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (rc == SQLITE_ROW)
-        return 1;
-    if (rc == SQLITE_DONE)
-        return 0;
-    return archive_int_fail(self, "lookup");
-}
-
-static int
-s_valid_role(const char *role)
-{
-    static const char *roles[] = {"officer", "focal", "ppt", "st", "observer", "admin"};
-    for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
-        if (!strcmp(role, roles[i]))
-            return 1;
-    return 0;
-}
-
-int
-archive_officer_add(archive_t *self, const archive_officer_spec_t *spec, int64_t *id_out)
-{
-    if (!spec->name || !*spec->name || strlen(spec->name) > 200) {
-        snprintf(self->error, sizeof self->error, "a name of 1 to 200 bytes is required");
-        return -1;
-    }
-    if (!spec->role || !s_valid_role(spec->role)) {
-        snprintf(self->error, sizeof self->error,
-            "unknown role '%s' (officer, focal, ppt, st, observer, admin)",
-            spec->role ? spec->role : "");
-        return -1;
-    }
-    if ((!strcmp(spec->role, "observer") || !strcmp(spec->role, "st")) && spec->networks
-        && *spec->networks) {
-        snprintf(self->error, sizeof self->error,
-            "role %s takes no --network: %s", spec->role,
-            !strcmp(spec->role, "st") ? "the ST reads every network; give it an officer "
-                                        "membership with 'officer join' to let it post"
-                                      : "observers get access through invitations");
-        return -1;
-    }
-    if ((spec->country && *spec->country) == (spec->org && *spec->org)) {
-        snprintf(self->error, sizeof self->error,
-            "give exactly one of --country or --org");
-        return -1;
-    }
-    if (archive_begin(self) != 0)
-        return -1;
-    int rc = -1;
-    sqlite3_stmt *st = NULL;
-    if (spec->country && *spec->country) {
-        int e = archive_int_exists(self, "SELECT 1 FROM countries WHERE code = ?", spec->country);
-        if (e == 0)
-            snprintf(self->error, sizeof self->error,
-                "unknown country '%s' (use an ISO code of the CRM directory, e.g. MX)",
-                spec->country);
-        if (e != 1)
-            goto out;
-    } else {
-        int e = archive_int_exists(self, "SELECT 1 FROM organisations WHERE code = ?", spec->org);
-        if (e == 0)
-            snprintf(self->error, sizeof self->error, "unknown organisation '%s'", spec->org);
-        if (e != 1)
-            goto out;
-    }
-    int e = archive_int_exists(self, "SELECT 1 FROM officer_keys WHERE fingerprint = ?",
-        spec->fingerprint);
-    if (e == 1)
-        snprintf(self->error, sizeof self->error,
-            "key %s is already registered; each key belongs to one officer", spec->fingerprint);
-    if (e != 0)
-        goto out;
-
-    int64_t now = archive_now_ms();
-    if (sqlite3_prepare_v2(self->db,
-            "INSERT INTO officers (name, country, org, role, contact, created_ms)"
-            " VALUES (?,?,?,?,?,?)",
-            -1, &st, NULL)
-        != SQLITE_OK) {
-        archive_int_fail(self, "add officer");
-        goto out;
-    }
-    sqlite3_bind_text(st, 1, spec->name, -1, SQLITE_STATIC);
-    if (spec->country && *spec->country)
-        sqlite3_bind_text(st, 2, spec->country, -1, SQLITE_STATIC);
-    if (spec->org && *spec->org)
-        sqlite3_bind_text(st, 3, spec->org, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, spec->role, -1, SQLITE_STATIC);
-    if (spec->contact)
-        sqlite3_bind_text(st, 5, spec->contact, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 6, now);
-    if (sqlite3_step(st) != SQLITE_DONE) {
-        archive_int_fail(self, "add officer");
-        goto out;
-    }
-    sqlite3_finalize(st);
-    st = NULL;
-    int64_t id = sqlite3_last_insert_rowid(self->db);
-
-    if (sqlite3_prepare_v2(self->db,
-            "INSERT INTO officer_keys (ed25519, curve, fingerprint, officer_id) VALUES (?,?,?,?)",
-            -1, &st, NULL)
-        != SQLITE_OK) {
-        archive_int_fail(self, "add key");
-        goto out;
-    }
-    sqlite3_bind_blob(st, 1, spec->pk, 32, SQLITE_STATIC);
-    sqlite3_bind_blob(st, 2, spec->curve, 32, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, spec->fingerprint, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 4, id);
-    if (sqlite3_step(st) != SQLITE_DONE) {
-        archive_int_fail(self, "add key");
-        goto out;
-    }
-    sqlite3_finalize(st);
-    st = NULL;
-
-    if (spec->networks && *spec->networks) {
-        char nets[512];
-        snprintf(nets, sizeof nets, "%s", spec->networks);
-        char *save = NULL;
-        for (char *n = strtok_r(nets, ",", &save); n; n = strtok_r(NULL, ",", &save)) {
-            int known = archive_int_exists(self, "SELECT 1 FROM networks WHERE name = ?", n);
-            if (known == 0)
-                snprintf(self->error, sizeof self->error,
-                    "unknown network '%s' (consular, trafficking, child, crm)", n);
-            if (known != 1)
-                goto out;
-            if (sqlite3_prepare_v2(self->db,
-                    "INSERT OR REPLACE INTO memberships (officer_id, network, role) VALUES (?,?,?)",
-                    -1, &st, NULL)
-                != SQLITE_OK) {
-                archive_int_fail(self, "add membership");
-                goto out;
-            }
-            sqlite3_bind_int64(st, 1, id);
-            sqlite3_bind_text(st, 2, n, -1, SQLITE_STATIC);
-            sqlite3_bind_text(st, 3, spec->role, -1, SQLITE_STATIC);
-            if (sqlite3_step(st) != SQLITE_DONE) {
-                archive_int_fail(self, "add membership");
-                goto out;
-            }
-            sqlite3_finalize(st);
-            st = NULL;
-        }
-    }
-    if (archive_int_ledger_row(self, ARCHIVE_KIND_OFFICER, id) != 0)
-        goto out;
-    char detail[600];
-    snprintf(detail, sizeof detail, "officer %lld '%s' %s%s role %s networks %s key %s",
-        (long long)id, spec->name, spec->country && *spec->country ? "country " : "org ",
-        spec->country && *spec->country ? spec->country : spec->org, spec->role,
-        spec->networks && *spec->networks ? spec->networks : "-", spec->fingerprint);
-    if (archive_audit(self, self->actor_id, self->actor_fp, "officer.add", "ok", detail) != 0)
-        goto out;
-    if (archive_commit(self) != 0)
-        goto out;
-    *id_out = id;
-    return 0;
-out:
-    sqlite3_finalize(st);
-    archive_rollback(self); /* keeps the error message */
-    return rc;
-}
-
-int
-archive_key_revoke(archive_t *self, const uint8_t pk[32], int64_t now_ms)
-{
-    if (archive_begin(self) != 0)
-        return -1;
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(self->db,
-            "UPDATE officer_keys SET revoked_ms = COALESCE(revoked_ms, ?) WHERE ed25519 = ?"
-            " RETURNING fingerprint, officer_id",
-            -1, &st, NULL)
-        != SQLITE_OK) {
-        archive_int_fail(self, "revoke");
-        archive_rollback(self);
-        return -1;
-    }
-    sqlite3_bind_int64(st, 1, now_ms);
-    sqlite3_bind_blob(st, 2, pk, 32, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    char fp[64] = "";
-    int64_t officer = 0;
-    if (rc == SQLITE_ROW) {
-        snprintf(fp, sizeof fp, "%s", (const char *)sqlite3_column_text(st, 0));
-        officer = sqlite3_column_int64(st, 1);
-        rc = sqlite3_step(st);
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) {
-        archive_int_fail(self, "revoke");
-        archive_rollback(self);
-        return -1;
-    }
-    if (!*fp) {
-        archive_rollback(self);
-        return 0;
-    }
-    char detail[128];
-    snprintf(detail, sizeof detail, "key %s of officer %lld revoked", fp, (long long)officer);
-    if (archive_int_ledger_row(self, ARCHIVE_KIND_OFFICER, officer) != 0
-        || archive_audit(self, self->actor_id, self->actor_fp, "key.revoke", "ok", detail) != 0
-        || archive_commit(self) != 0) {
-        archive_rollback(self);
-        return -1;
-    }
-    return 1;
-}
-
-int
-archive_key_add(archive_t *self, int64_t officer_id, const uint8_t pk[32], const uint8_t curve[32],
-    const char *fingerprint, int64_t valid_from_ms, int64_t valid_until_ms)
-{
-    if (valid_from_ms && valid_until_ms && valid_until_ms <= valid_from_ms) {
-        snprintf(self->error, sizeof self->error, "the key's validity ends before it begins");
-        return -1;
-    }
-    if (archive_begin(self) != 0)
-        return -1;
-    char idtext[32];
-    snprintf(idtext, sizeof idtext, "%lld", (long long)officer_id);
-    int exists = archive_int_exists(self, "SELECT 1 FROM officers WHERE id = CAST(? AS INTEGER)",
-        idtext);
-    int taken = archive_int_exists(self, "SELECT 1 FROM officer_keys WHERE fingerprint = ?",
-        fingerprint);
-    if (exists != 1 || taken != 0) {
-        if (exists == 0)
-            snprintf(self->error, sizeof self->error, "no officer %lld", (long long)officer_id);
-        else if (taken == 1)
-            snprintf(self->error, sizeof self->error,
-                "key %s is already registered; each key belongs to one officer", fingerprint);
-        archive_rollback(self);
-        return -1;
-    }
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(self->db,
-            "INSERT INTO officer_keys (ed25519, curve, fingerprint, officer_id, valid_from_ms,"
-            " valid_until_ms) VALUES (?,?,?,?,?,?)",
-            -1, &st, NULL)
-        != SQLITE_OK) {
-        archive_int_fail(self, "add key");
-        archive_rollback(self);
-        return -1;
-    }
-    sqlite3_bind_blob(st, 1, pk, 32, SQLITE_STATIC);
-    sqlite3_bind_blob(st, 2, curve, 32, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, fingerprint, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 4, officer_id);
-    if (valid_from_ms)
-        sqlite3_bind_int64(st, 5, valid_from_ms);
-    if (valid_until_ms)
-        sqlite3_bind_int64(st, 6, valid_until_ms);
-    int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) {
-        archive_int_fail(self, "add key");
-        archive_rollback(self);
-        return -1;
-    }
-    char detail[200];
-    snprintf(detail, sizeof detail, "key %s added to officer %lld, valid %lld..%lld ms",
-        fingerprint, (long long)officer_id, (long long)valid_from_ms, (long long)valid_until_ms);
-    if (archive_int_ledger_row(self, ARCHIVE_KIND_OFFICER, officer_id) != 0
-        || archive_audit(self, self->actor_id, self->actor_fp, "key.add", "ok", detail) != 0
-        || archive_commit(self) != 0) {
-        archive_rollback(self);
-        return -1;
-    }
-    return 0;
-}
-
-int
-archive_keys_each(archive_t *self, archive_key_fn fn, void *arg)
-{
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(self->db,
-            "SELECT o.id, o.name, COALESCE(o.country, ''), COALESCE(o.org, ''), o.role,"
-            " COALESCE((SELECT group_concat(m.network || ':' || m.role, ',') FROM memberships m"
-            "   WHERE m.officer_id = o.id), ''),"
-            " k.ed25519, k.curve, k.fingerprint, COALESCE(k.valid_from_ms, 0),"
-            " COALESCE(k.valid_until_ms, 0), COALESCE(k.revoked_ms, 0)"
-            " FROM officer_keys k JOIN officers o ON o.id = k.officer_id ORDER BY o.id, k.fingerprint",
-            -1, &st, NULL)
-        != SQLITE_OK)
-        return archive_int_fail(self, "list keys");
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        archive_key_row_t row = {
-            .officer_id = sqlite3_column_int64(st, 0),
-            .name = (const char *)sqlite3_column_text(st, 1),
-            .country = (const char *)sqlite3_column_text(st, 2),
-            .org = (const char *)sqlite3_column_text(st, 3),
-            .role = (const char *)sqlite3_column_text(st, 4),
-            .networks = (const char *)sqlite3_column_text(st, 5),
-            .pk = sqlite3_column_blob(st, 6),
-            .curve = sqlite3_column_blob(st, 7),
-            .fingerprint = (const char *)sqlite3_column_text(st, 8),
-            .valid_from_ms = sqlite3_column_int64(st, 9),
-            .valid_until_ms = sqlite3_column_int64(st, 10),
-            .revoked_ms = sqlite3_column_int64(st, 11),
-        };
-        if (fn(&row, arg) != 0) {
-            rc = SQLITE_DONE;
-            break;
-        }
-    }
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 0 : archive_int_fail(self, "list keys");
-}
-
-int
-archive_key_by_curve(archive_t *self, const uint8_t curve[32], int64_t now_ms, char *fingerprint,
-    size_t cap, int64_t *officer_id)
-{
-    sqlite3_stmt *st = s_stmt(self, ST_KEY_BY_CURVE);
-    if (!st)
-        return -1;
-    sqlite3_bind_blob(st, 1, curve, 32, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, now_ms);
-    sqlite3_bind_int64(st, 3, now_ms);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        snprintf(fingerprint, cap, "%s", (const char *)sqlite3_column_text(st, 0));
-        *officer_id = sqlite3_column_int64(st, 1);
-        sqlite3_reset(st);
-        return 1;
-    }
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : archive_int_fail(self, "key lookup");
-}
+/* ---------------------------------------------------------- meta, maintenance */
 
 int
 archive_meta_set(archive_t *self, const char *key, const char *value)
@@ -1138,581 +657,6 @@ archive_meta_get(archive_t *self, const char *key, char *value, size_t cap)
     return rc == SQLITE_DONE ? 0 : archive_int_fail(self, "meta");
 }
 
-const char *
-archive_country_status(archive_t *self, const char *code)
-{
-    if (archive_int_exists(self, "SELECT 1 FROM countries WHERE code = ? AND status = 'member'",
-            code)
-        == 1)
-        return "member";
-    if (archive_int_exists(self,
-            "SELECT 1 FROM countries WHERE code = ? AND status = 'observer'", code)
-        == 1)
-        return "observer";
-    return NULL;
-}
-
-int
-archive_networks(archive_t *self, char *out, size_t cap)
-{
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(self->db,
-            "SELECT COALESCE(group_concat(name, ','), '') FROM (SELECT name FROM networks ORDER BY name)",
-            -1, &st, NULL)
-        != SQLITE_OK)
-        return archive_int_fail(self, "networks");
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        snprintf(out, cap, "%s", (const char *)sqlite3_column_text(st, 0));
-    sqlite3_finalize(st);
-    return rc == SQLITE_ROW ? 0 : archive_int_fail(self, "networks");
-}
-
-int
-archive_int_write_audited(archive_t *self, sqlite3_stmt *st, const char *kind, int64_t ref,
-    const char *actor_fp, int64_t actor_id, const char *action, const char *detail,
-    int64_t *rowid)
-{
-    int own = !self->in_txn;
-    if (own && archive_begin(self) != 0) {
-        sqlite3_finalize(st);
-        return -1;
-    }
-    archive_int_mark_t mark;
-    if (archive_int_record_begin(self, &mark) != 0) {
-        sqlite3_finalize(st);
-        if (own)
-            archive_rollback(self);
-        return -1;
-    }
-    int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    int ok = rc == SQLITE_DONE || rc == SQLITE_ROW;
-    if (!ok)
-        archive_int_fail(self, action);
-    int64_t id = sqlite3_last_insert_rowid(self->db);
-    if (ok && kind)
-        ok = archive_int_ledger_row(self, kind, ref < 0 ? id : ref) == 0;
-    if (ok)
-        ok = archive_audit(self, actor_id, actor_fp, action, "ok", detail) == 0;
-    if (archive_int_record_end(self, &mark, ok) != 0) {
-        if (own)
-            archive_rollback(self); /* keeps the error message */
-        return -1;
-    }
-    if (own && archive_commit(self) != 0)
-        return -1;
-    if (rowid)
-        *rowid = id;
-    return 0;
-}
-
-int
-archive_membership_set(archive_t *self, int64_t officer_id, const char *network, const char *role)
-{
-    if (!s_valid_role(role) || !strcmp(role, "observer") || !strcmp(role, "st")) {
-        snprintf(self->error, sizeof self->error,
-            "a membership role is officer, focal, ppt or admin");
-        return -1;
-    }
-    int known = archive_int_exists(self, "SELECT 1 FROM networks WHERE name = ?", network);
-    if (known != 1) {
-        if (known == 0)
-            snprintf(self->error, sizeof self->error, "unknown network '%s'", network);
-        return -1;
-    }
-    char idtext[32];
-    snprintf(idtext, sizeof idtext, "%lld", (long long)officer_id);
-    int exists = archive_int_exists(self, "SELECT 1 FROM officers WHERE id = CAST(? AS INTEGER)",
-        idtext);
-    if (exists != 1) {
-        if (exists == 0)
-            snprintf(self->error, sizeof self->error, "no officer %lld", (long long)officer_id);
-        return -1;
-    }
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(self->db,
-            "INSERT INTO memberships (officer_id, network, role) SELECT id, ?2, ?3 FROM officers"
-            " WHERE id = ?1 ON CONFLICT (officer_id, network) DO UPDATE SET role = excluded.role",
-            -1, &st, NULL)
-        != SQLITE_OK)
-        return archive_int_fail(self, "membership");
-    sqlite3_bind_int64(st, 1, officer_id);
-    sqlite3_bind_text(st, 2, network, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 3, role, -1, SQLITE_TRANSIENT);
-    char detail[128];
-    snprintf(detail, sizeof detail, "officer %lld joins %s as %s", (long long)officer_id, network,
-        role);
-    /* Memberships are part of the officer's directory entry in the ledger. */
-    return archive_int_write_audited(self, st, ARCHIVE_KIND_OFFICER, officer_id, self->actor_fp,
-        self->actor_id, "membership.set", detail, NULL);
-}
-
-int
-archive_membership_remove(archive_t *self, int64_t officer_id, const char *network)
-{
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(self->db,
-            "DELETE FROM memberships WHERE officer_id = ? AND network = ? RETURNING 1", -1, &st,
-            NULL)
-        != SQLITE_OK)
-        return archive_int_fail(self, "membership");
-    sqlite3_bind_int64(st, 1, officer_id);
-    sqlite3_bind_text(st, 2, network, -1, SQLITE_TRANSIENT);
-    int own = !self->in_txn;
-    if (own && archive_begin(self) != 0) {
-        sqlite3_finalize(st);
-        return -1;
-    }
-    archive_int_mark_t mark;
-    if (archive_int_record_begin(self, &mark) != 0) {
-        sqlite3_finalize(st);
-        if (own)
-            archive_rollback(self);
-        return -1;
-    }
-    int rc = sqlite3_step(st);
-    int removed = rc == SQLITE_ROW;
-    while (rc == SQLITE_ROW)
-        rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    char detail[128];
-    snprintf(detail, sizeof detail, "officer %lld leaves %s", (long long)officer_id, network);
-    int ok = rc == SQLITE_DONE;
-    if (!ok)
-        archive_int_fail(self, "membership");
-    if (ok && removed)
-        ok = archive_int_ledger_row(self, ARCHIVE_KIND_OFFICER, officer_id) == 0
-            && archive_audit(self, self->actor_id, self->actor_fp, "membership.remove", "ok",
-                   detail)
-                == 0;
-    if (archive_int_record_end(self, &mark, ok) != 0) {
-        if (own)
-            archive_rollback(self);
-        return -1;
-    }
-    if (own && archive_commit(self) != 0)
-        return -1;
-    return removed;
-}
-
-int
-archive_ppt_set(archive_t *self, int year, const char *country, const char *actor_fp,
-    int64_t actor_id)
-{
-    if (!actor_fp && self->actor_fp[0]) {
-        /* Over the wire: the officer the hub set as the actor. */
-        actor_fp = self->actor_fp;
-        actor_id = self->actor_id;
-    }
-    int e = archive_int_exists(self, "SELECT 1 FROM countries WHERE code = ? AND status = 'member'",
-        country);
-    if (e != 1) {
-        if (e == 0)
-            snprintf(self->error, sizeof self->error,
-                "'%s' is not a member country: the PPT rotates among members", country);
-        return -1;
-    }
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(self->db,
-            "INSERT INTO ppt (year, country) VALUES (?, ?)"
-            " ON CONFLICT (year) DO UPDATE SET country = excluded.country",
-            -1, &st, NULL)
-        != SQLITE_OK)
-        return archive_int_fail(self, "ppt");
-    sqlite3_bind_int(st, 1, year);
-    sqlite3_bind_text(st, 2, country, -1, SQLITE_TRANSIENT);
-    char detail[64];
-    snprintf(detail, sizeof detail, "PPT %d: %s", year, country);
-    return archive_int_write_audited(self, st, ARCHIVE_KIND_PPT, year, actor_fp, actor_id,
-        "ppt.set", detail, NULL);
-}
-
-int
-archive_ppt_get(archive_t *self, int year, char *country, size_t cap)
-{
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(self->db, "SELECT country FROM ppt WHERE year = ?", -1, &st, NULL)
-        != SQLITE_OK)
-        return archive_int_fail(self, "ppt");
-    sqlite3_bind_int(st, 1, year);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        snprintf(country, cap, "%s", (const char *)sqlite3_column_text(st, 0));
-    sqlite3_finalize(st);
-    if (rc == SQLITE_ROW)
-        return 1;
-    return rc == SQLITE_DONE ? 0 : archive_int_fail(self, "ppt");
-}
-
-int
-archive_ppt_each(archive_t *self, archive_ppt_fn fn, void *arg)
-{
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(self->db, "SELECT year, country FROM ppt ORDER BY year", -1, &st, NULL)
-        != SQLITE_OK)
-        return archive_int_fail(self, "ppt");
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        if (fn(sqlite3_column_int(st, 0), (const char *)sqlite3_column_text(st, 1), arg) != 0) {
-            rc = SQLITE_DONE;
-            break;
-        }
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 0 : archive_int_fail(self, "ppt");
-}
-
-int
-archive_invitation_grant(archive_t *self, const archive_invitation_t *inv, const char *actor_fp,
-    int64_t actor_id, int64_t *id_out)
-{
-    if (!actor_fp && self->actor_fp[0]) {
-        /* Over the wire: the officer the hub set as the actor. */
-        actor_fp = self->actor_fp;
-        actor_id = self->actor_id;
-    }
-    int org = archive_int_exists(self,
-        "SELECT 1 FROM organisations WHERE code = ? AND kind <> 'secretariat'", inv->grantee);
-    int country = archive_int_exists(self,
-        "SELECT 1 FROM countries WHERE code = ? AND status = 'observer'", inv->grantee);
-    if (org < 0 || country < 0)
-        return -1;
-    if (!org && !country) {
-        snprintf(self->error, sizeof self->error,
-            "'%s' is not an observer organisation or observer country (members need no invitation)",
-            inv->grantee);
-        return -1;
-    }
-    int net = archive_int_exists(self, "SELECT 1 FROM networks WHERE name = ?", inv->network);
-    if (net != 1) {
-        if (net == 0)
-            snprintf(self->error, sizeof self->error, "unknown network '%s'", inv->network);
-        return -1;
-    }
-    if (strcmp(inv->access, "read") != 0 && strcmp(inv->access, "readwrite") != 0) {
-        snprintf(self->error, sizeof self->error, "access is 'read' or 'readwrite'");
-        return -1;
-    }
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(self->db,
-            "INSERT INTO invitations (grantee, network, patterns, access, expires_ms, created_ms,"
-            " created_by) VALUES (?,?,?,?,?,?,?)",
-            -1, &st, NULL)
-        != SQLITE_OK)
-        return archive_int_fail(self, "invitation");
-    sqlite3_bind_text(st, 1, inv->grantee, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 2, inv->network, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 3, inv->patterns, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 4, inv->access, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 5, inv->expires_ms);
-    sqlite3_bind_int64(st, 6, archive_now_ms());
-    sqlite3_bind_text(st, 7, actor_fp ? actor_fp : "", -1, SQLITE_TRANSIENT);
-    char detail[600];
-    snprintf(detail, sizeof detail, "%s invited to %s, topics %s, %s, until %lld ms",
-        inv->grantee, inv->network, inv->patterns, inv->access, (long long)inv->expires_ms);
-    return archive_int_write_audited(self, st, ARCHIVE_KIND_INVITATION, -1, actor_fp, actor_id,
-        "invite.grant", detail, id_out);
-}
-
-int
-archive_invitation_revoke(archive_t *self, int64_t id, const char *actor_fp, int64_t actor_id)
-{
-    if (!actor_fp && self->actor_fp[0]) {
-        /* Over the wire: the officer the hub set as the actor. */
-        actor_fp = self->actor_fp;
-        actor_id = self->actor_id;
-    }
-    char key[32];
-    snprintf(key, sizeof key, "%lld", (long long)id);
-    int e = archive_int_exists(self, "SELECT 1 FROM invitations WHERE id = CAST(? AS INTEGER)",
-        key);
-    if (e != 1) {
-        if (e == 0)
-            snprintf(self->error, sizeof self->error, "no invitation %lld", (long long)id);
-        return -1;
-    }
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(self->db,
-            "UPDATE invitations SET revoked_ms = COALESCE(revoked_ms, ?) WHERE id = ?", -1, &st,
-            NULL)
-        != SQLITE_OK)
-        return archive_int_fail(self, "invitation");
-    sqlite3_bind_int64(st, 1, archive_now_ms());
-    sqlite3_bind_int64(st, 2, id);
-    char detail[64];
-    snprintf(detail, sizeof detail, "invitation %lld revoked", (long long)id);
-    return archive_int_write_audited(self, st, ARCHIVE_KIND_INVITATION, id, actor_fp, actor_id,
-        "invite.revoke", detail, NULL);
-}
-
-int
-archive_invitations_each(archive_t *self, archive_invitation_fn fn, void *arg)
-{
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(self->db,
-            "SELECT id, grantee, network, patterns, access, expires_ms, created_ms, created_by,"
-            " COALESCE(revoked_ms, 0) FROM invitations ORDER BY id",
-            -1, &st, NULL)
-        != SQLITE_OK)
-        return archive_int_fail(self, "invitations");
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        archive_invitation_t inv = {
-            .id = sqlite3_column_int64(st, 0),
-            .grantee = (const char *)sqlite3_column_text(st, 1),
-            .network = (const char *)sqlite3_column_text(st, 2),
-            .patterns = (const char *)sqlite3_column_text(st, 3),
-            .access = (const char *)sqlite3_column_text(st, 4),
-            .expires_ms = sqlite3_column_int64(st, 5),
-            .created_ms = sqlite3_column_int64(st, 6),
-            .created_by = (const char *)sqlite3_column_text(st, 7),
-            .revoked_ms = sqlite3_column_int64(st, 8),
-        };
-        if (fn(&inv, arg) != 0) {
-            rc = SQLITE_DONE;
-            break;
-        }
-    }
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 0 : archive_int_fail(self, "invitations");
-}
-
-/* ---------------------------------------------------------- messages */
-
-uint64_t
-archive_last_seq(archive_t *self)
-{
-    return self->last_seq;
-}
-
-int
-archive_message_insert(archive_t *self, const archive_msg_t *m)
-{
-    if (m->seq <= self->last_seq) {
-        snprintf(self->error, sizeof self->error, "sequence %llu is not above %llu",
-            (unsigned long long)m->seq, (unsigned long long)self->last_seq);
-        return -1;
-    }
-    archive_int_mark_t mark;
-    if (archive_int_record_begin(self, &mark) != 0)
-        return -1;
-    sqlite3_stmt *st = s_stmt(self, ST_MSG_INSERT);
-    if (!st)
-        return archive_int_record_end(self, &mark, 0);
-    archive_msg_t row = *m;
-    if (!row.recipients)
-        row.recipients = "";
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)row.seq);
-    sqlite3_bind_blob(st, 2, row.msg_id, 16, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, row.topic, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, row.network, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 5, row.author_id);
-    sqlite3_bind_int(st, 6, row.tlp);
-    sqlite3_bind_text(st, 7, row.recipients, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 8, row.created_ms);
-    sqlite3_bind_int64(st, 9, row.stored_ms);
-    sqlite3_bind_blob(st, 10, row.content, (int)row.content_len, SQLITE_STATIC);
-    sqlite3_bind_blob(st, 11, row.signature, 64, SQLITE_STATIC);
-    sqlite3_bind_blob(st, 12, row.content_hash, 32, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 13, (sqlite3_int64)row.case_id);
-    sqlite3_bind_int(st, 14, row.personal);
-    sqlite3_bind_int(st, 15, row.handling);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE) {
-        archive_int_fail(self, "store message");
-        return archive_int_record_end(self, &mark, 0);
-    }
-    uint8_t h[ARCHIVE_HASH_BYTES];
-    archive_int_hash_message(&row, 16, 64, h);
-    int ok = archive_int_ledger_insert(self, ARCHIVE_KIND_MESSAGE, (int64_t)row.seq, row.stored_ms, h) == 0;
-    if (archive_int_record_end(self, &mark, ok) != 0)
-        return -1;
-    self->last_seq = m->seq;
-    return 0;
-}
-
-int
-archive_message_find(archive_t *self, const uint8_t msg_id[16], uint64_t *seq, uint8_t hash[32],
-    int64_t *stored_ms)
-{
-    sqlite3_stmt *st = s_stmt(self, ST_MSG_FIND);
-    if (!st)
-        return -1;
-    sqlite3_bind_blob(st, 1, msg_id, 16, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        *seq = (uint64_t)sqlite3_column_int64(st, 0);
-        const void *h = sqlite3_column_blob(st, 1);
-        if (h && sqlite3_column_bytes(st, 1) == 32)
-            memcpy(hash, h, 32);
-        else
-            memset(hash, 0, 32);
-        if (stored_ms)
-            *stored_ms = sqlite3_column_int64(st, 2);
-        sqlite3_reset(st);
-        return 1;
-    }
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : archive_int_fail(self, "find message");
-}
-
-int64_t
-archive_message_count(archive_t *self)
-{
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(self->db, "SELECT count(*) FROM messages", -1, &st, NULL) != SQLITE_OK)
-        return archive_int_fail(self, "count");
-    int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-    sqlite3_finalize(st);
-    return n;
-}
-
-int
-archive_message_counts(archive_t *self, archive_count_fn fn, void *arg)
-{
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(self->db,
-            "SELECT network, count(*) FROM messages GROUP BY network ORDER BY network", -1, &st,
-            NULL)
-        != SQLITE_OK)
-        return archive_int_fail(self, "count by network");
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        if (fn((const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1), arg) != 0) {
-            rc = SQLITE_DONE;
-            break;
-        }
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 0 : archive_int_fail(self, "count by network");
-}
-
-/* A message row (seq, msg_id, topic, network, author_id, tlp, recipients,
- * created_ms, stored_ms, content, signature, content_hash, case_id, personal,
- * handling: the order of every SELECT of messages here) as archive_msg_t;
- * pointers stay valid until the statement steps again. */
-static void
-s_msg_row(sqlite3_stmt *st, archive_msg_t *m)
-{
-    *m = (archive_msg_t){
-        .seq = (uint64_t)sqlite3_column_int64(st, 0),
-        .msg_id = sqlite3_column_blob(st, 1),
-        .topic = (const char *)sqlite3_column_text(st, 2),
-        .network = (const char *)sqlite3_column_text(st, 3),
-        .author_id = sqlite3_column_int64(st, 4),
-        .tlp = sqlite3_column_int(st, 5),
-        .recipients = (const char *)sqlite3_column_text(st, 6),
-        .created_ms = sqlite3_column_int64(st, 7),
-        .stored_ms = sqlite3_column_int64(st, 8),
-        .content = sqlite3_column_blob(st, 9),
-        .content_len = (size_t)sqlite3_column_bytes(st, 9),
-        .signature = sqlite3_column_blob(st, 10),
-        .content_hash = sqlite3_column_blob(st, 11),
-        .case_id = (uint64_t)sqlite3_column_int64(st, 12),
-        .personal = sqlite3_column_int(st, 13),
-        .handling = sqlite3_column_int(st, 14),
-    };
-}
-
-int
-archive_messages_after(archive_t *self, uint64_t after, int limit, archive_msg_fn fn, void *arg)
-{
-    sqlite3_stmt *st = s_stmt(self, ST_MSG_AFTER);
-    if (!st)
-        return -1;
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)after);
-    sqlite3_bind_int(st, 2, limit);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        archive_msg_t m;
-        s_msg_row(st, &m);
-        if (sqlite3_column_bytes(st, 10) != 64 || sqlite3_column_bytes(st, 1) != 16) {
-            snprintf(self->error, sizeof self->error, "message %llu is damaged in the archive",
-                (unsigned long long)m.seq);
-            sqlite3_reset(st);
-            return -1;
-        }
-        if (fn(&m, arg) != 0)
-            break;
-    }
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-        archive_int_fail(self, "read messages");
-        sqlite3_reset(st);
-        return -1;
-    }
-    sqlite3_reset(st);
-    return 0;
-}
-
-static int
-s_messages_where(archive_t *self, const char *where, uint64_t value, archive_msg_fn fn, void *arg)
-{
-    char sql[512];
-    snprintf(sql, sizeof sql,
-        "SELECT seq, msg_id, topic, network, author_id,"
-        " COALESCE((SELECT l.tlp FROM message_labels l WHERE l.seq = m.seq"
-        "   ORDER BY l.id DESC LIMIT 1), tlp), recipients, created_ms, stored_ms,"
-        " content, signature, content_hash, case_id, personal,"
-        " COALESCE((SELECT l.handling FROM message_labels l WHERE l.seq = m.seq"
-        "   ORDER BY l.id DESC LIMIT 1), handling) FROM messages m"
-        " WHERE %s ORDER BY seq",
-        where);
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(self->db, sql, -1, &st, NULL) != SQLITE_OK)
-        return archive_int_fail(self, "read messages");
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)value);
-    int rc, found = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (sqlite3_column_bytes(st, 10) != 64 || sqlite3_column_bytes(st, 1) != 16)
-            continue; /* damaged: verify reports it */
-        archive_msg_t m;
-        s_msg_row(st, &m);
-        found = 1;
-        if (fn(&m, arg) != 0) {
-            rc = SQLITE_DONE;
-            break;
-        }
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
-        return archive_int_fail(self, "read messages");
-    return found;
-}
-
-int
-archive_relabel(archive_t *self, uint64_t seq, int tlp, int handling, int64_t officer_id)
-{
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(self->db,
-            "INSERT INTO message_labels (seq, tlp, handling, officer_id, ts_ms)"
-            " VALUES (?,?,?,?,?)",
-            -1, &st, NULL)
-        != SQLITE_OK)
-        return archive_int_fail(self, "relabel");
-    int64_t now = archive_now_ms();
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)seq);
-    sqlite3_bind_int(st, 2, tlp);
-    sqlite3_bind_int(st, 3, handling);
-    sqlite3_bind_int64(st, 4, officer_id);
-    sqlite3_bind_int64(st, 5, now);
-    int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
-        return archive_int_fail(self, "relabel");
-    int64_t id = sqlite3_last_insert_rowid(self->db);
-    archive_canon_t c;
-    uint8_t h[ARCHIVE_HASH_BYTES];
-    archive_canon_init(&c, "relabel");
-    archive_canon_int(&c, id);
-    archive_canon_int(&c, (int64_t)seq);
-    archive_canon_int(&c, tlp);
-    archive_canon_int(&c, handling);
-    archive_canon_int(&c, officer_id);
-    archive_canon_int(&c, now);
-    archive_canon_final(&c, h);
-    return archive_ledger_append(self, "relabel", id, h);
-}
-
 void
 archive_wal_autocheckpoint(archive_t *self, int pages)
 {
@@ -1720,379 +664,28 @@ archive_wal_autocheckpoint(archive_t *self, int pages)
 }
 
 int
-archive_text_index(archive_t *self, uint64_t seq, const char *headline, const char *body,
-    size_t body_len)
-{
-    if (!self->in_txn)
-        return s_text_insert(self, seq, headline, body, body_len);
-    /* Held until the commit. FTS5 writes out what it holds in memory at
-     * every SAVEPOINT, and each stored message opens one (its ledger
-     * record): indexed as it came, every message became a tiny index
-     * segment of its own, most of the cost of storing it. */
-    if (self->ntexts == self->texts_cap) {
-        size_t cap = self->texts_cap ? 2 * self->texts_cap : 64;
-        archive_text_t *t = realloc(self->texts, cap * sizeof *t);
-        if (!t)
-            return archive_int_fail(self, "index text (out of memory)");
-        self->texts = t;
-        self->texts_cap = cap;
-    }
-    archive_text_t *t = &self->texts[self->ntexts];
-    t->seq = seq;
-    t->headline = strdup(headline ? headline : "");
-    t->body = malloc(body_len + 1);
-    if (!t->headline || !t->body) {
-        free(t->headline);
-        free(t->body);
-        return archive_int_fail(self, "index text (out of memory)");
-    }
-    if (body_len)
-        memcpy(t->body, body, body_len);
-    t->body[body_len] = '\0';
-    t->body_len = body_len;
-    self->ntexts++;
-    return 0;
-}
-
-int
-archive_text_search(archive_t *self, const char *query, uint64_t after_seq, uint64_t upto_seq,
-    int limit, uint64_t *seqs, int *n)
-{
-    /* Every word of the query as a quoted FTS5 term (implicit AND), so
-     * that nothing the user types is taken as FTS5 syntax. */
-    char fts[1024];
-    size_t o = 0;
-    for (const char *p = query; *p && o < sizeof fts - 8;) {
-        while (*p == ' ' || *p == '\t')
-            p++;
-        if (!*p)
-            break;
-        fts[o++] = '"';
-        while (*p && *p != ' ' && *p != '\t' && o < sizeof fts - 4) {
-            if (*p == '"')
-                fts[o++] = '"';
-            fts[o++] = *p++;
-        }
-        fts[o++] = '"';
-        fts[o++] = ' ';
-    }
-    fts[o] = '\0';
-    *n = 0;
-    if (upto_seq > INT64_MAX)
-        upto_seq = INT64_MAX;
-    if (o == 0 || upto_seq <= after_seq)
-        return 0;
-    sqlite3_stmt *st = s_stmt(self, ST_TEXT_SEARCH);
-    if (!st)
-        return -1;
-    sqlite3_bind_text(st, 1, fts, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 2, (sqlite3_int64)after_seq);
-    sqlite3_bind_int64(st, 3, (sqlite3_int64)upto_seq);
-    sqlite3_bind_int(st, 4, limit);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < limit)
-        seqs[(*n)++] = (uint64_t)sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : archive_int_fail(self, "search");
-}
-
-/* One value of a one-row, one-column statement: 1 found (not NULL), 0 NULL. */
-static int
-s_seq_of(archive_t *self, int which, int64_t ms, uint64_t *out)
-{
-    sqlite3_stmt *st = s_stmt(self, which);
-    if (!st)
-        return -1;
-    sqlite3_bind_int64(st, 1, ms);
-    int rc = sqlite3_step(st), found = 0;
-    if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
-        *out = (uint64_t)sqlite3_column_int64(st, 0);
-        found = 1;
-    }
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW ? found : archive_int_fail(self, "time range");
-}
-
-int
-archive_time_range(archive_t *self, int64_t from_ms, int64_t to_ms, uint64_t *after,
-    uint64_t *upto)
-{
-    uint64_t seq = 0;
-    if (from_ms) {
-        int found = s_seq_of(self, ST_TIME_FIRST, from_ms, &seq);
-        if (found < 0)
-            return -1;
-        /* Nothing stored at or after from_ms: the range is empty. */
-        uint64_t lo = found ? seq - 1 : archive_last_seq(self);
-        if (lo > *after)
-            *after = lo;
-    }
-    if (to_ms) {
-        int found = s_seq_of(self, ST_TIME_LAST, to_ms, &seq);
-        if (found < 0)
-            return -1;
-        uint64_t hi = found ? seq : 0;
-        if (hi < *upto)
-            *upto = hi;
-    }
-    return 0;
-}
-
-int
-archive_message_read(archive_t *self, uint64_t seq, archive_msg_fn fn, void *arg)
-{
-    sqlite3_stmt *st = s_stmt(self, ST_MSG_READ);
-    if (!st)
-        return -1;
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)seq);
-    int rc = sqlite3_step(st), found = 0;
-    /* As s_messages_where: a damaged row is skipped (verify reports it). */
-    if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 10) == 64
-        && sqlite3_column_bytes(st, 1) == 16) {
-        archive_msg_t m;
-        s_msg_row(st, &m);
-        found = 1;
-        fn(&m, arg);
-    }
-    sqlite3_reset(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return archive_int_fail(self, "read messages");
-    return found;
-}
-
-/* Past this many rows in (after_seq, upto_seq] (or max_read, if lower),
- * the stored-time index is not used: its entries come in time order and
- * must all be read and sorted by seq before the first row, while seq order
- * (or the author's or case's index) finds the first rows of a wide window
- * at once. */
-#define QUERY_PROBE_CAP 50000
-
-/* Binds q (see the parameters above s_sql) to st. */
-static void
-s_query_bind(sqlite3_stmt *st, const archive_query_t *q, uint64_t upto, int limit, int64_t cap)
-{
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)q->after_seq);
-    sqlite3_bind_int64(st, 2, (sqlite3_int64)upto);
-    sqlite3_bind_int64(st, 3, q->from_ms ? q->from_ms : INT64_MIN);
-    sqlite3_bind_int64(st, 4, q->to_ms ? q->to_ms : INT64_MAX);
-    if (q->pattern)
-        sqlite3_bind_text(st, 5, q->pattern, -1, SQLITE_STATIC);
-    else
-        sqlite3_bind_null(st, 5);
-    sqlite3_bind_int64(st, 6, q->author_id);
-    sqlite3_bind_int64(st, 7, (sqlite3_int64)q->case_id);
-    sqlite3_bind_int(st, 8, limit);
-    sqlite3_bind_int64(st, 9, cap);
-}
-
-/* Rows the probe statement `which` counts for q (at most cap) into *n, and
- * the seq of the last of them into *last (0 for the time index). */
-static int
-s_query_probe(archive_t *self, int which, const archive_query_t *q, int64_t cap, int64_t *n,
-    uint64_t *last)
-{
-    sqlite3_stmt *st = s_stmt(self, which);
-    if (!st)
-        return -1;
-    s_query_bind(st, q, q->upto_seq, 0, cap);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        *n = sqlite3_column_int64(st, 0);
-        *last = (uint64_t)sqlite3_column_int64(st, 1);
-    }
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW ? 0 : archive_int_fail(self, "plan history");
-}
-
-int
-archive_messages_query(archive_t *self, const archive_query_t *q, archive_msg_fn fn,
-    void *arg, uint64_t *examined, int64_t *read)
-{
-    *examined = q->after_seq;
-    *read = 0;
-    if (q->upto_seq <= q->after_seq || q->limit <= 0)
-        return 0;
-    /* The index that bounds the rows to read best: each probe reads at most
-     * cap index entries, and the smallest count wins. The time index only
-     * under the cap; the author's or the case's index also at it, then up
-     * to the seq of its cap-th entry; else seq order, up to max_read rows.
-     * So no call reads more than about cap rows. */
-    int64_t cap = q->max_read > 0 && q->max_read < QUERY_PROBE_CAP ? q->max_read
-                                                                     : QUERY_PROBE_CAP;
-    int which = ST_HIST_SCAN;
-    int64_t best = cap;
-    uint64_t upto = q->upto_seq, bound = 0;
-    struct {
-        int use, probe, hist;
-    } cand[] = {
-        {q->from_ms || q->to_ms, ST_PROBE_TIME, ST_HIST_TIME},
-        {q->author_id != 0, ST_PROBE_AUTHOR, ST_HIST_AUTHOR},
-        {q->case_id != 0, ST_PROBE_CASE, ST_HIST_CASE},
-    };
-    for (size_t i = 0; i < sizeof cand / sizeof cand[0]; i++) {
-        int64_t n = 0;
-        uint64_t last = 0;
-        if (!cand[i].use)
-            continue;
-        if (s_query_probe(self, cand[i].probe, q, cap, &n, &last) != 0)
-            return -1;
-        if (n < best || (n == cap && which == ST_HIST_SCAN && cand[i].hist != ST_HIST_TIME)) {
-            best = n;
-            which = cand[i].hist;
-            bound = n == cap ? last : 0;
-        }
-    }
-    if (bound)
-        upto = bound;
-    else if (which == ST_HIST_SCAN && upto - q->after_seq > (uint64_t)cap)
-        upto = q->after_seq + (uint64_t)cap;
-    sqlite3_stmt *st = s_stmt(self, which);
-    if (!st)
-        return -1;
-    s_query_bind(st, q, upto, q->limit, cap);
-    int rc, n = 0, stopped = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        archive_msg_t m;
-        s_msg_row(st, &m);
-        if (sqlite3_column_bytes(st, 10) != 64 || sqlite3_column_bytes(st, 1) != 16) {
-            snprintf(self->error, sizeof self->error, "message %llu is damaged in the archive",
-                (unsigned long long)m.seq);
-            sqlite3_reset(st);
-            return -1;
-        }
-        n++;
-        *examined = m.seq;
-        if (fn(&m, arg) != 0) {
-            stopped = 1;
-            break;
-        }
-    }
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-        archive_int_fail(self, "read messages");
-        sqlite3_reset(st);
-        return -1;
-    }
-    sqlite3_reset(st);
-    if (!stopped && n < q->limit)
-        *examined = upto; /* nothing more matches in (after_seq, upto] */
-    /* Seq order reads every row of its range; an index, at most the rows
-     * its probe counted. */
-    *read = which == ST_HIST_SCAN ? (int64_t)(*examined - q->after_seq) : best;
-    return 0;
-}
-
-int
-archive_messages_by_case(archive_t *self, uint64_t case_id, archive_msg_fn fn, void *arg)
-{
-    return s_messages_where(self, "case_id = ?1", case_id, fn, arg) < 0 ? -1 : 0;
-}
-
-/* ---------------------------------------------------------- subscriptions */
-
-int
-archive_sub_get(archive_t *self, int64_t officer_id, const char *pattern, uint64_t *cursor)
-{
-    sqlite3_stmt *st = s_stmt(self, ST_SUB_GET);
-    if (!st)
-        return -1;
-    sqlite3_bind_int64(st, 1, officer_id);
-    sqlite3_bind_text(st, 2, pattern, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *cursor = (uint64_t)sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    if (rc == SQLITE_ROW)
-        return 1;
-    return rc == SQLITE_DONE ? 0 : archive_int_fail(self, "read subscription");
-}
-
-int
-archive_sub_put(archive_t *self, int64_t officer_id, const char *pattern, uint64_t cursor)
-{
-    sqlite3_stmt *st = s_stmt(self, ST_SUB_PUT);
-    if (!st)
-        return -1;
-    sqlite3_bind_int64(st, 1, officer_id);
-    sqlite3_bind_text(st, 2, pattern, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, (sqlite3_int64)cursor);
-    sqlite3_bind_int64(st, 4, archive_now_ms());
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : archive_int_fail(self, "save subscription");
-}
-
-int
-archive_sub_delete(archive_t *self, int64_t officer_id, const char *pattern)
-{
-    sqlite3_stmt *st = s_stmt(self, ST_SUB_DELETE);
-    if (!st)
-        return -1;
-    sqlite3_bind_int64(st, 1, officer_id);
-    sqlite3_bind_text(st, 2, pattern, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : archive_int_fail(self, "delete subscription");
-}
-
-/* ---------------------------------------------------------- audit */
-
-int
-archive_audit(archive_t *self, int64_t officer_id, const char *fingerprint, const char *action,
-    const char *outcome, const char *detail)
-{
-    archive_int_mark_t mark;
-    if (archive_int_record_begin(self, &mark) != 0)
-        return -1;
-    sqlite3_stmt *st = s_stmt(self, ST_AUDIT);
-    if (!st)
-        return archive_int_record_end(self, &mark, 0);
-    archive_audit_row_t row = {.ts_ms = archive_now_ms(), .officer_id = officer_id,
-        .fingerprint = fingerprint ? fingerprint : "", .action = action, .outcome = outcome,
-        .detail = detail ? detail : ""};
-    sqlite3_bind_int64(st, 1, row.ts_ms);
-    sqlite3_bind_int64(st, 2, row.officer_id);
-    sqlite3_bind_text(st, 3, row.fingerprint, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, row.action, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, row.outcome, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 6, row.detail, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE) {
-        archive_int_fail(self, "audit");
-        return archive_int_record_end(self, &mark, 0);
-    }
-    row.id = sqlite3_last_insert_rowid(self->db);
-    uint8_t h[ARCHIVE_HASH_BYTES];
-    archive_int_hash_audit(&row, h);
-    int ok = archive_int_ledger_insert(self, ARCHIVE_KIND_AUDIT, row.id, row.ts_ms, h) == 0;
-    return archive_int_record_end(self, &mark, ok);
-}
-
-int
-archive_audit_each(archive_t *self, archive_audit_fn fn, void *arg)
+archive_integrity_check(archive_t *self, char *out, size_t cap)
 {
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(self->db,
-            "SELECT id, ts_ms, officer_id, fingerprint, action, outcome, detail FROM audit ORDER BY id",
-            -1, &st, NULL)
-        != SQLITE_OK)
-        return archive_int_fail(self, "read audit");
-    int rc;
+    if (sqlite3_prepare_v2(self->db, "PRAGMA integrity_check(10)", -1, &st, NULL) != SQLITE_OK)
+        return archive_int_fail(self, "integrity_check");
+    int rc, ok = 0, rows = 0;
+    size_t used = 0;
+    out[0] = '\0';
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        archive_audit_row_t row = {
-            .id = sqlite3_column_int64(st, 0),
-            .ts_ms = sqlite3_column_int64(st, 1),
-            .officer_id = sqlite3_column_int64(st, 2),
-            .fingerprint = (const char *)sqlite3_column_text(st, 3),
-            .action = (const char *)sqlite3_column_text(st, 4),
-            .outcome = (const char *)sqlite3_column_text(st, 5),
-            .detail = (const char *)sqlite3_column_text(st, 6),
-        };
-        if (fn(&row, arg) != 0) {
-            rc = SQLITE_DONE;
-            break;
-        }
+        const char *line = (const char *)sqlite3_column_text(st, 0);
+        if (!line)
+            line = "";
+        if (rows++ == 0 && !strcmp(line, "ok"))
+            ok = 1;
+        else
+            ok = 0;
+        int w = snprintf(out + used, cap - used, "%s%s", used ? "; " : "", line);
+        if (w > 0)
+            used += (size_t)w < cap - used ? (size_t)w : cap - used - 1;
     }
     sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 0 : archive_int_fail(self, "read audit");
+    if (rc != SQLITE_DONE)
+        return archive_int_fail(self, "integrity_check");
+    return ok;
 }

@@ -1,9 +1,9 @@
 /*
- * archive_ledger.c: the archive's hash chain (table `ledger`, migration 3),
- * the canonical encoding of every kind of record, the reads `enlace-hub
- * verify` makes, and the online backup. Part of the archive module: the
- * schema changelog is at the top of archive.c, what exactly is hashed (and
- * how to check it by hand) at the top of ledger.c.
+ * ledger.c: the archive's hash chain (table `ledger`, migration 3), the
+ * canonical encoding of every kind of record, the directory hashes, and the
+ * reads `enlace-hub verify` makes of the chain. Part of the archive module:
+ * the schema changelog is at the top of db.c, what exactly is hashed (and
+ * how to check it by hand) at the top of hub/cmd/ledger.c.
  *
  * Invariants: ledger ids are 1, 2, 3, ... without gaps, each record's
  * prev_hash is the hash of the one before (32 zero bytes for #1), and a
@@ -11,20 +11,14 @@
  * covers, so the two commit or vanish together. The in-memory head follows
  * every rollback (archive_int_record_end, archive_rollback).
  */
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "archive.h"
 #include "archive_int.h"
 
 static const char *const s_sql[ST_COUNT] = {
-    [ST_MSG_GET] = "SELECT seq, msg_id, topic, network, author_id, tlp, recipients,"
-                   " created_ms, stored_ms, content, signature, content_hash"
-                   " FROM messages WHERE seq = ?",
-    [ST_AUDIT_GET] = "SELECT id, ts_ms, officer_id, fingerprint, action, outcome, detail"
-                     " FROM audit WHERE id = ?",
-    [ST_KEY_OWNER] = "SELECT officer_id FROM officer_keys WHERE ed25519 = ?",
     [ST_LEDGER_INSERT] = "INSERT INTO ledger (id, kind, ref, ts_ms, content_hash, prev_hash, hash)"
                          " VALUES (?,?,?,?,?,?,?)",
     [ST_LEDGER_HEAD] = "SELECT id, hash FROM ledger ORDER BY id DESC LIMIT 1",
@@ -437,91 +431,6 @@ archive_int_chain_existing(archive_t *self)
 /* ---------------------------------------------------------- verification reads */
 
 int
-archive_audit_get(archive_t *self, int64_t id, archive_audit_row_t *out, uint8_t record_hash[32])
-{
-    sqlite3_stmt *st = s_stmt(self, ST_AUDIT_GET);
-    if (!st)
-        return -1;
-    sqlite3_bind_int64(st, 1, id);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE) {
-        sqlite3_reset(st);
-        return 0;
-    }
-    if (rc != SQLITE_ROW) {
-        sqlite3_reset(st);
-        return archive_int_fail(self, "read audit");
-    }
-    *out = (archive_audit_row_t){
-        .id = sqlite3_column_int64(st, 0),
-        .ts_ms = sqlite3_column_int64(st, 1),
-        .officer_id = sqlite3_column_int64(st, 2),
-        .fingerprint = (const char *)sqlite3_column_text(st, 3),
-        .action = (const char *)sqlite3_column_text(st, 4),
-        .outcome = (const char *)sqlite3_column_text(st, 5),
-        .detail = (const char *)sqlite3_column_text(st, 6),
-    };
-    archive_int_hash_audit(out, record_hash);
-    return 1;
-}
-
-int
-archive_message_get(archive_t *self, uint64_t seq, archive_msg_row_t *out)
-{
-    sqlite3_stmt *st = s_stmt(self, ST_MSG_GET);
-    if (!st)
-        return -1;
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)seq);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE) {
-        sqlite3_reset(st);
-        return 0;
-    }
-    if (rc != SQLITE_ROW) {
-        sqlite3_reset(st);
-        return archive_int_fail(self, "read message");
-    }
-    memset(out, 0, sizeof *out);
-    /* Pointers first, then sizes: sqlite3_column_bytes after the pointer
-     * call, as the SQLite documentation asks. */
-    archive_msg_t *m = &out->msg;
-    m->seq = (uint64_t)sqlite3_column_int64(st, 0);
-    m->msg_id = sqlite3_column_blob(st, 1);
-    out->msg_id_len = (size_t)sqlite3_column_bytes(st, 1);
-    m->topic = (const char *)sqlite3_column_text(st, 2);
-    m->network = (const char *)sqlite3_column_text(st, 3);
-    m->author_id = sqlite3_column_int64(st, 4);
-    m->tlp = sqlite3_column_int(st, 5);
-    m->recipients = (const char *)sqlite3_column_text(st, 6);
-    m->created_ms = sqlite3_column_int64(st, 7);
-    m->stored_ms = sqlite3_column_int64(st, 8);
-    m->content = sqlite3_column_blob(st, 9);
-    m->content_len = (size_t)sqlite3_column_bytes(st, 9);
-    m->signature = sqlite3_column_blob(st, 10);
-    out->signature_len = (size_t)sqlite3_column_bytes(st, 10);
-    m->content_hash = sqlite3_column_blob(st, 11);
-    out->content_hash_len = (size_t)sqlite3_column_bytes(st, 11);
-    archive_int_hash_message(m, out->msg_id_len, out->signature_len, out->record_hash);
-    return 1;
-}
-
-int
-archive_key_owner(archive_t *self, const uint8_t pk[32], int64_t *officer_id)
-{
-    sqlite3_stmt *st = s_stmt(self, ST_KEY_OWNER);
-    if (!st)
-        return -1;
-    sqlite3_bind_blob(st, 1, pk, 32, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *officer_id = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    if (rc == SQLITE_ROW)
-        return 1;
-    return rc == SQLITE_DONE ? 0 : archive_int_fail(self, "key lookup");
-}
-
-int
 archive_ledger_each(archive_t *self, archive_ledger_fn fn, void *arg)
 {
     sqlite3_stmt *st;
@@ -722,92 +631,4 @@ archive_unledgered_each(archive_t *self, archive_unledgered_fn fn, void *arg)
         }
     sqlite3_finalize(st);
     return rc == SQLITE_DONE ? 0 : archive_int_fail(self, "read ledger");
-}
-
-/* ---------------------------------------------------------- backup */
-
-int
-archive_backup(archive_t *self, const char *dest_path, int pages, int sleep_ms)
-{
-    sqlite3 *dest = NULL;
-    if (sqlite3_open_v2(dest_path, &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL)
-        != SQLITE_OK) {
-        snprintf(self->error, sizeof self->error, "cannot open %s: %s", dest_path,
-            dest ? sqlite3_errmsg(dest) : "out of memory");
-        sqlite3_close(dest);
-        return -1;
-    }
-    /* Holding one read transaction for the whole copy keeps the snapshot
-     * fixed: without it, every commit by the hub would restart the backup,
-     * which under steady traffic would never finish. */
-    if (archive_read_begin(self) != 0) {
-        sqlite3_close(dest);
-        return -1;
-    }
-    sqlite3_backup *b = sqlite3_backup_init(dest, "main", self->db, "main");
-    if (!b) {
-        snprintf(self->error, sizeof self->error, "backup: %s", sqlite3_errmsg(dest));
-        archive_read_end(self);
-        sqlite3_close(dest);
-        return -1;
-    }
-    int rc, busy = 0;
-    for (;;) {
-        rc = sqlite3_backup_step(b, pages) & 0xff;
-        if (rc == SQLITE_OK) {
-            sqlite3_sleep(sleep_ms);
-        } else if ((rc == SQLITE_BUSY || rc == SQLITE_LOCKED) && busy++ < 200) {
-            sqlite3_sleep(50);
-        } else {
-            break;
-        }
-    }
-    sqlite3_backup_finish(b);
-    archive_read_end(self);
-    if (rc != SQLITE_DONE) {
-        snprintf(self->error, sizeof self->error, "backup: %s", sqlite3_errstr(rc));
-        sqlite3_close(dest);
-        return -1;
-    }
-    /* One self-contained file: no -wal beside it to lose. */
-    char *msg = NULL;
-    if (sqlite3_exec(dest, "PRAGMA journal_mode = DELETE", NULL, NULL, &msg) != SQLITE_OK) {
-        snprintf(self->error, sizeof self->error, "backup: %s",
-            msg ? msg : sqlite3_errmsg(dest));
-        sqlite3_free(msg);
-        sqlite3_close(dest);
-        return -1;
-    }
-    if (sqlite3_close(dest) != SQLITE_OK) {
-        snprintf(self->error, sizeof self->error, "backup: closing %s failed", dest_path);
-        return -1;
-    }
-    return 0;
-}
-
-int
-archive_integrity_check(archive_t *self, char *out, size_t cap)
-{
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(self->db, "PRAGMA integrity_check(10)", -1, &st, NULL) != SQLITE_OK)
-        return archive_int_fail(self, "integrity_check");
-    int rc, ok = 0, rows = 0;
-    size_t used = 0;
-    out[0] = '\0';
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *line = (const char *)sqlite3_column_text(st, 0);
-        if (!line)
-            line = "";
-        if (rows++ == 0 && !strcmp(line, "ok"))
-            ok = 1;
-        else
-            ok = 0;
-        int w = snprintf(out + used, cap - used, "%s%s", used ? "; " : "", line);
-        if (w > 0)
-            used += (size_t)w < cap - used ? (size_t)w : cap - used - 1;
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
-        return archive_int_fail(self, "integrity_check");
-    return ok;
 }

@@ -1,5 +1,5 @@
 /*
- * archive_stats.c: the ST's statistics over a period (the figures it reports
+ * stats.c: the ST's statistics over a period (the figures it reports
  * to the GRCM twice a year). Part of the archive module: all SQL here.
  */
 #include <stdio.h>
