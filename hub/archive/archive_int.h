@@ -21,8 +21,31 @@ enum {
     ST_REQ_RELEASE,
     ST_REQ_ROLLBACK,
     /* officers.c */
+    ST_COUNTRY_KNOWN,
+    ST_COUNTRY_MEMBER,
+    ST_COUNTRY_OBSERVER,
+    ST_ORG_KNOWN,
+    ST_ORG_OBSERVER,
+    ST_NETWORK_KNOWN,
+    ST_KEY_TAKEN,
+    ST_OFFICER_KNOWN,
+    ST_INVITATION_KNOWN,
+    ST_OFFICER_INSERT,
+    ST_KEY_INSERT,
+    ST_KEY_REVOKE,
+    ST_KEYS_EACH,
     ST_KEY_BY_CURVE,
     ST_KEY_OWNER,
+    ST_MEMBERSHIP_ADD,
+    ST_MEMBERSHIP_SET,
+    ST_MEMBERSHIP_REMOVE,
+    ST_NETWORKS,
+    ST_PPT_SET,
+    ST_PPT_GET,
+    ST_PPT_EACH,
+    ST_INVITATION_INSERT,
+    ST_INVITATION_REVOKE,
+    ST_INVITATIONS_EACH,
     /* messages.c */
     ST_MSG_INSERT,
     ST_MSG_FIND,
@@ -102,8 +125,17 @@ struct archive {
 int archive_int_fail(archive_t *self, const char *what);
 int archive_int_exec(archive_t *self, const char *sql);
 /* The cached statement of slot which (prepared from sql the first time),
- * reset and with its bindings cleared; NULL on error. */
+ * reset and with its bindings cleared; NULL on error. The one place that
+ * prepares SQL (a test fails the build's suite otherwise). A statement
+ * stays in use until reset: every function resets the statements it
+ * stepped before it returns, except where its header says the rows stay
+ * valid until the next call. */
 sqlite3_stmt *archive_int_stmt(archive_t *self, int which, const char *sql);
+/* Ends st, stepped until rc: resets it; 0 if rc is SQLITE_DONE, else -1
+ * with "what: sqlite3_errmsg" as the error (read before the reset). */
+int archive_int_end(archive_t *self, sqlite3_stmt *st, int rc, const char *what);
+/* Steps st to its end (through any rows it returns) and ends it as above. */
+int archive_int_run(archive_t *self, sqlite3_stmt *st, const char *what);
 
 /* ---------------------------------------------------------- text.c */
 

@@ -244,6 +244,23 @@ archive_int_stmt(archive_t *self, int which, const char *sql)
 }
 
 int
+archive_int_end(archive_t *self, sqlite3_stmt *st, int rc, const char *what)
+{
+    int ok = rc == SQLITE_DONE ? 0 : archive_int_fail(self, what);
+    sqlite3_reset(st);
+    return ok;
+}
+
+int
+archive_int_run(archive_t *self, sqlite3_stmt *st, const char *what)
+{
+    int rc = sqlite3_step(st);
+    while (rc == SQLITE_ROW)
+        rc = sqlite3_step(st);
+    return archive_int_end(self, st, rc, what);
+}
+
+int
 archive_int_exec(archive_t *self, const char *sql)
 {
     char *msg = NULL;

@@ -17,11 +17,56 @@
 #include "archive_int.h"
 
 static const char *const s_sql[ST_COUNT] = {
+    /* Lookups in the reference tables and the directory (s_exists). */
+    [ST_COUNTRY_KNOWN] = "SELECT 1 FROM countries WHERE code = ?",
+    [ST_COUNTRY_MEMBER] = "SELECT 1 FROM countries WHERE code = ? AND status = 'member'",
+    [ST_COUNTRY_OBSERVER] = "SELECT 1 FROM countries WHERE code = ? AND status = 'observer'",
+    [ST_ORG_KNOWN] = "SELECT 1 FROM organisations WHERE code = ?",
+    [ST_ORG_OBSERVER] = "SELECT 1 FROM organisations WHERE code = ? AND kind <> 'secretariat'",
+    [ST_NETWORK_KNOWN] = "SELECT 1 FROM networks WHERE name = ?",
+    [ST_KEY_TAKEN] = "SELECT 1 FROM officer_keys WHERE fingerprint = ?",
+    [ST_OFFICER_KNOWN] = "SELECT 1 FROM officers WHERE id = ?",
+    [ST_INVITATION_KNOWN] = "SELECT 1 FROM invitations WHERE id = ?",
+    [ST_OFFICER_INSERT] = "INSERT INTO officers (name, country, org, role, contact, created_ms)"
+                          " VALUES (?,?,?,?,?,?)",
+    /* Validity bounds left unbound are NULL: no bound. */
+    [ST_KEY_INSERT] = "INSERT INTO officer_keys (ed25519, curve, fingerprint, officer_id,"
+                      " valid_from_ms, valid_until_ms) VALUES (?,?,?,?,?,?)",
+    [ST_KEY_REVOKE] = "UPDATE officer_keys SET revoked_ms = COALESCE(revoked_ms, ?)"
+                      " WHERE ed25519 = ? RETURNING fingerprint, officer_id",
+    [ST_KEYS_EACH] = "SELECT o.id, o.name, COALESCE(o.country, ''), COALESCE(o.org, ''), o.role,"
+                     " COALESCE((SELECT group_concat(m.network || ':' || m.role, ',')"
+                     "   FROM memberships m WHERE m.officer_id = o.id), ''),"
+                     " k.ed25519, k.curve, k.fingerprint, COALESCE(k.valid_from_ms, 0),"
+                     " COALESCE(k.valid_until_ms, 0), COALESCE(k.revoked_ms, 0)"
+                     " FROM officer_keys k JOIN officers o ON o.id = k.officer_id"
+                     " ORDER BY o.id, k.fingerprint",
     [ST_KEY_BY_CURVE] = "SELECT k.fingerprint, k.officer_id FROM officer_keys k"
                         " WHERE k.curve = ? AND k.revoked_ms IS NULL"
                         " AND (k.valid_from_ms IS NULL OR k.valid_from_ms <= ?)"
                         " AND (k.valid_until_ms IS NULL OR k.valid_until_ms > ?)",
     [ST_KEY_OWNER] = "SELECT officer_id FROM officer_keys WHERE ed25519 = ?",
+    /* A new officer's memberships (archive_officer_add). */
+    [ST_MEMBERSHIP_ADD] = "INSERT OR REPLACE INTO memberships (officer_id, network, role)"
+                          " VALUES (?,?,?)",
+    [ST_MEMBERSHIP_SET] = "INSERT INTO memberships (officer_id, network, role)"
+                          " SELECT id, ?2, ?3 FROM officers WHERE id = ?1"
+                          " ON CONFLICT (officer_id, network) DO UPDATE SET role = excluded.role",
+    [ST_MEMBERSHIP_REMOVE] = "DELETE FROM memberships WHERE officer_id = ? AND network = ?"
+                             " RETURNING 1",
+    [ST_NETWORKS] = "SELECT COALESCE(group_concat(name, ','), '')"
+                    " FROM (SELECT name FROM networks ORDER BY name)",
+    [ST_PPT_SET] = "INSERT INTO ppt (year, country) VALUES (?, ?)"
+                   " ON CONFLICT (year) DO UPDATE SET country = excluded.country",
+    [ST_PPT_GET] = "SELECT country FROM ppt WHERE year = ?",
+    [ST_PPT_EACH] = "SELECT year, country FROM ppt ORDER BY year",
+    [ST_INVITATION_INSERT] = "INSERT INTO invitations (grantee, network, patterns, access,"
+                             " expires_ms, created_ms, created_by) VALUES (?,?,?,?,?,?,?)",
+    [ST_INVITATION_REVOKE] = "UPDATE invitations SET revoked_ms = COALESCE(revoked_ms, ?)"
+                             " WHERE id = ?",
+    [ST_INVITATIONS_EACH] = "SELECT id, grantee, network, patterns, access, expires_ms,"
+                            " created_ms, created_by, COALESCE(revoked_ms, 0)"
+                            " FROM invitations ORDER BY id",
 };
 
 static sqlite3_stmt *
@@ -37,21 +82,39 @@ archive_set_actor(archive_t *self, const char *fingerprint, int64_t officer_id)
     self->actor_id = officer_id;
 }
 
-/* 1 if the one-parameter query returns a row, 0 if not, -1 on error. */
+/* 1 if the lookup st (its parameter bound) returns a row, 0 if not, -1 on
+ * error. */
 static int
-s_exists(archive_t *self, const char *sql, const char *value)
+s_found(archive_t *self, sqlite3_stmt *st)
 {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(self->db, sql, -1, &st, NULL) != SQLITE_OK)
-        return archive_int_fail(self, "lookup");
-    sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (rc == SQLITE_ROW)
+    if (rc == SQLITE_ROW) {
+        sqlite3_reset(st);
         return 1;
-    if (rc == SQLITE_DONE)
-        return 0;
-    return archive_int_fail(self, "lookup");
+    }
+    return archive_int_end(self, st, rc, "lookup");
+}
+
+/* The lookup of slot which for a text (code, name, fingerprint). */
+static int
+s_exists(archive_t *self, int which, const char *value)
+{
+    sqlite3_stmt *st = s_stmt(self, which);
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
+    return s_found(self, st);
+}
+
+/* The lookup of slot which for a row id. */
+static int
+s_exists_id(archive_t *self, int which, int64_t id)
+{
+    sqlite3_stmt *st = s_stmt(self, which);
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, id);
+    return s_found(self, st);
 }
 
 static int
@@ -64,7 +127,7 @@ s_valid_role(const char *role)
     return 0;
 }
 
-/* Steps st (and finalizes it) in a transaction of its own unless one is
+/* Steps st (and resets it) in a transaction of its own unless one is
  * open, then, in the same savepoint, appends the ledger record of the
  * directory row it changed (kind and ref as for archive_int_ledger_row; kind
  * NULL: none; ref -1: the row it inserted) and writes the audit record. On
@@ -76,21 +139,21 @@ s_write_audited(archive_t *self, sqlite3_stmt *st, const char *kind, int64_t ref
 {
     int own = !self->in_txn;
     if (own && archive_begin(self) != 0) {
-        sqlite3_finalize(st);
+        sqlite3_reset(st);
         return -1;
     }
     archive_int_mark_t mark;
     if (archive_int_record_begin(self, &mark) != 0) {
-        sqlite3_finalize(st);
+        sqlite3_reset(st);
         if (own)
             archive_rollback(self);
         return -1;
     }
     int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
     int ok = rc == SQLITE_DONE || rc == SQLITE_ROW;
     if (!ok)
         archive_int_fail(self, action);
+    sqlite3_reset(st);
     int64_t id = sqlite3_last_insert_rowid(self->db);
     if (ok && kind)
         ok = archive_int_ledger_row(self, kind, ref < 0 ? id : ref) == 0;
@@ -139,10 +202,9 @@ archive_officer_add(archive_t *self, const archive_officer_spec_t *spec, int64_t
     }
     if (archive_begin(self) != 0)
         return -1;
-    int rc = -1;
-    sqlite3_stmt *st = NULL;
+    sqlite3_stmt *st;
     if (spec->country && *spec->country) {
-        int e = s_exists(self, "SELECT 1 FROM countries WHERE code = ?", spec->country);
+        int e = s_exists(self, ST_COUNTRY_KNOWN, spec->country);
         if (e == 0)
             snprintf(self->error, sizeof self->error,
                 "unknown country '%s' (use an ISO code of the CRM directory, e.g. MX)",
@@ -150,14 +212,13 @@ archive_officer_add(archive_t *self, const archive_officer_spec_t *spec, int64_t
         if (e != 1)
             goto out;
     } else {
-        int e = s_exists(self, "SELECT 1 FROM organisations WHERE code = ?", spec->org);
+        int e = s_exists(self, ST_ORG_KNOWN, spec->org);
         if (e == 0)
             snprintf(self->error, sizeof self->error, "unknown organisation '%s'", spec->org);
         if (e != 1)
             goto out;
     }
-    int e = s_exists(self, "SELECT 1 FROM officer_keys WHERE fingerprint = ?",
-        spec->fingerprint);
+    int e = s_exists(self, ST_KEY_TAKEN, spec->fingerprint);
     if (e == 1)
         snprintf(self->error, sizeof self->error,
             "key %s is already registered; each key belongs to one officer", spec->fingerprint);
@@ -165,14 +226,8 @@ archive_officer_add(archive_t *self, const archive_officer_spec_t *spec, int64_t
         goto out;
 
     int64_t now = archive_now_ms();
-    if (sqlite3_prepare_v2(self->db,
-            "INSERT INTO officers (name, country, org, role, contact, created_ms)"
-            " VALUES (?,?,?,?,?,?)",
-            -1, &st, NULL)
-        != SQLITE_OK) {
-        archive_int_fail(self, "add officer");
+    if (!(st = s_stmt(self, ST_OFFICER_INSERT)))
         goto out;
-    }
     sqlite3_bind_text(st, 1, spec->name, -1, SQLITE_STATIC);
     if (spec->country && *spec->country)
         sqlite3_bind_text(st, 2, spec->country, -1, SQLITE_STATIC);
@@ -182,59 +237,37 @@ archive_officer_add(archive_t *self, const archive_officer_spec_t *spec, int64_t
     if (spec->contact)
         sqlite3_bind_text(st, 5, spec->contact, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 6, now);
-    if (sqlite3_step(st) != SQLITE_DONE) {
-        archive_int_fail(self, "add officer");
+    if (archive_int_run(self, st, "add officer") != 0)
         goto out;
-    }
-    sqlite3_finalize(st);
-    st = NULL;
     int64_t id = sqlite3_last_insert_rowid(self->db);
 
-    if (sqlite3_prepare_v2(self->db,
-            "INSERT INTO officer_keys (ed25519, curve, fingerprint, officer_id) VALUES (?,?,?,?)",
-            -1, &st, NULL)
-        != SQLITE_OK) {
-        archive_int_fail(self, "add key");
+    if (!(st = s_stmt(self, ST_KEY_INSERT)))
         goto out;
-    }
     sqlite3_bind_blob(st, 1, spec->pk, 32, SQLITE_STATIC);
     sqlite3_bind_blob(st, 2, spec->curve, 32, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, spec->fingerprint, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 4, id);
-    if (sqlite3_step(st) != SQLITE_DONE) {
-        archive_int_fail(self, "add key");
+    if (archive_int_run(self, st, "add key") != 0)
         goto out;
-    }
-    sqlite3_finalize(st);
-    st = NULL;
 
     if (spec->networks && *spec->networks) {
         char nets[512];
         snprintf(nets, sizeof nets, "%s", spec->networks);
         char *save = NULL;
         for (char *n = strtok_r(nets, ",", &save); n; n = strtok_r(NULL, ",", &save)) {
-            int known = s_exists(self, "SELECT 1 FROM networks WHERE name = ?", n);
+            int known = s_exists(self, ST_NETWORK_KNOWN, n);
             if (known == 0)
                 snprintf(self->error, sizeof self->error,
                     "unknown network '%s' (consular, trafficking, child, crm)", n);
             if (known != 1)
                 goto out;
-            if (sqlite3_prepare_v2(self->db,
-                    "INSERT OR REPLACE INTO memberships (officer_id, network, role) VALUES (?,?,?)",
-                    -1, &st, NULL)
-                != SQLITE_OK) {
-                archive_int_fail(self, "add membership");
+            if (!(st = s_stmt(self, ST_MEMBERSHIP_ADD)))
                 goto out;
-            }
             sqlite3_bind_int64(st, 1, id);
             sqlite3_bind_text(st, 2, n, -1, SQLITE_STATIC);
             sqlite3_bind_text(st, 3, spec->role, -1, SQLITE_STATIC);
-            if (sqlite3_step(st) != SQLITE_DONE) {
-                archive_int_fail(self, "add membership");
+            if (archive_int_run(self, st, "add membership") != 0)
                 goto out;
-            }
-            sqlite3_finalize(st);
-            st = NULL;
         }
     }
     if (archive_int_ledger_row(self, ARCHIVE_KIND_OFFICER, id) != 0)
@@ -251,9 +284,8 @@ archive_officer_add(archive_t *self, const archive_officer_spec_t *spec, int64_t
     *id_out = id;
     return 0;
 out:
-    sqlite3_finalize(st);
     archive_rollback(self); /* keeps the error message */
-    return rc;
+    return -1;
 }
 
 int
@@ -261,13 +293,8 @@ archive_key_revoke(archive_t *self, const uint8_t pk[32], int64_t now_ms)
 {
     if (archive_begin(self) != 0)
         return -1;
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(self->db,
-            "UPDATE officer_keys SET revoked_ms = COALESCE(revoked_ms, ?) WHERE ed25519 = ?"
-            " RETURNING fingerprint, officer_id",
-            -1, &st, NULL)
-        != SQLITE_OK) {
-        archive_int_fail(self, "revoke");
+    sqlite3_stmt *st = s_stmt(self, ST_KEY_REVOKE);
+    if (!st) {
         archive_rollback(self);
         return -1;
     }
@@ -281,9 +308,7 @@ archive_key_revoke(archive_t *self, const uint8_t pk[32], int64_t now_ms)
         officer = sqlite3_column_int64(st, 1);
         rc = sqlite3_step(st);
     }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) {
-        archive_int_fail(self, "revoke");
+    if (archive_int_end(self, st, rc, "revoke") != 0) {
         archive_rollback(self);
         return -1;
     }
@@ -312,12 +337,8 @@ archive_key_add(archive_t *self, int64_t officer_id, const uint8_t pk[32], const
     }
     if (archive_begin(self) != 0)
         return -1;
-    char idtext[32];
-    snprintf(idtext, sizeof idtext, "%lld", (long long)officer_id);
-    int exists = s_exists(self, "SELECT 1 FROM officers WHERE id = CAST(? AS INTEGER)",
-        idtext);
-    int taken = s_exists(self, "SELECT 1 FROM officer_keys WHERE fingerprint = ?",
-        fingerprint);
+    int exists = s_exists_id(self, ST_OFFICER_KNOWN, officer_id);
+    int taken = s_exists(self, ST_KEY_TAKEN, fingerprint);
     if (exists != 1 || taken != 0) {
         if (exists == 0)
             snprintf(self->error, sizeof self->error, "no officer %lld", (long long)officer_id);
@@ -327,13 +348,8 @@ archive_key_add(archive_t *self, int64_t officer_id, const uint8_t pk[32], const
         archive_rollback(self);
         return -1;
     }
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(self->db,
-            "INSERT INTO officer_keys (ed25519, curve, fingerprint, officer_id, valid_from_ms,"
-            " valid_until_ms) VALUES (?,?,?,?,?,?)",
-            -1, &st, NULL)
-        != SQLITE_OK) {
-        archive_int_fail(self, "add key");
+    sqlite3_stmt *st = s_stmt(self, ST_KEY_INSERT);
+    if (!st) {
         archive_rollback(self);
         return -1;
     }
@@ -345,10 +361,7 @@ archive_key_add(archive_t *self, int64_t officer_id, const uint8_t pk[32], const
         sqlite3_bind_int64(st, 5, valid_from_ms);
     if (valid_until_ms)
         sqlite3_bind_int64(st, 6, valid_until_ms);
-    int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) {
-        archive_int_fail(self, "add key");
+    if (archive_int_run(self, st, "add key") != 0) {
         archive_rollback(self);
         return -1;
     }
@@ -367,17 +380,9 @@ archive_key_add(archive_t *self, int64_t officer_id, const uint8_t pk[32], const
 int
 archive_keys_each(archive_t *self, archive_key_fn fn, void *arg)
 {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(self->db,
-            "SELECT o.id, o.name, COALESCE(o.country, ''), COALESCE(o.org, ''), o.role,"
-            " COALESCE((SELECT group_concat(m.network || ':' || m.role, ',') FROM memberships m"
-            "   WHERE m.officer_id = o.id), ''),"
-            " k.ed25519, k.curve, k.fingerprint, COALESCE(k.valid_from_ms, 0),"
-            " COALESCE(k.valid_until_ms, 0), COALESCE(k.revoked_ms, 0)"
-            " FROM officer_keys k JOIN officers o ON o.id = k.officer_id ORDER BY o.id, k.fingerprint",
-            -1, &st, NULL)
-        != SQLITE_OK)
-        return archive_int_fail(self, "list keys");
+    sqlite3_stmt *st = s_stmt(self, ST_KEYS_EACH);
+    if (!st)
+        return -1;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         archive_key_row_t row = {
@@ -399,8 +404,7 @@ archive_keys_each(archive_t *self, archive_key_fn fn, void *arg)
             break;
         }
     }
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 0 : archive_int_fail(self, "list keys");
+    return archive_int_end(self, st, rc, "list keys");
 }
 
 int
@@ -450,28 +454,21 @@ archive_membership_set(archive_t *self, int64_t officer_id, const char *network,
             "a membership role is officer, focal, ppt or admin");
         return -1;
     }
-    int known = s_exists(self, "SELECT 1 FROM networks WHERE name = ?", network);
+    int known = s_exists(self, ST_NETWORK_KNOWN, network);
     if (known != 1) {
         if (known == 0)
             snprintf(self->error, sizeof self->error, "unknown network '%s'", network);
         return -1;
     }
-    char idtext[32];
-    snprintf(idtext, sizeof idtext, "%lld", (long long)officer_id);
-    int exists = s_exists(self, "SELECT 1 FROM officers WHERE id = CAST(? AS INTEGER)",
-        idtext);
+    int exists = s_exists_id(self, ST_OFFICER_KNOWN, officer_id);
     if (exists != 1) {
         if (exists == 0)
             snprintf(self->error, sizeof self->error, "no officer %lld", (long long)officer_id);
         return -1;
     }
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(self->db,
-            "INSERT INTO memberships (officer_id, network, role) SELECT id, ?2, ?3 FROM officers"
-            " WHERE id = ?1 ON CONFLICT (officer_id, network) DO UPDATE SET role = excluded.role",
-            -1, &st, NULL)
-        != SQLITE_OK)
-        return archive_int_fail(self, "membership");
+    sqlite3_stmt *st = s_stmt(self, ST_MEMBERSHIP_SET);
+    if (!st)
+        return -1;
     sqlite3_bind_int64(st, 1, officer_id);
     sqlite3_bind_text(st, 2, network, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 3, role, -1, SQLITE_TRANSIENT);
@@ -486,22 +483,19 @@ archive_membership_set(archive_t *self, int64_t officer_id, const char *network,
 int
 archive_membership_remove(archive_t *self, int64_t officer_id, const char *network)
 {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(self->db,
-            "DELETE FROM memberships WHERE officer_id = ? AND network = ? RETURNING 1", -1, &st,
-            NULL)
-        != SQLITE_OK)
-        return archive_int_fail(self, "membership");
+    sqlite3_stmt *st = s_stmt(self, ST_MEMBERSHIP_REMOVE);
+    if (!st)
+        return -1;
     sqlite3_bind_int64(st, 1, officer_id);
     sqlite3_bind_text(st, 2, network, -1, SQLITE_TRANSIENT);
     int own = !self->in_txn;
     if (own && archive_begin(self) != 0) {
-        sqlite3_finalize(st);
+        sqlite3_reset(st);
         return -1;
     }
     archive_int_mark_t mark;
     if (archive_int_record_begin(self, &mark) != 0) {
-        sqlite3_finalize(st);
+        sqlite3_reset(st);
         if (own)
             archive_rollback(self);
         return -1;
@@ -510,12 +504,9 @@ archive_membership_remove(archive_t *self, int64_t officer_id, const char *netwo
     int removed = rc == SQLITE_ROW;
     while (rc == SQLITE_ROW)
         rc = sqlite3_step(st);
-    sqlite3_finalize(st);
     char detail[128];
     snprintf(detail, sizeof detail, "officer %lld leaves %s", (long long)officer_id, network);
-    int ok = rc == SQLITE_DONE;
-    if (!ok)
-        archive_int_fail(self, "membership");
+    int ok = archive_int_end(self, st, rc, "membership") == 0;
     if (ok && removed)
         ok = archive_int_ledger_row(self, ARCHIVE_KIND_OFFICER, officer_id) == 0
             && archive_audit(self, self->actor_id, self->actor_fp, "membership.remove", "ok",
@@ -536,13 +527,9 @@ archive_membership_remove(archive_t *self, int64_t officer_id, const char *netwo
 const char *
 archive_country_status(archive_t *self, const char *code)
 {
-    if (s_exists(self, "SELECT 1 FROM countries WHERE code = ? AND status = 'member'",
-            code)
-        == 1)
+    if (s_exists(self, ST_COUNTRY_MEMBER, code) == 1)
         return "member";
-    if (s_exists(self,
-            "SELECT 1 FROM countries WHERE code = ? AND status = 'observer'", code)
-        == 1)
+    if (s_exists(self, ST_COUNTRY_OBSERVER, code) == 1)
         return "observer";
     return NULL;
 }
@@ -550,17 +537,18 @@ archive_country_status(archive_t *self, const char *code)
 int
 archive_networks(archive_t *self, char *out, size_t cap)
 {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(self->db,
-            "SELECT COALESCE(group_concat(name, ','), '') FROM (SELECT name FROM networks ORDER BY name)",
-            -1, &st, NULL)
-        != SQLITE_OK)
-        return archive_int_fail(self, "networks");
+    sqlite3_stmt *st = s_stmt(self, ST_NETWORKS);
+    if (!st)
+        return -1;
     int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
+    if (rc == SQLITE_ROW) {
         snprintf(out, cap, "%s", (const char *)sqlite3_column_text(st, 0));
-    sqlite3_finalize(st);
-    return rc == SQLITE_ROW ? 0 : archive_int_fail(self, "networks");
+        sqlite3_reset(st);
+        return 0;
+    }
+    archive_int_fail(self, "networks");
+    sqlite3_reset(st);
+    return -1;
 }
 
 int
@@ -572,21 +560,16 @@ archive_ppt_set(archive_t *self, int year, const char *country, const char *acto
         actor_fp = self->actor_fp;
         actor_id = self->actor_id;
     }
-    int e = s_exists(self, "SELECT 1 FROM countries WHERE code = ? AND status = 'member'",
-        country);
+    int e = s_exists(self, ST_COUNTRY_MEMBER, country);
     if (e != 1) {
         if (e == 0)
             snprintf(self->error, sizeof self->error,
                 "'%s' is not a member country: the PPT rotates among members", country);
         return -1;
     }
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(self->db,
-            "INSERT INTO ppt (year, country) VALUES (?, ?)"
-            " ON CONFLICT (year) DO UPDATE SET country = excluded.country",
-            -1, &st, NULL)
-        != SQLITE_OK)
-        return archive_int_fail(self, "ppt");
+    sqlite3_stmt *st = s_stmt(self, ST_PPT_SET);
+    if (!st)
+        return -1;
     sqlite3_bind_int(st, 1, year);
     sqlite3_bind_text(st, 2, country, -1, SQLITE_TRANSIENT);
     char detail[64];
@@ -598,35 +581,32 @@ archive_ppt_set(archive_t *self, int year, const char *country, const char *acto
 int
 archive_ppt_get(archive_t *self, int year, char *country, size_t cap)
 {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(self->db, "SELECT country FROM ppt WHERE year = ?", -1, &st, NULL)
-        != SQLITE_OK)
-        return archive_int_fail(self, "ppt");
+    sqlite3_stmt *st = s_stmt(self, ST_PPT_GET);
+    if (!st)
+        return -1;
     sqlite3_bind_int(st, 1, year);
     int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
+    if (rc == SQLITE_ROW) {
         snprintf(country, cap, "%s", (const char *)sqlite3_column_text(st, 0));
-    sqlite3_finalize(st);
-    if (rc == SQLITE_ROW)
+        sqlite3_reset(st);
         return 1;
-    return rc == SQLITE_DONE ? 0 : archive_int_fail(self, "ppt");
+    }
+    return archive_int_end(self, st, rc, "ppt");
 }
 
 int
 archive_ppt_each(archive_t *self, archive_ppt_fn fn, void *arg)
 {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(self->db, "SELECT year, country FROM ppt ORDER BY year", -1, &st, NULL)
-        != SQLITE_OK)
-        return archive_int_fail(self, "ppt");
+    sqlite3_stmt *st = s_stmt(self, ST_PPT_EACH);
+    if (!st)
+        return -1;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
         if (fn(sqlite3_column_int(st, 0), (const char *)sqlite3_column_text(st, 1), arg) != 0) {
             rc = SQLITE_DONE;
             break;
         }
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 0 : archive_int_fail(self, "ppt");
+    return archive_int_end(self, st, rc, "ppt");
 }
 
 /* ---------------------------------------------------------- invitations */
@@ -640,10 +620,8 @@ archive_invitation_grant(archive_t *self, const archive_invitation_t *inv, const
         actor_fp = self->actor_fp;
         actor_id = self->actor_id;
     }
-    int org = s_exists(self,
-        "SELECT 1 FROM organisations WHERE code = ? AND kind <> 'secretariat'", inv->grantee);
-    int country = s_exists(self,
-        "SELECT 1 FROM countries WHERE code = ? AND status = 'observer'", inv->grantee);
+    int org = s_exists(self, ST_ORG_OBSERVER, inv->grantee);
+    int country = s_exists(self, ST_COUNTRY_OBSERVER, inv->grantee);
     if (org < 0 || country < 0)
         return -1;
     if (!org && !country) {
@@ -652,7 +630,7 @@ archive_invitation_grant(archive_t *self, const archive_invitation_t *inv, const
             inv->grantee);
         return -1;
     }
-    int net = s_exists(self, "SELECT 1 FROM networks WHERE name = ?", inv->network);
+    int net = s_exists(self, ST_NETWORK_KNOWN, inv->network);
     if (net != 1) {
         if (net == 0)
             snprintf(self->error, sizeof self->error, "unknown network '%s'", inv->network);
@@ -662,13 +640,9 @@ archive_invitation_grant(archive_t *self, const archive_invitation_t *inv, const
         snprintf(self->error, sizeof self->error, "access is 'read' or 'readwrite'");
         return -1;
     }
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(self->db,
-            "INSERT INTO invitations (grantee, network, patterns, access, expires_ms, created_ms,"
-            " created_by) VALUES (?,?,?,?,?,?,?)",
-            -1, &st, NULL)
-        != SQLITE_OK)
-        return archive_int_fail(self, "invitation");
+    sqlite3_stmt *st = s_stmt(self, ST_INVITATION_INSERT);
+    if (!st)
+        return -1;
     sqlite3_bind_text(st, 1, inv->grantee, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 2, inv->network, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 3, inv->patterns, -1, SQLITE_TRANSIENT);
@@ -691,21 +665,15 @@ archive_invitation_revoke(archive_t *self, int64_t id, const char *actor_fp, int
         actor_fp = self->actor_fp;
         actor_id = self->actor_id;
     }
-    char key[32];
-    snprintf(key, sizeof key, "%lld", (long long)id);
-    int e = s_exists(self, "SELECT 1 FROM invitations WHERE id = CAST(? AS INTEGER)",
-        key);
+    int e = s_exists_id(self, ST_INVITATION_KNOWN, id);
     if (e != 1) {
         if (e == 0)
             snprintf(self->error, sizeof self->error, "no invitation %lld", (long long)id);
         return -1;
     }
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(self->db,
-            "UPDATE invitations SET revoked_ms = COALESCE(revoked_ms, ?) WHERE id = ?", -1, &st,
-            NULL)
-        != SQLITE_OK)
-        return archive_int_fail(self, "invitation");
+    sqlite3_stmt *st = s_stmt(self, ST_INVITATION_REVOKE);
+    if (!st)
+        return -1;
     sqlite3_bind_int64(st, 1, archive_now_ms());
     sqlite3_bind_int64(st, 2, id);
     char detail[64];
@@ -717,13 +685,9 @@ archive_invitation_revoke(archive_t *self, int64_t id, const char *actor_fp, int
 int
 archive_invitations_each(archive_t *self, archive_invitation_fn fn, void *arg)
 {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(self->db,
-            "SELECT id, grantee, network, patterns, access, expires_ms, created_ms, created_by,"
-            " COALESCE(revoked_ms, 0) FROM invitations ORDER BY id",
-            -1, &st, NULL)
-        != SQLITE_OK)
-        return archive_int_fail(self, "invitations");
+    sqlite3_stmt *st = s_stmt(self, ST_INVITATIONS_EACH);
+    if (!st)
+        return -1;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         archive_invitation_t inv = {
@@ -742,6 +706,5 @@ archive_invitations_each(archive_t *self, archive_invitation_fn fn, void *arg)
             break;
         }
     }
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 0 : archive_int_fail(self, "invitations");
+    return archive_int_end(self, st, rc, "invitations");
 }
