@@ -52,6 +52,11 @@ static const char *const s_sql[ST_COUNT] = {
                      "   ORDER BY l.id DESC LIMIT 1), handling)"
                      " FROM messages m WHERE seq > ? ORDER BY seq LIMIT ?",
     [ST_MSG_READ] = "SELECT " MSG_COLS " FROM messages m WHERE seq = ?1",
+    [ST_MSG_BY_CASE] = "SELECT " MSG_COLS " FROM messages m WHERE case_id = ?1 ORDER BY seq",
+    [ST_MSG_COUNT] = "SELECT count(*) FROM messages",
+    [ST_MSG_COUNTS] = "SELECT network, count(*) FROM messages GROUP BY network ORDER BY network",
+    [ST_RELABEL] = "INSERT INTO message_labels (seq, tlp, handling, officer_id, ts_ms)"
+                   " VALUES (?,?,?,?,?)",
     [ST_MSG_GET] = "SELECT seq, msg_id, topic, network, author_id, tlp, recipients,"
                    " created_ms, stored_ms, content, signature, content_hash"
                    " FROM messages WHERE seq = ?",
@@ -181,31 +186,27 @@ archive_message_find(archive_t *self, const uint8_t msg_id[16], uint64_t *seq, u
 int64_t
 archive_message_count(archive_t *self)
 {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(self->db, "SELECT count(*) FROM messages", -1, &st, NULL) != SQLITE_OK)
-        return archive_int_fail(self, "count");
+    sqlite3_stmt *st = s_stmt(self, ST_MSG_COUNT);
+    if (!st)
+        return -1;
     int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     return n;
 }
 
 int
 archive_message_counts(archive_t *self, archive_count_fn fn, void *arg)
 {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(self->db,
-            "SELECT network, count(*) FROM messages GROUP BY network ORDER BY network", -1, &st,
-            NULL)
-        != SQLITE_OK)
-        return archive_int_fail(self, "count by network");
+    sqlite3_stmt *st = s_stmt(self, ST_MSG_COUNTS);
+    if (!st)
+        return -1;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
         if (fn((const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1), arg) != 0) {
             rc = SQLITE_DONE;
             break;
         }
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 0 : archive_int_fail(self, "count by network");
+    return archive_int_end(self, st, rc, "count by network");
 }
 
 /* A message row (seq, msg_id, topic, network, author_id, tlp, recipients,
@@ -265,41 +266,6 @@ archive_messages_after(archive_t *self, uint64_t after, int limit, archive_msg_f
     return 0;
 }
 
-static int
-s_messages_where(archive_t *self, const char *where, uint64_t value, archive_msg_fn fn, void *arg)
-{
-    char sql[512];
-    snprintf(sql, sizeof sql,
-        "SELECT seq, msg_id, topic, network, author_id,"
-        " COALESCE((SELECT l.tlp FROM message_labels l WHERE l.seq = m.seq"
-        "   ORDER BY l.id DESC LIMIT 1), tlp), recipients, created_ms, stored_ms,"
-        " content, signature, content_hash, case_id, personal,"
-        " COALESCE((SELECT l.handling FROM message_labels l WHERE l.seq = m.seq"
-        "   ORDER BY l.id DESC LIMIT 1), handling) FROM messages m"
-        " WHERE %s ORDER BY seq",
-        where);
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(self->db, sql, -1, &st, NULL) != SQLITE_OK)
-        return archive_int_fail(self, "read messages");
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)value);
-    int rc, found = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (sqlite3_column_bytes(st, 10) != 64 || sqlite3_column_bytes(st, 1) != 16)
-            continue; /* damaged: verify reports it */
-        archive_msg_t m;
-        s_msg_row(st, &m);
-        found = 1;
-        if (fn(&m, arg) != 0) {
-            rc = SQLITE_DONE;
-            break;
-        }
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
-        return archive_int_fail(self, "read messages");
-    return found;
-}
-
 int
 archive_message_read(archive_t *self, uint64_t seq, archive_msg_fn fn, void *arg)
 {
@@ -308,7 +274,7 @@ archive_message_read(archive_t *self, uint64_t seq, archive_msg_fn fn, void *arg
         return -1;
     sqlite3_bind_int64(st, 1, (sqlite3_int64)seq);
     int rc = sqlite3_step(st), found = 0;
-    /* As s_messages_where: a damaged row is skipped (verify reports it). */
+    /* As archive_messages_by_case: a damaged row is skipped (verify reports it). */
     if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 10) == 64
         && sqlite3_column_bytes(st, 1) == 16) {
         archive_msg_t m;
@@ -325,29 +291,38 @@ archive_message_read(archive_t *self, uint64_t seq, archive_msg_fn fn, void *arg
 int
 archive_messages_by_case(archive_t *self, uint64_t case_id, archive_msg_fn fn, void *arg)
 {
-    return s_messages_where(self, "case_id = ?1", case_id, fn, arg) < 0 ? -1 : 0;
+    sqlite3_stmt *st = s_stmt(self, ST_MSG_BY_CASE);
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)case_id);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (sqlite3_column_bytes(st, 10) != 64 || sqlite3_column_bytes(st, 1) != 16)
+            continue; /* damaged: verify reports it */
+        archive_msg_t m;
+        s_msg_row(st, &m);
+        if (fn(&m, arg) != 0) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    return archive_int_end(self, st, rc, "read messages");
 }
 
 int
 archive_relabel(archive_t *self, uint64_t seq, int tlp, int handling, int64_t officer_id)
 {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(self->db,
-            "INSERT INTO message_labels (seq, tlp, handling, officer_id, ts_ms)"
-            " VALUES (?,?,?,?,?)",
-            -1, &st, NULL)
-        != SQLITE_OK)
-        return archive_int_fail(self, "relabel");
+    sqlite3_stmt *st = s_stmt(self, ST_RELABEL);
+    if (!st)
+        return -1;
     int64_t now = archive_now_ms();
     sqlite3_bind_int64(st, 1, (sqlite3_int64)seq);
     sqlite3_bind_int(st, 2, tlp);
     sqlite3_bind_int(st, 3, handling);
     sqlite3_bind_int64(st, 4, officer_id);
     sqlite3_bind_int64(st, 5, now);
-    int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
-        return archive_int_fail(self, "relabel");
+    if (archive_int_run(self, st, "relabel") != 0)
+        return -1;
     int64_t id = sqlite3_last_insert_rowid(self->db);
     archive_canon_t c;
     uint8_t h[ARCHIVE_HASH_BYTES];
