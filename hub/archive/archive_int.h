@@ -17,6 +17,12 @@
  * SQL of its own slots and prepares them through archive_int_stmt. */
 enum {
     /* db.c */
+    ST_USER_VERSION,
+    ST_LAST_SEQ,
+    ST_DATA_VERSION,
+    ST_META_SET,
+    ST_META_GET,
+    ST_INTEGRITY,
     ST_REQ_BEGIN,
     ST_REQ_RELEASE,
     ST_REQ_ROLLBACK,
@@ -74,12 +80,12 @@ enum {
     ST_SUB_DELETE,
     /* audit.c */
     ST_AUDIT,
+    ST_AUDIT_EACH,
     ST_AUDIT_GET,
     /* ledger.c */
     ST_LEDGER_INSERT,
     ST_LEDGER_HEAD,
     ST_LEDGER_LATEST,
-    ST_DATA_VERSION,
     ST_SP_BEGIN,
     ST_SP_RELEASE,
     ST_SP_ROLLBACK,

@@ -13,6 +13,8 @@
 static const char *const s_sql[ST_COUNT] = {
     [ST_AUDIT] = "INSERT INTO audit (ts_ms, officer_id, fingerprint, action, outcome, detail)"
                  " VALUES (?,?,?,?,?,?)",
+    [ST_AUDIT_EACH] = "SELECT id, ts_ms, officer_id, fingerprint, action, outcome, detail"
+                      " FROM audit ORDER BY id",
     [ST_AUDIT_GET] = "SELECT id, ts_ms, officer_id, fingerprint, action, outcome, detail"
                      " FROM audit WHERE id = ?",
 };
@@ -58,12 +60,9 @@ archive_audit(archive_t *self, int64_t officer_id, const char *fingerprint, cons
 int
 archive_audit_each(archive_t *self, archive_audit_fn fn, void *arg)
 {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(self->db,
-            "SELECT id, ts_ms, officer_id, fingerprint, action, outcome, detail FROM audit ORDER BY id",
-            -1, &st, NULL)
-        != SQLITE_OK)
-        return archive_int_fail(self, "read audit");
+    sqlite3_stmt *st = s_stmt(self, ST_AUDIT_EACH);
+    if (!st)
+        return -1;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         archive_audit_row_t row = {
@@ -80,8 +79,7 @@ archive_audit_each(archive_t *self, archive_audit_fn fn, void *arg)
             break;
         }
     }
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 0 : archive_int_fail(self, "read audit");
+    return archive_int_end(self, st, rc, "read audit");
 }
 
 int

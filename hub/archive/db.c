@@ -196,6 +196,14 @@ static const migration_t s_migrations[] = {
 #define MIGRATIONS ((int)(sizeof s_migrations / sizeof s_migrations[0]))
 
 static const char *const s_sql[ST_COUNT] = {
+    [ST_USER_VERSION] = "PRAGMA user_version",
+    [ST_LAST_SEQ] = "SELECT COALESCE(MAX(seq), 0) FROM messages",
+    [ST_DATA_VERSION] = "PRAGMA data_version",
+    [ST_META_SET] = "INSERT INTO meta (key, value) VALUES (?, ?)"
+                    " ON CONFLICT (key)"
+                    " DO UPDATE SET value = excluded.value",
+    [ST_META_GET] = "SELECT value FROM meta WHERE key = ?",
+    [ST_INTEGRITY] = "PRAGMA integrity_check(10)",
     [ST_REQ_BEGIN] = "SAVEPOINT archive_request",
     [ST_REQ_RELEASE] = "RELEASE archive_request",
     [ST_REQ_ROLLBACK] = "ROLLBACK TO archive_request",
@@ -277,12 +285,16 @@ archive_int_exec(archive_t *self, const char *sql)
 static int
 s_user_version(archive_t *self)
 {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(self->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+    /* The first statement on a file: say what failed ("file is not a
+     * database") the way the rest of open does. */
+    sqlite3_stmt *st = s_stmt(self, ST_USER_VERSION);
+    if (!st)
         return archive_int_fail(self, "read schema version");
     int version = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
-    sqlite3_finalize(st);
-    return version < 0 ? archive_int_fail(self, "read schema version") : version;
+    if (version < 0)
+        archive_int_fail(self, "read schema version");
+    sqlite3_reset(st);
+    return version;
 }
 
 static int
@@ -343,15 +355,16 @@ s_migrate(archive_t *self)
 static int
 s_load_state(archive_t *self)
 {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(self->db, "SELECT COALESCE(MAX(seq), 0) FROM messages", -1, &st, NULL)
-            != SQLITE_OK
-        || sqlite3_step(st) != SQLITE_ROW) {
-        sqlite3_finalize(st);
-        return archive_int_fail(self, "read last sequence");
+    sqlite3_stmt *st = s_stmt(self, ST_LAST_SEQ);
+    if (!st)
+        return -1;
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        archive_int_fail(self, "read last sequence");
+        sqlite3_reset(st);
+        return -1;
     }
     self->last_seq = (uint64_t)sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     self->head_dv = -1;
     return archive_int_head_fresh(self);
 }
@@ -628,14 +641,17 @@ archive_read_end(archive_t *self)
 int
 archive_data_version(archive_t *self, int64_t *version)
 {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(self->db, "PRAGMA data_version", -1, &st, NULL) != SQLITE_OK)
-        return archive_int_fail(self, "data_version");
-    int rc = sqlite3_step(st) == SQLITE_ROW ? 0 : -1;
-    if (rc == 0)
-        *version = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return rc == 0 ? 0 : archive_int_fail(self, "data_version");
+    sqlite3_stmt *st = s_stmt(self, ST_DATA_VERSION);
+    if (!st)
+        return -1;
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        archive_int_fail(self, "data_version");
+        sqlite3_reset(st);
+        return -1;
+    }
+    *version = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return 0;
 }
 
 /* ---------------------------------------------------------- meta, maintenance */
@@ -643,35 +659,28 @@ archive_data_version(archive_t *self, int64_t *version)
 int
 archive_meta_set(archive_t *self, const char *key, const char *value)
 {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(self->db,
-            "INSERT INTO meta (key, value) VALUES (?, ?)"
-            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            -1, &st, NULL)
-        != SQLITE_OK)
-        return archive_int_fail(self, "meta");
+    sqlite3_stmt *st = s_stmt(self, ST_META_SET);
+    if (!st)
+        return -1;
     sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 2, value, -1, SQLITE_TRANSIENT);
-    int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 0 : archive_int_fail(self, "meta");
+    return archive_int_run(self, st, "meta");
 }
 
 int
 archive_meta_get(archive_t *self, const char *key, char *value, size_t cap)
 {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(self->db, "SELECT value FROM meta WHERE key = ?", -1, &st, NULL)
-        != SQLITE_OK)
-        return archive_int_fail(self, "meta");
+    sqlite3_stmt *st = s_stmt(self, ST_META_GET);
+    if (!st)
+        return -1;
     sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
     int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
+    if (rc == SQLITE_ROW) {
         snprintf(value, cap, "%s", (const char *)sqlite3_column_text(st, 0));
-    sqlite3_finalize(st);
-    if (rc == SQLITE_ROW)
+        sqlite3_reset(st);
         return 1;
-    return rc == SQLITE_DONE ? 0 : archive_int_fail(self, "meta");
+    }
+    return archive_int_end(self, st, rc, "meta");
 }
 
 void
@@ -683,9 +692,9 @@ archive_wal_autocheckpoint(archive_t *self, int pages)
 int
 archive_integrity_check(archive_t *self, char *out, size_t cap)
 {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(self->db, "PRAGMA integrity_check(10)", -1, &st, NULL) != SQLITE_OK)
-        return archive_int_fail(self, "integrity_check");
+    sqlite3_stmt *st = s_stmt(self, ST_INTEGRITY);
+    if (!st)
+        return -1;
     int rc, ok = 0, rows = 0;
     size_t used = 0;
     out[0] = '\0';
@@ -701,8 +710,7 @@ archive_integrity_check(archive_t *self, char *out, size_t cap)
         if (w > 0)
             used += (size_t)w < cap - used ? (size_t)w : cap - used - 1;
     }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
-        return archive_int_fail(self, "integrity_check");
+    if (archive_int_end(self, st, rc, "integrity_check") != 0)
+        return -1;
     return ok;
 }

@@ -24,7 +24,6 @@ static const char *const s_sql[ST_COUNT] = {
     [ST_LEDGER_HEAD] = "SELECT id, hash FROM ledger ORDER BY id DESC LIMIT 1",
     [ST_LEDGER_LATEST] = "SELECT content_hash FROM ledger WHERE kind = ? AND ref = ?"
                          " ORDER BY id DESC LIMIT 1",
-    [ST_DATA_VERSION] = "PRAGMA data_version",
     [ST_SP_BEGIN] = "SAVEPOINT archive_record",
     [ST_SP_RELEASE] = "RELEASE archive_record",
     [ST_SP_ROLLBACK] = "ROLLBACK TO archive_record",
@@ -172,19 +171,13 @@ archive_int_hash_audit(const archive_audit_row_t *r, uint8_t out[32])
 int
 archive_int_head_fresh(archive_t *self)
 {
-    sqlite3_stmt *st = s_stmt(self, ST_DATA_VERSION);
-    if (!st)
+    int64_t dv;
+    if (archive_data_version(self, &dv) != 0)
         return -1;
-    if (sqlite3_step(st) != SQLITE_ROW) {
-        archive_int_fail(self, "data_version");
-        sqlite3_reset(st);
-        return -1;
-    }
-    int64_t dv = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
     if (dv == self->head_dv)
         return 0;
-    if (!(st = s_stmt(self, ST_LEDGER_HEAD)))
+    sqlite3_stmt *st = s_stmt(self, ST_LEDGER_HEAD);
+    if (!st)
         return -1;
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
