@@ -14,26 +14,44 @@
 
 #include "archive_int.h"
 
-static sqlite3_stmt *
-s_prepare(archive_t *self, const char *sql)
-{
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(self->db, sql, -1, &st, NULL) != SQLITE_OK) {
-        archive_int_fail(self, "prepare");
-        return NULL;
-    }
-    return st;
-}
+#define ALERT_COLUMNS                                                                        \
+    "seq, topic, network, author_id, priority, category, countries, headline, status,"      \
+    " msg_type, refs, case_id, needs_ack, expires_ms, stored_ms, superseded_by"
 
-/* Steps a write statement to completion and finalizes it. */
-static int
-s_run(archive_t *self, sqlite3_stmt *st, const char *what)
+#define TARGET_COLUMNS                                                                       \
+    "alert_seq, country, state, level, deadline_ms, period_ms, acked_by, acked_ms, note"
+
+static const char *const s_sql[ST_COUNT] = {
+    [ST_ALERT_EVENT] = "INSERT INTO alert_events (alert_seq, country, ts_ms, event, officer_id,"
+                       " detail) VALUES (?,?,?,?,?,?)",
+    [ST_ALERT_INSERT] = "INSERT INTO alerts (seq, topic, network, author_id, priority, category,"
+                        " countries, headline, status, msg_type, refs, case_id, needs_ack,"
+                        " expires_ms, stored_ms) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+    [ST_ALERT_TARGET_INSERT] = "INSERT OR IGNORE INTO alert_targets (alert_seq, country, state,"
+                               " deadline_ms, period_ms) VALUES (?,?,?,?,?)",
+    [ST_ALERT_GET] = "SELECT " ALERT_COLUMNS " FROM alerts WHERE seq = ?",
+    [ST_ALERTS_OPEN] = "SELECT " ALERT_COLUMNS " FROM alerts a WHERE EXISTS (SELECT 1 FROM"
+                       " alert_targets t WHERE t.alert_seq = a.seq AND t.state = 'pending')"
+                       " ORDER BY seq DESC LIMIT ?",
+    [ST_ALERTS_ALL] = "SELECT " ALERT_COLUMNS " FROM alerts ORDER BY seq DESC LIMIT ?",
+    [ST_ALERT_TARGETS] = "SELECT " TARGET_COLUMNS " FROM alert_targets WHERE alert_seq = ?"
+                         " ORDER BY country",
+    [ST_ALERT_DUE] = "SELECT " TARGET_COLUMNS " FROM alert_targets WHERE state = 'pending'"
+                     " AND deadline_ms > 0 AND deadline_ms <= ? ORDER BY deadline_ms LIMIT 256",
+    [ST_ALERT_ACK] = "UPDATE alert_targets SET state = 'acknowledged', acked_by = ?, acked_ms = ?,"
+                     " note = ? WHERE alert_seq = ? AND country = ?"
+                     " AND state IN ('pending', 'none') RETURNING 1",
+    [ST_ALERT_ESCALATE] = "UPDATE alert_targets SET level = ?, deadline_ms = ?"
+                          " WHERE alert_seq = ? AND country = ? AND state = 'pending'",
+    [ST_ALERT_CLOSE_TARGETS] = "UPDATE alert_targets SET state = ?"
+                               " WHERE alert_seq = ? AND state IN ('pending','none')",
+    [ST_ALERT_SUPERSEDE] = "UPDATE alerts SET superseded_by = ? WHERE seq = ? AND superseded_by = 0",
+};
+
+static sqlite3_stmt *
+s_stmt(archive_t *self, int which)
 {
-    int rc = sqlite3_step(st);
-    while (rc == SQLITE_ROW)
-        rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 0 : archive_int_fail(self, what);
+    return archive_int_stmt(self, which, s_sql[which]);
 }
 
 /* Every acknowledgement, escalation and closure is chained like messages
@@ -44,9 +62,7 @@ int
 archive_alert_event(archive_t *self, uint64_t seq, const char *country, const char *event,
     int64_t officer_id, const char *detail)
 {
-    sqlite3_stmt *st = s_prepare(self,
-        "INSERT INTO alert_events (alert_seq, country, ts_ms, event, officer_id, detail)"
-        " VALUES (?,?,?,?,?,?)");
+    sqlite3_stmt *st = s_stmt(self, ST_ALERT_EVENT);
     if (!st)
         return -1;
     int64_t now = archive_now_ms();
@@ -56,7 +72,7 @@ archive_alert_event(archive_t *self, uint64_t seq, const char *country, const ch
     sqlite3_bind_text(st, 4, event, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 5, officer_id);
     sqlite3_bind_text(st, 6, detail ? detail : "", -1, SQLITE_TRANSIENT);
-    if (s_run(self, st, "alert event") != 0)
+    if (archive_int_run(self, st, "alert event") != 0)
         return -1;
     int64_t id = sqlite3_last_insert_rowid(self->db);
     archive_canon_t c;
@@ -76,10 +92,7 @@ archive_alert_event(archive_t *self, uint64_t seq, const char *country, const ch
 int
 archive_alert_insert(archive_t *self, const archive_alert_t *a, int64_t period_ms)
 {
-    sqlite3_stmt *st = s_prepare(self,
-        "INSERT INTO alerts (seq, topic, network, author_id, priority, category, countries,"
-        " headline, status, msg_type, refs, case_id, needs_ack, expires_ms, stored_ms)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    sqlite3_stmt *st = s_stmt(self, ST_ALERT_INSERT);
     if (!st)
         return -1;
     sqlite3_bind_int64(st, 1, (sqlite3_int64)a->seq);
@@ -97,15 +110,13 @@ archive_alert_insert(archive_t *self, const archive_alert_t *a, int64_t period_m
     sqlite3_bind_int(st, 13, a->needs_ack);
     sqlite3_bind_int64(st, 14, a->expires_ms);
     sqlite3_bind_int64(st, 15, a->stored_ms);
-    if (s_run(self, st, "store alert") != 0)
+    if (archive_int_run(self, st, "store alert") != 0)
         return -1;
     char buf[512];
     snprintf(buf, sizeof buf, "%s", a->countries);
     char *save = NULL;
     for (char *cc = strtok_r(buf, ",", &save); cc; cc = strtok_r(NULL, ",", &save)) {
-        st = s_prepare(self,
-            "INSERT OR IGNORE INTO alert_targets (alert_seq, country, state, deadline_ms,"
-            " period_ms) VALUES (?,?,?,?,?)");
+        st = s_stmt(self, ST_ALERT_TARGET_INSERT);
         if (!st)
             return -1;
         sqlite3_bind_int64(st, 1, (sqlite3_int64)a->seq);
@@ -113,7 +124,7 @@ archive_alert_insert(archive_t *self, const archive_alert_t *a, int64_t period_m
         sqlite3_bind_text(st, 3, a->needs_ack ? "pending" : "none", -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 4, a->needs_ack ? a->stored_ms + period_ms : 0);
         sqlite3_bind_int64(st, 5, a->needs_ack ? period_ms : 0);
-        if (s_run(self, st, "alert target") != 0)
+        if (archive_int_run(self, st, "alert target") != 0)
             return -1;
     }
     return archive_alert_event(self, a->seq, NULL, "raised", a->author_id, a->headline);
@@ -148,18 +159,13 @@ s_alert_rows(archive_t *self, sqlite3_stmt *st, archive_alert_fn fn, void *arg)
             break;
         }
     }
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? found : archive_int_fail(self, "read alerts");
+    return archive_int_end(self, st, rc, "read alerts") == 0 ? found : -1;
 }
-
-#define ALERT_COLUMNS                                                                        \
-    "seq, topic, network, author_id, priority, category, countries, headline, status,"      \
-    " msg_type, refs, case_id, needs_ack, expires_ms, stored_ms, superseded_by"
 
 int
 archive_alert_get(archive_t *self, uint64_t seq, archive_alert_fn fn, void *arg)
 {
-    sqlite3_stmt *st = s_prepare(self, "SELECT " ALERT_COLUMNS " FROM alerts WHERE seq = ?");
+    sqlite3_stmt *st = s_stmt(self, ST_ALERT_GET);
     if (!st)
         return -1;
     sqlite3_bind_int64(st, 1, (sqlite3_int64)seq);
@@ -169,11 +175,7 @@ archive_alert_get(archive_t *self, uint64_t seq, archive_alert_fn fn, void *arg)
 int
 archive_alerts_each(archive_t *self, int open_only, int limit, archive_alert_fn fn, void *arg)
 {
-    sqlite3_stmt *st = s_prepare(self,
-        open_only ? "SELECT " ALERT_COLUMNS " FROM alerts a WHERE EXISTS (SELECT 1 FROM"
-                    " alert_targets t WHERE t.alert_seq = a.seq AND t.state = 'pending')"
-                    " ORDER BY seq DESC LIMIT ?"
-                  : "SELECT " ALERT_COLUMNS " FROM alerts ORDER BY seq DESC LIMIT ?");
+    sqlite3_stmt *st = s_stmt(self, open_only ? ST_ALERTS_OPEN : ST_ALERTS_ALL);
     if (!st)
         return -1;
     sqlite3_bind_int(st, 1, limit);
@@ -201,18 +203,13 @@ s_target_rows(archive_t *self, sqlite3_stmt *st, archive_target_fn fn, void *arg
             break;
         }
     }
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 0 : archive_int_fail(self, "read alert targets");
+    return archive_int_end(self, st, rc, "read alert targets");
 }
-
-#define TARGET_COLUMNS                                                                       \
-    "alert_seq, country, state, level, deadline_ms, period_ms, acked_by, acked_ms, note"
 
 int
 archive_alert_targets(archive_t *self, uint64_t seq, archive_target_fn fn, void *arg)
 {
-    sqlite3_stmt *st = s_prepare(self,
-        "SELECT " TARGET_COLUMNS " FROM alert_targets WHERE alert_seq = ? ORDER BY country");
+    sqlite3_stmt *st = s_stmt(self, ST_ALERT_TARGETS);
     if (!st)
         return -1;
     sqlite3_bind_int64(st, 1, (sqlite3_int64)seq);
@@ -222,9 +219,7 @@ archive_alert_targets(archive_t *self, uint64_t seq, archive_target_fn fn, void 
 int
 archive_alert_due(archive_t *self, int64_t now_ms, archive_target_fn fn, void *arg)
 {
-    sqlite3_stmt *st = s_prepare(self,
-        "SELECT " TARGET_COLUMNS " FROM alert_targets WHERE state = 'pending'"
-        " AND deadline_ms > 0 AND deadline_ms <= ? ORDER BY deadline_ms LIMIT 256");
+    sqlite3_stmt *st = s_stmt(self, ST_ALERT_DUE);
     if (!st)
         return -1;
     sqlite3_bind_int64(st, 1, now_ms);
@@ -235,9 +230,7 @@ int
 archive_alert_ack(archive_t *self, uint64_t seq, const char *country, int64_t officer_id,
     const char *note, int64_t now_ms)
 {
-    sqlite3_stmt *st = s_prepare(self,
-        "UPDATE alert_targets SET state = 'acknowledged', acked_by = ?, acked_ms = ?, note = ?"
-        " WHERE alert_seq = ? AND country = ? AND state IN ('pending', 'none') RETURNING 1");
+    sqlite3_stmt *st = s_stmt(self, ST_ALERT_ACK);
     if (!st)
         return -1;
     sqlite3_bind_int64(st, 1, officer_id);
@@ -249,9 +242,8 @@ archive_alert_ack(archive_t *self, uint64_t seq, const char *country, int64_t of
     int changed = rc == SQLITE_ROW;
     while (rc == SQLITE_ROW)
         rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
-        return archive_int_fail(self, "acknowledge");
+    if (archive_int_end(self, st, rc, "acknowledge") != 0)
+        return -1;
     if (changed && archive_alert_event(self, seq, country, "acknowledged", officer_id, note) != 0)
         return -1;
     return changed;
@@ -261,16 +253,14 @@ int
 archive_alert_escalated(archive_t *self, uint64_t seq, const char *country, int level,
     int64_t next_deadline_ms)
 {
-    sqlite3_stmt *st = s_prepare(self,
-        "UPDATE alert_targets SET level = ?, deadline_ms = ? WHERE alert_seq = ? AND country = ?"
-        " AND state = 'pending'");
+    sqlite3_stmt *st = s_stmt(self, ST_ALERT_ESCALATE);
     if (!st)
         return -1;
     sqlite3_bind_int(st, 1, level);
     sqlite3_bind_int64(st, 2, next_deadline_ms);
     sqlite3_bind_int64(st, 3, (sqlite3_int64)seq);
     sqlite3_bind_text(st, 4, country, -1, SQLITE_TRANSIENT);
-    if (s_run(self, st, "escalate") != 0)
+    if (archive_int_run(self, st, "escalate") != 0)
         return -1;
     char detail[32];
     snprintf(detail, sizeof detail, "level %d", level);
@@ -280,20 +270,19 @@ archive_alert_escalated(archive_t *self, uint64_t seq, const char *country, int 
 int
 archive_alert_close(archive_t *self, uint64_t seq, const char *state, uint64_t by_seq)
 {
-    sqlite3_stmt *st = s_prepare(self,
-        "UPDATE alert_targets SET state = ? WHERE alert_seq = ? AND state IN ('pending','none')");
+    sqlite3_stmt *st = s_stmt(self, ST_ALERT_CLOSE_TARGETS);
     if (!st)
         return -1;
     sqlite3_bind_text(st, 1, state, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 2, (sqlite3_int64)seq);
-    if (s_run(self, st, "close alert") != 0)
+    if (archive_int_run(self, st, "close alert") != 0)
         return -1;
-    st = s_prepare(self, "UPDATE alerts SET superseded_by = ? WHERE seq = ? AND superseded_by = 0");
+    st = s_stmt(self, ST_ALERT_SUPERSEDE);
     if (!st)
         return -1;
     sqlite3_bind_int64(st, 1, (sqlite3_int64)by_seq);
     sqlite3_bind_int64(st, 2, (sqlite3_int64)seq);
-    if (s_run(self, st, "close alert") != 0)
+    if (archive_int_run(self, st, "close alert") != 0)
         return -1;
     char detail[48];
     snprintf(detail, sizeof detail, "by alert %llu", (unsigned long long)by_seq);

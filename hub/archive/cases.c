@@ -11,26 +11,28 @@
 
 #include "archive_int.h"
 
-static sqlite3_stmt *
-s_prepare(archive_t *self, const char *sql)
-{
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(self->db, sql, -1, &st, NULL) != SQLITE_OK) {
-        archive_int_fail(self, "prepare");
-        return NULL;
-    }
-    return st;
-}
+#define CASE_COLUMNS                                                                         \
+    "id, type, network, countries, title, state, opened_by, opened_ms, updated_ms, form_seq"
 
-/* Steps a write statement to completion and finalizes it. */
-static int
-s_run(archive_t *self, sqlite3_stmt *st, const char *what)
+static const char *const s_sql[ST_COUNT] = {
+    [ST_CASE_EVENT] = "INSERT INTO case_events (case_id, ts_ms, officer_id, event, note)"
+                      " VALUES (?,?,?,?,?)",
+    [ST_CASE_INSERT] = "INSERT INTO cases (type, network, countries, title, state, opened_by,"
+                       " opened_ms, updated_ms, form_seq) VALUES (?,?,?,?,'open',?,?,?,?)",
+    [ST_CASE_GET] = "SELECT " CASE_COLUMNS " FROM cases WHERE id = ?",
+    [ST_CASES_EACH] = "SELECT " CASE_COLUMNS " FROM cases WHERE (?1 = '' OR type = ?1)"
+                      " AND (?2 = '' OR instr(',' || countries || ',', ',' || ?2 || ',') > 0)"
+                      " AND (?3 = '' OR state = ?3) ORDER BY id DESC LIMIT 500",
+    [ST_CASE_STATE] = "UPDATE cases SET state = ?, updated_ms = ? WHERE id = ? AND state <> ?"
+                      " RETURNING 1",
+    [ST_CASE_EVENTS] = "SELECT ts_ms, officer_id, event, note FROM case_events WHERE case_id = ?"
+                       " ORDER BY id",
+};
+
+static sqlite3_stmt *
+s_stmt(archive_t *self, int which)
 {
-    int rc = sqlite3_step(st);
-    while (rc == SQLITE_ROW)
-        rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 0 : archive_int_fail(self, what);
+    return archive_int_stmt(self, which, s_sql[which]);
 }
 
 /* Every case event is chained like messages (canonical encoding: B(kind),
@@ -41,8 +43,7 @@ static int
 s_case_event(archive_t *self, uint64_t case_id, int64_t now, int64_t officer_id,
     const char *event, const char *note)
 {
-    sqlite3_stmt *st = s_prepare(self,
-        "INSERT INTO case_events (case_id, ts_ms, officer_id, event, note) VALUES (?,?,?,?,?)");
+    sqlite3_stmt *st = s_stmt(self, ST_CASE_EVENT);
     if (!st)
         return -1;
     sqlite3_bind_int64(st, 1, (sqlite3_int64)case_id);
@@ -50,7 +51,7 @@ s_case_event(archive_t *self, uint64_t case_id, int64_t now, int64_t officer_id,
     sqlite3_bind_int64(st, 3, officer_id);
     sqlite3_bind_text(st, 4, event, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 5, note ? note : "", -1, SQLITE_TRANSIENT);
-    if (s_run(self, st, "case event") != 0)
+    if (archive_int_run(self, st, "case event") != 0)
         return -1;
     int64_t id = sqlite3_last_insert_rowid(self->db);
     archive_canon_t c;
@@ -80,9 +81,7 @@ archive_case_open(archive_t *self, const archive_case_t *c, uint64_t *id_out)
     if (own && archive_int_exec(self, "BEGIN IMMEDIATE") != 0)
         return -1;
     int64_t now = archive_now_ms();
-    sqlite3_stmt *st = s_prepare(self,
-        "INSERT INTO cases (type, network, countries, title, state, opened_by, opened_ms,"
-        " updated_ms, form_seq) VALUES (?,?,?,?,'open',?,?,?,?)");
+    sqlite3_stmt *st = s_stmt(self, ST_CASE_INSERT);
     if (!st)
         goto fail;
     sqlite3_bind_text(st, 1, c->type, -1, SQLITE_TRANSIENT);
@@ -93,7 +92,7 @@ archive_case_open(archive_t *self, const archive_case_t *c, uint64_t *id_out)
     sqlite3_bind_int64(st, 6, now);
     sqlite3_bind_int64(st, 7, now);
     sqlite3_bind_int64(st, 8, (sqlite3_int64)c->form_seq);
-    if (s_run(self, st, "open case") != 0)
+    if (archive_int_run(self, st, "open case") != 0)
         goto fail;
     *id_out = (uint64_t)sqlite3_last_insert_rowid(self->db);
     char detail[300];
@@ -108,9 +107,6 @@ fail:
         archive_int_exec(self, "ROLLBACK");
     return -1;
 }
-
-#define CASE_COLUMNS                                                                         \
-    "id, type, network, countries, title, state, opened_by, opened_ms, updated_ms, form_seq"
 
 static int
 s_case_rows(archive_t *self, sqlite3_stmt *st, archive_case_fn fn, void *arg)
@@ -135,14 +131,13 @@ s_case_rows(archive_t *self, sqlite3_stmt *st, archive_case_fn fn, void *arg)
             break;
         }
     }
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? found : archive_int_fail(self, "read cases");
+    return archive_int_end(self, st, rc, "read cases") == 0 ? found : -1;
 }
 
 int
 archive_case_get(archive_t *self, uint64_t id, archive_case_fn fn, void *arg)
 {
-    sqlite3_stmt *st = s_prepare(self, "SELECT " CASE_COLUMNS " FROM cases WHERE id = ?");
+    sqlite3_stmt *st = s_stmt(self, ST_CASE_GET);
     if (!st)
         return -1;
     sqlite3_bind_int64(st, 1, (sqlite3_int64)id);
@@ -153,10 +148,7 @@ int
 archive_cases_each(archive_t *self, const char *type, const char *country, const char *state,
     archive_case_fn fn, void *arg)
 {
-    sqlite3_stmt *st = s_prepare(self,
-        "SELECT " CASE_COLUMNS " FROM cases WHERE (?1 = '' OR type = ?1)"
-        " AND (?2 = '' OR instr(',' || countries || ',', ',' || ?2 || ',') > 0)"
-        " AND (?3 = '' OR state = ?3) ORDER BY id DESC LIMIT 500");
+    sqlite3_stmt *st = s_stmt(self, ST_CASES_EACH);
     if (!st)
         return -1;
     sqlite3_bind_text(st, 1, type ? type : "", -1, SQLITE_TRANSIENT);
@@ -173,8 +165,7 @@ archive_case_set_state(archive_t *self, uint64_t id, int open, int64_t officer_i
     if (own && archive_int_exec(self, "BEGIN IMMEDIATE") != 0)
         return -1;
     int64_t now = archive_now_ms();
-    sqlite3_stmt *st = s_prepare(self,
-        "UPDATE cases SET state = ?, updated_ms = ? WHERE id = ? AND state <> ? RETURNING 1");
+    sqlite3_stmt *st = s_stmt(self, ST_CASE_STATE);
     if (!st)
         goto fail;
     const char *state = open ? "open" : "closed";
@@ -186,11 +177,8 @@ archive_case_set_state(archive_t *self, uint64_t id, int open, int64_t officer_i
     int changed = rc == SQLITE_ROW;
     while (rc == SQLITE_ROW)
         rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) {
-        archive_int_fail(self, "case state");
+    if (archive_int_end(self, st, rc, "case state") != 0)
         goto fail;
-    }
     if (changed && s_case_event(self, id, now, officer_id, open ? "reopened" : "closed", note) != 0)
         goto fail;
     if (own && archive_int_exec(self, "COMMIT") != 0)
@@ -205,8 +193,7 @@ fail:
 int
 archive_case_events(archive_t *self, uint64_t id, archive_case_event_fn fn, void *arg)
 {
-    sqlite3_stmt *st = s_prepare(self,
-        "SELECT ts_ms, officer_id, event, note FROM case_events WHERE case_id = ? ORDER BY id");
+    sqlite3_stmt *st = s_stmt(self, ST_CASE_EVENTS);
     if (!st)
         return -1;
     sqlite3_bind_int64(st, 1, (sqlite3_int64)id);
@@ -219,6 +206,5 @@ archive_case_events(archive_t *self, uint64_t id, archive_case_event_fn fn, void
             rc = SQLITE_DONE;
             break;
         }
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 0 : archive_int_fail(self, "case events");
+    return archive_int_end(self, st, rc, "case events");
 }
