@@ -1,29 +1,100 @@
 /*
  * stats.c: the ST's statistics over a period (the figures it reports
- * to the GRCM twice a year). Part of the archive module: all SQL here.
+ * to the GRCM twice a year). Part of the archive module (the schema
+ * changelog is at the top of db.c).
  */
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "archive.h"
 #include "archive_int.h"
+
+#define PRIORITY_NAME                                                                        \
+    "CASE priority WHEN 0 THEN 'routine' WHEN 1 THEN 'priority'"                            \
+    " WHEN 2 THEN 'urgent' ELSE 'flash' END"
+
+/* Every statement but ST_STATS_ACK is a two-column (text, integer)
+ * aggregate over [?1, ?2). */
+static const char *const s_sql[ST_COUNT] = {
+    [ST_STATS_CASES_NETWORK] = "SELECT network, count(*) FROM cases"
+                               " WHERE opened_ms >= ?1 AND opened_ms < ?2"
+                               " GROUP BY network ORDER BY network",
+    [ST_STATS_CASES_TYPE] = "SELECT type, count(*) FROM cases"
+                            " WHERE opened_ms >= ?1 AND opened_ms < ?2"
+                            " GROUP BY type ORDER BY type",
+    /* One row per country involved (countries is "MX,GT"). */
+    [ST_STATS_CASES_COUNTRY] = "WITH RECURSIVE split(id, rest, cc) AS ("
+                               "  SELECT id, countries || ',', '' FROM cases"
+                               "   WHERE opened_ms >= ?1 AND opened_ms < ?2"
+                               "  UNION ALL SELECT id, substr(rest, instr(rest, ',') + 1),"
+                               "    substr(rest, 1, instr(rest, ',') - 1) FROM split"
+                               "   WHERE rest <> '')"
+                               " SELECT cc, count(*) FROM split WHERE cc <> ''"
+                               " GROUP BY cc ORDER BY cc",
+    [ST_STATS_CASES_CLOSED] = "SELECT c.network, count(*) FROM case_events e"
+                              " JOIN cases c ON c.id = e.case_id"
+                              " WHERE e.event = 'closed' AND e.ts_ms >= ?1 AND e.ts_ms < ?2"
+                              " GROUP BY c.network ORDER BY c.network",
+    [ST_STATS_MESSAGES] = "SELECT network, count(*) FROM messages"
+                          " WHERE stored_ms >= ?1 AND stored_ms < ?2"
+                          " AND author_id <> 0 GROUP BY network ORDER BY network",
+    [ST_STATS_ALERTS] = "SELECT " PRIORITY_NAME ", count(*) FROM alerts"
+                        " WHERE stored_ms >= ?1 AND stored_ms < ?2 AND status <> 1"
+                        " GROUP BY priority ORDER BY priority",
+    [ST_STATS_DRILLS] = "SELECT " PRIORITY_NAME ", count(*) FROM alerts"
+                        " WHERE stored_ms >= ?1 AND stored_ms < ?2 AND status = 1"
+                        " GROUP BY priority ORDER BY priority",
+    [ST_STATS_REFUSED] = "SELECT outcome, count(*) FROM audit WHERE ts_ms >= ?1 AND ts_ms < ?2"
+                         " AND outcome LIKE 'refused:%' GROUP BY outcome ORDER BY outcome",
+    /* Per country: the urgent and flash alerts (not drills) that needed
+     * its acknowledgement, with how long it took. */
+    [ST_STATS_ACK] = "SELECT t.country, t.state, t.acked_ms - a.stored_ms, t.period_ms"
+                     " FROM alert_targets t JOIN alerts a ON a.seq = t.alert_seq"
+                     " WHERE a.needs_ack = 1 AND a.status = 0 AND a.stored_ms >= ?1"
+                     " AND a.stored_ms < ?2 AND t.state IN ('pending', 'acknowledged')"
+                     " ORDER BY t.country",
+};
+
+/* The sections of the two-column aggregates, in the order reported. */
+static const struct {
+    int which;
+    const char *section;
+} s_sections[] = {
+    {ST_STATS_CASES_NETWORK, "cases opened by network"},
+    {ST_STATS_CASES_TYPE, "cases opened by type"},
+    {ST_STATS_CASES_COUNTRY, "cases opened by country"},
+    {ST_STATS_CASES_CLOSED, "cases closed by network"},
+    {ST_STATS_MESSAGES, "messages by network"},
+    {ST_STATS_ALERTS, "alerts by priority"},
+    {ST_STATS_DRILLS, "drills by priority (counted apart)"},
+    {ST_STATS_REFUSED, "refused accesses"},
+};
+
+/* The statement of slot which, with [from, to) bound; NULL on error. */
+static sqlite3_stmt *
+s_period(archive_t *self, int which, int64_t from, int64_t to)
+{
+    sqlite3_stmt *st = archive_int_stmt(self, which, s_sql[which]);
+    if (st) {
+        sqlite3_bind_int64(st, 1, from);
+        sqlite3_bind_int64(st, 2, to);
+    }
+    return st;
+}
 
 /* Runs a two-column (text, integer) aggregate over [from, to). */
 static int
-s_pairs(archive_t *self, const char *sql, int64_t from, int64_t to, archive_stat_fn fn,
+s_pairs(archive_t *self, int which, int64_t from, int64_t to, archive_stat_fn fn,
     const char *section, void *arg)
 {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(self->db, sql, -1, &st, NULL) != SQLITE_OK)
-        return archive_int_fail(self, "statistics");
-    sqlite3_bind_int64(st, 1, from);
-    sqlite3_bind_int64(st, 2, to);
+    sqlite3_stmt *st = s_period(self, which, from, to);
+    if (!st)
+        return -1;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
         fn(section, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1), arg);
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 0 : archive_int_fail(self, "statistics");
+    return archive_int_end(self, st, rc, "statistics");
 }
 
 static int
@@ -36,69 +107,15 @@ s_cmp(const void *a, const void *b)
 int
 archive_stats(archive_t *self, int64_t from, int64_t to, archive_stat_fn fn, void *arg)
 {
-    /* Cases: one row per country involved (countries is "MX,GT"). */
-    static const char *const cases_by_country =
-        "WITH RECURSIVE split(id, rest, cc) AS ("
-        "  SELECT id, countries || ',', '' FROM cases WHERE opened_ms >= ?1 AND opened_ms < ?2"
-        "  UNION ALL SELECT id, substr(rest, instr(rest, ',') + 1),"
-        "    substr(rest, 1, instr(rest, ',') - 1) FROM split WHERE rest <> '')"
-        " SELECT cc, count(*) FROM split WHERE cc <> '' GROUP BY cc ORDER BY cc";
-    if (s_pairs(self,
-            "SELECT network, count(*) FROM cases WHERE opened_ms >= ?1 AND opened_ms < ?2"
-            " GROUP BY network ORDER BY network",
-            from, to, fn, "cases opened by network", arg)
-            != 0
-        || s_pairs(self,
-               "SELECT type, count(*) FROM cases WHERE opened_ms >= ?1 AND opened_ms < ?2"
-               " GROUP BY type ORDER BY type",
-               from, to, fn, "cases opened by type", arg)
-            != 0
-        || s_pairs(self, cases_by_country, from, to, fn, "cases opened by country", arg) != 0
-        || s_pairs(self,
-               "SELECT c.network, count(*) FROM case_events e JOIN cases c ON c.id = e.case_id"
-               " WHERE e.event = 'closed' AND e.ts_ms >= ?1 AND e.ts_ms < ?2"
-               " GROUP BY c.network ORDER BY c.network",
-               from, to, fn, "cases closed by network", arg)
-            != 0
-        || s_pairs(self,
-               "SELECT network, count(*) FROM messages WHERE stored_ms >= ?1 AND stored_ms < ?2"
-               " AND author_id <> 0 GROUP BY network ORDER BY network",
-               from, to, fn, "messages by network", arg)
-            != 0
-        || s_pairs(self,
-               "SELECT CASE priority WHEN 0 THEN 'routine' WHEN 1 THEN 'priority'"
-               " WHEN 2 THEN 'urgent' ELSE 'flash' END, count(*) FROM alerts"
-               " WHERE stored_ms >= ?1 AND stored_ms < ?2 AND status <> 1"
-               " GROUP BY priority ORDER BY priority",
-               from, to, fn, "alerts by priority", arg)
-            != 0
-        || s_pairs(self,
-               "SELECT CASE priority WHEN 0 THEN 'routine' WHEN 1 THEN 'priority'"
-               " WHEN 2 THEN 'urgent' ELSE 'flash' END, count(*) FROM alerts"
-               " WHERE stored_ms >= ?1 AND stored_ms < ?2 AND status = 1"
-               " GROUP BY priority ORDER BY priority",
-               from, to, fn, "drills by priority (counted apart)", arg)
-            != 0
-        || s_pairs(self,
-               "SELECT outcome, count(*) FROM audit WHERE ts_ms >= ?1 AND ts_ms < ?2"
-               " AND outcome LIKE 'refused:%' GROUP BY outcome ORDER BY outcome",
-               from, to, fn, "refused accesses", arg)
-            != 0)
-        return -1;
+    for (size_t i = 0; i < sizeof s_sections / sizeof s_sections[0]; i++)
+        if (s_pairs(self, s_sections[i].which, from, to, fn, s_sections[i].section, arg) != 0)
+            return -1;
     /* Per country: urgent and flash alerts (not drills) that needed its
      * acknowledgement; the share acknowledged within the deadline; the median
      * time to acknowledge. */
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(self->db,
-            "SELECT t.country, t.state, t.acked_ms - a.stored_ms, t.period_ms"
-            " FROM alert_targets t JOIN alerts a ON a.seq = t.alert_seq"
-            " WHERE a.needs_ack = 1 AND a.status = 0 AND a.stored_ms >= ?1 AND a.stored_ms < ?2"
-            " AND t.state IN ('pending', 'acknowledged') ORDER BY t.country",
-            -1, &st, NULL)
-        != SQLITE_OK)
-        return archive_int_fail(self, "statistics");
-    sqlite3_bind_int64(st, 1, from);
-    sqlite3_bind_int64(st, 2, to);
+    sqlite3_stmt *st = s_period(self, ST_STATS_ACK, from, to);
+    if (!st)
+        return -1;
     struct {
         char cc[8];
         int64_t total, within, median_s, has_median;
@@ -136,7 +153,7 @@ archive_stats(archive_t *self, int64_t from, int64_t to, archive_stat_fn fn, voi
                 int64_t *grown = realloc(times, (size_t)cap * sizeof *grown);
                 if (!grown) {
                     free(times);
-                    sqlite3_finalize(st);
+                    sqlite3_reset(st);
                     snprintf(self->error, sizeof self->error, "out of memory");
                     return -1;
                 }
@@ -155,6 +172,5 @@ archive_stats(archive_t *self, int64_t from, int64_t to, archive_stat_fn fn, voi
             fn("median time to acknowledge, seconds, by country", rows[i].cc, rows[i].median_s,
                 arg);
     free(times);
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 0 : archive_int_fail(self, "statistics");
+    return archive_int_end(self, st, rc, "statistics");
 }
