@@ -17,6 +17,11 @@
  * SQL of its own slots and prepares them through archive_int_stmt. */
 enum {
     /* db.c */
+    ST_BEGIN,
+    ST_COMMIT,
+    ST_ROLLBACK,
+    ST_READ_BEGIN,
+    ST_READ_SNAPSHOT,
     ST_USER_VERSION,
     ST_LAST_SEQ,
     ST_DATA_VERSION,
@@ -178,7 +183,13 @@ struct archive {
 
 /* Records "what: sqlite3_errmsg" as the error; returns -1. */
 int archive_int_fail(archive_t *self, const char *what);
+/* Runs SQL text once, unprepared (see db.c for what may): 0, or -1 with
+ * SQLite's message as the error. */
 int archive_int_exec(archive_t *self, const char *sql);
+/* Transaction control by slot: ST_BEGIN (BEGIN IMMEDIATE), ST_COMMIT,
+ * ST_ROLLBACK, ST_READ_BEGIN, ST_READ_SNAPSHOT. 0, or -1 with SQLite's
+ * message as the error, as archive_int_exec gives it. */
+int archive_int_txn(archive_t *self, int which);
 /* The cached statement of slot which (prepared from sql the first time),
  * reset and with its bindings cleared; NULL on error. The one place that
  * prepares SQL (a test fails the build's suite otherwise). A statement

@@ -78,7 +78,7 @@ int
 archive_case_open(archive_t *self, const archive_case_t *c, uint64_t *id_out)
 {
     int own = !self->in_txn;
-    if (own && archive_int_exec(self, "BEGIN IMMEDIATE") != 0)
+    if (own && archive_int_txn(self, ST_BEGIN) != 0)
         return -1;
     int64_t now = archive_now_ms();
     sqlite3_stmt *st = s_stmt(self, ST_CASE_INSERT);
@@ -99,12 +99,12 @@ archive_case_open(archive_t *self, const archive_case_t *c, uint64_t *id_out)
     snprintf(detail, sizeof detail, "%s [%s] %s: %s", c->type, c->network, c->countries, c->title);
     if (s_case_event(self, *id_out, now, c->opened_by, "opened", detail) != 0)
         goto fail;
-    if (own && archive_int_exec(self, "COMMIT") != 0)
+    if (own && archive_int_txn(self, ST_COMMIT) != 0)
         goto fail;
     return 0;
 fail:
     if (own)
-        archive_int_exec(self, "ROLLBACK");
+        archive_int_txn(self, ST_ROLLBACK);
     return -1;
 }
 
@@ -162,7 +162,7 @@ archive_case_set_state(archive_t *self, uint64_t id, int open, int64_t officer_i
     const char *note)
 {
     int own = !self->in_txn;
-    if (own && archive_int_exec(self, "BEGIN IMMEDIATE") != 0)
+    if (own && archive_int_txn(self, ST_BEGIN) != 0)
         return -1;
     int64_t now = archive_now_ms();
     sqlite3_stmt *st = s_stmt(self, ST_CASE_STATE);
@@ -181,12 +181,12 @@ archive_case_set_state(archive_t *self, uint64_t id, int open, int64_t officer_i
         goto fail;
     if (changed && s_case_event(self, id, now, officer_id, open ? "reopened" : "closed", note) != 0)
         goto fail;
-    if (own && archive_int_exec(self, "COMMIT") != 0)
+    if (own && archive_int_txn(self, ST_COMMIT) != 0)
         goto fail;
     return changed;
 fail:
     if (own)
-        archive_int_exec(self, "ROLLBACK");
+        archive_int_txn(self, ST_ROLLBACK);
     return -1;
 }
 

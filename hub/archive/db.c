@@ -204,6 +204,14 @@ static const char *const s_sql[ST_COUNT] = {
                     " DO UPDATE SET value = excluded.value",
     [ST_META_GET] = "SELECT value FROM meta WHERE key = ?",
     [ST_INTEGRITY] = "PRAGMA integrity_check(10)",
+    /* Transaction control (archive_int_txn). */
+    [ST_BEGIN] = "BEGIN IMMEDIATE",
+    [ST_COMMIT] = "COMMIT",
+    [ST_ROLLBACK] = "ROLLBACK",
+    /* A read snapshot (archive_read_begin): the SELECT starts the read
+     * transaction now, not at the first read. */
+    [ST_READ_BEGIN] = "BEGIN",
+    [ST_READ_SNAPSHOT] = "SELECT count(*) FROM sqlite_master",
     [ST_REQ_BEGIN] = "SAVEPOINT archive_request",
     [ST_REQ_RELEASE] = "RELEASE archive_request",
     [ST_REQ_ROLLBACK] = "ROLLBACK TO archive_request",
@@ -269,6 +277,25 @@ archive_int_run(archive_t *self, sqlite3_stmt *st, const char *what)
 }
 
 int
+archive_int_txn(archive_t *self, int which)
+{
+    sqlite3_stmt *st = s_stmt(self, which);
+    if (!st)
+        return -1;
+    int rc = sqlite3_step(st);
+    while (rc == SQLITE_ROW)
+        rc = sqlite3_step(st);
+    if (rc != SQLITE_DONE)
+        snprintf(self->error, sizeof self->error, "%s", sqlite3_errmsg(self->db));
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* For what runs once per file or per open, never with bound values: the
+ * pragmas of open, the migrations (PRAGMA user_version takes no parameter)
+ * and the directory seed, a script of statements. Everything else goes
+ * through the statement cache. */
+int
 archive_int_exec(archive_t *self, const char *sql)
 {
     char *msg = NULL;
@@ -321,7 +348,7 @@ s_migrate(archive_t *self)
     for (int v = version; v < MIGRATIONS; v++) {
         char bump[64];
         snprintf(bump, sizeof bump, "PRAGMA user_version = %d", v + 1);
-        if (archive_int_exec(self, "BEGIN IMMEDIATE") != 0)
+        if (archive_int_txn(self, ST_BEGIN) != 0)
             return -1;
         /* Another connection (the hub, an offline command) may have
          * migrated between our first look and the write lock. */
@@ -329,7 +356,7 @@ s_migrate(archive_t *self)
         if (now < 0 || now > v) {
             char keep[512];
             snprintf(keep, sizeof keep, "%s", self->error);
-            archive_int_exec(self, "ROLLBACK");
+            archive_int_txn(self, ST_ROLLBACK);
             snprintf(self->error, sizeof self->error, "%s", keep);
             if (now < 0)
                 return -1;
@@ -341,11 +368,11 @@ s_migrate(archive_t *self)
             || archive_int_exec(self, bump) != 0) {
             char keep[512];
             snprintf(keep, sizeof keep, "migration %d: %s", v + 1, self->error);
-            archive_int_exec(self, "ROLLBACK");
+            archive_int_txn(self, ST_ROLLBACK);
             snprintf(self->error, sizeof self->error, "%s", keep);
             return -1;
         }
-        if (archive_int_exec(self, "COMMIT") != 0)
+        if (archive_int_txn(self, ST_COMMIT) != 0)
             return -1;
     }
     return 0;
@@ -484,7 +511,7 @@ archive_begin(archive_t *self)
 {
     if (self->in_txn)
         return 0;
-    if (archive_int_exec(self, "BEGIN IMMEDIATE") != 0)
+    if (archive_int_txn(self, ST_BEGIN) != 0)
         return -1;
     self->in_txn = 1;
     self->txn_first_seq = self->last_seq;
@@ -505,7 +532,7 @@ archive_commit(archive_t *self)
         archive_rollback(self); /* keeps the error message */
         return -1;
     }
-    if (archive_int_exec(self, "COMMIT") != 0) {
+    if (archive_int_txn(self, ST_COMMIT) != 0) {
         archive_rollback(self);
         return -1;
     }
@@ -525,7 +552,7 @@ archive_rollback(archive_t *self)
         return;
     char keep[512];
     snprintf(keep, sizeof keep, "%s", self->error);
-    archive_int_exec(self, "ROLLBACK");
+    archive_int_txn(self, ST_ROLLBACK);
     snprintf(self->error, sizeof self->error, "%s", keep);
     self->in_txn = 0;
     self->last_seq = self->txn_first_seq;
@@ -618,10 +645,11 @@ archive_read_begin(archive_t *self)
         snprintf(self->error, sizeof self->error, "a transaction is already open");
         return -1;
     }
-    /* The SELECT starts the read transaction now, not at the first read. */
-    if (archive_int_exec(self, "BEGIN; SELECT count(*) FROM sqlite_master") != 0) {
+    if (archive_int_txn(self, ST_READ_BEGIN) != 0)
+        return -1;
+    if (archive_int_txn(self, ST_READ_SNAPSHOT) != 0) {
         if (!sqlite3_get_autocommit(self->db))
-            archive_int_exec(self, "ROLLBACK");
+            archive_int_txn(self, ST_ROLLBACK);
         return -1;
     }
     self->in_read = 1;
@@ -634,7 +662,7 @@ archive_read_end(archive_t *self)
     if (!self->in_read)
         return;
     archive_int_release_gets(self);
-    archive_int_exec(self, "COMMIT");
+    archive_int_txn(self, ST_COMMIT);
     self->in_read = 0;
 }
 

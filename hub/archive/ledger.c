@@ -309,7 +309,7 @@ archive_int_record_end(archive_t *self, const archive_int_mark_t *mark, int ok)
     snprintf(keep, sizeof keep, "%s", self->error);
     if (mark->outer) {
         if (!sqlite3_get_autocommit(self->db))
-            archive_int_exec(self, "ROLLBACK");
+            archive_int_txn(self, ST_ROLLBACK);
     } else if (s_step_once(self, ST_SP_ROLLBACK, "rollback record") == 0) {
         s_step_once(self, ST_SP_RELEASE, "release record");
     }
