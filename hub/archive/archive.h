@@ -9,6 +9,10 @@
  * One archive_t is one connection and must be used by one thread. Functions
  * return 0 on success and -1 on failure; the reason (with sqlite3_errmsg) is
  * in archive_error(). "Find" functions return 1 found, 0 not found, -1 error.
+ *
+ * Each statement is prepared once per connection and reused: a callback
+ * (archive_*_fn) may call other archive functions, but not the one it is
+ * called from, whose statement it is in the middle of reading.
  */
 #ifndef ENLACE_ARCHIVE_H
 #define ENLACE_ARCHIVE_H
