@@ -423,8 +423,8 @@ int archive_audit_get(archive_t *self, int64_t id, archive_audit_row_t *out,
 /* ---------------------------------------------------------- ledger
  *
  * Every record is chained in the `ledger` table in the transaction that
- * writes it (see the comment at the top of hub/ledger.c for exactly what is
- * hashed and how to check it by hand):
+ * writes it (see the comment at the top of hub/cmd/ledger.c for exactly what
+ * is hashed and how to check it by hand):
  *
  *   content_hash = BLAKE2b-256(canonical encoding of the record)
  *   hash         = BLAKE2b-256(B(prev_hash) B(kind) I(ref) I(ts_ms) B(content_hash))
@@ -475,9 +475,9 @@ void archive_chain_hash(const uint8_t prev[ARCHIVE_HASH_BYTES], const char *kind
  * encoding (archive_canon_*: B(kind) first, then every column in table
  * order). If called outside a transaction it wraps itself in one, which
  * makes the record and its ledger entry separately atomic: do not do that.
- * Then teach `enlace-hub verify` (hub/ledger.c) to recompute the hash from
- * the row; until then verify checks such records' chain links only and says
- * so. Rolling the transaction back restores the in-memory head.
+ * Then teach `enlace-hub verify` (hub/cmd/ledger.c) to recompute the hash
+ * from the row; until then verify checks such records' chain links only and
+ * says so. Rolling the transaction back restores the in-memory head.
  * Returns 0, or -1 with archive_error(). */
 int archive_ledger_append(archive_t *self, const char *kind, int64_t ref,
     const uint8_t content_hash[ARCHIVE_HASH_BYTES]);

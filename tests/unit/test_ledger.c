@@ -176,7 +176,7 @@ static void
 canonical_encoding_matches_independent_implementation(void)
 {
     /* Expected values computed with Python's hashlib from the rules in
-     * hub/ledger.c, not with this code. */
+     * hub/cmd/ledger.c, not with this code. */
     archive_canon_t c;
     uint8_t got[32], want[32];
     archive_canon_init(&c, "x");
