@@ -2,9 +2,9 @@
  * archive: the hub's SQLite file (WAL): directory, messages, durable
  * subscription cursors, the audit log, and the hash-chained ledger over the
  * messages, the audit log and the directory. All SQL of the hub lives in
- * hub/archive/, one file per concept (db.c, officers.c, messages.c, text.c,
- * subscriptions.c, audit.c, ledger.c, alerts.c, cases.c, stats.c, backup.c),
- * which share the private archive_int.h.
+ * hub/archive/, one file per concept (db.c, meta.c, officers.c, messages.c,
+ * text.c, subscriptions.c, audit.c, ledger.c, alerts.c, cases.c, stats.c,
+ * backup.c), which share the private archive_int.h.
  *
  * One archive_t is one connection and must be used by one thread. Functions
  * return 0 on success and -1 on failure; the reason (with sqlite3_errmsg) is

@@ -25,12 +25,13 @@ enum {
     ST_USER_VERSION,
     ST_LAST_SEQ,
     ST_DATA_VERSION,
-    ST_META_SET,
-    ST_META_GET,
     ST_INTEGRITY,
     ST_REQ_BEGIN,
     ST_REQ_RELEASE,
     ST_REQ_ROLLBACK,
+    /* meta.c */
+    ST_META_SET,
+    ST_META_GET,
     /* officers.c */
     ST_COUNTRY_KNOWN,
     ST_COUNTRY_MEMBER,

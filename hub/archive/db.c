@@ -1,7 +1,7 @@
 /*
  * db.c: the archive's connection: open and close, the pragmas, the schema
  * and its migrations, the statement cache, transactions, request savepoints,
- * read snapshots, data_version, the meta table and the integrity check.
+ * read snapshots, data_version and the integrity check.
  * Every SQL statement of the hub is in hub/archive/, one concept per file
  * (see archive_int.h).
  *
@@ -199,10 +199,6 @@ static const char *const s_sql[ST_COUNT] = {
     [ST_USER_VERSION] = "PRAGMA user_version",
     [ST_LAST_SEQ] = "SELECT COALESCE(MAX(seq), 0) FROM messages",
     [ST_DATA_VERSION] = "PRAGMA data_version",
-    [ST_META_SET] = "INSERT INTO meta (key, value) VALUES (?, ?)"
-                    " ON CONFLICT (key)"
-                    " DO UPDATE SET value = excluded.value",
-    [ST_META_GET] = "SELECT value FROM meta WHERE key = ?",
     [ST_INTEGRITY] = "PRAGMA integrity_check(10)",
     /* Transaction control (archive_int_txn). */
     [ST_BEGIN] = "BEGIN IMMEDIATE",
@@ -682,34 +678,7 @@ archive_data_version(archive_t *self, int64_t *version)
     return 0;
 }
 
-/* ---------------------------------------------------------- meta, maintenance */
-
-int
-archive_meta_set(archive_t *self, const char *key, const char *value)
-{
-    sqlite3_stmt *st = s_stmt(self, ST_META_SET);
-    if (!st)
-        return -1;
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 2, value, -1, SQLITE_TRANSIENT);
-    return archive_int_run(self, st, "meta");
-}
-
-int
-archive_meta_get(archive_t *self, const char *key, char *value, size_t cap)
-{
-    sqlite3_stmt *st = s_stmt(self, ST_META_GET);
-    if (!st)
-        return -1;
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        snprintf(value, cap, "%s", (const char *)sqlite3_column_text(st, 0));
-        sqlite3_reset(st);
-        return 1;
-    }
-    return archive_int_end(self, st, rc, "meta");
-}
+/* ---------------------------------------------------------- maintenance */
 
 void
 archive_wal_autocheckpoint(archive_t *self, int pages)
