@@ -1,8 +1,9 @@
 /*
- * test_ledger: the archive's hash chain (hub/archive.c, hub/archive_ledger.c)
- * and its verifier (hub/ledger.c), on real archive files in a temporary
- * directory, with real keys and signatures. Tampering goes through a second,
- * raw SQLite connection, as an attacker with the file would.
+ * test_ledger: the archive's hash chain (hub/archive/ledger.c and the files
+ * that append to it) and its verifier (hub/cmd/ledger.c), on real archive files
+ * in a temporary directory, with real keys and signatures. Tampering goes
+ * through a second, raw SQLite connection, as an attacker with the file
+ * would.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -175,7 +176,7 @@ static void
 canonical_encoding_matches_independent_implementation(void)
 {
     /* Expected values computed with Python's hashlib from the rules in
-     * hub/ledger.c, not with this code. */
+     * hub/cmd/ledger.c, not with this code. */
     archive_canon_t c;
     uint8_t got[32], want[32];
     archive_canon_init(&c, "x");

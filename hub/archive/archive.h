@@ -1,12 +1,18 @@
 /*
  * archive: the hub's SQLite file (WAL): directory, messages, durable
  * subscription cursors, the audit log, and the hash-chained ledger over the
- * messages, the audit log and the directory. All SQL of the hub lives here
- * (archive.c and archive_ledger.c, which share the private archive_int.h).
+ * messages, the audit log and the directory. All SQL of the hub lives in
+ * hub/archive/, one file per concept (db.c, meta.c, officers.c, messages.c,
+ * text.c, subscriptions.c, audit.c, ledger.c, alerts.c, cases.c, stats.c,
+ * backup.c), which share the private archive_int.h.
  *
  * One archive_t is one connection and must be used by one thread. Functions
  * return 0 on success and -1 on failure; the reason (with sqlite3_errmsg) is
  * in archive_error(). "Find" functions return 1 found, 0 not found, -1 error.
+ *
+ * Each statement is prepared once per connection and reused: a callback
+ * (archive_*_fn) may call other archive functions, but not the one it is
+ * called from, whose statement it is in the middle of reading.
  */
 #ifndef ENLACE_ARCHIVE_H
 #define ENLACE_ARCHIVE_H
@@ -295,7 +301,7 @@ int archive_message_read(archive_t *self, uint64_t seq, archive_msg_fn fn, void 
 /* Messages attached to a case, in order. */
 int archive_messages_by_case(archive_t *self, uint64_t case_id, archive_msg_fn fn, void *arg);
 
-/* ---------------------------------------------------------- alerts (archive_alerts.c) */
+/* ---------------------------------------------------------- alerts (alerts.c) */
 
 typedef struct {
     uint64_t seq;
@@ -348,7 +354,7 @@ int archive_alert_close(archive_t *self, uint64_t seq, const char *state, uint64
 int archive_alert_event(archive_t *self, uint64_t seq, const char *country, const char *event,
     int64_t officer_id, const char *detail);
 
-/* ---------------------------------------------------------- cases (archive_alerts.c) */
+/* ---------------------------------------------------------- cases (cases.c) */
 
 typedef struct {
     uint64_t id;
@@ -381,7 +387,7 @@ int archive_case_events(archive_t *self, uint64_t id, archive_case_event_fn fn, 
 /* ---------------------------------------------------------- statistics */
 
 /* The ST's figures over [from_ms, to_ms): fn(section, key, value) for each,
- * sections in a fixed order (archive_stats.c). */
+ * sections in a fixed order (stats.c). */
 typedef void (*archive_stat_fn)(const char *section, const char *key, int64_t value, void *arg);
 int archive_stats(archive_t *self, int64_t from_ms, int64_t to_ms, archive_stat_fn fn, void *arg);
 
@@ -417,8 +423,8 @@ int archive_audit_get(archive_t *self, int64_t id, archive_audit_row_t *out,
 /* ---------------------------------------------------------- ledger
  *
  * Every record is chained in the `ledger` table in the transaction that
- * writes it (see the comment at the top of hub/ledger.c for exactly what is
- * hashed and how to check it by hand):
+ * writes it (see the comment at the top of hub/cmd/ledger.c for exactly what
+ * is hashed and how to check it by hand):
  *
  *   content_hash = BLAKE2b-256(canonical encoding of the record)
  *   hash         = BLAKE2b-256(B(prev_hash) B(kind) I(ref) I(ts_ms) B(content_hash))
@@ -469,9 +475,9 @@ void archive_chain_hash(const uint8_t prev[ARCHIVE_HASH_BYTES], const char *kind
  * encoding (archive_canon_*: B(kind) first, then every column in table
  * order). If called outside a transaction it wraps itself in one, which
  * makes the record and its ledger entry separately atomic: do not do that.
- * Then teach `enlace-hub verify` (hub/ledger.c) to recompute the hash from
- * the row; until then verify checks such records' chain links only and says
- * so. Rolling the transaction back restores the in-memory head.
+ * Then teach `enlace-hub verify` (hub/cmd/ledger.c) to recompute the hash
+ * from the row; until then verify checks such records' chain links only and
+ * says so. Rolling the transaction back restores the in-memory head.
  * Returns 0, or -1 with archive_error(). */
 int archive_ledger_append(archive_t *self, const char *kind, int64_t ref,
     const uint8_t content_hash[ARCHIVE_HASH_BYTES]);

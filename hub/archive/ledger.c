@@ -1,9 +1,9 @@
 /*
- * archive_ledger.c: the archive's hash chain (table `ledger`, migration 3),
- * the canonical encoding of every kind of record, the reads `enlace-hub
- * verify` makes, and the online backup. Part of the archive module: the
- * schema changelog is at the top of archive.c, what exactly is hashed (and
- * how to check it by hand) at the top of ledger.c.
+ * ledger.c: the archive's hash chain (table `ledger`, migration 3), the
+ * canonical encoding of every kind of record, the directory hashes, and the
+ * reads `enlace-hub verify` makes of the chain. Part of the archive module:
+ * the schema changelog is at the top of db.c, what exactly is hashed (and
+ * how to check it by hand) at the top of hub/cmd/ledger.c.
  *
  * Invariants: ledger ids are 1, 2, 3, ... without gaps, each record's
  * prev_hash is the hash of the one before (32 zero bytes for #1), and a
@@ -11,29 +11,63 @@
  * covers, so the two commit or vanish together. The in-memory head follows
  * every rollback (archive_int_record_end, archive_rollback).
  */
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "archive.h"
 #include "archive_int.h"
 
 static const char *const s_sql[ST_COUNT] = {
-    [ST_MSG_GET] = "SELECT seq, msg_id, topic, network, author_id, tlp, recipients,"
-                   " created_ms, stored_ms, content, signature, content_hash"
-                   " FROM messages WHERE seq = ?",
-    [ST_AUDIT_GET] = "SELECT id, ts_ms, officer_id, fingerprint, action, outcome, detail"
-                     " FROM audit WHERE id = ?",
-    [ST_KEY_OWNER] = "SELECT officer_id FROM officer_keys WHERE ed25519 = ?",
     [ST_LEDGER_INSERT] = "INSERT INTO ledger (id, kind, ref, ts_ms, content_hash, prev_hash, hash)"
                          " VALUES (?,?,?,?,?,?,?)",
     [ST_LEDGER_HEAD] = "SELECT id, hash FROM ledger ORDER BY id DESC LIMIT 1",
     [ST_LEDGER_LATEST] = "SELECT content_hash FROM ledger WHERE kind = ? AND ref = ?"
                          " ORDER BY id DESC LIMIT 1",
-    [ST_DATA_VERSION] = "PRAGMA data_version",
     [ST_SP_BEGIN] = "SAVEPOINT archive_record",
     [ST_SP_RELEASE] = "RELEASE archive_record",
     [ST_SP_ROLLBACK] = "ROLLBACK TO archive_record",
+    [ST_LEDGER_EACH] = "SELECT id, kind, ref, ts_ms, content_hash, prev_hash, hash FROM ledger"
+                       " ORDER BY id",
+    /* Migration 3 (archive_int_chain_existing). */
+    [ST_CHAIN_REFERENCE] = "SELECT (SELECT count(*) FROM countries)"
+                           " + (SELECT count(*) FROM organisations)"
+                           " + (SELECT count(*) FROM networks)",
+    [ST_CHAIN_EXISTING] = "SELECT 1, id, created_ms FROM officers"
+                          " UNION ALL SELECT 2, year, NULL FROM ppt"
+                          " UNION ALL SELECT 3, id, created_ms FROM invitations"
+                          " UNION ALL SELECT 4, id, ts_ms FROM audit"
+                          " UNION ALL SELECT 5, seq, stored_ms FROM messages ORDER BY 1, 2",
+    /* The rows of each directory entry as it is hashed (s_count_ref, then
+     * s_canon_rows), and of the reference tables. */
+    [ST_HASH_OFFICER_COUNT] = "SELECT count(*) FROM officers WHERE id = ?",
+    [ST_HASH_OFFICER] = "SELECT id, name, country, org, role, contact, created_ms FROM officers"
+                        " WHERE id = ?",
+    [ST_HASH_KEYS] = "SELECT ed25519, curve, fingerprint, officer_id, valid_from_ms,"
+                     " valid_until_ms, revoked_ms FROM officer_keys WHERE officer_id = ?"
+                     " ORDER BY ed25519",
+    [ST_HASH_MEMBERSHIPS] = "SELECT network, role FROM memberships WHERE officer_id = ?"
+                            " ORDER BY network",
+    [ST_HASH_PPT_COUNT] = "SELECT count(*) FROM ppt WHERE year = ?",
+    [ST_HASH_PPT] = "SELECT year, country FROM ppt WHERE year = ?",
+    [ST_HASH_INVITATION_COUNT] = "SELECT count(*) FROM invitations WHERE id = ?",
+    [ST_HASH_INVITATION] = "SELECT id, grantee, network, patterns, access, expires_ms,"
+                           " created_ms, created_by, revoked_ms FROM invitations WHERE id = ?",
+    [ST_HASH_COUNTRIES] = "SELECT code, name_en, name_es, status FROM countries ORDER BY code",
+    [ST_HASH_ORGANISATIONS] = "SELECT code, name_en, name_es, kind, since FROM organisations"
+                              " ORDER BY code",
+    [ST_HASH_NETWORKS] = "SELECT name, title_en, title_es FROM networks ORDER BY name",
+    [ST_UNLEDGERED] = "SELECT 'message', seq FROM messages WHERE seq NOT IN"
+                      "   (SELECT ref FROM ledger WHERE kind = 'message')"
+                      " UNION ALL SELECT 'audit', id FROM audit WHERE id NOT IN"
+                      "   (SELECT ref FROM ledger WHERE kind = 'audit')"
+                      " UNION ALL SELECT 'officer', id FROM officers WHERE id NOT IN"
+                      "   (SELECT ref FROM ledger WHERE kind = 'officer')"
+                      " UNION ALL SELECT 'ppt', year FROM ppt WHERE year NOT IN"
+                      "   (SELECT ref FROM ledger WHERE kind = 'ppt')"
+                      " UNION ALL SELECT 'invitation', id FROM invitations WHERE id NOT IN"
+                      "   (SELECT ref FROM ledger WHERE kind = 'invitation')"
+                      " ORDER BY 1, 2",
 };
 
 static sqlite3_stmt *
@@ -178,19 +212,13 @@ archive_int_hash_audit(const archive_audit_row_t *r, uint8_t out[32])
 int
 archive_int_head_fresh(archive_t *self)
 {
-    sqlite3_stmt *st = s_stmt(self, ST_DATA_VERSION);
-    if (!st)
+    int64_t dv;
+    if (archive_data_version(self, &dv) != 0)
         return -1;
-    if (sqlite3_step(st) != SQLITE_ROW) {
-        archive_int_fail(self, "data_version");
-        sqlite3_reset(st);
-        return -1;
-    }
-    int64_t dv = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
     if (dv == self->head_dv)
         return 0;
-    if (!(st = s_stmt(self, ST_LEDGER_HEAD)))
+    sqlite3_stmt *st = s_stmt(self, ST_LEDGER_HEAD);
+    if (!st)
         return -1;
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
@@ -281,7 +309,7 @@ archive_int_record_end(archive_t *self, const archive_int_mark_t *mark, int ok)
     snprintf(keep, sizeof keep, "%s", self->error);
     if (mark->outer) {
         if (!sqlite3_get_autocommit(self->db))
-            archive_int_exec(self, "ROLLBACK");
+            archive_int_txn(self, ST_ROLLBACK);
     } else if (s_step_once(self, ST_SP_ROLLBACK, "rollback record") == 0) {
         s_step_once(self, ST_SP_RELEASE, "release record");
     }
@@ -355,15 +383,21 @@ archive_int_release_gets(archive_t *self)
         sqlite3_reset(self->st[ST_AUDIT_GET]);
 }
 
+/* count(*) of the statement of slot which, its parameter (if any) ref; -1
+ * on error. */
 static int64_t
-s_count(archive_t *self, const char *sql)
+s_count_ref(archive_t *self, int which, int64_t ref, const char *what)
 {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(self->db, sql, -1, &st, NULL) != SQLITE_OK)
-        return archive_int_fail(self, "count");
+    sqlite3_stmt *st = s_stmt(self, which);
+    if (!st)
+        return -1;
+    if (sqlite3_bind_parameter_count(st) > 0)
+        sqlite3_bind_int64(st, 1, ref);
     int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-    sqlite3_finalize(st);
-    return n < 0 ? archive_int_fail(self, "count") : n;
+    if (n < 0)
+        archive_int_fail(self, what);
+    sqlite3_reset(st);
+    return n;
 }
 
 /* Migration 3: chains what an archive of schema 2 already holds, table by
@@ -375,21 +409,12 @@ int
 archive_int_chain_existing(archive_t *self)
 {
     self->head_dv = -1;
-    int64_t ref_rows = s_count(self,
-        "SELECT (SELECT count(*) FROM countries) + (SELECT count(*) FROM organisations)"
-        " + (SELECT count(*) FROM networks)");
+    int64_t ref_rows = s_count_ref(self, ST_CHAIN_REFERENCE, 0, "count");
     if (ref_rows < 0 || (ref_rows > 0 && archive_int_ledger_reference(self) != 0))
         return -1;
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(self->db,
-            "SELECT 1, id, created_ms FROM officers"
-            " UNION ALL SELECT 2, year, NULL FROM ppt"
-            " UNION ALL SELECT 3, id, created_ms FROM invitations"
-            " UNION ALL SELECT 4, id, ts_ms FROM audit"
-            " UNION ALL SELECT 5, seq, stored_ms FROM messages ORDER BY 1, 2",
-            -1, &st, NULL)
-        != SQLITE_OK)
-        return archive_int_fail(self, "chain existing rows");
+    sqlite3_stmt *st = s_stmt(self, ST_CHAIN_EXISTING);
+    if (!st)
+        return -1;
     static const char *const kinds[] = {NULL, ARCHIVE_KIND_OFFICER, ARCHIVE_KIND_PPT,
         ARCHIVE_KIND_INVITATION, ARCHIVE_KIND_AUDIT, ARCHIVE_KIND_MESSAGE};
     int64_t n = 0, now = archive_now_ms();
@@ -416,16 +441,16 @@ archive_int_chain_existing(archive_t *self)
             if (found == 0)
                 snprintf(self->error, sizeof self->error, "%s %lld vanished", kind,
                     (long long)ref);
-            sqlite3_finalize(st);
+            sqlite3_reset(st);
             archive_int_release_gets(self);
             return -1;
         }
         n++;
     }
-    sqlite3_finalize(st);
+    int ended = archive_int_end(self, st, rc, "chain existing rows");
     archive_int_release_gets(self);
-    if (rc != SQLITE_DONE)
-        return archive_int_fail(self, "chain existing rows");
+    if (ended != 0)
+        return -1;
     if (n == 0)
         return 0;
     char detail[128];
@@ -437,99 +462,11 @@ archive_int_chain_existing(archive_t *self)
 /* ---------------------------------------------------------- verification reads */
 
 int
-archive_audit_get(archive_t *self, int64_t id, archive_audit_row_t *out, uint8_t record_hash[32])
-{
-    sqlite3_stmt *st = s_stmt(self, ST_AUDIT_GET);
-    if (!st)
-        return -1;
-    sqlite3_bind_int64(st, 1, id);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE) {
-        sqlite3_reset(st);
-        return 0;
-    }
-    if (rc != SQLITE_ROW) {
-        sqlite3_reset(st);
-        return archive_int_fail(self, "read audit");
-    }
-    *out = (archive_audit_row_t){
-        .id = sqlite3_column_int64(st, 0),
-        .ts_ms = sqlite3_column_int64(st, 1),
-        .officer_id = sqlite3_column_int64(st, 2),
-        .fingerprint = (const char *)sqlite3_column_text(st, 3),
-        .action = (const char *)sqlite3_column_text(st, 4),
-        .outcome = (const char *)sqlite3_column_text(st, 5),
-        .detail = (const char *)sqlite3_column_text(st, 6),
-    };
-    archive_int_hash_audit(out, record_hash);
-    return 1;
-}
-
-int
-archive_message_get(archive_t *self, uint64_t seq, archive_msg_row_t *out)
-{
-    sqlite3_stmt *st = s_stmt(self, ST_MSG_GET);
-    if (!st)
-        return -1;
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)seq);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE) {
-        sqlite3_reset(st);
-        return 0;
-    }
-    if (rc != SQLITE_ROW) {
-        sqlite3_reset(st);
-        return archive_int_fail(self, "read message");
-    }
-    memset(out, 0, sizeof *out);
-    /* Pointers first, then sizes: sqlite3_column_bytes after the pointer
-     * call, as the SQLite documentation asks. */
-    archive_msg_t *m = &out->msg;
-    m->seq = (uint64_t)sqlite3_column_int64(st, 0);
-    m->msg_id = sqlite3_column_blob(st, 1);
-    out->msg_id_len = (size_t)sqlite3_column_bytes(st, 1);
-    m->topic = (const char *)sqlite3_column_text(st, 2);
-    m->network = (const char *)sqlite3_column_text(st, 3);
-    m->author_id = sqlite3_column_int64(st, 4);
-    m->tlp = sqlite3_column_int(st, 5);
-    m->recipients = (const char *)sqlite3_column_text(st, 6);
-    m->created_ms = sqlite3_column_int64(st, 7);
-    m->stored_ms = sqlite3_column_int64(st, 8);
-    m->content = sqlite3_column_blob(st, 9);
-    m->content_len = (size_t)sqlite3_column_bytes(st, 9);
-    m->signature = sqlite3_column_blob(st, 10);
-    out->signature_len = (size_t)sqlite3_column_bytes(st, 10);
-    m->content_hash = sqlite3_column_blob(st, 11);
-    out->content_hash_len = (size_t)sqlite3_column_bytes(st, 11);
-    archive_int_hash_message(m, out->msg_id_len, out->signature_len, out->record_hash);
-    return 1;
-}
-
-int
-archive_key_owner(archive_t *self, const uint8_t pk[32], int64_t *officer_id)
-{
-    sqlite3_stmt *st = s_stmt(self, ST_KEY_OWNER);
-    if (!st)
-        return -1;
-    sqlite3_bind_blob(st, 1, pk, 32, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *officer_id = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    if (rc == SQLITE_ROW)
-        return 1;
-    return rc == SQLITE_DONE ? 0 : archive_int_fail(self, "key lookup");
-}
-
-int
 archive_ledger_each(archive_t *self, archive_ledger_fn fn, void *arg)
 {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(self->db,
-            "SELECT id, kind, ref, ts_ms, content_hash, prev_hash, hash FROM ledger ORDER BY id",
-            -1, &st, NULL)
-        != SQLITE_OK)
-        return archive_int_fail(self, "read ledger");
+    sqlite3_stmt *st = s_stmt(self, ST_LEDGER_EACH);
+    if (!st)
+        return -1;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         archive_ledger_row_t row = {
@@ -551,19 +488,17 @@ archive_ledger_each(archive_t *self, archive_ledger_fn fn, void *arg)
             break;
         }
     }
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 0 : archive_int_fail(self, "read ledger");
+    return archive_int_end(self, st, rc, "read ledger");
 }
 
-/* Feeds every row of a query into c, each preceded by B(marker); returns
- * -1 on failure. */
+/* Feeds every row of the statement of slot which (its parameter, if any,
+ * bind) into c, each preceded by B(marker); returns -1 on failure. */
 static int
-s_canon_rows(archive_t *self, archive_canon_t *c, const char *marker, const char *sql,
-    int64_t bind)
+s_canon_rows(archive_t *self, archive_canon_t *c, const char *marker, int which, int64_t bind)
 {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(self->db, sql, -1, &st, NULL) != SQLITE_OK)
-        return archive_int_fail(self, "read directory");
+    sqlite3_stmt *st = s_stmt(self, which);
+    if (!st)
+        return -1;
     if (sqlite3_bind_parameter_count(st) > 0)
         sqlite3_bind_int64(st, 1, bind);
     int rc, n = sqlite3_column_count(st);
@@ -572,23 +507,7 @@ s_canon_rows(archive_t *self, archive_canon_t *c, const char *marker, const char
         for (int i = 0; i < n; i++)
             s_canon_column(c, st, i);
     }
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 0 : archive_int_fail(self, "read directory");
-}
-
-/* count(*) of a query with one integer parameter; -1 on error. */
-static int64_t
-s_count_ref(archive_t *self, const char *sql, int64_t ref)
-{
-    sqlite3_stmt *st;
-    int64_t n = -1;
-    if (sqlite3_prepare_v2(self->db, sql, -1, &st, NULL) == SQLITE_OK) {
-        sqlite3_bind_int64(st, 1, ref);
-        if (sqlite3_step(st) == SQLITE_ROW)
-            n = sqlite3_column_int64(st, 0);
-    }
-    sqlite3_finalize(st);
-    return n < 0 ? archive_int_fail(self, "read directory") : n;
+    return archive_int_end(self, st, rc, "read directory");
 }
 
 /* officer: B("officer"), then B("officer") and the officers row (id, name,
@@ -599,24 +518,14 @@ s_count_ref(archive_t *self, const char *sql, int64_t ref)
 int
 archive_officer_hash(archive_t *self, int64_t officer_id, uint8_t out[ARCHIVE_HASH_BYTES])
 {
-    int64_t n = s_count_ref(self, "SELECT count(*) FROM officers WHERE id = ?", officer_id);
+    int64_t n = s_count_ref(self, ST_HASH_OFFICER_COUNT, officer_id, "read directory");
     if (n <= 0)
         return (int)n;
     archive_canon_t c;
     archive_canon_init(&c, ARCHIVE_KIND_OFFICER);
-    if (s_canon_rows(self, &c, "officer",
-            "SELECT id, name, country, org, role, contact, created_ms FROM officers WHERE id = ?",
-            officer_id)
-            != 0
-        || s_canon_rows(self, &c, "key",
-               "SELECT ed25519, curve, fingerprint, officer_id, valid_from_ms, valid_until_ms,"
-               " revoked_ms FROM officer_keys WHERE officer_id = ? ORDER BY ed25519",
-               officer_id)
-            != 0
-        || s_canon_rows(self, &c, "membership",
-               "SELECT network, role FROM memberships WHERE officer_id = ? ORDER BY network",
-               officer_id)
-            != 0)
+    if (s_canon_rows(self, &c, "officer", ST_HASH_OFFICER, officer_id) != 0
+        || s_canon_rows(self, &c, "key", ST_HASH_KEYS, officer_id) != 0
+        || s_canon_rows(self, &c, "membership", ST_HASH_MEMBERSHIPS, officer_id) != 0)
         return -1;
     archive_canon_final(&c, out);
     return 1;
@@ -626,12 +535,12 @@ archive_officer_hash(archive_t *self, int64_t officer_id, uint8_t out[ARCHIVE_HA
 int
 archive_ppt_hash(archive_t *self, int64_t year, uint8_t out[ARCHIVE_HASH_BYTES])
 {
-    int64_t n = s_count_ref(self, "SELECT count(*) FROM ppt WHERE year = ?", year);
+    int64_t n = s_count_ref(self, ST_HASH_PPT_COUNT, year, "read directory");
     if (n <= 0)
         return (int)n;
     archive_canon_t c;
     archive_canon_init(&c, ARCHIVE_KIND_PPT);
-    if (s_canon_rows(self, &c, "ppt", "SELECT year, country FROM ppt WHERE year = ?", year) != 0)
+    if (s_canon_rows(self, &c, "ppt", ST_HASH_PPT, year) != 0)
         return -1;
     archive_canon_final(&c, out);
     return 1;
@@ -643,16 +552,12 @@ archive_ppt_hash(archive_t *self, int64_t year, uint8_t out[ARCHIVE_HASH_BYTES])
 int
 archive_invitation_hash(archive_t *self, int64_t id, uint8_t out[ARCHIVE_HASH_BYTES])
 {
-    int64_t n = s_count_ref(self, "SELECT count(*) FROM invitations WHERE id = ?", id);
+    int64_t n = s_count_ref(self, ST_HASH_INVITATION_COUNT, id, "read directory");
     if (n <= 0)
         return (int)n;
     archive_canon_t c;
     archive_canon_init(&c, ARCHIVE_KIND_INVITATION);
-    if (s_canon_rows(self, &c, "invitation",
-            "SELECT id, grantee, network, patterns, access, expires_ms, created_ms, created_by,"
-            " revoked_ms FROM invitations WHERE id = ?",
-            id)
-        != 0)
+    if (s_canon_rows(self, &c, "invitation", ST_HASH_INVITATION, id) != 0)
         return -1;
     archive_canon_final(&c, out);
     return 1;
@@ -681,15 +586,9 @@ archive_reference_hash(archive_t *self, uint8_t out[ARCHIVE_HASH_BYTES])
 {
     archive_canon_t c;
     archive_canon_init(&c, ARCHIVE_KIND_REFERENCE);
-    if (s_canon_rows(self, &c, "country",
-            "SELECT code, name_en, name_es, status FROM countries ORDER BY code", 0)
-            != 0
-        || s_canon_rows(self, &c, "organisation",
-               "SELECT code, name_en, name_es, kind, since FROM organisations ORDER BY code", 0)
-            != 0
-        || s_canon_rows(self, &c, "network",
-               "SELECT name, title_en, title_es FROM networks ORDER BY name", 0)
-            != 0)
+    if (s_canon_rows(self, &c, "country", ST_HASH_COUNTRIES, 0) != 0
+        || s_canon_rows(self, &c, "organisation", ST_HASH_ORGANISATIONS, 0) != 0
+        || s_canon_rows(self, &c, "network", ST_HASH_NETWORKS, 0) != 0)
         return -1;
     archive_canon_final(&c, out);
     return 0;
@@ -698,116 +597,14 @@ archive_reference_hash(archive_t *self, uint8_t out[ARCHIVE_HASH_BYTES])
 int
 archive_unledgered_each(archive_t *self, archive_unledgered_fn fn, void *arg)
 {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(self->db,
-            "SELECT 'message', seq FROM messages WHERE seq NOT IN"
-            "   (SELECT ref FROM ledger WHERE kind = 'message')"
-            " UNION ALL SELECT 'audit', id FROM audit WHERE id NOT IN"
-            "   (SELECT ref FROM ledger WHERE kind = 'audit')"
-            " UNION ALL SELECT 'officer', id FROM officers WHERE id NOT IN"
-            "   (SELECT ref FROM ledger WHERE kind = 'officer')"
-            " UNION ALL SELECT 'ppt', year FROM ppt WHERE year NOT IN"
-            "   (SELECT ref FROM ledger WHERE kind = 'ppt')"
-            " UNION ALL SELECT 'invitation', id FROM invitations WHERE id NOT IN"
-            "   (SELECT ref FROM ledger WHERE kind = 'invitation')"
-            " ORDER BY 1, 2",
-            -1, &st, NULL)
-        != SQLITE_OK)
-        return archive_int_fail(self, "read ledger");
+    sqlite3_stmt *st = s_stmt(self, ST_UNLEDGERED);
+    if (!st)
+        return -1;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
         if (fn((const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1), arg) != 0) {
             rc = SQLITE_DONE;
             break;
         }
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 0 : archive_int_fail(self, "read ledger");
-}
-
-/* ---------------------------------------------------------- backup */
-
-int
-archive_backup(archive_t *self, const char *dest_path, int pages, int sleep_ms)
-{
-    sqlite3 *dest = NULL;
-    if (sqlite3_open_v2(dest_path, &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL)
-        != SQLITE_OK) {
-        snprintf(self->error, sizeof self->error, "cannot open %s: %s", dest_path,
-            dest ? sqlite3_errmsg(dest) : "out of memory");
-        sqlite3_close(dest);
-        return -1;
-    }
-    /* Holding one read transaction for the whole copy keeps the snapshot
-     * fixed: without it, every commit by the hub would restart the backup,
-     * which under steady traffic would never finish. */
-    if (archive_read_begin(self) != 0) {
-        sqlite3_close(dest);
-        return -1;
-    }
-    sqlite3_backup *b = sqlite3_backup_init(dest, "main", self->db, "main");
-    if (!b) {
-        snprintf(self->error, sizeof self->error, "backup: %s", sqlite3_errmsg(dest));
-        archive_read_end(self);
-        sqlite3_close(dest);
-        return -1;
-    }
-    int rc, busy = 0;
-    for (;;) {
-        rc = sqlite3_backup_step(b, pages) & 0xff;
-        if (rc == SQLITE_OK) {
-            sqlite3_sleep(sleep_ms);
-        } else if ((rc == SQLITE_BUSY || rc == SQLITE_LOCKED) && busy++ < 200) {
-            sqlite3_sleep(50);
-        } else {
-            break;
-        }
-    }
-    sqlite3_backup_finish(b);
-    archive_read_end(self);
-    if (rc != SQLITE_DONE) {
-        snprintf(self->error, sizeof self->error, "backup: %s", sqlite3_errstr(rc));
-        sqlite3_close(dest);
-        return -1;
-    }
-    /* One self-contained file: no -wal beside it to lose. */
-    char *msg = NULL;
-    if (sqlite3_exec(dest, "PRAGMA journal_mode = DELETE", NULL, NULL, &msg) != SQLITE_OK) {
-        snprintf(self->error, sizeof self->error, "backup: %s",
-            msg ? msg : sqlite3_errmsg(dest));
-        sqlite3_free(msg);
-        sqlite3_close(dest);
-        return -1;
-    }
-    if (sqlite3_close(dest) != SQLITE_OK) {
-        snprintf(self->error, sizeof self->error, "backup: closing %s failed", dest_path);
-        return -1;
-    }
-    return 0;
-}
-
-int
-archive_integrity_check(archive_t *self, char *out, size_t cap)
-{
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(self->db, "PRAGMA integrity_check(10)", -1, &st, NULL) != SQLITE_OK)
-        return archive_int_fail(self, "integrity_check");
-    int rc, ok = 0, rows = 0;
-    size_t used = 0;
-    out[0] = '\0';
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *line = (const char *)sqlite3_column_text(st, 0);
-        if (!line)
-            line = "";
-        if (rows++ == 0 && !strcmp(line, "ok"))
-            ok = 1;
-        else
-            ok = 0;
-        int w = snprintf(out + used, cap - used, "%s%s", used ? "; " : "", line);
-        if (w > 0)
-            used += (size_t)w < cap - used ? (size_t)w : cap - used - 1;
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
-        return archive_int_fail(self, "integrity_check");
-    return ok;
+    return archive_int_end(self, st, rc, "read ledger");
 }

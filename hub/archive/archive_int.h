@@ -1,8 +1,10 @@
 /*
- * archive_int: what the archive's source files share (archive.c: schema,
- * open, transactions, directory, messages, subscriptions, audit;
- * archive_ledger.c: the hash chain, what verify reads, backup). Not for use
- * outside hub/archive*.c.
+ * archive_int: what the archive's source files share: the connection, the
+ * slots of its statement cache, and the few calls one concept makes into
+ * another (transactions and errors in db.c, the ledger's chain in ledger.c,
+ * the texts waiting for the commit in text.c). The one private header of
+ * hub/archive/; no archive file has a header of its own, so there are no
+ * include cycles between them. Not for use outside hub/archive/.
  */
 #ifndef ENLACE_ARCHIVE_INT_H
 #define ENLACE_ARCHIVE_INT_H
@@ -14,16 +16,58 @@
 /* Slots of the connection's prepared-statement cache. Each file keeps the
  * SQL of its own slots and prepares them through archive_int_stmt. */
 enum {
-    /* archive.c */
+    /* db.c */
+    ST_BEGIN,
+    ST_COMMIT,
+    ST_ROLLBACK,
+    ST_READ_BEGIN,
+    ST_READ_SNAPSHOT,
+    ST_USER_VERSION,
+    ST_LAST_SEQ,
+    ST_DATA_VERSION,
+    ST_INTEGRITY,
+    ST_REQ_BEGIN,
+    ST_REQ_RELEASE,
+    ST_REQ_ROLLBACK,
+    /* meta.c */
+    ST_META_SET,
+    ST_META_GET,
+    /* officers.c */
+    ST_COUNTRY_KNOWN,
+    ST_COUNTRY_MEMBER,
+    ST_COUNTRY_OBSERVER,
+    ST_ORG_KNOWN,
+    ST_ORG_OBSERVER,
+    ST_NETWORK_KNOWN,
+    ST_KEY_TAKEN,
+    ST_OFFICER_KNOWN,
+    ST_INVITATION_KNOWN,
+    ST_OFFICER_INSERT,
+    ST_KEY_INSERT,
+    ST_KEY_REVOKE,
+    ST_KEYS_EACH,
+    ST_KEY_BY_CURVE,
+    ST_KEY_OWNER,
+    ST_MEMBERSHIP_ADD,
+    ST_MEMBERSHIP_SET,
+    ST_MEMBERSHIP_REMOVE,
+    ST_NETWORKS,
+    ST_PPT_SET,
+    ST_PPT_GET,
+    ST_PPT_EACH,
+    ST_INVITATION_INSERT,
+    ST_INVITATION_REVOKE,
+    ST_INVITATIONS_EACH,
+    /* messages.c */
     ST_MSG_INSERT,
     ST_MSG_FIND,
     ST_MSG_AFTER,
-    ST_SUB_GET,
-    ST_SUB_PUT,
-    ST_SUB_DELETE,
-    ST_AUDIT,
-    ST_KEY_BY_CURVE,
     ST_MSG_READ,
+    ST_MSG_BY_CASE,
+    ST_MSG_COUNT,
+    ST_MSG_COUNTS,
+    ST_MSG_GET,
+    ST_RELABEL,
     ST_HIST_SCAN,
     ST_HIST_TIME,
     ST_HIST_AUTHOR,
@@ -31,24 +75,71 @@ enum {
     ST_PROBE_TIME,
     ST_PROBE_AUTHOR,
     ST_PROBE_CASE,
-    ST_TEXT_INSERT,
-    ST_TEXT_SEARCH,
     ST_TIME_FIRST,
     ST_TIME_LAST,
-    ST_REQ_BEGIN,
-    ST_REQ_RELEASE,
-    ST_REQ_ROLLBACK,
-    /* archive_ledger.c */
-    ST_MSG_GET,
+    /* text.c */
+    ST_TEXT_INSERT,
+    ST_TEXT_SEARCH,
+    /* subscriptions.c */
+    ST_SUB_GET,
+    ST_SUB_PUT,
+    ST_SUB_DELETE,
+    /* audit.c */
+    ST_AUDIT,
+    ST_AUDIT_EACH,
     ST_AUDIT_GET,
-    ST_KEY_OWNER,
+    /* ledger.c */
     ST_LEDGER_INSERT,
     ST_LEDGER_HEAD,
     ST_LEDGER_LATEST,
-    ST_DATA_VERSION,
     ST_SP_BEGIN,
     ST_SP_RELEASE,
     ST_SP_ROLLBACK,
+    ST_LEDGER_EACH,
+    ST_CHAIN_REFERENCE,
+    ST_CHAIN_EXISTING,
+    ST_HASH_OFFICER_COUNT,
+    ST_HASH_OFFICER,
+    ST_HASH_KEYS,
+    ST_HASH_MEMBERSHIPS,
+    ST_HASH_PPT_COUNT,
+    ST_HASH_PPT,
+    ST_HASH_INVITATION_COUNT,
+    ST_HASH_INVITATION,
+    ST_HASH_COUNTRIES,
+    ST_HASH_ORGANISATIONS,
+    ST_HASH_NETWORKS,
+    ST_UNLEDGERED,
+    /* alerts.c */
+    ST_ALERT_EVENT,
+    ST_ALERT_INSERT,
+    ST_ALERT_TARGET_INSERT,
+    ST_ALERT_GET,
+    ST_ALERTS_OPEN,
+    ST_ALERTS_ALL,
+    ST_ALERT_TARGETS,
+    ST_ALERT_DUE,
+    ST_ALERT_ACK,
+    ST_ALERT_ESCALATE,
+    ST_ALERT_CLOSE_TARGETS,
+    ST_ALERT_SUPERSEDE,
+    /* cases.c */
+    ST_CASE_EVENT,
+    ST_CASE_INSERT,
+    ST_CASE_GET,
+    ST_CASES_EACH,
+    ST_CASE_STATE,
+    ST_CASE_EVENTS,
+    /* stats.c */
+    ST_STATS_CASES_NETWORK,
+    ST_STATS_CASES_TYPE,
+    ST_STATS_CASES_COUNTRY,
+    ST_STATS_CASES_CLOSED,
+    ST_STATS_MESSAGES,
+    ST_STATS_ALERTS,
+    ST_STATS_DRILLS,
+    ST_STATS_REFUSED,
+    ST_STATS_ACK,
     ST_COUNT
 };
 
@@ -89,26 +180,38 @@ struct archive {
     size_t ntexts, texts_cap;
 };
 
-/* ---------------------------------------------------------- archive.c */
+/* ---------------------------------------------------------- db.c */
 
 /* Records "what: sqlite3_errmsg" as the error; returns -1. */
 int archive_int_fail(archive_t *self, const char *what);
+/* Runs SQL text once, unprepared (see db.c for what may): 0, or -1 with
+ * SQLite's message as the error. */
 int archive_int_exec(archive_t *self, const char *sql);
-/* 1 if the one-parameter query returns a row, 0 if not, -1 on error. */
-int archive_int_exists(archive_t *self, const char *sql, const char *value);
+/* Transaction control by slot: ST_BEGIN (BEGIN IMMEDIATE), ST_COMMIT,
+ * ST_ROLLBACK, ST_READ_BEGIN, ST_READ_SNAPSHOT. 0, or -1 with SQLite's
+ * message as the error, as archive_int_exec gives it. */
+int archive_int_txn(archive_t *self, int which);
 /* The cached statement of slot which (prepared from sql the first time),
- * reset and with its bindings cleared; NULL on error. */
+ * reset and with its bindings cleared; NULL on error. The one place that
+ * prepares SQL (a test fails the build's suite otherwise). A statement
+ * stays in use until reset: every function resets the statements it
+ * stepped before it returns, except where its header says the rows stay
+ * valid until the next call. */
 sqlite3_stmt *archive_int_stmt(archive_t *self, int which, const char *sql);
-/* Steps st (and finalizes it) in a transaction of its own unless one is
- * open, then, in the same savepoint, appends the ledger record of the
- * directory row it changed (kind and ref as for archive_int_ledger_row; kind
- * NULL: none; ref -1: the row it inserted) and writes the audit record. On
- * failure nothing of it stays, also inside an open transaction. */
-int archive_int_write_audited(archive_t *self, sqlite3_stmt *st, const char *kind, int64_t ref,
-    const char *actor_fp, int64_t actor_id, const char *action, const char *detail,
-    int64_t *rowid);
+/* Ends st, stepped until rc: resets it; 0 if rc is SQLITE_DONE, else -1
+ * with "what: sqlite3_errmsg" as the error (read before the reset). */
+int archive_int_end(archive_t *self, sqlite3_stmt *st, int rc, const char *what);
+/* Steps st to its end (through any rows it returns) and ends it as above. */
+int archive_int_run(archive_t *self, sqlite3_stmt *st, const char *what);
 
-/* ---------------------------------------------------------- archive_ledger.c */
+/* ---------------------------------------------------------- text.c */
+
+/* Indexes the transaction's texts, all at once, just before its commit. */
+int archive_int_texts_flush(archive_t *self);
+/* Drops the texts waiting for the commit past the first keep (0: all). */
+void archive_int_texts_drop(archive_t *self, size_t keep);
+
+/* ---------------------------------------------------------- ledger.c */
 
 /* A record and its ledger entry commit together or not at all, also inside
  * the hub's group transaction, where a failed record must not take the
