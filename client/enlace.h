@@ -218,8 +218,12 @@ typedef struct {
 ENLACE_EXPORT int enlace_publish(enlace_client_t *self, const char *topic, const void *body,
     size_t len, const enlace_publish_opts_t *opts, uint64_t *seq_out);
 
-/* Pipelined publishing: sends a signed publish without waiting and returns
- * a ticket. At most ENLACE_PUBLISH_WINDOW publishes may be outstanding
+/* Pipelined publishing: queues a publish without waiting and returns a
+ * ticket. The publishes queued together are signed as one batch (one
+ * Ed25519 signature over their Merkle root, each message with its audit
+ * path: PROTOCOL.md) and sent at the next call that sends or waits, or at
+ * once when nothing else is outstanding or 256 are queued: nothing waits to
+ * fill a batch. At most ENLACE_PUBLISH_WINDOW publishes may be outstanding
  * (ENLACE_ELIMIT beyond). The message's signed bytes are kept until the hub
  * answers. */
 #define ENLACE_PUBLISH_WINDOW 1024
@@ -256,7 +260,15 @@ typedef struct {
     const char *author_country;  /* or organisation code */
     int64_t created_ms;          /* author's clock */
     int64_t stored_ms;           /* hub's clock */
-    const uint8_t *signature;    /* 64 bytes, verified */
+    const uint8_t *signature;    /* 64 bytes, verified: over the content alone, or
+                                  * (batch_size > 0) over the root of the batch the
+                                  * author signed it in, reached with this audit path */
+    uint32_t batch_size;         /* 0: signed alone */
+    uint32_t batch_index;
+    const uint8_t *batch_path;   /* batch_path_len bytes: 32-byte sibling hashes */
+    size_t batch_path_len;
+    const uint8_t *content;      /* the signed Content bytes, as the author sent them */
+    size_t content_len;
     size_t nrecipients;
     const char *const *recipients;
     uint64_t case_id;            /* 0: none */

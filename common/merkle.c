@@ -137,3 +137,15 @@ merkle_signed(uint32_t size, const merkle_hash_t root, uint8_t out[MERKLE_SIGNED
     p[3] = (uint8_t)size;
     memcpy(p + 4, root, MERKLE_HASH_BYTES);
 }
+
+int
+merkle_signed_for(const uint8_t *content, size_t len, uint32_t index, uint32_t size,
+    const uint8_t *path, size_t path_len, uint8_t out[MERKLE_SIGNED_BYTES])
+{
+    merkle_hash_t leaf, root;
+    merkle_leaf(content, len, leaf);
+    if (merkle_root_of_path(leaf, index, size, path, path_len, root) != 0)
+        return -1;
+    merkle_signed(size, root, out);
+    return 0;
+}

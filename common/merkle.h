@@ -55,4 +55,9 @@ int merkle_root_of_path(const merkle_hash_t leaf, uint32_t index, uint32_t size,
 /* The bytes the author signs for a batch of `size` with this root. */
 void merkle_signed(uint32_t size, const merkle_hash_t root, uint8_t out[MERKLE_SIGNED_BYTES]);
 
+/* The bytes a batched content's signature covers, from the content and its
+ * proof: 0, or -1 if the proof does not fit (merkle_root_of_path). */
+int merkle_signed_for(const uint8_t *content, size_t len, uint32_t index, uint32_t size,
+    const uint8_t *path, size_t path_len, uint8_t out[MERKLE_SIGNED_BYTES]);
+
 #endif

@@ -33,6 +33,9 @@ packages=(
     # es_MX.UTF-8 in a temporary directory; enlace needs no generated locale).
     gettext
     locales
+    # tests/integration/ledger_by_hand.py checks every message's signature
+    # (alone or through its batch's audit path) with PyNaCl, outside enlace.
+    python3-nacl
 )
 
 for arg in "$@"; do

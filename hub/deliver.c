@@ -21,8 +21,7 @@ deliver_frame(hub_t *self, const archive_msg_t *m, int out_of_band, uint8_t **ou
 {
     const dir_entry_t *author = m->author_id ? directory_find_officer(self->dir, m->author_id)
                                              : notary_entry(self->notary);
-    return wire_delivery(m->seq, m->content, m->content_len, m->signature, author, m->stored_ms,
-        out_of_band, out, len);
+    return wire_delivery(m, author, out_of_band, out, len);
 }
 
 void

@@ -40,6 +40,7 @@ typedef struct inbound {
     Enlace__Frame *frame;  /* decoded by s_preverify, or NULL; owned */
     int sig;               /* publish signature: 1 good, 0 bad, -1 not checked */
     char user[KEYS_FINGERPRINT_LEN]; /* ZAP's User-Id: the key's fingerprint, or "" */
+    uint8_t covered[MERKLE_SIGNED_BYTES]; /* a batched publish's root, as signed */
 } inbound_t;
 
 static void s_refresh_status(void *arg);
@@ -63,7 +64,7 @@ s_env(hub_t *self)
 {
     return (hub_env_t){.cfg = self->cfg, .archive = self->archive, .dir = self->dir,
         .batch = self->batch, .notary = self->notary, .head = self->head,
-        .refresh_status = s_refresh_status, .arg = self};
+        .verified = self->verified, .refresh_status = s_refresh_status, .arg = self};
 }
 
 static void
@@ -152,9 +153,11 @@ static void
 s_preverify(hub_t *self, inbound_t *in, int n)
 {
     sigcheck_job_t jobs[HUB_BATCH_MAX];
-    int owner[HUB_BATCH_MAX];
+    int job_of[HUB_BATCH_MAX]; /* the job whose outcome frame i takes, or -1 */
     size_t njobs = 0;
     int64_t now = archive_now_ms();
+    for (int i = 0; i < n; i++)
+        job_of[i] = -1;
     for (int i = 0; i < n; i++) {
         if (in[i].extra || zmq_msg_size(&in[i].body) == 0)
             continue;
@@ -174,13 +177,37 @@ s_preverify(hub_t *self, inbound_t *in, int n)
         if (s
             && !rate_ready(&s->key->rate, self->cfg->request_rate, self->cfg->request_burst, now))
             continue;
-        jobs[njobs] = (sigcheck_job_t){.pk = who->pk, .msg = f->publish->content.data,
-            .len = f->publish->content.len, .sig = f->publish->signature.data};
-        owner[njobs++] = i;
+        const uint8_t *msg;
+        size_t len;
+        int raw;
+        if (sigcheck_covered(f->publish, in[i].covered, &msg, &len, &raw) != 0) {
+            in[i].sig = 0; /* a batch proof that leads nowhere */
+            continue;
+        }
+        const uint8_t *sig = f->publish->signature.data;
+        if (raw && sigcache_known(self->verified, who->pk, msg, len, sig)) {
+            in[i].sig = 1; /* its batch's root was verified before */
+            continue;
+        }
+        /* One job per batch root in this receive batch, not one per message. */
+        for (size_t j = 0; raw && j < njobs && job_of[i] < 0; j++)
+            if (jobs[j].raw && !memcmp(jobs[j].pk, who->pk, KEYS_PUBLIC_BYTES)
+                && !memcmp(jobs[j].msg, msg, len)
+                && !memcmp(jobs[j].sig, sig, KEYS_SIGNATURE_BYTES))
+                job_of[i] = (int)j;
+        if (job_of[i] >= 0)
+            continue;
+        jobs[njobs] = (sigcheck_job_t){.pk = who->pk, .msg = msg, .len = len, .sig = sig,
+            .raw = raw};
+        job_of[i] = (int)njobs++;
     }
     sigcheck_run(self->sigcheck, jobs, njobs);
     for (size_t j = 0; j < njobs; j++)
-        in[owner[j]].sig = jobs[j].ok;
+        if (jobs[j].ok && jobs[j].raw)
+            sigcache_add(self->verified, jobs[j].pk, jobs[j].msg, jobs[j].len, jobs[j].sig);
+    for (int i = 0; i < n; i++)
+        if (job_of[i] >= 0)
+            in[i].sig = jobs[job_of[i]].ok;
 }
 
 /* Requests that count against a key's rate: all but the ones that keep a

@@ -21,6 +21,7 @@
 #include "hub.h"
 #include "notary.h"
 #include "session.h"
+#include "sigcache.h"
 
 /* What every handler may use. */
 typedef struct {
@@ -30,6 +31,7 @@ typedef struct {
     batch_t *batch;          /* where replies and post-commit actions go */
     notary_t *notary;        /* the hub's identity and notices */
     uint64_t head;           /* the highest committed seq */
+    sigcache_t *verified;    /* batch root signatures already verified */
     /* Refreshes the status file (for `admin status`: the counters as of now). */
     void (*refresh_status)(void *arg);
     void *arg;

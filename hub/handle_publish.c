@@ -21,6 +21,7 @@
 #include "label.h"
 #include "log.h"
 #include "request.h"
+#include "sigcheck.h"
 #include "topic.h"
 #include "wire.h"
 
@@ -125,9 +126,8 @@ s_check(req_t *r, const Enlace__Publish *p, const Enlace__Content *c,
     const char *bad_forward = label_check_forward(r, c, topic, tlp, recipients, why, sizeof why);
     if (bad_forward)
         return req_fail(r, ENLACE__ERROR_CODE__ERR_DENIED, "%s", bad_forward);
-    int sig_ok = r->sig >= 0
-        ? r->sig /* verified with the rest of the batch, in parallel */
-        : keys_verify_content(who->pk, p->content.data, p->content.len, p->signature.data) == 0;
+    int sig_ok = r->sig >= 0 ? r->sig /* verified with the rest of the batch, in parallel */
+                             : sigcheck_publish(env->verified, who->pk, p);
     if (!sig_ok)
         return req_fail(r, ENLACE__ERROR_CODE__ERR_BAD_SIGNATURE, "the signature does not verify");
     *tlp_out = tlp;
@@ -179,6 +179,12 @@ s_store(req_t *r, const Enlace__Publish *p, const Enlace__Content *c, const char
         .content = p->content.data, .content_len = p->content.len,
         .signature = p->signature.data, .content_hash = hash, .case_id = c->case_id,
         .personal = c->personal_data || c->form, .handling = c->handling};
+    if (p->batch) {
+        am.batch_size = p->batch->size;
+        am.batch_index = p->batch->index;
+        am.batch_path = p->batch->path.data;
+        am.batch_path_len = p->batch->path.len;
+    }
     int push;
     if (archive_message_insert(env->archive, &am) != 0
         || s_index_text(env->archive, am.seq, c) != 0

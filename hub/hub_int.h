@@ -19,6 +19,7 @@
 #include "notary.h"
 #include "recent.h"
 #include "session.h"
+#include "sigcache.h"
 
 #define HUB_BATCH_MAX 512 /* frames handled per commit */
 
@@ -45,6 +46,7 @@ struct hub {
     uint64_t stored_total;    /* counters for the shutdown line and status */
     uint64_t delivered_total;
     struct sigcheck *sigcheck;    /* signature checks in parallel; owned */
+    sigcache_t *verified;         /* batch root signatures already verified; owned */
     struct checkpointer *ckpt;    /* the archive's checkpoints, off this thread; owned */
     struct inbound *inbound;      /* the receive batch (HUB_BATCH_MAX); owned */
 };

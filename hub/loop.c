@@ -234,8 +234,10 @@ s_open(hub_t *self, const hub_config_t *cfg)
         long cores = sysconf(_SC_NPROCESSORS_ONLN);
         self->sigcheck = sigcheck_new(cores > 1 ? (int)(cores - 1) : 0);
     }
+    self->verified = sigcache_new(4096);
     if (!self->dir || !self->sessions || !self->recent || !self->batch || !self->inbound
-        || !self->sigcheck || archive_data_version(self->archive, &self->dir_version) != 0) {
+        || !self->sigcheck || !self->verified
+        || archive_data_version(self->archive, &self->dir_version) != 0) {
         log_error("start-up failed: %s", archive_error(self->archive));
         goto out;
     }
@@ -321,6 +323,7 @@ s_close(hub_t *self)
     batch_destroy(&self->batch);
     dispatch_inbound_free(&self->inbound);
     sigcheck_destroy(&self->sigcheck);
+    sigcache_destroy(&self->verified);
     recent_destroy(&self->recent);
     sessions_destroy(&self->sessions);
     directory_destroy(&self->dir);

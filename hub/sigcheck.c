@@ -32,7 +32,9 @@ s_work(sigcheck_t *self)
     size_t i;
     while ((i = atomic_fetch_add(&self->next, 1)) < self->njobs) {
         sigcheck_job_t *j = &self->jobs[i];
-        j->ok = keys_verify_content(j->pk, j->msg, j->len, j->sig) == 0;
+        j->ok = (j->raw ? keys_verify_bytes(j->pk, j->msg, j->len, j->sig)
+                        : keys_verify_content(j->pk, j->msg, j->len, j->sig))
+            == 0;
     }
 }
 
@@ -111,7 +113,10 @@ sigcheck_run(sigcheck_t *self, sigcheck_job_t *jobs, size_t n)
     if (self->nthreads == 0 || n < 2) {
         for (size_t i = 0; i < n; i++)
             jobs[i].ok =
-                keys_verify_content(jobs[i].pk, jobs[i].msg, jobs[i].len, jobs[i].sig) == 0;
+                (jobs[i].raw ? keys_verify_bytes(jobs[i].pk, jobs[i].msg, jobs[i].len, jobs[i].sig)
+                             : keys_verify_content(jobs[i].pk, jobs[i].msg, jobs[i].len,
+                                 jobs[i].sig))
+                == 0;
         return;
     }
     pthread_mutex_lock(&self->lock);
@@ -129,4 +134,36 @@ sigcheck_run(sigcheck_t *self, sigcheck_job_t *jobs, size_t n)
     self->jobs = NULL;
     self->njobs = 0;
     pthread_mutex_unlock(&self->lock);
+}
+
+int
+sigcheck_covered(const Enlace__Publish *p, uint8_t buf[MERKLE_SIGNED_BYTES],
+    const uint8_t **msg, size_t *len, int *raw)
+{
+    if (!p->batch) {
+        *msg = p->content.data;
+        *len = p->content.len;
+        *raw = 0;
+        return 0;
+    }
+    if (merkle_signed_for(p->content.data, p->content.len, p->batch->index, p->batch->size,
+            p->batch->path.data, p->batch->path.len, buf)
+        != 0)
+        return -1;
+    *msg = buf;
+    *len = MERKLE_SIGNED_BYTES;
+    *raw = 1;
+    return 0;
+}
+
+int
+sigcheck_publish(sigcache_t *cache, const uint8_t *pk, const Enlace__Publish *p)
+{
+    if (p->signature.len != KEYS_SIGNATURE_BYTES)
+        return 0;
+    if (!p->batch)
+        return keys_verify_content(pk, p->content.data, p->content.len, p->signature.data) == 0;
+    return sigcache_verify_batched(cache, pk, p->content.data, p->content.len, p->signature.data,
+               p->batch->index, p->batch->size, p->batch->path.data, p->batch->path.len)
+        == 0;
 }

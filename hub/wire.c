@@ -28,22 +28,38 @@ s_home(const dir_entry_t *a)
     return a ? (a->country[0] ? a->country : a->org) : "";
 }
 
+/* What a reader needs to check m's signature alone: the proof of its batch,
+ * if it was signed as one (points into m; valid while m is). */
+static Enlace__BatchProof *
+s_proof(const archive_msg_t *m, Enlace__BatchProof *proof)
+{
+    if (m->batch_size == 0)
+        return NULL;
+    enlace__batch_proof__init(proof);
+    proof->index = m->batch_index;
+    proof->size = m->batch_size;
+    proof->path.data = (uint8_t *)m->batch_path;
+    proof->path.len = m->batch_path_len;
+    return proof;
+}
+
 int
-wire_delivery(uint64_t seq, const uint8_t *content, size_t content_len,
-    const uint8_t *signature, const dir_entry_t *author, int64_t stored_ms, int out_of_band,
-    uint8_t **out, size_t *len)
+wire_delivery(const archive_msg_t *m, const dir_entry_t *author, int out_of_band, uint8_t **out,
+    size_t *len)
 {
     Enlace__Frame frame = ENLACE__FRAME__INIT;
     Enlace__Delivery d = ENLACE__DELIVERY__INIT;
-    d.seq = seq;
-    d.content.data = (uint8_t *)content;
-    d.content.len = content_len;
-    d.signature.data = (uint8_t *)signature;
+    Enlace__BatchProof proof;
+    d.seq = m->seq;
+    d.content.data = (uint8_t *)m->content;
+    d.content.len = m->content_len;
+    d.signature.data = (uint8_t *)m->signature;
     d.signature.len = KEYS_SIGNATURE_BYTES;
+    d.batch = s_proof(m, &proof);
     d.author_fingerprint = author ? (char *)author->fingerprint : "";
     d.author_name = author ? (char *)author->name : "";
     d.author_country = (char *)s_home(author);
-    d.stored_ms = stored_ms;
+    d.stored_ms = m->stored_ms;
     d.out_of_band = out_of_band;
     frame.body_case = ENLACE__FRAME__BODY_DELIVERY;
     frame.delivery = &d;
@@ -53,21 +69,34 @@ wire_delivery(uint64_t seq, const uint8_t *content, size_t content_len,
 Enlace__Delivery *
 wire_page_item(const archive_msg_t *am, const dir_entry_t *author, uint8_t **buf)
 {
+    /* One allocation: the delivery, its proof, content, signature, path. */
+    size_t path_len = am->batch_size ? am->batch_path_len : 0;
     Enlace__Delivery *d = malloc(sizeof *d);
-    uint8_t *copy = malloc(am->content_len + KEYS_SIGNATURE_BYTES + 1);
+    uint8_t *copy = malloc(sizeof(Enlace__BatchProof) + am->content_len + KEYS_SIGNATURE_BYTES
+        + path_len + 1);
     if (!d || !copy) {
         free(d);
         free(copy);
         return NULL;
     }
     enlace__delivery__init(d);
-    memcpy(copy, am->content, am->content_len);
-    memcpy(copy + am->content_len, am->signature, KEYS_SIGNATURE_BYTES);
+    Enlace__BatchProof *proof = (Enlace__BatchProof *)(void *)copy;
+    uint8_t *content = copy + sizeof *proof;
+    memcpy(content, am->content, am->content_len);
+    memcpy(content + am->content_len, am->signature, KEYS_SIGNATURE_BYTES);
     d->seq = am->seq;
-    d->content.data = copy;
+    d->content.data = content;
     d->content.len = am->content_len;
-    d->signature.data = copy + am->content_len;
+    d->signature.data = content + am->content_len;
     d->signature.len = KEYS_SIGNATURE_BYTES;
+    if (am->batch_size) {
+        uint8_t *path = content + am->content_len + KEYS_SIGNATURE_BYTES;
+        if (path_len)
+            memcpy(path, am->batch_path, path_len);
+        archive_msg_t copied = *am;
+        copied.batch_path = path;
+        d->batch = s_proof(&copied, proof);
+    }
     d->author_fingerprint = author ? (char *)author->fingerprint : "";
     d->author_name = author ? (char *)author->name : "";
     d->author_country = (char *)s_home(author);
@@ -91,8 +120,7 @@ wire_ring_entry(recent_msg_t *rm, const archive_msg_t *m, const char *author_hom
     rm->personal = m->personal;
     rm->handling = m->handling;
     if (!rm->topic || !rm->recipients
-        || wire_delivery(m->seq, m->content, m->content_len, m->signature, author, m->stored_ms,
-               0, &rm->frame, &rm->frame_len)
+        || wire_delivery(m, author, 0, &rm->frame, &rm->frame_len)
             != 0) {
         recent_msg_clear(rm);
         return -1;

@@ -19,14 +19,15 @@
 int wire_pack(Enlace__Frame *frame, uint64_t request_id, uint8_t **out, size_t *len);
 
 /* A Delivery frame of a stored message by `author` (the directory's entry,
- * or the hub's; NULL: unknown), out of band or not. 0, or -1. */
-int wire_delivery(uint64_t seq, const uint8_t *content, size_t content_len,
-    const uint8_t *signature, const dir_entry_t *author, int64_t stored_ms, int out_of_band,
+ * or the hub's; NULL: unknown), out of band or not: the content as signed,
+ * its signature and, if it was signed as one of a batch, its proof. 0, or
+ * -1. */
+int wire_delivery(const archive_msg_t *m, const dir_entry_t *author, int out_of_band,
     uint8_t **out, size_t *len);
 
 /* A Delivery for a page (history, search, case threads) of an archived row:
- * content and signature copied into one allocation returned in *buf (free
- * both *buf and the result). NULL on memory failure. */
+ * content, signature and batch proof copied into one allocation returned in
+ * *buf (free both *buf and the result). NULL on memory failure. */
 Enlace__Delivery *wire_page_item(const archive_msg_t *m, const dir_entry_t *author,
     uint8_t **buf);
 

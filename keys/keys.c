@@ -139,6 +139,20 @@ keys_sign_content(const keys_identity_t *self, const uint8_t *msg, size_t len,
 }
 
 int
+keys_sign_bytes(const keys_identity_t *self, const uint8_t *msg, size_t len,
+    uint8_t sig[KEYS_SIGNATURE_BYTES])
+{
+    return crypto_sign_detached(sig, NULL, msg, len, self->sk) == 0 ? 0 : -1;
+}
+
+int
+keys_verify_bytes(const uint8_t pk[KEYS_PUBLIC_BYTES], const uint8_t *msg, size_t len,
+    const uint8_t sig[KEYS_SIGNATURE_BYTES])
+{
+    return crypto_sign_verify_detached(sig, msg, len, pk) == 0 ? 0 : -1;
+}
+
+int
 keys_verify_content(const uint8_t pk[KEYS_PUBLIC_BYTES], const uint8_t *msg, size_t len,
     const uint8_t sig[KEYS_SIGNATURE_BYTES])
 {

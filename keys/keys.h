@@ -76,6 +76,14 @@ KEYS_NODISCARD int keys_sign_content(const keys_identity_t *self,
 KEYS_NODISCARD int keys_verify_content(const uint8_t pk[KEYS_PUBLIC_BYTES],
     const uint8_t *msg, size_t len, const uint8_t sig[KEYS_SIGNATURE_BYTES]);
 
+/* Signs, and verifies, bytes that begin with a signing context of their
+ * own (e.g. merkle.h's "enlace-batch-v1"): never content, which has its
+ * context added by keys_sign_content. */
+KEYS_NODISCARD int keys_sign_bytes(const keys_identity_t *self, const uint8_t *msg, size_t len,
+    uint8_t sig[KEYS_SIGNATURE_BYTES]);
+KEYS_NODISCARD int keys_verify_bytes(const uint8_t pk[KEYS_PUBLIC_BYTES], const uint8_t *msg,
+    size_t len, const uint8_t sig[KEYS_SIGNATURE_BYTES]);
+
 /* Loads a public key file (or a secret file's public line). */
 KEYS_NODISCARD int keys_public_load(const char *path,
     uint8_t pk[KEYS_PUBLIC_BYTES], char err[KEYS_ERR_LEN]);

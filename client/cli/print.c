@@ -50,6 +50,16 @@ cli_print_delivery(const cli_settings_t *st, const enlace_delivery_t *d)
             "verified", 1);
         if (!o)
             return;
+        if (d->batch_size) {
+            /* With the signature, what checks this message alone (merkle.h). */
+            char path[2 * 8 * 32 + 1] = "";
+            size_t plen = d->batch_path_len <= 8 * 32 ? d->batch_path_len : 0;
+            sodium_bin2hex(path, sizeof path, d->batch_path ? d->batch_path : (const uint8_t *)"",
+                plen);
+            json_object_set_new(o, "batch",
+                json_pack("{s:I, s:I, s:s}", "size", (json_int_t)d->batch_size, "index",
+                    (json_int_t)d->batch_index, "path", path));
+        }
         if (d->case_id)
             json_object_set_new(o, "case", json_integer((json_int_t)d->case_id));
         if (d->out_of_band)

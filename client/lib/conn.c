@@ -259,7 +259,8 @@ enlace_connect(const enlace_options_t *opts, enlace_client_t **out, char *why, s
     }
     enl_outbox_init(&self->outbox);
     self->timeout_ms = opts && opts->timeout_ms > 0 ? opts->timeout_ms : ENL_DEFAULT_TIMEOUT_MS;
-    int rc = s_open(self, opts);
+    self->verified = sigcache_new(1024);
+    int rc = self->verified ? s_open(self, opts) : enl_fail(self, ENLACE_ENOMEM, "out of memory");
     if (rc != ENLACE_OK) {
         if (why && why_len)
             snprintf(why, why_len, "%s", self->error);
@@ -279,11 +280,13 @@ enl_client_attach(void *ctx, const char *endpoint, int timeout_ms)
         return NULL;
     enl_outbox_init(&self->outbox);
     self->timeout_ms = timeout_ms > 0 ? timeout_ms : ENL_DEFAULT_TIMEOUT_MS;
-    self->dealer = zmq_socket(ctx, ZMQ_DEALER);
+    self->verified = sigcache_new(1024);
+    self->dealer = self->verified ? zmq_socket(ctx, ZMQ_DEALER) : NULL;
     if (!self->dealer || s_setopt_int(self->dealer, ZMQ_LINGER, 0) != 0
         || zmq_connect(self->dealer, endpoint) != 0) {
         if (self->dealer)
             zmq_close(self->dealer);
+        sigcache_destroy(&self->verified);
         free(self);
         return NULL;
     }
@@ -327,6 +330,7 @@ enlace_close(enlace_client_t **self_p)
     if (self->ctx)
         zmq_ctx_term(self->ctx);
     keys_identity_destroy(&self->identity);
+    sigcache_destroy(&self->verified);
     free(self);
     *self_p = NULL;
 }

@@ -32,6 +32,8 @@
 #include "arena.h"
 #include "enlace.pb-c.h"
 #include "keys.h"
+#include "merkle.h"
+#include "sigcache.h"
 
 #define ENL_PROTOCOL_VERSION ENLACE__PROTOCOL__PROTOCOL_VERSION
 #define ENL_DEFAULT_TIMEOUT_MS 10000
@@ -54,8 +56,10 @@
  * can be sent again, identical, after a reconnect. */
 typedef struct {
     uint64_t request_id; /* 0: free slot */
-    uint8_t *frame;      /* the serialized Publish frame; owned */
+    uint8_t *frame;      /* the serialized Publish frame; owned; NULL until signed */
     size_t frame_len;
+    uint8_t *content;    /* the serialized Content waiting for its batch; owned */
+    size_t content_len;
     int unsent;          /* the send found the pipe full (or no hub): try again */
 } enl_pending_t;
 
@@ -70,8 +74,11 @@ typedef struct enl_result {
 
 typedef struct {
     enl_pending_t *slots;  /* ENL_OUTBOX_SLOTS, by request id; owned, NULL until used */
-    size_t count;          /* outstanding publishes */
-    size_t unsent;         /* of which not yet handed to ZeroMQ */
+    size_t count;          /* outstanding publishes (signed or not) */
+    size_t unsent;         /* of which signed but not yet handed to ZeroMQ */
+    uint64_t tosign[MERKLE_MAX_LEAVES]; /* request ids waiting for the next batch, in order */
+    size_t ntosign;
+    uint64_t batches;      /* batches signed so far (for tests and benchmarks) */
     enl_result_t *results, *results_tail; /* answered, not yet collected; owned */
 } enl_outbox_t;
 
@@ -87,6 +94,14 @@ int enl_outbox_room(enl_outbox_t *self, uint64_t request_id);
 /* Keeps frame (ownership passes) until the hub answers request_id. */
 void enl_outbox_add(enl_outbox_t *self, uint64_t request_id, uint8_t *frame, size_t len,
     int unsent);
+/* Takes a publish whose content (owned by the outbox from now on) waits to
+ * be signed with the others queued at the next seal. */
+void enl_outbox_add_unsigned(enl_outbox_t *self, uint64_t request_id, uint8_t *content,
+    size_t len);
+/* Signs every content waiting as one batch (merkle.h): one signature over
+ * the root, and a Publish frame per content with its proof, ready to send.
+ * ENLACE_OK, or ENLACE_ENOMEM (the contents stay queued). */
+int enl_outbox_seal(enl_outbox_t *self, const keys_identity_t *identity);
 /* 1 if request_id is an outstanding publish. */
 int enl_outbox_has(const enl_outbox_t *self, uint64_t request_id);
 /* Records the hub's answer to request_id (rc, seq, error text) as a result
@@ -133,6 +148,7 @@ struct enlace_client {
     uint64_t hello_request;    /* request id of the last Hello sent */
     int64_t last_send_ms;
     enl_outbox_t outbox;       /* publishes awaiting the hub's answer */
+    sigcache_t *verified;      /* batch root signatures already verified; owned */
     char name[208], fingerprint[24], country[24];
     char error[512];
 };
@@ -222,8 +238,10 @@ typedef struct enl_delivery {
 
 /* Checks d's signature (against the author key inside the signed content,
  * whose fingerprint must be the one the hub names) and builds the caller's
- * view, pointing into d; NULL if it must be dropped (or out of memory). */
-enl_delivery_t *enl_delivery_open(Enlace__Delivery *d);
+ * view, pointing into d; NULL if it must be dropped (or out of memory). A
+ * batched delivery's root signature is verified once: `verified` (may be
+ * NULL) remembers those that did. */
+enl_delivery_t *enl_delivery_open(Enlace__Delivery *d, sigcache_t *verified);
 /* Frees what the view owns (content, form, frame) and the view. */
 void enl_delivery_free(enl_delivery_t *p);
 

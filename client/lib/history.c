@@ -45,7 +45,7 @@ s_page_add(enlace_client_t *self, enlace_page_t *page, Enlace__Frame *reply)
     page->next = hp->next_after;
     page->more = hp->more;
     for (size_t i = 0; i < hp->n_messages; i++) {
-        enl_delivery_t *p = enl_delivery_open(hp->messages[i]);
+        enl_delivery_t *p = enl_delivery_open(hp->messages[i], self->verified);
         if (p)
             page->items[page->n++] = p;
         else

@@ -1,9 +1,10 @@
 /*
- * publish.c: a message signed and encoded, and sent.
+ * publish.c: a message encoded, queued to be signed in a batch, and sent.
  *
- * The author serializes Content, signs "enlace-content-v1" || 0x00 ||
- * content, and sends both in a Publish frame; those exact frame bytes go to
- * the outbox and are what a reconnect resends, so the hub sees identical
+ * The author serializes Content; the outbox signs the contents queued
+ * together with one signature over their Merkle root (merkle.h) and sends
+ * each in a Publish frame with its audit path; those exact frame bytes stay
+ * in the outbox and are what a reconnect resends, so the hub sees identical
  * content (and the same message id) however often it arrives.
  */
 #include "enl.h"
@@ -16,10 +17,10 @@
 
 #include <sodium.h>
 
-/* Builds the signed, serialized Publish frame for a message. */
+/* Builds the serialized Content of a message (*out, caller frees). */
 static int
-s_build_publish(enlace_client_t *self, const char *topic, const void *body, size_t len,
-    const enlace_publish_opts_t *opts, uint64_t request_id, uint8_t **out, size_t *out_len)
+s_build_content(enlace_client_t *self, const char *topic, const void *body, size_t len,
+    const enlace_publish_opts_t *opts, uint8_t **out, size_t *out_len)
 {
     if (!topic || (!body && len))
         return enl_fail(self, ENLACE_EINVAL, "topic and body are required");
@@ -122,32 +123,12 @@ s_build_publish(enlace_client_t *self, const char *topic, const void *body, size
         c.form = (Enlace__CaseForm *)enl_form_message(opts->form);
         c.personal_data = 1;
     }
-    size_t clen = enlace__content__get_packed_size(&c);
-    uint8_t *cbuf = malloc(clen);
-    if (!cbuf)
+    *out_len = enlace__content__get_packed_size(&c);
+    *out = malloc(*out_len ? *out_len : 1);
+    if (!*out)
         return enl_fail(self, ENLACE_ENOMEM, "out of memory");
-    enlace__content__pack(&c, cbuf);
-    uint8_t sig[KEYS_SIGNATURE_BYTES];
-    if (keys_sign_content(self->identity, cbuf, clen, sig) != 0) {
-        free(cbuf);
-        return enl_fail(self, ENLACE_ENOMEM, "signing failed");
-    }
-    Enlace__Frame req = ENLACE__FRAME__INIT;
-    Enlace__Publish pub = ENLACE__PUBLISH__INIT;
-    pub.content.data = cbuf;
-    pub.content.len = clen;
-    pub.signature.data = sig;
-    pub.signature.len = sizeof sig;
-    req.version = ENL_PROTOCOL_VERSION;
-    req.request_id = request_id;
-    req.body_case = ENLACE__FRAME__BODY_PUBLISH;
-    req.publish = &pub;
-    *out_len = enlace__frame__get_packed_size(&req);
-    *out = malloc(*out_len);
-    if (*out)
-        enlace__frame__pack(&req, *out);
-    free(cbuf);
-    return *out ? ENLACE_OK : enl_fail(self, ENLACE_ENOMEM, "out of memory");
+    enlace__content__pack(&c, *out);
+    return ENLACE_OK;
 }
 
 int
@@ -165,20 +146,20 @@ enlace_publish_async(enlace_client_t *self, const char *topic, const void *body,
         return enl_fail(self, rc, "out of memory");
     if (rc != ENLACE_OK)
         return enl_fail(self, rc, "too many publishes awaiting the hub's answer");
-    uint8_t *frame;
-    size_t flen;
-    rc = s_build_publish(self, topic, body, len, opts, id, &frame, &flen);
+    uint8_t *content;
+    size_t clen;
+    rc = s_build_content(self, topic, body, len, opts, &content, &clen);
     if (rc != ENLACE_OK)
         return rc;
-    rc = enl_send_raw(self, frame, flen);
-    if (rc != ENLACE_OK && rc != ENLACE_ETIMEDOUT) {
-        free(frame);
-        return rc;
-    }
-    /* ENLACE_ETIMEDOUT: the hub is unreachable right now; the publish stays
-     * outstanding and goes out when the connection is restored. */
+    /* Queued for the next batch. It goes now if nothing else is in flight
+     * (a lone publish never waits for company) or a batch is full; else at
+     * the next call that waits or sends, signed with the others queued. If
+     * the hub is unreachable it stays outstanding, sent once the connection
+     * is restored. */
     self->next_request = id;
-    enl_outbox_add(&self->outbox, id, frame, flen, rc == ENLACE_ETIMEDOUT);
+    enl_outbox_add_unsigned(&self->outbox, id, content, clen);
+    if (self->outbox.count == self->outbox.ntosign || self->outbox.ntosign >= MERKLE_MAX_LEAVES)
+        enl_flush_unsent(self);
     if (ticket)
         *ticket = id;
     return ENLACE_OK;

@@ -78,6 +78,7 @@ enlace_recv(enlace_client_t *self, enlace_delivery_t **out, int timeout_ms)
 {
     *out = NULL;
     int64_t deadline = timeout_ms < 0 ? INT64_MAX : enl_now_ms() + timeout_ms;
+    enl_flush_unsent(self); /* publishes waiting for their batch go now */
     for (;;) {
         /* Take in everything already waiting first: deliveries that arrive
          * together are then acknowledged together (and a zero timeout still
@@ -113,7 +114,7 @@ enlace_recv(enlace_client_t *self, enlace_delivery_t **out, int timeout_ms)
                     enl_send_ack(self);
                 continue;
             }
-            enl_delivery_t *p = enl_delivery_open(frame->delivery);
+            enl_delivery_t *p = enl_delivery_open(frame->delivery, self->verified);
             if (p)
                 p->frame = frame;
             s_mark_seen(self, seq);

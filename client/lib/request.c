@@ -151,6 +151,8 @@ enl_request_send(enlace_client_t *self, Enlace__Frame *req, int64_t deadline_ms,
         *err = enl_fail(self, ENLACE_EREVOKED, "the hub revoked this key; the connection is closed");
         return 0;
     }
+    /* Publishes waiting for their batch go first, in the order they came. */
+    enl_flush_unsent(self);
     req->request_id = ++self->next_request;
     while ((*err = enl_send(self, req)) == ENLACE_ETIMEDOUT) {
         /* Not connected: wait for the reconnect, then send. */

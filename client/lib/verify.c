@@ -2,8 +2,9 @@
  * verify.c: a delivery, checked and made readable.
  *
  * Invariant: a delivery reaches the caller only after its signature verified
- * against the author key inside the signed content, and that key's
- * fingerprint equals the author the hub names. The view points into the
+ * against the author key inside the signed content (the content's own
+ * signature, or its batch's root signature with the content's audit path:
+ * merkle.h), and that key's fingerprint equals the author the hub names. The view points into the
  * decoded content (owned by the view) and into the Delivery it came from.
  */
 #include "enl.h"
@@ -11,8 +12,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* 0 if the delivery's signature verifies: over the content alone, or, for
+ * a batch, over the root its proof leads to (verified once, then known). */
+static int
+s_verify(const Enlace__Delivery *d, const uint8_t *pk, sigcache_t *verified)
+{
+    if (!d->batch)
+        return keys_verify_content(pk, d->content.data, d->content.len, d->signature.data);
+    return sigcache_verify_batched(verified, pk, d->content.data, d->content.len,
+        d->signature.data, d->batch->index, d->batch->size, d->batch->path.data,
+        d->batch->path.len);
+}
+
 enl_delivery_t *
-enl_delivery_open(Enlace__Delivery *d)
+enl_delivery_open(Enlace__Delivery *d, sigcache_t *verified)
 {
     if (d->signature.len != KEYS_SIGNATURE_BYTES)
         return NULL;
@@ -20,9 +33,7 @@ enl_delivery_open(Enlace__Delivery *d)
     if (!c)
         return NULL;
     if (c->author_key.len != KEYS_PUBLIC_BYTES || c->message_id.len != 16
-        || keys_verify_content(c->author_key.data, d->content.data, d->content.len,
-               d->signature.data)
-            != 0) {
+        || s_verify(d, c->author_key.data, verified) != 0) {
         enlace__content__free_unpacked(c, NULL);
         return NULL;
     }
@@ -62,6 +73,14 @@ enl_delivery_open(Enlace__Delivery *d)
     pub->created_ms = c->created_ms;
     pub->stored_ms = d->stored_ms;
     pub->signature = d->signature.data;
+    pub->content = d->content.data;
+    pub->content_len = d->content.len;
+    if (d->batch) {
+        pub->batch_size = d->batch->size;
+        pub->batch_index = d->batch->index;
+        pub->batch_path = d->batch->path.data;
+        pub->batch_path_len = d->batch->path.len;
+    }
     pub->nrecipients = c->n_recipients;
     pub->recipients = (const char *const *)c->recipients;
     pub->case_id = c->case_id;

@@ -205,6 +205,15 @@ typedef struct {
     uint64_t case_id;            /* 0: none */
     int personal;                /* the content contains personal data */
     int handling;                /* Enlace__Handling */
+    /* Signed alone (batch_size 0: the signature covers the content), or one
+     * of a batch signed once (common/merkle.h): the signature is the batch
+     * root's, kept with each of its messages so that every row proves its
+     * author alone; batch_path holds batch_path_len bytes of sibling
+     * hashes. */
+    uint32_t batch_size;
+    uint32_t batch_index;
+    const uint8_t *batch_path;
+    size_t batch_path_len;
 } archive_msg_t;
 
 uint64_t archive_last_seq(archive_t *self);

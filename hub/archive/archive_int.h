@@ -67,6 +67,7 @@ enum {
     ST_MSG_COUNT,
     ST_MSG_COUNTS,
     ST_MSG_GET,
+    ST_MSG_GET_PRE8,
     ST_RELABEL,
     ST_HIST_SCAN,
     ST_HIST_TIME,
@@ -247,6 +248,9 @@ void archive_int_hash_message(const archive_msg_t *m, size_t id_len, size_t sig_
     uint8_t out[ARCHIVE_HASH_BYTES]);
 void archive_int_hash_audit(const archive_audit_row_t *r, uint8_t out[ARCHIVE_HASH_BYTES]);
 
+/* archive_message_get on a schema older than 8 (during migration 3, which
+ * chains the messages already there: none was signed in a batch). */
+int archive_int_message_get(archive_t *self, uint64_t seq, archive_msg_row_t *out, int pre8);
 /* Resets the statements whose rows archive_message_get/archive_audit_get
  * hand out (before the read transaction ends). */
 void archive_int_release_gets(archive_t *self);

@@ -30,6 +30,10 @@
  *      the window instead of reading every row from the start (with the
  *      topic in the index, a window's rows of other topics are skipped
  *      without reading them).
+ *   8  messages.batch_size, batch_index, batch_path: a message signed as one
+ *      of a batch (common/merkle.h) keeps its place and audit path; the
+ *      signature column then holds the batch root's signature. Rows signed
+ *      alone have batch_size 0 and hash in the ledger as before.
  *
  * Invariants: nothing here commits on its own but archive_commit and the
  * offline helpers that wrap themselves in a transaction; a rollback, of the
@@ -192,6 +196,10 @@ static const migration_t s_migrations[] = {
     "CREATE INDEX message_labels_seq ON message_labels (seq, id);", NULL},
     /* 7 */
     {"CREATE INDEX messages_stored ON messages (stored_ms, topic);", NULL},
+    /* 8 */
+    {"ALTER TABLE messages ADD COLUMN batch_size INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE messages ADD COLUMN batch_index INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE messages ADD COLUMN batch_path BLOB;", NULL},
 };
 #define MIGRATIONS ((int)(sizeof s_migrations / sizeof s_migrations[0]))
 

@@ -169,7 +169,10 @@ s_canon_column(archive_canon_t *c, sqlite3_stmt *st, int i)
 }
 
 /* message: B("message") I(seq) B(msg_id) B(topic) B(network) I(author_id)
- * I(tlp) B(recipients) I(created_ms) I(stored_ms) B(content) B(signature). */
+ * I(tlp) B(recipients) I(created_ms) I(stored_ms) B(content) B(signature),
+ * and for a message signed as one of a batch (batch_size > 0) also
+ * I(batch_size) I(batch_index) B(batch_path): rows signed alone hash as
+ * before batches existed, and a batched row's proof is chained with it. */
 void
 archive_int_hash_message(const archive_msg_t *m, size_t id_len, size_t sig_len, uint8_t out[32])
 {
@@ -186,6 +189,11 @@ archive_int_hash_message(const archive_msg_t *m, size_t id_len, size_t sig_len, 
     archive_canon_int(&c, m->stored_ms);
     archive_canon_bytes(&c, m->content, m->content_len);
     archive_canon_bytes(&c, m->signature, sig_len);
+    if (m->batch_size > 0) {
+        archive_canon_int(&c, m->batch_size);
+        archive_canon_int(&c, m->batch_index);
+        archive_canon_bytes(&c, m->batch_path, m->batch_path_len);
+    }
     archive_canon_final(&c, out);
 }
 
@@ -379,6 +387,8 @@ archive_int_release_gets(archive_t *self)
 {
     if (self->st[ST_MSG_GET])
         sqlite3_reset(self->st[ST_MSG_GET]);
+    if (self->st[ST_MSG_GET_PRE8])
+        sqlite3_reset(self->st[ST_MSG_GET_PRE8]);
     if (self->st[ST_AUDIT_GET])
         sqlite3_reset(self->st[ST_AUDIT_GET]);
 }
@@ -431,7 +441,7 @@ archive_int_chain_existing(archive_t *self)
             found = archive_audit_get(self, ref, &row, h);
         } else if (table == 5) {
             archive_msg_row_t row;
-            found = archive_message_get(self, (uint64_t)ref, &row);
+            found = archive_int_message_get(self, (uint64_t)ref, &row, 1);
             if (found == 1)
                 memcpy(h, row.record_hash, sizeof h);
         } else {

@@ -24,7 +24,7 @@
     "   ORDER BY l.id DESC LIMIT 1), tlp), recipients, created_ms, stored_ms,"              \
     " content, signature, content_hash, case_id, personal,"                                 \
     " COALESCE((SELECT l.handling FROM message_labels l WHERE l.seq = m.seq"                \
-    "   ORDER BY l.id DESC LIMIT 1), handling)"
+    "   ORDER BY l.id DESC LIMIT 1), handling), batch_size, batch_index, batch_path"
 
 /* History (archive_messages_query). Parameters: ?1 after_seq, ?2 upto_seq,
  * ?3 from_ms, ?4 to_ms (full range when unbounded), ?5 pattern (NULL: any),
@@ -40,17 +40,12 @@
 static const char *const s_sql[ST_COUNT] = {
     [ST_MSG_INSERT] = "INSERT INTO messages (seq, msg_id, topic, network, author_id, tlp,"
                       " recipients, created_ms, stored_ms, content, signature, content_hash,"
-                      " case_id, personal, handling) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                      " case_id, personal, handling, batch_size, batch_index, batch_path)"
+                      " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
     [ST_MSG_FIND] = "SELECT seq, content_hash, stored_ms FROM messages WHERE msg_id = ?",
     /* The label and handling code as they are now: the author may have
      * widened them since (message_labels). */
-    [ST_MSG_AFTER] = "SELECT seq, msg_id, topic, network, author_id,"
-                     " COALESCE((SELECT l.tlp FROM message_labels l WHERE l.seq = m.seq"
-                     "   ORDER BY l.id DESC LIMIT 1), tlp), recipients,"
-                     " created_ms, stored_ms, content, signature, content_hash, case_id, personal,"
-                     " COALESCE((SELECT l.handling FROM message_labels l WHERE l.seq = m.seq"
-                     "   ORDER BY l.id DESC LIMIT 1), handling)"
-                     " FROM messages m WHERE seq > ? ORDER BY seq LIMIT ?",
+    [ST_MSG_AFTER] = "SELECT " MSG_COLS " FROM messages m WHERE seq > ? ORDER BY seq LIMIT ?",
     [ST_MSG_READ] = "SELECT " MSG_COLS " FROM messages m WHERE seq = ?1",
     [ST_MSG_BY_CASE] = "SELECT " MSG_COLS " FROM messages m WHERE case_id = ?1 ORDER BY seq",
     [ST_MSG_COUNT] = "SELECT count(*) FROM messages",
@@ -58,8 +53,11 @@ static const char *const s_sql[ST_COUNT] = {
     [ST_RELABEL] = "INSERT INTO message_labels (seq, tlp, handling, officer_id, ts_ms)"
                    " VALUES (?,?,?,?,?)",
     [ST_MSG_GET] = "SELECT seq, msg_id, topic, network, author_id, tlp, recipients,"
-                   " created_ms, stored_ms, content, signature, content_hash"
-                   " FROM messages WHERE seq = ?",
+                   " created_ms, stored_ms, content, signature, content_hash,"
+                   " batch_size, batch_index, batch_path FROM messages WHERE seq = ?",
+    [ST_MSG_GET_PRE8] = "SELECT seq, msg_id, topic, network, author_id, tlp, recipients,"
+                        " created_ms, stored_ms, content, signature, content_hash, 0, 0, NULL"
+                        " FROM messages WHERE seq = ?",
     [ST_HIST_SCAN] = "SELECT " MSG_COLS " FROM messages m"
                      " WHERE seq > ?1 AND seq <= ?2" HIST_TIME HIST_TOPIC
                      " AND (?6 = 0 OR author_id = ?6) AND (?7 = 0 OR case_id = ?7)"
@@ -143,6 +141,13 @@ archive_message_insert(archive_t *self, const archive_msg_t *m)
     sqlite3_bind_int64(st, 13, (sqlite3_int64)row.case_id);
     sqlite3_bind_int(st, 14, row.personal);
     sqlite3_bind_int(st, 15, row.handling);
+    sqlite3_bind_int64(st, 16, row.batch_size);
+    sqlite3_bind_int64(st, 17, row.batch_size ? row.batch_index : 0);
+    if (row.batch_size)
+        sqlite3_bind_blob(st, 18, row.batch_path ? row.batch_path : (const uint8_t *)"",
+            (int)row.batch_path_len, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 18);
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
     if (rc != SQLITE_DONE) {
@@ -211,7 +216,8 @@ archive_message_counts(archive_t *self, archive_count_fn fn, void *arg)
 
 /* A message row (seq, msg_id, topic, network, author_id, tlp, recipients,
  * created_ms, stored_ms, content, signature, content_hash, case_id, personal,
- * handling: the order of every SELECT of messages here) as archive_msg_t;
+ * handling, batch_size, batch_index, batch_path: the order of every SELECT of
+ * messages here) as archive_msg_t;
  * pointers stay valid until the statement steps again. */
 static void
 s_msg_row(sqlite3_stmt *st, archive_msg_t *m)
@@ -233,7 +239,11 @@ s_msg_row(sqlite3_stmt *st, archive_msg_t *m)
         .case_id = (uint64_t)sqlite3_column_int64(st, 12),
         .personal = sqlite3_column_int(st, 13),
         .handling = sqlite3_column_int(st, 14),
+        .batch_size = (uint32_t)sqlite3_column_int64(st, 15),
+        .batch_index = (uint32_t)sqlite3_column_int64(st, 16),
+        .batch_path = sqlite3_column_blob(st, 17),
     };
+    m->batch_path_len = (size_t)sqlite3_column_bytes(st, 17);
 }
 
 int
@@ -507,7 +517,13 @@ archive_messages_query(archive_t *self, const archive_query_t *q, archive_msg_fn
 int
 archive_message_get(archive_t *self, uint64_t seq, archive_msg_row_t *out)
 {
-    sqlite3_stmt *st = s_stmt(self, ST_MSG_GET);
+    return archive_int_message_get(self, seq, out, 0);
+}
+
+int
+archive_int_message_get(archive_t *self, uint64_t seq, archive_msg_row_t *out, int pre8)
+{
+    sqlite3_stmt *st = s_stmt(self, pre8 ? ST_MSG_GET_PRE8 : ST_MSG_GET);
     if (!st)
         return -1;
     sqlite3_bind_int64(st, 1, (sqlite3_int64)seq);
@@ -540,6 +556,10 @@ archive_message_get(archive_t *self, uint64_t seq, archive_msg_row_t *out)
     out->signature_len = (size_t)sqlite3_column_bytes(st, 10);
     m->content_hash = sqlite3_column_blob(st, 11);
     out->content_hash_len = (size_t)sqlite3_column_bytes(st, 11);
+    m->batch_size = (uint32_t)sqlite3_column_int64(st, 12);
+    m->batch_index = (uint32_t)sqlite3_column_int64(st, 13);
+    m->batch_path = sqlite3_column_blob(st, 14);
+    m->batch_path_len = (size_t)sqlite3_column_bytes(st, 14);
     archive_int_hash_message(m, out->msg_id_len, out->signature_len, out->record_hash);
     return 1;
 }

@@ -7,11 +7,16 @@
  *   seq, id (hex), topic, network, author {id, fingerprint, name}, tlp
  *   ("TLP:AMBER"), recipients [fingerprints], created, stored (ISO-8601 UTC
  *   with milliseconds), content (base64 of the signed Content bytes),
- *   signature (hex), content_type, and body (the text, if it is valid UTF-8)
+ *   signature (hex), for a message signed as one of a batch batch {size,
+ *   index, path (hex: the audit path's 32-byte sibling hashes, leaf's
+ *   sibling first)}, content_type, and body (the text, if it is valid UTF-8)
  *   or body_base64.
  *
- * content + signature + the author's public key are enough to re-check the
- * signature anywhere ("enlace-content-v1\0" || content, Ed25519). --from and
+ * content + signature (+ batch) + the author's public key are enough to
+ * re-check the signature anywhere: Ed25519 over "enlace-content-v1\0" ||
+ * content, or, with batch, over "enlace-batch-v1\0" || size (4 bytes,
+ * big-endian) || the Merkle root the path leads to (common/merkle.h;
+ * PROTOCOL.md). --from and
  * --to select on the hub's stored time (from inclusive, to exclusive);
  * --topic uses the subscription pattern rules. This is an operator command
  * on the archive file: it applies no access rules (whoever can read the
@@ -212,6 +217,11 @@ s_message_json(const export_t *x, const archive_msg_t *m)
         a ? a->fingerprint : NULL, "name", a ? a->name : NULL, "tlp", s_tlp_name(m->tlp),
         "recipients", recipients, "created", created, "stored", stored, "content",
         s_base64(m->content, m->content_len), "signature", s_hex(m->signature, 64));
+    if (o && m->batch_size)
+        json_object_set_new(o, "batch",
+            json_pack("{s:I, s:I, s:o}", "size", (json_int_t)m->batch_size, "index",
+                (json_int_t)m->batch_index, "path",
+                s_hex(m->batch_path ? m->batch_path : (const uint8_t *)"", m->batch_path_len)));
     if (o && c) {
         /* Handling and evaluation come first for the reader, as for listeners. */
         static const char *handling[] = {"", "H0", "H1", "H2", "H3"};

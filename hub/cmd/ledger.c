@@ -3,13 +3,14 @@
  *
  * WHAT IS CHAINED. Table `ledger` (id, kind, ref, ts_ms, content_hash,
  * prev_hash, hash) holds one row per record, ids 1, 2, 3, ... without gaps,
- * appended in the transaction that writes the record (hub/archive.c,
- * hub/archive_ledger.c):
+ * appended in the transaction that writes the record (hub/archive/):
  *
  *   kind       ref           the record, in its canonical encoding
  *   message    seq           B("message") I(seq) B(msg_id) B(topic) B(network)
  *                            I(author_id) I(tlp) B(recipients) I(created_ms)
- *                            I(stored_ms) B(content) B(signature)
+ *                            I(stored_ms) B(content) B(signature), then,
+ *                            only if batch_size > 0, I(batch_size)
+ *                            I(batch_index) B(batch_path)
  *   audit      audit.id      B("audit") I(id) I(ts_ms) I(officer_id)
  *                            B(fingerprint) B(action) B(outcome) B(detail)
  *   officer    officers.id   after every directory change of that officer (add,
@@ -39,8 +40,13 @@
  *   prev_hash    = the previous record's hash; 32 zero bytes for id 1
  *
  * messages.content is the author's signed Content exactly as received, and
- * the signature covers "enlace-content-v1\0" || content with the key in
- * Content.author_key, which must be registered to messages.author_id.
+ * the signature, by the key in Content.author_key (which must be registered
+ * to messages.author_id), covers either "enlace-content-v1\0" || content
+ * (batch_size 0: signed alone) or, for a message signed as one of a batch
+ * (common/merkle.h), "enlace-batch-v1\0" || batch_size (4 bytes big-endian)
+ * || the root that batch_path leads to from BLAKE2b-256(0x00 || content) at
+ * batch_index (each step: BLAKE2b-256(0x01 || left || right), the sibling on
+ * the left where the index's bit says so; see merkle_root_of_path).
  *
  * WHAT VERIFY CHECKS. Every link and record hash; every message and audit
  * row against its record; the current state of each officer, PPT year and
@@ -69,10 +75,12 @@
  *       assert ph == prev and h == H(b''.join(map(F, (prev, kind, ref, ts, ch)))), id
  *       prev = h
  *   for row in db.execute('SELECT seq, msg_id, topic, network, author_id, tlp,'
- *           ' recipients, created_ms, stored_ms, content, signature FROM messages'):
+ *           ' recipients, created_ms, stored_ms, content, signature,'
+ *           ' batch_size, batch_index, batch_path FROM messages'):
  *       (ch,) = db.execute("SELECT content_hash FROM ledger WHERE kind = 'message'"
  *                          ' AND ref = ?', (row[0],)).fetchone()
- *       assert ch == H(b''.join(map(F, ('message',) + row))), row[0]
+ *       fields = row[:11] + (row[11:] if row[11] else ())
+ *       assert ch == H(b''.join(map(F, ('message',) + fields))), row[0]
  *   print(prev.hex())   # the head
  *
  * (tests/integration/ledger_by_hand.py is this recipe, run by the tests.)
@@ -89,6 +97,7 @@
 
 #include "enlace.pb-c.h"
 #include "keys.h"
+#include "sigcache.h"
 
 /* The latest record seen for one directory entry (officer, PPT year,
  * invitation) or the reference data. */
@@ -255,9 +264,15 @@ s_check_message(verify_t *v, const archive_msg_row_t *row, why_t *w)
     } else if (owner != m->author_id) {
         s_why(w, "the signing key belongs to officer %lld, not to author %lld", (long long)owner,
             (long long)m->author_id);
-    } else if (keys_verify_content(c->author_key.data, m->content, m->content_len, m->signature)
-        != 0) {
-        s_why(w, "the author's signature does not verify");
+    } else if (m->batch_size == 0
+            ? keys_verify_content(c->author_key.data, m->content, m->content_len, m->signature)
+                != 0
+            : sigcache_verify_batched(NULL, c->author_key.data, m->content, m->content_len,
+                  m->signature, m->batch_index, m->batch_size, m->batch_path, m->batch_path_len)
+                != 0) {
+        s_why(w, m->batch_size ? "the author's batch signature does not verify with this"
+                                 " message's index and audit path"
+                               : "the author's signature does not verify");
     } else if (w->len == 0) {
         v->report->signatures++;
     }

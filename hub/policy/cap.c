@@ -61,7 +61,22 @@ typedef struct {
     int handling;
     uint64_t seq;
     int found;
+    /* What checks the author's signature without the hub: the signed
+     * content (base64, owned), the signature and, if signed in a batch, the
+     * batch's size, the message's index and audit path (hex). */
+    char *content_b64;
+    char signature[2 * 64 + 1];
+    char batch[2 * 8 * 32 + 32];
 } msg_t;
+
+static void
+s_msg_free(msg_t *x)
+{
+    enlace__content__free_unpacked(x->content, NULL);
+    x->content = NULL;
+    free(x->content_b64);
+    x->content_b64 = NULL;
+}
 
 static int
 s_msg_row(const archive_msg_t *m, void *arg)
@@ -79,6 +94,18 @@ s_msg_row(const archive_msg_t *m, void *arg)
     x->handling = m->handling;
     x->seq = m->seq;
     x->found = 1;
+    size_t b64 = sodium_base64_ENCODED_LEN(m->content_len, sodium_base64_VARIANT_ORIGINAL);
+    x->content_b64 = malloc(b64);
+    if (x->content_b64)
+        sodium_bin2base64(x->content_b64, b64, m->content, m->content_len,
+            sodium_base64_VARIANT_ORIGINAL);
+    sodium_bin2hex(x->signature, sizeof x->signature, m->signature, 64);
+    if (m->batch_size && m->batch_path_len <= 8 * 32) {
+        int n = snprintf(x->batch, sizeof x->batch, "%u %u ", (unsigned)m->batch_size,
+            (unsigned)m->batch_index);
+        sodium_bin2hex(x->batch + n, sizeof x->batch - (size_t)n,
+            m->batch_path ? m->batch_path : (const uint8_t *)"", m->batch_path_len);
+    }
     return 1;
 }
 
@@ -153,18 +180,18 @@ cap_export(archive_t *archive, const disclose_reader_t *reader, const char *hub_
         /* Over the wire, the same answer whether it does not exist, is no
          * alert or is hidden from the reader. */
         snprintf(err, errlen, "no alert with that number that you may see");
-        enlace__content__free_unpacked(m.content, NULL);
+        s_msg_free(&m);
         return -1;
     }
     if (!found) {
         snprintf(err, errlen, "no message %llu in the archive", (unsigned long long)seq);
-        enlace__content__free_unpacked(m.content, NULL);
+        s_msg_free(&m);
         return -1;
     }
     const Enlace__Alert *a = m.content->alert;
     if (!a) {
         snprintf(err, errlen, "message %llu is not an alert", (unsigned long long)seq);
-        enlace__content__free_unpacked(m.content, NULL);
+        s_msg_free(&m);
         return -1;
     }
     if (!s_visible(reader, &m)) {
@@ -172,7 +199,7 @@ cap_export(archive_t *archive, const disclose_reader_t *reader, const char *hub_
             "alert %llu is withheld: its label (TLP:RED, AMBER+STRICT) or handling code "
             "(H1-H3) forbids passing it on; --restricted exports it anyway",
             (unsigned long long)seq);
-        enlace__content__free_unpacked(m.content, NULL);
+        s_msg_free(&m);
         return -1;
     }
     int rc = -1;
@@ -227,12 +254,12 @@ cap_export(archive_t *archive, const disclose_reader_t *reader, const char *hub_
             if (archive_message_read(archive, a->references[i], s_msg_row, &r) != 1) {
                 snprintf(err, errlen, "referenced message %llu is missing",
                     (unsigned long long)a->references[i]);
-                enlace__content__free_unpacked(r.content, NULL);
+                s_msg_free(&r);
                 goto fail_quiet;
             }
             if (!s_visible(reader, &r)) {
                 /* Not even its identifier for a reader who may not see it. */
-                enlace__content__free_unpacked(r.content, NULL);
+                s_msg_free(&r);
                 continue;
             }
             char rsent[40], rsender[64], one[160];
@@ -241,7 +268,7 @@ cap_export(archive_t *archive, const disclose_reader_t *reader, const char *hub_
                 s_author_sender(dir, r.author_id, hub_fp, rsender, sizeof rsender), r.id_hex,
                 rsent);
             strncat(refs, one, sizeof refs - strlen(refs) - 1);
-            enlace__content__free_unpacked(r.content, NULL);
+            s_msg_free(&r);
         }
         if (refs[0] && s_elem(w, "references", refs))
             goto fail;
@@ -273,7 +300,7 @@ cap_export(archive_t *archive, const disclose_reader_t *reader, const char *hub_
     snprintf(seqtext, sizeof seqtext, "%llu", (unsigned long long)seq);
     char *body = malloc(m.content->body.len + 1);
     if (!body) {
-        enlace__content__free_unpacked(fsrc.content, NULL);
+        s_msg_free(&fsrc);
         goto fail;
     }
     if (m.content->body.len) /* empty: data may be NULL */
@@ -334,6 +361,17 @@ cap_export(archive_t *archive, const disclose_reader_t *reader, const char *hub_
         }
         if (form)
             forms_parameters(form, s_param, &pc);
+        if (li == 0) {
+            /* The author's signature, checkable by whoever receives this
+             * document (PROTOCOL.md, "Signatures"). */
+            if (!m.content_b64)
+                pc.failed = 1;
+            else
+                s_param("enlaceSignedContent", m.content_b64, &pc);
+            s_param("enlaceSignature", m.signature, &pc);
+            if (m.batch[0])
+                s_param("enlaceBatch", m.batch, &pc);
+        }
         if (pc.failed || xmlTextWriterStartElement(w, BAD_CAST "area") < 0
             || s_elem(w, "areaDesc", a->area[0] ? a->area : countries)) {
             bad = 1;
@@ -349,7 +387,7 @@ cap_export(archive_t *archive, const disclose_reader_t *reader, const char *hub_
             bad = 1;
     }
     free(body);
-    enlace__content__free_unpacked(fsrc.content, NULL);
+    s_msg_free(&fsrc);
     if (bad)
         goto fail;
     if (xmlTextWriterEndElement(w) < 0 /* alert */ || xmlTextWriterEndDocument(w) < 0)
@@ -370,6 +408,6 @@ out:
         xmlFreeTextWriter(w);
     if (buf)
         xmlBufferFree(buf);
-    enlace__content__free_unpacked(m.content, NULL);
+    s_msg_free(&m);
     return rc;
 }

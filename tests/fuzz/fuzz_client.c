@@ -50,7 +50,7 @@ s_resign(Enlace__Delivery *d)
         return;
     resigned_t *r = &s_done[s_ndone];
     size_t len = 0;
-    uint8_t *buf = fuzz_resign_content(s_author, d->content, &len, r->sig);
+    uint8_t *buf = fuzz_resign_content(s_author, d->content, d->batch, &len, r->sig);
     if (!buf)
         return;
     s_ndone++;

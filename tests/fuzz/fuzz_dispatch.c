@@ -433,7 +433,8 @@ s_maybe_resign(int sender, const uint8_t *p, size_t n, size_t *len)
     size_t clen = 0;
     if (f && f->body_case == ENLACE__FRAME__BODY_PUBLISH && f->publish->signature.len > 0
         && f->publish->signature.data[0] % 2 == 0)
-        cbuf = fuzz_resign_content(s.id[sender], f->publish->content, &clen, sig);
+        cbuf = fuzz_resign_content(s.id[sender], f->publish->content, f->publish->batch, &clen,
+            sig);
     if (cbuf) {
         ProtobufCBinaryData old_content = f->publish->content, old_sig = f->publish->signature;
         f->publish->content = (ProtobufCBinaryData){.len = clen, .data = cbuf};

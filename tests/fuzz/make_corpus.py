@@ -141,6 +141,15 @@ def dispatch():
     write("dispatch", "multipart", batch(
         0, frame(3, 15, b""), publish(4, content("consular/alerts/MX")),
         frame(5, 12, lfield(1, "consular/#")), frame(6, 15, b""), multipart=(0, 1, 2)))
+    # Two contents of one batch signed once (BatchProof, field 3): the
+    # re-signing signs the root each one's audit path leads to.
+    def batched(rid, c, index, size, path):
+        proof = vfield(1, index) + vfield(2, size) + lfield(3, path)
+        return frame(rid, 11, lfield(1, c) + lfield(2, bytes(64)) + lfield(3, proof))
+    write("dispatch", "batch", batch(
+        0, batched(3, content("consular/alerts/MX"), 0, 2, bytes(range(32))),
+        batched(4, content("consular/cases/MX", text="adios"), 1, 2, bytes(range(32, 64))),
+        batched(5, content("consular/cases/MX"), 2, 3, bytes(64))))
     # The CI finding: an empty body reaches the hub as data == NULL.
     write("dispatch", "empty-body", batch(
         0, publish(3, content("consular/alerts/MX", text="")),
@@ -174,6 +183,9 @@ def client():
     write("client", "delivery", frame(0, 46, delivery(42, content("consular/alerts/MX"))))
     write("client", "delivery-alert-oob",
           frame(0, 46, delivery(43, alert_content("child/alerts/MX"), oob=True)))
+    proof = vfield(1, 1) + vfield(2, 3) + lfield(3, bytes(range(64)))
+    write("client", "delivery-batch",
+          frame(0, 46, delivery(45, content("consular/b/MX")) + lfield(9, proof)))
     write("client", "delivery-empty-body",
           frame(0, 46, delivery(44, content("consular/x/MX", text=""))))
     write("client", "history-page", frame(5, 47, lfield(1, delivery(1, content("consular/a")))

@@ -375,6 +375,30 @@ rawclient_publish(rawclient_t *self, const uint8_t *content, size_t content_len,
 }
 
 uint64_t
+rawclient_publish_batch(rawclient_t *self, const uint8_t *content, size_t content_len,
+    const uint8_t *signature, size_t signature_len, uint32_t index, uint32_t size,
+    const uint8_t *path, size_t path_len)
+{
+    Enlace__Frame frame = ENLACE__FRAME__INIT;
+    Enlace__Publish pub = ENLACE__PUBLISH__INIT;
+    Enlace__BatchProof proof = ENLACE__BATCH_PROOF__INIT;
+    pub.content.data = (uint8_t *)content;
+    pub.content.len = content_len;
+    pub.signature.data = (uint8_t *)signature;
+    pub.signature.len = signature_len;
+    proof.index = index;
+    proof.size = size;
+    proof.path.data = (uint8_t *)path;
+    proof.path.len = path_len;
+    pub.batch = &proof;
+    frame.version = PROTOCOL_VERSION;
+    frame.request_id = rawclient_next_id(self);
+    frame.body_case = ENLACE__FRAME__BODY_PUBLISH;
+    frame.publish = &pub;
+    return rawclient_send_frame(self, &frame) == 0 ? frame.request_id : 0;
+}
+
+uint64_t
 rawclient_ping(rawclient_t *self)
 {
     Enlace__Frame frame = ENLACE__FRAME__INIT;

@@ -93,6 +93,12 @@ int rawclient_hello(rawclient_t *self, int timeout_ms, int *code);
 uint64_t rawclient_publish(rawclient_t *self, const uint8_t *content, size_t content_len,
     const uint8_t *signature, size_t signature_len);
 
+/* The same with a batch proof (BatchProof: index, size, path of any
+ * length): the signature then covers the batch's root (merkle.h). */
+uint64_t rawclient_publish_batch(rawclient_t *self, const uint8_t *content, size_t content_len,
+    const uint8_t *signature, size_t signature_len, uint32_t index, uint32_t size,
+    const uint8_t *path, size_t path_len);
+
 /* Sends a Ping with a fresh request id; returns it, 0 on send failure. */
 uint64_t rawclient_ping(rawclient_t *self);
 

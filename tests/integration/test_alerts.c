@@ -565,6 +565,14 @@ update_and_cancel_reference_the_original_in_cap(void)
         CHECK(atoi(out) == 1);
         s_xpath(file, "string(//*[local-name()='msgType'])", out, sizeof out);
         CHECK(strcmp(out, types[i]) == 0);
+        /* The author's signature travels with the document and checks
+         * without enlace (a batch of one: the alert was published alone). */
+        CHECK(harness_capture(out, sizeof out,
+                  "/usr/bin/python3 %s/tests/integration/check_signature.py cap %s 2>&1",
+                  getenv("ENLACE_SOURCE_ROOT"), file)
+            == 0);
+        fprintf(stderr, "  CAP %d signature: %s", i, out);
+        CHECK(strstr(out, "1 verified") != NULL);
         s_xpath(file, "string(/*[local-name()='alert']/*[local-name()='identifier'])", out,
             sizeof out);
         if (i == 0)

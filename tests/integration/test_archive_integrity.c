@@ -100,7 +100,7 @@ verify_passes_after_publishing(void)
     /* The by-hand recipe (Python, no enlace code) reaches the same head. */
     char by_hand[256];
     int rc = harness_capture(by_hand, sizeof by_hand,
-        "python3 %s/tests/integration/ledger_by_hand.py %s/archive.db 2>&1",
+        "/usr/bin/python3 %s/tests/integration/ledger_by_hand.py %s/archive.db 2>&1",
         getenv("ENLACE_SOURCE_ROOT"), data);
     fprintf(stderr, "  by hand -> %d: %s", rc, by_hand);
     CHECK(rc == 0);
@@ -150,7 +150,7 @@ verify_detects_deleted_and_inserted_messages(void)
     CHECK(s_tampered_copy("inserted",
               "INSERT INTO messages SELECT 100, randomblob(16), topic, network, author_id, tlp,"
               " recipients, created_ms, stored_ms, content, signature, content_hash, case_id,"
-              " personal, handling"
+              " personal, handling, batch_size, batch_index, batch_path"
               " FROM messages WHERE seq = 1;",
               path, sizeof path)
         == 0);
@@ -175,6 +175,82 @@ verify_detects_an_edited_audit_row(void)
                      " 2>/dev/null",
               hub.dir)
         != 0);
+}
+
+/* Messages signed in batches (one signature per batch, a Merkle audit path
+ * per message) verify one by one, in `enlace-hub verify` and by hand; a
+ * changed path, index or size is named. A hub of its own. */
+static void
+verify_checks_each_batched_message_alone(void)
+{
+    hub_t h;
+    officer_t mx;
+    hub_init(&h);
+    officer_new(&h, &mx, "mx", "--country MX --network consular --role officer");
+    hub_start(&h);
+    enlace_client_t *c = s_connect_ok(&h, &mx);
+    int stored = 0;
+    if (c) {
+        /* 40 queued before the first result is read: after the first,
+         * which goes at once, they leave in batches. */
+        for (int i = 0; i < 40; i++) {
+            char body[64];
+            snprintf(body, sizeof body, "lote %d", i);
+            CHECK_RC(enlace_publish_async(c, "consular/batch/MX", body, strlen(body), NULL, NULL),
+                ENLACE_OK);
+        }
+        uint64_t ticket, seq;
+        while (stored < 40 && enlace_publish_result(c, &ticket, &seq, 5000) == ENLACE_OK)
+            stored++;
+        enlace_close(&c);
+    }
+    CHECK(stored == 40);
+    hub_stop(&h);
+    char out[8192], data[300], path[400], by_hand[256];
+    snprintf(data, sizeof data, "%s/data", h.dir);
+    CHECK(s_verify(data, out, sizeof out) == 0);
+    CHECK(strstr(out, "40 of 40 messages verify") != NULL);
+    int batched = 0;
+    CHECK(harness_capture(out, sizeof out,
+              "sqlite3 %s/archive.db 'SELECT count(*) FROM messages WHERE batch_size > 1'", data)
+        == 0);
+    batched = atoi(out);
+    fprintf(stderr, "  %d of 40 messages were signed in batches of more than one\n", batched);
+    CHECK(batched >= 30);
+    CHECK(harness_capture(by_hand, sizeof by_hand,
+              "/usr/bin/python3 %s/tests/integration/ledger_by_hand.py %s/archive.db 2>&1",
+              getenv("ENLACE_SOURCE_ROOT"), data)
+        == 0);
+    fprintf(stderr, "  by hand: %s", by_hand);
+    CHECK(strstr(by_hand, "0 alone, 40 in batches") != NULL);
+
+    /* Each change to a batched row's proof is named (and the ledger's
+     * record no longer matches), also by hand. */
+    static const struct {
+        const char *name, *sql;
+    } changes[] = {
+        {"path", "UPDATE messages SET batch_path = CAST(zeroblob(32) || substr(batch_path, 33)"
+                 " AS BLOB) WHERE seq = 10;"},
+        {"index", "UPDATE messages SET batch_index = (batch_index + 1) % batch_size"
+                  " WHERE seq = 10;"},
+        {"size", "UPDATE messages SET batch_size = batch_size + 1 WHERE seq = 10;"},
+        {"alone", "UPDATE messages SET batch_size = 0 WHERE seq = 10;"},
+    };
+    for (size_t i = 0; i < sizeof changes / sizeof changes[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s.db", h.dir, changes[i].name);
+        CHECK(harness_sh("sqlite3 %s/archive.db 'PRAGMA wal_checkpoint(TRUNCATE)' >/dev/null"
+                         " && cp %s/archive.db %s && sqlite3 %s <<'EOF'\n%s\nEOF",
+                  data, data, path, path, changes[i].sql)
+            == 0);
+        CHECK(s_verify(path, out, sizeof out) == 1);
+        CHECK(strstr(out, "FAIL message seq 10 ") != NULL);
+        CHECK(strstr(out, "signature does not verify") != NULL);
+        CHECK(harness_capture(by_hand, sizeof by_hand,
+                  "/usr/bin/python3 %s/tests/integration/ledger_by_hand.py %s 2>&1",
+                  getenv("ENLACE_SOURCE_ROOT"), path)
+            != 0);
+    }
+    hub_cleanup(&h);
 }
 
 /* Directory administration, offline and over the wire by the ST, is in the
@@ -220,7 +296,7 @@ verify_covers_directory_administration(void)
     CHECK(strstr(out, "(3 officer, 2 PPT, 2 invitation)") != NULL);
     char by_hand[256];
     CHECK(harness_capture(by_hand, sizeof by_hand,
-              "python3 %s/tests/integration/ledger_by_hand.py %s/archive.db 2>&1",
+              "/usr/bin/python3 %s/tests/integration/ledger_by_hand.py %s/archive.db 2>&1",
               getenv("ENLACE_SOURCE_ROOT"), data)
         == 0);
 
@@ -281,6 +357,15 @@ export_writes_json_lines_filtered_by_topic_and_time(void)
               "assert all(o[\"topic\"].startswith(\"consular/case/\") for o in ls)")
         == 3);
     CHECK(s_export_lines("--restricted --topic '+/alert/+'", NULL) == 2);
+    /* Each line's signature checks without enlace. */
+    char out[256];
+    CHECK(harness_capture(out, sizeof out,
+              "%s export %s/data --restricted 2>/dev/null"
+              " | /usr/bin/python3 %s/tests/integration/check_signature.py export 2>&1",
+              s_hub_bin(), hub.dir, getenv("ENLACE_SOURCE_ROOT"))
+        == 0);
+    fprintf(stderr, "  export signatures: %s", out);
+    CHECK(strstr(out, "6 verified") != NULL);
     CHECK(s_export_lines("--restricted --from 2000-01-01T00:00:00Z --to 4102444800000", NULL)
         == 6);
     CHECK(s_export_lines("--from 2100-01-01T00:00:00Z", NULL) == 0);
@@ -493,6 +578,8 @@ main(void)
         verify_detects_deleted_and_inserted_messages);
     harness_run("verify_detects_an_edited_audit_row", verify_detects_an_edited_audit_row);
     harness_run("verify_covers_directory_administration", verify_covers_directory_administration);
+    harness_run("verify_checks_each_batched_message_alone",
+        verify_checks_each_batched_message_alone);
     harness_run("export_writes_json_lines_filtered_by_topic_and_time",
         export_writes_json_lines_filtered_by_topic_and_time);
     harness_run("backup_under_load_verifies", backup_under_load_verifies);

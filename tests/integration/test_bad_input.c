@@ -31,6 +31,7 @@
 #include "enlace.pb-c.h"
 #include "harness.h"
 #include "keys.h"
+#include "merkle.h"
 #include "rawclient.h"
 
 #define REPLY_TIMEOUT_MS 3000
@@ -49,7 +50,7 @@
     } while (0)
 
 static hub_t hub;
-static officer_t ana, luis, mallory, eve;
+static officer_t ana, luis, mallory, trudy, eve;
 
 /* Error replies received by the raw clients, per code: compared with the
  * hub's audit log. */
@@ -1033,6 +1034,226 @@ refuses_signature_that_does_not_match(void)
     s_check_hub_alive();
 }
 
+/* A batch of n contents signed once (merkle.h), built here independently
+ * of libenlace's outbox: the contents, their leaves, the signature of the
+ * root, each message's audit path. */
+#define TB_MAX 8
+typedef struct {
+    rawbuf_t c[TB_MAX];
+    merkle_hash_t leaf[TB_MAX];
+    merkle_hash_t path[TB_MAX][MERKLE_MAX_DEPTH];
+    size_t depth[TB_MAX];
+    uint8_t sig[KEYS_SIGNATURE_BYTES];
+    size_t n;
+} test_batch_t;
+
+/* The leaves, paths and root signature of b's contents, signed by signer. */
+static void
+s_batch_sign(test_batch_t *b, const keys_identity_t *signer)
+{
+    size_t n = b->n;
+    for (size_t i = 0; i < n; i++)
+        merkle_leaf(b->c[i].data, b->c[i].len, b->leaf[i]);
+    for (size_t i = 0; i < n; i++)
+        if (merkle_path(b->leaf, n, i, b->path[i], &b->depth[i]) != 0)
+            FAILF("merkle_path(%zu of %zu) failed", i, n);
+    merkle_hash_t root;
+    uint8_t signed_bytes[MERKLE_SIGNED_BYTES];
+    if (merkle_root(b->leaf, n, root) != 0)
+        FAILF("merkle_root failed");
+    merkle_signed((uint32_t)n, root, signed_bytes);
+    if (keys_sign_bytes(signer, signed_bytes, sizeof signed_bytes, b->sig) != 0)
+        FAILF("keys_sign_bytes failed");
+}
+
+/* specs[i] authored as they say (default: author), the root signed by
+ * signer. */
+static void
+s_batch_build(test_batch_t *b, const rawclient_content_t *specs, size_t n,
+    const keys_identity_t *author, const keys_identity_t *signer)
+{
+    memset(b, 0, sizeof *b);
+    b->n = n;
+    for (size_t i = 0; i < n; i++)
+        b->c[i] = rawclient_content(&specs[i], author);
+    s_batch_sign(b, signer);
+}
+
+static void
+s_batch_free(test_batch_t *b)
+{
+    for (size_t i = 0; i < b->n; i++)
+        free(b->c[i].data);
+}
+
+/* Publishes content i of b with the proof given (path: depth hashes). */
+static uint64_t
+s_batch_publish(rawclient_t *raw, const test_batch_t *b, size_t content, uint32_t index,
+    const merkle_hash_t *path, size_t depth)
+{
+    return rawclient_publish_batch(raw, b->c[content].data, b->c[content].len, b->sig,
+        sizeof b->sig, index, (uint32_t)b->n, (const uint8_t *)path, depth * MERKLE_HASH_BYTES);
+}
+
+/* One signature per batch (issue 14): a message's audit path must lead to
+ * the root its author signed, or it is refused as bad-signature, audited,
+ * and never stored; the rest of the batch is unaffected. */
+static void
+refuses_batch_proofs_that_do_not_lead_to_the_signed_root(void)
+{
+    rawclient_t *raw = s_raw(&mallory, 1);
+    rawclient_t *lraw = raw ? s_raw(&trudy, 1) : NULL;
+    if (!lraw) {
+        rawclient_destroy(&raw);
+        return;
+    }
+    audit_snap_t snap;
+    s_audit_snapshot(&mallory, &snap);
+    const keys_identity_t *me = rawclient_identity(raw);
+    const keys_identity_t *lu = rawclient_identity(lraw);
+    const int BAD = ENLACE__ERROR_CODE__ERR_BAD_SIGNATURE;
+    const char *topic = "consular/bad/batch";
+    rawclient_content_t specs[5];
+    for (size_t i = 0; i < 5; i++)
+        specs[i] = (rawclient_content_t){.topic = topic, .body = "batched"};
+    test_batch_t b;
+    s_batch_build(&b, specs, 5, me, me); /* depths: 3 for 0..3, 1 for 4 */
+
+    /* Control: message 0 with its own proof is stored. */
+    Enlace__Frame *f = EXPECT_REPLY(raw, s_batch_publish(raw, &b, 0, 0, b.path[0], b.depth[0]),
+        ENLACE__FRAME__BODY_STORED, "batched message 0 with its own proof (control)");
+    enlace__frame__free_unpacked(f, NULL);
+    /* Now the root is verified and cached: nothing below may ride on it. */
+    EXPECT_ERROR(raw, s_batch_publish(raw, &b, 1, 0, b.path[0], b.depth[0]), BAD,
+        "message 1 with message 0's index and path");
+    EXPECT_ERROR(raw, s_batch_publish(raw, &b, 1, 2, b.path[1], b.depth[1]), BAD,
+        "message 1 with a wrong index (2)");
+    EXPECT_ERROR(raw, s_batch_publish(raw, &b, 1, 5, b.path[1], b.depth[1]), BAD,
+        "message 1 with an index past the batch");
+    merkle_hash_t swapped[MERKLE_MAX_DEPTH];
+    memcpy(swapped, b.path[1], sizeof swapped);
+    memcpy(swapped[0], b.path[1][1], MERKLE_HASH_BYTES);
+    memcpy(swapped[1], b.path[1][0], MERKLE_HASH_BYTES);
+    EXPECT_ERROR(raw, s_batch_publish(raw, &b, 1, 1, swapped, b.depth[1]), BAD,
+        "message 1 with two siblings swapped");
+    EXPECT_ERROR(raw, s_batch_publish(raw, &b, 1, 1, b.path[1], b.depth[1] - 1), BAD,
+        "message 1 with its path truncated");
+    EXPECT_ERROR(raw,
+        rawclient_publish_batch(raw, b.c[1].data, b.c[1].len, b.sig, sizeof b.sig, 1, 5,
+            (const uint8_t *)b.path[1], b.depth[1] * MERKLE_HASH_BYTES - 1),
+        BAD, "message 1 with a path one byte short");
+    /* Deeper than the bound: nine hashes, and a size past 256. */
+    uint8_t deep[(MERKLE_MAX_DEPTH + 1) * MERKLE_HASH_BYTES];
+    memset(deep, 0x5a, sizeof deep);
+    memcpy(deep, b.path[1], b.depth[1] * MERKLE_HASH_BYTES);
+    EXPECT_ERROR(raw,
+        rawclient_publish_batch(raw, b.c[1].data, b.c[1].len, b.sig, sizeof b.sig, 1, 5, deep,
+            sizeof deep),
+        BAD, "message 1 with a path of nine hashes");
+    EXPECT_ERROR(raw,
+        rawclient_publish_batch(raw, b.c[1].data, b.c[1].len, b.sig, sizeof b.sig, 1,
+            MERKLE_MAX_LEAVES + 1, deep, sizeof deep),
+        BAD, "a batch of 257 with a path of nine hashes");
+    EXPECT_ERROR(raw,
+        rawclient_publish_batch(raw, b.c[1].data, b.c[1].len, b.sig, sizeof b.sig, 0, 0, NULL, 0),
+        BAD, "a batch of size 0");
+    /* The content signed alone, sent as a batch of one (and the other way):
+     * the two contexts never cover each other's bytes. */
+    uint8_t alone[KEYS_SIGNATURE_BYTES];
+    if (keys_sign_content(me, b.c[2].data, b.c[2].len, alone) != 0)
+        FAILF("keys_sign_content failed");
+    EXPECT_ERROR(raw,
+        rawclient_publish_batch(raw, b.c[2].data, b.c[2].len, alone, sizeof alone, 0, 1, NULL, 0),
+        BAD, "a single signature presented as a batch of one");
+    test_batch_t one;
+    s_batch_build(&one, &specs[0], 1, me, me);
+    EXPECT_ERROR(raw, rawclient_publish(raw, one.c[0].data, one.c[0].len, one.sig, sizeof one.sig),
+        BAD, "a batch-of-one root signature presented without its proof");
+    /* The root signed by another key (trudy signs mallory's batch). */
+    test_batch_t other;
+    s_batch_build(&other, specs, 3, me, lu);
+    EXPECT_ERROR(raw, s_batch_publish(raw, &other, 0, 0, other.path[0], other.depth[0]), BAD,
+        "a batch whose root another officer signed");
+    /* A batch mixing two authors, signed by mallory: trudy's content is
+     * refused over mallory's connection (trudy is not the sender) and, below,
+     * over trudy's (mallory's signature is not hers); mallory's own is
+     * stored. */
+    rawclient_content_t mixed[2] = {{.topic = topic, .body = "mallory's"},
+        {.topic = topic, .body = "trudy's", .author_key = keys_identity_public(lu),
+            .author_key_len = KEYS_PUBLIC_BYTES}};
+    test_batch_t mix;
+    s_batch_build(&mix, mixed, 2, me, me);
+    EXPECT_ERROR(raw, s_batch_publish(raw, &mix, 1, 1, mix.path[1], mix.depth[1]), BAD,
+        "trudy's content from a batch mallory signed, over mallory's connection");
+    f = EXPECT_REPLY(raw, s_batch_publish(raw, &mix, 0, 0, mix.path[0], mix.depth[0]),
+        ENLACE__FRAME__BODY_STORED, "mallory's content of the mixed batch");
+    enlace__frame__free_unpacked(f, NULL);
+    /* The same message id in two batches: with the same content it is the
+     * same message (duplicate, first seq); with other content, a conflict. */
+    uint8_t id[16];
+    memset(id, 0xb7, sizeof id);
+    rawclient_content_t again[2] = {{.topic = topic, .body = "filler"},
+        {.id = id, .topic = topic, .body = "first"}};
+    test_batch_t b1, b2, b3;
+    s_batch_build(&b1, again, 2, me, me);
+    /* b2: another filler, and b1's second content byte for byte. */
+    memset(&b2, 0, sizeof b2);
+    b2.n = 2;
+    again[0].body = "other filler";
+    b2.c[0] = rawclient_content(&again[0], me);
+    b2.c[1].data = malloc(b1.c[1].len);
+    if (b2.c[1].data)
+        memcpy(b2.c[1].data, b1.c[1].data, b1.c[1].len);
+    b2.c[1].len = b2.c[1].data ? b1.c[1].len : 0;
+    s_batch_sign(&b2, me);
+    uint64_t seq = 0;
+    f = EXPECT_REPLY(raw, s_batch_publish(raw, &b1, 1, 1, b1.path[1], b1.depth[1]),
+        ENLACE__FRAME__BODY_STORED, "a message id first stored in one batch");
+    if (f)
+        seq = f->stored->seq;
+    enlace__frame__free_unpacked(f, NULL);
+    f = EXPECT_REPLY(raw, s_batch_publish(raw, &b2, 1, 1, b2.path[1], b2.depth[1]),
+        ENLACE__FRAME__BODY_STORED, "the same content under another batch");
+    if (f)
+        CHECK(f->stored->duplicate && f->stored->seq == seq);
+    enlace__frame__free_unpacked(f, NULL);
+    again[1].body = "second, different";
+    s_batch_build(&b3, again, 2, me, me);
+    EXPECT_ERROR(raw, s_batch_publish(raw, &b3, 1, 1, b3.path[1], b3.depth[1]),
+        ENLACE__ERROR_CODE__ERR_CONFLICT, "the same message id under another batch, other content");
+
+    /* The rest of the first batch, untouched, is stored. */
+    for (size_t i = 1; i < 5; i++) {
+        f = EXPECT_REPLY(raw, s_batch_publish(raw, &b, i, (uint32_t)i, b.path[i], b.depth[i]),
+            ENLACE__FRAME__BODY_STORED, "the rest of the batch, each with its own proof");
+        enlace__frame__free_unpacked(f, NULL);
+    }
+    /* 5 of the first batch, mallory's mixed one, the 0xb7 id once. */
+    CHECK(s_sql_count("topic = 'consular/bad/batch'") == 7);
+    CHECK(s_sql_count("hex(msg_id) = 'B7B7B7B7B7B7B7B7B7B7B7B7B7B7B7B7'") == 1);
+    s_batch_free(&b);
+    s_batch_free(&one);
+    s_batch_free(&other);
+    s_batch_free(&b1);
+    s_batch_free(&b2);
+    s_batch_free(&b3);
+    s_expect_alive_session(raw);
+    s_raw_done(&raw);
+    s_audit_check(&mallory, &snap);
+
+    /* Trudy's content of mallory's batch, over trudy's own connection: the
+     * root signature is not hers. */
+    s_audit_snapshot(&trudy, &snap);
+    EXPECT_ERROR(lraw, s_batch_publish(lraw, &mix, 1, 1, mix.path[1], mix.depth[1]), BAD,
+        "trudy's content from a batch mallory signed, over trudy's connection");
+    CHECK(s_sql_count("topic = 'consular/bad/batch'") == 7);
+    s_batch_free(&mix);
+    s_expect_alive_session(lraw);
+    s_raw_done(&lraw);
+    s_audit_check(&trudy, &snap);
+    s_check_hub_alive();
+}
+
 static void
 refuses_author_key_other_than_connection_key(void)
 {
@@ -1760,6 +1981,7 @@ main(void)
     officer_new(&hub, &ana, "ana", "--country MX --network consular --role focal");
     officer_new(&hub, &luis, "luis", "--country GT --network consular --role officer");
     officer_new(&hub, &mallory, "mallory", "--country HN --network consular --role officer");
+    officer_new(&hub, &trudy, "trudy", "--country SV --network consular --role officer");
     officer_keys_only(&hub, &eve, "eve");
     hub_start(&hub);
     s_good_start();
@@ -1778,6 +2000,8 @@ main(void)
     harness_run("refuses_bad_topics", refuses_bad_topics);
     harness_run("refuses_nul_inside_recipient", refuses_nul_inside_recipient);
     harness_run("refuses_signature_that_does_not_match", refuses_signature_that_does_not_match);
+    harness_run("refuses_batch_proofs_that_do_not_lead_to_the_signed_root",
+        refuses_batch_proofs_that_do_not_lead_to_the_signed_root);
     harness_run("refuses_author_key_other_than_connection_key",
         refuses_author_key_other_than_connection_key);
     harness_run("refuses_message_id_reused_with_other_content",

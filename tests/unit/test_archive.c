@@ -575,11 +575,16 @@ history_query_is_the_same_on_a_migrated_archive(void)
         return;
     CHECK(s_hq_fill(a) == 0);
     archive_destroy(&a);
-    /* Back to schema 6, as written before the stored-time index. */
+    /* Back to schema 6, as written before the stored-time index (and the
+     * batch proofs of schema 8). */
     sqlite3 *db = NULL;
     CHECK(sqlite3_open(path, &db) == SQLITE_OK);
-    CHECK(sqlite3_exec(db, "DROP INDEX messages_stored; PRAGMA user_version = 6", NULL, NULL,
-              NULL)
+    CHECK(sqlite3_exec(db,
+              "ALTER TABLE messages DROP COLUMN batch_size;"
+              " ALTER TABLE messages DROP COLUMN batch_index;"
+              " ALTER TABLE messages DROP COLUMN batch_path;"
+              " DROP INDEX messages_stored; PRAGMA user_version = 6",
+              NULL, NULL, NULL)
         == SQLITE_OK);
     CHECK(s_count_rows(db, "SELECT count(*) FROM sqlite_master WHERE name = 'messages_stored'")
         == 0);
@@ -589,7 +594,7 @@ history_query_is_the_same_on_a_migrated_archive(void)
     if (!a)
         return;
     CHECK(sqlite3_open(path, &db) == SQLITE_OK);
-    CHECK(s_count_rows(db, "PRAGMA user_version") == 7);
+    CHECK(s_count_rows(db, "PRAGMA user_version") == 8);
     CHECK(s_count_rows(db, "SELECT count(*) FROM sqlite_master WHERE name = 'messages_stored'")
         == 1);
     sqlite3_close(db);

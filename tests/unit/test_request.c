@@ -132,7 +132,7 @@ replies_reach_the_request_that_waits(void)
     /* A publish outstanding, whose answer comes while the Ping waits. */
     uint64_t ticket = ++p.client->next_request;
     CHECK(enl_outbox_room(&p.client->outbox, ticket) == ENLACE_OK);
-    enl_outbox_add(&p.client->outbox, ticket, calloc(1, 4), 4, 1);
+    enl_outbox_add(&p.client->outbox, ticket, calloc(1, 4), 4, 0); /* sent */
     uint64_t id = s_ping(&p);
     CHECK(id == ticket + 1);
     Enlace__Frame *got = s_hub_recv(&p);
