@@ -131,4 +131,27 @@ void scenario_scale(const bench_opts_t *o);
 void scenario_archive(const bench_opts_t *o);
 void scenario_cpu(const bench_opts_t *o);
 
+/* ---------------------------------------------------------------- rounds */
+
+/* One run of a scenario's row, as the scenario runs it, for callers that
+ * interleave rounds of different systems (scen_anchor.c). Each starts and
+ * stops its own hub and returns the row's value, NaN on failure. */
+
+#define INGEST_E2E_ROW "ingest end to end: 1 pub -> 1 sub, 1 KiB (delivered)"
+#define FANOUT_LIB10_ROW "fan-out: 1 pub -> 10 subs (libenlace, verifying)"
+#define FANOUT_RAW10_ROW "fan-out: 1 pub -> 10 subs (raw, hub only)"
+
+/* Messages per ingest run (all publishers together). */
+long ingest_messages(const bench_opts_t *o);
+/* Stored (with_sub 0) or delivered (with_sub 1: one libenlace subscriber)
+ * messages/s: npub publishers share `total` messages of len bytes, each
+ * keeping BENCH_WINDOW publishes outstanding. */
+double ingest_round(const bench_opts_t *o, int npub, long total, size_t len, int with_sub);
+/* Messages per fan-out run to nsubs subscribers, libenlace or raw ones. */
+long fanout_messages(const bench_opts_t *o, int nsubs, int raw);
+/* Deliveries/s of msgs 1 KiB publishes to nsubs libenlace subscribers (each
+ * verifying every signature), or to nsubs raw ones (the hub alone). */
+double fanout_round_lib(const bench_opts_t *o, int nsubs, long msgs);
+double fanout_round_raw(const bench_opts_t *o, int nsubs, long msgs);
+
 #endif

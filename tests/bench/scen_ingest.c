@@ -158,10 +158,22 @@ out:
     return rate;
 }
 
+long
+ingest_messages(const bench_opts_t *o)
+{
+    return o->quick ? 3000 : 40000;
+}
+
+double
+ingest_round(const bench_opts_t *o, int npub, long total, size_t len, int with_sub)
+{
+    return s_ingest_run(o, npub, total, len, with_sub, NULL);
+}
+
 void
 scenario_ingest(const bench_opts_t *o)
 {
-    long n = o->quick ? 3000 : 40000;
+    long n = ingest_messages(o);
     static const struct {
         int npub;
         size_t len;
@@ -175,9 +187,8 @@ scenario_ingest(const bench_opts_t *o)
     for (int run = 0; run < o->runs; run++) {
         for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++)
             bench_record(cases[k].row, "msg/s",
-                s_ingest_run(o, cases[k].npub, n, cases[k].len, 0, NULL));
-        bench_record("ingest end to end: 1 pub -> 1 sub, 1 KiB (delivered)", "msg/s",
-            s_ingest_run(o, 1, n, 1024, 1, NULL));
+                ingest_round(o, cases[k].npub, n, cases[k].len, 0));
+        bench_record(INGEST_E2E_ROW, "msg/s", ingest_round(o, 1, n, 1024, 1));
     }
     bench_note("ingest: %ld messages per run, window %d outstanding per publisher "
                "(enlace_publish_async), rate = messages / (last Stored - first publish); "
@@ -191,7 +202,7 @@ scenario_ingest(const bench_opts_t *o)
 void
 scenario_cpu(const bench_opts_t *o)
 {
-    long n = o->quick ? 3000 : 40000;
+    long n = ingest_messages(o);
     for (int run = 0; run < o->runs; run++) {
         cpu_use_t cpu = {0};
         double rate = s_ingest_run(o, 1, n, 1024, 0, &cpu);
