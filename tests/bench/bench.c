@@ -3,7 +3,7 @@
  * next to itself in the build directory, runs the scenarios and prints the
  * table: per row the median over --runs runs and the spread (min-max).
  *
- *   enlace-bench [--runs N] [--quick] [--only NAME] [--fill N] [--keep]
+ *   enlace-bench [--runs N] [--quick] [--only NAME] [--fill N] [--count N] [--keep]
  *
  * Not a CI test: it takes minutes and its figures depend on the machine.
  */
@@ -327,6 +327,10 @@ s_print_header(int argc, char **argv, const bench_opts_t *o)
     printf("hub: %s (defaults: --sync normal, window 256); all security on (CURVE + ZAP, "
            "Ed25519 verified by the hub, commit before Stored)\n",
         getenv("ENLACE_HUB_BIN"));
+    const char *wrapper = getenv("ENLACE_HUB_WRAPPER");
+    if (wrapper && wrapper[0])
+        printf("hub wrapper: %s (every wait for the hub %dx longer; rates are the wrapper's)\n",
+            wrapper, bench_timeout_scale());
     s_print_load("before");
     printf("runs: %d per row (median, spread = min - max)%s%s%s\n\n", o->runs,
         o->quick ? "; --quick counts" : "", o->only ? "; only " : "", o->only ? o->only : "");
@@ -338,19 +342,25 @@ s_usage(FILE *out)
 {
     fprintf(out,
         "usage: enlace-bench [--runs N] [--quick] [--only NAME] [--rates R,..] [--fill N]\n"
-        "                    [--keep]\n"
+        "                    [--count N] [--keep]\n"
         "\n"
         "  --runs N     runs per row (default 3, at most %d)\n"
         "  --quick      small counts: a smoke check in under a minute\n"
-        "  --only NAME  one scenario: ingest, fanout, latency, scale, archive, cpu\n"
+        "  --only NAME  one scenario: ingest, fanout, latency, scale, archive, cpu, or\n"
+        "               ingest1k (only when named: the profile's workload, one\n"
+        "               publisher, 1 KiB; see contrib/bench/callgrind-hub.sh)\n"
         "  --rates R,.. latency: publish rates in messages/s (default 1000,5000)\n"
         "  --fill N     archive: bulk-insert N signed messages (SQLite) before the hub\n"
         "               starts, then measure replay on top of them\n"
+        "  --count N    ingest1k: messages per run (default as ingest's)\n"
         "  --keep       keep the hubs' data directories (printed on stderr)\n"
         "\n"
         "Binaries: ENLACE_HUB_BIN and ENLACE_KEYGEN_BIN, by default the build\n"
-        "directory this program is in.\n",
-        BENCH_MAX_RUNS);
+        "directory this program is in. ENLACE_HUB_WRAPPER: a command prefix the hub\n"
+        "runs under (e.g. valgrind); waits for the hub are then %dx longer.\n"
+        "ENLACE_BENCH_MARK: a command run as '<command> ingest-start|ingest-end PID'\n"
+        "around each ingest's publishing.\n",
+        BENCH_MAX_RUNS, BENCH_WRAPPED_SLOWDOWN);
 }
 
 int
@@ -387,21 +397,27 @@ main(int argc, char **argv)
         } else if (!strcmp(a, "--fill") && v) {
             o.fill = atol(v);
             i++;
+        } else if (!strcmp(a, "--count") && v) {
+            o.count = atol(v);
+            i++;
         } else {
             s_usage(stderr);
             return 2;
         }
     }
-    if (o.runs < 1 || o.runs > BENCH_MAX_RUNS || o.fill < 0) {
+    if (o.runs < 1 || o.runs > BENCH_MAX_RUNS || o.fill < 0 || o.count < 0) {
         s_usage(stderr);
         return 2;
     }
+    /* named_only: not part of a full run, only of --only NAME */
     static const struct {
         const char *name;
         void (*fn)(const bench_opts_t *);
-    } scenarios[] = {{"ingest", scenario_ingest}, {"fanout", scenario_fanout},
-        {"latency", scenario_latency}, {"scale", scenario_scale}, {"archive", scenario_archive},
-        {"cpu", scenario_cpu}};
+        int named_only;
+    } scenarios[] = {{"ingest", scenario_ingest, 0}, {"fanout", scenario_fanout, 0},
+        {"latency", scenario_latency, 0}, {"scale", scenario_scale, 0},
+        {"archive", scenario_archive, 0}, {"cpu", scenario_cpu, 0},
+        {"ingest1k", scenario_ingest1k, 1}};
     const size_t nscen = sizeof scenarios / sizeof scenarios[0];
     if (o.only) {
         size_t k = 0;
@@ -424,7 +440,7 @@ main(int argc, char **argv)
     s_print_header(argc, argv, &o);
     int64_t t0 = bench_now_ns();
     for (size_t k = 0; k < nscen; k++) {
-        if (o.only && strcmp(scenarios[k].name, o.only) != 0)
+        if (o.only ? strcmp(scenarios[k].name, o.only) != 0 : scenarios[k].named_only)
             continue;
         fprintf(stderr, "== %s\n", scenarios[k].name);
         int64_t ts = bench_now_ns();

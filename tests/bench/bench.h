@@ -41,6 +41,7 @@ typedef struct {
     int keep;          /* keep data directories (--keep) */
     int rates[8];      /* latency: messages per second (--rates) */
     int nrates;
+    long count;        /* ingest1k: messages (--count), 0 for the default */
 } bench_opts_t;
 
 /* ---------------------------------------------------------------- results */
@@ -84,8 +85,18 @@ int fixture_new(fixture_t *f, int nofficers, int nfiles);
 int fixture_clone(fixture_t *f, const fixture_t *src);
 /* Size of the archive (archive.db plus its WAL) in bytes. */
 long long fixture_archive_bytes(const fixture_t *f);
-/* Starts the hub (harness hub_start: exits the program if it cannot). */
+/* Starts the hub (harness hub_start: exits the program if it cannot). With
+ * ENLACE_HUB_WRAPPER set (a command prefix, e.g. "valgrind --tool=callgrind"),
+ * runs the hub under it and waits bench_timeout_scale() times longer. */
 void fixture_start(fixture_t *f);
+/* Runs "$ENLACE_BENCH_MARK <label> <hub pid>" if that is set (the callgrind
+ * script's `callgrind_control -d`: dump the counts so far), and waits for
+ * it; does nothing otherwise. */
+void fixture_mark(const fixture_t *f, const char *label);
+/* 1, or BENCH_WRAPPED_SLOWDOWN when the hub runs under ENLACE_HUB_WRAPPER:
+ * the factor on every wait for the hub (start, connect, publish results). */
+#define BENCH_WRAPPED_SLOWDOWN 30
+int bench_timeout_scale(void);
 /* Stops the hub (SIGTERM), removes the directory unless kept. */
 void fixture_destroy(fixture_t *f, int keep);
 /* Connects officer i through libenlace; NULL (with a log line) on failure. */
@@ -130,6 +141,7 @@ void scenario_latency(const bench_opts_t *o);
 void scenario_scale(const bench_opts_t *o);
 void scenario_archive(const bench_opts_t *o);
 void scenario_cpu(const bench_opts_t *o);
+void scenario_ingest1k(const bench_opts_t *o);
 
 /* ---------------------------------------------------------------- rounds */
 
