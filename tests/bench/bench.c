@@ -27,6 +27,8 @@
 
 #define MAX_ROWS 64
 #define MAX_NOTES 32
+#define MAX_PAIRS 8
+#define NOTE_LEN 800 /* a note's bytes, the rest cut */
 
 typedef struct {
     char name[112];      /* row label */
@@ -36,13 +38,21 @@ typedef struct {
     int n;
 } row_t;
 
+typedef struct {
+    char label[48];      /* what is compared, short */
+    char row[112];       /* enlace's row */
+    char anchor[112];    /* the anchor's row */
+} pair_t;
+
 /* The result table. Written by the main thread only (scenarios record after
  * joining their workers). */
 static struct {
     row_t rows[MAX_ROWS];
     int nrows;
-    char notes[MAX_NOTES][400];
+    char notes[MAX_NOTES][NOTE_LEN];
     int nnotes;
+    pair_t pairs[MAX_PAIRS];
+    int npairs;
 } s_table;
 
 void
@@ -96,7 +106,7 @@ bench_text(const char *name, const char *text)
 void
 bench_note(const char *fmt, ...)
 {
-    char text[400];
+    char text[NOTE_LEN];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(text, sizeof text, fmt, ap);
@@ -106,6 +116,20 @@ bench_note(const char *fmt, ...)
             return;
     if (s_table.nnotes < MAX_NOTES)
         snprintf(s_table.notes[s_table.nnotes++], sizeof s_table.notes[0], "%s", text);
+}
+
+void
+bench_pair(const char *label, const char *row, const char *anchor_row)
+{
+    for (int i = 0; i < s_table.npairs; i++)
+        if (!strcmp(s_table.pairs[i].row, row) && !strcmp(s_table.pairs[i].anchor, anchor_row))
+            return;
+    if (s_table.npairs == MAX_PAIRS)
+        return;
+    pair_t *p = &s_table.pairs[s_table.npairs++];
+    snprintf(p->label, sizeof p->label, "%s", label);
+    snprintf(p->row, sizeof p->row, "%s", row);
+    snprintf(p->anchor, sizeof p->anchor, "%s", anchor_row);
 }
 
 static int
@@ -143,6 +167,82 @@ s_fmt(double v, char *out, size_t cap)
     out[o] = '\0';
 }
 
+static row_t *
+s_row_find(const char *name)
+{
+    for (int i = 0; i < s_table.nrows; i++)
+        if (!strcmp(s_table.rows[i].name, name))
+            return &s_table.rows[i];
+    return NULL;
+}
+
+/* Median and spread of a row's successful runs; returns how many there
+ * were (0: no figure). */
+static int
+s_row_stats(const row_t *r, double *med, double *lo, double *hi)
+{
+    double ok[BENCH_MAX_RUNS];
+    int nok = 0;
+    for (int k = 0; k < r->n; k++)
+        if (!isnan(r->v[k]))
+            ok[nok++] = r->v[k];
+    if (nok == 0)
+        return 0;
+    qsort(ok, (size_t)nok, sizeof ok[0], s_cmp_double);
+    *med = nok % 2 ? ok[nok / 2] : (ok[nok / 2 - 1] + ok[nok / 2]) / 2;
+    *lo = ok[0];
+    *hi = ok[nok - 1];
+    return nok;
+}
+
+/* "12,346 (11,000 - 13,001)", or the row's text, or why there is none. */
+static void
+s_fmt_cell(const row_t *r, char *out, size_t cap)
+{
+    double med, lo, hi;
+    if (!r) {
+        snprintf(out, cap, "not run");
+    } else if (!strcmp(r->unit, "text")) {
+        snprintf(out, cap, "%s", r->text);
+    } else if (!s_row_stats(r, &med, &lo, &hi)) {
+        snprintf(out, cap, "FAILED");
+    } else {
+        char m[32], a[32], b[32];
+        s_fmt(med, m, sizeof m);
+        s_fmt(lo, a, sizeof a);
+        s_fmt(hi, b, sizeof b);
+        snprintf(out, cap, "%s (%s - %s)", m, a, b);
+    }
+}
+
+/* The side-by-side section: each enlace row beside its anchor's, with the
+ * ratio of the medians (enlace / anchor). */
+static void
+s_print_pairs(void)
+{
+    if (!s_table.npairs)
+        return;
+    printf("\nside by side (median (min - max); ratio = enlace median / Mosquitto median; "
+           "rounds interleaved):\n");
+    printf("%-38s %-30s %-30s %8s  %s\n", "pair", "enlace", "mosquitto", "ratio", "unit");
+    printf("%-38s %-30s %-30s %8s  %s\n", "----", "------", "---------", "-----", "----");
+    for (int i = 0; i < s_table.npairs; i++) {
+        const pair_t *p = &s_table.pairs[i];
+        row_t *e = s_row_find(p->row), *a = s_row_find(p->anchor);
+        char ec[64], ac[64], ratio[32] = "-";
+        s_fmt_cell(e, ec, sizeof ec);
+        s_fmt_cell(a, ac, sizeof ac);
+        double em, el, eh, am, al, ah;
+        if (e && a && s_row_stats(e, &em, &el, &eh) && s_row_stats(a, &am, &al, &ah) && am > 0)
+            snprintf(ratio, sizeof ratio, "%.2fx", em / am);
+        printf("%-38s %-30s %-30s %8s  %s\n", p->label, ec, ac, ratio, e ? e->unit : "");
+    }
+    printf("rows compared:\n");
+    for (int i = 0; i < s_table.npairs; i++)
+        printf("  %s: \"%s\" / \"%s\"\n", s_table.pairs[i].label, s_table.pairs[i].row,
+            s_table.pairs[i].anchor);
+}
+
 static void
 s_print_table(void)
 {
@@ -152,28 +252,24 @@ s_print_table(void)
         "----");
     for (int i = 0; i < s_table.nrows; i++) {
         row_t *r = &s_table.rows[i];
-        double ok[BENCH_MAX_RUNS];
-        int nok = 0;
-        for (int k = 0; k < r->n; k++)
-            if (!isnan(r->v[k]))
-                ok[nok++] = r->v[k];
         if (!strcmp(r->unit, "text")) {
             printf("%-64s %12s\n", r->name, r->text);
             continue;
         }
+        double med, lo, hi;
+        int nok = s_row_stats(r, &med, &lo, &hi);
         if (nok == 0) {
             printf("%-64s %12s   %-23s %-8s 0/%d\n", r->name, "FAILED", "", r->unit, r->n);
             continue;
         }
-        qsort(ok, (size_t)nok, sizeof ok[0], s_cmp_double);
-        double med = nok % 2 ? ok[nok / 2] : (ok[nok / 2 - 1] + ok[nok / 2]) / 2;
-        char m[32], lo[32], hi[32], spread[64];
+        char m[32], a[32], b[32], spread[64];
         s_fmt(med, m, sizeof m);
-        s_fmt(ok[0], lo, sizeof lo);
-        s_fmt(ok[nok - 1], hi, sizeof hi);
-        snprintf(spread, sizeof spread, "%s - %s", lo, hi);
+        s_fmt(lo, a, sizeof a);
+        s_fmt(hi, b, sizeof b);
+        snprintf(spread, sizeof spread, "%s - %s", a, b);
         printf("%-64s %12s   %-23s %-8s %d/%d\n", r->name, m, spread, r->unit, nok, r->n);
     }
+    s_print_pairs();
     if (s_table.nnotes) {
         printf("\nnotes:\n");
         for (int i = 0; i < s_table.nnotes; i++)
@@ -346,7 +442,8 @@ s_usage(FILE *out)
         "\n"
         "  --runs N     runs per row (default 3, at most %d)\n"
         "  --quick      small counts: a smoke check in under a minute\n"
-        "  --only NAME  one scenario: ingest, fanout, latency, scale, archive, cpu, or\n"
+        "  --only NAME  one scenario: ingest, fanout, latency, scale, archive, cpu,\n"
+        "               anchor (enlace beside Mosquitto, rounds interleaved), or\n"
         "               ingest1k (only when named: the profile's workload, one\n"
         "               publisher, 1 KiB; see contrib/bench/callgrind-hub.sh)\n"
         "  --rates R,.. latency: publish rates in messages/s (default 1000,5000)\n"
@@ -417,7 +514,7 @@ main(int argc, char **argv)
     } scenarios[] = {{"ingest", scenario_ingest, 0}, {"fanout", scenario_fanout, 0},
         {"latency", scenario_latency, 0}, {"scale", scenario_scale, 0},
         {"archive", scenario_archive, 0}, {"cpu", scenario_cpu, 0},
-        {"ingest1k", scenario_ingest1k, 1}};
+        {"anchor", scenario_anchor, 0}, {"ingest1k", scenario_ingest1k, 1}};
     const size_t nscen = sizeof scenarios / sizeof scenarios[0];
     if (o.only) {
         size_t k = 0;

@@ -53,6 +53,9 @@ void bench_record(const char *row, const char *unit, double value);
 void bench_text(const char *row, const char *text);
 /* Attaches a note printed under the table (once per distinct text). */
 void bench_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints row beside anchor_row after the table, with the ratio of their
+ * medians (row / anchor_row) under label (a few words). */
+void bench_pair(const char *label, const char *row, const char *anchor_row);
 /* Progress on stderr. */
 void bench_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -142,6 +145,7 @@ void scenario_scale(const bench_opts_t *o);
 void scenario_archive(const bench_opts_t *o);
 void scenario_cpu(const bench_opts_t *o);
 void scenario_ingest1k(const bench_opts_t *o);
+void scenario_anchor(const bench_opts_t *o);
 
 /* ---------------------------------------------------------------- rounds */
 
