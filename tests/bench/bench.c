@@ -25,7 +25,7 @@
 
 #include "keys.h"
 
-#define MAX_ROWS 64
+#define MAX_ROWS 128 /* a full run with --rates of 8 and --fill stays under */
 #define MAX_NOTES 32
 #define MAX_PAIRS 8
 #define NOTE_LEN 800 /* a note's bytes, the rest cut */
