@@ -11,7 +11,10 @@
 #   bash contrib/deps.sh --bench        # also the hand-run benchmark's anchor and
 #                                       # profiler: Mosquitto (broker and
 #                                       # libmosquitto, for enlace-bench --only
-#                                       # anchor) and valgrind (callgrind-hub.sh)
+#                                       # anchor) and valgrind (callgrind-hub.sh);
+#                                       # where systemd runs, the package also
+#                                       # enables a system broker on port 1883
+#                                       # (systemctl disable --now mosquitto)
 #
 # Nothing is installed, and apt-get is not even called, when every package is
 # already there. Uses sudo only when not run as root.
@@ -53,7 +56,7 @@ for arg in "$@"; do
             packages+=(mosquitto libmosquitto-dev valgrind)
             ;;
         -h|--help)
-            sed -n '2,17p' "$0"
+            sed -n '2,20p' "$0"
             exit 0
             ;;
         *)
