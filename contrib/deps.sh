@@ -8,6 +8,13 @@
 #                                       # ASan/UBSan and libFuzzer builds
 #   bash contrib/deps.sh --packaging    # also what `dpkg-buildpackage -b` needs
 #                                       # for debian/ (debhelper, lintian)
+#   bash contrib/deps.sh --bench        # also the hand-run benchmark's anchor and
+#                                       # profiler: Mosquitto (broker and
+#                                       # libmosquitto, for enlace-bench --only
+#                                       # anchor) and valgrind (callgrind-hub.sh);
+#                                       # where systemd runs, the package also
+#                                       # enables a system broker on port 1883
+#                                       # (systemctl disable --now mosquitto)
 #
 # Nothing is installed, and apt-get is not even called, when every package is
 # already there. Uses sudo only when not run as root.
@@ -46,8 +53,13 @@ for arg in "$@"; do
         --packaging)
             packages+=(debhelper dpkg-dev fakeroot lintian python3)
             ;;
+        --bench)
+            # Optional: without them enlace-bench still builds and says
+            # which rows it could not measure.
+            packages+=(mosquitto libmosquitto-dev valgrind)
+            ;;
         -h|--help)
-            sed -n '2,13p' "$0"
+            sed -n '2,20p' "$0"
             exit 0
             ;;
         *)

@@ -3,7 +3,7 @@
  * next to itself in the build directory, runs the scenarios and prints the
  * table: per row the median over --runs runs and the spread (min-max).
  *
- *   enlace-bench [--runs N] [--quick] [--only NAME] [--fill N] [--keep]
+ *   enlace-bench [--runs N] [--quick] [--only NAME] [--fill N] [--count N] [--keep]
  *
  * Not a CI test: it takes minutes and its figures depend on the machine.
  */
@@ -25,8 +25,10 @@
 
 #include "keys.h"
 
-#define MAX_ROWS 64
+#define MAX_ROWS 128 /* a full run with --rates of 8 and --fill stays under */
 #define MAX_NOTES 32
+#define MAX_PAIRS 8
+#define NOTE_LEN 800 /* a note's bytes, the rest cut */
 
 typedef struct {
     char name[112];      /* row label */
@@ -36,13 +38,21 @@ typedef struct {
     int n;
 } row_t;
 
+typedef struct {
+    char label[48];      /* what is compared, short */
+    char row[112];       /* enlace's row */
+    char anchor[112];    /* the anchor's row */
+} pair_t;
+
 /* The result table. Written by the main thread only (scenarios record after
  * joining their workers). */
 static struct {
     row_t rows[MAX_ROWS];
     int nrows;
-    char notes[MAX_NOTES][400];
+    char notes[MAX_NOTES][NOTE_LEN];
     int nnotes;
+    pair_t pairs[MAX_PAIRS];
+    int npairs;
 } s_table;
 
 void
@@ -96,7 +106,7 @@ bench_text(const char *name, const char *text)
 void
 bench_note(const char *fmt, ...)
 {
-    char text[400];
+    char text[NOTE_LEN];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(text, sizeof text, fmt, ap);
@@ -106,6 +116,20 @@ bench_note(const char *fmt, ...)
             return;
     if (s_table.nnotes < MAX_NOTES)
         snprintf(s_table.notes[s_table.nnotes++], sizeof s_table.notes[0], "%s", text);
+}
+
+void
+bench_pair(const char *label, const char *row, const char *anchor_row)
+{
+    for (int i = 0; i < s_table.npairs; i++)
+        if (!strcmp(s_table.pairs[i].row, row) && !strcmp(s_table.pairs[i].anchor, anchor_row))
+            return;
+    if (s_table.npairs == MAX_PAIRS)
+        return;
+    pair_t *p = &s_table.pairs[s_table.npairs++];
+    snprintf(p->label, sizeof p->label, "%s", label);
+    snprintf(p->row, sizeof p->row, "%s", row);
+    snprintf(p->anchor, sizeof p->anchor, "%s", anchor_row);
 }
 
 static int
@@ -143,6 +167,82 @@ s_fmt(double v, char *out, size_t cap)
     out[o] = '\0';
 }
 
+static row_t *
+s_row_find(const char *name)
+{
+    for (int i = 0; i < s_table.nrows; i++)
+        if (!strcmp(s_table.rows[i].name, name))
+            return &s_table.rows[i];
+    return NULL;
+}
+
+/* Median and spread of a row's successful runs; returns how many there
+ * were (0: no figure). */
+static int
+s_row_stats(const row_t *r, double *med, double *lo, double *hi)
+{
+    double ok[BENCH_MAX_RUNS];
+    int nok = 0;
+    for (int k = 0; k < r->n; k++)
+        if (!isnan(r->v[k]))
+            ok[nok++] = r->v[k];
+    if (nok == 0)
+        return 0;
+    qsort(ok, (size_t)nok, sizeof ok[0], s_cmp_double);
+    *med = nok % 2 ? ok[nok / 2] : (ok[nok / 2 - 1] + ok[nok / 2]) / 2;
+    *lo = ok[0];
+    *hi = ok[nok - 1];
+    return nok;
+}
+
+/* "12,346 (11,000 - 13,001)", or the row's text, or why there is none. */
+static void
+s_fmt_cell(const row_t *r, char *out, size_t cap)
+{
+    double med, lo, hi;
+    if (!r) {
+        snprintf(out, cap, "not run");
+    } else if (!strcmp(r->unit, "text")) {
+        snprintf(out, cap, "%s", r->text);
+    } else if (!s_row_stats(r, &med, &lo, &hi)) {
+        snprintf(out, cap, "FAILED");
+    } else {
+        char m[32], a[32], b[32];
+        s_fmt(med, m, sizeof m);
+        s_fmt(lo, a, sizeof a);
+        s_fmt(hi, b, sizeof b);
+        snprintf(out, cap, "%s (%s - %s)", m, a, b);
+    }
+}
+
+/* The side-by-side section: each enlace row beside its anchor's, with the
+ * ratio of the medians (enlace / anchor). */
+static void
+s_print_pairs(void)
+{
+    if (!s_table.npairs)
+        return;
+    printf("\nside by side (median (min - max); ratio = enlace median / Mosquitto median; "
+           "rounds interleaved):\n");
+    printf("%-38s %-30s %-30s %8s  %s\n", "pair", "enlace", "mosquitto", "ratio", "unit");
+    printf("%-38s %-30s %-30s %8s  %s\n", "----", "------", "---------", "-----", "----");
+    for (int i = 0; i < s_table.npairs; i++) {
+        const pair_t *p = &s_table.pairs[i];
+        row_t *e = s_row_find(p->row), *a = s_row_find(p->anchor);
+        char ec[64], ac[64], ratio[32] = "-";
+        s_fmt_cell(e, ec, sizeof ec);
+        s_fmt_cell(a, ac, sizeof ac);
+        double em, el, eh, am, al, ah;
+        if (e && a && s_row_stats(e, &em, &el, &eh) && s_row_stats(a, &am, &al, &ah) && am > 0)
+            snprintf(ratio, sizeof ratio, "%.2fx", em / am);
+        printf("%-38s %-30s %-30s %8s  %s\n", p->label, ec, ac, ratio, e ? e->unit : "");
+    }
+    printf("rows compared:\n");
+    for (int i = 0; i < s_table.npairs; i++)
+        printf("  %s: \"%s\" / \"%s\"\n", s_table.pairs[i].label, s_table.pairs[i].row,
+            s_table.pairs[i].anchor);
+}
+
 static void
 s_print_table(void)
 {
@@ -152,28 +252,24 @@ s_print_table(void)
         "----");
     for (int i = 0; i < s_table.nrows; i++) {
         row_t *r = &s_table.rows[i];
-        double ok[BENCH_MAX_RUNS];
-        int nok = 0;
-        for (int k = 0; k < r->n; k++)
-            if (!isnan(r->v[k]))
-                ok[nok++] = r->v[k];
         if (!strcmp(r->unit, "text")) {
             printf("%-64s %12s\n", r->name, r->text);
             continue;
         }
+        double med, lo, hi;
+        int nok = s_row_stats(r, &med, &lo, &hi);
         if (nok == 0) {
             printf("%-64s %12s   %-23s %-8s 0/%d\n", r->name, "FAILED", "", r->unit, r->n);
             continue;
         }
-        qsort(ok, (size_t)nok, sizeof ok[0], s_cmp_double);
-        double med = nok % 2 ? ok[nok / 2] : (ok[nok / 2 - 1] + ok[nok / 2]) / 2;
-        char m[32], lo[32], hi[32], spread[64];
+        char m[32], a[32], b[32], spread[64];
         s_fmt(med, m, sizeof m);
-        s_fmt(ok[0], lo, sizeof lo);
-        s_fmt(ok[nok - 1], hi, sizeof hi);
-        snprintf(spread, sizeof spread, "%s - %s", lo, hi);
+        s_fmt(lo, a, sizeof a);
+        s_fmt(hi, b, sizeof b);
+        snprintf(spread, sizeof spread, "%s - %s", a, b);
         printf("%-64s %12s   %-23s %-8s %d/%d\n", r->name, m, spread, r->unit, nok, r->n);
     }
+    s_print_pairs();
     if (s_table.nnotes) {
         printf("\nnotes:\n");
         for (int i = 0; i < s_table.nnotes; i++)
@@ -327,6 +423,10 @@ s_print_header(int argc, char **argv, const bench_opts_t *o)
     printf("hub: %s (defaults: --sync normal, window 256); all security on (CURVE + ZAP, "
            "Ed25519 verified by the hub, commit before Stored)\n",
         getenv("ENLACE_HUB_BIN"));
+    const char *wrapper = getenv("ENLACE_HUB_WRAPPER");
+    if (wrapper && wrapper[0])
+        printf("hub wrapper: %s (every wait for the hub %dx longer; rates are the wrapper's)\n",
+            wrapper, bench_timeout_scale());
     s_print_load("before");
     printf("runs: %d per row (median, spread = min - max)%s%s%s\n\n", o->runs,
         o->quick ? "; --quick counts" : "", o->only ? "; only " : "", o->only ? o->only : "");
@@ -338,19 +438,26 @@ s_usage(FILE *out)
 {
     fprintf(out,
         "usage: enlace-bench [--runs N] [--quick] [--only NAME] [--rates R,..] [--fill N]\n"
-        "                    [--keep]\n"
+        "                    [--count N] [--keep]\n"
         "\n"
         "  --runs N     runs per row (default 3, at most %d)\n"
         "  --quick      small counts: a smoke check in under a minute\n"
-        "  --only NAME  one scenario: ingest, fanout, latency, scale, archive, cpu\n"
+        "  --only NAME  one scenario: ingest, fanout, latency, scale, archive, cpu,\n"
+        "               anchor (enlace beside Mosquitto, rounds interleaved), or\n"
+        "               ingest1k (only when named: the profile's workload, one\n"
+        "               publisher, 1 KiB; see contrib/bench/callgrind-hub.sh)\n"
         "  --rates R,.. latency: publish rates in messages/s (default 1000,5000)\n"
         "  --fill N     archive: bulk-insert N signed messages (SQLite) before the hub\n"
         "               starts, then measure replay on top of them\n"
+        "  --count N    ingest1k: messages per run (default as ingest's)\n"
         "  --keep       keep the hubs' data directories (printed on stderr)\n"
         "\n"
         "Binaries: ENLACE_HUB_BIN and ENLACE_KEYGEN_BIN, by default the build\n"
-        "directory this program is in.\n",
-        BENCH_MAX_RUNS);
+        "directory this program is in. ENLACE_HUB_WRAPPER: a command prefix the hub\n"
+        "runs under (e.g. valgrind); waits for the hub are then %dx longer.\n"
+        "ENLACE_BENCH_MARK: a command run as '<command> ingest-start|ingest-end PID'\n"
+        "around each ingest's publishing.\n",
+        BENCH_MAX_RUNS, BENCH_WRAPPED_SLOWDOWN);
 }
 
 int
@@ -387,21 +494,27 @@ main(int argc, char **argv)
         } else if (!strcmp(a, "--fill") && v) {
             o.fill = atol(v);
             i++;
+        } else if (!strcmp(a, "--count") && v) {
+            o.count = atol(v);
+            i++;
         } else {
             s_usage(stderr);
             return 2;
         }
     }
-    if (o.runs < 1 || o.runs > BENCH_MAX_RUNS || o.fill < 0) {
+    if (o.runs < 1 || o.runs > BENCH_MAX_RUNS || o.fill < 0 || o.count < 0) {
         s_usage(stderr);
         return 2;
     }
+    /* named_only: not part of a full run, only of --only NAME */
     static const struct {
         const char *name;
         void (*fn)(const bench_opts_t *);
-    } scenarios[] = {{"ingest", scenario_ingest}, {"fanout", scenario_fanout},
-        {"latency", scenario_latency}, {"scale", scenario_scale}, {"archive", scenario_archive},
-        {"cpu", scenario_cpu}};
+        int named_only;
+    } scenarios[] = {{"ingest", scenario_ingest, 0}, {"fanout", scenario_fanout, 0},
+        {"latency", scenario_latency, 0}, {"scale", scenario_scale, 0},
+        {"archive", scenario_archive, 0}, {"cpu", scenario_cpu, 0},
+        {"anchor", scenario_anchor, 0}, {"ingest1k", scenario_ingest1k, 1}};
     const size_t nscen = sizeof scenarios / sizeof scenarios[0];
     if (o.only) {
         size_t k = 0;
@@ -424,7 +537,7 @@ main(int argc, char **argv)
     s_print_header(argc, argv, &o);
     int64_t t0 = bench_now_ns();
     for (size_t k = 0; k < nscen; k++) {
-        if (o.only && strcmp(scenarios[k].name, o.only) != 0)
+        if (o.only ? strcmp(scenarios[k].name, o.only) != 0 : scenarios[k].named_only)
             continue;
         fprintf(stderr, "== %s\n", scenarios[k].name);
         int64_t ts = bench_now_ns();

@@ -41,6 +41,7 @@ typedef struct {
     int keep;          /* keep data directories (--keep) */
     int rates[8];      /* latency: messages per second (--rates) */
     int nrates;
+    long count;        /* ingest1k: messages (--count), 0 for the default */
 } bench_opts_t;
 
 /* ---------------------------------------------------------------- results */
@@ -52,6 +53,9 @@ void bench_record(const char *row, const char *unit, double value);
 void bench_text(const char *row, const char *text);
 /* Attaches a note printed under the table (once per distinct text). */
 void bench_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints row beside anchor_row after the table, with the ratio of their
+ * medians (row / anchor_row) under label (a few words). */
+void bench_pair(const char *label, const char *row, const char *anchor_row);
 /* Progress on stderr. */
 void bench_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -84,8 +88,18 @@ int fixture_new(fixture_t *f, int nofficers, int nfiles);
 int fixture_clone(fixture_t *f, const fixture_t *src);
 /* Size of the archive (archive.db plus its WAL) in bytes. */
 long long fixture_archive_bytes(const fixture_t *f);
-/* Starts the hub (harness hub_start: exits the program if it cannot). */
+/* Starts the hub (harness hub_start: exits the program if it cannot). With
+ * ENLACE_HUB_WRAPPER set (a command prefix, e.g. "valgrind --tool=callgrind"),
+ * runs the hub under it and waits bench_timeout_scale() times longer. */
 void fixture_start(fixture_t *f);
+/* Runs "$ENLACE_BENCH_MARK <label> <hub pid>" if that is set (the callgrind
+ * script's `callgrind_control -d`: dump the counts so far), and waits for
+ * it; does nothing otherwise. */
+void fixture_mark(const fixture_t *f, const char *label);
+/* 1, or BENCH_WRAPPED_SLOWDOWN when the hub runs under ENLACE_HUB_WRAPPER:
+ * the factor on every wait for the hub (start, connect, publish results). */
+#define BENCH_WRAPPED_SLOWDOWN 30
+int bench_timeout_scale(void);
 /* Stops the hub (SIGTERM), removes the directory unless kept. */
 void fixture_destroy(fixture_t *f, int keep);
 /* Connects officer i through libenlace; NULL (with a log line) on failure. */
@@ -130,5 +144,30 @@ void scenario_latency(const bench_opts_t *o);
 void scenario_scale(const bench_opts_t *o);
 void scenario_archive(const bench_opts_t *o);
 void scenario_cpu(const bench_opts_t *o);
+void scenario_ingest1k(const bench_opts_t *o);
+void scenario_anchor(const bench_opts_t *o);
+
+/* ---------------------------------------------------------------- rounds */
+
+/* One run of a scenario's row, as the scenario runs it, for callers that
+ * interleave rounds of different systems (scen_anchor.c). Each starts and
+ * stops its own hub and returns the row's value, NaN on failure. */
+
+#define INGEST_E2E_ROW "ingest end to end: 1 pub -> 1 sub, 1 KiB (delivered)"
+#define FANOUT_LIB10_ROW "fan-out: 1 pub -> 10 subs (libenlace, verifying)"
+#define FANOUT_RAW10_ROW "fan-out: 1 pub -> 10 subs (raw, hub only)"
+
+/* Messages per ingest run (all publishers together). */
+long ingest_messages(const bench_opts_t *o);
+/* Stored (with_sub 0) or delivered (with_sub 1: one libenlace subscriber)
+ * messages/s: npub publishers share `total` messages of len bytes, each
+ * keeping BENCH_WINDOW publishes outstanding. */
+double ingest_round(const bench_opts_t *o, int npub, long total, size_t len, int with_sub);
+/* Messages per fan-out run to nsubs subscribers, libenlace or raw ones. */
+long fanout_messages(const bench_opts_t *o, int nsubs, int raw);
+/* Deliveries/s of msgs 1 KiB publishes to nsubs libenlace subscribers (each
+ * verifying every signature), or to nsubs raw ones (the hub alone). */
+double fanout_round_lib(const bench_opts_t *o, int nsubs, long msgs);
+double fanout_round_raw(const bench_opts_t *o, int nsubs, long msgs);
 
 #endif

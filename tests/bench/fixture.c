@@ -10,12 +10,20 @@
 
 #include <ctype.h>
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <sodium.h>
 
@@ -158,6 +166,84 @@ fixture_archive_bytes(const fixture_t *f)
     return total;
 }
 
+int
+bench_timeout_scale(void)
+{
+    const char *w = getenv("ENLACE_HUB_WRAPPER");
+    return w && w[0] ? BENCH_WRAPPED_SLOWDOWN : 1;
+}
+
+static int
+s_port_open(const char *endpoint)
+{
+    const char *colon = strrchr(endpoint, ':');
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (!colon || fd < 0)
+        return 0;
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(colon + 1))};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int ok = connect(fd, (struct sockaddr *)&a, sizeof a) == 0;
+    close(fd);
+    return ok;
+}
+
+/* hub_start with a command prefix (ENLACE_HUB_WRAPPER, e.g. "valgrind
+ * --tool=callgrind"): the shell execs the wrapper, which must run the hub in
+ * the same process (valgrind does), so that hub.pid is the hub's and
+ * hub_stop's SIGTERM reaches it. The wait for the port scales with the
+ * wrapper's slowdown. Exits the program, as hub_start does, if the hub
+ * cannot start. */
+static void
+s_start_wrapped(fixture_t *f, const char *wrapper)
+{
+    char data[300], script[1200];
+    snprintf(data, sizeof data, "%s/data", f->hub.dir);
+    snprintf(script, sizeof script, "exec %s \"$@\"", wrapper);
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    if (pid < 0) {
+        perror("enlace-bench: fork");
+        exit(2);
+    }
+    if (pid == 0) {
+        int fd = open(f->hub.log, O_WRONLY | O_CREAT | O_APPEND, 0600);
+        if (fd >= 0) {
+            dup2(fd, STDERR_FILENO);
+            close(fd);
+        }
+        const char *argv[24] = {"/bin/sh", "-c", script, "sh", getenv("ENLACE_HUB_BIN"), "run",
+            data, "--bind", f->hub.endpoint};
+        int n = 9;
+        for (int i = 0; i < 8 && f->hub.extra[i]; i++)
+            argv[n++] = f->hub.extra[i];
+        argv[n] = NULL;
+        execv(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    f->hub.pid = pid;
+    int64_t deadline = bench_now_ns() + 5000000000LL * bench_timeout_scale();
+    while (bench_now_ns() < deadline) {
+        if (s_port_open(f->hub.endpoint))
+            return;
+        int st;
+        if (waitpid(pid, &st, WNOHANG) == pid) {
+            f->hub.pid = 0;
+            fprintf(stderr, "enlace-bench: the hub (under %s) exited at start; its log:\n",
+                wrapper);
+            harness_sh("cat '%s' >&2", f->hub.log);
+            exit(2);
+        }
+        usleep(25000);
+    }
+    fprintf(stderr, "enlace-bench: the hub (under %s) did not listen within %d s\n", wrapper,
+        5 * bench_timeout_scale());
+    kill(pid, SIGKILL);
+    while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+        ;
+    exit(2);
+}
+
 void
 fixture_start(fixture_t *f)
 {
@@ -165,7 +251,22 @@ fixture_start(fixture_t *f)
      * rate (2,000 a second per key): measure the hub, not the limit. */
     f->hub.extra[0] = "--request-rate";
     f->hub.extra[1] = "0";
-    hub_start(&f->hub);
+    const char *wrapper = getenv("ENLACE_HUB_WRAPPER");
+    if (wrapper && wrapper[0])
+        s_start_wrapped(f, wrapper);
+    else
+        hub_start(&f->hub);
+}
+
+void
+fixture_mark(const fixture_t *f, const char *label)
+{
+    const char *cmd = getenv("ENLACE_BENCH_MARK");
+    if (!cmd || !cmd[0] || !f->hub.pid)
+        return;
+    int rc = harness_sh("%s %s %d >&2", cmd, label, (int)f->hub.pid);
+    if (rc != 0)
+        bench_log("mark %s: '%s %s %d' exited with %d", label, cmd, label, (int)f->hub.pid, rc);
 }
 
 void
@@ -187,7 +288,8 @@ enlace_client_t *
 fixture_connect(fixture_t *f, int i)
 {
     enlace_options_t opts = {.endpoint = f->hub.endpoint, .hub_key_file = f->hub.hub_public,
-        .key_file = f->officers[i].secret, .timeout_ms = 10000, .client_name = "enlace-bench"};
+        .key_file = f->officers[i].secret, .timeout_ms = 10000 * bench_timeout_scale(),
+        .client_name = "enlace-bench"};
     enlace_client_t *c = NULL;
     char why[512];
     int rc = enlace_connect(&opts, &c, why, sizeof why);
@@ -435,10 +537,10 @@ bench_publish_n(enlace_client_t *c, long n, size_t len, int window, int64_t *fir
         if (enlace_publish_outstanding(c) == 0)
             break;
         uint64_t ticket, seq;
-        int rc = enlace_publish_result(c, &ticket, &seq, 10000);
+        int rc = enlace_publish_result(c, &ticket, &seq, 10000 * bench_timeout_scale());
         if (rc == ENLACE_ETIMEDOUT) {
-            bench_log("publish: no result within 10 s (%zu outstanding)",
-                enlace_publish_outstanding(c));
+            bench_log("publish: no result within %d s (%zu outstanding)",
+                10 * bench_timeout_scale(), enlace_publish_outstanding(c));
             failed += n - done;
             break;
         }

@@ -77,8 +77,8 @@ s_fan_publisher(void *arg)
     return NULL;
 }
 
-static double
-s_fanout_lib(const bench_opts_t *o, int nsubs, long msgs)
+double
+fanout_round_lib(const bench_opts_t *o, int nsubs, long msgs)
 {
     fixture_t f;
     double rate = NAN;
@@ -208,8 +208,8 @@ s_raw_subscribe_all(fixture_t *f, void *ctx, raw_client_t *subs, int first, int 
     }
 }
 
-static double
-s_fanout_raw(const bench_opts_t *o, int nsubs, long msgs)
+double
+fanout_round_raw(const bench_opts_t *o, int nsubs, long msgs)
 {
     fixture_t f;
     double rate = NAN;
@@ -254,20 +254,26 @@ out:
     return rate;
 }
 
+long
+fanout_messages(const bench_opts_t *o, int nsubs, int raw)
+{
+    if (raw)
+        return nsubs <= 10 ? (o->quick ? 1000 : 10000) : (o->quick ? 200 : 2000);
+    return nsubs <= 10 ? (o->quick ? 400 : 2000) : (o->quick ? 40 : 200);
+}
+
 void
 scenario_fanout(const bench_opts_t *o)
 {
-    long m10 = o->quick ? 400 : 2000, m100 = o->quick ? 40 : 200;
-    long r10 = o->quick ? 1000 : 10000, r100 = o->quick ? 200 : 2000;
+    long m10 = fanout_messages(o, 10, 0), m100 = fanout_messages(o, 100, 0);
+    long r10 = fanout_messages(o, 10, 1), r100 = fanout_messages(o, 100, 1);
     for (int run = 0; run < o->runs; run++) {
-        bench_record("fan-out: 1 pub -> 10 subs (libenlace, verifying)", "deliv/s",
-            s_fanout_lib(o, 10, m10));
+        bench_record(FANOUT_LIB10_ROW, "deliv/s", fanout_round_lib(o, 10, m10));
         bench_record("fan-out: 1 pub -> 100 subs (libenlace, verifying)", "deliv/s",
-            s_fanout_lib(o, 100, m100));
-        bench_record("fan-out: 1 pub -> 10 subs (raw, hub only)", "deliv/s",
-            s_fanout_raw(o, 10, r10));
+            fanout_round_lib(o, 100, m100));
+        bench_record(FANOUT_RAW10_ROW, "deliv/s", fanout_round_raw(o, 10, r10));
         bench_record("fan-out: 1 pub -> 100 subs (raw, hub only)", "deliv/s",
-            s_fanout_raw(o, 100, r100));
+            fanout_round_raw(o, 100, r100));
     }
     bench_note("fan-out: 1 KiB bodies; messages per run: libenlace %ld (10 subs) and %ld "
                "(100 subs, 8 threads polling with enlace_recv timeout 1 ms), raw %ld and %ld; "
