@@ -43,6 +43,14 @@ packages=(
     # tests/integration/ledger_by_hand.py checks every message's signature
     # (alone or through its batch's audit path) with PyNaCl, outside enlace.
     python3-nacl
+    # A cluster of hubs ([cluster] in enlace-hub.conf) agrees through etcd:
+    # the hub speaks its v3 JSON gateway with libcurl; test_cluster starts
+    # three etcd members of its own (the package also enables a system
+    # member on 127.0.0.1:2379 where systemd runs: systemctl disable --now
+    # etcd if you do not want it).
+    libcurl4-openssl-dev
+    etcd-server
+    etcd-client
 )
 
 for arg in "$@"; do
