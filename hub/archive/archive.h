@@ -4,7 +4,7 @@
  * messages, the audit log and the directory. All SQL of the hub lives in
  * hub/archive/, one file per concept (db.c, meta.c, officers.c, messages.c,
  * text.c, subscriptions.c, audit.c, ledger.c, alerts.c, cases.c, stats.c,
- * backup.c), which share the private archive_int.h.
+ * backup.c, replica.c), which share the private archive_int.h.
  *
  * One archive_t is one connection and must be used by one thread. Functions
  * return 0 on success and -1 on failure; the reason (with sqlite3_errmsg) is
@@ -540,6 +540,54 @@ int archive_unledgered_each(archive_t *self, archive_unledgered_fn fn, void *arg
  * snapshot (a read transaction is held on this connection throughout) and
  * is left in rollback-journal mode, a single self-contained file. */
 int archive_backup(archive_t *self, const char *dest_path, int pages, int sleep_ms);
+
+/* ---------------------------------------------------------- replication (replica.c)
+ *
+ * A cluster node's archive is one replica (hub/cluster/). The leader's
+ * connection records every write transaction as an SQLite changeset and
+ * commits only what the replicator says the cluster's log holds; followers
+ * apply the log's changesets in order. Each node keeps, in cluster_state
+ * (neither replicated nor chained), its cluster's name and the index of the
+ * last log entry its file holds, written in that entry's transaction.
+ */
+typedef struct {
+    /* Called by archive_commit after the full-text index is written and
+     * before COMMIT, with the transaction's changeset (len 0: it changed
+     * nothing). 0: commit (it may write the applied index with
+     * archive_replica_set_applied first); non-zero: roll back, and
+     * archive_commit fails. */
+    int (*replicate)(void *arg, archive_t *a, const void *changes, size_t len);
+    /* After the COMMIT that followed a replicate returning 0: ok 1, or 0 if
+     * that COMMIT failed (the log holds what the file does not). May be
+     * NULL. */
+    void (*committed)(void *arg, int ok);
+    void *arg;
+} archive_replicator_t;
+
+/* From now on this connection replicates (outside a transaction): every
+ * write transaction is recorded and goes through r at its commit, and any
+ * other commit (an autocommit write, a savepoint opening its own
+ * transaction) is refused by the connection. 0, or -1. */
+int archive_replicate(archive_t *self, const archive_replicator_t *r);
+/* About how many bytes the open transaction's changeset holds (0 when not
+ * replicating), to commit before a log entry grows too large. */
+int64_t archive_replica_pending(archive_t *self);
+/* Applies a changeset in the caller's transaction (archive_begin): all of
+ * it, or -1 with the first conflict named (the file has diverged from the
+ * log; the transaction must be rolled back). */
+int archive_replica_apply(archive_t *self, const void *changes, size_t len);
+/* The node's bookkeeping: 1 (a cluster member: its name in cluster, the
+ * last applied index in *applied), 0 (a hub that runs alone), -1 error. */
+int archive_replica_state(archive_t *self, char *cluster, size_t cap, uint64_t *applied);
+/* Records that this archive belongs to cluster (its own transaction; at
+ * applied index 0 if it had none). -1 if it belongs to another. */
+int archive_replica_join(archive_t *self, const char *cluster);
+/* Writes the applied index, in the caller's transaction. */
+int archive_replica_set_applied(archive_t *self, uint64_t index);
+/* The ledger head as the file holds it (id 0 and zeros: empty). */
+int archive_replica_head(archive_t *self, int64_t *id, uint8_t hash[ARCHIVE_HASH_BYTES]);
+/* PRAGMA user_version (the schema's migration number), or -1. */
+int archive_schema_version(archive_t *self);
 
 /* PRAGMA integrity_check: writes "ok" or the first problems into out;
  * returns 1 ok, 0 damaged, -1 could not run. */

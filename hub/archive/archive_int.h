@@ -141,6 +141,10 @@ enum {
     ST_STATS_DRILLS,
     ST_STATS_REFUSED,
     ST_STATS_ACK,
+    /* replica.c */
+    ST_REPLICA_GET,
+    ST_REPLICA_SET,
+    ST_REPLICA_HEAD,
     ST_COUNT
 };
 
@@ -179,6 +183,12 @@ struct archive {
     archive_savepoint_t request;  /* the state when it was opened */
     archive_text_t *texts;        /* this transaction's texts to index; owned */
     size_t ntexts, texts_cap;
+    /* A cluster leader's connection (replica.c): every write transaction is
+     * recorded from its BEGIN and replicated before its COMMIT. */
+    int replicating;
+    archive_replicator_t replicator;
+    struct sqlite3_session *session; /* the open transaction's recording; owned */
+    int replica_commit_ok;        /* the commit hook lets this COMMIT through */
 };
 
 /* ---------------------------------------------------------- db.c */
@@ -254,6 +264,17 @@ int archive_int_message_get(archive_t *self, uint64_t seq, archive_msg_row_t *ou
 /* Resets the statements whose rows archive_message_get/archive_audit_get
  * hand out (before the read transaction ends). */
 void archive_int_release_gets(archive_t *self);
+
+/* ---------------------------------------------------------- replica.c */
+
+/* Around a transaction of a replicating connection: begin starts recording
+ * (after BEGIN), commit hands the changes to the replicator (before COMMIT:
+ * 0 go on, -1 roll back), committed tells it the outcome, end stops
+ * recording (after COMMIT or ROLLBACK). No-ops on other connections. */
+void archive_int_replica_begin(archive_t *self);
+int archive_int_replica_commit(archive_t *self);
+void archive_int_replica_committed(archive_t *self, int ok);
+void archive_int_replica_end(archive_t *self);
 
 /* The C step of migration 3: chains every row the archive already holds. */
 int archive_int_chain_existing(archive_t *self);

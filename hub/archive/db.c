@@ -34,6 +34,10 @@
  *      of a batch (common/merkle.h) keeps its place and audit path; the
  *      signature column then holds the batch root's signature. Rows signed
  *      alone have batch_size 0 and hash in the ledger as before.
+ *   9  cluster_state: a cluster node's bookkeeping (the cluster's name, the
+ *      index of the last log entry the file holds), written with each
+ *      entry's changes, never replicated nor chained (replica.c). Empty on
+ *      a hub that runs alone.
  *
  * Invariants: nothing here commits on its own but archive_commit and the
  * offline helpers that wrap themselves in a transaction; a rollback, of the
@@ -200,6 +204,10 @@ static const migration_t s_migrations[] = {
     {"ALTER TABLE messages ADD COLUMN batch_size INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE messages ADD COLUMN batch_index INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE messages ADD COLUMN batch_path BLOB;", NULL},
+    /* 9 */
+    {"CREATE TABLE IF NOT EXISTS cluster_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+     " WITHOUT ROWID;",
+        NULL},
 };
 #define MIGRATIONS ((int)(sizeof s_migrations / sizeof s_migrations[0]))
 
@@ -326,6 +334,12 @@ s_user_version(archive_t *self)
         archive_int_fail(self, "read schema version");
     sqlite3_reset(st);
     return version;
+}
+
+int
+archive_schema_version(archive_t *self)
+{
+    return s_user_version(self);
 }
 
 static int
@@ -485,6 +499,7 @@ archive_destroy(archive_t **self_p)
         archive_read_end(self);
     archive_int_texts_drop(self, 0);
     free(self->texts);
+    archive_int_replica_end(self);
     for (int i = 0; i < ST_COUNT; i++)
         sqlite3_finalize(self->st[i]);
     if (self->db)
@@ -518,6 +533,7 @@ archive_begin(archive_t *self)
     if (archive_int_txn(self, ST_BEGIN) != 0)
         return -1;
     self->in_txn = 1;
+    archive_int_replica_begin(self);
     self->txn_first_seq = self->last_seq;
     memcpy(self->txn_head, self->head, sizeof self->txn_head);
     self->txn_head_id = self->head_id;
@@ -532,15 +548,21 @@ archive_commit(archive_t *self)
 {
     if (!self->in_txn || self->in_request)
         return 0; /* a request's writes are kept by its release */
-    if (archive_int_texts_flush(self) != 0) {
+    if (archive_int_texts_flush(self) != 0 || archive_int_replica_commit(self) != 0) {
         archive_rollback(self); /* keeps the error message */
         return -1;
     }
-    if (archive_int_txn(self, ST_COMMIT) != 0) {
+    self->replica_commit_ok = 1;
+    int rc = archive_int_txn(self, ST_COMMIT);
+    self->replica_commit_ok = 0;
+    if (rc != 0) {
         archive_rollback(self);
+        archive_int_replica_committed(self, 0);
         return -1;
     }
     self->in_txn = 0;
+    archive_int_replica_end(self);
+    archive_int_replica_committed(self, 1);
     return 0;
 }
 
@@ -559,6 +581,7 @@ archive_rollback(archive_t *self)
     archive_int_txn(self, ST_ROLLBACK);
     snprintf(self->error, sizeof self->error, "%s", keep);
     self->in_txn = 0;
+    archive_int_replica_end(self);
     self->last_seq = self->txn_first_seq;
     memcpy(self->head, self->txn_head, sizeof self->head);
     self->head_id = self->txn_head_id;

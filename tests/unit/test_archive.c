@@ -594,7 +594,7 @@ history_query_is_the_same_on_a_migrated_archive(void)
     if (!a)
         return;
     CHECK(sqlite3_open(path, &db) == SQLITE_OK);
-    CHECK(s_count_rows(db, "PRAGMA user_version") == 8);
+    CHECK(s_count_rows(db, "PRAGMA user_version") == 9);
     CHECK(s_count_rows(db, "SELECT count(*) FROM sqlite_master WHERE name = 'messages_stored'")
         == 1);
     sqlite3_close(db);

@@ -453,7 +453,7 @@ migration_chains_an_existing_archive(void)
         s_teardown(&f);
         return;
     }
-    CHECK(s_raw_count(&f, "PRAGMA user_version") == 8);
+    CHECK(s_raw_count(&f, "PRAGMA user_version") == 9);
     CHECK(s_raw_count(&f, "SELECT count(*) FROM audit WHERE action = 'archive.migrate'") == 1);
     CHECK(s_raw_count(&f, "SELECT count(*) FROM ledger WHERE kind = 'ppt' AND ref = 2026") == 1);
     CHECK(s_raw_count(&f, "SELECT count(*) FROM ledger WHERE kind = 'invitation'") == 1);
@@ -493,7 +493,7 @@ migration_from_schema_1_adds_ppt_invitations_and_ledger(void)
         s_teardown(&f);
         return;
     }
-    CHECK(s_raw_count(&f, "PRAGMA user_version") == 8);
+    CHECK(s_raw_count(&f, "PRAGMA user_version") == 9);
     CHECK(s_directory_changes(&f) > 0);
     ledger_report_t r;
     CHECK(s_verify(&f, &r) == 0);
