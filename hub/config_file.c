@@ -37,7 +37,8 @@ typedef struct {
 /* Indexes into s_options, in file order: also the order config_print uses. */
 enum {
     O_BIND, O_DATA_DIR, O_HEARTBEAT, O_WINDOW, O_MAX_BODY, O_MAX_SUBS, O_RATE, O_BURST, O_CONNS,
-    O_IDLE, O_SYNC, O_URGENT, O_FLASH, O_LEVEL, O_COUNT
+    O_IDLE, O_SYNC, O_URGENT, O_FLASH, O_LEVEL, O_CL_NAME, O_CL_NODE, O_CL_CLIENT, O_CL_ETCD,
+    O_CL_LEASE, O_CL_TIMEOUT, O_COUNT
 };
 
 static const option_t s_options[O_COUNT] = {
@@ -55,6 +56,14 @@ static const option_t s_options[O_COUNT] = {
     [O_URGENT] = {"alerts", "urgent_deadline", K_DURATION, 1000, 7 * 86400000ULL},
     [O_FLASH] = {"alerts", "flash_deadline", K_DURATION, 1000, 7 * 86400000ULL},
     [O_LEVEL] = {"log", "level", K_LEVEL, 0, 0},
+    [O_CL_NAME] = {"cluster", "name", K_STRING, 1, 63},
+    [O_CL_NODE] = {"cluster", "node", K_STRING, 1, 63},
+    [O_CL_CLIENT] = {"cluster", "client", K_STRING, 1, STRING_MAX},
+    [O_CL_ETCD] = {"cluster", "etcd", K_STRING, 1, STRING_MAX},
+    /* etcd grants no lease shorter than 1.5 times its election timeout
+     * (2 s with its defaults) and counts whole seconds. */
+    [O_CL_LEASE] = {"cluster", "lease", K_DURATION, 1000, 60000},
+    [O_CL_TIMEOUT] = {"cluster", "etcd_timeout", K_DURATION, 100, 30000},
 };
 
 static const char *s_sync_names[] = {"off", "normal", "full"};
@@ -176,13 +185,53 @@ s_section_known(const char *section)
 static void
 s_set_string(hub_config_t *cfg, int which, const char *value)
 {
+    hub_cluster_config_t *cl = &cfg->cluster;
     if (which == O_BIND) {
         snprintf(cfg->bind_buf, sizeof cfg->bind_buf, "%s", value);
         cfg->bind = cfg->bind_buf;
-    } else {
+    } else if (which == O_DATA_DIR) {
         snprintf(cfg->data_dir_buf, sizeof cfg->data_dir_buf, "%s", value);
         cfg->data_dir = cfg->data_dir_buf;
+    } else if (which == O_CL_NAME) {
+        snprintf(cl->name, sizeof cl->name, "%s", value);
+    } else if (which == O_CL_NODE) {
+        snprintf(cl->node, sizeof cl->node, "%s", value);
+    } else if (which == O_CL_CLIENT) {
+        snprintf(cl->client, sizeof cl->client, "%s", value);
+    } else {
+        snprintf(cl->etcd, sizeof cl->etcd, "%s", value);
     }
+}
+
+/* The cluster's and the node's names become etcd keys: a small alphabet. */
+static int
+s_name_ok(const char *v)
+{
+    for (const char *c = v; *c; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9')
+                || *c == '-' || *c == '_' || *c == '.'))
+            return 0;
+    return 1;
+}
+
+/* Each comma-separated item of an etcd endpoint list is http(s)://HOST:PORT. */
+static int
+s_endpoints_ok(const char *v)
+{
+    char buf[STRING_MAX + 1];
+    snprintf(buf, sizeof buf, "%s", v);
+    int n = 0;
+    char *save = NULL;
+    for (char *e = strtok_r(buf, ",", &save); e; e = strtok_r(NULL, ",", &save)) {
+        while (*e == ' ')
+            e++;
+        if (strncmp(e, "http://", 7) && strncmp(e, "https://", 8))
+            return 0;
+        if (strchr(e, ' ') && strspn(strchr(e, ' '), " ") != strlen(strchr(e, ' ')))
+            return 0;
+        n++;
+    }
+    return n > 0 && n <= 9;
 }
 
 static int
@@ -213,6 +262,20 @@ s_set(hub_config_t *cfg, int which, const char *value, char *err, size_t errlen)
         if (which == O_BIND && !strstr(value, "://"))
             return s_fail(err, errlen,
                 "bind is a ZeroMQ endpoint such as tcp://127.0.0.1:7440, not '%s'", value);
+        if ((which == O_CL_NAME || which == O_CL_NODE) && !s_name_ok(value))
+            return s_fail(err, errlen, "%s is letters, digits, '-', '_' and '.', not '%s'",
+                o->key, value);
+        if (which == O_CL_CLIENT && (!strstr(value, "://") || strchr(value, ' ')
+                                        || strchr(value, ',')))
+            return s_fail(err, errlen,
+                "client is the ZeroMQ endpoint clients reach this node at, such as "
+                "tcp://hub1.example.org:7440, not '%s'", value);
+        if (which == O_CL_ETCD && !s_endpoints_ok(value))
+            return s_fail(err, errlen,
+                "etcd is a comma-separated list of up to 9 endpoints such as "
+                "http://127.0.0.1:2379, not '%s'", value);
+        if (which >= O_CL_NAME)
+            cfg->cluster.enabled = 1;
         s_set_string(cfg, which, value);
         return 0;
     }
@@ -248,8 +311,14 @@ s_set(hub_config_t *cfg, int which, const char *value, char *err, size_t errlen)
                 "%s is a duration (e.g. 500ms, 30s, 5m, 1h; no unit means seconds) "
                 "from %llums to %llus, not '%s'",
                 o->key, o->min, o->max / 1000, value);
+        if (which == O_CL_LEASE || which == O_CL_TIMEOUT)
+            cfg->cluster.enabled = 1;
         if (which == O_HEARTBEAT)
             cfg->heartbeat_ms = (int)v;
+        else if (which == O_CL_LEASE)
+            cfg->cluster.lease_ms = (int)v;
+        else if (which == O_CL_TIMEOUT)
+            cfg->cluster.etcd_timeout_ms = (int)v;
         else if (which == O_IDLE)
             cfg->idle_timeout_ms = (int)v;
         else if (which == O_URGENT)
@@ -337,7 +406,7 @@ s_entry(void *user, const char *section, const char *name, const char *value)
     if (which < 0) {
         if (!s_section_known(section))
             snprintf(why, sizeof why,
-                "%s: unknown section [%s] (hub, limits, archive, alerts, log)",
+                "%s: unknown section [%s] (hub, limits, archive, alerts, log, cluster)",
                 name, sec);
         else
             snprintf(why, sizeof why, "%s: unknown option in section [%s]", name, sec);
@@ -370,6 +439,28 @@ config_load(const char *path, hub_config_t *cfg, char *err, size_t errlen)
         return s_fail(err, errlen, "%s:%d: not a [section] or a 'key = value' line", path, rc);
     if (rc < 0)
         return s_fail(err, errlen, "%s: cannot be parsed (out of memory)", path);
+    if (config_check(cfg, err, errlen) != 0) {
+        char why[400];
+        snprintf(why, sizeof why, "%s", err);
+        return s_fail(err, errlen, "%s: %s", path, why);
+    }
+    return 0;
+}
+
+int
+config_check(const hub_config_t *cfg, char *err, size_t errlen)
+{
+    const hub_cluster_config_t *cl = &cfg->cluster;
+    if (!cl->enabled)
+        return 0;
+    if (!cl->node[0] || !cl->etcd[0])
+        return s_fail(err, errlen,
+            "[cluster] needs node (this hub's name in the cluster) and etcd (the etcd "
+            "endpoints)");
+    /* A batch, the largest body with it, must fit in one log entry. */
+    if (cfg->max_body > 384 * 1024)
+        return s_fail(err, errlen,
+            "max_body is at most 384K in a cluster (a log entry in etcd is at most 1.5 MiB)");
     return 0;
 }
 
@@ -403,4 +494,19 @@ config_print(FILE *out, const hub_config_t *cfg)
     s_print_duration(out, "flash_deadline", cfg->deadline_flash_ms);
     fprintf(out, "\n[log]\n");
     fprintf(out, "level = %s\n", level);
+    if (cfg->cluster.enabled) {
+        const hub_cluster_config_t *cl = &cfg->cluster;
+        fprintf(out, "\n[cluster]\n");
+        fprintf(out, "name = %s\n", cl->name);
+        if (cl->node[0])
+            fprintf(out, "node = %s\n", cl->node);
+        if (cl->client[0])
+            fprintf(out, "client = %s\n", cl->client);
+        else
+            fprintf(out, "# client is not set: clients are sent to bind\n");
+        if (cl->etcd[0])
+            fprintf(out, "etcd = %s\n", cl->etcd);
+        s_print_duration(out, "lease", cl->lease_ms);
+        s_print_duration(out, "etcd_timeout", cl->etcd_timeout_ms);
+    }
 }

@@ -9,6 +9,8 @@
  *   [archive]  sync = off | normal | full
  *   [alerts]   urgent_deadline, flash_deadline
  *   [log]      level = error | warning | notice | info | debug
+ *   [cluster]  name, node, client, etcd, lease, etcd_timeout (any of them
+ *              makes this hub a node of a cluster: hub/cluster/)
  *
  * Durations are a whole number with an optional unit (ms, s, m, h; none
  * means seconds); sizes a whole number of bytes with an optional K or M
@@ -35,6 +37,11 @@ int config_load(const char *path, hub_config_t *cfg, char *err, size_t errlen);
  * -1 also for an unknown section or key. */
 int config_set(hub_config_t *cfg, const char *section, const char *key, const char *value,
     char *err, size_t errlen);
+
+/* Checks what one option alone cannot: a [cluster] names this node and
+ * etcd, and its batches fit a log entry. 0, or -1 with the reason. Run by
+ * config_load, and again once the command line is applied. */
+int config_check(const hub_config_t *cfg, char *err, size_t errlen);
 
 /* Writes cfg as a configuration file that config_load reads back. */
 void config_print(FILE *out, const hub_config_t *cfg);

@@ -449,8 +449,10 @@ dispatch_handle(hub_t *self, int n)
     s_preverify(self, self->inbound, n);
     for (int i = 0; i < n; i++) {
         s_handle_inbound(self, &self->inbound[i]);
-        /* Rather than hold many large replies (history pages), commit early. */
-        if (batch_pending_bytes(self->batch) > 16 * 1024 * 1024)
+        /* Rather than hold many large replies (history pages), commit early;
+         * in a cluster, also before the batch outgrows one log entry. */
+        if (batch_pending_bytes(self->batch) > 16 * 1024 * 1024
+            || archive_replica_pending(self->archive) > HUB_ENTRY_SOFT_MAX)
             commit_batch(self);
     }
 }

@@ -13,6 +13,18 @@
 
 #include "archive.h"
 
+/* [cluster]: this hub as one node of a cluster that agrees through etcd
+ * (hub/cluster/). Not enabled: the hub runs alone, with no etcd. */
+typedef struct {
+    int enabled;                /* the configuration has a [cluster] section */
+    char name[64];              /* the cluster's name: its keys are /enlace/NAME/ in etcd */
+    char node[64];              /* this node's name, unique in the cluster */
+    char client[192];           /* the address clients reach this node at ("": bind) */
+    char etcd[192];             /* comma-separated etcd endpoints, http://HOST:PORT */
+    int lease_ms;               /* the leader key's lease: a dead leader is replaced after it */
+    int etcd_timeout_ms;        /* how long one request to etcd may take */
+} hub_cluster_config_t;
+
 typedef struct {
     const char *data_dir;       /* holds hub.secret and archive.db */
     const char *bind;           /* e.g. tcp://127.0.0.1:7440 */
@@ -29,6 +41,7 @@ typedef struct {
     int64_t deadline_urgent_ms; /* acknowledgement deadline of urgent alerts */
     int64_t deadline_flash_ms;  /* ... and of flash alerts */
     int log_level;
+    hub_cluster_config_t cluster;
     /* Set non-zero by SIGHUP: the loop reloads the directory at once and
      * clears it. May be NULL. */
     volatile sig_atomic_t *reload;
@@ -46,6 +59,25 @@ typedef struct hub hub_t;
 /* Runs until *stop becomes non-zero (signal handler). Returns 0 on a clean
  * shutdown, -1 if it could not start or the archive failed. */
 int hub_run(const hub_config_t *cfg, volatile sig_atomic_t *stop);
+
+/* A cluster leader's part in the loop (hub/cluster/node.c): the hub serves
+ * only while it leads, and commits only what the cluster's log holds. */
+typedef struct {
+    /* Installed on the writer connection before anything is written. */
+    archive_replicator_t replicator;
+    /* Each turn, after the poll and before anything received is handled:
+     * 0 to go on serving, non-zero to step down at once. */
+    int (*tick)(void *arg);
+    /* Adds the cluster's part to the status file's JSON object (a json_t *). */
+    void (*status)(void *arg, void *object);
+    void *arg;
+} hub_leader_t;
+
+/* hub_run for a cluster's leader: serves until *stop (0) or until it must
+ * step down (1): then it tells every session that it no longer leads
+ * (ERR_NOT_LEADER) and closes. -1 if it could not start. The status file is
+ * left to the caller. */
+int hub_serve(const hub_config_t *cfg, volatile sig_atomic_t *stop, const hub_leader_t *leader);
 
 /* For the dispatch fuzzer (tests/fuzz/fuzz_dispatch.c): a hub opened from
  * cfg as `run` opens it (cfg->bind may be an inproc:// endpoint), without its

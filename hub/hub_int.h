@@ -22,14 +22,20 @@
 #include "sigcache.h"
 
 #define HUB_BATCH_MAX 512 /* frames handled per commit */
+/* A cluster leader commits once its batch's changes reach this size (an
+ * estimate), so that the batch fits one log entry (entry.h: ENTRY_MAX)
+ * even with the largest request on top. */
+#define HUB_ENTRY_SOFT_MAX (512 * 1024)
 
 struct inbound;
+struct keys_identity;
 struct sigcheck;
 struct checkpointer;
 struct zap;
 
 struct hub {
     const hub_config_t *cfg;  /* not owned */
+    const hub_leader_t *leader; /* a cluster leader's hooks, or NULL (alone); not owned */
     void *ctx;                /* ZeroMQ context; owned */
     void *router;             /* the one ROUTER socket; owned */
     struct zap *zap;          /* authenticator thread; owned */
@@ -50,5 +56,11 @@ struct hub {
     struct checkpointer *ckpt;    /* the archive's checkpoints, off this thread; owned */
     struct inbound *inbound;      /* the receive batch (HUB_BATCH_MAX); owned */
 };
+
+/* The hub's ROUTER socket in ctx, CURVE server with the hub key, ZAP
+ * domain and every limit set, bound to cfg->bind: the leader's (loop.c)
+ * and a cluster follower's (cluster/redirect.c). NULL if it failed
+ * (logged). */
+void *hub_router_open(void *ctx, const hub_config_t *cfg, const struct keys_identity *hub_key);
 
 #endif

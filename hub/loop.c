@@ -39,6 +39,7 @@
 #include "handle.h"
 #include "keys.h"
 #include "log.h"
+#include "send.h"
 #include "sigcheck.h"
 #include "status.h"
 #include "zap.h"
@@ -117,6 +118,9 @@ hub_config_defaults(hub_config_t *cfg)
     cfg->deadline_urgent_ms = 30 * 60 * 1000;
     cfg->deadline_flash_ms = 5 * 60 * 1000;
     cfg->log_level = LOG_INFO;
+    snprintf(cfg->cluster.name, sizeof cfg->cluster.name, "enlace");
+    cfg->cluster.lease_ms = 2000;
+    cfg->cluster.etcd_timeout_ms = 1000;
 }
 
 static int
@@ -125,46 +129,49 @@ s_setopt_int(void *socket, int option, int value)
     return zmq_setsockopt(socket, option, &value, sizeof value);
 }
 
-static int
-s_open_router(hub_t *self, keys_identity_t *hub_key)
+void *
+hub_router_open(void *ctx, const hub_config_t *cfg, const keys_identity_t *hub_key)
 {
-    self->router = zmq_socket(self->ctx, ZMQ_ROUTER);
-    if (!self->router)
-        return -1;
+    void *router = zmq_socket(ctx, ZMQ_ROUTER);
+    if (!router)
+        return NULL;
     uint8_t curve_sk[KEYS_CURVE_BYTES];
     keys_identity_curve_secret(hub_key, curve_sk);
-    int64_t maxmsg = (int64_t)self->cfg->max_frame;
+    int64_t maxmsg = (int64_t)cfg->max_frame;
     /* A client may have a full publish window (1024) of "stored" replies and
      * a window of deliveries queued at once: never refuse those for lack of
      * room (a refused send would lose a reply). */
-    int hwm = (int)self->cfg->window * 2 + 4096;
-    int rc = s_setopt_int(self->router, ZMQ_CURVE_SERVER, 1);
-    rc |= zmq_setsockopt(self->router, ZMQ_CURVE_SECRETKEY, curve_sk, sizeof curve_sk);
+    int hwm = (int)cfg->window * 2 + 4096;
+    int rc = s_setopt_int(router, ZMQ_CURVE_SERVER, 1);
+    rc |= zmq_setsockopt(router, ZMQ_CURVE_SECRETKEY, curve_sk, sizeof curve_sk);
     sodium_memzero(curve_sk, sizeof curve_sk);
-    rc |= zmq_setsockopt(self->router, ZMQ_ZAP_DOMAIN, ZAP_DOMAIN, strlen(ZAP_DOMAIN));
-    rc |= s_setopt_int(self->router, ZMQ_ROUTER_MANDATORY, 1);
-    rc |= zmq_setsockopt(self->router, ZMQ_MAXMSGSIZE, &maxmsg, sizeof maxmsg);
-    rc |= s_setopt_int(self->router, ZMQ_HANDSHAKE_IVL, 5000);
-    rc |= s_setopt_int(self->router, ZMQ_HEARTBEAT_IVL, self->cfg->heartbeat_ms);
-    rc |= s_setopt_int(self->router, ZMQ_HEARTBEAT_TIMEOUT, self->cfg->heartbeat_ms * 3);
-    rc |= s_setopt_int(self->router, ZMQ_HEARTBEAT_TTL, self->cfg->heartbeat_ms * 3);
-    rc |= s_setopt_int(self->router, ZMQ_SNDHWM, hwm);
-    rc |= s_setopt_int(self->router, ZMQ_RCVHWM, 4096);
-    rc |= s_setopt_int(self->router, ZMQ_LINGER, 1000);
+    rc |= zmq_setsockopt(router, ZMQ_ZAP_DOMAIN, ZAP_DOMAIN, strlen(ZAP_DOMAIN));
+    rc |= s_setopt_int(router, ZMQ_ROUTER_MANDATORY, 1);
+    rc |= zmq_setsockopt(router, ZMQ_MAXMSGSIZE, &maxmsg, sizeof maxmsg);
+    rc |= s_setopt_int(router, ZMQ_HANDSHAKE_IVL, 5000);
+    rc |= s_setopt_int(router, ZMQ_HEARTBEAT_IVL, cfg->heartbeat_ms);
+    rc |= s_setopt_int(router, ZMQ_HEARTBEAT_TIMEOUT, cfg->heartbeat_ms * 3);
+    rc |= s_setopt_int(router, ZMQ_HEARTBEAT_TTL, cfg->heartbeat_ms * 3);
+    rc |= s_setopt_int(router, ZMQ_SNDHWM, hwm);
+    rc |= s_setopt_int(router, ZMQ_RCVHWM, 4096);
+    rc |= s_setopt_int(router, ZMQ_LINGER, 1000);
     /* Many officers reconnect at once after an outage. */
-    rc |= s_setopt_int(self->router, ZMQ_BACKLOG, 1024);
-    if (rc != 0)
-        return -1;
+    rc |= s_setopt_int(router, ZMQ_BACKLOG, 1024);
+    if (rc != 0) {
+        zmq_close(router);
+        return NULL;
+    }
     /* Draft in libzmq 4.3: refuse, rather than admit, when no ZAP handler
      * answers. Our handler is always bound first, so failing to set it is
      * not fatal. */
-    if (s_setopt_int(self->router, ZMQ_ZAP_ENFORCE_DOMAIN, 1) != 0)
+    if (s_setopt_int(router, ZMQ_ZAP_ENFORCE_DOMAIN, 1) != 0)
         log_debug("ZMQ_ZAP_ENFORCE_DOMAIN not available; relying on the ZAP handler bound first");
-    if (zmq_bind(self->router, self->cfg->bind) != 0) {
-        log_error("cannot bind %s: %s", self->cfg->bind, zmq_strerror(zmq_errno()));
-        return -1;
+    if (zmq_bind(router, cfg->bind) != 0) {
+        log_error("cannot bind %s: %s", cfg->bind, zmq_strerror(zmq_errno()));
+        zmq_close(router);
+        return NULL;
     }
-    return 0;
+    return router;
 }
 
 static int
@@ -186,8 +193,14 @@ s_record_hub_key(hub_t *self, const uint8_t pk[KEYS_PUBLIC_BYTES])
         if (have == 1)
             log_warn("the hub key differs from the one recorded in the archive; "
                      "recording the new one (verify checks notices against the latest)");
-        if (archive_meta_set(self->archive, "hub_ed25519", hex) != 0)
+        /* A cluster leader writes nothing outside a transaction: this one
+         * goes through the log like any batch. */
+        int txn = self->leader && archive_begin(self->archive) == 0;
+        if (archive_meta_set(self->archive, "hub_ed25519", hex) != 0
+            || (txn && archive_commit(self->archive) != 0))
             log_error("archive: %s", archive_error(self->archive));
+        if (txn && archive_in_transaction(self->archive))
+            archive_rollback(self->archive);
     }
 }
 
@@ -214,6 +227,10 @@ s_open(hub_t *self, const hub_config_t *cfg)
     self->archive = archive_open(path, 0, cfg->sync, err, sizeof err);
     if (!self->archive) {
         log_error("%s", err);
+        goto out;
+    }
+    if (self->leader && archive_replicate(self->archive, &self->leader->replicator) != 0) {
+        log_error("archive: %s", archive_error(self->archive));
         goto out;
     }
     /* Checkpoints on their own thread; the writer's automatic one (64 MiB of
@@ -260,7 +277,8 @@ s_open(hub_t *self, const hub_config_t *cfg)
         log_error("%s", err);
         goto out;
     }
-    if (s_open_router(self, hub_key) != 0) {
+    self->router = hub_router_open(self->ctx, cfg, hub_key);
+    if (!self->router) {
         log_error("cannot open the server socket: %s", zmq_strerror(zmq_errno()));
         goto out;
     }
@@ -293,7 +311,10 @@ s_end_turn(hub_t *self, int64_t now)
 }
 
 /* One turn of the loop: wait up to 100 ms for messages, receive a batch,
- * handle it in arrival order. 0, or -1 if the socket failed. */
+ * handle it in arrival order. 0, -1 if the socket failed, 1 if a cluster
+ * leader must step down (checked after the wait, before anything that
+ * came during it is handled: a leader stopped past its lease answers
+ * nothing when it wakes). */
 static int
 s_turn(hub_t *self)
 {
@@ -304,6 +325,8 @@ s_turn(hub_t *self)
         log_error("poll: %s", zmq_strerror(zmq_errno()));
         return -1;
     }
+    if (self->leader && self->leader->tick(self->leader->arg) != 0)
+        return 1;
     if (n > 0)
         dispatch_handle(self, dispatch_receive(self));
     s_end_turn(self, now);
@@ -331,22 +354,58 @@ s_close(hub_t *self)
     archive_destroy(&self->archive);
 }
 
+/* Tells every session that this hub no longer leads (an unsolicited
+ * ERR_NOT_LEADER): its client moves on to the next hub now rather than
+ * when its next request goes unanswered. */
+static void
+s_tell_not_leader(hub_t *self)
+{
+    Enlace__Frame frame = ENLACE__FRAME__INIT;
+    Enlace__Error err = ENLACE__ERROR__INIT;
+    err.code = ENLACE__ERROR_CODE__ERR_NOT_LEADER;
+    err.message = "this hub no longer leads its cluster; nothing more was done here: "
+                  "connect to another hub of the cluster";
+    err.leader = "";
+    frame.version = ENLACE__PROTOCOL__PROTOCOL_VERSION;
+    frame.body_case = ENLACE__FRAME__BODY_ERROR;
+    frame.error = &err;
+    uint8_t buf[512];
+    size_t len = enlace__frame__get_packed_size(&frame);
+    if (len > sizeof buf)
+        return;
+    enlace__frame__pack(&frame, buf);
+    for (session_t *s = sessions_next(self->sessions, NULL); s; s = sessions_next(self->sessions, s))
+        send_raw(self, s->rid, s->rid_len, buf, len);
+}
+
 int
-hub_run(const hub_config_t *cfg, volatile sig_atomic_t *stop)
+hub_serve(const hub_config_t *cfg, volatile sig_atomic_t *stop, const hub_leader_t *leader)
 {
     hub_t hub = {0};
     hub_t *self = &hub;
+    self->leader = leader;
     int rc = s_open(self, cfg);
     if (rc == 0) {
         while (!*stop && rc == 0)
             rc = s_turn(self);
-        log_notice("shutting down: %llu messages stored, %llu deliveries this run",
-            (unsigned long long)self->stored_total, (unsigned long long)self->delivered_total);
-        commit_batch(self); /* the cursors acknowledgements moved */
-        status_remove(cfg->data_dir);
+        log_notice("%s: %llu messages stored, %llu deliveries this run",
+            rc == 1 ? "stepping down" : "shutting down", (unsigned long long)self->stored_total,
+            (unsigned long long)self->delivered_total);
+        if (rc == 1)
+            s_tell_not_leader(self);
+        else
+            commit_batch(self); /* the cursors acknowledgements moved */
+        if (!leader)
+            status_remove(cfg->data_dir);
     }
     s_close(self);
     return rc;
+}
+
+int
+hub_run(const hub_config_t *cfg, volatile sig_atomic_t *stop)
+{
+    return hub_serve(cfg, stop, NULL);
 }
 
 /* ---------------------------------------------------------------- for fuzz_dispatch */

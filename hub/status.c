@@ -112,7 +112,7 @@ s_build(const status_counters_t *c, sessions_t *sessions, const directory_t *dir
     json_t *archive = s_archive_size(c->data_dir);
     if (archive)
         json_object_set_new(archive, "last_seq", json_integer((json_int_t)c->last_seq));
-    return json_pack("{s:s,s:I,s:s,s:s,s:I,s:I,s:I,s:s,s:i,s:I,s:{s:o,s:o,s:o},"
+    json_t *root = json_pack("{s:s,s:I,s:s,s:s,s:I,s:I,s:I,s:s,s:i,s:I,s:{s:o,s:o,s:o},"
                      "s:{s:I,s:I},s:o*,s:{s:I,s:I}}",
         "version", ENLACE_VERSION,
         "pid", (json_int_t)getpid(),
@@ -130,13 +130,20 @@ s_build(const status_counters_t *c, sessions_t *sessions, const directory_t *dir
         "archive", archive,
         "this_run", "stored", (json_int_t)c->stored_total, "delivered",
         (json_int_t)c->delivered_total);
+    if (root && c->extra)
+        c->extra(c->extra_arg, root);
+    return root;
 }
 
 void
 status_refresh(hub_t *self, int64_t now)
 {
     status_counters_t c = {self->cfg->data_dir, self->cfg->bind, self->started_ms, self->head,
-        self->stored_total, self->delivered_total};
+        self->stored_total, self->delivered_total, NULL, NULL};
+    if (self->leader) {
+        c.extra = self->leader->status;
+        c.extra_arg = self->leader->arg;
+    }
     status_write(&c, self->sessions, self->dir, now);
     self->next_status = now + STATUS_INTERVAL_MS;
 }

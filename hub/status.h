@@ -31,6 +31,10 @@ typedef struct {
     uint64_t last_seq;       /* highest committed sequence */
     uint64_t stored_total;   /* messages stored this run */
     uint64_t delivered_total; /* deliveries sent this run */
+    /* A cluster node's part: adds it to the status object (a json_t *); NULL
+     * for a hub that runs alone. */
+    void (*extra)(void *arg, void *object);
+    void *extra_arg;
 } status_counters_t;
 
 /* Writes DATA/status.json from the counters, the live sessions and the
