@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "admin.h"
+#include "cluster.h"
 #include "cmd.h"
 #include "config.h"
 #include "status.h"
@@ -46,6 +47,10 @@ s_usage(FILE *out)
         "  status DATA [--json|--prometheus]  a running hub's health: uptime, connected\n"
         "                            officers, queues, messages per network, open alerts,\n"
         "                            archive size (--prometheus: text format for scrapers)\n"
+        "  cluster status DATA [--json]  a cluster node's view: the leader, each node's\n"
+        "                            applied log index and lag, etcd's members\n"
+        "                            (a [cluster] section in the configuration makes\n"
+        "                            'run' one node of a cluster: README, Run three hubs)\n"
         "%s"
         "  verify DATA|FILE                            check the hash chain and every signature\n"
         "  export DATA [--from TIME] [--to TIME] [--topic PATTERN]\n"
@@ -82,6 +87,8 @@ main(int argc, char **argv)
         return cmd_check_config(argc - 2, argv + 2);
     if (!strcmp(cmd, "status"))
         return status_show(argc - 2, argv + 2);
+    if (!strcmp(cmd, "cluster"))
+        return cluster_cmd(argc - 2, argv + 2);
     if (!strcmp(cmd, "export-cap"))
         return cmd_export_cap(argc - 2, argv + 2);
     if (!strcmp(cmd, "officer") || !strcmp(cmd, "invite") || !strcmp(cmd, "ppt")

@@ -24,6 +24,7 @@
 #include <jansson.h>
 
 #include "archive.h"
+#include "cluster.h"
 #include "config.h"
 #include "log.h"
 
@@ -305,6 +306,7 @@ s_print_text(FILE *out, json_t *r)
         fprintf(out, "this run: %lld messages stored, %lld deliveries\n",
             (long long)json_integer_value(json_object_get(run, "stored")),
             (long long)json_integer_value(json_object_get(run, "delivered")));
+        cluster_print_status(out, json_object_get(hub, "cluster"));
     } else {
         fprintf(out, "hub not running: %s\n", json_string_value(json_object_get(r, "reason")));
     }
@@ -413,6 +415,7 @@ s_print_prometheus(FILE *out, json_t *r)
             "Messages stored since the hub started.", json_object_get(run, "stored"));
         s_prom_metric(out, "enlace_deliveries_total", "counter",
             "Deliveries sent since the hub started.", json_object_get(run, "delivered"));
+        cluster_print_prometheus(out, json_object_get(hub, "cluster"));
     }
     json_t *a = json_object_get(r, "archive");
     s_prom_metric(out, "enlace_archive_bytes", "gauge",

@@ -19,6 +19,7 @@
 #include "admin_args.h"
 #include "admin_print.h"
 #include "admin_view.h"
+#include "cluster.h"
 #include "keys.h"
 
 extern const char enlace_crm_seed[]; /* contrib/crm-seed.sql, embedded at build time */
@@ -244,6 +245,9 @@ admin_offline(int argc, char **argv)
             data);
         return 1;
     }
+    /* A cluster node changes only through its cluster's log. */
+    if (cluster_refuse_offline(path, argv[0], stderr) != 0)
+        return 1;
     archive_t *archive = archive_open(path, 0, ARCHIVE_SYNC_FULL, err, sizeof err);
     if (!archive) {
         fprintf(stderr, "enlace-hub: %s\n", err);
@@ -314,6 +318,8 @@ admin_init(int argc, char **argv)
     }
     char path[4200];
     snprintf(path, sizeof path, "%s/" ARCHIVE_FILE, data);
+    if (cluster_refuse_offline(path, "init", stderr) != 0)
+        return 1;
     archive_t *a = archive_open(path, 1, ARCHIVE_SYNC_FULL, err, sizeof err);
     if (!a)
         return s_fail("%s", err);

@@ -23,6 +23,7 @@
  * file can read every message).
  */
 #include "export.h"
+#include "cluster.h"
 #include "cmd.h"
 
 #include <ctype.h>
@@ -369,6 +370,17 @@ cmd_export(int argc, char **argv)
     }
     char path[4200], err[512];
     ledger_archive_path(data, path, sizeof path);
+    /* A cluster node's data directory is written only through the log (the
+     * export's audit record would be this node's alone); a copy of one is
+     * exported without an audit record, so that it stays fit to restore a
+     * node from. */
+    char cluster[128];
+    int member = cluster_archive_member(path, cluster, sizeof cluster);
+    struct stat dst;
+    if (member == 1 && stat(data, &dst) == 0 && S_ISDIR(dst.st_mode)) {
+        cluster_refuse_offline(path, "export", stderr);
+        return 1;
+    }
     struct stat st;
     if (stat(path, &st) != 0) {
         fprintf(stderr, "enlace-hub: %s has no archive (%s does not exist)\n", data, path);
@@ -403,7 +415,10 @@ cmd_export(int argc, char **argv)
     /* Record the export in the audit log (a writable connection of its own:
      * the export itself read from a snapshot). A backup file has no hub to
      * answer to: it is audited only when exporting a data directory. */
-    archive_t *w = archive_open(path, 0, ARCHIVE_SYNC_FULL, err, sizeof err);
+    archive_t *w = member == 1 ? NULL : archive_open(path, 0, ARCHIVE_SYNC_FULL, err, sizeof err);
+    if (member == 1)
+        fprintf(stderr, "enlace-hub: a copy of cluster %s's archive: the export is not "
+                        "recorded in it\n", cluster);
     if (w) {
         char detail[160];
         snprintf(detail, sizeof detail, "%lld exported, %lld withheld%s", (long long)n,

@@ -4,6 +4,7 @@
  * under the disclosure rules for the operator (disclose.h: restricted
  * labels and handling codes withheld unless --restricted), audited.
  */
+#include "cluster.h"
 #include "cmd.h"
 
 #include <stdio.h>
@@ -35,6 +36,8 @@ cmd_export_cap(int argc, char **argv)
     if (keys_init() == 0 && keys_public_load(path, pk, kerr) == 0)
         keys_fingerprint(pk, fp);
     snprintf(path, sizeof path, "%s/" ARCHIVE_FILE, argv[0]);
+    if (cluster_refuse_offline(path, "export-cap", stderr) != 0)
+        return 1;
     archive_t *a = archive_open(path, 0, ARCHIVE_SYNC_NORMAL, err, sizeof err);
     if (!a) {
         fprintf(stderr, "enlace-hub: %s\n", err);

@@ -1,7 +1,8 @@
 /*
  * run.c: `enlace-hub run` and `enlace-hub check-config`: the configuration
  * (defaults, then the file, then the command line), and the loop until a
- * signal stops it. The only global mutable state is the signal flags (stop;
+ * signal stops it: the hub alone, or a node of a cluster when the
+ * configuration has a [cluster] section (hub/cluster/). The only global mutable state is the signal flags (stop;
  * reload the directory on SIGHUP).
  */
 #include "cmd.h"
@@ -12,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cluster.h"
 #include "config.h"
 #include "config_file.h"
 #include "hub.h"
@@ -173,6 +175,10 @@ cmd_run(int argc, char **argv)
                         "(or set data_dir in the [hub] section of the configuration file)\n");
         return 2;
     }
+    if (config_check(&cfg, err, sizeof err) != 0) {
+        fprintf(stderr, "enlace-hub: %s\n", err);
+        return 2;
+    }
     cfg.reload = &s_reload;
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
@@ -182,6 +188,8 @@ cmd_run(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
+    if (cfg.cluster.enabled)
+        return cluster_run(&cfg, &s_stop) == 0 ? 0 : 1;
     return hub_run(&cfg, &s_stop) == 0 ? 0 : 1;
 }
 
