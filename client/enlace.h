@@ -81,7 +81,9 @@ ENLACE_EXPORT const char *enlace_tlp_name(int tlp);
 typedef struct enlace_client enlace_client_t;
 
 typedef struct {
-    const char *endpoint;     /* e.g. "tcp://127.0.0.1:7440" */
+    const char *endpoint;     /* e.g. "tcp://127.0.0.1:7440"; the hubs of a cluster
+                               * comma-separated ("tcp://hub1:7440,tcp://hub2:7440,
+                               * tcp://hub3:7440"): the client follows the leader */
     const char *hub_key_file; /* the hub's .public file */
     const char *key_file;     /* our .secret file */
     const char *passphrase;   /* for a sealed key file, or NULL */
@@ -707,6 +709,15 @@ typedef enum {
 } enlace_state_t;
 
 ENLACE_EXPORT enlace_state_t enlace_state(const enlace_client_t *self);
+
+/* The hub endpoint in use now (one of a cluster's, or one a follower named
+ * as its leader). Owned by the client. With several hubs in
+ * enlace_options_t.endpoint the client moves to the cluster's leader by
+ * itself: a follower answers ERR_NOT_LEADER naming it, a lost hub is left
+ * for the next one; each move is a reconnect (Hello, subscriptions from
+ * their durable cursors, unanswered publishes resent byte for byte), and a
+ * request a follower refused is sent again to the leader. */
+ENLACE_EXPORT const char *enlace_hub_endpoint(const enlace_client_t *self);
 
 /* Called from within library calls whenever the state changes. */
 typedef void (*enlace_state_fn)(enlace_client_t *client, enlace_state_t state, void *arg);

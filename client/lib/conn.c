@@ -80,11 +80,26 @@ enl_monitor_events(enlace_client_t *self)
         uint16_t event = 0;
         if (zmq_msg_size(&ev) >= 6)
             memcpy(&event, zmq_msg_data(&ev), 2);
+        char endpoint[256];
+        size_t alen = zmq_msg_size(&addr) < sizeof endpoint ? zmq_msg_size(&addr)
+                                                             : sizeof endpoint - 1;
+        memcpy(endpoint, zmq_msg_data(&addr), alen);
+        endpoint[alen] = '\0';
         zmq_msg_close(&ev);
         zmq_msg_close(&addr);
+        /* Events of a hub this client has moved away from are history. (An
+         * address given by name is reported resolved, and then matches
+         * none: taken as the current hub's.) */
+        if (alen && strcmp(endpoint, self->current) != 0 && enl_endpoint_known(self, endpoint))
+            continue;
         if (event == ZMQ_EVENT_DISCONNECTED) {
             enl_set_state(self, ENLACE_STATE_RECONNECTING);
+            enl_failover_lost(self, endpoint, 0);
+        } else if (event == ZMQ_EVENT_CONNECT_RETRIED) {
+            if (self->state == ENLACE_STATE_RECONNECTING)
+                enl_failover_lost(self, endpoint, 1);
         } else if (event == ZMQ_EVENT_HANDSHAKE_SUCCEEDED) {
+            self->lost_since = 0;
             if (self->state == ENLACE_STATE_RECONNECTING) {
                 s_restore(self);
                 enl_set_state(self, ENLACE_STATE_CONNECTED);
@@ -98,11 +113,12 @@ enl_monitor_events(enlace_client_t *self)
     }
 }
 
-/* Waits for the handshake outcome on the monitor socket. */
+/* Waits until deadline (enl_now_ms) for the handshake outcome on the
+ * monitor socket. With several hubs to try, a refused connection is an
+ * answer at once: nobody listens there. */
 static int
-s_await_handshake(enlace_client_t *self, const char *endpoint)
+s_await_handshake(enlace_client_t *self, const char *endpoint, int64_t deadline)
 {
-    int64_t deadline = enl_now_ms() + self->timeout_ms;
     int connected = 0;
     for (;;) {
         int64_t left = deadline - enl_now_ms();
@@ -127,11 +143,22 @@ s_await_handshake(enlace_client_t *self, const char *endpoint)
         uint32_t value;
         memcpy(&event, zmq_msg_data(&ev), 2);
         memcpy(&value, (uint8_t *)zmq_msg_data(&ev) + 2, 4);
+        char where[256];
+        size_t alen = zmq_msg_size(&addr) < sizeof where ? zmq_msg_size(&addr) : sizeof where - 1;
+        memcpy(where, zmq_msg_data(&addr), alen);
+        where[alen] = '\0';
+        int other = alen && strcmp(where, endpoint) != 0 && enl_endpoint_known(self, where);
         zmq_msg_close(&ev);
         zmq_msg_close(&addr);
+        if (other)
+            continue; /* a hub tried before this one */
         switch (event) {
         case ZMQ_EVENT_CONNECTED:
             connected = 1;
+            break;
+        case ZMQ_EVENT_CONNECT_RETRIED:
+            if (self->nendpoints > 1)
+                return enl_fail(self, ENLACE_EHANDSHAKE, "cannot reach a hub at %s", endpoint);
             break;
         case ZMQ_EVENT_HANDSHAKE_SUCCEEDED:
             return ENLACE_OK;
@@ -158,45 +185,76 @@ s_await_handshake(enlace_client_t *self, const char *endpoint)
         self->timeout_ms);
 }
 
+/* Hello on the connection just made: ENLACE_OK (Welcome read), or the
+ * error; *redirect holds the leader a follower named (ERR_NOT_LEADER). */
+static int
+s_hello(enlace_client_t *self, const enlace_options_t *opts, int64_t deadline, char *redirect,
+    size_t cap)
+{
+    Enlace__Frame req = ENLACE__FRAME__INIT;
+    Enlace__Hello hello = ENLACE__HELLO__INIT;
+    char client[96];
+    snprintf(client, sizeof client, "%s libenlace/%s",
+        opts->client_name ? opts->client_name : "app", ENLACE_VERSION);
+    hello.client = client;
+    req.body_case = ENLACE__FRAME__BODY_HELLO;
+    req.hello = &hello;
+    int err;
+    redirect[0] = '\0';
+    self->not_leader = 0;
+    uint64_t id = enl_request_send(self, &req, deadline, &err);
+    Enlace__Frame *reply = id ? enl_request_wait(self, id, ENLACE__FRAME__BODY_WELCOME, deadline,
+                                    &err)
+                              : NULL;
+    if (!reply) {
+        if (self->not_leader) {
+            snprintf(redirect, cap, "%s", self->switch_to);
+            self->switch_at = 0; /* s_open moves itself */
+        }
+        return err;
+    }
+    Enlace__Welcome *w = reply->welcome;
+    snprintf(self->name, sizeof self->name, "%s", w->officer_name);
+    snprintf(self->fingerprint, sizeof self->fingerprint, "%s", w->fingerprint);
+    snprintf(self->country, sizeof self->country, "%s",
+        w->country[0] ? w->country : w->organisation);
+    enlace__frame__free_unpacked(reply, NULL);
+    return ENLACE_OK;
+}
+
 static int
 s_setopt_int(void *socket, int option, int value)
 {
     return zmq_setsockopt(socket, option, &value, sizeof value);
 }
 
-static int
-s_open(enlace_client_t *self, const enlace_options_t *opts)
+/* The DEALER socket and its monitor, with every option: CURVE with the
+ * hub's key (self->hub_curve) and ours (from the identity, wiped after).
+ * Made again for each move to another hub of a cluster (failover.c), so
+ * that nothing queued for the hub left behind can reach the next. */
+int
+enl_socket_open(enlace_client_t *self)
 {
-    char kerr[KEYS_ERR_LEN];
-    uint8_t hub_pk[KEYS_PUBLIC_BYTES], hub_curve[KEYS_CURVE_BYTES];
     uint8_t my_curve_pk[KEYS_CURVE_BYTES], my_curve_sk[KEYS_CURVE_BYTES];
-    if (!opts || !opts->endpoint || !opts->hub_key_file || !opts->key_file)
-        return enl_fail(self, ENLACE_EINVAL, "endpoint, hub key and key file are required");
-    if (keys_init() != 0)
-        return enl_fail(self, ENLACE_EIO, "libsodium failed to initialise");
-    if (keys_identity_load(opts->key_file, opts->passphrase, &self->identity, kerr) != 0)
-        return enl_fail(self, ENLACE_EKEY, "%s", kerr);
-    if (keys_public_load(opts->hub_key_file, hub_pk, kerr) != 0)
-        return enl_fail(self, ENLACE_EKEY, "hub key: %s", kerr);
-    if (keys_curve_from_public(hub_pk, hub_curve) != 0)
-        return enl_fail(self, ENLACE_EKEY, "hub key %s is not usable", opts->hub_key_file);
     keys_identity_curve_public(self->identity, my_curve_pk);
     keys_identity_curve_secret(self->identity, my_curve_sk);
-
-    self->ctx = zmq_ctx_new();
-    self->dealer = self->ctx ? zmq_socket(self->ctx, ZMQ_DEALER) : NULL;
+    self->dealer = zmq_socket(self->ctx, ZMQ_DEALER);
     if (!self->dealer) {
         sodium_memzero(my_curve_sk, sizeof my_curve_sk);
         return enl_fail(self, ENLACE_EIO, "cannot create a socket: %s",
             zmq_strerror(zmq_errno()));
     }
-    int rc = zmq_setsockopt(self->dealer, ZMQ_CURVE_SERVERKEY, hub_curve, sizeof hub_curve);
+    int rc = zmq_setsockopt(self->dealer, ZMQ_CURVE_SERVERKEY, self->hub_curve,
+        sizeof self->hub_curve);
     rc |= zmq_setsockopt(self->dealer, ZMQ_CURVE_PUBLICKEY, my_curve_pk, sizeof my_curve_pk);
     rc |= zmq_setsockopt(self->dealer, ZMQ_CURVE_SECRETKEY, my_curve_sk, sizeof my_curve_sk);
     sodium_memzero(my_curve_sk, sizeof my_curve_sk);
     rc |= s_setopt_int(self->dealer, ZMQ_LINGER, 2000);
-    rc |= s_setopt_int(self->dealer, ZMQ_HEARTBEAT_IVL, 5000);
-    rc |= s_setopt_int(self->dealer, ZMQ_HEARTBEAT_TIMEOUT, 15000);
+    /* Between a cluster's hubs, a leader that stopped answering (a paused
+     * process, a dead machine) is left within three heartbeats. */
+    int beat = self->nendpoints > 1 ? ENL_CLUSTER_HEARTBEAT_MS : 5000;
+    rc |= s_setopt_int(self->dealer, ZMQ_HEARTBEAT_IVL, beat);
+    rc |= s_setopt_int(self->dealer, ZMQ_HEARTBEAT_TIMEOUT, beat * 3);
     rc |= s_setopt_int(self->dealer, ZMQ_HANDSHAKE_IVL, self->timeout_ms);
     rc |= s_setopt_int(self->dealer, ZMQ_RECONNECT_IVL, 200);
     rc |= s_setopt_int(self->dealer, ZMQ_RECONNECT_IVL_MAX, 2000);
@@ -207,44 +265,112 @@ s_open(enlace_client_t *self, const enlace_options_t *opts)
     rc |= s_setopt_int(self->dealer, ZMQ_RCVHWM, 4096);
     if (rc != 0)
         return enl_fail(self, ENLACE_EIO, "socket options: %s", zmq_strerror(zmq_errno()));
-    char mon[64];
-    snprintf(mon, sizeof mon, "inproc://enlace-monitor-%p", (void *)self);
+    char mon[80];
+    snprintf(mon, sizeof mon, "inproc://enlace-monitor-%p-%u", (void *)self, ++self->sockets);
     if (zmq_socket_monitor(self->dealer, mon,
             ZMQ_EVENT_CONNECTED | ZMQ_EVENT_DISCONNECTED | ZMQ_EVENT_HANDSHAKE_SUCCEEDED
                 | ZMQ_EVENT_HANDSHAKE_FAILED_AUTH | ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL
-                | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL)
+                | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL | ZMQ_EVENT_CONNECT_RETRIED)
         != 0)
         return enl_fail(self, ENLACE_EIO, "socket monitor: %s", zmq_strerror(zmq_errno()));
     self->monitor = zmq_socket(self->ctx, ZMQ_PAIR);
     if (!self->monitor || zmq_connect(self->monitor, mon) != 0)
         return enl_fail(self, ENLACE_EIO, "socket monitor: %s", zmq_strerror(zmq_errno()));
     s_setopt_int(self->monitor, ZMQ_LINGER, 0);
-    if (zmq_connect(self->dealer, opts->endpoint) != 0)
-        return enl_fail(self, ENLACE_EINVAL, "cannot connect to '%s': %s", opts->endpoint,
+    return ENLACE_OK;
+}
+
+void
+enl_socket_close(enlace_client_t *self)
+{
+    if (self->dealer) {
+        if (self->monitor)
+            zmq_socket_monitor(self->dealer, NULL, 0);
+        s_setopt_int(self->dealer, ZMQ_LINGER, 0);
+        zmq_close(self->dealer);
+        self->dealer = NULL;
+    }
+    if (self->monitor) {
+        zmq_close(self->monitor);
+        self->monitor = NULL;
+    }
+}
+
+static int
+s_open(enlace_client_t *self, const enlace_options_t *opts)
+{
+    char kerr[KEYS_ERR_LEN];
+    uint8_t hub_pk[KEYS_PUBLIC_BYTES];
+    if (!opts || !opts->endpoint || !opts->hub_key_file || !opts->key_file)
+        return enl_fail(self, ENLACE_EINVAL, "endpoint, hub key and key file are required");
+    int rc = enl_endpoints_set(self, opts->endpoint);
+    if (rc != ENLACE_OK)
+        return rc;
+    if (keys_init() != 0)
+        return enl_fail(self, ENLACE_EIO, "libsodium failed to initialise");
+    if (keys_identity_load(opts->key_file, opts->passphrase, &self->identity, kerr) != 0)
+        return enl_fail(self, ENLACE_EKEY, "%s", kerr);
+    if (keys_public_load(opts->hub_key_file, hub_pk, kerr) != 0)
+        return enl_fail(self, ENLACE_EKEY, "hub key: %s", kerr);
+    if (keys_curve_from_public(hub_pk, self->hub_curve) != 0)
+        return enl_fail(self, ENLACE_EKEY, "hub key %s is not usable", opts->hub_key_file);
+    self->ctx = zmq_ctx_new();
+    if (!self->ctx)
+        return enl_fail(self, ENLACE_EIO, "cannot create a ZeroMQ context: %s",
             zmq_strerror(zmq_errno()));
-    rc = s_await_handshake(self, opts->endpoint);
+    rc = enl_socket_open(self);
     if (rc != ENLACE_OK)
         return rc;
 
-    Enlace__Frame req = ENLACE__FRAME__INIT;
-    Enlace__Hello hello = ENLACE__HELLO__INIT;
-    char client[96];
-    snprintf(client, sizeof client, "%s libenlace/%s",
-        opts->client_name ? opts->client_name : "app", ENLACE_VERSION);
-    hello.client = client;
-    req.body_case = ENLACE__FRAME__BODY_HELLO;
-    req.hello = &hello;
-    int err;
-    Enlace__Frame *reply = enl_request(self, &req, ENLACE__FRAME__BODY_WELCOME, &err);
-    if (!reply)
-        return err;
-    Enlace__Welcome *w = reply->welcome;
-    snprintf(self->name, sizeof self->name, "%s", w->officer_name);
-    snprintf(self->fingerprint, sizeof self->fingerprint, "%s", w->fingerprint);
-    snprintf(self->country, sizeof self->country, "%s",
-        w->country[0] ? w->country : w->organisation);
-    enlace__frame__free_unpacked(reply, NULL);
-    return ENLACE_OK;
+    /* One hub: one try, the whole timeout. A cluster's hubs: each in turn
+     * (a follower names the leader), until the timeout. */
+    int64_t deadline = enl_now_ms() + self->timeout_ms;
+    rc = ENLACE_EHANDSHAKE;
+    for (int attempt = 0; enl_now_ms() < deadline; attempt++) {
+        if (zmq_connect(self->dealer, self->current) != 0)
+            return enl_fail(self, ENLACE_EINVAL, "cannot connect to '%s': %s", self->current,
+                zmq_strerror(zmq_errno()));
+        int64_t until = deadline;
+        if (self->nendpoints > 1 && until - enl_now_ms() > 2000)
+            until = enl_now_ms() + 2000;
+        rc = s_await_handshake(self, self->current, until);
+        char redirect[256] = "";
+        if (rc == ENLACE_OK) {
+            rc = s_hello(self, opts, deadline, redirect, sizeof redirect);
+            if (rc == ENLACE_OK) {
+                self->opened = 1;
+                return ENLACE_OK;
+            }
+        }
+        if (rc == ENLACE_EAUTH || self->revoked || (self->nendpoints < 2 && !redirect[0]))
+            return rc;
+        if (!self->not_leader && rc != ENLACE_EHANDSHAKE && rc != ENLACE_ETIMEDOUT)
+            return rc; /* the hub answered, and not about leading */
+        /* Leave this hub for the leader it named, or the next one, on a
+         * socket of its own. */
+        enl_socket_close(self);
+        rc = enl_socket_open(self);
+        if (rc != ENLACE_OK)
+            return rc;
+        snprintf(self->left, sizeof self->left, "%s", self->current);
+        const char *next = redirect;
+        if (!*next) {
+            for (int i = 0; i < self->nendpoints; i++)
+                if (!strcmp(self->endpoints[i], self->current))
+                    self->cur = i;
+            self->cur = (self->cur + 1) % self->nendpoints;
+            next = self->endpoints[self->cur];
+            if (self->not_leader) {
+                /* Nobody leads yet: an election takes a moment. */
+                zmq_pollitem_t none = {self->monitor, 0, 0, 0};
+                zmq_poll(&none, 1, ENL_NO_LEADER_MS);
+            }
+        }
+        snprintf(self->current, sizeof self->current, "%s", next);
+        self->not_leader = 0;
+        self->state = ENLACE_STATE_CONNECTED; /* no restore: the Hello is sent here */
+    }
+    return rc;
 }
 
 int

@@ -7,6 +7,7 @@
  *   names.c    names of the wire's enums (TLP, priority, category, ...)
  *   conn.c     the connection: socket, CURVE keys, handshake, Hello,
  *              reconnection (Hello again, subscriptions, resends), close
+ *   failover.c the hubs of a cluster: following the leader, moving on
  *   request.c  frames out and in; a request waits for the reply with its id
  *   outbox.c   publishes sent and not yet answered, and their results
  *   publish.c  a message signed and encoded; enlace_publish(_async)
@@ -45,6 +46,14 @@
 #define ENL_OUTBOX_SLOTS (ENLACE_PUBLISH_WINDOW * 2)
 /* Deliveries remembered for the duplicate filter. */
 #define ENL_SEEN_WINDOW 65536
+/* A cluster's hubs (failover.c): at most this many endpoints; a lost
+ * connection is given ENL_FAILOVER_MS to come back before the next hub is
+ * tried; with no leader known, the next is tried after ENL_NO_LEADER_MS;
+ * ZMTP heartbeats find a hub that stopped answering. */
+#define ENL_MAX_ENDPOINTS 9
+#define ENL_FAILOVER_MS 500
+#define ENL_NO_LEADER_MS 200
+#define ENL_CLUSTER_HEARTBEAT_MS 1000
 
 /* Marks names for translation (po/POTFILES); the library itself never
  * translates: a program does, e.g. dgettext("enlace", enlace_strerror(rc)). */
@@ -151,6 +160,19 @@ struct enlace_client {
     sigcache_t *verified;      /* batch root signatures already verified; owned */
     char name[208], fingerprint[24], country[24];
     char error[512];
+    /* failover.c: the hubs given, the one in use, a move that is due. */
+    char endpoints[ENL_MAX_ENDPOINTS][256];
+    int nendpoints;
+    int cur;                   /* index in endpoints of the last one chosen from it */
+    char current[256];         /* the endpoint connected to */
+    char left[256];            /* the one before it */
+    char switch_to[256];       /* where the due move goes ("": the next hub) */
+    int64_t switch_at;         /* when it is due (enl_now_ms), 0: none */
+    int64_t lost_since;        /* the connection went away then, 0: it is up */
+    int not_leader;            /* the awaited reply was ERR_NOT_LEADER: send it again */
+    int opened;                /* enlace_connect is done: moves are failover.c's */
+    uint8_t hub_curve[KEYS_CURVE_BYTES]; /* the hub's CURVE key (every hub of a cluster's) */
+    unsigned sockets;          /* sockets made: names each one's monitor */
 };
 
 /* errors.c */
@@ -182,7 +204,27 @@ enlace_client_t *enl_client_attach(void *ctx, const char *endpoint, int timeout_
 /* Reads pending socket-monitor events; on a reconnect, restores the
  * session (Hello, subscriptions, unanswered publishes). */
 void enl_monitor_events(enlace_client_t *self);
+/* Makes the DEALER and its monitor (all options set, not connected); and
+ * closes them (queued frames dropped). */
+int enl_socket_open(enlace_client_t *self);
+void enl_socket_close(enlace_client_t *self);
 void enl_set_state(enlace_client_t *self, enlace_state_t state);
+
+/* failover.c */
+/* Splits a comma-separated endpoint list (ENLACE_OK or ENLACE_EINVAL). */
+int enl_endpoints_set(enlace_client_t *self, const char *list);
+/* Moves to `to`, or to the next hub of the list ("" or NULL), now. */
+int enl_failover_switch(enlace_client_t *self, const char *to);
+/* Moves there in delay_ms (the earliest of several requests wins). */
+void enl_failover_schedule(enlace_client_t *self, const char *to, int delay_ms);
+/* 1 if endpoint is one of the list or the hub last left. */
+int enl_endpoint_known(const enlace_client_t *self, const char *endpoint);
+/* The connection to endpoint went away (refused: nobody listens there). */
+void enl_failover_lost(enlace_client_t *self, const char *endpoint, int refused);
+/* A hub answered ERR_NOT_LEADER naming leader ("" if it knows none). */
+void enl_not_leader(enlace_client_t *self, const char *leader);
+/* Makes a due move; returns wait_ms shortened to when the next one is due. */
+int enl_failover_tick(enlace_client_t *self, int wait_ms);
 
 /* request.c */
 /* Sends bytes without blocking: ENLACE_OK, ENLACE_ETIMEDOUT (no hub or a

@@ -76,6 +76,9 @@ enl_map_error(Enlace__ErrorCode code)
     case ENLACE__ERROR_CODE__ERR_INTERNAL: return ENLACE_EHUB;
     case ENLACE__ERROR_CODE__ERR_NOT_FOUND: return ENLACE_ENOTFOUND;
     case ENLACE__ERROR_CODE__ERR_INVALID: return ENLACE_EINVAL;
+    /* Not the leader of its cluster: libenlace moves on and sends again;
+     * a caller sees it only when no hub led in time. */
+    case ENLACE__ERROR_CODE__ERR_NOT_LEADER: return ENLACE_ETIMEDOUT;
     default: return ENLACE_EPROTO;
     }
 }

@@ -55,9 +55,11 @@ s_route_publish_answer(enlace_client_t *self, Enlace__Frame *frame)
     if (!enl_outbox_has(&self->outbox, frame->request_id))
         return 0;
     if (frame->body_case == ENLACE__FRAME__BODY_ERROR
-        && frame->error->code == ENLACE__ERROR_CODE__ERR_NO_SESSION) {
-        /* Sent before our new Hello reached a restarted hub: it is resent
-         * after the Hello. */
+        && (frame->error->code == ENLACE__ERROR_CODE__ERR_NO_SESSION
+            || frame->error->code == ENLACE__ERROR_CODE__ERR_NOT_LEADER)) {
+        /* Sent before our new Hello reached a restarted hub, or to a hub
+         * that does not lead (nothing was done there): it is resent after
+         * the next Hello, to the leader. */
         enlace__frame__free_unpacked(frame, NULL);
         return 1;
     }
@@ -85,6 +87,7 @@ Enlace__Frame *
 enl_recv_one(enlace_client_t *self, int timeout_ms, int *err)
 {
     *err = ENLACE_OK;
+    timeout_ms = enl_failover_tick(self, timeout_ms);
     zmq_pollitem_t items[2] = {{self->dealer, 0, ZMQ_POLLIN, 0}, {self->monitor, 0, ZMQ_POLLIN, 0}};
     int n = zmq_poll(items, self->monitor ? 2 : 1, timeout_ms);
     if (n > 0 && self->monitor && (items[1].revents & ZMQ_POLLIN)) {
@@ -127,6 +130,15 @@ enl_recv_one(enlace_client_t *self, int timeout_ms, int *err)
             *err = enl_fail(self, ENLACE_ENOMEM, "out of memory");
         }
         return NULL;
+    }
+    if (frame->body_case == ENLACE__FRAME__BODY_ERROR
+        && frame->error->code == ENLACE__ERROR_CODE__ERR_NOT_LEADER) {
+        /* A follower, or a leader that stepped down: move on. */
+        enl_not_leader(self, frame->error->leader);
+        if (frame->request_id == 0) {
+            enlace__frame__free_unpacked(frame, NULL);
+            return NULL;
+        }
     }
     if (frame->body_case == ENLACE__FRAME__BODY_ERROR && frame->request_id == 0) {
         if (frame->error->code == ENLACE__ERROR_CODE__ERR_REVOKED)
@@ -199,6 +211,8 @@ enl_request_wait(enlace_client_t *self, uint64_t request_id, Enlace__Frame__Body
             continue;
         }
         if (reply->body_case == ENLACE__FRAME__BODY_ERROR) {
+            if (reply->error->code == ENLACE__ERROR_CODE__ERR_NOT_LEADER)
+                self->not_leader = 1; /* enl_request sends it again, to the leader */
             *err = enl_fail(self, enl_map_error(reply->error->code), "%s", reply->error->message);
             if (reply->error->code == ENLACE__ERROR_CODE__ERR_REVOKED)
                 self->revoked = 1;
@@ -218,10 +232,30 @@ Enlace__Frame *
 enl_request(enlace_client_t *self, Enlace__Frame *req, Enlace__Frame__BodyCase want, int *err)
 {
     int64_t deadline = enl_now_ms() + self->timeout_ms;
-    uint64_t id = enl_request_send(self, req, deadline, err);
-    if (!id)
-        return NULL;
-    return enl_request_wait(self, id, want, deadline, err);
+    for (;;) {
+        self->not_leader = 0;
+        uint64_t id = enl_request_send(self, req, deadline, err);
+        if (!id)
+            return NULL;
+        Enlace__Frame *reply = enl_request_wait(self, id, want, deadline, err);
+        if (reply || !self->not_leader || self->revoked)
+            return reply;
+        /* A follower refused it, doing nothing: once the client has moved
+         * to the leader (failover.c), send it again. */
+        while (enl_now_ms() < deadline
+               && (self->switch_at || self->state != ENLACE_STATE_CONNECTED)) {
+            int e;
+            Enlace__Frame *late = enl_recv_one(self, 50, &e);
+            enlace__frame__free_unpacked(late, NULL);
+            if (self->revoked)
+                return NULL;
+        }
+        if (enl_now_ms() >= deadline) {
+            *err = enl_fail(self, ENLACE_ETIMEDOUT,
+                "no hub of the cluster led within %d ms: %s", self->timeout_ms, self->error);
+            return NULL;
+        }
+    }
 }
 
 int
