@@ -30,14 +30,19 @@ struct batch {
     size_t mark_replies, mark_actions, mark_bytes;
     int64_t last_stored_ms;    /* stored time of the last message */
     size_t doomed;             /* replies [0, doomed) lost their transaction */
+    int fail_code;             /* what replies become if the commit fails */
+    const char *fail_message;  /* not owned */
 };
 
 batch_t *
 batch_new(archive_t *archive)
 {
     batch_t *self = calloc(1, sizeof *self);
-    if (self)
+    if (self) {
         self->archive = archive;
+        self->fail_code = ENLACE__ERROR_CODE__ERR_INTERNAL;
+        self->fail_message = "archive commit failed; nothing was stored: send the request again";
+    }
     return self;
 }
 
@@ -187,14 +192,21 @@ batch_set_last_stored(batch_t *self, int64_t stored_ms)
     self->last_stored_ms = stored_ms;
 }
 
+void
+batch_set_failure(batch_t *self, int code, const char *message)
+{
+    self->fail_code = code;
+    self->fail_message = message;
+}
+
 /* The reply to send instead of r when the commit failed. */
 static void
-s_send_failure(const batch_sink_t *sink, const reply_t *r)
+s_send_failure(const batch_t *self, const batch_sink_t *sink, const reply_t *r)
 {
     Enlace__Frame frame = ENLACE__FRAME__INIT;
     Enlace__Error err = ENLACE__ERROR__INIT;
-    err.code = ENLACE__ERROR_CODE__ERR_INTERNAL;
-    err.message = "archive commit failed; nothing was stored: send the request again";
+    err.code = (Enlace__ErrorCode)self->fail_code;
+    err.message = (char *)self->fail_message;
     frame.version = ENLACE__PROTOCOL__PROTOCOL_VERSION;
     frame.request_id = r->request_id;
     frame.body_case = ENLACE__FRAME__BODY_ERROR;
@@ -229,7 +241,7 @@ batch_commit(batch_t *self, const batch_sink_t *sink)
     for (size_t i = 0; i < done.nreplies; i++) {
         reply_t *r = &done.replies[i];
         if (!ok || i < done.doomed)
-            s_send_failure(sink, r);
+            s_send_failure(self, sink, r);
         else if (sink->send(sink->arg, r->rid, r->rid_len, r->frame, r->len) != 0)
             /* Not fatal (what it answers is done; a retry gets the same
              * answer) but must be seen. */

@@ -88,6 +88,12 @@ int64_t batch_stored_now(batch_t *self, int64_t clock_ms);
 /* Where stored times start (the last message's, at open). */
 void batch_set_last_stored(batch_t *self, int64_t stored_ms);
 
+/* What every reply becomes when the commit fails (default ERR_INTERNAL,
+ * "archive commit failed; nothing was stored"): a cluster's leader says
+ * ERR_NOT_LEADER, so that clients send it again to the next leader. The
+ * message is not copied: it must outlive the batch. */
+void batch_set_failure(batch_t *self, int code, const char *message);
+
 /* Commits the transaction (if one is open), then sends every queued reply
  * and runs every action, in order; on failure sends each reply's error.
  * Returns 0 if committed (or nothing was open), -1 if the commit failed. */

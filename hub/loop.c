@@ -245,6 +245,10 @@ s_open(hub_t *self, const hub_config_t *cfg)
     self->sessions = sessions_new();
     self->recent = recent_new(RECENT_CAPACITY);
     self->batch = batch_new(self->archive);
+    if (self->batch && self->leader)
+        batch_set_failure(self->batch, ENLACE__ERROR_CODE__ERR_NOT_LEADER,
+            "the cluster's log did not take this batch and this hub stops leading: nothing "
+            "was stored here; send it again to the cluster's next leader");
     self->inbound = dispatch_inbound_new();
     {
         /* One verifying worker per extra core: the main thread verifies too. */
