@@ -355,8 +355,8 @@ harness_rss_kib(pid_t pid)
     return kib;
 }
 
-static int
-s_free_port(void)
+int
+harness_free_port(void)
 {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = 0};
@@ -386,7 +386,7 @@ hub_init(hub_t *hub)
         fprintf(stderr, "harness: enlace-hub init failed\n");
         exit(2);
     }
-    snprintf(hub->endpoint, sizeof hub->endpoint, "tcp://127.0.0.1:%d", s_free_port());
+    snprintf(hub->endpoint, sizeof hub->endpoint, "tcp://127.0.0.1:%d", harness_free_port());
 }
 
 static int
@@ -544,4 +544,91 @@ client_connect(hub_t *hub, const officer_t *o, int *rc, char *why, size_t cap)
     char local[512];
     *rc = enlace_connect(&opts, &c, why ? why : local, why ? cap : sizeof local);
     return c;
+}
+
+/* ---------------------------------------------------------------- etcd */
+
+int
+etcd_available(void)
+{
+    return access("/usr/bin/etcd", X_OK) == 0
+        && harness_sh("command -v etcdctl >/dev/null 2>&1") == 0;
+}
+
+void
+etcd_cluster_init(etcd_cluster_t *c, int n)
+{
+    memset(c, 0, sizeof *c);
+    c->n = n < HARNESS_ETCD_MAX ? n : HARNESS_ETCD_MAX;
+    snprintf(c->dir, sizeof c->dir, "/tmp/enlace-etcd-XXXXXX");
+    if (!mkdtemp(c->dir)) {
+        perror("harness: mkdtemp");
+        exit(2);
+    }
+    size_t used = 0, iused = 0;
+    for (int i = 0; i < c->n; i++) {
+        etcd_member_t *m = &c->m[i];
+        snprintf(m->name, sizeof m->name, "e%d", i + 1);
+        snprintf(m->dir, sizeof m->dir, "%s/%s", c->dir, m->name);
+        snprintf(m->log, sizeof m->log, "%s/%s.log", c->dir, m->name);
+        m->client_port = harness_free_port();
+        m->peer_port = harness_free_port();
+        used += (size_t)snprintf(c->endpoints + used, sizeof c->endpoints - used,
+            "%shttp://127.0.0.1:%d", i ? "," : "", m->client_port);
+        iused += (size_t)snprintf(c->initial + iused, sizeof c->initial - iused,
+            "%s%s=http://127.0.0.1:%d", i ? "," : "", m->name, m->peer_port);
+    }
+}
+
+void
+etcd_member_start(etcd_cluster_t *c, int i)
+{
+    etcd_member_t *m = &c->m[i];
+    char client[64], peer[64], token[96];
+    snprintf(client, sizeof client, "http://127.0.0.1:%d", m->client_port);
+    snprintf(peer, sizeof peer, "http://127.0.0.1:%d", m->peer_port);
+    snprintf(token, sizeof token, "enlace-test-%s", strrchr(c->dir, '-') + 1);
+    const char *argv[] = {"/usr/bin/etcd", "--name", m->name, "--data-dir", m->dir,
+        "--listen-client-urls", client, "--advertise-client-urls", client,
+        "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
+        "--initial-cluster", c->initial, "--initial-cluster-state", "new",
+        "--initial-cluster-token", token, "--log-level", "warn", NULL};
+    m->pid = harness_spawn(m->log, argv);
+}
+
+void
+etcd_member_kill(etcd_cluster_t *c, int i)
+{
+    if (c->m[i].pid)
+        harness_reap(c->m[i].pid, SIGKILL);
+    c->m[i].pid = 0;
+}
+
+int
+etcd_cluster_healthy(const etcd_cluster_t *c, int ms)
+{
+    int64_t end = harness_now_ms() + ms;
+    while (harness_now_ms() < end) {
+        if (harness_sh("ETCDCTL_API=3 etcdctl --endpoints=%s --command-timeout=1s endpoint "
+                       "health >/dev/null 2>&1",
+                c->endpoints)
+            == 0)
+            return 1;
+        usleep(200000);
+    }
+    return 0;
+}
+
+void
+etcd_cluster_cleanup(etcd_cluster_t *c)
+{
+    for (int i = 0; i < c->n; i++)
+        etcd_member_kill(c, i);
+    if (!c->dir[0])
+        return;
+    if (getenv("ENLACE_KEEP_TEST_DIRS"))
+        fprintf(stderr, "  kept %s\n", c->dir);
+    else
+        harness_sh("rm -rf '%s'", c->dir);
+    c->dir[0] = '\0';
 }

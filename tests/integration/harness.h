@@ -118,6 +118,46 @@ void harness_check_sanitizers(void);
 /* 1 if this program was built with AddressSanitizer (the product too). */
 int harness_asan_build(void);
 
+/* A free TCP port on 127.0.0.1 (free when asked). */
+int harness_free_port(void);
+
+/* ---------------------------------------------------------------- etcd
+ *
+ * etcd members on loopback for the cluster tests and the benchmark's
+ * cluster row (Debian's etcd-server): each a child process with a data
+ * directory of its own, killed by its pid. */
+
+#define HARNESS_ETCD_MAX 5
+
+typedef struct {
+    char name[8];
+    char dir[300];
+    char log[300];
+    int client_port, peer_port;
+    pid_t pid;          /* 0 when not running */
+} etcd_member_t;
+
+typedef struct {
+    etcd_member_t m[HARNESS_ETCD_MAX];
+    int n;
+    char dir[64];       /* holds every member's data and log */
+    char endpoints[256]; /* the client URLs, comma-separated ([cluster] etcd) */
+    char initial[512];  /* --initial-cluster */
+} etcd_cluster_t;
+
+/* 1 if etcd and etcdctl are installed. */
+int etcd_available(void);
+/* n members on free ports under a fresh directory; none started. */
+void etcd_cluster_init(etcd_cluster_t *c, int n);
+/* Starts member i (again: its data directory is kept). */
+void etcd_member_start(etcd_cluster_t *c, int i);
+/* SIGKILL and reap member i (its data stays). */
+void etcd_member_kill(etcd_cluster_t *c, int i);
+/* 1 once every member answers with a leader, within ms. */
+int etcd_cluster_healthy(const etcd_cluster_t *c, int ms);
+/* Kills the members and removes the directory (unless ENLACE_KEEP_TEST_DIRS). */
+void etcd_cluster_cleanup(etcd_cluster_t *c);
+
 /* The resident set size of a process in KiB (VmRSS), or -1. */
 long harness_rss_kib(pid_t pid);
 

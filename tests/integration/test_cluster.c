@@ -51,77 +51,12 @@
 
 /* ------------------------------------------------------------ processes */
 
-typedef struct {
-    char name[8];
-    char dir[300];
-    char log[300];
-    int client_port, peer_port;
-    pid_t pid;
-} member_t;
-
-static member_t member[MEMBERS];
-static char etcd_list[256];    /* the members' client URLs, comma-separated */
-static char etcd_initial[512]; /* --initial-cluster */
+static etcd_cluster_t etcd;
 static hub_t node[NODES];
 static char conf[NODES][320];
 static char endpoints[256];     /* the hubs, comma-separated: every client's list */
 static officer_t pubs[PUBLISHERS], sub, mx, gt, gt2, hn, st;
-static char tmp[256];           /* etcd's data and the configurations */
-
-static int
-s_free_port(void)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = 0};
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) != 0
-        || getsockname(fd, (struct sockaddr *)&a, &len) != 0) {
-        perror("free port");
-        exit(2);
-    }
-    close(fd);
-    return ntohs(a.sin_port);
-}
-
-static void
-s_member_start(int i)
-{
-    member_t *m = &member[i];
-    char client[64], peer[64];
-    snprintf(client, sizeof client, "http://127.0.0.1:%d", m->client_port);
-    snprintf(peer, sizeof peer, "http://127.0.0.1:%d", m->peer_port);
-    const char *argv[] = {"/usr/bin/etcd", "--name", m->name, "--data-dir", m->dir,
-        "--listen-client-urls", client, "--advertise-client-urls", client,
-        "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
-        "--initial-cluster", etcd_initial, "--initial-cluster-state", "new",
-        "--initial-cluster-token", "enlace-test", "--log-level", "warn", NULL};
-    m->pid = harness_spawn(m->log, argv);
-}
-
-static void
-s_member_kill(int i)
-{
-    if (member[i].pid)
-        harness_reap(member[i].pid, SIGKILL);
-    member[i].pid = 0;
-}
-
-/* All members answer with a leader within ms. */
-static int
-s_etcd_healthy(int ms)
-{
-    int64_t end = harness_now_ms() + ms;
-    while (harness_now_ms() < end) {
-        if (harness_sh("ETCDCTL_API=3 etcdctl --endpoints=%s --command-timeout=1s endpoint "
-                       "health >/dev/null 2>&1",
-                etcd_list)
-            == 0)
-            return 1;
-        usleep(200000);
-    }
-    return 0;
-}
+static char tmp[256];           /* the nodes' configurations */
 
 /* The node that holds the leader key (-1: none within ms). */
 static int
@@ -133,7 +68,7 @@ s_leader(int ms)
         harness_capture(out, sizeof out,
             "ETCDCTL_API=3 etcdctl --endpoints=%s --command-timeout=1s get /enlace/test/leader "
             "--print-value-only 2>/dev/null",
-            etcd_list);
+            etcd.endpoints);
         json_t *v = json_loads(out, JSON_DISABLE_EOF_CHECK, NULL);
         const char *name = json_string_value(json_object_get(v, "node"));
         int found = -1;
@@ -383,7 +318,7 @@ s_first_log_index(void)
     harness_capture(out, sizeof out,
         "ETCDCTL_API=3 etcdctl --endpoints=%s get /enlace/test/log/ --prefix --keys-only "
         "--limit 1 2>/dev/null",
-        etcd_list);
+        etcd.endpoints);
     const char *slash = strrchr(out, '/');
     return slash ? atoll(slash + 1) : 0;
 }
@@ -588,10 +523,10 @@ one_etcd_member_down_still_stores_two_down_stores_nothing(void)
     if (!c)
         return;
     uint64_t seq = 0;
-    s_member_kill(0);
+    etcd_member_kill(&etcd, 0);
     CHECK_RC(enlace_publish(c, "consular/etcd/MX", "one member down", 15, NULL, &seq), ENLACE_OK);
     printf("one etcd member down: stored %llu\n", (unsigned long long)seq);
-    s_member_kill(1);
+    etcd_member_kill(&etcd, 1);
     int64_t t0 = harness_now_ms();
     uint64_t ticket;
     CHECK_RC(enlace_publish_async(c, "consular/etcd/MX", "two members down", 16, NULL, &ticket),
@@ -604,9 +539,9 @@ one_etcd_member_down_still_stores_two_down_stores_nothing(void)
         rc == ENLACE_ETIMEDOUT ? "nothing stored" : enlace_strerror(rc),
         (long long)(harness_now_ms() - t0));
     CHECK(rc != ENLACE_OK); /* no majority, no "stored" */
-    s_member_start(0);
-    s_member_start(1);
-    CHECK(s_etcd_healthy(20000));
+    etcd_member_start(&etcd, 0);
+    etcd_member_start(&etcd, 1);
+    CHECK(etcd_cluster_healthy(&etcd, 20000));
     t0 = harness_now_ms();
     if (rc == ENLACE_ETIMEDOUT) /* still outstanding: stored once etcd is back */
         rc = enlace_publish_result(c, &got, &got_seq, 20000);
@@ -715,21 +650,9 @@ s_setup(void)
         perror("mkdtemp");
         exit(2);
     }
-    size_t used = 0, iused = 0;
-    for (int i = 0; i < MEMBERS; i++) {
-        member_t *m = &member[i];
-        snprintf(m->name, sizeof m->name, "e%d", i + 1);
-        snprintf(m->dir, sizeof m->dir, "%s/%s", tmp, m->name);
-        snprintf(m->log, sizeof m->log, "%s/%s.log", tmp, m->name);
-        m->client_port = s_free_port();
-        m->peer_port = s_free_port();
-        used += (size_t)snprintf(etcd_list + used, sizeof etcd_list - used,
-            "%shttp://127.0.0.1:%d", i ? "," : "", m->client_port);
-        iused += (size_t)snprintf(etcd_initial + iused, sizeof etcd_initial - iused,
-            "%s%s=http://127.0.0.1:%d", i ? "," : "", m->name, m->peer_port);
-    }
+    etcd_cluster_init(&etcd, MEMBERS);
     for (int i = 0; i < MEMBERS; i++)
-        s_member_start(i);
+        etcd_member_start(&etcd, i);
     /* The first node's archive, with its officers, is every node's start. */
     hub_init(&node[0]);
     for (int p = 0; p < PUBLISHERS; p++) {
@@ -755,7 +678,7 @@ s_setup(void)
         }
         snprintf(h->hub_public, sizeof h->hub_public, "%s/data/hub.public", h->dir);
         snprintf(h->log, sizeof h->log, "%s/hub.log", h->dir);
-        snprintf(h->endpoint, sizeof h->endpoint, "tcp://127.0.0.1:%d", s_free_port());
+        snprintf(h->endpoint, sizeof h->endpoint, "tcp://127.0.0.1:%d", harness_free_port());
         /* One hub identity for the cluster; the archive as a consistent copy. */
         CMD(0, NULL, 0,
             "mkdir -m 700 %s/data && cp -p %s/data/hub.secret %s/data/hub.public %s/data/ && "
@@ -763,7 +686,7 @@ s_setup(void)
             h->dir, node[0].dir, node[0].dir, h->dir, getenv("ENLACE_HUB_BIN"), node[0].dir,
             h->dir);
     }
-    used = 0;
+    size_t used = 0;
     for (int i = 0; i < NODES; i++) {
         snprintf(conf[i], sizeof conf[i], "%s/n%d.conf", tmp, i + 1);
         FILE *f = fopen(conf[i], "w");
@@ -772,7 +695,7 @@ s_setup(void)
             exit(2);
         }
         fprintf(f, "[cluster]\nname = test\nnode = n%d\netcd = %s\nlease = 2s\n", i + 1,
-            etcd_list);
+            etcd.endpoints);
         fclose(f);
         node[i].extra[0] = "--config";
         node[i].extra[1] = conf[i];
@@ -781,9 +704,9 @@ s_setup(void)
         used += (size_t)snprintf(endpoints + used, sizeof endpoints - used, "%s%s",
             i ? "," : "", node[i].endpoint);
     }
-    if (!s_etcd_healthy(30000)) {
+    if (!etcd_cluster_healthy(&etcd, 30000)) {
         fprintf(stderr, "test_cluster: etcd did not come up; its log:\n");
-        harness_sh("tail -n 20 %s/e1.log >&2", tmp);
+        harness_sh("tail -n 20 %s >&2", etcd.m[0].log);
         exit(2);
     }
     for (int i = 0; i < NODES; i++)
@@ -799,8 +722,7 @@ s_teardown(void)
 {
     for (int i = 0; i < NODES; i++)
         hub_cleanup(&node[i]);
-    for (int i = 0; i < MEMBERS; i++)
-        s_member_kill(i);
+    etcd_cluster_cleanup(&etcd);
     if (getenv("ENLACE_KEEP_TEST_DIRS"))
         fprintf(stderr, "  kept %s\n", tmp);
     else
@@ -810,8 +732,7 @@ s_teardown(void)
 int
 main(void)
 {
-    if (access("/usr/bin/etcd", X_OK) != 0
-        || harness_sh("command -v etcdctl >/dev/null") != 0) {
+    if (!etcd_available()) {
         printf("test_cluster: skipped: etcd is not installed (bash contrib/deps.sh)\n");
         return 77;
     }
