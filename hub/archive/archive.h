@@ -550,13 +550,25 @@ int archive_backup(archive_t *self, const char *dest_path, int pages, int sleep_
  * (neither replicated nor chained), its cluster's name and the index of the
  * last log entry its file holds, written in that entry's transaction.
  */
+/* A message's text for the full-text index, as the transaction holds it
+ * until its commit (archive_text_index). */
 typedef struct {
-    /* Called by archive_commit after the full-text index is written and
-     * before COMMIT, with the transaction's changeset (len 0: it changed
-     * nothing). 0: commit (it may write the applied index with
-     * archive_replica_set_applied first); non-zero: roll back, and
-     * archive_commit fails. */
-    int (*replicate)(void *arg, archive_t *a, const void *changes, size_t len);
+    uint64_t seq;
+    const char *headline;
+    const char *body;          /* body_len bytes */
+    size_t body_len;
+} archive_text_view_t;
+
+typedef struct {
+    /* Called by archive_commit before COMMIT with the transaction's
+     * changeset (len 0: it changed no row) and the texts it indexes: the
+     * full-text index is not in the changeset (it is derived, and FTS5's
+     * merges rewrite old segments: a batch's share of it has no bound),
+     * each replica indexes the texts itself. 0: commit (the applied index
+     * may be written with archive_replica_set_applied first); non-zero:
+     * roll back, and archive_commit fails. */
+    int (*replicate)(void *arg, archive_t *a, const void *changes, size_t len,
+        const archive_text_view_t *texts, size_t ntexts);
     /* After the COMMIT that followed a replicate returning 0: ok 1, or 0 if
      * that COMMIT failed (the log holds what the file does not). May be
      * NULL. */
@@ -569,12 +581,13 @@ typedef struct {
  * other commit (an autocommit write, a savepoint opening its own
  * transaction) is refused by the connection. 0, or -1. */
 int archive_replicate(archive_t *self, const archive_replicator_t *r);
-/* About how many bytes the open transaction's changeset holds (0 when not
- * replicating), to commit before a log entry grows too large. */
+/* About how many bytes the open transaction's changeset and texts hold (0
+ * when not replicating), to commit before a log entry grows too large. */
 int64_t archive_replica_pending(archive_t *self);
 /* Applies a changeset in the caller's transaction (archive_begin): all of
  * it, or -1 with the first conflict named (the file has diverged from the
- * log; the transaction must be rolled back). */
+ * log; the transaction must be rolled back). The entry's texts go to
+ * archive_text_index, in the same transaction. */
 int archive_replica_apply(archive_t *self, const void *changes, size_t len);
 /* The node's bookkeeping: 1 (a cluster member: its name in cluster, the
  * last applied index in *applied), 0 (a hub that runs alone), -1 error. */

@@ -548,8 +548,14 @@ archive_commit(archive_t *self)
 {
     if (!self->in_txn || self->in_request)
         return 0; /* a request's writes are kept by its release */
-    if (archive_int_texts_flush(self) != 0 || archive_int_replica_commit(self) != 0) {
+    /* Replicated first, with the texts the flush indexes (and drops). */
+    if (archive_int_replica_commit(self) != 0) {
         archive_rollback(self); /* keeps the error message */
+        return -1;
+    }
+    if (archive_int_texts_flush(self) != 0) {
+        archive_rollback(self);
+        archive_int_replica_committed(self, 0);
         return -1;
     }
     self->replica_commit_ok = 1;

@@ -3,10 +3,14 @@
  *
  * On the leader every write transaction is recorded, from its BEGIN, by an
  * SQLite session (the session extension, which Debian's libsqlite3 is built
- * with) attached to every table but cluster_state; archive_commit hands the
- * transaction's changeset to the replicator after the full-text index is
- * written and before COMMIT, and commits only if the replicator says the
- * cluster has it. A commit hook refuses every other commit on that
+ * with) attached to every table but cluster_state and the full-text index's
+ * (message_text and its shadow tables: derived data, and FTS5's merges
+ * rewrite old segments, so their share of a changeset has no bound: a
+ * first version that replicated them made 2 MiB entries of 1 KiB
+ * messages); archive_commit hands the transaction's changeset and the texts
+ * it indexes to the replicator before COMMIT, and commits only if the
+ * replicator says the cluster has them. Each replica indexes the texts
+ * itself. A commit hook refuses every other commit on that
  * connection (an autocommit write, a savepoint that opened its own
  * transaction): nothing reaches the file of a cluster node without going
  * through the log first.
@@ -46,12 +50,12 @@ s_stmt(archive_t *self, int which)
 
 /* ---------------------------------------------------------- capture (leader) */
 
-/* Every table but the node's own bookkeeping. */
+/* Every table but the node's own bookkeeping and the full-text index. */
 static int
 s_table_filter(void *arg, const char *table)
 {
     (void)arg;
-    return strcmp(table, "cluster_state") != 0;
+    return strcmp(table, "cluster_state") != 0 && strncmp(table, "message_text", 12) != 0;
 }
 
 /* SQLite's commit hook: non-zero turns the COMMIT into a rollback. Only the
@@ -124,7 +128,19 @@ archive_int_replica_commit(archive_t *self)
     if (!sqlite3session_isempty(self->session)
         && sqlite3session_changeset(self->session, &n, &changes) != SQLITE_OK)
         return archive_int_fail(self, "record the transaction's changes");
-    int rc = self->replicator.replicate(self->replicator.arg, self, changes, (size_t)(n > 0 ? n : 0));
+    archive_text_view_t *views = NULL;
+    if (self->ntexts && !(views = calloc(self->ntexts, sizeof *views))) {
+        sqlite3_free(changes);
+        snprintf(self->error, sizeof self->error, "out of memory");
+        return -1;
+    }
+    for (size_t i = 0; i < self->ntexts; i++)
+        views[i] = (archive_text_view_t){.seq = self->texts[i].seq,
+            .headline = self->texts[i].headline, .body = self->texts[i].body,
+            .body_len = self->texts[i].body_len};
+    int rc = self->replicator.replicate(self->replicator.arg, self, changes,
+        (size_t)(n > 0 ? n : 0), views, self->ntexts);
+    free(views);
     sqlite3_free(changes);
     if (rc != 0) {
         snprintf(self->error, sizeof self->error,
@@ -146,7 +162,11 @@ archive_replica_pending(archive_t *self)
 {
     if (!self->session)
         return 0;
-    return (int64_t)sqlite3session_changeset_size(self->session);
+    int64_t n = (int64_t)sqlite3session_changeset_size(self->session);
+    for (size_t i = 0; i < self->ntexts; i++)
+        n += 16 + (int64_t)self->texts[i].body_len
+            + (int64_t)(self->texts[i].headline ? strlen(self->texts[i].headline) : 0);
+    return n;
 }
 
 /* ---------------------------------------------------------- apply (follower) */

@@ -34,6 +34,26 @@ s_stop(node_t *n, const char *state, uint64_t index, const char *what)
     return -1;
 }
 
+/* The entry's texts into the full-text index (held by the archive until
+ * the transaction commits). */
+static int
+s_index_texts(archive_t *a, const entry_t *e)
+{
+    size_t pos = 0;
+    entry_text_t t;
+    char headline[1024];
+    while (entry_text_next(e, &pos, &t)) {
+        /* Headlines are at most 200 bytes (the hub checks); one longer is cut,
+         * the index being only for searching. */
+        size_t h = t.headline_len < sizeof headline ? t.headline_len : sizeof headline - 1;
+        memcpy(headline, t.headline, h);
+        headline[h] = '\0';
+        if (archive_text_index(a, t.seq, headline, t.body, t.body_len) != 0)
+            return -1;
+    }
+    return 0;
+}
+
 int
 apply_entry(node_t *n, uint64_t index, const uint8_t *bytes, size_t len)
 {
@@ -63,7 +83,7 @@ apply_entry(node_t *n, uint64_t index, const uint8_t *bytes, size_t len)
     uint8_t after[32];
     if (archive_begin(a) != 0)
         return s_stop(n, "follower", index, archive_error(a));
-    if (archive_replica_apply(a, e.changes, e.changes_len) != 0
+    if (archive_replica_apply(a, e.changes, e.changes_len) != 0 || s_index_texts(a, &e) != 0
         || archive_replica_set_applied(a, index) != 0
         || archive_replica_head(a, &after_id, after) != 0) {
         snprintf(why, sizeof why, "%s", archive_error(a));

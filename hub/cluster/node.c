@@ -35,12 +35,13 @@
 /* At the hub's commit point: the batch's changes become the next entry;
  * nothing commits unless etcd holds it. */
 static int
-s_replicate(void *arg, archive_t *a, const void *changes, size_t len)
+s_replicate(void *arg, archive_t *a, const void *changes, size_t len,
+    const archive_text_view_t *texts, size_t ntexts)
 {
     node_t *n = arg;
     if (n->lost)
         return -1;
-    if (len == 0)
+    if (len == 0 && ntexts == 0)
         return 0;
     entry_t e = {.index = n->applied + 1, .term = n->term, .schema = n->schema,
         .written_ms = archive_now_ms(), .before_id = n->head_id, .changes = changes,
@@ -52,11 +53,11 @@ s_replicate(void *arg, archive_t *a, const void *changes, size_t len)
     }
     uint8_t *bytes;
     size_t blen;
-    if (entry_encode(&e, n->key, &bytes, &blen) != 0) {
+    if (entry_encode(&e, texts, ntexts, n->key, &bytes, &blen) != 0) {
         /* Not a reason to step down: the next batch will be smaller. */
-        log_error("cluster: a batch of %zu bytes of changes does not fit one log entry "
-                  "(at most %d); its requests are refused",
-            len, ENTRY_MAX);
+        log_error("cluster: a batch of %zu bytes of changes and %zu texts does not fit one "
+                  "log entry (at most %d bytes); its requests are refused",
+            len, ntexts, ENTRY_MAX);
         return -1;
     }
     int rc = replog_append(n, e.index, bytes, blen);

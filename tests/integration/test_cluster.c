@@ -144,7 +144,24 @@ s_converged(int ms)
     return 0;
 }
 
-/* Every node's ledger ends on the same record and verifies. */
+/* How many messages node i's full-text index finds for the load's word:
+ * the index is not replicated, each node builds it from the texts the log
+ * entries carry. -1 if the query fails. */
+static long long
+s_text_count(int i)
+{
+    char db[320], out[64] = "";
+    if (harness_capture(out, sizeof out,
+            "sqlite3 -bail -cmd '.timeout 5000' '%s' \"SELECT count(*) FROM message_text "
+            "WHERE message_text MATCH 'load'\" 2>/dev/null",
+            s_db(i, db, sizeof db))
+        != 0)
+        return -1;
+    return atoll(out);
+}
+
+/* Every node's ledger ends on the same record and verifies, and every
+ * node's full-text index finds the same messages. */
 static void
 s_check_ledgers(void)
 {
@@ -156,6 +173,15 @@ s_check_ledgers(void)
         if (strcmp(first, other))
             fprintf(stderr, "  ledger heads differ: n1 %s n%d %s", first, i + 1, other);
         CHECK(strcmp(first, other) == 0);
+    }
+    long long texts = s_text_count(0);
+    CHECK(texts > 0);
+    for (int i = 1; i < NODES; i++) {
+        long long t = s_text_count(i);
+        if (t != texts)
+            fprintf(stderr, "  full-text index differs: n1 finds %lld, n%d %lld\n", texts,
+                i + 1, t);
+        CHECK(t == texts);
     }
     for (int i = 0; i < NODES; i++)
         CMD(0, NULL, 0, "%s verify %s/data 2>&1", getenv("ENLACE_HUB_BIN"), node[i].dir);

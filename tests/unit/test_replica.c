@@ -10,10 +10,19 @@
 
 #include "archive.h"
 
+/* A text an entry carries. */
+typedef struct {
+    uint64_t seq;
+    char headline[64];
+    char body[64];
+} text_t;
+
 /* What the test's replicator records. */
 typedef struct {
     uint8_t *log[64];
     size_t len[64];
+    text_t texts[64][4];
+    size_t ntexts[64];
     int n;
     int refuse;     /* answer non-zero: the cluster did not take it */
     int committed;  /* committed(ok=1) calls */
@@ -21,18 +30,27 @@ typedef struct {
 } log_t;
 
 static int
-s_replicate(void *arg, archive_t *a, const void *changes, size_t len)
+s_replicate(void *arg, archive_t *a, const void *changes, size_t len,
+    const archive_text_view_t *texts, size_t ntexts)
 {
     log_t *l = arg;
     if (l->refuse)
         return -1;
-    if (len == 0)
+    if (len == 0 && ntexts == 0)
         return 0;
-    if (l->n == 64)
+    if (l->n == 64 || ntexts > 4)
         return -1;
-    l->log[l->n] = malloc(len);
-    memcpy(l->log[l->n], changes, len);
+    l->log[l->n] = malloc(len ? len : 1);
+    if (len)
+        memcpy(l->log[l->n], changes, len);
     l->len[l->n] = len;
+    for (size_t i = 0; i < ntexts; i++) {
+        text_t *t = &l->texts[l->n][i];
+        t->seq = texts[i].seq;
+        snprintf(t->headline, sizeof t->headline, "%s", texts[i].headline);
+        snprintf(t->body, sizeof t->body, "%.*s", (int)texts[i].body_len, texts[i].body);
+    }
+    l->ntexts[l->n] = ntexts;
     l->n++;
     return archive_replica_set_applied(a, ++l->index);
 }
@@ -124,9 +142,17 @@ follower_ends_equal_to_leader(void)
     CHECK(archive_commit(l) == 0);
     CHECK(log.n == 2);
 
+    /* The full-text index is not in the changesets: each replica indexes
+     * the texts the entry carries. */
+    CHECK(log.ntexts[0] == 2 && log.ntexts[1] == 2);
+    CHECK(log.ntexts[0] == 2 && !strcmp(log.texts[0][0].body, "hola mundo"));
     for (int i = 0; i < log.n; i++) {
         CHECK(archive_begin(f) == 0);
         CHECK(archive_replica_apply(f, log.log[i], log.len[i]) == 0);
+        for (size_t k = 0; k < log.ntexts[i]; k++)
+            CHECK(archive_text_index(f, log.texts[i][k].seq, log.texts[i][k].headline,
+                      log.texts[i][k].body, strlen(log.texts[i][k].body))
+                == 0);
         CHECK(archive_replica_set_applied(f, (uint64_t)i + 1) == 0);
         CHECK(archive_commit(f) == 0);
     }
