@@ -249,7 +249,70 @@ def keyfiles(keygen):
         shutil.rmtree(tmp)
 
 
+def etcd():
+    """Answers of etcd 3.4's v3 gateway as the hub's cluster client gets them
+    (first byte: the kind of answer, etcd.h's etcd_kind_t order)."""
+    import base64
+    b = lambda x: base64.b64encode(x if isinstance(x, bytes) else x.encode()).decode()
+    header = '"header":{"cluster_id":"15276262748873838274","member_id":"13510015062231200447",' \
+             '"revision":"42","raft_term":"2"}'
+    kv = lambda k, v, c=7: ('{"key":"%s","create_revision":"%d","mod_revision":"9",'
+                            '"version":"1","value":"%s","lease":"3656819863651971847"}'
+                            % (b(k), c, b(v)))
+    answers = {
+        "range": (0, '{%s,"kvs":[%s,%s],"more":true,"count":"5"}'
+                  % (header, kv("/enlace/crm/log/00000000000000000001", bytes(200)),
+                     kv("/enlace/crm/log/00000000000000000002", b"\x00" * 3))),
+        "range-empty": (0, '{%s}' % header),
+        "txn-ok": (1, '{%s,"succeeded":true,"responses":[{"response_put":{"header":'
+                   '{"revision":"42"}}}]}' % header),
+        "txn-failed": (1, '{%s,"responses":[{"response_range":{"header":{"revision":"42"},'
+                       '"kvs":[%s],"count":"1"}},{"response_range":{"header":{},'
+                       '"kvs":[%s],"count":"1"}}]}'
+                       % (header, kv("/enlace/crm/log/00000000000000000003", "x"),
+                          kv("/enlace/crm/leader", '{"node":"n2","client":"tcp://h2:7440"}'))),
+        "txn-delete": (1, '{%s,"succeeded":true,"responses":[{"response_delete_range":'
+                       '{"header":{},"deleted":"17"}}]}' % header),
+        "delete": (2, '{%s,"deleted":"3"}' % header),
+        "lease-grant": (3, '{%s,"ID":"3656819863651971845","TTL":"2"}' % header),
+        "keepalive": (4, '{"result":{%s,"ID":"3656819863651971847","TTL":"2"}}' % header),
+        "keepalive-expired": (4, '{"result":{%s,"ID":"3656819863651971847"}}' % header),
+        "status": (5, '{%s,"version":"3.4.23","dbSize":"24576","leader":"16322613195064898111",'
+                   '"raftIndex":"15","raftTerm":"2","raftAppliedIndex":"15",'
+                   '"dbSizeInUse":"16384"}' % header),
+        "error": (6, '{"error":"etcdserver: request is too large","message":"etcdserver: '
+                  'request is too large","code":3}'),
+    }
+    for name, (kind, text) in answers.items():
+        write("etcd", name, bytes([kind]) + text.encode())
+
+
+def entries():
+    """Log entries (hub/cluster/entry.h) with a signature that does not
+    verify: the fuzzer explores the decoder, never the apply."""
+    import struct
+    def text(seq, headline, body):
+        h, b = headline.encode(), body.encode()
+        return struct.pack(">QI", seq, len(h)) + h + struct.pack(">I", len(b)) + b
+    def entry(index, changes, texts=b"", before_id=5, after_id=7):
+        head = b"enlace-entry-v1\x00"
+        head += struct.pack(">QQIQ", index, 42, 9, 1763700000000)
+        head += struct.pack(">Q", before_id) + bytes(32)
+        head += struct.pack(">Q", after_id) + bytes(range(32))
+        head += struct.pack(">II", len(changes), len(texts)) + bytes(4)
+        return head + changes + texts + bytes(64)
+    write("entry", "empty", entry(1, b""))
+    write("entry", "changes", entry(2, b"T\x02\x01\x00messages\x00" + bytes(40)))
+    write("entry", "bad-length", entry(3, b"abc")[:-1])
+    write("entry", "texts", entry(4, b"T\x02\x01\x00messages\x00" + bytes(40),
+                                  text(17, "Huracán", "evacuación del consulado")
+                                  + text(18, "", "")))
+    write("entry", "text-cut", entry(5, b"", text(19, "Sismo", "réplicas")[:-3]))
+
+
 if __name__ == "__main__":
+    etcd()
+    entries()
     frames()
     dispatch()
     client()
