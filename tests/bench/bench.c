@@ -215,17 +215,18 @@ s_fmt_cell(const row_t *r, char *out, size_t cap)
     }
 }
 
-/* The side-by-side section: each enlace row beside its anchor's, with the
- * ratio of the medians (enlace / anchor). */
+/* The side-by-side section: each row beside the one it is compared with
+ * (Mosquitto for the anchor, the hub alone for the cluster, ...), with the
+ * ratio of the medians. */
 static void
 s_print_pairs(void)
 {
     if (!s_table.npairs)
         return;
-    printf("\nside by side (median (min - max); ratio = enlace median / Mosquitto median; "
-           "rounds interleaved):\n");
-    printf("%-38s %-30s %-30s %8s  %s\n", "pair", "enlace", "mosquitto", "ratio", "unit");
-    printf("%-38s %-30s %-30s %8s  %s\n", "----", "------", "---------", "-----", "----");
+    printf("\nside by side (median (min - max); ratio = the row's median / the compared "
+           "row's median; rounds interleaved):\n");
+    printf("%-38s %-30s %-30s %8s  %s\n", "pair", "row", "compared with", "ratio", "unit");
+    printf("%-38s %-30s %-30s %8s  %s\n", "----", "---", "-------------", "-----", "----");
     for (int i = 0; i < s_table.npairs; i++) {
         const pair_t *p = &s_table.pairs[i];
         row_t *e = s_row_find(p->row), *a = s_row_find(p->anchor);
@@ -443,7 +444,8 @@ s_usage(FILE *out)
         "  --runs N     runs per row (default 3, at most %d)\n"
         "  --quick      small counts: a smoke check in under a minute\n"
         "  --only NAME  one scenario: ingest, fanout, latency, scale, archive, cpu,\n"
-        "               anchor (enlace beside Mosquitto, rounds interleaved), or\n"
+        "               anchor (enlace beside Mosquitto, rounds interleaved), cluster\n"
+        "               (three hubs and three etcd members beside the hub alone), or\n"
         "               ingest1k (only when named: the profile's workload, one\n"
         "               publisher, 1 KiB; see contrib/bench/callgrind-hub.sh)\n"
         "  --rates R,.. latency: publish rates in messages/s (default 1000,5000)\n"
@@ -514,7 +516,8 @@ main(int argc, char **argv)
     } scenarios[] = {{"ingest", scenario_ingest, 0}, {"fanout", scenario_fanout, 0},
         {"latency", scenario_latency, 0}, {"scale", scenario_scale, 0},
         {"archive", scenario_archive, 0}, {"cpu", scenario_cpu, 0},
-        {"anchor", scenario_anchor, 0}, {"ingest1k", scenario_ingest1k, 1}};
+        {"anchor", scenario_anchor, 0}, {"cluster", scenario_cluster, 0},
+        {"ingest1k", scenario_ingest1k, 1}};
     const size_t nscen = sizeof scenarios / sizeof scenarios[0];
     if (o.only) {
         size_t k = 0;
