@@ -5,7 +5,8 @@
  * comma-separated: the hubs of one cluster, which share one hub key. The
  * client talks to one at a time, on its one DEALER socket. It moves on:
  *   - to the hub a follower names in ERR_NOT_LEADER, at once;
- *   - to the next hub of the list when a follower knows no leader yet (after
+ *   - to the next hub of the list when a follower knows no leader yet, or
+ *     names itself (a leader that stepped down, its key not yet gone) (after
  *     ENL_NO_LEADER_MS), when the hub in use refuses connections, or when
  *     the connection to it has been gone for ENL_FAILOVER_MS (a hub that
  *     stopped answering is found by ZMTP heartbeats within
@@ -158,7 +159,10 @@ enl_failover_tick(enlace_client_t *self, int wait_ms)
 void
 enl_not_leader(enlace_client_t *self, const char *leader)
 {
-    if (leader && *leader && !strncmp(leader, "tcp://", 6))
+    /* A hub naming itself (a hub that stepped down and has not yet seen
+     * its old leader key go) knows no leader: staying would leave the
+     * publishes it refused unsent until something else moved us. */
+    if (leader && *leader && !strncmp(leader, "tcp://", 6) && strcmp(leader, self->current) != 0)
         enl_failover_schedule(self, leader, 0);
     else
         enl_failover_schedule(self, NULL, ENL_NO_LEADER_MS);

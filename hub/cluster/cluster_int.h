@@ -98,6 +98,11 @@ int leader_keepalive(node_t *n);
 /* Gives the leadership up: deletes the key if it is still ours, revokes
  * the lease (best effort). */
 void leader_resign(node_t *n);
+/* A following node that finds the leader key naming itself (a term of
+ * its own it lost: etcd unreachable when it stepped down, or before a
+ * restart) deletes it if it is still that term's, so that a new leader is
+ * chosen now rather than when the old lease lapses. 1 deleted, 0 not. */
+int leader_clear_stale(node_t *n);
 /* The leader key's value for this node. */
 void leader_value(const node_t *n, char *out, size_t cap);
 /* Reads who leads from a leader key's value into n. */

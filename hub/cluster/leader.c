@@ -143,6 +143,32 @@ leader_keepalive(node_t *n)
     return n->lost ? -1 : 0;
 }
 
+int
+leader_clear_stale(node_t *n)
+{
+    if (n->leading || !n->leader_rev || strcmp(n->leader_node, n->cl->node) != 0)
+        return 0;
+    etcd_txn_t *txn = etcd_txn_new();
+    if (!txn)
+        return 0;
+    /* Only that term's key: a newer one (another node's, or a later term of
+     * a node wrongly sharing this name) is left alone. */
+    etcd_txn_created(txn, n->leader_key, n->leader_rev);
+    etcd_txn_delete(txn, 1, n->leader_key, NULL);
+    etcd_reply_t r;
+    int rc = etcd_txn_run(n->etcd, txn, &r);
+    int done = rc == 0 && r.succeeded;
+    etcd_reply_free(&r);
+    etcd_txn_free(&txn);
+    if (done) {
+        log_notice("cluster: the leader key still named this node (term %lld), which no "
+                   "longer leads: removed",
+            (long long)n->leader_rev);
+        leader_parse(n, NULL);
+    }
+    return done;
+}
+
 void
 leader_resign(node_t *n)
 {

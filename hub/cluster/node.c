@@ -186,6 +186,8 @@ s_follow(node_t *n)
                             : got == -1               ? now + 4 * NODE_POLL_MS
                                                       : now + NODE_POLL_MS;
             }
+            if (got >= 0)
+                leader_clear_stale(n);
             if (got >= 0 && !n->leader_rev && n->caught_up && now >= next_campaign) {
                 n->state = "candidate";
                 int won = leader_campaign(n);

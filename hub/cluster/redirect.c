@@ -72,7 +72,10 @@ s_answer(redirect_t *self, node_t *n, zmq_msg_t *rid, uint64_t request_id)
     Enlace__Frame frame = ENLACE__FRAME__INIT;
     Enlace__Error err = ENLACE__ERROR__INIT;
     char msg[400];
-    if (n->leader_client[0])
+    /* A leader key naming this node is a term it lost (leader_clear_stale
+     * removes it): sending clients back here would keep them waiting. */
+    int known = n->leader_client[0] && strcmp(n->leader_node, n->cl->node) != 0;
+    if (known)
         snprintf(msg, sizeof msg,
             "this hub (%s) follows the cluster's leader, %s at %s: nothing was done here; "
             "send it there",
@@ -84,7 +87,7 @@ s_answer(redirect_t *self, node_t *n, zmq_msg_t *rid, uint64_t request_id)
             n->cl->node);
     err.code = ENLACE__ERROR_CODE__ERR_NOT_LEADER;
     err.message = msg;
-    err.leader = n->leader_client;
+    err.leader = known ? n->leader_client : "";
     frame.version = ENLACE__PROTOCOL__PROTOCOL_VERSION;
     frame.request_id = request_id;
     frame.body_case = ENLACE__FRAME__BODY_ERROR;
