@@ -43,6 +43,9 @@ packages=(
     # tests/integration/ledger_by_hand.py checks every message's signature
     # (alone or through its batch's audit path) with PyNaCl, outside enlace.
     python3-nacl
+    # The consultation's business days are counted in each country's zone,
+    # read from the system's tz database (common/tz.c).
+    tzdata
 )
 
 for arg in "$@"; do
