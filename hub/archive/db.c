@@ -200,6 +200,64 @@ static const migration_t s_migrations[] = {
     {"ALTER TABLE messages ADD COLUMN batch_size INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE messages ADD COLUMN batch_index INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE messages ADD COLUMN batch_path BLOB;", NULL},
+    /* 9 */
+    {"CREATE TABLE country_zones ("
+    "  country TEXT PRIMARY KEY REFERENCES countries(code), zone TEXT NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE holidays ("
+    "  country TEXT NOT NULL REFERENCES countries(code), date TEXT NOT NULL,"
+    "  name TEXT NOT NULL DEFAULT '', PRIMARY KEY (country, date)) WITHOUT ROWID;"
+    /* The seed's zones (contrib/crm-seed.sql), for an archive seeded before
+     * they were: only countries it has. */
+    "WITH z(code, zone) AS (VALUES ('BZ', 'America/Belize'), ('CA', 'America/Toronto'),"
+    "  ('CR', 'America/Costa_Rica'), ('SV', 'America/El_Salvador'),"
+    "  ('US', 'America/New_York'), ('GT', 'America/Guatemala'),"
+    "  ('HN', 'America/Tegucigalpa'), ('MX', 'America/Mexico_City'),"
+    "  ('NI', 'America/Managua'), ('PA', 'America/Panama'), ('DO', 'America/Santo_Domingo'))"
+    "  INSERT INTO country_zones (country, zone)"
+    "  SELECT z.code, z.zone FROM z JOIN countries c ON c.code = z.code;"
+    "CREATE TABLE consultations ("
+    "  id INTEGER PRIMARY KEY,"          /* the seq of the opening message */
+    "  title TEXT NOT NULL,"
+    "  opened_by INTEGER NOT NULL,"
+    "  opened_ms INTEGER NOT NULL,"
+    "  ppt TEXT NOT NULL,"
+    "  troika TEXT NOT NULL,"            /* comma-separated, fixed at open */
+    "  state TEXT NOT NULL CHECK (state IN ('open','closed')),"
+    "  stage INTEGER NOT NULL CHECK (stage BETWEEN 0 AND 2),"
+    "  version INTEGER NOT NULL,"
+    "  outcome TEXT NOT NULL DEFAULT '',"
+    "  reason TEXT NOT NULL DEFAULT '',"
+    "  closed_ms INTEGER NOT NULL DEFAULT 0,"
+    "  updated_ms INTEGER NOT NULL);"
+    "CREATE TABLE consult_versions ("
+    "  consultation INTEGER NOT NULL, version INTEGER NOT NULL, stage INTEGER NOT NULL,"
+    "  seq INTEGER NOT NULL, ts_ms INTEGER NOT NULL,"
+    "  PRIMARY KEY (consultation, version)) WITHOUT ROWID;"
+    "CREATE TABLE consult_targets ("
+    "  consultation INTEGER NOT NULL, stage INTEGER NOT NULL, country TEXT NOT NULL,"
+    "  zone TEXT NOT NULL DEFAULT '', opened_ms INTEGER NOT NULL,"
+    "  deadline_ms INTEGER NOT NULL DEFAULT 0,"
+    "  state TEXT NOT NULL CHECK (state IN ('pending','answered','no-answer','no-objection',"
+    "    'closed')),"
+    "  step INTEGER NOT NULL DEFAULT 0,"  /* reminders and notices sent so far */
+    "  due_ms INTEGER NOT NULL DEFAULT 0," /* when the next one is due (0: none) */
+    "  reminder_ms INTEGER NOT NULL DEFAULT 0, last_day_ms INTEGER NOT NULL DEFAULT 0,"
+    "  escalate_ms INTEGER NOT NULL DEFAULT 0,"
+    "  PRIMARY KEY (consultation, stage, country)) WITHOUT ROWID;"
+    "CREATE INDEX consult_targets_due ON consult_targets (due_ms) WHERE due_ms > 0;"
+    "CREATE TABLE consult_answers ("
+    "  id INTEGER PRIMARY KEY, consultation INTEGER NOT NULL, stage INTEGER NOT NULL,"
+    "  country TEXT NOT NULL, answer TEXT NOT NULL, seq INTEGER NOT NULL,"
+    "  officer_id INTEGER NOT NULL, version INTEGER NOT NULL, ts_ms INTEGER NOT NULL,"
+    "  late INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX consult_answers_of ON consult_answers (consultation, stage, country, id);"
+    "CREATE TABLE consult_events ("
+    "  id INTEGER PRIMARY KEY, consultation INTEGER NOT NULL, ts_ms INTEGER NOT NULL,"
+    "  event TEXT NOT NULL, stage INTEGER NOT NULL, country TEXT NOT NULL DEFAULT '',"
+    "  officer_id INTEGER NOT NULL DEFAULT 0, seq INTEGER NOT NULL DEFAULT 0,"
+    "  detail TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX consult_events_of ON consult_events (consultation, id);",
+        archive_int_chain_calendar},
 };
 #define MIGRATIONS ((int)(sizeof s_migrations / sizeof s_migrations[0]))
 

@@ -580,7 +580,10 @@ history_query_is_the_same_on_a_migrated_archive(void)
     sqlite3 *db = NULL;
     CHECK(sqlite3_open(path, &db) == SQLITE_OK);
     CHECK(sqlite3_exec(db,
-              "ALTER TABLE messages DROP COLUMN batch_size;"
+              "DROP TABLE country_zones; DROP TABLE holidays; DROP TABLE consultations;"
+              " DROP TABLE consult_versions; DROP TABLE consult_targets;"
+              " DROP TABLE consult_answers; DROP TABLE consult_events;"
+              " ALTER TABLE messages DROP COLUMN batch_size;"
               " ALTER TABLE messages DROP COLUMN batch_index;"
               " ALTER TABLE messages DROP COLUMN batch_path;"
               " DROP INDEX messages_stored; PRAGMA user_version = 6",
@@ -594,7 +597,7 @@ history_query_is_the_same_on_a_migrated_archive(void)
     if (!a)
         return;
     CHECK(sqlite3_open(path, &db) == SQLITE_OK);
-    CHECK(s_count_rows(db, "PRAGMA user_version") == 8);
+    CHECK(s_count_rows(db, "PRAGMA user_version") == 9);
     CHECK(s_count_rows(db, "SELECT count(*) FROM sqlite_master WHERE name = 'messages_stored'")
         == 1);
     sqlite3_close(db);
