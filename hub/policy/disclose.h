@@ -6,8 +6,9 @@
  * out-of-band alert pushes (at publish and again at Hello), escalation
  * notices, history, search (its results and its paging cursor), case
  * show/list/approve/close replies, the alert board, CAP export (with the
- * case's form), statistics, release requests, forwards and relabels, and the
- * operator's exports from the archive file. The README's "What each reader
+ * case's form), consultation lists, boards and reminders, statistics,
+ * release requests, forwards and relabels, and the operator's exports from
+ * the archive file. The README's "What each reader
  * sees" table is this file's rules; tests/integration/test_disclosure.c
  * checks every cell of it against a real hub.
  *
@@ -108,6 +109,22 @@ void disclose_msg_of_row(const directory_t *dir, const archive_msg_t *am, disclo
  * invited to NET/#), else NOTHING. Its form and thread are messages: each is
  * disclosed on its own. */
 disclose_t disclose_case(const disclose_reader_t *r, const char *network);
+
+/* What the rules need to know of a consultation (consult_rules.h). */
+typedef struct {
+    const char *troika;      /* its Troika's countries, comma-separated (fixed at open) */
+    int reached;             /* it went to every member country (round 1 or later) */
+    int64_t opened_by;       /* the officer who opened it */
+} disclose_consult_t;
+
+/* A consultation's own facts (that it exists, its title, stage, outcome,
+ * board of answers and deadlines, reminders, its share of the statistics):
+ * ALL to the ST, to its opener, and to members of crm: every one of them
+ * once it reached round 1, only those of a Troika country while it was with
+ * the Troika; NOTHING to anyone else: an observer never learns that one
+ * exists, whatever its invitations (the operator offline: ALL). Its texts,
+ * answers and report are messages, each disclosed on its own. */
+disclose_t disclose_consultation(const disclose_reader_t *r, const disclose_consult_t *c);
 
 /* Counts over all messages (statistics): EXISTENCE for the ST and the admin
  * role (and the operator), else NOTHING. */
