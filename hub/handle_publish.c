@@ -16,6 +16,7 @@
 
 #include "acl.h"
 #include "alerts.h"
+#include "consult.h"
 #include "forms.h"
 #include "keys.h"
 #include "label.h"
@@ -119,6 +120,9 @@ s_check(req_t *r, const Enlace__Publish *p, const Enlace__Content *c,
     const char *bad_alert = alerts_check(r, c, topic, tlp, recipients, why, sizeof why);
     if (bad_alert)
         return req_fail(r, ENLACE__ERROR_CODE__ERR_MALFORMED, "%s", bad_alert);
+    int consult_code = 0;
+    if (consult_check(r, c, topic, tlp, recipients, &consult_code, why, sizeof why) != 0)
+        return req_fail(r, (Enlace__ErrorCode)consult_code, "%s", why);
     char form_why[256];
     const char *bad_form = forms_check(c, form_why, sizeof form_why);
     if (bad_form)
@@ -188,7 +192,8 @@ s_store(req_t *r, const Enlace__Publish *p, const Enlace__Content *c, const char
     int push;
     if (archive_message_insert(env->archive, &am) != 0
         || s_index_text(env->archive, am.seq, c) != 0
-        || (push = alerts_stored(r, c, am.seq, topic, net, now)) < 0) {
+        || (push = alerts_stored(r, c, am.seq, topic, net, now)) < 0
+        || consult_stored(r, c, am.seq, now) != 0) {
         log_error("archive: %s", archive_error(env->archive));
         return req_fail(r, ENLACE__ERROR_CODE__ERR_INTERNAL,
             "archive write failed; nothing was stored");
@@ -212,6 +217,8 @@ handle_publish(req_t *r, const Enlace__Publish *p)
     Enlace__Content *c = enlace__content__unpack(NULL, p->content.len, p->content.data);
     if (!c)
         return req_fail(r, ENLACE__ERROR_CODE__ERR_MALFORMED, "message content does not decode");
+    if (c->consult) /* the audit names a consultation's steps */
+        r->action = consult_action(c->consult);
     char topic[TOPIC_MAX_LEN + 1];
     char *recipients = calloc(1, c->n_recipients * 20 + 1);
     int tlp = 0, rc;

@@ -39,6 +39,11 @@ s_usage(FILE *out)
         "      --idle-timeout TIME   drop a silent session after TIME (default 60s)\n"
         "      --heartbeat TIME      ZMTP heartbeat interval (default 10s)\n"
         "      --deadline urgent=30m,flash=5m  acknowledgement deadlines of alerts\n"
+        "      --consult-days N      business days of a consultation round (default 5)\n"
+        "      --consult-silence no-answer|no-objection  what a country's silence at its\n"
+        "                            deadline is recorded as (default no-answer: the PPT\n"
+        "                            decides)\n"
+        "      --business-day TIME   tests only: a business day lasts TIME, every day one\n"
         "      --log-level LEVEL     error, warning, notice, info (default) or debug\n"
         "      --verbose             debug logging (--log-level debug)\n"
         "  check-config [FILE]       print the effective configuration, or what is wrong\n"
@@ -93,6 +98,7 @@ main(int argc, char **argv)
         return cmd_export(argc - 2, argv + 2);
     if (!strcmp(cmd, "backup"))
         return cmd_backup(argc - 2, argv + 2);
+
     fprintf(stderr, "enlace-hub: unknown command '%s' (see --help)\n", cmd);
     return 2;
 }
