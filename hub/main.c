@@ -1,7 +1,7 @@
 /*
  * enlace-hub: command dispatch. Thin on purpose: the usage, and each
  * command to its file (cmd/: run, check-config, verify, export, export-cap,
- * backup; the directory's administration and init are admin.c's, shared
+ * backup, holiday, zone; the directory's administration and init are admin.c's, shared
  * with the administration over the wire; status is status.c's).
  */
 #include <stdio.h>
@@ -56,6 +56,13 @@ s_usage(FILE *out)
         "  export DATA [--from TIME] [--to TIME] [--topic PATTERN]\n"
         "      messages as JSON lines (TIME: 2026-11-21T10:00:00Z or Unix ms)\n"
         "  backup DATA FILE                            consistent online copy into a new FILE\n"
+        "  holiday add DATA --country CC --date YYYY-MM-DD [--name NAME]\n"
+        "  holiday add DATA --file FILE                one 'CC YYYY-MM-DD [NAME]' a line\n"
+        "  holiday remove DATA --country CC --date YYYY-MM-DD\n"
+        "  holiday list DATA [--country CC] [--json]   the consultation's calendar: a\n"
+        "                            country's holidays are not business days\n"
+        "  zone set DATA --country CC --zone ZONE      the IANA zone (America/Toronto)\n"
+        "  zone list DATA [--json]                     a member country counts days in\n"
         "\n"
         "SIGHUP makes a running hub reload its directory. Roles: officer, focal, ppt,\n"
         "st, observer, admin. Networks: consular, trafficking, child, crm.\n",
@@ -98,7 +105,10 @@ main(int argc, char **argv)
         return cmd_export(argc - 2, argv + 2);
     if (!strcmp(cmd, "backup"))
         return cmd_backup(argc - 2, argv + 2);
-
+    if (!strcmp(cmd, "holiday"))
+        return cmd_holiday(argc - 2, argv + 2);
+    if (!strcmp(cmd, "zone"))
+        return cmd_zone(argc - 2, argv + 2);
     fprintf(stderr, "enlace-hub: unknown command '%s' (see --help)\n", cmd);
     return 2;
 }
