@@ -17,6 +17,7 @@
  *   history.c  history and search pages
  *   alerts.c   acknowledge, alert status, CAP
  *   cases.c    cases and review
+ *   consult.c  the PPT's written consultation: its steps, the board
  *   admin.c    directory administration (st, admin)
  *   control.c  relabel and release requests
  *   keyfile.c  key files from a program's side (sealed?, public key, fingerprint)
@@ -270,6 +271,11 @@ enlace_case_t *enl_case_from(enlace_client_t *self, Enlace__Frame *reply);
 enlace_case_list_t *enl_case_list_from(Enlace__Frame *reply);
 enlace_review_t *enl_review_from(Enlace__Frame *reply);
 const enlace_case_info_t *enl_case_info_view(arena_t *a, const Enlace__CaseInfo *c);
+
+/* publish.c */
+/* enlace_publish with, besides opts, a consultation's step (or NULL). */
+int enl_publish_with(enlace_client_t *self, const char *topic, const void *body, size_t len,
+    const enlace_publish_opts_t *opts, const Enlace__Consult *consult, uint64_t *seq_out);
 
 /* subscribe.c */
 /* Sends Subscribe again for every pattern (after a reconnect). */

@@ -17,10 +17,12 @@
 
 #include <sodium.h>
 
-/* Builds the serialized Content of a message (*out, caller frees). */
+/* Builds the serialized Content of a message (*out, caller frees); consult
+ * (or NULL) makes it a step of a consultation. */
 static int
 s_build_content(enlace_client_t *self, const char *topic, const void *body, size_t len,
-    const enlace_publish_opts_t *opts, uint8_t **out, size_t *out_len)
+    const enlace_publish_opts_t *opts, const Enlace__Consult *consult, uint8_t **out,
+    size_t *out_len)
 {
     if (!topic || (!body && len))
         return enl_fail(self, ENLACE_EINVAL, "topic and body are required");
@@ -70,6 +72,7 @@ s_build_content(enlace_client_t *self, const char *topic, const void *body, size
         c.accuracy = (uint32_t)(e[1] - '0');
     }
     c.personal_data = opts && opts->personal_data;
+    c.consult = (Enlace__Consult *)consult;
     Enlace__Alert alert = ENLACE__ALERT__INIT;
     if (opts && opts->alert) {
         const enlace_alert_t *a = opts->alert;
@@ -131,9 +134,9 @@ s_build_content(enlace_client_t *self, const char *topic, const void *body, size
     return ENLACE_OK;
 }
 
-int
-enlace_publish_async(enlace_client_t *self, const char *topic, const void *body, size_t len,
-    const enlace_publish_opts_t *opts, uint64_t *ticket)
+static int
+s_publish_async(enlace_client_t *self, const char *topic, const void *body, size_t len,
+    const enlace_publish_opts_t *opts, const Enlace__Consult *consult, uint64_t *ticket)
 {
     if (!self)
         return ENLACE_EINVAL;
@@ -148,7 +151,7 @@ enlace_publish_async(enlace_client_t *self, const char *topic, const void *body,
         return enl_fail(self, rc, "too many publishes awaiting the hub's answer");
     uint8_t *content;
     size_t clen;
-    rc = s_build_content(self, topic, body, len, opts, &content, &clen);
+    rc = s_build_content(self, topic, body, len, opts, consult, &content, &clen);
     if (rc != ENLACE_OK)
         return rc;
     /* Queued for the next batch. It goes now if nothing else is in flight
@@ -166,11 +169,18 @@ enlace_publish_async(enlace_client_t *self, const char *topic, const void *body,
 }
 
 int
-enlace_publish(enlace_client_t *self, const char *topic, const void *body, size_t len,
-    const enlace_publish_opts_t *opts, uint64_t *seq_out)
+enlace_publish_async(enlace_client_t *self, const char *topic, const void *body, size_t len,
+    const enlace_publish_opts_t *opts, uint64_t *ticket)
+{
+    return s_publish_async(self, topic, body, len, opts, NULL, ticket);
+}
+
+int
+enl_publish_with(enlace_client_t *self, const char *topic, const void *body, size_t len,
+    const enlace_publish_opts_t *opts, const Enlace__Consult *consult, uint64_t *seq_out)
 {
     uint64_t ticket;
-    int rc = enlace_publish_async(self, topic, body, len, opts, &ticket);
+    int rc = s_publish_async(self, topic, body, len, opts, consult, &ticket);
     if (rc != ENLACE_OK)
         return rc;
     rc = enl_outbox_wait(self, ticket, seq_out);
@@ -180,4 +190,11 @@ enlace_publish(enlace_client_t *self, const char *topic, const void *body, size_
             "publish again with the same message id to be sure",
             self->timeout_ms);
     return rc;
+}
+
+int
+enlace_publish(enlace_client_t *self, const char *topic, const void *body, size_t len,
+    const enlace_publish_opts_t *opts, uint64_t *seq_out)
+{
+    return enl_publish_with(self, topic, body, len, opts, NULL, seq_out);
 }

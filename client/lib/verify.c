@@ -113,6 +113,27 @@ enl_delivery_open(Enlace__Delivery *d, sigcache_t *verified)
         pub->translation_headline = c->texts[0]->headline;
         pub->translation_description = c->texts[0]->description;
     }
+    if (c->consult) {
+        static const char *const steps[] = {"open", "answer", "advance", "revise", "close"};
+        static const char *const answers[] = {"", "agree", "object", "no-objection",
+            "comments", "objection"};
+        static const char *const outcomes[] = {"", "consensus", "no-consensus"};
+        const Enlace__Consult *k = c->consult;
+        pub->consult_step = (unsigned)k->step < 5 ? steps[k->step] : "?";
+        pub->consult_id = k->consultation;
+        pub->consult_title = k->title;
+        pub->consult_stage = k->stage;
+        pub->consult_answer = (unsigned)k->answer < 6 ? answers[k->answer] : "?";
+        pub->consult_outcome = (unsigned)k->outcome < 3 ? outcomes[k->outcome] : "?";
+        pub->consult_reason = k->reason;
+    }
+    if (c->consult_notice) {
+        pub->consult_notice = c->consult_notice->kind;
+        pub->consult_id = c->consult_notice->consultation;
+        pub->consult_stage = c->consult_notice->stage;
+        pub->consult_country = c->consult_notice->country;
+        pub->consult_deadline_ms = c->consult_notice->deadline_ms;
+    }
     if (c->form) {
         p->form = enl_form_wrap(c->form);
         if (!p->form) {
