@@ -21,6 +21,7 @@
 #include "enlace.h"
 
 #define _(s) gettext(s)
+#define N_(s) s /* marked for translation, translated where printed */
 
 #define CLI_MAX_BODY (64 * 1024 * 1024)
 #define CLI_MAX_TO 64
@@ -117,6 +118,15 @@ void cli_print_case(const enlace_case_t *c);
 json_t *cli_review_json(const enlace_review_t *r);
 void cli_print_review(const enlace_review_t *r);
 
+/* print_consult.c: consultations, their board and texts; --diff compares
+ * the last two texts line by line. */
+json_t *cli_consult_info_json(const enlace_consult_info_t *c);
+json_t *cli_consult_list_json(const enlace_consult_info_t *const *items, size_t n);
+json_t *cli_consult_json(const enlace_consult_t *c);
+void cli_print_consult_info(const enlace_consult_info_t *c);
+void cli_print_consult(const enlace_consult_t *c, int diff);
+void cli_print_diff(const char *a, size_t alen, const char *b, size_t blen);
+
 /* usage.c */
 void cli_usage(FILE *out);
 
@@ -130,6 +140,7 @@ int cmd_ack(cli_settings_t *st, int argc, char **argv);
 int cmd_alerts(cli_settings_t *st, int argc, char **argv);
 int cmd_cap(cli_settings_t *st, int argc, char **argv);
 int cmd_case(cli_settings_t *st, int argc, char **argv);
+int cmd_consult(cli_settings_t *st, int argc, char **argv);
 int cmd_review(cli_settings_t *st, int argc, char **argv);
 int cmd_relabel(cli_settings_t *st, int argc, char **argv);
 int cmd_release_request(cli_settings_t *st, int argc, char **argv);

@@ -34,6 +34,7 @@ static const struct {
     {"alerts", cmd_alerts},
     {"cap", cmd_cap},
     {"case", cmd_case},
+    {"consult", cmd_consult},
     {"admin", cmd_admin},
 };
 
