@@ -13,7 +13,12 @@
  * history, search with its cursor, case show/list/approve/close, the alert
  * board, CAP, relabel, release request, forward, statistics) and checks it;
  * then it looks for every word the reader may not see in every byte the
- * reader received.
+ * reader received. The PPT opens two consultations, one left with the
+ * Troika (last year's PPT, Mexico, and this year's, Honduras) and one taken
+ * to round 1 and left silent (business days of 1 s), with unique words in
+ * their titles and texts; their paths (list, show with its texts and
+ * board, live delivery and pushes, history, search, reminders) are the
+ * table's last two columns.
  *
  * Regression tests for the leaks of issue "Close every side door" follow,
  * one per leak, named for the behaviour.
@@ -74,6 +79,8 @@ enum {
     C_RED_GT,
     C_RED_OBS,
     C_RELABEL,
+    C_CONSULT_TROIKA,
+    C_CONSULT_ROUND,
     NCOLS
 };
 
@@ -88,6 +95,8 @@ static const char *s_col_names[NCOLS] = {
     [C_RED_GT] = "RED to a GT officer",
     [C_RED_OBS] = "RED to an invited observer",
     [C_RELABEL] = "AMBER+STRICT, relabelled AMBER",
+    [C_CONSULT_TROIKA] = "consultation with the Troika",
+    [C_CONSULT_ROUND] = "consultation in round 1",
 };
 
 typedef enum { V_NONE, V_ENVELOPE, V_ARCHIVE, V_ALL } vis_t;
@@ -290,6 +299,12 @@ typedef struct {
 } note_t;
 
 typedef struct {
+    uint64_t seq;          /* the notice's own sequence number */
+    uint64_t consultation;
+    char kind[16];
+} cnote_t;
+
+typedef struct {
     int id;                /* R_* */
     rawclient_t *rc;       /* the current connection, or NULL */
     uint8_t *bytes;        /* every byte received on every connection; owned */
@@ -298,6 +313,8 @@ typedef struct {
     int ndel;
     note_t notes[128];
     int nnotes;
+    cnote_t cnotes[128];   /* the hub's consultation notices received */
+    int ncnotes;
     int phase;
 } reader_t;
 
@@ -324,7 +341,16 @@ s_tap(const uint8_t *data, size_t len, void *arg)
         int again = 0; /* a notice comes out of band and, if subscribed, in band too */
         for (int k = 0; c && c->escalation && k < r->nnotes; k++)
             again |= r->notes[k].seq == f->delivery->seq;
-        if (c && c->escalation && !again && r->nnotes < 128) {
+        for (int k = 0; c && c->consult_notice && k < r->ncnotes; k++)
+            again |= r->cnotes[k].seq == f->delivery->seq;
+        if (c && c->consult_notice) {
+            if (!again && r->ncnotes < 128) {
+                cnote_t *n = &r->cnotes[r->ncnotes++];
+                n->seq = f->delivery->seq;
+                n->consultation = c->consult_notice->consultation;
+                snprintf(n->kind, sizeof n->kind, "%s", c->consult_notice->kind);
+            }
+        } else if (c && c->escalation && !again && r->nnotes < 128) {
             note_t *n = &r->notes[r->nnotes++];
             n->seq = f->delivery->seq;
             n->alert_seq = c->escalation->alert_seq;
@@ -968,6 +994,201 @@ s_count_notes(const reader_t *rd, uint64_t alert_seq, int level)
     return n;
 }
 
+/* ------------------------------------------------------------- consultations */
+
+/* The two consultations and their messages: each message is disclosed by
+ * the column of the stage it was sent in (round 1's first text, sent while
+ * with the Troika, by the Troika's). */
+typedef struct {
+    int col;
+    uint64_t id;
+    char title_mark[24];
+} consultation_t;
+
+typedef struct {
+    int col;
+    uint64_t seq;
+    char mark[24];
+} cmsg_t;
+
+static consultation_t s_consults[2];
+static cmsg_t s_cmsgs[4];
+static int s_ncmsgs;
+
+#define CCELL(cond, r, col, path)                                                          \
+    do {                                                                                   \
+        s_cells_checked++;                                                                 \
+        if (!(cond)) {                                                                     \
+            fprintf(stderr, "  %s / %s / %s: %s\n", s_reader_names[r], s_col_names[col],    \
+                path, #cond);                                                              \
+            harness_fail(__FILE__, __LINE__, "disclosure cell");                           \
+        }                                                                                  \
+    } while (0)
+
+static int
+s_col_visible(int r, int col)
+{
+    return s_table[r][col] == V_ALL || s_table[r][col] == V_ARCHIVE;
+}
+
+/* The PPT opens a consultation on its own text (the Troika's column); for
+ * the round's column the Troika agrees and it goes to round 1 with a new
+ * text. */
+static void
+s_consult(int col)
+{
+    int rc;
+    char why[256], title[64], text[64];
+    consultation_t *k = &s_consults[col == C_CONSULT_ROUND];
+    k->col = col;
+    s_new_mark(k->title_mark, 'k', col);
+    snprintf(title, sizeof title, "Consulta %s", k->title_mark);
+    enlace_client_t *ppt = client_connect(&hub, &s_off[R_PPT], &rc, why, sizeof why);
+    enlace_client_t *mx = client_connect(&hub, &s_off[R_AUTHOR], &rc, why, sizeof why);
+    CHECK(ppt && mx);
+    if (!ppt || !mx)
+        goto out;
+    cmsg_t *m = &s_cmsgs[s_ncmsgs++];
+    m->col = C_CONSULT_TROIKA;
+    s_new_mark(m->mark, 'o', col);
+    snprintf(text, sizeof text, "Propuesta %s", m->mark);
+    CHECK_RC(enlace_consult_open(ppt, title, text, &k->id), ENLACE_OK);
+    m->seq = k->id;
+    if (col == C_CONSULT_ROUND) {
+        CHECK_RC(enlace_consult_answer(ppt, k->id, -1, "agree", NULL), ENLACE_OK);
+        CHECK_RC(enlace_consult_answer(mx, k->id, -1, "agree", NULL), ENLACE_OK);
+        m = &s_cmsgs[s_ncmsgs++];
+        m->col = C_CONSULT_ROUND;
+        s_new_mark(m->mark, 'r', col);
+        snprintf(text, sizeof text, "Ronda %s", m->mark);
+        CHECK_RC(enlace_consult_advance(ppt, k->id, text), ENLACE_OK);
+        enlace_consult_t *c = NULL;
+        CHECK_RC(enlace_consult_show(ppt, k->id, &c), ENLACE_OK);
+        for (size_t i = 0; c && i < c->nmessages; i++)
+            if (c->messages[i]->consult_step && !strcmp(c->messages[i]->consult_step, "advance"))
+                m->seq = c->messages[i]->seq;
+        CHECK(m->seq != 0);
+        enlace_consult_destroy(&c);
+    }
+out:
+    enlace_close(&ppt);
+    enlace_close(&mx);
+}
+
+static Enlace__Frame *
+s_consult_req(reader_t *rd, int list, uint64_t id)
+{
+    Enlace__Frame req = ENLACE__FRAME__INIT;
+    Enlace__ConsultShow show = ENLACE__CONSULT_SHOW__INIT;
+    Enlace__ConsultQuery q = ENLACE__CONSULT_QUERY__INIT;
+    if (list) {
+        req.body_case = ENLACE__FRAME__BODY_CONSULT_QUERY;
+        req.consult_query = &q;
+    } else {
+        show.consultation = id;
+        req.body_case = ENLACE__FRAME__BODY_CONSULT_SHOW;
+        req.consult_show = &show;
+    }
+    return s_ask(rd, &req);
+}
+
+static Enlace__Frame *
+s_consult_history(reader_t *rd)
+{
+    Enlace__Frame req = ENLACE__FRAME__INIT;
+    Enlace__History h = ENLACE__HISTORY__INIT;
+    h.pattern.data = (uint8_t *)"crm/members/consult";
+    h.pattern.len = strlen("crm/members/consult");
+    h.limit = 500;
+    req.body_case = ENLACE__FRAME__BODY_HISTORY;
+    req.history = &h;
+    return s_ask(rd, &req);
+}
+
+/* The consultations' request paths, for one connected reader. */
+static void
+s_check_consult_requests(reader_t *rd)
+{
+    int r = rd->id;
+    Enlace__Frame *list = s_consult_req(rd, 1, 0), *none = s_consult_req(rd, 0, 999999);
+    Enlace__Frame *hist = s_consult_history(rd);
+    for (int k = 0; k < 2; k++) {
+        const consultation_t *c = &s_consults[k];
+        int sees = s_table[r][c->col] != V_NONE;
+        int listed = 0;
+        for (size_t i = 0; list && list->body_case == ENLACE__FRAME__BODY_CONSULT_LIST
+             && i < list->consult_list->n_consultations;
+             i++)
+            listed |= list->consult_list->consultations[i]->id == c->id;
+        CCELL(listed == sees, r, c->col, "consult list");
+        Enlace__Frame *show = s_consult_req(rd, 0, c->id);
+        if (!sees) {
+            CCELL(s_same_error(show, none), r, c->col, "consult show refusal");
+        } else {
+            int ok = show && show->body_case == ENLACE__FRAME__BODY_CONSULT_DETAIL;
+            CCELL(ok, r, c->col, "consult show");
+            for (int i = 0; ok && i < s_ncmsgs; i++) {
+                int shown = 0;
+                for (size_t j = 0; j < show->consult_detail->n_messages; j++)
+                    shown |= show->consult_detail->messages[j]->seq == s_cmsgs[i].seq;
+                /* A consultation's own messages only, as their stage allows. */
+                int mine = s_cmsgs[i].seq == c->id || (k == 1 && s_cmsgs[i].col == C_CONSULT_ROUND);
+                if (mine)
+                    CCELL(shown == s_col_visible(r, s_cmsgs[i].col), r, s_cmsgs[i].col,
+                        "consult show's texts");
+                else
+                    CCELL(!shown, r, c->col, "consult show's texts (another's)");
+            }
+        }
+        enlace__frame__free_unpacked(show, NULL);
+    }
+    for (int i = 0; i < s_ncmsgs; i++) {
+        const cmsg_t *m = &s_cmsgs[i];
+        CCELL(s_page_has(hist, m->seq) == s_col_visible(r, m->col), r, m->col, "history");
+        Enlace__Frame *f = s_search(rd, m->mark);
+        CCELL(s_page_has(f, m->seq) == s_col_visible(r, m->col), r, m->col, "search");
+        enlace__frame__free_unpacked(f, NULL);
+    }
+    enlace__frame__free_unpacked(list, NULL);
+    enlace__frame__free_unpacked(none, NULL);
+    enlace__frame__free_unpacked(hist, NULL);
+}
+
+/* Live delivery, pushes, reminders and every byte received. */
+static void
+s_check_consult_deliveries(const reader_t *rd)
+{
+    int r = rd->id;
+    for (int i = 0; i < s_ncmsgs; i++) {
+        const cmsg_t *m = &s_cmsgs[i];
+        CCELL(s_delivered(rd, m->seq, 0, 1) == (s_table[r][m->col] == V_ALL), r, m->col,
+            "live delivery");
+        if (s_delivered(rd, m->seq, 1, -1))
+            CCELL(s_table[r][m->col] == V_ALL, r, m->col, "push");
+        if (!s_col_visible(r, m->col))
+            CCELL(!s_contains(rd->bytes, rd->nbytes, m->mark, strlen(m->mark)), r, m->col,
+                "bytes (text)");
+    }
+    for (int k = 0; k < 2; k++) {
+        const consultation_t *c = &s_consults[k];
+        if (s_table[r][c->col] == V_NONE)
+            CCELL(!s_contains(rd->bytes, rd->nbytes, c->title_mark, strlen(c->title_mark)), r,
+                c->col, "bytes (title)");
+        for (int n = 0; n < rd->ncnotes; n++)
+            if (rd->cnotes[n].consultation == c->id)
+                CCELL(s_table[r][c->col] == V_ALL, r, c->col, "reminder");
+    }
+}
+
+static int
+s_count_cnotes(const reader_t *rd, uint64_t id, const char *kind)
+{
+    int n = 0;
+    for (int k = 0; k < rd->ncnotes; k++)
+        n += rd->cnotes[k].consultation == id && !strcmp(rd->cnotes[k].kind, kind);
+    return n;
+}
+
 static void
 the_disclosure_table_holds_on_every_path(void)
 {
@@ -981,6 +1202,7 @@ the_disclosure_table_holds_on_every_path(void)
         CHECK(s_connect_reader(&s_readers[r]) == 0);
         /* Those who may not subscribe are refused: they get nothing live. */
         s_subscribe(&s_readers[r], "consular/#", 0);
+        s_subscribe(&s_readers[r], "crm/#", 0);
     }
     /* The revoked key: connected and subscribed, then revoked. */
     officer_revoke(&hub, &s_off[R_REVOKED]);
@@ -991,6 +1213,10 @@ the_disclosure_table_holds_on_every_path(void)
     CHECK(a != NULL);
     if (!a)
         return;
+    /* The consultations first: round 1's reminders run while the alerts
+     * escalate (business days of 1 s: the deadline 5 s after it opens). */
+    s_consult(C_CONSULT_TROIKA);
+    s_consult(C_CONSULT_ROUND);
     s_open_case(a);
     s_publish(a, C_CLEAR, 1, ENLACE_TLP_CLEAR, NULL, 0, NULL, "MX,GT");
     s_publish(a, C_GREEN, 1, ENLACE_TLP_GREEN, NULL, 0, NULL, "MX,GT");
@@ -1021,9 +1247,17 @@ the_disclosure_table_holds_on_every_path(void)
             done += s_msgs[i].is_alert
                 && s_count_notes(&s_readers[R_ST], s_msgs[i].seq, 2)
                     >= s_msgs[i].concerns_mx + s_msgs[i].concerns_gt;
-        if (done == alerts)
+        if (done == alerts && s_count_cnotes(&s_readers[R_ST], s_consults[1].id, "escalated"))
             break;
     }
+    /* Round 1's silence: the PPT's and the CR officer's countries reminded,
+     * and the ST told; nothing to the Troika's consultation's outsiders. */
+    CCELL(s_count_cnotes(&s_readers[R_PPT], s_consults[1].id, "reminder") == 1, R_PPT,
+        C_CONSULT_ROUND, "reminder");
+    CCELL(s_count_cnotes(&s_readers[R_CR], s_consults[1].id, "last-day") == 1, R_CR,
+        C_CONSULT_ROUND, "reminder");
+    CCELL(s_count_cnotes(&s_readers[R_ST], s_consults[1].id, "escalated") >= 1, R_ST,
+        C_CONSULT_ROUND, "escalation to the ST");
     /* Escalations: one notice per level and country, to those who must
      * hear of it. */
     for (int i = 0; i < s_nmsgs; i++) {
@@ -1057,12 +1291,15 @@ the_disclosure_table_holds_on_every_path(void)
     }
     s_pump(1500);
     for (int r = 0; r < NREADERS; r++) {
-        if (s_readers[r].rc)
+        if (s_readers[r].rc) {
             s_check_requests(&s_readers[r]);
+            s_check_consult_requests(&s_readers[r]);
+        }
         s_pump(50);
     }
     for (int r = 0; r < NREADERS; r++) {
         s_check_deliveries(&s_readers[r]);
+        s_check_consult_deliveries(&s_readers[r]);
         s_scan_bytes(&s_readers[r]);
     }
     int leaks = 0;
@@ -1319,7 +1556,7 @@ main(void)
         [R_MX] = "--country MX --network consular --role officer",
         [R_GT_FOCAL] = "--country GT --network consular --role focal",
         [R_GT] = "--country GT --network consular --role officer",
-        [R_CR] = "--country CR --network consular --role officer",
+        [R_CR] = "--country CR --network consular,crm --role officer",
         [R_PPT] = "--country HN --network crm --role focal",
         [R_ST] = "--org ST --role st",
         [R_OBS_READ] = "--org UNICEF --role observer",
@@ -1333,6 +1570,12 @@ main(void)
         officer_new(&hub, &s_off[r], names[r], roles[r]);
     const char *bin = getenv("ENLACE_HUB_BIN");
     harness_sh("%s ppt set %s/data --country HN >/dev/null", bin, hub.dir);
+    /* The Troika: last year's PPT (Mexico) and this year's (Honduras). */
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    harness_sh("%s ppt set %s/data --country MX --year %d >/dev/null", bin, hub.dir,
+        tm.tm_year + 1900 - 1);
     harness_sh("%s invite grant %s/data --to UNICEF --network consular --topics 'consular/#' "
                "--access read --for 1d >/dev/null",
         bin, hub.dir);
@@ -1341,6 +1584,8 @@ main(void)
         bin, hub.dir);
     hub.extra[0] = "--deadline";
     hub.extra[1] = "urgent=2s,flash=1s";
+    hub.extra[2] = "--business-day";
+    hub.extra[3] = "1s";
     hub_start(&hub);
     harness_run("the_disclosure_table_holds_on_every_path", the_disclosure_table_holds_on_every_path);
     harness_run("red_alert_concerns_only_countries_of_its_named_recipients",
