@@ -25,8 +25,11 @@
  *                            grantee, network, patterns, access, expires_ms,
  *                            created_ms, created_by, revoked_ms)
  *   reference  0             B("reference"), B("country") + each countries row,
- *                            B("organisation") + ..., B("network") + ...
- *                            (whenever the seed changes them)
+ *                            B("organisation") + ..., B("network") + ...,
+ *                            from schema 9 on B("zone") + each country_zones
+ *                            row, B("holiday") + each holidays row
+ *                            (whenever the seed or a calendar command changes
+ *                            them)
  *
  * Fields: I(v) = 'i' + 8-byte big-endian signed; B(x) = 'b' + 4-byte
  * big-endian length + bytes (text as UTF-8); N = 'n' for SQL NULL. Directory
