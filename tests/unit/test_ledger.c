@@ -437,6 +437,7 @@ migration_chains_an_existing_archive(void)
                     " ALTER TABLE messages DROP COLUMN batch_index;"
                     " ALTER TABLE messages DROP COLUMN batch_path;"
                     " DROP INDEX messages_stored; DROP TABLE message_labels; DROP TABLE message_text;"
+                    " CREATE INDEX messages_topic ON messages (topic, seq);"
                     " ALTER TABLE messages DROP COLUMN personal;"
                     " ALTER TABLE messages DROP COLUMN handling;"
                     " DROP TABLE alerts; DROP TABLE alert_targets; DROP TABLE alert_events;"
@@ -453,7 +454,7 @@ migration_chains_an_existing_archive(void)
         s_teardown(&f);
         return;
     }
-    CHECK(s_raw_count(&f, "PRAGMA user_version") == 8);
+    CHECK(s_raw_count(&f, "PRAGMA user_version") == 9);
     CHECK(s_raw_count(&f, "SELECT count(*) FROM audit WHERE action = 'archive.migrate'") == 1);
     CHECK(s_raw_count(&f, "SELECT count(*) FROM ledger WHERE kind = 'ppt' AND ref = 2026") == 1);
     CHECK(s_raw_count(&f, "SELECT count(*) FROM ledger WHERE kind = 'invitation'") == 1);
@@ -477,6 +478,7 @@ migration_from_schema_1_adds_ppt_invitations_and_ledger(void)
                     " ALTER TABLE messages DROP COLUMN batch_index;"
                     " ALTER TABLE messages DROP COLUMN batch_path;"
                     " DROP INDEX messages_stored; DROP TABLE message_labels; DROP TABLE message_text;"
+                    " CREATE INDEX messages_topic ON messages (topic, seq);"
                     " ALTER TABLE messages DROP COLUMN personal;"
                     " ALTER TABLE messages DROP COLUMN handling;"
                     " DROP TABLE alerts; DROP TABLE alert_targets; DROP TABLE alert_events;"
@@ -493,7 +495,7 @@ migration_from_schema_1_adds_ppt_invitations_and_ledger(void)
         s_teardown(&f);
         return;
     }
-    CHECK(s_raw_count(&f, "PRAGMA user_version") == 8);
+    CHECK(s_raw_count(&f, "PRAGMA user_version") == 9);
     CHECK(s_directory_changes(&f) > 0);
     ledger_report_t r;
     CHECK(s_verify(&f, &r) == 0);
