@@ -196,6 +196,10 @@ int enl_send(enlace_client_t *self, Enlace__Frame *frame);
  * (request_id != 0), or NULL with *err set (ENLACE_OK if the frame was
  * routed, ENLACE_ETIMEDOUT if none came). */
 Enlace__Frame *enl_recv_one(enlace_client_t *self, int timeout_ms, int *err);
+/* Takes in, without waiting, every frame that has already arrived: replies
+ * answer their requests (publishes' into the outbox), deliveries are queued;
+ * a reply nobody waits for is dropped. */
+void enl_recv_waiting(enlace_client_t *self);
 /* Sends req with a new request id, waiting for a reconnect until
  * deadline_ms (enl_now_ms clock) if the hub is unreachable; returns the id,
  * or 0 with *err set. */

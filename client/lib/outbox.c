@@ -308,16 +308,10 @@ s_wait_result(enlace_client_t *self, uint64_t want, uint64_t *ticket, uint64_t *
                 "the hub revoked this key; the connection is closed");
         int err;
         if (!drained) {
-            /* Take in every answer that has already arrived before sending
-             * more: a caller that publishes one message per result taken
-             * then queues them while it takes the answers that came
-             * together, and they leave as one batch, not one by one. */
-            for (int k = 0; k < 4096; k++) {
-                Enlace__Frame *late = enl_recv_one(self, 0, &err);
-                enlace__frame__free_unpacked(late, NULL); /* a reply nobody waits for */
-                if (err != ENLACE_OK)
-                    break;
-            }
+            /* Every answer that has already arrived first: a caller that
+             * publishes one message per result taken queues them while it
+             * takes the answers that came together (enlace_publish_async). */
+            enl_recv_waiting(self);
             drained = 1;
             continue;
         }

@@ -151,13 +151,18 @@ enlace_publish_async(enlace_client_t *self, const char *topic, const void *body,
     rc = s_build_content(self, topic, body, len, opts, &content, &clen);
     if (rc != ENLACE_OK)
         return rc;
-    /* Queued for the next batch. It goes now if nothing else is in flight
-     * (a lone publish never waits for company) or a batch is full; else at
-     * the next call that waits or sends, signed with the others queued. If
-     * the hub is unreachable it stays outstanding, sent once the connection
-     * is restored. */
+    /* Queued for the next batch, Nagle's way: it goes now, with whatever
+     * else is queued, unless a batch sent earlier is still unanswered (the
+     * answers that have arrived are taken in first); then it goes when that
+     * batch is answered (at the next publish), when the caller next waits
+     * (enlace_publish_result, enlace_recv, any request), or when a batch is
+     * full. A lone publish never waits, and under load a batch is what was
+     * published during one round trip to the hub. If the hub is unreachable
+     * it stays outstanding, sent once the connection is restored. */
     self->next_request = id;
     enl_outbox_add_unsigned(&self->outbox, id, content, clen);
+    if (self->outbox.count > self->outbox.ntosign && self->state == ENLACE_STATE_CONNECTED)
+        enl_recv_waiting(self);
     if (self->outbox.count == self->outbox.ntosign || self->outbox.ntosign >= MERKLE_MAX_LEAVES)
         enl_flush_unsent(self);
     if (ticket)
