@@ -135,5 +135,6 @@ int cmd_relabel(cli_settings_t *st, int argc, char **argv);
 int cmd_release_request(cli_settings_t *st, int argc, char **argv);
 int cmd_admin(cli_settings_t *st, int argc, char **argv);
 int cmd_whoami(cli_settings_t *st, int argc, char **argv);
+int cmd_web(cli_settings_t *st, int argc, char **argv);
 
 #endif

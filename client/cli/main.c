@@ -35,6 +35,7 @@ static const struct {
     {"cap", cmd_cap},
     {"case", cmd_case},
     {"admin", cmd_admin},
+    {"web", cmd_web},
 };
 
 static int
