@@ -37,6 +37,14 @@ export function txt(s, cls) {
   return span;
 }
 
+// Sets an element's content to untrusted text: plain text when it holds no
+// control character (the common case, and the cheapest), else txt()'s marks.
+export function setText(el, s) {
+  const text = s == null ? '' : String(s);
+  if (CONTROL.test(text)) el.replaceChildren(txt(text));
+  else el.textContent = text;
+}
+
 // h('div', {class: 'x', onclick: fn, 'aria-label': '…'}, child, 'text', …):
 // strings become text nodes; null, undefined and false are skipped.
 export function h(tag, attrs, ...children) {
@@ -69,27 +77,48 @@ export function clear(el) {
 }
 
 // Times in the page's language and the workstation's time zone. Intl is
-// given the language explicitly: the browser's own may differ.
-export function fmtTime(ms) {
-  if (!ms) return '';
-  return new Intl.DateTimeFormat(language(), { dateStyle: 'medium', timeStyle: 'medium' }).format(new Date(ms));
+// given the language explicitly: the browser's own may differ. Formatters
+// are made once per language and style (making one costs more than using
+// it, and the inbox formats a time for every row it draws).
+const formatters = new Map();
+function formatter(kind, opts) {
+  const key = `${language()} ${kind}`;
+  let f = formatters.get(key);
+  if (!f) {
+    f = kind === 'number' ? new Intl.NumberFormat(language()) : new Intl.DateTimeFormat(language(), opts);
+    formatters.set(key, f);
+  }
+  return f;
 }
 
+export function fmtTime(ms) {
+  if (!ms) return '';
+  return formatter('time', { dateStyle: 'medium', timeStyle: 'medium' }).format(new Date(ms));
+}
+
+let today = '';
+let todayUntil = 0;
 export function fmtShortTime(ms) {
   if (!ms) return '';
+  const now = Date.now();
+  if (now >= todayUntil) {
+    const d = new Date(now);
+    today = d.toDateString();
+    todayUntil = new Date(d.getFullYear(), d.getMonth(), d.getDate() + 1).getTime();
+  }
   const d = new Date(ms);
-  const today = new Date();
-  const sameDay = d.toDateString() === today.toDateString();
-  return new Intl.DateTimeFormat(language(), sameDay ? { timeStyle: 'short' } : { dateStyle: 'short', timeStyle: 'short' }).format(d);
+  return d.toDateString() === today
+    ? formatter('short', { timeStyle: 'short' }).format(d)
+    : formatter('shortdate', { dateStyle: 'short', timeStyle: 'short' }).format(d);
 }
 
 export function fmtDate(ms) {
   if (!ms) return '';
-  return new Intl.DateTimeFormat(language(), { dateStyle: 'medium' }).format(new Date(ms));
+  return formatter('date', { dateStyle: 'medium' }).format(new Date(ms));
 }
 
 export function fmtNumber(n) {
-  return new Intl.NumberFormat(language()).format(n);
+  return formatter('number').format(n);
 }
 
 // "12 min 05 s", "1 h 02 min", for a time left or taken.

@@ -126,13 +126,17 @@ function setupHeader() {
     try { await post('/api/logout'); } catch (e) { /* gone already */ }
     fatal('session.logged_out');
   });
+  // The button shows only while the browser would still ask.
   const nb = document.getElementById('notify-btn');
-  if ('Notification' in window && Notification.permission === 'default') {
-    nb.hidden = false;
-    nb.addEventListener('click', async () => {
-      await Notification.requestPermission();
-      nb.hidden = Notification.permission === 'default';
-    });
+  if (!('Notification' in window)) return;
+  const show = (state) => { nb.hidden = state !== 'default' && state !== 'prompt'; };
+  nb.addEventListener('click', async () => show(await Notification.requestPermission()));
+  show(Notification.permission);
+  if (navigator.permissions) {
+    navigator.permissions.query({ name: 'notifications' }).then((st) => {
+      show(st.state);
+      st.onchange = () => show(st.state);
+    }).catch(() => {});
   }
 }
 

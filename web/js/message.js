@@ -2,7 +2,7 @@
 // handling and evaluation codes, personal data), then author, country and
 // the signature mark, then its content. Everything that came from the hub
 // or an author is text (dom.js's txt); nothing becomes a link.
-import { h, txt, fmtTime, fmtShortTime } from './dom.js';
+import { h, txt, setText, fmtTime, fmtShortTime } from './dom.js';
 import { t } from './i18n.js';
 import { personName } from './store.js';
 import { formLabel, fieldLabel } from './forms.js';
@@ -90,17 +90,28 @@ export function messageCard(m, opts = {}) {
       h('div', { class: 'body-text' }, txt(m.translation.description))) : null);
 }
 
-// One row of the inbox's list (the virtual list reuses row elements).
+// One row of the inbox's list. The virtual list reuses row elements as
+// they scroll out and back in: the row's parts are made once, then only
+// their text changes.
 export function fillRow(el, m) {
+  let p = el.__parts;
+  if (!p) {
+    p = el.__parts = {
+      labels: h('span', { class: 'labels' }), who: h('span', { class: 'who ut' }),
+      country: h('span', { class: 'muted ut' }), verified: verifiedMark(),
+      when: h('span', { class: 'when' }), topic: h('span', { class: 'topic ut' }),
+      snippet: h('span', { class: 'snippet ut' }),
+    };
+    el.replaceChildren(
+      h('div', { class: 'l1' }, p.labels, p.who, p.country, p.verified, p.when),
+      h('div', { class: 'l2' }, p.topic, p.snippet));
+  }
   el.classList.toggle('is-alert', !!m.alert);
   el.dataset.seq = m.seq;
-  el.replaceChildren(
-    h('div', { class: 'l1' }, labels(m),
-      h('span', { class: 'who' }, txt(m.author.name)),
-      h('span', { class: 'muted' }, txt(m.author.country)),
-      verifiedMark(),
-      h('span', { class: 'when' }, fmtShortTime(m.stored_ms))),
-    h('div', { class: 'l2' },
-      h('span', { class: 'topic' }, txt(m.topic)),
-      h('span', { class: 'snippet' }, txt(snippet(m)))));
+  p.labels.replaceChildren(...labels(m));
+  setText(p.who, m.author.name);
+  setText(p.country, m.author.country);
+  p.when.textContent = fmtShortTime(m.stored_ms);
+  setText(p.topic, m.topic);
+  setText(p.snippet, snippet(m));
 }

@@ -13,6 +13,7 @@ export class VList {
     this.o = opts;
     this.selected = -1;
     this.rows = new Map(); // index -> element in the page
+    this.spare = [];       // row elements out of view, to reuse
     this.spacer = h('div', { class: 'vlist-spacer' });
     this.el = h('div', { class: 'vlist', role: 'listbox', tabindex: '0', 'aria-label': opts.label }, this.spacer);
     this.pending = false;
@@ -33,7 +34,7 @@ export class VList {
 
   // Everything may have moved (new rows, another filter): redraw.
   refresh() {
-    for (const el of this.rows.values()) el.remove();
+    for (const el of this.rows.values()) this.spare.push(el);
     this.rows.clear();
     this.render();
   }
@@ -46,18 +47,28 @@ export class VList {
     const first = Math.max(0, Math.floor(top / rh) - OVERSCAN);
     const last = Math.min(n - 1, Math.ceil((top + this.el.clientHeight) / rh) + OVERSCAN);
     for (const [i, el] of this.rows) {
-      if (i < first || i > last) { el.remove(); this.rows.delete(i); }
+      if (i < first || i > last) { this.spare.push(el); this.rows.delete(i); }
     }
     for (let i = first; i <= last; i++) {
       if (this.rows.has(i)) continue;
-      const el = h('div', { class: 'vrow', role: 'option', id: `vrow-${i}`, 'data-index': i });
+      let el = this.spare.pop();
+      if (!el) {
+        el = h('div', { class: 'vrow', role: 'option' });
+        this.spacer.append(el);
+      }
+      el.hidden = false;
+      el.id = `vrow-${i}`;
+      el.dataset.index = i;
       el.style.transform = `translateY(${i * rh}px)`;
       el.setAttribute('aria-selected', String(i === this.selected));
       el.setAttribute('aria-posinset', String(i + 1));
       el.setAttribute('aria-setsize', String(n));
       this.o.fill(el, i);
-      this.spacer.append(el);
       this.rows.set(i, el);
+    }
+    // Rows not needed now stay in the page, hidden and without an id.
+    for (const el of this.spare) {
+      if (!el.hidden) { el.hidden = true; el.removeAttribute('id'); delete el.dataset.seq; }
     }
   }
 

@@ -95,7 +95,7 @@ function renderCase(main, ctx, id) {
           h('dt', {}, fieldOf(formMsg.form.type, k)),
           h('dd', { 'data-form-field': k }, txt(Array.isArray(v) ? v.join(', ') : String(v)))]))) : null,
       h('h2', {}, t('case.thread', { n: c.messages.length })),
-      c.messages.map((m) => messageCard(m, { language: language() })),
+      h('div', { id: 'case-thread' }, c.messages.map((m) => messageCard(m, { language: language() }))),
       h('h2', {}, t('case.alerts', { n: c.alerts.length })),
       c.alerts.length ? h('table', { class: 'grid' },
         h('thead', {}, h('tr', {}, ['#', t('compose.priority'), t('compose.headline'), t('board.countries')].map((x) => h('th', { scope: 'col' }, x)))),
@@ -191,7 +191,7 @@ function renderNew(main, ctx) {
     ccs, formBox, send);
   const showForm = () => {
     formBox.hidden = !formType.value;
-    clear(formBox).append(h('legend', {}, formType.value ? formLabel(formType.value) : ''), formFields(formType.value));
+    clear(formBox).append(h('legend', {}, formType.value ? formLabel(formType.value) : ''), ...formFields(formType.value));
   };
   // A case type suggests its form.
   type.addEventListener('change', () => {
