@@ -8,6 +8,10 @@
 #                                       # ASan/UBSan and libFuzzer builds
 #   bash contrib/deps.sh --packaging    # also what `dpkg-buildpackage -b` needs
 #                                       # for debian/ (debhelper, lintian)
+#   bash contrib/deps.sh --browser-tests  # also chromium, chromium-driver,
+#                                       # python3-selenium and pinned fonts, for
+#                                       # the web console's browser test
+#                                       # (contrib/test.sh always asks for them)
 #
 # Nothing is installed, and apt-get is not even called, when every package is
 # already there. Uses sudo only when not run as root.
@@ -33,6 +37,10 @@ packages=(
     # es_MX.UTF-8 in a temporary directory; enlace needs no generated locale).
     gettext
     locales
+    # The web console (enlace web): its HTTP server, and the charts of the
+    # ST's statistics, served from where Debian puts chart.js.
+    libmicrohttpd-dev
+    libjs-chart.js
 )
 
 for arg in "$@"; do
@@ -43,8 +51,14 @@ for arg in "$@"; do
         --packaging)
             packages+=(debhelper dpkg-dev fakeroot lintian python3)
             ;;
+        --browser-tests)
+            # Fonts pinned so that screenshots do not change with whatever
+            # fonts happen to be installed (tests/browser/).
+            packages+=(chromium chromium-driver python3-selenium fonts-dejavu-core
+                fonts-liberation)
+            ;;
         -h|--help)
-            sed -n '2,13p' "$0"
+            sed -n '2,17p' "$0"
             exit 0
             ;;
         *)
