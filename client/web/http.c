@@ -608,6 +608,10 @@ s_accept(void *cls, const struct sockaddr *addr, socklen_t len)
     return ntohl(in->sin_addr.s_addr) == INADDR_LOOPBACK ? MHD_YES : MHD_NO;
 }
 
+/* libmicrohttpd's own messages: its format strings, with its arguments. */
+static void s_mhd_log(void *cls, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+
 static void
 s_mhd_log(void *cls, const char *fmt, va_list ap)
 {
