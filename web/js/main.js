@@ -134,8 +134,7 @@ function setupHeader() {
   show(Notification.permission);
   if (navigator.permissions) {
     navigator.permissions.query({ name: 'notifications' }).then((st) => {
-      show(st.state);
-      st.onchange = () => show(st.state);
+      st.onchange = () => show(Notification.permission);
     }).catch(() => {});
   }
 }

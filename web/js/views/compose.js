@@ -146,7 +146,10 @@ export function render(main, ctx) {
     handlingText.disabled = handling.value !== 'H3';
     recipients.querySelector('legend').textContent = tlp.value === 'RED' ? t('compose.recipients_red') : t('compose.recipients');
   };
-  for (const el of [kind, network, subtopic, handling, tlp]) el.addEventListener('input', update);
+  for (const el of [kind, network, subtopic, handling, tlp]) {
+    el.addEventListener('input', update);
+    el.addEventListener('change', update);
+  }
 
   let people = [];
   const showPeople = () => {
@@ -156,7 +159,7 @@ export function render(main, ctx) {
       .filter((p) => checked.has(p.fingerprint) || !words || `${p.name} ${p.country} ${p.fingerprint}`.toLowerCase().includes(words))
       .map((p) => h('label', {},
         h('input', { type: 'checkbox', name: 'recipient', value: p.fingerprint, checked: checked.has(p.fingerprint) }),
-        txt(p.name), ` (${p.country}) `, h('span', { class: 'mono' }, txt(p.fingerprint)))));
+        txt(p.name), p.country ? [' (', txt(p.country), ') '] : ' ', h('span', { class: 'mono' }, txt(p.fingerprint)))));
   };
   const addManual = () => {
     const fp = manualFp.value.trim().toUpperCase();
@@ -164,7 +167,7 @@ export function render(main, ctx) {
       setFieldError(form, 'c-recipient-fp', t('compose.bad_fp'));
       return;
     }
-    if (!people.some((p) => p.fingerprint === fp)) people.unshift({ name: fp, country: '?', fingerprint: fp });
+    if (!people.some((p) => p.fingerprint === fp)) people.unshift({ name: t('compose.by_hand'), country: '', fingerprint: fp });
     showPeople();
     recipientList.querySelector(`input[value="${fp}"]`).checked = true;
     manualFp.value = '';

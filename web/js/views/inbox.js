@@ -59,6 +59,8 @@ export function render(main) {
     }
     list.selected = sel;
     list.refresh();
+    // The first message to arrive is shown at once.
+    if (selectedSeq == null && total() > 0) list.select(0, false);
   };
 
   filter.addEventListener('input', recompute);
@@ -79,8 +81,7 @@ export function render(main) {
     h('div', { class: 'inbox' },
       h('div', { class: 'inbox-list' }, count, list.el),
       detail));
+  if (store.messages.length === 0) detail.append(h('p', { class: 'muted' }, t('inbox.empty')));
   recompute();
-  if (total() === 0) detail.append(h('p', { class: 'muted' }, t('inbox.empty')));
-  else list.select(0, false);
   return off;
 }
