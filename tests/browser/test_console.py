@@ -56,6 +56,7 @@ try:
     from selenium.common.exceptions import TimeoutException
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support.ui import Select, WebDriverWait
 except ImportError:
     webdriver = None
@@ -373,6 +374,21 @@ class Browser:
             shutil.rmtree(self.profile_dir, ignore_errors=True)
 
 
+# Form controls of the page that a screen reader could not name: no
+# <label for>, no wrapping <label>, no aria-label(ledby).
+UNLABELLED = r"""
+return [...document.querySelectorAll('#main input, #main select, #main textarea, #banners input')]
+  .filter((el) => el.type !== 'hidden' && !(el.labels && el.labels.length)
+    && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
+  .map((el) => el.id || el.name || el.outerHTML.slice(0, 60));
+"""
+
+
+def check_labels(b, page):
+    missing = b.js(UNLABELLED)
+    check(not missing, "%s: every form control on %s has a label %r" % (b.name, page, missing))
+
+
 def start_browsers(env, specs):
     """Starts browsers in parallel (each takes seconds): {name: Browser}."""
     out, errors = {}, []
@@ -524,6 +540,7 @@ def alert_flow(env, mx, gt, st, people):
     Select(mx.find("#c-tr-language")).select_by_value("en")
     set_value(mx, "#c-tr-headline", "Death in Tapachula")
     set_value(mx, "#c-tr-description", "Consular support is requested for the repatriation.")
+    check_labels(mx, "the alert form")
     mx.shot("console-compose-alert")
     mx.find("#c-send").click()
     ok = mx.wait(lambda: mx.find("#c-ok").text, "the alert is raised")
@@ -549,6 +566,7 @@ def alert_flow(env, mx, gt, st, people):
                 "the banner counts down to the deadline")
     gt.wait(lambda: gt.js("return window.__test.painted[arguments[0]]", str(alert_id)),
             "the banner is drawn")
+    check_labels(gt, "the inbox with a banner")
     gt.shot("console-banner-es")
 
     # Acknowledge from the banner, with a note.
@@ -762,6 +780,7 @@ def case_flow(env, mx):
           and mx.find("#f-date_of_death").get_attribute("aria-invalid") == "true"
           and mx.js("return document.activeElement.id") == "f-date_of_death",
           "the hub's error (%r) is beside the field it names, which has the focus" % got)
+    check_labels(mx, "the case form")
     mx.shot("console-case-form-error", top=False)
     mx.js("document.getElementById('f-date_of_death').value = '2026-11-20'")
     set_value(mx, "#f-place_of_death", "Tapachula")
@@ -789,6 +808,7 @@ def case_flow(env, mx):
 def history_flow(mx):
     mx.go("#/history")
     mx.wait(lambda: mx.present("#h-results article"), "history shows messages")
+    check_labels(mx, "history")
     mx.shot("console-history")
     mx.go("#/search?q=tapachula")
     mx.wait(lambda: mx.present("#h-results article"), "search finds 'tapachula' (accents folded)")
@@ -805,6 +825,7 @@ def st_flow(st):
     st.shot("console-stats")
     st.go("#/st/directory")
     st.wait(lambda: len(st.finds("#dir-list tbody tr")) >= 5, "the directory lists the officers")
+    check_labels(st, "the directory")
     st.shot("console-directory")
     st.go("#/st/invitations")
     st.wait(lambda: st.present("#ppt-show dd"), "the PPT and Troika")
@@ -814,6 +835,7 @@ def st_flow(st):
     st.find("#inv-grant button[type=submit]").click()
     st.wait(lambda: st.present("#inv-list tr[data-invitation]"), "an invitation is granted")
     check("HN" in st.find("#ppt-show").text, "the current PPT is shown (HN)")
+    check_labels(st, "invitations and PPT")
     st.shot("console-invitations")
     st.go("#/st/audit")
     st.wait(lambda: len(st.finds("#audit-list tbody tr")) > 0, "the audit log")
@@ -942,6 +964,15 @@ def main():
         gt.find('.vrow.is-alert[data-seq="1"]').click()
         gt.shot("console-inbox-es")
         set_value(gt, "#inbox-filter", "")
+        # The list by keyboard alone: Home, then Down, reads the second.
+        lst = gt.find(".vlist")
+        lst.send_keys(Keys.HOME)
+        first = gt.js("return document.querySelector('#inbox-detail article').dataset.seq")
+        lst.send_keys(Keys.ARROW_DOWN)
+        second = gt.js("return document.querySelector('#inbox-detail article').dataset.seq")
+        active = gt.js("return document.querySelector('.vlist').getAttribute('aria-activedescendant')")
+        check(first and second and first != second and active == "vrow-1",
+              "the inbox is keyboard operable (Home, Down: #%s then #%s)" % (first, second))
         mx.go("#/inbox")
         mx.wait(lambda: mx.present('.vrow.is-alert[data-seq="1"]'), "MX's inbox")
         mx.find('.vrow.is-alert[data-seq="1"]').click()
