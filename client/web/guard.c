@@ -41,6 +41,12 @@ web_guard_origin(const char *origin, unsigned port)
     return s_authority(rest, strlen(rest), port);
 }
 
+int
+web_guard_fetch_site(const char *site)
+{
+    return !site || !strcmp(site, "same-origin") || !strcmp(site, "none");
+}
+
 size_t
 web_guard_cookies(const char *header, const char *name, web_span_t *out, size_t cap)
 {

@@ -26,6 +26,12 @@ int web_guard_host(const char *host, unsigned port);
  * 0 otherwise, "null" and NULL included. */
 int web_guard_origin(const char *origin, unsigned port);
 
+/* 1 if a Sec-Fetch-Site header allows a request that needs the session:
+ * absent (an older browser, or not a browser: Host, Origin and the cookie
+ * still decide), "same-origin", or "none" (typed, a bookmark, a reload).
+ * "same-site" is another port of this machine; "cross-site" another site. */
+int web_guard_fetch_site(const char *site);
+
 /* A piece of a header: start and length (not NUL-terminated). */
 typedef struct {
     const char *at;

@@ -294,8 +294,9 @@ s_gate(web_http_t *self, struct MHD_Connection *conn, int post, const route_t *r
     /* A GET names its origin only when a script fetched it: ours or none. */
     if (!post && origin && !web_guard_origin(origin, self->port))
         return "forbidden: a request from another origin";
-    const char *site = s_header(conn, "Sec-Fetch-Site");
-    if (site && !strcmp(site, "cross-site") && r->kind != R_PUBLIC)
+    /* A page of another site, or of another port of this machine, that
+     * got the browser to ask: the browser says so. */
+    if (r->kind != R_PUBLIC && !web_guard_fetch_site(s_header(conn, "Sec-Fetch-Site")))
         return "forbidden: a request from another site";
     if (post) {
         const char *type = s_header(conn, "Content-Type");

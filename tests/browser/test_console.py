@@ -500,6 +500,8 @@ def security_checks(env, gt, browser, people):
          {"Origin": gt.origin, "Content-Type": "application/json"}, None),
         ("a cross-site fetch (Sec-Fetch-Site)", "GET", "/api/me", None,
          {**good, "Sec-Fetch-Site": "cross-site"}, None),
+        ("a page of another port of this machine (Sec-Fetch-Site: same-site)", "GET",
+         "/api/events", None, {**good, "Sec-Fetch-Site": "same-site"}, None),
         ("the used token again", "POST", "/api/session", json.dumps({"token": gt.token}),
          {"Origin": gt.origin, "Content-Type": "application/json"}, None),
         ("a wrong token", "POST", "/api/session", json.dumps({"token": "0" * 64}),

@@ -44,6 +44,18 @@ origin_is_this_console_over_http(void)
     CHECK(!web_guard_origin(NULL, 8080));
 }
 
+static void
+fetch_site_allows_this_origin_and_the_user_only(void)
+{
+    CHECK(web_guard_fetch_site(NULL));
+    CHECK(web_guard_fetch_site("same-origin"));
+    CHECK(web_guard_fetch_site("none"));
+    CHECK(!web_guard_fetch_site("same-site"));
+    CHECK(!web_guard_fetch_site("cross-site"));
+    CHECK(!web_guard_fetch_site(""));
+    CHECK(!web_guard_fetch_site("Same-Origin"));
+}
+
 static int
 s_span_is(web_span_t s, const char *want)
 {
@@ -202,6 +214,7 @@ main(void)
 {
     RUN(host_is_this_console_only);
     RUN(origin_is_this_console_over_http);
+    RUN(fetch_site_allows_this_origin_and_the_user_only);
     RUN(cookie_values_are_found_by_exact_name);
     RUN(hex_secrets_are_exactly_64_digits);
     RUN(asset_paths_are_plain_names);
