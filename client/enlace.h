@@ -108,6 +108,14 @@ ENLACE_EXPORT const char *enlace_last_error(const enlace_client_t *self);
 ENLACE_EXPORT const char *enlace_self_name(const enlace_client_t *self);
 ENLACE_EXPORT const char *enlace_self_fingerprint(const enlace_client_t *self);
 ENLACE_EXPORT const char *enlace_self_country(const enlace_client_t *self);
+/* The organisation code (ST, IOM, ...) the hub names for our key, "" for a
+ * country's officer. Owned by the client. */
+ENLACE_EXPORT const char *enlace_self_organisation(const enlace_client_t *self);
+/* Our memberships as the hub named them when we connected, "network:role"
+ * ("consular:focal"): how many, and the i-th (NULL past the end). Owned by
+ * the client. The st and observer roles usually hold none. */
+ENLACE_EXPORT size_t enlace_self_network_count(const enlace_client_t *self);
+ENLACE_EXPORT const char *enlace_self_network(const enlace_client_t *self, size_t i);
 
 /* ---------------------------------------------------------------- case forms */
 

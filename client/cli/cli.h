@@ -135,5 +135,8 @@ int cmd_relabel(cli_settings_t *st, int argc, char **argv);
 int cmd_release_request(cli_settings_t *st, int argc, char **argv);
 int cmd_admin(cli_settings_t *st, int argc, char **argv);
 int cmd_whoami(cli_settings_t *st, int argc, char **argv);
+/* cmd_web.c: enlace web runs enlace-web with the whole command line
+ * (argv[0] replaced); returns 1 only if that could not be done. */
+int cli_web_exec(int argc, char **argv);
 
 #endif

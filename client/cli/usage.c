@@ -39,6 +39,7 @@ cli_usage(FILE *out)
         "  release-request SEQ REASON  ask a message's author for wider release\n"
         "  review [--days N]          your open cases and alerts older than N days\n"
         "  case approve ID [--note T] IOM's or the ST's approval of a special return\n"
+        "  web [--port N] [--open]    the console in a browser on this computer\n"
         "\n"
         "Message options (publish, alert, case open):\n"
         "  --handling H0|H1|H2|H3 [--handling-text TEXT]   handling code\n"

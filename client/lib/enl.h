@@ -20,6 +20,7 @@
  *   admin.c    directory administration (st, admin)
  *   control.c  relabel and release requests
  *   keyfile.c  key files from a program's side (sealed?, public key, fingerprint)
+ *   self.c     who the hub says we are beyond the name: organisation, memberships
  *   testing.c  enlace_test_reply, the fuzz entry point
  */
 #ifndef ENLACE_ENL_H
@@ -43,6 +44,8 @@
 /* Outbox slots by request id: twice the window, so that a slot is free again
  * long before its id comes round. */
 #define ENL_OUTBOX_SLOTS (ENLACE_PUBLISH_WINDOW * 2)
+/* Memberships kept from the Welcome (the hub's directory holds at most 8). */
+#define ENL_MAX_NETWORKS 8
 /* Deliveries remembered for the duplicate filter. */
 #define ENL_SEEN_WINDOW 65536
 
@@ -150,6 +153,9 @@ struct enlace_client {
     enl_outbox_t outbox;       /* publishes awaiting the hub's answer */
     sigcache_t *verified;      /* batch root signatures already verified; owned */
     char name[208], fingerprint[24], country[24];
+    char organisation[24];     /* Welcome's organisation ("" for a country's officer) */
+    char networks[ENL_MAX_NETWORKS][56]; /* Welcome's memberships, "network:role" */
+    size_t nnetworks;
     char error[512];
 };
 
