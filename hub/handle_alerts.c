@@ -75,7 +75,7 @@ alerts_check(const req_t *r, const Enlace__Content *c, const char *topic, int tl
     const Enlace__Alert *a = c->alert;
     if (!a)
         return NULL;
-    const char *bad = alert_rules_check(a, c->body.data, c->body.len);
+    const char *bad = alert_rules_check(a, c->body.data, c->body.len, c->sealed != NULL);
     if (bad)
         return bad;
     for (size_t i = 0; i < a->n_countries; i++) {
