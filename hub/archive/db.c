@@ -40,6 +40,11 @@
  *      second copy of every body; searches only need the rowid) without
  *      per-document sizes (columnsize=0: results are in seq order, never
  *      ranked). The migration re-indexes every text, once.
+ *  10  messages.sealed (1: the author sealed the content, PROTOCOL.md 6; a
+ *      copy of what the signed content says, like personal and handling,
+ *      outside the ledger record, checked against the content by verify)
+ *      and messages_sealed, a partial index of the sealed messages (search
+ *      counts those it cannot read).
  *
  * Invariants: nothing here commits on its own but archive_commit and the
  * offline helpers that wrap themselves in a transaction; a rollback, of the
@@ -214,6 +219,9 @@ static const migration_t s_migrations[] = {
     "  SELECT rowid, headline, body FROM message_text;"
     "DROP TABLE message_text;"
     "ALTER TABLE message_text_v9 RENAME TO message_text;", NULL},
+    /* 10 */
+    {"ALTER TABLE messages ADD COLUMN sealed INTEGER NOT NULL DEFAULT 0;"
+    "CREATE INDEX messages_sealed ON messages (seq) WHERE sealed <> 0;", NULL},
 };
 #define MIGRATIONS ((int)(sizeof s_migrations / sizeof s_migrations[0]))
 

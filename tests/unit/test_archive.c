@@ -256,11 +256,12 @@ search_is_the_same_after_the_index_loses_its_copy(void)
     CHECK(s_insert(a, 2, 0x02) == 0);
     archive_destroy(&a);
     /* Back to schema 8: the index with its own copy of every text (as
-     * migration 5 made it), and messages_topic. */
+     * migration 5 made it), and messages_topic (and no sealed column, 10). */
     sqlite3 *db = NULL;
     CHECK(sqlite3_open(path, &db) == SQLITE_OK);
     CHECK(sqlite3_exec(db,
-              "DROP TABLE message_text;"
+              "DROP INDEX messages_sealed; ALTER TABLE messages DROP COLUMN sealed;"
+              " DROP TABLE message_text;"
               " CREATE VIRTUAL TABLE message_text USING fts5(headline, body,"
               "  tokenize = 'unicode61 remove_diacritics 2');"
               " INSERT INTO message_text (rowid, headline, body) VALUES"
@@ -283,7 +284,7 @@ search_is_the_same_after_the_index_loses_its_copy(void)
     CHECK(archive_text_index(a, 3, "", "ruta de trata", 13) == 0);
     CHECK(s_search(a, "trata", &first) == 1 && first == 3);
     CHECK(sqlite3_open(path, &db) == SQLITE_OK);
-    CHECK(s_count_rows(db, "PRAGMA user_version") == 9);
+    CHECK(s_count_rows(db, "PRAGMA user_version") == 10);
     /* the index holds no copy of the texts, and messages_topic is gone */
     CHECK(s_count_rows(db, "SELECT count(*) FROM sqlite_master WHERE name = 'message_text_content'")
         == 0);
@@ -626,11 +627,12 @@ history_query_is_the_same_on_a_migrated_archive(void)
     CHECK(s_hq_fill(a) == 0);
     archive_destroy(&a);
     /* Back to schema 6, as written before the stored-time index (and the
-     * batch proofs of schema 8). */
+     * batch proofs of schema 8, the sealed column of 9). */
     sqlite3 *db = NULL;
     CHECK(sqlite3_open(path, &db) == SQLITE_OK);
     CHECK(sqlite3_exec(db,
-              "ALTER TABLE messages DROP COLUMN batch_size;"
+              "DROP INDEX messages_sealed; ALTER TABLE messages DROP COLUMN sealed;"
+              " ALTER TABLE messages DROP COLUMN batch_size;"
               " ALTER TABLE messages DROP COLUMN batch_index;"
               " ALTER TABLE messages DROP COLUMN batch_path;"
               " DROP INDEX messages_stored; DROP TABLE message_text;"
@@ -648,7 +650,7 @@ history_query_is_the_same_on_a_migrated_archive(void)
     if (!a)
         return;
     CHECK(sqlite3_open(path, &db) == SQLITE_OK);
-    CHECK(s_count_rows(db, "PRAGMA user_version") == 9);
+    CHECK(s_count_rows(db, "PRAGMA user_version") == 10);
     CHECK(s_count_rows(db, "SELECT count(*) FROM sqlite_master WHERE name = 'messages_stored'")
         == 1);
     sqlite3_close(db);

@@ -433,7 +433,8 @@ migration_chains_an_existing_archive(void)
     archive_destroy(&f.a);
     /* Back to schema 2, as an archive written before the ledger (with the
      * PPT and invitations of migration 2, without migration 4's alerts). */
-    CHECK(s_raw(&f, "ALTER TABLE messages DROP COLUMN batch_size;"
+    CHECK(s_raw(&f, "DROP INDEX messages_sealed; ALTER TABLE messages DROP COLUMN sealed;"
+                    " ALTER TABLE messages DROP COLUMN batch_size;"
                     " ALTER TABLE messages DROP COLUMN batch_index;"
                     " ALTER TABLE messages DROP COLUMN batch_path;"
                     " DROP INDEX messages_stored; DROP TABLE message_labels; DROP TABLE message_text;"
@@ -454,7 +455,7 @@ migration_chains_an_existing_archive(void)
         s_teardown(&f);
         return;
     }
-    CHECK(s_raw_count(&f, "PRAGMA user_version") == 9);
+    CHECK(s_raw_count(&f, "PRAGMA user_version") == 10);
     CHECK(s_raw_count(&f, "SELECT count(*) FROM audit WHERE action = 'archive.migrate'") == 1);
     CHECK(s_raw_count(&f, "SELECT count(*) FROM ledger WHERE kind = 'ppt' AND ref = 2026") == 1);
     CHECK(s_raw_count(&f, "SELECT count(*) FROM ledger WHERE kind = 'invitation'") == 1);
@@ -474,7 +475,8 @@ migration_from_schema_1_adds_ppt_invitations_and_ledger(void)
         return;
     s_publish_batch(&f, 2);
     archive_destroy(&f.a);
-    CHECK(s_raw(&f, "ALTER TABLE messages DROP COLUMN batch_size;"
+    CHECK(s_raw(&f, "DROP INDEX messages_sealed; ALTER TABLE messages DROP COLUMN sealed;"
+                    " ALTER TABLE messages DROP COLUMN batch_size;"
                     " ALTER TABLE messages DROP COLUMN batch_index;"
                     " ALTER TABLE messages DROP COLUMN batch_path;"
                     " DROP INDEX messages_stored; DROP TABLE message_labels; DROP TABLE message_text;"
@@ -495,7 +497,7 @@ migration_from_schema_1_adds_ppt_invitations_and_ledger(void)
         s_teardown(&f);
         return;
     }
-    CHECK(s_raw_count(&f, "PRAGMA user_version") == 9);
+    CHECK(s_raw_count(&f, "PRAGMA user_version") == 10);
     CHECK(s_directory_changes(&f) > 0);
     ledger_report_t r;
     CHECK(s_verify(&f, &r) == 0);
