@@ -13,5 +13,7 @@ int cmd_verify(int argc, char **argv);       /* ledger.c: verify DATA|FILE */
 int cmd_export(int argc, char **argv);       /* export.c */
 int cmd_export_cap(int argc, char **argv);   /* export_cap.c */
 int cmd_backup(int argc, char **argv);       /* backup.c */
+int cmd_restore(int argc, char **argv);      /* restore.c */
+int cmd_archive_key(int argc, char **argv);  /* archive_key.c */
 
 #endif
