@@ -108,7 +108,7 @@ enlace_recv(enlace_client_t *self, enlace_delivery_t **out, int timeout_ms)
                     enl_send_ack(self);
                 continue;
             }
-            enl_delivery_t *p = enl_delivery_open(frame->delivery, self->verified);
+            enl_delivery_t *p = enl_delivery_open(frame->delivery, self->verified, self->identity);
             if (p)
                 p->frame = frame;
             s_mark_seen(self, seq);
