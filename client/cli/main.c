@@ -35,6 +35,7 @@ static const struct {
     {"cap", cmd_cap},
     {"case", cmd_case},
     {"admin", cmd_admin},
+    {"unseal", cmd_unseal},
 };
 
 static int
