@@ -95,6 +95,16 @@ web_delivery_json(const enlace_delivery_t *d, int64_t received_ms)
         if (a)
             json_object_set_new(o, "alert", a);
     }
+    if (d->sealed) {
+        /* Sealed (PROTOCOL.md 6): opened with this officer's key, or not
+         * (then there is no text at all: the page says why). */
+        json_t *sl = d->seal_status == ENLACE_OK
+            ? json_pack("{s:b, s:s}", "opened", 1, "by", d->opened_by)
+            : json_pack("{s:b, s:s}", "opened", 0, "why",
+                  d->seal_status == ENLACE_ESEALED ? "not-for-you" : "damaged");
+        if (sl)
+            json_object_set_new(o, "sealed", sl);
+    }
     if (d->escalation_alert) {
         json_t *e = json_pack("{s:I, s:s, s:i}", "alert", (json_int_t)d->escalation_alert,
             "country", d->escalation_country, "level", (int)d->escalation_level);
@@ -138,8 +148,8 @@ web_alert_json(const enlace_alert_status_t *a)
         if (tj)
             json_array_append_new(targets, tj);
     }
-    return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:{s:s, s:s, s:s}, s:I, "
-                     "s:I, s:b, s:I, s:o}",
+    json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:{s:s, s:s, s:s}, "
+                          "s:I, s:I, s:b, s:I, s:o}",
         "id", (json_int_t)a->id, "topic", a->topic, "priority", a->priority, "category",
         a->category, "headline", a->headline, "status", a->status, "msg_type", a->msg_type,
         "countries", s_strings(a->countries, a->ncountries), "references", refs, "author",
@@ -147,6 +157,9 @@ web_alert_json(const enlace_alert_status_t *a)
         a->author_country, "stored_ms", (json_int_t)a->stored_ms, "case", (json_int_t)a->case_id,
         "needs_ack", a->needs_ack, "superseded_by", (json_int_t)a->superseded_by, "targets",
         targets);
+    if (o && a->sealed)
+        json_object_set_new(o, "sealed", json_true()); /* its headline is in the seal */
+    return o;
 }
 
 json_t *

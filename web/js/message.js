@@ -23,6 +23,7 @@ export function labels(m) {
   if (m.handling) out.push(h('span', { class: 'badge', title: t(`handling.${m.handling}.hint`) }, txt(m.handling)));
   if (m.evaluation) out.push(h('span', { class: 'badge', title: t('msg.evaluation_hint') }, txt(m.evaluation)));
   if (m.personal_data) out.push(h('span', { class: 'badge pd' }, t('msg.personal')));
+  if (m.sealed) out.push(h('span', { class: 'badge', title: t('msg.sealed_hint') }, t('msg.sealed')));
   return out;
 }
 
@@ -31,8 +32,15 @@ export function verifiedMark() {
 }
 
 // The first line of what a message says, for a list row.
+// A sealed message this officer's key does not open: why, in words.
+function sealedClosed(m) {
+  return m.sealed && !m.sealed.opened
+    ? t(m.sealed.why === 'damaged' ? 'msg.sealed_damaged' : 'msg.sealed_closed') : null;
+}
+
 export function snippet(m) {
   if (m.escalation) return t('msg.escalation_snippet', m.escalation);
+  if (sealedClosed(m)) return sealedClosed(m);
   if (m.alert) return m.alert.headline;
   if (m.body != null) return m.body.split('\n', 1)[0];
   return t('msg.binary');
@@ -63,7 +71,8 @@ export function messageCard(m, opts = {}) {
   const headline = m.alert ? h('p', { class: 'headline' }, txt(m.alert.headline)) : null;
   const translated = m.translation && opts.language && m.translation.language === opts.language;
   let body;
-  if (m.body != null) body = h('div', { class: 'body-text msg-body' }, txt(translated ? m.translation.description : m.body));
+  if (sealedClosed(m)) body = h('p', { class: 'muted' }, sealedClosed(m));
+  else if (m.body != null) body = h('div', { class: 'body-text msg-body' }, txt(translated ? m.translation.description : m.body));
   else body = h('p', { class: 'muted' }, t('msg.binary'));
   return h('article', { class: `msg-card${m.alert ? ' is-alert' : ''}`, 'data-seq': m.seq },
     h('div', { class: 'labels' }, labels(m)),
