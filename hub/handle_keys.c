@@ -12,7 +12,7 @@
 
 #include "disclose.h"
 
-#define KEYS_QUERY_MAX 64
+#define KEYS_QUERY_MAX 128 /* 64 named recipients, the author, room to spare */
 #define KEYS_PER_OFFICER 32
 
 int
@@ -21,7 +21,7 @@ handle_keys_query(req_t *r, const Enlace__KeysQuery *q)
     const hub_env_t *env = r->env;
     if (q->n_fingerprints == 0 || q->n_fingerprints > KEYS_QUERY_MAX)
         return req_fail(r, ENLACE__ERROR_CODE__ERR_MALFORMED,
-            "ask for the keys of 1 to 64 officers at once");
+            "ask for the keys of 1 to 128 officers at once");
     disclose_reader_t reader = {.dir = env->dir, .who = r->who, .now_ms = r->now};
     Enlace__OfficerKeys *officers = calloc(q->n_fingerprints, sizeof *officers);
     Enlace__OfficerKeys **list = calloc(q->n_fingerprints, sizeof *list);
