@@ -420,7 +420,8 @@ s_by_entry_then_id(const void *a, const void *b)
 static int
 s_check_directory(verify_t *v)
 {
-    qsort(v->entries, v->nentries, sizeof *v->entries, s_by_entry_then_id);
+    if (v->nentries) /* none, in an archive without officers: entries is NULL */
+        qsort(v->entries, v->nentries, sizeof *v->entries, s_by_entry_then_id);
     for (size_t i = 0; i < v->nentries; i++) {
         const latest_t *l = &v->entries[i];
         if (i + 1 < v->nentries && v->entries[i + 1].ref == l->ref
