@@ -55,6 +55,9 @@ typedef enum {
     ENLACE_EHUB,       /* the hub failed internally; nothing was stored */
     ENLACE_EIO,        /* socket or system error */
     ENLACE_EBADTOPIC,  /* topic or pattern not valid */
+    ENLACE_ESEALED,    /* sealed content that this key cannot open: not sealed to it */
+    ENLACE_EBADSEAL,   /* sealed content that does not open: damaged, or not what its
+                        * author signed; nothing of it is shown */
 } enlace_err_t;
 
 #define ENLACE_PUBLIC_KEY_BYTES 32
@@ -108,6 +111,14 @@ ENLACE_EXPORT const char *enlace_last_error(const enlace_client_t *self);
 ENLACE_EXPORT const char *enlace_self_name(const enlace_client_t *self);
 ENLACE_EXPORT const char *enlace_self_fingerprint(const enlace_client_t *self);
 ENLACE_EXPORT const char *enlace_self_country(const enlace_client_t *self);
+/* The organisation code (ST, IOM, ...) the hub names for our key, "" for a
+ * country's officer. Owned by the client. */
+ENLACE_EXPORT const char *enlace_self_organisation(const enlace_client_t *self);
+/* Our memberships as the hub named them when we connected, "network:role"
+ * ("consular:focal"): how many, and the i-th (NULL past the end). Owned by
+ * the client. The st and observer roles usually hold none. */
+ENLACE_EXPORT size_t enlace_self_network_count(const enlace_client_t *self);
+ENLACE_EXPORT const char *enlace_self_network(const enlace_client_t *self, size_t i);
 
 /* ---------------------------------------------------------------- case forms */
 
@@ -210,11 +221,20 @@ typedef struct {
                                     * data. Not owned: it must outlive the call */
     uint64_t forward_of;           /* passes on stored message N; the hub refuses it if
                                     * N's label or handling code forbids (ENLACE_EDENIED) */
+    int seal;                      /* seal the content (always done for TLP:RED): the body,
+                                    * headline, area, form, translations and handling text
+                                    * are encrypted to the recipients' keys in force, your
+                                    * own and the ST's archive key (PROTOCOL.md 6), which
+                                    * the library fetches from the hub; needs recipients.
+                                    * A form is then checked here, with the hub's table */
 } enlace_publish_opts_t;
 
 /* Signs and publishes a message and waits until the hub has committed it to
  * its archive. On ENLACE_OK *seq_out (if not NULL) holds the stored sequence.
- * Deliveries that arrive meanwhile are queued for enlace_recv. */
+ * Deliveries that arrive meanwhile are queued for enlace_recv. A sealed
+ * message (TLP:RED, or opts->seal) first asks the hub for the keys to seal
+ * to (one round trip); ENLACE_EINVAL if its sealed part does not pass the
+ * checks the hub would have made (the reason names the field). */
 ENLACE_EXPORT int enlace_publish(enlace_client_t *self, const char *topic, const void *body,
     size_t len, const enlace_publish_opts_t *opts, uint64_t *seq_out);
 
@@ -309,6 +329,16 @@ typedef struct {
     const char *consult_notice;   /* the hub's: reminder, last-day, deadline, escalated */
     const char *consult_country;  /* the country a notice is about */
     int64_t consult_deadline_ms;  /* its deadline */
+    /* Sealed content (PROTOCOL.md 6; always TLP:RED): the hub carried the
+     * body, headline, area, form, translations and handling text encrypted,
+     * and the library opened them with your key. */
+    int sealed;                  /* the author sealed it */
+    int seal_status;             /* ENLACE_OK: opened, the fields above are the
+                                  * plaintext; ENLACE_ESEALED: not sealed to your key,
+                                  * ENLACE_EBADSEAL: does not open (damaged): body NULL
+                                  * (body_len 0), headline, handling text and content type
+                                  * "", no form, no translation */
+    const char *opened_by;       /* the fingerprint of the key that opened it, or "" */
 } enlace_delivery_t;
 
 /* Waits up to timeout_ms (-1: forever) for the next delivery. Every delivery
@@ -344,6 +374,9 @@ ENLACE_EXPORT const enlace_delivery_t *enlace_page_item(const enlace_page_t *pag
 /* Pass as after_seq to get the next page; more is 1 if the hub stopped early. */
 ENLACE_EXPORT uint64_t enlace_page_next(const enlace_page_t *page);
 ENLACE_EXPORT int enlace_page_more(const enlace_page_t *page);
+/* A search page: the sealed messages you may see, in the span the page
+ * covered, whose sealed part the hub could not search (0 for history). */
+ENLACE_EXPORT uint64_t enlace_page_sealed_not_searched(const enlace_page_t *page);
 ENLACE_EXPORT void enlace_page_destroy(enlace_page_t **self_p);
 
 /* Acknowledges an alert for your country (idempotent). */
@@ -385,6 +418,8 @@ typedef struct {
     uint64_t superseded_by;       /* a later update or cancellation (0: none) */
     size_t ntargets;
     const enlace_target_t *const *targets;
+    int sealed;                   /* a sealed alert: headline is "" (the hub has only its
+                                   * envelope; the message itself opens for its recipients) */
 } enlace_alert_status_t;
 
 typedef struct {
@@ -867,6 +902,53 @@ ENLACE_EXPORT int enlace_ping(enlace_client_t *self);
 
 /* Formats a 16-byte message id as 32 hex characters plus NUL. */
 ENLACE_EXPORT void enlace_id_hex(const uint8_t id[16], char out[33]);
+
+/* ---------------------------------------------------------------- sealed content */
+
+/* Pins the fingerprint of the ST's archive key (a profile's `archive_key`):
+ * a sealed publish then fails (ENLACE_EKEY) unless the hub names that very
+ * key, so that a hub that swapped in a key of its own is not sealed to.
+ * NULL unpins. ENLACE_EINVAL for a malformed fingerprint. */
+ENLACE_EXPORT int enlace_pin_archive_key(enlace_client_t *self, const char *fingerprint);
+
+/* A secret key held outside a session: an officer's own key or the ST's
+ * archive key (enlace-keygen makes both), to open sealed messages and
+ * encrypted exports with. Secrets stay in the library's locked memory. */
+typedef struct enlace_key enlace_key_t;
+
+/* Loads a secret key file (passphrase for a sealed one, or NULL).
+ * ENLACE_OK and *out (free with enlace_key_destroy), else ENLACE_EKEY with
+ * a reason in why. */
+ENLACE_EXPORT int enlace_key_load(const char *secret_file, const char *passphrase,
+    enlace_key_t **out, char *why, size_t why_len);
+ENLACE_EXPORT void enlace_key_destroy(enlace_key_t **self_p);
+/* Its fingerprint; owned by the key. */
+ENLACE_EXPORT const char *enlace_key_fingerprint(const enlace_key_t *key);
+
+/* A stored message outside a session, from its signed bytes (an export
+ * line's content, signature and batch; a delivery's content, signature and
+ * batch_*): verifies the author's signature over content (alone, or with
+ * batch_size > 0 through its audit path) and, if it is sealed and key is
+ * not NULL, opens it with key. ENLACE_OK and *out (free with
+ * enlace_delivery_destroy; seq, author name and country, stored time are
+ * 0/"": the signed content does not hold them) whose seal_status and
+ * opened_by say whether key opened it; ENLACE_EBADSIG (the signature does
+ * not verify: nothing is returned) or ENLACE_EPROTO (not a Content), with a
+ * reason in why. */
+ENLACE_EXPORT int enlace_message_open(const uint8_t *content, size_t content_len,
+    const uint8_t *signature, size_t signature_len, uint32_t batch_size, uint32_t batch_index,
+    const uint8_t *batch_path, size_t batch_path_len, const enlace_key_t *key,
+    enlace_delivery_t **out, char *why, size_t why_len);
+
+/* Decrypts an encrypted backup or export (`enlace-hub backup|export
+ * --encrypt-to`) read from in_fd into out_fd with the archive key. The
+ * output is written as it authenticates: ENLACE_OK only once the whole file
+ * has (until then treat the output as incomplete). *kind (may be NULL) is
+ * 'B' for a backup, 'E' for an export. ENLACE_EKEY (encrypted to another
+ * key), ENLACE_EBADSEAL (damaged or truncated), ENLACE_EPROTO (not an
+ * encrypted file), ENLACE_EIO, with a reason in why. */
+ENLACE_EXPORT int enlace_decrypt_stream(const enlace_key_t *key, int in_fd, int out_fd,
+    char *kind, char *why, size_t why_len);
 
 /* ---------------------------------------------------------------- key files */
 

@@ -15,6 +15,10 @@
 #                                       # where systemd runs, the package also
 #                                       # enables a system broker on port 1883
 #                                       # (systemctl disable --now mosquitto)
+#   bash contrib/deps.sh --browser-tests  # also chromium, chromium-driver,
+#                                       # python3-selenium and pinned fonts, for
+#                                       # the web console's browser test
+#                                       # (contrib/test.sh always asks for them)
 #
 # Nothing is installed, and apt-get is not even called, when every package is
 # already there. Uses sudo only when not run as root.
@@ -46,6 +50,10 @@ packages=(
     # The consultation's business days are counted in each country's zone,
     # read from the system's tz database (common/tz.c).
     tzdata
+    # The web console (enlace web): its HTTP server, and the charts of the
+    # ST's statistics, served from where Debian puts chart.js.
+    libmicrohttpd-dev
+    libjs-chart.js
 )
 
 for arg in "$@"; do
@@ -61,8 +69,14 @@ for arg in "$@"; do
             # which rows it could not measure.
             packages+=(mosquitto libmosquitto-dev valgrind)
             ;;
+        --browser-tests)
+            # Fonts pinned so that screenshots do not change with whatever
+            # fonts happen to be installed (tests/browser/).
+            packages+=(chromium chromium-driver python3-selenium fonts-dejavu-core
+                fonts-liberation)
+            ;;
         -h|--help)
-            sed -n '2,20p' "$0"
+            sed -n '2,24p' "$0"
             exit 0
             ;;
         *)

@@ -20,7 +20,7 @@
 # and each fuzz target the build defines but did not produce. So that no test
 # can vanish silently, each of these counts as one failed test too: a test
 # program in the tree (tests/unit/test_*.c, tests/integration/test_*.c and
-# test_*.sh) that meson.build does not register, and a registered test that
+# test_*.sh, tests/browser/test_*.py) that meson.build does not register, and a registered test that
 # is not in testlog.json (did not run).
 # Exits non-zero if anything failed or nothing passed.
 #
@@ -57,10 +57,11 @@ skipped=0
 summary=()   # one line per step, printed before the closing line
 
 # --- packages ---------------------------------------------------------------
+# The browser test (tests/browser/) fails without chromium: always ask for it.
 if [ "$quick" = "1" ] && [ "$fuzz_seconds" = "0" ]; then
-    bash "$root/contrib/deps.sh"
+    bash "$root/contrib/deps.sh" --browser-tests
 else
-    bash "$root/contrib/deps.sh" --sanitizers
+    bash "$root/contrib/deps.sh" --sanitizers --browser-tests
 fi
 
 # --- helpers ----------------------------------------------------------------
@@ -155,7 +156,8 @@ for test in registered:
         programs.add(os.path.splitext(os.path.basename(arg))[0])
 for path in sorted(glob.glob(os.path.join(root, "tests/unit/test_*.c"))
                    + glob.glob(os.path.join(root, "tests/integration/test_*.c"))
-                   + glob.glob(os.path.join(root, "tests/integration/test_*.sh"))):
+                   + glob.glob(os.path.join(root, "tests/integration/test_*.sh"))
+                   + glob.glob(os.path.join(root, "tests/browser/test_*.py"))):
     stem = os.path.splitext(os.path.basename(path))[0]
     if stem not in programs:
         problems.append("%s is not registered in meson.build: it never runs"

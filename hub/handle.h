@@ -89,5 +89,6 @@ int handle_release_request(req_t *r, const Enlace__ReleaseRequest *q);
 int handle_admin(req_t *r, const Enlace__Admin *a);
 int handle_consult_list(req_t *r, const Enlace__ConsultQuery *q);
 int handle_consult_show(req_t *r, const Enlace__ConsultShow *q);
+int handle_keys_query(req_t *r, const Enlace__KeysQuery *q);
 
 #endif

@@ -49,6 +49,9 @@ typedef struct {
     char *form_file;            /* the text of --form-json FILE; owned */
     enlace_form_t *form;        /* built from the above by cli_build_form; owned */
     char language[8];           /* profile 'language': es or en */
+    int seal;                   /* --seal: seal the content (always for TLP:RED) */
+    char archive_key[24];       /* profile 'archive_key': the archive key's fingerprint,
+                                 * pinned (enlace_pin_archive_key) */
 } cli_settings_t;
 
 /* Set by SIGINT and SIGTERM: the one piece of global state. */
@@ -79,7 +82,7 @@ int64_t cli_parse_time(const char *s);
 int cli_number(const char *what, const char *s, uint64_t min, uint64_t max, uint64_t *out);
 
 /* message.c: options shared by publish, alert and case open: handling,
- * evaluation, personal data and case forms. cli_message_option: 1 if
+ * evaluation, personal data, sealing and case forms. cli_message_option: 1 if
  * argv[*i] was one (advancing *i over its value), 0 if not, -1 on a usage
  * error. cli_finish_form: -1 (usage) if --form and --field do not go
  * together. cli_build_form: st->form from --form/--field or --form-json
@@ -146,5 +149,9 @@ int cmd_relabel(cli_settings_t *st, int argc, char **argv);
 int cmd_release_request(cli_settings_t *st, int argc, char **argv);
 int cmd_admin(cli_settings_t *st, int argc, char **argv);
 int cmd_whoami(cli_settings_t *st, int argc, char **argv);
+int cmd_unseal(cli_settings_t *st, int argc, char **argv);
+/* cmd_web.c: enlace web runs enlace-web with the whole command line
+ * (argv[0] replaced); returns 1 only if that could not be done. */
+int cli_web_exec(int argc, char **argv);
 
 #endif

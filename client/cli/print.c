@@ -92,6 +92,12 @@ cli_print_delivery(const cli_settings_t *st, const enlace_delivery_t *d)
                 json_pack("{s:s, s:I, s:i, s:s, s:I}", "kind", d->consult_notice, "consultation",
                     (json_int_t)d->consult_id, "stage", (int)d->consult_stage, "country",
                     d->consult_country, "deadline_ms", (json_int_t)d->consult_deadline_ms));
+        if (d->sealed)
+            json_object_set_new(o, "sealed",
+                d->seal_status == ENLACE_OK
+                    ? json_pack("{s:b, s:s}", "opened", 1, "by", d->opened_by)
+                    : json_pack("{s:b, s:s}", "opened", 0, "why",
+                          _(enlace_strerror(d->seal_status))));
         if (d->escalation_alert)
             json_object_set_new(o, "escalation",
                 json_pack("{s:I, s:s, s:i}", "alert", (json_int_t)d->escalation_alert, "country",
@@ -147,6 +153,8 @@ cli_print_delivery(const cli_settings_t *st, const enlace_delivery_t *d)
             }
             int drill = !strcmp(d->alert_status, "exercise");
             const char *headline = d->alert_headline;
+            if (d->sealed && d->seal_status != ENLACE_OK)
+                headline = _("(sealed)");
             if (d->translation_language && st->language[0]
                 && !strcmp(d->translation_language, st->language) && *d->translation_headline)
                 headline = d->translation_headline;
@@ -164,7 +172,17 @@ cli_print_delivery(const cli_settings_t *st, const enlace_delivery_t *d)
             printf(" [%s]", d->evaluation);
         if (d->personal_data)
             printf(" [PERSONAL DATA]");
+        if (d->sealed)
+            printf(" [SEALED]");
         printf(" %s (%s, %s): ", d->author_name, d->author_country, d->author_fingerprint);
+        if (d->sealed && d->seal_status != ENLACE_OK) {
+            /* Never ciphertext: what the reader can do instead. */
+            printf("%s\n", d->seal_status == ENLACE_ESEALED
+                    ? _("(sealed to its recipients: your key does not open it)")
+                    : _("(sealed content that does not open: damaged, not shown)"));
+            fflush(stdout);
+            return;
+        }
         if (d->form) {
             json_t *form = cli_form_json(d->form);
             char *text = form ? json_dumps(form, JSON_COMPACT) : NULL;

@@ -128,7 +128,7 @@ s_consult_from(enlace_client_t *self, Enlace__Frame *reply)
     pub->addressees = (const char *const *)d->addressees;
     pub->naddressees = d->n_addressees;
     for (size_t i = 0; i < d->n_messages; i++) {
-        enl_delivery_t *p = enl_delivery_open(d->messages[i], self->verified);
+        enl_delivery_t *p = enl_delivery_open(d->messages[i], self->verified, self->identity);
         if (p)
             c->messages[c->nmessages++] = p;
         else

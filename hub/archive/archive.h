@@ -214,6 +214,7 @@ typedef struct {
     uint32_t batch_index;
     const uint8_t *batch_path;
     size_t batch_path_len;
+    int sealed;                  /* the author sealed the content (PROTOCOL.md 6) */
 } archive_msg_t;
 
 uint64_t archive_last_seq(archive_t *self);
@@ -307,6 +308,11 @@ int archive_time_range(archive_t *self, int64_t from_ms, int64_t to_ms, uint64_t
 
 /* One message by seq: 1 found (fn called), 0 none, -1 error. */
 int archive_message_read(archive_t *self, uint64_t seq, archive_msg_fn fn, void *arg);
+/* The sealed messages with after_seq < seq <= upto_seq, in order (a partial
+ * index: as many rows read as there are sealed messages in the range). fn
+ * returning non-zero stops. */
+int archive_messages_sealed(archive_t *self, uint64_t after_seq, uint64_t upto_seq,
+    archive_msg_fn fn, void *arg);
 /* Messages attached to a case, in order. */
 int archive_messages_by_case(archive_t *self, uint64_t case_id, archive_msg_fn fn, void *arg);
 

@@ -68,6 +68,7 @@ enum {
     ST_MSG_COUNTS,
     ST_MSG_GET,
     ST_MSG_GET_PRE8,
+    ST_MSG_SEALED,
     ST_RELABEL,
     ST_HIST_SCAN,
     ST_HIST_TIME,

@@ -2,7 +2,7 @@
  * calendar.c: the SQL of the consultation's calendar: the IANA zone each
  * member country counts business days in (country_zones) and its public
  * holidays (holidays). Part of the archive module (the schema changelog,
- * migration 9, is at the top of db.c).
+ * migration 11, is at the top of db.c).
  *
  * Both are reference data: every change is audited with the acting key and
  * records the reference tables anew in the ledger (kind "reference"), in

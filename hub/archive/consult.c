@@ -3,7 +3,7 @@
  * (consult_versions), each country's deadline and reminders per stage
  * (consult_targets), every answer (consult_answers) and the event log
  * (consult_events). Part of the archive module (the schema changelog,
- * migration 9, is at the top of db.c).
+ * migration 11, is at the top of db.c).
  *
  * Invariants: every change writes an event in the same transaction, and
  * every event is chained in the ledger like alert_events (kind

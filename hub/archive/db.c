@@ -34,6 +34,17 @@
  *      of a batch (common/merkle.h) keeps its place and audit path; the
  *      signature column then holds the batch root's signature. Rows signed
  *      alone have batch_size 0 and hash in the ledger as before.
+ *   9  storing a message costs less: messages_topic goes (no statement
+ *      seeks by exact topic: patterns are matched row by row), and
+ *      message_text becomes contentless (content='': the index alone, not a
+ *      second copy of every body; searches only need the rowid) without
+ *      per-document sizes (columnsize=0: results are in seq order, never
+ *      ranked). The migration re-indexes every text, once.
+ *  10  messages.sealed (1: the author sealed the content, PROTOCOL.md 6; a
+ *      copy of what the signed content says, like personal and handling,
+ *      outside the ledger record, checked against the content by verify)
+ *      and messages_sealed, a partial index of the sealed messages (search
+ *      counts those it cannot read).
  *
  * Invariants: nothing here commits on its own but archive_commit and the
  * offline helpers that wrap themselves in a transaction; a rollback, of the
@@ -201,6 +212,17 @@ static const migration_t s_migrations[] = {
     "ALTER TABLE messages ADD COLUMN batch_index INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE messages ADD COLUMN batch_path BLOB;", NULL},
     /* 9 */
+    {"DROP INDEX IF EXISTS messages_topic;"
+    "CREATE VIRTUAL TABLE message_text_v9 USING fts5(headline, body, content = '',"
+    "  columnsize = 0, tokenize = 'unicode61 remove_diacritics 2');"
+    "INSERT INTO message_text_v9 (rowid, headline, body)"
+    "  SELECT rowid, headline, body FROM message_text;"
+    "DROP TABLE message_text;"
+    "ALTER TABLE message_text_v9 RENAME TO message_text;", NULL},
+    /* 10 */
+    {"ALTER TABLE messages ADD COLUMN sealed INTEGER NOT NULL DEFAULT 0;"
+    "CREATE INDEX messages_sealed ON messages (seq) WHERE sealed <> 0;", NULL},
+    /* 11 */
     {"CREATE TABLE country_zones ("
     "  country TEXT PRIMARY KEY REFERENCES countries(code), zone TEXT NOT NULL) WITHOUT ROWID;"
     "CREATE TABLE holidays ("

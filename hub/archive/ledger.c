@@ -57,7 +57,7 @@ static const char *const s_sql[ST_COUNT] = {
     [ST_HASH_ORGANISATIONS] = "SELECT code, name_en, name_es, kind, since FROM organisations"
                               " ORDER BY code",
     [ST_HASH_NETWORKS] = "SELECT name, title_en, title_es FROM networks ORDER BY name",
-    /* The calendar, reference data from migration 9 on. */
+    /* The calendar, reference data from migration 11 on. */
     [ST_HAS_CALENDAR] = "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
                         " AND name = 'country_zones'",
     [ST_HASH_ZONES] = "SELECT country, zone FROM country_zones ORDER BY country",
@@ -415,7 +415,7 @@ s_count_ref(archive_t *self, int which, int64_t ref, const char *what)
     return n;
 }
 
-/* Migration 9: the reference record now covers the calendar (the zones
+/* Migration 11: the reference record now covers the calendar (the zones
  * the migration filled in): recorded anew, unless the archive has no
  * reference data yet (a new one: the seed records it). */
 int
@@ -608,7 +608,7 @@ archive_directory_hash(archive_t *self, const char *kind, int64_t ref,
 /* reference: B("reference"), then B("country") (code, name_en, name_es,
  * status) for each country by code, B("organisation") (code, name_en,
  * name_es, kind, since) by code, B("network") (name, title_en, title_es)
- * by name; from schema 9 on, B("zone") (country, zone) by country and
+ * by name; from schema 11 on, B("zone") (country, zone) by country and
  * B("holiday") (country, date, name) by country and date. */
 int
 archive_reference_hash(archive_t *self, uint8_t out[ARCHIVE_HASH_BYTES])

@@ -211,6 +211,23 @@ disclose_consultation(const disclose_reader_t *r, const disclose_consult_t *c)
 }
 
 disclose_t
+disclose_keys(const disclose_reader_t *r, const dir_entry_t *target)
+{
+    if (!r->who || !target || !directory_entry_active(r->who, r->now_ms)
+        || !directory_entry_active(target, r->now_ms))
+        return DISCLOSE_NOTHING;
+    if (!acl_is_observer(r->who))
+        return DISCLOSE_ENVELOPE;
+    for (int i = 0; i < directory_invitations(r->dir); i++) {
+        const dir_invitation_t *inv = directory_invitation(r->dir, i);
+        if (!strcmp(inv->grantee, acl_home(r->who))
+            && directory_invitation_active(inv, r->now_ms))
+            return DISCLOSE_ENVELOPE;
+    }
+    return DISCLOSE_NOTHING;
+}
+
+disclose_t
 disclose_aggregate(const disclose_reader_t *r)
 {
     if (!r->who)

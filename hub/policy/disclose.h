@@ -20,7 +20,15 @@
  *              code, author, stored time, and for an alert its priority,
  *              category and concerned countries. Never the body, a headline,
  *              a form field or a translation;
- *   ALL        the signed content itself.
+ *   ALL        the signed content itself. A sealed content (PROTOCOL.md 6:
+ *              always TLP:RED, any message sent with --seal) is that too, but
+ *              its body, headline, area, form fields, translations and
+ *              handling text are encrypted inside it: the hub can give no
+ *              more than the envelope and the ciphertext, which only the
+ *              named recipients' keys, the author's and the ST's archive key
+ *              open. Paths that the hub itself writes from a message (CAP,
+ *              escalation notices, the alert board, the full-text index)
+ *              give a sealed message's envelope only, to every reader.
  *
  * The rules (DOMAIN.md "Access rules"), for a reader `who` and message m:
  *   author     the author sees its own message, always (ALL).
@@ -125,6 +133,13 @@ typedef struct {
  * exists, whatever its invitations (the operator offline: ALL). Its texts,
  * answers and report are messages, each disclosed on its own. */
 disclose_t disclose_consultation(const disclose_reader_t *r, const disclose_consult_t *c);
+
+/* An officer's public keys in force, that a message may be sealed to them
+ * (KeysQuery): ENVELOPE if the reader is active and may publish somewhere
+ * (anyone but an observer without an invitation in force) and the target
+ * key is in force; else NOTHING, the same answer as for a key that does not
+ * exist. */
+disclose_t disclose_keys(const disclose_reader_t *r, const dir_entry_t *target);
 
 /* Counts over all messages (statistics): EXISTENCE for the ST and the admin
  * role (and the operator), else NOTHING. */

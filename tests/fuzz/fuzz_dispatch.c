@@ -30,7 +30,7 @@
  * drained (ROUTER_MANDATORY would otherwise refuse them).
  *
  * A property, besides not crashing: the set-up archive holds four messages
- * by a Costa Rican officer who never sends (RED to herself, AMBER+STRICT,
+ * by a Costa Rican officer who never sends (RED to herself, sealed, AMBER+STRICT,
  * AMBER in consular, GREEN with personal data in child), each with a marker
  * word. After every input, every byte drained from a sender's connection is
  * searched for the marker of each of them that the sender may not see
@@ -63,6 +63,7 @@
 #include "hub_int.h"
 #include "keys.h"
 #include "resign.h"
+#include "seal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -424,11 +425,25 @@ s_store_secrets(void)
         c.personal_data = s_secret[i].personal;
         c.body = (ProtobufCBinaryData){.len = strlen(s_secret[i].marker),
             .data = (uint8_t *)s_secret[i].marker};
+        /* RED is sealed (to the author, its one recipient), as libenlace
+         * seals it: the hub refuses RED in the clear. */
+        Enlace__Sealed sealed = ENLACE__SEALED__INIT;
+        Enlace__SealedPart part;
+        if (c.tlp == ENLACE__TLP__TLP_RED) {
+            sealed.form = "";
+            seal_move(&c, &part);
+            c.sealed = &sealed;
+            if (seal_encrypt(&c, &part,
+                    (const uint8_t(*)[32])keys_identity_public(s.author), 1)
+                != SEAL_OK)
+                abort();
+        }
         size_t clen = enlace__content__get_packed_size(&c);
         uint8_t *cbuf = malloc(clen), sig[KEYS_SIGNATURE_BYTES];
         if (!cbuf)
             abort();
         enlace__content__pack(&c, cbuf);
+        seal_sealed_fini(&sealed);
         if (keys_sign_content(s.author, cbuf, clen, sig) != 0)
             abort();
         Enlace__Frame f = ENLACE__FRAME__INIT;
