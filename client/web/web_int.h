@@ -33,7 +33,8 @@ typedef void (*web_call_fn)(web_engine_t *e, web_call_t *call);
 
 struct web_call {
     web_call_fn fn;
-    uint64_t id;                /* a number from the path (alert, case, invitation), or 0 */
+    uint64_t id;                /* a number from the path (alert, case, invitation,
+                                * consultation), or 0 */
     json_t *body;               /* the request's JSON object, or NULL; owned */
     char *args[WEB_MAX_ARGS][2]; /* the query's name=value pairs, decoded; owned */
     size_t nargs;
@@ -97,7 +98,7 @@ const char *web_call_arg(const web_call_t *call, const char *name);
 /* Remembers the author of a verified message (engine thread). */
 void web_engine_saw(web_engine_t *self, const enlace_delivery_t *d);
 
-/* api.c and api_admin.c: the calls (engine thread). A failure sets status
+/* api.c, api_admin.c and api_consult.c: the calls (engine thread). A failure sets status
  * and {"error": text, "code": name, "field": member} from the client's
  * last error. */
 void web_fail(web_call_t *call, int rc, const char *message, const char *field);
@@ -115,6 +116,16 @@ void api_case_open(web_engine_t *e, web_call_t *call);
 void api_case_state(web_engine_t *e, web_call_t *call);
 void api_history(web_engine_t *e, web_call_t *call);
 void api_search(web_engine_t *e, web_call_t *call);
+
+/* api_consult.c */
+void api_consult_list(web_engine_t *e, web_call_t *call);
+void api_consult_show(web_engine_t *e, web_call_t *call);
+void api_consult_draft(web_engine_t *e, web_call_t *call);
+void api_consult_open(web_engine_t *e, web_call_t *call);
+void api_consult_answer(web_engine_t *e, web_call_t *call);
+void api_consult_advance(web_engine_t *e, web_call_t *call);
+void api_consult_revise(web_engine_t *e, web_call_t *call);
+void api_consult_close(web_engine_t *e, web_call_t *call);
 
 void api_officers(web_engine_t *e, web_call_t *call);
 void api_officer_add(web_engine_t *e, web_call_t *call);

@@ -111,6 +111,25 @@ web_delivery_json(const enlace_delivery_t *d, int64_t received_ms)
         if (e)
             json_object_set_new(o, "escalation", e);
     }
+    if (d->consult_step || d->consult_notice) {
+        /* A step of a consultation or the hub's notice about one: the page
+         * refreshes that consultation's board. An opening step's id is its
+         * own seq. */
+        json_t *k = json_pack("{s:I, s:i}", "id",
+            (json_int_t)(d->consult_id ? d->consult_id : d->seq), "stage", (int)d->consult_stage);
+        if (k) {
+            s_set_text(k, "step", d->consult_step);
+            s_set_text(k, "title", d->consult_title);
+            s_set_text(k, "answer", d->consult_answer);
+            s_set_text(k, "outcome", d->consult_outcome);
+            s_set_text(k, "notice", d->consult_notice);
+            s_set_text(k, "country", d->consult_country);
+            if (d->consult_deadline_ms)
+                json_object_set_new(k, "deadline_ms",
+                    json_integer((json_int_t)d->consult_deadline_ms));
+            json_object_set_new(o, "consult", k);
+        }
+    }
     if (d->translation_language) {
         json_t *t = json_pack("{s:s, s:s, s:s}", "language", d->translation_language, "headline",
             d->translation_headline, "description", d->translation_description);

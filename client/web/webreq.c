@@ -400,6 +400,87 @@ web_req_case(const json_t *j, web_case_req_t *r, web_req_error_t *why)
     return 0;
 }
 
+/* ---------------------------------------------------------------- consultations */
+
+/* A text member that may be left blank: NULL then. */
+static int
+s_text_or_none(json_t *v, const char *field, size_t max, const char **out, web_req_error_t *why)
+{
+    if (s_text(v, field, max, out, why) != 0)
+        return -1;
+    if (*out && !**out)
+        *out = NULL;
+    return 0;
+}
+
+int
+web_req_consult(const json_t *j, web_consult_step_t step, web_consult_req_t *r,
+    web_req_error_t *why)
+{
+    memset(r, 0, sizeof *r);
+    memset(why, 0, sizeof *why);
+    r->stage = -1;
+    if (!json_is_object(j))
+        return s_fail(why, NULL, "the request must be a JSON object");
+    int has_text = step != WEB_CONSULT_CLOSE;
+    const char *outcome = NULL;
+    const char *key;
+    json_t *m;
+    json_object_foreach((json_t *)j, key, m) {
+        int rc;
+        if (!strcmp(key, "title") && step == WEB_CONSULT_OPEN) {
+            rc = s_text_or_none(m, "title", 1000, &r->title, why);
+        } else if (!strcmp(key, "text") && has_text) {
+            rc = s_text_or_none(m, "text", WEB_MAX_BODY, &r->text, why);
+        } else if (!strcmp(key, "answer") && step == WEB_CONSULT_ANSWER) {
+            rc = s_text_or_none(m, "answer", 16, &r->answer, why);
+        } else if (!strcmp(key, "stage") && step == WEB_CONSULT_ANSWER) {
+            uint64_t u = 0;
+            rc = json_is_null(m) ? 0 : s_uint(m, "stage", 2, &u, why);
+            if (rc == 0 && !json_is_null(m))
+                r->stage = (int)u;
+        } else if (!strcmp(key, "outcome") && step == WEB_CONSULT_CLOSE) {
+            rc = s_text_or_none(m, "outcome", 16, &outcome, why);
+        } else if (!strcmp(key, "reason") && step == WEB_CONSULT_CLOSE) {
+            rc = s_text_or_none(m, "reason", 2000, &r->reason, why);
+        } else if (!strcmp(key, "report") && step == WEB_CONSULT_CLOSE) {
+            rc = s_text_or_none(m, "report", WEB_MAX_BODY, &r->report, why);
+        } else {
+            rc = s_fail(why, NULL, "this step of a consultation has no member '%.64s'", key);
+        }
+        if (rc != 0)
+            return -1;
+    }
+    switch (step) {
+    case WEB_CONSULT_OPEN:
+        if (!r->title)
+            return s_fail(why, "title", "give the consultation a title");
+        if (!r->text)
+            return s_fail(why, "text", "give the proposal's text");
+        break;
+    case WEB_CONSULT_ANSWER:
+        if (!r->answer)
+            return s_fail(why, "answer", "choose the answer");
+        break;
+    case WEB_CONSULT_REVISE:
+        if (!r->text)
+            return s_fail(why, "text", "give the revised text");
+        break;
+    case WEB_CONSULT_CLOSE:
+        if (!outcome || (strcmp(outcome, "consensus") && strcmp(outcome, "no-consensus")))
+            return s_fail(why, "outcome", "the outcome is consensus or no-consensus");
+        r->consensus = !strcmp(outcome, "consensus");
+        if (!r->consensus && !r->reason)
+            return s_fail(why, "reason", "closing without consensus says why");
+        if (!r->report)
+            return s_fail(why, "report", "give the report every member receives");
+        break;
+    case WEB_CONSULT_ADVANCE:
+        break;
+    }
+    return 0;
+}
+
 /* ---------------------------------------------------------------- the rest */
 
 int

@@ -96,6 +96,26 @@ typedef struct {
     int year;               /* ppt */
 } web_small_req_t;
 
+/* The steps of a consultation (POST /api/consult, /api/consult/ID/answer,
+ * advance, revise, close): each takes its own members and no other. */
+typedef enum {
+    WEB_CONSULT_OPEN,    /* title, text (both required) */
+    WEB_CONSULT_ANSWER,  /* answer (required), text, stage */
+    WEB_CONSULT_ADVANCE, /* text (none: the Troika's text as it is) */
+    WEB_CONSULT_REVISE,  /* text (required) */
+    WEB_CONSULT_CLOSE,   /* outcome (required), reason, report (required) */
+} web_consult_step_t;
+
+typedef struct {
+    const char *title;
+    const char *text;       /* NULL: none (a blank text is none) */
+    const char *answer;     /* agree, object, no-objection, comments, objection: the hub's words */
+    int stage;              /* answer: the stage answered, -1 the current one */
+    int consensus;          /* close: outcome "consensus" (1) or "no-consensus" (0) */
+    const char *reason;     /* close without consensus: why; NULL: none */
+    const char *report;
+} web_consult_req_t;
+
 /* Which members a small request may carry: a bit each. */
 enum {
     WEB_M_NOTE = 1 << 0,
@@ -120,6 +140,10 @@ int web_req_publish(const json_t *j, web_publish_req_t *out, web_req_error_t *wh
 int web_req_case(const json_t *j, web_case_req_t *out, web_req_error_t *why);
 /* Members outside `allowed` (WEB_M_*) are refused; `required` must be there. */
 int web_req_small(const json_t *j, unsigned allowed, unsigned required, web_small_req_t *out,
+    web_req_error_t *why);
+
+/* A consultation's step: members outside the step's are refused. */
+int web_req_consult(const json_t *j, web_consult_step_t step, web_consult_req_t *out,
     web_req_error_t *why);
 
 /* Builds the enlace form of a decoded form (NULL type: *out NULL, 0). On a

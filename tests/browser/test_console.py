@@ -21,7 +21,16 @@ real `enlace web` processes, one per officer:
      the field) appears beside that field.
   6. A hub that goes away shows "reconnecting" and a stale bar; back, it
      shows "connected".
-  7. Measured and printed, never asserted: from the hub's storing of an
+  7. The PPT's written consultation: Honduras's focal point (the PPT)
+     opens one in its console; Mexico (the Troika) answers `agree` in its
+     own, and the PPT's board shows it at once; Guatemala's focal point
+     (not in the Troika) has no list entry, and asking for it by URL or by
+     the API gets exactly the answer for a consultation that does not
+     exist; round 1 shows each country's deadline in the reader's time and
+     in the country's zone; round 2's revised text with what changed; the
+     close with its reason and report. The hub counts a business day as
+     2 s (--business-day 2s), so that round 1's deadlines pass in seconds.
+  8. Measured and printed, never asserted: from the hub's storing of an
      alert to its banner on screen; a console holding 10,000 messages
      scrolled from top to bottom (frame times, long tasks).
 
@@ -427,6 +436,11 @@ def check_box(b, css, on=True):
 
 # ---------------------------------------------------------------- the steps
 
+def hub_args(env):
+    # A business day of 2 s: a consultation's round ends in 10 s.
+    return [env.hub_bin, "run", env.data, "--bind", env.endpoint, "--business-day", "2s"]
+
+
 def setup_hub(env):
     env.run([env.hub_bin, "init", env.data])
     people = {
@@ -437,12 +451,18 @@ def setup_hub(env):
         "gt2": Officer(env, "gt2", "Carla Gómez", ["--country", "GT", "--network", "consular",
                                                    "--role", "officer"]),
         "st": Officer(env, "st", "Secretaría Técnica", ["--org", "ST", "--role", "st"]),
+        # The PPT: Honduras holds it this year (below), and its focal point
+        # in crm acts for it; Mexico, next year's PPT, completes the Troika.
+        "hn": Officer(env, "hn", "Sofía Reyes", ["--country", "HN", "--network", "crm",
+                                                 "--role", "focal"]),
         # A name that is markup: it must show as these characters.
         "evil": Officer(env, "evil", '<img src=x onerror="window.__pwned=\'name\'">',
                         ["--country", "CR", "--network", "consular", "--role", "officer"]),
     }
     env.run([env.hub_bin, "ppt", "set", env.data, "--country", "HN"])
-    env.start("hub", [env.hub_bin, "run", env.data, "--bind", env.endpoint])
+    env.run([env.hub_bin, "ppt", "set", env.data, "--country", "MX", "--year",
+             str(time.gmtime().tm_year + 1)])
+    env.start("hub", hub_args(env))
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:
         r = subprocess.run([env.cli, "--profile", people["st"].profile, "--timeout", "500",
@@ -845,6 +865,166 @@ def st_flow(st):
     st.shot("console-audit")
 
 
+def api_get(console, cookie, path):
+    st, _, body = console.request("GET", path, headers={"Cookie": cookie})
+    return st, body
+
+
+def consult_flow(env, hn, mx, gt, people, consoles):
+    """The PPT opens a consultation; the Troika answers; the board; who may not see it."""
+    hn.go("#/consult")
+    if not hn.wait(lambda: hn.present("#consult-new #co-title"), "the PPT is offered the form"):
+        return
+    check("HN" in hn.find("#consult-new").text and "MX" in hn.find("#consult-new").text,
+          "the form names the Troika (HN, MX)")
+    set_value(hn, "#co-title", "Protocolo regional de retorno asistido")
+    set_value(hn, "#co-text", "Se propone adoptar el protocolo regional.\n"
+              "Artículo 1: alcance.\nArtículo 2: plazos de 30 días.")
+    check_labels(hn, "the consultation form")
+    hn.find("#co-send").click()
+    if not hn.wait(lambda: hn.present("#consult-view h1"), "the new consultation opens"):
+        return
+    m = re.search(r"#/consult/(\d+)", hn.js("return location.hash") or "")
+    cid = int(m.group(1)) if m else 0
+    check(cid > 0, "the page goes to the new consultation (#%d)" % cid)
+    check(hn.present('#consult-board-0 tr[data-country="MX"][data-state="pending"]'),
+          "the PPT's board: Mexico pending in the Troika")
+
+    # Mexico, in the Troika, answers agree with the keyboard.
+    mx.go("#/consult")
+    row = '#consult-list tr[data-consult="%d"]' % cid
+    if mx.wait(lambda: mx.present(row), "the consultation is in Mexico's list"):
+        mx.find(row + " a").click()
+    mx.wait(lambda: mx.present("#consult-answer"), "Mexico is offered the answer for MX")
+    check(mx.js("return [...document.querySelectorAll('input[name=\"ca-answer\"]')]"
+                ".map(e => e.value).join(',')") == "agree,object",
+          "the Troika answers agree or object")
+    check_labels(mx, "the answer form")
+    mx.find('input[name="ca-answer"][value="agree"]').send_keys(Keys.SPACE)
+    mx.find("#consult-answer-send").send_keys(Keys.ENTER)
+    mx.wait(lambda: mx.find("#consult-answer-ok").text, "Mexico's answer is stored")
+    # The PPT's board shows it without a reload (the answer reaches the opener).
+    mx_row = '#consult-board-0 tr[data-country="MX"][data-answer="agree"]'
+    if hn.wait(lambda: hn.present(mx_row), "the PPT's board shows Mexico's agree"):
+        check(people["mx"].name in hn.find(mx_row).text, "answered by Mexico's focal point, by name")
+
+    # Guatemala's focal point (crm, not the Troika): nothing, as for none.
+    gt.go("#/consult")
+    gt.wait(lambda: gt.present("#consult-list p.muted, #consult-list table"), "GT's list")
+    check(not gt.present('#consult-list tr[data-consult="%d"]' % cid),
+          "GT (not in the Troika) has no list entry for it")
+    gt.go("#/consult/%d" % cid)
+    mine = gt.wait(lambda: gt.find("#consult-error").text, "GT's page for it by URL")
+    gt.go("#/consult/999999")
+    gt.wait(lambda: gt.find("#consult-error").text and gt.js(
+        "return document.getElementById('consult-view').dataset.consult") == "999999", "none")
+    none = gt.find("#consult-error").text
+    check(mine and mine == none and not gt.present("#consult-board table"),
+          "by URL: the answer for a consultation that does not exist (%r)" % mine)
+    gt_cookie = "enlace_%d=%s" % (consoles["gt"].port,
+                                  gt.d.get_cookie("enlace_%d" % consoles["gt"].port)["value"])
+    for who, console, cookie in (("GT focal", consoles["gt"], gt_cookie),
+                                 ("GT officer outside crm", consoles["gt2"],
+                                  consoles["gt2_cookie"])):
+        a = api_get(console, cookie, "/api/consult/%d" % cid)
+        b = api_get(console, cookie, "/api/consult/999999")
+        check(a[0] == 404 and a == b, "%s: GET /api/consult/%d is the answer for none: %r"
+              % (who, cid, a))
+        lst = api_get(console, cookie, "/api/consult")
+        check(lst[0] == 200 and b'"id":%d,' % cid not in lst[1],
+              "%s: the API's list has no entry for it" % who)
+    body = json.dumps({"answer": "agree", "stage": 0})
+    post = {"Cookie": gt_cookie, "Origin": consoles["gt"].origin,
+            "Content-Type": "application/json"}
+    a = consoles["gt"].request("POST", "/api/consult/%d/answer" % cid, body=body, headers=post)
+    b = consoles["gt"].request("POST", "/api/consult/999999/answer", body=body, headers=post)
+    check(a[0] == b[0] and a[2] == b[2] and a[0] == 404,
+          "GT answering it: the answer for none (%d %r)" % (a[0], a[2][:120]))
+    for what, hdrs in (("without Origin", {"Cookie": gt_cookie,
+                                           "Content-Type": "application/json"}),
+                       ("from another origin", {**post, "Origin": "http://evil.example"}),
+                       ("without the cookie", {"Origin": consoles["gt"].origin,
+                                               "Content-Type": "application/json"})):
+        st_, _, _ = consoles["gt"].request("POST", "/api/consult/%d/answer" % cid, body=body,
+                                           headers=hdrs)
+        check(st_ == 403, "a consultation's step %s: 403 (got %d)" % (what, st_))
+
+    # Round 1: Honduras agrees too, the PPT advances it in its console.
+    people["hn"].cli(env, "consult", "answer", str(cid), "agree")
+    if not hn.wait(lambda: hn.present("#consult-advance-send"), "the PPT is offered round 1"):
+        return
+    hn.wait(lambda: hn.present('#consult-board-0 tr[data-country="HN"][data-answer="agree"]'),
+            "the board shows Honduras's agree")
+    hn.find("#consult-advance-send").click()
+    if not hn.wait(lambda: hn.present('#consult-board-1 tr[data-country="CR"]'),
+                   "round 1's board: every member country"):
+        return
+    cr = hn.find('#consult-board-1 tr[data-country="CR"]').text
+    check("America/Costa_Rica" in cr and "America/Guatemala" in cr,
+          "a deadline in the country's zone and the reader's own (%r)" % cr)
+    check(hn.present('#consult-board-1 tr[data-country="CR"] [data-deadline]'),
+          "the time left counts down")
+    # Guatemala is addressed now: its list has it, and it answers.
+    gt.go("#/consult")
+    if gt.wait(lambda: gt.present('#consult-list tr[data-consult="%d"]' % cid),
+               "GT's list shows it once it reaches round 1"):
+        gt.go("#/consult/%d" % cid)
+        gt.wait(lambda: gt.present('#consult-answer input[value="comments"]'),
+                "GT is offered the round's answers")
+        gt.find('#consult-answer input[value="comments"]').click()
+        set_value(gt, "#ca-text", "Proponemos precisar los plazos del artículo 2.")
+        gt.find("#consult-answer-send").click()
+        gt.wait(lambda: gt.find("#consult-answer-ok").text, "GT's comments are stored")
+    people["mx"].cli(env, "consult", "answer", str(cid), "no-objection")
+    hn.wait(lambda: hn.present('#consult-board-1 tr[data-country="GT"][data-answer="comments"]')
+            and hn.present('#consult-board-1 tr[data-country="MX"][data-answer="no-objection"]'),
+            "the PPT's board: GT comments, MX no objection")
+    check("Proponemos precisar" in hn.find('#consult-board-1 tr[data-country="GT"]').text,
+          "the board shows GT's comment")
+    hn.js("document.activeElement && document.activeElement.blur && document.activeElement.blur();"
+          "document.getElementById('consult-board-1').scrollIntoView()")
+    hn.shot("console-consult", top=False)
+
+    # Round 1 ends at its deadlines (5 business days of 2 s); the PPT
+    # revises the text, and the page shows what changed.
+    hn.wait(lambda: hn.present("#consult-revise-send"), "the PPT is offered round 2")
+    deadline = time.monotonic() + 40
+    revised = None
+    while time.monotonic() < deadline:
+        set_value(hn, "#cr-text", "Se propone adoptar el protocolo regional.\n"
+                  "Artículo 1: alcance.\nArtículo 2: plazos de 15 días hábiles.")
+        hn.find("#consult-revise-send").click()
+        revised = hn.wait(lambda: hn.js(
+            "if (document.getElementById('consult-view').dataset.stage === '2') return 'ok';"
+            "const e = document.getElementById('consult-revise-error');"
+            "return e && e.textContent ? 'refused' : null"), "the revision is answered")
+        if revised != "refused":
+            break
+        time.sleep(1)  # round 1 still runs: the hub said so beside the form
+    check(revised == "ok", "the PPT revises the text once round 1 is over")
+    if not hn.wait(lambda: hn.present("#consult-diff"), "round 2: what changed"):
+        return
+    dels = hn.js("return [...document.querySelectorAll('#consult-diff .diff-del')].map(e => e.textContent)")
+    adds = hn.js("return [...document.querySelectorAll('#consult-diff .diff-add')].map(e => e.textContent)")
+    check(dels == ["- Artículo 2: plazos de 30 días."] and adds == ["+ Artículo 2: plazos de 15 días hábiles."],
+          "the diff shows the changed line only (%r, %r)" % (dels, adds))
+    check(hn.present('#consult-board-1 tr[data-country="CR"][data-state="no-answer"]'),
+          "a silent country is recorded as no answer")
+    # Closed without consensus: the reason, then the report.
+    Select(hn.find("#cc-outcome")).select_by_value("no-consensus")
+    set_value(hn, "#cc-report", "Se cierra sin consenso; se retomará en la reunión anual.")
+    hn.find("#consult-close-send").click()
+    got = hn.wait(lambda: hn.find("#cc-reason-err").text, "closing without a reason is refused")
+    check(got and hn.js("return document.activeElement.id") == "cc-reason",
+          "the refusal is beside the reason, which has the focus (%r)" % got)
+    set_value(hn, "#cc-reason", "Dos países piden más tiempo")
+    hn.find("#consult-close-send").click()
+    hn.wait(lambda: hn.js("return document.getElementById('consult-view').dataset.state") == "closed"
+            and hn.present("#consult-report"), "the consultation is closed, with its report")
+    check("Dos países piden más tiempo" in hn.find("#consult-outcome").text,
+          "the outcome shows the reason")
+
+
 def reconnect_flow(env, gt, people):
     env.stop("hub")
     gt.wait(lambda: gt.js("return document.getElementById('conn').dataset.state") == "reconnecting",
@@ -855,7 +1035,7 @@ def reconnect_flow(env, gt, people):
     gt.go("#/inbox")
     time.sleep(0.3)  # let the list draw under the bar before the photograph
     gt.shot("console-reconnecting-es")
-    env.start("hub", [env.hub_bin, "run", env.data, "--bind", env.endpoint])
+    env.start("hub", hub_args(env))
     gt.wait(lambda: gt.js("return document.getElementById('conn').dataset.state") == "connected",
             "the page is live again once the hub is back", timeout=30)
     check(gt.js("return document.getElementById('stale-bar').hidden"), "the stale bar goes")
@@ -932,7 +1112,7 @@ def main():
     try:
         people = setup_hub(env)
         log("hub on %s; officers registered" % env.endpoint)
-        consoles = {k: Console(env, people[k]) for k in ("mx", "gt", "gt2", "st")}
+        consoles = {k: Console(env, people[k]) for k in ("mx", "gt", "gt2", "st", "hn")}
         consoles["gt2_cookie"] = login_cookie(consoles["gt2"])
         log("consoles on ports %s" % ", ".join("%s=%d" % (k, c.port) for k, c in consoles.items()
                                                if isinstance(c, Console)))
@@ -979,6 +1159,10 @@ def main():
         mx.wait(lambda: mx.present('.vrow.is-alert[data-seq="1"]'), "MX's inbox")
         mx.find('.vrow.is-alert[data-seq="1"]').click()
         mx.shot("console-inbox")
+        # The ST's browser becomes the PPT's: Honduras's console.
+        st.name = "hn"
+        check(st.login(consoles["hn"]), "hn: the one-time link opens a live console")
+        consult_flow(env, st, mx, gt, people, consoles)
         reconnect_flow(env, gt, people)
         scroll_measure(env, gt, people)
         for name, b in browsers.items():

@@ -4,8 +4,8 @@
  * (client/web/webreq.c, and the case forms built from them through
  * libenlace) and the headers its gate reads (client/web/guard.c).
  *
- * The first byte chooses the decoder; the rest is the body (or the header
- * value). Beyond "no crash, no leak": a decoded request's texts are
+ * The first byte chooses the decoder (8 to 15: a consultation's steps); the
+ * rest is the body (or the header value). Beyond "no crash, no leak": a decoded request's texts are
  * NUL-terminated and within the sizes the decoder promises, and a header
  * the gate accepts is exactly one of the two spellings it allows.
  */
@@ -71,6 +71,27 @@ s_small(const json_t *j, unsigned mask)
 }
 
 static void
+s_consult(const json_t *j, web_consult_step_t step)
+{
+    web_consult_req_t r;
+    web_req_error_t why;
+    if (web_req_consult(j, step, &r, &why) != 0) {
+        if (!why.message[0])
+            abort(); /* a refusal always says why */
+        return;
+    }
+    if (r.stage < -1 || r.stage > 2 || (r.title && strlen(r.title) > 1000)
+        || (r.answer && strlen(r.answer) > 16) || (r.reason && strlen(r.reason) > 2000)
+        || (r.text && strlen(r.text) > WEB_MAX_BODY)
+        || (r.report && strlen(r.report) > WEB_MAX_BODY))
+        abort();
+    if ((step == WEB_CONSULT_OPEN && (!r.title || !r.text))
+        || (step == WEB_CONSULT_ANSWER && !r.answer) || (step == WEB_CONSULT_REVISE && !r.text)
+        || (step == WEB_CONSULT_CLOSE && (!r.report || (!r.consensus && !r.reason))))
+        abort();
+}
+
+static void
 s_headers(const char *s, size_t len)
 {
     if (web_guard_host(s, 8080) && strcasecmp(s, "127.0.0.1:8080") && strcasecmp(s, "localhost:8080"))
@@ -116,6 +137,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     static const unsigned masks[] = {WEB_M_NOTE, WEB_M_NOTE | WEB_M_OPEN, WEB_M_TOKEN,
         WEB_M_KEY | WEB_M_OFFICER | WEB_M_VALIDITY | WEB_M_FINGERPRINT, WEB_M_INVITE | WEB_M_PPT};
+    if (which >= 8 && which <= 15) {
+        s_consult(j, (web_consult_step_t)((which - 8) % 5));
+        json_decref(j);
+        return 0;
+    }
     switch (which % 8) {
     case 0:
         s_publish(j);

@@ -233,6 +233,69 @@ small_requests_take_only_their_members(void)
         == -1);
 }
 
+static int
+s_consult(const char *text, web_consult_step_t step, web_consult_req_t *r, web_req_error_t *why)
+{
+    json_decref(s_json); /* r points into it: kept until the next */
+    s_json = web_req_parse(text, strlen(text), why);
+    return s_json ? web_req_consult(s_json, step, r, why) : -2;
+}
+
+static void
+consult_steps_take_only_their_members(void)
+{
+    web_consult_req_t r;
+    web_req_error_t why;
+    CHECK(s_consult("{\"title\":\"Protocolo\",\"text\":\"Se propone...\"}", WEB_CONSULT_OPEN, &r,
+              &why)
+        == 0);
+    CHECK(!strcmp(r.title, "Protocolo") && !strcmp(r.text, "Se propone...") && r.stage == -1);
+    /* A blank title or text is none, and named. */
+    CHECK(s_consult("{\"title\":\"\",\"text\":\"x\"}", WEB_CONSULT_OPEN, &r, &why) == -1
+        && !strcmp(why.field, "title"));
+    CHECK(s_consult("{\"title\":\"T\"}", WEB_CONSULT_OPEN, &r, &why) == -1
+        && !strcmp(why.field, "text"));
+    /* An answer: the hub's word as it is, the stage 0 to 2 or the current one. */
+    CHECK(s_consult("{\"answer\":\"agree\",\"text\":\"\",\"stage\":0}", WEB_CONSULT_ANSWER, &r,
+              &why)
+        == 0);
+    CHECK(!strcmp(r.answer, "agree") && r.text == NULL && r.stage == 0);
+    CHECK(s_consult("{\"answer\":\"comments\",\"text\":\"art. 2\",\"stage\":null}",
+              WEB_CONSULT_ANSWER, &r, &why)
+        == 0
+        && r.stage == -1 && !strcmp(r.text, "art. 2"));
+    CHECK(s_consult("{\"answer\":\"agree\",\"stage\":3}", WEB_CONSULT_ANSWER, &r, &why) == -1
+        && !strcmp(why.field, "stage"));
+    CHECK(s_consult("{\"text\":\"x\"}", WEB_CONSULT_ANSWER, &r, &why) == -1
+        && !strcmp(why.field, "answer"));
+    /* A member of another step is refused. */
+    CHECK(s_consult("{\"answer\":\"agree\",\"title\":\"T\"}", WEB_CONSULT_ANSWER, &r, &why) == -1);
+    CHECK(s_consult("{\"text\":\"x\",\"outcome\":\"consensus\"}", WEB_CONSULT_REVISE, &r, &why)
+        == -1);
+    CHECK(s_consult("{}", WEB_CONSULT_ADVANCE, &r, &why) == 0 && r.text == NULL);
+    CHECK(s_consult("{\"text\":\"  \"}", WEB_CONSULT_REVISE, &r, &why) == 0);
+    CHECK(s_consult("{\"text\":\"\"}", WEB_CONSULT_REVISE, &r, &why) == -1
+        && !strcmp(why.field, "text"));
+    /* Close: the outcome is one of two words; without consensus, a reason. */
+    CHECK(s_consult("{\"outcome\":\"consensus\",\"reason\":\"\",\"report\":\"Aprobado\"}",
+              WEB_CONSULT_CLOSE, &r, &why)
+        == 0
+        && r.consensus == 1 && r.reason == NULL);
+    CHECK(s_consult("{\"outcome\":\"no-consensus\",\"report\":\"R\"}", WEB_CONSULT_CLOSE, &r, &why)
+            == -1
+        && !strcmp(why.field, "reason"));
+    CHECK(s_consult("{\"outcome\":\"maybe\",\"report\":\"R\"}", WEB_CONSULT_CLOSE, &r, &why) == -1
+        && !strcmp(why.field, "outcome"));
+    CHECK(s_consult("{\"outcome\":\"no-consensus\",\"reason\":\"sin quorum\"}", WEB_CONSULT_CLOSE,
+              &r, &why)
+            == -1
+        && !strcmp(why.field, "report"));
+    CHECK(s_consult("{\"outcome\":\"consensus\",\"report\":\"R\",\"text\":\"x\"}",
+              WEB_CONSULT_CLOSE, &r, &why)
+        == -1);
+    CHECK(s_consult("[]", WEB_CONSULT_OPEN, &r, &why) == -2);
+}
+
 int
 main(void)
 {
@@ -243,6 +306,7 @@ main(void)
     RUN(form_values_become_text_and_libenlace_names_a_bad_one);
     RUN(case_needs_type_title_and_countries);
     RUN(small_requests_take_only_their_members);
+    RUN(consult_steps_take_only_their_members);
     json_decref(s_json);
     return CHECK_DONE();
 }

@@ -12,6 +12,7 @@ import * as inbox from './views/inbox.js';
 import * as alerts from './views/alerts.js';
 import * as compose from './views/compose.js';
 import * as cases from './views/cases.js';
+import * as consult from './views/consult.js';
 import * as history from './views/history.js';
 import * as stats from './views/stats.js';
 import * as directory from './views/directory.js';
@@ -19,7 +20,7 @@ import * as invitations from './views/invitations.js';
 import * as audit from './views/audit.js';
 
 const routes = {
-  inbox, alerts, compose, cases, history,
+  inbox, alerts, compose, cases, consult, history,
   search: { render: (el, ctx) => history.render(el, { ...ctx, search: true }) },
   'st/stats': stats, 'st/directory': directory, 'st/invitations': invitations, 'st/audit': audit,
 };
