@@ -55,6 +55,9 @@ typedef enum {
     ENLACE_EHUB,       /* the hub failed internally; nothing was stored */
     ENLACE_EIO,        /* socket or system error */
     ENLACE_EBADTOPIC,  /* topic or pattern not valid */
+    ENLACE_ESEALED,    /* sealed content that this key cannot open: not sealed to it */
+    ENLACE_EBADSEAL,   /* sealed content that does not open: damaged, or not what its
+                        * author signed; nothing of it is shown */
 } enlace_err_t;
 
 #define ENLACE_PUBLIC_KEY_BYTES 32
@@ -110,6 +113,14 @@ ENLACE_EXPORT const char *enlace_last_error(const enlace_client_t *self);
 ENLACE_EXPORT const char *enlace_self_name(const enlace_client_t *self);
 ENLACE_EXPORT const char *enlace_self_fingerprint(const enlace_client_t *self);
 ENLACE_EXPORT const char *enlace_self_country(const enlace_client_t *self);
+/* The organisation code (ST, IOM, ...) the hub names for our key, "" for a
+ * country's officer. Owned by the client. */
+ENLACE_EXPORT const char *enlace_self_organisation(const enlace_client_t *self);
+/* Our memberships as the hub named them when we connected, "network:role"
+ * ("consular:focal"): how many, and the i-th (NULL past the end). Owned by
+ * the client. The st and observer roles usually hold none. */
+ENLACE_EXPORT size_t enlace_self_network_count(const enlace_client_t *self);
+ENLACE_EXPORT const char *enlace_self_network(const enlace_client_t *self, size_t i);
 
 /* ---------------------------------------------------------------- case forms */
 
@@ -212,11 +223,20 @@ typedef struct {
                                     * data. Not owned: it must outlive the call */
     uint64_t forward_of;           /* passes on stored message N; the hub refuses it if
                                     * N's label or handling code forbids (ENLACE_EDENIED) */
+    int seal;                      /* seal the content (always done for TLP:RED): the body,
+                                    * headline, area, form, translations and handling text
+                                    * are encrypted to the recipients' keys in force, your
+                                    * own and the ST's archive key (PROTOCOL.md 6), which
+                                    * the library fetches from the hub; needs recipients.
+                                    * A form is then checked here, with the hub's table */
 } enlace_publish_opts_t;
 
 /* Signs and publishes a message and waits until the hub has committed it to
  * its archive. On ENLACE_OK *seq_out (if not NULL) holds the stored sequence.
- * Deliveries that arrive meanwhile are queued for enlace_recv. */
+ * Deliveries that arrive meanwhile are queued for enlace_recv. A sealed
+ * message (TLP:RED, or opts->seal) first asks the hub for the keys to seal
+ * to (one round trip); ENLACE_EINVAL if its sealed part does not pass the
+ * checks the hub would have made (the reason names the field). */
 ENLACE_EXPORT int enlace_publish(enlace_client_t *self, const char *topic, const void *body,
     size_t len, const enlace_publish_opts_t *opts, uint64_t *seq_out);
 
@@ -298,6 +318,29 @@ typedef struct {
     const char *translation_language;
     const char *translation_headline;
     const char *translation_description;
+    /* A step of a consultation (consult_step not NULL), or the hub's
+     * reminder about one (consult_notice not NULL): */
+    const char *consult_step;     /* open, answer, advance, revise, close */
+    uint64_t consult_id;          /* the consultation (0 when this step opens it: its id
+                                   * is this message's seq) */
+    const char *consult_title;    /* open */
+    unsigned consult_stage;       /* 0 the Troika, 1 round 1, 2 round 2 */
+    const char *consult_answer;   /* answer: agree, object, no-objection, comments, objection */
+    const char *consult_outcome;  /* close: consensus, no-consensus */
+    const char *consult_reason;   /* close without consensus: why */
+    const char *consult_notice;   /* the hub's: reminder, last-day, deadline, escalated */
+    const char *consult_country;  /* the country a notice is about */
+    int64_t consult_deadline_ms;  /* its deadline */
+    /* Sealed content (PROTOCOL.md 6; always TLP:RED): the hub carried the
+     * body, headline, area, form, translations and handling text encrypted,
+     * and the library opened them with your key. */
+    int sealed;                  /* the author sealed it */
+    int seal_status;             /* ENLACE_OK: opened, the fields above are the
+                                  * plaintext; ENLACE_ESEALED: not sealed to your key,
+                                  * ENLACE_EBADSEAL: does not open (damaged): body NULL
+                                  * (body_len 0), headline, handling text and content type
+                                  * "", no form, no translation */
+    const char *opened_by;       /* the fingerprint of the key that opened it, or "" */
 } enlace_delivery_t;
 
 /* Waits up to timeout_ms (-1: forever) for the next delivery. Every delivery
@@ -333,6 +376,9 @@ ENLACE_EXPORT const enlace_delivery_t *enlace_page_item(const enlace_page_t *pag
 /* Pass as after_seq to get the next page; more is 1 if the hub stopped early. */
 ENLACE_EXPORT uint64_t enlace_page_next(const enlace_page_t *page);
 ENLACE_EXPORT int enlace_page_more(const enlace_page_t *page);
+/* A search page: the sealed messages you may see, in the span the page
+ * covered, whose sealed part the hub could not search (0 for history). */
+ENLACE_EXPORT uint64_t enlace_page_sealed_not_searched(const enlace_page_t *page);
 ENLACE_EXPORT void enlace_page_destroy(enlace_page_t **self_p);
 
 /* Acknowledges an alert for your country (idempotent). */
@@ -374,6 +420,8 @@ typedef struct {
     uint64_t superseded_by;       /* a later update or cancellation (0: none) */
     size_t ntargets;
     const enlace_target_t *const *targets;
+    int sealed;                   /* a sealed alert: headline is "" (the hub has only its
+                                   * envelope; the message itself opens for its recipients) */
 } enlace_alert_status_t;
 
 typedef struct {
@@ -480,6 +528,143 @@ ENLACE_EXPORT int enlace_relabel(enlace_client_t *self, uint64_t seq, enlace_tlp
 /* Asks the author of message seq for wider release; the author is told. */
 ENLACE_EXPORT int enlace_release_request(enlace_client_t *self, uint64_t seq,
     const char *reason);
+
+/* ---------------------------------------------------------------- consultations */
+
+/* The PPT's written consultation between annual meetings (PROTOCOL.md,
+ * "Consultations"): the PPT opens it with a title and a text, which goes to
+ * the Troika (last year's, this year's and next year's PPT) first; each
+ * Troika country agrees or objects; once all agree the PPT advances it to
+ * round 1, when every member country's focal point has a number of business
+ * days (5), counted in its own time zone without weekends and its holidays,
+ * to answer no-objection, comments or objection; the PPT then publishes the
+ * revised text for round 2, and closes it with the outcome and a report.
+ * Every step is a message signed like any other, labelled by the library as
+ * its stage needs (AMBER+STRICT to the Troika, then AMBER). Stages: 0 the
+ * Troika, 1 round 1, 2 round 2. Observers never see a consultation.
+ *
+ * Besides the transport's errors, a step may get ENLACE_EDENIED (you may not
+ * take it: only the PPT leads, only an addressed country answers),
+ * ENLACE_ENOTFOUND (no consultation with that number that you may see),
+ * ENLACE_EINVAL (not now: enlace_last_error says why, e.g. the Troika has
+ * not agreed, a round is still running) or ENLACE_EPROTO (a field out of
+ * form, e.g. an objection without its text). */
+
+/* A consultation's own facts. */
+typedef struct {
+    uint64_t id;                  /* the seq of the message that opened it */
+    const char *title;
+    const char *state;            /* open or closed ("draft": the one you would open) */
+    unsigned stage;               /* 0 the Troika, 1 round 1, 2 round 2 */
+    size_t ntroika;               /* its Troika's countries (none if you never saw the */
+    const char *const *troika;    /* Troika's stage) */
+    const char *ppt;              /* the PPT country that opened it */
+    const char *opened_by;
+    const char *opened_by_fingerprint;
+    int64_t opened_ms;
+    int64_t updated_ms;
+    unsigned version;             /* the number of its latest text */
+    const char *outcome;          /* "", consensus or no-consensus */
+    const char *reason;           /* closed without consensus: why */
+    int64_t closed_ms;
+    unsigned addressed;           /* countries addressed in its stage ... */
+    unsigned answered;            /* ... of which have answered */
+} enlace_consult_info_t;
+
+/* One country in one stage: its deadline and its latest answer. */
+typedef struct {
+    unsigned stage;
+    const char *country;
+    const char *zone;             /* the IANA zone its business days are counted in */
+    int64_t opened_ms;            /* when the stage reached it */
+    int64_t deadline_ms;          /* the end of its last business day (0: none, the Troika) */
+    const char *state;            /* pending, answered, no-answer, no-objection, closed */
+    const char *answer;           /* agree, object, no-objection, comments, objection, "" */
+    const char *answered_by;      /* the officer's name */
+    int64_t answered_ms;
+    uint64_t answer_seq;          /* the answer's message, among the consultation's messages */
+    int late;                     /* answered after its deadline */
+    unsigned step;                /* the hub's notices so far: 1 and 2 reminders, 3 the
+                                   * deadline's, 4 the ST told */
+    unsigned answers;             /* answers it gave in this stage (the latest counts) */
+} enlace_consult_target_t;
+
+/* A text of the consultation. */
+typedef struct {
+    unsigned version;
+    unsigned stage;               /* the stage it was sent to */
+    uint64_t seq;                 /* its message, among the consultation's messages */
+    int64_t ts_ms;
+} enlace_consult_version_t;
+
+typedef struct {
+    int64_t ts_ms;
+    const char *event;            /* opened, addressed, answered, advanced, revised,
+                                   * reminded, deadline, escalated, closed */
+    unsigned stage;
+    const char *country;
+    const char *officer;          /* "" the hub */
+    const char *detail;
+} enlace_consult_event_t;
+
+/* A consultation as you may see it: its texts, the board of answers and
+ * deadlines, its signed messages (each verified like a delivery; one whose
+ * signature fails is left out and counted in enlace_bad_signatures), and
+ * its events. */
+typedef struct {
+    const enlace_consult_info_t *info;
+    size_t nversions;
+    const enlace_consult_version_t *const *versions;
+    size_t ntargets;
+    const enlace_consult_target_t *const *targets; /* by stage, then country */
+    size_t nmessages;
+    const enlace_delivery_t *const *messages;
+    size_t naddressees;           /* with the Troika: the fingerprints its steps name */
+    const char *const *addressees;
+    size_t nevents;
+    const enlace_consult_event_t *const *events;
+} enlace_consult_t;
+
+typedef struct {
+    size_t count;
+    const enlace_consult_info_t *const *items; /* newest first */
+} enlace_consult_list_t;
+
+/* Opens a consultation (the PPT): title (1 to 200 bytes) and the proposal's
+ * text go to the Troika. *id (may be NULL) is its id. */
+ENLACE_EXPORT int enlace_consult_open(enlace_client_t *self, const char *title,
+    const char *text, uint64_t *id);
+/* Answers for your country: agree or object (the Troika), no-objection,
+ * comments or objection (a round); text is required but for agree and
+ * no-objection (NULL: none). stage is the stage you answer (-1: the current
+ * one; a stage that is no longer current is refused with ENLACE_EINVAL). A
+ * later answer in the same stage replaces the earlier; both are kept. */
+ENLACE_EXPORT int enlace_consult_answer(enlace_client_t *self, uint64_t id, int stage,
+    const char *answer, const char *text);
+/* The PPT, once every Troika country agrees: round 1, with text (NULL: the
+ * Troika's text as it is). */
+ENLACE_EXPORT int enlace_consult_advance(enlace_client_t *self, uint64_t id, const char *text);
+/* The PPT, once round 1 is over (every country answered or its deadline
+ * passed): round 2, with the revised text. */
+ENLACE_EXPORT int enlace_consult_revise(enlace_client_t *self, uint64_t id, const char *text);
+/* The PPT closes it: with consensus (refused while a country objects or the
+ * round runs), or without, saying why (reason); report is the result every
+ * member receives. */
+ENLACE_EXPORT int enlace_consult_close(enlace_client_t *self, uint64_t id, int consensus,
+    const char *reason, const char *report);
+/* One consultation (id 0, for the PPT: the one it would open now, with its
+ * Troika and addressees); free with enlace_consult_destroy. */
+ENLACE_EXPORT int enlace_consult_show(enlace_client_t *self, uint64_t id, enlace_consult_t **out);
+ENLACE_EXPORT void enlace_consult_destroy(enlace_consult_t **self_p);
+/* The text of version v (its message's body) as you may see it, or NULL;
+ * owned by c. */
+ENLACE_EXPORT const char *enlace_consult_text(const enlace_consult_t *c, unsigned version,
+    size_t *len);
+/* The consultations you may see, newest first (open_only: not closed); free
+ * with enlace_consult_list_destroy. */
+ENLACE_EXPORT int enlace_consult_list(enlace_client_t *self, int open_only,
+    enlace_consult_list_t **out);
+ENLACE_EXPORT void enlace_consult_list_destroy(enlace_consult_list_t **self_p);
 
 /* ---------------------------------------------------------------- administration */
 
@@ -728,6 +913,53 @@ ENLACE_EXPORT int enlace_ping(enlace_client_t *self);
 
 /* Formats a 16-byte message id as 32 hex characters plus NUL. */
 ENLACE_EXPORT void enlace_id_hex(const uint8_t id[16], char out[33]);
+
+/* ---------------------------------------------------------------- sealed content */
+
+/* Pins the fingerprint of the ST's archive key (a profile's `archive_key`):
+ * a sealed publish then fails (ENLACE_EKEY) unless the hub names that very
+ * key, so that a hub that swapped in a key of its own is not sealed to.
+ * NULL unpins. ENLACE_EINVAL for a malformed fingerprint. */
+ENLACE_EXPORT int enlace_pin_archive_key(enlace_client_t *self, const char *fingerprint);
+
+/* A secret key held outside a session: an officer's own key or the ST's
+ * archive key (enlace-keygen makes both), to open sealed messages and
+ * encrypted exports with. Secrets stay in the library's locked memory. */
+typedef struct enlace_key enlace_key_t;
+
+/* Loads a secret key file (passphrase for a sealed one, or NULL).
+ * ENLACE_OK and *out (free with enlace_key_destroy), else ENLACE_EKEY with
+ * a reason in why. */
+ENLACE_EXPORT int enlace_key_load(const char *secret_file, const char *passphrase,
+    enlace_key_t **out, char *why, size_t why_len);
+ENLACE_EXPORT void enlace_key_destroy(enlace_key_t **self_p);
+/* Its fingerprint; owned by the key. */
+ENLACE_EXPORT const char *enlace_key_fingerprint(const enlace_key_t *key);
+
+/* A stored message outside a session, from its signed bytes (an export
+ * line's content, signature and batch; a delivery's content, signature and
+ * batch_*): verifies the author's signature over content (alone, or with
+ * batch_size > 0 through its audit path) and, if it is sealed and key is
+ * not NULL, opens it with key. ENLACE_OK and *out (free with
+ * enlace_delivery_destroy; seq, author name and country, stored time are
+ * 0/"": the signed content does not hold them) whose seal_status and
+ * opened_by say whether key opened it; ENLACE_EBADSIG (the signature does
+ * not verify: nothing is returned) or ENLACE_EPROTO (not a Content), with a
+ * reason in why. */
+ENLACE_EXPORT int enlace_message_open(const uint8_t *content, size_t content_len,
+    const uint8_t *signature, size_t signature_len, uint32_t batch_size, uint32_t batch_index,
+    const uint8_t *batch_path, size_t batch_path_len, const enlace_key_t *key,
+    enlace_delivery_t **out, char *why, size_t why_len);
+
+/* Decrypts an encrypted backup or export (`enlace-hub backup|export
+ * --encrypt-to`) read from in_fd into out_fd with the archive key. The
+ * output is written as it authenticates: ENLACE_OK only once the whole file
+ * has (until then treat the output as incomplete). *kind (may be NULL) is
+ * 'B' for a backup, 'E' for an export. ENLACE_EKEY (encrypted to another
+ * key), ENLACE_EBADSEAL (damaged or truncated), ENLACE_EPROTO (not an
+ * encrypted file), ENLACE_EIO, with a reason in why. */
+ENLACE_EXPORT int enlace_decrypt_stream(const enlace_key_t *key, int in_fd, int out_fd,
+    char *kind, char *why, size_t why_len);
 
 /* ---------------------------------------------------------------- key files */
 

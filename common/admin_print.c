@@ -10,15 +10,6 @@
 
 #include <jansson.h>
 
-void
-admin_iso_time(int64_t ms, char *out, size_t cap)
-{
-    time_t t = (time_t)(ms / 1000);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 static void
 s_dump(FILE *out, json_t *j)
 {

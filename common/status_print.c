@@ -7,8 +7,20 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
+
+/* Here, not in admin_print.c, so that the two halves of admin_print.h call
+ * one way only (admin_print.c uses admin_print_status). */
+void
+admin_iso_time(int64_t ms, char *out, size_t cap)
+{
+    time_t t = (time_t)(ms / 1000);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
 
 static json_t *
 s_counts(const enlace_count_t *const *list, size_t n)

@@ -85,3 +85,18 @@ INSERT OR IGNORE INTO networks (name, title_en, title_es) VALUES
 INSERT OR IGNORE INTO networks (name, title_en, title_es) VALUES
   ('crm', 'Regional Conference on Migration: announcements and consultations (all members)',
           'Conferencia Regional sobre Migración: anuncios y consultas (todos los miembros)');
+
+-- The time zone each member country counts the consultation's business days
+-- in: its capital's (DOMAIN.md). `enlace-hub zone set` changes one (a focal
+-- point's office elsewhere); holidays are added with `enlace-hub holiday`.
+INSERT OR IGNORE INTO country_zones (country, zone) VALUES ('BZ', 'America/Belize');
+INSERT OR IGNORE INTO country_zones (country, zone) VALUES ('CA', 'America/Toronto');
+INSERT OR IGNORE INTO country_zones (country, zone) VALUES ('CR', 'America/Costa_Rica');
+INSERT OR IGNORE INTO country_zones (country, zone) VALUES ('SV', 'America/El_Salvador');
+INSERT OR IGNORE INTO country_zones (country, zone) VALUES ('US', 'America/New_York');
+INSERT OR IGNORE INTO country_zones (country, zone) VALUES ('GT', 'America/Guatemala');
+INSERT OR IGNORE INTO country_zones (country, zone) VALUES ('HN', 'America/Tegucigalpa');
+INSERT OR IGNORE INTO country_zones (country, zone) VALUES ('MX', 'America/Mexico_City');
+INSERT OR IGNORE INTO country_zones (country, zone) VALUES ('NI', 'America/Managua');
+INSERT OR IGNORE INTO country_zones (country, zone) VALUES ('PA', 'America/Panama');
+INSERT OR IGNORE INTO country_zones (country, zone) VALUES ('DO', 'America/Santo_Domingo');

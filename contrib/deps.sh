@@ -15,6 +15,10 @@
 #                                       # where systemd runs, the package also
 #                                       # enables a system broker on port 1883
 #                                       # (systemctl disable --now mosquitto)
+#   bash contrib/deps.sh --browser-tests  # also chromium, chromium-driver,
+#                                       # python3-selenium and pinned fonts, for
+#                                       # the web console's browser test
+#                                       # (contrib/test.sh always asks for them)
 #
 # Nothing is installed, and apt-get is not even called, when every package is
 # already there. Uses sudo only when not run as root.
@@ -43,6 +47,13 @@ packages=(
     # tests/integration/ledger_by_hand.py checks every message's signature
     # (alone or through its batch's audit path) with PyNaCl, outside enlace.
     python3-nacl
+    # The consultation's business days are counted in each country's zone,
+    # read from the system's tz database (common/tz.c).
+    tzdata
+    # The web console (enlace web): its HTTP server, and the charts of the
+    # ST's statistics, served from where Debian puts chart.js.
+    libmicrohttpd-dev
+    libjs-chart.js
     # A cluster of hubs ([cluster] in enlace-hub.conf) agrees through etcd:
     # the hub speaks its v3 JSON gateway with libcurl; test_cluster starts
     # three etcd members of its own (the package also enables a system
@@ -66,8 +77,14 @@ for arg in "$@"; do
             # which rows it could not measure.
             packages+=(mosquitto libmosquitto-dev valgrind)
             ;;
+        --browser-tests)
+            # Fonts pinned so that screenshots do not change with whatever
+            # fonts happen to be installed (tests/browser/).
+            packages+=(chromium chromium-driver python3-selenium fonts-dejavu-core
+                fonts-liberation)
+            ;;
         -h|--help)
-            sed -n '2,20p' "$0"
+            sed -n '2,24p' "$0"
             exit 0
             ;;
         *)

@@ -79,6 +79,11 @@ if [ ! -d "$data" ]; then
         --country GT --network consular,crm --role officer
     add_demo_officer st "Secretaría Técnica (demo)" \
         --org ST --role st
+    # The ST's archive key: every sealed (TLP:RED) message is sealed to it
+    # too. A real ST makes it on its own offline machine and registers only
+    # the .public; the demo keeps both halves here.
+    "$keygen" "$data/demo/archive"
+    "$hub" archive-key set "$data" "$data/demo/archive.public"
     setup_done=1
     trap - EXIT
 elif [ ! -f "$data/hub.public" ]; then

@@ -9,7 +9,8 @@
 #   1. build/       the normal build (gcc), `meson test`
 #   2. build-asan/  clang with AddressSanitizer + UndefinedBehaviorSanitizer,
 #                   `meson test` (skipped with ENLACE_QUICK=1)
-#   3. build-fuzz/  libFuzzer targets, each run for ENLACE_FUZZ_SECONDS
+#   3. build-fuzz/  libFuzzer targets, each run for ENLACE_FUZZ_SECONDS, one per
+#                   core at a time
 #                   (only if the project has the meson option `fuzz` and a
 #                   duration is set; see run_fuzzers below)
 # Every step says in the summary what it did, or why it did not run.
@@ -20,7 +21,7 @@
 # and each fuzz target the build defines but did not produce. So that no test
 # can vanish silently, each of these counts as one failed test too: a test
 # program in the tree (tests/unit/test_*.c, tests/integration/test_*.c and
-# test_*.sh) that meson.build does not register, and a registered test that
+# test_*.sh, tests/browser/test_*.py) that meson.build does not register, and a registered test that
 # is not in testlog.json (did not run).
 # Exits non-zero if anything failed or nothing passed.
 #
@@ -57,10 +58,11 @@ skipped=0
 summary=()   # one line per step, printed before the closing line
 
 # --- packages ---------------------------------------------------------------
+# The browser test (tests/browser/) fails without chromium: always ask for it.
 if [ "$quick" = "1" ] && [ "$fuzz_seconds" = "0" ]; then
-    bash "$root/contrib/deps.sh"
+    bash "$root/contrib/deps.sh" --browser-tests
 else
-    bash "$root/contrib/deps.sh" --sanitizers
+    bash "$root/contrib/deps.sh" --sanitizers --browser-tests
 fi
 
 # --- helpers ----------------------------------------------------------------
@@ -155,7 +157,8 @@ for test in registered:
         programs.add(os.path.splitext(os.path.basename(arg))[0])
 for path in sorted(glob.glob(os.path.join(root, "tests/unit/test_*.c"))
                    + glob.glob(os.path.join(root, "tests/integration/test_*.c"))
-                   + glob.glob(os.path.join(root, "tests/integration/test_*.sh"))):
+                   + glob.glob(os.path.join(root, "tests/integration/test_*.sh"))
+                   + glob.glob(os.path.join(root, "tests/browser/test_*.py"))):
     stem = os.path.splitext(os.path.basename(path))[0]
     if stem not in programs:
         problems.append("%s is not registered in meson.build: it never runs"
@@ -257,6 +260,35 @@ seed_secret_keys() {
     rm -rf "$tmp"
 }
 
+# fuzz_one DIR EXE: runs one fuzzer for $fuzz_seconds seconds on a copy of
+# its seeds; writes its exit status to DIR/fuzz-results/NAME.
+fuzz_one() {
+    local dir="$1" exe="$2" name seeds corpus log rc
+    name="$(basename "$exe")"
+    corpus="$dir/fuzz-corpus/$name"
+    rm -rf "$corpus"
+    mkdir -p "$corpus"
+    seeds="tests/fuzz/corpus/$name"
+    if [ ! -d "$seeds" ]; then
+        seeds="tests/fuzz/corpus/${name#fuzz_}"
+    fi
+    if [ -d "$seeds" ]; then
+        cp -R "$seeds/." "$corpus/"
+    fi
+    if [ "$name" = fuzz_keyfile ]; then
+        seed_secret_keys "$dir" "$corpus"
+    fi
+    # -timeout: one input running over 10 s is a hang (libFuzzer's default
+    # is 20 minutes); the outer timeout is a last guard.
+    log="$dir/meson-logs/$name.log"
+    rc=0
+    timeout --kill-after=10 $((fuzz_seconds + 120)) \
+        "$exe" -max_total_time="$fuzz_seconds" -timeout=10 \
+        -artifact_prefix="$dir/fuzz-artifacts/$name-" \
+        -print_final_stats=1 "$corpus" > "$log" 2>&1 || rc=$?
+    echo "$rc" > "$dir/fuzz-results/$name"
+}
+
 run_fuzzers() {
     local dir=build-fuzz
     if ! CC=clang configure_and_build "$dir" -Dfuzz=true \
@@ -289,45 +321,33 @@ for t in json.load(sys.stdin):
         return
     fi
 
-    local p=0 f=0 name seeds corpus log rc
+    local p=0 f=0 name jobs
     if [ "${#absent[@]}" -gt 0 ]; then
         echo "test.sh: fuzz: defined but not built: ${absent[*]}" >&2
         f=${#absent[@]}
     fi
-    mkdir -p "$dir/fuzz-corpus" "$dir/fuzz-artifacts" "$dir/meson-logs"
+    mkdir -p "$dir/fuzz-corpus" "$dir/fuzz-artifacts" "$dir/meson-logs" "$dir/fuzz-results"
+    rm -f "$dir/fuzz-results/"*
+    # One fuzzer per core at a time: each is single-threaded, and the step
+    # then takes (targets / cores) x fuzz_seconds.
+    jobs="$(nproc 2>/dev/null || echo 1)"
+    echo
+    echo "=== fuzz: ${#targets[@]} targets for ${fuzz_seconds}s each, $jobs at a time ==="
+    for exe in "${targets[@]}"; do
+        while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do
+            wait -n || true
+        done
+        fuzz_one "$dir" "$exe" &
+    done
+    wait || true
     for exe in "${targets[@]}"; do
         name="$(basename "$exe")"
-        echo
-        echo "=== fuzz: $name for ${fuzz_seconds}s ==="
-
-        corpus="$dir/fuzz-corpus/$name"
-        rm -rf "$corpus"
-        mkdir -p "$corpus"
-        seeds="tests/fuzz/corpus/$name"
-        if [ ! -d "$seeds" ]; then
-            seeds="tests/fuzz/corpus/${name#fuzz_}"
-        fi
-        if [ -d "$seeds" ]; then
-            cp -R "$seeds/." "$corpus/"
-        fi
-        if [ "$name" = fuzz_keyfile ]; then
-            seed_secret_keys "$dir" "$corpus"
-        fi
-
-        # -timeout: one input running over 10 s is a hang (libFuzzer's default
-        # is 20 minutes); the outer timeout is a last guard.
-        log="$dir/meson-logs/$name.log"
-        rc=0
-        timeout --kill-after=10 $((fuzz_seconds + 120)) \
-            "$exe" -max_total_time="$fuzz_seconds" -timeout=10 \
-            -artifact_prefix="$dir/fuzz-artifacts/$name-" \
-            -print_final_stats=1 "$corpus" > "$log" 2>&1 || rc=$?
-        if [ "$rc" -eq 0 ]; then
-            echo "$name: OK ($(find "$corpus" -type f | wc -l) inputs in its corpus)"
+        if [ "$(cat "$dir/fuzz-results/$name" 2>/dev/null)" = 0 ]; then
+            echo "$name: OK ($(find "$dir/fuzz-corpus/$name" -type f | wc -l) inputs in its corpus)"
             p=$((p + 1))
         else
-            echo "$name: FAILED (exit $rc); the end of $log:" >&2
-            tail -n 40 "$log" >&2
+            echo "$name: FAILED (exit $(cat "$dir/fuzz-results/$name" 2>/dev/null || echo '?')); the end of $dir/meson-logs/$name.log:" >&2
+            tail -n 40 "$dir/meson-logs/$name.log" >&2
             f=$((f + 1))
         fi
     done

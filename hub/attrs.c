@@ -16,6 +16,7 @@ s_row(const archive_msg_t *am, void *arg)
     snprintf(a->network, sizeof a->network, "%s", am->network);
     snprintf(a->recipients, sizeof a->recipients, "%s", am->recipients ? am->recipients : "");
     a->stored_ms = am->stored_ms;
+    a->sealed = am->sealed;
     a->m = (disclose_msg_t){.seq = am->seq, .topic = a->topic, .network = a->network,
         .tlp = am->tlp, .recipients = a->recipients, .author_id = am->author_id,
         .author_home = a->home, .personal = am->personal, .handling = am->handling};

@@ -20,6 +20,7 @@ typedef struct {
     char recipients[4096];
     char home[DISCLOSE_HOME_LEN];
     int64_t stored_ms;
+    int sealed;              /* the content is sealed: its text is not the hub's to show */
 } attrs_t;
 
 /* Reads message seq: 1 found, 0 not, -1 archive error. */

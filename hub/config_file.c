@@ -25,7 +25,7 @@
 _Static_assert(sizeof "data_dir = " - 1 + STRING_MAX + 2 <= INI_MAX_LINE,
     "a string option must fit on one line of the file");
 
-typedef enum { K_STRING, K_UINT, K_SIZE, K_DURATION, K_SYNC, K_LEVEL } kind_t;
+typedef enum { K_STRING, K_UINT, K_SIZE, K_DURATION, K_SYNC, K_LEVEL, K_SILENCE } kind_t;
 
 typedef struct {
     const char *section;
@@ -37,8 +37,8 @@ typedef struct {
 /* Indexes into s_options, in file order: also the order config_print uses. */
 enum {
     O_BIND, O_DATA_DIR, O_HEARTBEAT, O_WINDOW, O_MAX_BODY, O_MAX_SUBS, O_RATE, O_BURST, O_CONNS,
-    O_IDLE, O_SYNC, O_URGENT, O_FLASH, O_LEVEL, O_CL_NAME, O_CL_NODE, O_CL_CLIENT, O_CL_ETCD,
-    O_CL_LEASE, O_CL_TIMEOUT, O_COUNT
+    O_IDLE, O_SYNC, O_URGENT, O_FLASH, O_ROUND_DAYS, O_SILENCE, O_BUSINESS_DAY, O_LEVEL,
+    O_CL_NAME, O_CL_NODE, O_CL_CLIENT, O_CL_ETCD, O_CL_LEASE, O_CL_TIMEOUT, O_COUNT
 };
 
 static const option_t s_options[O_COUNT] = {
@@ -55,6 +55,10 @@ static const option_t s_options[O_COUNT] = {
     [O_SYNC] = {"archive", "sync", K_SYNC, 0, 0},
     [O_URGENT] = {"alerts", "urgent_deadline", K_DURATION, 1000, 7 * 86400000ULL},
     [O_FLASH] = {"alerts", "flash_deadline", K_DURATION, 1000, 7 * 86400000ULL},
+    [O_ROUND_DAYS] = {"consult", "round_days", K_UINT, 1, 60},
+    [O_SILENCE] = {"consult", "silence", K_SILENCE, 0, 0},
+    /* Tests only: a "business day" of this length, every day one. */
+    [O_BUSINESS_DAY] = {"consult", "business_day", K_DURATION, 100, 86400000ULL},
     [O_LEVEL] = {"log", "level", K_LEVEL, 0, 0},
     [O_CL_NAME] = {"cluster", "name", K_STRING, 1, 63},
     [O_CL_NODE] = {"cluster", "node", K_STRING, 1, 63},
@@ -67,6 +71,8 @@ static const option_t s_options[O_COUNT] = {
 };
 
 static const char *s_sync_names[] = {"off", "normal", "full"};
+/* By HUB_SILENCE_*. */
+static const char *s_silence_names[] = {"no-answer", "no-objection"};
 
 static const struct {
     const char *name;
@@ -292,6 +298,8 @@ s_set(hub_config_t *cfg, int which, const char *value, char *err, size_t errlen)
             cfg->request_burst = (uint32_t)v;
         else if (which == O_CONNS)
             cfg->connections_per_key = (uint32_t)v;
+        else if (which == O_ROUND_DAYS)
+            cfg->consult_days = (int)v;
         else
             cfg->max_subscriptions = (int)v;
         return 0;
@@ -323,6 +331,8 @@ s_set(hub_config_t *cfg, int which, const char *value, char *err, size_t errlen)
             cfg->idle_timeout_ms = (int)v;
         else if (which == O_URGENT)
             cfg->deadline_urgent_ms = (int64_t)v;
+        else if (which == O_BUSINESS_DAY)
+            cfg->consult_day_ms = (int64_t)v;
         else
             cfg->deadline_flash_ms = (int64_t)v;
         return 0;
@@ -333,6 +343,14 @@ s_set(hub_config_t *cfg, int which, const char *value, char *err, size_t errlen)
                 return 0;
             }
         return s_fail(err, errlen, "sync is off, normal or full, not '%s'", value);
+    case K_SILENCE:
+        for (int i = 0; i < 2; i++)
+            if (!strcmp(value, s_silence_names[i])) {
+                cfg->consult_silence = i;
+                return 0;
+            }
+        return s_fail(err, errlen,
+            "silence is no-answer (the PPT decides) or no-objection, not '%s'", value);
     case K_LEVEL:
         for (size_t i = 0; i < sizeof s_levels / sizeof s_levels[0]; i++)
             if (!strcmp(value, s_levels[i].name)) {
@@ -406,7 +424,7 @@ s_entry(void *user, const char *section, const char *name, const char *value)
     if (which < 0) {
         if (!s_section_known(section))
             snprintf(why, sizeof why,
-                "%s: unknown section [%s] (hub, limits, archive, alerts, log, cluster)",
+                "%s: unknown section [%s] (hub, limits, archive, alerts, consult, log, cluster)",
                 name, sec);
         else
             snprintf(why, sizeof why, "%s: unknown option in section [%s]", name, sec);
@@ -492,6 +510,14 @@ config_print(FILE *out, const hub_config_t *cfg)
     fprintf(out, "\n[alerts]\n");
     s_print_duration(out, "urgent_deadline", cfg->deadline_urgent_ms);
     s_print_duration(out, "flash_deadline", cfg->deadline_flash_ms);
+    fprintf(out, "\n[consult]\n");
+    fprintf(out, "round_days = %d\n", cfg->consult_days);
+    fprintf(out, "silence = %s\n",
+        (unsigned)cfg->consult_silence < 2 ? s_silence_names[cfg->consult_silence] : "no-answer");
+    if (cfg->consult_day_ms > 0)
+        s_print_duration(out, "business_day", cfg->consult_day_ms);
+    else
+        fprintf(out, "# business_day is not set: real business days, in each country's zone\n");
     fprintf(out, "\n[log]\n");
     fprintf(out, "level = %s\n", level);
     if (cfg->cluster.enabled) {

@@ -8,6 +8,8 @@
  *              connections_per_key, idle_timeout
  *   [archive]  sync = off | normal | full
  *   [alerts]   urgent_deadline, flash_deadline
+ *   [consult]  round_days, silence = no-answer | no-objection, business_day
+ *              (tests only: a fixed-length business day)
  *   [log]      level = error | warning | notice | info | debug
  *   [cluster]  name, node, client, etcd, lease, etcd_timeout (any of them
  *              makes this hub a node of a cluster: hub/cluster/)

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "keys.h"
+
 struct directory {
     dir_entry_t *entries; /* sorted by fingerprint; owned */
     int count;            /* entries in use */
@@ -18,6 +20,8 @@ struct directory {
     int ninvitations, invitations_cap;
     struct { int year; char country[8]; } ppt[256]; /* PPT by year */
     int nppt;
+    uint8_t archive_key[32]; /* the ST's archive key (meta "archive_key") */
+    int has_archive_key;
 };
 
 static int
@@ -133,6 +137,13 @@ directory_load(archive_t *archive)
         return NULL;
     }
     snprintf(self->networks, sizeof self->networks, ",%s,", nets);
+    char hex[2 * 32 + 1];
+    int found = archive_meta_get(archive, DIR_ARCHIVE_KEY_META, hex, sizeof hex);
+    if (found < 0) {
+        directory_destroy(&self);
+        return NULL;
+    }
+    self->has_archive_key = found == 1 && keys_hex_decode(hex, self->archive_key, 32) == 0;
     if (self->count)
         qsort(self->entries, (size_t)self->count, sizeof *self->entries, s_by_fingerprint);
     self->by_officer = calloc((size_t)self->count + 1, sizeof *self->by_officer);
@@ -145,6 +156,12 @@ directory_load(archive_t *archive)
     if (self->count)
         qsort(self->by_officer, (size_t)self->count, sizeof *self->by_officer, s_by_officer);
     return self;
+}
+
+const uint8_t *
+directory_archive_key(const directory_t *self)
+{
+    return self->has_archive_key ? self->archive_key : NULL;
 }
 
 void

@@ -80,4 +80,12 @@ int directory_invitation_active(const dir_invitation_t *inv, int64_t now_ms);
 /* The member country holding the PPT in `year`, or NULL. */
 const char *directory_ppt(const directory_t *self, int year);
 
+/* The ST's archive key (Ed25519, 32 bytes: what sealed messages are sealed
+ * to besides their recipients), or NULL if none is registered. Kept in the
+ * archive's meta table under DIR_ARCHIVE_KEY_META (hex), set by `enlace-hub
+ * archive-key set` (audited); a change reaches the running hub with the
+ * next directory reload. */
+#define DIR_ARCHIVE_KEY_META "archive_key"
+const uint8_t *directory_archive_key(const directory_t *self);
+
 #endif

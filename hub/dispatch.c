@@ -299,6 +299,18 @@ s_route(hub_t *self, const hub_env_t *env, req_t *r, const Enlace__Frame *frame)
         r->action = "admin";
         rc = handle_admin(r, frame->admin);
         break;
+    case ENLACE__FRAME__BODY_CONSULT_QUERY:
+        r->action = "consult.list";
+        rc = handle_consult_list(r, frame->consult_query);
+        break;
+    case ENLACE__FRAME__BODY_CONSULT_SHOW:
+        r->action = "consult.show";
+        rc = handle_consult_show(r, frame->consult_show);
+        break;
+    case ENLACE__FRAME__BODY_KEYS_QUERY:
+        r->action = "keys";
+        rc = handle_keys_query(r, frame->keys_query);
+        break;
     case ENLACE__FRAME__BODY__NOT_SET:
         r->action = "frame";
         if (frame->base.n_unknown_fields == 0) {

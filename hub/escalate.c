@@ -107,14 +107,16 @@ s_escalate(const hub_env_t *env, const archive_target_t *t, int64_t now)
     }
     const char *priority = alert_rules_priority_name(brief.priority);
     char reason[512], what[320];
-    if (least == DISCLOSE_ALL)
+    /* A sealed alert's headline is not the hub's to quote (it has none):
+     * everyone is told its envelope. */
+    if (least == DISCLOSE_ALL && !attrs.sealed)
         snprintf(what, sizeof what, "%s alert #%llu (\"%s\")", priority,
             (unsigned long long)t->alert_seq, brief.headline);
     else
-        snprintf(what, sizeof what, "%s alert #%llu [%s] on %s (%s: its content is not shown)",
+        snprintf(what, sizeof what, "%s alert #%llu [%s] on %s (%s%s: its content is not shown)",
             priority, (unsigned long long)t->alert_seq,
             alert_rules_category_name(brief.category), attrs.topic,
-            disclose_tlp_label(attrs.m.tlp));
+            disclose_tlp_label(attrs.m.tlp), attrs.sealed ? ", sealed" : "");
     if (level == 1)
         snprintf(reason, sizeof reason,
             "%s was not acknowledged by %s within its deadline: every officer of %s in %s is "

@@ -87,5 +87,8 @@ int handle_review(req_t *r, const Enlace__Review *q);
 int handle_relabel(req_t *r, const Enlace__Relabel *q);
 int handle_release_request(req_t *r, const Enlace__ReleaseRequest *q);
 int handle_admin(req_t *r, const Enlace__Admin *a);
+int handle_consult_list(req_t *r, const Enlace__ConsultQuery *q);
+int handle_consult_show(req_t *r, const Enlace__ConsultShow *q);
+int handle_keys_query(req_t *r, const Enlace__KeysQuery *q);
 
 #endif

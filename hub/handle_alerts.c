@@ -75,7 +75,7 @@ alerts_check(const req_t *r, const Enlace__Content *c, const char *topic, int tl
     const Enlace__Alert *a = c->alert;
     if (!a)
         return NULL;
-    const char *bad = alert_rules_check(a, c->body.data, c->body.len);
+    const char *bad = alert_rules_check(a, c->body.data, c->body.len, c->sealed != NULL);
     if (bad)
         return bad;
     for (size_t i = 0; i < a->n_countries; i++) {
@@ -308,6 +308,7 @@ alerts_status(const hub_env_t *env, const dir_entry_t *who, uint64_t seq, int64_
     st->seq = seq;
     st->topic = s_dup(attrs.topic);
     st->alert = cr.content->alert; /* points into wrap->content */
+    st->sealed = cr.content->sealed != NULL; /* its headline and area are in the seal */
     const dir_entry_t *author = directory_find_officer(env->dir, cr.author_id);
     st->author_name = s_dup(author ? author->name : "");
     st->author_fingerprint = s_dup(author ? author->fingerprint : "");

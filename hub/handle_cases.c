@@ -79,6 +79,10 @@ s_special_row(const archive_msg_t *m, void *arg)
     Enlace__Content *c = enlace__content__unpack(NULL, m->content_len, m->content);
     *special = c && c->form && c->form->form_case == ENLACE__CASE_FORM__FORM_RETURN_ASSISTANCE
         && !strcmp(c->form->return_assistance->vulnerability, "special-case");
+    /* A sealed return-assistance form hides its vulnerability from the hub:
+     * it waits for the joint approval, as a special case would. */
+    if (c && c->sealed && !strcmp(c->sealed->form, "return-assistance"))
+        *special = 1;
     enlace__content__free_unpacked(c, NULL);
     return 1;
 }
@@ -203,7 +207,7 @@ s_form_msg(const archive_msg_t *m, void *arg)
     fm->author_id = m->author_id;
     snprintf(fm->network, sizeof fm->network, "%s", m->network);
     Enlace__Content *c = enlace__content__unpack(NULL, m->content_len, m->content);
-    fm->has_form = c && c->form;
+    fm->has_form = c && (c->form || (c->sealed && *c->sealed->form));
     enlace__content__free_unpacked(c, NULL);
     return 1;
 }

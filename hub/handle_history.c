@@ -9,6 +9,10 @@
  * match exists: a word or author oracle). So each request examines one
  * fixed span of sequence numbers, (after, after + HISTORY_SPAN], and the
  * page ends either full, on its last visible row, or at the span's end.
+ *
+ * Search reads the full-text index, which holds nothing of a sealed
+ * message (PROTOCOL.md 6): its page says how many sealed messages, of
+ * those the sender may see in the page's span, it could not search.
  */
 #include "handle.h"
 
@@ -82,18 +86,26 @@ s_page_free(page_t *h)
     free(h->frames);
 }
 
-/* Replies with the page: its cursor the last visible row if full, else the
- * span's end; more if that is before `last`. */
-static int
-s_send_page(req_t *r, const page_t *h, uint64_t span_end, uint64_t last)
+/* The page's cursor: its last visible row if full, else the span's end. */
+static uint64_t
+s_cursor(const page_t *h, uint64_t span_end)
 {
-    uint64_t cursor = h->n == h->cap ? h->items[h->n - 1]->seq : span_end;
+    return h->n == h->cap ? h->items[h->n - 1]->seq : span_end;
+}
+
+/* Replies with the page (s_cursor); more if the cursor is before `last`;
+ * sealed: the sealed messages the search could not read. */
+static int
+s_send_page(req_t *r, const page_t *h, uint64_t span_end, uint64_t last, uint64_t sealed)
+{
+    uint64_t cursor = s_cursor(h, span_end);
     Enlace__Frame frame = ENLACE__FRAME__INIT;
     Enlace__HistoryPage page = ENLACE__HISTORY_PAGE__INIT;
     page.n_messages = h->n;
     page.messages = h->items;
     page.next_after = cursor;
     page.more = cursor < last;
+    page.sealed_not_searched = sealed;
     frame.body_case = ENLACE__FRAME__BODY_HISTORY_PAGE;
     frame.history_page = &page;
     return req_reply(r, &frame);
@@ -164,10 +176,28 @@ handle_history(req_t *r, const Enlace__History *q)
         log_error("history: %s", archive_error(env->archive));
         rc = req_fail(r, ENLACE__ERROR_CODE__ERR_INTERNAL, "archive unavailable");
     } else {
-        rc = s_send_page(r, &h, span_end, last);
+        rc = s_send_page(r, &h, span_end, last, 0);
     }
     s_page_free(&h);
     return rc;
+}
+
+typedef struct {
+    const req_t *r;
+    uint64_t n;
+} sealed_count_t;
+
+static int
+s_sealed_row(const archive_msg_t *am, void *arg)
+{
+    sealed_count_t *sc = arg;
+    const hub_env_t *env = sc->r->env;
+    disclose_msg_t m;
+    char home[DISCLOSE_HOME_LEN];
+    disclose_msg_of_row(env->dir, am, &m, home);
+    disclose_reader_t reader = {.dir = env->dir, .who = sc->r->who, .now_ms = sc->r->now};
+    sc->n += disclose_all(&reader, &m, DISCLOSE_ARCHIVE);
+    return 0;
 }
 
 int
@@ -208,7 +238,16 @@ handle_search(req_t *r, const Enlace__Search *q)
         log_error("search: %s", archive_error(env->archive));
         rc = req_fail(r, ENLACE__ERROR_CODE__ERR_INTERNAL, "archive unavailable");
     } else {
-        rc = s_send_page(r, &h, span_end, last);
+        /* Counted over the page's own span, (after, cursor]: pages add up. */
+        sealed_count_t sc = {.r = r};
+        if (archive_messages_sealed(env->archive, first, s_cursor(&h, span_end), s_sealed_row,
+                &sc)
+            != 0) {
+            log_error("search: %s", archive_error(env->archive));
+            rc = req_fail(r, ENLACE__ERROR_CODE__ERR_INTERNAL, "archive unavailable");
+        } else {
+            rc = s_send_page(r, &h, span_end, last, sc.n);
+        }
     }
     s_page_free(&h);
     return rc;

@@ -1,10 +1,16 @@
 /*
  * handle_publish.c: Publish. The content is checked (size, encoding, topic,
- * author, label, recipients, the access rules, alert, form, forward, the
- * signature), stored with the next sequence number and indexed, in the
- * request's savepoint; "stored" and the delivery wait for the batch's
- * commit. A repeated message id with the same content answers the original
- * sequence and time; with other content, a conflict.
+ * author, label, recipients, the seal, the access rules, alert, form,
+ * forward, the signature), stored with the next sequence number and
+ * indexed, in the request's savepoint; "stored" and the delivery wait for
+ * the batch's commit. A repeated message id with the same content answers
+ * the original sequence and time; with other content, a conflict.
+ *
+ * Sealed content (PROTOCOL.md 6): the hub never sees its plaintext. It
+ * checks the shape (seal.h), that every named recipient can open it, that
+ * only the recipients, the author and the ST's archive key can, and that
+ * the archive key can if one is registered; the full-text index gets
+ * nothing of it. A TLP:RED publish must be sealed.
  */
 #include "handle.h"
 
@@ -16,9 +22,11 @@
 
 #include "acl.h"
 #include "alerts.h"
+#include "consult.h"
 #include "forms.h"
 #include "keys.h"
 #include "label.h"
+#include "seal.h"
 #include "log.h"
 #include "request.h"
 #include "sigcheck.h"
@@ -64,6 +72,67 @@ s_index_text(archive_t *archive, uint64_t seq, const Enlace__Content *c)
     return rc;
 }
 
+/* 1 if key is one in force of officer_id. */
+static int
+s_officer_key(const directory_t *dir, int64_t officer_id, const uint8_t key[32], int64_t now)
+{
+    char fp[KEYS_FINGERPRINT_LEN];
+    keys_fingerprint(key, fp);
+    const dir_entry_t *e = directory_find(dir, fp);
+    return e && e->officer_id == officer_id && !memcmp(e->pk, key, 32)
+        && directory_entry_active(e, now);
+}
+
+/* Whom a sealed content is sealed to: a box for a key in force of every
+ * named recipient, and for the archive key if one is registered; no box
+ * for anyone but the recipients, the author and the archive key (current
+ * or not: a box the hub cannot tie to them is refused). 0, or req_fail's
+ * -1. */
+static int
+s_check_sealed(req_t *r, const Enlace__Content *c)
+{
+    const hub_env_t *env = r->env;
+    const Enlace__Sealed *s = c->sealed;
+    const char *bad = seal_check_shape(c, env->cfg->max_body + 8192);
+    if (bad)
+        return req_fail(r,
+            strstr(bad, "larger") ? ENLACE__ERROR_CODE__ERR_TOO_LARGE
+                                  : ENLACE__ERROR_CODE__ERR_MALFORMED,
+            "%s", bad);
+    if (c->n_recipients == 0)
+        return req_fail(r, ENLACE__ERROR_CODE__ERR_MALFORMED,
+            "a sealed message names its recipients: only they can open it");
+    const uint8_t *archive_key = directory_archive_key(env->dir);
+    if (archive_key && !seal_has_key(s, archive_key))
+        return req_fail(r, ENLACE__ERROR_CODE__ERR_MALFORMED,
+            "a sealed message must be sealed to the ST's archive key too (it was rotated? "
+            "publish again)");
+    for (size_t i = 0; i < c->n_recipients; i++) {
+        const dir_entry_t *e = directory_find(env->dir, c->recipients[i]);
+        int opens = 0;
+        for (size_t k = 0; e && k < s->n_keys && !opens; k++)
+            opens = s_officer_key(env->dir, e->officer_id, s->keys[k]->recipient_key.data, r->now);
+        if (!opens)
+            return req_fail(r, ENLACE__ERROR_CODE__ERR_MALFORMED,
+                "a named recipient (%s) holds no key in force that the message is sealed to",
+                c->recipients[i]);
+    }
+    for (size_t k = 0; k < s->n_keys; k++) {
+        const uint8_t *key = s->keys[k]->recipient_key.data;
+        int known = (archive_key && !memcmp(key, archive_key, 32))
+            || s_officer_key(env->dir, r->who->officer_id, key, r->now);
+        for (size_t i = 0; i < c->n_recipients && !known; i++) {
+            const dir_entry_t *e = directory_find(env->dir, c->recipients[i]);
+            known = e && s_officer_key(env->dir, e->officer_id, key, r->now);
+        }
+        if (!known)
+            return req_fail(r, ENLACE__ERROR_CODE__ERR_MALFORMED,
+                "a sealed message is sealed only to its recipients' keys in force, the "
+                "author's and the ST's archive key");
+    }
+    return 0;
+}
+
 /* The checks before anything is written; fills topic, tlp and the
  * comma-separated recipients. 0, or req_fail's -1. */
 static int
@@ -97,6 +166,10 @@ s_check(req_t *r, const Enlace__Publish *p, const Enlace__Content *c,
     if (tlp == ENLACE__TLP__TLP_RED && c->n_recipients == 0)
         return req_fail(r, ENLACE__ERROR_CODE__ERR_MALFORMED,
             "TLP:RED needs at least one named recipient");
+    if (tlp == ENLACE__TLP__TLP_RED && !c->sealed)
+        return req_fail(r, ENLACE__ERROR_CODE__ERR_MALFORMED,
+            "TLP:RED content must be sealed to its recipients (PROTOCOL.md 6): this client "
+            "is older than the hub");
     recipients[0] = '\0';
     for (size_t i = 0; i < c->n_recipients; i++) {
         if (!s_valid_fingerprint(c->recipients[i])
@@ -107,6 +180,8 @@ s_check(req_t *r, const Enlace__Publish *p, const Enlace__Content *c,
             strcat(recipients, ",");
         strcat(recipients, c->recipients[i]);
     }
+    if (c->sealed && s_check_sealed(r, c) != 0)
+        return -1;
     const char *denied = acl_publish(env->dir, who, topic, r->now);
     if (denied)
         return req_fail(r, ENLACE__ERROR_CODE__ERR_DENIED, "%s", denied);
@@ -119,6 +194,9 @@ s_check(req_t *r, const Enlace__Publish *p, const Enlace__Content *c,
     const char *bad_alert = alerts_check(r, c, topic, tlp, recipients, why, sizeof why);
     if (bad_alert)
         return req_fail(r, ENLACE__ERROR_CODE__ERR_MALFORMED, "%s", bad_alert);
+    int consult_code = 0;
+    if (consult_check(r, c, topic, tlp, recipients, &consult_code, why, sizeof why) != 0)
+        return req_fail(r, (Enlace__ErrorCode)consult_code, "%s", why);
     char form_why[256];
     const char *bad_form = forms_check(c, form_why, sizeof form_why);
     if (bad_form)
@@ -178,7 +256,8 @@ s_store(req_t *r, const Enlace__Publish *p, const Enlace__Content *c, const char
         .recipients = recipients, .created_ms = c->created_ms, .stored_ms = now,
         .content = p->content.data, .content_len = p->content.len,
         .signature = p->signature.data, .content_hash = hash, .case_id = c->case_id,
-        .personal = c->personal_data || c->form, .handling = c->handling};
+        .personal = c->personal_data || c->form, .handling = c->handling,
+        .sealed = c->sealed != NULL};
     if (p->batch) {
         am.batch_size = p->batch->size;
         am.batch_index = p->batch->index;
@@ -187,8 +266,9 @@ s_store(req_t *r, const Enlace__Publish *p, const Enlace__Content *c, const char
     }
     int push;
     if (archive_message_insert(env->archive, &am) != 0
-        || s_index_text(env->archive, am.seq, c) != 0
-        || (push = alerts_stored(r, c, am.seq, topic, net, now)) < 0) {
+        || (!c->sealed && s_index_text(env->archive, am.seq, c) != 0)
+        || (push = alerts_stored(r, c, am.seq, topic, net, now)) < 0
+        || consult_stored(r, c, am.seq, now) != 0) {
         log_error("archive: %s", archive_error(env->archive));
         return req_fail(r, ENLACE__ERROR_CODE__ERR_INTERNAL,
             "archive write failed; nothing was stored");
@@ -204,7 +284,9 @@ s_store(req_t *r, const Enlace__Publish *p, const Enlace__Content *c, const char
 int
 handle_publish(req_t *r, const Enlace__Publish *p)
 {
-    if (p->content.len > r->env->cfg->max_body + 8192)
+    /* A sealed content carries up to SEAL_MAX_KEYS boxes beside its body. */
+    size_t boxes = SEAL_MAX_KEYS * (SEAL_BOX_BYTES + 40);
+    if (p->content.len > r->env->cfg->max_body + 8192 + boxes)
         return req_fail(r, ENLACE__ERROR_CODE__ERR_TOO_LARGE,
             "message is larger than this hub accepts");
     if (p->signature.len != KEYS_SIGNATURE_BYTES)
@@ -212,6 +294,13 @@ handle_publish(req_t *r, const Enlace__Publish *p)
     Enlace__Content *c = enlace__content__unpack(NULL, p->content.len, p->content.data);
     if (!c)
         return req_fail(r, ENLACE__ERROR_CODE__ERR_MALFORMED, "message content does not decode");
+    if (c->consult) /* the audit names a consultation's steps */
+        r->action = consult_action(c->consult);
+    if (!c->sealed && p->content.len > r->env->cfg->max_body + 8192) {
+        enlace__content__free_unpacked(c, NULL);
+        return req_fail(r, ENLACE__ERROR_CODE__ERR_TOO_LARGE,
+            "message is larger than this hub accepts");
+    }
     char topic[TOPIC_MAX_LEN + 1];
     char *recipients = calloc(1, c->n_recipients * 20 + 1);
     int tlp = 0, rc;

@@ -13,6 +13,12 @@
 
 #include "archive.h"
 
+/* What a country's silence at its consultation deadline is recorded as. */
+enum {
+    HUB_SILENCE_NO_ANSWER = 0,  /* no answer: the PPT decides (the default) */
+    HUB_SILENCE_NO_OBJECTION,   /* no objection (tacit consent) */
+};
+
 /* [cluster]: this hub as one node of a cluster that agrees through etcd
  * (hub/cluster/). Not enabled: the hub runs alone, with no etcd. */
 typedef struct {
@@ -40,6 +46,10 @@ typedef struct {
     int heartbeat_ms;           /* ZMTP heartbeat interval */
     int64_t deadline_urgent_ms; /* acknowledgement deadline of urgent alerts */
     int64_t deadline_flash_ms;  /* ... and of flash alerts */
+    int consult_days;           /* business days a consultation round lasts */
+    int consult_silence;        /* a country silent at its deadline: HUB_SILENCE_* */
+    int64_t consult_day_ms;     /* tests only: a business day of this length, every
+                                 * day one, no calendar (0: real business days) */
     int log_level;
     hub_cluster_config_t cluster;
     /* Set non-zero by SIGHUP: the loop reloads the directory at once and

@@ -3,8 +3,8 @@
  *
  * Each turn: poll the ROUTER; receive a batch of frames and handle them in
  * order (dispatch.c), each request in a savepoint of one group transaction
- * (batch.h); run the timers (directory reload, alert deadlines, idle
- * sessions); write the cursors acknowledgements moved; commit once, and only
+ * (batch.h); run the timers (directory reload, alert and consultation
+ * deadlines, idle sessions); write the cursors acknowledgements moved; commit once, and only
  * then send the replies and run what waits for the commit (a stored message
  * joins the ring, alerts are pushed out of band); pump deliveries to every
  * session (deliver.c).
@@ -32,6 +32,7 @@
 #include "checkpoint.h"
 #include "commit.h"
 #include "config.h"
+#include "consult.h"
 #include "deliver.h"
 #include "dirwatch.h"
 #include "dispatch.h"
@@ -73,6 +74,7 @@ s_timers(hub_t *self, int64_t now)
         hub_env_t env = {.cfg = self->cfg, .archive = self->archive, .dir = self->dir,
             .batch = self->batch, .notary = self->notary, .head = self->head};
         escalate_due(&env, now);
+        consult_due(&env, now); /* the consultations' reminders, the same way */
         self->next_alert_check = now + ALERT_CHECK_MS;
     }
     if (now >= self->next_expiry) {
@@ -117,6 +119,8 @@ hub_config_defaults(hub_config_t *cfg)
     cfg->heartbeat_ms = 10000;
     cfg->deadline_urgent_ms = 30 * 60 * 1000;
     cfg->deadline_flash_ms = 5 * 60 * 1000;
+    cfg->consult_days = 5; /* DOMAIN.md: each round, 5 business days */
+    cfg->consult_silence = HUB_SILENCE_NO_ANSWER;
     cfg->log_level = LOG_INFO;
     snprintf(cfg->cluster.name, sizeof cfg->cluster.name, "enlace");
     cfg->cluster.lease_ms = 2000;

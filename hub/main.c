@@ -1,8 +1,9 @@
 /*
  * enlace-hub: command dispatch. Thin on purpose: the usage, and each
  * command to its file (cmd/: run, check-config, verify, export, export-cap,
- * backup; the directory's administration and init are admin.c's, shared
- * with the administration over the wire; status is status.c's).
+ * backup, restore, archive-key, holiday, zone; the directory's administration
+ * and init are admin.c's, shared with the administration over the wire;
+ * status is status.c's).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +41,11 @@ s_usage(FILE *out)
         "      --idle-timeout TIME   drop a silent session after TIME (default 60s)\n"
         "      --heartbeat TIME      ZMTP heartbeat interval (default 10s)\n"
         "      --deadline urgent=30m,flash=5m  acknowledgement deadlines of alerts\n"
+        "      --consult-days N      business days of a consultation round (default 5)\n"
+        "      --consult-silence no-answer|no-objection  what a country's silence at its\n"
+        "                            deadline is recorded as (default no-answer: the PPT\n"
+        "                            decides)\n"
+        "      --business-day TIME   tests only: a business day lasts TIME, every day one\n"
         "      --log-level LEVEL     error, warning, notice, info (default) or debug\n"
         "      --verbose             debug logging (--log-level debug)\n"
         "  check-config [FILE]       print the effective configuration, or what is wrong\n"
@@ -53,9 +59,23 @@ s_usage(FILE *out)
         "                            'run' one node of a cluster: README, Run three hubs)\n"
         "%s"
         "  verify DATA|FILE                            check the hash chain and every signature\n"
-        "  export DATA [--from TIME] [--to TIME] [--topic PATTERN]\n"
-        "      messages as JSON lines (TIME: 2026-11-21T10:00:00Z or Unix ms)\n"
-        "  backup DATA FILE                            consistent online copy into a new FILE\n"
+        "  export DATA [--from TIME] [--to TIME] [--topic PATTERN] [--encrypt-to ARCHIVE.public]\n"
+        "      messages as JSON lines (TIME: 2026-11-21T10:00:00Z or Unix ms), encrypted to\n"
+        "      the ST's archive key with --encrypt-to\n"
+        "  backup [--encrypt-to ARCHIVE.public] DATA FILE  consistent online copy into a new\n"
+        "      FILE, encrypted to the ST's archive key with --encrypt-to\n"
+        "  restore --key ARCHIVE.secret FILE DATA      an encrypted backup into a new DATA\n"
+        "      (nothing is written unless all of it decrypts and checks)\n"
+        "  archive-key set DATA FILE.public            the ST's archive key: every sealed\n"
+        "      message is sealed to it too (audited; setting another rotates it)\n"
+        "  archive-key show DATA                       its fingerprint\n"
+        "  holiday add DATA --country CC --date YYYY-MM-DD [--name NAME]\n"
+        "  holiday add DATA --file FILE                one 'CC YYYY-MM-DD [NAME]' a line\n"
+        "  holiday remove DATA --country CC --date YYYY-MM-DD\n"
+        "  holiday list DATA [--country CC] [--json]   the consultation's calendar: a\n"
+        "                            country's holidays are not business days\n"
+        "  zone set DATA --country CC --zone ZONE      the IANA zone (America/Toronto)\n"
+        "  zone list DATA [--json]                     a member country counts days in\n"
         "\n"
         "SIGHUP makes a running hub reload its directory. Roles: officer, focal, ppt,\n"
         "st, observer, admin. Networks: consular, trafficking, child, crm.\n",
@@ -100,6 +120,14 @@ main(int argc, char **argv)
         return cmd_export(argc - 2, argv + 2);
     if (!strcmp(cmd, "backup"))
         return cmd_backup(argc - 2, argv + 2);
+    if (!strcmp(cmd, "holiday"))
+        return cmd_holiday(argc - 2, argv + 2);
+    if (!strcmp(cmd, "zone"))
+        return cmd_zone(argc - 2, argv + 2);
+    if (!strcmp(cmd, "restore"))
+        return cmd_restore(argc - 2, argv + 2);
+    if (!strcmp(cmd, "archive-key"))
+        return cmd_archive_key(argc - 2, argv + 2);
     fprintf(stderr, "enlace-hub: unknown command '%s' (see --help)\n", cmd);
     return 2;
 }

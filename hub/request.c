@@ -17,7 +17,7 @@
 
 static const char *s_code_names[] = {"none", "malformed", "version", "unknown-request",
     "denied", "bad-topic", "bad-signature", "conflict", "too-large", "limit", "revoked",
-    "no-session", "internal", "not-found"};
+    "no-session", "internal", "not-found", "invalid"};
 
 const char *
 request_code_name(int code)

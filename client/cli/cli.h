@@ -21,6 +21,7 @@
 #include "enlace.h"
 
 #define _(s) gettext(s)
+#define N_(s) s /* marked for translation, translated where printed */
 
 #define CLI_MAX_BODY (64 * 1024 * 1024)
 #define CLI_MAX_TO 64
@@ -48,6 +49,9 @@ typedef struct {
     char *form_file;            /* the text of --form-json FILE; owned */
     enlace_form_t *form;        /* built from the above by cli_build_form; owned */
     char language[8];           /* profile 'language': es or en */
+    int seal;                   /* --seal: seal the content (always for TLP:RED) */
+    char archive_key[24];       /* profile 'archive_key': the archive key's fingerprint,
+                                 * pinned (enlace_pin_archive_key) */
 } cli_settings_t;
 
 /* Set by SIGINT and SIGTERM: the one piece of global state. */
@@ -78,7 +82,7 @@ int64_t cli_parse_time(const char *s);
 int cli_number(const char *what, const char *s, uint64_t min, uint64_t max, uint64_t *out);
 
 /* message.c: options shared by publish, alert and case open: handling,
- * evaluation, personal data and case forms. cli_message_option: 1 if
+ * evaluation, personal data, sealing and case forms. cli_message_option: 1 if
  * argv[*i] was one (advancing *i over its value), 0 if not, -1 on a usage
  * error. cli_finish_form: -1 (usage) if --form and --field do not go
  * together. cli_build_form: st->form from --form/--field or --form-json
@@ -117,6 +121,15 @@ void cli_print_case(const enlace_case_t *c);
 json_t *cli_review_json(const enlace_review_t *r);
 void cli_print_review(const enlace_review_t *r);
 
+/* print_consult.c: consultations, their board and texts; --diff compares
+ * the last two texts line by line. */
+json_t *cli_consult_info_json(const enlace_consult_info_t *c);
+json_t *cli_consult_list_json(const enlace_consult_info_t *const *items, size_t n);
+json_t *cli_consult_json(const enlace_consult_t *c);
+void cli_print_consult_info(const enlace_consult_info_t *c);
+void cli_print_consult(const enlace_consult_t *c, int diff);
+void cli_print_diff(const char *a, size_t alen, const char *b, size_t blen);
+
 /* usage.c */
 void cli_usage(FILE *out);
 
@@ -130,10 +143,15 @@ int cmd_ack(cli_settings_t *st, int argc, char **argv);
 int cmd_alerts(cli_settings_t *st, int argc, char **argv);
 int cmd_cap(cli_settings_t *st, int argc, char **argv);
 int cmd_case(cli_settings_t *st, int argc, char **argv);
+int cmd_consult(cli_settings_t *st, int argc, char **argv);
 int cmd_review(cli_settings_t *st, int argc, char **argv);
 int cmd_relabel(cli_settings_t *st, int argc, char **argv);
 int cmd_release_request(cli_settings_t *st, int argc, char **argv);
 int cmd_admin(cli_settings_t *st, int argc, char **argv);
 int cmd_whoami(cli_settings_t *st, int argc, char **argv);
+int cmd_unseal(cli_settings_t *st, int argc, char **argv);
+/* cmd_web.c: enlace web runs enlace-web with the whole command line
+ * (argv[0] replaced); returns 1 only if that could not be done. */
+int cli_web_exec(int argc, char **argv);
 
 #endif

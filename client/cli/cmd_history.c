@@ -130,6 +130,10 @@ cmd_search(cli_settings_t *st, int argc, char **argv)
     } else {
         for (size_t i = 0; i < enlace_page_count(page); i++)
             cli_print_delivery(st, enlace_page_item(page, i));
+        uint64_t sealed = enlace_page_sealed_not_searched(page);
+        if (sealed)
+            fprintf(stderr, _("(%llu sealed messages not searched: the hub cannot read them)\n"),
+                (unsigned long long)sealed);
         if (enlace_page_more(page) && !st->json)
             fprintf(stderr, "(more: --after %llu)\n", (unsigned long long)enlace_page_next(page));
     }

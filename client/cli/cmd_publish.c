@@ -34,6 +34,12 @@ s_publish(cli_settings_t *st, int argc, char **argv)
         free(body);
         return 2;
     }
+    if (st->seal && st->nto == 0) {
+        fprintf(stderr, _("enlace: --seal needs at least one --to FINGERPRINT: only they (and "
+                          "you) can open it\n"));
+        free(body);
+        return 2;
+    }
     char why[256];
     int rc = cli_build_form(st, why, sizeof why);
     if (rc != ENLACE_OK) {
@@ -49,7 +55,8 @@ s_publish(cli_settings_t *st, int argc, char **argv)
     enlace_publish_opts_t opts = {.tlp = (enlace_tlp_t)st->tlp, .recipients = st->to,
         .nrecipients = st->nto, .case_id = st->case_id, .handling = st->handling,
         .handling_text = st->handling_text, .evaluation = st->evaluation,
-        .personal_data = st->personal, .form = st->form, .forward_of = st->forward_of};
+        .personal_data = st->personal, .form = st->form, .forward_of = st->forward_of,
+        .seal = st->seal};
     uint64_t seq = 0;
     rc = enlace_publish(client, topic, body, len, &opts, &seq);
     free(body);
@@ -175,7 +182,7 @@ s_alert(cli_settings_t *st, int argc, char **argv)
     enlace_publish_opts_t opts = {.tlp = (enlace_tlp_t)st->tlp, .recipients = st->to,
         .nrecipients = st->nto, .alert = &a, .case_id = case_id, .handling = st->handling,
         .handling_text = st->handling_text, .evaluation = st->evaluation,
-        .personal_data = st->personal, .form = st->form};
+        .personal_data = st->personal, .form = st->form, .seal = st->seal};
     uint64_t seq = 0;
     rc = enlace_publish(client, topic, body, len, &opts, &seq);
     free(body);

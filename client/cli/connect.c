@@ -45,5 +45,10 @@ cli_connect(const cli_settings_t *st, enlace_client_t **client)
         fprintf(stderr, "enlace: %s\n", why);
         return -1;
     }
+    if (st->archive_key[0] && enlace_pin_archive_key(*client, st->archive_key) != ENLACE_OK) {
+        fprintf(stderr, "enlace: %s\n", enlace_last_error(*client));
+        enlace_close(client);
+        return -1;
+    }
     return 0;
 }

@@ -34,7 +34,9 @@ static const struct {
     {"alerts", cmd_alerts},
     {"cap", cmd_cap},
     {"case", cmd_case},
+    {"consult", cmd_consult},
     {"admin", cmd_admin},
+    {"unseal", cmd_unseal},
 };
 
 static int
@@ -56,6 +58,8 @@ s_run(cli_settings_t *st, int argc, char **argv)
             cli_usage(stdout);
             return 0;
         }
+    if (!strcmp(cmd, "web"))
+        return cli_web_exec(argc, argv); /* returns only if it could not run it */
     for (size_t k = 0; k < sizeof s_commands / sizeof s_commands[0]; k++)
         if (!strcmp(cmd, s_commands[k].name))
             return s_commands[k].run(st, argc - i, argv + i);

@@ -1,6 +1,6 @@
 /*
  * message.c: the options publish, alert and case open share: handling code,
- * evaluation, personal data, and case forms (--form NAME --field k=v...,
+ * evaluation, personal data, sealing (--seal), and case forms (--form NAME --field k=v...,
  * or --form-json FILE holding {"death": {"deceased_name": "J. P.", ...}}).
  *
  * A form is built with libenlace's typed form (enlace_form_t): field values
@@ -22,6 +22,10 @@ cli_message_option(cli_settings_t *st, int argc, char **argv, int *i)
     const char *v = *i + 1 < argc ? argv[*i + 1] : NULL;
     if (!strcmp(o, "--personal")) {
         st->personal = 1;
+        return 1;
+    }
+    if (!strcmp(o, "--seal")) {
+        st->seal = 1;
         return 1;
     }
     int takes = !strcmp(o, "--handling") || !strcmp(o, "--handling-text")

@@ -81,6 +81,23 @@ cli_print_delivery(const cli_settings_t *st, const enlace_delivery_t *d)
                     "category", d->alert_category, "headline", d->alert_headline, "status",
                     d->alert_status, "msg_type", d->alert_msg_type, "countries", cc));
         }
+        if (d->consult_step)
+            json_object_set_new(o, "consult",
+                json_pack("{s:s, s:I, s:i, s:s, s:s, s:s, s:s}", "step", d->consult_step,
+                    "consultation", (json_int_t)(d->consult_id ? d->consult_id : d->seq), "stage",
+                    (int)d->consult_stage, "title", d->consult_title, "answer", d->consult_answer,
+                    "outcome", d->consult_outcome, "reason", d->consult_reason));
+        if (d->consult_notice)
+            json_object_set_new(o, "consult_notice",
+                json_pack("{s:s, s:I, s:i, s:s, s:I}", "kind", d->consult_notice, "consultation",
+                    (json_int_t)d->consult_id, "stage", (int)d->consult_stage, "country",
+                    d->consult_country, "deadline_ms", (json_int_t)d->consult_deadline_ms));
+        if (d->sealed)
+            json_object_set_new(o, "sealed",
+                d->seal_status == ENLACE_OK
+                    ? json_pack("{s:b, s:s}", "opened", 1, "by", d->opened_by)
+                    : json_pack("{s:b, s:s}", "opened", 0, "why",
+                          _(enlace_strerror(d->seal_status))));
         if (d->escalation_alert)
             json_object_set_new(o, "escalation",
                 json_pack("{s:I, s:s, s:i}", "alert", (json_int_t)d->escalation_alert, "country",
@@ -103,16 +120,30 @@ cli_print_delivery(const cli_settings_t *st, const enlace_delivery_t *d)
             free(line);
         }
         json_decref(o);
-    } else if (d->escalation_alert) {
-        printf(_("!! ESCALATION of alert %llu (%s, level %u) #%llu %s: "),
-            (unsigned long long)d->escalation_alert, d->escalation_country, d->escalation_level,
-            (unsigned long long)d->seq, stored);
+    } else if (d->escalation_alert || d->consult_notice) {
+        if (d->consult_notice)
+            printf(_("!! CONSULTATION %llu %s (%s) #%llu %s: "),
+                (unsigned long long)d->consult_id, d->consult_notice, d->consult_country,
+                (unsigned long long)d->seq, stored);
+        else
+            printf(_("!! ESCALATION of alert %llu (%s, level %u) #%llu %s: "),
+                (unsigned long long)d->escalation_alert, d->escalation_country,
+                d->escalation_level, (unsigned long long)d->seq, stored);
         for (size_t i = 0; i < d->body_len; i++) {
             unsigned char c = d->body[i];
             putchar(c == '\n' ? ' ' : (c < 0x20 || c == 0x7f) ? '?' : c);
         }
         putchar('\n');
     } else {
+        if (d->consult_step) {
+            /* A step of a consultation reads as one: which, and at what stage. */
+            uint64_t which = d->consult_id ? d->consult_id : d->seq;
+            printf(_("== CONSULTATION %llu [%s] %s%s%s%s%s\n   "), (unsigned long long)which,
+                d->consult_stage == 0 ? _("troika") : d->consult_stage == 1 ? _("round 1")
+                                                                           : _("round 2"),
+                d->consult_step, *d->consult_answer ? ": " : "", d->consult_answer,
+                *d->consult_title ? " -- " : "", d->consult_title);
+        }
         if (d->is_alert) {
             /* Priority first, so an alert never reads like routine traffic. */
             char countries[128] = "";
@@ -122,6 +153,8 @@ cli_print_delivery(const cli_settings_t *st, const enlace_delivery_t *d)
             }
             int drill = !strcmp(d->alert_status, "exercise");
             const char *headline = d->alert_headline;
+            if (d->sealed && d->seal_status != ENLACE_OK)
+                headline = _("(sealed)");
             if (d->translation_language && st->language[0]
                 && !strcmp(d->translation_language, st->language) && *d->translation_headline)
                 headline = d->translation_headline;
@@ -139,7 +172,17 @@ cli_print_delivery(const cli_settings_t *st, const enlace_delivery_t *d)
             printf(" [%s]", d->evaluation);
         if (d->personal_data)
             printf(" [PERSONAL DATA]");
+        if (d->sealed)
+            printf(" [SEALED]");
         printf(" %s (%s, %s): ", d->author_name, d->author_country, d->author_fingerprint);
+        if (d->sealed && d->seal_status != ENLACE_OK) {
+            /* Never ciphertext: what the reader can do instead. */
+            printf("%s\n", d->seal_status == ENLACE_ESEALED
+                    ? _("(sealed to its recipients: your key does not open it)")
+                    : _("(sealed content that does not open: damaged, not shown)"));
+            fflush(stdout);
+            return;
+        }
         if (d->form) {
             json_t *form = cli_form_json(d->form);
             char *text = form ? json_dumps(form, JSON_COMPACT) : NULL;

@@ -36,8 +36,8 @@ cli_alert_json(const enlace_alert_status_t *a)
                 t->acked_by_fingerprint, "acked_ms", (json_int_t)t->acked_ms, "note", t->note,
                 "level", (int)t->level, "deadline_ms", (json_int_t)t->deadline_ms));
     }
-    return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:s, s:s, s:s, s:I, s:I, "
-                     "s:b, s:I, s:o}",
+    json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:s, s:s, s:s, s:I, "
+                          "s:I, s:b, s:I, s:o}",
         "id", (json_int_t)a->id, "topic", a->topic, "priority", a->priority, "category",
         a->category, "headline", a->headline, "status", a->status, "msg_type", a->msg_type,
         "countries", s_strings(a->countries, a->ncountries), "references", refs, "author",
@@ -45,6 +45,9 @@ cli_alert_json(const enlace_alert_status_t *a)
         a->author_country, "stored_ms", (json_int_t)a->stored_ms, "case",
         (json_int_t)a->case_id, "needs_ack", a->needs_ack, "superseded_by",
         (json_int_t)a->superseded_by, "targets", targets);
+    if (o && a->sealed)
+        json_object_set_new(o, "sealed", json_true());
+    return o;
 }
 
 json_t *
@@ -62,7 +65,8 @@ cli_print_alert(const enlace_alert_status_t *a)
     char when[32];
     cli_time(a->stored_ms, when, sizeof when);
     printf(_("%s%s alert %lld [%s] %s -- %s\n"), strcmp(a->status, "exercise") ? "" : _("DRILL "),
-        a->priority, (long long)a->id, a->category, when, a->headline);
+        a->priority, (long long)a->id, a->category, when,
+        a->sealed ? _("(sealed: its headline opens for its recipients)") : a->headline);
     printf(_("  by %s (%s) on %s"), a->author_name, a->author_country, a->topic);
     if (strcmp(a->msg_type, "alert") != 0) {
         printf(_(", %s of"), a->msg_type);

@@ -94,6 +94,20 @@ s_language_ok(const char *v)
     return 1;
 }
 
+/* XXXX-XXXX-XXXX-XXXX in RFC 4648 base32. */
+static int
+s_fingerprint_ok(const char *v)
+{
+    if (strlen(v) != 19)
+        return 0;
+    for (int i = 0; i < 19; i++) {
+        int b32 = (v[i] >= 'A' && v[i] <= 'Z') || (v[i] >= '2' && v[i] <= '7');
+        if (i % 5 == 4 ? v[i] != '-' : !b32)
+            return 0;
+    }
+    return 1;
+}
+
 static int
 s_entry(void *user, const char *section, const char *name, const char *value)
 {
@@ -112,6 +126,11 @@ s_entry(void *user, const char *section, const char *name, const char *value)
         if (!s_language_ok(value))
             return s_fail(r, PROFILE_BAD_LANGUAGE, name);
         return s_set(r, name, p->language, sizeof p->language, value);
+    }
+    if (!strcmp(name, "archive_key")) {
+        if (!s_fingerprint_ok(value))
+            return s_fail(r, PROFILE_BAD_FINGERPRINT, name);
+        return s_set(r, name, p->archive_key, sizeof p->archive_key, value);
     }
     return s_fail(r, PROFILE_UNKNOWN, name);
 }

@@ -6,6 +6,8 @@
  *   key = ana.secret
  *   language = es                 (which translation of an alert to show:
  *                                  a 2- or 3-letter code, lower case)
+ *   archive_key = XXXX-XXXX-XXXX-XXXX  (the ST's archive key, pinned: sealed
+ *                                  messages are sealed to no other)
  *
  * INI without sections ('name = value' or 'name: value'; lines starting with
  * ';' or '#' are comments). A name given twice keeps the last value. Anything
@@ -26,6 +28,7 @@ typedef struct {
     char hub_key[4096];
     char key[4096];
     char language[8];
+    char archive_key[24];
 } profile_t;
 
 typedef enum {
@@ -38,6 +41,7 @@ typedef enum {
     PROFILE_LONG_VALUE,   /* the value of name does not fit */
     PROFILE_BAD_LANGUAGE, /* language is not a 2- or 3-letter code */
     PROFILE_NUL,          /* line holds a NUL byte */
+    PROFILE_BAD_FINGERPRINT, /* archive_key is not XXXX-XXXX-XXXX-XXXX */
 } profile_status_t;
 
 /* A profile is a few lines; this bounds what is read. */

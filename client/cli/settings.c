@@ -39,6 +39,7 @@ s_load_profile(cli_settings_t *st, const char *path, int required)
         cli_copy(st->hub_key, sizeof st->hub_key, p.hub_key);
         cli_copy(st->key, sizeof st->key, p.key);
         cli_copy(st->language, sizeof st->language, p.language);
+        cli_copy(st->archive_key, sizeof st->archive_key, p.archive_key);
         return 0;
     }
     switch (e.status) {
@@ -50,7 +51,8 @@ s_load_profile(cli_settings_t *st, const char *path, int required)
             PROFILE_FILE_MAX);
         break;
     case PROFILE_UNKNOWN:
-        fprintf(stderr, _("enlace: %s: unknown setting '%s' (hub, hub_key, key, language)\n"),
+        fprintf(stderr, _("enlace: %s: unknown setting '%s' (hub, hub_key, key, language, "
+                          "archive_key)\n"),
             path, e.name);
         break;
     case PROFILE_LONG_LINE:
@@ -64,6 +66,11 @@ s_load_profile(cli_settings_t *st, const char *path, int required)
     case PROFILE_BAD_LANGUAGE:
         fprintf(stderr, _("enlace: %s: line %d: language is a 2- or 3-letter code such as es "
                           "or en\n"),
+            path, e.line);
+        break;
+    case PROFILE_BAD_FINGERPRINT:
+        fprintf(stderr, _("enlace: %s: line %d: archive_key is a fingerprint such as "
+                          "MXZ4-L7TW-MGLI-E33J\n"),
             path, e.line);
         break;
     case PROFILE_NUL:

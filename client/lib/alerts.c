@@ -52,6 +52,7 @@ enl_alert_view(arena_t *a, const Enlace__AlertStatus *st)
     v->case_id = st->case_id;
     v->needs_ack = st->needs_ack;
     v->superseded_by = st->superseded_by;
+    v->sealed = st->sealed;
     const enlace_target_t **targets = arena_alloc(a, (st->n_targets + 1) * sizeof *targets);
     if (!targets)
         return NULL;

@@ -101,7 +101,7 @@ enl_case_from(enlace_client_t *self, Enlace__Frame *reply)
     /* The thread: each message verified like a delivery; one that fails is
      * counted and left out. */
     for (size_t i = 0; i < cd->n_messages; i++) {
-        enl_delivery_t *p = enl_delivery_open(cd->messages[i], self->verified);
+        enl_delivery_t *p = enl_delivery_open(cd->messages[i], self->verified, self->identity);
         if (p)
             c->messages[c->nmessages++] = p;
         else if (self)

@@ -218,6 +218,11 @@ s_hello(enlace_client_t *self, const enlace_options_t *opts, int64_t deadline, c
     snprintf(self->fingerprint, sizeof self->fingerprint, "%s", w->fingerprint);
     snprintf(self->country, sizeof self->country, "%s",
         w->country[0] ? w->country : w->organisation);
+    snprintf(self->organisation, sizeof self->organisation, "%s", w->organisation);
+    self->nnetworks = 0;
+    for (size_t i = 0; i < w->n_networks && self->nnetworks < ENL_MAX_NETWORKS; i++)
+        snprintf(self->networks[self->nnetworks++], sizeof self->networks[0], "%s",
+            w->networks[i]);
     enlace__frame__free_unpacked(reply, NULL);
     return ENLACE_OK;
 }

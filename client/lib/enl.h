@@ -14,13 +14,17 @@
  *   subscribe.c durable subscriptions, renewed after a reconnect
  *   receive.c  the delivery queue, acknowledgements, duplicates, enlace_recv
  *   verify.c   a delivery's signature checked, and the caller's view of it
+ *   sealed.c   sealed content: the keys to seal to, sealing a publish,
+ *              opening outside a session, encrypted files (PROTOCOL.md 6)
  *   form.c     case forms (CaseForm) to and from the caller's terms
  *   history.c  history and search pages
  *   alerts.c   acknowledge, alert status, CAP
  *   cases.c    cases and review
+ *   consult.c  the PPT's written consultation: its steps, the board
  *   admin.c    directory administration (st, admin)
  *   control.c  relabel and release requests
  *   keyfile.c  key files from a program's side (sealed?, public key, fingerprint)
+ *   self.c     who the hub says we are beyond the name: organisation, memberships
  *   testing.c  enlace_test_reply, the fuzz entry point
  */
 #ifndef ENLACE_ENL_H
@@ -44,6 +48,8 @@
 /* Outbox slots by request id: twice the window, so that a slot is free again
  * long before its id comes round. */
 #define ENL_OUTBOX_SLOTS (ENLACE_PUBLISH_WINDOW * 2)
+/* Memberships kept from the Welcome (the hub's directory holds at most 8). */
+#define ENL_MAX_NETWORKS 8
 /* Deliveries remembered for the duplicate filter. */
 #define ENL_SEEN_WINDOW 65536
 /* A cluster's hubs (failover.c): at most this many endpoints; a lost
@@ -158,7 +164,11 @@ struct enlace_client {
     int64_t last_send_ms;
     enl_outbox_t outbox;       /* publishes awaiting the hub's answer */
     sigcache_t *verified;      /* batch root signatures already verified; owned */
+    char archive_pin[24];      /* the archive key's fingerprint we insist on, or "" */
     char name[208], fingerprint[24], country[24];
+    char organisation[24];     /* Welcome's organisation ("" for a country's officer) */
+    char networks[ENL_MAX_NETWORKS][56]; /* Welcome's memberships, "network:role" */
+    size_t nnetworks;
     char error[512];
     /* failover.c: the hubs given, the one in use, a move that is due. */
     char endpoints[ENL_MAX_ENDPOINTS][256];
@@ -238,6 +248,10 @@ int enl_send(enlace_client_t *self, Enlace__Frame *frame);
  * (request_id != 0), or NULL with *err set (ENLACE_OK if the frame was
  * routed, ENLACE_ETIMEDOUT if none came). */
 Enlace__Frame *enl_recv_one(enlace_client_t *self, int timeout_ms, int *err);
+/* Takes in, without waiting, every frame that has already arrived: replies
+ * answer their requests (publishes' into the outbox), deliveries are queued;
+ * a reply nobody waits for is dropped. */
+void enl_recv_waiting(enlace_client_t *self);
 /* Sends req with a new request id, waiting for a reconnect until
  * deadline_ms (enl_now_ms clock) if the hub is unreachable; returns the id,
  * or 0 with *err set. */
@@ -271,10 +285,12 @@ void enl_send_ack(enlace_client_t *self);
 /* verify.c: a delivery checked, and the caller's view of it */
 typedef struct enl_delivery {
     enlace_delivery_t pub;     /* must be first: the caller sees this */
-    enlace_form_t *form;       /* a view of content's form; owned */
+    enlace_form_t *form;       /* a view of content's form (or of part's); owned */
     Enlace__Content *content;  /* owned: pub's pointers point into it */
+    Enlace__SealedPart *part;  /* the opened sealed part, or NULL; owned: pub points into it */
     Enlace__Frame *frame;      /* owned for live deliveries; NULL in a page */
     char author_fp[24];
+    char opened_by[24];        /* fingerprint of the key that opened the seal, or "" */
     char topic[260];           /* NUL-terminated copy of the signed topic */
 } enl_delivery_t;
 
@@ -282,8 +298,11 @@ typedef struct enl_delivery {
  * whose fingerprint must be the one the hub names) and builds the caller's
  * view, pointing into d; NULL if it must be dropped (or out of memory). A
  * batched delivery's root signature is verified once: `verified` (may be
- * NULL) remembers those that did. */
-enl_delivery_t *enl_delivery_open(Enlace__Delivery *d, sigcache_t *verified);
+ * NULL) remembers those that did. A sealed content is opened with identity
+ * (may be NULL): the view shows its plaintext, or says why not
+ * (pub.seal_status), never anything else. */
+enl_delivery_t *enl_delivery_open(Enlace__Delivery *d, sigcache_t *verified,
+    const keys_identity_t *identity);
 /* Frees what the view owns (content, form, frame) and the view. */
 void enl_delivery_free(enl_delivery_t *p);
 
@@ -312,6 +331,20 @@ enlace_case_t *enl_case_from(enlace_client_t *self, Enlace__Frame *reply);
 enlace_case_list_t *enl_case_list_from(Enlace__Frame *reply);
 enlace_review_t *enl_review_from(Enlace__Frame *reply);
 const enlace_case_info_t *enl_case_info_view(arena_t *a, const Enlace__CaseInfo *c);
+
+/* publish.c */
+/* enlace_publish with, besides opts, a consultation's step (or NULL). */
+int enl_publish_with(enlace_client_t *self, const char *topic, const void *body, size_t len,
+    const enlace_publish_opts_t *opts, const Enlace__Consult *consult, uint64_t *seq_out);
+
+/* sealed.c */
+/* Seals c (built with its plaintext, checked here with the hub's tables:
+ * forms.h) to its recipients' keys in force, our own and the archive key,
+ * fetched from the hub: c->sealed points to sealed afterwards, part holds
+ * the plaintext's pointers. The caller packs c, then seal_sealed_fini
+ * (&sealed). ENLACE_OK, or an error explained by enl_fail. */
+int enl_seal_content(enlace_client_t *self, Enlace__Content *c, Enlace__Sealed *sealed,
+    Enlace__SealedPart *part);
 
 /* subscribe.c */
 /* Sends Subscribe again for every pattern (after a reconnect). */

@@ -50,6 +50,8 @@ enlace_strerror(int err)
         [ENLACE_EHUB] = N_("hub failure"),
         [ENLACE_EIO] = N_("I/O error"),
         [ENLACE_EBADTOPIC] = N_("invalid topic"),
+        [ENLACE_ESEALED] = N_("sealed to other keys"),
+        [ENLACE_EBADSEAL] = N_("sealed content damaged"),
     };
     if (err < 0 || (size_t)err >= sizeof names / sizeof names[0] || !names[err])
         return N_("unknown error");

@@ -16,6 +16,7 @@ struct enlace_page {
     size_t n, cap;
     uint64_t next;
     int more;
+    uint64_t sealed_not_searched; /* summed over the replies */
 };
 
 /* Adds a HistoryPage reply (which it then owns, also on failure) to a page:
@@ -44,8 +45,9 @@ s_page_add(enlace_client_t *self, enlace_page_t *page, Enlace__Frame *reply)
     page->frames[page->nframes++] = reply;
     page->next = hp->next_after;
     page->more = hp->more;
+    page->sealed_not_searched += hp->sealed_not_searched;
     for (size_t i = 0; i < hp->n_messages; i++) {
-        enl_delivery_t *p = enl_delivery_open(hp->messages[i], self->verified);
+        enl_delivery_t *p = enl_delivery_open(hp->messages[i], self->verified, self->identity);
         if (p)
             page->items[page->n++] = p;
         else
@@ -170,6 +172,12 @@ int
 enlace_page_more(const enlace_page_t *page)
 {
     return page ? page->more : 0;
+}
+
+uint64_t
+enlace_page_sealed_not_searched(const enlace_page_t *page)
+{
+    return page ? page->sealed_not_searched : 0;
 }
 
 void

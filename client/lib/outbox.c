@@ -289,9 +289,8 @@ s_wait_result(enlace_client_t *self, uint64_t want, uint64_t *ticket, uint64_t *
     int timeout_ms)
 {
     int64_t deadline = timeout_ms < 0 ? INT64_MAX : enl_now_ms() + timeout_ms;
-    int polled = 0;
+    int polled = 0, drained = 0;
     for (;;) {
-        enl_flush_unsent(self);
         enl_result_t *r = enl_outbox_take(&self->outbox, want);
         if (r) {
             int rc = r->rc;
@@ -307,6 +306,17 @@ s_wait_result(enlace_client_t *self, uint64_t want, uint64_t *ticket, uint64_t *
         if (self->revoked)
             return enl_fail(self, ENLACE_EREVOKED,
                 "the hub revoked this key; the connection is closed");
+        int err;
+        if (!drained) {
+            /* Every answer that has already arrived first: a caller that
+             * publishes one message per result taken queues them while it
+             * takes the answers that came together (enlace_publish_async). */
+            enl_recv_waiting(self);
+            drained = 1;
+            continue;
+        }
+        /* About to wait: what is queued is signed and sent first. */
+        enl_flush_unsent(self);
         int64_t left = deadline - enl_now_ms();
         if (left <= 0 && polled)
             return ENLACE_ETIMEDOUT;
@@ -314,9 +324,9 @@ s_wait_result(enlace_client_t *self, uint64_t want, uint64_t *ticket, uint64_t *
         if (left < 0)
             left = 0;
         polled = 1;
-        int err;
         Enlace__Frame *other = enl_recv_one(self, left > 1000 ? 1000 : (int)left, &err);
         enlace__frame__free_unpacked(other, NULL); /* a late reply nobody waits for */
+        drained = 0;
     }
 }
 

@@ -1,11 +1,13 @@
 /*
- * publish.c: a message encoded, queued to be signed in a batch, and sent.
+ * publish.c: a message encoded, sealed if it must be, queued to be signed
+ * in a batch, and sent.
  *
- * The author serializes Content; the outbox signs the contents queued
- * together with one signature over their Merkle root (merkle.h) and sends
- * each in a Publish frame with its audit path; those exact frame bytes stay
- * in the outbox and are what a reconnect resends, so the hub sees identical
- * content (and the same message id) however often it arrives.
+ * The author serializes Content (sealed first when TLP:RED or asked:
+ * sealed.c); the outbox signs the contents queued together with one
+ * signature over their Merkle root (merkle.h) and sends each in a Publish
+ * frame with its audit path; those exact frame bytes stay in the outbox and
+ * are what a reconnect resends, so the hub sees identical content (and the
+ * same message id) however often it arrives.
  */
 #include "enl.h"
 
@@ -17,10 +19,14 @@
 
 #include <sodium.h>
 
-/* Builds the serialized Content of a message (*out, caller frees). */
+#include "seal.h"
+
+/* Builds the serialized Content of a message (*out, caller frees); consult
+ * (or NULL) makes it a step of a consultation. */
 static int
 s_build_content(enlace_client_t *self, const char *topic, const void *body, size_t len,
-    const enlace_publish_opts_t *opts, uint8_t **out, size_t *out_len)
+    const enlace_publish_opts_t *opts, const Enlace__Consult *consult, uint8_t **out,
+    size_t *out_len)
 {
     if (!topic || (!body && len))
         return enl_fail(self, ENLACE_EINVAL, "topic and body are required");
@@ -70,6 +76,7 @@ s_build_content(enlace_client_t *self, const char *topic, const void *body, size
         c.accuracy = (uint32_t)(e[1] - '0');
     }
     c.personal_data = opts && opts->personal_data;
+    c.consult = (Enlace__Consult *)consult;
     Enlace__Alert alert = ENLACE__ALERT__INIT;
     if (opts && opts->alert) {
         const enlace_alert_t *a = opts->alert;
@@ -123,41 +130,64 @@ s_build_content(enlace_client_t *self, const char *topic, const void *body, size
         c.form = (Enlace__CaseForm *)enl_form_message(opts->form);
         c.personal_data = 1;
     }
+    /* TLP:RED is always sealed; anything else when asked. */
+    int seal = opts && (opts->tlp == ENLACE_TLP_RED || opts->seal);
+    Enlace__Sealed sealed;
+    Enlace__SealedPart part;
+    if (seal) {
+        int rc = enl_seal_content(self, &c, &sealed, &part);
+        if (rc != ENLACE_OK)
+            return rc;
+    }
     *out_len = enlace__content__get_packed_size(&c);
     *out = malloc(*out_len ? *out_len : 1);
+    if (*out)
+        enlace__content__pack(&c, *out);
+    if (seal)
+        seal_sealed_fini(&sealed);
     if (!*out)
         return enl_fail(self, ENLACE_ENOMEM, "out of memory");
-    enlace__content__pack(&c, *out);
     return ENLACE_OK;
 }
 
-int
-enlace_publish_async(enlace_client_t *self, const char *topic, const void *body, size_t len,
-    const enlace_publish_opts_t *opts, uint64_t *ticket)
+static int
+s_publish_async(enlace_client_t *self, const char *topic, const void *body, size_t len,
+    const enlace_publish_opts_t *opts, const Enlace__Consult *consult, uint64_t *ticket)
 {
     if (!self)
         return ENLACE_EINVAL;
     if (self->revoked)
         return enl_fail(self, ENLACE_EREVOKED,
             "the hub revoked this key; the connection is closed");
-    uint64_t id = self->next_request + 1;
-    int rc = enl_outbox_room(&self->outbox, id);
-    if (rc == ENLACE_ENOMEM)
-        return enl_fail(self, rc, "out of memory");
-    if (rc != ENLACE_OK)
-        return enl_fail(self, rc, "too many publishes awaiting the hub's answer");
+    if (self->outbox.count >= ENLACE_PUBLISH_WINDOW)
+        return enl_fail(self, ENLACE_ELIMIT, "too many publishes awaiting the hub's answer");
+    /* Built first: sealing asks the hub for keys, a request of its own, so
+     * the publish's request id is only known after. */
     uint8_t *content;
     size_t clen;
-    rc = s_build_content(self, topic, body, len, opts, &content, &clen);
+    int rc = s_build_content(self, topic, body, len, opts, consult, &content, &clen);
     if (rc != ENLACE_OK)
         return rc;
-    /* Queued for the next batch. It goes now if nothing else is in flight
-     * (a lone publish never waits for company) or a batch is full; else at
-     * the next call that waits or sends, signed with the others queued. If
-     * the hub is unreachable it stays outstanding, sent once the connection
-     * is restored. */
+    uint64_t id = self->next_request + 1;
+    rc = enl_outbox_room(&self->outbox, id);
+    if (rc != ENLACE_OK) {
+        free(content);
+        if (rc == ENLACE_ENOMEM)
+            return enl_fail(self, rc, "out of memory");
+        return enl_fail(self, rc, "too many publishes awaiting the hub's answer");
+    }
+    /* Queued for the next batch, Nagle's way: it goes now, with whatever
+     * else is queued, unless a batch sent earlier is still unanswered (the
+     * answers that have arrived are taken in first); then it goes when that
+     * batch is answered (at the next publish), when the caller next waits
+     * (enlace_publish_result, enlace_recv, any request), or when a batch is
+     * full. A lone publish never waits, and under load a batch is what was
+     * published during one round trip to the hub. If the hub is unreachable
+     * it stays outstanding, sent once the connection is restored. */
     self->next_request = id;
     enl_outbox_add_unsigned(&self->outbox, id, content, clen);
+    if (self->outbox.count > self->outbox.ntosign && self->state == ENLACE_STATE_CONNECTED)
+        enl_recv_waiting(self);
     if (self->outbox.count == self->outbox.ntosign || self->outbox.ntosign >= MERKLE_MAX_LEAVES)
         enl_flush_unsent(self);
     if (ticket)
@@ -166,11 +196,18 @@ enlace_publish_async(enlace_client_t *self, const char *topic, const void *body,
 }
 
 int
-enlace_publish(enlace_client_t *self, const char *topic, const void *body, size_t len,
-    const enlace_publish_opts_t *opts, uint64_t *seq_out)
+enlace_publish_async(enlace_client_t *self, const char *topic, const void *body, size_t len,
+    const enlace_publish_opts_t *opts, uint64_t *ticket)
+{
+    return s_publish_async(self, topic, body, len, opts, NULL, ticket);
+}
+
+int
+enl_publish_with(enlace_client_t *self, const char *topic, const void *body, size_t len,
+    const enlace_publish_opts_t *opts, const Enlace__Consult *consult, uint64_t *seq_out)
 {
     uint64_t ticket;
-    int rc = enlace_publish_async(self, topic, body, len, opts, &ticket);
+    int rc = s_publish_async(self, topic, body, len, opts, consult, &ticket);
     if (rc != ENLACE_OK)
         return rc;
     rc = enl_outbox_wait(self, ticket, seq_out);
@@ -180,4 +217,11 @@ enlace_publish(enlace_client_t *self, const char *topic, const void *body, size_
             "publish again with the same message id to be sure",
             self->timeout_ms);
     return rc;
+}
+
+int
+enlace_publish(enlace_client_t *self, const char *topic, const void *body, size_t len,
+    const enlace_publish_opts_t *opts, uint64_t *seq_out)
+{
+    return enl_publish_with(self, topic, body, len, opts, NULL, seq_out);
 }

@@ -83,13 +83,7 @@ enlace_recv(enlace_client_t *self, enlace_delivery_t **out, int timeout_ms)
         /* Take in everything already waiting first: deliveries that arrive
          * together are then acknowledged together (and a zero timeout still
          * reads the socket). */
-        for (int k = 0; k < 4096; k++) {
-            int err;
-            Enlace__Frame *late = enl_recv_one(self, 0, &err);
-            enlace__frame__free_unpacked(late, NULL);
-            if (err != ENLACE_OK)
-                break;
-        }
+        enl_recv_waiting(self);
         while (self->head) {
             enl_queued_t *q = self->head;
             self->head = q->next;
@@ -114,7 +108,7 @@ enlace_recv(enlace_client_t *self, enlace_delivery_t **out, int timeout_ms)
                     enl_send_ack(self);
                 continue;
             }
-            enl_delivery_t *p = enl_delivery_open(frame->delivery, self->verified);
+            enl_delivery_t *p = enl_delivery_open(frame->delivery, self->verified, self->identity);
             if (p)
                 p->frame = frame;
             s_mark_seen(self, seq);

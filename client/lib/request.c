@@ -83,6 +83,18 @@ s_route_publish_answer(enlace_client_t *self, Enlace__Frame *frame)
     return 1;
 }
 
+void
+enl_recv_waiting(enlace_client_t *self)
+{
+    for (int k = 0; k < 4096; k++) {
+        int err;
+        Enlace__Frame *late = enl_recv_one(self, 0, &err);
+        enlace__frame__free_unpacked(late, NULL);
+        if (err != ENLACE_OK)
+            break;
+    }
+}
+
 Enlace__Frame *
 enl_recv_one(enlace_client_t *self, int timeout_ms, int *err)
 {

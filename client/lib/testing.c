@@ -149,7 +149,7 @@ enlace_test_reply(const uint8_t *data, size_t len)
     size_t n = 0;
     switch (f->body_case) {
     case ENLACE__FRAME__BODY_DELIVERY: {
-        enl_delivery_t *p = enl_delivery_open(f->delivery, self->verified);
+        enl_delivery_t *p = enl_delivery_open(f->delivery, self->verified, self->identity);
         if (p) {
             p->frame = f;
             f = NULL;

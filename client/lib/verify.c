@@ -4,13 +4,22 @@
  * Invariant: a delivery reaches the caller only after its signature verified
  * against the author key inside the signed content (the content's own
  * signature, or its batch's root signature with the content's audit path:
- * merkle.h), and that key's fingerprint equals the author the hub names. The view points into the
- * decoded content (owned by the view) and into the Delivery it came from.
+ * merkle.h), and that key's fingerprint equals the author the hub names. The
+ * view points into the decoded content (owned by the view) and into the
+ * Delivery it came from. A sealed content (seal.h) is opened with the
+ * reader's key after the signature verified; the view then points into the
+ * opened part, or, if the key cannot open it, shows no text at all and says
+ * why (seal_status): never ciphertext, never a part that did not
+ * authenticate.
  */
 #include "enl.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+#include <sodium.h>
+
+#include "seal.h"
 
 /* 0 if the delivery's signature verifies: over the content alone, or, for
  * a batch, over the root its proof leads to (verified once, then known). */
@@ -24,8 +33,29 @@ s_verify(const Enlace__Delivery *d, const uint8_t *pk, sigcache_t *verified)
         d->batch->path.len);
 }
 
+/* Opens c's seal with identity: ENLACE_OK and *part, ENLACE_ESEALED,
+ * ENLACE_EBADSEAL, ENLACE_ENOMEM. */
+static int
+s_unseal(const Enlace__Content *c, const keys_identity_t *identity, Enlace__SealedPart **part)
+{
+    *part = NULL;
+    if (!identity)
+        return ENLACE_ESEALED;
+    uint8_t cpk[KEYS_CURVE_BYTES], csk[KEYS_CURVE_BYTES];
+    keys_identity_curve_public(identity, cpk);
+    keys_identity_curve_secret(identity, csk);
+    int rc = seal_open(c, keys_identity_public(identity), cpk, csk, part);
+    sodium_memzero(csk, sizeof csk);
+    switch (rc) {
+    case SEAL_OK: return ENLACE_OK;
+    case SEAL_ENOKEY: return ENLACE_ESEALED;
+    case SEAL_ENOMEM: return ENLACE_ENOMEM;
+    default: return ENLACE_EBADSEAL;
+    }
+}
+
 enl_delivery_t *
-enl_delivery_open(Enlace__Delivery *d, sigcache_t *verified)
+enl_delivery_open(Enlace__Delivery *d, sigcache_t *verified, const keys_identity_t *identity)
 {
     if (d->signature.len != KEYS_SIGNATURE_BYTES)
         return NULL;
@@ -108,16 +138,68 @@ enl_delivery_open(Enlace__Delivery *d, sigcache_t *verified)
         pub->evaluation[2] = '\0';
     }
     pub->personal_data = c->personal_data || c->form;
-    if (c->n_texts) {
-        pub->translation_language = c->texts[0]->language;
-        pub->translation_headline = c->texts[0]->headline;
-        pub->translation_description = c->texts[0]->description;
+    if (c->consult) {
+        static const char *const steps[] = {"open", "answer", "advance", "revise", "close"};
+        static const char *const answers[] = {"", "agree", "object", "no-objection",
+            "comments", "objection"};
+        static const char *const outcomes[] = {"", "consensus", "no-consensus"};
+        const Enlace__Consult *k = c->consult;
+        pub->consult_step = (unsigned)k->step < 5 ? steps[k->step] : "?";
+        pub->consult_id = k->consultation;
+        pub->consult_title = k->title;
+        pub->consult_stage = k->stage;
+        pub->consult_answer = (unsigned)k->answer < 6 ? answers[k->answer] : "?";
+        pub->consult_outcome = (unsigned)k->outcome < 3 ? outcomes[k->outcome] : "?";
+        pub->consult_reason = k->reason;
     }
-    if (c->form) {
-        p->form = enl_form_wrap(c->form);
-        if (!p->form) {
+    if (c->consult_notice) {
+        pub->consult_notice = c->consult_notice->kind;
+        pub->consult_id = c->consult_notice->consultation;
+        pub->consult_stage = c->consult_notice->stage;
+        pub->consult_country = c->consult_notice->country;
+        pub->consult_deadline_ms = c->consult_notice->deadline_ms;
+    }
+    pub->opened_by = p->opened_by;
+    /* What the text fields show: the content's own, or its opened seal's. */
+    size_t n_texts = c->n_texts;
+    Enlace__LocalizedText **texts = c->texts;
+    const Enlace__CaseForm *form = c->form;
+    if (c->sealed) {
+        pub->sealed = 1;
+        pub->seal_status = s_unseal(c, identity, &p->part);
+        if (pub->seal_status == ENLACE_ENOMEM) {
             enlace__content__free_unpacked(c, NULL);
             free(p);
+            return NULL;
+        }
+        if (pub->seal_status == ENLACE_OK) {
+            Enlace__SealedPart *part = p->part;
+            keys_fingerprint(keys_identity_public(identity), p->opened_by);
+            pub->body = part->body.data;
+            pub->body_len = part->body.len;
+            pub->content_type = part->content_type;
+            pub->handling_text = part->handling_text;
+            if (c->alert)
+                pub->alert_headline = part->headline;
+            n_texts = part->n_texts;
+            texts = part->texts;
+            form = part->form;
+            pub->personal_data |= form != NULL;
+        } else {
+            /* Not for this key, or damaged: nothing of the sealed part. */
+            pub->body = NULL;
+            pub->body_len = 0;
+        }
+    }
+    if (n_texts) {
+        pub->translation_language = texts[0]->language;
+        pub->translation_headline = texts[0]->headline;
+        pub->translation_description = texts[0]->description;
+    }
+    if (form) {
+        p->form = enl_form_wrap(form);
+        if (!p->form) {
+            enl_delivery_free(p);
             return NULL;
         }
         pub->form = p->form;
@@ -131,6 +213,8 @@ enl_delivery_free(enl_delivery_t *p)
     if (!p)
         return;
     enlace_form_destroy(&p->form);
+    if (p->part)
+        enlace__sealed_part__free_unpacked(p->part, NULL);
     enlace__content__free_unpacked(p->content, NULL);
     enlace__frame__free_unpacked(p->frame, NULL);
     free(p);

@@ -4,7 +4,8 @@
  * messages, the audit log and the directory. All SQL of the hub lives in
  * hub/archive/, one file per concept (db.c, meta.c, officers.c, messages.c,
  * text.c, subscriptions.c, audit.c, ledger.c, alerts.c, cases.c, stats.c,
- * backup.c, replica.c), which share the private archive_int.h.
+ * backup.c, calendar.c, consult.c, replica.c), which share the private
+ * archive_int.h.
  *
  * One archive_t is one connection and must be used by one thread. Functions
  * return 0 on success and -1 on failure; the reason (with sqlite3_errmsg) is
@@ -214,6 +215,7 @@ typedef struct {
     uint32_t batch_index;
     const uint8_t *batch_path;
     size_t batch_path_len;
+    int sealed;                  /* the author sealed the content (PROTOCOL.md 6) */
 } archive_msg_t;
 
 uint64_t archive_last_seq(archive_t *self);
@@ -307,6 +309,11 @@ int archive_time_range(archive_t *self, int64_t from_ms, int64_t to_ms, uint64_t
 
 /* One message by seq: 1 found (fn called), 0 none, -1 error. */
 int archive_message_read(archive_t *self, uint64_t seq, archive_msg_fn fn, void *arg);
+/* The sealed messages with after_seq < seq <= upto_seq, in order (a partial
+ * index: as many rows read as there are sealed messages in the range). fn
+ * returning non-zero stops. */
+int archive_messages_sealed(archive_t *self, uint64_t after_seq, uint64_t upto_seq,
+    archive_msg_fn fn, void *arg);
 /* Messages attached to a case, in order. */
 int archive_messages_by_case(archive_t *self, uint64_t case_id, archive_msg_fn fn, void *arg);
 
@@ -393,12 +400,157 @@ typedef int (*archive_case_event_fn)(int64_t ts_ms, int64_t officer_id, const ch
     const char *note, void *arg);
 int archive_case_events(archive_t *self, uint64_t id, archive_case_event_fn fn, void *arg);
 
+/* ---------------------------------------------------------- calendar (calendar.c)
+ *
+ * The consultation's calendar: the IANA zone of each member country and its
+ * holidays. Changes are audited with the acting key (NULL/0: the local
+ * operator, or the connection's actor) and recorded in the ledger with the
+ * reference data. */
+
+/* A member country's zone: 1 found, 0 none, -1 error. */
+int archive_zone_get(archive_t *self, const char *country, char *zone, size_t cap);
+/* Sets it. The country must be a member; the zone is stored as given (the
+ * caller checks that the zone database has it). */
+int archive_zone_set(archive_t *self, const char *country, const char *zone,
+    const char *actor_fp, int64_t actor_id);
+/* Every member country, in code order, with its zone ("" if none). */
+typedef int (*archive_zone_fn)(const char *country, const char *zone, void *arg);
+int archive_zones_each(archive_t *self, archive_zone_fn fn, void *arg);
+/* A holiday of a member country on date (YYYY-MM-DD, checked by the
+ * caller): 1 added, 0 that day already is one (unchanged), -1 error. */
+int archive_holiday_add(archive_t *self, const char *country, const char *date,
+    const char *name, const char *actor_fp, int64_t actor_id);
+/* 1 removed, 0 there was none, -1 error. */
+int archive_holiday_remove(archive_t *self, const char *country, const char *date,
+    const char *actor_fp, int64_t actor_id);
+/* A country's holidays (NULL: every country's), by country and date. */
+typedef int (*archive_holiday_fn)(const char *country, const char *date, const char *name,
+    void *arg);
+int archive_holidays_each(archive_t *self, const char *country, archive_holiday_fn fn,
+    void *arg);
+
+/* ---------------------------------------------------------- consultations (consult.c)
+ *
+ * The PPT's written consultation. Every write is in the caller's
+ * transaction (the publish's or the timer's request) and writes an event,
+ * chained in the ledger (kind "consult_event"). Stages: 0 the Troika, 1
+ * round 1, 2 round 2. */
+
+typedef struct {
+    uint64_t id;            /* the seq of the opening message */
+    const char *title;
+    int64_t opened_by;
+    int64_t opened_ms;
+    const char *ppt;        /* the PPT country that opened it */
+    const char *troika;     /* its Troika's countries, comma-separated */
+    const char *state;      /* open, closed */
+    int stage;
+    int version;            /* the latest text's number */
+    const char *outcome;    /* "", consensus, no-consensus */
+    const char *reason;
+    int64_t closed_ms;
+    int64_t updated_ms;
+} archive_consult_t;
+
+/* One country in one stage: its deadline and the reminders' progress. */
+typedef struct {
+    uint64_t consultation;
+    int stage;
+    const char *country;
+    const char *zone;
+    int64_t opened_ms;
+    int64_t deadline_ms;    /* 0: none (the Troika) */
+    const char *state;      /* pending, answered, no-answer, no-objection, closed */
+    int step;               /* notices sent: 1 reminder, 2 last day, 3 deadline, 4 the ST */
+    int64_t due_ms;         /* when the next step is due (0: none) */
+    int64_t reminder_ms, last_day_ms, escalate_ms; /* the schedule (bizday.h) */
+} archive_consult_target_t;
+
+typedef struct {
+    int64_t id;
+    uint64_t consultation;
+    int stage;
+    const char *country;
+    const char *answer;     /* agree, object, no-objection, comments, objection */
+    uint64_t seq;           /* the signed answer */
+    int64_t officer_id;
+    int version;            /* the text it answers */
+    int64_t ts_ms;
+    int late;               /* after the country's deadline */
+} archive_consult_answer_t;
+
+typedef struct {
+    int64_t ts_ms;
+    const char *event;
+    int stage;
+    const char *country;
+    int64_t officer_id;     /* 0: the hub */
+    uint64_t seq;           /* the message of the step, or the hub's notice (0: none) */
+    const char *detail;
+} archive_consult_event_t;
+
+typedef int (*archive_consult_fn)(const archive_consult_t *c, void *arg);
+typedef int (*archive_consult_target_fn)(const archive_consult_target_t *t, void *arg);
+typedef int (*archive_consult_answer_fn)(const archive_consult_answer_t *a, void *arg);
+typedef int (*archive_consult_event_fn)(const archive_consult_event_t *e, void *arg);
+typedef int (*archive_consult_version_fn)(int version, int stage, uint64_t seq, int64_t ts_ms,
+    void *arg);
+
+/* Opens consultation c (c->id: the opening message's seq, its text version
+ * 1, stage 0) with one target per Troika country. */
+int archive_consult_open(archive_t *self, const archive_consult_t *c, uint64_t seq,
+    const archive_consult_target_t *targets, size_t ntargets);
+/* Moves an open consultation to stage (1: advanced, 2: revised) with text
+ * `version` (message seq) and its targets; the earlier stage's reminders
+ * stop. */
+int archive_consult_stage(archive_t *self, uint64_t id, int stage, int version, uint64_t seq,
+    int64_t officer_id, int64_t now_ms, const archive_consult_target_t *targets,
+    size_t ntargets);
+/* Closes an open consultation (the report: message seq). */
+int archive_consult_close(archive_t *self, uint64_t id, int stage, const char *outcome,
+    const char *reason, uint64_t seq, int64_t officer_id, int64_t now_ms);
+/* 1 found (fn called), 0 none, -1 error. */
+int archive_consult_get(archive_t *self, uint64_t id, archive_consult_fn fn, void *arg);
+/* Newest first; open_only: not closed. */
+int archive_consults_each(archive_t *self, int open_only, int limit, archive_consult_fn fn,
+    void *arg);
+int archive_consult_versions(archive_t *self, uint64_t id, archive_consult_version_fn fn,
+    void *arg);
+/* By stage, then country. */
+int archive_consult_targets(archive_t *self, uint64_t id, archive_consult_target_fn fn,
+    void *arg);
+/* Targets with a step due at or before now_ms, soonest first (at most 256). */
+int archive_consult_due(archive_t *self, int64_t now_ms, archive_consult_target_fn fn,
+    void *arg);
+/* A target's step taken: its new state, step and next due time, and the
+ * event (reminded, deadline, escalated) with the hub's notice seq (0: none
+ * sent). */
+int archive_consult_target_step(archive_t *self, uint64_t id, int stage, const char *country,
+    const char *state, int step, int64_t due_ms, const char *event, uint64_t seq,
+    const char *detail);
+/* Records an answer; its target becomes answered with this step and due
+ * time (0: nothing more due). */
+int archive_consult_answer(archive_t *self, const archive_consult_answer_t *a, int step,
+    int64_t due_ms);
+/* Every answer, in the order given. */
+int archive_consult_answers(archive_t *self, uint64_t id, archive_consult_answer_fn fn,
+    void *arg);
+int archive_consult_event(archive_t *self, uint64_t id, const char *event, int stage,
+    const char *country, int64_t officer_id, uint64_t seq, const char *detail);
+int archive_consult_events(archive_t *self, uint64_t id, archive_consult_event_fn fn, void *arg);
+
 /* ---------------------------------------------------------- statistics */
 
 /* The ST's figures over [from_ms, to_ms): fn(section, key, value) for each,
  * sections in a fixed order (stats.c). */
 typedef void (*archive_stat_fn)(const char *section, const char *key, int64_t value, void *arg);
 int archive_stats(archive_t *self, int64_t from_ms, int64_t to_ms, archive_stat_fn fn, void *arg);
+/* The consultations' part of them (consult.c): opened and closed by
+ * outcome; per country and stage ("GT round 1"), the countries addressed,
+ * the share that answered, the share that answered by the deadline, and the
+ * median time to the first answer. */
+int archive_consult_stats(archive_t *self, int64_t from_ms, int64_t to_ms, archive_stat_fn fn,
+    void *arg);
 
 /* ---------------------------------------------------------- subscriptions */
 
@@ -443,8 +595,10 @@ int archive_audit_get(archive_t *self, int64_t id, archive_audit_row_t *out,
  * after every change to any of them: add, key revocation, membership set
  * and removal), "ppt" (ref = year; the year's PPT row after every ppt set),
  * "invitation" (ref = invitation id; its row after the grant and after the
- * revocation) and "reference" (ref 0; the countries, organisations and
- * networks tables, whenever the seed changes them).
+ * revocation) and "reference" (ref 0; the countries, organisations,
+ * networks, country zones and holidays tables, whenever the seed or a
+ * calendar command changes them). alerts.c and consult.c chain their event
+ * logs ("alert_event", "consult_event").
  */
 #define ARCHIVE_HASH_BYTES 32
 #define ARCHIVE_KIND_MESSAGE "message"

@@ -68,6 +68,7 @@ enum {
     ST_MSG_COUNTS,
     ST_MSG_GET,
     ST_MSG_GET_PRE8,
+    ST_MSG_SEALED,
     ST_RELABEL,
     ST_HIST_SCAN,
     ST_HIST_TIME,
@@ -110,6 +111,9 @@ enum {
     ST_HASH_COUNTRIES,
     ST_HASH_ORGANISATIONS,
     ST_HASH_NETWORKS,
+    ST_HAS_CALENDAR,
+    ST_HASH_ZONES,
+    ST_HASH_HOLIDAYS,
     ST_UNLEDGERED,
     /* alerts.c */
     ST_ALERT_EVENT,
@@ -141,6 +145,36 @@ enum {
     ST_STATS_DRILLS,
     ST_STATS_REFUSED,
     ST_STATS_ACK,
+    /* calendar.c */
+    ST_ZONE_GET,
+    ST_ZONE_SET,
+    ST_ZONES_EACH,
+    ST_HOLIDAY_ADD,
+    ST_HOLIDAY_REMOVE,
+    ST_HOLIDAYS_EACH,
+    ST_MEMBER_KNOWN,
+    /* consult.c */
+    ST_CONSULT_INSERT,
+    ST_CONSULT_GET,
+    ST_CONSULTS_ALL,
+    ST_CONSULTS_OPEN,
+    ST_CONSULT_STAGE,
+    ST_CONSULT_CLOSE,
+    ST_CONSULT_TOUCH,
+    ST_CONSULT_VERSION_ADD,
+    ST_CONSULT_VERSIONS,
+    ST_CONSULT_TARGET_ADD,
+    ST_CONSULT_TARGETS,
+    ST_CONSULT_TARGET_SET,
+    ST_CONSULT_TARGETS_CLOSE,
+    ST_CONSULT_TARGETS_STOP,
+    ST_CONSULT_DUE,
+    ST_CONSULT_ANSWER_ADD,
+    ST_CONSULT_ANSWERS,
+    ST_CONSULT_EVENT,
+    ST_CONSULT_EVENTS,
+    ST_STATS_CONSULT_OPENED,
+    ST_STATS_CONSULT_TARGETS,
     /* replica.c */
     ST_REPLICA_GET,
     ST_REPLICA_SET,
@@ -278,5 +312,8 @@ void archive_int_replica_end(archive_t *self);
 
 /* The C step of migration 3: chains every row the archive already holds. */
 int archive_int_chain_existing(archive_t *self);
+/* The C step of migration 11: records the reference data anew, now with
+ * the calendar (country zones and holidays). */
+int archive_int_chain_calendar(archive_t *self);
 
 #endif

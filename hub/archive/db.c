@@ -34,7 +34,23 @@
  *      of a batch (common/merkle.h) keeps its place and audit path; the
  *      signature column then holds the batch root's signature. Rows signed
  *      alone have batch_size 0 and hash in the ledger as before.
- *   9  cluster_state: a cluster node's bookkeeping (the cluster's name, the
+ *   9  storing a message costs less: messages_topic goes (no statement
+ *      seeks by exact topic: patterns are matched row by row), and
+ *      message_text becomes contentless (content='': the index alone, not a
+ *      second copy of every body; searches only need the rowid) without
+ *      per-document sizes (columnsize=0: results are in seq order, never
+ *      ranked). The migration re-indexes every text, once.
+ *  10  messages.sealed (1: the author sealed the content, PROTOCOL.md 6; a
+ *      copy of what the signed content says, like personal and handling,
+ *      outside the ledger record, checked against the content by verify)
+ *      and messages_sealed, a partial index of the sealed messages (search
+ *      counts those it cannot read).
+ *  11  the consultation procedure: country_zones and holidays (each
+ *      country's calendar for business days; the migration records the
+ *      reference data anew in the ledger, now with them), consultations,
+ *      consult_versions, consult_targets (deadlines and reminders per
+ *      country and stage), consult_answers and consult_events.
+ *  12  cluster_state: a cluster node's bookkeeping (the cluster's name, the
  *      index of the last log entry the file holds), written with each
  *      entry's changes, never replicated nor chained (replica.c). Empty on
  *      a hub that runs alone.
@@ -205,6 +221,75 @@ static const migration_t s_migrations[] = {
     "ALTER TABLE messages ADD COLUMN batch_index INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE messages ADD COLUMN batch_path BLOB;", NULL},
     /* 9 */
+    {"DROP INDEX IF EXISTS messages_topic;"
+    "CREATE VIRTUAL TABLE message_text_v9 USING fts5(headline, body, content = '',"
+    "  columnsize = 0, tokenize = 'unicode61 remove_diacritics 2');"
+    "INSERT INTO message_text_v9 (rowid, headline, body)"
+    "  SELECT rowid, headline, body FROM message_text;"
+    "DROP TABLE message_text;"
+    "ALTER TABLE message_text_v9 RENAME TO message_text;", NULL},
+    /* 10 */
+    {"ALTER TABLE messages ADD COLUMN sealed INTEGER NOT NULL DEFAULT 0;"
+    "CREATE INDEX messages_sealed ON messages (seq) WHERE sealed <> 0;", NULL},
+    /* 11 */
+    {"CREATE TABLE country_zones ("
+    "  country TEXT PRIMARY KEY REFERENCES countries(code), zone TEXT NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE holidays ("
+    "  country TEXT NOT NULL REFERENCES countries(code), date TEXT NOT NULL,"
+    "  name TEXT NOT NULL DEFAULT '', PRIMARY KEY (country, date)) WITHOUT ROWID;"
+    /* The seed's zones (contrib/crm-seed.sql), for an archive seeded before
+     * they were: only countries it has. */
+    "WITH z(code, zone) AS (VALUES ('BZ', 'America/Belize'), ('CA', 'America/Toronto'),"
+    "  ('CR', 'America/Costa_Rica'), ('SV', 'America/El_Salvador'),"
+    "  ('US', 'America/New_York'), ('GT', 'America/Guatemala'),"
+    "  ('HN', 'America/Tegucigalpa'), ('MX', 'America/Mexico_City'),"
+    "  ('NI', 'America/Managua'), ('PA', 'America/Panama'), ('DO', 'America/Santo_Domingo'))"
+    "  INSERT INTO country_zones (country, zone)"
+    "  SELECT z.code, z.zone FROM z JOIN countries c ON c.code = z.code;"
+    "CREATE TABLE consultations ("
+    "  id INTEGER PRIMARY KEY,"          /* the seq of the opening message */
+    "  title TEXT NOT NULL,"
+    "  opened_by INTEGER NOT NULL,"
+    "  opened_ms INTEGER NOT NULL,"
+    "  ppt TEXT NOT NULL,"
+    "  troika TEXT NOT NULL,"            /* comma-separated, fixed at open */
+    "  state TEXT NOT NULL CHECK (state IN ('open','closed')),"
+    "  stage INTEGER NOT NULL CHECK (stage BETWEEN 0 AND 2),"
+    "  version INTEGER NOT NULL,"
+    "  outcome TEXT NOT NULL DEFAULT '',"
+    "  reason TEXT NOT NULL DEFAULT '',"
+    "  closed_ms INTEGER NOT NULL DEFAULT 0,"
+    "  updated_ms INTEGER NOT NULL);"
+    "CREATE TABLE consult_versions ("
+    "  consultation INTEGER NOT NULL, version INTEGER NOT NULL, stage INTEGER NOT NULL,"
+    "  seq INTEGER NOT NULL, ts_ms INTEGER NOT NULL,"
+    "  PRIMARY KEY (consultation, version)) WITHOUT ROWID;"
+    "CREATE TABLE consult_targets ("
+    "  consultation INTEGER NOT NULL, stage INTEGER NOT NULL, country TEXT NOT NULL,"
+    "  zone TEXT NOT NULL DEFAULT '', opened_ms INTEGER NOT NULL,"
+    "  deadline_ms INTEGER NOT NULL DEFAULT 0,"
+    "  state TEXT NOT NULL CHECK (state IN ('pending','answered','no-answer','no-objection',"
+    "    'closed')),"
+    "  step INTEGER NOT NULL DEFAULT 0,"  /* reminders and notices sent so far */
+    "  due_ms INTEGER NOT NULL DEFAULT 0," /* when the next one is due (0: none) */
+    "  reminder_ms INTEGER NOT NULL DEFAULT 0, last_day_ms INTEGER NOT NULL DEFAULT 0,"
+    "  escalate_ms INTEGER NOT NULL DEFAULT 0,"
+    "  PRIMARY KEY (consultation, stage, country)) WITHOUT ROWID;"
+    "CREATE INDEX consult_targets_due ON consult_targets (due_ms) WHERE due_ms > 0;"
+    "CREATE TABLE consult_answers ("
+    "  id INTEGER PRIMARY KEY, consultation INTEGER NOT NULL, stage INTEGER NOT NULL,"
+    "  country TEXT NOT NULL, answer TEXT NOT NULL, seq INTEGER NOT NULL,"
+    "  officer_id INTEGER NOT NULL, version INTEGER NOT NULL, ts_ms INTEGER NOT NULL,"
+    "  late INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX consult_answers_of ON consult_answers (consultation, stage, country, id);"
+    "CREATE TABLE consult_events ("
+    "  id INTEGER PRIMARY KEY, consultation INTEGER NOT NULL, ts_ms INTEGER NOT NULL,"
+    "  event TEXT NOT NULL, stage INTEGER NOT NULL, country TEXT NOT NULL DEFAULT '',"
+    "  officer_id INTEGER NOT NULL DEFAULT 0, seq INTEGER NOT NULL DEFAULT 0,"
+    "  detail TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX consult_events_of ON consult_events (consultation, id);",
+        archive_int_chain_calendar},
+    /* 12 */
     {"CREATE TABLE IF NOT EXISTS cluster_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
      " WITHOUT ROWID;",
         NULL},

@@ -57,6 +57,11 @@ static const char *const s_sql[ST_COUNT] = {
     [ST_HASH_ORGANISATIONS] = "SELECT code, name_en, name_es, kind, since FROM organisations"
                               " ORDER BY code",
     [ST_HASH_NETWORKS] = "SELECT name, title_en, title_es FROM networks ORDER BY name",
+    /* The calendar, reference data from migration 11 on. */
+    [ST_HAS_CALENDAR] = "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+                        " AND name = 'country_zones'",
+    [ST_HASH_ZONES] = "SELECT country, zone FROM country_zones ORDER BY country",
+    [ST_HASH_HOLIDAYS] = "SELECT country, date, name FROM holidays ORDER BY country, date",
     [ST_UNLEDGERED] = "SELECT 'message', seq FROM messages WHERE seq NOT IN"
                       "   (SELECT ref FROM ledger WHERE kind = 'message')"
                       " UNION ALL SELECT 'audit', id FROM audit WHERE id NOT IN"
@@ -410,6 +415,19 @@ s_count_ref(archive_t *self, int which, int64_t ref, const char *what)
     return n;
 }
 
+/* Migration 11: the reference record now covers the calendar (the zones
+ * the migration filled in): recorded anew, unless the archive has no
+ * reference data yet (a new one: the seed records it). */
+int
+archive_int_chain_calendar(archive_t *self)
+{
+    self->head_dv = -1;
+    int64_t ref_rows = s_count_ref(self, ST_CHAIN_REFERENCE, 0, "count");
+    if (ref_rows < 0)
+        return -1;
+    return ref_rows > 0 ? archive_int_ledger_reference(self) : 0;
+}
+
 /* Migration 3: chains what an archive of schema 2 already holds, table by
  * table in row order (reference data, officers, PPT, invitations, audit,
  * messages), each record with its own timestamp (officers and invitations
@@ -590,7 +608,8 @@ archive_directory_hash(archive_t *self, const char *kind, int64_t ref,
 /* reference: B("reference"), then B("country") (code, name_en, name_es,
  * status) for each country by code, B("organisation") (code, name_en,
  * name_es, kind, since) by code, B("network") (name, title_en, title_es)
- * by name. */
+ * by name; from schema 11 on, B("zone") (country, zone) by country and
+ * B("holiday") (country, date, name) by country and date. */
 int
 archive_reference_hash(archive_t *self, uint8_t out[ARCHIVE_HASH_BYTES])
 {
@@ -599,6 +618,13 @@ archive_reference_hash(archive_t *self, uint8_t out[ARCHIVE_HASH_BYTES])
     if (s_canon_rows(self, &c, "country", ST_HASH_COUNTRIES, 0) != 0
         || s_canon_rows(self, &c, "organisation", ST_HASH_ORGANISATIONS, 0) != 0
         || s_canon_rows(self, &c, "network", ST_HASH_NETWORKS, 0) != 0)
+        return -1;
+    /* Migration 3 hashes an archive that has no calendar yet. */
+    int64_t calendar = s_count_ref(self, ST_HAS_CALENDAR, 0, "read directory");
+    if (calendar < 0
+        || (calendar > 0
+            && (s_canon_rows(self, &c, "zone", ST_HASH_ZONES, 0) != 0
+                || s_canon_rows(self, &c, "holiday", ST_HASH_HOLIDAYS, 0) != 0)))
         return -1;
     archive_canon_final(&c, out);
     return 0;

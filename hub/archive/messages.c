@@ -24,7 +24,7 @@
     "   ORDER BY l.id DESC LIMIT 1), tlp), recipients, created_ms, stored_ms,"              \
     " content, signature, content_hash, case_id, personal,"                                 \
     " COALESCE((SELECT l.handling FROM message_labels l WHERE l.seq = m.seq"                \
-    "   ORDER BY l.id DESC LIMIT 1), handling), batch_size, batch_index, batch_path"
+    "   ORDER BY l.id DESC LIMIT 1), handling), batch_size, batch_index, batch_path, sealed"
 
 /* History (archive_messages_query). Parameters: ?1 after_seq, ?2 upto_seq,
  * ?3 from_ms, ?4 to_ms (full range when unbounded), ?5 pattern (NULL: any),
@@ -40,8 +40,8 @@
 static const char *const s_sql[ST_COUNT] = {
     [ST_MSG_INSERT] = "INSERT INTO messages (seq, msg_id, topic, network, author_id, tlp,"
                       " recipients, created_ms, stored_ms, content, signature, content_hash,"
-                      " case_id, personal, handling, batch_size, batch_index, batch_path)"
-                      " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                      " case_id, personal, handling, batch_size, batch_index, batch_path,"
+                      " sealed) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
     [ST_MSG_FIND] = "SELECT seq, content_hash, stored_ms FROM messages WHERE msg_id = ?",
     /* The label and handling code as they are now: the author may have
      * widened them since (message_labels). */
@@ -54,10 +54,13 @@ static const char *const s_sql[ST_COUNT] = {
                    " VALUES (?,?,?,?,?)",
     [ST_MSG_GET] = "SELECT seq, msg_id, topic, network, author_id, tlp, recipients,"
                    " created_ms, stored_ms, content, signature, content_hash,"
-                   " batch_size, batch_index, batch_path FROM messages WHERE seq = ?",
+                   " batch_size, batch_index, batch_path, sealed FROM messages WHERE seq = ?",
     [ST_MSG_GET_PRE8] = "SELECT seq, msg_id, topic, network, author_id, tlp, recipients,"
-                        " created_ms, stored_ms, content, signature, content_hash, 0, 0, NULL"
-                        " FROM messages WHERE seq = ?",
+                        " created_ms, stored_ms, content, signature, content_hash, 0, 0, NULL,"
+                        " 0 FROM messages WHERE seq = ?",
+    /* The sealed messages, by their partial index (search counts them). */
+    [ST_MSG_SEALED] = "SELECT " MSG_COLS " FROM messages m INDEXED BY messages_sealed"
+                      " WHERE sealed <> 0 AND seq > ?1 AND seq <= ?2 ORDER BY seq",
     [ST_HIST_SCAN] = "SELECT " MSG_COLS " FROM messages m"
                      " WHERE seq > ?1 AND seq <= ?2" HIST_TIME HIST_TOPIC
                      " AND (?6 = 0 OR author_id = ?6) AND (?7 = 0 OR case_id = ?7)"
@@ -148,6 +151,7 @@ archive_message_insert(archive_t *self, const archive_msg_t *m)
             (int)row.batch_path_len, SQLITE_STATIC);
     else
         sqlite3_bind_null(st, 18);
+    sqlite3_bind_int(st, 19, row.sealed != 0);
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
     if (rc != SQLITE_DONE) {
@@ -216,8 +220,8 @@ archive_message_counts(archive_t *self, archive_count_fn fn, void *arg)
 
 /* A message row (seq, msg_id, topic, network, author_id, tlp, recipients,
  * created_ms, stored_ms, content, signature, content_hash, case_id, personal,
- * handling, batch_size, batch_index, batch_path: the order of every SELECT of
- * messages here) as archive_msg_t;
+ * handling, batch_size, batch_index, batch_path, sealed: the order of every
+ * SELECT of messages here) as archive_msg_t;
  * pointers stay valid until the statement steps again. */
 static void
 s_msg_row(sqlite3_stmt *st, archive_msg_t *m)
@@ -244,6 +248,7 @@ s_msg_row(sqlite3_stmt *st, archive_msg_t *m)
         .batch_path = sqlite3_column_blob(st, 17),
     };
     m->batch_path_len = (size_t)sqlite3_column_bytes(st, 17);
+    m->sealed = sqlite3_column_int(st, 18);
 }
 
 int
@@ -296,6 +301,29 @@ archive_message_read(archive_t *self, uint64_t seq, archive_msg_fn fn, void *arg
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return archive_int_fail(self, "read messages");
     return found;
+}
+
+int
+archive_messages_sealed(archive_t *self, uint64_t after_seq, uint64_t upto_seq,
+    archive_msg_fn fn, void *arg)
+{
+    sqlite3_stmt *st = s_stmt(self, ST_MSG_SEALED);
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)(after_seq > INT64_MAX ? INT64_MAX : after_seq));
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)(upto_seq > INT64_MAX ? INT64_MAX : upto_seq));
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (sqlite3_column_bytes(st, 10) != 64 || sqlite3_column_bytes(st, 1) != 16)
+            continue; /* damaged: verify reports it */
+        archive_msg_t m;
+        s_msg_row(st, &m);
+        if (fn(&m, arg) != 0) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    return archive_int_end(self, st, rc, "read sealed messages");
 }
 
 int
@@ -560,6 +588,7 @@ archive_int_message_get(archive_t *self, uint64_t seq, archive_msg_row_t *out, i
     m->batch_index = (uint32_t)sqlite3_column_int64(st, 13);
     m->batch_path = sqlite3_column_blob(st, 14);
     m->batch_path_len = (size_t)sqlite3_column_bytes(st, 14);
+    m->sealed = sqlite3_column_int(st, 15);
     archive_int_hash_message(m, out->msg_id_len, out->signature_len, out->record_hash);
     return 1;
 }

@@ -20,7 +20,7 @@
  * not as the leader found it) aborts the entry: the file has diverged and
  * must be restored from a peer's backup; nothing is ever "fixed up".
  *
- * cluster_state (migration 9) is each node's bookkeeping, the same on every
+ * cluster_state (migration 12) is each node's bookkeeping, the same on every
  * node at the same index: "cluster" (the cluster's name, written when a
  * node first runs in it) and "applied" (the index of the last log entry the
  * file holds, written in that entry's transaction). Neither replicated nor

@@ -172,5 +172,7 @@ archive_stats(archive_t *self, int64_t from, int64_t to, archive_stat_fn fn, voi
             fn("median time to acknowledge, seconds, by country", rows[i].cc, rows[i].median_s,
                 arg);
     free(times);
-    return archive_int_end(self, st, rc, "statistics");
+    if (archive_int_end(self, st, rc, "statistics") != 0)
+        return -1;
+    return archive_consult_stats(self, from, to, fn, arg);
 }

@@ -33,10 +33,15 @@ s_text_insert(archive_t *self, uint64_t seq, const char *headline, const char *b
     sqlite3_stmt *st = s_stmt(self, ST_TEXT_INSERT);
     if (!st)
         return -1;
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)seq);
-    sqlite3_bind_text(st, 2, headline ? headline : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, body ? body : "", (int)body_len, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
+    /* A text the connection cannot take (longer than its length limit)
+     * fails here, not as a silently empty row. */
+    int rc = sqlite3_bind_int64(st, 1, (sqlite3_int64)seq);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_text(st, 2, headline ? headline : "", -1, SQLITE_STATIC);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_text(st, 3, body ? body : "", (int)body_len, SQLITE_STATIC);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
     return rc == SQLITE_DONE ? 0 : archive_int_fail(self, "index text");

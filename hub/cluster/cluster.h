@@ -62,9 +62,10 @@ int cluster_run(const hub_config_t *cfg, volatile sig_atomic_t *stop);
 int cluster_cmd(int argc, char **argv);
 
 /* For the commands that would write the archive behind the cluster's log
- * (offline administration, init, export): 1 if the archive at path is a
- * cluster node's (a message saying to use `enlace admin` is printed to
- * errs), 0 if not, -1 if it cannot be read (printed). */
+ * (offline administration, init, export, holiday, zone, archive-key): 1 if
+ * the archive at path is a cluster node's (a message saying what to do
+ * instead is printed to errs), 0 if not, -1 if it cannot be read
+ * (printed). */
 int cluster_refuse_offline(const char *archive_path, const char *what, FILE *errs);
 /* 1 if the archive file at path is a cluster node's (its cluster's name in
  * name), 0 if not, -1 if it cannot be read. */

@@ -368,6 +368,16 @@ cluster_refuse_offline(const char *archive_path, const char *what, FILE *errs)
         fprintf(errs, "enlace-hub: %s cannot be read\n", archive_path);
     if (member != 1)
         return member;
+    /* Commands with no request on the wire yet. */
+    if (!strcmp(what, "holiday") || !strcmp(what, "zone") || !strcmp(what, "archive-key")) {
+        fprintf(errs,
+            "enlace-hub: %s is a node of cluster '%s': %s here would change this node alone, "
+            "behind the cluster's log, and there is no 'enlace admin' form of it yet. Set it "
+            "on the first node's archive before it joins a cluster (before its archive is "
+            "copied to the others: README, Run three hubs).\n",
+            archive_path, name, what);
+        return 1;
+    }
     fprintf(errs,
         "enlace-hub: %s is a node of cluster '%s': %s here would change this node alone, "
         "behind the cluster's log. Use the same command over the wire, 'enlace admin ...', "

@@ -13,5 +13,9 @@ int cmd_verify(int argc, char **argv);       /* ledger.c: verify DATA|FILE */
 int cmd_export(int argc, char **argv);       /* export.c */
 int cmd_export_cap(int argc, char **argv);   /* export_cap.c */
 int cmd_backup(int argc, char **argv);       /* backup.c */
+int cmd_holiday(int argc, char **argv);      /* calendar.c: holiday add|remove|list */
+int cmd_zone(int argc, char **argv);         /* calendar.c: zone set|list */
+int cmd_restore(int argc, char **argv);      /* restore.c */
+int cmd_archive_key(int argc, char **argv);  /* archive_key.c */
 
 #endif

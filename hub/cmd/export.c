@@ -10,7 +10,8 @@
  *   signature (hex), for a message signed as one of a batch batch {size,
  *   index, path (hex: the audit path's 32-byte sibling hashes, leaf's
  *   sibling first)}, content_type, and body (the text, if it is valid UTF-8)
- *   or body_base64.
+ *   or body_base64; for a sealed message (PROTOCOL.md 6) instead of those
+ *   two, sealed {form, keys: the fingerprints of the keys that open it}.
  *
  * content + signature (+ batch) + the author's public key are enough to
  * re-check the signature anywhere: Ed25519 over "enlace-content-v1\0" ||
@@ -20,8 +21,12 @@
  * --to select on the hub's stored time (from inclusive, to exclusive);
  * --topic uses the subscription pattern rules. This is an operator command
  * on the archive file: it applies no access rules (whoever can read the
- * file can read every message).
+ * file can read every message). With --encrypt-to ARCHIVE.public the lines
+ * go out encrypted to the ST's archive key (common/encfile.h), readable
+ * with `enlace unseal --key ARCHIVE.secret --export FILE`; a sealed
+ * message's line carries its seal either way.
  */
+#define _GNU_SOURCE /* fopencookie: the JSON lines written through the encryption */
 #include "export.h"
 #include "cluster.h"
 #include "cmd.h"
@@ -31,11 +36,13 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <jansson.h>
 #include <sodium.h>
 
 #include "disclose.h"
+#include "encfile.h"
 #include "enlace.pb-c.h"
 #include "keys.h"
 #include "ledger.h"
@@ -238,13 +245,30 @@ s_message_json(const export_t *x, const archive_msg_t *m)
             json_object_set_new(o, "personal_data", json_true());
         if (c->forward_of)
             json_object_set_new(o, "forward_of", json_integer((json_int_t)c->forward_of));
-        json_object_set_new(o, "content_type", json_string(c->content_type));
-        /* An empty body comes as data == NULL, which json_stringn refuses. */
-        json_t *body = json_stringn(c->body.len ? (const char *)c->body.data : "", c->body.len);
-        if (body)
-            json_object_set_new(o, "body", body);
-        else
-            json_object_set_new(o, "body_base64", s_base64(c->body.data, c->body.len));
+        if (c->sealed) {
+            /* The body, headline, form and translations are in the seal:
+             * the keys it opens with, by fingerprint ("enlace unseal" opens
+             * the line with one of them). */
+            json_t *keys = json_array();
+            for (size_t i = 0; keys && i < c->sealed->n_keys; i++) {
+                char fp[KEYS_FINGERPRINT_LEN];
+                if (c->sealed->keys[i]->recipient_key.len != KEYS_PUBLIC_BYTES)
+                    continue;
+                keys_fingerprint(c->sealed->keys[i]->recipient_key.data, fp);
+                json_array_append_new(keys, json_string(fp));
+            }
+            json_object_set_new(o, "sealed",
+                json_pack("{s:s, s:o}", "form", c->sealed->form, "keys", keys));
+        } else {
+            json_object_set_new(o, "content_type", json_string(c->content_type));
+            /* An empty body comes as data == NULL, which json_stringn refuses. */
+            json_t *body =
+                json_stringn(c->body.len ? (const char *)c->body.data : "", c->body.len);
+            if (body)
+                json_object_set_new(o, "body", body);
+            else
+                json_object_set_new(o, "body_base64", s_base64(c->body.data, c->body.len));
+        }
     } else if (o) {
         json_object_set_new(o, "content_error", json_string("content does not decode"));
     }
@@ -330,10 +354,18 @@ out:
     return rc;
 }
 
+/* stdio over an encrypted file: what is written is encrypted. */
+static ssize_t
+s_cookie_write(void *cookie, const char *buf, size_t size)
+{
+    return encfile_write(cookie, buf, size) == 0 ? (ssize_t)size : -1;
+}
+
 int
 cmd_export(int argc, char **argv)
 {
     export_filter_t f = {0};
+    const char *encrypt_to = NULL;
     const char *data = argc > 0 ? argv[0] : NULL;
     int bad = !data || data[0] == '-';
     for (int i = 1; !bad && i < argc; i += 2) {
@@ -351,6 +383,8 @@ cmd_export(int argc, char **argv)
             bad = export_parse_time(v, &f.to_ms) != 0;
         else if (!strcmp(argv[i], "--topic"))
             f.pattern = v;
+        else if (!strcmp(argv[i], "--encrypt-to"))
+            encrypt_to = v;
         else
             bad = 1;
         if (bad && v && (!strcmp(argv[i], "--from") || !strcmp(argv[i], "--to")))
@@ -361,11 +395,12 @@ cmd_export(int argc, char **argv)
     if (bad) {
         fprintf(stderr,
             "usage: enlace-hub export DATA|FILE [--from TIME] [--to TIME] [--topic PATTERN]\n"
-            "         [--restricted]\n"
+            "         [--restricted] [--encrypt-to ARCHIVE.public]\n"
             "  TIME is ISO-8601 UTC (2026-11-21T10:00:00Z) or Unix milliseconds; --from and\n"
             "  --to select on the stored time, from inclusive, to exclusive. Messages whose\n"
             "  label (TLP:RED, AMBER+STRICT) or handling code (H1-H3) forbids passing them on\n"
-            "  are withheld unless --restricted; both are recorded in the audit log.\n");
+            "  are withheld unless --restricted; both are recorded in the audit log.\n"
+            "  --encrypt-to writes the lines encrypted to the ST's archive key (binary).\n");
         return 2;
     }
     char path[4200], err[512];
@@ -390,14 +425,55 @@ cmd_export(int argc, char **argv)
         fprintf(stderr, "enlace-hub: libsodium failed to initialise\n");
         return 1;
     }
+    encfile_writer_t *enc = NULL;
+    FILE *out = stdout;
+    int fd = STDOUT_FILENO; /* the encryption writes here (it keeps &fd) */
+    if (encrypt_to) {
+        uint8_t archive_key[KEYS_PUBLIC_BYTES];
+        char kerr[KEYS_ERR_LEN];
+        if (keys_public_load(encrypt_to, archive_key, kerr) != 0) {
+            fprintf(stderr, "enlace-hub: --encrypt-to: %s\n", kerr);
+            return 1;
+        }
+        if (isatty(fd)) {
+            fprintf(stderr, "enlace-hub: an encrypted export is binary: redirect it to a file\n");
+            return 1;
+        }
+        enc = encfile_writer_new(ENCFILE_KIND_EXPORT, archive_key, encfile_fd_write, &fd, err,
+            sizeof err);
+        cookie_io_functions_t io = {.write = s_cookie_write};
+        out = enc ? fopencookie(enc, "w", io) : NULL;
+        if (!out) {
+            fprintf(stderr, "enlace-hub: export: %s\n", enc ? "out of memory" : err);
+            encfile_writer_destroy(&enc);
+            return 1;
+        }
+    }
     archive_t *a = archive_open_readonly(path, err, sizeof err);
     if (!a) {
         fprintf(stderr, "enlace-hub: %s\n", err);
+        if (enc) {
+            fclose(out);
+            encfile_writer_destroy(&enc);
+        }
         return 1;
     }
     int64_t n = 0;
-    int rc = export_run(a, &f, stdout, &n, err, sizeof err);
+    int rc = export_run(a, &f, out, &n, err, sizeof err);
     archive_destroy(&a);
+    if (enc) {
+        /* The last record says FINAL: a reader knows the export is whole. A
+         * failed export never gets one, so that no reader takes it for all. */
+        if (fclose(out) != 0 && rc == 0) {
+            snprintf(err, sizeof err, "writing the export failed");
+            rc = -1;
+        }
+        if (rc == 0 && encfile_finish(enc) != 0) {
+            snprintf(err, sizeof err, "writing the export failed");
+            rc = -1;
+        }
+        encfile_writer_destroy(&enc);
+    }
     if (fflush(stdout) != 0 && rc == 0) {
         snprintf(err, sizeof err, "writing the export failed");
         rc = -1;
@@ -421,8 +497,9 @@ cmd_export(int argc, char **argv)
                         "recorded in it\n", cluster);
     if (w) {
         char detail[160];
-        snprintf(detail, sizeof detail, "%lld exported, %lld withheld%s", (long long)n,
-            (long long)f.withheld, f.restricted ? ", restricted messages included" : "");
+        snprintf(detail, sizeof detail, "%lld exported, %lld withheld%s%s", (long long)n,
+            (long long)f.withheld, f.restricted ? ", restricted messages included" : "",
+            encrypt_to ? ", encrypted to the archive key" : "");
         if (archive_audit(w, 0, NULL, "export",
                 f.withheld ? "refused:restricted" : "ok", detail) != 0)
             fprintf(stderr, "enlace-hub: audit: %s\n", archive_error(w));

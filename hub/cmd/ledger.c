@@ -25,8 +25,11 @@
  *                            grantee, network, patterns, access, expires_ms,
  *                            created_ms, created_by, revoked_ms)
  *   reference  0             B("reference"), B("country") + each countries row,
- *                            B("organisation") + ..., B("network") + ...
- *                            (whenever the seed changes them)
+ *                            B("organisation") + ..., B("network") + ...,
+ *                            from schema 11 on B("zone") + each country_zones
+ *                            row, B("holiday") + each holidays row
+ *                            (whenever the seed or a calendar command changes
+ *                            them)
  *
  * Fields: I(v) = 'i' + 8-byte big-endian signed; B(x) = 'b' + 4-byte
  * big-endian length + bytes (text as UTF-8); N = 'n' for SQL NULL. Directory
@@ -52,10 +55,12 @@
  * row against its record; the current state of each officer, PPT year and
  * invitation and of the reference data against its latest record; for every
  * message, that the columns agree with the signed Content (Content.topic is
- * bytes: messages.topic must be exactly those bytes), that the author key
+ * bytes: messages.topic must be exactly those bytes; messages.sealed, outside
+ * the record, says whether the content is sealed), that the author key
  * belongs to the author and that the signature verifies; and that no
  * message, audit row, officer, PPT year or invitation exists without a
- * ledger record. What it cannot see: the
+ * ledger record; and that the ST's archive key in the meta table is the one
+ * the latest audited `archive-key set` named. What it cannot see: the
  * last records removed together with their ledger rows (the chain is still
  * a valid, shorter chain). Write the printed head down somewhere else
  * (a backup, the ST's paper register): a later head must extend it.
@@ -174,6 +179,8 @@ s_name(const char *kind, int64_t ref, char *out, size_t cap)
         snprintf(out, cap, "invitation %lld", (long long)ref);
     else if (!strcmp(kind, ARCHIVE_KIND_REFERENCE))
         snprintf(out, cap, "reference data");
+    else if (!strcmp(kind, "archive key"))
+        snprintf(out, cap, "the archive key");
     else
         snprintf(out, cap, "%.40s %lld", kind, (long long)ref);
 }
@@ -242,6 +249,8 @@ s_check_message(verify_t *v, const archive_msg_row_t *row, why_t *w)
     }
     if (!same || at != rlen)
         s_why(w, "recipients differ from the signed recipients");
+    if ((c->sealed != NULL) != (m->sealed != 0))
+        s_why(w, "the sealed column differs from the signed content");
     int64_t owner = 0;
     int found = c->author_key.len == KEYS_PUBLIC_BYTES
         ? archive_key_owner(v->archive, c->author_key.data, &owner)
@@ -414,7 +423,8 @@ s_by_entry_then_id(const void *a, const void *b)
 static int
 s_check_directory(verify_t *v)
 {
-    qsort(v->entries, v->nentries, sizeof *v->entries, s_by_entry_then_id);
+    if (v->nentries) /* none, in an archive without officers: entries is NULL */
+        qsort(v->entries, v->nentries, sizeof *v->entries, s_by_entry_then_id);
     for (size_t i = 0; i < v->nentries; i++) {
         const latest_t *l = &v->entries[i];
         if (i + 1 < v->nentries && v->entries[i + 1].ref == l->ref
@@ -456,6 +466,45 @@ s_unledgered(const char *kind, int64_t ref, void *arg)
     return 0;
 }
 
+typedef struct {
+    char hex[2 * KEYS_PUBLIC_BYTES + 1]; /* "" until an entry is seen */
+} key_entry_t;
+
+static int
+s_archive_key_entry(const archive_audit_row_t *row, void *arg)
+{
+    key_entry_t *k = arg;
+    const char *p = row->detail ? row->detail : "";
+    if (row->action && !strcmp(row->action, "archive-key.set") && row->outcome
+        && !strcmp(row->outcome, "ok") && !strncmp(p, "ed25519 ", 8))
+        snprintf(k->hex, sizeof k->hex, "%.64s", p + 8);
+    return 0;
+}
+
+/* The archive key in the meta table (what the hub seals to) is the one the
+ * latest audited `archive-key set` named: the audit log is chained, the
+ * meta table is not. */
+static int
+s_check_archive_key(verify_t *v)
+{
+    char meta[2 * KEYS_PUBLIC_BYTES + 8] = "";
+    int found = archive_meta_get(v->archive, "archive_key", meta, sizeof meta);
+    key_entry_t k = {.hex = ""};
+    if (found < 0 || archive_audit_each(v->archive, s_archive_key_entry, &k) != 0)
+        return -1;
+    why_t w = {.len = 0};
+    if (found == 1 && strcmp(meta, k.hex) != 0)
+        s_why(&w, k.hex[0] ? "the archive key is not the one the last audited archive-key set "
+                             "named (changed behind the hub's back)"
+                           : "an archive key is set that no audited archive-key set named "
+                             "(written behind the hub's back)");
+    else if (found == 0 && k.hex[0])
+        s_why(&w, "the archive key the audit log names is missing (deleted)");
+    if (w.len)
+        s_report(v, "archive key", 0, 0, &w);
+    return 0;
+}
+
 int
 ledger_verify(archive_t *archive, ledger_report_t *report, FILE *out, int max_lines)
 {
@@ -469,6 +518,8 @@ ledger_verify(archive_t *archive, ledger_report_t *report, FILE *out, int max_li
         rc = s_check_directory(&v);
     if (rc == 0 && !v.failed)
         rc = archive_unledgered_each(archive, s_unledgered, &v);
+    if (rc == 0 && !v.failed)
+        rc = s_check_archive_key(&v);
     archive_read_end(archive);
     free(v.entries);
     return rc == 0 && !v.failed ? 0 : -1;

@@ -47,6 +47,9 @@ static const struct {
     {"--connections-per-key", "limits", "connections_per_key"},
     {"--idle-timeout", "limits", "idle_timeout"},
     {"--sync", "archive", "sync"},
+    {"--consult-days", "consult", "round_days"},
+    {"--consult-silence", "consult", "silence"},
+    {"--business-day", "consult", "business_day"},
     {"--log-level", "log", "level"},
 };
 

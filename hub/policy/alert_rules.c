@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "acl.h"
+#include "forms.h"
 #include "topic.h"
 
 static const char *s_categories[] = {"other", "death", "disaster", "trafficking", "smuggling",
@@ -49,7 +50,7 @@ alert_rules_period(int priority, int64_t urgent_ms, int64_t flash_ms)
 }
 
 const char *
-alert_rules_check(const Enlace__Alert *a, const uint8_t *body, size_t body_len)
+alert_rules_check(const Enlace__Alert *a, const uint8_t *body, size_t body_len, int sealed)
 {
     if ((unsigned)a->priority > ENLACE__PRIORITY__PRIORITY_FLASH
         || (unsigned)a->category > ENLACE__CATEGORY__CATEGORY_RETURN_ASSISTANCE
@@ -59,13 +60,11 @@ alert_rules_check(const Enlace__Alert *a, const uint8_t *body, size_t body_len)
         || (unsigned)a->severity > ENLACE__CAP_SEVERITY__SEVERITY_MINOR
         || (unsigned)a->certainty > ENLACE__CAP_CERTAINTY__CERTAINTY_UNLIKELY)
         return "an alert field has a value this hub does not know";
-    size_t hl = strlen(a->headline);
-    if (hl == 0 || hl > 200 || !topic_text_valid(a->headline, hl))
-        return "an alert needs a headline of 1 to 200 bytes of text";
-    if (strlen(a->area) > 400 || !topic_text_valid(a->area, strlen(a->area)))
-        return "the area description is not valid text (at most 400 bytes)";
-    if (!topic_text_valid((const char *)body, body_len))
-        return "an alert's description must be UTF-8 text";
+    /* Sealed, the headline, area and description are inside the seal: the
+     * author's library checked them (forms_alert_text) before sealing. */
+    const char *bad = sealed ? NULL : forms_alert_text(a, body, body_len);
+    if (bad)
+        return bad;
     if (a->n_countries == 0 || a->n_countries > 16)
         return "an alert concerns 1 to 16 countries";
     for (size_t i = 0; i < a->n_countries; i++)

@@ -32,8 +32,11 @@ int64_t alert_rules_period(int priority, int64_t urgent_ms, int64_t flash_ms);
 /* Checks what an alert says about itself (values, headline, area, the
  * description's text, countries' count and repetition, language,
  * references' count): NULL if acceptable, else why not (static). What the
- * archive must tell (countries, referenced alerts) is the caller's. */
-const char *alert_rules_check(const Enlace__Alert *a, const uint8_t *body, size_t body_len);
+ * archive must tell (countries, referenced alerts) is the caller's. A
+ * sealed alert's headline, area and description are inside its seal, not
+ * checked here (its author's library checked them with forms_alert_text). */
+const char *alert_rules_check(const Enlace__Alert *a, const uint8_t *body, size_t body_len,
+    int sealed);
 
 /* Is e someone to tell about alert m, for `country`, at this level? */
 int alert_rules_is_target(const directory_t *dir, const dir_entry_t *e, const disclose_msg_t *m,

@@ -282,7 +282,7 @@ cap_export(archive_t *archive, const disclose_reader_t *reader, const char *hub_
      * else its case's. */
     msg_t fsrc = {0};
     const Enlace__CaseForm *form = m.content->form;
-    if (!form && m.content->case_id) {
+    if (!form && m.content->case_id && !m.content->sealed) {
         /* The case's form only if the reader may see the message holding
          * it: attaching an alert to a case must not open the case's form. */
         case_form_t cf = {0};
@@ -338,7 +338,11 @@ cap_export(archive_t *archive, const disclose_reader_t *reader, const char *hub_
                 break;
             }
         }
-        if (s_elem(w, "headline", headline) || s_elem(w, "description", description)) {
+        /* A sealed alert's headline and description are in its seal: the
+         * document carries its envelope only (and the signed content, whose
+         * sealed part its recipients open). */
+        if (!m.content->sealed
+            && (s_elem(w, "headline", headline) || s_elem(w, "description", description))) {
             bad = 1;
             break;
         }
@@ -348,6 +352,8 @@ cap_export(archive_t *archive, const disclose_reader_t *reader, const char *hub_
         param_ctx_t pc = {.w = w};
         for (size_t i = 0; i < 4; i++)
             s_param(params[i][0], params[i][1], &pc);
+        if (m.content->sealed)
+            s_param("enlaceSealed", "true", &pc);
         if (m.content->handling) {
             static const char *hn[] = {"", "H0", "H1", "H2", "H3"};
             s_param("handlingCode", hn[m.content->handling % 5], &pc);

@@ -15,6 +15,10 @@
  *                description (the body), parameters (enlacePriority,
  *                enlaceSequence, enlaceTopic, concernedCountries), area
  *                (areaDesc; one geocode "ISO 3166-1 alpha-2" per country)
+ *   sealed       (PROTOCOL.md 6) no headline, no description, no form
+ *                parameters: the envelope only, with parameter enlaceSealed
+ *                true and the signed content, whose sealed part only its
+ *                recipients and the ST's archive key open
  */
 #ifndef ENLACE_CAP_H
 #define ENLACE_CAP_H

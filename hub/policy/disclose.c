@@ -186,6 +186,47 @@ disclose_case(const disclose_reader_t *r, const char *network)
                                                                       : DISCLOSE_NOTHING;
 }
 
+/* 1 if country is in the comma-separated list. */
+static int
+s_country_is(const char *item, void *arg)
+{
+    return !strcmp(item, (const char *)arg);
+}
+
+disclose_t
+disclose_consultation(const disclose_reader_t *r, const disclose_consult_t *c)
+{
+    if (!r->who)
+        return DISCLOSE_ALL;
+    const dir_entry_t *who = r->who;
+    if (!directory_entry_active(who, r->now_ms) || acl_is_observer(who))
+        return DISCLOSE_NOTHING;
+    if (acl_is_st(who) || (c->opened_by && who->officer_id == c->opened_by))
+        return DISCLOSE_ALL;
+    if (!acl_is_member(who, "crm") || !who->country[0])
+        return DISCLOSE_NOTHING;
+    if (c->reached || s_each_item(c->troika, s_country_is, (void *)who->country))
+        return DISCLOSE_ALL;
+    return DISCLOSE_NOTHING;
+}
+
+disclose_t
+disclose_keys(const disclose_reader_t *r, const dir_entry_t *target)
+{
+    if (!r->who || !target || !directory_entry_active(r->who, r->now_ms)
+        || !directory_entry_active(target, r->now_ms))
+        return DISCLOSE_NOTHING;
+    if (!acl_is_observer(r->who))
+        return DISCLOSE_ENVELOPE;
+    for (int i = 0; i < directory_invitations(r->dir); i++) {
+        const dir_invitation_t *inv = directory_invitation(r->dir, i);
+        if (!strcmp(inv->grantee, acl_home(r->who))
+            && directory_invitation_active(inv, r->now_ms))
+            return DISCLOSE_ENVELOPE;
+    }
+    return DISCLOSE_NOTHING;
+}
+
 disclose_t
 disclose_aggregate(const disclose_reader_t *r)
 {

@@ -6,8 +6,9 @@
  * out-of-band alert pushes (at publish and again at Hello), escalation
  * notices, history, search (its results and its paging cursor), case
  * show/list/approve/close replies, the alert board, CAP export (with the
- * case's form), statistics, release requests, forwards and relabels, and the
- * operator's exports from the archive file. The README's "What each reader
+ * case's form), consultation lists, boards and reminders, statistics,
+ * release requests, forwards and relabels, and the operator's exports from
+ * the archive file. The README's "What each reader
  * sees" table is this file's rules; tests/integration/test_disclosure.c
  * checks every cell of it against a real hub.
  *
@@ -19,7 +20,15 @@
  *              code, author, stored time, and for an alert its priority,
  *              category and concerned countries. Never the body, a headline,
  *              a form field or a translation;
- *   ALL        the signed content itself.
+ *   ALL        the signed content itself. A sealed content (PROTOCOL.md 6:
+ *              always TLP:RED, any message sent with --seal) is that too, but
+ *              its body, headline, area, form fields, translations and
+ *              handling text are encrypted inside it: the hub can give no
+ *              more than the envelope and the ciphertext, which only the
+ *              named recipients' keys, the author's and the ST's archive key
+ *              open. Paths that the hub itself writes from a message (CAP,
+ *              escalation notices, the alert board, the full-text index)
+ *              give a sealed message's envelope only, to every reader.
  *
  * The rules (DOMAIN.md "Access rules"), for a reader `who` and message m:
  *   author     the author sees its own message, always (ALL).
@@ -108,6 +117,29 @@ void disclose_msg_of_row(const directory_t *dir, const archive_msg_t *am, disclo
  * invited to NET/#), else NOTHING. Its form and thread are messages: each is
  * disclosed on its own. */
 disclose_t disclose_case(const disclose_reader_t *r, const char *network);
+
+/* What the rules need to know of a consultation (consult_rules.h). */
+typedef struct {
+    const char *troika;      /* its Troika's countries, comma-separated (fixed at open) */
+    int reached;             /* it went to every member country (round 1 or later) */
+    int64_t opened_by;       /* the officer who opened it */
+} disclose_consult_t;
+
+/* A consultation's own facts (that it exists, its title, stage, outcome,
+ * board of answers and deadlines, reminders, its share of the statistics):
+ * ALL to the ST, to its opener, and to members of crm: every one of them
+ * once it reached round 1, only those of a Troika country while it was with
+ * the Troika; NOTHING to anyone else: an observer never learns that one
+ * exists, whatever its invitations (the operator offline: ALL). Its texts,
+ * answers and report are messages, each disclosed on its own. */
+disclose_t disclose_consultation(const disclose_reader_t *r, const disclose_consult_t *c);
+
+/* An officer's public keys in force, that a message may be sealed to them
+ * (KeysQuery): ENVELOPE if the reader is active and may publish somewhere
+ * (anyone but an observer without an invitation in force) and the target
+ * key is in force; else NOTHING, the same answer as for a key that does not
+ * exist. */
+disclose_t disclose_keys(const disclose_reader_t *r, const dir_entry_t *target);
 
 /* Counts over all messages (statistics): EXISTENCE for the ST and the admin
  * role (and the operator), else NOTHING. */

@@ -444,8 +444,9 @@ s_usage(FILE *out)
         "  --runs N     runs per row (default 3, at most %d)\n"
         "  --quick      small counts: a smoke check in under a minute\n"
         "  --only NAME  one scenario: ingest, fanout, latency, scale, archive, cpu,\n"
-        "               anchor (enlace beside Mosquitto, rounds interleaved), cluster\n"
-        "               (three hubs and three etcd members beside the hub alone), or\n"
+        "               anchor (enlace beside Mosquitto, rounds interleaved), sealed\n"
+        "               (what sealing costs), cluster (three hubs and three etcd\n"
+        "               members beside the hub alone), or\n"
         "               ingest1k (only when named: the profile's workload, one\n"
         "               publisher, 1 KiB; see contrib/bench/callgrind-hub.sh)\n"
         "  --rates R,.. latency: publish rates in messages/s (default 1000,5000)\n"
@@ -516,7 +517,8 @@ main(int argc, char **argv)
     } scenarios[] = {{"ingest", scenario_ingest, 0}, {"fanout", scenario_fanout, 0},
         {"latency", scenario_latency, 0}, {"scale", scenario_scale, 0},
         {"archive", scenario_archive, 0}, {"cpu", scenario_cpu, 0},
-        {"anchor", scenario_anchor, 0}, {"cluster", scenario_cluster, 0},
+        {"anchor", scenario_anchor, 0}, {"sealed", scenario_sealed, 0},
+        {"cluster", scenario_cluster, 0},
         {"ingest1k", scenario_ingest1k, 1}};
     const size_t nscen = sizeof scenarios / sizeof scenarios[0];
     if (o.only) {

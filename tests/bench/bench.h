@@ -146,6 +146,7 @@ void scenario_archive(const bench_opts_t *o);
 void scenario_cpu(const bench_opts_t *o);
 void scenario_ingest1k(const bench_opts_t *o);
 void scenario_anchor(const bench_opts_t *o);
+void scenario_sealed(const bench_opts_t *o);
 void scenario_cluster(const bench_opts_t *o);
 
 /* ---------------------------------------------------------------- rounds */

@@ -30,7 +30,7 @@
  * drained (ROUTER_MANDATORY would otherwise refuse them).
  *
  * A property, besides not crashing: the set-up archive holds four messages
- * by a Costa Rican officer who never sends (RED to herself, AMBER+STRICT,
+ * by a Costa Rican officer who never sends (RED to herself, sealed, AMBER+STRICT,
  * AMBER in consular, GREEN with personal data in child), each with a marker
  * word. After every input, every byte drained from a sender's connection is
  * searched for the marker of each of them that the sender may not see
@@ -38,6 +38,13 @@
  * found there, and in no message the fuzzer stored itself, is a leak: abort.
  * Inputs that change the directory (administration over the wire) are not
  * checked, since what a sender may see changed during them.
+ *
+ * The set-up archive also holds a consultation the PPT (a Honduran focal
+ * point in crm who never sends) opened to the Troika, Honduras alone: no
+ * sender's country is in it, so its title (the consultation's own facts,
+ * disclose_consultation) and its text (an AMBER+STRICT message) carry
+ * markers of their own, checked the same way, by the consultation as it is
+ * in the archive at each check.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -48,12 +55,15 @@
 #include <zmq.h>
 
 #include "admin.h"
+#include "attrs.h"
+#include "consult.h"
 #include "disclose.h"
 #include "enlace.pb-c.h"
 #include "hub.h"
 #include "hub_int.h"
 #include "keys.h"
 #include "resign.h"
+#include "seal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -76,6 +86,11 @@ static const struct {
     {"child/secret/personal", ENLACE__TLP__TLP_GREEN, 0, 1, "zqleakmarkpersonal3b7"},
 };
 
+/* The consultation's markers, checked after the secrets (CHECKS in all). */
+#define CONSULT_TITLE_MARK "zqleakmarkctitle7d3"
+#define CONSULT_TEXT_MARK "zqleakmarkctext2f9"
+#define CHECKS (SECRETS + 2)
+
 static struct {
     char dir[64];
     unsigned inputs;       /* since the hub was last opened */
@@ -87,11 +102,15 @@ static struct {
     keys_identity_t *author; /* the secrets' author: never a sender */
     char author_fp[KEYS_FINGERPRINT_LEN];
     uint64_t secret_seq[SECRETS];
+    keys_identity_t *ppt;  /* the consultation's opener: never a sender */
+    char ppt_fp[KEYS_FINGERPRINT_LEN];
+    uint64_t consult_id;   /* the seq of its opening message */
     uint8_t *got;          /* the bytes drained from one connection */
     size_t ngot, capgot;
 } s;
 
 static void s_store_secrets(void);
+static void s_store_consultation(void);
 
 static const char *const s_roles[SENDERS][6] = {
     {"--country", "MX", "--network", "consular,trafficking,child,crm", "--role", "focal"},
@@ -161,6 +180,7 @@ s_cleanup(void)
     for (int i = 0; i < SENDERS; i++)
         keys_identity_destroy(&s.id[i]);
     keys_identity_destroy(&s.author);
+    keys_identity_destroy(&s.ppt);
     free(s.got);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", s.dir);
@@ -208,6 +228,19 @@ s_setup(void)
             "--country", "CR", "--network", "consular,child", "--role", "officer"};
         s_run(13, argv);
     }
+    s.ppt = keys_identity_new();
+    if (!s.ppt)
+        abort();
+    keys_fingerprint(keys_identity_public(s.ppt), s.ppt_fp);
+    {
+        char hex[2 * KEYS_PUBLIC_BYTES + 1];
+        keys_hex_encode(keys_identity_public(s.ppt), KEYS_PUBLIC_BYTES, hex);
+        const char *argv[] = {"officer", "add", data, "--public-key", hex, "--name", "presidencia",
+            "--country", "HN", "--network", "crm", "--role", "focal"};
+        s_run(13, argv);
+        const char *ppt[] = {"ppt", "set", data, "--country", "HN"};
+        s_run(5, ppt);
+    }
     hub_config_defaults(&s.cfg);
     s.cfg.data_dir = strdup(data);
     s.cfg.bind = "inproc://fuzz-dispatch";
@@ -218,6 +251,7 @@ s_setup(void)
     s.cfg.log_level = 0; /* quiet: only LOG_EMERG */
     s_hub_open();
     s_store_secrets();
+    s_store_consultation();
     s_hub_close();
     char cmd[256];
     snprintf(cmd, sizeof cmd, "cp -a '%s' '%s/template'", data, s.dir);
@@ -277,7 +311,7 @@ static int
 s_marker_row(const archive_msg_t *m, void *arg)
 {
     marker_scan_t *ms = arg;
-    int secret = 0;
+    int secret = m->seq == s.consult_id;
     for (int i = 0; i < SECRETS; i++)
         secret |= m->seq == s.secret_seq[i];
     if (!secret && s_has(m->content, m->content_len, ms->marker))
@@ -301,10 +335,15 @@ s_marker_elsewhere(const char *marker)
     }
 }
 
-/* Which secrets each sender may see now (disclose.h, the archive path). */
+/* Which secrets each sender may see now (disclose.h, the archive path),
+ * then the consultation's title and text. */
 static void
-s_visibility(int may[SENDERS + 1][SECRETS])
+s_visibility(int may[SENDERS + 1][CHECKS])
 {
+    consult_row_t c;
+    int have = consult_load(s.hub->archive, s.consult_id, &c) == 1;
+    attrs_t text;
+    int have_text = attrs_load(s.hub->archive, s.hub->dir, s.consult_id, &text) == 1;
     const dir_entry_t *author = directory_find(s.hub->dir, s.author_fp);
     for (int sender = 0; sender <= SENDERS; sender++) {
         const dir_entry_t *who =
@@ -319,6 +358,11 @@ s_visibility(int may[SENDERS + 1][SECRETS])
             /* A revoked author: not a question this property asks. */
             may[sender][i] = !author || (who && disclose_all(&r, &m, DISCLOSE_ARCHIVE));
         }
+        /* Cannot tell (not found): do not call it a leak. */
+        may[sender][SECRETS] = !have || (who && consult_visible(s.hub->dir, who, &c, r.now_ms));
+        may[sender][SECRETS + 1] = !have_text
+            || (who && attrs_level(&text, s.hub->dir, who, DISCLOSE_ARCHIVE, r.now_ms)
+                    == DISCLOSE_ALL);
     }
 }
 
@@ -326,16 +370,18 @@ s_visibility(int may[SENDERS + 1][SECRETS])
  * marker of a secret that sender could see neither before the input nor
  * after it. */
 static void
-s_check_leaks(int sender, int before[SENDERS + 1][SECRETS], int after[SENDERS + 1][SECRETS])
+s_check_leaks(int sender, int before[SENDERS + 1][CHECKS], int after[SENDERS + 1][CHECKS])
 {
     if (s.ngot == 0)
         return;
-    for (int i = 0; i < SECRETS; i++) {
+    for (int i = 0; i < CHECKS; i++) {
         int may = before[sender][i] || after[sender][i];
-        if (!may && s_has(s.got, s.ngot, s_secret[i].marker)
-            && !s_marker_elsewhere(s_secret[i].marker)) {
+        const char *marker = i < SECRETS ? s_secret[i].marker
+            : i == SECRETS             ? CONSULT_TITLE_MARK
+                                       : CONSULT_TEXT_MARK;
+        if (!may && s_has(s.got, s.ngot, marker) && !s_marker_elsewhere(marker)) {
             fprintf(stderr, "fuzz_dispatch: LEAK: sender %d received the marker of %s\n",
-                sender, s_secret[i].topic);
+                sender, i < SECRETS ? s_secret[i].topic : marker);
             abort();
         }
     }
@@ -379,11 +425,25 @@ s_store_secrets(void)
         c.personal_data = s_secret[i].personal;
         c.body = (ProtobufCBinaryData){.len = strlen(s_secret[i].marker),
             .data = (uint8_t *)s_secret[i].marker};
+        /* RED is sealed (to the author, its one recipient), as libenlace
+         * seals it: the hub refuses RED in the clear. */
+        Enlace__Sealed sealed = ENLACE__SEALED__INIT;
+        Enlace__SealedPart part;
+        if (c.tlp == ENLACE__TLP__TLP_RED) {
+            sealed.form = "";
+            seal_move(&c, &part);
+            c.sealed = &sealed;
+            if (seal_encrypt(&c, &part,
+                    (const uint8_t(*)[32])keys_identity_public(s.author), 1)
+                != SEAL_OK)
+                abort();
+        }
         size_t clen = enlace__content__get_packed_size(&c);
         uint8_t *cbuf = malloc(clen), sig[KEYS_SIGNATURE_BYTES];
         if (!cbuf)
             abort();
         enlace__content__pack(&c, cbuf);
+        seal_sealed_fini(&sealed);
         if (keys_sign_content(s.author, cbuf, clen, sig) != 0)
             abort();
         Enlace__Frame f = ENLACE__FRAME__INIT;
@@ -404,6 +464,73 @@ s_store_secrets(void)
         free(buf);
         free(cbuf);
     }
+    zmq_close(dealer);
+}
+
+/* The consultation: opened by the PPT, AMBER+STRICT to the Troika's only
+ * country (Honduras: the PPT herself is its addressee). */
+static void
+s_store_consultation(void)
+{
+    uint8_t rid[2] = {'s', 'p'};
+    void *dealer = zmq_socket(s.hub->ctx, ZMQ_DEALER);
+    if (!dealer || zmq_setsockopt(dealer, ZMQ_ROUTING_ID, rid, sizeof rid) != 0
+        || zmq_connect(dealer, s.cfg.bind) != 0)
+        abort();
+    usleep(50 * 1000);
+    Enlace__Frame hello_frame = ENLACE__FRAME__INIT;
+    Enlace__Hello hello = ENLACE__HELLO__INIT;
+    hello_frame.body_case = ENLACE__FRAME__BODY_HELLO;
+    hello_frame.hello = &hello;
+    size_t len;
+    uint8_t *buf = s_pack(&hello_frame, 1, &len);
+    const void *frames[1] = {buf};
+    hub_test_feed(s.hub, s.ppt_fp, rid, sizeof rid, frames, &len, NULL, 1);
+    free(buf);
+    Enlace__Content c = ENLACE__CONTENT__INIT;
+    Enlace__Consult k = ENLACE__CONSULT__INIT;
+    uint8_t id[16];
+    for (int i = 0; i < 16; i++)
+        id[i] = (uint8_t)(0xc0 + i);
+    k.step = ENLACE__CONSULT_STEP__CONSULT_OPEN;
+    k.title = "Consulta " CONSULT_TITLE_MARK;
+    c.message_id = (ProtobufCBinaryData){.len = 16, .data = id};
+    c.topic = (ProtobufCBinaryData){.len = strlen("crm/members/consult"),
+        .data = (uint8_t *)"crm/members/consult"};
+    c.author_key = (ProtobufCBinaryData){.len = KEYS_PUBLIC_BYTES,
+        .data = (uint8_t *)keys_identity_public(s.ppt)};
+    c.tlp = ENLACE__TLP__TLP_AMBER_STRICT;
+    char *to[1] = {s.ppt_fp};
+    c.recipients = to;
+    c.n_recipients = 1;
+    c.body = (ProtobufCBinaryData){.len = strlen(CONSULT_TEXT_MARK),
+        .data = (uint8_t *)CONSULT_TEXT_MARK};
+    c.consult = &k;
+    size_t clen = enlace__content__get_packed_size(&c);
+    uint8_t *cbuf = malloc(clen), sig[KEYS_SIGNATURE_BYTES];
+    if (!cbuf)
+        abort();
+    enlace__content__pack(&c, cbuf);
+    if (keys_sign_content(s.ppt, cbuf, clen, sig) != 0)
+        abort();
+    Enlace__Frame f = ENLACE__FRAME__INIT;
+    Enlace__Publish p = ENLACE__PUBLISH__INIT;
+    p.content = (ProtobufCBinaryData){.len = clen, .data = cbuf};
+    p.signature = (ProtobufCBinaryData){.len = sizeof sig, .data = sig};
+    f.body_case = ENLACE__FRAME__BODY_PUBLISH;
+    f.publish = &p;
+    buf = s_pack(&f, 2, &len);
+    frames[0] = buf;
+    uint64_t before = archive_last_seq(s.hub->archive);
+    hub_test_feed(s.hub, s.ppt_fp, rid, sizeof rid, frames, &len, NULL, 1);
+    s.consult_id = archive_last_seq(s.hub->archive);
+    consult_row_t row;
+    if (s.consult_id != before + 1 || consult_load(s.hub->archive, s.consult_id, &row) != 1) {
+        fprintf(stderr, "fuzz_dispatch: set-up: the consultation was not opened\n");
+        abort();
+    }
+    free(buf);
+    free(cbuf);
     zmq_close(dealer);
 }
 
@@ -502,7 +629,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     n++;
     /* Hello alone first (the session must exist before the batch is
      * pre-verified, as when a client's Hello came in an earlier turn). */
-    static int before[SENDERS + 1][SECRETS], after[SENDERS + 1][SECRETS];
+    static int before[SENDERS + 1][CHECKS], after[SENDERS + 1][CHECKS];
     s_visibility(before);
     const directory_t *dir_before = s.hub->dir;
     int64_t version_before = s.hub->dir_version;

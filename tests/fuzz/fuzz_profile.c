@@ -60,8 +60,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         s_bounded(p.hub_key, sizeof p.hub_key);
         s_bounded(p.key, sizeof p.key);
         s_bounded(p.language, sizeof p.language);
+        s_bounded(p.archive_key, sizeof p.archive_key);
         size_t n = strlen(p.language);
         if (n != 0 && (n < 2 || n > 3))
+            abort();
+        /* an archive key's fingerprint is empty or XXXX-XXXX-XXXX-XXXX */
+        n = strlen(p.archive_key);
+        if (n != 0 && n != 19)
             abort();
         return 0;
     }
@@ -74,6 +79,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     case PROFILE_LONG_VALUE:
     case PROFILE_BAD_LANGUAGE:
     case PROFILE_NUL:
+    case PROFILE_BAD_FINGERPRINT:
         if (e.line < 1)
             abort();
         break;

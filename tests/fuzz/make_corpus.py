@@ -136,6 +136,21 @@ def dispatch():
         frame(4, 17, lfield(1, "child/#") + vfield(3, 50)),
         frame(5, 26, lfield(1, "zqleakmarkpersonal3b7") + vfield(3, 5)),
         frame(6, 24, b""), frame(7, 20, vfield(3, 50))))
+    # Consultations: the board (ConsultQuery 32; ConsultShow 33 of the one
+    # the set-up opened to the Troika, seq 5, and of 0, the PPT's draft) and
+    # steps (Content.consult, 20) the MX focal point may not take: an
+    # answer while it is with the Troika, an opening; the ST reads it.
+    def consult_step(step, cid, stage=0, answer=0, tlp=3, to=()):
+        k = vfield(1, step) + vfield(2, cid) + lfield(3, "zq titulo") + vfield(4, stage)
+        k += vfield(5, answer)
+        return content("crm/members/consult", tlp, to) + lfield(20, k)
+    write("dispatch", "consult", batch(
+        0, frame(3, 32, b""), frame(4, 33, vfield(1, 5)), frame(5, 33, b""),
+        publish(6, consult_step(1, 5, 0, 1, 4, ["ZMXV-CYH4-D57A-LJK6"])),
+        publish(7, consult_step(0, 0, 0, 0, 4, ["ZMXV-CYH4-D57A-LJK6"]))))
+    write("dispatch", "st-reads-consult", batch(
+        2, frame(3, 33, vfield(1, 5)), frame(4, 17, lfield(1, "crm/#") + vfield(3, 50)),
+        frame(5, 26, lfield(1, "zqleakmarkctext2f9") + vfield(3, 5))))
     # Multipart messages are refused, and the session goes on: a ping, a
     # publish and a subscribe as first parts, then a ping on its own.
     write("dispatch", "multipart", batch(

@@ -221,13 +221,14 @@ tlp_matrix(void)
             harness_fail(__FILE__, __LINE__, "TLP delivery");
         }
     }
-    /* The ST reads RED and AMBER+STRICT from the archive; observers still
+    /* The ST reads RED and AMBER+STRICT from the archive (RED sealed: its
+     * own key does not open it, the archive key does); observers still
      * only GREEN and CLEAR. */
     struct {
         const officer_t *who;
         const char *want;
     } hist[] = {
-        {&st, "clear;green;amber;strict-gt;strict-own;red-gt;"},
+        {&st, "clear;green;amber;strict-gt;strict-own;[sealed];"},
         {&co, "clear;green;"},
     };
     for (int i = 0; i < 2; i++) {
@@ -238,7 +239,11 @@ tlp_matrix(void)
         for (size_t k = 0; k < enlace_page_count(page); k++) {
             const enlace_delivery_t *d = enlace_page_item(page, k);
             size_t n = strlen(got);
-            snprintf(got + n, sizeof got - n, "%.*s;", (int)d->body_len, (const char *)d->body);
+            if (d->sealed && d->seal_status != ENLACE_OK)
+                snprintf(got + n, sizeof got - n, "[sealed];");
+            else
+                snprintf(got + n, sizeof got - n, "%.*s;", (int)d->body_len,
+                    (const char *)d->body);
         }
         enlace_page_destroy(&page);
         if (strcmp(got, hist[i].want) != 0) {

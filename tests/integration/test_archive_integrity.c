@@ -150,7 +150,7 @@ verify_detects_deleted_and_inserted_messages(void)
     CHECK(s_tampered_copy("inserted",
               "INSERT INTO messages SELECT 100, randomblob(16), topic, network, author_id, tlp,"
               " recipients, created_ms, stored_ms, content, signature, content_hash, case_id,"
-              " personal, handling, batch_size, batch_index, batch_path"
+              " personal, handling, batch_size, batch_index, batch_path, sealed"
               " FROM messages WHERE seq = 1;",
               path, sizeof path)
         == 0);

@@ -953,13 +953,15 @@ refuses_nul_inside_recipient(void)
     size_t fp_len = strlen(luis.fingerprint);
     memcpy(rcpt, luis.fingerprint, fp_len);
     memcpy(rcpt + fp_len, "\0,EVIL", 6);
-    rawclient_content_t spec = {.topic = "consular/bad/recipient", .tlp = ENLACE__TLP__TLP_RED,
-        .recipient = rcpt, .recipient_len = fp_len + 6};
+    /* AMBER+STRICT, not RED: the hub refuses RED that is not sealed, and
+     * what is tested here is the NUL in a recipient, not the seal. */
+    rawclient_content_t spec = {.topic = "consular/bad/recipient",
+        .tlp = ENLACE__TLP__TLP_AMBER_STRICT, .recipient = rcpt, .recipient_len = fp_len + 6};
     /* The signed bytes name a recipient that is not a fingerprint: a hub
      * reading it as a C string routes to luis what the signature says was
      * for "<luis>\0,EVIL". Not in the directory (NOT_FOUND), or not a
      * well-formed fingerprint (MALFORMED): either way refused. */
-    const char *what = "RED publish to recipient <luis's fingerprint><NUL>,EVIL";
+    const char *what = "AMBER+STRICT publish to <luis's fingerprint><NUL>,EVIL";
     Enlace__Frame *f = rawclient_await(raw, s_publish_signed(raw, me, &spec), REPLY_TIMEOUT_MS);
     int code = f && f->body_case == ENLACE__FRAME__BODY_ERROR ? (int)f->error->code : -1;
     if (code >= 0 && code < NCODES)
@@ -971,7 +973,7 @@ refuses_nul_inside_recipient(void)
     enlace__frame__free_unpacked(f, NULL);
     spec.recipient_len = fp_len;
     f = EXPECT_REPLY(raw, s_publish_signed(raw, me, &spec),
-        ENLACE__FRAME__BODY_STORED, "RED publish to luis's fingerprint (control)");
+        ENLACE__FRAME__BODY_STORED, "AMBER+STRICT publish to luis's fingerprint (control)");
     enlace__frame__free_unpacked(f, NULL);
     CHECK(s_sql_count("topic = 'consular/bad/recipient'") == 1);
     s_expect_alive_session(raw);

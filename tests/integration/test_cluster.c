@@ -614,6 +614,19 @@ a_wiped_node_restored_from_a_peer_catches_up_and_verifies(void)
     CMD(1, out, sizeof out, "%s officer list %s/data 2>&1", getenv("ENLACE_HUB_BIN"),
         node[f].dir);
     CHECK(strstr(out, "enlace admin") != NULL);
+    /* So are the calendar and the archive key, which have no request on
+     * the wire yet; reading them is not. */
+    CMD(1, out, sizeof out, "%s holiday add %s/data --country MX --date 2027-01-01 2>&1",
+        getenv("ENLACE_HUB_BIN"), node[f].dir);
+    CHECK(strstr(out, "before it joins a cluster") != NULL);
+    CMD(1, out, sizeof out, "%s zone set %s/data --country MX --zone America/Mexico_City 2>&1",
+        getenv("ENLACE_HUB_BIN"), node[f].dir);
+    CHECK(strstr(out, "before it joins a cluster") != NULL);
+    CMD(1, out, sizeof out, "%s archive-key set %s/data %s 2>&1", getenv("ENLACE_HUB_BIN"),
+        node[f].dir, node[f].hub_public);
+    CHECK(strstr(out, "before it joins a cluster") != NULL);
+    CMD(0, out, sizeof out, "%s holiday list %s/data 2>&1", getenv("ENLACE_HUB_BIN"),
+        node[f].dir);
 }
 
 /* ------------------------------------------------------------ escalation */

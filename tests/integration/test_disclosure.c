@@ -13,7 +13,20 @@
  * history, search with its cursor, case show/list/approve/close, the alert
  * board, CAP, relabel, release request, forward, statistics) and checks it;
  * then it looks for every word the reader may not see in every byte the
- * reader received.
+ * reader received. The PPT opens two consultations, one left with the
+ * Troika (last year's PPT, Mexico, and this year's, Honduras) and one taken
+ * to round 1 and left silent (business days of 1 s), with unique words in
+ * their titles and texts; their paths (list, show with its texts and
+ * board, live delivery and pushes, history, search, reminders) are the
+ * table's last two columns.
+ *
+ * Sealed content (PROTOCOL.md 6: every RED column, and "AMBER, sealed to a
+ * GT officer", sent with --seal): the hub carries the envelope and the
+ * ciphertext, so no reader's bytes ever hold a sealed message's words, its
+ * CAP has no headline and search finds it for nobody; whether a reader's
+ * own key opens what the hub gave it ("all") or not ("sealed", "archive")
+ * is checked by opening each sealed message from its history with the
+ * reader's key, and the ST's archive key opens every one.
  *
  * Regression tests for the leaks of issue "Close every side door" follow,
  * one per leak, named for the behaviour.
@@ -31,6 +44,7 @@
 #include "harness.h"
 #include "keys.h"
 #include "rawclient.h"
+#include "seal.h"
 
 /* ------------------------------------------------------------- the table */
 
@@ -74,6 +88,9 @@ enum {
     C_RED_GT,
     C_RED_OBS,
     C_RELABEL,
+    C_SEALED_GT,
+    C_CONSULT_TROIKA,
+    C_CONSULT_ROUND,
     NCOLS
 };
 
@@ -88,9 +105,19 @@ static const char *s_col_names[NCOLS] = {
     [C_RED_GT] = "RED to a GT officer",
     [C_RED_OBS] = "RED to an invited observer",
     [C_RELABEL] = "AMBER+STRICT, relabelled AMBER",
+    [C_SEALED_GT] = "AMBER, sealed to a GT officer",
+    [C_CONSULT_TROIKA] = "consultation with the Troika",
+    [C_CONSULT_ROUND] = "consultation in round 1",
 };
 
-typedef enum { V_NONE, V_ENVELOPE, V_ARCHIVE, V_ALL } vis_t;
+/* The columns whose messages are sealed: RED always is. */
+static int
+s_sealed_col(int col)
+{
+    return col == C_RED_GT || col == C_RED_OBS || col == C_SEALED_GT;
+}
+
+typedef enum { V_NONE, V_ENVELOPE, V_ARCHIVE, V_SEALED, V_ALL } vis_t;
 
 static vis_t s_table[NREADERS][NCOLS];
 
@@ -123,6 +150,8 @@ s_vis(const char *cell, vis_t *v)
         *v = V_ALL;
     else if (!strcmp(cell, "archive"))
         *v = V_ARCHIVE;
+    else if (!strcmp(cell, "sealed"))
+        *v = V_SEALED;
     else if (!strcmp(cell, "envelope"))
         *v = V_ENVELOPE;
     else if (!strcmp(cell, "—") || !strcmp(cell, "-"))
@@ -214,6 +243,7 @@ s_contains(const uint8_t *p, size_t n, const char *word, size_t len)
 
 static hub_t hub;
 static officer_t s_off[NREADERS];
+static officer_t s_archive; /* the ST's archive key: every sealed message opens with it */
 
 /* ------------------------------------------------------------- messages */
 
@@ -227,7 +257,8 @@ typedef struct {
     char mark[NPARTS][24]; /* "" where the message has no such part */
 } msg_t;
 
-static msg_t s_msgs[16];
+#define MAX_MSGS 24
+static msg_t s_msgs[MAX_MSGS];
 static int s_nmsgs;
 static uint64_t s_case_id;
 static char s_case_title_mark[24];
@@ -267,11 +298,21 @@ s_cell_before_relabel(int r, const msg_t *m)
     return s_table[r][m->col == C_RELABEL ? C_STRICT : m->col];
 }
 
+/* What the hub gives the reader: the message (sealed or not) on every
+ * path that reads the archive. */
 static int
 s_archive_visible(int r, const msg_t *m)
 {
     vis_t v = s_cell(r, m);
-    return v == V_ALL || v == V_ARCHIVE;
+    return v == V_ALL || v == V_SEALED || v == V_ARCHIVE;
+}
+
+/* Delivered live: "sealed" is delivered like "all", its key just does not
+ * open it. */
+static int
+s_live(vis_t v)
+{
+    return v == V_ALL || v == V_SEALED;
 }
 
 /* ------------------------------------------------------------- readers */
@@ -290,6 +331,12 @@ typedef struct {
 } note_t;
 
 typedef struct {
+    uint64_t seq;          /* the notice's own sequence number */
+    uint64_t consultation;
+    char kind[16];
+} cnote_t;
+
+typedef struct {
     int id;                /* R_* */
     rawclient_t *rc;       /* the current connection, or NULL */
     uint8_t *bytes;        /* every byte received on every connection; owned */
@@ -298,6 +345,8 @@ typedef struct {
     int ndel;
     note_t notes[128];
     int nnotes;
+    cnote_t cnotes[128];   /* the hub's consultation notices received */
+    int ncnotes;
     int phase;
 } reader_t;
 
@@ -324,7 +373,16 @@ s_tap(const uint8_t *data, size_t len, void *arg)
         int again = 0; /* a notice comes out of band and, if subscribed, in band too */
         for (int k = 0; c && c->escalation && k < r->nnotes; k++)
             again |= r->notes[k].seq == f->delivery->seq;
-        if (c && c->escalation && !again && r->nnotes < 128) {
+        for (int k = 0; c && c->consult_notice && k < r->ncnotes; k++)
+            again |= r->cnotes[k].seq == f->delivery->seq;
+        if (c && c->consult_notice) {
+            if (!again && r->ncnotes < 128) {
+                cnote_t *n = &r->cnotes[r->ncnotes++];
+                n->seq = f->delivery->seq;
+                n->consultation = c->consult_notice->consultation;
+                snprintf(n->kind, sizeof n->kind, "%s", c->consult_notice->kind);
+            }
+        } else if (c && c->escalation && !again && r->nnotes < 128) {
             note_t *n = &r->notes[r->nnotes++];
             n->seq = f->delivery->seq;
             n->alert_seq = c->escalation->alert_seq;
@@ -442,7 +500,7 @@ s_publish(enlace_client_t *a, int col, int as_alert, int tlp, const char *to, in
     enlace_publish_opts_t o = {.tlp = (enlace_tlp_t)tlp, .recipients = to ? rcpt : NULL,
         .nrecipients = to ? 1 : 0, .personal_data = personal, .handling = handling,
         .handling_text = handling && !strcmp(handling, "H3") ? "solo para el consulado" : NULL,
-        .case_id = as_alert ? s_case_id : 0};
+        .case_id = as_alert ? s_case_id : 0, .seal = s_sealed_col(col)};
     enlace_alert_t al;
     char head[64], trh[64];
     const char *cc[2];
@@ -566,7 +624,7 @@ s_delivered(const reader_t *r, uint64_t seq, int oob, int phase)
 static void
 s_history_set(reader_t *r, int *got, const char *author, uint64_t *cursor, int *more)
 {
-    memset(got, 0, sizeof(int) * 16);
+    memset(got, 0, sizeof(int) * MAX_MSGS);
     uint64_t after = 0;
     for (int round = 0; round < 50; round++) {
         Enlace__Frame req = ENLACE__FRAME__INIT;
@@ -710,16 +768,33 @@ s_forward(reader_t *r, uint64_t seq)
     char *to[] = {(char *)s_fp(r->id)};
     c.recipients = to;
     c.n_recipients = 1;
+    c.content_type = "text/plain; charset=utf-8";
     c.body.data = (uint8_t *)"reenvio";
     c.body.len = 7;
     c.forward_of = seq;
     c.personal_data = 1;
     c.handling = ENLACE__HANDLING__HANDLING_H3;
+    c.handling_text = "solo para el consulado";
+    /* RED is sealed: to the forwarder itself and the ST's archive key. */
+    uint8_t keys[2][32];
+    char kerr[KEYS_ERR_LEN];
+    memcpy(keys[0], keys_identity_public(id), 32);
+    if (keys_public_load(s_archive.public_, keys[1], kerr) != 0)
+        return NULL;
+    Enlace__Sealed sealed = ENLACE__SEALED__INIT;
+    Enlace__SealedPart part;
+    sealed.form = "";
+    seal_move(&c, &part);
+    c.sealed = &sealed;
+    if (seal_encrypt(&c, &part, (const uint8_t(*)[32])keys, 2) != SEAL_OK)
+        return NULL;
     size_t len = enlace__content__get_packed_size(&c);
     uint8_t *buf = malloc(len), sig[KEYS_SIGNATURE_BYTES];
+    if (buf)
+        enlace__content__pack(&c, buf);
+    seal_sealed_fini(&sealed);
     if (!buf)
         return NULL;
-    enlace__content__pack(&c, buf);
     if (keys_sign_content(id, buf, len, sig) != 0) {
         free(buf);
         return NULL;
@@ -757,14 +832,14 @@ s_check_requests(reader_t *rd)
     /* History, and its cursor: the same whether the author filter matches
      * hidden messages (the author's) or nothing (the CR officer wrote
      * nothing). */
-    int got[16];
+    int got[MAX_MSGS];
     uint64_t cur_a = 0, cur_b = 0;
     int more_a = 0, more_b = 0;
     s_history_set(rd, got, s_fp(R_AUTHOR), &cur_a, &more_a);
     s_history_set(rd, got, NULL, NULL, NULL);
     for (int i = 0; i < s_nmsgs; i++)
         CELL(got[i] == s_archive_visible(r, &s_msgs[i]), r, &s_msgs[i], "history");
-    int unused[16];
+    int unused[MAX_MSGS];
     s_history_set(rd, unused, s_fp(R_CR), &cur_b, &more_b);
     CELL(cur_a == cur_b && more_a == more_b, r, &s_msgs[0], "history cursor");
 
@@ -777,7 +852,9 @@ s_check_requests(reader_t *rd)
             if (!m->mark[p][0] || p == PART_FORM)
                 continue;
             Enlace__Frame *f = s_search(rd, m->mark[p]);
-            CELL(s_page_has(f, m->seq) == s_archive_visible(r, m), r, m, "search");
+            /* The hub cannot search what is sealed: found by nobody. */
+            CELL(s_page_has(f, m->seq) == (s_archive_visible(r, m) && !s_sealed_col(m->col)), r,
+                m, "search");
             if (!s_archive_visible(r, m) && f && none && f->body_case == none->body_case
                 && f->body_case == ENLACE__FRAME__BODY_HISTORY_PAGE)
                 CELL(f->history_page->next_after == none->history_page->next_after
@@ -865,11 +942,14 @@ s_check_requests(reader_t *rd)
             CELL(vis ? !s_is_error(one) : s_same_error(one, noalert), r, m, "alert query");
             enlace__frame__free_unpacked(one, NULL);
             Enlace__Frame *cap = s_seq_req(rd, ENLACE__FRAME__BODY_CAP_EXPORT, m->seq);
-            CELL(vis ? s_xml_has(cap, m->mark[PART_HEAD]) != 0 : s_same_error(cap, nocap), r, m,
-                "CAP");
+            /* A sealed alert's CAP is its envelope: there, but no headline. */
+            CELL(vis ? (s_xml_has(cap, m->mark[PART_HEAD]) != 0) == !s_sealed_col(m->col)
+                         && cap && cap->body_case == ENLACE__FRAME__BODY_CAP_XML
+                     : s_same_error(cap, nocap),
+                r, m, "CAP");
+            /* The case's form is sealed (RED): in no CAP. */
             if (vis)
-                CELL((s_xml_has(cap, form->mark[PART_FORM]) != 0) == s_archive_visible(r, form),
-                    r, m, "CAP case form");
+                CELL(!s_xml_has(cap, form->mark[PART_FORM]), r, m, "CAP case form");
             enlace__frame__free_unpacked(cap, NULL);
         } else {
             Enlace__Frame *cap = s_seq_req(rd, ENLACE__FRAME__BODY_CAP_EXPORT, m->seq);
@@ -921,17 +1001,17 @@ s_check_deliveries(const reader_t *rd)
         const msg_t *m = &s_msgs[i];
         /* Phase 1 (connected while it was published), then phase 2 (a new
          * subscription from the start, after the relabel). */
-        CELL(s_delivered(rd, m->seq, 0, 1) == (s_cell_before_relabel(r, m) == V_ALL), r, m,
+        CELL(s_delivered(rd, m->seq, 0, 1) == s_live(s_cell_before_relabel(r, m)), r, m,
             "live delivery");
-        CELL(s_delivered(rd, m->seq, 0, 2) == (s_cell(r, m) == V_ALL), r, m, "live replay");
+        CELL(s_delivered(rd, m->seq, 0, 2) == s_live(s_cell(r, m)), r, m, "live replay");
         if (s_delivered(rd, m->seq, 1, -1))
-            CELL(s_cell(r, m) == V_ALL, r, m, "alert push");
+            CELL(s_live(s_cell(r, m)), r, m, "alert push");
         for (int k = 0; k < rd->nnotes; k++) {
             const note_t *n = &rd->notes[k];
             if (n->alert_seq != m->seq)
                 continue;
             CELL(s_cell(r, m) != V_NONE, r, m, "escalation notice");
-            if (s_cell(r, m) != V_ALL)
+            if (s_cell(r, m) != V_ALL || s_sealed_col(m->col))
                 CELL(!strstr(n->body, m->mark[PART_HEAD]), r, m, "escalation notice quotes");
         }
     }
@@ -944,7 +1024,8 @@ s_scan_bytes(const reader_t *rd)
     int r = rd->id;
     for (int i = 0; i < s_nmsgs; i++) {
         const msg_t *m = &s_msgs[i];
-        if (s_archive_visible(r, m))
+        /* The hub sends a sealed message's words to nobody in the clear. */
+        if (s_archive_visible(r, m) && !s_sealed_col(m->col))
             continue;
         for (int p = 0; p < NPARTS; p++)
             if (m->mark[p][0])
@@ -959,12 +1040,277 @@ s_scan_bytes(const reader_t *rd)
             &s_msgs[s_form_msg], "bytes (case title)");
 }
 
+/* 1 if key_file opens the sealed message d and shows its body's word;
+ * 0 if it is not sealed to it; -1 anything else (never expected). */
+static int
+s_opens(const Enlace__Delivery *d, const char *key_file, const msg_t *m)
+{
+    enlace_key_t *key = NULL;
+    char why[256];
+    if (enlace_key_load(key_file, NULL, &key, why, sizeof why) != ENLACE_OK)
+        return -1;
+    enlace_delivery_t *o = NULL;
+    int rc = enlace_message_open(d->content.data, d->content.len, d->signature.data,
+        d->signature.len, d->batch ? d->batch->size : 0, d->batch ? d->batch->index : 0,
+        d->batch ? d->batch->path.data : NULL, d->batch ? d->batch->path.len : 0, key, &o, why,
+        sizeof why);
+    int opens = -1;
+    if (rc == ENLACE_OK && o->sealed && o->seal_status == ENLACE_OK)
+        opens = s_contains(o->body, o->body_len, m->mark[PART_BODY], strlen(m->mark[PART_BODY]))
+            ? 1
+            : -1;
+    else if (rc == ENLACE_OK && o->sealed && o->seal_status == ENLACE_ESEALED)
+        opens = o->body == NULL && o->body_len == 0 && o->form == NULL ? 0 : -1;
+    enlace_delivery_destroy(&o);
+    enlace_key_destroy(&key);
+    return opens;
+}
+
+/* Every sealed message the reader finds in history: its own key opens it
+ * exactly when its cell is "all"; the ST's archive key opens them all. */
+static void
+s_check_seals(reader_t *rd)
+{
+    int r = rd->id;
+    uint64_t after = 0;
+    int seen[MAX_MSGS] = {0};
+    for (int round = 0; round < 50; round++) {
+        Enlace__Frame req = ENLACE__FRAME__INIT;
+        Enlace__History h = ENLACE__HISTORY__INIT;
+        h.pattern.data = (uint8_t *)"consular/dm/#";
+        h.pattern.len = strlen("consular/dm/#");
+        h.after_seq = after;
+        h.limit = 500;
+        req.body_case = ENLACE__FRAME__BODY_HISTORY;
+        req.history = &h;
+        Enlace__Frame *f = s_ask(rd, &req);
+        if (!f || f->body_case != ENLACE__FRAME__BODY_HISTORY_PAGE) {
+            enlace__frame__free_unpacked(f, NULL);
+            break;
+        }
+        for (size_t i = 0; i < f->history_page->n_messages; i++) {
+            const Enlace__Delivery *d = f->history_page->messages[i];
+            const msg_t *m = s_msg_of_seq(d->seq);
+            if (!m || !s_sealed_col(m->col))
+                continue;
+            seen[m - s_msgs] = 1;
+            CELL(s_opens(d, s_off[r].secret, m) == (s_cell(r, m) == V_ALL), r, m,
+                "opened with its own key");
+            if (r == R_ST)
+                CELL(s_opens(d, s_archive.secret, m) == 1, r, m, "opened with the archive key");
+        }
+        int go_on = f->history_page->more && f->history_page->next_after > after;
+        after = f->history_page->next_after;
+        enlace__frame__free_unpacked(f, NULL);
+        if (!go_on)
+            break;
+    }
+    for (int i = 0; i < s_nmsgs; i++)
+        if (s_sealed_col(s_msgs[i].col))
+            CELL(seen[i] == s_archive_visible(r, &s_msgs[i]), r, &s_msgs[i], "sealed, in history");
+}
+
 static int
 s_count_notes(const reader_t *rd, uint64_t alert_seq, int level)
 {
     int n = 0;
     for (int k = 0; k < rd->nnotes; k++)
         n += rd->notes[k].alert_seq == alert_seq && rd->notes[k].level == level;
+    return n;
+}
+
+/* ------------------------------------------------------------- consultations */
+
+/* The two consultations and their messages: each message is disclosed by
+ * the column of the stage it was sent in (round 1's first text, sent while
+ * with the Troika, by the Troika's). */
+typedef struct {
+    int col;
+    uint64_t id;
+    char title_mark[24];
+} consultation_t;
+
+typedef struct {
+    int col;
+    uint64_t seq;
+    char mark[24];
+} cmsg_t;
+
+static consultation_t s_consults[2];
+static cmsg_t s_cmsgs[4];
+static int s_ncmsgs;
+
+#define CCELL(cond, r, col, path)                                                          \
+    do {                                                                                   \
+        s_cells_checked++;                                                                 \
+        if (!(cond)) {                                                                     \
+            fprintf(stderr, "  %s / %s / %s: %s\n", s_reader_names[r], s_col_names[col],    \
+                path, #cond);                                                              \
+            harness_fail(__FILE__, __LINE__, "disclosure cell");                           \
+        }                                                                                  \
+    } while (0)
+
+static int
+s_col_visible(int r, int col)
+{
+    return s_table[r][col] == V_ALL || s_table[r][col] == V_ARCHIVE;
+}
+
+/* The PPT opens a consultation on its own text (the Troika's column); for
+ * the round's column the Troika agrees and it goes to round 1 with a new
+ * text. */
+static void
+s_consult(int col)
+{
+    int rc;
+    char why[256], title[64], text[64];
+    consultation_t *k = &s_consults[col == C_CONSULT_ROUND];
+    k->col = col;
+    s_new_mark(k->title_mark, 'k', col);
+    snprintf(title, sizeof title, "Consulta %s", k->title_mark);
+    enlace_client_t *ppt = client_connect(&hub, &s_off[R_PPT], &rc, why, sizeof why);
+    enlace_client_t *mx = client_connect(&hub, &s_off[R_AUTHOR], &rc, why, sizeof why);
+    CHECK(ppt && mx);
+    if (!ppt || !mx)
+        goto out;
+    cmsg_t *m = &s_cmsgs[s_ncmsgs++];
+    m->col = C_CONSULT_TROIKA;
+    s_new_mark(m->mark, 'o', col);
+    snprintf(text, sizeof text, "Propuesta %s", m->mark);
+    CHECK_RC(enlace_consult_open(ppt, title, text, &k->id), ENLACE_OK);
+    m->seq = k->id;
+    if (col == C_CONSULT_ROUND) {
+        CHECK_RC(enlace_consult_answer(ppt, k->id, -1, "agree", NULL), ENLACE_OK);
+        CHECK_RC(enlace_consult_answer(mx, k->id, -1, "agree", NULL), ENLACE_OK);
+        m = &s_cmsgs[s_ncmsgs++];
+        m->col = C_CONSULT_ROUND;
+        s_new_mark(m->mark, 'r', col);
+        snprintf(text, sizeof text, "Ronda %s", m->mark);
+        CHECK_RC(enlace_consult_advance(ppt, k->id, text), ENLACE_OK);
+        enlace_consult_t *c = NULL;
+        CHECK_RC(enlace_consult_show(ppt, k->id, &c), ENLACE_OK);
+        for (size_t i = 0; c && i < c->nmessages; i++)
+            if (c->messages[i]->consult_step && !strcmp(c->messages[i]->consult_step, "advance"))
+                m->seq = c->messages[i]->seq;
+        CHECK(m->seq != 0);
+        enlace_consult_destroy(&c);
+    }
+out:
+    enlace_close(&ppt);
+    enlace_close(&mx);
+}
+
+static Enlace__Frame *
+s_consult_req(reader_t *rd, int list, uint64_t id)
+{
+    Enlace__Frame req = ENLACE__FRAME__INIT;
+    Enlace__ConsultShow show = ENLACE__CONSULT_SHOW__INIT;
+    Enlace__ConsultQuery q = ENLACE__CONSULT_QUERY__INIT;
+    if (list) {
+        req.body_case = ENLACE__FRAME__BODY_CONSULT_QUERY;
+        req.consult_query = &q;
+    } else {
+        show.consultation = id;
+        req.body_case = ENLACE__FRAME__BODY_CONSULT_SHOW;
+        req.consult_show = &show;
+    }
+    return s_ask(rd, &req);
+}
+
+static Enlace__Frame *
+s_consult_history(reader_t *rd)
+{
+    Enlace__Frame req = ENLACE__FRAME__INIT;
+    Enlace__History h = ENLACE__HISTORY__INIT;
+    h.pattern.data = (uint8_t *)"crm/members/consult";
+    h.pattern.len = strlen("crm/members/consult");
+    h.limit = 500;
+    req.body_case = ENLACE__FRAME__BODY_HISTORY;
+    req.history = &h;
+    return s_ask(rd, &req);
+}
+
+/* The consultations' request paths, for one connected reader. */
+static void
+s_check_consult_requests(reader_t *rd)
+{
+    int r = rd->id;
+    Enlace__Frame *list = s_consult_req(rd, 1, 0), *none = s_consult_req(rd, 0, 999999);
+    Enlace__Frame *hist = s_consult_history(rd);
+    for (int k = 0; k < 2; k++) {
+        const consultation_t *c = &s_consults[k];
+        int sees = s_table[r][c->col] != V_NONE;
+        int listed = 0;
+        for (size_t i = 0; list && list->body_case == ENLACE__FRAME__BODY_CONSULT_LIST
+             && i < list->consult_list->n_consultations;
+             i++)
+            listed |= list->consult_list->consultations[i]->id == c->id;
+        CCELL(listed == sees, r, c->col, "consult list");
+        Enlace__Frame *show = s_consult_req(rd, 0, c->id);
+        if (!sees) {
+            CCELL(s_same_error(show, none), r, c->col, "consult show refusal");
+        } else {
+            int ok = show && show->body_case == ENLACE__FRAME__BODY_CONSULT_DETAIL;
+            CCELL(ok, r, c->col, "consult show");
+            for (int i = 0; ok && i < s_ncmsgs; i++) {
+                int shown = 0;
+                for (size_t j = 0; j < show->consult_detail->n_messages; j++)
+                    shown |= show->consult_detail->messages[j]->seq == s_cmsgs[i].seq;
+                /* A consultation's own messages only, as their stage allows. */
+                int mine = s_cmsgs[i].seq == c->id || (k == 1 && s_cmsgs[i].col == C_CONSULT_ROUND);
+                if (mine)
+                    CCELL(shown == s_col_visible(r, s_cmsgs[i].col), r, s_cmsgs[i].col,
+                        "consult show's texts");
+                else
+                    CCELL(!shown, r, c->col, "consult show's texts (another's)");
+            }
+        }
+        enlace__frame__free_unpacked(show, NULL);
+    }
+    for (int i = 0; i < s_ncmsgs; i++) {
+        const cmsg_t *m = &s_cmsgs[i];
+        CCELL(s_page_has(hist, m->seq) == s_col_visible(r, m->col), r, m->col, "history");
+        Enlace__Frame *f = s_search(rd, m->mark);
+        CCELL(s_page_has(f, m->seq) == s_col_visible(r, m->col), r, m->col, "search");
+        enlace__frame__free_unpacked(f, NULL);
+    }
+    enlace__frame__free_unpacked(list, NULL);
+    enlace__frame__free_unpacked(none, NULL);
+    enlace__frame__free_unpacked(hist, NULL);
+}
+
+/* Live delivery, pushes, reminders and every byte received. */
+static void
+s_check_consult_deliveries(const reader_t *rd)
+{
+    int r = rd->id;
+    for (int i = 0; i < s_ncmsgs; i++) {
+        const cmsg_t *m = &s_cmsgs[i];
+        CCELL(s_delivered(rd, m->seq, 0, 1) == (s_table[r][m->col] == V_ALL), r, m->col,
+            "live delivery");
+        if (s_delivered(rd, m->seq, 1, -1))
+            CCELL(s_table[r][m->col] == V_ALL, r, m->col, "push");
+        if (!s_col_visible(r, m->col))
+            CCELL(!s_contains(rd->bytes, rd->nbytes, m->mark, strlen(m->mark)), r, m->col,
+                "bytes (text)");
+    }
+    for (int k = 0; k < 2; k++) {
+        const consultation_t *c = &s_consults[k];
+        if (s_table[r][c->col] == V_NONE)
+            CCELL(!s_contains(rd->bytes, rd->nbytes, c->title_mark, strlen(c->title_mark)), r,
+                c->col, "bytes (title)");
+        for (int n = 0; n < rd->ncnotes; n++)
+            if (rd->cnotes[n].consultation == c->id)
+                CCELL(s_table[r][c->col] == V_ALL, r, c->col, "reminder");
+    }
+}
+
+static int
+s_count_cnotes(const reader_t *rd, uint64_t id, const char *kind)
+{
+    int n = 0;
+    for (int k = 0; k < rd->ncnotes; k++)
+        n += rd->cnotes[k].consultation == id && !strcmp(rd->cnotes[k].kind, kind);
     return n;
 }
 
@@ -981,6 +1327,7 @@ the_disclosure_table_holds_on_every_path(void)
         CHECK(s_connect_reader(&s_readers[r]) == 0);
         /* Those who may not subscribe are refused: they get nothing live. */
         s_subscribe(&s_readers[r], "consular/#", 0);
+        s_subscribe(&s_readers[r], "crm/#", 0);
     }
     /* The revoked key: connected and subscribed, then revoked. */
     officer_revoke(&hub, &s_off[R_REVOKED]);
@@ -991,6 +1338,10 @@ the_disclosure_table_holds_on_every_path(void)
     CHECK(a != NULL);
     if (!a)
         return;
+    /* The consultations first: round 1's reminders run while the alerts
+     * escalate (business days of 1 s: the deadline 5 s after it opens). */
+    s_consult(C_CONSULT_TROIKA);
+    s_consult(C_CONSULT_ROUND);
     s_open_case(a);
     s_publish(a, C_CLEAR, 1, ENLACE_TLP_CLEAR, NULL, 0, NULL, "MX,GT");
     s_publish(a, C_GREEN, 1, ENLACE_TLP_GREEN, NULL, 0, NULL, "MX,GT");
@@ -1003,6 +1354,7 @@ the_disclosure_table_holds_on_every_path(void)
     s_publish(a, C_STRICT_GT, 1, ENLACE_TLP_AMBER_STRICT, s_fp(R_GT), 0, NULL, "GT");
     s_publish(a, C_RED_GT, 1, ENLACE_TLP_RED, s_fp(R_GT), 0, NULL, "GT");
     s_publish(a, C_RED_OBS, 0, ENLACE_TLP_RED, s_fp(R_OBS_READ), 0, NULL, NULL);
+    s_publish(a, C_SEALED_GT, 1, ENLACE_TLP_AMBER, s_fp(R_GT), 0, NULL, "MX,GT");
     s_publish(a, C_RELABEL, 1, ENLACE_TLP_AMBER_STRICT, NULL, 0, NULL, "MX");
     s_pump(500);
     for (int i = 0; i < NREADERS; i++)
@@ -1021,9 +1373,17 @@ the_disclosure_table_holds_on_every_path(void)
             done += s_msgs[i].is_alert
                 && s_count_notes(&s_readers[R_ST], s_msgs[i].seq, 2)
                     >= s_msgs[i].concerns_mx + s_msgs[i].concerns_gt;
-        if (done == alerts)
+        if (done == alerts && s_count_cnotes(&s_readers[R_ST], s_consults[1].id, "escalated"))
             break;
     }
+    /* Round 1's silence: the PPT's and the CR officer's countries reminded,
+     * and the ST told; nothing to the Troika's consultation's outsiders. */
+    CCELL(s_count_cnotes(&s_readers[R_PPT], s_consults[1].id, "reminder") == 1, R_PPT,
+        C_CONSULT_ROUND, "reminder");
+    CCELL(s_count_cnotes(&s_readers[R_CR], s_consults[1].id, "last-day") == 1, R_CR,
+        C_CONSULT_ROUND, "reminder");
+    CCELL(s_count_cnotes(&s_readers[R_ST], s_consults[1].id, "escalated") >= 1, R_ST,
+        C_CONSULT_ROUND, "escalation to the ST");
     /* Escalations: one notice per level and country, to those who must
      * hear of it. */
     for (int i = 0; i < s_nmsgs; i++) {
@@ -1036,7 +1396,7 @@ the_disclosure_table_holds_on_every_path(void)
             "level-2 notice");
         if (m->concerns_gt)
             CELL(s_count_notes(&s_readers[R_GT], m->seq, 1) == 1, R_GT, m, "level-1 notice");
-        if (m->concerns_gt && s_cell(R_GT_FOCAL, m) == V_ALL)
+        if (m->concerns_gt && s_live(s_cell(R_GT_FOCAL, m)))
             CELL(s_delivered(&s_readers[R_GT_FOCAL], m->seq, 1, -1), R_GT_FOCAL, m,
                 "alert push");
         if (m->col == C_RED_GT)
@@ -1057,12 +1417,16 @@ the_disclosure_table_holds_on_every_path(void)
     }
     s_pump(1500);
     for (int r = 0; r < NREADERS; r++) {
-        if (s_readers[r].rc)
+        if (s_readers[r].rc) {
             s_check_requests(&s_readers[r]);
+            s_check_consult_requests(&s_readers[r]);
+            s_check_seals(&s_readers[r]);
+        }
         s_pump(50);
     }
     for (int r = 0; r < NREADERS; r++) {
         s_check_deliveries(&s_readers[r]);
+        s_check_consult_deliveries(&s_readers[r]);
         s_scan_bytes(&s_readers[r]);
     }
     int leaks = 0;
@@ -1319,7 +1683,7 @@ main(void)
         [R_MX] = "--country MX --network consular --role officer",
         [R_GT_FOCAL] = "--country GT --network consular --role focal",
         [R_GT] = "--country GT --network consular --role officer",
-        [R_CR] = "--country CR --network consular --role officer",
+        [R_CR] = "--country CR --network consular,crm --role officer",
         [R_PPT] = "--country HN --network crm --role focal",
         [R_ST] = "--org ST --role st",
         [R_OBS_READ] = "--org UNICEF --role observer",
@@ -1332,7 +1696,15 @@ main(void)
     for (int r = 0; r < NREADERS; r++)
         officer_new(&hub, &s_off[r], names[r], roles[r]);
     const char *bin = getenv("ENLACE_HUB_BIN");
+    officer_keys_only(&hub, &s_archive, "archive");
+    harness_sh("%s archive-key set %s/data %s >/dev/null", bin, hub.dir, s_archive.public_);
     harness_sh("%s ppt set %s/data --country HN >/dev/null", bin, hub.dir);
+    /* The Troika: last year's PPT (Mexico) and this year's (Honduras). */
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    harness_sh("%s ppt set %s/data --country MX --year %d >/dev/null", bin, hub.dir,
+        tm.tm_year + 1900 - 1);
     harness_sh("%s invite grant %s/data --to UNICEF --network consular --topics 'consular/#' "
                "--access read --for 1d >/dev/null",
         bin, hub.dir);
@@ -1341,6 +1713,8 @@ main(void)
         bin, hub.dir);
     hub.extra[0] = "--deadline";
     hub.extra[1] = "urgent=2s,flash=1s";
+    hub.extra[2] = "--business-day";
+    hub.extra[3] = "1s";
     hub_start(&hub);
     harness_run("the_disclosure_table_holds_on_every_path", the_disclosure_table_holds_on_every_path);
     harness_run("red_alert_concerns_only_countries_of_its_named_recipients",

@@ -114,6 +114,9 @@ add_demo_officer() {
 add_demo_officer mx-consular "Ana Morales (demo)" --country MX --network consular,crm --role focal
 add_demo_officer gt-consular "Luis Pérez (demo)" --country GT --network consular,crm --role officer
 add_demo_officer st "Secretaría Técnica (demo)" --org ST --role st
+# As setup.sh: the ST's archive key (on a real hub, made on the ST's offline machine).
+"$keygen" "$demo_data/demo/archive" >/dev/null
+"$hub" archive-key set "$demo_data" "$demo_data/demo/archive.public" >/dev/null
 
 "$hub" run "$demo_data" --bind "$endpoint" >"$tmp/hub.log" 2>&1 &
 hub_pid=$!

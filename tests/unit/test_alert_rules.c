@@ -49,33 +49,33 @@ an_alert_checks_its_own_fields(void)
     a.countries = two;
     a.n_countries = 2;
     const uint8_t body[] = "descripcion";
-    CHECK(alert_rules_check(&a, body, sizeof body - 1) == NULL);
-    CHECK(alert_rules_check(&a, NULL, 0) == NULL); /* an empty description */
+    CHECK(alert_rules_check(&a, body, sizeof body - 1, 0) == NULL);
+    CHECK(alert_rules_check(&a, NULL, 0, 0) == NULL); /* an empty description */
     a.priority = (Enlace__Priority)9;
-    CHECK(alert_rules_check(&a, body, 11) != NULL);
+    CHECK(alert_rules_check(&a, body, 11, 0) != NULL);
     a.priority = ENLACE__PRIORITY__PRIORITY_URGENT;
     a.headline = "";
-    CHECK(strstr(alert_rules_check(&a, body, 11), "headline") != NULL);
+    CHECK(strstr(alert_rules_check(&a, body, 11, 0), "headline") != NULL);
     a.headline = "ok";
     const uint8_t bad_utf8[] = {0xff, 0xfe};
-    CHECK(strstr(alert_rules_check(&a, bad_utf8, 2), "UTF-8") != NULL);
+    CHECK(strstr(alert_rules_check(&a, bad_utf8, 2, 0), "UTF-8") != NULL);
     a.n_countries = 0;
-    CHECK(strstr(alert_rules_check(&a, body, 11), "1 to 16") != NULL);
+    CHECK(strstr(alert_rules_check(&a, body, 11, 0), "1 to 16") != NULL);
     a.countries = twice;
     a.n_countries = 2;
-    CHECK(strstr(alert_rules_check(&a, body, 11), "twice") != NULL);
+    CHECK(strstr(alert_rules_check(&a, body, 11, 0), "twice") != NULL);
     a.countries = two;
     a.language = "fr";
-    CHECK(strstr(alert_rules_check(&a, body, 11), "es or en") != NULL);
+    CHECK(strstr(alert_rules_check(&a, body, 11, 0), "es or en") != NULL);
     a.language = "en";
     a.msg_type = ENLACE__CAP_MSG_TYPE__CAP_UPDATE;
-    CHECK(strstr(alert_rules_check(&a, body, 11), "refers to") != NULL);
+    CHECK(strstr(alert_rules_check(&a, body, 11, 0), "refers to") != NULL);
     uint64_t refs[17] = {0};
     a.references = refs;
     a.n_references = 17;
-    CHECK(strstr(alert_rules_check(&a, body, 11), "16 references") != NULL);
+    CHECK(strstr(alert_rules_check(&a, body, 11, 0), "16 references") != NULL);
     a.n_references = 1;
-    CHECK(alert_rules_check(&a, body, 11) == NULL);
+    CHECK(alert_rules_check(&a, body, 11, 0) == NULL);
 }
 
 static disclose_msg_t

@@ -243,6 +243,60 @@ indexes_text_at_the_commit_and_drops_it_on_rollback(void)
     archive_destroy(&a);
 }
 
+/* Migration 9 turns the full-text index contentless: what an archive of
+ * schema 8 had indexed is still found, and new texts too. */
+static void
+search_is_the_same_after_the_index_loses_its_copy(void)
+{
+    char path[256];
+    archive_t *a = s_open("text-old.db", path);
+    if (!a)
+        return;
+    CHECK(s_insert(a, 1, 0x01) == 0);
+    CHECK(s_insert(a, 2, 0x02) == 0);
+    archive_destroy(&a);
+    /* Back to schema 8: the index with its own copy of every text (as
+     * migration 5 made it), and messages_topic (and no sealed column, 10, nor calendar, 11). */
+    sqlite3 *db = NULL;
+    CHECK(sqlite3_open(path, &db) == SQLITE_OK);
+    CHECK(sqlite3_exec(db,
+              "DROP TABLE country_zones; DROP TABLE holidays; DROP TABLE consultations;"
+              " DROP TABLE consult_versions; DROP TABLE consult_targets;"
+              " DROP TABLE consult_answers; DROP TABLE consult_events;"
+              " DROP INDEX messages_sealed; ALTER TABLE messages DROP COLUMN sealed;"
+              " DROP TABLE message_text;"
+              " CREATE VIRTUAL TABLE message_text USING fts5(headline, body,"
+              "  tokenize = 'unicode61 remove_diacritics 2');"
+              " INSERT INTO message_text (rowid, headline, body) VALUES"
+              "  (1, 'Alerta', 'menor no acompañado en Tapachula'),"
+              "  (2, '', 'traslado a albergue');"
+              " CREATE INDEX messages_topic ON messages (topic, seq);"
+              " PRAGMA user_version = 8",
+              NULL, NULL, NULL)
+        == SQLITE_OK);
+    sqlite3_close(db);
+    char err[512];
+    CHECK((a = archive_open(path, 0, ARCHIVE_SYNC_OFF, err, sizeof err)) != NULL);
+    if (!a)
+        return;
+    uint64_t first;
+    CHECK(s_search(a, "acompanado", &first) == 1 && first == 1);
+    CHECK(s_search(a, "alerta", &first) == 1 && first == 1); /* a headline */
+    CHECK(s_search(a, "\"traslado a albergue\"", &first) == 1 && first == 2);
+    CHECK(s_insert(a, 3, 0x03) == 0);
+    CHECK(archive_text_index(a, 3, "", "ruta de trata", 13) == 0);
+    CHECK(s_search(a, "trata", &first) == 1 && first == 3);
+    CHECK(sqlite3_open(path, &db) == SQLITE_OK);
+    CHECK(s_count_rows(db, "PRAGMA user_version") == 12);
+    /* the index holds no copy of the texts, and messages_topic is gone */
+    CHECK(s_count_rows(db, "SELECT count(*) FROM sqlite_master WHERE name = 'message_text_content'")
+        == 0);
+    CHECK(s_count_rows(db, "SELECT count(*) FROM sqlite_master WHERE name = 'messages_topic'")
+        == 0);
+    sqlite3_close(db);
+    archive_destroy(&a);
+}
+
 static void
 rollback_restores_last_seq(void)
 {
@@ -576,14 +630,22 @@ history_query_is_the_same_on_a_migrated_archive(void)
     CHECK(s_hq_fill(a) == 0);
     archive_destroy(&a);
     /* Back to schema 6, as written before the stored-time index (and the
-     * batch proofs of schema 8). */
+     * batch proofs of schema 8, the sealed column of 10, the calendar of 11). */
     sqlite3 *db = NULL;
     CHECK(sqlite3_open(path, &db) == SQLITE_OK);
     CHECK(sqlite3_exec(db,
-              "ALTER TABLE messages DROP COLUMN batch_size;"
+              "DROP TABLE country_zones; DROP TABLE holidays; DROP TABLE consultations;"
+              " DROP TABLE consult_versions; DROP TABLE consult_targets;"
+              " DROP TABLE consult_answers; DROP TABLE consult_events;"
+              " DROP INDEX messages_sealed; ALTER TABLE messages DROP COLUMN sealed;"
+              " ALTER TABLE messages DROP COLUMN batch_size;"
               " ALTER TABLE messages DROP COLUMN batch_index;"
               " ALTER TABLE messages DROP COLUMN batch_path;"
-              " DROP INDEX messages_stored; PRAGMA user_version = 6",
+              " DROP INDEX messages_stored; DROP TABLE message_text;"
+              " CREATE VIRTUAL TABLE message_text USING fts5(headline, body,"
+              "  tokenize = 'unicode61 remove_diacritics 2');"
+              " CREATE INDEX messages_topic ON messages (topic, seq);"
+              " PRAGMA user_version = 6",
               NULL, NULL, NULL)
         == SQLITE_OK);
     CHECK(s_count_rows(db, "SELECT count(*) FROM sqlite_master WHERE name = 'messages_stored'")
@@ -594,7 +656,7 @@ history_query_is_the_same_on_a_migrated_archive(void)
     if (!a)
         return;
     CHECK(sqlite3_open(path, &db) == SQLITE_OK);
-    CHECK(s_count_rows(db, "PRAGMA user_version") == 9);
+    CHECK(s_count_rows(db, "PRAGMA user_version") == 12);
     CHECK(s_count_rows(db, "SELECT count(*) FROM sqlite_master WHERE name = 'messages_stored'")
         == 1);
     sqlite3_close(db);
@@ -722,6 +784,7 @@ main(void)
     RUN(rollback_restores_last_seq);
     RUN(savepoint_rolls_back_one_request_and_keeps_the_others);
     RUN(indexes_text_at_the_commit_and_drops_it_on_rollback);
+    RUN(search_is_the_same_after_the_index_loses_its_copy);
     RUN(lists_messages_after_in_order_with_limit);
     RUN(history_query_returns_what_a_full_scan_returns);
     RUN(history_query_is_the_same_on_a_migrated_archive);

@@ -5,6 +5,7 @@
 #include "check.h"
 
 #include "archive.h"
+#include "archive_int.h" /* the connection, to make a commit fail */
 #include "batch.h"
 #include "enlace.pb-c.h"
 
@@ -182,18 +183,23 @@ a_failed_commit_answers_every_reply_with_an_error(void)
     CHECK(archive_text_index(a, 1, "", "primero", 7) == 0);
     CHECK(batch_end(b, 1) == 0);
     CHECK(batch_commit(b, &sink) == 0);
-    /* The next batch: a message, and a text for seq 1 again, whose index
-     * row already exists: the commit (which indexes) fails. */
+    /* The next batch: a message, and a text the index cannot take when the
+     * commit (which indexes the batch's texts) writes it: longer than the
+     * connection's length limit, lowered for this (SQLITE_TOOBIG, as a
+     * full disk or an I/O error would fail it). */
     CHECK(batch_begin(b) == 0);
     CHECK(s_store(a, 2) == 0);
     s_reply(b, 41);
     s_stored(b, 2);
     CHECK(batch_end(b, 1) == 0);
     CHECK(batch_begin(b) == 0);
-    CHECK(archive_text_index(a, 1, "", "otra vez", 8) == 0);
+    static const char long_text[] = "un texto que ya no cabe en el indice cuando se confirma";
+    CHECK(archive_text_index(a, 2, "", long_text, sizeof long_text - 1) == 0);
     s_reply(b, 42);
     CHECK(batch_end(b, 1) == 0);
+    int limit = sqlite3_limit(a->db, SQLITE_LIMIT_LENGTH, 16);
     CHECK(batch_commit(b, &sink) == -1);
+    sqlite3_limit(a->db, SQLITE_LIMIT_LENGTH, limit);
     CHECK(archive_in_transaction(a) == 0);
     CHECK(archive_message_count(a) == 1); /* message 2 was not stored */
     CHECK(archive_last_seq(a) == 1);

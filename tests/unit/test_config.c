@@ -78,6 +78,10 @@ loads_every_option(void)
                     "[alerts]\n"
                     "urgent_deadline = 1h\n"
                     "flash_deadline = 90s\n"
+                    "[consult]\n"
+                    "round_days = 3\n"
+                    "silence = no-objection\n"
+                    "business_day = 2s\n"
                     "[log]\n"
                     "level = warning ; inline comment\n",
         &cfg, err, sizeof err);
@@ -165,6 +169,8 @@ refuses_bad_values(void)
     s_refused("[archive]\nsync = always\n", 2, "sync is off, normal or full, not 'always'");
     s_refused("[alerts]\nflash_deadline = 0s\n", 2, "flash_deadline is a duration");
     s_refused("[alerts]\nurgent_deadline = 8d\n", 2, "urgent_deadline");
+    s_refused("[consult]\nsilence = yes\n", 2, "silence is no-answer");
+    s_refused("[consult]\nround_days = 0\n", 2, "round_days");
     s_refused("[log]\nlevel = verbose\n", 2, "level is error, warning, notice, info or debug");
     s_refused("[hub]\nbind = 127.0.0.1:7440\n", 2, "bind is a ZeroMQ endpoint");
     s_refused("[hub]\nbind =\n", 2, "bind needs a value");
@@ -310,6 +316,7 @@ printed_configuration_reads_back_the_same(void)
                  "connections_per_key = 0\n"
                  "idle_timeout = 45s\n[archive]\nsync = off\n"
                  "[alerts]\nurgent_deadline = 2h\nflash_deadline = 1500ms\n"
+                 "[consult]\nround_days = 7\nsilence = no-objection\nbusiness_day = 1500ms\n"
                  "[log]\nlevel = debug\n",
               &a, err, sizeof err)
         == 0);
@@ -335,6 +342,9 @@ printed_configuration_reads_back_the_same(void)
     CHECK(b.sync == a.sync);
     CHECK(b.deadline_urgent_ms == a.deadline_urgent_ms);
     CHECK(b.deadline_flash_ms == a.deadline_flash_ms);
+    CHECK(b.consult_days == a.consult_days && b.consult_days == 7);
+    CHECK(b.consult_silence == a.consult_silence);
+    CHECK(b.consult_day_ms == a.consult_day_ms && b.consult_day_ms == 1500);
     CHECK(b.log_level == a.log_level);
 }
 
@@ -374,7 +384,7 @@ the_sample_file_documents_the_defaults(void)
     fclose(in);
     if (out)
         fclose(out);
-    CHECK(keys == 14);
+    CHECK(keys == 16);
     hub_config_defaults(&cfg);
     if (config_load(out_path, &cfg, err, sizeof err) != 0) {
         fprintf(stderr, "  %s\n", err);
@@ -392,6 +402,9 @@ the_sample_file_documents_the_defaults(void)
     CHECK(cfg.sync == def.sync);
     CHECK(cfg.deadline_urgent_ms == def.deadline_urgent_ms);
     CHECK(cfg.deadline_flash_ms == def.deadline_flash_ms);
+    CHECK(cfg.consult_days == def.consult_days && def.consult_days == 5);
+    CHECK(cfg.consult_silence == def.consult_silence);
+    CHECK(cfg.consult_day_ms == 0);
     CHECK(cfg.log_level == def.log_level);
 }
 

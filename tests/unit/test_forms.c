@@ -1,5 +1,5 @@
 /*
- * test_forms.c: hub/policy/forms.c: the case forms' tables, which check a
+ * test_forms.c: common/forms.c: the case forms' tables, which check a
  * form field by field (a refusal names the field) and give its fields as
  * CAP parameters.
  */

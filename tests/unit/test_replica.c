@@ -232,7 +232,7 @@ join_refuses_another_cluster(void)
     CHECK(archive_replica_state(a, name, sizeof name, &applied) == 1);
     CHECK_STREQ(name, "crm");
     CHECK(applied == 0);
-    CHECK(archive_schema_version(a) >= 9);
+    CHECK(archive_schema_version(a) >= 12);
     archive_destroy(&a);
     sqlite3 *db = NULL;
     CHECK(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK);

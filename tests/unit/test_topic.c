@@ -4,6 +4,9 @@
  * Topics arrive off the wire with an explicit length, so every check passes
  * one; the matcher is only ever given strings that passed the checks.
  */
+#include <stdint.h>
+#include <string.h>
+
 #include "check.h"
 
 #include "topic.h"
@@ -415,6 +418,90 @@ extracts_the_nth_segment(void)
     CHECK_STREQ(small, "abc");
 }
 
+/* topic_text_valid, byte by byte as it was before its eight-byte fast
+ * path: the reference the fast path must agree with. */
+static int
+s_text_valid_slow(const unsigned char *s, size_t len)
+{
+    for (size_t i = 0; i < len;) {
+        unsigned c = s[i];
+        if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
+            return 0;
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t n = (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 0;
+        if (n == 0 || len - i < n)
+            return 0;
+        unsigned cp = c & (n == 2 ? 0x1f : n == 3 ? 0x0f : 0x07);
+        for (size_t k = 1; k < n; k++) {
+            if ((s[i + k] & 0xc0) != 0x80)
+                return 0;
+            cp = (cp << 6) | (s[i + k] & 0x3f);
+        }
+        static const unsigned min[] = {0, 0, 0x80, 0x800, 0x10000};
+        if (cp < min[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+            return 0;
+        i += n;
+    }
+    return 1;
+}
+
+static void
+text_accepts_prose_and_refuses_each_bad_byte_wherever_it_is(void)
+{
+    const char *ok = "Menor no acompañado localizado en el cruce fronterizo.\n\tConsulado "
+                     "notificado; traslado a albergue (Tapachula) — ñandú 🙂";
+    CHECK(topic_text_valid(ok, strlen(ok)) == 1);
+    CHECK(topic_text_valid("", 0) == 1);
+    /* One bad byte at every offset of a 40-byte ASCII text: each lane of
+     * the eight-byte check, and the tail. */
+    static const unsigned char bad[] = {0x00, 0x01, 0x08, 0x0b, 0x0d, 0x1b, 0x1f, 0x7f, 0x80,
+        0xbf, 0xc0, 0xff};
+    for (size_t b = 0; b < sizeof bad; b++)
+        for (size_t at = 0; at < 40; at++) {
+            unsigned char t[40];
+            memset(t, 'a', sizeof t);
+            t[at] = bad[b];
+            CHECK(topic_text_valid((const char *)t, sizeof t) == 0);
+        }
+    /* The characters just inside the ASCII range pass in every lane. */
+    unsigned char edge[40];
+    for (size_t i = 0; i < sizeof edge; i++)
+        edge[i] = (unsigned char)(i % 3 == 0 ? 0x20 : i % 3 == 1 ? 0x7e : '\t');
+    CHECK(topic_text_valid((const char *)edge, sizeof edge) == 1);
+}
+
+static void
+text_check_agrees_with_the_byte_by_byte_reference(void)
+{
+    /* Random texts drawn mostly from ASCII, with controls, DEL, UTF-8
+     * leads and continuations mixed in at random places. */
+    uint32_t x = 0x9e3779b9u;
+    int disagree = 0, valid = 0;
+    for (int round = 0; round < 20000; round++) {
+        unsigned char t[64];
+        size_t len = 1 + (x % 64);
+        for (size_t i = 0; i < len; i++) {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            unsigned r = x % 100;
+            t[i] = (unsigned char)(r < 90 ? 0x20 + (x >> 8) % 0x5f
+                                : r < 93 ? (x >> 8) % 0x20
+                                : r < 94 ? 0x7f
+                                : r < 97 ? 0x80 + (x >> 8) % 0x40
+                                         : 0xc2 + (x >> 8) % 0x33);
+        }
+        int want = s_text_valid_slow(t, len);
+        valid += want;
+        disagree += topic_text_valid((const char *)t, len) != want;
+    }
+    CHECK(disagree == 0);
+    CHECK(valid > 100 && valid < 19900); /* both outcomes were exercised */
+}
+
 int
 main(void)
 {
@@ -430,6 +517,8 @@ main(void)
     RUN(refuses_nul_byte_inside_explicit_length);
     RUN(refuses_control_characters);
     RUN(refuses_invalid_utf8);
+    RUN(text_accepts_prose_and_refuses_each_bad_byte_wherever_it_is);
+    RUN(text_check_agrees_with_the_byte_by_byte_reference);
     RUN(matches_the_mqtt_table);
     RUN(extracts_the_network_of_a_topic);
     RUN(refuses_network_that_does_not_fit);

@@ -1,6 +1,8 @@
 /*
  * forms.c: one table per form drives both validation and the CAP parameters,
  * so a field cannot be checked and forgotten in the export (or the reverse).
+ * The hub checks what it sees with it; libenlace checks the part it seals
+ * with the same table, before the hub can no longer see it.
  */
 #include "forms.h"
 
@@ -165,6 +167,15 @@ forms_name(const Enlace__CaseForm *f)
     return form ? form->name : NULL;
 }
 
+int
+forms_known(const char *name)
+{
+    for (size_t i = 0; i < sizeof s_forms / sizeof *s_forms; i++)
+        if (s_forms[i].name && !strcmp(s_forms[i].name, name))
+            return 1;
+    return 0;
+}
+
 static int
 s_is_date(const char *s)
 {
@@ -297,7 +308,9 @@ forms_check(const Enlace__Content *c, char *why, size_t cap)
 {
     if ((unsigned)c->handling > ENLACE__HANDLING__HANDLING_H3)
         FAIL("unknown handling code");
-    if (c->handling == ENLACE__HANDLING__HANDLING_H3 && !*c->handling_text)
+    /* Sealed, the restriction travels inside the seal (checked by the
+     * author's library, with this function, before it seals). */
+    if (c->handling == ENLACE__HANDLING__HANDLING_H3 && !*c->handling_text && !c->sealed)
         FAIL("handling code H3 needs the restriction in handling_text");
     if (!s_text_ok(c->handling_text, 500))
         FAIL("handling_text must be text of at most 500 bytes");
@@ -321,6 +334,19 @@ forms_check(const Enlace__Content *c, char *why, size_t cap)
             FAIL("unknown case form");
         return s_check_form(form, body, why, cap);
     }
+    return NULL;
+}
+
+const char *
+forms_alert_text(const Enlace__Alert *a, const uint8_t *body, size_t body_len)
+{
+    size_t hl = strlen(a->headline);
+    if (hl == 0 || hl > 200 || !topic_text_valid(a->headline, hl))
+        return "an alert needs a headline of 1 to 200 bytes of text";
+    if (strlen(a->area) > 400 || !topic_text_valid(a->area, strlen(a->area)))
+        return "the area description is not valid text (at most 400 bytes)";
+    if (!topic_text_valid((const char *)body, body_len))
+        return "an alert's description must be UTF-8 text";
     return NULL;
 }
 

@@ -1,0 +1,44 @@
+/*
+ * auth: who may use the console. At start the console makes a one-time
+ * token (32 random bytes) and prints it, in hex, in the URL it gives the
+ * officer. The page exchanges it, once, for a session: another 32 random
+ * bytes, which the browser keeps in an HttpOnly, SameSite=Strict cookie
+ * and sends with every request. Secrets live in sodium_malloc memory and
+ * are compared with sodium_memcmp. Thread-safe (one mutex): the HTTP
+ * threads check cookies while the terminal asks for a new token.
+ */
+#ifndef ENLACE_WEB_AUTH_H
+#define ENLACE_WEB_AUTH_H
+
+#include <stddef.h>
+
+#define WEB_SECRET_HEX 65 /* 64 hex digits and a NUL */
+
+typedef struct web_auth web_auth_t;
+
+/* At most max_sessions sessions live at once (the oldest gives way). NULL
+ * if libsodium or memory fails. */
+web_auth_t *web_auth_new(size_t max_sessions);
+/* Wipes and frees every secret. Accepts NULL; sets *self_p to NULL. */
+void web_auth_destroy(web_auth_t **self_p);
+
+/* A new one-time token, replacing any unused one, in hex into out. The
+ * caller prints it and wipes out (sodium_memzero). 0, or -1. */
+int web_auth_token(web_auth_t *self, char out[WEB_SECRET_HEX]);
+
+/* Exchanges the token (hex, len bytes) for a new session whose secret goes,
+ * in hex, into out: 0. -1 if the token is wrong, used or there is none. A
+ * token is good for one exchange only. */
+int web_auth_exchange(web_auth_t *self, const char *token, size_t len,
+    char out[WEB_SECRET_HEX]);
+
+/* 1 if value (hex, len bytes) is the secret of a live session. */
+int web_auth_check(web_auth_t *self, const char *value, size_t len);
+
+/* Ends the session whose secret is value (logging out); no-op if none. */
+void web_auth_end(web_auth_t *self, const char *value, size_t len);
+
+/* Live sessions (for tests). */
+size_t web_auth_sessions(web_auth_t *self);
+
+#endif
