@@ -303,6 +303,26 @@ admin_init(int argc, char **argv)
     char prefix[4096], secret[4200], err[512], kerr[KEYS_ERR_LEN];
     snprintf(prefix, sizeof prefix, "%s/hub", data);
     snprintf(secret, sizeof secret, "%s.secret", prefix);
+    char path[4200];
+    snprintf(path, sizeof path, "%s/" ARCHIVE_FILE, data);
+    /* A cluster node's archive is the cluster's: nothing to add to it, and
+     * nothing may be (the audit entry below would bypass the log), nor may
+     * it get a hub key of its own. Not an error when all is there: the
+     * service runs init before every start. */
+    char cluster[128];
+    int member = cluster_archive_member(path, cluster, sizeof cluster);
+    if (member < 0)
+        return s_fail("%s cannot be read", path);
+    if (member == 1) {
+        if (access(secret, F_OK) != 0)
+            return s_fail("%s is a node of cluster '%s' without its hub key: copy hub.secret "
+                          "and hub.public from another node (every node shares them)",
+                data, cluster);
+        printf("%s is a node of cluster '%s': its archive changes only through the "
+               "cluster's log; nothing to initialise\n",
+            data, cluster);
+        return 0;
+    }
     int created_key = 0;
     if (access(secret, F_OK) != 0) {
         if (keys_init() != 0)
@@ -316,10 +336,6 @@ admin_init(int argc, char **argv)
             return s_fail("%s", kerr);
         created_key = 1;
     }
-    char path[4200];
-    snprintf(path, sizeof path, "%s/" ARCHIVE_FILE, data);
-    if (cluster_refuse_offline(path, "init", stderr) != 0)
-        return 1;
     archive_t *a = archive_open(path, 1, ARCHIVE_SYNC_FULL, err, sizeof err);
     if (!a)
         return s_fail("%s", err);

@@ -627,6 +627,10 @@ a_wiped_node_restored_from_a_peer_catches_up_and_verifies(void)
     CHECK(strstr(out, "before it joins a cluster") != NULL);
     CMD(0, out, sizeof out, "%s holiday list %s/data 2>&1", getenv("ENLACE_HUB_BIN"),
         node[f].dir);
+    /* init, which the packaged service runs before every start, leaves a
+     * node's archive alone and succeeds. */
+    CMD(0, out, sizeof out, "%s init %s/data 2>&1", getenv("ENLACE_HUB_BIN"), node[f].dir);
+    CHECK(strstr(out, "nothing to initialise") != NULL);
 }
 
 /* ------------------------------------------------------------ escalation */
