@@ -20,8 +20,10 @@
  * when its own commit fails.
  *
  * Replicating (replog.c, at the hub's one commit point): the leader's group
- * transaction is recorded as an SQLite changeset (hub/archive/replica.c);
- * before COMMIT it becomes entry N+1, written by a transaction whose
+ * transaction is recorded as an SQLite changeset (hub/archive/replica.c),
+ * every table but the node's bookkeeping and the full-text index, whose
+ * texts travel beside it; before COMMIT it becomes entry N+1, written by a
+ * transaction whose
  * compares are: the leader key's create_revision is still ours (fencing: a
  * deposed leader that wakes up cannot write) and log/N+1 does not exist
  * (the index is free). Only when etcd has committed it (a majority, on
@@ -37,8 +39,9 @@
  * archive's ledger head is the one the entry started from; after applying,
  * the head must be the one the entry ended with. Every node therefore has
  * the same ledger head at the same index. A follower answers every request
- * with ERR_NOT_LEADER naming the leader (redirect.c). A new leader first
- * applies every entry etcd holds, then serves.
+ * with ERR_NOT_LEADER naming the leader (redirect.c; never itself: a key
+ * left from a term a node lost is deleted by that node, leader.c). A new
+ * leader first applies every entry etcd holds, then serves.
  *
  * The log stays bounded: the leader deletes entries every registered node
  * has applied (and, past a maximum, entries a lagging node has not: it
