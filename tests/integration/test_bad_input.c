@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -608,6 +609,19 @@ refuses_other_protocol_versions(void)
         char what[64];
         snprintf(what, sizeof what, "ping with version %u", versions[i]);
         EXPECT_ERROR(raw, frame.request_id, ENLACE__ERROR_CODE__ERR_VERSION, what);
+    }
+    /* Request ids are above 0 (0 is the deliveries'): a Ping with id 0 is
+     * refused as malformed, not answered with a Pong a client would take
+     * for a delivery. */
+    {
+        Enlace__Frame frame = ENLACE__FRAME__INIT;
+        Enlace__Ping ping = ENLACE__PING__INIT;
+        frame.version = ENLACE__PROTOCOL__PROTOCOL_VERSION;
+        frame.request_id = 0;
+        frame.body_case = ENLACE__FRAME__BODY_PING;
+        frame.ping = &ping;
+        rawclient_send_frame(raw, &frame);
+        EXPECT_ERROR(raw, 0, ENLACE__ERROR_CODE__ERR_MALFORMED, "ping with request id 0");
     }
     s_expect_alive_session(raw);
     s_raw_done(&raw);
@@ -1316,10 +1330,13 @@ refuses_message_id_reused_with_other_content(void)
     if (keys_sign_content(me, c.data, c.len, sig) != 0)
         FAILF("keys_sign_content failed");
     uint64_t seq = 0;
+    int64_t stored_ms = 0;
     Enlace__Frame *f = EXPECT_REPLY(raw, rawclient_publish(raw, c.data, c.len, sig, sizeof sig),
         ENLACE__FRAME__BODY_STORED, "publish with a fresh message id");
-    if (f)
+    if (f) {
         seq = f->stored->seq;
+        stored_ms = f->stored->stored_ms;
+    }
     enlace__frame__free_unpacked(f, NULL);
     spec.body = "second, different";
     EXPECT_ERROR(raw, s_publish_signed(raw, me, &spec), ENLACE__ERROR_CODE__ERR_CONFLICT,
@@ -1328,11 +1345,13 @@ refuses_message_id_reused_with_other_content(void)
     spec.topic = "consular/bad/conflict2";
     EXPECT_ERROR(raw, s_publish_signed(raw, me, &spec), ENLACE__ERROR_CODE__ERR_CONFLICT,
         "same message id, other topic");
-    /* An identical retry is not a conflict. */
+    /* An identical retry is not a conflict, and is answered with the
+     * original's stored time, not the retry's (10 ms later). */
+    nanosleep(&(struct timespec){.tv_nsec = 10 * 1000 * 1000}, NULL);
     f = EXPECT_REPLY(raw, rawclient_publish(raw, c.data, c.len, sig, sizeof sig),
         ENLACE__FRAME__BODY_STORED, "identical retry");
     if (f)
-        CHECK(f->stored->duplicate && f->stored->seq == seq);
+        CHECK(f->stored->duplicate && f->stored->seq == seq && f->stored->stored_ms == stored_ms);
     enlace__frame__free_unpacked(f, NULL);
     free(c.data);
     CHECK(s_sql_count("hex(msg_id) = 'C3C3C3C3C3C3C3C3C3C3C3C3C3C3C3C3'") == 1);
