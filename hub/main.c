@@ -75,7 +75,8 @@ s_usage(FILE *out)
         "  holiday list DATA [--country CC] [--json]   the consultation's calendar: a\n"
         "                            country's holidays are not business days\n"
         "  zone set DATA --country CC --zone ZONE      the IANA zone (America/Toronto)\n"
-        "  zone list DATA [--json]                     a member country counts days in\n"
+        "  zone list DATA [--json]                     each member country's zone: its\n"
+        "                            business days are counted there\n"
         "\n"
         "SIGHUP makes a running hub reload its directory. Roles: officer, focal, ppt,\n"
         "st, observer, admin. Networks: consular, trafficking, child, crm.\n",
