@@ -99,8 +99,8 @@ typedef struct {
  * secure session comes up within timeout_ms (wrong hub key, no hub).
  * On success *out owns a new client (free with enlace_close); on failure
  * *out is NULL and, if why is not NULL, a one-line reason is written there. */
-ENLACE_EXPORT int enlace_connect(const enlace_options_t *opts, enlace_client_t **out,
-    char *why, size_t why_len);
+ENLACE_EXPORT int enlace_connect(const enlace_options_t *opts, enlace_client_t **out, char *why,
+    size_t why_len);
 
 /* Closes the connection and frees the client. Accepts NULL; sets *self_p NULL. */
 ENLACE_EXPORT void enlace_close(enlace_client_t **self_p);
@@ -154,8 +154,7 @@ typedef struct {
  * return_assistance). ENLACE_OK and *out (free with enlace_form_destroy),
  * else ENLACE_EINVAL (unknown type) or ENLACE_ENOMEM, with a one-line reason
  * in why (if not NULL). */
-ENLACE_EXPORT int enlace_form_new(const char *type, enlace_form_t **out, char *why,
-    size_t why_len);
+ENLACE_EXPORT int enlace_form_new(const char *type, enlace_form_t **out, char *why, size_t why_len);
 ENLACE_EXPORT void enlace_form_destroy(enlace_form_t **self_p);
 
 /* Sets field name to value, read by the field's type; a list field gains
@@ -181,22 +180,22 @@ ENLACE_EXPORT const enlace_form_field_t *enlace_form_field(const enlace_form_t *
  * lower-case CAP values; NULL means the default. The message body is the
  * alert's description. */
 typedef struct {
-    const char *priority;          /* routine, priority, urgent, flash (default routine) */
-    const char *category;          /* death, disaster, trafficking, smuggling, missing-child,
-                                    * unaccompanied-child, return-assistance, other */
-    const char *const *countries;  /* ISO 3166-1 alpha-2 codes concerned */
+    const char *priority;         /* routine, priority, urgent, flash (default routine) */
+    const char *category;         /* death, disaster, trafficking, smuggling, missing-child,
+                                   * unaccompanied-child, return-assistance, other */
+    const char *const *countries; /* ISO 3166-1 alpha-2 codes concerned */
     size_t ncountries;
-    const char *headline;          /* required, at most 200 bytes */
-    const char *status;            /* actual (default), exercise (a drill), system, test, draft */
-    const char *msg_type;          /* alert (default), update, cancel */
-    const uint64_t *references;    /* earlier alert ids, for update and cancel */
+    const char *headline;       /* required, at most 200 bytes */
+    const char *status;         /* actual (default), exercise (a drill), system, test, draft */
+    const char *msg_type;       /* alert (default), update, cancel */
+    const uint64_t *references; /* earlier alert ids, for update and cancel */
     size_t nreferences;
-    const char *urgency;           /* immediate, expected, future, past (default unknown) */
-    const char *severity;          /* extreme, severe, moderate, minor */
-    const char *certainty;         /* observed, likely, possible, unlikely */
-    const char *area;              /* CAP areaDesc */
-    int64_t expires_ms;            /* 0: none */
-    const char *language;          /* es (default) or en */
+    const char *urgency;   /* immediate, expected, future, past (default unknown) */
+    const char *severity;  /* extreme, severe, moderate, minor */
+    const char *certainty; /* observed, likely, possible, unlikely */
+    const char *area;      /* CAP areaDesc */
+    int64_t expires_ms;    /* 0: none */
+    const char *language;  /* es (default) or en */
     /* The alert in a second language (one more CAP info block), or NULL: */
     const char *translation_language;
     const char *translation_headline;
@@ -208,27 +207,27 @@ typedef struct {
     enlace_tlp_t tlp;
     const char *const *recipients; /* fingerprints; required for RED */
     size_t nrecipients;
-    const char *content_type;      /* default "text/plain; charset=utf-8" */
-    const uint8_t *message_id;     /* 16 bytes to reuse (a retry); NULL: random */
-    int64_t created_ms;            /* author time; 0: now. A retry by the caller
-                                    * must repeat both message_id and created_ms
-                                    * so the hub sees identical content */
-    const enlace_alert_t *alert;   /* makes the message an alert; its id is the seq */
-    uint64_t case_id;              /* attach to an open case of the topic's network */
-    const char *handling;          /* H0, H1, H2 or H3 (NULL: none) */
-    const char *handling_text;     /* the restriction, required for H3 */
-    const char *evaluation;        /* source reliability A|B|C|X and accuracy 1-4, e.g. "B2" */
-    int personal_data;             /* the content contains personal data */
-    const enlace_form_t *form;     /* a case form (see enlace_form_new); implies personal
-                                    * data. Not owned: it must outlive the call */
-    uint64_t forward_of;           /* passes on stored message N; the hub refuses it if
-                                    * N's label or handling code forbids (ENLACE_EDENIED) */
-    int seal;                      /* seal the content (always done for TLP:RED): the body,
-                                    * headline, area, form, translations and handling text
-                                    * are encrypted to the recipients' keys in force, your
-                                    * own and the ST's archive key (PROTOCOL.md 6), which
-                                    * the library fetches from the hub; needs recipients.
-                                    * A form is then checked here, with the hub's table */
+    const char *content_type;    /* default "text/plain; charset=utf-8" */
+    const uint8_t *message_id;   /* 16 bytes to reuse (a retry); NULL: random */
+    int64_t created_ms;          /* author time; 0: now. A retry by the caller
+                                  * must repeat both message_id and created_ms
+                                  * so the hub sees identical content */
+    const enlace_alert_t *alert; /* makes the message an alert; its id is the seq */
+    uint64_t case_id;            /* attach to an open case of the topic's network */
+    const char *handling;        /* H0, H1, H2 or H3 (NULL: none) */
+    const char *handling_text;   /* the restriction, required for H3 */
+    const char *evaluation;      /* source reliability A|B|C|X and accuracy 1-4, e.g. "B2" */
+    int personal_data;           /* the content contains personal data */
+    const enlace_form_t *form;   /* a case form (see enlace_form_new); implies personal
+                                  * data. Not owned: it must outlive the call */
+    uint64_t forward_of;         /* passes on stored message N; the hub refuses it if
+                                  * N's label or handling code forbids (ENLACE_EDENIED) */
+    int seal;                    /* seal the content (always done for TLP:RED): the body,
+                                  * headline, area, form, translations and handling text
+                                  * are encrypted to the recipients' keys in force, your
+                                  * own and the ST's archive key (PROTOCOL.md 6), which
+                                  * the library fetches from the hub; needs recipients.
+                                  * A form is then checked here, with the hub's table */
 } enlace_publish_opts_t;
 
 /* Signs and publishes a message and waits until the hub has committed it to
@@ -249,8 +248,8 @@ ENLACE_EXPORT int enlace_publish(enlace_client_t *self, const char *topic, const
  * (ENLACE_ELIMIT beyond). The message's signed bytes are kept until the hub
  * answers. */
 #define ENLACE_PUBLISH_WINDOW 1024
-ENLACE_EXPORT int enlace_publish_async(enlace_client_t *self, const char *topic,
-    const void *body, size_t len, const enlace_publish_opts_t *opts, uint64_t *ticket);
+ENLACE_EXPORT int enlace_publish_async(enlace_client_t *self, const char *topic, const void *body,
+    size_t len, const enlace_publish_opts_t *opts, uint64_t *ticket);
 
 /* Waits up to timeout_ms (-1: forever) for the outcome of any outstanding
  * publish. Returns ENLACE_ETIMEDOUT if none arrived; otherwise fills *ticket
@@ -270,38 +269,38 @@ ENLACE_EXPORT int enlace_unsubscribe(enlace_client_t *self, const char *pattern)
 
 /* A received message. All pointers are owned by the delivery. */
 typedef struct {
-    uint64_t seq;                /* the hub's sequence number */
+    uint64_t seq; /* the hub's sequence number */
     const char *topic;
     const uint8_t *body;
     size_t body_len;
     const char *content_type;
-    int tlp;                     /* enlace_tlp_t */
-    const uint8_t *message_id;   /* 16 bytes */
+    int tlp;                        /* enlace_tlp_t */
+    const uint8_t *message_id;      /* 16 bytes */
     const char *author_fingerprint; /* from the signing key: verified */
-    const char *author_name;     /* the hub's directory */
-    const char *author_country;  /* or organisation code */
-    int64_t created_ms;          /* author's clock */
-    int64_t stored_ms;           /* hub's clock */
-    const uint8_t *signature;    /* 64 bytes, verified: over the content alone, or
-                                  * (batch_size > 0) over the root of the batch the
-                                  * author signed it in, reached with this audit path */
-    uint32_t batch_size;         /* 0: signed alone */
+    const char *author_name;        /* the hub's directory */
+    const char *author_country;     /* or organisation code */
+    int64_t created_ms;             /* author's clock */
+    int64_t stored_ms;              /* hub's clock */
+    const uint8_t *signature;       /* 64 bytes, verified: over the content alone, or
+                                     * (batch_size > 0) over the root of the batch the
+                                     * author signed it in, reached with this audit path */
+    uint32_t batch_size;            /* 0: signed alone */
     uint32_t batch_index;
-    const uint8_t *batch_path;   /* batch_path_len bytes: 32-byte sibling hashes */
+    const uint8_t *batch_path; /* batch_path_len bytes: 32-byte sibling hashes */
     size_t batch_path_len;
-    const uint8_t *content;      /* the signed Content bytes, as the author sent them */
+    const uint8_t *content; /* the signed Content bytes, as the author sent them */
     size_t content_len;
     size_t nrecipients;
     const char *const *recipients;
-    uint64_t case_id;            /* 0: none */
-    int out_of_band;             /* an alert pushed to you, outside your subscriptions */
+    uint64_t case_id; /* 0: none */
+    int out_of_band;  /* an alert pushed to you, outside your subscriptions */
     /* Alerts (is_alert = 1): */
     int is_alert;
-    const char *alert_priority;  /* routine, priority, urgent, flash */
+    const char *alert_priority; /* routine, priority, urgent, flash */
     const char *alert_category;
     const char *alert_headline;
-    const char *alert_status;    /* actual, exercise, ... */
-    const char *alert_msg_type;  /* alert, update, cancel */
+    const char *alert_status;   /* actual, exercise, ... */
+    const char *alert_msg_type; /* alert, update, cancel */
     size_t alert_ncountries;
     const char *const *alert_countries;
     /* Escalations written by the hub (escalation_alert != 0): */
@@ -309,38 +308,38 @@ typedef struct {
     const char *escalation_country;
     unsigned escalation_level;
     /* Handling and evaluation, shown before the content: */
-    const char *handling;        /* "", H0, H1, H2, H3 */
+    const char *handling; /* "", H0, H1, H2, H3 */
     const char *handling_text;
-    char evaluation[4];          /* "B2", or "" */
+    char evaluation[4]; /* "B2", or "" */
     int personal_data;
-    const enlace_form_t *form;   /* the case form, or NULL; owned by the delivery */
+    const enlace_form_t *form; /* the case form, or NULL; owned by the delivery */
     /* The first translation carried by the message, or NULLs: */
     const char *translation_language;
     const char *translation_headline;
     const char *translation_description;
     /* A step of a consultation (consult_step not NULL), or the hub's
      * reminder about one (consult_notice not NULL): */
-    const char *consult_step;     /* open, answer, advance, revise, close */
-    uint64_t consult_id;          /* the consultation (0 when this step opens it: its id
-                                   * is this message's seq) */
-    const char *consult_title;    /* open */
-    unsigned consult_stage;       /* 0 the Troika, 1 round 1, 2 round 2 */
-    const char *consult_answer;   /* answer: agree, object, no-objection, comments, objection */
-    const char *consult_outcome;  /* close: consensus, no-consensus */
-    const char *consult_reason;   /* close without consensus: why */
-    const char *consult_notice;   /* the hub's: reminder, last-day, deadline, escalated */
-    const char *consult_country;  /* the country a notice is about */
-    int64_t consult_deadline_ms;  /* its deadline */
+    const char *consult_step;    /* open, answer, advance, revise, close */
+    uint64_t consult_id;         /* the consultation (0 when this step opens it: its id
+                                  * is this message's seq) */
+    const char *consult_title;   /* open */
+    unsigned consult_stage;      /* 0 the Troika, 1 round 1, 2 round 2 */
+    const char *consult_answer;  /* answer: agree, object, no-objection, comments, objection */
+    const char *consult_outcome; /* close: consensus, no-consensus */
+    const char *consult_reason;  /* close without consensus: why */
+    const char *consult_notice;  /* the hub's: reminder, last-day, deadline, escalated */
+    const char *consult_country; /* the country a notice is about */
+    int64_t consult_deadline_ms; /* its deadline */
     /* Sealed content (PROTOCOL.md 6; always TLP:RED): the hub carried the
      * body, headline, area, form, translations and handling text encrypted,
      * and the library opened them with your key. */
-    int sealed;                  /* the author sealed it */
-    int seal_status;             /* ENLACE_OK: opened, the fields above are the
-                                  * plaintext; ENLACE_ESEALED: not sealed to your key,
-                                  * ENLACE_EBADSEAL: does not open (damaged): body NULL
-                                  * (body_len 0), headline, handling text and content type
-                                  * "", no form, no translation */
-    const char *opened_by;       /* the fingerprint of the key that opened it, or "" */
+    int sealed;            /* the author sealed it */
+    int seal_status;       /* ENLACE_OK: opened, the fields above are the
+                            * plaintext; ENLACE_ESEALED: not sealed to your key,
+                            * ENLACE_EBADSEAL: does not open (damaged): body NULL
+                            * (body_len 0), headline, handling text and content type
+                            * "", no form, no translation */
+    const char *opened_by; /* the fingerprint of the key that opened it, or "" */
 } enlace_delivery_t;
 
 /* Waits up to timeout_ms (-1: forever) for the next delivery. Every delivery
@@ -353,14 +352,14 @@ ENLACE_EXPORT void enlace_delivery_destroy(enlace_delivery_t **self_p);
 /* History: archived messages this officer may see, oldest first, one page
  * at a time. Every item's signature is verified like a delivery's. */
 typedef struct {
-    const char *pattern;   /* required, e.g. "consular/#" */
-    uint64_t after_seq;    /* page start (0: from the beginning) */
-    unsigned limit;        /* items per page (0: hub default, at most 500) */
-    int64_t from_ms;       /* stored at or after (0: no bound) */
-    int64_t to_ms;         /* stored before (0: no bound) */
-    const char *author;    /* author fingerprint, or NULL */
-    const char *country;   /* author's country/organisation code, or NULL */
-    uint64_t case_id;      /* only messages of this case (0: any) */
+    const char *pattern; /* required, e.g. "consular/#" */
+    uint64_t after_seq;  /* page start (0: from the beginning) */
+    unsigned limit;      /* items per page (0: hub default, at most 500) */
+    int64_t from_ms;     /* stored at or after (0: no bound) */
+    int64_t to_ms;       /* stored before (0: no bound) */
+    const char *author;  /* author fingerprint, or NULL */
+    const char *country; /* author's country/organisation code, or NULL */
+    uint64_t case_id;    /* only messages of this case (0: any) */
 } enlace_history_query_t;
 
 typedef struct enlace_page enlace_page_t;
@@ -387,20 +386,20 @@ ENLACE_EXPORT int enlace_ack(enlace_client_t *self, uint64_t alert_id, const cha
 /* One concerned country's acknowledgement of an alert. */
 typedef struct {
     const char *country;
-    const char *state;            /* acknowledged, pending, overdue, not required, cancelled,
-                                   * superseded */
-    const char *acked_by;         /* the officer's name ("" until acknowledged) */
+    const char *state;    /* acknowledged, pending, overdue, not required, cancelled,
+                           * superseded */
+    const char *acked_by; /* the officer's name ("" until acknowledged) */
     const char *acked_by_fingerprint;
-    int64_t acked_ms;             /* 0 until acknowledged */
+    int64_t acked_ms; /* 0 until acknowledged */
     const char *note;
-    unsigned level;               /* escalation level reached (0, 1, 2) */
-    int64_t deadline_ms;          /* the current deadline while pending (0: none) */
+    unsigned level;      /* escalation level reached (0, 1, 2) */
+    int64_t deadline_ms; /* the current deadline while pending (0: none) */
 } enlace_target_t;
 
 /* An alert and its acknowledgement, country by country. Names are those of
  * enlace_alert_t. */
 typedef struct {
-    uint64_t id;                  /* the alert's sequence number */
+    uint64_t id; /* the alert's sequence number */
     const char *topic;
     const char *priority;
     const char *category;
@@ -410,18 +409,18 @@ typedef struct {
     size_t ncountries;
     const char *const *countries;
     size_t nreferences;
-    const uint64_t *references;   /* the alerts an update or cancellation names */
+    const uint64_t *references; /* the alerts an update or cancellation names */
     const char *author_name;
     const char *author_fingerprint;
     const char *author_country;
     int64_t stored_ms;
-    uint64_t case_id;             /* 0: none */
-    int needs_ack;                /* urgent or flash: the countries must acknowledge */
-    uint64_t superseded_by;       /* a later update or cancellation (0: none) */
+    uint64_t case_id;       /* 0: none */
+    int needs_ack;          /* urgent or flash: the countries must acknowledge */
+    uint64_t superseded_by; /* a later update or cancellation (0: none) */
     size_t ntargets;
     const enlace_target_t *const *targets;
-    int sealed;                   /* a sealed alert: headline is "" (the hub has only its
-                                   * envelope; the message itself opens for its recipients) */
+    int sealed; /* a sealed alert: headline is "" (the hub has only its
+                 * envelope; the message itself opens for its recipients) */
 } enlace_alert_status_t;
 
 typedef struct {
@@ -444,23 +443,23 @@ ENLACE_EXPORT int enlace_cap(enlace_client_t *self, uint64_t alert_id, char **xm
 /* A case: the messages and alerts about one situation. */
 typedef struct {
     uint64_t id;
-    const char *type;             /* a category name: death, disaster, ... */
+    const char *type; /* a category name: death, disaster, ... */
     const char *network;
     size_t ncountries;
     const char *const *countries;
     const char *title;
-    const char *state;            /* open or closed */
-    const char *opened_by;        /* the officer's name */
+    const char *state;     /* open or closed */
+    const char *opened_by; /* the officer's name */
     int64_t opened_ms;
     int64_t updated_ms;
-    uint64_t form_seq;            /* the message holding the case form (0: none) */
-    const char *approval;         /* special returns: whose approval is recorded or awaited */
+    uint64_t form_seq;    /* the message holding the case form (0: none) */
+    const char *approval; /* special returns: whose approval is recorded or awaited */
 } enlace_case_info_t;
 
 typedef struct {
     int64_t ts_ms;
     const char *officer;
-    const char *event;            /* opened, closed, reopened, approved */
+    const char *event; /* opened, closed, reopened, approved */
     const char *note;
 } enlace_case_event_t;
 
@@ -507,8 +506,8 @@ ENLACE_EXPORT int enlace_case_show(enlace_client_t *self, uint64_t case_id, enla
 ENLACE_EXPORT void enlace_case_destroy(enlace_case_t **self_p);
 /* Cases you may see, filtered by type, country and state (NULL: any),
  * newest first; free with enlace_case_list_destroy. */
-ENLACE_EXPORT int enlace_case_list(enlace_client_t *self, const char *type,
-    const char *country, const char *state, enlace_case_list_t **out);
+ENLACE_EXPORT int enlace_case_list(enlace_client_t *self, const char *type, const char *country,
+    const char *state, enlace_case_list_t **out);
 ENLACE_EXPORT void enlace_case_list_destroy(enlace_case_list_t **self_p);
 ENLACE_EXPORT int enlace_case_set_state(enlace_client_t *self, uint64_t case_id, int open,
     const char *note);
@@ -526,8 +525,7 @@ ENLACE_EXPORT int enlace_relabel(enlace_client_t *self, uint64_t seq, enlace_tlp
     int lift_handling);
 
 /* Asks the author of message seq for wider release; the author is told. */
-ENLACE_EXPORT int enlace_release_request(enlace_client_t *self, uint64_t seq,
-    const char *reason);
+ENLACE_EXPORT int enlace_release_request(enlace_client_t *self, uint64_t seq, const char *reason);
 
 /* ---------------------------------------------------------------- consultations */
 
@@ -552,58 +550,58 @@ ENLACE_EXPORT int enlace_release_request(enlace_client_t *self, uint64_t seq,
 
 /* A consultation's own facts. */
 typedef struct {
-    uint64_t id;                  /* the seq of the message that opened it */
+    uint64_t id; /* the seq of the message that opened it */
     const char *title;
-    const char *state;            /* open or closed ("draft": the one you would open) */
-    unsigned stage;               /* 0 the Troika, 1 round 1, 2 round 2 */
-    size_t ntroika;               /* its Troika's countries (none if you never saw the */
-    const char *const *troika;    /* Troika's stage) */
-    const char *ppt;              /* the PPT country that opened it */
+    const char *state;         /* open or closed ("draft": the one you would open) */
+    unsigned stage;            /* 0 the Troika, 1 round 1, 2 round 2 */
+    size_t ntroika;            /* its Troika's countries (none if you never saw the */
+    const char *const *troika; /* Troika's stage) */
+    const char *ppt;           /* the PPT country that opened it */
     const char *opened_by;
     const char *opened_by_fingerprint;
     int64_t opened_ms;
     int64_t updated_ms;
-    unsigned version;             /* the number of its latest text */
-    const char *outcome;          /* "", consensus or no-consensus */
-    const char *reason;           /* closed without consensus: why */
+    unsigned version;    /* the number of its latest text */
+    const char *outcome; /* "", consensus or no-consensus */
+    const char *reason;  /* closed without consensus: why */
     int64_t closed_ms;
-    unsigned addressed;           /* countries addressed in its stage ... */
-    unsigned answered;            /* ... of which have answered */
+    unsigned addressed; /* countries addressed in its stage ... */
+    unsigned answered;  /* ... of which have answered */
 } enlace_consult_info_t;
 
 /* One country in one stage: its deadline and its latest answer. */
 typedef struct {
     unsigned stage;
     const char *country;
-    const char *zone;             /* the IANA zone its business days are counted in */
-    int64_t opened_ms;            /* when the stage reached it */
-    int64_t deadline_ms;          /* the end of its last business day (0: none, the Troika) */
-    const char *state;            /* pending, answered, no-answer, no-objection, closed */
-    const char *answer;           /* agree, object, no-objection, comments, objection, "" */
-    const char *answered_by;      /* the officer's name */
+    const char *zone;        /* the IANA zone its business days are counted in */
+    int64_t opened_ms;       /* when the stage reached it */
+    int64_t deadline_ms;     /* the end of its last business day (0: none, the Troika) */
+    const char *state;       /* pending, answered, no-answer, no-objection, closed */
+    const char *answer;      /* agree, object, no-objection, comments, objection, "" */
+    const char *answered_by; /* the officer's name */
     int64_t answered_ms;
-    uint64_t answer_seq;          /* the answer's message, among the consultation's messages */
-    int late;                     /* answered after its deadline */
-    unsigned step;                /* the hub's notices so far: 1 and 2 reminders, 3 the
-                                   * deadline's, 4 the ST told */
-    unsigned answers;             /* answers it gave in this stage (the latest counts) */
+    uint64_t answer_seq; /* the answer's message, among the consultation's messages */
+    int late;            /* answered after its deadline */
+    unsigned step;       /* the hub's notices so far: 1 and 2 reminders, 3 the
+                          * deadline's, 4 the ST told */
+    unsigned answers;    /* answers it gave in this stage (the latest counts) */
 } enlace_consult_target_t;
 
 /* A text of the consultation. */
 typedef struct {
     unsigned version;
-    unsigned stage;               /* the stage it was sent to */
-    uint64_t seq;                 /* its message, among the consultation's messages */
+    unsigned stage; /* the stage it was sent to */
+    uint64_t seq;   /* its message, among the consultation's messages */
     int64_t ts_ms;
 } enlace_consult_version_t;
 
 typedef struct {
     int64_t ts_ms;
-    const char *event;            /* opened, addressed, answered, advanced, revised,
-                                   * reminded, deadline, escalated, closed */
+    const char *event; /* opened, addressed, answered, advanced, revised,
+                        * reminded, deadline, escalated, closed */
     unsigned stage;
     const char *country;
-    const char *officer;          /* "" the hub */
+    const char *officer; /* "" the hub */
     const char *detail;
 } enlace_consult_event_t;
 
@@ -619,7 +617,7 @@ typedef struct {
     const enlace_consult_target_t *const *targets; /* by stage, then country */
     size_t nmessages;
     const enlace_delivery_t *const *messages;
-    size_t naddressees;           /* with the Troika: the fingerprints its steps name */
+    size_t naddressees; /* with the Troika: the fingerprints its steps name */
     const char *const *addressees;
     size_t nevents;
     const enlace_consult_event_t *const *events;
@@ -632,8 +630,8 @@ typedef struct {
 
 /* Opens a consultation (the PPT): title (1 to 200 bytes) and the proposal's
  * text go to the Troika. *id (may be NULL) is its id. */
-ENLACE_EXPORT int enlace_consult_open(enlace_client_t *self, const char *title,
-    const char *text, uint64_t *id);
+ENLACE_EXPORT int enlace_consult_open(enlace_client_t *self, const char *title, const char *text,
+    uint64_t *id);
 /* Answers for your country: agree or object (the Troika), no-objection,
  * comments or objection (a round); text is required but for agree and
  * no-objection (NULL: none). stage is the stage you answer (-1: the current
@@ -678,17 +676,17 @@ ENLACE_EXPORT void enlace_consult_list_destroy(enlace_consult_list_t **self_p);
 
 /* One key of an officer, as the directory holds it. */
 typedef struct {
-    int64_t id;                   /* the officer (the same for all its keys) */
+    int64_t id; /* the officer (the same for all its keys) */
     const char *name;
-    const char *country;          /* "" for an organisation's officer */
-    const char *organisation;     /* "" for a country's */
+    const char *country;      /* "" for an organisation's officer */
+    const char *organisation; /* "" for a country's */
     const char *role;
     size_t nnetworks;
-    const char *const *networks;  /* memberships, "network:role" */
-    const char *fingerprint;      /* of this key */
-    int64_t valid_from_ms;        /* 0: no bound */
-    int64_t valid_until_ms;       /* 0: no bound */
-    int64_t revoked_ms;           /* 0: in force */
+    const char *const *networks; /* memberships, "network:role" */
+    const char *fingerprint;     /* of this key */
+    int64_t valid_from_ms;       /* 0: no bound */
+    int64_t valid_until_ms;      /* 0: no bound */
+    int64_t revoked_ms;          /* 0: in force */
 } enlace_officer_t;
 
 typedef struct {
@@ -698,19 +696,19 @@ typedef struct {
 
 /* A new officer with one key. */
 typedef struct {
-    const uint8_t *key;           /* ENLACE_PUBLIC_KEY_BYTES (enlace_public_key_load) */
-    const char *name;             /* 1 to 200 bytes */
-    const char *country;          /* a country code of the directory (MX), or NULL */
-    const char *organisation;     /* an organisation code (ST, IOM), or NULL: one of the two */
-    const char *role;             /* officer, focal, ppt, st, observer, admin */
-    const char *const *networks;  /* consular, trafficking, child, crm (none for st, observer) */
+    const uint8_t *key;          /* ENLACE_PUBLIC_KEY_BYTES (enlace_public_key_load) */
+    const char *name;            /* 1 to 200 bytes */
+    const char *country;         /* a country code of the directory (MX), or NULL */
+    const char *organisation;    /* an organisation code (ST, IOM), or NULL: one of the two */
+    const char *role;            /* officer, focal, ppt, st, observer, admin */
+    const char *const *networks; /* consular, trafficking, child, crm (none for st, observer) */
     size_t nnetworks;
-    const char *contact;          /* or NULL */
+    const char *contact; /* or NULL */
 } enlace_officer_spec_t;
 
 /* Registers an officer; *out (free with enlace_officer_destroy) is its entry. */
-ENLACE_EXPORT int enlace_admin_officer_add(enlace_client_t *self,
-    const enlace_officer_spec_t *spec, enlace_officer_t **out);
+ENLACE_EXPORT int enlace_admin_officer_add(enlace_client_t *self, const enlace_officer_spec_t *spec,
+    enlace_officer_t **out);
 /* Every key of every officer; free with enlace_officer_list_destroy. */
 ENLACE_EXPORT int enlace_admin_officer_list(enlace_client_t *self, enlace_officer_list_t **out);
 /* Revokes a key, named by its fingerprint or given (key, 32 bytes): one of
@@ -737,16 +735,16 @@ ENLACE_EXPORT void enlace_officer_list_destroy(enlace_officer_list_t **self_p);
 /* An observer's invitation into part of a network. */
 typedef struct {
     int64_t id;
-    const char *grantee;          /* observer organisation or country */
+    const char *grantee; /* observer organisation or country */
     const char *network;
     size_t ntopics;
-    const char *const *topics;    /* patterns */
-    const char *access;           /* read or readwrite */
+    const char *const *topics; /* patterns */
+    const char *access;        /* read or readwrite */
     int64_t expires_ms;
     int64_t created_ms;
-    const char *created_by;       /* fingerprint ("" the hub's local operator) */
-    int64_t revoked_ms;           /* 0: in force */
-    const char *state;            /* active, expired or revoked */
+    const char *created_by; /* fingerprint ("" the hub's local operator) */
+    int64_t revoked_ms;     /* 0: in force */
+    const char *state;      /* active, expired or revoked */
 } enlace_invitation_t;
 
 typedef struct {
@@ -755,23 +753,22 @@ typedef struct {
 } enlace_invitation_list_t;
 
 typedef struct {
-    const char *grantee;          /* an observer organisation or country code */
+    const char *grantee; /* an observer organisation or country code */
     const char *network;
-    const char *const *topics;    /* 1 to 8 patterns inside the network */
+    const char *const *topics; /* 1 to 8 patterns inside the network */
     size_t ntopics;
-    const char *access;           /* read or readwrite */
-    int64_t expires_ms;           /* a time to come, or 0 and: */
-    int64_t duration_ms;          /* that long from now, by the hub's clock */
+    const char *access;  /* read or readwrite */
+    int64_t expires_ms;  /* a time to come, or 0 and: */
+    int64_t duration_ms; /* that long from now, by the hub's clock */
 } enlace_invite_spec_t;
 
 /* Grants an invitation; *out (free with enlace_invitation_destroy) is it,
  * with its id and expiry. */
-ENLACE_EXPORT int enlace_admin_invite_grant(enlace_client_t *self,
-    const enlace_invite_spec_t *spec, enlace_invitation_t **out);
+ENLACE_EXPORT int enlace_admin_invite_grant(enlace_client_t *self, const enlace_invite_spec_t *spec,
+    enlace_invitation_t **out);
 ENLACE_EXPORT int enlace_admin_invite_revoke(enlace_client_t *self, int64_t id);
 /* Every invitation; free with enlace_invitation_list_destroy. */
-ENLACE_EXPORT int enlace_admin_invite_list(enlace_client_t *self,
-    enlace_invitation_list_t **out);
+ENLACE_EXPORT int enlace_admin_invite_list(enlace_client_t *self, enlace_invitation_list_t **out);
 ENLACE_EXPORT void enlace_invitation_destroy(enlace_invitation_t **self_p);
 ENLACE_EXPORT void enlace_invitation_list_destroy(enlace_invitation_list_t **self_p);
 
@@ -800,10 +797,10 @@ ENLACE_EXPORT int enlace_admin_ppt_show(enlace_client_t *self, enlace_troika_t *
 typedef struct {
     int64_t id;
     int64_t ts_ms;
-    int64_t officer_id;           /* 0 and fingerprint "": the hub's local operator */
+    int64_t officer_id; /* 0 and fingerprint "": the hub's local operator */
     const char *fingerprint;
-    const char *action;           /* officer.add, key.revoke, invite.grant, publish, ... */
-    const char *outcome;          /* ok, or refused:REASON */
+    const char *action;  /* officer.add, key.revoke, invite.grant, publish, ... */
+    const char *outcome; /* ok, or refused:REASON */
     const char *detail;
 } enlace_audit_entry_t;
 
@@ -842,13 +839,13 @@ typedef struct {
 
 /* The hub's health, as `enlace-hub status DATA` reports it. */
 typedef struct {
-    int running;                  /* 1: the fields of the running hub are set */
-    const char *reason;           /* why not, when not running */
+    int running;        /* 1: the fields of the running hub are set */
+    const char *reason; /* why not, when not running */
     /* The running hub: */
     const char *version;
     int64_t pid;
     int64_t started_ms;
-    int64_t updated_ms;           /* when the hub last wrote its status */
+    int64_t updated_ms; /* when the hub last wrote its status */
     int64_t uptime_s;
     const char *bind;
     int64_t sessions;
@@ -859,12 +856,12 @@ typedef struct {
     const enlace_count_t *const *connected_by_organisation;
     size_t nconnected_by_network;
     const enlace_count_t *const *connected_by_network;
-    int64_t inflight;             /* deliveries sent and not acknowledged */
+    int64_t inflight; /* deliveries sent and not acknowledged */
     int64_t blocked_sessions;
-    int64_t stored;               /* messages stored this run */
-    int64_t delivered;            /* deliveries this run */
+    int64_t stored;    /* messages stored this run */
+    int64_t delivered; /* deliveries this run */
     /* The archive: */
-    int64_t archive_bytes;        /* database and write-ahead log */
+    int64_t archive_bytes; /* database and write-ahead log */
     int64_t db_bytes;
     int64_t wal_bytes;
     int64_t last_seq;
@@ -958,8 +955,8 @@ ENLACE_EXPORT int enlace_message_open(const uint8_t *content, size_t content_len
  * 'B' for a backup, 'E' for an export. ENLACE_EKEY (encrypted to another
  * key), ENLACE_EBADSEAL (damaged or truncated), ENLACE_EPROTO (not an
  * encrypted file), ENLACE_EIO, with a reason in why. */
-ENLACE_EXPORT int enlace_decrypt_stream(const enlace_key_t *key, int in_fd, int out_fd,
-    char *kind, char *why, size_t why_len);
+ENLACE_EXPORT int enlace_decrypt_stream(const enlace_key_t *key, int in_fd, int out_fd, char *kind,
+    char *why, size_t why_len);
 
 /* ---------------------------------------------------------------- key files */
 
@@ -972,8 +969,8 @@ ENLACE_EXPORT int enlace_key_sealed(const char *secret_file);
  * file) into key, checking that it is a usable Ed25519 key and that its
  * fingerprint line matches. ENLACE_OK, or ENLACE_EKEY (ENLACE_EINVAL,
  * ENLACE_EIO) with a one-line reason in why (if not NULL). */
-ENLACE_EXPORT int enlace_public_key_load(const char *path,
-    uint8_t key[ENLACE_PUBLIC_KEY_BYTES], char *why, size_t why_len);
+ENLACE_EXPORT int enlace_public_key_load(const char *path, uint8_t key[ENLACE_PUBLIC_KEY_BYTES],
+    char *why, size_t why_len);
 
 /* The key's fingerprint: the first 80 bits of BLAKE2b-256 of the key, in
  * RFC 4648 base32, as four groups of four. */

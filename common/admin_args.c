@@ -100,11 +100,11 @@ s_duration_ms(const char *s)
         return -1;
     const char *unit_s = s + digits;
     int64_t unit = !strcmp(unit_s, "s") ? 1000
-        : !strcmp(unit_s, "m")           ? 60000
-        : !strcmp(unit_s, "h")           ? 3600000
-        : !strcmp(unit_s, "d")           ? 86400000
-        : !strcmp(unit_s, "ms")          ? 1
-                                         : -1;
+        : !strcmp(unit_s, "m")          ? 60000
+        : !strcmp(unit_s, "h")          ? 3600000
+        : !strcmp(unit_s, "d")          ? 86400000
+        : !strcmp(unit_s, "ms")         ? 1
+                                        : -1;
     if (unit < 0 || v > (uint64_t)(INT64_MAX / unit / 2))
         return -1;
     return (int64_t)v * unit;
@@ -245,8 +245,8 @@ s_invite(int argc, char **argv, admin_cmd_t *cmd, FILE *err)
     const char *sub = argc > 0 ? argv[0] : "";
     argc--;
     argv++;
-    static const char *const grant_opts[] = {"--to", "--network", "--topics", "--access",
-        "--for", "--until", NULL};
+    static const char *const grant_opts[] = {"--to", "--network", "--topics", "--access", "--for",
+        "--until", NULL};
     static const char *const json[] = {"--json", NULL};
     int rc;
     if (!strcmp(sub, "grant")) {
@@ -259,8 +259,9 @@ s_invite(int argc, char **argv, admin_cmd_t *cmd, FILE *err)
         const char *topics = s_opt(argc, argv, "--topics");
         const char *dur = s_opt(argc, argv, "--for"), *until = s_opt(argc, argv, "--until");
         if (!cmd->grantee || !cmd->network || !topics || !cmd->access || (!dur == !until))
-            return s_fail(err, 1, "invite grant needs --to, --network, --topics, --access and "
-                                  "one of --for or --until");
+            return s_fail(err, 1,
+                "invite grant needs --to, --network, --topics, --access and "
+                "one of --for or --until");
         if (dur) {
             cmd->duration_ms = s_duration_ms(dur);
             if (cmd->duration_ms < 0)

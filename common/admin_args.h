@@ -52,20 +52,20 @@ typedef struct {
     const char *key_file;
     uint8_t key[32];
     int have_key;
-    const char *fingerprint;     /* officer revoke|key|join|leave */
+    const char *fingerprint;                                    /* officer revoke|key|join|leave */
     const char *name, *country, *organisation, *role, *contact; /* officer add */
-    const char *network;         /* officer join|leave, invite grant */
+    const char *network;              /* officer join|leave, invite grant */
     const char *list[ADMIN_MAX_LIST]; /* officer add: networks; invite grant: topics */
     size_t nlist;
-    int64_t from_ms, until_ms;   /* officer key --from/--until (0: none) */
-    const char *grantee, *access; /* invite grant */
-    int64_t expires_ms;          /* invite grant --until */
-    int64_t duration_ms;         /* invite grant --for */
-    int64_t invitation_id;       /* invite revoke */
-    int year;                    /* ppt set --year (0: this year) */
+    int64_t from_ms, until_ms;          /* officer key --from/--until (0: none) */
+    const char *grantee, *access;       /* invite grant */
+    int64_t expires_ms;                 /* invite grant --until */
+    int64_t duration_ms;                /* invite grant --for */
+    int64_t invitation_id;              /* invite revoke */
+    int year;                           /* ppt set --year (0: this year) */
     int64_t stats_from_ms, stats_to_ms; /* stats (0: no bound) */
-    const char *from_text, *to_text; /* stats --from/--to as given, for the text header */
-    char list_buf[2048];         /* the comma lists, split */
+    const char *from_text, *to_text;    /* stats --from/--to as given, for the text header */
+    char list_buf[2048];                /* the comma lists, split */
 } admin_cmd_t;
 
 /* Parses argv (argv[0] is officer, invite, ppt, audit, stats or status;

@@ -35,8 +35,8 @@ s_officers(FILE *out, const enlace_officer_t *const *list, size_t n, int json)
         if (array) {
             json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "id",
                 (json_int_t)o->id, "name", o->name, "country", o->country, "organisation",
-                o->organisation, "role", o->role, "networks", nets, "fingerprint",
-                o->fingerprint, "revoked", o->revoked_ms != 0);
+                o->organisation, "role", o->role, "networks", nets, "fingerprint", o->fingerprint,
+                "revoked", o->revoked_ms != 0);
             if (j)
                 json_array_append_new(array, j);
             continue;
@@ -68,9 +68,9 @@ s_invitations(FILE *out, const enlace_invitation_t *const *list, size_t n, int j
         admin_iso_time(inv->expires_ms, until, sizeof until);
         admin_join(topics, sizeof topics, inv->topics, inv->ntopics, ",");
         if (array) {
-            json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s}", "id",
-                (json_int_t)inv->id, "to", inv->grantee, "network", inv->network, "topics",
-                topics, "access", inv->access, "until", until, "state", inv->state);
+            json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)inv->id,
+                "to", inv->grantee, "network", inv->network, "topics", topics, "access",
+                inv->access, "until", until, "state", inv->state);
             if (j)
                 json_array_append_new(array, j);
             continue;

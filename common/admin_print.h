@@ -19,20 +19,20 @@
 
 /* The result of one command: the fields its operation fills. */
 typedef struct {
-    const enlace_officer_t *officer;       /* officer add, key, revoke */
+    const enlace_officer_t *officer;         /* officer add, key, revoke */
     const enlace_officer_t *const *officers; /* officer list */
     size_t nofficers;
-    int64_t officer_id;                    /* officer join, leave */
-    const enlace_invitation_t *invitation; /* invite grant */
+    int64_t officer_id;                            /* officer join, leave */
+    const enlace_invitation_t *invitation;         /* invite grant */
     const enlace_invitation_t *const *invitations; /* invite list */
     size_t ninvitations;
-    int ppt_year;                          /* ppt set */
-    enlace_troika_t troika;                /* ppt show */
+    int ppt_year;                             /* ppt set */
+    enlace_troika_t troika;                   /* ppt show */
     const enlace_audit_entry_t *const *audit; /* audit */
     size_t naudit;
-    const enlace_stat_t *const *stats;     /* stats */
+    const enlace_stat_t *const *stats; /* stats */
     size_t nstats;
-    const enlace_status_t *status;         /* status */
+    const enlace_status_t *status; /* status */
 } admin_result_t;
 
 /* Prints the result of cmd: results on out, the informational line of

@@ -173,8 +173,8 @@ admin_view_status(arena_t *a, const Enlace__StatusReport *r)
     v->nconnected_by_country = h->n_connected_by_country;
     v->connected_by_country = s_counts(a, h->connected_by_country, h->n_connected_by_country);
     v->nconnected_by_organisation = h->n_connected_by_organisation;
-    v->connected_by_organisation =
-        s_counts(a, h->connected_by_organisation, h->n_connected_by_organisation);
+    v->connected_by_organisation = s_counts(a, h->connected_by_organisation,
+        h->n_connected_by_organisation);
     v->nconnected_by_network = h->n_connected_by_network;
     v->connected_by_network = s_counts(a, h->connected_by_network, h->n_connected_by_network);
     v->inflight = h->inflight;
@@ -194,8 +194,8 @@ admin_view_result(arena_t *a, const Enlace__AdminResult *res, admin_result_t *ou
     /* Whichever case is set, its message is there (protobuf-c decodes a
      * present submessage, even an empty one); check anyway: these bytes
      * come from the network. */
-    const ProtobufCFieldDescriptor *f =
-        protobuf_c_message_descriptor_get_field(res->base.descriptor, res->result_case);
+    const ProtobufCFieldDescriptor *f = protobuf_c_message_descriptor_get_field(
+        res->base.descriptor, res->result_case);
     if (!f || !*(void *const *)((const char *)res + f->offset))
         return -1;
     switch (res->result_case) {
@@ -215,8 +215,8 @@ admin_view_result(arena_t *a, const Enlace__AdminResult *res, admin_result_t *ou
         return out->invitation ? 0 : -1;
     case ENLACE__ADMIN_RESULT__RESULT_INVITATIONS:
         out->ninvitations = res->invitations->n_invitations;
-        out->invitations =
-            admin_view_invitations(a, res->invitations->invitations, out->ninvitations);
+        out->invitations = admin_view_invitations(a, res->invitations->invitations,
+            out->ninvitations);
         return out->invitations ? 0 : -1;
     case ENLACE__ADMIN_RESULT__RESULT_PPT:
         out->ppt_year = (int)res->ppt->year;

@@ -22,8 +22,7 @@ const enlace_invitation_t *const *admin_view_invitations(arena_t *a,
 void admin_view_troika(const Enlace__Troika *t, enlace_troika_t *out);
 const enlace_audit_entry_t *const *admin_view_audit(arena_t *a, Enlace__AuditEntry *const *list,
     size_t n);
-const enlace_stat_t *const *admin_view_stats(arena_t *a, Enlace__Statistic *const *list,
-    size_t n);
+const enlace_stat_t *const *admin_view_stats(arena_t *a, Enlace__Statistic *const *list, size_t n);
 const enlace_status_t *admin_view_status(arena_t *a, const Enlace__StatusReport *r);
 
 /* The whole result into *out (zeroed first). 0, or -1 out of memory. */

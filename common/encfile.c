@@ -20,11 +20,11 @@ struct encfile_writer {
     crypto_secretstream_xchacha20poly1305_state *st; /* sodium memory: holds the key */
     encfile_write_fn fn;
     void *arg;
-    uint8_t ad[AD_BYTES];   /* magic to box: the first record's associated data */
-    int first;              /* no record written yet */
-    uint8_t *plain;         /* ENCFILE_CHUNK bytes waiting to be a record; sodium memory */
+    uint8_t ad[AD_BYTES]; /* magic to box: the first record's associated data */
+    int first;            /* no record written yet */
+    uint8_t *plain;       /* ENCFILE_CHUNK bytes waiting to be a record; sodium memory */
     size_t nplain;
-    uint8_t *cipher;        /* 4 + ENCFILE_CHUNK + ABYTES */
+    uint8_t *cipher; /* 4 + ENCFILE_CHUNK + ABYTES */
     int failed;
 };
 
@@ -179,8 +179,8 @@ s_read_full(encfile_read_fn rd, void *arg, void *p, size_t n)
 
 int
 encfile_read(encfile_read_fn rd, void *rarg, encfile_write_fn wr, void *warg,
-    const uint8_t ed_pk[32], const uint8_t curve_pk[32], const uint8_t curve_sk[32],
-    char *kind, uint8_t sealed_to[32], char *err, size_t errlen)
+    const uint8_t ed_pk[32], const uint8_t curve_pk[32], const uint8_t curve_sk[32], char *kind,
+    uint8_t sealed_to[32], char *err, size_t errlen)
 {
     uint8_t head[ENCFILE_HEAD_BYTES];
     long got = s_read_full(rd, rarg, head, sizeof head);
@@ -281,8 +281,9 @@ encfile_read(encfile_read_fn rd, void *rarg, encfile_write_fn wr, void *warg,
         uint8_t extra;
         got = s_read_full(rd, rarg, &extra, 1);
         if (got != 0) {
-            s_err(err, errlen, got < 0 ? "cannot read the file"
-                                       : "the file is damaged: bytes after its final record");
+            s_err(err, errlen,
+                got < 0 ? "cannot read the file"
+                        : "the file is damaged: bytes after its final record");
             rc = got < 0 ? ENCFILE_EIO : ENCFILE_EDAMAGED;
         }
     }

@@ -57,8 +57,8 @@ typedef struct encfile_writer encfile_writer_t;
 /* Starts an encrypted file of kind for the Ed25519 archive key, writing its
  * header through fn. NULL with a reason in err (a key that is not a curve
  * point, out of memory, the write failed). */
-encfile_writer_t *encfile_writer_new(char kind, const uint8_t archive_key[32],
-    encfile_write_fn fn, void *arg, char *err, size_t errlen);
+encfile_writer_t *encfile_writer_new(char kind, const uint8_t archive_key[32], encfile_write_fn fn,
+    void *arg, char *err, size_t errlen);
 /* Adds plaintext. 0, or -1 (the write failed). */
 int encfile_write(encfile_writer_t *self, const void *p, size_t n);
 /* Writes the final record. 0, or -1. */
@@ -73,8 +73,8 @@ void encfile_writer_destroy(encfile_writer_t **self_p);
  * ENCFILE_EWRONGKEY). ENCFILE_OK only once the final record has
  * authenticated and nothing follows it; else an error with a reason in err. */
 int encfile_read(encfile_read_fn rd, void *rarg, encfile_write_fn wr, void *warg,
-    const uint8_t ed_pk[32], const uint8_t curve_pk[32], const uint8_t curve_sk[32],
-    char *kind, uint8_t sealed_to[32], char *err, size_t errlen);
+    const uint8_t ed_pk[32], const uint8_t curve_pk[32], const uint8_t curve_sk[32], char *kind,
+    uint8_t sealed_to[32], char *err, size_t errlen);
 
 /* 1 if the n bytes at p begin an encrypted enlace file (its magic). */
 int encfile_is_encrypted(const void *p, size_t n);

@@ -13,12 +13,22 @@
 
 #include "topic.h"
 
-typedef enum { F_TEXT, F_DATE, F_COUNTRY, F_SEX, F_UINT, F_BOOL, F_DOUBLE, F_TEXTS, F_COUNTRIES } ftype_t;
+typedef enum {
+    F_TEXT,
+    F_DATE,
+    F_COUNTRY,
+    F_SEX,
+    F_UINT,
+    F_BOOL,
+    F_DOUBLE,
+    F_TEXTS,
+    F_COUNTRIES
+} ftype_t;
 
 typedef struct {
     const char *name;
     ftype_t type;
-    size_t offset;       /* in the form's struct */
+    size_t offset; /* in the form's struct */
     int required;
     const char *choices; /* "a|b|c" for F_TEXT, or NULL */
     double min, max;     /* F_UINT / F_DOUBLE bounds (max 0: unbounded) */
@@ -26,16 +36,46 @@ typedef struct {
     int wide;            /* F_UINT: uint64_t (else uint32_t) */
 } field_t;
 
-#define T(st, f, req, ch) {#f, F_TEXT, offsetof(st, f), req, ch, 0, 0}
-#define D(st, f, req) {#f, F_DATE, offsetof(st, f), req, NULL, 0, 0}
-#define C(st, f, req) {#f, F_COUNTRY, offsetof(st, f), req, NULL, 0, 0}
-#define S(st, f, req) {#f, F_SEX, offsetof(st, f), req, NULL, 0, 0}
-#define U(st, f, req, lo, hi) {#f, F_UINT, offsetof(st, f), req, NULL, lo, hi, 0, 0}
-#define U64(st, f, req, lo, hi) {#f, F_UINT, offsetof(st, f), req, NULL, lo, hi, 0, 1}
-#define B(st, f) {#f, F_BOOL, offsetof(st, f), 0, NULL, 0, 0}
-#define F(st, f, lo, hi) {#f, F_DOUBLE, offsetof(st, f), 0, NULL, lo, hi}
-#define TS(st, f, req) {#f, F_TEXTS, offsetof(st, f), req, NULL, 0, 0, offsetof(st, n_##f), 0}
-#define CS(st, f, req) {#f, F_COUNTRIES, offsetof(st, f), req, NULL, 0, 0, offsetof(st, n_##f), 0}
+#define T(st, f, req, ch) \
+    { \
+#f, F_TEXT, offsetof(st, f), req, ch, 0, 0 \
+    }
+#define D(st, f, req) \
+    { \
+#f, F_DATE, offsetof(st, f), req, NULL, 0, 0 \
+    }
+#define C(st, f, req) \
+    { \
+#f, F_COUNTRY, offsetof(st, f), req, NULL, 0, 0 \
+    }
+#define S(st, f, req) \
+    { \
+#f, F_SEX, offsetof(st, f), req, NULL, 0, 0 \
+    }
+#define U(st, f, req, lo, hi) \
+    { \
+#f, F_UINT, offsetof(st, f), req, NULL, lo, hi, 0, 0 \
+    }
+#define U64(st, f, req, lo, hi) \
+    { \
+#f, F_UINT, offsetof(st, f), req, NULL, lo, hi, 0, 1 \
+    }
+#define B(st, f) \
+    { \
+#f, F_BOOL, offsetof(st, f), 0, NULL, 0, 0 \
+    }
+#define F(st, f, lo, hi) \
+    { \
+#f, F_DOUBLE, offsetof(st, f), 0, NULL, lo, hi \
+    }
+#define TS(st, f, req) \
+    { \
+#f, F_TEXTS, offsetof(st, f), req, NULL, 0, 0, offsetof(st, n_##f), 0 \
+    }
+#define CS(st, f, req) \
+    { \
+#f, F_COUNTRIES, offsetof(st, f), req, NULL, 0, 0, offsetof(st, n_##f), 0 \
+    }
 
 static const field_t s_death[] = {
     T(Enlace__DeathAbroad, deceased_name, 1, NULL),
@@ -47,8 +87,7 @@ static const field_t s_death[] = {
     T(Enlace__DeathAbroad, cause, 0, NULL),
     B(Enlace__DeathAbroad, next_of_kin_contacted),
     T(Enlace__DeathAbroad, family_wishes, 0, "repatriation|local-burial|cremation|undecided"),
-    T(Enlace__DeathAbroad, repatriation_status, 0,
-        "not-requested|requested|in-progress|completed"),
+    T(Enlace__DeathAbroad, repatriation_status, 0, "not-requested|requested|in-progress|completed"),
     U64(Enlace__DeathAbroad, repatriation_cost_usd, 0, 0, 0),
     T(Enlace__DeathAbroad, notifying_authority, 0, NULL),
 };
@@ -147,13 +186,26 @@ s_form(const Enlace__CaseForm *f, const void **body)
         return NULL;
     const void *b = NULL;
     switch (f->form_case) {
-    case ENLACE__CASE_FORM__FORM_DEATH: b = f->death; break;
-    case ENLACE__CASE_FORM__FORM_CHILD: b = f->child; break;
-    case ENLACE__CASE_FORM__FORM_INCIDENT: b = f->incident; break;
-    case ENLACE__CASE_FORM__FORM_TRAFFICKING: b = f->trafficking; break;
-    case ENLACE__CASE_FORM__FORM_SMUGGLING: b = f->smuggling; break;
-    case ENLACE__CASE_FORM__FORM_RETURN_ASSISTANCE: b = f->return_assistance; break;
-    default: return NULL;
+    case ENLACE__CASE_FORM__FORM_DEATH:
+        b = f->death;
+        break;
+    case ENLACE__CASE_FORM__FORM_CHILD:
+        b = f->child;
+        break;
+    case ENLACE__CASE_FORM__FORM_INCIDENT:
+        b = f->incident;
+        break;
+    case ENLACE__CASE_FORM__FORM_TRAFFICKING:
+        b = f->trafficking;
+        break;
+    case ENLACE__CASE_FORM__FORM_SMUGGLING:
+        b = f->smuggling;
+        break;
+    case ENLACE__CASE_FORM__FORM_RETURN_ASSISTANCE:
+        b = f->return_assistance;
+        break;
+    default:
+        return NULL;
     }
     *body = b;
     return b ? &s_forms[f->form_case] : NULL;
@@ -214,10 +266,10 @@ s_text_ok(const char *s, size_t max)
     return n <= max && topic_text_valid(s, n);
 }
 
-#define FAIL(...)                                                                          \
-    do {                                                                                   \
-        snprintf(why, cap, __VA_ARGS__);                                                   \
-        return why;                                                                        \
+#define FAIL(...) \
+    do { \
+        snprintf(why, cap, __VA_ARGS__); \
+        return why; \
     } while (0)
 
 static const char *
@@ -228,7 +280,10 @@ s_check_form(const form_t *form, const void *body, char *why, size_t cap)
         const field_t *f = &form->fields[i];
         const void *at = (const char *)body + f->offset;
         switch (f->type) {
-        case F_TEXT: case F_DATE: case F_COUNTRY: case F_SEX: {
+        case F_TEXT:
+        case F_DATE:
+        case F_COUNTRY:
+        case F_SEX: {
             const char *v = *(char *const *)at;
             if (!v || !*v) {
                 if (f->required)
@@ -268,7 +323,8 @@ s_check_form(const form_t *form, const void *body, char *why, size_t cap)
         }
         case F_BOOL:
             break;
-        case F_TEXTS: case F_COUNTRIES: {
+        case F_TEXTS:
+        case F_COUNTRIES: {
             size_t n = *(const size_t *)((const char *)body + f->count_offset);
             char *const *v = *(char *const *const *)at;
             if (f->required && n == 0)
@@ -363,7 +419,10 @@ forms_parameters(const Enlace__CaseForm *f, forms_param_fn fn, void *arg)
         const void *at = (const char *)body + fd->offset;
         snprintf(name, sizeof name, "%s.%s", form->name, fd->name);
         switch (fd->type) {
-        case F_TEXT: case F_DATE: case F_COUNTRY: case F_SEX: {
+        case F_TEXT:
+        case F_DATE:
+        case F_COUNTRY:
+        case F_SEX: {
             const char *v = *(char *const *)at;
             if (v && *v)
                 fn(name, v, arg);
@@ -382,7 +441,8 @@ forms_parameters(const Enlace__CaseForm *f, forms_param_fn fn, void *arg)
         case F_BOOL:
             fn(name, *(const protobuf_c_boolean *)at ? "true" : "false", arg);
             break;
-        case F_TEXTS: case F_COUNTRIES: {
+        case F_TEXTS:
+        case F_COUNTRIES: {
             size_t n = *(const size_t *)((const char *)body + fd->count_offset);
             char *const *v = *(char *const *const *)at;
             for (size_t k = 0; k < n; k++)

@@ -78,8 +78,7 @@ s_from_tty(int fd, const char *prompt, char *buf, size_t cap)
 }
 
 int
-passphrase_read(const char *prompt, int confirm, char *buf, size_t cap, char *err,
-    size_t errlen)
+passphrase_read(const char *prompt, int confirm, char *buf, size_t cap, char *err, size_t errlen)
 {
     const char *file = getenv("ENLACE_PASSPHRASE_FILE");
     if (file && *file) {

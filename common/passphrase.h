@@ -13,7 +13,7 @@
 /* Returns 0 and a NUL-terminated passphrase in buf, or -1 with a reason in
  * err (no terminal and no ENLACE_PASSPHRASE_FILE, read error, mismatch when
  * confirming, empty passphrase). */
-int passphrase_read(const char *prompt, int confirm, char *buf, size_t cap,
-    char *err, size_t errlen);
+int passphrase_read(const char *prompt, int confirm, char *buf, size_t cap, char *err,
+    size_t errlen);
 
 #endif

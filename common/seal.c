@@ -208,8 +208,8 @@ s_box(Enlace__SealedKey **out, const uint8_t ed_pk[32], const uint8_t key[SEAL_K
 }
 
 int
-seal_encrypt(const Enlace__Content *c, const Enlace__SealedPart *part,
-    const uint8_t (*keys)[32], size_t nkeys)
+seal_encrypt(const Enlace__Content *c, const Enlace__SealedPart *part, const uint8_t (*keys)[32],
+    size_t nkeys)
 {
     Enlace__Sealed *sealed = c->sealed;
     if (!sealed || nkeys == 0 || nkeys > SEAL_MAX_KEYS)
@@ -236,8 +236,8 @@ seal_encrypt(const Enlace__Content *c, const Enlace__SealedPart *part,
         randombytes_buf(sealed->nonce.data, SEAL_NONCE_BYTES);
         sealed->nonce.len = SEAL_NONCE_BYTES;
         unsigned long long clen = 0;
-        crypto_aead_xchacha20poly1305_ietf_encrypt(sealed->ciphertext.data, &clen, plain, plen,
-            aad, aad_len, NULL, sealed->nonce.data, key);
+        crypto_aead_xchacha20poly1305_ietf_encrypt(sealed->ciphertext.data, &clen, plain, plen, aad,
+            aad_len, NULL, sealed->nonce.data, key);
         sealed->ciphertext.len = (size_t)clen;
         for (size_t i = 0; i < nkeys && rc == SEAL_OK; i++) {
             rc = s_box(&sealed->keys[i], keys[i], key);
@@ -348,8 +348,9 @@ seal_check_shape(const Enlace__Content *c, size_t max_ciphertext)
     }
     if (c->body.len || (c->content_type && *c->content_type)
         || (c->handling_text && *c->handling_text) || c->n_texts || c->form
-        || (c->alert && ((c->alert->headline && *c->alert->headline)
-                            || (c->alert->area && *c->alert->area))))
+        || (c->alert
+            && ((c->alert->headline && *c->alert->headline)
+                || (c->alert->area && *c->alert->area))))
         return "a sealed content has its body, headline, area, form, translations and "
                "handling text inside the seal, none in the clear";
     if (s->form && *s->form && !forms_known(s->form))

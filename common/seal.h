@@ -23,10 +23,10 @@
 
 #include "enlace.pb-c.h"
 
-#define SEAL_KEY_BYTES 32     /* the content key */
+#define SEAL_KEY_BYTES 32 /* the content key */
 #define SEAL_NONCE_BYTES 24
 #define SEAL_TAG_BYTES 16
-#define SEAL_BOX_BYTES 80     /* crypto_box_seal of the content key */
+#define SEAL_BOX_BYTES 80 /* crypto_box_seal of the content key */
 #define SEAL_MAX_KEYS 256
 #define SEAL_CONTEXT "enlace-sealed-v1"
 

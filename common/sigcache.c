@@ -45,8 +45,7 @@ sigcache_destroy(sigcache_t **self_p)
 }
 
 static void
-s_key(const uint8_t pk[32], const uint8_t *msg, size_t len, const uint8_t sig[64],
-    uint8_t out[32])
+s_key(const uint8_t pk[32], const uint8_t *msg, size_t len, const uint8_t sig[64], uint8_t out[32])
 {
     crypto_generichash_state st;
     crypto_generichash_init(&st, NULL, 0, 32);
@@ -59,8 +58,7 @@ s_key(const uint8_t pk[32], const uint8_t *msg, size_t len, const uint8_t sig[64
 static size_t
 s_slot(const sigcache_t *self, const uint8_t key[32])
 {
-    size_t v = (size_t)key[0] | (size_t)key[1] << 8 | (size_t)key[2] << 16
-        | (size_t)key[3] << 24;
+    size_t v = (size_t)key[0] | (size_t)key[1] << 8 | (size_t)key[2] << 16 | (size_t)key[3] << 24;
     return v & self->mask;
 }
 
@@ -93,9 +91,8 @@ sigcache_stats(const sigcache_t *self, uint64_t *lookups, uint64_t *hits)
 }
 
 int
-sigcache_verify_batched(sigcache_t *self, const uint8_t pk[32], const uint8_t *content,
-    size_t len, const uint8_t sig[64], uint32_t index, uint32_t size, const uint8_t *path,
-    size_t path_len)
+sigcache_verify_batched(sigcache_t *self, const uint8_t pk[32], const uint8_t *content, size_t len,
+    const uint8_t sig[64], uint32_t index, uint32_t size, const uint8_t *path, size_t path_len)
 {
     uint8_t signed_bytes[MERKLE_SIGNED_BYTES];
     if (merkle_signed_for(content, len, index, size, path, path_len, signed_bytes) != 0)

@@ -40,8 +40,8 @@ s_json(const enlace_status_t *s)
         s->running, "archive", "bytes", (json_int_t)s->archive_bytes, "db_bytes",
         (json_int_t)s->db_bytes, "wal_bytes", (json_int_t)s->wal_bytes, "last_seq",
         (json_int_t)s->last_seq, "messages_total", (json_int_t)s->messages_total,
-        "messages_by_network", s_counts(s->messages_by_network, s->nmessages_by_network),
-        "alerts", "open", (json_int_t)s->alerts_open, "overdue_acknowledgements",
+        "messages_by_network", s_counts(s->messages_by_network, s->nmessages_by_network), "alerts",
+        "open", (json_int_t)s->alerts_open, "overdue_acknowledgements",
         (json_int_t)s->overdue_acknowledgements);
     if (!r)
         return NULL;
@@ -57,14 +57,13 @@ s_json(const enlace_status_t *s)
         "bind", s->bind, "connected", "by_country",
         s_counts(s->connected_by_country, s->nconnected_by_country), "by_network",
         s_counts(s->connected_by_network, s->nconnected_by_network), "by_organisation",
-        s_counts(s->connected_by_organisation, s->nconnected_by_organisation),
-        "officers_connected", (json_int_t)s->officers_connected, "pid", (json_int_t)s->pid,
-        "queues", "blocked_sessions", (json_int_t)s->blocked_sessions, "inflight",
-        (json_int_t)s->inflight, "sessions", (json_int_t)s->sessions, "started", started,
-        "started_ms", (json_int_t)s->started_ms, "this_run", "delivered",
-        (json_int_t)s->delivered, "stored", (json_int_t)s->stored, "updated", updated,
-        "updated_ms", (json_int_t)s->updated_ms, "uptime_s", (json_int_t)s->uptime_s, "version",
-        s->version);
+        s_counts(s->connected_by_organisation, s->nconnected_by_organisation), "officers_connected",
+        (json_int_t)s->officers_connected, "pid", (json_int_t)s->pid, "queues", "blocked_sessions",
+        (json_int_t)s->blocked_sessions, "inflight", (json_int_t)s->inflight, "sessions",
+        (json_int_t)s->sessions, "started", started, "started_ms", (json_int_t)s->started_ms,
+        "this_run", "delivered", (json_int_t)s->delivered, "stored", (json_int_t)s->stored,
+        "updated", updated, "updated_ms", (json_int_t)s->updated_ms, "uptime_s",
+        (json_int_t)s->uptime_s, "version", s->version);
     json_object_set_new(r, "hub", hub);
     return r;
 }
@@ -98,7 +97,8 @@ s_text(FILE *out, const enlace_status_t *s)
         long long up = (long long)s->uptime_s;
         char started[32];
         admin_iso_time(s->started_ms, started, sizeof started);
-        fprintf(out, "enlace-hub %s running, pid %lld, up %lldd %02lldh %02lldm %02llds (since %s)\n",
+        fprintf(out,
+            "enlace-hub %s running, pid %lld, up %lldd %02lldh %02lldm %02llds (since %s)\n",
             s->version, (long long)s->pid, up / 86400, up / 3600 % 24, up / 60 % 60, up % 60,
             started);
         fprintf(out, "listening on %s\n", s->bind);
@@ -179,8 +179,7 @@ s_prometheus(FILE *out, const enlace_status_t *s)
     if (s->running) {
         s_prom_metric(out, "enlace_uptime_seconds", "gauge", "Seconds since the hub started.",
             s->uptime_s);
-        s_prom_metric(out, "enlace_sessions", "gauge", "Authenticated sessions open.",
-            s->sessions);
+        s_prom_metric(out, "enlace_sessions", "gauge", "Authenticated sessions open.", s->sessions);
         s_prom_metric(out, "enlace_officers_connected", "gauge",
             "Officers with at least one session.", s->officers_connected);
         s_prom_by(out, "enlace_officers_connected_by_country",
@@ -190,8 +189,8 @@ s_prometheus(FILE *out, const enlace_status_t *s)
             "Officers connected, by organisation.", "organisation", s->connected_by_organisation,
             s->nconnected_by_organisation);
         s_prom_by(out, "enlace_officers_connected_by_network",
-            "Officers connected, by network they belong to.", "network",
-            s->connected_by_network, s->nconnected_by_network);
+            "Officers connected, by network they belong to.", "network", s->connected_by_network,
+            s->nconnected_by_network);
         s_prom_metric(out, "enlace_deliveries_in_flight", "gauge",
             "Deliveries sent and not yet acknowledged.", s->inflight);
         s_prom_metric(out, "enlace_sessions_blocked", "gauge", "Sessions whose send pipe is full.",

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TZ_FILE_MAX (256 * 1024) /* the largest zone file in tzdata is under 10 KiB */
+#define TZ_FILE_MAX (256 * 1024)  /* the largest zone file in tzdata is under 10 KiB */
 #define TZ_OFFSET_MAX (26 * 3600) /* no zone is further from UTC than this */
 
 /* A POSIX TZ rule date: when DST starts or ends in a year. */
@@ -22,10 +22,10 @@ typedef struct {
 
 struct tz {
     char name[TZ_NAME_MAX + 1];
-    int64_t *times;        /* transition instants, ascending; owned */
-    uint8_t *types;        /* the type in force from each transition; owned */
+    int64_t *times; /* transition instants, ascending; owned */
+    uint8_t *types; /* the type in force from each transition; owned */
     size_t ntimes;
-    int32_t *utoff;        /* each type's offset; owned */
+    int32_t *utoff; /* each type's offset; owned */
     size_t ntypes;
     /* The footer's rule, in force after the last transition. */
     int has_rule;
@@ -114,8 +114,8 @@ tz_name_valid(const char *name)
             seg = name + i + 1;
             continue;
         }
-        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-                || c == '_' || c == '-' || c == '+' || c == '.'))
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'
+                || c == '-' || c == '+' || c == '.'))
             return 0;
     }
     return 1;
@@ -265,7 +265,8 @@ s_rule_day(const rule_date_t *r, int y)
     if (r->kind == 'N')
         return jan1 + r->n;
     int64_t first = tz_days_from_civil(y, r->m, 1);
-    int64_t next = r->m == 12 ? tz_days_from_civil(y + 1, 1, 1) : tz_days_from_civil(y, r->m + 1, 1);
+    int64_t next = r->m == 12 ? tz_days_from_civil(y + 1, 1, 1)
+                              : tz_days_from_civil(y, r->m + 1, 1);
     int64_t day = first + (r->d - tz_weekday(first) + 7) % 7 + 7 * (r->w - 1);
     while (day >= next)
         day -= 7;
@@ -316,9 +317,8 @@ s_header(const uint8_t *p, size_t n, counts_t *c, char *version)
     c->type = s_be32(p + 36);
     c->chars = s_be32(p + 40);
     /* Bounds that keep every product below in range. */
-    if (c->time > 100000 || c->type == 0 || c->type > 256 || c->chars > 100000
-        || c->leap > 100000 || (c->isut && c->isut != c->type)
-        || (c->isstd && c->isstd != c->type))
+    if (c->time > 100000 || c->type == 0 || c->type > 256 || c->chars > 100000 || c->leap > 100000
+        || (c->isut && c->isut != c->type) || (c->isstd && c->isstd != c->type))
         return -1;
     return 0;
 }
@@ -423,8 +423,7 @@ tz_load(const char *dir, const char *name, tz_t **out, char *err, size_t errlen)
     if (too_big || s_parse(self, buf, n) != 0) {
         free(buf);
         tz_destroy(&self);
-        snprintf(err, errlen, "%s is not a time zone file (TZif) this reader understands",
-            path);
+        snprintf(err, errlen, "%s is not a time zone file (TZif) this reader understands", path);
         return -1;
     }
     free(buf);
@@ -462,7 +461,7 @@ tz_offset(const tz_t *self, int64_t t)
         return self->utoff[self->types[self->ntimes - 1]];
     }
     if (t < self->times[0])
-        return self->utoff[0]; /* RFC 8536: type 0 before the first transition */
+        return self->utoff[0];            /* RFC 8536: type 0 before the first transition */
     size_t lo = 0, hi = self->ntimes - 1; /* times[lo] <= t < times[hi] */
     while (hi - lo > 1) {
         size_t mid = lo + (hi - lo) / 2;

@@ -113,8 +113,8 @@ admin_officer_of(const archive_key_row_t *row)
 const char *
 admin_op_name(const Enlace__Admin *req)
 {
-    const ProtobufCFieldDescriptor *f =
-        protobuf_c_message_descriptor_get_field(&enlace__admin__descriptor, req->op_case);
+    const ProtobufCFieldDescriptor *f = protobuf_c_message_descriptor_get_field(
+        &enlace__admin__descriptor, req->op_case);
     return f ? f->name : "none";
 }
 
@@ -123,8 +123,8 @@ admin_run(admin_ctx_t *ctx, const Enlace__Admin *req, Enlace__AdminResult **resu
     size_t cap)
 {
     *result = NULL;
-    const ProtobufCFieldDescriptor *f =
-        protobuf_c_message_descriptor_get_field(&enlace__admin__descriptor, req->op_case);
+    const ProtobufCFieldDescriptor *f = protobuf_c_message_descriptor_get_field(
+        &enlace__admin__descriptor, req->op_case);
     if (!f || !*(void *const *)((const char *)req + f->offset))
         return FAIL(ENLACE__ERROR_CODE__ERR_MALFORMED, "an admin request names one operation");
     Enlace__AdminResult *r = admin_result_new();
@@ -149,8 +149,8 @@ admin_run(admin_ctx_t *ctx, const Enlace__Admin *req, Enlace__AdminResult **resu
             req->officer_join->role, r, why, cap);
         break;
     case ENLACE__ADMIN__OP_OFFICER_LEAVE:
-        code = admin_op_membership(ctx, req->officer_leave->fingerprint, req->officer_leave->network,
-            NULL, r, why, cap);
+        code = admin_op_membership(ctx, req->officer_leave->fingerprint,
+            req->officer_leave->network, NULL, r, why, cap);
         break;
     case ENLACE__ADMIN__OP_INVITE_GRANT:
         code = admin_op_invite_grant(ctx, req->invite_grant, r, why, cap);

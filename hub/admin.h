@@ -21,8 +21,8 @@
 #include "enlace.pb-c.h"
 
 typedef struct {
-    archive_t *archive;    /* open archive; not owned */
-    const char *data_dir;  /* the hub's data directory, for status; may be NULL */
+    archive_t *archive;   /* open archive; not owned */
+    const char *data_dir; /* the hub's data directory, for status; may be NULL */
 } admin_ctx_t;
 
 /* Runs one operation. On ENLACE__ERROR_CODE__ERR_NONE *result holds its

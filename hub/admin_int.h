@@ -36,8 +36,8 @@ Enlace__ErrorCode admin_op_officer_revoke(admin_ctx_t *ctx, const Enlace__Office
     Enlace__AdminResult *r, char *why, size_t cap);
 Enlace__ErrorCode admin_op_officer_key_add(admin_ctx_t *ctx, const Enlace__OfficerKeyAdd *q,
     Enlace__AdminResult *r, char *why, size_t cap);
-Enlace__ErrorCode admin_op_membership(admin_ctx_t *ctx, const char *fingerprint,
-    const char *net, const char *role, Enlace__AdminResult *r, char *why, size_t cap);
+Enlace__ErrorCode admin_op_membership(admin_ctx_t *ctx, const char *fingerprint, const char *net,
+    const char *role, Enlace__AdminResult *r, char *why, size_t cap);
 
 /* admin_invites.c */
 Enlace__ErrorCode admin_op_invite_grant(admin_ctx_t *ctx, const Enlace__InviteGrant *q,
@@ -52,11 +52,9 @@ Enlace__ErrorCode admin_op_ppt_show(admin_ctx_t *ctx, Enlace__AdminResult *r, ch
     size_t cap);
 
 /* admin_records.c */
-Enlace__ErrorCode admin_op_audit(admin_ctx_t *ctx, Enlace__AdminResult *r, char *why,
-    size_t cap);
+Enlace__ErrorCode admin_op_audit(admin_ctx_t *ctx, Enlace__AdminResult *r, char *why, size_t cap);
 Enlace__ErrorCode admin_op_stats(admin_ctx_t *ctx, const Enlace__StatsQuery *q,
     Enlace__AdminResult *r, char *why, size_t cap);
-Enlace__ErrorCode admin_op_status(admin_ctx_t *ctx, Enlace__AdminResult *r, char *why,
-    size_t cap);
+Enlace__ErrorCode admin_op_status(admin_ctx_t *ctx, Enlace__AdminResult *r, char *why, size_t cap);
 
 #endif

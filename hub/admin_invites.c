@@ -45,7 +45,7 @@ s_invitation_of(const archive_invitation_t *inv, int64_t now)
 }
 
 typedef struct {
-    int64_t id;                /* one invitation (0: all) */
+    int64_t id; /* one invitation (0: all) */
     int64_t now;
     Enlace__Invitation **list;
     size_t n, cap;
@@ -89,8 +89,7 @@ s_invitations(admin_ctx_t *ctx, int64_t id, invitations_t *a, char *why, size_t 
 
 /* The one invitation id as the result. */
 static Enlace__ErrorCode
-s_invitation_result(admin_ctx_t *ctx, int64_t id, Enlace__AdminResult *r, char *why,
-    size_t cap)
+s_invitation_result(admin_ctx_t *ctx, int64_t id, Enlace__AdminResult *r, char *why, size_t cap)
 {
     invitations_t a;
     Enlace__ErrorCode code = s_invitations(ctx, id, &a, why, cap);
@@ -113,8 +112,9 @@ admin_op_invite_grant(admin_ctx_t *ctx, const Enlace__InviteGrant *q, Enlace__Ad
 {
     if (!*q->grantee || !*q->network || !*q->access
         || q->until_case == ENLACE__INVITE_GRANT__UNTIL__NOT_SET)
-        return FAIL(E_INVALID, "invite grant needs --to, --network, --topics, --access and one "
-                               "of --for or --until");
+        return FAIL(E_INVALID,
+            "invite grant needs --to, --network, --topics, --access and one "
+            "of --for or --until");
     int64_t now = archive_now_ms(), expires;
     if (q->until_case == ENLACE__INVITE_GRANT__UNTIL_DURATION_MS) {
         if (q->duration_ms <= 0 || q->duration_ms > INT64_MAX / 2 - now)
@@ -133,16 +133,19 @@ admin_op_invite_grant(admin_ctx_t *ctx, const Enlace__InviteGrant *q, Enlace__Ad
         if (bad)
             return FAIL(E_INVALID, "topic pattern '%s': %s", p, bad);
         if (!topic_pattern_network(p, first, sizeof first) || strcmp(first, q->network) != 0)
-            return FAIL(E_INVALID, "topic pattern '%s' must start with the invited network %s/",
-                p, q->network);
+            return FAIL(E_INVALID, "topic pattern '%s' must start with the invited network %s/", p,
+                q->network);
     }
     if (q->n_topics == 0 || q->n_topics > 8)
         return FAIL(E_INVALID, "give 1 to 8 topic patterns");
     char topics[2048];
     if (admin_join_list(topics, sizeof topics, q->topics, q->n_topics) != 0)
         return FAIL(E_INVALID, "give 1 to 8 topic patterns");
-    archive_invitation_t inv = {.grantee = q->grantee, .network = q->network, .patterns = topics,
-        .access = q->access, .expires_ms = expires};
+    archive_invitation_t inv = {.grantee = q->grantee,
+        .network = q->network,
+        .patterns = topics,
+        .access = q->access,
+        .expires_ms = expires};
     int64_t id;
     if (archive_invitation_grant(ctx->archive, &inv, NULL, 0, &id) != 0)
         return FAIL(E_INVALID, "%s", archive_error(ctx->archive));

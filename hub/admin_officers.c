@@ -15,9 +15,9 @@
 /* ---------------------------------------------------------------- the directory */
 
 typedef struct {
-    const char *fingerprint;   /* look for this key, or */
-    const uint8_t *pk;         /* this one */
-    Enlace__Officer *officer;  /* its entry (found and fully built) */
+    const char *fingerprint;  /* look for this key, or */
+    const uint8_t *pk;        /* this one */
+    Enlace__Officer *officer; /* its entry (found and fully built) */
     uint8_t found_pk[32];
     int found;
     int oom;
@@ -83,8 +83,8 @@ s_officer_result(admin_ctx_t *ctx, const char *fingerprint, Enlace__AdminResult 
 }
 
 Enlace__ErrorCode
-admin_op_officer_add(admin_ctx_t *ctx, const Enlace__OfficerAdd *q, Enlace__AdminResult *r, char *why,
-    size_t cap)
+admin_op_officer_add(admin_ctx_t *ctx, const Enlace__OfficerAdd *q, Enlace__AdminResult *r,
+    char *why, size_t cap)
 {
     uint8_t curve[KEYS_CURVE_BYTES];
     char fp[KEYS_FINGERPRINT_LEN], nets[1024];
@@ -203,8 +203,8 @@ admin_op_officer_key_add(admin_ctx_t *ctx, const Enlace__OfficerKeyAdd *q, Enlac
         return FAIL(E_INVALID, "--from and --until take a UTC time like 2026-12-31T23:59:00Z");
     char fp[KEYS_FINGERPRINT_LEN];
     keys_fingerprint(q->public_key.data, fp);
-    if (archive_key_add(ctx->archive, officer_id, q->public_key.data, curve, fp,
-            q->valid_from_ms, q->valid_until_ms)
+    if (archive_key_add(ctx->archive, officer_id, q->public_key.data, curve, fp, q->valid_from_ms,
+            q->valid_until_ms)
         != 0)
         return FAIL(E_INVALID, "%s", archive_error(ctx->archive));
     return s_officer_result(ctx, fp, r, why, cap);
@@ -216,8 +216,9 @@ admin_op_membership(admin_ctx_t *ctx, const char *fingerprint, const char *net, 
 {
     int join = role != NULL;
     if (!*net || (join && !*role))
-        return FAIL(E_INVALID, join ? "officer join needs --fingerprint, --network and --role"
-                                    : "officer leave needs --fingerprint and --network");
+        return FAIL(E_INVALID,
+            join ? "officer join needs --fingerprint, --network and --role"
+                 : "officer leave needs --fingerprint and --network");
     if (!*fingerprint)
         return FAIL(E_INVALID, "give --fingerprint FP (see 'officer list')");
     find_t f;

@@ -37,7 +37,8 @@ s_counts(json_t *obj, Enlace__Count ***out, size_t *n)
         return -1;
     const char *key;
     json_t *v;
-    json_object_foreach(obj, key, v) {
+    json_object_foreach(obj, key, v)
+    {
         Enlace__Count *c = malloc(sizeof *c);
         if (!c)
             return -1;
@@ -125,9 +126,10 @@ admin_status_report(const char *data_dir, Enlace__StatusReport **out, char *why,
         s->alerts_open = s_int(alerts, "open");
         s->overdue_acknowledgements = s_int(alerts, "overdue_acknowledgements");
         s->reason = s_str(r, "reason");
-        rc = s->reason && s_counts(json_object_get(r, "messages_by_network"),
-                              &s->messages_by_network, &s->n_messages_by_network)
-                == 0
+        rc = s->reason
+                && s_counts(json_object_get(r, "messages_by_network"), &s->messages_by_network,
+                       &s->n_messages_by_network)
+                    == 0
             ? 0
             : -1;
         json_t *hub = json_object_get(r, "hub");

@@ -17,9 +17,15 @@ s_row(const archive_msg_t *am, void *arg)
     snprintf(a->recipients, sizeof a->recipients, "%s", am->recipients ? am->recipients : "");
     a->stored_ms = am->stored_ms;
     a->sealed = am->sealed;
-    a->m = (disclose_msg_t){.seq = am->seq, .topic = a->topic, .network = a->network,
-        .tlp = am->tlp, .recipients = a->recipients, .author_id = am->author_id,
-        .author_home = a->home, .personal = am->personal, .handling = am->handling};
+    a->m = (disclose_msg_t){.seq = am->seq,
+        .topic = a->topic,
+        .network = a->network,
+        .tlp = am->tlp,
+        .recipients = a->recipients,
+        .author_id = am->author_id,
+        .author_home = a->home,
+        .personal = am->personal,
+        .handling = am->handling};
     return 1;
 }
 
@@ -36,16 +42,16 @@ attrs_load(archive_t *archive, const directory_t *dir, uint64_t seq, attrs_t *ou
 }
 
 disclose_t
-attrs_level(const attrs_t *a, const directory_t *dir, const dir_entry_t *who,
-    disclose_path_t path, int64_t now_ms)
+attrs_level(const attrs_t *a, const directory_t *dir, const dir_entry_t *who, disclose_path_t path,
+    int64_t now_ms)
 {
     disclose_reader_t r = {.dir = dir, .who = who, .now_ms = now_ms};
     return disclose_message(&r, &a->m, path);
 }
 
 int
-attrs_readable(archive_t *archive, const directory_t *dir, const dir_entry_t *who,
-    uint64_t seq, int64_t now_ms, attrs_t *out)
+attrs_readable(archive_t *archive, const directory_t *dir, const dir_entry_t *who, uint64_t seq,
+    int64_t now_ms, attrs_t *out)
 {
     return attrs_load(archive, dir, seq, out) == 1
         && attrs_level(out, dir, who, DISCLOSE_ARCHIVE, now_ms) == DISCLOSE_ALL;

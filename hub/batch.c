@@ -18,20 +18,20 @@ typedef struct {
 } reply_t;
 
 struct batch {
-    archive_t *archive;        /* not owned */
-    reply_t *replies;          /* queued replies, in order; owned */
+    archive_t *archive; /* not owned */
+    reply_t *replies;   /* queued replies, in order; owned */
     size_t nreplies, capreplies;
-    size_t bytes;              /* their frames' total size */
-    batch_action_t *actions;   /* queued actions, in order; owned */
+    size_t bytes;            /* their frames' total size */
+    batch_action_t *actions; /* queued actions, in order; owned */
     size_t nactions, capactions;
     /* The open request: its savepoint, and where its queue entries start. */
     int in_request;
     archive_savepoint_t sp;
     size_t mark_replies, mark_actions, mark_bytes;
-    int64_t last_stored_ms;    /* stored time of the last message */
-    size_t doomed;             /* replies [0, doomed) lost their transaction */
-    int fail_code;             /* what replies become if the commit fails */
-    const char *fail_message;  /* not owned */
+    int64_t last_stored_ms;   /* stored time of the last message */
+    size_t doomed;            /* replies [0, doomed) lost their transaction */
+    int fail_code;            /* what replies become if the commit fails */
+    const char *fail_message; /* not owned */
 };
 
 batch_t *

@@ -41,11 +41,11 @@ typedef enum {
 typedef struct {
     batch_action_kind_t kind;
     uint64_t seq;
-    recent_msg_t msg;     /* BATCH_STORED; the sink may take its allocations */
-    char *to;             /* BATCH_PUSH_NOTICE: comma-separated fingerprints; owned */
-    uint8_t rid[256];     /* BATCH_HELLO: the session's routing id */
+    recent_msg_t msg; /* BATCH_STORED; the sink may take its allocations */
+    char *to;         /* BATCH_PUSH_NOTICE: comma-separated fingerprints; owned */
+    uint8_t rid[256]; /* BATCH_HELLO: the session's routing id */
     size_t rid_len;
-    int tlp, handling;    /* BATCH_RELABEL */
+    int tlp, handling; /* BATCH_RELABEL */
 } batch_action_t;
 
 /* Where the batch sends, once committed. */

@@ -15,13 +15,13 @@
 #include "log.h"
 
 struct checkpointer {
-    sqlite3 *db;            /* our own connection; owned */
+    sqlite3 *db; /* our own connection; owned */
     int interval_ms;
     pthread_t thread;
     pthread_mutex_t lock;
-    pthread_cond_t wake;    /* stop was asked */
-    int stop;               /* under lock */
-    unsigned long runs;     /* under lock */
+    pthread_cond_t wake; /* stop was asked */
+    int stop;            /* under lock */
+    unsigned long runs;  /* under lock */
 };
 
 static void *
@@ -35,16 +35,15 @@ s_loop(void *arg)
         until.tv_nsec += (long)(self->interval_ms % 1000) * 1000000L;
         until.tv_sec += self->interval_ms / 1000 + until.tv_nsec / 1000000000L;
         until.tv_nsec %= 1000000000L;
-        while (!self->stop
-            && pthread_cond_timedwait(&self->wake, &self->lock, &until) != ETIMEDOUT)
+        while (!self->stop && pthread_cond_timedwait(&self->wake, &self->lock, &until) != ETIMEDOUT)
             ;
         if (self->stop)
             break;
         pthread_mutex_unlock(&self->lock);
         int log_frames = 0, done = 0;
         /* PASSIVE: copies what no reader still needs, waits for nobody. */
-        int rc = sqlite3_wal_checkpoint_v2(self->db, "main", SQLITE_CHECKPOINT_PASSIVE,
-            &log_frames, &done);
+        int rc = sqlite3_wal_checkpoint_v2(self->db, "main", SQLITE_CHECKPOINT_PASSIVE, &log_frames,
+            &done);
         if (rc != SQLITE_OK && rc != SQLITE_BUSY)
             log_warn("archive checkpoint: %s", sqlite3_errmsg(self->db));
         pthread_mutex_lock(&self->lock);
@@ -56,8 +55,7 @@ s_loop(void *arg)
 }
 
 checkpointer_t *
-checkpointer_start(const char *path, int interval_ms, archive_sync_t sync, char *err,
-    size_t errlen)
+checkpointer_start(const char *path, int interval_ms, archive_sync_t sync, char *err, size_t errlen)
 {
     checkpointer_t *self = calloc(1, sizeof *self);
     if (!self) {

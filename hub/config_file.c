@@ -36,9 +36,30 @@ typedef struct {
 
 /* Indexes into s_options, in file order: also the order config_print uses. */
 enum {
-    O_BIND, O_DATA_DIR, O_HEARTBEAT, O_WINDOW, O_MAX_BODY, O_MAX_SUBS, O_RATE, O_BURST, O_CONNS,
-    O_IDLE, O_SYNC, O_URGENT, O_FLASH, O_ROUND_DAYS, O_SILENCE, O_BUSINESS_DAY, O_LEVEL,
-    O_CL_NAME, O_CL_NODE, O_CL_CLIENT, O_CL_ETCD, O_CL_LEASE, O_CL_TIMEOUT, O_COUNT
+    O_BIND,
+    O_DATA_DIR,
+    O_HEARTBEAT,
+    O_WINDOW,
+    O_MAX_BODY,
+    O_MAX_SUBS,
+    O_RATE,
+    O_BURST,
+    O_CONNS,
+    O_IDLE,
+    O_SYNC,
+    O_URGENT,
+    O_FLASH,
+    O_ROUND_DAYS,
+    O_SILENCE,
+    O_BUSINESS_DAY,
+    O_LEVEL,
+    O_CL_NAME,
+    O_CL_NODE,
+    O_CL_CLIENT,
+    O_CL_ETCD,
+    O_CL_LEASE,
+    O_CL_TIMEOUT,
+    O_COUNT
 };
 
 static const option_t s_options[O_COUNT] = {
@@ -269,17 +290,19 @@ s_set(hub_config_t *cfg, int which, const char *value, char *err, size_t errlen)
             return s_fail(err, errlen,
                 "bind is a ZeroMQ endpoint such as tcp://127.0.0.1:7440, not '%s'", value);
         if ((which == O_CL_NAME || which == O_CL_NODE) && !s_name_ok(value))
-            return s_fail(err, errlen, "%s is letters, digits, '-', '_' and '.', not '%s'",
-                o->key, value);
-        if (which == O_CL_CLIENT && (!strstr(value, "://") || strchr(value, ' ')
-                                        || strchr(value, ',')))
+            return s_fail(err, errlen, "%s is letters, digits, '-', '_' and '.', not '%s'", o->key,
+                value);
+        if (which == O_CL_CLIENT
+            && (!strstr(value, "://") || strchr(value, ' ') || strchr(value, ',')))
             return s_fail(err, errlen,
                 "client is the ZeroMQ endpoint clients reach this node at, such as "
-                "tcp://hub1.example.org:7440, not '%s'", value);
+                "tcp://hub1.example.org:7440, not '%s'",
+                value);
         if (which == O_CL_ETCD && !s_endpoints_ok(value))
             return s_fail(err, errlen,
                 "etcd is a comma-separated list of up to 9 endpoints such as "
-                "http://127.0.0.1:2379, not '%s'", value);
+                "http://127.0.0.1:2379, not '%s'",
+                value);
         if (which >= O_CL_NAME)
             cfg->cluster.enabled = 1;
         s_set_string(cfg, which, value);
@@ -364,8 +387,8 @@ s_set(hub_config_t *cfg, int which, const char *value, char *err, size_t errlen)
 }
 
 int
-config_set(hub_config_t *cfg, const char *section, const char *key, const char *value,
-    char *err, size_t errlen)
+config_set(hub_config_t *cfg, const char *section, const char *key, const char *value, char *err,
+    size_t errlen)
 {
     int which = s_find(section, key);
     if (which < 0)
@@ -379,12 +402,12 @@ typedef struct {
     FILE *file;
     const char *path;
     hub_config_t *cfg;
-    int line;               /* of the line inih is handling */
-    int too_long;           /* that line did not fit inih's buffer */
-    int seen[O_COUNT];      /* line each option was set on, 0 if not yet */
-    char *buf;              /* getline's buffer; owned */
+    int line;          /* of the line inih is handling */
+    int too_long;      /* that line did not fit inih's buffer */
+    int seen[O_COUNT]; /* line each option was set on, 0 if not yet */
+    char *buf;         /* getline's buffer; owned */
     size_t cap;
-    char err[512];          /* the first error, with its line; "" if none */
+    char err[512]; /* the first error, with its line; "" if none */
 } reader_t;
 
 /* inih's reader: hands it one whole line at a time and counts them. A line
@@ -403,8 +426,8 @@ s_read_line(char *str, int num, void *stream)
     size_t len = (size_t)n - (r->buf[n - 1] == '\n');
     if (len > (size_t)num - 2) {
         if (!r->err[0])
-            snprintf(r->err, sizeof r->err, "%s:%d: the line is longer than %d characters",
-                r->path, r->line, num - 2);
+            snprintf(r->err, sizeof r->err, "%s:%d: the line is longer than %d characters", r->path,
+                r->line, num - 2);
         snprintf(str, (size_t)num, "\n");
         return str;
     }
@@ -505,8 +528,7 @@ config_print(FILE *out, const hub_config_t *cfg)
     fprintf(out, "connections_per_key = %u\n", cfg->connections_per_key);
     s_print_duration(out, "idle_timeout", cfg->idle_timeout_ms);
     fprintf(out, "\n[archive]\n");
-    fprintf(out, "sync = %s\n",
-        (unsigned)cfg->sync < 3 ? s_sync_names[cfg->sync] : "normal");
+    fprintf(out, "sync = %s\n", (unsigned)cfg->sync < 3 ? s_sync_names[cfg->sync] : "normal");
     fprintf(out, "\n[alerts]\n");
     s_print_duration(out, "urgent_deadline", cfg->deadline_urgent_ms);
     s_print_duration(out, "flash_deadline", cfg->deadline_flash_ms);

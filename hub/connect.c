@@ -23,8 +23,8 @@ s_limit_refuse(const hub_env_t *env, const uint8_t *rid, size_t rid_len, uint64_
 {
     if (key->audit_ms != 0 && now - key->audit_ms < 1000) {
         key->unaudited++;
-        reply_refusal(env, rid, rid_len, request_id, NULL, action,
-            ENLACE__ERROR_CODE__ERR_LIMIT, why);
+        reply_refusal(env, rid, rid_len, request_id, NULL, action, ENLACE__ERROR_CODE__ERR_LIMIT,
+            why);
         return;
     }
     char msg[320];
@@ -80,8 +80,7 @@ connect_hello(hub_t *self, const hub_env_t *env, const uint8_t *rid, size_t rid_
                 "this key already holds %u connection%s, the most the hub allows: close "
                 "one, or wait for a silent one to time out",
                 key->sessions, key->sessions == 1 ? "" : "s");
-            s_limit_refuse(env, rid, rid_len, request_id, who, key, "hello", msg,
-                archive_now_ms());
+            s_limit_refuse(env, rid, rid_len, request_id, who, key, "hello", msg, archive_now_ms());
             return;
         }
         uint32_t window = hello->window ? hello->window : self->cfg->window;
@@ -148,8 +147,7 @@ int
 connect_rate(hub_t *self, const hub_env_t *env, session_t *s, const dir_entry_t *who,
     uint64_t request_id, int64_t now)
 {
-    int64_t wait =
-        rate_take(&s->key->rate, self->cfg->request_rate, self->cfg->request_burst, now);
+    int64_t wait = rate_take(&s->key->rate, self->cfg->request_rate, self->cfg->request_burst, now);
     if (wait == 0)
         return 0;
     char msg[160];

@@ -104,14 +104,17 @@ consult_targets_load(archive_t *archive, uint64_t id, int stage, consult_targets
 void
 consult_facts(const consult_row_t *c, consult_facts_t *facts)
 {
-    *facts = (consult_facts_t){.open = !strcmp(c->state, "open"), .stage = c->stage,
-        .troika = c->troika, .opened_by = c->opened_by};
+    *facts = (consult_facts_t){.open = !strcmp(c->state, "open"),
+        .stage = c->stage,
+        .troika = c->troika,
+        .opened_by = c->opened_by};
 }
 
 void
 consult_disclosure(const consult_row_t *c, disclose_consult_t *d)
 {
-    *d = (disclose_consult_t){.troika = c->troika, .reached = c->stage >= 1,
+    *d = (disclose_consult_t){.troika = c->troika,
+        .reached = c->stage >= 1,
         .opened_by = c->opened_by};
 }
 
@@ -209,8 +212,7 @@ s_member_zone(const char *country, const char *zone, void *arg)
         snprintf(m->missing, sizeof m->missing, "%s", country);
     size_t used = strlen(m->countries);
     if (used + strlen(country) + 2 < sizeof m->countries)
-        snprintf(m->countries + used, sizeof m->countries - used, "%s%s", used ? "," : "",
-            country);
+        snprintf(m->countries + used, sizeof m->countries - used, "%s%s", used ? "," : "", country);
     return 0;
 }
 
@@ -265,8 +267,7 @@ s_check_named(const req_t *r, refusal_t *f, const Enlace__Consult *k, consult_ro
     if (!found || !consult_visible(r->env->dir, r->who, c, r->now))
         return s_refuse(f, E_NOT_FOUND, "no consultation with that number that you may see");
     if (strcmp(c->state, "open") != 0)
-        return s_refuse(f, E_INVALID, "consultation %llu is closed",
-            (unsigned long long)c->id);
+        return s_refuse(f, E_INVALID, "consultation %llu is closed", (unsigned long long)c->id);
     if ((int)k->stage != c->stage)
         return s_refuse(f, E_INVALID,
             "consultation %llu is now in its %s stage, not the %s one this step is for: read "
@@ -299,8 +300,7 @@ s_check_zones(const req_t *r, refusal_t *f)
         tz_t *tz = NULL;
         if (archive_zone_get(r->env->archive, cc, zone, sizeof zone) != 1
             || tz_load(NULL, zone, &tz, err, sizeof err) != 0)
-            return s_refuse(f, E_INVALID, "%s's time zone cannot be read: %s", cc,
-                tz ? "" : err);
+            return s_refuse(f, E_INVALID, "%s's time zone cannot be read: %s", cc, tz ? "" : err);
         tz_destroy(&tz);
     }
     return 0;
@@ -309,8 +309,8 @@ s_check_zones(const req_t *r, refusal_t *f)
 /* Whether the current round is over: every country answered or its
  * deadline passed. 0, or -1 (refused) naming one still running. */
 static int
-s_check_round_over(const req_t *r, refusal_t *f, const consult_row_t *c,
-    const consult_targets_t *t, const char *what)
+s_check_round_over(const req_t *r, refusal_t *f, const consult_row_t *c, const consult_targets_t *t,
+    const char *what)
 {
     for (int i = 0; i < t->n; i++) {
         const consult_target_t *x = &t->t[i];
@@ -381,13 +381,13 @@ s_check_answer(const req_t *r, refusal_t *f, const Enlace__Content *content, int
     const char *bad = consult_rules_answer_fits(c.stage, k->answer, content->body.len);
     if (bad)
         return s_refuse(f, E_MALFORMED, "%s", bad);
-    if (content->body.len
-        && !topic_text_valid((const char *)content->body.data, content->body.len))
+    if (content->body.len && !topic_text_valid((const char *)content->body.data, content->body.len))
         return s_refuse(f, E_MALFORMED, "an answer's text is UTF-8, without control characters");
     if (!strcmp(mine->state, "no-objection"))
         return s_refuse(f, E_INVALID,
             "%s's deadline passed and this hub records silence as no objection: the answer "
-            "stands as that", r->who->country);
+            "stands as that",
+            r->who->country);
     return s_check_label(r, f, c.stage, c.troika, tlp, recipients);
 }
 
@@ -485,12 +485,10 @@ consult_check(const req_t *r, const Enlace__Content *c, const char *topic, int t
         return s_refuse(&f, E_MALFORMED, "only the hub writes consultation notices");
     if (!c->consult)
         return on_topic ? s_refuse(&f, E_MALFORMED,
-                              "%s carries the steps of consultations only (enlace consult)",
-                              CONSULT_TOPIC)
+                   "%s carries the steps of consultations only (enlace consult)", CONSULT_TOPIC)
                         : 0;
     if (strcmp(topic, CONSULT_TOPIC) != 0)
-        return s_refuse(&f, E_MALFORMED, "a consultation's step is published on %s",
-            CONSULT_TOPIC);
+        return s_refuse(&f, E_MALFORMED, "a consultation's step is published on %s", CONSULT_TOPIC);
     if (c->alert || c->case_id || c->form || c->forward_of || c->escalation || c->n_texts
         || c->handling || c->personal_data)
         return s_refuse(&f, E_MALFORMED,
@@ -562,8 +560,11 @@ s_target_for(const hub_env_t *env, uint64_t id, int stage, int64_t opened_ms, ne
 {
     archive_consult_target_t *t = &nt->t[i];
     char *zone = nt->zone[i];
-    *t = (archive_consult_target_t){.consultation = id, .stage = stage,
-        .country = nt->country[i], .zone = zone, .opened_ms = opened_ms};
+    *t = (archive_consult_target_t){.consultation = id,
+        .stage = stage,
+        .country = nt->country[i],
+        .zone = zone,
+        .opened_ms = opened_ms};
     if (archive_zone_get(env->archive, nt->country[i], zone, TZ_NAME_MAX + 1) != 1)
         zone[0] = '\0';
     if (stage == 0)
@@ -580,7 +581,9 @@ s_target_for(const hub_env_t *env, uint64_t id, int stage, int64_t opened_ms, ne
         tz_destroy(&tz);
         return -1;
     }
-    bizday_cal_t cal = {.zone = tz, .holidays = h.days, .nholidays = h.n,
+    bizday_cal_t cal = {.zone = tz,
+        .holidays = h.days,
+        .nholidays = h.n,
         .day_ms = env->cfg->consult_day_ms};
     bizday_round_t round;
     bizday_round(&cal, opened_ms, env->cfg->consult_days, &round);
@@ -602,8 +605,7 @@ s_targets(const hub_env_t *env, uint64_t id, int stage, const char *countries, i
     char buf[512];
     snprintf(buf, sizeof buf, "%s", countries);
     char *save = NULL;
-    for (char *cc = strtok_r(buf, ",", &save); cc && nt->n < 32;
-         cc = strtok_r(NULL, ",", &save)) {
+    for (char *cc = strtok_r(buf, ",", &save); cc && nt->n < 32; cc = strtok_r(NULL, ",", &save)) {
         snprintf(nt->country[nt->n], sizeof nt->country[0], "%s", cc);
         if (s_target_for(env, id, stage, at, nt, nt->n) != 0)
             return -1;
@@ -619,8 +621,12 @@ s_store_open(const req_t *r, const Enlace__Content *content, uint64_t seq, int64
     char troika[64], ppt[8];
     consult_rules_troika(env->dir, now, troika, sizeof troika);
     snprintf(ppt, sizeof ppt, "%s", r->who->country);
-    archive_consult_t c = {.id = seq, .title = content->consult->title,
-        .opened_by = r->who->officer_id, .opened_ms = now, .ppt = ppt, .troika = troika};
+    archive_consult_t c = {.id = seq,
+        .title = content->consult->title,
+        .opened_by = r->who->officer_id,
+        .opened_ms = now,
+        .ppt = ppt,
+        .troika = troika};
     static new_targets_t nt; /* hub thread only; too large for the stack */
     if (s_targets(env, seq, 0, troika, now, &nt) != 0
         || archive_consult_open(env->archive, &c, seq, nt.t, nt.n) != 0)
@@ -646,9 +652,14 @@ s_store_answer(const req_t *r, const Enlace__Content *content, uint64_t seq, int
             mine = &t.t[i];
     if (!mine)
         return -1;
-    archive_consult_answer_t a = {.consultation = c.id, .stage = c.stage,
-        .country = r->who->country, .answer = consult_rules_answer_name(k->answer), .seq = seq,
-        .officer_id = r->who->officer_id, .version = c.version, .ts_ms = now,
+    archive_consult_answer_t a = {.consultation = c.id,
+        .stage = c.stage,
+        .country = r->who->country,
+        .answer = consult_rules_answer_name(k->answer),
+        .seq = seq,
+        .officer_id = r->who->officer_id,
+        .version = c.version,
+        .ts_ms = now,
         .late = mine->deadline_ms && now > mine->deadline_ms};
     /* Answered: nothing more is due for this country. */
     if (archive_consult_answer(env->archive, &a, mine->step, 0) != 0)
@@ -683,8 +694,8 @@ s_store_stage(const req_t *r, const Enlace__Content *content, uint64_t seq, int6
     static new_targets_t nt; /* hub thread only */
     int stage = c.stage + 1;
     if (s_targets(env, c.id, stage, m.countries, now, &nt) != 0
-        || archive_consult_stage(env->archive, c.id, stage, c.version + 1, seq,
-               r->who->officer_id, now, nt.t, nt.n)
+        || archive_consult_stage(env->archive, c.id, stage, c.version + 1, seq, r->who->officer_id,
+               now, nt.t, nt.n)
             != 0)
         return -1;
     log_info("consultation %llu: %s, to %zu member countries", (unsigned long long)c.id,
@@ -700,8 +711,8 @@ s_store_close(const req_t *r, const Enlace__Content *content, uint64_t seq, int6
     consult_row_t c;
     if (consult_load(env->archive, k->consultation, &c) != 1)
         return -1;
-    const char *outcome =
-        k->outcome == ENLACE__CONSULT_OUTCOME__OUTCOME_CONSENSUS ? "consensus" : "no-consensus";
+    const char *outcome = k->outcome == ENLACE__CONSULT_OUTCOME__OUTCOME_CONSENSUS ? "consensus"
+                                                                                   : "no-consensus";
     if (archive_consult_close(env->archive, c.id, c.stage, outcome, k->reason, seq,
             r->who->officer_id, now)
         != 0)

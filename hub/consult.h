@@ -29,7 +29,7 @@ typedef struct {
     char title[CONSULT_TITLE_MAX + 1];
     char ppt[8];
     char troika[64];
-    char state[8];            /* open, closed */
+    char state[8]; /* open, closed */
     int stage;
     int version;
     int64_t opened_by, opened_ms, updated_ms, closed_ms;
@@ -42,15 +42,15 @@ typedef struct {
     int stage;
     char country[8];
     char zone[TZ_NAME_MAX + 1];
-    char state[16];           /* pending, answered, no-answer, no-objection, closed */
+    char state[16]; /* pending, answered, no-answer, no-objection, closed */
     int step;
     int64_t opened_ms, deadline_ms, due_ms, reminder_ms, last_day_ms, escalate_ms;
-    char answer[16];          /* the latest answer ("": none) */
+    char answer[16]; /* the latest answer ("": none) */
     int answer_version;
     uint64_t answer_seq;
     int64_t answer_ms, answered_by;
     int late;
-    int answers;              /* how many it gave in this stage */
+    int answers; /* how many it gave in this stage */
 } consult_target_t;
 
 #define CONSULT_MAX_TARGETS 96 /* three stages of up to 32 countries */
@@ -75,15 +75,15 @@ void consult_disclosure(const consult_row_t *c, disclose_consult_t *d);
  * whether it may see its stage with the Troika too. */
 int consult_visible(const directory_t *dir, const dir_entry_t *who, const consult_row_t *c,
     int64_t now_ms);
-int consult_troika_visible(const directory_t *dir, const dir_entry_t *who,
-    const consult_row_t *c, int64_t now_ms);
+int consult_troika_visible(const directory_t *dir, const dir_entry_t *who, const consult_row_t *c,
+    int64_t now_ms);
 
 /* The comma-separated fingerprints of the active keys addressed for the
  * consultation's countries at escalation level (consult_rules_addressee),
  * leaving out officer `except` (0: nobody). NULL out of memory; caller
  * frees. countries NULL: every target country of the list given. */
-char *consult_addressees(const directory_t *dir, const char *countries, int level,
-    int64_t except, int64_t now_ms);
+char *consult_addressees(const directory_t *dir, const char *countries, int level, int64_t except,
+    int64_t now_ms);
 
 /* Checks the consultation side of a publish on topic, labelled tlp for the
  * comma-separated recipients: 0 if acceptable (a message that is no step,

@@ -68,8 +68,8 @@ s_when(int64_t ms, const char *zone, char *out, size_t cap)
     /* A deadline is a local midnight: the end of the day before. */
     if (sec == 0 && zone[0]) {
         tz_civil_from_days(day - 1, &y, &m, &d);
-        snprintf(out, cap, "the end of %04d-%02d-%02d in %s (%04d-%02d-%02dT%02d:%02dZ)", y, m,
-            d, zone, uy, um, ud, (int)(t % 86400 / 3600), (int)(t % 3600 / 60));
+        snprintf(out, cap, "the end of %04d-%02d-%02d in %s (%04d-%02d-%02dT%02d:%02dZ)", y, m, d,
+            zone, uy, um, ud, (int)(t % 86400 / 3600), (int)(t % 3600 / 60));
         return;
     }
     snprintf(out, cap, "%04d-%02d-%02d %02d:%02d %s (%04d-%02d-%02dT%02d:%02d:%02dZ)", y, m, d,
@@ -119,8 +119,7 @@ s_step(const hub_env_t *env, const archive_consult_target_t *t, int64_t now)
     if (!found || strcmp(c.state, "open") != 0 || c.stage != t->stage)
         /* Closed or moved on meanwhile: nothing more for this target. */
         return archive_consult_target_step(env->archive, t->consultation, t->stage, t->country,
-            found && strcmp(c.state, "open") ? "closed" : "pending", t->step, 0, "stopped", 0,
-            "");
+            found && strcmp(c.state, "open") ? "closed" : "pending", t->step, 0, "stopped", 0, "");
     /* The latest step due; stale reminders are skipped. */
     int64_t at[5] = {0, t->reminder_ms, t->last_day_ms, t->deadline_ms, t->escalate_ms};
     int step = t->step + 1;
@@ -135,8 +134,8 @@ s_step(const hub_env_t *env, const archive_consult_target_t *t, int64_t now)
     static const char *const kinds[] = {"", "reminder", "last-day", "deadline", "escalated"};
     char when[160], what[400], body[900];
     s_when(t->deadline_ms, t->zone, when, sizeof when);
-    snprintf(what, sizeof what, "consultation %llu (\"%s\"), %s", (unsigned long long)c.id,
-        c.title, consult_rules_stage_name(c.stage));
+    snprintf(what, sizeof what, "consultation %llu (\"%s\"), %s", (unsigned long long)c.id, c.title,
+        consult_rules_stage_name(c.stage));
     char *to;
     switch (step) {
     case 1:
@@ -160,9 +159,8 @@ s_step(const hub_env_t *env, const archive_consult_target_t *t, int64_t now)
         break;
     default:
         to = s_st(env, &c, now);
-        snprintf(body, sizeof body,
-            "%s has still not answered %s (deadline %s): the ST is told.", t->country, what,
-            when);
+        snprintf(body, sizeof body, "%s has still not answered %s (deadline %s): the ST is told.",
+            t->country, what, when);
         break;
     }
     if (!to)
@@ -189,8 +187,10 @@ s_step(const hub_env_t *env, const archive_consult_target_t *t, int64_t now)
     int told = *to ? 1 : 0;
     free(to);
     if (archive_consult_target_step(env->archive, c.id, c.stage, t->country, state, step, next,
-            step <= 2 ? "reminded" : step == 3 ? "deadline" : "escalated", seq,
-            told ? kinds[step] : "nobody registered to tell")
+            step <= 2       ? "reminded"
+                : step == 3 ? "deadline"
+                            : "escalated",
+            seq, told ? kinds[step] : "nobody registered to tell")
         != 0) {
         log_error("consultation %llu: %s", (unsigned long long)c.id, archive_error(env->archive));
         return -1;

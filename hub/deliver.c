@@ -65,9 +65,15 @@ s_wants(hub_t *self, session_t *s, const dir_entry_t *who, const recent_msg_t *m
         matched = s->subs[i].cursor < m->seq && topic_match(s->subs[i].pattern, m->topic);
     if (!matched)
         return 0;
-    disclose_msg_t dm = {.seq = m->seq, .topic = m->topic, .network = m->network, .tlp = m->tlp,
-        .recipients = m->recipients, .author_id = m->author_id, .author_home = m->author_home,
-        .personal = m->personal, .handling = m->handling};
+    disclose_msg_t dm = {.seq = m->seq,
+        .topic = m->topic,
+        .network = m->network,
+        .tlp = m->tlp,
+        .recipients = m->recipients,
+        .author_id = m->author_id,
+        .author_home = m->author_home,
+        .personal = m->personal,
+        .handling = m->handling};
     disclose_reader_t r = {.dir = self->dir, .who = who, .now_ms = archive_now_ms()};
     return disclose_all(&r, &dm, DISCLOSE_LIVE);
 }
@@ -101,8 +107,11 @@ s_replay_one(const archive_msg_t *am, void *arg)
     replay_t *r = arg;
     if (session_inflight_full(r->s) || am->seq > r->hub->head)
         return 1; /* no credit; or not committed yet */
-    recent_msg_t m = {.seq = am->seq, .author_id = am->author_id, .tlp = am->tlp,
-        .personal = am->personal, .handling = am->handling};
+    recent_msg_t m = {.seq = am->seq,
+        .author_id = am->author_id,
+        .tlp = am->tlp,
+        .personal = am->personal,
+        .handling = am->handling};
     m.topic = (char *)am->topic;
     m.recipients = (char *)am->recipients;
     snprintf(m.network, sizeof m.network, "%s", am->network);

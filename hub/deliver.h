@@ -21,7 +21,6 @@ void deliver_save_cursors(hub_t *self);
 
 /* The Delivery frame of an archived message (its author from the
  * directory, or the hub). 0, or -1. */
-int deliver_frame(hub_t *self, const archive_msg_t *m, int out_of_band, uint8_t **out,
-    size_t *len);
+int deliver_frame(hub_t *self, const archive_msg_t *m, int out_of_band, uint8_t **out, size_t *len);
 
 #endif

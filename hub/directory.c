@@ -11,14 +11,17 @@
 #include "keys.h"
 
 struct directory {
-    dir_entry_t *entries; /* sorted by fingerprint; owned */
-    int count;            /* entries in use */
-    int cap;              /* entries allocated */
-    char networks[256];   /* ",consular,child,...," for membership tests */
+    dir_entry_t *entries;           /* sorted by fingerprint; owned */
+    int count;                      /* entries in use */
+    int cap;                        /* entries allocated */
+    char networks[256];             /* ",consular,child,...," for membership tests */
     const dir_entry_t **by_officer; /* entries sorted by officer id; owned array */
-    dir_invitation_t *invitations; /* owned */
+    dir_invitation_t *invitations;  /* owned */
     int ninvitations, invitations_cap;
-    struct { int year; char country[8]; } ppt[256]; /* PPT by year */
+    struct {
+        int year;
+        char country[8];
+    } ppt[256]; /* PPT by year */
     int nppt;
     uint8_t archive_key[32]; /* the ST's archive key (meta "archive_key") */
     int has_archive_key;
@@ -198,9 +201,8 @@ directory_find_officer(const directory_t *self, int64_t officer_id)
         else
             hi = mid;
     }
-    return lo < self->count && self->by_officer[lo]->officer_id == officer_id
-        ? self->by_officer[lo]
-        : NULL;
+    return lo < self->count && self->by_officer[lo]->officer_id == officer_id ? self->by_officer[lo]
+                                                                              : NULL;
 }
 
 int

@@ -23,7 +23,7 @@ typedef struct {
 typedef struct {
     int64_t officer_id;
     char name[208];
-    char country[8];  /* "" for organisations */
+    char country[8];        /* "" for organisations */
     char org[DIR_NAME_LEN]; /* "" for countries */
     char role[DIR_NAME_LEN];
     uint8_t pk[32];
@@ -37,13 +37,13 @@ typedef struct {
 #define DIR_MAX_PATTERNS 8
 typedef struct {
     int64_t id;
-    char grantee[DIR_NAME_LEN];   /* organisation or observer country */
+    char grantee[DIR_NAME_LEN]; /* organisation or observer country */
     char network[DIR_NAME_LEN];
     char patterns[DIR_MAX_PATTERNS][260];
     int npatterns;
-    int readwrite;                /* 0: read only */
+    int readwrite; /* 0: read only */
     int64_t expires_ms;
-    int64_t revoked_ms;           /* 0: in force */
+    int64_t revoked_ms; /* 0: in force */
 } dir_invitation_t;
 
 typedef struct directory directory_t;

@@ -26,8 +26,12 @@ dirwatch_check(hub_t *self)
     log_info("directory reloaded: %d keys", directory_count(self->dir));
     /* The refusals wait for the next commit like every reply. */
     int64_t now = archive_now_ms();
-    hub_env_t env = {.cfg = self->cfg, .archive = self->archive, .dir = self->dir,
-        .batch = self->batch, .notary = self->notary, .head = self->head};
+    hub_env_t env = {.cfg = self->cfg,
+        .archive = self->archive,
+        .dir = self->dir,
+        .batch = self->batch,
+        .notary = self->notary,
+        .head = self->head};
     session_t *s = sessions_next(self->sessions, NULL);
     while (s) {
         session_t *next = sessions_next(self->sessions, s);

@@ -36,10 +36,10 @@
 /* One received ZeroMQ message, between receiving and handling. */
 typedef struct inbound {
     zmq_msg_t rid, body;
-    int extra;             /* it was multipart: refused */
-    Enlace__Frame *frame;  /* decoded by s_preverify, or NULL; owned */
-    int sig;               /* publish signature: 1 good, 0 bad, -1 not checked */
-    char user[KEYS_FINGERPRINT_LEN]; /* ZAP's User-Id: the key's fingerprint, or "" */
+    int extra;                            /* it was multipart: refused */
+    Enlace__Frame *frame;                 /* decoded by s_preverify, or NULL; owned */
+    int sig;                              /* publish signature: 1 good, 0 bad, -1 not checked */
+    char user[KEYS_FINGERPRINT_LEN];      /* ZAP's User-Id: the key's fingerprint, or "" */
     uint8_t covered[MERKLE_SIGNED_BYTES]; /* a batched publish's root, as signed */
 } inbound_t;
 
@@ -62,9 +62,15 @@ dispatch_inbound_free(struct inbound **inbound_p)
 static hub_env_t
 s_env(hub_t *self)
 {
-    return (hub_env_t){.cfg = self->cfg, .archive = self->archive, .dir = self->dir,
-        .batch = self->batch, .notary = self->notary, .head = self->head,
-        .verified = self->verified, .refresh_status = s_refresh_status, .arg = self};
+    return (hub_env_t){.cfg = self->cfg,
+        .archive = self->archive,
+        .dir = self->dir,
+        .batch = self->batch,
+        .notary = self->notary,
+        .head = self->head,
+        .verified = self->verified,
+        .refresh_status = s_refresh_status,
+        .arg = self};
 }
 
 static void
@@ -118,8 +124,8 @@ dispatch_receive(hub_t *self)
     while (got < HUB_BATCH_MAX) {
         int events = 0;
         size_t elen = sizeof events;
-        if (zmq_getsockopt(self->router, ZMQ_EVENTS, &events, &elen) != 0
-            || !(events & ZMQ_POLLIN) || s_recv_inbound(self, &self->inbound[got]) != 0)
+        if (zmq_getsockopt(self->router, ZMQ_EVENTS, &events, &elen) != 0 || !(events & ZMQ_POLLIN)
+            || s_recv_inbound(self, &self->inbound[got]) != 0)
             break;
         got++;
     }
@@ -174,8 +180,7 @@ s_preverify(hub_t *self, inbound_t *in, int n)
          * before looking at the signature, so verifying it is wasted. */
         const session_t *s = sessions_find(self->sessions, zmq_msg_data(&in[i].rid),
             zmq_msg_size(&in[i].rid));
-        if (s
-            && !rate_ready(&s->key->rate, self->cfg->request_rate, self->cfg->request_burst, now))
+        if (s && !rate_ready(&s->key->rate, self->cfg->request_rate, self->cfg->request_burst, now))
             continue;
         const uint8_t *msg;
         size_t len;
@@ -197,8 +202,8 @@ s_preverify(hub_t *self, inbound_t *in, int n)
                 job_of[i] = (int)j;
         if (job_of[i] >= 0)
             continue;
-        jobs[njobs] = (sigcheck_job_t){.pk = who->pk, .msg = msg, .len = len, .sig = sig,
-            .raw = raw};
+        jobs[njobs] =
+            (sigcheck_job_t){.pk = who->pk, .msg = msg, .len = len, .sig = sig, .raw = raw};
         job_of[i] = (int)njobs++;
     }
     sigcheck_run(self->sigcheck, jobs, njobs);
@@ -329,8 +334,7 @@ s_route(hub_t *self, const hub_env_t *env, req_t *r, const Enlace__Frame *frame)
         rc = req_fail(r, ENLACE__ERROR_CODE__ERR_INTERNAL,
             "archive write failed; nothing was stored");
     if (rc != 0)
-        reply_refusal(env, r->rid, r->rid_len, r->id, r->who, r->action, r->err_code,
-            r->err_msg);
+        reply_refusal(env, r->rid, r->rid_len, r->id, r->who, r->action, r->err_code, r->err_msg);
 }
 
 /* Handles one received message (and frees it). */
@@ -441,8 +445,15 @@ s_handle_inbound(hub_t *self, inbound_t *in)
         connect_bye(self, &env, s, req);
         break;
     default: {
-        req_t r = {.env = &env, .s = s, .who = who, .rid = rp, .rid_len = rlen, .id = req,
-            .now = now, .sig = in->sig, .action = "frame"};
+        req_t r = {.env = &env,
+            .s = s,
+            .who = who,
+            .rid = rp,
+            .rid_len = rlen,
+            .id = req,
+            .now = now,
+            .sig = in->sig,
+            .action = "frame"};
         s_route(self, &env, &r, frame);
         break;
     }

@@ -114,9 +114,8 @@ s_escalate(const hub_env_t *env, const archive_target_t *t, int64_t now)
             (unsigned long long)t->alert_seq, brief.headline);
     else
         snprintf(what, sizeof what, "%s alert #%llu [%s] on %s (%s%s: its content is not shown)",
-            priority, (unsigned long long)t->alert_seq,
-            alert_rules_category_name(brief.category), attrs.topic,
-            disclose_tlp_label(attrs.m.tlp), attrs.sealed ? ", sealed" : "");
+            priority, (unsigned long long)t->alert_seq, alert_rules_category_name(brief.category),
+            attrs.topic, disclose_tlp_label(attrs.m.tlp), attrs.sealed ? ", sealed" : "");
     if (level == 1)
         snprintf(reason, sizeof reason,
             "%s was not acknowledged by %s within its deadline: every officer of %s in %s is "

@@ -26,12 +26,12 @@
 /* What every handler may use. */
 typedef struct {
     const hub_config_t *cfg;
-    archive_t *archive;      /* the writer connection, in the open batch */
-    const directory_t *dir;  /* the directory as it is now */
-    batch_t *batch;          /* where replies and post-commit actions go */
-    notary_t *notary;        /* the hub's identity and notices */
-    uint64_t head;           /* the highest committed seq */
-    sigcache_t *verified;    /* batch root signatures already verified */
+    archive_t *archive;     /* the writer connection, in the open batch */
+    const directory_t *dir; /* the directory as it is now */
+    batch_t *batch;         /* where replies and post-commit actions go */
+    notary_t *notary;       /* the hub's identity and notices */
+    uint64_t head;          /* the highest committed seq */
+    sigcache_t *verified;   /* batch root signatures already verified */
     /* Refreshes the status file (for `admin status`: the counters as of now). */
     void (*refresh_status)(void *arg);
     void *arg;
@@ -40,15 +40,15 @@ typedef struct {
 /* One request. */
 typedef struct {
     const hub_env_t *env;
-    session_t *s;            /* the sender's session */
-    const dir_entry_t *who;  /* the sender, from the key ZAP authenticated */
-    const uint8_t *rid;      /* its connection */
+    session_t *s;           /* the sender's session */
+    const dir_entry_t *who; /* the sender, from the key ZAP authenticated */
+    const uint8_t *rid;     /* its connection */
     size_t rid_len;
-    uint64_t id;             /* request_id */
+    uint64_t id; /* request_id */
     int64_t now;
-    int sig;                 /* Publish: 1 the signature verified, 0 not, -1 not checked */
-    const char *action;      /* what the audit calls it: "publish", "history", ... */
-    int err_code;            /* the refusal (req_fail) */
+    int sig;            /* Publish: 1 the signature verified, 0 not, -1 not checked */
+    const char *action; /* what the audit calls it: "publish", "history", ... */
+    int err_code;       /* the refusal (req_fail) */
     char err_msg[320];
 } req_t;
 
@@ -64,9 +64,8 @@ int req_fail(req_t *r, Enlace__ErrorCode code, const char *fmt, ...)
 
 /* Queues an Error reply and, when `who` is an authenticated officer,
  * writes its audit record (in its own savepoint of the batch). */
-void reply_refusal(const hub_env_t *env, const uint8_t *rid, size_t rid_len,
-    uint64_t request_id, const dir_entry_t *who, const char *action, int code,
-    const char *message);
+void reply_refusal(const hub_env_t *env, const uint8_t *rid, size_t rid_len, uint64_t request_id,
+    const dir_entry_t *who, const char *action, int code, const char *message);
 
 /* ---------------------------------------------------------------- handlers */
 

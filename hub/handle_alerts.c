@@ -86,8 +86,12 @@ alerts_check(const req_t *r, const Enlace__Content *c, const char *topic, int tl
             return "urgent and flash alerts concern member countries (they acknowledge)";
     }
     /* Its label must let every country it concerns read it. */
-    disclose_msg_t dm = {.topic = topic, .network = net, .tlp = tlp, .recipients = recipients,
-        .author_id = who->officer_id, .author_home = acl_home(who)};
+    disclose_msg_t dm = {.topic = topic,
+        .network = net,
+        .tlp = tlp,
+        .recipients = recipients,
+        .author_id = who->officer_id,
+        .author_home = acl_home(who)};
     const char *disagree = disclose_alert_countries(env->dir, &dm,
         (const char *const *)a->countries, a->n_countries, why, cap);
     if (disagree)
@@ -132,11 +136,20 @@ alerts_stored(const req_t *r, const Enlace__Content *c, uint64_t seq, const char
         snprintf(one, sizeof one, "%s%llu", i ? "," : "", (unsigned long long)a->references[i]);
         strcat(refs, one);
     }
-    archive_alert_t row = {.seq = seq, .topic = topic, .network = network,
-        .author_id = r->who->officer_id, .priority = a->priority, .category = a->category,
-        .status = a->status, .msg_type = a->msg_type, .countries = countries,
-        .headline = a->headline, .refs = refs, .case_id = c->case_id,
-        .needs_ack = alert_rules_needs_ack(a), .expires_ms = a->expires_ms,
+    archive_alert_t row = {.seq = seq,
+        .topic = topic,
+        .network = network,
+        .author_id = r->who->officer_id,
+        .priority = a->priority,
+        .category = a->category,
+        .status = a->status,
+        .msg_type = a->msg_type,
+        .countries = countries,
+        .headline = a->headline,
+        .refs = refs,
+        .case_id = c->case_id,
+        .needs_ack = alert_rules_needs_ack(a),
+        .expires_ms = a->expires_ms,
         .stored_ms = stored_ms};
     int64_t period = alert_rules_period(a->priority, r->env->cfg->deadline_urgent_ms,
         r->env->cfg->deadline_flash_ms);
@@ -219,8 +232,7 @@ s_target_status(const archive_target_t *t, void *arg)
 {
     targets_ctx_t *tc = arg;
     Enlace__AlertStatus *st = tc->st;
-    Enlace__TargetState **grown =
-        realloc(st->targets, (st->n_targets + 1) * sizeof *st->targets);
+    Enlace__TargetState **grown = realloc(st->targets, (st->n_targets + 1) * sizeof *st->targets);
     Enlace__TargetState *ts = malloc(sizeof *ts);
     if (!grown || !ts) {
         free(ts);
@@ -307,7 +319,7 @@ alerts_status(const hub_env_t *env, const dir_entry_t *who, uint64_t seq, int64_
     wrap->content = cr.content;
     st->seq = seq;
     st->topic = s_dup(attrs.topic);
-    st->alert = cr.content->alert; /* points into wrap->content */
+    st->alert = cr.content->alert;           /* points into wrap->content */
     st->sealed = cr.content->sealed != NULL; /* its headline and area are in the seal */
     const dir_entry_t *author = directory_find_officer(env->dir, cr.author_id);
     st->author_name = s_dup(author ? author->name : "");
@@ -411,8 +423,8 @@ handle_cap(req_t *r, const Enlace__CapExport *q)
     const hub_env_t *env = r->env;
     disclose_reader_t reader = {.dir = env->dir, .who = r->who, .now_ms = r->now};
     char *xml = NULL, err[256];
-    if (cap_export(env->archive, &reader, notary_fingerprint(env->notary), q->alert_seq, &xml,
-            err, sizeof err)
+    if (cap_export(env->archive, &reader, notary_fingerprint(env->notary), q->alert_seq, &xml, err,
+            sizeof err)
         != 0)
         return req_fail(r, ENLACE__ERROR_CODE__ERR_NOT_FOUND, "%s", err);
     Enlace__Frame frame = ENLACE__FRAME__INIT;

@@ -250,8 +250,12 @@ handle_case_open(req_t *r, const Enlace__CaseOpen *q)
                 "the form message must be yours, carry a case form, and be in the case's "
                 "network");
     }
-    archive_case_t c = {.type = q->type, .network = network, .countries = countries,
-        .title = q->title, .opened_by = r->who->officer_id, .form_seq = q->form_seq};
+    archive_case_t c = {.type = q->type,
+        .network = network,
+        .countries = countries,
+        .title = q->title,
+        .opened_by = r->who->officer_id,
+        .form_seq = q->form_seq};
     uint64_t id;
     if (archive_case_open(env->archive, &c, &id) != 0) {
         log_error("case: %s", archive_error(env->archive));

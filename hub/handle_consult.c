@@ -363,7 +363,8 @@ handle_consult_show(req_t *r, const Enlace__ConsultShow *q)
         || consult_targets_load(env->archive, c.id, c.stage, &now) != 0)
         return req_fail(r, ENLACE__ERROR_CODE__ERR_INTERNAL, "archive unavailable");
     reply_t b = {.failed = 0};
-    show_t s = {.r = r, .b = &b,
+    show_t s = {.r = r,
+        .b = &b,
         .troika_view = consult_troika_visible(env->dir, r->who, &c, r->now)};
     Enlace__ConsultDetail d = ENLACE__CONSULT_DETAIL__INIT;
     d.info = s_info(&b, env, &c, &now, s.troika_view);

@@ -32,9 +32,9 @@
 typedef struct {
     const req_t *r;
     const Enlace__History *q;
-    const char *pattern;        /* checked, NUL-terminated copy of q->pattern */
-    Enlace__Delivery **items;   /* page being built; owned */
-    uint8_t **frames;           /* per item: its copied content; owned */
+    const char *pattern;      /* checked, NUL-terminated copy of q->pattern */
+    Enlace__Delivery **items; /* page being built; owned */
+    uint8_t **frames;         /* per item: its copied content; owned */
     size_t n, cap;
 } page_t;
 
@@ -65,8 +65,8 @@ s_page_row(const archive_msg_t *am, void *arg)
     if (!disclose_all(&reader, &m, DISCLOSE_ARCHIVE))
         return 0;
     uint8_t *copy = NULL;
-    Enlace__Delivery *d =
-        wire_page_item(am, am->author_id ? author : notary_entry(env->notary), &copy);
+    Enlace__Delivery *d = wire_page_item(am, am->author_id ? author : notary_entry(env->notary),
+        &copy);
     if (!d)
         return 1;
     h->items[h->n] = d;
@@ -147,8 +147,11 @@ handle_history(req_t *r, const Enlace__History *q)
     /* The archive reads only rows that pass the filters it can index (time
      * window, author, case, topic); s_page_row still applies every filter,
      * and alone the disclosure rules and the author's country. */
-    archive_query_t aq = {.from_ms = q->from_ms, .to_ms = q->to_ms, .pattern = pattern,
-        .case_id = q->case_id, .limit = 512};
+    archive_query_t aq = {.from_ms = q->from_ms,
+        .to_ms = q->to_ms,
+        .pattern = pattern,
+        .case_id = q->case_id,
+        .limit = 512};
     int none = 0;
     if (q->author[0]) {
         /* s_page_row matches the fingerprint of the author's first key
@@ -219,8 +222,7 @@ handle_search(req_t *r, const Enlace__Search *q)
     int rc = 0, n = 0;
     uint64_t pos = first;
     while (h.items && h.frames && h.n < cap && pos < span_end) {
-        if ((rc = archive_text_search(env->archive, q->query, pos, span_end, 512, seqs, &n))
-            != 0)
+        if ((rc = archive_text_search(env->archive, q->query, pos, span_end, 512, seqs, &n)) != 0)
             break;
         for (int i = 0; i < n && h.n < cap; i++) {
             if (archive_message_read(env->archive, seqs[i], s_page_row, &h) < 0) {
@@ -240,8 +242,7 @@ handle_search(req_t *r, const Enlace__Search *q)
     } else {
         /* Counted over the page's own span, (after, cursor]: pages add up. */
         sealed_count_t sc = {.r = r};
-        if (archive_messages_sealed(env->archive, first, s_cursor(&h, span_end), s_sealed_row,
-                &sc)
+        if (archive_messages_sealed(env->archive, first, s_cursor(&h, span_end), s_sealed_row, &sc)
             != 0) {
             log_error("search: %s", archive_error(env->archive));
             rc = req_fail(r, ENLACE__ERROR_CODE__ERR_INTERNAL, "archive unavailable");

@@ -57,9 +57,14 @@ label_check_forward(const req_t *r, const Enlace__Content *c, const char *topic,
         return "the original contains personal data: the forward must be marked so too";
     /* Whoever may read the forward must be allowed to read the original
      * under its own label, not only under the forward's. */
-    disclose_msg_t fwd = {.topic = topic, .network = net, .tlp = tlp, .recipients = recipients,
-        .author_id = r->who->officer_id, .author_home = acl_home(r->who),
-        .personal = c->personal_data || c->form, .handling = c->handling};
+    disclose_msg_t fwd = {.topic = topic,
+        .network = net,
+        .tlp = tlp,
+        .recipients = recipients,
+        .author_id = r->who->officer_id,
+        .author_home = acl_home(r->who),
+        .personal = c->personal_data || c->form,
+        .handling = c->handling};
     const dir_entry_t *wider = disclose_forward_widens(env->dir, r->now, &fwd, &o.m);
     if (wider) {
         snprintf(why, cap,
@@ -99,7 +104,9 @@ handle_relabel(req_t *r, const Enlace__Relabel *q)
         log_error("relabel: %s", archive_error(env->archive));
         return req_fail(r, ENLACE__ERROR_CODE__ERR_INTERNAL, "archive unavailable");
     }
-    batch_action_t relabel = {.kind = BATCH_RELABEL, .seq = q->seq, .tlp = tlp,
+    batch_action_t relabel = {.kind = BATCH_RELABEL,
+        .seq = q->seq,
+        .tlp = tlp,
         .handling = handling};
     if (batch_act(env->batch, &relabel) != 0)
         return req_fail(r, ENLACE__ERROR_CODE__ERR_INTERNAL, "hub out of memory");

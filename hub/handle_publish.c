@@ -64,8 +64,7 @@ s_index_text(archive_t *archive, uint64_t seq, const Enlace__Content *c)
         o = c->body.len;
     }
     for (size_t i = 0; i < c->n_texts; i++)
-        o += (size_t)sprintf(body + o, "\n%s\n%s", c->texts[i]->headline,
-            c->texts[i]->description);
+        o += (size_t)sprintf(body + o, "\n%s\n%s", c->texts[i]->headline, c->texts[i]->description);
     body[o] = '\0';
     int rc = archive_text_index(archive, seq, c->alert ? c->alert->headline : "", body, o);
     free(body);
@@ -136,8 +135,8 @@ s_check_sealed(req_t *r, const Enlace__Content *c)
 /* The checks before anything is written; fills topic, tlp and the
  * comma-separated recipients. 0, or req_fail's -1. */
 static int
-s_check(req_t *r, const Enlace__Publish *p, const Enlace__Content *c,
-    char topic[TOPIC_MAX_LEN + 1], int *tlp_out, char *recipients)
+s_check(req_t *r, const Enlace__Publish *p, const Enlace__Content *c, char topic[TOPIC_MAX_LEN + 1],
+    int *tlp_out, char *recipients)
 {
     const hub_env_t *env = r->env;
     const dir_entry_t *who = r->who;
@@ -172,8 +171,7 @@ s_check(req_t *r, const Enlace__Publish *p, const Enlace__Content *c,
             "is older than the hub");
     recipients[0] = '\0';
     for (size_t i = 0; i < c->n_recipients; i++) {
-        if (!s_valid_fingerprint(c->recipients[i])
-            || !directory_find(env->dir, c->recipients[i]))
+        if (!s_valid_fingerprint(c->recipients[i]) || !directory_find(env->dir, c->recipients[i]))
             return req_fail(r, ENLACE__ERROR_CODE__ERR_NOT_FOUND,
                 "a named recipient is not in the directory");
         if (i)
@@ -186,8 +184,7 @@ s_check(req_t *r, const Enlace__Publish *p, const Enlace__Content *c,
     if (denied)
         return req_fail(r, ENLACE__ERROR_CODE__ERR_DENIED, "%s", denied);
     for (size_t i = 0; i < c->n_recipients; i++)
-        if (!acl_topic_access(env->dir, directory_find(env->dir, c->recipients[i]), topic,
-                r->now))
+        if (!acl_topic_access(env->dir, directory_find(env->dir, c->recipients[i]), topic, r->now))
             return req_fail(r, ENLACE__ERROR_CODE__ERR_DENIED,
                 "a named recipient has no access to this topic; it would never receive it");
     char why[320];
@@ -228,16 +225,16 @@ s_reply_stored(req_t *r, uint64_t seq, int duplicate, int64_t stored_ms)
 /* Stores a checked content: the message row, its text, its alert; queues
  * "stored", the ring entry and the alert's push. 0, or req_fail's -1. */
 static int
-s_store(req_t *r, const Enlace__Publish *p, const Enlace__Content *c, const char *topic,
-    int tlp, const char *recipients)
+s_store(req_t *r, const Enlace__Publish *p, const Enlace__Content *c, const char *topic, int tlp,
+    const char *recipients)
 {
     const hub_env_t *env = r->env;
     uint8_t hash[32], old_hash[32];
     crypto_generichash(hash, sizeof hash, p->content.data, p->content.len, NULL, 0);
     uint64_t seq = 0;
     int64_t old_stored_ms = 0;
-    int found =
-        archive_message_find(env->archive, c->message_id.data, &seq, old_hash, &old_stored_ms);
+    int found = archive_message_find(env->archive, c->message_id.data, &seq, old_hash,
+        &old_stored_ms);
     if (found < 0) {
         log_error("archive: %s", archive_error(env->archive));
         return req_fail(r, ENLACE__ERROR_CODE__ERR_INTERNAL,
@@ -251,12 +248,22 @@ s_store(req_t *r, const Enlace__Publish *p, const Enlace__Content *c, const char
     char net[DIR_NAME_LEN];
     topic_network(topic, net, sizeof net);
     int64_t now = batch_stored_now(env->batch, r->now);
-    archive_msg_t am = {.seq = archive_last_seq(env->archive) + 1, .msg_id = c->message_id.data,
-        .topic = topic, .network = net, .author_id = r->who->officer_id, .tlp = tlp,
-        .recipients = recipients, .created_ms = c->created_ms, .stored_ms = now,
-        .content = p->content.data, .content_len = p->content.len,
-        .signature = p->signature.data, .content_hash = hash, .case_id = c->case_id,
-        .personal = c->personal_data || c->form, .handling = c->handling,
+    archive_msg_t am = {.seq = archive_last_seq(env->archive) + 1,
+        .msg_id = c->message_id.data,
+        .topic = topic,
+        .network = net,
+        .author_id = r->who->officer_id,
+        .tlp = tlp,
+        .recipients = recipients,
+        .created_ms = c->created_ms,
+        .stored_ms = now,
+        .content = p->content.data,
+        .content_len = p->content.len,
+        .signature = p->signature.data,
+        .content_hash = hash,
+        .case_id = c->case_id,
+        .personal = c->personal_data || c->form,
+        .handling = c->handling,
         .sealed = c->sealed != NULL};
     if (p->batch) {
         am.batch_size = p->batch->size;

@@ -15,41 +15,41 @@
 
 /* What a country's silence at its consultation deadline is recorded as. */
 enum {
-    HUB_SILENCE_NO_ANSWER = 0,  /* no answer: the PPT decides (the default) */
-    HUB_SILENCE_NO_OBJECTION,   /* no objection (tacit consent) */
+    HUB_SILENCE_NO_ANSWER = 0, /* no answer: the PPT decides (the default) */
+    HUB_SILENCE_NO_OBJECTION,  /* no objection (tacit consent) */
 };
 
 /* [cluster]: this hub as one node of a cluster that agrees through etcd
  * (hub/cluster/). Not enabled: the hub runs alone, with no etcd. */
 typedef struct {
-    int enabled;                /* the configuration has a [cluster] section */
-    char name[64];              /* the cluster's name: its keys are /enlace/NAME/ in etcd */
-    char node[64];              /* this node's name, unique in the cluster */
-    char client[192];           /* the address clients reach this node at ("": bind) */
-    char etcd[192];             /* comma-separated etcd endpoints, http://HOST:PORT */
-    int lease_ms;               /* the leader key's lease: a dead leader is replaced after it */
-    int etcd_timeout_ms;        /* how long one request to etcd may take */
+    int enabled;         /* the configuration has a [cluster] section */
+    char name[64];       /* the cluster's name: its keys are /enlace/NAME/ in etcd */
+    char node[64];       /* this node's name, unique in the cluster */
+    char client[192];    /* the address clients reach this node at ("": bind) */
+    char etcd[192];      /* comma-separated etcd endpoints, http://HOST:PORT */
+    int lease_ms;        /* the leader key's lease: a dead leader is replaced after it */
+    int etcd_timeout_ms; /* how long one request to etcd may take */
 } hub_cluster_config_t;
 
 typedef struct {
-    const char *data_dir;       /* holds hub.secret and archive.db */
-    const char *bind;           /* e.g. tcp://127.0.0.1:7440 */
-    uint32_t window;            /* max deliveries in flight per session */
-    size_t max_frame;           /* ZMQ_MAXMSGSIZE: larger frames drop the peer */
-    size_t max_body;            /* largest message body accepted */
-    int max_subscriptions;      /* per session */
-    uint32_t request_rate;      /* requests a second per key, 0 = no limit */
-    uint32_t request_burst;     /* ... and how many may come at once */
+    const char *data_dir;         /* holds hub.secret and archive.db */
+    const char *bind;             /* e.g. tcp://127.0.0.1:7440 */
+    uint32_t window;              /* max deliveries in flight per session */
+    size_t max_frame;             /* ZMQ_MAXMSGSIZE: larger frames drop the peer */
+    size_t max_body;              /* largest message body accepted */
+    int max_subscriptions;        /* per session */
+    uint32_t request_rate;        /* requests a second per key, 0 = no limit */
+    uint32_t request_burst;       /* ... and how many may come at once */
     uint32_t connections_per_key; /* sessions open at once per key, 0 = no limit */
-    archive_sync_t sync;        /* what "stored" means, see README */
-    int idle_timeout_ms;        /* a session silent this long is dropped */
-    int heartbeat_ms;           /* ZMTP heartbeat interval */
-    int64_t deadline_urgent_ms; /* acknowledgement deadline of urgent alerts */
-    int64_t deadline_flash_ms;  /* ... and of flash alerts */
-    int consult_days;           /* business days a consultation round lasts */
-    int consult_silence;        /* a country silent at its deadline: HUB_SILENCE_* */
-    int64_t consult_day_ms;     /* tests only: a business day of this length, every
-                                 * day one, no calendar (0: real business days) */
+    archive_sync_t sync;          /* what "stored" means, see README */
+    int idle_timeout_ms;          /* a session silent this long is dropped */
+    int heartbeat_ms;             /* ZMTP heartbeat interval */
+    int64_t deadline_urgent_ms;   /* acknowledgement deadline of urgent alerts */
+    int64_t deadline_flash_ms;    /* ... and of flash alerts */
+    int consult_days;             /* business days a consultation round lasts */
+    int consult_silence;          /* a country silent at its deadline: HUB_SILENCE_* */
+    int64_t consult_day_ms;       /* tests only: a business day of this length, every
+                                   * day one, no calendar (0: real business days) */
     int log_level;
     hub_cluster_config_t cluster;
     /* Set non-zero by SIGHUP: the loop reloads the directory at once and

@@ -34,27 +34,27 @@ struct checkpointer;
 struct zap;
 
 struct hub {
-    const hub_config_t *cfg;  /* not owned */
+    const hub_config_t *cfg;    /* not owned */
     const hub_leader_t *leader; /* a cluster leader's hooks, or NULL (alone); not owned */
-    void *ctx;                /* ZeroMQ context; owned */
-    void *router;             /* the one ROUTER socket; owned */
-    struct zap *zap;          /* authenticator thread; owned */
-    archive_t *archive;       /* the writer connection; owned */
-    batch_t *batch;           /* the open group transaction and its replies; owned */
-    directory_t *dir;         /* current snapshot; owned */
-    int64_t dir_version;      /* archive data_version when dir was loaded (-1: reload) */
-    sessions_t *sessions;     /* owned */
-    recent_t *recent;         /* owned */
-    notary_t *notary;         /* the hub's own identity and notices; owned */
-    uint64_t head;            /* highest committed seq */
+    void *ctx;                  /* ZeroMQ context; owned */
+    void *router;               /* the one ROUTER socket; owned */
+    struct zap *zap;            /* authenticator thread; owned */
+    archive_t *archive;         /* the writer connection; owned */
+    batch_t *batch;             /* the open group transaction and its replies; owned */
+    directory_t *dir;           /* current snapshot; owned */
+    int64_t dir_version;        /* archive data_version when dir was loaded (-1: reload) */
+    sessions_t *sessions;       /* owned */
+    recent_t *recent;           /* owned */
+    notary_t *notary;           /* the hub's own identity and notices; owned */
+    uint64_t head;              /* highest committed seq */
     int64_t next_dir_check, next_expiry, next_status, next_alert_check;
-    int64_t started_ms;       /* for the status file's uptime */
-    uint64_t stored_total;    /* counters for the shutdown line and status */
+    int64_t started_ms;    /* for the status file's uptime */
+    uint64_t stored_total; /* counters for the shutdown line and status */
     uint64_t delivered_total;
-    struct sigcheck *sigcheck;    /* signature checks in parallel; owned */
-    sigcache_t *verified;         /* batch root signatures already verified; owned */
-    struct checkpointer *ckpt;    /* the archive's checkpoints, off this thread; owned */
-    struct inbound *inbound;      /* the receive batch (HUB_BATCH_MAX); owned */
+    struct sigcheck *sigcheck; /* signature checks in parallel; owned */
+    sigcache_t *verified;      /* batch root signatures already verified; owned */
+    struct checkpointer *ckpt; /* the archive's checkpoints, off this thread; owned */
+    struct inbound *inbound;   /* the receive batch (HUB_BATCH_MAX); owned */
 };
 
 /* The hub's ROUTER socket in ctx, CURVE server with the hub key, ZAP

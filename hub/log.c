@@ -22,8 +22,8 @@ log_set_level(int level)
 void
 log_msg(int level, const char *fmt, ...)
 {
-    static const char *names[] = {"emerg", "alert", "crit", "error", "warning", "notice",
-        "info", "debug"};
+    static const char *names[] = {"emerg", "alert", "crit", "error", "warning", "notice", "info",
+        "debug"};
     if (level > s_level)
         return;
     char line[1024];

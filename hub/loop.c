@@ -45,8 +45,8 @@
 #include "status.h"
 #include "zap.h"
 
-#define CHECKPOINT_MS 100      /* the archive's checkpoint interval (checkpoint.h) */
-#define RECENT_CAPACITY 8192   /* messages kept for live fan-out */
+#define CHECKPOINT_MS 100    /* the archive's checkpoint interval (checkpoint.h) */
+#define RECENT_CAPACITY 8192 /* messages kept for live fan-out */
 #define DIR_CHECK_MS 250
 #define ALERT_CHECK_MS 250
 #define EXPIRY_CHECK_MS 5000
@@ -71,8 +71,12 @@ s_timers(hub_t *self, int64_t now)
         self->next_dir_check = now + DIR_CHECK_MS;
     }
     if (now >= self->next_alert_check) {
-        hub_env_t env = {.cfg = self->cfg, .archive = self->archive, .dir = self->dir,
-            .batch = self->batch, .notary = self->notary, .head = self->head};
+        hub_env_t env = {.cfg = self->cfg,
+            .archive = self->archive,
+            .dir = self->dir,
+            .batch = self->batch,
+            .notary = self->notary,
+            .head = self->head};
         escalate_due(&env, now);
         consult_due(&env, now); /* the consultations' reminders, the same way */
         self->next_alert_check = now + ALERT_CHECK_MS;
@@ -85,13 +89,12 @@ s_timers(hub_t *self, int64_t now)
                 deliver_drop_session(self, s, "idle");
             s = next;
         }
-        sessions_prune_keys(self->sessions, self->cfg->request_rate, self->cfg->request_burst,
-            now);
+        sessions_prune_keys(self->sessions, self->cfg->request_rate, self->cfg->request_burst, now);
         /* Often enough that a short idle timeout is kept to within a
          * quarter of itself. */
         int64_t every = self->cfg->idle_timeout_ms / 4;
-        self->next_expiry = now + (every < EXPIRY_CHECK_MS ? (every > 100 ? every : 100)
-                                                           : EXPIRY_CHECK_MS);
+        self->next_expiry = now
+            + (every < EXPIRY_CHECK_MS ? (every > 100 ? every : 100) : EXPIRY_CHECK_MS);
     }
 }
 
@@ -382,7 +385,8 @@ s_tell_not_leader(hub_t *self)
     if (len > sizeof buf)
         return;
     enlace__frame__pack(&frame, buf);
-    for (session_t *s = sessions_next(self->sessions, NULL); s; s = sessions_next(self->sessions, s))
+    for (session_t *s = sessions_next(self->sessions, NULL); s;
+         s = sessions_next(self->sessions, s))
         send_raw(self, s->rid, s->rid_len, buf, len);
 }
 

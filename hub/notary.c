@@ -14,8 +14,8 @@
 #include "wire.h"
 
 struct notary {
-    keys_identity_t *key;   /* the hub's identity: signs the notices; owned */
-    dir_entry_t entry;      /* how the hub appears as an author */
+    keys_identity_t *key; /* the hub's identity: signs the notices; owned */
+    dir_entry_t entry;    /* how the hub appears as an author */
 };
 
 notary_t *
@@ -93,10 +93,19 @@ notary_store(notary_t *self, archive_t *archive, batch_t *batch, const char *top
     crypto_generichash(hash, sizeof hash, buf, len, NULL, 0);
     char net[DIR_NAME_LEN];
     topic_network(topic, net, sizeof net);
-    archive_msg_t am = {.seq = archive_last_seq(archive) + 1, .msg_id = id, .topic = topic,
-        .network = net, .author_id = 0, .tlp = tlp, .recipients = recipients ? recipients : "",
-        .created_ms = stored_ms, .stored_ms = stored_ms, .content = buf, .content_len = len,
-        .signature = sig, .content_hash = hash};
+    archive_msg_t am = {.seq = archive_last_seq(archive) + 1,
+        .msg_id = id,
+        .topic = topic,
+        .network = net,
+        .author_id = 0,
+        .tlp = tlp,
+        .recipients = recipients ? recipients : "",
+        .created_ms = stored_ms,
+        .stored_ms = stored_ms,
+        .content = buf,
+        .content_len = len,
+        .signature = sig,
+        .content_hash = hash};
     if (archive_message_insert(archive, &am) != 0) {
         log_error("archive: %s", archive_error(archive));
         goto out;
@@ -104,7 +113,8 @@ notary_store(notary_t *self, archive_t *archive, batch_t *batch, const char *top
     seq = am.seq;
     batch_action_t stored = {.kind = BATCH_STORED, .seq = seq};
     wire_ring_entry(&stored.msg, &am, "", &self->entry);
-    batch_action_t push = {.kind = BATCH_PUSH_NOTICE, .seq = seq,
+    batch_action_t push = {.kind = BATCH_PUSH_NOTICE,
+        .seq = seq,
         .to = strdup(recipients ? recipients : "")};
     /* batch_act owns what it is given, also when it fails. */
     if (batch_act(batch, &stored) != 0 || !push.to || batch_act(batch, &push) != 0)

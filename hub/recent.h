@@ -10,16 +10,16 @@
 #include <stdint.h>
 
 typedef struct {
-    uint64_t seq;        /* 0: empty slot */
-    char *topic;         /* owned */
+    uint64_t seq; /* 0: empty slot */
+    char *topic;  /* owned */
     char network[24];
     int64_t author_id;
     char author_home[24]; /* author's country or organisation (AMBER+STRICT) */
     int tlp;
-    int personal;        /* contains personal data: never to observers unless named */
-    int handling;        /* Enlace__Handling, for the disclosure rules */
-    char *recipients;    /* owned; comma-separated fingerprints */
-    uint8_t *frame;      /* serialized Frame{delivery}; owned */
+    int personal;     /* contains personal data: never to observers unless named */
+    int handling;     /* Enlace__Handling, for the disclosure rules */
+    char *recipients; /* owned; comma-separated fingerprints */
+    uint8_t *frame;   /* serialized Frame{delivery}; owned */
     size_t frame_len;
 } recent_msg_t;
 

@@ -15,9 +15,9 @@
 #include "log.h"
 #include "wire.h"
 
-static const char *s_code_names[] = {"none", "malformed", "version", "unknown-request",
-    "denied", "bad-topic", "bad-signature", "conflict", "too-large", "limit", "revoked",
-    "no-session", "internal", "not-found", "invalid"};
+static const char *s_code_names[] = {"none", "malformed", "version", "unknown-request", "denied",
+    "bad-topic", "bad-signature", "conflict", "too-large", "limit", "revoked", "no-session",
+    "internal", "not-found", "invalid"};
 
 const char *
 request_code_name(int code)
@@ -85,8 +85,9 @@ reply_refusal(const hub_env_t *env, const uint8_t *rid, size_t rid_len, uint64_t
     char outcome[64];
     snprintf(outcome, sizeof outcome, "refused:%s", name);
     int ok = batch_begin(env->batch) == 0;
-    if (ok && archive_audit(env->archive, who->officer_id, who->fingerprint, action, outcome,
-                  message) != 0) {
+    if (ok
+        && archive_audit(env->archive, who->officer_id, who->fingerprint, action, outcome, message)
+            != 0) {
         log_error("audit: %s", archive_error(env->archive));
         ok = 0;
     }

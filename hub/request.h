@@ -13,8 +13,7 @@ const char *request_code_name(int code);
 
 /* Checks a topic or pattern that came as bytes and copies it,
  * NUL-terminated, into out. Returns NULL or why it is refused. */
-const char *request_take_topic(ProtobufCBinaryData b, int pattern,
-    char out[TOPIC_MAX_LEN + 1]);
+const char *request_take_topic(ProtobufCBinaryData b, int pattern, char out[TOPIC_MAX_LEN + 1]);
 
 /* The pattern of a subscribe or history request, checked and copied into
  * out, and one the sender may read: 0, or req_fail's -1. */

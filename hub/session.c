@@ -13,11 +13,11 @@
 #define BUCKETS 4096
 
 struct sessions {
-    session_t *buckets[BUCKETS]; /* chains of sessions; owned */
-    int count;                   /* sessions in the table */
+    session_t *buckets[BUCKETS];  /* chains of sessions; owned */
+    int count;                    /* sessions in the table */
     session_key_t *keys[BUCKETS]; /* chains of key records; owned */
-    int nkeys;                   /* key records */
-    uint8_t hash_key[16];        /* keyed hash: peers cannot aim at one bucket */
+    int nkeys;                    /* key records */
+    uint8_t hash_key[16];         /* keyed hash: peers cannot aim at one bucket */
 };
 
 static size_t

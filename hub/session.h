@@ -36,29 +36,29 @@ typedef struct {
 /* What the hub keeps per key, across that key's connections. */
 typedef struct session_key {
     char fingerprint[24];
-    uint32_t sessions;       /* sessions open with this key */
-    rate_t rate;             /* requests taken from the key's rate limit */
-    int64_t audit_ms;        /* when a limit refusal was last audited */
-    uint32_t unaudited;      /* limit refusals since, answered but not audited */
+    uint32_t sessions;        /* sessions open with this key */
+    rate_t rate;              /* requests taken from the key's rate limit */
+    int64_t audit_ms;         /* when a limit refusal was last audited */
+    uint32_t unaudited;       /* limit refusals since, answered but not audited */
     struct session_key *next; /* hash chain */
 } session_key_t;
 
 typedef struct session {
     uint8_t rid[SESSION_RID_MAX]; /* ROUTER routing id */
     size_t rid_len;
-    char fingerprint[24];  /* the key ZAP authenticated (User-Id) */
+    char fingerprint[24]; /* the key ZAP authenticated (User-Id) */
     int64_t officer_id;
-    uint32_t window;       /* max deliveries in flight */
-    uint64_t pos;          /* last seq considered for delivery */
-    uint64_t rewind_to;    /* UINT64_MAX, or where to rewind once nothing is in flight */
-    uint64_t *inflight;    /* ring of sent, unacknowledged seqs; owned */
+    uint32_t window;    /* max deliveries in flight */
+    uint64_t pos;       /* last seq considered for delivery */
+    uint64_t rewind_to; /* UINT64_MAX, or where to rewind once nothing is in flight */
+    uint64_t *inflight; /* ring of sent, unacknowledged seqs; owned */
     uint32_t in_head, in_count;
-    session_sub_t *subs;   /* owned */
+    session_sub_t *subs; /* owned */
     int nsubs, subs_cap;
-    int64_t last_seen_ms;  /* last frame received */
-    int blocked;           /* last send hit a full pipe: retry later */
-    session_key_t *key;    /* the key's record (fingerprint's); not owned */
-    struct session *next;  /* hash chain */
+    int64_t last_seen_ms; /* last frame received */
+    int blocked;          /* last send hit a full pipe: retry later */
+    session_key_t *key;   /* the key's record (fingerprint's); not owned */
+    struct session *next; /* hash chain */
 } session_t;
 
 typedef struct sessions sessions_t;

@@ -13,17 +13,17 @@
 #include "keys.h"
 
 struct sigcheck {
-    pthread_t *threads;        /* owned */
+    pthread_t *threads; /* owned */
     int nthreads;
     pthread_mutex_t lock;
-    pthread_cond_t work;       /* a new generation, or stop */
-    pthread_cond_t done;       /* a worker finished its share */
-    uint64_t generation;       /* bumped by each run */
-    int finished;              /* workers done with the current generation */
+    pthread_cond_t work; /* a new generation, or stop */
+    pthread_cond_t done; /* a worker finished its share */
+    uint64_t generation; /* bumped by each run */
+    int finished;        /* workers done with the current generation */
     int stop;
-    sigcheck_job_t *jobs;        /* the current run's jobs; not owned */
+    sigcheck_job_t *jobs; /* the current run's jobs; not owned */
     size_t njobs;
-    atomic_size_t next;        /* next job index to take */
+    atomic_size_t next; /* next job index to take */
 };
 
 static void
@@ -113,9 +113,9 @@ sigcheck_run(sigcheck_t *self, sigcheck_job_t *jobs, size_t n)
     if (self->nthreads == 0 || n < 2) {
         for (size_t i = 0; i < n; i++)
             jobs[i].ok =
-                (jobs[i].raw ? keys_verify_bytes(jobs[i].pk, jobs[i].msg, jobs[i].len, jobs[i].sig)
-                             : keys_verify_content(jobs[i].pk, jobs[i].msg, jobs[i].len,
-                                 jobs[i].sig))
+                (jobs[i].raw
+                        ? keys_verify_bytes(jobs[i].pk, jobs[i].msg, jobs[i].len, jobs[i].sig)
+                        : keys_verify_content(jobs[i].pk, jobs[i].msg, jobs[i].len, jobs[i].sig))
                 == 0;
         return;
     }
@@ -137,8 +137,8 @@ sigcheck_run(sigcheck_t *self, sigcheck_job_t *jobs, size_t n)
 }
 
 int
-sigcheck_covered(const Enlace__Publish *p, uint8_t buf[MERKLE_SIGNED_BYTES],
-    const uint8_t **msg, size_t *len, int *raw)
+sigcheck_covered(const Enlace__Publish *p, uint8_t buf[MERKLE_SIGNED_BYTES], const uint8_t **msg,
+    size_t *len, int *raw)
 {
     if (!p->batch) {
         *msg = p->content.data;

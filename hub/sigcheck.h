@@ -22,7 +22,7 @@ typedef struct {
     size_t len;
     const uint8_t *sig; /* 64 bytes */
     int raw;
-    int ok;             /* out: 1 valid, 0 not */
+    int ok; /* out: 1 valid, 0 not */
 } sigcheck_job_t;
 
 typedef struct sigcheck sigcheck_t;

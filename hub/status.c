@@ -58,8 +58,8 @@ s_archive_size(const char *data_dir)
 {
     int64_t db = s_file_size(data_dir, ARCHIVE_FILE);
     int64_t wal = s_file_size(data_dir, ARCHIVE_FILE "-wal");
-    return json_pack("{s:I,s:I,s:I}", "bytes", (json_int_t)(db + wal), "db_bytes",
-        (json_int_t)db, "wal_bytes", (json_int_t)wal);
+    return json_pack("{s:I,s:I,s:I}", "bytes", (json_int_t)(db + wal), "db_bytes", (json_int_t)db,
+        "wal_bytes", (json_int_t)wal);
 }
 
 static void
@@ -114,22 +114,13 @@ s_build(const status_counters_t *c, sessions_t *sessions, const directory_t *dir
     if (archive)
         json_object_set_new(archive, "last_seq", json_integer((json_int_t)c->last_seq));
     json_t *root = json_pack("{s:s,s:I,s:s,s:s,s:I,s:I,s:I,s:s,s:i,s:I,s:{s:o,s:o,s:o},"
-                     "s:{s:I,s:I},s:o*,s:{s:I,s:I}}",
-        "version", ENLACE_VERSION,
-        "pid", (json_int_t)getpid(),
-        "started", started,
-        "updated", updated,
-        "updated_ms", (json_int_t)now,
-        "started_ms", (json_int_t)c->started_ms,
-        "uptime_s", (json_int_t)((now - c->started_ms) / 1000),
-        "bind", c->bind ? c->bind : "",
-        "sessions", k,
-        "officers_connected", officers,
-        "connected", "by_country", by_country, "by_organisation", by_org, "by_network",
-        by_network,
-        "queues", "inflight", inflight, "blocked_sessions", blocked,
-        "archive", archive,
-        "this_run", "stored", (json_int_t)c->stored_total, "delivered",
+                             "s:{s:I,s:I},s:o*,s:{s:I,s:I}}",
+        "version", ENLACE_VERSION, "pid", (json_int_t)getpid(), "started", started, "updated",
+        updated, "updated_ms", (json_int_t)now, "started_ms", (json_int_t)c->started_ms, "uptime_s",
+        (json_int_t)((now - c->started_ms) / 1000), "bind", c->bind ? c->bind : "", "sessions", k,
+        "officers_connected", officers, "connected", "by_country", by_country, "by_organisation",
+        by_org, "by_network", by_network, "queues", "inflight", inflight, "blocked_sessions",
+        blocked, "archive", archive, "this_run", "stored", (json_int_t)c->stored_total, "delivered",
         (json_int_t)c->delivered_total);
     if (root && c->extra)
         c->extra(c->extra_arg, root);
@@ -285,11 +276,11 @@ s_print_text(FILE *out, json_t *r)
     json_t *hub = json_object_get(r, "hub");
     if (json_is_true(json_object_get(r, "running"))) {
         long long up = (long long)json_integer_value(json_object_get(hub, "uptime_s"));
-        fprintf(out, "enlace-hub %s running, pid %lld, up %lldd %02lldh %02lldm %02llds (since %s)\n",
+        fprintf(out,
+            "enlace-hub %s running, pid %lld, up %lldd %02lldh %02lldm %02llds (since %s)\n",
             json_string_value(json_object_get(hub, "version")),
-            (long long)json_integer_value(json_object_get(hub, "pid")), up / 86400,
-            up / 3600 % 24, up / 60 % 60, up % 60,
-            json_string_value(json_object_get(hub, "started")));
+            (long long)json_integer_value(json_object_get(hub, "pid")), up / 86400, up / 3600 % 24,
+            up / 60 % 60, up % 60, json_string_value(json_object_get(hub, "started")));
         fprintf(out, "listening on %s\n", json_string_value(json_object_get(hub, "bind")));
         fprintf(out, "sessions: %lld (%lld officers connected)\n",
             (long long)json_integer_value(json_object_get(hub, "sessions")),
@@ -408,8 +399,8 @@ s_print_prometheus(FILE *out, json_t *r)
         json_t *q = json_object_get(hub, "queues");
         s_prom_metric(out, "enlace_deliveries_in_flight", "gauge",
             "Deliveries sent and not yet acknowledged.", json_object_get(q, "inflight"));
-        s_prom_metric(out, "enlace_sessions_blocked", "gauge",
-            "Sessions whose send pipe is full.", json_object_get(q, "blocked_sessions"));
+        s_prom_metric(out, "enlace_sessions_blocked", "gauge", "Sessions whose send pipe is full.",
+            json_object_get(q, "blocked_sessions"));
         json_t *run = json_object_get(hub, "this_run");
         s_prom_metric(out, "enlace_messages_stored_total", "counter",
             "Messages stored since the hub started.", json_object_get(run, "stored"));

@@ -27,9 +27,9 @@
 typedef struct {
     const char *data_dir;
     const char *bind;
-    int64_t started_ms;      /* wall clock, archive_now_ms() */
-    uint64_t last_seq;       /* highest committed sequence */
-    uint64_t stored_total;   /* messages stored this run */
+    int64_t started_ms;       /* wall clock, archive_now_ms() */
+    uint64_t last_seq;        /* highest committed sequence */
+    uint64_t stored_total;    /* messages stored this run */
     uint64_t delivered_total; /* deliveries sent this run */
     /* A cluster node's part: adds it to the status object (a json_t *); NULL
      * for a hub that runs alone. */
@@ -44,8 +44,8 @@ typedef struct {
  * when the next write is due. */
 void status_refresh(hub_t *hub, int64_t now_ms);
 
-int status_write(const status_counters_t *counters, sessions_t *sessions,
-    const directory_t *dir, int64_t now_ms);
+int status_write(const status_counters_t *counters, sessions_t *sessions, const directory_t *dir,
+    int64_t now_ms);
 
 /* Removes DATA/status.json (clean shutdown). */
 void status_remove(const char *data_dir);
@@ -56,9 +56,9 @@ void status_remove(const char *data_dir);
 int status_show(int argc, char **argv);
 
 typedef enum {
-    STATUS_TEXT,       /* for a person */
-    STATUS_JSON,       /* the whole report */
-    STATUS_PROMETHEUS  /* text exposition format 0.0.4, for scrapers */
+    STATUS_TEXT,      /* for a person */
+    STATUS_JSON,      /* the whole report */
+    STATUS_PROMETHEUS /* text exposition format 0.0.4, for scrapers */
 } status_format_t;
 
 /* The report of `enlace-hub status` for data directory data, written to out

@@ -72,8 +72,8 @@ wire_page_item(const archive_msg_t *am, const dir_entry_t *author, uint8_t **buf
     /* One allocation: the delivery, its proof, content, signature, path. */
     size_t path_len = am->batch_size ? am->batch_path_len : 0;
     Enlace__Delivery *d = malloc(sizeof *d);
-    uint8_t *copy = malloc(sizeof(Enlace__BatchProof) + am->content_len + KEYS_SIGNATURE_BYTES
-        + path_len + 1);
+    uint8_t *copy = malloc(
+        sizeof(Enlace__BatchProof) + am->content_len + KEYS_SIGNATURE_BYTES + path_len + 1);
     if (!d || !copy) {
         free(d);
         free(copy);
@@ -120,8 +120,7 @@ wire_ring_entry(recent_msg_t *rm, const archive_msg_t *m, const char *author_hom
     rm->personal = m->personal;
     rm->handling = m->handling;
     if (!rm->topic || !rm->recipients
-        || wire_delivery(m, author, 0, &rm->frame, &rm->frame_len)
-            != 0) {
+        || wire_delivery(m, author, 0, &rm->frame, &rm->frame_len) != 0) {
         recent_msg_clear(rm);
         return -1;
     }

@@ -22,14 +22,13 @@ int wire_pack(Enlace__Frame *frame, uint64_t request_id, uint8_t **out, size_t *
  * or the hub's; NULL: unknown), out of band or not: the content as signed,
  * its signature and, if it was signed as one of a batch, its proof. 0, or
  * -1. */
-int wire_delivery(const archive_msg_t *m, const dir_entry_t *author, int out_of_band,
-    uint8_t **out, size_t *len);
+int wire_delivery(const archive_msg_t *m, const dir_entry_t *author, int out_of_band, uint8_t **out,
+    size_t *len);
 
 /* A Delivery for a page (history, search, case threads) of an archived row:
  * content, signature and batch proof copied into one allocation returned in
  * *buf (free both *buf and the result). NULL on memory failure. */
-Enlace__Delivery *wire_page_item(const archive_msg_t *m, const dir_entry_t *author,
-    uint8_t **buf);
+Enlace__Delivery *wire_page_item(const archive_msg_t *m, const dir_entry_t *author, uint8_t **buf);
 
 /* Fills a ring entry (recent.h) for a message just stored: its routing
  * attributes and its delivery frame. 0, or -1 on memory failure (the entry

@@ -77,8 +77,7 @@ s_refused(zap_t *self, const char *address, const char *why)
     int64_t now = archive_now_ms();
     if (now - self->log_window_ms > 60000) {
         if (self->logged > 20)
-            log_notice("zap: %d further handshakes refused in the last minute",
-                self->logged - 20);
+            log_notice("zap: %d further handshakes refused in the last minute", self->logged - 20);
         self->log_window_ms = now;
         self->logged = 0;
     }
@@ -96,7 +95,8 @@ s_handle(zap_t *self, zmq_msg_t *p, int n)
         return;
     }
     char address[64] = "?";
-    size_t alen = zmq_msg_size(&p[3]) < sizeof address - 1 ? zmq_msg_size(&p[3]) : sizeof address - 1;
+    size_t alen = zmq_msg_size(&p[3]) < sizeof address - 1 ? zmq_msg_size(&p[3])
+                                                           : sizeof address - 1;
     memcpy(address, zmq_msg_data(&p[3]), alen);
     address[alen] = '\0';
     if (!s_is(&p[2], ZAP_DOMAIN) || !s_is(&p[5], "CURVE") || n < 7 || zmq_msg_size(&p[6]) != 32) {

@@ -17,22 +17,21 @@
 
 #define _(s) gettext(s)
 
-
 static void
 s_usage(FILE *out)
 {
     fprintf(out,
         _("usage: enlace-keygen [--passphrase] PATH/NAME\n"
-        "       enlace-keygen --fingerprint FILE.public|FILE.secret\n"
-        "\n"
-        "Creates NAME.secret (mode 0600) and NAME.public: one Ed25519 identity that\n"
-        "signs your messages and, converted to Curve25519, authenticates you to the hub.\n"
-        "Give NAME.public (never NAME.secret) to the Technical Secretariat.\n"
-        "\n"
-        "  --passphrase    seal the secret key with a passphrase (Argon2id); asked on\n"
-        "                  the terminal, or read from ENLACE_PASSPHRASE_FILE\n"
-        "  --fingerprint   print the fingerprint of an existing key file\n"
-        "  --version       print the version\n"));
+          "       enlace-keygen --fingerprint FILE.public|FILE.secret\n"
+          "\n"
+          "Creates NAME.secret (mode 0600) and NAME.public: one Ed25519 identity that\n"
+          "signs your messages and, converted to Curve25519, authenticates you to the hub.\n"
+          "Give NAME.public (never NAME.secret) to the Technical Secretariat.\n"
+          "\n"
+          "  --passphrase    seal the secret key with a passphrase (Argon2id); asked on\n"
+          "                  the terminal, or read from ENLACE_PASSPHRASE_FILE\n"
+          "  --fingerprint   print the fingerprint of an existing key file\n"
+          "  --version       print the version\n"));
 }
 
 int
@@ -83,7 +82,8 @@ main(int argc, char **argv)
         return 2;
     }
     size_t plen = strlen(prefix);
-    if (plen > 7 && (!strcmp(prefix + plen - 7, ".secret") || !strcmp(prefix + plen - 7, ".public"))) {
+    if (plen > 7
+        && (!strcmp(prefix + plen - 7, ".secret") || !strcmp(prefix + plen - 7, ".public"))) {
         fprintf(stderr, _("enlace-keygen: give the name without .secret/.public\n"));
         return 2;
     }

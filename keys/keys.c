@@ -198,8 +198,7 @@ keys_hex_decode(const char *hex, uint8_t *out, size_t len)
     const char *end = NULL;
     if (strlen(hex) != 2 * len)
         return -1;
-    if (sodium_hex2bin(out, len, hex, 2 * len, NULL, &got, &end) != 0 || got != len
-        || *end != '\0')
+    if (sodium_hex2bin(out, len, hex, 2 * len, NULL, &got, &end) != 0 || got != len || *end != '\0')
         return -1;
     return 0;
 }
@@ -378,8 +377,8 @@ keys_identity_save(const keys_identity_t *self, const char *prefix, const char *
         }
         randombytes_buf(salt, sizeof salt);
         randombytes_buf(nonce, sizeof nonce);
-        if (crypto_pwhash(kek, crypto_secretbox_KEYBYTES, passphrase, strlen(passphrase), salt,
-                ops, mem, crypto_pwhash_ALG_ARGON2ID13)
+        if (crypto_pwhash(kek, crypto_secretbox_KEYBYTES, passphrase, strlen(passphrase), salt, ops,
+                mem, crypto_pwhash_ALG_ARGON2ID13)
             != 0) {
             s_err(err, "not enough memory to derive a key from the passphrase");
             sodium_free(kek);
@@ -424,8 +423,8 @@ keys_identity_save(const keys_identity_t *self, const char *prefix, const char *
 }
 
 static int
-s_unseal(char *spec, const char *passphrase, uint8_t seed[crypto_sign_SEEDBYTES],
-    const char *path, char err[KEYS_ERR_LEN])
+s_unseal(char *spec, const char *passphrase, uint8_t seed[crypto_sign_SEEDBYTES], const char *path,
+    char err[KEYS_ERR_LEN])
 {
     char alg[16], salthex[64], noncehex[64], boxhex[160];
     unsigned long long ops;
@@ -546,7 +545,8 @@ keys_secret_is_sealed(const char *path)
         return -1;
     char err[KEYS_ERR_LEN];
     int rc = -1;
-    if (s_read_file(path, 0, text, KEYFILE_MAX / 2, err) == 0 && s_first_line_is(text, SECRET_MAGIC))
+    if (s_read_file(path, 0, text, KEYFILE_MAX / 2, err) == 0
+        && s_first_line_is(text, SECRET_MAGIC))
         rc = s_field(text, "sealed", text + KEYFILE_MAX / 2, 512) != NULL ? 1 : 0;
     sodium_free(text);
     return rc;

@@ -47,8 +47,8 @@ void keys_identity_destroy(keys_identity_t **self_p);
 
 /* Writes PREFIX.secret (0600, created exclusively: never overwrites) and
  * PREFIX.public. With a non-NULL, non-empty passphrase the secret is sealed. */
-KEYS_NODISCARD int keys_identity_save(const keys_identity_t *self,
-    const char *prefix, const char *passphrase, char err[KEYS_ERR_LEN]);
+KEYS_NODISCARD int keys_identity_save(const keys_identity_t *self, const char *prefix,
+    const char *passphrase, char err[KEYS_ERR_LEN]);
 
 /* Loads a secret key file. Refuses a file readable by group or others, a
  * malformed or tampered file, and a sealed file without the right
@@ -69,12 +69,12 @@ void keys_identity_curve_public(const keys_identity_t *self, uint8_t out[KEYS_CU
 void keys_identity_curve_secret(const keys_identity_t *self, uint8_t out[KEYS_CURVE_BYTES]);
 
 /* Signs "enlace-content-v1\0" || msg (the content signing context). */
-KEYS_NODISCARD int keys_sign_content(const keys_identity_t *self,
-    const uint8_t *msg, size_t len, uint8_t sig[KEYS_SIGNATURE_BYTES]);
+KEYS_NODISCARD int keys_sign_content(const keys_identity_t *self, const uint8_t *msg, size_t len,
+    uint8_t sig[KEYS_SIGNATURE_BYTES]);
 
 /* Verifies a content signature. Returns 0 if valid, -1 otherwise. */
-KEYS_NODISCARD int keys_verify_content(const uint8_t pk[KEYS_PUBLIC_BYTES],
-    const uint8_t *msg, size_t len, const uint8_t sig[KEYS_SIGNATURE_BYTES]);
+KEYS_NODISCARD int keys_verify_content(const uint8_t pk[KEYS_PUBLIC_BYTES], const uint8_t *msg,
+    size_t len, const uint8_t sig[KEYS_SIGNATURE_BYTES]);
 
 /* Signs, and verifies, bytes that begin with a signing context of their
  * own (e.g. merkle.h's "enlace-batch-v1"): never content, which has its
@@ -85,8 +85,8 @@ KEYS_NODISCARD int keys_verify_bytes(const uint8_t pk[KEYS_PUBLIC_BYTES], const 
     size_t len, const uint8_t sig[KEYS_SIGNATURE_BYTES]);
 
 /* Loads a public key file (or a secret file's public line). */
-KEYS_NODISCARD int keys_public_load(const char *path,
-    uint8_t pk[KEYS_PUBLIC_BYTES], char err[KEYS_ERR_LEN]);
+KEYS_NODISCARD int keys_public_load(const char *path, uint8_t pk[KEYS_PUBLIC_BYTES],
+    char err[KEYS_ERR_LEN]);
 
 /* Derives the CurveZMQ public key of an Ed25519 public key. Returns -1 for a
  * key that is not a valid curve point. */

@@ -106,12 +106,12 @@ cli_number(const char *what, const char *s, uint64_t min, uint64_t max, uint64_t
             s, lo, hi);
         break;
     case NUMBER_TOO_SMALL:
-        fprintf(stderr, _("enlace: %s: '%s' is too small: give a number from %llu to %llu\n"),
-            what, s, lo, hi);
+        fprintf(stderr, _("enlace: %s: '%s' is too small: give a number from %llu to %llu\n"), what,
+            s, lo, hi);
         break;
     case NUMBER_TOO_LARGE:
-        fprintf(stderr, _("enlace: %s: '%s' is too large: give a number from %llu to %llu\n"),
-            what, s, lo, hi);
+        fprintf(stderr, _("enlace: %s: '%s' is too large: give a number from %llu to %llu\n"), what,
+            s, lo, hi);
         break;
     default:
         fprintf(stderr, _("enlace: %s: '%s' is not a number\n"), what, s ? s : "");

@@ -38,20 +38,20 @@ typedef struct {
     int json;
     int timeout_ms;
     uint64_t case_id;
-    uint64_t forward_of;        /* publish --forward SEQ */
-    const char *handling;       /* --handling H0..H3 */
-    const char *handling_text;  /* --handling-text */
-    const char *evaluation;     /* --evaluation B2 */
-    int personal;               /* --personal */
-    const char *form_name;      /* --form NAME */
+    uint64_t forward_of;                /* publish --forward SEQ */
+    const char *handling;               /* --handling H0..H3 */
+    const char *handling_text;          /* --handling-text */
+    const char *evaluation;             /* --evaluation B2 */
+    int personal;                       /* --personal */
+    const char *form_name;              /* --form NAME */
     const char *fields[CLI_MAX_FIELDS]; /* --field name=value */
     size_t nfields;
-    char *form_file;            /* the text of --form-json FILE; owned */
-    enlace_form_t *form;        /* built from the above by cli_build_form; owned */
-    char language[8];           /* profile 'language': es or en */
-    int seal;                   /* --seal: seal the content (always for TLP:RED) */
-    char archive_key[24];       /* profile 'archive_key': the archive key's fingerprint,
-                                 * pinned (enlace_pin_archive_key) */
+    char *form_file;      /* the text of --form-json FILE; owned */
+    enlace_form_t *form;  /* built from the above by cli_build_form; owned */
+    char language[8];     /* profile 'language': es or en */
+    int seal;             /* --seal: seal the content (always for TLP:RED) */
+    char archive_key[24]; /* profile 'archive_key': the archive key's fingerprint,
+                           * pinned (enlace_pin_archive_key) */
 } cli_settings_t;
 
 /* Set by SIGINT and SIGTERM: the one piece of global state. */

@@ -45,9 +45,14 @@ s_call(enlace_client_t *c, const admin_cmd_t *cmd, results_t *r, admin_result_t 
     int rc = ENLACE_EINVAL;
     switch (cmd->op) {
     case ADMIN_OFFICER_ADD: {
-        enlace_officer_spec_t spec = {.key = cmd->key, .name = cmd->name,
-            .country = cmd->country, .organisation = cmd->organisation, .role = cmd->role,
-            .networks = cmd->list, .nnetworks = cmd->nlist, .contact = cmd->contact};
+        enlace_officer_spec_t spec = {.key = cmd->key,
+            .name = cmd->name,
+            .country = cmd->country,
+            .organisation = cmd->organisation,
+            .role = cmd->role,
+            .networks = cmd->list,
+            .nnetworks = cmd->nlist,
+            .contact = cmd->contact};
         rc = enlace_admin_officer_add(c, &spec, &r->officer);
         view->officer = r->officer;
         break;
@@ -60,8 +65,8 @@ s_call(enlace_client_t *c, const admin_cmd_t *cmd, results_t *r, admin_result_t 
         }
         break;
     case ADMIN_OFFICER_REVOKE:
-        rc = enlace_admin_officer_revoke(c, cmd->fingerprint,
-            cmd->fingerprint ? NULL : cmd->key, &r->officer);
+        rc = enlace_admin_officer_revoke(c, cmd->fingerprint, cmd->fingerprint ? NULL : cmd->key,
+            &r->officer);
         view->officer = r->officer;
         break;
     case ADMIN_OFFICER_KEY:
@@ -77,9 +82,13 @@ s_call(enlace_client_t *c, const admin_cmd_t *cmd, results_t *r, admin_result_t 
         rc = enlace_admin_officer_leave(c, cmd->fingerprint, cmd->network, &view->officer_id);
         break;
     case ADMIN_INVITE_GRANT: {
-        enlace_invite_spec_t spec = {.grantee = cmd->grantee, .network = cmd->network,
-            .topics = cmd->list, .ntopics = cmd->nlist, .access = cmd->access,
-            .expires_ms = cmd->expires_ms, .duration_ms = cmd->duration_ms};
+        enlace_invite_spec_t spec = {.grantee = cmd->grantee,
+            .network = cmd->network,
+            .topics = cmd->list,
+            .ntopics = cmd->nlist,
+            .access = cmd->access,
+            .expires_ms = cmd->expires_ms,
+            .duration_ms = cmd->duration_ms};
         rc = enlace_admin_invite_grant(c, &spec, &r->invitation);
         view->invitation = r->invitation;
         break;

@@ -75,9 +75,9 @@ cmd_case(cli_settings_t *st, int argc, char **argv)
         if (cli_connect(st, &client) != 0)
             return 1;
         uint64_t case_id = 0;
-        rc = st->form ? enlace_case_open_form(client, type, cc, n, title, network, st->form,
-                            &case_id)
-                      : enlace_case_open(client, type, cc, n, title, network, &case_id);
+        rc = st->form
+            ? enlace_case_open_form(client, type, cc, n, title, network, st->form, &case_id)
+            : enlace_case_open(client, type, cc, n, title, network, &case_id);
         if (rc == ENLACE_OK)
             printf("%llu\n", (unsigned long long)case_id);
     } else if (!strcmp(sub, "show")) {

@@ -27,7 +27,7 @@ typedef struct {
     const char *sub;
     uint64_t id;
     const char *title, *text_file, *report_file, *outcome, *reason, *answer, *text;
-    int stage;          /* --stage; -1: the current one */
+    int stage; /* --stage; -1: the current one */
     int open_only, diff;
 } args_t;
 
@@ -178,8 +178,7 @@ cmd_consult(cli_settings_t *st, int argc, char **argv)
             cli_print_json(cli_consult_list_json(list->items, list->count));
         } else if (rc == ENLACE_OK) {
             if (list->count == 0)
-                fputs(a.open_only ? _("no open consultations\n") : _("no consultations\n"),
-                    stdout);
+                fputs(a.open_only ? _("no open consultations\n") : _("no consultations\n"), stdout);
             for (size_t i = 0; i < list->count; i++)
                 cli_print_consult_info(list->items[i]);
         }

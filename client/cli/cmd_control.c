@@ -36,8 +36,9 @@ s_control(cli_settings_t *st, const char *cmd, int argc, char **argv)
     }
     int relabel = !strcmp(cmd, "relabel");
     if (!seq || (relabel && !tlp && !lift) || (!relabel && !reason)) {
-        fprintf(stderr, relabel ? "usage: enlace relabel SEQ [--tlp LABEL] [--lift-handling]\n"
-                                : "usage: enlace release-request SEQ REASON\n");
+        fprintf(stderr,
+            relabel ? "usage: enlace relabel SEQ [--tlp LABEL] [--lift-handling]\n"
+                    : "usage: enlace release-request SEQ REASON\n");
         return 2;
     }
     enlace_client_t *client;

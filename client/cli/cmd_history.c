@@ -59,8 +59,9 @@ cmd_history(cli_settings_t *st, int argc, char **argv)
         }
     }
     if (!q.pattern) {
-        fprintf(stderr, _("usage: enlace history PATTERN [--after SEQ] [--limit N] [--from TIME] "
-                          "[--to TIME] [--author FP] [--country CC] [--all]\n"));
+        fprintf(stderr,
+            _("usage: enlace history PATTERN [--after SEQ] [--limit N] [--from TIME] "
+              "[--to TIME] [--author FP] [--country CC] [--all]\n"));
         return 2;
     }
     enlace_client_t *client;
@@ -92,7 +93,6 @@ cmd_history(cli_settings_t *st, int argc, char **argv)
     enlace_close(&client);
     return status;
 }
-
 
 int
 cmd_search(cli_settings_t *st, int argc, char **argv)

@@ -35,8 +35,9 @@ s_publish(cli_settings_t *st, int argc, char **argv)
         return 2;
     }
     if (st->seal && st->nto == 0) {
-        fprintf(stderr, _("enlace: --seal needs at least one --to FINGERPRINT: only they (and "
-                          "you) can open it\n"));
+        fprintf(stderr,
+            _("enlace: --seal needs at least one --to FINGERPRINT: only they (and "
+              "you) can open it\n"));
         free(body);
         return 2;
     }
@@ -52,10 +53,16 @@ s_publish(cli_settings_t *st, int argc, char **argv)
         free(body);
         return 1;
     }
-    enlace_publish_opts_t opts = {.tlp = (enlace_tlp_t)st->tlp, .recipients = st->to,
-        .nrecipients = st->nto, .case_id = st->case_id, .handling = st->handling,
-        .handling_text = st->handling_text, .evaluation = st->evaluation,
-        .personal_data = st->personal, .form = st->form, .forward_of = st->forward_of,
+    enlace_publish_opts_t opts = {.tlp = (enlace_tlp_t)st->tlp,
+        .recipients = st->to,
+        .nrecipients = st->nto,
+        .case_id = st->case_id,
+        .handling = st->handling,
+        .handling_text = st->handling_text,
+        .evaluation = st->evaluation,
+        .personal_data = st->personal,
+        .form = st->form,
+        .forward_of = st->forward_of,
         .seal = st->seal};
     uint64_t seq = 0;
     rc = enlace_publish(client, topic, body, len, &opts, &seq);
@@ -88,21 +95,21 @@ s_alert(cli_settings_t *st, int argc, char **argv)
             return 2;
         if (mo)
             continue;
-        const char **slot = !strcmp(o, "--priority")  ? &a.priority
-            : !strcmp(o, "--category")                ? &a.category
-            : !strcmp(o, "--headline")                ? &a.headline
-            : !strcmp(o, "--status")                  ? &a.status
-            : !strcmp(o, "--urgency")                 ? &a.urgency
-            : !strcmp(o, "--severity")                ? &a.severity
-            : !strcmp(o, "--certainty")               ? &a.certainty
-            : !strcmp(o, "--area")                    ? &a.area
-            : !strcmp(o, "--language")                ? &a.language
-            : !strcmp(o, "--countries")               ? &countries
-            : !strcmp(o, "--expires")                 ? &expires
-            : !strcmp(o, "--translation-language")    ? &a.translation_language
-            : !strcmp(o, "--translation-headline")    ? &a.translation_headline
-            : !strcmp(o, "--translation")             ? &a.translation_description
-                                                      : NULL;
+        const char **slot = !strcmp(o, "--priority") ? &a.priority
+            : !strcmp(o, "--category")               ? &a.category
+            : !strcmp(o, "--headline")               ? &a.headline
+            : !strcmp(o, "--status")                 ? &a.status
+            : !strcmp(o, "--urgency")                ? &a.urgency
+            : !strcmp(o, "--severity")               ? &a.severity
+            : !strcmp(o, "--certainty")              ? &a.certainty
+            : !strcmp(o, "--area")                   ? &a.area
+            : !strcmp(o, "--language")               ? &a.language
+            : !strcmp(o, "--countries")              ? &countries
+            : !strcmp(o, "--expires")                ? &expires
+            : !strcmp(o, "--translation-language")   ? &a.translation_language
+            : !strcmp(o, "--translation-headline")   ? &a.translation_headline
+            : !strcmp(o, "--translation")            ? &a.translation_description
+                                                     : NULL;
         if (slot || !strcmp(o, "--case") || !strcmp(o, "--update") || !strcmp(o, "--cancel")) {
             if (!v) {
                 fprintf(stderr, _("enlace: %s needs a value\n"), o);
@@ -136,8 +143,9 @@ s_alert(cli_settings_t *st, int argc, char **argv)
     if (cli_finish_form(st) != 0)
         return 2;
     if (!topic || !a.headline || !countries) {
-        fprintf(stderr, _("usage: enlace alert TOPIC --priority P --category C --countries CC,CC "
-                          "--headline TEXT [TEXT|-]\n"));
+        fprintf(stderr,
+            _("usage: enlace alert TOPIC --priority P --category C --countries CC,CC "
+              "--headline TEXT [TEXT|-]\n"));
         return 2;
     }
     char cbuf[256];
@@ -179,10 +187,17 @@ s_alert(cli_settings_t *st, int argc, char **argv)
         free(body);
         return 1;
     }
-    enlace_publish_opts_t opts = {.tlp = (enlace_tlp_t)st->tlp, .recipients = st->to,
-        .nrecipients = st->nto, .alert = &a, .case_id = case_id, .handling = st->handling,
-        .handling_text = st->handling_text, .evaluation = st->evaluation,
-        .personal_data = st->personal, .form = st->form, .seal = st->seal};
+    enlace_publish_opts_t opts = {.tlp = (enlace_tlp_t)st->tlp,
+        .recipients = st->to,
+        .nrecipients = st->nto,
+        .alert = &a,
+        .case_id = case_id,
+        .handling = st->handling,
+        .handling_text = st->handling_text,
+        .evaluation = st->evaluation,
+        .personal_data = st->personal,
+        .form = st->form,
+        .seal = st->seal};
     uint64_t seq = 0;
     rc = enlace_publish(client, topic, body, len, &opts, &seq);
     free(body);
@@ -224,8 +239,7 @@ cmd_publish(cli_settings_t *st, int argc, char **argv)
         } else if ((mo = cli_message_option(st, argc, argv, &i)) != 0) {
             if (mo < 0)
                 return 2;
-        }
-        else if (!strcmp(argv[i], "--json"))
+        } else if (!strcmp(argv[i], "--json"))
             st->json = 1;
         else if (nrest < 8)
             rest[nrest++] = argv[i];

@@ -38,8 +38,8 @@ s_load_key(const char *path)
     char *pass = NULL;
     if (enlace_key_sealed(path) == 1) {
         pass = sodium_malloc(256);
-        if (!pass || passphrase_read(_("Passphrase for the key: "), 0, pass, 256, why, sizeof why)
-                != 0) {
+        if (!pass
+            || passphrase_read(_("Passphrase for the key: "), 0, pass, 256, why, sizeof why) != 0) {
             fprintf(stderr, "enlace: %s\n", pass ? why : _("out of memory"));
             if (pass)
                 sodium_free(pass);
@@ -146,9 +146,9 @@ s_unseal_seqs(cli_settings_t *st, const enlace_key_t *key, const char *key_file,
             fprintf(stderr, _("enlace: message %llu: %s\n"), (unsigned long long)seqs[i], why);
             status = 1;
         } else if (st->json) {
-            json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:b}", "seq", (json_int_t)d->seq,
-                "topic", d->topic, "tlp", enlace_tlp_name(d->tlp), "author",
-                d->author_fingerprint, "sealed", o->sealed);
+            json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:b}", "seq", (json_int_t)d->seq, "topic",
+                d->topic, "tlp", enlace_tlp_name(d->tlp), "author", d->author_fingerprint, "sealed",
+                o->sealed);
             if (j && o->sealed)
                 json_object_set_new(j, "unsealed",
                     o->seal_status == ENLACE_OK
@@ -181,9 +181,9 @@ s_decode(const json_t *v, int base64, size_t *len)
     uint8_t *out = malloc(n + 1);
     if (!out)
         return NULL;
-    int rc = base64 ? sodium_base642bin(out, n + 1, text, n, NULL, len, NULL,
-                          sodium_base64_VARIANT_ORIGINAL)
-                    : sodium_hex2bin(out, n + 1, text, n, NULL, len, NULL);
+    int rc = base64
+        ? sodium_base642bin(out, n + 1, text, n, NULL, len, NULL, sodium_base64_VARIANT_ORIGINAL)
+        : sodium_hex2bin(out, n + 1, text, n, NULL, len, NULL);
     if (rc != 0) {
         free(out);
         return NULL;
@@ -202,12 +202,11 @@ s_export_line(json_t *line, const enlace_key_t *key, int *sealed, int *opened, i
     uint8_t *path = batch ? s_decode(json_object_get(batch, "path"), 0, &plen) : NULL;
     enlace_delivery_t *d = NULL;
     char why[256] = "";
-    int rc = content && sig
-        ? enlace_message_open(content, clen, sig, slen,
-              (uint32_t)json_integer_value(json_object_get(batch, "size")),
-              (uint32_t)json_integer_value(json_object_get(batch, "index")), path, plen, key,
-              &d, why, sizeof why)
-        : ENLACE_EPROTO;
+    int rc = content && sig ? enlace_message_open(content, clen, sig, slen,
+                 (uint32_t)json_integer_value(json_object_get(batch, "size")),
+                 (uint32_t)json_integer_value(json_object_get(batch, "index")), path, plen, key, &d,
+                 why, sizeof why)
+                            : ENLACE_EPROTO;
     free(content);
     free(sig);
     free(path);
@@ -251,8 +250,9 @@ s_unseal_export(const enlace_key_t *key, const char *path)
         char why[256], kind = 0;
         int rc = mem < 0 ? ENLACE_EIO : enlace_decrypt_stream(key, in, mem, &kind, why, sizeof why);
         if (rc == ENLACE_OK && kind != 'E') {
-            snprintf(why, sizeof why, _("an encrypted backup, not an export (enlace-hub restore "
-                                        "--key opens it)"));
+            snprintf(why, sizeof why,
+                _("an encrypted backup, not an export (enlace-hub restore "
+                  "--key opens it)"));
             rc = ENLACE_EINVAL;
         }
         if (rc != ENLACE_OK) {
@@ -292,8 +292,9 @@ s_unseal_export(const enlace_key_t *key, const char *path)
         sodium_memzero(buf, cap);
     free(buf);
     fclose(lines);
-    fprintf(stderr, _("enlace: %d messages, %d sealed: %d opened with key %s, %d not; %d did not "
-                      "verify\n"),
+    fprintf(stderr,
+        _("enlace: %d messages, %d sealed: %d opened with key %s, %d not; %d did not "
+          "verify\n"),
         n, sealed, opened, enlace_key_fingerprint(key), sealed - opened, bad);
     return bad || opened < sealed ? 1 : 0;
 }
@@ -320,9 +321,10 @@ cmd_unseal(cli_settings_t *st, int argc, char **argv)
         }
     }
     if (nseqs < 0 || (export ? nseqs != 0 || !key_file : nseqs == 0)) {
-        fprintf(stderr, _("usage: enlace unseal [--key FILE.secret] SEQ... [--in PATTERN] "
-                          "[--json]\n"
-                          "       enlace unseal --key FILE.secret --export FILE\n"));
+        fprintf(stderr,
+            _("usage: enlace unseal [--key FILE.secret] SEQ... [--in PATTERN] "
+              "[--json]\n"
+              "       enlace unseal --key FILE.secret --export FILE\n"));
         return 2;
     }
     if (!key_file)

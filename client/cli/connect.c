@@ -14,19 +14,20 @@ int
 cli_connect(const cli_settings_t *st, enlace_client_t **client)
 {
     if (!st->hub[0] || !st->hub_key[0] || !st->key[0]) {
-        fprintf(stderr, _("enlace: missing %s: give --profile FILE, or --hub, --hub-key and --key "
-                          "(or ENLACE_HUB, ENLACE_HUB_KEY, ENLACE_KEY)\n"),
-            !st->hub[0]       ? _("the hub endpoint")
-            : !st->hub_key[0] ? _("the hub key")
-                              : _("your key"));
+        fprintf(stderr,
+            _("enlace: missing %s: give --profile FILE, or --hub, --hub-key and --key "
+              "(or ENLACE_HUB, ENLACE_HUB_KEY, ENLACE_KEY)\n"),
+            !st->hub[0]           ? _("the hub endpoint")
+                : !st->hub_key[0] ? _("the hub key")
+                                  : _("your key"));
         return -1;
     }
     char *pass = NULL;
     if (enlace_key_sealed(st->key) == 1) {
         char err[256];
         pass = sodium_malloc(256);
-        if (!pass || passphrase_read(_("Passphrase for your key: "), 0, pass, 256, err,
-                         sizeof err)
+        if (!pass
+            || passphrase_read(_("Passphrase for your key: "), 0, pass, 256, err, sizeof err)
                 != 0) {
             fprintf(stderr, "enlace: %s\n", pass ? err : _("out of memory"));
             if (pass)
@@ -34,8 +35,11 @@ cli_connect(const cli_settings_t *st, enlace_client_t **client)
             return -1;
         }
     }
-    enlace_options_t opts = {.endpoint = st->hub, .hub_key_file = st->hub_key,
-        .key_file = st->key, .passphrase = pass, .timeout_ms = st->timeout_ms,
+    enlace_options_t opts = {.endpoint = st->hub,
+        .hub_key_file = st->hub_key,
+        .key_file = st->key,
+        .passphrase = pass,
+        .timeout_ms = st->timeout_ms,
         .client_name = "enlace-cli"};
     char why[512];
     int rc = enlace_connect(&opts, client, why, sizeof why);

@@ -91,8 +91,7 @@ s_json_value(enlace_form_t *form, const char *name, json_t *v, char *why, size_t
     else if (json_is_real(v))
         snprintf(num, sizeof num, "%.17g", json_real_value(v)), text = num;
     if (!text) {
-        snprintf(why, cap, "form: %s takes text, a number, true or false, or a list of text",
-            name);
+        snprintf(why, cap, "form: %s takes text, a number, true or false, or a list of text", name);
         return ENLACE_EINVAL;
     }
     return enlace_form_set(form, name, text, why, cap);
@@ -113,11 +112,13 @@ s_form_from_file(const char *text, enlace_form_t **out, char *why, size_t cap)
     const char *type;
     json_t *fields;
     if (!json_is_object(doc) || json_object_size(doc) != 1) {
-        snprintf(why, cap, "form: give exactly one form (death, child, incident, "
-                           "trafficking, smuggling, return_assistance)");
+        snprintf(why, cap,
+            "form: give exactly one form (death, child, incident, "
+            "trafficking, smuggling, return_assistance)");
         goto out;
     }
-    json_object_foreach(doc, type, fields) {
+    json_object_foreach(doc, type, fields)
+    {
         rc = enlace_form_new(type, out, why, cap);
         if (rc != ENLACE_OK)
             goto out;
@@ -128,13 +129,13 @@ s_form_from_file(const char *text, enlace_form_t **out, char *why, size_t cap)
         }
         const char *name;
         json_t *v;
-        json_object_foreach(fields, name, v) {
+        json_object_foreach(fields, name, v)
+        {
             if (json_is_array(v)) {
                 size_t k;
                 json_t *item;
-                json_array_foreach(v, k, item)
-                    if ((rc = s_json_value(*out, name, item, why, cap)) != ENLACE_OK)
-                        goto out;
+                json_array_foreach(v, k, item) if ((rc = s_json_value(*out, name, item, why, cap))
+                    != ENLACE_OK) goto out;
             } else if ((rc = s_json_value(*out, name, v, why, cap)) != ENLACE_OK) {
                 goto out;
             }

@@ -46,8 +46,8 @@ cli_print_delivery(const cli_settings_t *st, const enlace_delivery_t *d)
         json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:{s:s, s:s, s:s}, s:s, s:s, s:s, s:b}", "seq",
             (json_int_t)d->seq, "id", id, "topic", d->topic, "tlp", enlace_tlp_name(d->tlp),
             "author", "fingerprint", d->author_fingerprint, "name", d->author_name, "country",
-            d->author_country, "created", created, "stored", stored, "signature", sig,
-            "verified", 1);
+            d->author_country, "created", created, "stored", stored, "signature", sig, "verified",
+            1);
         if (!o)
             return;
         if (d->batch_size) {
@@ -97,7 +97,7 @@ cli_print_delivery(const cli_settings_t *st, const enlace_delivery_t *d)
                 d->seal_status == ENLACE_OK
                     ? json_pack("{s:b, s:s}", "opened", 1, "by", d->opened_by)
                     : json_pack("{s:b, s:s}", "opened", 0, "why",
-                          _(enlace_strerror(d->seal_status))));
+                        _(enlace_strerror(d->seal_status))));
         if (d->escalation_alert)
             json_object_set_new(o, "escalation",
                 json_pack("{s:I, s:s, s:i}", "alert", (json_int_t)d->escalation_alert, "country",
@@ -122,13 +122,12 @@ cli_print_delivery(const cli_settings_t *st, const enlace_delivery_t *d)
         json_decref(o);
     } else if (d->escalation_alert || d->consult_notice) {
         if (d->consult_notice)
-            printf(_("!! CONSULTATION %llu %s (%s) #%llu %s: "),
-                (unsigned long long)d->consult_id, d->consult_notice, d->consult_country,
-                (unsigned long long)d->seq, stored);
+            printf(_("!! CONSULTATION %llu %s (%s) #%llu %s: "), (unsigned long long)d->consult_id,
+                d->consult_notice, d->consult_country, (unsigned long long)d->seq, stored);
         else
             printf(_("!! ESCALATION of alert %llu (%s, level %u) #%llu %s: "),
-                (unsigned long long)d->escalation_alert, d->escalation_country,
-                d->escalation_level, (unsigned long long)d->seq, stored);
+                (unsigned long long)d->escalation_alert, d->escalation_country, d->escalation_level,
+                (unsigned long long)d->seq, stored);
         for (size_t i = 0; i < d->body_len; i++) {
             unsigned char c = d->body[i];
             putchar(c == '\n' ? ' ' : (c < 0x20 || c == 0x7f) ? '?' : c);
@@ -139,8 +138,9 @@ cli_print_delivery(const cli_settings_t *st, const enlace_delivery_t *d)
             /* A step of a consultation reads as one: which, and at what stage. */
             uint64_t which = d->consult_id ? d->consult_id : d->seq;
             printf(_("== CONSULTATION %llu [%s] %s%s%s%s%s\n   "), (unsigned long long)which,
-                d->consult_stage == 0 ? _("troika") : d->consult_stage == 1 ? _("round 1")
-                                                                           : _("round 2"),
+                d->consult_stage == 0       ? _("troika")
+                    : d->consult_stage == 1 ? _("round 1")
+                                            : _("round 2"),
                 d->consult_step, *d->consult_answer ? ": " : "", d->consult_answer,
                 *d->consult_title ? " -- " : "", d->consult_title);
         }
@@ -177,7 +177,8 @@ cli_print_delivery(const cli_settings_t *st, const enlace_delivery_t *d)
         printf(" %s (%s, %s): ", d->author_name, d->author_country, d->author_fingerprint);
         if (d->sealed && d->seal_status != ENLACE_OK) {
             /* Never ciphertext: what the reader can do instead. */
-            printf("%s\n", d->seal_status == ENLACE_ESEALED
+            printf("%s\n",
+                d->seal_status == ENLACE_ESEALED
                     ? _("(sealed to its recipients: your key does not open it)")
                     : _("(sealed content that does not open: damaged, not shown)"));
             fflush(stdout);
@@ -204,7 +205,8 @@ cli_print_delivery(const cli_settings_t *st, const enlace_delivery_t *d)
             putchar(c == '\n' ? ' ' : (c < 0x20 || c == 0x7f) ? '?' : c);
         }
         putchar('\n');
-        if (d->is_alert && (!strcmp(d->alert_priority, "urgent") || !strcmp(d->alert_priority, "flash"))
+        if (d->is_alert
+            && (!strcmp(d->alert_priority, "urgent") || !strcmp(d->alert_priority, "flash"))
             && strcmp(d->alert_msg_type, "cancel"))
             printf(_("   acknowledge with: enlace ack %llu\n"), (unsigned long long)d->seq);
     }
@@ -212,21 +214,21 @@ cli_print_delivery(const cli_settings_t *st, const enlace_delivery_t *d)
 }
 
 void
-cli_print_listening(const cli_settings_t *st, enlace_client_t *client,
-    const char *const *patterns, int npatterns)
+cli_print_listening(const cli_settings_t *st, enlace_client_t *client, const char *const *patterns,
+    int npatterns)
 {
     if (!st->json) {
         fprintf(stderr, _("listening as %s (%s, %s) to %d pattern(s); Ctrl-C to stop\n"),
-            enlace_self_name(client), enlace_self_country(client),
-            enlace_self_fingerprint(client), npatterns);
+            enlace_self_name(client), enlace_self_country(client), enlace_self_fingerprint(client),
+            npatterns);
         return;
     }
     json_t *list = json_array();
     for (int i = 0; list && i < npatterns; i++)
         json_array_append_new(list, json_string(patterns[i]));
-    json_t *o = json_pack("{s:s, s:o, s:{s:s, s:s, s:s}}", "event", "subscribed", "patterns",
-        list, "officer", "fingerprint", enlace_self_fingerprint(client), "name",
-        enlace_self_name(client), "country", enlace_self_country(client));
+    json_t *o = json_pack("{s:s, s:o, s:{s:s, s:s, s:s}}", "event", "subscribed", "patterns", list,
+        "officer", "fingerprint", enlace_self_fingerprint(client), "name", enlace_self_name(client),
+        "country", enlace_self_country(client));
     char *line = o ? json_dumps(o, JSON_COMPACT) : NULL;
     if (line) {
         printf("%s\n", line);

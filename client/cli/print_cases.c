@@ -31,10 +31,10 @@ cli_alert_json(const enlace_alert_status_t *a)
         const enlace_target_t *t = a->targets[i];
         /* A target whose text is not UTF-8 cannot be written: left out. */
         json_array_append_new(targets,
-            json_pack("{s:s, s:s, s:s, s:s, s:I, s:s, s:i, s:I}", "country", t->country,
-                "state", t->state, "acked_by", t->acked_by, "acked_by_fingerprint",
-                t->acked_by_fingerprint, "acked_ms", (json_int_t)t->acked_ms, "note", t->note,
-                "level", (int)t->level, "deadline_ms", (json_int_t)t->deadline_ms));
+            json_pack("{s:s, s:s, s:s, s:s, s:I, s:s, s:i, s:I}", "country", t->country, "state",
+                t->state, "acked_by", t->acked_by, "acked_by_fingerprint", t->acked_by_fingerprint,
+                "acked_ms", (json_int_t)t->acked_ms, "note", t->note, "level", (int)t->level,
+                "deadline_ms", (json_int_t)t->deadline_ms));
     }
     json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:s, s:s, s:s, s:I, "
                           "s:I, s:b, s:I, s:o}",
@@ -42,9 +42,9 @@ cli_alert_json(const enlace_alert_status_t *a)
         a->category, "headline", a->headline, "status", a->status, "msg_type", a->msg_type,
         "countries", s_strings(a->countries, a->ncountries), "references", refs, "author",
         a->author_name, "author_fingerprint", a->author_fingerprint, "author_country",
-        a->author_country, "stored_ms", (json_int_t)a->stored_ms, "case",
-        (json_int_t)a->case_id, "needs_ack", a->needs_ack, "superseded_by",
-        (json_int_t)a->superseded_by, "targets", targets);
+        a->author_country, "stored_ms", (json_int_t)a->stored_ms, "case", (json_int_t)a->case_id,
+        "needs_ack", a->needs_ack, "superseded_by", (json_int_t)a->superseded_by, "targets",
+        targets);
     if (o && a->sealed)
         json_object_set_new(o, "sealed", json_true());
     return o;
@@ -97,10 +97,9 @@ cli_case_info_json(const enlace_case_info_t *c)
 {
     return json_pack("{s:I, s:s, s:s, s:o, s:s, s:s, s:s, s:I, s:I, s:I, s:s}", "id",
         (json_int_t)c->id, "type", c->type, "network", c->network, "countries",
-        s_strings(c->countries, c->ncountries), "title", c->title, "state", c->state,
-        "opened_by", c->opened_by, "opened_ms", (json_int_t)c->opened_ms, "updated_ms",
-        (json_int_t)c->updated_ms, "form_seq", (json_int_t)c->form_seq, "approval",
-        c->approval);
+        s_strings(c->countries, c->ncountries), "title", c->title, "state", c->state, "opened_by",
+        c->opened_by, "opened_ms", (json_int_t)c->opened_ms, "updated_ms",
+        (json_int_t)c->updated_ms, "form_seq", (json_int_t)c->form_seq, "approval", c->approval);
 }
 
 json_t *
@@ -130,8 +129,8 @@ cli_print_case_info(const enlace_case_info_t *c)
 static json_t *
 s_case_message_json(const enlace_delivery_t *d)
 {
-    json_t *m = json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:b}", "seq", (json_int_t)d->seq,
-        "topic", d->topic, "author", d->author_name, "author_country", d->author_country, "tlp",
+    json_t *m = json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:b}", "seq", (json_int_t)d->seq, "topic",
+        d->topic, "author", d->author_name, "author_country", d->author_country, "tlp",
         enlace_tlp_name(d->tlp), "stored_ms", (json_int_t)d->stored_ms, "is_alert", d->is_alert);
     if (!m)
         return NULL;
@@ -162,9 +161,9 @@ cli_case_json(const enlace_case_t *c)
     for (size_t i = 0; msgs && i < c->nmessages; i++)
         json_array_append_new(msgs, s_case_message_json(c->messages[i])); /* NULL: left out */
     for (size_t i = 0; events && i < c->nevents; i++)
-        json_array_append_new(events, json_pack("{s:I, s:s, s:s, s:s}", "ts_ms",
-            (json_int_t)c->events[i]->ts_ms, "officer", c->events[i]->officer, "event",
-            c->events[i]->event, "note", c->events[i]->note));
+        json_array_append_new(events,
+            json_pack("{s:I, s:s, s:s, s:s}", "ts_ms", (json_int_t)c->events[i]->ts_ms, "officer",
+                c->events[i]->officer, "event", c->events[i]->event, "note", c->events[i]->note));
     json_object_set_new(o, "messages", msgs);
     json_object_set_new(o, "alerts", cli_alerts_json(c->alerts, c->nalerts));
     json_object_set_new(o, "events", events);
@@ -192,9 +191,8 @@ cli_print_case(const enlace_case_t *c)
         /* The body as the JSON form gives it: text up to a NUL, or "(not
          * text)" when it is not UTF-8. */
         json_t *body = json_stringn(d->body_len ? (const char *)d->body : "", d->body_len);
-        printf("  #%lld %s %s%s (%s): %s\n", (long long)d->seq, at,
-            d->is_alert ? _("ALERT ") : "", d->author_name, d->author_country,
-            body ? json_string_value(body) : "(not text)");
+        printf("  #%lld %s %s%s (%s): %s\n", (long long)d->seq, at, d->is_alert ? _("ALERT ") : "",
+            d->author_name, d->author_country, body ? json_string_value(body) : "(not text)");
         json_decref(body);
         if (d->form && *enlace_form_type(d->form)) {
             json_t *form = cli_form_json(d->form);
@@ -202,8 +200,7 @@ cli_print_case(const enlace_case_t *c)
             printf("    form %s:\n", enlace_form_type(d->form));
             const char *name;
             json_t *v;
-            json_object_foreach(fields, name, v)
-                s_print_form_field(name, v);
+            json_object_foreach(fields, name, v) s_print_form_field(name, v);
             json_decref(form);
         }
     }

@@ -71,9 +71,9 @@ cli_consult_info_json(const enlace_consult_info_t *c)
         "id", (json_int_t)c->id, "title", c->title, "state", c->state, "stage", (int)c->stage,
         "troika", s_strings(c->troika, c->ntroika), "ppt", c->ppt, "opened_by", c->opened_by,
         "opened_by_fingerprint", c->opened_by_fingerprint, "opened_ms", (json_int_t)c->opened_ms,
-        "updated_ms", (json_int_t)c->updated_ms, "version", (int)c->version, "outcome",
-        c->outcome, "reason", c->reason, "closed_ms", (json_int_t)c->closed_ms, "addressed",
-        (int)c->addressed, "answered", (int)c->answered);
+        "updated_ms", (json_int_t)c->updated_ms, "version", (int)c->version, "outcome", c->outcome,
+        "reason", c->reason, "closed_ms", (json_int_t)c->closed_ms, "addressed", (int)c->addressed,
+        "answered", (int)c->answered);
 }
 
 json_t *
@@ -93,8 +93,8 @@ cli_consult_json(const enlace_consult_t *c)
     for (size_t i = 0; targets && i < c->ntargets; i++) {
         const enlace_consult_target_t *t = c->targets[i];
         json_array_append_new(targets,
-            json_pack("{s:i, s:s, s:s, s:I, s:I, s:s, s:s, s:s, s:I, s:I, s:b, s:i, s:i}",
-                "stage", (int)t->stage, "country", t->country, "zone", t->zone, "opened_ms",
+            json_pack("{s:i, s:s, s:s, s:I, s:I, s:s, s:s, s:s, s:I, s:I, s:b, s:i, s:i}", "stage",
+                (int)t->stage, "country", t->country, "zone", t->zone, "opened_ms",
                 (json_int_t)t->opened_ms, "deadline_ms", (json_int_t)t->deadline_ms, "state",
                 t->state, "answer", t->answer, "answered_by", t->answered_by, "answered_ms",
                 (json_int_t)t->answered_ms, "answer_seq", (json_int_t)t->answer_seq, "late",
@@ -122,8 +122,8 @@ cli_consult_json(const enlace_consult_t *c)
             json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s%}", "seq", (json_int_t)d->seq, "step",
                 d->consult_step ? d->consult_step : "", "answer",
                 d->consult_answer ? d->consult_answer : "", "author", d->author_name,
-                "author_fingerprint", d->author_fingerprint, "tlp", enlace_tlp_name(d->tlp),
-                "text", d->body_len ? (const char *)d->body : "", d->body_len));
+                "author_fingerprint", d->author_fingerprint, "tlp", enlace_tlp_name(d->tlp), "text",
+                d->body_len ? (const char *)d->body : "", d->body_len));
     }
     return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "consultation",
         cli_consult_info_json(c->info), "versions", versions, "targets", targets, "messages",
@@ -226,8 +226,7 @@ cli_print_diff(const char *a, size_t alen, const char *b, size_t blen)
 {
     lines_t x = {0}, y = {0};
     unsigned *lcs = NULL;
-    if (s_lines(a, alen, &x) != 0 || s_lines(b, blen, &y) != 0
-        || (x.n + 1) * (y.n + 1) > 4000000
+    if (s_lines(a, alen, &x) != 0 || s_lines(b, blen, &y) != 0 || (x.n + 1) * (y.n + 1) > 4000000
         || !(lcs = calloc((x.n + 1) * (y.n + 1), sizeof *lcs))) {
         printf(_("  (the texts are too long to compare line by line)\n"));
         goto out;
@@ -238,7 +237,7 @@ cli_print_diff(const char *a, size_t alen, const char *b, size_t blen)
             lcs[i * w + j] = s_same(&x, i, &y, j)
                 ? lcs[(i + 1) * w + j + 1] + 1
                 : (lcs[(i + 1) * w + j] > lcs[i * w + j + 1] ? lcs[(i + 1) * w + j]
-                                                              : lcs[i * w + j + 1]);
+                                                             : lcs[i * w + j + 1]);
     size_t i = 0, j = 0;
     while (i < x.n || j < y.n) {
         if (i < x.n && j < y.n && s_same(&x, i, &y, j)) {

@@ -33,14 +33,14 @@ typedef struct {
 
 typedef enum {
     PROFILE_OK = 0,
-    PROFILE_UNREADABLE,   /* could not open or read: errno in sys_errno */
-    PROFILE_TOO_BIG,      /* over PROFILE_FILE_MAX bytes */
-    PROFILE_NOT_SETTING,  /* line is not 'name = value' */
-    PROFILE_LONG_LINE,    /* line longer than max_line characters */
-    PROFILE_UNKNOWN,      /* name is not a setting */
-    PROFILE_LONG_VALUE,   /* the value of name does not fit */
-    PROFILE_BAD_LANGUAGE, /* language is not a 2- or 3-letter code */
-    PROFILE_NUL,          /* line holds a NUL byte */
+    PROFILE_UNREADABLE,      /* could not open or read: errno in sys_errno */
+    PROFILE_TOO_BIG,         /* over PROFILE_FILE_MAX bytes */
+    PROFILE_NOT_SETTING,     /* line is not 'name = value' */
+    PROFILE_LONG_LINE,       /* line longer than max_line characters */
+    PROFILE_UNKNOWN,         /* name is not a setting */
+    PROFILE_LONG_VALUE,      /* the value of name does not fit */
+    PROFILE_BAD_LANGUAGE,    /* language is not a 2- or 3-letter code */
+    PROFILE_NUL,             /* line holds a NUL byte */
     PROFILE_BAD_FINGERPRINT, /* archive_key is not XXXX-XXXX-XXXX-XXXX */
 } profile_status_t;
 
@@ -49,10 +49,10 @@ typedef enum {
 
 typedef struct {
     profile_status_t status;
-    int line;       /* 1-based, for the line errors */
-    int sys_errno;  /* for PROFILE_UNREADABLE */
-    int max_line;   /* for PROFILE_LONG_LINE: the longest line read whole */
-    char name[32];  /* the setting, for UNKNOWN and LONG_VALUE (cut to fit) */
+    int line;      /* 1-based, for the line errors */
+    int sys_errno; /* for PROFILE_UNREADABLE */
+    int max_line;  /* for PROFILE_LONG_LINE: the longest line read whole */
+    char name[32]; /* the setting, for UNKNOWN and LONG_VALUE (cut to fit) */
 } profile_error_t;
 
 /* Reads the file at path into p (which starts empty: all ""). Settings not

@@ -47,12 +47,12 @@ s_load_profile(cli_settings_t *st, const char *path, int required)
         fprintf(stderr, _("enlace: cannot read profile %s: %s\n"), path, strerror(e.sys_errno));
         break;
     case PROFILE_TOO_BIG:
-        fprintf(stderr, _("enlace: %s: a profile is at most %d bytes\n"), path,
-            PROFILE_FILE_MAX);
+        fprintf(stderr, _("enlace: %s: a profile is at most %d bytes\n"), path, PROFILE_FILE_MAX);
         break;
     case PROFILE_UNKNOWN:
-        fprintf(stderr, _("enlace: %s: unknown setting '%s' (hub, hub_key, key, language, "
-                          "archive_key)\n"),
+        fprintf(stderr,
+            _("enlace: %s: unknown setting '%s' (hub, hub_key, key, language, "
+              "archive_key)\n"),
             path, e.name);
         break;
     case PROFILE_LONG_LINE:
@@ -64,13 +64,15 @@ s_load_profile(cli_settings_t *st, const char *path, int required)
             e.name);
         break;
     case PROFILE_BAD_LANGUAGE:
-        fprintf(stderr, _("enlace: %s: line %d: language is a 2- or 3-letter code such as es "
-                          "or en\n"),
+        fprintf(stderr,
+            _("enlace: %s: line %d: language is a 2- or 3-letter code such as es "
+              "or en\n"),
             path, e.line);
         break;
     case PROFILE_BAD_FINGERPRINT:
-        fprintf(stderr, _("enlace: %s: line %d: archive_key is a fingerprint such as "
-                          "MXZ4-L7TW-MGLI-E33J\n"),
+        fprintf(stderr,
+            _("enlace: %s: line %d: archive_key is a fingerprint such as "
+              "MXZ4-L7TW-MGLI-E33J\n"),
             path, e.line);
         break;
     case PROFILE_NUL:
@@ -146,8 +148,10 @@ cli_settings_init(cli_settings_t *st, int argc, char **argv, int *cmd_at)
         } else if (!strcmp(a, "--tlp")) {
             st->tlp = enlace_tlp_parse(v);
             if (st->tlp < 0) {
-                fprintf(stderr, _("enlace: unknown TLP label '%s' (CLEAR, GREEN, AMBER, "
-                                  "AMBER+STRICT, RED)\n"), v);
+                fprintf(stderr,
+                    _("enlace: unknown TLP label '%s' (CLEAR, GREEN, AMBER, "
+                      "AMBER+STRICT, RED)\n"),
+                    v);
                 return 2;
             }
         } else if (!strcmp(a, "--to")) {

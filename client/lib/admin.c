@@ -72,8 +72,8 @@ s_admin(enlace_client_t *self, Enlace__Admin *a, Enlace__AdminResult__ResultCase
     if (!reply)
         return NULL;
     Enlace__AdminResult *r = reply->admin_result;
-    const ProtobufCFieldDescriptor *f =
-        protobuf_c_message_descriptor_get_field(&enlace__admin_result__descriptor, want);
+    const ProtobufCFieldDescriptor *f = protobuf_c_message_descriptor_get_field(
+        &enlace__admin_result__descriptor, want);
     if (r->result_case != want || !f || !*(void *const *)((const char *)r + f->offset)) {
         enlace__frame__free_unpacked(reply, NULL);
         *err = enl_fail(self, ENLACE_EPROTO, "unexpected reply from the hub");
@@ -155,8 +155,7 @@ enlace_admin_officer_list(enlace_client_t *self, enlace_officer_list_t **out)
         if (l) {
             enlace_officer_list_t *pub = &l->pub;
             enlace_officer_list_destroy(&pub);
-        }
-        else
+        } else
             enlace__frame__free_unpacked(reply, NULL);
         return enl_fail(self, ENLACE_ENOMEM, "out of memory");
     }
@@ -304,8 +303,9 @@ enlace_admin_invite_grant(enlace_client_t *self, const enlace_invite_spec_t *spe
     if (!reply)
         return err;
     invitation_t *inv = calloc(1, sizeof *inv);
-    const enlace_invitation_t *v =
-        inv ? admin_view_invitation(&inv->h.arena, reply->admin_result->invitation) : NULL;
+    const enlace_invitation_t *v = inv
+        ? admin_view_invitation(&inv->h.arena, reply->admin_result->invitation)
+        : NULL;
     if (!v) {
         if (inv)
             arena_free(&inv->h.arena);
@@ -358,8 +358,7 @@ enlace_admin_invite_list(enlace_client_t *self, enlace_invitation_list_t **out)
         if (l) {
             enlace_invitation_list_t *pub = &l->pub;
             enlace_invitation_list_destroy(&pub);
-        }
-        else
+        } else
             enlace__frame__free_unpacked(reply, NULL);
         return enl_fail(self, ENLACE_ENOMEM, "out of memory");
     }
@@ -454,8 +453,7 @@ enlace_admin_audit(enlace_client_t *self, enlace_audit_t **out)
         if (l) {
             enlace_audit_t *pub = &l->pub;
             enlace_audit_destroy(&pub);
-        }
-        else
+        } else
             enlace__frame__free_unpacked(reply, NULL);
         return enl_fail(self, ENLACE_ENOMEM, "out of memory");
     }
@@ -499,8 +497,7 @@ enlace_admin_stats(enlace_client_t *self, int64_t from_ms, int64_t to_ms, enlace
         if (l) {
             enlace_stats_t *pub = &l->pub;
             enlace_stats_destroy(&pub);
-        }
-        else
+        } else
             enlace__frame__free_unpacked(reply, NULL);
         return enl_fail(self, ENLACE_ENOMEM, "out of memory");
     }
@@ -532,8 +529,8 @@ enlace_admin_status(enlace_client_t *self, enlace_status_t **out)
     if (!reply)
         return err;
     status_t *st = calloc(1, sizeof *st);
-    const enlace_status_t *v =
-        st ? admin_view_status(&st->h.arena, reply->admin_result->status) : NULL;
+    const enlace_status_t *v = st ? admin_view_status(&st->h.arena, reply->admin_result->status)
+                                  : NULL;
     if (!v) {
         if (st)
             arena_free(&st->h.arena);

@@ -10,7 +10,7 @@
 typedef struct {
     enlace_alert_list_t pub; /* must be first: the caller sees this */
     Enlace__Frame *frame;    /* the AlertList reply: the views point into it; owned */
-    arena_t arena;       /* the views */
+    arena_t arena;           /* the views */
 } alert_list_t;
 
 int

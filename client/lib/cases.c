@@ -10,11 +10,11 @@
 #include <string.h>
 
 typedef struct {
-    enlace_case_t pub;       /* must be first: the caller sees this */
-    Enlace__Frame *frame;    /* the CaseDetail reply; owned */
+    enlace_case_t pub;         /* must be first: the caller sees this */
+    Enlace__Frame *frame;      /* the CaseDetail reply; owned */
     enl_delivery_t **messages; /* verified thread; each owned */
     size_t nmessages;
-    arena_t arena;       /* the views */
+    arena_t arena; /* the views */
 } case_t;
 
 typedef struct {
@@ -78,8 +78,8 @@ enl_case_from(enlace_client_t *self, Enlace__Frame *reply)
     pub->info = enl_case_info_view(&c->arena, cd->info);
     pub->alerts = enl_alert_views(&c->arena, cd->alerts, cd->n_alerts);
     pub->nalerts = cd->n_alerts;
-    const enlace_case_event_t **events =
-        arena_alloc(&c->arena, (cd->n_events + 1) * sizeof *events);
+    const enlace_case_event_t **events = arena_alloc(&c->arena,
+        (cd->n_events + 1) * sizeof *events);
     if (!c->messages || !pub->info || !pub->alerts || !events) {
         enlace_case_destroy(&pub);
         return NULL;
@@ -211,8 +211,7 @@ s_case_info_request(enlace_client_t *self, Enlace__Frame *req, uint64_t *case_id
 
 static int
 s_case_open(enlace_client_t *self, const char *type, const char *const *countries,
-    size_t ncountries, const char *title, const char *network, uint64_t form_seq,
-    uint64_t *case_id)
+    size_t ncountries, const char *title, const char *network, uint64_t form_seq, uint64_t *case_id)
 {
     if (!type || !title || !countries || !ncountries)
         return enl_fail(self, ENLACE_EINVAL, "a case needs a type, countries and a title");
@@ -246,10 +245,11 @@ enlace_case_open_form(enlace_client_t *self, const char *type, const char *const
     /* The form travels in a message of the case's network. */
     char topic[80];
     snprintf(topic, sizeof topic, "%s/cases/forms",
-        network && *network ? network
-        : (!strcmp(type, "trafficking") || !strcmp(type, "smuggling")) ? "trafficking"
-        : (!strcmp(type, "missing-child") || !strcmp(type, "unaccompanied-child")) ? "child"
-                                                                                 : "consular");
+        network && *network                                                ? network
+            : (!strcmp(type, "trafficking") || !strcmp(type, "smuggling")) ? "trafficking"
+            : (!strcmp(type, "missing-child") || !strcmp(type, "unaccompanied-child"))
+            ? "child"
+            : "consular");
     enlace_publish_opts_t o = {.form = form, .personal_data = 1};
     uint64_t seq = 0;
     int rc = enlace_publish(self, topic, title, strlen(title), &o, &seq);
@@ -276,8 +276,8 @@ enlace_case_show(enlace_client_t *self, uint64_t case_id, enlace_case_t **out)
 }
 
 int
-enlace_case_list(enlace_client_t *self, const char *type, const char *country,
-    const char *state, enlace_case_list_t **out)
+enlace_case_list(enlace_client_t *self, const char *type, const char *country, const char *state,
+    enlace_case_list_t **out)
 {
     *out = NULL;
     Enlace__Frame req = ENLACE__FRAME__INIT;

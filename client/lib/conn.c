@@ -82,7 +82,7 @@ enl_monitor_events(enlace_client_t *self)
             memcpy(&event, zmq_msg_data(&ev), 2);
         char endpoint[256];
         size_t alen = zmq_msg_size(&addr) < sizeof endpoint ? zmq_msg_size(&addr)
-                                                             : sizeof endpoint - 1;
+                                                            : sizeof endpoint - 1;
         memcpy(endpoint, zmq_msg_data(&addr), alen);
         endpoint[alen] = '\0';
         zmq_msg_close(&ev);
@@ -170,8 +170,7 @@ s_await_handshake(enlace_client_t *self, const char *endpoint, int64_t deadline)
         case ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL:
         case ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL:
             return enl_fail(self, ENLACE_EHANDSHAKE,
-                "secure handshake with %s failed: check the hub key file (hub.public)",
-                endpoint);
+                "secure handshake with %s failed: check the hub key file (hub.public)", endpoint);
         default:
             break;
         }
@@ -203,9 +202,9 @@ s_hello(enlace_client_t *self, const enlace_options_t *opts, int64_t deadline, c
     redirect[0] = '\0';
     self->not_leader = 0;
     uint64_t id = enl_request_send(self, &req, deadline, &err);
-    Enlace__Frame *reply = id ? enl_request_wait(self, id, ENLACE__FRAME__BODY_WELCOME, deadline,
-                                    &err)
-                              : NULL;
+    Enlace__Frame *reply = id
+        ? enl_request_wait(self, id, ENLACE__FRAME__BODY_WELCOME, deadline, &err)
+        : NULL;
     if (!reply) {
         if (self->not_leader) {
             snprintf(redirect, cap, "%s", self->switch_to);
@@ -221,8 +220,7 @@ s_hello(enlace_client_t *self, const enlace_options_t *opts, int64_t deadline, c
     snprintf(self->organisation, sizeof self->organisation, "%s", w->organisation);
     self->nnetworks = 0;
     for (size_t i = 0; i < w->n_networks && self->nnetworks < ENL_MAX_NETWORKS; i++)
-        snprintf(self->networks[self->nnetworks++], sizeof self->networks[0], "%s",
-            w->networks[i]);
+        snprintf(self->networks[self->nnetworks++], sizeof self->networks[0], "%s", w->networks[i]);
     enlace__frame__free_unpacked(reply, NULL);
     return ENLACE_OK;
 }
@@ -246,8 +244,7 @@ enl_socket_open(enlace_client_t *self)
     self->dealer = zmq_socket(self->ctx, ZMQ_DEALER);
     if (!self->dealer) {
         sodium_memzero(my_curve_sk, sizeof my_curve_sk);
-        return enl_fail(self, ENLACE_EIO, "cannot create a socket: %s",
-            zmq_strerror(zmq_errno()));
+        return enl_fail(self, ENLACE_EIO, "cannot create a socket: %s", zmq_strerror(zmq_errno()));
     }
     int rc = zmq_setsockopt(self->dealer, ZMQ_CURVE_SERVERKEY, self->hub_curve,
         sizeof self->hub_curve);

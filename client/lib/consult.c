@@ -19,7 +19,7 @@ typedef struct {
     Enlace__Frame *frame;      /* the ConsultDetail reply: the views point into it; owned */
     enl_delivery_t **messages; /* verified; each owned */
     size_t nmessages;
-    arena_t arena;             /* the views */
+    arena_t arena; /* the views */
 } consult_t;
 
 typedef struct {
@@ -71,12 +71,12 @@ s_consult_from(enlace_client_t *self, Enlace__Frame *reply)
     const Enlace__ConsultDetail *d = reply->consult_detail;
     enlace_consult_t *pub = &c->pub;
     pub->info = s_info_view(&c->arena, d->info);
-    const enlace_consult_version_t **versions =
-        arena_alloc(&c->arena, (d->n_versions + 1) * sizeof *versions);
-    const enlace_consult_target_t **targets =
-        arena_alloc(&c->arena, (d->n_targets + 1) * sizeof *targets);
-    const enlace_consult_event_t **events =
-        arena_alloc(&c->arena, (d->n_events + 1) * sizeof *events);
+    const enlace_consult_version_t **versions = arena_alloc(&c->arena,
+        (d->n_versions + 1) * sizeof *versions);
+    const enlace_consult_target_t **targets = arena_alloc(&c->arena,
+        (d->n_targets + 1) * sizeof *targets);
+    const enlace_consult_event_t **events = arena_alloc(&c->arena,
+        (d->n_events + 1) * sizeof *events);
     c->messages = calloc(d->n_messages + 1, sizeof *c->messages);
     if (!pub->info || !versions || !targets || !events || !c->messages) {
         enlace_consult_destroy(&pub);
@@ -101,11 +101,19 @@ s_consult_from(enlace_client_t *self, Enlace__Frame *reply)
             enlace_consult_destroy(&pub);
             return NULL;
         }
-        *v = (enlace_consult_target_t){.stage = t->stage, .country = t->country,
-            .zone = t->zone, .opened_ms = t->opened_ms, .deadline_ms = t->deadline_ms,
-            .state = t->state, .answer = t->answer, .answered_by = t->answered_by,
-            .answered_ms = t->answered_ms, .answer_seq = t->answer_seq, .late = t->late,
-            .step = t->step, .answers = t->answers};
+        *v = (enlace_consult_target_t){.stage = t->stage,
+            .country = t->country,
+            .zone = t->zone,
+            .opened_ms = t->opened_ms,
+            .deadline_ms = t->deadline_ms,
+            .state = t->state,
+            .answer = t->answer,
+            .answered_by = t->answered_by,
+            .answered_ms = t->answered_ms,
+            .answer_seq = t->answer_seq,
+            .late = t->late,
+            .step = t->step,
+            .answers = t->answers};
         targets[i] = v;
     }
     for (size_t i = 0; i < d->n_events; i++) {
@@ -115,8 +123,12 @@ s_consult_from(enlace_client_t *self, Enlace__Frame *reply)
             enlace_consult_destroy(&pub);
             return NULL;
         }
-        *v = (enlace_consult_event_t){.ts_ms = e->ts_ms, .event = e->event, .stage = e->stage,
-            .country = e->country, .officer = e->officer, .detail = e->detail};
+        *v = (enlace_consult_event_t){.ts_ms = e->ts_ms,
+            .event = e->event,
+            .stage = e->stage,
+            .country = e->country,
+            .officer = e->officer,
+            .detail = e->detail};
         events[i] = v;
     }
     pub->versions = versions;
@@ -208,8 +220,8 @@ enlace_consult_list(enlace_client_t *self, int open_only, enlace_consult_list_t 
     }
     l->frame = reply;
     const Enlace__ConsultList *cl = reply->consult_list;
-    const enlace_consult_info_t **items =
-        arena_alloc(&l->arena, (cl->n_consultations + 1) * sizeof *items);
+    const enlace_consult_info_t **items = arena_alloc(&l->arena,
+        (cl->n_consultations + 1) * sizeof *items);
     for (size_t i = 0; items && i < cl->n_consultations; i++)
         if (!(items[i] = s_info_view(&l->arena, cl->consultations[i])))
             items = NULL;
@@ -253,8 +265,8 @@ s_publish(enlace_client_t *self, Enlace__Consult *k, const enlace_consult_t *now
         o.recipients = now->addressees;
         o.nrecipients = now->naddressees;
     }
-    return enl_publish_with(self, CONSULT_TOPIC, text ? text : "", text ? strlen(text) : 0, &o,
-        k, seq);
+    return enl_publish_with(self, CONSULT_TOPIC, text ? text : "", text ? strlen(text) : 0, &o, k,
+        seq);
 }
 
 int
@@ -321,7 +333,7 @@ enlace_consult_answer(enlace_client_t *self, uint64_t id, int stage, const char 
     int a = enl_enum(names, answer, -1);
     if (a <= 0)
         return self ? enl_fail(self, ENLACE_EINVAL,
-                          "an answer is agree, object, no-objection, comments or objection")
+                   "an answer is agree, object, no-objection, comments or objection")
                     : ENLACE_EINVAL;
     Enlace__Consult k = ENLACE__CONSULT__INIT;
     k.step = ENLACE__CONSULT_STEP__CONSULT_ANSWER;
@@ -341,8 +353,7 @@ int
 enlace_consult_revise(enlace_client_t *self, uint64_t id, const char *text)
 {
     if (!text || !*text)
-        return self ? enl_fail(self, ENLACE_EINVAL, "the revised text is required")
-                    : ENLACE_EINVAL;
+        return self ? enl_fail(self, ENLACE_EINVAL, "the revised text is required") : ENLACE_EINVAL;
     Enlace__Consult k = ENLACE__CONSULT__INIT;
     k.step = ENLACE__CONSULT_STEP__CONSULT_REVISE;
     return s_step(self, &k, id, -1, 1, text);

@@ -73,9 +73,9 @@ typedef struct {
     uint64_t request_id; /* 0: free slot */
     uint8_t *frame;      /* the serialized Publish frame; owned; NULL until signed */
     size_t frame_len;
-    uint8_t *content;    /* the serialized Content waiting for its batch; owned */
+    uint8_t *content; /* the serialized Content waiting for its batch; owned */
     size_t content_len;
-    int unsent;          /* the send found the pipe full (or no hub): try again */
+    int unsent; /* the send found the pipe full (or no hub): try again */
 } enl_pending_t;
 
 /* The outcome of a publish, waiting to be collected by its ticket. */
@@ -88,12 +88,12 @@ typedef struct enl_result {
 } enl_result_t;
 
 typedef struct {
-    enl_pending_t *slots;  /* ENL_OUTBOX_SLOTS, by request id; owned, NULL until used */
-    size_t count;          /* outstanding publishes (signed or not) */
-    size_t unsent;         /* of which signed but not yet handed to ZeroMQ */
+    enl_pending_t *slots; /* ENL_OUTBOX_SLOTS, by request id; owned, NULL until used */
+    size_t count;         /* outstanding publishes (signed or not) */
+    size_t unsent;        /* of which signed but not yet handed to ZeroMQ */
     uint64_t tosign[MERKLE_MAX_LEAVES]; /* request ids waiting for the next batch, in order */
     size_t ntosign;
-    uint64_t batches;      /* batches signed so far (for tests and benchmarks) */
+    uint64_t batches;                     /* batches signed so far (for tests and benchmarks) */
     enl_result_t *results, *results_tail; /* answered, not yet collected; owned */
 } enl_outbox_t;
 
@@ -111,8 +111,7 @@ void enl_outbox_add(enl_outbox_t *self, uint64_t request_id, uint8_t *frame, siz
     int unsent);
 /* Takes a publish whose content (owned by the outbox from now on) waits to
  * be signed with the others queued at the next seal. */
-void enl_outbox_add_unsigned(enl_outbox_t *self, uint64_t request_id, uint8_t *content,
-    size_t len);
+void enl_outbox_add_unsigned(enl_outbox_t *self, uint64_t request_id, uint8_t *content, size_t len);
 /* Signs every content waiting as one batch (merkle.h): one signature over
  * the root, and a Publish frame per content with its proof, ready to send.
  * ENLACE_OK, or ENLACE_ENOMEM (the contents stay queued). */
@@ -130,8 +129,7 @@ enl_result_t *enl_outbox_take(enl_outbox_t *self, uint64_t ticket);
 /* Sends, in request order, every outstanding publish (all = 1, after a
  * reconnect) or only those not yet handed to ZeroMQ (all = 0, stopping at
  * the first that still does not go). last_id is the newest request id. */
-void enl_outbox_send(enl_outbox_t *self, uint64_t last_id, int all, enl_send_fn send,
-    void *arg);
+void enl_outbox_send(enl_outbox_t *self, uint64_t last_id, int all, enl_send_fn send, void *arg);
 
 /* ---------------------------------------------------------------- client */
 
@@ -149,40 +147,40 @@ struct enlace_client {
     uint64_t next_request;     /* last request id used */
     enl_queued_t *head, *tail; /* deliveries not yet handed out */
     size_t queued;
-    uint64_t ack_upto;         /* highest seq taken off the queue this session */
-    unsigned unacked;          /* deliveries taken (even dropped ones) since the last ack */
+    uint64_t ack_upto; /* highest seq taken off the queue this session */
+    unsigned unacked;  /* deliveries taken (even dropped ones) since the last ack */
     uint64_t bad_signatures;
-    int revoked;               /* the hub closed us: every call fails */
+    int revoked; /* the hub closed us: every call fails */
     enlace_state_t state;
-    enlace_state_fn state_fn;  /* application callback, or NULL */
+    enlace_state_fn state_fn; /* application callback, or NULL */
     void *state_arg;
-    char **patterns;           /* subscriptions to renew after a reconnect; owned */
+    char **patterns; /* subscriptions to renew after a reconnect; owned */
     int npatterns;
-    uint64_t seen_max;         /* duplicate filter: highest seq handed out */
+    uint64_t seen_max;                 /* duplicate filter: highest seq handed out */
     uint8_t seen[ENL_SEEN_WINDOW / 8]; /* bit per seq in (seen_max - window, seen_max] */
-    uint64_t hello_request;    /* request id of the last Hello sent */
+    uint64_t hello_request;            /* request id of the last Hello sent */
     int64_t last_send_ms;
-    enl_outbox_t outbox;       /* publishes awaiting the hub's answer */
-    sigcache_t *verified;      /* batch root signatures already verified; owned */
-    char archive_pin[24];      /* the archive key's fingerprint we insist on, or "" */
+    enl_outbox_t outbox;  /* publishes awaiting the hub's answer */
+    sigcache_t *verified; /* batch root signatures already verified; owned */
+    char archive_pin[24]; /* the archive key's fingerprint we insist on, or "" */
     char name[208], fingerprint[24], country[24];
-    char organisation[24];     /* Welcome's organisation ("" for a country's officer) */
+    char organisation[24];               /* Welcome's organisation ("" for a country's officer) */
     char networks[ENL_MAX_NETWORKS][56]; /* Welcome's memberships, "network:role" */
     size_t nnetworks;
     char error[512];
     /* failover.c: the hubs given, the one in use, a move that is due. */
     char endpoints[ENL_MAX_ENDPOINTS][256];
     int nendpoints;
-    int cur;                   /* index in endpoints of the last one chosen from it */
-    char current[256];         /* the endpoint connected to */
-    char left[256];            /* the one before it */
-    char switch_to[256];       /* where the due move goes ("": the next hub) */
-    int64_t switch_at;         /* when it is due (enl_now_ms), 0: none */
-    int64_t lost_since;        /* the connection went away then, 0: it is up */
-    int not_leader;            /* the awaited reply was ERR_NOT_LEADER: send it again */
-    int opened;                /* enlace_connect is done: moves are failover.c's */
+    int cur;                             /* index in endpoints of the last one chosen from it */
+    char current[256];                   /* the endpoint connected to */
+    char left[256];                      /* the one before it */
+    char switch_to[256];                 /* where the due move goes ("": the next hub) */
+    int64_t switch_at;                   /* when it is due (enl_now_ms), 0: none */
+    int64_t lost_since;                  /* the connection went away then, 0: it is up */
+    int not_leader;                      /* the awaited reply was ERR_NOT_LEADER: send it again */
+    int opened;                          /* enlace_connect is done: moves are failover.c's */
     uint8_t hub_curve[KEYS_CURVE_BYTES]; /* the hub's CURVE key (every hub of a cluster's) */
-    unsigned sockets;          /* sockets made: names each one's monitor */
+    unsigned sockets;                    /* sockets made: names each one's monitor */
 };
 
 /* errors.c */
@@ -255,8 +253,7 @@ void enl_recv_waiting(enlace_client_t *self);
 /* Sends req with a new request id, waiting for a reconnect until
  * deadline_ms (enl_now_ms clock) if the hub is unreachable; returns the id,
  * or 0 with *err set. */
-uint64_t enl_request_send(enlace_client_t *self, Enlace__Frame *req, int64_t deadline_ms,
-    int *err);
+uint64_t enl_request_send(enlace_client_t *self, Enlace__Frame *req, int64_t deadline_ms, int *err);
 /* Waits until deadline_ms (enl_now_ms clock) for the reply to request_id:
  * returns it (caller frees) if its body is `want`; NULL with *err set on an
  * Error reply, another body, a timeout or revocation. Replies to other ids
@@ -264,8 +261,8 @@ uint64_t enl_request_send(enlace_client_t *self, Enlace__Frame *req, int64_t dea
 Enlace__Frame *enl_request_wait(enlace_client_t *self, uint64_t request_id,
     Enlace__Frame__BodyCase want, int64_t deadline_ms, int *err);
 /* Both: one request, one reply, within the client's timeout. */
-Enlace__Frame *enl_request(enlace_client_t *self, Enlace__Frame *req,
-    Enlace__Frame__BodyCase want, int *err);
+Enlace__Frame *enl_request(enlace_client_t *self, Enlace__Frame *req, Enlace__Frame__BodyCase want,
+    int *err);
 /* A request answered by a bare Ok: ENLACE_OK or the error. */
 int enl_request_ok(enlace_client_t *self, Enlace__Frame *req);
 
@@ -284,14 +281,14 @@ void enl_send_ack(enlace_client_t *self);
 
 /* verify.c: a delivery checked, and the caller's view of it */
 typedef struct enl_delivery {
-    enlace_delivery_t pub;     /* must be first: the caller sees this */
-    enlace_form_t *form;       /* a view of content's form (or of part's); owned */
-    Enlace__Content *content;  /* owned: pub's pointers point into it */
-    Enlace__SealedPart *part;  /* the opened sealed part, or NULL; owned: pub points into it */
-    Enlace__Frame *frame;      /* owned for live deliveries; NULL in a page */
+    enlace_delivery_t pub;    /* must be first: the caller sees this */
+    enlace_form_t *form;      /* a view of content's form (or of part's); owned */
+    Enlace__Content *content; /* owned: pub's pointers point into it */
+    Enlace__SealedPart *part; /* the opened sealed part, or NULL; owned: pub points into it */
+    Enlace__Frame *frame;     /* owned for live deliveries; NULL in a page */
     char author_fp[24];
-    char opened_by[24];        /* fingerprint of the key that opened the seal, or "" */
-    char topic[260];           /* NUL-terminated copy of the signed topic */
+    char opened_by[24]; /* fingerprint of the key that opened the seal, or "" */
+    char topic[260];    /* NUL-terminated copy of the signed topic */
 } enl_delivery_t;
 
 /* Checks d's signature (against the author key inside the signed content,
@@ -321,8 +318,8 @@ int enl_page_from(enlace_client_t *self, Enlace__Frame *reply, enlace_page_t **o
 /* alerts.c: views of AlertStatus messages (pointing into them), in a */
 const enlace_alert_status_t *enl_alert_view(arena_t *a, const Enlace__AlertStatus *st);
 /* n views in an array; NULL out of memory. */
-const enlace_alert_status_t *const *enl_alert_views(arena_t *a,
-    Enlace__AlertStatus *const *list, size_t n);
+const enlace_alert_status_t *const *enl_alert_views(arena_t *a, Enlace__AlertStatus *const *list,
+    size_t n);
 enlace_alert_list_t *enl_alert_list_from(Enlace__Frame *reply);
 
 /* cases.c: the same for cases; each takes a reply it owns, even on failure,

@@ -68,19 +68,31 @@ int
 enl_map_error(Enlace__ErrorCode code)
 {
     switch (code) {
-    case ENLACE__ERROR_CODE__ERR_DENIED: return ENLACE_EDENIED;
-    case ENLACE__ERROR_CODE__ERR_BAD_TOPIC: return ENLACE_EBADTOPIC;
-    case ENLACE__ERROR_CODE__ERR_BAD_SIGNATURE: return ENLACE_EBADSIG;
-    case ENLACE__ERROR_CODE__ERR_CONFLICT: return ENLACE_ECONFLICT;
-    case ENLACE__ERROR_CODE__ERR_TOO_LARGE: return ENLACE_ETOOBIG;
-    case ENLACE__ERROR_CODE__ERR_LIMIT: return ENLACE_ELIMIT;
-    case ENLACE__ERROR_CODE__ERR_REVOKED: return ENLACE_EREVOKED;
-    case ENLACE__ERROR_CODE__ERR_INTERNAL: return ENLACE_EHUB;
-    case ENLACE__ERROR_CODE__ERR_NOT_FOUND: return ENLACE_ENOTFOUND;
-    case ENLACE__ERROR_CODE__ERR_INVALID: return ENLACE_EINVAL;
+    case ENLACE__ERROR_CODE__ERR_DENIED:
+        return ENLACE_EDENIED;
+    case ENLACE__ERROR_CODE__ERR_BAD_TOPIC:
+        return ENLACE_EBADTOPIC;
+    case ENLACE__ERROR_CODE__ERR_BAD_SIGNATURE:
+        return ENLACE_EBADSIG;
+    case ENLACE__ERROR_CODE__ERR_CONFLICT:
+        return ENLACE_ECONFLICT;
+    case ENLACE__ERROR_CODE__ERR_TOO_LARGE:
+        return ENLACE_ETOOBIG;
+    case ENLACE__ERROR_CODE__ERR_LIMIT:
+        return ENLACE_ELIMIT;
+    case ENLACE__ERROR_CODE__ERR_REVOKED:
+        return ENLACE_EREVOKED;
+    case ENLACE__ERROR_CODE__ERR_INTERNAL:
+        return ENLACE_EHUB;
+    case ENLACE__ERROR_CODE__ERR_NOT_FOUND:
+        return ENLACE_ENOTFOUND;
+    case ENLACE__ERROR_CODE__ERR_INVALID:
+        return ENLACE_EINVAL;
     /* Not the leader of its cluster: libenlace moves on and sends again;
      * a caller sees it only when no hub led in time. */
-    case ENLACE__ERROR_CODE__ERR_NOT_LEADER: return ENLACE_ETIMEDOUT;
-    default: return ENLACE_EPROTO;
+    case ENLACE__ERROR_CODE__ERR_NOT_LEADER:
+        return ENLACE_ETIMEDOUT;
+    default:
+        return ENLACE_EPROTO;
     }
 }

@@ -138,16 +138,16 @@ enl_failover_tick(enlace_client_t *self, int wait_ms)
         self->switch_to[0] = '\0';
         enl_failover_switch(self, to);
         now = enl_now_ms();
-    } else if (self->state == ENLACE_STATE_RECONNECTING && self->lost_since
-               && self->nendpoints > 1 && now - self->lost_since >= ENL_FAILOVER_MS) {
+    } else if (self->state == ENLACE_STATE_RECONNECTING && self->lost_since && self->nendpoints > 1
+        && now - self->lost_since >= ENL_FAILOVER_MS) {
         enl_failover_switch(self, NULL);
         now = enl_now_ms();
     }
     /* Wake in time for what is due. */
     int64_t due = self->switch_at ? self->switch_at
-                  : self->state == ENLACE_STATE_RECONNECTING && self->lost_since
-                      ? self->lost_since + ENL_FAILOVER_MS
-                      : 0;
+        : self->state == ENLACE_STATE_RECONNECTING && self->lost_since
+        ? self->lost_since + ENL_FAILOVER_MS
+        : 0;
     if (due) {
         int64_t left = due > now ? due - now : 0;
         if (wait_ms < 0 || left < wait_ms)

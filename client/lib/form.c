@@ -20,9 +20,9 @@
 #include "number.h"
 
 struct enlace_form {
-    Enlace__CaseForm *msg;        /* the form; owned if owned */
+    Enlace__CaseForm *msg; /* the form; owned if owned */
     int owned;
-    arena_t view_arena;       /* the view below and its formatted values */
+    arena_t view_arena;           /* the view below and its formatted values */
     enlace_form_field_t **fields; /* the view: fields that are set */
     size_t nfields;
 };
@@ -47,8 +47,8 @@ s_why(char *why, size_t why_len, const char *fmt, ...)
 static ProtobufCMessage *
 s_inner(const Enlace__CaseForm *msg, const ProtobufCFieldDescriptor **which)
 {
-    const ProtobufCFieldDescriptor *f =
-        protobuf_c_message_descriptor_get_field(&enlace__case_form__descriptor, msg->form_case);
+    const ProtobufCFieldDescriptor *f = protobuf_c_message_descriptor_get_field(
+        &enlace__case_form__descriptor, msg->form_case);
     if (which)
         *which = f;
     if (!f || f->type != PROTOBUF_C_TYPE_MESSAGE)
@@ -155,17 +155,16 @@ enlace_form_new(const char *type, enlace_form_t **out, char *why, size_t why_len
     for (char *p = name; *p; p++)
         if (*p == '-')
             *p = '_';
-    const ProtobufCFieldDescriptor *f =
-        protobuf_c_message_descriptor_get_field_by_name(&enlace__case_form__descriptor, name);
+    const ProtobufCFieldDescriptor *f = protobuf_c_message_descriptor_get_field_by_name(
+        &enlace__case_form__descriptor, name);
     if (!f || f->type != PROTOBUF_C_TYPE_MESSAGE) {
         s_why(why, why_len, "form: unknown form '%s' (" FORM_TYPES ")", type ? type : "");
         return ENLACE_EINVAL;
     }
     enlace_form_t *self = calloc(1, sizeof *self);
     Enlace__CaseForm *msg = calloc(1, sizeof *msg);
-    ProtobufCMessage *inner = calloc(1, f->descriptor ? ((const ProtobufCMessageDescriptor *)
-                                                            f->descriptor)->sizeof_message
-                                                      : 1);
+    ProtobufCMessage *inner = calloc(1,
+        f->descriptor ? ((const ProtobufCMessageDescriptor *)f->descriptor)->sizeof_message : 1);
     if (!self || !msg || !inner) {
         free(self);
         free(msg);
@@ -202,8 +201,7 @@ enlace_form_destroy(enlace_form_t **self_p)
 }
 
 int
-enlace_form_set(enlace_form_t *self, const char *name, const char *value, char *why,
-    size_t why_len)
+enlace_form_set(enlace_form_t *self, const char *name, const char *value, char *why, size_t why_len)
 {
     if (!self || !self->owned || !name || !value) {
         s_why(why, why_len, "form: a field name and a value are required");

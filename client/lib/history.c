@@ -10,9 +10,9 @@
 #include <string.h>
 
 struct enlace_page {
-    Enlace__Frame **frames;  /* the HistoryPage replies it was filled from; owned */
+    Enlace__Frame **frames; /* the HistoryPage replies it was filled from; owned */
     size_t nframes;
-    enl_delivery_t **items;  /* verified items; owned */
+    enl_delivery_t **items; /* verified items; owned */
     size_t n, cap;
     uint64_t next;
     int more;

@@ -10,16 +10,16 @@
 
 /* Index = the enum's value in enlace.proto. */
 const char *const enl_priority_names[] = {"routine", "priority", "urgent", "flash", NULL};
-const char *const enl_category_names[] = {"other", "death", "disaster", "trafficking",
-    "smuggling", "missing-child", "unaccompanied-child", "return-assistance", NULL};
+const char *const enl_category_names[] = {"other", "death", "disaster", "trafficking", "smuggling",
+    "missing-child", "unaccompanied-child", "return-assistance", NULL};
 const char *const enl_status_names[] = {"actual", "exercise", "system", "test", "draft", NULL};
 const char *const enl_msgtype_names[] = {"alert", "update", "cancel", NULL};
 const char *const enl_urgency_names[] = {"unknown", "immediate", "expected", "future", "past",
     NULL};
 const char *const enl_severity_names[] = {"unknown", "extreme", "severe", "moderate", "minor",
     NULL};
-const char *const enl_certainty_names[] = {"unknown", "observed", "likely", "possible",
-    "unlikely", NULL};
+const char *const enl_certainty_names[] = {"unknown", "observed", "likely", "possible", "unlikely",
+    NULL};
 const char *const enl_handling_names[] = {"", "H0", "H1", "H2", "H3", NULL};
 
 int

@@ -185,8 +185,7 @@ enl_outbox_has(const enl_outbox_t *self, uint64_t request_id)
 }
 
 int
-enl_outbox_answer(enl_outbox_t *self, uint64_t request_id, int rc, uint64_t seq,
-    const char *error)
+enl_outbox_answer(enl_outbox_t *self, uint64_t request_id, int rc, uint64_t seq, const char *error)
 {
     enl_pending_t *o = s_slot(self, request_id);
     if (!o)
@@ -285,8 +284,7 @@ enl_flush_unsent(enlace_client_t *self)
 
 /* Waits for the result of `want` (any if 0). */
 static int
-s_wait_result(enlace_client_t *self, uint64_t want, uint64_t *ticket, uint64_t *seq,
-    int timeout_ms)
+s_wait_result(enlace_client_t *self, uint64_t want, uint64_t *ticket, uint64_t *seq, int timeout_ms)
 {
     int64_t deadline = timeout_ms < 0 ? INT64_MAX : enl_now_ms() + timeout_ms;
     int polled = 0, drained = 0;

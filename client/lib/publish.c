@@ -54,7 +54,7 @@ s_build_content(enlace_client_t *self, const char *topic, const void *body, size
     c.n_recipients = opts ? opts->nrecipients : 0;
     c.recipients = opts ? (char **)opts->recipients : NULL;
     c.content_type = (char *)(opts && opts->content_type ? opts->content_type
-                                                        : "text/plain; charset=utf-8");
+                                                         : "text/plain; charset=utf-8");
     c.body.data = (uint8_t *)body;
     c.body.len = len;
     c.case_id = opts ? opts->case_id : 0;
@@ -120,9 +120,11 @@ s_build_content(enlace_client_t *self, const char *topic, const void *body, size
     Enlace__LocalizedText *trs[1] = {&tr};
     if (opts && opts->alert && opts->alert->translation_language) {
         tr.language = (char *)opts->alert->translation_language;
-        tr.headline = (char *)(opts->alert->translation_headline ? opts->alert->translation_headline : "");
-        tr.description =
-            (char *)(opts->alert->translation_description ? opts->alert->translation_description : "");
+        tr.headline = (char *)(opts->alert->translation_headline ? opts->alert->translation_headline
+                                                                 : "");
+        tr.description = (char *)(opts->alert->translation_description
+                ? opts->alert->translation_description
+                : "");
         c.n_texts = 1;
         c.texts = trs;
     }

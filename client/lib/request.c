@@ -172,7 +172,8 @@ uint64_t
 enl_request_send(enlace_client_t *self, Enlace__Frame *req, int64_t deadline_ms, int *err)
 {
     if (self->revoked) {
-        *err = enl_fail(self, ENLACE_EREVOKED, "the hub revoked this key; the connection is closed");
+        *err = enl_fail(self, ENLACE_EREVOKED,
+            "the hub revoked this key; the connection is closed");
         return 0;
     }
     /* Publishes waiting for their batch go first, in the order they came. */
@@ -254,8 +255,8 @@ enl_request(enlace_client_t *self, Enlace__Frame *req, Enlace__Frame__BodyCase w
             return reply;
         /* A follower refused it, doing nothing: once the client has moved
          * to the leader (failover.c), send it again. */
-        while (enl_now_ms() < deadline
-               && (self->switch_at || self->state != ENLACE_STATE_CONNECTED)) {
+        while (
+            enl_now_ms() < deadline && (self->switch_at || self->state != ENLACE_STATE_CONNECTED)) {
             int e;
             Enlace__Frame *late = enl_recv_one(self, 50, &e);
             enlace__frame__free_unpacked(late, NULL);
@@ -263,8 +264,8 @@ enl_request(enlace_client_t *self, Enlace__Frame *req, Enlace__Frame__BodyCase w
                 return NULL;
         }
         if (enl_now_ms() >= deadline) {
-            *err = enl_fail(self, ENLACE_ETIMEDOUT,
-                "no hub of the cluster led within %d ms: %s", self->timeout_ms, self->error);
+            *err = enl_fail(self, ENLACE_ETIMEDOUT, "no hub of the cluster led within %d ms: %s",
+                self->timeout_ms, self->error);
             return NULL;
         }
     }

@@ -95,8 +95,7 @@ s_seal_keys(enlace_client_t *self, const Enlace__Content *c, uint8_t (*keys)[32]
             keys_fingerprint(o->keys[k].data, fp);
             named |= !strcmp(fp, fps[i]);
             if (s_add_key(keys, nkeys, o->keys[k].data) != 0)
-                rc = enl_fail(self, ENLACE_ELIMIT, "more than %d keys to seal to",
-                    SEAL_MAX_KEYS);
+                rc = enl_fail(self, ENLACE_ELIMIT, "more than %d keys to seal to", SEAL_MAX_KEYS);
         }
         if (rc == ENLACE_OK && !named)
             rc = enl_fail(self, ENLACE_EPROTO,
@@ -289,8 +288,9 @@ enlace_message_open(const uint8_t *content, size_t content_len, const uint8_t *s
     enl_delivery_t *p = enl_delivery_open(own->delivery, NULL, key ? key->id : NULL);
     if (!p) {
         enlace__frame__free_unpacked(own, NULL);
-        s_why(why, why_len, "the author's signature does not verify: the message is not what "
-                            "its author signed");
+        s_why(why, why_len,
+            "the author's signature does not verify: the message is not what "
+            "its author signed");
         return ENLACE_EBADSIG;
     }
     p->frame = own;

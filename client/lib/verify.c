@@ -28,9 +28,8 @@ s_verify(const Enlace__Delivery *d, const uint8_t *pk, sigcache_t *verified)
 {
     if (!d->batch)
         return keys_verify_content(pk, d->content.data, d->content.len, d->signature.data);
-    return sigcache_verify_batched(verified, pk, d->content.data, d->content.len,
-        d->signature.data, d->batch->index, d->batch->size, d->batch->path.data,
-        d->batch->path.len);
+    return sigcache_verify_batched(verified, pk, d->content.data, d->content.len, d->signature.data,
+        d->batch->index, d->batch->size, d->batch->path.data, d->batch->path.len);
 }
 
 /* Opens c's seal with identity: ENLACE_OK and *part, ENLACE_ESEALED,
@@ -47,10 +46,14 @@ s_unseal(const Enlace__Content *c, const keys_identity_t *identity, Enlace__Seal
     int rc = seal_open(c, keys_identity_public(identity), cpk, csk, part);
     sodium_memzero(csk, sizeof csk);
     switch (rc) {
-    case SEAL_OK: return ENLACE_OK;
-    case SEAL_ENOKEY: return ENLACE_ESEALED;
-    case SEAL_ENOMEM: return ENLACE_ENOMEM;
-    default: return ENLACE_EBADSEAL;
+    case SEAL_OK:
+        return ENLACE_OK;
+    case SEAL_ENOKEY:
+        return ENLACE_ESEALED;
+    case SEAL_ENOMEM:
+        return ENLACE_ENOMEM;
+    default:
+        return ENLACE_EBADSEAL;
     }
 }
 
@@ -140,8 +143,8 @@ enl_delivery_open(Enlace__Delivery *d, sigcache_t *verified, const keys_identity
     pub->personal_data = c->personal_data || c->form;
     if (c->consult) {
         static const char *const steps[] = {"open", "answer", "advance", "revise", "close"};
-        static const char *const answers[] = {"", "agree", "object", "no-objection",
-            "comments", "objection"};
+        static const char *const answers[] = {"", "agree", "object", "no-objection", "comments",
+            "objection"};
         static const char *const outcomes[] = {"", "consensus", "no-consensus"};
         const Enlace__Consult *k = c->consult;
         pub->consult_step = (unsigned)k->step < 5 ? steps[k->step] : "?";

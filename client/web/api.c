@@ -20,19 +20,32 @@ static const char *
 s_code(int rc)
 {
     switch (rc) {
-    case ENLACE_EINVAL: return "invalid";
-    case ENLACE_EBADTOPIC: return "bad_topic";
-    case ENLACE_EDENIED: return "denied";
-    case ENLACE_ENOTFOUND: return "not_found";
-    case ENLACE_ECONFLICT: return "conflict";
-    case ENLACE_ETOOBIG: return "too_big";
-    case ENLACE_ELIMIT: return "limit";
-    case ENLACE_EREVOKED: return "revoked";
-    case ENLACE_EAUTH: return "refused";
-    case ENLACE_ETIMEDOUT: return "timeout";
-    case ENLACE_EHANDSHAKE: return "unreachable";
-    case ENLACE_ENOMEM: return "no_memory";
-    default: return "hub";
+    case ENLACE_EINVAL:
+        return "invalid";
+    case ENLACE_EBADTOPIC:
+        return "bad_topic";
+    case ENLACE_EDENIED:
+        return "denied";
+    case ENLACE_ENOTFOUND:
+        return "not_found";
+    case ENLACE_ECONFLICT:
+        return "conflict";
+    case ENLACE_ETOOBIG:
+        return "too_big";
+    case ENLACE_ELIMIT:
+        return "limit";
+    case ENLACE_EREVOKED:
+        return "revoked";
+    case ENLACE_EAUTH:
+        return "refused";
+    case ENLACE_ETIMEDOUT:
+        return "timeout";
+    case ENLACE_EHANDSHAKE:
+        return "unreachable";
+    case ENLACE_ENOMEM:
+        return "no_memory";
+    default:
+        return "hub";
     }
 }
 
@@ -41,18 +54,28 @@ s_status(int rc)
 {
     switch (rc) {
     case ENLACE_EINVAL:
-    case ENLACE_EBADTOPIC: return 400;
-    case ENLACE_EDENIED: return 403;
-    case ENLACE_ENOTFOUND: return 404;
-    case ENLACE_ECONFLICT: return 409;
-    case ENLACE_ETOOBIG: return 413;
-    case ENLACE_ELIMIT: return 429;
+    case ENLACE_EBADTOPIC:
+        return 400;
+    case ENLACE_EDENIED:
+        return 403;
+    case ENLACE_ENOTFOUND:
+        return 404;
+    case ENLACE_ECONFLICT:
+        return 409;
+    case ENLACE_ETOOBIG:
+        return 413;
+    case ENLACE_ELIMIT:
+        return 429;
     case ENLACE_EREVOKED:
-    case ENLACE_EAUTH: return 410;
+    case ENLACE_EAUTH:
+        return 410;
     case ENLACE_ETIMEDOUT:
-    case ENLACE_EHANDSHAKE: return 504;
-    case ENLACE_ENOMEM: return 500;
-    default: return 502;
+    case ENLACE_EHANDSHAKE:
+        return 504;
+    case ENLACE_ENOMEM:
+        return 500;
+    default:
+        return 502;
     }
 }
 
@@ -61,8 +84,8 @@ web_fail(web_call_t *call, int rc, const char *message, const char *field)
 {
     call->status = s_status(rc);
     json_decref(call->result);
-    call->result = json_pack("{s:s, s:s, s:s}", "error", message ? message : "", "code",
-        s_code(rc), "field", field ? field : "");
+    call->result = json_pack("{s:s, s:s, s:s}", "error", message ? message : "", "code", s_code(rc),
+        "field", field ? field : "");
     if (!call->result) /* not UTF-8: say so without it */
         call->result = json_pack("{s:s, s:s, s:s}", "error", "(the reason is not UTF-8 text)",
             "code", s_code(rc), "field", "");
@@ -82,8 +105,8 @@ void
 web_ok(web_call_t *call, json_t *result)
 {
     call->status = result ? 200 : 500;
-    call->result = result ? result : json_pack("{s:s, s:s}", "error", "out of memory", "code",
-        "no_memory");
+    call->result = result ? result
+                          : json_pack("{s:s, s:s}", "error", "out of memory", "code", "no_memory");
 }
 
 static void
@@ -163,8 +186,9 @@ api_directory(web_engine_t *e, web_call_t *call)
             }
         }
     }
-    web_ok(call, json_pack("{s:o, s:s}", "people", people, "source",
-        source_directory ? "directory" : "seen"));
+    web_ok(call,
+        json_pack("{s:o, s:s}", "people", people, "source",
+            source_directory ? "directory" : "seen"));
 }
 
 /* ---------------------------------------------------------------- alerts */
@@ -181,8 +205,9 @@ api_alerts(web_engine_t *e, web_call_t *call)
         web_fail_enlace(e, call, rc);
         return;
     }
-    web_ok(call, json_pack("{s:o, s:I}", "alerts", web_alerts_json(list->items, list->count),
-        "now_ms", (json_int_t)web_now_ms()));
+    web_ok(call,
+        json_pack("{s:o, s:I}", "alerts", web_alerts_json(list->items, list->count), "now_ms",
+            (json_int_t)web_now_ms()));
     enlace_alert_list_destroy(&list);
 }
 
@@ -200,8 +225,9 @@ api_ack(web_engine_t *e, web_call_t *call)
         web_fail_enlace(e, call, rc);
         return;
     }
-    web_ok(call, json_pack("{s:b, s:I, s:s}", "acknowledged", 1, "alert", (json_int_t)call->id,
-        "country", enlace_self_country(e->client)));
+    web_ok(call,
+        json_pack("{s:b, s:I, s:s}", "acknowledged", 1, "alert", (json_int_t)call->id, "country",
+            enlace_self_country(e->client)));
 }
 
 void
@@ -217,8 +243,7 @@ api_cap(web_engine_t *e, web_call_t *call)
     call->raw = xml;
     call->raw_len = strlen(xml);
     call->raw_type = "application/xml; charset=utf-8";
-    snprintf(call->raw_file, sizeof call->raw_file, "alert-%llu.xml",
-        (unsigned long long)call->id);
+    snprintf(call->raw_file, sizeof call->raw_file, "alert-%llu.xml", (unsigned long long)call->id);
     call->raw_name = call->raw_file;
 }
 
@@ -246,10 +271,16 @@ api_publish(web_engine_t *e, web_call_t *call)
         free(r);
         return;
     }
-    enlace_publish_opts_t opts = {.tlp = r->tlp, .recipients = r->recipients,
-        .nrecipients = r->nrecipients, .alert = r->is_alert ? &r->alert : NULL,
-        .case_id = r->case_id, .handling = r->handling, .handling_text = r->handling_text,
-        .evaluation = r->evaluation, .personal_data = r->personal, .form = form};
+    enlace_publish_opts_t opts = {.tlp = r->tlp,
+        .recipients = r->recipients,
+        .nrecipients = r->nrecipients,
+        .alert = r->is_alert ? &r->alert : NULL,
+        .case_id = r->case_id,
+        .handling = r->handling,
+        .handling_text = r->handling_text,
+        .evaluation = r->evaluation,
+        .personal_data = r->personal,
+        .form = form};
     uint64_t seq = 0;
     int rc = enlace_publish(e->client, r->topic, r->body, r->body_len, &opts, &seq);
     enlace_form_destroy(&form);
@@ -320,10 +351,10 @@ api_case_open(web_engine_t *e, web_call_t *call)
         return;
     }
     uint64_t id = 0;
-    int rc = form ? enlace_case_open_form(e->client, r->type, r->countries, r->ncountries,
-                        r->title, r->network, form, &id)
+    int rc = form ? enlace_case_open_form(e->client, r->type, r->countries, r->ncountries, r->title,
+                 r->network, form, &id)
                   : enlace_case_open(e->client, r->type, r->countries, r->ncountries, r->title,
-                        r->network, &id);
+                      r->network, &id);
     enlace_form_destroy(&form);
     free(r);
     if (rc != ENLACE_OK) {
@@ -347,8 +378,8 @@ api_case_state(web_engine_t *e, web_call_t *call)
         web_fail_enlace(e, call, rc);
         return;
     }
-    web_ok(call, json_pack("{s:I, s:s}", "id", (json_int_t)call->id, "state",
-        r.open ? "open" : "closed"));
+    web_ok(call,
+        json_pack("{s:I, s:s}", "id", (json_int_t)call->id, "state", r.open ? "open" : "closed"));
 }
 
 /* ---------------------------------------------------------------- history */
@@ -364,14 +395,16 @@ s_page(web_engine_t *e, web_call_t *call, enlace_page_t *page)
         if (m)
             json_array_append_new(items, m);
     }
-    web_ok(call, json_pack("{s:o, s:I, s:b}", "items", items, "next",
-        (json_int_t)enlace_page_next(page), "more", enlace_page_more(page)));
+    web_ok(call,
+        json_pack("{s:o, s:I, s:b}", "items", items, "next", (json_int_t)enlace_page_next(page),
+            "more", enlace_page_more(page)));
 }
 
 void
 api_history(web_engine_t *e, web_call_t *call)
 {
-    enlace_history_query_t q = {.pattern = s_arg(call, "pattern"), .author = s_arg(call, "author"),
+    enlace_history_query_t q = {.pattern = s_arg(call, "pattern"),
+        .author = s_arg(call, "author"),
         .country = s_arg(call, "country")};
     uint64_t limit = 0, from = 0, to = 0;
     if (s_arg_u64(call, "after", UINT64_MAX >> 1, &q.after_seq) != 0

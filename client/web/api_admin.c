@@ -98,10 +98,13 @@ api_officer_add(web_engine_t *e, web_call_t *call)
         web_fail(call, ENLACE_EINVAL, "give the officer's name", "name");
         return;
     }
-    enlace_officer_spec_t spec = {.key = key, .name = r.name,
+    enlace_officer_spec_t spec = {.key = key,
+        .name = r.name,
         .country = r.country && *r.country ? r.country : NULL,
         .organisation = r.organisation && *r.organisation ? r.organisation : NULL,
-        .role = r.role, .networks = r.networks, .nnetworks = r.nnetworks,
+        .role = r.role,
+        .networks = r.networks,
+        .nnetworks = r.nnetworks,
         .contact = r.contact && *r.contact ? r.contact : NULL};
     enlace_officer_t *o = NULL;
     int rc = enlace_admin_officer_add(e->client, &spec, &o);
@@ -125,12 +128,12 @@ api_officer_key(web_engine_t *e, web_call_t *call)
     web_small_req_t r;
     uint8_t key[ENLACE_PUBLIC_KEY_BYTES];
     if (s_decode(call, WEB_M_FINGERPRINT | WEB_M_KEY | WEB_M_VALIDITY,
-            WEB_M_FINGERPRINT | WEB_M_KEY, &r) != 0
+            WEB_M_FINGERPRINT | WEB_M_KEY, &r)
+            != 0
         || s_public_key(call, r.key, key) != 0)
         return;
     enlace_officer_t *o = NULL;
-    int rc = enlace_admin_officer_add_key(e->client, r.fingerprint, key, r.from_ms, r.until_ms,
-        &o);
+    int rc = enlace_admin_officer_add_key(e->client, r.fingerprint, key, r.from_ms, r.until_ms, &o);
     s_officer_result(e, call, rc, o);
 }
 
@@ -139,7 +142,8 @@ api_officer_join(web_engine_t *e, web_call_t *call)
 {
     web_small_req_t r;
     if (s_decode(call, WEB_M_FINGERPRINT | WEB_M_NETWORK | WEB_M_ROLE,
-            WEB_M_FINGERPRINT | WEB_M_NETWORK | WEB_M_ROLE, &r) != 0)
+            WEB_M_FINGERPRINT | WEB_M_NETWORK | WEB_M_ROLE, &r)
+        != 0)
         return;
     int64_t id = 0;
     int rc = enlace_admin_officer_join(e->client, r.fingerprint, r.network, r.role, &id);
@@ -184,8 +188,7 @@ api_invitations(web_engine_t *e, web_call_t *call)
             json_array_append_new(arr, inv);
     }
     enlace_invitation_list_destroy(&list);
-    web_ok(call, json_pack("{s:o, s:I}", "invitations", arr, "now_ms",
-        (json_int_t)web_now_ms()));
+    web_ok(call, json_pack("{s:o, s:I}", "invitations", arr, "now_ms", (json_int_t)web_now_ms()));
 }
 
 void
@@ -194,9 +197,13 @@ api_invite_grant(web_engine_t *e, web_call_t *call)
     web_small_req_t r;
     if (s_decode(call, WEB_M_INVITE, 0, &r) != 0)
         return;
-    enlace_invite_spec_t spec = {.grantee = r.grantee, .network = r.network,
-        .topics = r.topics, .ntopics = r.ntopics, .access = r.access,
-        .expires_ms = r.expires_ms, .duration_ms = r.duration_ms};
+    enlace_invite_spec_t spec = {.grantee = r.grantee,
+        .network = r.network,
+        .topics = r.topics,
+        .ntopics = r.ntopics,
+        .access = r.access,
+        .expires_ms = r.expires_ms,
+        .duration_ms = r.duration_ms};
     enlace_invitation_t *inv = NULL;
     int rc = enlace_admin_invite_grant(e->client, &spec, &inv);
     if (rc != ENLACE_OK) {
@@ -308,10 +315,12 @@ api_stats(web_engine_t *e, web_call_t *call)
         json_t *sec = web_stats_json(s);
         enlace_stats_destroy(&s);
         json_t *msgs = json_object_get(sec, "messages by network");
-        json_array_append_new(weekly, json_pack("{s:I, s:I, s:o}", "from_ms", (json_int_t)from,
-            "to_ms", (json_int_t)to, "messages", msgs ? json_incref(msgs) : json_object()));
+        json_array_append_new(weekly,
+            json_pack("{s:I, s:I, s:o}", "from_ms", (json_int_t)from, "to_ms", (json_int_t)to,
+                "messages", msgs ? json_incref(msgs) : json_object()));
         json_decref(sec);
     }
-    web_ok(call, json_pack("{s:o, s:o, s:I}", "all", all ? all : json_object(), "weekly", weekly,
-        "now_ms", (json_int_t)now));
+    web_ok(call,
+        json_pack("{s:o, s:o, s:I}", "all", all ? all : json_object(), "weekly", weekly, "now_ms",
+            (json_int_t)now));
 }

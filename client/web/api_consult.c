@@ -41,9 +41,9 @@ s_info_json(const enlace_consult_info_t *c)
         "id", (json_int_t)c->id, "title", c->title, "state", c->state, "stage", (int)c->stage,
         "troika", s_strings(c->troika, c->ntroika), "ppt", c->ppt, "opened_by", c->opened_by,
         "opened_by_fingerprint", c->opened_by_fingerprint, "opened_ms", (json_int_t)c->opened_ms,
-        "updated_ms", (json_int_t)c->updated_ms, "version", (int)c->version, "outcome",
-        c->outcome, "reason", c->reason, "closed_ms", (json_int_t)c->closed_ms, "addressed",
-        (int)c->addressed, "answered", (int)c->answered);
+        "updated_ms", (json_int_t)c->updated_ms, "version", (int)c->version, "outcome", c->outcome,
+        "reason", c->reason, "closed_ms", (json_int_t)c->closed_ms, "addressed", (int)c->addressed,
+        "answered", (int)c->answered);
 }
 
 /* The message of a consultation with sequence seq, or NULL. */
@@ -69,8 +69,8 @@ s_body(const enlace_delivery_t *d)
 static json_t *
 s_target_json(const enlace_consult_t *c, const enlace_consult_target_t *t)
 {
-    return json_pack("{s:i, s:s, s:s, s:I, s:I, s:s, s:s, s:s, s:I, s:b, s:i, s:i, s:o}",
-        "stage", (int)t->stage, "country", t->country, "zone", t->zone, "opened_ms",
+    return json_pack("{s:i, s:s, s:s, s:I, s:I, s:s, s:s, s:s, s:I, s:b, s:i, s:i, s:o}", "stage",
+        (int)t->stage, "country", t->country, "zone", t->zone, "opened_ms",
         (json_int_t)t->opened_ms, "deadline_ms", (json_int_t)t->deadline_ms, "state", t->state,
         "answer", t->answer, "answered_by", t->answered_by, "answered_ms",
         (json_int_t)t->answered_ms, "late", t->late, "step", (int)t->step, "answers",
@@ -101,17 +101,17 @@ s_consult_json(const enlace_consult_t *c)
         size_t len = 0;
         const char *text = enlace_consult_text(c, v->version, &len);
         json_t *s = text ? json_stringn(text, len) : NULL;
-        json_t *o = json_pack("{s:i, s:i, s:I, s:I, s:o, s:b}", "version", (int)v->version,
-            "stage", (int)v->stage, "seq", (json_int_t)v->seq, "ts_ms", (json_int_t)v->ts_ms,
-            "text", s ? s : json_string(""), "readable", s != NULL);
+        json_t *o = json_pack("{s:i, s:i, s:I, s:I, s:o, s:b}", "version", (int)v->version, "stage",
+            (int)v->stage, "seq", (json_int_t)v->seq, "ts_ms", (json_int_t)v->ts_ms, "text",
+            s ? s : json_string(""), "readable", s != NULL);
         if (o)
             json_array_append_new(versions, o);
     }
     for (size_t i = 0; i < c->nevents; i++) {
         const enlace_consult_event_t *e = c->events[i];
         json_t *o = json_pack("{s:I, s:s, s:i, s:s, s:s, s:s}", "ts_ms", (json_int_t)e->ts_ms,
-            "event", e->event, "stage", (int)e->stage, "country", e->country, "officer",
-            e->officer, "detail", e->detail);
+            "event", e->event, "stage", (int)e->stage, "country", e->country, "officer", e->officer,
+            "detail", e->detail);
         if (o)
             json_array_append_new(events, o);
     }
@@ -154,8 +154,7 @@ api_consult_list(web_engine_t *e, web_call_t *call)
             json_array_append_new(arr, c);
     }
     enlace_consult_list_destroy(&list);
-    web_ok(call, json_pack("{s:o, s:I}", "consultations", arr, "now_ms",
-        (json_int_t)web_now_ms()));
+    web_ok(call, json_pack("{s:o, s:I}", "consultations", arr, "now_ms", (json_int_t)web_now_ms()));
 }
 
 void
@@ -191,9 +190,9 @@ api_consult_draft(web_engine_t *e, web_call_t *call)
         return;
     }
     json_t *info = s_info_json(c->info);
-    json_t *j = info ? json_pack("{s:o, s:I}", "draft", info, "addressees",
-                           (json_int_t)c->naddressees)
-                     : NULL;
+    json_t *j = info
+        ? json_pack("{s:o, s:I}", "draft", info, "addressees", (json_int_t)c->naddressees)
+        : NULL;
     enlace_consult_destroy(&c);
     if (!j) {
         web_fail(call, ENLACE_EPROTO, "the draft holds text that is not UTF-8", NULL);

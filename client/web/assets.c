@@ -116,8 +116,8 @@ s_read(web_assets_t *self, const char *file, const char *url, const char *type, 
         self->items = items;
         self->cap = ncap;
     }
-    self->items[self->count++] = (web_asset_t){.path = path, .data = data, .len = len,
-        .type = type};
+    self->items[self->count++] =
+        (web_asset_t){.path = path, .data = data, .len = len, .type = type};
     return 0;
 }
 

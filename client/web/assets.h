@@ -10,10 +10,10 @@
 #include <stddef.h>
 
 typedef struct {
-    char *path;        /* the URL path, e.g. "/js/main.js"; owned */
-    char *data;        /* the file's bytes; owned */
+    char *path; /* the URL path, e.g. "/js/main.js"; owned */
+    char *data; /* the file's bytes; owned */
     size_t len;
-    const char *type;  /* Content-Type (static) */
+    const char *type; /* Content-Type (static) */
 } web_asset_t;
 
 typedef struct web_assets web_assets_t;

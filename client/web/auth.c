@@ -14,17 +14,17 @@
 
 typedef struct {
     uint8_t secret[32];
-    uint64_t born;   /* order of creation: the oldest gives way */
+    uint64_t born; /* order of creation: the oldest gives way */
     int live;
 } s_session_t;
 
 struct web_auth {
     pthread_mutex_t lock;
-    size_t max;             /* sessions[] holds this many */
-    s_session_t *sessions;  /* sodium_malloc: max of them */
-    uint8_t *token;         /* sodium_malloc: 32 bytes */
-    int token_live;         /* a token was made and not yet used */
-    uint64_t born;          /* sessions created so far */
+    size_t max;            /* sessions[] holds this many */
+    s_session_t *sessions; /* sodium_malloc: max of them */
+    uint8_t *token;        /* sodium_malloc: 32 bytes */
+    int token_live;        /* a token was made and not yet used */
+    uint64_t born;         /* sessions created so far */
 };
 
 web_auth_t *

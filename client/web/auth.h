@@ -29,8 +29,7 @@ int web_auth_token(web_auth_t *self, char out[WEB_SECRET_HEX]);
 /* Exchanges the token (hex, len bytes) for a new session whose secret goes,
  * in hex, into out: 0. -1 if the token is wrong, used or there is none. A
  * token is good for one exchange only. */
-int web_auth_exchange(web_auth_t *self, const char *token, size_t len,
-    char out[WEB_SECRET_HEX]);
+int web_auth_exchange(web_auth_t *self, const char *token, size_t len, char out[WEB_SECRET_HEX]);
 
 /* 1 if value (hex, len bytes) is the secret of a live session. */
 int web_auth_check(web_auth_t *self, const char *value, size_t len);

@@ -73,8 +73,8 @@ web_console_start(const web_config_t *cfg, enlace_client_t *client, char *why, s
         s_free(self);
         return NULL;
     }
-    self->http = web_http_start(cfg->port, self->auth, self->assets, self->feed, self->engine,
-        why, why_len);
+    self->http = web_http_start(cfg->port, self->auth, self->assets, self->feed, self->engine, why,
+        why_len);
     if (!self->http) {
         s_free(self);
         return NULL;

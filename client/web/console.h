@@ -13,14 +13,14 @@
 #include "enlace.h"
 
 typedef struct {
-    unsigned port;                  /* 0: any free port */
-    const char *const *patterns;    /* the inbox's subscriptions; none: the key's networks */
+    unsigned port;               /* 0: any free port */
+    const char *const *patterns; /* the inbox's subscriptions; none: the key's networks */
     size_t npatterns;
-    size_t keep;                    /* deliveries kept for the pages (0: 20000) */
-    const char *web_dir;            /* the console's files */
-    const char *chartjs_dir;        /* Debian's chart.js, or NULL (charts become tables) */
-    const char *endpoint;           /* shown on the page */
-    const char *language;           /* the profile's language, or "" */
+    size_t keep;             /* deliveries kept for the pages (0: 20000) */
+    const char *web_dir;     /* the console's files */
+    const char *chartjs_dir; /* Debian's chart.js, or NULL (charts become tables) */
+    const char *endpoint;    /* shown on the page */
+    const char *language;    /* the profile's language, or "" */
 } web_config_t;
 
 typedef struct web_console web_console_t;

@@ -56,7 +56,7 @@ web_engine_saw(web_engine_t *self, const enlace_delivery_t *d)
 static const char *
 s_state_name(enlace_state_t state)
 {
-    return state == ENLACE_STATE_CONNECTED ? "connected"
+    return state == ENLACE_STATE_CONNECTED   ? "connected"
         : state == ENLACE_STATE_RECONNECTING ? "reconnecting"
                                              : "closed";
 }
@@ -192,16 +192,16 @@ s_me_json(enlace_client_t *client, int st, char patterns[][64], size_t npatterns
         const char *m = enlace_self_network(client, i);
         const char *colon = strchr(m, ':');
         if (colon)
-            json_array_append_new(nets, json_pack("{s:s%, s:s}", "network", m,
-                (size_t)(colon - m), "role", colon + 1));
+            json_array_append_new(nets,
+                json_pack("{s:s%, s:s}", "network", m, (size_t)(colon - m), "role", colon + 1));
     }
     for (size_t i = 0; pats && i < npatterns; i++)
         json_array_append_new(pats, json_string(patterns[i]));
     json_t *me = json_pack("{s:s, s:s, s:s, s:s, s:o, s:b, s:o, s:s, s:s, s:s}", "name",
         enlace_self_name(client), "fingerprint", enlace_self_fingerprint(client), "country",
-        enlace_self_country(client), "organisation", enlace_self_organisation(client),
-        "networks", nets, "st", st, "patterns", pats, "language", language ? language : "",
-        "hub", endpoint, "version", ENLACE_VERSION);
+        enlace_self_country(client), "organisation", enlace_self_organisation(client), "networks",
+        nets, "st", st, "patterns", pats, "language", language ? language : "", "hub", endpoint,
+        "version", ENLACE_VERSION);
     char *text = me ? json_dumps(me, JSON_COMPACT) : NULL;
     json_decref(me);
     return text;

@@ -16,20 +16,20 @@
 
 struct web_feed {
     pthread_mutex_t lock;
-    pthread_cond_t changed;   /* broadcast on push, state change and stop */
-    char **ring;              /* capacity slots; event id i is in ring[(i - 1) % capacity] */
+    pthread_cond_t changed; /* broadcast on push, state change and stop */
+    char **ring;            /* capacity slots; event id i is in ring[(i - 1) % capacity] */
     size_t capacity;
-    uint64_t last;            /* id of the newest event (0: none yet) */
-    const char *state;        /* static string */
-    unsigned state_gen;       /* bumped on every state change */
-    size_t streams;           /* open streams */
+    uint64_t last;      /* id of the newest event (0: none yet) */
+    const char *state;  /* static string */
+    unsigned state_gen; /* bumped on every state change */
+    size_t streams;     /* open streams */
     int stopped;
 };
 
 struct web_stream {
-    uint64_t cursor;          /* the last event id sent (or being sent) */
-    unsigned state_gen;       /* the state generation last sent; gen - 1 at open */
-    char *pending;            /* an event being written across calls; owned */
+    uint64_t cursor;    /* the last event id sent (or being sent) */
+    unsigned state_gen; /* the state generation last sent; gen - 1 at open */
+    char *pending;      /* an event being written across calls; owned */
     size_t pending_len, pending_off;
 };
 
@@ -176,8 +176,7 @@ s_drain(web_stream_t *st, char *buf, size_t max)
 }
 
 /* A formatted copy (malloc) of an event, or NULL; its length in *len. */
-static char *
-s_event(size_t *len, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static char *s_event(size_t *len, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static char *
 s_event(size_t *len, const char *fmt, ...)

@@ -48,7 +48,7 @@ static const char s_csp[] = "default-src 'self'; script-src 'self'; style-src 's
 struct web_http {
     struct MHD_Daemon *daemon;
     unsigned port;
-    char cookie[32];          /* the session cookie's name: enlace_PORT */
+    char cookie[32]; /* the session cookie's name: enlace_PORT */
     web_auth_t *auth;
     web_assets_t *assets;
     web_feed_t *feed;
@@ -79,7 +79,7 @@ typedef struct {
 typedef struct {
     route_t route;
     int post;
-    char *body;          /* the upload so far; owned */
+    char *body; /* the upload so far; owned */
     size_t len;
     int too_big;
 } s_req_t;
@@ -187,8 +187,9 @@ s_route(const web_http_t *self, int post, const char *url)
         }
     if (post)
         return r;
-    const char *file = !strcmp(url, "/") ? "/index.html" : !strcmp(url, "/login") ? "/login.html"
-                                                                                  : url;
+    const char *file = !strcmp(url, "/") ? "/index.html"
+        : !strcmp(url, "/login")         ? "/login.html"
+                                         : url;
     if (!web_guard_asset_path(file) || !(r.asset = web_assets_find(self->assets, file)))
         return r;
     r.kind = !strcmp(file, "/login.html") || !strcmp(file, "/login.js") || !strcmp(file, "/app.css")
@@ -212,8 +213,8 @@ s_security_headers(struct MHD_Response *resp, int cacheable)
 }
 
 static enum MHD_Result
-s_send(struct MHD_Connection *conn, unsigned status, const char *type, const void *data,
-    size_t len, enum MHD_ResponseMemoryMode mode, int cacheable, const char *cookie)
+s_send(struct MHD_Connection *conn, unsigned status, const char *type, const void *data, size_t len,
+    enum MHD_ResponseMemoryMode mode, int cacheable, const char *cookie)
 {
     struct MHD_Response *resp = MHD_create_response_from_buffer(len, (void *)data, mode);
     if (!resp) {
@@ -263,8 +264,8 @@ s_refuse(struct MHD_Connection *conn, unsigned status, const char *method, const
     s_log_refusal(method, url, why);
     char text[256];
     int n = snprintf(text, sizeof text, "%u %s\n", status, why);
-    return s_send(conn, status, "text/plain; charset=utf-8", text, (size_t)n,
-        MHD_RESPMEM_MUST_COPY, 0, NULL);
+    return s_send(conn, status, "text/plain; charset=utf-8", text, (size_t)n, MHD_RESPMEM_MUST_COPY,
+        0, NULL);
 }
 
 /* ---------------------------------------------------------------- checks */
@@ -290,8 +291,7 @@ s_has_session(web_http_t *self, struct MHD_Connection *conn)
 /* The first call for a request: NULL if it may go on, else why not and
  * the status in *status. */
 static const char *
-s_gate(web_http_t *self, struct MHD_Connection *conn, int post, const route_t *r,
-    unsigned *status)
+s_gate(web_http_t *self, struct MHD_Connection *conn, int post, const route_t *r, unsigned *status)
 {
     *status = 403;
     if (!web_guard_host(s_header(conn, "Host"), self->port))
@@ -379,23 +379,27 @@ s_run_call(web_http_t *self, struct MHD_Connection *conn, s_req_t *req)
     MHD_get_connection_values_n(conn, MHD_GET_ARGUMENT_KIND, s_collect_arg, &ctx);
     if (ctx.bad) {
         s_call_free(call);
-        return s_send_json(conn, 400, json_pack("{s:s, s:s}", "error",
-            "the query holds too many, too long or malformed arguments", "code", "invalid"), NULL);
+        return s_send_json(conn, 400,
+            json_pack("{s:s, s:s}", "error",
+                "the query holds too many, too long or malformed arguments", "code", "invalid"),
+            NULL);
     }
     if (req->post) {
         web_req_error_t why;
         call->body = web_req_parse(req->body ? req->body : "", req->len, &why);
         if (!call->body) {
             s_call_free(call);
-            return s_send_json(conn, 400, json_pack("{s:s, s:s, s:s}", "error", why.message,
-                "code", "invalid", "field", why.field), NULL);
+            return s_send_json(conn, 400,
+                json_pack("{s:s, s:s, s:s}", "error", why.message, "code", "invalid", "field",
+                    why.field),
+                NULL);
         }
     }
     web_engine_call(self->engine, call);
     enum MHD_Result rc;
     if (call->status == 503) {
-        rc = s_send_json(conn, 503, json_pack("{s:s, s:s}", "error",
-            "the console is stopping", "code", "stopping"), NULL);
+        rc = s_send_json(conn, 503,
+            json_pack("{s:s, s:s}", "error", "the console is stopping", "code", "stopping"), NULL);
     } else if (call->raw) {
         struct MHD_Response *resp = MHD_create_response_from_buffer(call->raw_len, call->raw,
             MHD_RESPMEM_MUST_FREE);
@@ -582,13 +586,13 @@ s_handle(void *cls, struct MHD_Connection *conn, const char *url, const char *me
     case R_CALL:
         return s_run_call(self, conn, req);
     case R_WRONG_METHOD:
-        return s_send_json(conn, 405, json_pack("{s:s, s:s}", "error", "wrong method", "code",
-            "method"), NULL);
+        return s_send_json(conn, 405,
+            json_pack("{s:s, s:s}", "error", "wrong method", "code", "method"), NULL);
     case R_NOT_FOUND:
         break;
     }
-    return s_send_json(conn, 404, json_pack("{s:s, s:s}", "error", "no such page", "code",
-        "not_found"), NULL);
+    return s_send_json(conn, 404,
+        json_pack("{s:s, s:s}", "error", "no such page", "code", "not_found"), NULL);
 }
 
 static void
@@ -618,8 +622,7 @@ s_accept(void *cls, const struct sockaddr *addr, socklen_t len)
 }
 
 /* libmicrohttpd's own messages: its format strings, with its arguments. */
-static void s_mhd_log(void *cls, const char *fmt, va_list ap)
-    __attribute__((format(printf, 2, 0)));
+static void s_mhd_log(void *cls, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
 static void
 s_mhd_log(void *cls, const char *fmt, va_list ap)
@@ -647,21 +650,18 @@ web_http_start(unsigned port, web_auth_t *auth, web_assets_t *assets, web_feed_t
     sin.sin_family = AF_INET;
     sin.sin_port = htons((uint16_t)port);
     sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    self->daemon = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION
-            | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ITC | MHD_USE_ERROR_LOG,
+    self->daemon = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD
+            | MHD_USE_POLL | MHD_USE_ITC | MHD_USE_ERROR_LOG,
         (uint16_t)port, s_accept, NULL, s_handle, self, MHD_OPTION_EXTERNAL_LOGGER, s_mhd_log, NULL,
-        MHD_OPTION_SOCK_ADDR, &sin,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTP_MAX_CONNECTIONS,
+        MHD_OPTION_SOCK_ADDR, &sin, MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTP_MAX_CONNECTIONS,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120, MHD_OPTION_NOTIFY_COMPLETED, s_completed,
         NULL, MHD_OPTION_END);
     if (!self->daemon) {
-        snprintf(why, why_len, "cannot listen on 127.0.0.1:%u (in use? try another --port)",
-            port);
+        snprintf(why, why_len, "cannot listen on 127.0.0.1:%u (in use? try another --port)", port);
         free(self);
         return NULL;
     }
-    const union MHD_DaemonInfo *info = MHD_get_daemon_info(self->daemon,
-        MHD_DAEMON_INFO_BIND_PORT);
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(self->daemon, MHD_DAEMON_INFO_BIND_PORT);
     self->port = info ? info->port : port;
     snprintf(self->cookie, sizeof self->cookie, "enlace_%u", self->port);
     return self;

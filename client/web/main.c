@@ -111,14 +111,14 @@ s_web(cli_settings_t *st, int argc, char **argv)
             cfg.keep = (size_t)n;
         } else if (!strcmp(argv[i], "--subscribe") && i + 1 < argc) {
             if (cfg.npatterns == WEB_MAX_SUBSCRIBE) {
-                fprintf(stderr, _("enlace: at most %d --subscribe patterns\n"),
-                    WEB_MAX_SUBSCRIBE);
+                fprintf(stderr, _("enlace: at most %d --subscribe patterns\n"), WEB_MAX_SUBSCRIBE);
                 return 2;
             }
             subscribe[cfg.npatterns++] = argv[++i];
         } else {
-            fprintf(stderr, _("usage: enlace web [--port N] [--open] [--subscribe PATTERN]... "
-                              "[--keep N]\n"));
+            fprintf(stderr,
+                _("usage: enlace web [--port N] [--open] [--subscribe PATTERN]... "
+                  "[--keep N]\n"));
             return 2;
         }
     }
@@ -190,8 +190,9 @@ main(int argc, char **argv)
     int i;
     int rc = cli_settings_init(&st, argc, argv, &i);
     if (rc < 0 && strcmp(argv[i], "web") != 0) {
-        fprintf(stderr, _("usage: enlace web [--port N] [--open] [--subscribe PATTERN]... "
-                          "[--keep N]\n"));
+        fprintf(stderr,
+            _("usage: enlace web [--port N] [--open] [--subscribe PATTERN]... "
+              "[--keep N]\n"));
         rc = 2;
     }
     if (rc < 0) {

@@ -33,18 +33,18 @@ typedef void (*web_call_fn)(web_engine_t *e, web_call_t *call);
 
 struct web_call {
     web_call_fn fn;
-    uint64_t id;                /* a number from the path (alert, case, invitation,
-                                * consultation), or 0 */
-    json_t *body;               /* the request's JSON object, or NULL; owned */
+    uint64_t id;                 /* a number from the path (alert, case, invitation,
+                                  * consultation), or 0 */
+    json_t *body;                /* the request's JSON object, or NULL; owned */
     char *args[WEB_MAX_ARGS][2]; /* the query's name=value pairs, decoded; owned */
     size_t nargs;
     /* The result: */
-    unsigned status;            /* HTTP status */
-    json_t *result;             /* the JSON answer; owned */
-    char *raw;                  /* or raw bytes (CAP XML); owned */
+    unsigned status; /* HTTP status */
+    json_t *result;  /* the JSON answer; owned */
+    char *raw;       /* or raw bytes (CAP XML); owned */
     size_t raw_len;
-    const char *raw_type;       /* their Content-Type (static) */
-    const char *raw_name;       /* a file name for Content-Disposition, or NULL (static) */
+    const char *raw_type; /* their Content-Type (static) */
+    const char *raw_name; /* a file name for Content-Disposition, or NULL (static) */
     char raw_file[64];
     /* The engine's: */
     int done;
@@ -60,23 +60,23 @@ typedef struct {
 } web_person_t;
 
 struct web_engine {
-    enlace_client_t *client;    /* the engine thread's alone; owned */
-    web_feed_t *feed;           /* not owned */
+    enlace_client_t *client; /* the engine thread's alone; owned */
+    web_feed_t *feed;        /* not owned */
     pthread_t thread;
     int started;
-    pthread_mutex_t lock;       /* guards queue, stopping, stopped, done flags */
-    pthread_cond_t cond;        /* a call is done, or the engine stopped */
-    web_call_t *head, *tail;    /* calls waiting for the engine */
-    int stopping;               /* asked to stop */
-    int stopped;                /* the thread has ended: calls fail at once */
+    pthread_mutex_t lock;    /* guards queue, stopping, stopped, done flags */
+    pthread_cond_t cond;     /* a call is done, or the engine stopped */
+    web_call_t *head, *tail; /* calls waiting for the engine */
+    int stopping;            /* asked to stop */
+    int stopped;             /* the thread has ended: calls fail at once */
     /* Engine thread only: */
-    int st;                     /* the key is the Technical Secretariat's (organisation ST) */
-    const char *state;          /* the connection state last seen */
-    web_person_t *seen;         /* WEB_SEEN_MAX; owned */
+    int st;             /* the key is the Technical Secretariat's (organisation ST) */
+    const char *state;  /* the connection state last seen */
+    web_person_t *seen; /* WEB_SEEN_MAX; owned */
     size_t nseen;
-    uint64_t deliveries;        /* pushed to the feed */
+    uint64_t deliveries; /* pushed to the feed */
     /* Immutable once the thread runs (read by any thread): */
-    char *me;                   /* /api/me as JSON text, without the state; owned */
+    char *me; /* /api/me as JSON text, without the state; owned */
 };
 
 /* engine.c */
@@ -151,8 +151,8 @@ int64_t web_now_ms(void);
 #include "auth.h"
 
 typedef struct web_http web_http_t;
-web_http_t *web_http_start(unsigned port, web_auth_t *auth, web_assets_t *assets,
-    web_feed_t *feed, web_engine_t *engine, char *why, size_t why_len);
+web_http_t *web_http_start(unsigned port, web_auth_t *auth, web_assets_t *assets, web_feed_t *feed,
+    web_engine_t *engine, char *why, size_t why_len);
 /* The port it listens on. */
 unsigned web_http_port(const web_http_t *self);
 /* Stops accepting connections (the open ones go on). */

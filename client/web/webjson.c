@@ -64,8 +64,8 @@ web_delivery_json(const enlace_delivery_t *d, int64_t received_ms)
     json_t *o = json_pack("{s:I, s:s, s:s, s:{s:s, s:s, s:s}, s:I, s:I, s:b, s:o}", "seq",
         (json_int_t)d->seq, "topic", d->topic, "tlp", enlace_tlp_name(d->tlp), "author", "name",
         d->author_name, "country", d->author_country, "fingerprint", d->author_fingerprint,
-        "created_ms", (json_int_t)d->created_ms, "stored_ms", (json_int_t)d->stored_ms,
-        "verified", 1, "recipients", s_strings(d->recipients, d->nrecipients));
+        "created_ms", (json_int_t)d->created_ms, "stored_ms", (json_int_t)d->stored_ms, "verified",
+        1, "recipients", s_strings(d->recipients, d->nrecipients));
     if (!o)
         return NULL;
     if (received_ms)
@@ -89,8 +89,8 @@ web_delivery_json(const enlace_delivery_t *d, int64_t received_ms)
     }
     if (d->is_alert) {
         json_t *a = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o}", "priority", d->alert_priority,
-            "category", d->alert_category, "headline", d->alert_headline, "status",
-            d->alert_status, "msg_type", d->alert_msg_type, "countries",
+            "category", d->alert_category, "headline", d->alert_headline, "status", d->alert_status,
+            "msg_type", d->alert_msg_type, "countries",
             s_strings(d->alert_countries, d->alert_ncountries));
         if (a)
             json_object_set_new(o, "alert", a);
@@ -101,7 +101,7 @@ web_delivery_json(const enlace_delivery_t *d, int64_t received_ms)
         json_t *sl = d->seal_status == ENLACE_OK
             ? json_pack("{s:b, s:s}", "opened", 1, "by", d->opened_by)
             : json_pack("{s:b, s:s}", "opened", 0, "why",
-                  d->seal_status == ENLACE_ESEALED ? "not-for-you" : "damaged");
+                d->seal_status == ENLACE_ESEALED ? "not-for-you" : "damaged");
         if (sl)
             json_object_set_new(o, "sealed", sl);
     }
@@ -160,8 +160,8 @@ web_alert_json(const enlace_alert_status_t *a)
         json_array_append_new(refs, json_integer((json_int_t)a->references[i]));
     for (size_t i = 0; targets && i < a->ntargets; i++) {
         const enlace_target_t *t = a->targets[i];
-        json_t *tj = json_pack("{s:s, s:s, s:s, s:s, s:I, s:s, s:i, s:I}", "country",
-            t->country, "state", t->state, "acked_by", t->acked_by, "acked_by_fingerprint",
+        json_t *tj = json_pack("{s:s, s:s, s:s, s:s, s:I, s:s, s:i, s:I}", "country", t->country,
+            "state", t->state, "acked_by", t->acked_by, "acked_by_fingerprint",
             t->acked_by_fingerprint, "acked_ms", (json_int_t)t->acked_ms, "note", t->note, "level",
             (int)t->level, "deadline_ms", (json_int_t)t->deadline_ms);
         if (tj)
@@ -171,11 +171,10 @@ web_alert_json(const enlace_alert_status_t *a)
                           "s:I, s:I, s:b, s:I, s:o}",
         "id", (json_int_t)a->id, "topic", a->topic, "priority", a->priority, "category",
         a->category, "headline", a->headline, "status", a->status, "msg_type", a->msg_type,
-        "countries", s_strings(a->countries, a->ncountries), "references", refs, "author",
-        "name", a->author_name, "fingerprint", a->author_fingerprint, "country",
-        a->author_country, "stored_ms", (json_int_t)a->stored_ms, "case", (json_int_t)a->case_id,
-        "needs_ack", a->needs_ack, "superseded_by", (json_int_t)a->superseded_by, "targets",
-        targets);
+        "countries", s_strings(a->countries, a->ncountries), "references", refs, "author", "name",
+        a->author_name, "fingerprint", a->author_fingerprint, "country", a->author_country,
+        "stored_ms", (json_int_t)a->stored_ms, "case", (json_int_t)a->case_id, "needs_ack",
+        a->needs_ack, "superseded_by", (json_int_t)a->superseded_by, "targets", targets);
     if (o && a->sealed)
         json_object_set_new(o, "sealed", json_true()); /* its headline is in the seal */
     return o;
@@ -198,8 +197,8 @@ web_case_info_json(const enlace_case_info_t *c)
 {
     return json_pack("{s:I, s:s, s:s, s:o, s:s, s:s, s:s, s:I, s:I, s:I, s:s}", "id",
         (json_int_t)c->id, "type", c->type, "network", c->network, "countries",
-        s_strings(c->countries, c->ncountries), "title", c->title, "state", c->state,
-        "opened_by", c->opened_by, "opened_ms", (json_int_t)c->opened_ms, "updated_ms",
+        s_strings(c->countries, c->ncountries), "title", c->title, "state", c->state, "opened_by",
+        c->opened_by, "opened_ms", (json_int_t)c->opened_ms, "updated_ms",
         (json_int_t)c->updated_ms, "form_seq", (json_int_t)c->form_seq, "approval",
         c->approval ? c->approval : "");
 }
@@ -232,12 +231,11 @@ web_case_json(const enlace_case_t *c)
 json_t *
 web_officer_json(const enlace_officer_t *o)
 {
-    return json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:s, s:I, s:I, s:I}", "id",
-        (json_int_t)o->id, "name", o->name, "country", o->country, "organisation",
-        o->organisation, "role", o->role, "networks", s_strings(o->networks, o->nnetworks),
-        "fingerprint", o->fingerprint, "valid_from_ms", (json_int_t)o->valid_from_ms,
-        "valid_until_ms", (json_int_t)o->valid_until_ms, "revoked_ms",
-        (json_int_t)o->revoked_ms);
+    return json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:s, s:I, s:I, s:I}", "id", (json_int_t)o->id,
+        "name", o->name, "country", o->country, "organisation", o->organisation, "role", o->role,
+        "networks", s_strings(o->networks, o->nnetworks), "fingerprint", o->fingerprint,
+        "valid_from_ms", (json_int_t)o->valid_from_ms, "valid_until_ms",
+        (json_int_t)o->valid_until_ms, "revoked_ms", (json_int_t)o->revoked_ms);
 }
 
 json_t *
@@ -263,8 +261,7 @@ web_troika_json(const enlace_troika_t *t)
 {
     return json_pack("{s:{s:i, s:s}, s:{s:i, s:s}, s:{s:i, s:s}}", "previous", "year",
         t->previous.year, "country", t->previous.country, "current", "year", t->current.year,
-        "country", t->current.country, "next", "year", t->next.year, "country",
-        t->next.country);
+        "country", t->current.country, "next", "year", t->next.year, "country", t->next.country);
 }
 
 json_t *

@@ -9,8 +9,7 @@
 
 #define S_TEXT_MAX (64 * 1024) /* any text member but a message body */
 
-static int
-s_fail(web_req_error_t *why, const char *field, const char *fmt, ...)
+static int s_fail(web_req_error_t *why, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 static int
@@ -61,8 +60,7 @@ s_text(json_t *v, const char *field, size_t max, const char **out, web_req_error
 static int
 s_uint(json_t *v, const char *field, uint64_t max, uint64_t *out, web_req_error_t *why)
 {
-    if (!json_is_integer(v) || json_integer_value(v) < 0
-        || (uint64_t)json_integer_value(v) > max)
+    if (!json_is_integer(v) || json_integer_value(v) < 0 || (uint64_t)json_integer_value(v) > max)
         return s_fail(why, field, "%s must be a whole number from 0 to %llu", field,
             (unsigned long long)max);
     *out = (uint64_t)json_integer_value(v);
@@ -90,7 +88,8 @@ s_texts(json_t *v, const char *field, size_t cap, size_t max, const char **out, 
     *n = 0;
     size_t i;
     json_t *item;
-    json_array_foreach(v, i, item) {
+    json_array_foreach(v, i, item)
+    {
         const char *s;
         if (!json_is_string(item) || s_text(item, field, max, &s, why) != 0)
             return s_fail(why, field, "%s must be a list of texts of at most %zu bytes", field,
@@ -110,7 +109,8 @@ s_form(json_t *v, web_form_req_t *f, web_req_error_t *why)
         return s_fail(why, "form", "form must be an object {type, fields}");
     const char *key;
     json_t *m;
-    json_object_foreach(v, key, m) {
+    json_object_foreach(v, key, m)
+    {
         if (!strcmp(key, "type")) {
             if (s_text(m, "form.type", 64, &f->type, why) != 0)
                 return -1;
@@ -130,7 +130,8 @@ s_form(json_t *v, web_form_req_t *f, web_req_error_t *why)
     json_t *fields = json_object_get(v, "fields");
     if (json_object_size(fields) > WEB_MAX_FIELDS)
         return s_fail(why, "form", "a form has at most %d fields", WEB_MAX_FIELDS);
-    json_object_foreach(fields, key, m) {
+    json_object_foreach(fields, key, m)
+    {
         char path[80];
         snprintf(path, sizeof path, "form.%.64s", key);
         if (strlen(key) > 64 || !*key)
@@ -199,19 +200,21 @@ static int
 s_translation(json_t *v, enlace_alert_t *a, web_req_error_t *why)
 {
     if (!json_is_object(v))
-        return s_fail(why, "alert.translation", "a translation is {language, headline, "
-                                                "description}");
+        return s_fail(why, "alert.translation",
+            "a translation is {language, headline, "
+            "description}");
     const char *key;
     json_t *m;
-    json_object_foreach(v, key, m) {
+    json_object_foreach(v, key, m)
+    {
         int rc;
         if (!strcmp(key, "language"))
             rc = s_text(m, "alert.translation.language", 8, &a->translation_language, why);
         else if (!strcmp(key, "headline"))
             rc = s_text(m, "alert.translation.headline", 1000, &a->translation_headline, why);
         else if (!strcmp(key, "description"))
-            rc = s_text(m, "alert.translation.description", S_TEXT_MAX,
-                &a->translation_description, why);
+            rc = s_text(m, "alert.translation.description", S_TEXT_MAX, &a->translation_description,
+                why);
         else
             rc = s_fail(why, "alert.translation", "a translation has no member '%.64s'", key);
         if (rc != 0)
@@ -249,7 +252,8 @@ s_alert(json_t *v, web_publish_req_t *r, web_req_error_t *why)
     };
     const char *key;
     json_t *m;
-    json_object_foreach(v, key, m) {
+    json_object_foreach(v, key, m)
+    {
         char path[80];
         snprintf(path, sizeof path, "alert.%.64s", key);
         size_t t = 0;
@@ -270,7 +274,8 @@ s_alert(json_t *v, web_publish_req_t *r, web_req_error_t *why)
                     WEB_MAX_REFS);
             size_t i;
             json_t *item;
-            json_array_foreach(m, i, item) {
+            json_array_foreach(m, i, item)
+            {
                 if (s_uint(item, path, UINT64_MAX >> 1, &r->references[i], why) != 0)
                     return -1;
             }
@@ -302,7 +307,8 @@ web_req_publish(const json_t *j, web_publish_req_t *r, web_req_error_t *why)
         return s_fail(why, NULL, "the request must be a JSON object");
     const char *key;
     json_t *m;
-    json_object_foreach((json_t *)j, key, m) {
+    json_object_foreach((json_t *)j, key, m)
+    {
         int rc = 0;
         if (!strcmp(key, "topic")) {
             rc = s_text(m, "topic", 256, &r->topic, why);
@@ -315,8 +321,9 @@ web_req_publish(const json_t *j, web_publish_req_t *r, web_req_error_t *why)
             if (rc == 0 && name && *name) {
                 int tlp = enlace_tlp_parse(name);
                 if (tlp < 0)
-                    rc = s_fail(why, "tlp", "unknown TLP label (CLEAR, GREEN, AMBER, "
-                                            "AMBER+STRICT, RED)");
+                    rc = s_fail(why, "tlp",
+                        "unknown TLP label (CLEAR, GREEN, AMBER, "
+                        "AMBER+STRICT, RED)");
                 r->tlp = (enlace_tlp_t)(tlp < 0 ? 0 : tlp);
             }
         } else if (!strcmp(key, "recipients")) {
@@ -372,7 +379,8 @@ web_req_case(const json_t *j, web_case_req_t *r, web_req_error_t *why)
         return s_fail(why, NULL, "the request must be a JSON object");
     const char *key;
     json_t *m;
-    json_object_foreach((json_t *)j, key, m) {
+    json_object_foreach((json_t *)j, key, m)
+    {
         int rc;
         if (!strcmp(key, "type"))
             rc = s_text(m, "type", 32, &r->type, why);
@@ -426,7 +434,8 @@ web_req_consult(const json_t *j, web_consult_step_t step, web_consult_req_t *r,
     const char *outcome = NULL;
     const char *key;
     json_t *m;
-    json_object_foreach((json_t *)j, key, m) {
+    json_object_foreach((json_t *)j, key, m)
+    {
         int rc;
         if (!strcmp(key, "title") && step == WEB_CONSULT_OPEN) {
             rc = s_text_or_none(m, "title", 1000, &r->title, why);
@@ -494,7 +503,8 @@ web_req_small(const json_t *j, unsigned allowed, unsigned required, web_small_re
     unsigned seen = 0;
     const char *key;
     json_t *m;
-    json_object_foreach((json_t *)j, key, m) {
+    json_object_foreach((json_t *)j, key, m)
+    {
         int rc = -2;
         uint64_t u;
 #define S_IS(name, bit) (!strcmp(key, name) && (allowed & (bit)) && (seen |= (bit)))
@@ -523,7 +533,7 @@ web_req_small(const json_t *j, unsigned allowed, unsigned required, web_small_re
         else if (S_IS("networks", WEB_M_OFFICER))
             rc = s_texts(m, "networks", WEB_MAX_NETWORKS, 32, r->networks, &r->nnetworks, why);
         else if (S_IS("from", WEB_M_VALIDITY) || S_IS("until", WEB_M_VALIDITY)
-                 || S_IS("expires", WEB_M_INVITE) || S_IS("duration", WEB_M_INVITE)) {
+            || S_IS("expires", WEB_M_INVITE) || S_IS("duration", WEB_M_INVITE)) {
             rc = json_is_null(m) ? 0 : s_uint(m, key, INT64_MAX, &u, why);
             if (rc == 0 && !json_is_null(m)) {
                 int64_t *slot = !strcmp(key, "from") ? &r->from_ms

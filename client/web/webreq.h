@@ -21,13 +21,13 @@
 
 #include "enlace.h"
 
-#define WEB_MAX_TO 64          /* named recipients */
-#define WEB_MAX_COUNTRIES 16   /* an alert's or a case's countries */
-#define WEB_MAX_REFS 16        /* an update's or cancellation's earlier alerts */
-#define WEB_MAX_FIELDS 64      /* a case form's fields */
-#define WEB_MAX_VALUES 32      /* values of one list field */
+#define WEB_MAX_TO 64        /* named recipients */
+#define WEB_MAX_COUNTRIES 16 /* an alert's or a case's countries */
+#define WEB_MAX_REFS 16      /* an update's or cancellation's earlier alerts */
+#define WEB_MAX_FIELDS 64    /* a case form's fields */
+#define WEB_MAX_VALUES 32    /* values of one list field */
 #define WEB_MAX_NETWORKS 8
-#define WEB_MAX_TOPICS 8       /* an invitation's patterns */
+#define WEB_MAX_TOPICS 8 /* an invitation's patterns */
 #define WEB_MAX_BODY (256 * 1024)
 
 /* Why a body was refused: a sentence, and the member that is wrong ("" if
@@ -47,10 +47,10 @@ typedef struct {
 } web_field_t;
 
 typedef struct {
-    const char *type;                  /* NULL: no form */
+    const char *type; /* NULL: no form */
     size_t nfields;
     web_field_t fields[WEB_MAX_FIELDS];
-    char numbers[WEB_MAX_FIELDS][40];  /* the text of number and boolean values */
+    char numbers[WEB_MAX_FIELDS][40]; /* the text of number and boolean values */
 } web_form_req_t;
 
 /* POST /api/publish: a message, or an alert when "alert" is present. */
@@ -65,7 +65,7 @@ typedef struct {
     int personal;
     uint64_t case_id;
     int is_alert;
-    enlace_alert_t alert;              /* points into countries[] and references[] */
+    enlace_alert_t alert; /* points into countries[] and references[] */
     const char *countries[WEB_MAX_COUNTRIES];
     uint64_t references[WEB_MAX_REFS];
     web_form_req_t form;
@@ -81,19 +81,19 @@ typedef struct {
 
 /* POST /api/alerts/ID/ack, /api/cases/ID/state, /api/session, /api/admin/... */
 typedef struct {
-    const char *note;       /* ack, case state */
-    int open;               /* case state: 1 reopen, 0 close */
-    const char *token;      /* session */
-    const char *fingerprint, *network, *role;    /* officer revoke, join, leave, key */
-    const char *key;        /* the text of a .public file (officer add, key) */
+    const char *note;                         /* ack, case state */
+    int open;                                 /* case state: 1 reopen, 0 close */
+    const char *token;                        /* session */
+    const char *fingerprint, *network, *role; /* officer revoke, join, leave, key */
+    const char *key;                          /* the text of a .public file (officer add, key) */
     const char *name, *country, *organisation, *contact; /* officer add */
     const char *networks[WEB_MAX_NETWORKS];
     size_t nnetworks;
     int64_t from_ms, until_ms, expires_ms, duration_ms; /* officer key; invitation */
-    const char *grantee, *access;                  /* invitation */
+    const char *grantee, *access;                       /* invitation */
     const char *topics[WEB_MAX_TOPICS];
     size_t ntopics;
-    int year;               /* ppt */
+    int year; /* ppt */
 } web_small_req_t;
 
 /* The steps of a consultation (POST /api/consult, /api/consult/ID/answer,
@@ -108,11 +108,11 @@ typedef enum {
 
 typedef struct {
     const char *title;
-    const char *text;       /* NULL: none (a blank text is none) */
-    const char *answer;     /* agree, object, no-objection, comments, objection: the hub's words */
-    int stage;              /* answer: the stage answered, -1 the current one */
-    int consensus;          /* close: outcome "consensus" (1) or "no-consensus" (0) */
-    const char *reason;     /* close without consensus: why; NULL: none */
+    const char *text;   /* NULL: none (a blank text is none) */
+    const char *answer; /* agree, object, no-objection, comments, objection: the hub's words */
+    int stage;          /* answer: the stage answered, -1 the current one */
+    int consensus;      /* close: outcome "consensus" (1) or "no-consensus" (0) */
+    const char *reason; /* close without consensus: why; NULL: none */
     const char *report;
 } web_consult_req_t;
 
@@ -125,10 +125,10 @@ enum {
     WEB_M_NETWORK = 1 << 4,
     WEB_M_ROLE = 1 << 5,
     WEB_M_KEY = 1 << 6,
-    WEB_M_OFFICER = 1 << 7,   /* name, country, organisation, contact, networks */
-    WEB_M_VALIDITY = 1 << 8,  /* from, until */
-    WEB_M_INVITE = 1 << 9,    /* grantee, network, topics, access, expires, duration */
-    WEB_M_PPT = 1 << 10,      /* country, year */
+    WEB_M_OFFICER = 1 << 7,  /* name, country, organisation, contact, networks */
+    WEB_M_VALIDITY = 1 << 8, /* from, until */
+    WEB_M_INVITE = 1 << 9,   /* grantee, network, topics, access, expires, duration */
+    WEB_M_PPT = 1 << 10,     /* country, year */
 };
 
 /* Parses body (len bytes) as one JSON object: the json_t (caller's, free

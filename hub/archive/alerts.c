@@ -14,11 +14,11 @@
 
 #include "archive_int.h"
 
-#define ALERT_COLUMNS                                                                        \
-    "seq, topic, network, author_id, priority, category, countries, headline, status,"      \
+#define ALERT_COLUMNS \
+    "seq, topic, network, author_id, priority, category, countries, headline, status," \
     " msg_type, refs, case_id, needs_ack, expires_ms, stored_ms, superseded_by"
 
-#define TARGET_COLUMNS                                                                       \
+#define TARGET_COLUMNS \
     "alert_seq, country, state, level, deadline_ms, period_ms, acked_by, acked_ms, note"
 
 static const char *const s_sql[ST_COUNT] = {
@@ -45,7 +45,8 @@ static const char *const s_sql[ST_COUNT] = {
                           " WHERE alert_seq = ? AND country = ? AND state = 'pending'",
     [ST_ALERT_CLOSE_TARGETS] = "UPDATE alert_targets SET state = ?"
                                " WHERE alert_seq = ? AND state IN ('pending','none')",
-    [ST_ALERT_SUPERSEDE] = "UPDATE alerts SET superseded_by = ? WHERE seq = ? AND superseded_by = 0",
+    [ST_ALERT_SUPERSEDE] =
+        "UPDATE alerts SET superseded_by = ? WHERE seq = ? AND superseded_by = 0",
 };
 
 static sqlite3_stmt *

@@ -84,13 +84,13 @@ void archive_read_end(archive_t *self);
 
 typedef struct {
     const char *name;
-    const char *country;   /* member/observer country code, or NULL */
-    const char *org;       /* organisation code, or NULL */
-    const char *role;      /* officer|focal|ppt|st|observer|admin */
-    const char *networks;  /* comma-separated, may be NULL or "" */
-    const char *contact;   /* may be NULL */
-    const uint8_t *pk;     /* Ed25519 public key, 32 bytes */
-    const uint8_t *curve;  /* derived Curve25519 key, 32 bytes */
+    const char *country;  /* member/observer country code, or NULL */
+    const char *org;      /* organisation code, or NULL */
+    const char *role;     /* officer|focal|ppt|st|observer|admin */
+    const char *networks; /* comma-separated, may be NULL or "" */
+    const char *contact;  /* may be NULL */
+    const uint8_t *pk;    /* Ed25519 public key, 32 bytes */
+    const uint8_t *curve; /* derived Curve25519 key, 32 bytes */
     const char *fingerprint;
 } archive_officer_spec_t;
 
@@ -168,22 +168,21 @@ int archive_ppt_each(archive_t *self, archive_ppt_fn fn, void *arg);
 /* An observer invitation. */
 typedef struct {
     int64_t id;
-    const char *grantee;  /* observer organisation or observer country code */
+    const char *grantee; /* observer organisation or observer country code */
     const char *network;
     const char *patterns; /* comma-separated topic patterns */
     const char *access;   /* "read" or "readwrite" */
     int64_t expires_ms;
     int64_t created_ms;
     const char *created_by;
-    int64_t revoked_ms;   /* 0: in force */
+    int64_t revoked_ms; /* 0: in force */
 } archive_invitation_t;
 
 /* Grants and revokes (audited, actor_fp NULL for the local operator; each
  * chained in the ledger as the invitation's new state, kind "invitation"). */
-int archive_invitation_grant(archive_t *self, const archive_invitation_t *inv,
-    const char *actor_fp, int64_t actor_id, int64_t *id_out);
-int archive_invitation_revoke(archive_t *self, int64_t id, const char *actor_fp,
-    int64_t actor_id);
+int archive_invitation_grant(archive_t *self, const archive_invitation_t *inv, const char *actor_fp,
+    int64_t actor_id, int64_t *id_out);
+int archive_invitation_revoke(archive_t *self, int64_t id, const char *actor_fp, int64_t actor_id);
 typedef int (*archive_invitation_fn)(const archive_invitation_t *inv, void *arg);
 int archive_invitations_each(archive_t *self, archive_invitation_fn fn, void *arg);
 
@@ -201,7 +200,7 @@ typedef struct {
     int64_t stored_ms;
     const uint8_t *content;
     size_t content_len;
-    const uint8_t *signature; /* 64 bytes */
+    const uint8_t *signature;    /* 64 bytes */
     const uint8_t *content_hash; /* 32 bytes, BLAKE2b-256 of content */
     uint64_t case_id;            /* 0: none */
     int personal;                /* the content contains personal data */
@@ -215,15 +214,15 @@ typedef struct {
     uint32_t batch_index;
     const uint8_t *batch_path;
     size_t batch_path_len;
-    int sealed;                  /* the author sealed the content (PROTOCOL.md 6) */
+    int sealed; /* the author sealed the content (PROTOCOL.md 6) */
 } archive_msg_t;
 
 uint64_t archive_last_seq(archive_t *self);
 int archive_message_insert(archive_t *self, const archive_msg_t *msg);
 /* Finds a message by id: its seq, content hash and (if stored_ms is not
  * NULL) the time it was stored. 1 found, 0 not, -1 error. */
-int archive_message_find(archive_t *self, const uint8_t msg_id[16], uint64_t *seq,
-    uint8_t hash[32], int64_t *stored_ms);
+int archive_message_find(archive_t *self, const uint8_t msg_id[16], uint64_t *seq, uint8_t hash[32],
+    int64_t *stored_ms);
 int64_t archive_message_count(archive_t *self);
 /* Calls fn once per network with the number of messages stored in it, in
  * network order (a full scan: for `status`, not for the hub loop). */
@@ -256,8 +255,8 @@ typedef struct {
  * stopped or q->limit rows were given, else where the read ended (upto_seq
  * unless max_read cut it). *read counts the rows read. 0, or -1 on error
  * (a damaged row is an error, as in archive_messages_after). */
-int archive_messages_query(archive_t *self, const archive_query_t *q, archive_msg_fn fn,
-    void *arg, uint64_t *examined, int64_t *read);
+int archive_messages_query(archive_t *self, const archive_query_t *q, archive_msg_fn fn, void *arg,
+    uint64_t *examined, int64_t *read);
 
 /* One message row exactly as found in the file, for verification: nothing
  * is trusted, so the lengths are the stored ones (a damaged row may have a
@@ -297,8 +296,8 @@ int archive_text_index(archive_t *self, uint64_t seq, const char *headline, cons
 /* Seqs of messages whose headline or body contain every word of query,
  * ascending, in (after_seq, upto_seq], at most limit, into seqs (*n of
  * them). */
-int archive_text_search(archive_t *self, const char *query, uint64_t after_seq,
-    uint64_t upto_seq, int limit, uint64_t *seqs, int *n);
+int archive_text_search(archive_t *self, const char *query, uint64_t after_seq, uint64_t upto_seq,
+    int limit, uint64_t *seqs, int *n);
 
 /* Narrows (*after, *upto] to the messages stored in [from_ms, to_ms) (0: no
  * bound). Stored times never decrease along the sequence (the hub assigns
@@ -325,9 +324,9 @@ typedef struct {
     const char *network;
     int64_t author_id;
     int priority, category, status, msg_type;
-    const char *countries;  /* comma-separated */
+    const char *countries; /* comma-separated */
     const char *headline;
-    const char *refs;       /* comma-separated seqs */
+    const char *refs; /* comma-separated seqs */
     uint64_t case_id;
     int needs_ack;
     int64_t expires_ms;
@@ -338,7 +337,7 @@ typedef struct {
 typedef struct {
     uint64_t alert_seq;
     const char *country;
-    const char *state;      /* pending, acknowledged, cancelled, superseded, none */
+    const char *state; /* pending, acknowledged, cancelled, superseded, none */
     int level;
     int64_t deadline_ms;
     int64_t period_ms;
@@ -354,8 +353,7 @@ typedef int (*archive_alert_fn)(const archive_alert_t *a, void *arg);
 typedef int (*archive_target_fn)(const archive_target_t *t, void *arg);
 int archive_alert_get(archive_t *self, uint64_t seq, archive_alert_fn fn, void *arg);
 /* Newest first; open_only: a target is still pending. */
-int archive_alerts_each(archive_t *self, int open_only, int limit, archive_alert_fn fn,
-    void *arg);
+int archive_alerts_each(archive_t *self, int open_only, int limit, archive_alert_fn fn, void *arg);
 int archive_alert_targets(archive_t *self, uint64_t seq, archive_target_fn fn, void *arg);
 /* Pending targets whose deadline has passed. */
 int archive_alert_due(archive_t *self, int64_t now_ms, archive_target_fn fn, void *arg);
@@ -382,14 +380,14 @@ typedef struct {
     int64_t opened_by;
     int64_t opened_ms;
     int64_t updated_ms;
-    uint64_t form_seq;      /* 0: no form */
+    uint64_t form_seq; /* 0: no form */
 } archive_case_t;
 
 typedef int (*archive_case_fn)(const archive_case_t *c, void *arg);
 int archive_case_open(archive_t *self, const archive_case_t *c, uint64_t *id_out);
 int archive_case_get(archive_t *self, uint64_t id, archive_case_fn fn, void *arg);
-int archive_cases_each(archive_t *self, const char *type, const char *country,
-    const char *state, archive_case_fn fn, void *arg);
+int archive_cases_each(archive_t *self, const char *type, const char *country, const char *state,
+    archive_case_fn fn, void *arg);
 /* 1 changed, 0 already in that state, -1 error. Recorded as a case event. */
 int archive_case_set_state(archive_t *self, uint64_t id, int open, int64_t officer_id,
     const char *note);
@@ -411,23 +409,22 @@ int archive_case_events(archive_t *self, uint64_t id, archive_case_event_fn fn, 
 int archive_zone_get(archive_t *self, const char *country, char *zone, size_t cap);
 /* Sets it. The country must be a member; the zone is stored as given (the
  * caller checks that the zone database has it). */
-int archive_zone_set(archive_t *self, const char *country, const char *zone,
-    const char *actor_fp, int64_t actor_id);
+int archive_zone_set(archive_t *self, const char *country, const char *zone, const char *actor_fp,
+    int64_t actor_id);
 /* Every member country, in code order, with its zone ("" if none). */
 typedef int (*archive_zone_fn)(const char *country, const char *zone, void *arg);
 int archive_zones_each(archive_t *self, archive_zone_fn fn, void *arg);
 /* A holiday of a member country on date (YYYY-MM-DD, checked by the
  * caller): 1 added, 0 that day already is one (unchanged), -1 error. */
-int archive_holiday_add(archive_t *self, const char *country, const char *date,
-    const char *name, const char *actor_fp, int64_t actor_id);
+int archive_holiday_add(archive_t *self, const char *country, const char *date, const char *name,
+    const char *actor_fp, int64_t actor_id);
 /* 1 removed, 0 there was none, -1 error. */
 int archive_holiday_remove(archive_t *self, const char *country, const char *date,
     const char *actor_fp, int64_t actor_id);
 /* A country's holidays (NULL: every country's), by country and date. */
-typedef int (*archive_holiday_fn)(const char *country, const char *date, const char *name,
-    void *arg);
-int archive_holidays_each(archive_t *self, const char *country, archive_holiday_fn fn,
-    void *arg);
+typedef int (
+    *archive_holiday_fn)(const char *country, const char *date, const char *name, void *arg);
+int archive_holidays_each(archive_t *self, const char *country, archive_holiday_fn fn, void *arg);
 
 /* ---------------------------------------------------------- consultations (consult.c)
  *
@@ -437,16 +434,16 @@ int archive_holidays_each(archive_t *self, const char *country, archive_holiday_
  * round 1, 2 round 2. */
 
 typedef struct {
-    uint64_t id;            /* the seq of the opening message */
+    uint64_t id; /* the seq of the opening message */
     const char *title;
     int64_t opened_by;
     int64_t opened_ms;
-    const char *ppt;        /* the PPT country that opened it */
-    const char *troika;     /* its Troika's countries, comma-separated */
-    const char *state;      /* open, closed */
+    const char *ppt;    /* the PPT country that opened it */
+    const char *troika; /* its Troika's countries, comma-separated */
+    const char *state;  /* open, closed */
     int stage;
-    int version;            /* the latest text's number */
-    const char *outcome;    /* "", consensus, no-consensus */
+    int version;         /* the latest text's number */
+    const char *outcome; /* "", consensus, no-consensus */
     const char *reason;
     int64_t closed_ms;
     int64_t updated_ms;
@@ -459,10 +456,10 @@ typedef struct {
     const char *country;
     const char *zone;
     int64_t opened_ms;
-    int64_t deadline_ms;    /* 0: none (the Troika) */
-    const char *state;      /* pending, answered, no-answer, no-objection, closed */
-    int step;               /* notices sent: 1 reminder, 2 last day, 3 deadline, 4 the ST */
-    int64_t due_ms;         /* when the next step is due (0: none) */
+    int64_t deadline_ms; /* 0: none (the Troika) */
+    const char *state;   /* pending, answered, no-answer, no-objection, closed */
+    int step;            /* notices sent: 1 reminder, 2 last day, 3 deadline, 4 the ST */
+    int64_t due_ms;      /* when the next step is due (0: none) */
     int64_t reminder_ms, last_day_ms, escalate_ms; /* the schedule (bizday.h) */
 } archive_consult_target_t;
 
@@ -471,12 +468,12 @@ typedef struct {
     uint64_t consultation;
     int stage;
     const char *country;
-    const char *answer;     /* agree, object, no-objection, comments, objection */
-    uint64_t seq;           /* the signed answer */
+    const char *answer; /* agree, object, no-objection, comments, objection */
+    uint64_t seq;       /* the signed answer */
     int64_t officer_id;
-    int version;            /* the text it answers */
+    int version; /* the text it answers */
     int64_t ts_ms;
-    int late;               /* after the country's deadline */
+    int late; /* after the country's deadline */
 } archive_consult_answer_t;
 
 typedef struct {
@@ -484,8 +481,8 @@ typedef struct {
     const char *event;
     int stage;
     const char *country;
-    int64_t officer_id;     /* 0: the hub */
-    uint64_t seq;           /* the message of the step, or the hub's notice (0: none) */
+    int64_t officer_id; /* 0: the hub */
+    uint64_t seq;       /* the message of the step, or the hub's notice (0: none) */
     const char *detail;
 } archive_consult_event_t;
 
@@ -493,8 +490,8 @@ typedef int (*archive_consult_fn)(const archive_consult_t *c, void *arg);
 typedef int (*archive_consult_target_fn)(const archive_consult_target_t *t, void *arg);
 typedef int (*archive_consult_answer_fn)(const archive_consult_answer_t *a, void *arg);
 typedef int (*archive_consult_event_fn)(const archive_consult_event_t *e, void *arg);
-typedef int (*archive_consult_version_fn)(int version, int stage, uint64_t seq, int64_t ts_ms,
-    void *arg);
+typedef int (
+    *archive_consult_version_fn)(int version, int stage, uint64_t seq, int64_t ts_ms, void *arg);
 
 /* Opens consultation c (c->id: the opening message's seq, its text version
  * 1, stage 0) with one target per Troika country. */
@@ -504,8 +501,7 @@ int archive_consult_open(archive_t *self, const archive_consult_t *c, uint64_t s
  * `version` (message seq) and its targets; the earlier stage's reminders
  * stop. */
 int archive_consult_stage(archive_t *self, uint64_t id, int stage, int version, uint64_t seq,
-    int64_t officer_id, int64_t now_ms, const archive_consult_target_t *targets,
-    size_t ntargets);
+    int64_t officer_id, int64_t now_ms, const archive_consult_target_t *targets, size_t ntargets);
 /* Closes an open consultation (the report: message seq). */
 int archive_consult_close(archive_t *self, uint64_t id, int stage, const char *outcome,
     const char *reason, uint64_t seq, int64_t officer_id, int64_t now_ms);
@@ -517,11 +513,9 @@ int archive_consults_each(archive_t *self, int open_only, int limit, archive_con
 int archive_consult_versions(archive_t *self, uint64_t id, archive_consult_version_fn fn,
     void *arg);
 /* By stage, then country. */
-int archive_consult_targets(archive_t *self, uint64_t id, archive_consult_target_fn fn,
-    void *arg);
+int archive_consult_targets(archive_t *self, uint64_t id, archive_consult_target_fn fn, void *arg);
 /* Targets with a step due at or before now_ms, soonest first (at most 256). */
-int archive_consult_due(archive_t *self, int64_t now_ms, archive_consult_target_fn fn,
-    void *arg);
+int archive_consult_due(archive_t *self, int64_t now_ms, archive_consult_target_fn fn, void *arg);
 /* A target's step taken: its new state, step and next due time, and the
  * event (reminded, deadline, escalated) with the hub's notice seq (0: none
  * sent). */
@@ -533,8 +527,7 @@ int archive_consult_target_step(archive_t *self, uint64_t id, int stage, const c
 int archive_consult_answer(archive_t *self, const archive_consult_answer_t *a, int step,
     int64_t due_ms);
 /* Every answer, in the order given. */
-int archive_consult_answers(archive_t *self, uint64_t id, archive_consult_answer_fn fn,
-    void *arg);
+int archive_consult_answers(archive_t *self, uint64_t id, archive_consult_answer_fn fn, void *arg);
 int archive_consult_event(archive_t *self, uint64_t id, const char *event, int stage,
     const char *country, int64_t officer_id, uint64_t seq, const char *detail);
 int archive_consult_events(archive_t *self, uint64_t id, archive_consult_event_fn fn, void *arg);
@@ -562,8 +555,8 @@ int archive_sub_delete(archive_t *self, int64_t officer_id, const char *pattern)
 
 /* Appends an audit record. officer_id 0 and fingerprint NULL for the local
  * operator (offline commands). */
-int archive_audit(archive_t *self, int64_t officer_id, const char *fingerprint,
-    const char *action, const char *outcome, const char *detail);
+int archive_audit(archive_t *self, int64_t officer_id, const char *fingerprint, const char *action,
+    const char *outcome, const char *detail);
 
 typedef struct {
     int64_t id;
@@ -626,8 +619,7 @@ void archive_canon_final(archive_canon_t *c, uint8_t out[ARCHIVE_HASH_BYTES]);
 
 /* The chain link: BLAKE2b-256(B(prev) B(kind) I(ref) I(ts_ms) B(content_hash)). */
 void archive_chain_hash(const uint8_t prev[ARCHIVE_HASH_BYTES], const char *kind, int64_t ref,
-    int64_t ts_ms, const uint8_t content_hash[ARCHIVE_HASH_BYTES],
-    uint8_t out[ARCHIVE_HASH_BYTES]);
+    int64_t ts_ms, const uint8_t content_hash[ARCHIVE_HASH_BYTES], uint8_t out[ARCHIVE_HASH_BYTES]);
 
 /* Appends a record to the ledger, chained to the current head.
  *
@@ -709,7 +701,7 @@ int archive_backup(archive_t *self, const char *dest_path, int pages, int sleep_
 typedef struct {
     uint64_t seq;
     const char *headline;
-    const char *body;          /* body_len bytes */
+    const char *body; /* body_len bytes */
     size_t body_len;
 } archive_text_view_t;
 

@@ -186,43 +186,43 @@ enum {
  * archive_text_index). */
 typedef struct {
     uint64_t seq;
-    char *headline;               /* owned */
-    char *body;                   /* owned; body_len bytes */
+    char *headline; /* owned */
+    char *body;     /* owned; body_len bytes */
     size_t body_len;
 } archive_text_t;
 
 struct archive {
-    sqlite3 *db;                  /* the one connection; owned */
-    sqlite3_stmt *st[ST_COUNT];   /* prepared once, lazily; owned */
-    char error[512];              /* last failure, with sqlite3_errmsg */
-    uint64_t last_seq;            /* highest seq stored (committed or in this txn) */
-    uint64_t txn_first_seq;       /* last_seq when the open transaction began */
-    int in_txn;                   /* 1 while a transaction is open */
-    int in_read;                  /* 1 while archive_read_begin's snapshot is open */
-    int readonly;                 /* opened with archive_open_readonly */
-    char actor_fp[24];            /* who directory changes are made by ("" local) */
+    sqlite3 *db;                /* the one connection; owned */
+    sqlite3_stmt *st[ST_COUNT]; /* prepared once, lazily; owned */
+    char error[512];            /* last failure, with sqlite3_errmsg */
+    uint64_t last_seq;          /* highest seq stored (committed or in this txn) */
+    uint64_t txn_first_seq;     /* last_seq when the open transaction began */
+    int in_txn;                 /* 1 while a transaction is open */
+    int in_read;                /* 1 while archive_read_begin's snapshot is open */
+    int readonly;               /* opened with archive_open_readonly */
+    char actor_fp[24];          /* who directory changes are made by ("" local) */
     int64_t actor_id;
     /* The ledger head as this connection last wrote or read it. head_dv is
      * the data_version it was read at: a different value means another
      * connection may have appended, so the head is read again. */
     uint8_t head[ARCHIVE_HASH_BYTES];
-    int64_t head_id;              /* 0: empty ledger */
-    int64_t head_dv;              /* -1: unknown, read before the next append */
+    int64_t head_id;                      /* 0: empty ledger */
+    int64_t head_dv;                      /* -1: unknown, read before the next append */
     uint8_t txn_head[ARCHIVE_HASH_BYTES]; /* head when the open transaction began */
     int64_t txn_head_id;
     int64_t txn_head_dv;
     /* A request's savepoint (archive_savepoint) is open: archive_commit
      * leaves the writes to it, archive_rollback undoes it alone. */
     int in_request;
-    archive_savepoint_t request;  /* the state when it was opened */
-    archive_text_t *texts;        /* this transaction's texts to index; owned */
+    archive_savepoint_t request; /* the state when it was opened */
+    archive_text_t *texts;       /* this transaction's texts to index; owned */
     size_t ntexts, texts_cap;
     /* A cluster leader's connection (replica.c): every write transaction is
      * recorded from its BEGIN and replicated before its COMMIT. */
     int replicating;
     archive_replicator_t replicator;
     struct sqlite3_session *session; /* the open transaction's recording; owned */
-    int replica_commit_ok;        /* the commit hook lets this COMMIT through */
+    int replica_commit_ok;           /* the commit hook lets this COMMIT through */
 };
 
 /* ---------------------------------------------------------- db.c */

@@ -35,8 +35,11 @@ archive_audit(archive_t *self, int64_t officer_id, const char *fingerprint, cons
     sqlite3_stmt *st = s_stmt(self, ST_AUDIT);
     if (!st)
         return archive_int_record_end(self, &mark, 0);
-    archive_audit_row_t row = {.ts_ms = archive_now_ms(), .officer_id = officer_id,
-        .fingerprint = fingerprint ? fingerprint : "", .action = action, .outcome = outcome,
+    archive_audit_row_t row = {.ts_ms = archive_now_ms(),
+        .officer_id = officer_id,
+        .fingerprint = fingerprint ? fingerprint : "",
+        .action = action,
+        .outcome = outcome,
         .detail = detail ? detail : ""};
     sqlite3_bind_int64(st, 1, row.ts_ms);
     sqlite3_bind_int64(st, 2, row.officer_id);

@@ -54,8 +54,7 @@ archive_backup(archive_t *self, const char *dest_path, int pages, int sleep_ms)
     /* One self-contained file: no -wal beside it to lose. */
     char *msg = NULL;
     if (sqlite3_exec(dest, "PRAGMA journal_mode = DELETE", NULL, NULL, &msg) != SQLITE_OK) {
-        snprintf(self->error, sizeof self->error, "backup: %s",
-            msg ? msg : sqlite3_errmsg(dest));
+        snprintf(self->error, sizeof self->error, "backup: %s", msg ? msg : sqlite3_errmsg(dest));
         sqlite3_free(msg);
         sqlite3_close(dest);
         return -1;

@@ -168,8 +168,8 @@ archive_holiday_add(archive_t *self, const char *country, const char *date, cons
 }
 
 int
-archive_holiday_remove(archive_t *self, const char *country, const char *date,
-    const char *actor_fp, int64_t actor_id)
+archive_holiday_remove(archive_t *self, const char *country, const char *date, const char *actor_fp,
+    int64_t actor_id)
 {
     sqlite3_stmt *st = s_stmt(self, ST_HOLIDAY_REMOVE);
     if (!st)

@@ -11,7 +11,7 @@
 
 #include "archive_int.h"
 
-#define CASE_COLUMNS                                                                         \
+#define CASE_COLUMNS \
     "id, type, network, countries, title, state, opened_by, opened_ms, updated_ms, form_seq"
 
 static const char *const s_sql[ST_COUNT] = {
@@ -40,8 +40,8 @@ s_stmt(archive_t *self, int which)
 #define KIND_CASE_EVENT "case_event"
 
 static int
-s_case_event(archive_t *self, uint64_t case_id, int64_t now, int64_t officer_id,
-    const char *event, const char *note)
+s_case_event(archive_t *self, uint64_t case_id, int64_t now, int64_t officer_id, const char *event,
+    const char *note)
 {
     sqlite3_stmt *st = s_stmt(self, ST_CASE_EVENT);
     if (!st)
@@ -158,8 +158,7 @@ archive_cases_each(archive_t *self, const char *type, const char *country, const
 }
 
 int
-archive_case_set_state(archive_t *self, uint64_t id, int open, int64_t officer_id,
-    const char *note)
+archive_case_set_state(archive_t *self, uint64_t id, int open, int64_t officer_id, const char *note)
 {
     int own = !self->in_txn;
     if (own && archive_int_txn(self, ST_BEGIN) != 0)

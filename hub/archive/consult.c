@@ -21,12 +21,12 @@
 
 #define KIND_CONSULT_EVENT "consult_event"
 
-#define CONSULT_COLUMNS                                                                     \
+#define CONSULT_COLUMNS \
     "id, title, opened_by, opened_ms, ppt, troika, state, stage, version, outcome, reason," \
     " closed_ms, updated_ms"
 
-#define TARGET_COLUMNS                                                                      \
-    "consultation, stage, country, zone, opened_ms, deadline_ms, state, step, due_ms,"      \
+#define TARGET_COLUMNS \
+    "consultation, stage, country, zone, opened_ms, deadline_ms, state, step, due_ms," \
     " reminder_ms, last_day_ms, escalate_ms"
 
 static const char *const s_sql[ST_COUNT] = {
@@ -199,8 +199,7 @@ archive_consult_get(archive_t *self, uint64_t id, archive_consult_fn fn, void *a
 }
 
 int
-archive_consults_each(archive_t *self, int open_only, int limit, archive_consult_fn fn,
-    void *arg)
+archive_consults_each(archive_t *self, int open_only, int limit, archive_consult_fn fn, void *arg)
 {
     sqlite3_stmt *st = s_stmt(self, open_only ? ST_CONSULTS_OPEN : ST_CONSULTS_ALL);
     if (!st)
@@ -274,8 +273,7 @@ archive_consult_open(archive_t *self, const archive_consult_t *c, uint64_t seq,
 
 int
 archive_consult_stage(archive_t *self, uint64_t id, int stage, int version, uint64_t seq,
-    int64_t officer_id, int64_t now_ms, const archive_consult_target_t *targets,
-    size_t ntargets)
+    int64_t officer_id, int64_t now_ms, const archive_consult_target_t *targets, size_t ntargets)
 {
     sqlite3_stmt *st = s_stmt(self, ST_CONSULT_STAGE);
     if (!st)
@@ -429,8 +427,7 @@ archive_consult_target_step(archive_t *self, uint64_t id, int stage, const char 
 /* ---------------------------------------------------------- answers */
 
 int
-archive_consult_answer(archive_t *self, const archive_consult_answer_t *a, int step,
-    int64_t due_ms)
+archive_consult_answer(archive_t *self, const archive_consult_answer_t *a, int step, int64_t due_ms)
 {
     sqlite3_stmt *st = s_stmt(self, ST_CONSULT_ANSWER_ADD);
     if (!st)
@@ -509,9 +506,9 @@ s_cmp(const void *a, const void *b)
 
 /* One country and stage's figures, gathered from its targets. */
 typedef struct {
-    char key[24];          /* "GT round 1", "HN troika" */
+    char key[24]; /* "GT round 1", "HN troika" */
     int64_t addressed, answered, in_time;
-    int64_t *times;        /* answer times (ms); owned */
+    int64_t *times; /* answer times (ms); owned */
     int64_t ntimes;
 } row_t;
 
@@ -525,9 +522,9 @@ archive_consult_stats(archive_t *self, int64_t from, int64_t to, archive_stat_fn
     sqlite3_bind_int64(st, 2, to);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        fn("consultations", (const char *)sqlite3_column_text(st, 0),
-            sqlite3_column_int64(st, 1), arg);
-    if (archive_int_end(self, st, rc, "statistics") != 0 
+        fn("consultations", (const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1),
+            arg);
+    if (archive_int_end(self, st, rc, "statistics") != 0
         || !(st = s_stmt(self, ST_STATS_CONSULT_TARGETS)))
         return -1;
     sqlite3_bind_int64(st, 1, from);
@@ -539,7 +536,9 @@ archive_consult_stats(archive_t *self, int64_t from, int64_t to, archive_stat_fn
         char key[24];
         int stage = sqlite3_column_int(st, 1);
         snprintf(key, sizeof key, "%.3s %s", (const char *)sqlite3_column_text(st, 0),
-            stage == 0 ? "troika" : stage == 1 ? "round 1" : "round 2");
+            stage == 0       ? "troika"
+                : stage == 1 ? "round 1"
+                             : "round 2");
         if (nrows == 0 || strcmp(rows[nrows - 1].key, key) != 0) {
             if (nrows == cap) {
                 cap = cap ? cap * 2 : 32;

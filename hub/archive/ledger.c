@@ -467,8 +467,7 @@ archive_int_chain_existing(archive_t *self)
         }
         if (found != 1 || archive_int_ledger_insert(self, kind, ref, ts, h) != 0) {
             if (found == 0)
-                snprintf(self->error, sizeof self->error, "%s %lld vanished", kind,
-                    (long long)ref);
+                snprintf(self->error, sizeof self->error, "%s %lld vanished", kind, (long long)ref);
             sqlite3_reset(st);
             archive_int_release_gets(self);
             return -1;

@@ -18,12 +18,12 @@
 
 /* A message row as s_msg_row reads it, with the label and handling code as
  * they are now: the author may have widened them since (message_labels). */
-#define MSG_COLS                                                                            \
-    "seq, msg_id, topic, network, author_id,"                                               \
-    " COALESCE((SELECT l.tlp FROM message_labels l WHERE l.seq = m.seq"                     \
-    "   ORDER BY l.id DESC LIMIT 1), tlp), recipients, created_ms, stored_ms,"              \
-    " content, signature, content_hash, case_id, personal,"                                 \
-    " COALESCE((SELECT l.handling FROM message_labels l WHERE l.seq = m.seq"                \
+#define MSG_COLS \
+    "seq, msg_id, topic, network, author_id," \
+    " COALESCE((SELECT l.tlp FROM message_labels l WHERE l.seq = m.seq" \
+    "   ORDER BY l.id DESC LIMIT 1), tlp), recipients, created_ms, stored_ms," \
+    " content, signature, content_hash, case_id, personal," \
+    " COALESCE((SELECT l.handling FROM message_labels l WHERE l.seq = m.seq" \
     "   ORDER BY l.id DESC LIMIT 1), handling), batch_size, batch_index, batch_path, sealed"
 
 /* History (archive_messages_query). Parameters: ?1 after_seq, ?2 upto_seq,
@@ -68,15 +68,17 @@ static const char *const s_sql[ST_COUNT] = {
     [ST_HIST_AUTHOR] = "SELECT " MSG_COLS " FROM messages m INDEXED BY messages_author"
                        " WHERE author_id = ?6 AND seq > ?1 AND seq <= ?2" HIST_TIME HIST_TOPIC
                        " AND (?7 = 0 OR case_id = ?7) ORDER BY seq LIMIT ?8",
-    [ST_HIST_CASE] = "SELECT " MSG_COLS " FROM messages m INDEXED BY messages_case"
-                     " WHERE case_id = ?7 AND case_id <> 0 AND seq > ?1 AND seq <= ?2"
-                     HIST_TIME HIST_TOPIC " AND (?6 = 0 OR +author_id = ?6)"
-                     " ORDER BY seq LIMIT ?8",
-    [ST_HIST_TIME] = "SELECT " MSG_COLS " FROM messages m WHERE seq IN ("
-                     " SELECT seq FROM messages INDEXED BY messages_stored"
-                     "  WHERE stored_ms >= ?3 AND stored_ms < ?4 AND seq > ?1 AND seq <= ?2"
-                     HIST_TOPIC " AND (?6 = 0 OR author_id = ?6) AND (?7 = 0 OR case_id = ?7)"
-                     "  ORDER BY seq LIMIT ?8) ORDER BY seq",
+    [ST_HIST_CASE] =
+        "SELECT " MSG_COLS " FROM messages m INDEXED BY messages_case"
+        " WHERE case_id = ?7 AND case_id <> 0 AND seq > ?1 AND seq <= ?2" HIST_TIME HIST_TOPIC
+        " AND (?6 = 0 OR +author_id = ?6)"
+        " ORDER BY seq LIMIT ?8",
+    [ST_HIST_TIME] =
+        "SELECT " MSG_COLS " FROM messages m WHERE seq IN ("
+        " SELECT seq FROM messages INDEXED BY messages_stored"
+        "  WHERE stored_ms >= ?3 AND stored_ms < ?4 AND seq > ?1 AND seq <= ?2" HIST_TOPIC
+        " AND (?6 = 0 OR author_id = ?6) AND (?7 = 0 OR case_id = ?7)"
+        "  ORDER BY seq LIMIT ?8) ORDER BY seq",
     /* How many rows each index would have the query read (at most ?9,
      * reading only the index) and, for those in seq order, the seq of the
      * last of them. */
@@ -160,7 +162,9 @@ archive_message_insert(archive_t *self, const archive_msg_t *m)
     }
     uint8_t h[ARCHIVE_HASH_BYTES];
     archive_int_hash_message(&row, 16, 64, h);
-    int ok = archive_int_ledger_insert(self, ARCHIVE_KIND_MESSAGE, (int64_t)row.seq, row.stored_ms, h) == 0;
+    int ok = archive_int_ledger_insert(self, ARCHIVE_KIND_MESSAGE, (int64_t)row.seq, row.stored_ms,
+                 h)
+        == 0;
     if (archive_int_record_end(self, &mark, ok) != 0)
         return -1;
     self->last_seq = m->seq;
@@ -304,8 +308,8 @@ archive_message_read(archive_t *self, uint64_t seq, archive_msg_fn fn, void *arg
 }
 
 int
-archive_messages_sealed(archive_t *self, uint64_t after_seq, uint64_t upto_seq,
-    archive_msg_fn fn, void *arg)
+archive_messages_sealed(archive_t *self, uint64_t after_seq, uint64_t upto_seq, archive_msg_fn fn,
+    void *arg)
 {
     sqlite3_stmt *st = s_stmt(self, ST_MSG_SEALED);
     if (!st)
@@ -395,8 +399,7 @@ s_seq_of(archive_t *self, int which, int64_t ms, uint64_t *out)
 }
 
 int
-archive_time_range(archive_t *self, int64_t from_ms, int64_t to_ms, uint64_t *after,
-    uint64_t *upto)
+archive_time_range(archive_t *self, int64_t from_ms, int64_t to_ms, uint64_t *after, uint64_t *upto)
 {
     uint64_t seq = 0;
     if (from_ms) {
@@ -464,8 +467,8 @@ s_query_probe(archive_t *self, int which, const archive_query_t *q, int64_t cap,
 }
 
 int
-archive_messages_query(archive_t *self, const archive_query_t *q, archive_msg_fn fn,
-    void *arg, uint64_t *examined, int64_t *read)
+archive_messages_query(archive_t *self, const archive_query_t *q, archive_msg_fn fn, void *arg,
+    uint64_t *examined, int64_t *read)
 {
     *examined = q->after_seq;
     *read = 0;
@@ -476,8 +479,7 @@ archive_messages_query(archive_t *self, const archive_query_t *q, archive_msg_fn
      * under the cap; the author's or the case's index also at it, then up
      * to the seq of its cap-th entry; else seq order, up to max_read rows.
      * So no call reads more than about cap rows. */
-    int64_t cap = q->max_read > 0 && q->max_read < QUERY_PROBE_CAP ? q->max_read
-                                                                     : QUERY_PROBE_CAP;
+    int64_t cap = q->max_read > 0 && q->max_read < QUERY_PROBE_CAP ? q->max_read : QUERY_PROBE_CAP;
     int which = ST_HIST_SCAN;
     int64_t best = cap;
     uint64_t upto = q->upto_seq, bound = 0;

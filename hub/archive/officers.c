@@ -134,8 +134,7 @@ s_valid_role(const char *role)
  * failure nothing of it stays, also inside an open transaction. */
 static int
 s_write_audited(archive_t *self, sqlite3_stmt *st, const char *kind, int64_t ref,
-    const char *actor_fp, int64_t actor_id, const char *action, const char *detail,
-    int64_t *rowid)
+    const char *actor_fp, int64_t actor_id, const char *action, const char *detail, int64_t *rowid)
 {
     int own = !self->in_txn;
     if (own && archive_begin(self) != 0) {
@@ -188,16 +187,14 @@ archive_officer_add(archive_t *self, const archive_officer_spec_t *spec, int64_t
     }
     if ((!strcmp(spec->role, "observer") || !strcmp(spec->role, "st")) && spec->networks
         && *spec->networks) {
-        snprintf(self->error, sizeof self->error,
-            "role %s takes no --network: %s", spec->role,
+        snprintf(self->error, sizeof self->error, "role %s takes no --network: %s", spec->role,
             !strcmp(spec->role, "st") ? "the ST reads every network; give it an officer "
                                         "membership with 'officer join' to let it post"
                                       : "observers get access through invitations");
         return -1;
     }
     if ((spec->country && *spec->country) == (spec->org && *spec->org)) {
-        snprintf(self->error, sizeof self->error,
-            "give exactly one of --country or --org");
+        snprintf(self->error, sizeof self->error, "give exactly one of --country or --org");
         return -1;
     }
     if (archive_begin(self) != 0)
@@ -574,8 +571,8 @@ archive_ppt_set(archive_t *self, int year, const char *country, const char *acto
     sqlite3_bind_text(st, 2, country, -1, SQLITE_TRANSIENT);
     char detail[64];
     snprintf(detail, sizeof detail, "PPT %d: %s", year, country);
-    return s_write_audited(self, st, ARCHIVE_KIND_PPT, year, actor_fp, actor_id,
-        "ppt.set", detail, NULL);
+    return s_write_audited(self, st, ARCHIVE_KIND_PPT, year, actor_fp, actor_id, "ppt.set", detail,
+        NULL);
 }
 
 int
@@ -651,8 +648,8 @@ archive_invitation_grant(archive_t *self, const archive_invitation_t *inv, const
     sqlite3_bind_int64(st, 6, archive_now_ms());
     sqlite3_bind_text(st, 7, actor_fp ? actor_fp : "", -1, SQLITE_TRANSIENT);
     char detail[600];
-    snprintf(detail, sizeof detail, "%s invited to %s, topics %s, %s, until %lld ms",
-        inv->grantee, inv->network, inv->patterns, inv->access, (long long)inv->expires_ms);
+    snprintf(detail, sizeof detail, "%s invited to %s, topics %s, %s, until %lld ms", inv->grantee,
+        inv->network, inv->patterns, inv->access, (long long)inv->expires_ms);
     return s_write_audited(self, st, ARCHIVE_KIND_INVITATION, -1, actor_fp, actor_id,
         "invite.grant", detail, id_out);
 }

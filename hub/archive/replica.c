@@ -136,7 +136,8 @@ archive_int_replica_commit(archive_t *self)
     }
     for (size_t i = 0; i < self->ntexts; i++)
         views[i] = (archive_text_view_t){.seq = self->texts[i].seq,
-            .headline = self->texts[i].headline, .body = self->texts[i].body,
+            .headline = self->texts[i].headline,
+            .body = self->texts[i].body,
             .body_len = self->texts[i].body_len};
     int rc = self->replicator.replicate(self->replicator.arg, self, changes,
         (size_t)(n > 0 ? n : 0), views, self->ntexts);
@@ -180,12 +181,18 @@ static const char *
 s_conflict_name(int kind)
 {
     switch (kind) {
-    case SQLITE_CHANGESET_DATA: return "a row differs from the leader's";
-    case SQLITE_CHANGESET_NOTFOUND: return "a row the leader changed is missing";
-    case SQLITE_CHANGESET_CONFLICT: return "a row the leader inserted already exists";
-    case SQLITE_CHANGESET_CONSTRAINT: return "a constraint fails";
-    case SQLITE_CHANGESET_FOREIGN_KEY: return "a foreign key fails";
-    default: return "conflict";
+    case SQLITE_CHANGESET_DATA:
+        return "a row differs from the leader's";
+    case SQLITE_CHANGESET_NOTFOUND:
+        return "a row the leader changed is missing";
+    case SQLITE_CHANGESET_CONFLICT:
+        return "a row the leader inserted already exists";
+    case SQLITE_CHANGESET_CONSTRAINT:
+        return "a constraint fails";
+    case SQLITE_CHANGESET_FOREIGN_KEY:
+        return "a foreign key fails";
+    default:
+        return "conflict";
     }
 }
 
@@ -224,9 +231,8 @@ archive_replica_apply(archive_t *self, const void *changes, size_t len)
     if (rc == SQLITE_OK && !a.conflicts)
         return 0;
     if (!a.conflicts)
-        snprintf(self->error, sizeof self->error, "applying a log entry: %s%s",
-            sqlite3_errstr(rc), rc == SQLITE_CORRUPT ? " (the entry's changes do not decode)"
-                                                     : "");
+        snprintf(self->error, sizeof self->error, "applying a log entry: %s%s", sqlite3_errstr(rc),
+            rc == SQLITE_CORRUPT ? " (the entry's changes do not decode)" : "");
     return -1;
 }
 
@@ -296,8 +302,8 @@ archive_replica_join(archive_t *self, const char *cluster)
     if (have == 1) {
         if (strcmp(old, cluster) == 0)
             return 0;
-        snprintf(self->error, sizeof self->error,
-            "this archive belongs to cluster '%s', not '%s'", old, cluster);
+        snprintf(self->error, sizeof self->error, "this archive belongs to cluster '%s', not '%s'",
+            old, cluster);
         return -1;
     }
     /* Its own small transaction: a node joins before it replicates. */

@@ -10,8 +10,8 @@
 
 #include "archive_int.h"
 
-#define PRIORITY_NAME                                                                        \
-    "CASE priority WHEN 0 THEN 'routine' WHEN 1 THEN 'priority'"                            \
+#define PRIORITY_NAME \
+    "CASE priority WHEN 0 THEN 'routine' WHEN 1 THEN 'priority'" \
     " WHEN 2 THEN 'urgent' ELSE 'flash' END"
 
 /* Every statement but ST_STATS_ACK is a two-column (text, integer)

@@ -64,8 +64,8 @@ archive_int_texts_flush(archive_t *self)
 {
     int rc = 0;
     for (size_t i = 0; i < self->ntexts && rc == 0; i++)
-        rc = s_text_insert(self, self->texts[i].seq, self->texts[i].headline,
-            self->texts[i].body, self->texts[i].body_len);
+        rc = s_text_insert(self, self->texts[i].seq, self->texts[i].headline, self->texts[i].body,
+            self->texts[i].body_len);
     archive_int_texts_drop(self, 0);
     return rc;
 }

@@ -38,7 +38,7 @@
 #define NODE_RETAIN_MAX 20000
 
 typedef struct {
-    const hub_config_t *cfg;       /* not owned */
+    const hub_config_t *cfg; /* not owned */
     const hub_cluster_config_t *cl;
     volatile sig_atomic_t *stop;
     etcd_t *etcd;                  /* owned */
@@ -47,43 +47,43 @@ typedef struct {
     const char *client;            /* this node's client address (cl->client or bind) */
     char archive_path[4200];
     /* etcd keys */
-    char prefix[NODE_KEY_MAX];     /* /enlace/NAME/ */
+    char prefix[NODE_KEY_MAX]; /* /enlace/NAME/ */
     char leader_key[NODE_KEY_MAX];
     char log_prefix[NODE_KEY_MAX]; /* /enlace/NAME/log/ */
     char nodes_prefix[NODE_KEY_MAX];
     char node_key[NODE_KEY_MAX];
     /* The archive, and where it is in the log. */
-    archive_t *archive;            /* the follower's connection; NULL while leading */
-    int schema;                    /* its PRAGMA user_version */
-    uint64_t applied;              /* the last entry the file holds */
-    int64_t head_id;               /* its ledger head */
+    archive_t *archive; /* the follower's connection; NULL while leading */
+    int schema;         /* its PRAGMA user_version */
+    uint64_t applied;   /* the last entry the file holds */
+    int64_t head_id;    /* its ledger head */
     uint8_t head[32];
     /* The log and the leader as last read from etcd. */
-    uint64_t first_index;          /* 0: the log is empty */
-    int caught_up;                 /* the last read found nothing after applied */
+    uint64_t first_index; /* 0: the log is empty */
+    int caught_up;        /* the last read found nothing after applied */
     char leader_node[64];
     char leader_client[192];
-    int64_t leader_rev;            /* the leader key's create_revision, 0: none */
+    int64_t leader_rev; /* the leader key's create_revision, 0: none */
     /* Leading. */
     int leading;
     int64_t lease_id;
-    int64_t term;                  /* our leader key's create_revision */
-    int64_t lease_until;           /* monotonic ms until which the lease surely holds */
+    int64_t term;        /* our leader key's create_revision */
+    int64_t lease_until; /* monotonic ms until which the lease surely holds */
     int64_t next_keepalive;
-    int lost;                      /* leadership lost: step down */
-    uint64_t pending;              /* entry written, its COMMIT not yet confirmed */
+    int lost;         /* leadership lost: step down */
+    uint64_t pending; /* entry written, its COMMIT not yet confirmed */
     int64_t pending_head_id;
     uint8_t pending_head[32];
     /* Counters and timers. */
     uint64_t entries_written, entries_applied, bytes_written;
-    int64_t last_append_ms;        /* how long the last append took */
+    int64_t last_append_ms;                                   /* how long the last append took */
     int64_t next_report, next_trim, next_health, next_status; /* monotonic ms */
-    int64_t started_ms;            /* wall clock */
-    const char *state;             /* follower, candidate, leader, behind, diverged */
-    int stuck;                     /* cannot apply the log: never campaigns */
-    char problem[320];             /* why this node cannot apply or lead, "" if none */
-    void *health;                  /* json_t: etcd members as last checked; owned */
-    void *nodes;                   /* json_t: the nodes' reports as last read; owned */
+    int64_t started_ms;                                       /* wall clock */
+    const char *state; /* follower, candidate, leader, behind, diverged */
+    int stuck;         /* cannot apply the log: never campaigns */
+    char problem[320]; /* why this node cannot apply or lead, "" if none */
+    void *health;      /* json_t: etcd members as last checked; owned */
+    void *nodes;       /* json_t: the nodes' reports as last read; owned */
 } node_t;
 
 int64_t node_mono_ms(void);

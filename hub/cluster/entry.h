@@ -53,7 +53,7 @@ typedef struct {
     uint8_t after[32];
     const uint8_t *changes; /* decode: points into the decoded buffer */
     size_t changes_len;
-    const uint8_t *texts;   /* decode: the texts section, checked; see entry_text_next */
+    const uint8_t *texts; /* decode: the texts section, checked; see entry_text_next */
     size_t texts_len;
 } entry_t;
 

@@ -21,13 +21,13 @@
 #define CONNECT_TIMEOUT_MS 300
 
 struct etcd {
-    CURL *curl;                              /* owned */
-    struct curl_slist *headers;              /* owned */
-    char *endpoints[ETCD_MAX_ENDPOINTS];     /* owned */
+    CURL *curl;                          /* owned */
+    struct curl_slist *headers;          /* owned */
+    char *endpoints[ETCD_MAX_ENDPOINTS]; /* owned */
     int n;
-    int cur;                                 /* the endpoint in use */
+    int cur; /* the endpoint in use */
     int timeout_ms, default_timeout_ms;
-    char *body;                              /* the answer being received; owned */
+    char *body; /* the answer being received; owned */
     size_t len, cap;
     int too_large;
 };
@@ -73,10 +73,11 @@ etcd_new(const char *endpoints, int timeout_ms, char *err, size_t errlen)
             e[--l] = '\0';
         if (!l)
             continue;
-        if (self->n == ETCD_MAX_ENDPOINTS || (strncmp(e, "http://", 7) && strncmp(e, "https://", 8))) {
-            snprintf(err, errlen, self->n == ETCD_MAX_ENDPOINTS
-                    ? "at most %d etcd endpoints"
-                    : "an etcd endpoint is http://HOST:PORT (%d at most)",
+        if (self->n == ETCD_MAX_ENDPOINTS
+            || (strncmp(e, "http://", 7) && strncmp(e, "https://", 8))) {
+            snprintf(err, errlen,
+                self->n == ETCD_MAX_ENDPOINTS ? "at most %d etcd endpoints"
+                                              : "an etcd endpoint is http://HOST:PORT (%d at most)",
                 ETCD_MAX_ENDPOINTS);
             free(list);
             etcd_destroy(&self);
@@ -239,9 +240,9 @@ s_request(etcd_t *self, const char *path, json_t *req, etcd_kind_t kind, etcd_re
             rc = etcd_parse(kind, self->body, self->len, out);
             /* An answer from a member cut off from the others: ask another
              * (the next request starts there). */
-            if (rc == ETCD_REFUSED && (strstr(out->error, "no leader")
-                                          || strstr(out->error, "timed out")
-                                          || strstr(out->error, "leader changed"))) {
+            if (rc == ETCD_REFUSED
+                && (strstr(out->error, "no leader") || strstr(out->error, "timed out")
+                    || strstr(out->error, "leader changed"))) {
                 snprintf(why, sizeof why, "%s: %s", self->endpoints[i], out->error);
                 etcd_reply_free(out);
                 self->cur = (self->cur + 1) % self->n;
@@ -389,8 +390,7 @@ etcd_txn_run(etcd_t *self, etcd_txn_t *txn, etcd_reply_t *out)
 /* ------------------------------------------------------------ one-offs */
 
 int
-etcd_range(etcd_t *self, const char *key, const char *range_end, int64_t limit,
-    etcd_reply_t *out)
+etcd_range(etcd_t *self, const char *key, const char *range_end, int64_t limit, etcd_reply_t *out)
 {
     json_t *req = s_range_req(key, range_end, limit);
     int rc = s_request(self, "/v3/kv/range", req, ETCD_RANGE, out);

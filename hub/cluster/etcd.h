@@ -29,35 +29,35 @@
 typedef struct etcd etcd_t;
 
 typedef struct {
-    uint8_t *key;             /* decoded; owned by the reply; NUL-terminated too */
+    uint8_t *key; /* decoded; owned by the reply; NUL-terminated too */
     size_t key_len;
-    uint8_t *value;           /* decoded; owned by the reply; NUL-terminated too */
+    uint8_t *value; /* decoded; owned by the reply; NUL-terminated too */
     size_t value_len;
     int64_t create_revision;
     int64_t mod_revision;
     int64_t version;
     int64_t lease;
-    int op;                   /* txn: which response (0-based) it came from */
+    int op; /* txn: which response (0-based) it came from */
 } etcd_kv_t;
 
 /* What one answer holds, by kind of request; etcd_reply_free releases it. */
 typedef struct {
-    int64_t revision;         /* header.revision */
-    uint64_t member_id;       /* header.member_id: who answered */
-    int succeeded;            /* txn: the compares held */
-    etcd_kv_t *kvs;           /* range's kvs; a txn's range responses', in order */
+    int64_t revision;   /* header.revision */
+    uint64_t member_id; /* header.member_id: who answered */
+    int succeeded;      /* txn: the compares held */
+    etcd_kv_t *kvs;     /* range's kvs; a txn's range responses', in order */
     size_t nkvs;
-    int more;                 /* range: more keys past the limit (a txn: any range) */
-    uint32_t more_ops;        /* txn: bit i set if range response i had more keys */
-    int64_t count;            /* range: keys in the range */
-    int64_t deleted;          /* deleterange */
-    int64_t lease_id;         /* lease grant, keepalive */
-    int64_t ttl;              /* lease grant; keepalive: 0 if the lease is gone */
-    uint64_t leader_id;       /* status: the raft leader's member id */
-    int64_t db_size;          /* status */
-    int64_t raft_index;       /* status */
-    char version[32];         /* status */
-    char error[256];          /* etcd's error, or why no answer came */
+    int more;           /* range: more keys past the limit (a txn: any range) */
+    uint32_t more_ops;  /* txn: bit i set if range response i had more keys */
+    int64_t count;      /* range: keys in the range */
+    int64_t deleted;    /* deleterange */
+    int64_t lease_id;   /* lease grant, keepalive */
+    int64_t ttl;        /* lease grant; keepalive: 0 if the lease is gone */
+    uint64_t leader_id; /* status: the raft leader's member id */
+    int64_t db_size;    /* status */
+    int64_t raft_index; /* status */
+    char version[32];   /* status */
+    char error[256];    /* etcd's error, or why no answer came */
 } etcd_reply_t;
 
 typedef enum {

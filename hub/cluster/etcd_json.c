@@ -105,10 +105,10 @@ s_b64(json_t *obj, const char *name, uint8_t **out, size_t *len)
         return -1;
     size_t n = 0;
     const char *end = NULL;
-    if (slen && (sodium_base642bin(buf, cap, s, slen, NULL, &n, &end,
-                     sodium_base64_VARIANT_ORIGINAL)
-                        != 0
-                    || end != s + slen)) {
+    if (slen
+        && (sodium_base642bin(buf, cap, s, slen, NULL, &n, &end, sodium_base64_VARIANT_ORIGINAL)
+                != 0
+            || end != s + slen)) {
         free(buf);
         return -1;
     }
@@ -233,8 +233,8 @@ etcd_parse(etcd_kind_t kind, const char *text, size_t len, etcd_reply_t *out)
     if (err) {
         json_t *msg = json_object_get(root, "message");
         const char *m = json_is_string(msg) ? json_string_value(msg)
-                        : json_is_string(err) ? json_string_value(err)
-                                              : "an error";
+            : json_is_string(err)           ? json_string_value(err)
+                                            : "an error";
         snprintf(out->error, sizeof out->error, "etcd: %s", m);
         rc = ETCD_REFUSED;
         goto done;

@@ -131,8 +131,7 @@ leader_keepalive(node_t *n)
         n->lease_until = now + r.ttl * 1000;
         n->next_keepalive = now + n->cl->lease_ms / 4;
     } else if (rc == 0 || rc == ETCD_REFUSED) {
-        log_warn("cluster: the lease is gone (%s): stepping down",
-            rc == 0 ? "expired" : r.error);
+        log_warn("cluster: the lease is gone (%s): stepping down", rc == 0 ? "expired" : r.error);
         n->lost = 1;
     } else {
         /* No answer: try again soon, until the lease runs out. */

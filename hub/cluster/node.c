@@ -43,8 +43,12 @@ s_replicate(void *arg, archive_t *a, const void *changes, size_t len,
         return -1;
     if (len == 0 && ntexts == 0)
         return 0;
-    entry_t e = {.index = n->applied + 1, .term = n->term, .schema = n->schema,
-        .written_ms = archive_now_ms(), .before_id = n->head_id, .changes = changes,
+    entry_t e = {.index = n->applied + 1,
+        .term = n->term,
+        .schema = n->schema,
+        .written_ms = archive_now_ms(),
+        .before_id = n->head_id,
+        .changes = changes,
         .changes_len = len};
     memcpy(e.before, n->head, 32);
     if (archive_replica_head(a, &e.after_id, e.after) != 0) {
@@ -183,7 +187,7 @@ s_follow(node_t *n)
                     log_error("cluster: this node stops applying the log: %s", n->problem);
                 }
                 next_read = got == 1 && !n->caught_up ? now
-                            : got == -1               ? now + 4 * NODE_POLL_MS
+                    : got == -1                       ? now + 4 * NODE_POLL_MS
                                                       : now + NODE_POLL_MS;
             }
             if (got >= 0)

@@ -19,9 +19,9 @@
 #include "zap.h"
 
 struct redirect {
-    void *ctx;     /* owned */
-    zap_t *zap;    /* owned */
-    void *router;  /* owned */
+    void *ctx;    /* owned */
+    zap_t *zap;   /* owned */
+    void *router; /* owned */
 };
 
 redirect_t *
@@ -126,9 +126,9 @@ redirect_turn(redirect_t *self, node_t *n, int wait_ms)
             zmq_msg_close(&rest);
             more = 0;
         }
-        Enlace__Frame *f = more ? enlace__frame__unpack(NULL, zmq_msg_size(&body),
-                                      zmq_msg_data(&body))
-                                : NULL;
+        Enlace__Frame *f = more
+            ? enlace__frame__unpack(NULL, zmq_msg_size(&body), zmq_msg_data(&body))
+            : NULL;
         /* Acknowledgements have no answer; request id 0 is the hub's own. */
         if (f && f->request_id && f->body_case != ENLACE__FRAME__BODY_DELIVERY_ACK)
             s_answer(self, n, &rid, f->request_id);

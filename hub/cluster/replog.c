@@ -50,9 +50,9 @@ s_holds(node_t *n, const char *key, const uint8_t *bytes, size_t len)
 {
     etcd_reply_t r;
     int rc = etcd_range(n->etcd, key, NULL, 0, &r);
-    int same = rc != 0 ? -1
-                       : r.nkvs == 1 && r.kvs[0].value_len == len
-                           && memcmp(r.kvs[0].value, bytes, len) == 0;
+    int same = rc != 0
+        ? -1
+        : r.nkvs == 1 && r.kvs[0].value_len == len && memcmp(r.kvs[0].value, bytes, len) == 0;
     etcd_reply_free(&r);
     return same;
 }
@@ -94,7 +94,7 @@ replog_append(node_t *n, uint64_t index, const uint8_t *bytes, size_t len)
             leader_parse(n, lk);
             log_warn("cluster: entry %" PRIu64 " refused: %s", index,
                 !lk || lk->create_revision != n->term ? "this node no longer leads"
-                                                       : "the index is taken");
+                                                      : "the index is taken");
         }
     } else if (rc == ETCD_UNAVAILABLE) {
         log_warn("cluster: entry %" PRIu64 ": %s", index, r.error);
@@ -206,7 +206,7 @@ replog_trim(node_t *n)
 {
     if (n->applied <= NODE_RETAIN_MIN)
         return;
-    uint64_t upto = s_min_applied(n);          /* every node has up to it */
+    uint64_t upto = s_min_applied(n); /* every node has up to it */
     if (upto > n->applied - NODE_RETAIN_MIN)
         upto = n->applied - NODE_RETAIN_MIN;
     if (n->applied > NODE_RETAIN_MAX && upto < n->applied - NODE_RETAIN_MAX) {

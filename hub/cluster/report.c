@@ -118,9 +118,9 @@ report_status(node_t *n, void *object)
 {
     json_t *c = json_pack("{s:s,s:s,s:s,s:s,s:b,s:I,s:I,s:{s:s,s:s},s:I,s:I,s:I}", "name",
         n->cl->name, "node", n->cl->node, "client", n->client, "state", n->state, "leading",
-        n->leading, "applied", (json_int_t)n->applied, "first_index",
-        (json_int_t)n->first_index, "leader", "node", n->leader_node, "client", n->leader_client,
-        "term", (json_int_t)(n->leading ? n->term : n->leader_rev), "entries_written",
+        n->leading, "applied", (json_int_t)n->applied, "first_index", (json_int_t)n->first_index,
+        "leader", "node", n->leader_node, "client", n->leader_client, "term",
+        (json_int_t)(n->leading ? n->term : n->leader_rev), "entries_written",
         (json_int_t)n->entries_written, "entries_applied", (json_int_t)n->entries_applied);
     if (!c)
         return;
@@ -151,7 +151,9 @@ report_status(node_t *n, void *object)
             json_array_append_new(nodes,
                 json_pack("{s:s,s:I,s:I,s:s,s:I,s:b}", "node", name, "applied", a, "lag",
                     (json_int_t)top - a, "state",
-                    self ? n->state : json_is_string(state) ? json_string_value(state) : "",
+                    self                        ? n->state
+                        : json_is_string(state) ? json_string_value(state)
+                                                : "",
                     "report_age_ms", self ? (json_int_t)0 : (json_int_t)(archive_now_ms() - ms),
                     "leader", !strcmp(name, n->leader_node)));
         }
@@ -179,8 +181,8 @@ report_write_status(node_t *n)
     sessions_t *none = sessions_new();
     if (!none)
         return;
-    status_counters_t c = {n->cfg->data_dir, n->cfg->bind, n->started_ms, 0, 0, 0,
-        s_status_hook, n};
+    status_counters_t c = {n->cfg->data_dir, n->cfg->bind, n->started_ms, 0, 0, 0, s_status_hook,
+        n};
     status_write(&c, none, NULL, archive_now_ms());
     sessions_destroy(&none);
 }
@@ -255,33 +257,38 @@ cluster_print_prometheus(FILE *out, void *cluster_json)
     json_t *c = cluster_json;
     if (!json_is_object(c))
         return;
-    fprintf(out, "# HELP enlace_cluster_leader 1 if this node leads its cluster.\n"
-                 "# TYPE enlace_cluster_leader gauge\n");
+    fprintf(out,
+        "# HELP enlace_cluster_leader 1 if this node leads its cluster.\n"
+        "# TYPE enlace_cluster_leader gauge\n");
     fprintf(out, "enlace_cluster_leader %d\n", json_is_true(json_object_get(c, "leading")));
-    fprintf(out, "# HELP enlace_cluster_applied_index The last log entry this node's archive "
-                 "holds.\n# TYPE enlace_cluster_applied_index gauge\n");
+    fprintf(out,
+        "# HELP enlace_cluster_applied_index The last log entry this node's archive "
+        "holds.\n# TYPE enlace_cluster_applied_index gauge\n");
     fprintf(out, "enlace_cluster_applied_index %lld\n",
         (long long)json_integer_value(json_object_get(c, "applied")));
     size_t i;
     json_t *v;
-    fprintf(out, "# HELP enlace_cluster_node_lag Entries a node is behind the most advanced "
-                 "one, as the nodes last reported.\n# TYPE enlace_cluster_node_lag gauge\n");
+    fprintf(out,
+        "# HELP enlace_cluster_node_lag Entries a node is behind the most advanced "
+        "one, as the nodes last reported.\n# TYPE enlace_cluster_node_lag gauge\n");
     json_array_foreach(json_object_get(c, "nodes"), i, v)
     {
         fprintf(out, "enlace_cluster_node_lag{node=\"");
         s_label(out, json_string_value(json_object_get(v, "node")));
         fprintf(out, "\"} %lld\n", (long long)json_integer_value(json_object_get(v, "lag")));
     }
-    fprintf(out, "# HELP enlace_cluster_node_applied_index A node's last applied entry, as it "
-                 "last reported.\n# TYPE enlace_cluster_node_applied_index gauge\n");
+    fprintf(out,
+        "# HELP enlace_cluster_node_applied_index A node's last applied entry, as it "
+        "last reported.\n# TYPE enlace_cluster_node_applied_index gauge\n");
     json_array_foreach(json_object_get(c, "nodes"), i, v)
     {
         fprintf(out, "enlace_cluster_node_applied_index{node=\"");
         s_label(out, json_string_value(json_object_get(v, "node")));
         fprintf(out, "\"} %lld\n", (long long)json_integer_value(json_object_get(v, "applied")));
     }
-    fprintf(out, "# HELP enlace_cluster_etcd_healthy 1 if an etcd member answered with a "
-                 "leader.\n# TYPE enlace_cluster_etcd_healthy gauge\n");
+    fprintf(out,
+        "# HELP enlace_cluster_etcd_healthy 1 if an etcd member answered with a "
+        "leader.\n# TYPE enlace_cluster_etcd_healthy gauge\n");
     json_array_foreach(json_object_get(c, "etcd"), i, v)
     {
         fprintf(out, "enlace_cluster_etcd_healthy{endpoint=\"");
@@ -318,16 +325,16 @@ cluster_cmd(int argc, char **argv)
     int64_t age = archive_now_ms() - (int64_t)json_integer_value(json_object_get(st, "updated_ms"));
     int rc = 0;
     if (!st) {
-        fprintf(stderr, "enlace-hub: no status from a running node in %s (%s)\n", data,
-            jerr.text);
+        fprintf(stderr, "enlace-hub: no status from a running node in %s (%s)\n", data, jerr.text);
         rc = 3;
     } else if (!json_is_object(c)) {
         fprintf(stderr, "enlace-hub: the hub in %s does not run in a cluster\n", data);
         rc = 1;
     } else {
         if (age > STATUS_STALE_MS) {
-            fprintf(stderr, "enlace-hub: %s was last written %lld s ago: the node is stopped "
-                            "or stuck; what follows is old\n",
+            fprintf(stderr,
+                "enlace-hub: %s was last written %lld s ago: the node is stopped "
+                "or stuck; what follows is old\n",
                 path, (long long)(age / 1000));
             rc = 3;
         }

@@ -355,8 +355,8 @@ admin_init(int argc, char **argv)
     if (keys_public_load(pub, pk, kerr) != 0)
         return s_fail("%s", kerr);
     keys_fingerprint(pk, fp);
-    printf("%s %s\n", created_key ? "initialised" : "already initialised (nothing overwritten):",
-        data);
+    printf("%s %s\n",
+        created_key ? "initialised" : "already initialised (nothing overwritten):", data);
     printf("hub key: %s.public (fingerprint %s)\n", prefix, fp);
     printf("archive: %s\n", path);
     return 0;

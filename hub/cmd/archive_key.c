@@ -28,8 +28,9 @@
 static int
 s_usage(void)
 {
-    fprintf(stderr, "usage: enlace-hub archive-key set DATA FILE.public\n"
-                    "       enlace-hub archive-key show DATA\n");
+    fprintf(stderr,
+        "usage: enlace-hub archive-key set DATA FILE.public\n"
+        "       enlace-hub archive-key show DATA\n");
     return 2;
 }
 

@@ -148,10 +148,9 @@ s_encrypt(const char *plain, const char *dst, const uint8_t archive_key[KEYS_PUB
         return -1;
     int in = open(plain, O_RDONLY | O_CLOEXEC);
     int out = open(dst, O_WRONLY | O_TRUNC | O_CLOEXEC);
-    encfile_writer_t *w = in >= 0 && out >= 0
-        ? encfile_writer_new(ENCFILE_KIND_BACKUP, archive_key, encfile_fd_write, &out, err,
-              sizeof err)
-        : NULL;
+    encfile_writer_t *w = in >= 0 && out >= 0 ? encfile_writer_new(ENCFILE_KIND_BACKUP, archive_key,
+                              encfile_fd_write, &out, err, sizeof err)
+                                              : NULL;
     int rc = w ? 0 : -1;
     if (!w && (in < 0 || out < 0))
         snprintf(err, sizeof err, "%s", strerror(errno));

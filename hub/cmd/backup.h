@@ -10,5 +10,4 @@
 #define BACKUP_PAGES_PER_STEP 256
 #define BACKUP_SLEEP_MS 5
 
-
 #endif

@@ -190,8 +190,9 @@ cmd_holiday(int argc, char **argv)
             json = 1;
             continue;
         }
-        if (!v || (strcmp(o, "--country") && strcmp(o, "--date") && strcmp(o, "--name")
-                      && strcmp(o, "--file"))) {
+        if (!v
+            || (strcmp(o, "--country") && strcmp(o, "--date") && strcmp(o, "--name")
+                && strcmp(o, "--file"))) {
             fprintf(stderr, "enlace-hub: unknown or incomplete option %s\n%s", o, usage);
             return 2;
         }
@@ -288,8 +289,8 @@ s_zone_row(const char *country, const char *zone, void *arg)
     char err[256], offset[16] = "?";
     if (*zone && tz_load(NULL, zone, &tz, err, sizeof err) == 0) {
         int32_t off = tz_offset(tz, l->now / 1000);
-        snprintf(offset, sizeof offset, "UTC%c%02d:%02d", off < 0 ? '-' : '+',
-            abs(off) / 3600, abs(off) % 3600 / 60);
+        snprintf(offset, sizeof offset, "UTC%c%02d:%02d", off < 0 ? '-' : '+', abs(off) / 3600,
+            abs(off) % 3600 / 60);
     }
     tz_destroy(&tz);
     if (l->arr)

@@ -64,7 +64,7 @@ typedef struct {
     uint64_t last_seq; /* highest seq seen in this batch */
     int seen;          /* rows seen in this batch */
     int64_t written;
-    int failed;        /* out of memory or a write error */
+    int failed; /* out of memory or a write error */
 } export_t;
 
 int
@@ -104,8 +104,12 @@ export_parse_time(const char *s, int64_t *ms)
     }
     if (*p || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60 || y < 1970)
         return -1;
-    struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h,
-        .tm_min = mi, .tm_sec = sec};
+    struct tm tm = {.tm_year = y - 1900,
+        .tm_mon = mo - 1,
+        .tm_mday = d,
+        .tm_hour = h,
+        .tm_min = mi,
+        .tm_sec = sec};
     time_t t = timegm(&tm);
     if (t == (time_t)-1 || tm.tm_mday != d) /* timegm normalises 31 February */
         return -1;
@@ -219,12 +223,13 @@ s_message_json(const export_t *x, const archive_msg_t *m)
             p += n + (p[n] == ',');
         }
     }
-    json_t *o = json_pack("{s:I, s:o, s:s?, s:s?, s:{s:I, s:s?, s:s?}, s:s, s:o, s:s, s:s, s:o, s:o}",
-        "seq", (json_int_t)m->seq, "id", s_hex(m->msg_id, 16), "topic", m->topic, "network",
-        m->network, "author", "id", (json_int_t)m->author_id, "fingerprint",
-        a ? a->fingerprint : NULL, "name", a ? a->name : NULL, "tlp", s_tlp_name(m->tlp),
-        "recipients", recipients, "created", created, "stored", stored, "content",
-        s_base64(m->content, m->content_len), "signature", s_hex(m->signature, 64));
+    json_t *o = json_pack(
+        "{s:I, s:o, s:s?, s:s?, s:{s:I, s:s?, s:s?}, s:s, s:o, s:s, s:s, s:o, s:o}", "seq",
+        (json_int_t)m->seq, "id", s_hex(m->msg_id, 16), "topic", m->topic, "network", m->network,
+        "author", "id", (json_int_t)m->author_id, "fingerprint", a ? a->fingerprint : NULL, "name",
+        a ? a->name : NULL, "tlp", s_tlp_name(m->tlp), "recipients", recipients, "created", created,
+        "stored", stored, "content", s_base64(m->content, m->content_len), "signature",
+        s_hex(m->signature, 64));
     if (o && m->batch_size)
         json_object_set_new(o, "batch",
             json_pack("{s:I, s:I, s:o}", "size", (json_int_t)m->batch_size, "index",
@@ -262,8 +267,7 @@ s_message_json(const export_t *x, const archive_msg_t *m)
         } else {
             json_object_set_new(o, "content_type", json_string(c->content_type));
             /* An empty body comes as data == NULL, which json_stringn refuses. */
-            json_t *body =
-                json_stringn(c->body.len ? (const char *)c->body.data : "", c->body.len);
+            json_t *body = json_stringn(c->body.len ? (const char *)c->body.data : "", c->body.len);
             if (body)
                 json_object_set_new(o, "body", body);
             else
@@ -291,18 +295,25 @@ s_message(const archive_msg_t *m, void *arg)
      * passes messages on, which the disclosure rules for the operator forbid
      * for RED, AMBER+STRICT and H1-H3 unless asked (audited either way by
      * export_cmd). */
-    disclose_reader_t operator = {.who = NULL, .restricted = f->restricted};
-    disclose_msg_t dm = {.seq = m->seq, .topic = m->topic, .network = m->network, .tlp = m->tlp,
-        .recipients = m->recipients, .author_id = m->author_id, .personal = m->personal,
+    disclose_reader_t operator= {.who = NULL, .restricted = f->restricted};
+    disclose_msg_t dm = {.seq = m->seq,
+        .topic = m->topic,
+        .network = m->network,
+        .tlp = m->tlp,
+        .recipients = m->recipients,
+        .author_id = m->author_id,
+        .personal = m->personal,
         .handling = m->handling};
-    if (!disclose_all(&operator, &dm, DISCLOSE_EXPORT)) {
+    if (!disclose_all(&operator, & dm, DISCLOSE_EXPORT)) {
         f->withheld++;
         return 0;
     }
     json_t *o = s_message_json(x, m);
     if (!o) {
-        fprintf(stderr, "enlace-hub: message %llu cannot be exported (damaged? run"
-                        " 'enlace-hub verify')\n", (unsigned long long)m->seq);
+        fprintf(stderr,
+            "enlace-hub: message %llu cannot be exported (damaged? run"
+            " 'enlace-hub verify')\n",
+            (unsigned long long)m->seq);
         return x->failed = 1;
     }
     int rc = json_dumpf(o, x->out, JSON_COMPACT);
@@ -314,8 +325,8 @@ s_message(const archive_msg_t *m, void *arg)
 }
 
 int
-export_run(archive_t *archive, export_filter_t *filter, FILE *out, int64_t *count,
-    char *err, size_t errlen)
+export_run(archive_t *archive, export_filter_t *filter, FILE *out, int64_t *count, char *err,
+    size_t errlen)
 {
     enum { BATCH = 1000 };
     export_t x = {.filter = filter, .out = out};
@@ -493,15 +504,17 @@ cmd_export(int argc, char **argv)
      * answer to: it is audited only when exporting a data directory. */
     archive_t *w = member == 1 ? NULL : archive_open(path, 0, ARCHIVE_SYNC_FULL, err, sizeof err);
     if (member == 1)
-        fprintf(stderr, "enlace-hub: a copy of cluster %s's archive: the export is not "
-                        "recorded in it\n", cluster);
+        fprintf(stderr,
+            "enlace-hub: a copy of cluster %s's archive: the export is not "
+            "recorded in it\n",
+            cluster);
     if (w) {
         char detail[160];
         snprintf(detail, sizeof detail, "%lld exported, %lld withheld%s%s", (long long)n,
             (long long)f.withheld, f.restricted ? ", restricted messages included" : "",
             encrypt_to ? ", encrypted to the archive key" : "");
-        if (archive_audit(w, 0, NULL, "export",
-                f.withheld ? "refused:restricted" : "ok", detail) != 0)
+        if (archive_audit(w, 0, NULL, "export", f.withheld ? "refused:restricted" : "ok", detail)
+            != 0)
             fprintf(stderr, "enlace-hub: audit: %s\n", archive_error(w));
         archive_destroy(&w);
     }

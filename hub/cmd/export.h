@@ -21,13 +21,12 @@ typedef struct {
 /* Writes one JSON object per line to out for every message that passes the
  * filter, in sequence order, from one read snapshot. *count is the number
  * written. Returns 0, or -1 with a reason in err. */
-int export_run(archive_t *archive, export_filter_t *filter, FILE *out, int64_t *count,
-    char *err, size_t errlen);
+int export_run(archive_t *archive, export_filter_t *filter, FILE *out, int64_t *count, char *err,
+    size_t errlen);
 
 /* Parses TIME: ISO-8601 UTC (2026-11-21, 2026-11-21T10:00Z,
  * 2026-11-21T10:00:00Z, 2026-11-21T10:00:00.250Z) or Unix milliseconds.
  * Returns 0 or -1. */
 int export_parse_time(const char *s, int64_t *ms);
-
 
 #endif

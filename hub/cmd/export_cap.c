@@ -46,7 +46,9 @@ cmd_export_cap(int argc, char **argv)
     directory_t *dir = directory_load(a);
     char *xml = NULL;
     /* The operator reads the file: the labels decide (disclose.h, EXPORT). */
-    disclose_reader_t reader = {.dir = dir, .who = NULL, .now_ms = archive_now_ms(),
+    disclose_reader_t reader = {.dir = dir,
+        .who = NULL,
+        .now_ms = archive_now_ms(),
         .restricted = restricted};
     int rc = dir ? cap_export(a, &reader, fp, seq, &xml, err, sizeof err) : -1;
     if (!dir)
@@ -67,4 +69,3 @@ cmd_export_cap(int argc, char **argv)
     archive_destroy(&a);
     return rc == 0 ? 0 : 1;
 }
-

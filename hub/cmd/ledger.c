@@ -122,10 +122,10 @@ typedef struct {
     uint8_t prev[ARCHIVE_HASH_BYTES]; /* hash of the previous record */
     int64_t last_message;             /* refs increase along the chain */
     int64_t last_audit;
-    latest_t *entries;                /* every directory record, in ledger order */
+    latest_t *entries; /* every directory record, in ledger order */
     size_t nentries, capentries;
-    latest_t reference;               /* ledger_id 0: none */
-    int failed;                       /* could not read: stop */
+    latest_t reference; /* ledger_id 0: none */
+    int failed;         /* could not read: stop */
 } verify_t;
 
 static void
@@ -274,14 +274,14 @@ s_check_message(verify_t *v, const archive_msg_row_t *row, why_t *w)
         s_why(w, "the signing key belongs to officer %lld, not to author %lld", (long long)owner,
             (long long)m->author_id);
     } else if (m->batch_size == 0
-            ? keys_verify_content(c->author_key.data, m->content, m->content_len, m->signature)
-                != 0
+            ? keys_verify_content(c->author_key.data, m->content, m->content_len, m->signature) != 0
             : sigcache_verify_batched(NULL, c->author_key.data, m->content, m->content_len,
                   m->signature, m->batch_index, m->batch_size, m->batch_path, m->batch_path_len)
                 != 0) {
-        s_why(w, m->batch_size ? "the author's batch signature does not verify with this"
-                                 " message's index and audit path"
-                               : "the author's signature does not verify");
+        s_why(w,
+            m->batch_size ? "the author's batch signature does not verify with this"
+                            " message's index and audit path"
+                          : "the author's signature does not verify");
     } else if (w->len == 0) {
         v->report->signatures++;
     }
@@ -377,8 +377,7 @@ s_record(const archive_ledger_row_t *row, void *arg)
             s_why(&w, "the audit row is missing (deleted)");
         else if (sizes_ok && sodium_memcmp(h, row->content_hash, 32) != 0)
             s_why(&w, "the audit row differs from what was recorded");
-    } else if (!strcmp(row->kind, ARCHIVE_KIND_OFFICER)
-        || !strcmp(row->kind, ARCHIVE_KIND_PPT)
+    } else if (!strcmp(row->kind, ARCHIVE_KIND_OFFICER) || !strcmp(row->kind, ARCHIVE_KIND_PPT)
         || !strcmp(row->kind, ARCHIVE_KIND_INVITATION)
         || !strcmp(row->kind, ARCHIVE_KIND_REFERENCE)) {
         /* Only the latest state is still in the tables: compared at the end. */
@@ -439,9 +438,9 @@ s_check_directory(verify_t *v)
             s_why(&w, "the directory entry is missing (deleted)");
         else if (sodium_memcmp(h, l->hash, 32) != 0)
             s_why(&w, "the directory entry (%s) differs from its last recorded state",
-                !strcmp(l->kind, ARCHIVE_KIND_OFFICER) ? "officer row, keys or memberships"
+                !strcmp(l->kind, ARCHIVE_KIND_OFFICER)   ? "officer row, keys or memberships"
                     : !strcmp(l->kind, ARCHIVE_KIND_PPT) ? "the year's PPT row"
-                                                        : "invitation row");
+                                                         : "invitation row");
         if (w.len)
             s_report(v, l->kind, l->ref, l->ledger_id, &w);
     }
@@ -494,10 +493,11 @@ s_check_archive_key(verify_t *v)
         return -1;
     why_t w = {.len = 0};
     if (found == 1 && strcmp(meta, k.hex) != 0)
-        s_why(&w, k.hex[0] ? "the archive key is not the one the last audited archive-key set "
-                             "named (changed behind the hub's back)"
-                           : "an archive key is set that no audited archive-key set named "
-                             "(written behind the hub's back)");
+        s_why(&w,
+            k.hex[0] ? "the archive key is not the one the last audited archive-key set "
+                       "named (changed behind the hub's back)"
+                     : "an archive key is set that no audited archive-key set named "
+                       "(written behind the hub's back)");
     else if (found == 0 && k.hex[0])
         s_why(&w, "the archive key the audit log names is missing (deleted)");
     if (w.len)
@@ -509,7 +509,10 @@ int
 ledger_verify(archive_t *archive, ledger_report_t *report, FILE *out, int max_lines)
 {
     memset(report, 0, sizeof *report);
-    verify_t v = {.archive = archive, .report = report, .out = out, .max_lines = max_lines,
+    verify_t v = {.archive = archive,
+        .report = report,
+        .out = out,
+        .max_lines = max_lines,
         .expect_id = 1};
     if (archive_read_begin(archive) != 0)
         return -1;

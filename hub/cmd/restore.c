@@ -7,12 +7,11 @@
  * DATA/.archive.db.restore (0600) as each record authenticates
  * (common/encfile.h); only once the final record has authenticated, and the
  * plaintext is an SQLite archive that opens (migrated, if it is of an older
- * schema) and passes its integrity check, is it renamed to DATA/archive.db. A wrong key, a file cut short,
- * a changed byte or a copy that does not check are refused with a reason,
- * and the temporary file (and a DATA this command created) are removed:
- * nothing is written. The hub key is not in a backup: copy hub.secret and
- * hub.public back from where you keep them (or `enlace-hub init DATA` makes
- * a new one), then `enlace-hub verify DATA`.
+ * schema) and passes its integrity check, is it renamed to DATA/archive.db. A wrong key, a file cut
+ * short, a changed byte or a copy that does not check are refused with a reason, and the temporary
+ * file (and a DATA this command created) are removed: nothing is written. The hub key is not in a
+ * backup: copy hub.secret and hub.public back from where you keep them (or `enlace-hub init DATA`
+ * makes a new one), then `enlace-hub verify DATA`.
  */
 #include "cmd.h"
 
@@ -47,8 +46,8 @@ s_load_key(const char *path)
     int sealed = keys_secret_is_sealed(path);
     if (sealed == 1) {
         pass = sodium_malloc(256);
-        if (!pass || passphrase_read("Passphrase for the archive key: ", 0, pass, 256, perr,
-                         sizeof perr)
+        if (!pass
+            || passphrase_read("Passphrase for the archive key: ", 0, pass, 256, perr, sizeof perr)
                 != 0) {
             fprintf(stderr, "enlace-hub: %s\n", pass ? perr : "out of memory");
             if (pass)
@@ -92,8 +91,10 @@ cmd_restore(int argc, char **argv)
     snprintf(tmp, sizeof tmp, "%s/." ARCHIVE_FILE ".restore", data);
     struct stat st;
     if (lstat(dest, &st) == 0) {
-        fprintf(stderr, "enlace-hub: %s already holds an archive; restore only into a new or "
-                        "empty data directory\n", data);
+        fprintf(stderr,
+            "enlace-hub: %s already holds an archive; restore only into a new or "
+            "empty data directory\n",
+            data);
         return 1;
     }
     int in = open(file, O_RDONLY | O_CLOEXEC);
@@ -131,18 +132,20 @@ cmd_restore(int argc, char **argv)
         keys_identity_curve_public(id, cpk);
         keys_identity_curve_secret(id, csk);
         char kind = 0;
-        int e = encfile_read(encfile_fd_read, &in, encfile_fd_write, &out,
-            keys_identity_public(id), cpk, csk, &kind, named, err, sizeof err);
+        int e = encfile_read(encfile_fd_read, &in, encfile_fd_write, &out, keys_identity_public(id),
+            cpk, csk, &kind, named, err, sizeof err);
         sodium_memzero(csk, sizeof csk);
         if (e == ENCFILE_EWRONGKEY) {
             char want[KEYS_FINGERPRINT_LEN], have[KEYS_FINGERPRINT_LEN];
             keys_fingerprint(named, want);
             keys_fingerprint(keys_identity_public(id), have);
-            snprintf(err, sizeof err, "%s is encrypted to archive key %s; %s is key %s", file,
-                want, key, have);
+            snprintf(err, sizeof err, "%s is encrypted to archive key %s; %s is key %s", file, want,
+                key, have);
         } else if (e == ENCFILE_OK && kind != ENCFILE_KIND_BACKUP) {
-            snprintf(err, sizeof err, "%s is an encrypted export, not a backup (enlace unseal "
-                                      "--key reads it)", file);
+            snprintf(err, sizeof err,
+                "%s is an encrypted export, not a backup (enlace unseal "
+                "--key reads it)",
+                file);
         } else if (e == ENCFILE_OK && fsync(out) != 0) {
             snprintf(err, sizeof err, "cannot flush %s: %s", tmp, strerror(errno));
         } else if (e == ENCFILE_OK) {
@@ -205,6 +208,7 @@ cmd_restore(int argc, char **argv)
     printf("messages   %lld\n", (long long)messages);
     printf("head       #%lld %s\n", (long long)head_id, hex);
     printf("next: copy hub.secret and hub.public into %s (or enlace-hub init it for a new hub "
-           "key), then enlace-hub verify %s\n", data, data);
+           "key), then enlace-hub verify %s\n",
+        data, data);
     return 0;
 }

@@ -2,8 +2,8 @@
  * run.c: `enlace-hub run` and `enlace-hub check-config`: the configuration
  * (defaults, then the file, then the command line), and the loop until a
  * signal stops it: the hub alone, or a node of a cluster when the
- * configuration has a [cluster] section (hub/cluster/). The only global mutable state is the signal flags (stop;
- * reload the directory on SIGHUP).
+ * configuration has a [cluster] section (hub/cluster/). The only global mutable state is the signal
+ * flags (stop; reload the directory on SIGHUP).
  */
 #include "cmd.h"
 
@@ -107,7 +107,8 @@ s_parse_deadlines(const char *spec, hub_config_t *cfg, char *err, size_t errlen)
         if (eq)
             *eq = '\0';
         if (!eq || (strcmp(item, "urgent") && strcmp(item, "flash"))) {
-            snprintf(err, errlen, "takes urgent=DURATION,flash=DURATION (e.g. urgent=30m,flash=5m)");
+            snprintf(err, errlen,
+                "takes urgent=DURATION,flash=DURATION (e.g. urgent=30m,flash=5m)");
             return -1;
         }
         const char *key = !strcmp(item, "urgent") ? "urgent_deadline" : "flash_deadline";
@@ -174,8 +175,9 @@ cmd_run(int argc, char **argv)
         }
     }
     if (!cfg.data_dir || !*cfg.data_dir) {
-        fprintf(stderr, "usage: enlace-hub run DATA [--config FILE] [--bind ENDPOINT] ...\n"
-                        "(or set data_dir in the [hub] section of the configuration file)\n");
+        fprintf(stderr,
+            "usage: enlace-hub run DATA [--config FILE] [--bind ENDPOINT] ...\n"
+            "(or set data_dir in the [hub] section of the configuration file)\n");
         return 2;
     }
     if (config_check(&cfg, err, sizeof err) != 0) {
@@ -195,4 +197,3 @@ cmd_run(int argc, char **argv)
         return cluster_run(&cfg, &s_stop) == 0 ? 0 : 1;
     return hub_run(&cfg, &s_stop) == 0 ? 0 : 1;
 }
-

@@ -105,8 +105,8 @@ s_invitation(const directory_t *dir, const dir_entry_t *who, const char *network
 }
 
 int
-acl_invited(const directory_t *dir, const dir_entry_t *who, const char *network,
-    const char *topic, int64_t now_ms)
+acl_invited(const directory_t *dir, const dir_entry_t *who, const char *network, const char *topic,
+    int64_t now_ms)
 {
     return s_invitation(dir, who, network, topic, 0, 0, now_ms) != NULL;
 }
@@ -134,8 +134,7 @@ acl_publish(const directory_t *dir, const dir_entry_t *who, const char *topic, i
 }
 
 const char *
-acl_subscribe(const directory_t *dir, const dir_entry_t *who, const char *pattern,
-    int64_t now_ms)
+acl_subscribe(const directory_t *dir, const dir_entry_t *who, const char *pattern, int64_t now_ms)
 {
     char net[DIR_NAME_LEN];
     int literal = topic_pattern_network(pattern, net, sizeof net);
@@ -174,8 +173,7 @@ acl_listed(const char *list, const char *fp)
 }
 
 int
-acl_topic_access(const directory_t *dir, const dir_entry_t *who, const char *topic,
-    int64_t now_ms)
+acl_topic_access(const directory_t *dir, const dir_entry_t *who, const char *topic, int64_t now_ms)
 {
     char net[DIR_NAME_LEN];
     if (!who || topic_network(topic, net, sizeof net) < 0)

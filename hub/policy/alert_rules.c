@@ -118,6 +118,5 @@ alert_rules_is_target(const directory_t *dir, const dir_entry_t *e, const disclo
 {
     if (!s_concerned_reader(dir, e, m, country, now_ms))
         return 0;
-    return level >= 1 || s_is_focal(e, m->network)
-        || !s_country_has_focal(dir, m, country, now_ms);
+    return level >= 1 || s_is_focal(e, m->network) || !s_country_has_focal(dir, m, country, now_ms);
 }

@@ -35,11 +35,11 @@ typedef struct {
     const tz_t *zone;        /* the country's zone; NULL: UTC */
     const int64_t *holidays; /* its holidays, civil days since 1970-01-01, any order */
     size_t nholidays;
-    int64_t day_ms;          /* > 0: tests' fixed-length days, no calendar */
+    int64_t day_ms; /* > 0: tests' fixed-length days, no calendar */
 } bizday_cal_t;
 
 typedef struct {
-    int64_t reminder_ms;     /* 0: none */
+    int64_t reminder_ms; /* 0: none */
     int64_t last_day_ms;
     int64_t deadline_ms;
     int64_t escalate_ms;

@@ -118,9 +118,15 @@ s_visible(const disclose_reader_t *reader, const msg_t *x)
                                              : NULL;
     if (author)
         snprintf(home, sizeof home, "%s", author->country[0] ? author->country : author->org);
-    disclose_msg_t m = {.seq = x->seq, .topic = x->topic, .network = x->network, .tlp = x->tlp,
-        .recipients = x->recipients, .author_id = x->author_id, .author_home = home,
-        .personal = x->personal, .handling = x->handling};
+    disclose_msg_t m = {.seq = x->seq,
+        .topic = x->topic,
+        .network = x->network,
+        .tlp = x->tlp,
+        .recipients = x->recipients,
+        .author_id = x->author_id,
+        .author_home = home,
+        .personal = x->personal,
+        .handling = x->handling};
     return disclose_all(reader, &m, reader->who ? DISCLOSE_ARCHIVE : DISCLOSE_EXPORT);
 }
 
@@ -169,8 +175,8 @@ s_case_form(const archive_case_t *c, void *arg)
 }
 
 int
-cap_export(archive_t *archive, const disclose_reader_t *reader, const char *hub_fp,
-    uint64_t seq, char **xml, char *err, size_t errlen)
+cap_export(archive_t *archive, const disclose_reader_t *reader, const char *hub_fp, uint64_t seq,
+    char **xml, char *err, size_t errlen)
 {
     *xml = NULL;
     const directory_t *dir = reader->dir;
@@ -220,8 +226,8 @@ cap_export(archive_t *archive, const disclose_reader_t *reader, const char *hub_
         || xmlTextWriterStartElementNS(w, NULL, BAD_CAST "alert", BAD_CAST CAP_NS) < 0)
         goto fail;
     snprintf(tmp, sizeof tmp, "enlace-%s", m.id_hex);
-    if (s_elem(w, "identifier", tmp) || s_elem(w, "sender",
-            s_author_sender(dir, m.author_id, hub_fp, sender, sizeof sender))
+    if (s_elem(w, "identifier", tmp)
+        || s_elem(w, "sender", s_author_sender(dir, m.author_id, hub_fp, sender, sizeof sender))
         || s_elem(w, "sent", sent) || s_elem(w, "status", s_status[a->status % 5])
         || s_elem(w, "msgType", s_msg_type[a->msg_type % 3]))
         goto fail;

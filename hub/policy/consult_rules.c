@@ -79,8 +79,7 @@ const char *
 consult_rules_may_lead(const directory_t *dir, const dir_entry_t *who, const consult_facts_t *c,
     int64_t now_ms)
 {
-    if (!s_crm_member(who)
-        || (who->officer_id != c->opened_by && !acl_is_ppt(dir, who, now_ms)))
+    if (!s_crm_member(who) || (who->officer_id != c->opened_by && !acl_is_ppt(dir, who, now_ms)))
         return "only the PPT (or the officer who opened the consultation) advances, revises "
                "or closes it";
     return NULL;
@@ -171,8 +170,8 @@ consult_rules_label(const directory_t *dir, int stage, const char *troika, int t
             return why;
         }
         if (!consult_rules_listed(covered, e->country) && used + 4 < sizeof covered)
-            used += (size_t)snprintf(covered + used, sizeof covered - used, "%s%s",
-                used ? "," : "", e->country);
+            used += (size_t)snprintf(covered + used, sizeof covered - used, "%s%s", used ? "," : "",
+                e->country);
         p = end ? end + 1 : NULL;
     }
     for (const char *p = troika; p && *p;) {
@@ -181,8 +180,10 @@ consult_rules_label(const directory_t *dir, int stage, const char *troika, int t
         size_t len = end ? (size_t)(end - p) : strlen(p);
         snprintf(cc, sizeof cc, "%.*s", (int)(len < sizeof cc ? len : sizeof cc - 1), p);
         if (!consult_rules_listed(covered, cc)) {
-            snprintf(why, cap, "the Troika's %s must be named among the recipients (its focal "
-                               "point in crm)", cc);
+            snprintf(why, cap,
+                "the Troika's %s must be named among the recipients (its focal "
+                "point in crm)",
+                cc);
             return why;
         }
         p = end ? end + 1 : NULL;

@@ -52,10 +52,10 @@
 
 /* What the rules need to know of a consultation. */
 typedef struct {
-    int open;               /* not closed */
-    int stage;              /* 0 the Troika, 1 round 1, 2 round 2 */
-    const char *troika;     /* its Troika's countries, comma-separated */
-    int64_t opened_by;      /* the officer who opened it */
+    int open;           /* not closed */
+    int stage;          /* 0 the Troika, 1 round 1, 2 round 2 */
+    const char *troika; /* its Troika's countries, comma-separated */
+    int64_t opened_by;  /* the officer who opened it */
 } consult_facts_t;
 
 /* The Troika now: the PPT countries of last year, this year and next year
@@ -67,8 +67,7 @@ void consult_rules_troika(const directory_t *dir, int64_t now_ms, char *out, siz
 int consult_rules_listed(const char *list, const char *country);
 
 /* NULL if who may open a consultation now, else why not. */
-const char *consult_rules_may_open(const directory_t *dir, const dir_entry_t *who,
-    int64_t now_ms);
+const char *consult_rules_may_open(const directory_t *dir, const dir_entry_t *who, int64_t now_ms);
 
 /* NULL if who may advance, revise or close consultation c, else why not. */
 const char *consult_rules_may_lead(const directory_t *dir, const dir_entry_t *who,

@@ -146,7 +146,7 @@ disclose_message(const disclose_reader_t *r, const disclose_msg_t *m, disclose_p
         if (s_sees(r->dir, r->who, m, r->now_ms, 0))
             return DISCLOSE_ALL;
         return acl_is_st(r->who) || acl_is_ppt(r->dir, r->who, r->now_ms) ? DISCLOSE_ENVELOPE
-                                                                           : DISCLOSE_NOTHING;
+                                                                          : DISCLOSE_NOTHING;
     case DISCLOSE_ARCHIVE:
     case DISCLOSE_EXPORT:
         return s_sees(r->dir, r->who, m, r->now_ms, 1) ? DISCLOSE_ALL : DISCLOSE_NOTHING;
@@ -168,9 +168,15 @@ disclose_msg_of_row(const directory_t *dir, const archive_msg_t *am, disclose_ms
 {
     const dir_entry_t *author = am->author_id ? directory_find_officer(dir, am->author_id) : NULL;
     snprintf(home, DISCLOSE_HOME_LEN, "%s", author ? acl_home(author) : "");
-    *m = (disclose_msg_t){.seq = am->seq, .topic = am->topic, .network = am->network,
-        .tlp = am->tlp, .recipients = am->recipients, .author_id = am->author_id,
-        .author_home = home, .personal = am->personal, .handling = am->handling};
+    *m = (disclose_msg_t){.seq = am->seq,
+        .topic = am->topic,
+        .network = am->network,
+        .tlp = am->tlp,
+        .recipients = am->recipients,
+        .author_id = am->author_id,
+        .author_home = home,
+        .personal = am->personal,
+        .handling = am->handling};
 }
 
 disclose_t
@@ -183,7 +189,7 @@ disclose_case(const disclose_reader_t *r, const char *network)
     char pattern[DIR_NAME_LEN + 4];
     snprintf(pattern, sizeof pattern, "%s/#", network);
     return acl_subscribe(r->dir, r->who, pattern, r->now_ms) == NULL ? DISCLOSE_ENVELOPE
-                                                                      : DISCLOSE_NOTHING;
+                                                                     : DISCLOSE_NOTHING;
 }
 
 /* 1 if country is in the comma-separated list. */
@@ -220,8 +226,7 @@ disclose_keys(const disclose_reader_t *r, const dir_entry_t *target)
         return DISCLOSE_ENVELOPE;
     for (int i = 0; i < directory_invitations(r->dir); i++) {
         const dir_invitation_t *inv = directory_invitation(r->dir, i);
-        if (!strcmp(inv->grantee, acl_home(r->who))
-            && directory_invitation_active(inv, r->now_ms))
+        if (!strcmp(inv->grantee, acl_home(r->who)) && directory_invitation_active(inv, r->now_ms))
             return DISCLOSE_ENVELOPE;
     }
     return DISCLOSE_NOTHING;

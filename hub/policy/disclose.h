@@ -70,20 +70,20 @@ typedef enum {
 } disclose_t;
 
 typedef enum {
-    DISCLOSE_LIVE = 0,  /* deliveries to subscribers; alert pushes at publish and at Hello */
-    DISCLOSE_NOTICE,    /* what the hub's own notices say about a message (escalations) */
-    DISCLOSE_ARCHIVE,   /* history, search, case threads, the alert board, CAP over the
-                         * wire, relabel, release requests, the original of a forward */
-    DISCLOSE_EXPORT,    /* the operator's export and CAP export from the file (who NULL) */
+    DISCLOSE_LIVE = 0, /* deliveries to subscribers; alert pushes at publish and at Hello */
+    DISCLOSE_NOTICE,   /* what the hub's own notices say about a message (escalations) */
+    DISCLOSE_ARCHIVE,  /* history, search, case threads, the alert board, CAP over the
+                        * wire, relabel, release requests, the original of a forward */
+    DISCLOSE_EXPORT,   /* the operator's export and CAP export from the file (who NULL) */
     DISCLOSE_PATHS
 } disclose_path_t;
 
 /* Who is reading. */
 typedef struct {
-    const directory_t *dir;  /* the directory as it is now */
-    const dir_entry_t *who;  /* the authenticated reader; NULL: the operator, offline */
-    int64_t now_ms;          /* invitations and the PPT are judged at this time */
-    int restricted;          /* operator exports: include RED, AMBER+STRICT, H1-H3 */
+    const directory_t *dir; /* the directory as it is now */
+    const dir_entry_t *who; /* the authenticated reader; NULL: the operator, offline */
+    int64_t now_ms;         /* invitations and the PPT are judged at this time */
+    int restricted;         /* operator exports: include RED, AMBER+STRICT, H1-H3 */
 } disclose_reader_t;
 
 /* What the rules need to know about a stored message. */
@@ -120,9 +120,9 @@ disclose_t disclose_case(const disclose_reader_t *r, const char *network);
 
 /* What the rules need to know of a consultation (consult_rules.h). */
 typedef struct {
-    const char *troika;      /* its Troika's countries, comma-separated (fixed at open) */
-    int reached;             /* it went to every member country (round 1 or later) */
-    int64_t opened_by;       /* the officer who opened it */
+    const char *troika; /* its Troika's countries, comma-separated (fixed at open) */
+    int reached;        /* it went to every member country (round 1 or later) */
+    int64_t opened_by;  /* the officer who opened it */
 } disclose_consult_t;
 
 /* A consultation's own facts (that it exists, its title, stage, outcome,

@@ -17,7 +17,10 @@ typedef struct {
 } rate_t;
 
 /* A bucket that starts full at its first use. */
-#define RATE_INIT {.milli = -1, .last_ms = 0}
+#define RATE_INIT \
+    { \
+        .milli = -1, .last_ms = 0 \
+    }
 
 /* Takes a token at now_ms. Returns 0 if there was one; otherwise takes
  * nothing and returns how many ms until there will be one (at least 1).

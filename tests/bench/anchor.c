@@ -34,7 +34,7 @@
 
 #include <mosquitto.h>
 
-#define ANCHOR_BODY 1024                 /* payload bytes, as the enlace rows' */
+#define ANCHOR_BODY 1024 /* payload bytes, as the enlace rows' */
 #define ANCHOR_MAX_SUBS 64
 #define ANCHOR_STALL_NS (10 * 1000000000LL) /* no progress for this long: failed */
 #define ANCHOR_START_NS (5 * 1000000000LL)  /* the broker listens within this */
@@ -42,10 +42,10 @@
 /* ---------------------------------------------------------------- broker */
 
 typedef struct {
-    char dir[64];   /* temporary: mosquitto.conf, mosquitto.log, mosquitto.db */
-    char log[96];   /* the broker's stdout and stderr */
-    int port;       /* 127.0.0.1 only */
-    pid_t pid;      /* our child, 0 when not running */
+    char dir[64]; /* temporary: mosquitto.conf, mosquitto.log, mosquitto.db */
+    char log[96]; /* the broker's stdout and stderr */
+    int port;     /* 127.0.0.1 only */
+    pid_t pid;    /* our child, 0 when not running */
 } broker_t;
 
 /* The broker binary: the first `mosquitto` in PATH, else /usr/sbin (not in
@@ -222,26 +222,26 @@ s_broker_start(broker_t *b, int keep)
  * first three is guarded by lock. */
 typedef struct {
     pthread_mutex_t lock;
-    pthread_cond_t cond;    /* progress of any kind */
-    int qos;                /* 1: the window counts PUBACKs; 0: the slowest subscriber */
+    pthread_cond_t cond; /* progress of any kind */
+    int qos;             /* 1: the window counts PUBACKs; 0: the slowest subscriber */
     int nsubs;
-    int connected;          /* CONNACKs accepted */
-    int refused;            /* CONNACKs refused, SUBACKs refused */
-    int subscribed;         /* SUBACKs granted */
-    long acked;             /* PUBACKs */
+    int connected;             /* CONNACKs accepted */
+    int refused;               /* CONNACKs refused, SUBACKs refused */
+    int subscribed;            /* SUBACKs granted */
+    long acked;                /* PUBACKs */
     long got[ANCHOR_MAX_SUBS]; /* deliveries per subscriber */
-    long bad;               /* deliveries that are not 1 KiB: not from this round */
-    long need;              /* the publisher waits until progress reaches this */
-    int waiting;            /* ...and is waiting now */
-    int64_t last_ns;        /* time of the last delivery */
+    long bad;                  /* deliveries that are not 1 KiB: not from this round */
+    long need;                 /* the publisher waits until progress reaches this */
+    int waiting;               /* ...and is waiting now */
+    int64_t last_ns;           /* time of the last delivery */
 } round_t;
 
 /* One libmosquitto client and where its callbacks count. */
 typedef struct {
-    round_t *round;         /* not owned */
-    int index;              /* subscriber index, -1 for the publisher */
-    struct mosquitto *m;    /* owned */
-    int looping;            /* its network thread runs */
+    round_t *round;      /* not owned */
+    int index;           /* subscriber index, -1 for the publisher */
+    struct mosquitto *m; /* owned */
+    int looping;         /* its network thread runs */
 } client_t;
 
 /* The publisher's progress: PUBACKs with QoS 1, else what the slowest
@@ -492,8 +492,8 @@ s_round(const bench_opts_t *o, int qos, int nsubs, long msgs)
     ok = ok && s_wait_count(&r, &r.subscribed, nsubs) == 0;
     pthread_mutex_unlock(&r.lock);
     if (!ok) {
-        bench_log("anchor: %d of %d clients connected, %d of %d subscribed", r.connected,
-            nsubs + 1, r.subscribed, nsubs);
+        bench_log("anchor: %d of %d clients connected, %d of %d subscribed", r.connected, nsubs + 1,
+            r.subscribed, nsubs);
         goto out;
     }
     int64_t first = 0;
@@ -553,8 +553,8 @@ anchor_describe(char *out, size_t cap)
         harness_capture(version, sizeof version, "'%s' -h 2>&1 | head -n 1", bin);
         version[strcspn(version, "\n")] = '\0';
     }
-    snprintf(out, cap, "%s (%s), libmosquitto %d.%d.%d", version[0] ? version : "mosquitto",
-        bin, maj, min, rev);
+    snprintf(out, cap, "%s (%s), libmosquitto %d.%d.%d", version[0] ? version : "mosquitto", bin,
+        maj, min, rev);
 }
 
 double

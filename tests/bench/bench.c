@@ -31,17 +31,17 @@
 #define NOTE_LEN 800 /* a note's bytes, the rest cut */
 
 typedef struct {
-    char name[112];      /* row label */
+    char name[112]; /* row label */
     char unit[16];
-    char text[64];       /* for a text row (unit "text") */
+    char text[64];            /* for a text row (unit "text") */
     double v[BENCH_MAX_RUNS]; /* one per run; NaN: failed */
     int n;
 } row_t;
 
 typedef struct {
-    char label[48];      /* what is compared, short */
-    char row[112];       /* enlace's row */
-    char anchor[112];    /* the anchor's row */
+    char label[48];   /* what is compared, short */
+    char row[112];    /* enlace's row */
+    char anchor[112]; /* the anchor's row */
 } pair_t;
 
 /* The result table. Written by the main thread only (scenarios record after
@@ -333,8 +333,8 @@ s_cpu_jiffies(unsigned long long *busy, unsigned long long *total)
     FILE *fp = fopen("/proc/stat", "r");
     if (!fp)
         return;
-    if (fscanf(fp, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3],
-            &v[4], &v[5], &v[6], &v[7])
+    if (fscanf(fp, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3], &v[4],
+            &v[5], &v[6], &v[7])
         == 8) {
         for (int i = 0; i < 8; i++)
             *total += v[i];
@@ -416,11 +416,10 @@ s_print_header(int argc, char **argv, const bench_opts_t *o)
     zmq_version(&zmaj, &zmin, &zpat);
     struct rlimit rl;
     getrlimit(RLIMIT_NOFILE, &rl);
-    printf("machine: nproc %ld, %s, %.1f GiB RAM, %s %s %s\n", sysconf(_SC_NPROCESSORS_ONLN),
-        model, (double)mem_kib / (1024.0 * 1024.0), u.sysname, u.release, u.machine);
-    printf("libraries: libzmq %d.%d.%d, libsodium %s, SQLite %s; RLIMIT_NOFILE %llu\n", zmaj,
-        zmin, zpat, sodium_version_string(), sqlite3_libversion(),
-        (unsigned long long)rl.rlim_cur);
+    printf("machine: nproc %ld, %s, %.1f GiB RAM, %s %s %s\n", sysconf(_SC_NPROCESSORS_ONLN), model,
+        (double)mem_kib / (1024.0 * 1024.0), u.sysname, u.release, u.machine);
+    printf("libraries: libzmq %d.%d.%d, libsodium %s, SQLite %s; RLIMIT_NOFILE %llu\n", zmaj, zmin,
+        zpat, sodium_version_string(), sqlite3_libversion(), (unsigned long long)rl.rlim_cur);
     printf("hub: %s (defaults: --sync normal, window 256); all security on (CURVE + ZAP, "
            "Ed25519 verified by the hub, commit before Stored)\n",
         getenv("ENLACE_HUB_BIN"));
@@ -516,9 +515,8 @@ main(int argc, char **argv)
         int named_only;
     } scenarios[] = {{"ingest", scenario_ingest, 0}, {"fanout", scenario_fanout, 0},
         {"latency", scenario_latency, 0}, {"scale", scenario_scale, 0},
-        {"archive", scenario_archive, 0}, {"cpu", scenario_cpu, 0},
-        {"anchor", scenario_anchor, 0}, {"sealed", scenario_sealed, 0},
-        {"cluster", scenario_cluster, 0},
+        {"archive", scenario_archive, 0}, {"cpu", scenario_cpu, 0}, {"anchor", scenario_anchor, 0},
+        {"sealed", scenario_sealed, 0}, {"cluster", scenario_cluster, 0},
         {"ingest1k", scenario_ingest1k, 1}};
     const size_t nscen = sizeof scenarios / sizeof scenarios[0];
     if (o.only) {

@@ -34,14 +34,14 @@
 /* ---------------------------------------------------------------- options */
 
 typedef struct {
-    int runs;          /* runs per row (--runs) */
-    int quick;         /* small counts: a smoke check (--quick) */
-    const char *only;  /* run one scenario (--only), or NULL */
-    long fill;         /* archive: messages bulk-inserted before the hub starts */
-    int keep;          /* keep data directories (--keep) */
-    int rates[8];      /* latency: messages per second (--rates) */
+    int runs;         /* runs per row (--runs) */
+    int quick;        /* small counts: a smoke check (--quick) */
+    const char *only; /* run one scenario (--only), or NULL */
+    long fill;        /* archive: messages bulk-inserted before the hub starts */
+    int keep;         /* keep data directories (--keep) */
+    int rates[8];     /* latency: messages per second (--rates) */
     int nrates;
-    long count;        /* ingest1k: messages (--count), 0 for the default */
+    long count; /* ingest1k: messages (--count), 0 for the default */
 } bench_opts_t;
 
 /* ---------------------------------------------------------------- results */
@@ -63,8 +63,8 @@ void bench_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 typedef struct {
     char name[32];
-    char secret[320];    /* key file for libenlace, "" for in-memory officers */
-    uint8_t pk[32];      /* Ed25519 public key */
+    char secret[320]; /* key file for libenlace, "" for in-memory officers */
+    uint8_t pk[32];   /* Ed25519 public key */
     uint8_t curve_pk[32];
     uint8_t curve_sk[32]; /* for raw clients; wiped by fixture_destroy */
     char fingerprint[24];
@@ -72,10 +72,10 @@ typedef struct {
 } bench_officer_t;
 
 typedef struct {
-    hub_t hub;                  /* harness: data dir, endpoint, pid */
-    bench_officer_t *officers;  /* owned */
+    hub_t hub;                 /* harness: data dir, endpoint, pid */
+    bench_officer_t *officers; /* owned */
     int nofficers;
-    uint8_t hub_curve[32];      /* the hub's CurveZMQ public key */
+    uint8_t hub_curve[32]; /* the hub's CurveZMQ public key */
 } fixture_t;
 
 /* Creates a fresh data dir with nofficers officers (country MX, network
@@ -115,9 +115,9 @@ int fixture_fill(fixture_t *f, long n, size_t body_len);
 
 /* ---------------------------------------------------------------- process */
 
-int64_t bench_now_ns(void);              /* CLOCK_MONOTONIC */
-long bench_rss_kib(pid_t pid);           /* VmRSS, -1 if unknown */
-long bench_hwm_kib(pid_t pid);           /* VmHWM, -1 if unknown */
+int64_t bench_now_ns(void);    /* CLOCK_MONOTONIC */
+long bench_rss_kib(pid_t pid); /* VmRSS, -1 if unknown */
+long bench_hwm_kib(pid_t pid); /* VmHWM, -1 if unknown */
 /* utime+stime of a process (all threads), in seconds. */
 double bench_cpu_seconds(pid_t pid);
 /* Per-thread CPU seconds: main thread, ZeroMQ I/O threads, others. */

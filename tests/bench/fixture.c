@@ -90,9 +90,14 @@ s_insert_officers(fixture_t *f)
     int rc = 0;
     for (int i = 0; i < f->nofficers && rc == 0; i++) {
         bench_officer_t *o = &f->officers[i];
-        archive_officer_spec_t spec = {.name = o->name, .country = "MX", .role = "officer",
-            .networks = "consular", .contact = "enlace-bench", .pk = o->pk,
-            .curve = o->curve_pk, .fingerprint = o->fingerprint};
+        archive_officer_spec_t spec = {.name = o->name,
+            .country = "MX",
+            .role = "officer",
+            .networks = "consular",
+            .contact = "enlace-bench",
+            .pk = o->pk,
+            .curve = o->curve_pk,
+            .fingerprint = o->fingerprint};
         rc = archive_officer_add(ar, &spec, &o->officer_id);
         if (rc != 0)
             bench_log("fixture: officer %s: %s", o->name, archive_error(ar));
@@ -287,8 +292,10 @@ fixture_destroy(fixture_t *f, int keep)
 enlace_client_t *
 fixture_connect(fixture_t *f, int i)
 {
-    enlace_options_t opts = {.endpoint = f->hub.endpoint, .hub_key_file = f->hub.hub_public,
-        .key_file = f->officers[i].secret, .timeout_ms = 10000 * bench_timeout_scale(),
+    enlace_options_t opts = {.endpoint = f->hub.endpoint,
+        .hub_key_file = f->hub.hub_public,
+        .key_file = f->officers[i].secret,
+        .timeout_ms = 10000 * bench_timeout_scale(),
         .client_name = "enlace-bench"};
     enlace_client_t *c = NULL;
     char why[512];
@@ -301,7 +308,7 @@ fixture_connect(fixture_t *f, int i)
 /* ---------------------------------------------------------------- fill */
 
 #define FILL_SPAN_MS (365LL * 24 * 3600 * 1000) /* stored times spread over a year */
-#define FILL_RARE_EVERY 1000                     /* officer 1 authors one in this many */
+#define FILL_RARE_EVERY 1000                    /* officer 1 authors one in this many */
 
 static void s_text_body(uint8_t *body, size_t len, long i);
 
@@ -362,10 +369,18 @@ fixture_fill(fixture_t *f, long n, size_t body_len)
             goto rollback;
         }
         crypto_generichash(hash, sizeof hash, cbuf, clen, NULL, 0);
-        archive_msg_t m = {.seq = seq0 + (uint64_t)i + 1, .msg_id = msg_id,
-            .topic = BENCH_TOPIC, .network = "consular", .author_id = o->officer_id,
-            .tlp = ENLACE__TLP__TLP_AMBER, .recipients = "", .created_ms = when,
-            .stored_ms = when, .content = cbuf, .content_len = clen, .signature = sig,
+        archive_msg_t m = {.seq = seq0 + (uint64_t)i + 1,
+            .msg_id = msg_id,
+            .topic = BENCH_TOPIC,
+            .network = "consular",
+            .author_id = o->officer_id,
+            .tlp = ENLACE__TLP__TLP_AMBER,
+            .recipients = "",
+            .created_ms = when,
+            .stored_ms = when,
+            .content = cbuf,
+            .content_len = clen,
+            .signature = sig,
             .content_hash = hash};
         if (archive_message_insert(ar, &m) != 0
             || archive_text_index(ar, m.seq, "", (const char *)body, body_len) != 0)
@@ -446,8 +461,7 @@ s_stat_cpu(const char *path)
     unsigned long long utime = 0, stime = 0;
     /* after ")": state(3) ppid pgrp session tty tpgid flags minflt cminflt
      * majflt cmajflt utime(14) stime(15) */
-    if (sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &utime,
-            &stime)
+    if (sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &utime, &stime)
         != 2)
         return 0;
     return (double)(utime + stime) / (double)sysconf(_SC_CLK_TCK);
@@ -507,7 +521,8 @@ s_text_body(uint8_t *body, size_t len, long i)
     char head[32];
     int h = snprintf(head, sizeof head, "lote%ld", i % BENCH_LOTS);
     for (size_t o = 0; o < len; o++)
-        body[o] = (uint8_t)(o < (size_t)h ? head[o] : phrase[(o - (size_t)h) % (sizeof phrase - 1)]);
+        body[o] = (uint8_t)(o < (size_t)h ? head[o]
+                                          : phrase[(o - (size_t)h) % (sizeof phrase - 1)]);
 }
 
 long

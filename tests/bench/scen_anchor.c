@@ -7,8 +7,8 @@
  * Pairs: enlace end to end (1 pub -> 1 sub, 1 KiB, delivered) against
  * Mosquitto QoS 1 with persistence; enlace fan-out to 10 subscribers
  * (libenlace, verifying; and raw, the hub alone) against Mosquitto QoS 0
- * fan-out to 10, measured once beside each. The enlace rounds are the ingest and fanout scenarios' own
- * (ingest_round, fanout_round_*), recorded under rows of their own here.
+ * fan-out to 10, measured once beside each. The enlace rounds are the ingest and fanout scenarios'
+ * own (ingest_round, fanout_round_*), recorded under rows of their own here.
  */
 #include <math.h>
 #include <stdio.h>
@@ -79,8 +79,8 @@ scenario_anchor(const bench_opts_t *o)
     long n_e2e = ingest_messages(o);
     long n_lib = fanout_messages(o, 10, 0), n_raw = fanout_messages(o, 10, 1);
     long n_mq0 = n_raw * MQ0_SCALE;
-    plan_t plan = {.have = have, .why = why, .n_e2e = n_e2e, .n_lib = n_lib, .n_raw = n_raw,
-        .n_mq0 = n_mq0};
+    plan_t plan =
+        {.have = have, .why = why, .n_e2e = n_e2e, .n_lib = n_lib, .n_raw = n_raw, .n_mq0 = n_mq0};
     /* Rounds alternate between the two systems, each enlace round beside a
      * Mosquitto round of its own (the QoS 0 fan-out runs twice per run, one
      * next to each enlace fan-out); enlace leads on even runs and Mosquitto

@@ -93,8 +93,8 @@ s_cluster_round(const bench_opts_t *o, int npub, long total, double *per_entry)
         fclose(c);
         f[i].hub.extra[2] = "--config";
         f[i].hub.extra[3] = conf[i];
-        used += (size_t)snprintf(endpoints + used, sizeof endpoints - used, "%s%s",
-            i ? "," : "", f[i].hub.endpoint);
+        used += (size_t)snprintf(endpoints + used, sizeof endpoints - used, "%s%s", i ? "," : "",
+            f[i].hub.endpoint);
     }
     if (!etcd_cluster_healthy(&etcd, 30000)) {
         bench_log("cluster: etcd did not come up");
@@ -103,8 +103,11 @@ s_cluster_round(const bench_opts_t *o, int npub, long total, double *per_entry)
     for (int i = 0; i < NODES; i++)
         fixture_start(&f[i]);
     for (int i = 0; i < npub; i++) {
-        enlace_options_t opts = {.endpoint = endpoints, .hub_key_file = f[0].hub.hub_public,
-            .key_file = f[0].officers[i].secret, .timeout_ms = 20000, .client_name = "bench"};
+        enlace_options_t opts = {.endpoint = endpoints,
+            .hub_key_file = f[0].hub.hub_public,
+            .key_file = f[0].officers[i].secret,
+            .timeout_ms = 20000,
+            .client_name = "bench"};
         char why[512];
         if (enlace_connect(&opts, &clients[i], why, sizeof why) != ENLACE_OK) {
             bench_log("cluster: connect: %s", why);
@@ -121,8 +124,7 @@ s_cluster_round(const bench_opts_t *o, int npub, long total, double *per_entry)
     pub_t pubs[8];
     pthread_t threads[8];
     for (int i = 0; i < npub; i++) {
-        pubs[i] = (pub_t){.c = clients[i], .n = total / npub + (i < total % npub),
-            .start = &start};
+        pubs[i] = (pub_t){.c = clients[i], .n = total / npub + (i < total % npub), .start = &start};
         if (pthread_create(&threads[i], NULL, s_publish, &pubs[i]) != 0)
             abort();
     }

@@ -28,8 +28,8 @@ typedef struct {
     enlace_client_t **clients; /* this thread's clients; not owned */
     long *got;                 /* per client */
     int n;
-    long want;                 /* per client */
-    int64_t last_ns;           /* out: time of this thread's last delivery */
+    long want;       /* per client */
+    int64_t last_ns; /* out: time of this thread's last delivery */
 } fan_arg_t;
 
 /* Each client is visited in turn. enlace_recv with timeout 0 never reads the
@@ -108,8 +108,8 @@ fanout_round_lib(const bench_opts_t *o, int nsubs, long msgs)
     int per = nsubs / nthreads, extra = nsubs % nthreads, next = 1;
     for (int t = 0; t < nthreads; t++) {
         int count = per + (t < extra);
-        args[t] = (fan_arg_t){.clients = &clients[next], .got = &got[next], .n = count,
-            .want = msgs};
+        args[t] =
+            (fan_arg_t){.clients = &clients[next], .got = &got[next], .n = count, .want = msgs};
         next += count;
     }
     fan_pub_t pub = {.c = clients[0], .n = msgs};
@@ -239,8 +239,8 @@ fanout_round_raw(const bench_opts_t *o, int nsubs, long msgs)
     pthread_join(pub_thread, NULL);
     pthread_join(thread, NULL);
     if (pub.failed || arg.total != msgs * nsubs) {
-        bench_log("raw fan-out: %ld publishes failed, %ld of %ld deliveries", pub.failed,
-            arg.total, msgs * nsubs);
+        bench_log("raw fan-out: %ld publishes failed, %ld of %ld deliveries", pub.failed, arg.total,
+            msgs * nsubs);
         goto out;
     }
     rate = (double)arg.total / ((double)(arg.last_ns - pub.first_ns) / 1e9);
@@ -289,9 +289,9 @@ scenario_fanout(const bench_opts_t *o)
 typedef struct {
     enlace_client_t *c;
     long want;
-    int64_t *lat;    /* out: ns per delivery, in order */
-    int64_t *hub;    /* out: publish -> stored_ms (wall clock, ms resolution) */
-    long got;        /* out */
+    int64_t *lat; /* out: ns per delivery, in order */
+    int64_t *hub; /* out: publish -> stored_ms (wall clock, ms resolution) */
+    long got;     /* out */
 } lat_sub_t;
 
 static int64_t
@@ -348,7 +348,8 @@ s_latency_run(const bench_opts_t *o, int rate, double seconds, lat_result_t *res
     int rc = -1;
     long count = (long)(rate * seconds);
     enlace_client_t *pubc = NULL;
-    lat_sub_t sub = {.want = count, .lat = calloc((size_t)count, sizeof(int64_t)),
+    lat_sub_t sub = {.want = count,
+        .lat = calloc((size_t)count, sizeof(int64_t)),
         .hub = calloc((size_t)count, sizeof(int64_t))};
     if (!sub.lat || !sub.hub || fixture_new(&f, 2, 2) != 0) {
         free(sub.lat);

@@ -33,8 +33,8 @@ s_sleep_ms(int ms)
  * Returns the number subscribed; *last_welcome_ns is when the last Welcome
  * arrived. */
 static int
-s_connect_many(fixture_t *f, void *ctx, raw_client_t *c, int n, int first_officer,
-    int64_t deadline, int64_t *last_welcome_ns, int *welcomed_out)
+s_connect_many(fixture_t *f, void *ctx, raw_client_t *c, int n, int first_officer, int64_t deadline,
+    int64_t *last_welcome_ns, int *welcomed_out)
 {
     int opened = 0, welcomed = 0, finished = 0, subscribed = 0, lo = 0;
     zmq_pollitem_t *items = calloc((size_t)n, sizeof *items);
@@ -42,8 +42,7 @@ s_connect_many(fixture_t *f, void *ctx, raw_client_t *c, int n, int first_office
         return 0;
     while (finished < n && bench_now_ns() < deadline) {
         while (opened < n && opened - welcomed < MAX_CONNECTING) {
-            if (raw_open(&c[opened], ctx, f, &f->officers[first_officer + opened],
-                    BENCH_PATTERN, 0)
+            if (raw_open(&c[opened], ctx, f, &f->officers[first_officer + opened], BENCH_PATTERN, 0)
                 != 0) {
                 bench_log("scale: cannot open raw client %d: %s", opened,
                     zmq_strerror(zmq_errno()));
@@ -109,8 +108,7 @@ s_scale_step(const bench_opts_t *o, int n)
     int subscribed = s_connect_many(&f, ctx, c, n, 1, t0 + 50 * 1000000000LL, &last_welcome,
         &welcomed);
     if (subscribed != n) {
-        bench_log("scale: only %d of %d clients subscribed (%d welcomed)", subscribed, n,
-            welcomed);
+        bench_log("scale: only %d of %d clients subscribed (%d welcomed)", subscribed, n, welcomed);
         goto out;
     }
     rate = (double)welcomed / ((double)(last_welcome - t0) / 1e9);
@@ -362,8 +360,7 @@ s_history_bench(const bench_opts_t *o, enlace_client_t *c, const fixture_t *f, l
     double req_sum = 0;
     for (int i = 0; i < kwin; i++) {
         int64_t from = first + (int64_t)((double)rand_r(&seed) / RAND_MAX * (double)(span - day));
-        enlace_history_query_t q = {.pattern = BENCH_PATTERN, .from_ms = from,
-            .to_ms = from + day};
+        enlace_history_query_t q = {.pattern = BENCH_PATTERN, .from_ms = from, .to_ms = from + day};
         v[i] = s_history_query(c, q, 100, &reqs);
         req_sum += reqs;
     }
@@ -374,8 +371,7 @@ s_history_bench(const bench_opts_t *o, enlace_client_t *c, const fixture_t *f, l
 
     req_sum = 0;
     for (int i = 0; i < kauth; i++) {
-        enlace_history_query_t q = {.pattern = BENCH_PATTERN,
-            .author = f->officers[1].fingerprint};
+        enlace_history_query_t q = {.pattern = BENCH_PATTERN, .author = f->officers[1].fingerprint};
         v[i] = s_history_query(c, q, 100, &reqs);
         req_sum += reqs;
     }

@@ -62,8 +62,8 @@ s_subscriber(void *arg)
 }
 
 typedef struct {
-    double seconds;            /* hub CPU seconds during the run */
-    bench_cpu_split_t split;   /* by thread */
+    double seconds;          /* hub CPU seconds during the run */
+    bench_cpu_split_t split; /* by thread */
     long messages;
 } cpu_use_t;
 
@@ -71,8 +71,7 @@ typedef struct {
  * a subscriber (end to end) the clock stops at the last delivery. Returns
  * messages per second, NaN on failure. */
 static double
-s_ingest_run(const bench_opts_t *o, int npub, long total, size_t len, int with_sub,
-    cpu_use_t *cpu)
+s_ingest_run(const bench_opts_t *o, int npub, long total, size_t len, int with_sub, cpu_use_t *cpu)
 {
     fixture_t f;
     double rate = NAN;
@@ -102,8 +101,10 @@ s_ingest_run(const bench_opts_t *o, int npub, long total, size_t len, int with_s
     }
     pthread_barrier_init(&start, NULL, (unsigned)npub + 1);
     for (int i = 0; i < npub; i++) {
-        pubs[i] = (pub_arg_t){.c = clients[i], .n = total / npub + (i < total % npub),
-            .len = len, .start = &start};
+        pubs[i] = (pub_arg_t){.c = clients[i],
+            .n = total / npub + (i < total % npub),
+            .len = len,
+            .start = &start};
         if (pthread_create(&threads[i], NULL, s_publisher, &pubs[i]) != 0)
             abort(); /* cannot run the benchmark at all */
         started++;
@@ -189,8 +190,7 @@ scenario_ingest(const bench_opts_t *o)
     };
     for (int run = 0; run < o->runs; run++) {
         for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++)
-            bench_record(cases[k].row, "msg/s",
-                ingest_round(o, cases[k].npub, n, cases[k].len, 0));
+            bench_record(cases[k].row, "msg/s", ingest_round(o, cases[k].npub, n, cases[k].len, 0));
         bench_record(INGEST_E2E_ROW, "msg/s", ingest_round(o, 1, n, 1024, 1));
     }
     bench_note("ingest: %ld messages per run, window %d outstanding per publisher "
@@ -214,8 +214,7 @@ scenario_cpu(const bench_opts_t *o)
             continue;
         }
         double per = 1e6 / (double)cpu.messages;
-        bench_record("cpu: hub CPU per stored message (1 pub, 1 KiB)", "us/msg",
-            cpu.seconds * per);
+        bench_record("cpu: hub CPU per stored message (1 pub, 1 KiB)", "us/msg", cpu.seconds * per);
         bench_record("cpu:   of which main thread (verify, SQLite, loop)", "us/msg",
             cpu.split.main * per);
         bench_record("cpu:   of which ZeroMQ I/O thread (CURVE, TCP)", "us/msg",

@@ -115,7 +115,8 @@ s_publish(fixture_t *f, enlace_client_t *c, long n, int sealed)
     memset(body, 'x', sizeof body);
     const char *to[] = {f->officers[1].fingerprint};
     enlace_publish_opts_t opts = {.tlp = sealed ? ENLACE_TLP_RED : ENLACE_TLP_AMBER_STRICT,
-        .recipients = to, .nrecipients = 1};
+        .recipients = to,
+        .nrecipients = 1};
     long sent = 0, done = 0, failed = 0;
     while (done < n) {
         while (sent < n && (long)enlace_publish_outstanding(c) < BENCH_WINDOW) {
@@ -152,8 +153,8 @@ s_run(const bench_opts_t *o, long n, int sealed, int end_to_end, double *cpu_us)
     }
     officer_t archive;
     officer_keys_only(&f.hub, &archive, "archive");
-    if (harness_sh("%s archive-key set %s/data %s >/dev/null", getenv("ENLACE_HUB_BIN"),
-            f.hub.dir, archive.public_)
+    if (harness_sh("%s archive-key set %s/data %s >/dev/null", getenv("ENLACE_HUB_BIN"), f.hub.dir,
+            archive.public_)
         != 0) {
         fixture_destroy(&f, o->keep);
         return NAN;
@@ -184,8 +185,8 @@ s_run(const bench_opts_t *o, long n, int sealed, int end_to_end, double *cpu_us)
         rate = n / ((double)(t1 - t0) / 1e9);
         *cpu_us = (cpu1 - cpu0) * 1e6 / (double)n;
     } else {
-        bench_log("sealed run: %ld failed, %ld of %ld delivered, %ld not opened", failed,
-            sub.got, n, sub.unopened);
+        bench_log("sealed run: %ld failed, %ld of %ld delivered, %ld not opened", failed, sub.got,
+            n, sub.unopened);
     }
 out:
     if (started)
@@ -217,8 +218,7 @@ scenario_sealed(const bench_opts_t *o)
     }
     bench_pair("sealed / unsealed ingest", "sealed ingest: 1 pub, 1 KiB TLP:RED to 1 officer",
         "unsealed ingest: 1 pub, 1 KiB AMBER+STRICT to 1 officer");
-    bench_pair("sealed / unsealed end to end",
-        "sealed end to end: 1 pub -> the recipient, opening",
+    bench_pair("sealed / unsealed end to end", "sealed end to end: 1 pub -> the recipient, opening",
         "unsealed end to end: 1 pub -> the recipient");
     bench_note("sealed: %ld messages per run; sealed to the recipient's key, the author's and "
                "the archive key (3 boxes); every sealed publish first asks the hub for the keys "

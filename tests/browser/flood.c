@@ -45,8 +45,11 @@ main(int argc, char **argv)
         fprintf(stderr, "usage: flood --hub EP --hub-key F --key F --topic T --count N\n");
         return 2;
     }
-    enlace_options_t opts = {.endpoint = hub, .hub_key_file = hub_key, .key_file = key,
-        .timeout_ms = 20000, .client_name = "flood"};
+    enlace_options_t opts = {.endpoint = hub,
+        .hub_key_file = hub_key,
+        .key_file = key,
+        .timeout_ms = 20000,
+        .client_name = "flood"};
     enlace_client_t *c;
     char why[512];
     if (enlace_connect(&opts, &c, why, sizeof why) != ENLACE_OK) {

@@ -93,7 +93,7 @@ static const struct {
 
 static struct {
     char dir[64];
-    unsigned inputs;       /* since the hub was last opened */
+    unsigned inputs; /* since the hub was last opened */
     hub_config_t cfg;
     hub_t *hub;
     keys_identity_t *id[SENDERS];
@@ -102,10 +102,10 @@ static struct {
     keys_identity_t *author; /* the secrets' author: never a sender */
     char author_fp[KEYS_FINGERPRINT_LEN];
     uint64_t secret_seq[SECRETS];
-    keys_identity_t *ppt;  /* the consultation's opener: never a sender */
+    keys_identity_t *ppt; /* the consultation's opener: never a sender */
     char ppt_fp[KEYS_FINGERPRINT_LEN];
-    uint64_t consult_id;   /* the seq of its opening message */
-    uint8_t *got;          /* the bytes drained from one connection */
+    uint64_t consult_id; /* the seq of its opening message */
+    uint8_t *got;        /* the bytes drained from one connection */
     size_t ngot, capgot;
 } s;
 
@@ -346,14 +346,16 @@ s_visibility(int may[SENDERS + 1][CHECKS])
     int have_text = attrs_load(s.hub->archive, s.hub->dir, s.consult_id, &text) == 1;
     const dir_entry_t *author = directory_find(s.hub->dir, s.author_fp);
     for (int sender = 0; sender <= SENDERS; sender++) {
-        const dir_entry_t *who =
-            sender < SENDERS ? directory_find(s.hub->dir, s.fp[sender]) : NULL;
+        const dir_entry_t *who = sender < SENDERS ? directory_find(s.hub->dir, s.fp[sender]) : NULL;
         disclose_reader_t r = {.dir = s.hub->dir, .who = who, .now_ms = archive_now_ms()};
         for (int i = 0; i < SECRETS; i++) {
-            disclose_msg_t m = {.seq = s.secret_seq[i], .topic = s_secret[i].topic,
+            disclose_msg_t m = {.seq = s.secret_seq[i],
+                .topic = s_secret[i].topic,
                 .network = s_secret[i].topic[0] == 'c' ? "consular" : "child",
-                .tlp = s_secret[i].tlp, .recipients = s_secret[i].to_self ? s.author_fp : "",
-                .author_id = author ? author->officer_id : 0, .author_home = "CR",
+                .tlp = s_secret[i].tlp,
+                .recipients = s_secret[i].to_self ? s.author_fp : "",
+                .author_id = author ? author->officer_id : 0,
+                .author_home = "CR",
                 .personal = s_secret[i].personal};
             /* A revoked author: not a question this property asks. */
             may[sender][i] = !author || (who && disclose_all(&r, &m, DISCLOSE_ARCHIVE));
@@ -361,8 +363,8 @@ s_visibility(int may[SENDERS + 1][CHECKS])
         /* Cannot tell (not found): do not call it a leak. */
         may[sender][SECRETS] = !have || (who && consult_visible(s.hub->dir, who, &c, r.now_ms));
         may[sender][SECRETS + 1] = !have_text
-            || (who && attrs_level(&text, s.hub->dir, who, DISCLOSE_ARCHIVE, r.now_ms)
-                    == DISCLOSE_ALL);
+            || (who
+                && attrs_level(&text, s.hub->dir, who, DISCLOSE_ARCHIVE, r.now_ms) == DISCLOSE_ALL);
     }
 }
 
@@ -377,11 +379,11 @@ s_check_leaks(int sender, int before[SENDERS + 1][CHECKS], int after[SENDERS + 1
     for (int i = 0; i < CHECKS; i++) {
         int may = before[sender][i] || after[sender][i];
         const char *marker = i < SECRETS ? s_secret[i].marker
-            : i == SECRETS             ? CONSULT_TITLE_MARK
-                                       : CONSULT_TEXT_MARK;
+            : i == SECRETS               ? CONSULT_TITLE_MARK
+                                         : CONSULT_TEXT_MARK;
         if (!may && s_has(s.got, s.ngot, marker) && !s_marker_elsewhere(marker)) {
-            fprintf(stderr, "fuzz_dispatch: LEAK: sender %d received the marker of %s\n",
-                sender, i < SECRETS ? s_secret[i].topic : marker);
+            fprintf(stderr, "fuzz_dispatch: LEAK: sender %d received the marker of %s\n", sender,
+                i < SECRETS ? s_secret[i].topic : marker);
             abort();
         }
     }
@@ -433,8 +435,7 @@ s_store_secrets(void)
             sealed.form = "";
             seal_move(&c, &part);
             c.sealed = &sealed;
-            if (seal_encrypt(&c, &part,
-                    (const uint8_t(*)[32])keys_identity_public(s.author), 1)
+            if (seal_encrypt(&c, &part, (const uint8_t(*)[32])keys_identity_public(s.author), 1)
                 != SEAL_OK)
                 abort();
         }

@@ -93,8 +93,8 @@ static void
 s_encrypt(mem_t *file, const uint8_t *p, size_t n)
 {
     char err[128];
-    encfile_writer_t *w =
-        encfile_writer_new(ENCFILE_KIND_EXPORT, s_pk, s_write, file, err, sizeof err);
+    encfile_writer_t *w = encfile_writer_new(ENCFILE_KIND_EXPORT, s_pk, s_write, file, err,
+        sizeof err);
     if (!w)
         abort();
     for (size_t at = 0; at < n;) {

@@ -42,8 +42,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     entry_text_t t;
     int many = 0;
     while (entry_text_next(&e, &pos, &t)) {
-        if (t.headline < (const char *)e.texts || t.body + t.body_len > (const char *)e.texts
-                + e.texts_len)
+        if (t.headline < (const char *)e.texts
+            || t.body + t.body_len > (const char *)e.texts + e.texts_len)
             abort();
         if (n == 64) {
             many = 1;
@@ -52,7 +52,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         heads[n] = strndup(t.headline, t.headline_len);
         if (!heads[n])
             abort();
-        views[n] = (archive_text_view_t){.seq = t.seq, .headline = heads[n], .body = t.body,
+        views[n] = (archive_text_view_t){.seq = t.seq,
+            .headline = heads[n],
+            .body = t.body,
             .body_len = t.body_len};
         n++;
     }

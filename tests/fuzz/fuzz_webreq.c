@@ -29,9 +29,9 @@ s_publish(const json_t *j)
             abort(); /* a refusal always says why */
         return;
     }
-    if (!r.topic || strlen(r.topic) > 256 || r.body_len > WEB_MAX_BODY
-        || r.nrecipients > WEB_MAX_TO || r.alert.ncountries > WEB_MAX_COUNTRIES
-        || r.alert.nreferences > WEB_MAX_REFS || r.form.nfields > WEB_MAX_FIELDS)
+    if (!r.topic || strlen(r.topic) > 256 || r.body_len > WEB_MAX_BODY || r.nrecipients > WEB_MAX_TO
+        || r.alert.ncountries > WEB_MAX_COUNTRIES || r.alert.nreferences > WEB_MAX_REFS
+        || r.form.nfields > WEB_MAX_FIELDS)
         abort();
     for (size_t i = 0; i < r.nrecipients; i++)
         if (strlen(r.recipients[i]) > 32)
@@ -94,7 +94,8 @@ s_consult(const json_t *j, web_consult_step_t step)
 static void
 s_headers(const char *s, size_t len)
 {
-    if (web_guard_host(s, 8080) && strcasecmp(s, "127.0.0.1:8080") && strcasecmp(s, "localhost:8080"))
+    if (web_guard_host(s, 8080) && strcasecmp(s, "127.0.0.1:8080")
+        && strcasecmp(s, "localhost:8080"))
         abort();
     if (web_guard_origin(s, 8080) && strcmp(s, "http://127.0.0.1:8080")
         && strcasecmp(s, "http://localhost:8080"))

@@ -117,8 +117,8 @@ harness_fail(const char *file, int line, const char *what)
 void
 harness_fail_rc(const char *file, int line, const char *what, int got, int want)
 {
-    fprintf(stderr, "  FAIL %s:%d: %s returned %d (%s), expected %d (%s)\n", file, line, what,
-        got, enlace_strerror(got), want, enlace_strerror(want));
+    fprintf(stderr, "  FAIL %s:%d: %s returned %d (%s), expected %d (%s)\n", file, line, what, got,
+        enlace_strerror(got), want, enlace_strerror(want));
     s_failures++;
     s_current_failed = 1;
 }
@@ -142,8 +142,7 @@ int
 harness_finish(void)
 {
     harness_check_sanitizers();
-    fprintf(stderr, "%d tests, %d failed, %d failed checks\n", s_tests, s_tests_failed,
-        s_failures);
+    fprintf(stderr, "%d tests, %d failed, %d failed checks\n", s_tests, s_tests_failed, s_failures);
     return s_failures ? 1 : 0;
 }
 
@@ -454,14 +453,18 @@ s_signal_wait(hub_t *hub, int sig)
     while (waitpid(hub->pid, &st, 0) < 0 && errno == EINTR)
         ;
     if (sig == SIGTERM && (!WIFEXITED(st) || WEXITSTATUS(st) != 0)) {
-        fprintf(stderr, "  the hub did not shut down cleanly on SIGTERM (exit status %d); the"
-                        " end of its log:\n", s_status(st));
+        fprintf(stderr,
+            "  the hub did not shut down cleanly on SIGTERM (exit status %d); the"
+            " end of its log:\n",
+            s_status(st));
         harness_sh("tail -n 20 '%s' >&2", hub->log);
         harness_fail(__FILE__, __LINE__, "clean shutdown on SIGTERM");
     }
     if (sig == SIGKILL && !(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL)) {
-        fprintf(stderr, "  the hub had ended before SIGKILL (exit status %d); the end of its"
-                        " log:\n", s_status(st));
+        fprintf(stderr,
+            "  the hub had ended before SIGKILL (exit status %d); the end of its"
+            " log:\n",
+            s_status(st));
         harness_sh("tail -n 20 '%s' >&2", hub->log);
         harness_fail(__FILE__, __LINE__, "the hub was running until SIGKILL");
     }
@@ -538,8 +541,11 @@ officer_revoke(hub_t *hub, const officer_t *o)
 enlace_client_t *
 client_connect(hub_t *hub, const officer_t *o, int *rc, char *why, size_t cap)
 {
-    enlace_options_t opts = {.endpoint = hub->endpoint, .hub_key_file = hub->hub_public,
-        .key_file = o->secret, .timeout_ms = 5000, .client_name = "test"};
+    enlace_options_t opts = {.endpoint = hub->endpoint,
+        .hub_key_file = hub->hub_public,
+        .key_file = o->secret,
+        .timeout_ms = 5000,
+        .client_name = "test"};
     enlace_client_t *c = NULL;
     char local[512];
     *rc = enlace_connect(&opts, &c, why ? why : local, why ? cap : sizeof local);
@@ -589,10 +595,10 @@ etcd_member_start(etcd_cluster_t *c, int i)
     snprintf(peer, sizeof peer, "http://127.0.0.1:%d", m->peer_port);
     snprintf(token, sizeof token, "enlace-test-%s", strrchr(c->dir, '-') + 1);
     const char *argv[] = {"/usr/bin/etcd", "--name", m->name, "--data-dir", m->dir,
-        "--listen-client-urls", client, "--advertise-client-urls", client,
-        "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
-        "--initial-cluster", c->initial, "--initial-cluster-state", "new",
-        "--initial-cluster-token", token, "--log-level", "warn", NULL};
+        "--listen-client-urls", client, "--advertise-client-urls", client, "--listen-peer-urls",
+        peer, "--initial-advertise-peer-urls", peer, "--initial-cluster", c->initial,
+        "--initial-cluster-state", "new", "--initial-cluster-token", token, "--log-level", "warn",
+        NULL};
     m->pid = harness_spawn(m->log, argv);
 }
 

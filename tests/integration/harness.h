@@ -23,25 +23,25 @@
 
 #include "enlace.h"
 
-#define CHECK(cond)                                                                  \
-    do {                                                                             \
-        if (!(cond))                                                                 \
-            harness_fail(__FILE__, __LINE__, #cond);                                 \
+#define CHECK(cond) \
+    do { \
+        if (!(cond)) \
+            harness_fail(__FILE__, __LINE__, #cond); \
     } while (0)
 
-#define CHECK_RC(expr, want)                                                         \
-    do {                                                                             \
-        int rc_ = (expr);                                                            \
-        if (rc_ != (want))                                                           \
-            harness_fail_rc(__FILE__, __LINE__, #expr, rc_, (want));                 \
+#define CHECK_RC(expr, want) \
+    do { \
+        int rc_ = (expr); \
+        if (rc_ != (want)) \
+            harness_fail_rc(__FILE__, __LINE__, #expr, rc_, (want)); \
     } while (0)
 
 typedef struct {
-    char dir[256];      /* data directory */
-    char endpoint[64];  /* tcp://127.0.0.1:PORT */
+    char dir[256];     /* data directory */
+    char endpoint[64]; /* tcp://127.0.0.1:PORT */
     char hub_public[300];
-    char log[300];      /* the hub's stderr */
-    pid_t pid;          /* 0 when not running */
+    char log[300];        /* the hub's stderr */
+    pid_t pid;            /* 0 when not running */
     const char *extra[8]; /* extra arguments for `run` */
     const char *env[4];   /* extra NAME=VALUE environment entries for `run` */
 } hub_t;
@@ -67,7 +67,7 @@ void hub_start(hub_t *hub);
 void hub_stop(hub_t *hub);
 /* SIGKILL and wait; fails the test if the hub had already died otherwise. */
 void hub_kill(hub_t *hub);
-void hub_cleanup(hub_t *hub);    /* stop if running, remove the directory */
+void hub_cleanup(hub_t *hub); /* stop if running, remove the directory */
 
 /* Generates a key pair and registers it. role_args is the rest of the
  * `officer add` command line, e.g. "--country MX --network consular --role focal". */
@@ -134,15 +134,15 @@ typedef struct {
     char dir[300];
     char log[300];
     int client_port, peer_port;
-    pid_t pid;          /* 0 when not running */
+    pid_t pid; /* 0 when not running */
 } etcd_member_t;
 
 typedef struct {
     etcd_member_t m[HARNESS_ETCD_MAX];
     int n;
-    char dir[64];       /* holds every member's data and log */
+    char dir[64];        /* holds every member's data and log */
     char endpoints[256]; /* the client URLs, comma-separated ([cluster] etcd) */
-    char initial[512];  /* --initial-cluster */
+    char initial[512];   /* --initial-cluster */
 } etcd_cluster_t;
 
 /* 1 if etcd and etcdctl are installed. */

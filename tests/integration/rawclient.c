@@ -322,8 +322,8 @@ rawclient_drain(rawclient_t *self, int timeout_ms)
         int before = self->strays;
         Enlace__Frame *f = rawclient_recv(self, (int)left);
         if (f) {
-            fprintf(stderr, "  rawclient: unexpected %s for request %llu\n",
-                rawclient_describe(f), (unsigned long long)f->request_id);
+            fprintf(stderr, "  rawclient: unexpected %s for request %llu\n", rawclient_describe(f),
+                (unsigned long long)f->request_id);
             self->strays++;
             enlace__frame__free_unpacked(f, NULL);
             n++;

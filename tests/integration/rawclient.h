@@ -116,21 +116,21 @@ void rawbuf_field_varint(rawbuf_t *b, uint32_t field, uint64_t v);
 void rawbuf_field_bytes(rawbuf_t *b, uint32_t field, const void *p, size_t n);
 /* A Frame header (version, request_id) followed by one length-delimited
  * body field holding `body`. */
-rawbuf_t rawbuf_frame(uint32_t version, uint64_t request_id, uint32_t body_field,
-    const void *body, size_t body_len);
+rawbuf_t rawbuf_frame(uint32_t version, uint64_t request_id, uint32_t body_field, const void *body,
+    size_t body_len);
 
 /* A Content serialized by hand, so every field may hold any bytes (a NUL
  * inside the topic, a short author key). */
 typedef struct {
-    const uint8_t *id;         /* 16 bytes; NULL: random */
+    const uint8_t *id; /* 16 bytes; NULL: random */
     const char *topic;
     size_t topic_len;          /* 0: strlen(topic) */
     const uint8_t *author_key; /* NULL: the signer's own public key */
     size_t author_key_len;
-    const void *body;          /* NULL: a short fixed text */
-    size_t body_len;           /* 0: strlen(body) */
-    int tlp;                   /* 0: not sent (AMBER) */
-    const char *recipient;     /* one named recipient, as bytes, or NULL */
+    const void *body;      /* NULL: a short fixed text */
+    size_t body_len;       /* 0: strlen(body) */
+    int tlp;               /* 0: not sent (AMBER) */
+    const char *recipient; /* one named recipient, as bytes, or NULL */
     size_t recipient_len;
 } rawclient_content_t;
 

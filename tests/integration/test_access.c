@@ -76,47 +76,28 @@ rules_table(void)
 {
     const row_t rows[] = {
         /* member officers: their networks only */
-        {&gt, PUB, "consular/case/GT", 1},
-        {&gt, PUB, "child/case/GT", 0},
-        {&gt, PUB, "trafficking/route", 0},
-        {&gt, SUB, "consular/#", 1},
-        {&gt, SUB, "child/#", 0},
-        {&gt, SUB, "#", 0},
-        {&gt, SUB, "+/announce", 0},
-        {&gt, HIST, "consular/#", 1},
-        {&gt, HIST, "child/#", 0},
-        {&gt, ADMIN, "officer", 0},
-        {&gt, PUB, "consular/members/closed-session", 1},
-        {&sv, PUB, "child/unaccompanied/SV", 1},
-        {&sv, PUB, "consular/x", 0},
-        {&mx, PUB, "crm/consultation/1", 1},
+        {&gt, PUB, "consular/case/GT", 1}, {&gt, PUB, "child/case/GT", 0},
+        {&gt, PUB, "trafficking/route", 0}, {&gt, SUB, "consular/#", 1}, {&gt, SUB, "child/#", 0},
+        {&gt, SUB, "#", 0}, {&gt, SUB, "+/announce", 0}, {&gt, HIST, "consular/#", 1},
+        {&gt, HIST, "child/#", 0}, {&gt, ADMIN, "officer", 0},
+        {&gt, PUB, "consular/members/closed-session", 1}, {&sv, PUB, "child/unaccompanied/SV", 1},
+        {&sv, PUB, "consular/x", 0}, {&mx, PUB, "crm/consultation/1", 1},
         /* the ST: reads everything, posts nowhere without a membership */
-        {&st, SUB, "#", 1},
-        {&st, SUB, "trafficking/#", 1},
-        {&st, HIST, "#", 1},
-        {&st, PUB, "consular/x", 0},
-        {&st, PUB, "crm/x", 0},
-        {&st, ADMIN, "officer", 1},
-        {&adm, ADMIN, "officer", 1},
-        {&adm, PUB, "consular/x", 0},
+        {&st, SUB, "#", 1}, {&st, SUB, "trafficking/#", 1}, {&st, HIST, "#", 1},
+        {&st, PUB, "consular/x", 0}, {&st, PUB, "crm/x", 0}, {&st, ADMIN, "officer", 1},
+        {&adm, ADMIN, "officer", 1}, {&adm, PUB, "consular/x", 0},
         /* observers: only through an invitation, never members-only topics */
-        {&unicef, SUB, "child/#", 1},
-        {&unicef, SUB, "child/unaccompanied/+", 1},
-        {&unicef, SUB, "child/members/#", 0},
-        {&unicef, SUB, "consular/#", 0},
+        {&unicef, SUB, "child/#", 1}, {&unicef, SUB, "child/unaccompanied/+", 1},
+        {&unicef, SUB, "child/members/#", 0}, {&unicef, SUB, "consular/#", 0},
         {&unicef, HIST, "child/#", 1},
         {&unicef, PUB, "child/statement", 0}, /* read-only invitation */
-        {&unicef, ADMIN, "officer", 0},
-        {&co, SUB, "consular/observers/#", 1},
-        {&co, SUB, "consular/#", 0},          /* wider than the invitation */
-        {&co, PUB, "consular/observers/statement", 1},
-        {&co, PUB, "consular/case/1", 0},
+        {&unicef, ADMIN, "officer", 0}, {&co, SUB, "consular/observers/#", 1},
+        {&co, SUB, "consular/#", 0}, /* wider than the invitation */
+        {&co, PUB, "consular/observers/statement", 1}, {&co, PUB, "consular/case/1", 0},
         {&co, PUB, "consular/members/x", 0},
         /* the PPT (focal point of the country holding it): announcements */
-        {&hn, PUB, "trafficking/announce", 1},
-        {&hn, PUB, "consular/announce/meeting", 1},
-        {&hn, PUB, "trafficking/route", 0},
-        {&hn, PUB, "crm/announce", 1},
+        {&hn, PUB, "trafficking/announce", 1}, {&hn, PUB, "consular/announce/meeting", 1},
+        {&hn, PUB, "trafficking/route", 0}, {&hn, PUB, "crm/announce", 1},
         {&gt, PUB, "trafficking/announce", 0}, /* not the PPT */
     };
     static const char *names[] = {"publish", "subscribe", "history", "admin"};
@@ -200,17 +181,18 @@ tlp_matrix(void)
         {"red-gt", ENLACE_TLP_RED, 1},
     };
     for (size_t i = 0; i < sizeof sends / sizeof sends[0]; i++) {
-        enlace_publish_opts_t o = {.tlp = sends[i].tlp, .recipients = sends[i].to_gt ? to_gt : NULL,
+        enlace_publish_opts_t o = {.tlp = sends[i].tlp,
+            .recipients = sends[i].to_gt ? to_gt : NULL,
             .nrecipients = sends[i].to_gt ? 1 : 0};
         CHECK_RC(enlace_publish(pub, "consular/observers/tlp/1", sends[i].body,
                      strlen(sends[i].body), &o, NULL),
             ENLACE_OK);
     }
     const char *want[] = {
-        "clear;green;amber;strict-gt;red-gt;",  /* gt: member, GT named */
-        "clear;green;amber;strict-own;",        /* mx2: member, MX = author's home */
-        "clear;green;amber;",                   /* st: live, no RED or STRICT */
-        "clear;green;",                         /* co: invited observer */
+        "clear;green;amber;strict-gt;red-gt;", /* gt: member, GT named */
+        "clear;green;amber;strict-own;",       /* mx2: member, MX = author's home */
+        "clear;green;amber;",                  /* st: live, no RED or STRICT */
+        "clear;green;",                        /* co: invited observer */
     };
     for (int i = 0; i < 4; i++) {
         char got[1024];
@@ -242,8 +224,7 @@ tlp_matrix(void)
             if (d->sealed && d->seal_status != ENLACE_OK)
                 snprintf(got + n, sizeof got - n, "[sealed];");
             else
-                snprintf(got + n, sizeof got - n, "%.*s;", (int)d->body_len,
-                    (const char *)d->body);
+                snprintf(got + n, sizeof got - n, "%.*s;", (int)d->body_len, (const char *)d->body);
         }
         enlace_page_destroy(&page);
         if (strcmp(got, hist[i].want) != 0) {
@@ -301,12 +282,13 @@ filtered_history_is_the_unfiltered_history_filtered(void)
 {
     enlace_client_t *mxc = s_client(&mx), *gtc = s_client(&gt);
     const char *to_gt[] = {gt.fingerprint};
-    static const enlace_tlp_t tlps[] = {ENLACE_TLP_CLEAR, ENLACE_TLP_AMBER,
-        ENLACE_TLP_AMBER_STRICT, ENLACE_TLP_RED, ENLACE_TLP_GREEN, ENLACE_TLP_AMBER_STRICT};
+    static const enlace_tlp_t tlps[] = {ENLACE_TLP_CLEAR, ENLACE_TLP_AMBER, ENLACE_TLP_AMBER_STRICT,
+        ENLACE_TLP_RED, ENLACE_TLP_GREEN, ENLACE_TLP_AMBER_STRICT};
     for (int i = 0; i < 36; i++) {
         enlace_tlp_t tlp = tlps[i % 6];
         int named = tlp == ENLACE_TLP_RED || (tlp == ENLACE_TLP_AMBER_STRICT && i % 4 == 2);
-        enlace_publish_opts_t o = {.tlp = tlp, .recipients = named ? to_gt : NULL,
+        enlace_publish_opts_t o = {.tlp = tlp,
+            .recipients = named ? to_gt : NULL,
             .nrecipients = named ? 1 : 0};
         char body[32];
         snprintf(body, sizeof body, "filt-%d", i);
@@ -347,8 +329,11 @@ filtered_history_is_the_unfiltered_history_filtered(void)
         };
         for (size_t k = 0; k < sizeof qs / sizeof qs[0]; k++) {
             const char *pattern = qs[k].pattern ? qs[k].pattern : all.pattern;
-            enlace_history_query_t q = {.pattern = pattern, .limit = 3,
-                .from_ms = qs[k].from, .to_ms = qs[k].to, .author = qs[k].author,
+            enlace_history_query_t q = {.pattern = pattern,
+                .limit = 3,
+                .from_ms = qs[k].from,
+                .to_ms = qs[k].to,
+                .author = qs[k].author,
                 .country = qs[k].country};
             int m = s_history_all(c, q, got, CAP), w = 0;
             for (int i = 0; i < n; i++) {
@@ -365,8 +350,8 @@ filtered_history_is_the_unfiltered_history_filtered(void)
             for (int i = 0; same && i < m; i++)
                 same = got[i].seq == want[i].seq;
             if (!same) {
-                fprintf(stderr, "  %s, query %zu: %d items, expected %d\n", readers[r]->name, k,
-                    m, w);
+                fprintf(stderr, "  %s, query %zu: %d items, expected %d\n", readers[r]->name, k, m,
+                    w);
                 harness_fail(__FILE__, __LINE__, "filtered history");
             }
         }
@@ -396,8 +381,9 @@ red_reaches_only_the_named_recipient_of_three(void)
     CHECK(strcmp(got[2], "only-b;") == 0); /* the author sees its own message */
     char db[300];
     snprintf(db, sizeof db, "%s/data/archive.db", hub.dir);
-    CHECK(SQL_INT(db, "SELECT count(*) FROM messages WHERE topic = 'trafficking/victim/1'"
-                      " AND tlp = 5")
+    CHECK(SQL_INT(db,
+              "SELECT count(*) FROM messages WHERE topic = 'trafficking/victim/1'"
+              " AND tlp = 5")
         == 1); /* and the archive */
     s_close_all();
 }
@@ -448,8 +434,8 @@ observer_invitation_lifecycle(void)
     CHECK_RC(enlace_publish(pub, "child/report", "renewed", 7, &green, NULL), ENLACE_OK);
     s_collect(o, 600, got, sizeof got);
     CHECK(strcmp(got, "renewed;") == 0);
-    CHECK(harness_sh("%s invite revoke %s/data %d >/dev/null", getenv("ENLACE_HUB_BIN"), hub.dir,
-              inv)
+    CHECK(
+        harness_sh("%s invite revoke %s/data %d >/dev/null", getenv("ENLACE_HUB_BIN"), hub.dir, inv)
         == 0);
     usleep(400000);
     CHECK_RC(enlace_publish(pub, "child/report", "after-revoke", 12, &green, NULL), ENLACE_OK);
@@ -479,8 +465,8 @@ removed_membership_stops_deliveries_at_once(void)
     CHECK_RC(enlace_publish(pub, "consular/leave/2", "after", 5, NULL, NULL), ENLACE_OK);
     s_collect(l, 600, got, sizeof got);
     CHECK(strcmp(got, "") == 0);
-    CMD(0, out, sizeof out, "%s audit %s/data | grep membership.remove",
-        getenv("ENLACE_HUB_BIN"), hub.dir);
+    CMD(0, out, sizeof out, "%s audit %s/data | grep membership.remove", getenv("ENLACE_HUB_BIN"),
+        hub.dir);
     CHECK(strstr(out, "membership.remove") != NULL);
     CHECK(strstr(out, st.fingerprint) != NULL); /* the actor is recorded */
     s_close_all();
@@ -493,8 +479,8 @@ st_administers_over_the_wire(void)
     officer_keys_only(&hub, &newbie, "newbie");
     char out[4096];
     /* the CLI reads the key file and sends the key */
-    CMD(0, NULL, 0, "printf 'hub = %s\\nhub_key = %s\\nkey = %s\\n' > %s/st.profile",
-        hub.endpoint, hub.hub_public, st.secret, hub.dir);
+    CMD(0, NULL, 0, "printf 'hub = %s\\nhub_key = %s\\nkey = %s\\n' > %s/st.profile", hub.endpoint,
+        hub.hub_public, st.secret, hub.dir);
     int rc = harness_capture(out, sizeof out,
         "%s --profile %s/st.profile admin officer add --key %s --country PA --network child "
         "--role focal --name 'Nueva Punto Focal' 2>&1",
@@ -530,8 +516,8 @@ st_administers_over_the_wire(void)
         getenv("ENLACE_CLI_BIN"), hub.dir);
     CHECK(rc == 0 && strstr(out, "current") && strstr(out, "HN"));
     rc = harness_capture(out, sizeof out,
-        "%s --profile %s/st.profile admin audit 2>&1 | grep key.revoke",
-        getenv("ENLACE_CLI_BIN"), hub.dir);
+        "%s --profile %s/st.profile admin audit 2>&1 | grep key.revoke", getenv("ENLACE_CLI_BIN"),
+        hub.dir);
     CHECK(rc == 0 && strstr(out, "key.revoke") && strstr(out, st.fingerprint));
     /* the hub's status, over the wire (issue 7) */
     rc = harness_capture(out, sizeof out,
@@ -543,8 +529,8 @@ st_administers_over_the_wire(void)
     /* the asking ST counts itself: the snapshot is fresh, not 2 s old */
     CHECK(rc == 0 && strncmp(out, "True True True", 14) == 0);
     /* a non-ST officer is refused, and that is audited */
-    CMD(0, NULL, 0, "printf 'hub = %s\\nhub_key = %s\\nkey = %s\\n' > %s/gt.profile",
-        hub.endpoint, hub.hub_public, gt.secret, hub.dir);
+    CMD(0, NULL, 0, "printf 'hub = %s\\nhub_key = %s\\nkey = %s\\n' > %s/gt.profile", hub.endpoint,
+        hub.hub_public, gt.secret, hub.dir);
     CMD(1, out, sizeof out, "%s --profile %s/gt.profile admin officer list 2>&1",
         getenv("ENLACE_CLI_BIN"), hub.dir);
     CHECK(strstr(out, "Technical Secretariat"));
@@ -575,8 +561,8 @@ officer_holds_several_keys_with_validity(void)
     CHECK(harness_sh("%s officer key %s/data --fingerprint %s --key %s --from %s >/dev/null", bin,
               hub.dir, gt.fingerprint, later_key.public_, later)
         == 0);
-    CHECK(harness_sh("%s officer key %s/data --fingerprint %s --key %s --until %s >/dev/null",
-              bin, hub.dir, gt.fingerprint, short_key.public_, soon)
+    CHECK(harness_sh("%s officer key %s/data --fingerprint %s --key %s --until %s >/dev/null", bin,
+              hub.dir, gt.fingerprint, short_key.public_, soon)
         == 0);
     /* the same key cannot belong to two officers */
     CMD(1, NULL, 0, "%s officer key %s/data --fingerprint %s --key %s 2>&1", bin, hub.dir,
@@ -618,18 +604,22 @@ main(void)
     officer_new(&hub, &co, "co", "--country CO --role observer");
     officer_new(&hub, &hn, "hn", "--country HN --network child --role focal");
     CMD(0, NULL, 0, "%s ppt set %s/data --country HN 2>&1", bin, hub.dir);
-    CMD(0, NULL, 0, "%s invite grant %s/data --to UNICEF --network child --topics 'child/#' "
-                    "--access read --for 1h 2>&1",
+    CMD(0, NULL, 0,
+        "%s invite grant %s/data --to UNICEF --network child --topics 'child/#' "
+        "--access read --for 1h 2>&1",
         bin, hub.dir);
-    CMD(0, NULL, 0, "%s invite grant %s/data --to CO --network consular --topics "
-                    "'consular/observers/#' --access readwrite --for 1h 2>&1",
+    CMD(0, NULL, 0,
+        "%s invite grant %s/data --to CO --network consular --topics "
+        "'consular/observers/#' --access readwrite --for 1h 2>&1",
         bin, hub.dir);
     /* refused grants: members need none; unknown network; pattern outside it */
-    CMD(1, NULL, 0, "%s invite grant %s/data --to MX --network child --topics 'child/#' "
-                    "--access read --for 1h 2>&1",
+    CMD(1, NULL, 0,
+        "%s invite grant %s/data --to MX --network child --topics 'child/#' "
+        "--access read --for 1h 2>&1",
         bin, hub.dir);
-    CMD(1, NULL, 0, "%s invite grant %s/data --to UNICEF --network child --topics 'consular/#' "
-                    "--access read --for 1h 2>&1",
+    CMD(1, NULL, 0,
+        "%s invite grant %s/data --to UNICEF --network child --topics 'consular/#' "
+        "--access read --for 1h 2>&1",
         bin, hub.dir);
     hub_start(&hub);
     harness_run("rules_table", rules_table);

@@ -42,10 +42,18 @@ s_raise(enlace_client_t *c, const char *priority, const char *countries, const c
     for (char *save = NULL, *p = strtok_r(buf, ",", &save); p && n < 8;
          p = strtok_r(NULL, ",", &save))
         cc[n++] = p;
-    enlace_alert_t a = {.priority = priority, .category = "death", .countries = cc,
-        .ncountries = n, .headline = headline, .status = status, .msg_type = msg_type,
-        .references = ref ? &ref : NULL, .nreferences = ref ? 1 : 0,
-        .area = "Tapachula, Chiapas", .urgency = "immediate", .severity = "severe",
+    enlace_alert_t a = {.priority = priority,
+        .category = "death",
+        .countries = cc,
+        .ncountries = n,
+        .headline = headline,
+        .status = status,
+        .msg_type = msg_type,
+        .references = ref ? &ref : NULL,
+        .nreferences = ref ? 1 : 0,
+        .area = "Tapachula, Chiapas",
+        .urgency = "immediate",
+        .severity = "severe",
         .certainty = "observed"};
     enlace_publish_opts_t o = {.alert = &a, .case_id = case_id};
     uint64_t seq = 0;
@@ -70,9 +78,9 @@ s_wait_for(enlace_client_t *c, uint64_t alert, int escalation_level, int ms, uin
             continue;
         if (first_seq && !*first_seq)
             *first_seq = d->seq;
-        if (escalation_level ? (d->escalation_alert == alert
-                                   && (int)d->escalation_level == escalation_level)
-                             : (d->is_alert && d->seq == alert))
+        if (escalation_level
+                ? (d->escalation_alert == alert && (int)d->escalation_level == escalation_level)
+                : (d->is_alert && d->seq == alert))
             got++;
         enlace_delivery_destroy(&d);
     }
@@ -194,8 +202,8 @@ urgent_alert_escalates_to_the_country_then_the_ppt_and_st(void)
     CHECK(strcmp(state, "acknowledged") == 0);
     /* The CLI shows the same, per country. */
     char out[4096];
-    CMD(0, NULL, 0, "printf 'hub = %s\\nhub_key = %s\\nkey = %s\\n' > %s/mx.profile",
-        hub.endpoint, hub.hub_public, mx.secret, hub.dir);
+    CMD(0, NULL, 0, "printf 'hub = %s\\nhub_key = %s\\nkey = %s\\n' > %s/mx.profile", hub.endpoint,
+        hub.hub_public, mx.secret, hub.dir);
     CMD(0, out, sizeof out, "%s --profile %s/mx.profile alerts 2>&1", getenv("ENLACE_CLI_BIN"),
         hub.dir);
     CHECK(strstr(out, "GT  overdue") != NULL);
@@ -293,8 +301,11 @@ s_kill_raise(hub_t *h, const officer_t *o, const char *priority, int round)
         return 0;
     }
     snprintf(headline, sizeof headline, "Naufragio, ronda %d", round);
-    enlace_alert_t a = {.priority = priority, .category = "disaster",
-        .countries = s_kill_countries, .ncountries = KILL_COUNTRIES, .headline = headline};
+    enlace_alert_t a = {.priority = priority,
+        .category = "disaster",
+        .countries = s_kill_countries,
+        .ncountries = KILL_COUNTRIES,
+        .headline = headline};
     enlace_publish_opts_t opts = {.alert = &a};
     uint64_t id = 0;
     rc = enlace_publish(c, "consular/disaster/MX", "Se coordina.", 12, &opts, &id);
@@ -310,8 +321,10 @@ static long long
 s_kill_escalations(const char *db, uint64_t id)
 {
     if (id)
-        return SQL_INT(db, "SELECT count(*) FROM alert_events WHERE event = 'escalated'"
-                           " AND alert_seq = %llu", (unsigned long long)id);
+        return SQL_INT(db,
+            "SELECT count(*) FROM alert_events WHERE event = 'escalated'"
+            " AND alert_seq = %llu",
+            (unsigned long long)id);
     return SQL_INT(db, "SELECT count(*) FROM alert_events WHERE event = 'escalated'");
 }
 
@@ -324,12 +337,17 @@ s_kill_alerts_with(const char *db, const uint64_t *ids, int n, int lo, int hi)
         snprintf(list + strlen(list), sizeof list - strlen(list), "%s%llu", i ? "," : "",
             (unsigned long long)ids[i]);
     if (lo == 0)
-        return n - SQL_INT(db, "SELECT count(DISTINCT alert_seq) FROM alert_events WHERE event ="
-                               " 'escalated' AND alert_seq IN (%s)", list)
+        return n
+            - SQL_INT(db,
+                "SELECT count(DISTINCT alert_seq) FROM alert_events WHERE event ="
+                " 'escalated' AND alert_seq IN (%s)",
+                list)
             + (hi >= 1 ? s_kill_alerts_with(db, ids, n, 1, hi) : 0);
-    return SQL_INT(db, "SELECT count(*) FROM (SELECT alert_seq FROM alert_events WHERE event ="
-                       " 'escalated' AND alert_seq IN (%s) GROUP BY alert_seq HAVING count(*)"
-                       " BETWEEN %d AND %d)", list, lo, hi);
+    return SQL_INT(db,
+        "SELECT count(*) FROM (SELECT alert_seq FROM alert_events WHERE event ="
+        " 'escalated' AND alert_seq IN (%s) GROUP BY alert_seq HAVING count(*)"
+        " BETWEEN %d AND %d)",
+        list, lo, hi);
 }
 
 /* The hub is killed with SIGKILL KILL_ROUNDS times while alerts escalate.
@@ -373,7 +391,8 @@ escalation_is_exactly_once_across_sigkills_at_random_moments(void)
             while (harness_now_ms() - t0 < 5000 && s_kill_escalations(db, 0) == seen)
                 usleep(5000);
         } else {
-            int64_t at = (mode == 0 ? deadline : 2 * deadline) - 300 + (int64_t)(s_kill_rng() % 600);
+            int64_t at = (mode == 0 ? deadline : 2 * deadline) - 300
+                + (int64_t)(s_kill_rng() % 600);
             usleep((useconds_t)at * 1000);
         }
         int64_t waited = harness_now_ms() - t0;
@@ -389,8 +408,9 @@ escalation_is_exactly_once_across_sigkills_at_random_moments(void)
                " %lld of 4; alerts so far before level 1 / between / after level 2: %lld / %lld"
                " / %lld\n",
             round, flash ? "flash" : "urgent", (unsigned long long)ids[round],
-            mode == 1 ? "just after an escalation committed" : mode == 0 ? "around level 1"
-                                                                       : "around level 2",
+            mode == 1       ? "just after an escalation committed"
+                : mode == 0 ? "around level 1"
+                            : "around level 2",
             (long long)waited, s_kill_escalations(db, ids[round]), b, m, a);
         hub_start(&h);
     }
@@ -398,8 +418,10 @@ escalation_is_exactly_once_across_sigkills_at_random_moments(void)
      * about 4 s after it was raised). */
     long long pending = -1;
     for (int i = 0; i < 200 && pending != 0; i++) {
-        pending = SQL_INT(db, "SELECT count(*) FROM alert_targets WHERE level < 2 AND alert_seq"
-                              " >= %llu", (unsigned long long)ids[0]);
+        pending = SQL_INT(db,
+            "SELECT count(*) FROM alert_targets WHERE level < 2 AND alert_seq"
+            " >= %llu",
+            (unsigned long long)ids[0]);
         if (pending != 0)
             usleep(100 * 1000);
     }
@@ -414,32 +436,45 @@ escalation_is_exactly_once_across_sigkills_at_random_moments(void)
         for (int k = 0; k < KILL_COUNTRIES; k++) {
             const char *cc = s_kill_countries[k];
             for (int level = 1; level <= 2; level++) {
-                long long events = SQL_INT(db, "SELECT count(*) FROM alert_events WHERE event ="
-                                               " 'escalated' AND alert_seq = %llu AND country ="
-                                               " '%s' AND detail = 'level %d'", id, cc, level);
+                long long events = SQL_INT(db,
+                    "SELECT count(*) FROM alert_events WHERE event ="
+                    " 'escalated' AND alert_seq = %llu AND country ="
+                    " '%s' AND detail = 'level %d'",
+                    id, cc, level);
                 /* The notice's text names the alert, the country and the level. */
                 long long notices;
                 if (level == 1)
-                    notices = SQL_INT(db, "SELECT count(*) FROM messages WHERE topic ="
+                    notices = SQL_INT(db,
+                        "SELECT count(*) FROM messages WHERE topic ="
                         " 'consular/alerts/escalation' AND instr(content, 'alert #%llu ') > 0"
-                        " AND instr(content, 'was not acknowledged by %s within') > 0", id, cc);
+                        " AND instr(content, 'was not acknowledged by %s within') > 0",
+                        id, cc);
                 else
-                    notices = SQL_INT(db, "SELECT count(*) FROM messages WHERE topic ="
+                    notices = SQL_INT(db,
+                        "SELECT count(*) FROM messages WHERE topic ="
                         " 'consular/alerts/escalation' AND instr(content, 'alert #%llu ') > 0"
-                        " AND instr(content, 'still not acknowledged by %s:') > 0", id, cc);
+                        " AND instr(content, 'still not acknowledged by %s:') > 0",
+                        id, cc);
                 if (events != 1 || notices != 1) {
                     wrong++;
-                    fprintf(stderr, "  alert %llu, %s, level %d: %lld escalation event(s),"
-                                    " %lld notice(s)\n", id, cc, level, events, notices);
+                    fprintf(stderr,
+                        "  alert %llu, %s, level %d: %lld escalation event(s),"
+                        " %lld notice(s)\n",
+                        id, cc, level, events, notices);
                 }
             }
         }
         /* Nothing else about it: no third level, no stray notice. */
-        CHECK(SQL_INT(db, "SELECT count(*) FROM alert_events WHERE event = 'escalated' AND"
-                          " alert_seq = %llu", id) == 2 * KILL_COUNTRIES);
-        CHECK(SQL_INT(db, "SELECT count(*) FROM messages WHERE topic ="
-                          " 'consular/alerts/escalation' AND instr(content, 'alert #%llu ') > 0",
-                  id) == 2 * KILL_COUNTRIES);
+        CHECK(SQL_INT(db,
+                  "SELECT count(*) FROM alert_events WHERE event = 'escalated' AND"
+                  " alert_seq = %llu",
+                  id)
+            == 2 * KILL_COUNTRIES);
+        CHECK(SQL_INT(db,
+                  "SELECT count(*) FROM messages WHERE topic ="
+                  " 'consular/alerts/escalation' AND instr(content, 'alert #%llu ') > 0",
+                  id)
+            == 2 * KILL_COUNTRIES);
     }
     printf("%d alerts x %d countries x 2 levels: %d not exactly once\n", KILL_ROUNDS,
         KILL_COUNTRIES, wrong);
@@ -518,8 +553,13 @@ update_and_cancel_reference_the_original_in_cap(void)
     if (g) {
         uint64_t ref = orig;
         const char *cc[] = {"MX"};
-        enlace_alert_t al = {.priority = "urgent", .category = "death", .countries = cc,
-            .ncountries = 1, .headline = "x", .msg_type = "cancel", .references = &ref,
+        enlace_alert_t al = {.priority = "urgent",
+            .category = "death",
+            .countries = cc,
+            .ncountries = 1,
+            .headline = "x",
+            .msg_type = "cancel",
+            .references = &ref,
             .nreferences = 1};
         enlace_publish_opts_t o = {.alert = &al};
         CHECK(enlace_publish(g, "consular/death/MX", "x", 1, &o, NULL) != ENLACE_OK);
@@ -606,9 +646,15 @@ alert_with_empty_body_exports_as_cap(void)
     if (!a)
         return;
     const char *cc[] = {"SV"};
-    enlace_alert_t al = {.priority = "urgent", .category = "death", .countries = cc,
-        .ncountries = 1, .headline = "Fallecimiento sin detalles", .area = "La Hachadura",
-        .urgency = "immediate", .severity = "severe", .certainty = "observed"};
+    enlace_alert_t al = {.priority = "urgent",
+        .category = "death",
+        .countries = cc,
+        .ncountries = 1,
+        .headline = "Fallecimiento sin detalles",
+        .area = "La Hachadura",
+        .urgency = "immediate",
+        .severity = "severe",
+        .certainty = "observed"};
     enlace_publish_opts_t o = {.alert = &al};
     uint64_t id = 0;
     CHECK_RC(enlace_publish(a, "consular/death/MX", NULL, 0, &o, &id), ENLACE_OK);
@@ -655,8 +701,8 @@ case_thread_holds_messages_alerts_and_states(void)
         goto out;
     const char *cc[] = {"MX", "GT"};
     uint64_t case_id = 0;
-    CHECK_RC(enlace_case_open(a, "death", cc, 2, "Fallecimiento de J. P. en Tapachula", NULL,
-                 &case_id),
+    CHECK_RC(
+        enlace_case_open(a, "death", cc, 2, "Fallecimiento de J. P. en Tapachula", NULL, &case_id),
         ENLACE_OK);
     CHECK(case_id > 0);
     enlace_publish_opts_t o = {.case_id = case_id};
@@ -699,8 +745,8 @@ case_thread_holds_messages_alerts_and_states(void)
     enlace_case_destroy(&detail);
     /* The CLI forms of the issue. */
     char out[2048];
-    CMD(0, NULL, 0, "printf 'hub = %s\\nhub_key = %s\\nkey = %s\\n' > %s/mx.profile",
-        hub.endpoint, hub.hub_public, mx.secret, hub.dir);
+    CMD(0, NULL, 0, "printf 'hub = %s\\nhub_key = %s\\nkey = %s\\n' > %s/mx.profile", hub.endpoint,
+        hub.hub_public, mx.secret, hub.dir);
     int rc = harness_capture(out, sizeof out,
         "%s --profile %s/mx.profile case open --type disaster --countries MX,HN 'Huracán' 2>&1",
         getenv("ENLACE_CLI_BIN"), hub.dir);

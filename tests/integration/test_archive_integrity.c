@@ -78,9 +78,10 @@ verify_passes_after_publishing(void)
         snprintf(body, sizeof body, "Mensaje %d: traslado de connacional, expediente %d.", i + 1,
             4100 + i);
         enlace_publish_opts_t red = {.tlp = ENLACE_TLP_RED,
-            .recipients = (const char *const[]){luis.fingerprint}, .nrecipients = 1};
-        CHECK_RC(enlace_publish(c, topics[i], body, strlen(body), i == 4 ? &red : NULL,
-                     &seqs[i + 1]),
+            .recipients = (const char *const[]){luis.fingerprint},
+            .nrecipients = 1};
+        CHECK_RC(
+            enlace_publish(c, topics[i], body, strlen(body), i == 4 ? &red : NULL, &seqs[i + 1]),
             ENLACE_OK);
     }
     /* A body that is not UTF-8: exported as body_base64. */
@@ -112,15 +113,19 @@ static void
 verify_names_the_message_with_one_changed_byte(void)
 {
     char path[400], out[8192], before[8192], after[8192];
-    CMD(0, before, sizeof before, "sqlite3 -bail %s/data/archive.db"
-        " 'SELECT hex(content) FROM messages WHERE seq = 3'", hub.dir);
+    CMD(0, before, sizeof before,
+        "sqlite3 -bail %s/data/archive.db"
+        " 'SELECT hex(content) FROM messages WHERE seq = 3'",
+        hub.dir);
     CHECK(s_tampered_copy("byte",
               "UPDATE messages SET content = CAST(substr(content, 1, length(content) - 1)"
               " || '!' AS BLOB) WHERE seq = 3;",
               path, sizeof path)
         == 0);
-    CMD(0, after, sizeof after, "sqlite3 -bail %s 'SELECT hex(content) FROM messages"
-        " WHERE seq = 3'", path);
+    CMD(0, after, sizeof after,
+        "sqlite3 -bail %s 'SELECT hex(content) FROM messages"
+        " WHERE seq = 3'",
+        path);
     /* exactly one byte (two hex digits at most) differs */
     size_t n = strlen(before), diff = 0;
     CHECK(n > 20 && n == strlen(after));
@@ -143,7 +148,8 @@ static void
 verify_detects_deleted_and_inserted_messages(void)
 {
     char path[400], out[8192];
-    CHECK(s_tampered_copy("deleted", "DELETE FROM messages WHERE seq = 2;", path, sizeof path) == 0);
+    CHECK(
+        s_tampered_copy("deleted", "DELETE FROM messages WHERE seq = 2;", path, sizeof path) == 0);
     CHECK(s_verify(path, out, sizeof out) == 1);
     CHECK(strstr(out, "message seq 2 ") != NULL && strstr(out, "missing (deleted)") != NULL);
 
@@ -229,10 +235,12 @@ verify_checks_each_batched_message_alone(void)
     static const struct {
         const char *name, *sql;
     } changes[] = {
-        {"path", "UPDATE messages SET batch_path = CAST(zeroblob(32) || substr(batch_path, 33)"
-                 " AS BLOB) WHERE seq = 10;"},
-        {"index", "UPDATE messages SET batch_index = (batch_index + 1) % batch_size"
-                  " WHERE seq = 10;"},
+        {"path",
+            "UPDATE messages SET batch_path = CAST(zeroblob(32) || substr(batch_path, 33)"
+            " AS BLOB) WHERE seq = 10;"},
+        {"index",
+            "UPDATE messages SET batch_index = (batch_index + 1) % batch_size"
+            " WHERE seq = 10;"},
         {"size", "UPDATE messages SET batch_size = batch_size + 1 WHERE seq = 10;"},
         {"alone", "UPDATE messages SET batch_size = 0 WHERE seq = 10;"},
     };
@@ -306,8 +314,9 @@ verify_covers_directory_administration(void)
         {"ppt", "UPDATE ppt SET country = 'MX' WHERE year = 2026;", "FAIL PPT 2026 "},
         {"invitation", "UPDATE invitations SET revoked_ms = NULL;", "FAIL invitation 1 "},
         {"membership", "DELETE FROM memberships WHERE network = 'child';", "FAIL officer 2 "},
-        {"invited", "INSERT INTO invitations (grantee, network, patterns, access, expires_ms,"
-                    " created_ms) VALUES ('UNICEF', 'crm', '#', 'readwrite', 9000000000000, 0);",
+        {"invited",
+            "INSERT INTO invitations (grantee, network, patterns, access, expires_ms,"
+            " created_ms) VALUES ('UNICEF', 'crm', '#', 'readwrite', 9000000000000, 0);",
             "FAIL invitation 2: not in the ledger"},
     };
     for (size_t i = 0; i < sizeof tampering / sizeof tampering[0]; i++) {
@@ -341,14 +350,15 @@ export_writes_json_lines_filtered_by_topic_and_time(void)
 {
     /* --restricted: the RED message (seq 5) is withheld without it. */
     CHECK(s_export_lines("", "assert 5 not in [o[\"seq\"] for o in ls]") == 5);
-    CHECK(s_export_lines("--restricted",
-              "assert [o[\"seq\"] for o in ls] == [1,2,3,4,5,6];"
-              " assert all(len(o[\"id\"]) == 32 and len(o[\"signature\"]) == 128 for o in ls);"
-              " assert ls[0][\"author\"][\"name\"] == \"ana\" and ls[0][\"network\"] == \"consular\";"
-              " assert ls[0][\"body\"].startswith(\"Mensaje 1\") and ls[0][\"tlp\"] == \"TLP:AMBER\";"
-              " assert ls[4][\"tlp\"] == \"TLP:RED\" and len(ls[4][\"recipients\"]) == 1;"
-              " assert \"body\" not in ls[5] and ls[5][\"body_base64\"] == \"//4AYmlu\";"
-              " assert ls[0][\"stored\"].endswith(\"Z\") and ls[0][\"created\"][10] == \"T\"")
+    CHECK(
+        s_export_lines("--restricted",
+            "assert [o[\"seq\"] for o in ls] == [1,2,3,4,5,6];"
+            " assert all(len(o[\"id\"]) == 32 and len(o[\"signature\"]) == 128 for o in ls);"
+            " assert ls[0][\"author\"][\"name\"] == \"ana\" and ls[0][\"network\"] == \"consular\";"
+            " assert ls[0][\"body\"].startswith(\"Mensaje 1\") and ls[0][\"tlp\"] == \"TLP:AMBER\";"
+            " assert ls[4][\"tlp\"] == \"TLP:RED\" and len(ls[4][\"recipients\"]) == 1;"
+            " assert \"body\" not in ls[5] and ls[5][\"body_base64\"] == \"//4AYmlu\";"
+            " assert ls[0][\"stored\"].endswith(\"Z\") and ls[0][\"created\"][10] == \"T\"")
         == 6);
     char red[160];
     snprintf(red, sizeof red, "assert ls[4][\"recipients\"] == [\"%s\"]", luis.fingerprint);
@@ -366,12 +376,11 @@ export_writes_json_lines_filtered_by_topic_and_time(void)
         == 0);
     fprintf(stderr, "  export signatures: %s", out);
     CHECK(strstr(out, "6 verified") != NULL);
-    CHECK(s_export_lines("--restricted --from 2000-01-01T00:00:00Z --to 4102444800000", NULL)
-        == 6);
+    CHECK(s_export_lines("--restricted --from 2000-01-01T00:00:00Z --to 4102444800000", NULL) == 6);
     CHECK(s_export_lines("--from 2100-01-01T00:00:00Z", NULL) == 0);
     CHECK(harness_sh("%s export %s/data --from yesterday 2>/dev/null", s_hub_bin(), hub.dir) == 2);
-    CHECK(harness_sh("%s export %s/data --topic 'a/#/b' >/dev/null 2>&1", s_hub_bin(), hub.dir)
-        == 1);
+    CHECK(
+        harness_sh("%s export %s/data --topic 'a/#/b' >/dev/null 2>&1", s_hub_bin(), hub.dir) == 1);
 }
 
 /* A publisher thread for the load test. */
@@ -379,8 +388,8 @@ typedef struct {
     hub_t *hub;
     const officer_t *officer;
     atomic_int stop;
-    atomic_int stored;           /* publishes acknowledged "stored" */
-    atomic_ullong max_seq;       /* the highest sequence acknowledged */
+    atomic_int stored;     /* publishes acknowledged "stored" */
+    atomic_ullong max_seq; /* the highest sequence acknowledged */
     int failed;
 } load_t;
 
@@ -456,23 +465,26 @@ backup_under_load_verifies(void)
     atomic_store(&load.stop, 1);
     pthread_join(t, NULL);
     int stored_total = atomic_load(&load.stored);
-    fprintf(stderr, "  publisher: %d stored (%d before the backup began, up to seq %llu; %d when"
-        " verify ended), %d failed\n", stored_total, stored_before, max_before, stored_during,
-        load.failed);
+    fprintf(stderr,
+        "  publisher: %d stored (%d before the backup began, up to seq %llu; %d when"
+        " verify ended), %d failed\n",
+        stored_total, stored_before, max_before, stored_during, load.failed);
     CHECK(load.failed == 0);
     CHECK(stored_total > stored_during && stored_during > stored_before && stored_before > 0);
     /* The copy is not merely consistent: it holds every message
      * acknowledged before the backup began (the load's count, and every
      * sequence number up to the last acknowledged, none missing) -- an
      * empty, or stale but consistent, snapshot would not. */
-    long long copy_load = SQL_INT(file, "SELECT count(*) FROM messages WHERE topic ="
-                                        " 'consular/load/MX'");
+    long long copy_load = SQL_INT(file,
+        "SELECT count(*) FROM messages WHERE topic ="
+        " 'consular/load/MX'");
     long long copy_max = SQL_INT(file, "SELECT max(seq) FROM messages");
     long long copy_upto = SQL_INT(file, "SELECT count(*) FROM messages WHERE seq <= %llu",
         max_before);
-    fprintf(stderr, "  the copy: %lld load messages (%d acknowledged before), last seq %lld"
-        " (%llu before), %lld messages up to it\n", copy_load, stored_before, copy_max,
-        max_before, copy_upto);
+    fprintf(stderr,
+        "  the copy: %lld load messages (%d acknowledged before), last seq %lld"
+        " (%llu before), %lld messages up to it\n",
+        copy_load, stored_before, copy_max, max_before, copy_upto);
     CHECK(copy_load >= stored_before);
     CHECK(copy_max >= (long long)max_before);
     CHECK(copy_upto == (long long)max_before); /* sequences start at 1 and have no gap */
@@ -542,8 +554,9 @@ archive_size_per_thousand_1kib_messages(void)
     char out[4096];
     CMD(0, NULL, 0, "sqlite3 -bail %s/data/archive.db 'PRAGMA wal_checkpoint(TRUNCATE)'", h.dir);
     CMD(0, out, sizeof out, "cd %s/data && ls -l archive.db*", h.dir);
-    fprintf(stderr, "  %d messages of 1 KiB stored in %lld ms; after a checkpoint, hub running:\n%s",
-        stored, (long long)ms, out);
+    fprintf(stderr,
+        "  %d messages of 1 KiB stored in %lld ms; after a checkpoint, hub running:\n%s", stored,
+        (long long)ms, out);
     hub_stop(&h);
     struct stat st;
     char db[400];
@@ -552,7 +565,8 @@ archive_size_per_thousand_1kib_messages(void)
     CMD(0, out, sizeof out,
         "sqlite3 -bail %s \"SELECT name, sum(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC\"",
         db);
-    fprintf(stderr, "  archive.db after the hub stopped: %lld bytes = %.0f bytes per 1,000"
+    fprintf(stderr,
+        "  archive.db after the hub stopped: %lld bytes = %.0f bytes per 1,000"
         " messages (%.2f GB per million); by table and index:\n%s",
         (long long)st.st_size, st.st_size * 1000.0 / N, st.st_size * 1000000.0 / N / 1e9, out);
     char data[300];

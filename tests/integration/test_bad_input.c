@@ -43,11 +43,11 @@
 #define GOOD_TOPIC "consular/good/MX"
 #define HALF_OPEN 1000
 
-#define FAILF(...)                                                                   \
-    do {                                                                             \
-        char m_[768];                                                                \
-        snprintf(m_, sizeof m_, __VA_ARGS__);                                        \
-        harness_fail(__FILE__, __LINE__, m_);                                        \
+#define FAILF(...) \
+    do { \
+        char m_[768]; \
+        snprintf(m_, sizeof m_, __VA_ARGS__); \
+        harness_fail(__FILE__, __LINE__, m_); \
     } while (0)
 
 static hub_t hub;
@@ -94,8 +94,8 @@ s_expect_error(const char *file, int line, rawclient_t *raw, uint64_t rid, int c
         s_received[f->error->code]++;
     int ok = is_error && (int)f->error->code == code;
     if (!s_quiet || !ok)
-        fprintf(stderr, "  %-58s -> %s%s%s\n", what, rawclient_describe(f),
-            is_error ? ": " : "", is_error ? f->error->message : "");
+        fprintf(stderr, "  %-58s -> %s%s%s\n", what, rawclient_describe(f), is_error ? ": " : "",
+            is_error ? f->error->message : "");
     if (!ok) {
         char m[512];
         snprintf(m, sizeof m, "%s: expected error(%s), got %s", what, rawclient_code_name(code),
@@ -143,7 +143,8 @@ s_expect_alive_session(rawclient_t *raw)
 static rawclient_t *
 s_raw_on(const hub_t *h, const officer_t *o, int hello)
 {
-    rawclient_opts_t opts = {.endpoint = h->endpoint, .hub_public = h->hub_public,
+    rawclient_opts_t opts = {.endpoint = h->endpoint,
+        .hub_public = h->hub_public,
         .key_file = o->secret};
     char why[512];
     rawclient_t *raw = rawclient_new(&opts, why, sizeof why);
@@ -250,11 +251,11 @@ s_audit_check(const officer_t *o, const audit_snap_t *snap)
         int audited = now[c] - snap->audit[c];
         int refused = s_received[c] - snap->received[c];
         if (audited != refused)
-            FAILF("audit: %d refused:%s records for %s, but %d such errors were received",
-                audited, rawclient_code_name(c), o->fingerprint, refused);
+            FAILF("audit: %d refused:%s records for %s, but %d such errors were received", audited,
+                rawclient_code_name(c), o->fingerprint, refused);
         else if (refused)
-            fprintf(stderr, "  audit: %d x refused:%s under %s\n", audited,
-                rawclient_code_name(c), o->fingerprint);
+            fprintf(stderr, "  audit: %d x refused:%s under %s\n", audited, rawclient_code_name(c),
+                o->fingerprint);
     }
 }
 
@@ -355,8 +356,8 @@ typedef struct {
     /* written by the listener thread, read after it is joined */
     int delivered_count[GOOD_MAX];
     uint64_t delivered_seq[GOOD_MAX];
-    int foreign;                   /* deliveries that are not ours */
-    int recv_errors;               /* enlace_recv failures other than timeouts */
+    int foreign;     /* deliveries that are not ours */
+    int recv_errors; /* enlace_recv failures other than timeouts */
     char first_recv_error[256];
     int started;
 } good_t;
@@ -666,7 +667,8 @@ refuses_unknown_body_types(void)
         const char *what;
     } replies[] = {
         {ENLACE__FRAME__BODY_OK, "", 0, "client sends an Ok (hub-to-client body)"},
-        {ENLACE__FRAME__BODY_DELIVERY, "\x08\x01", 2, "client sends a Delivery (hub-to-client body)"},
+        {ENLACE__FRAME__BODY_DELIVERY, "\x08\x01", 2,
+            "client sends a Delivery (hub-to-client body)"},
         {ENLACE__FRAME__BODY_ERROR, "\x08\x0c", 2, "client sends an Error (hub-to-client body)"},
         {ENLACE__FRAME__BODY_WELCOME, "\x08\x01", 2, "client sends a Welcome (hub-to-client body)"},
     };
@@ -718,8 +720,7 @@ drops_connection_on_frame_over_size_limit(void)
     free(content);
     int ev = rawclient_wait_event(raw, ZMQ_EVENT_DISCONNECTED, 5000);
     fprintf(stderr, "  %-58s -> %s after %lld ms\n", "1 MiB frame (limit 512 KiB)",
-        ev ? "connection dropped" : "connection NOT dropped",
-        (long long)(harness_now_ms() - t0));
+        ev ? "connection dropped" : "connection NOT dropped", (long long)(harness_now_ms() - t0));
     CHECK(ev & ZMQ_EVENT_DISCONNECTED);
     Enlace__Frame *f = rawclient_await(raw, rid, 500);
     CHECK(f == NULL); /* no reply: the frame never reached the hub's code */
@@ -783,7 +784,8 @@ refuses_multipart_message_as_malformed(void)
     const void *two[] = {p1, p2};
     size_t two_len[] = {l1, l2};
     rawclient_send_parts(raw, two, two_len, 2);
-    EXPECT_ERROR(raw, 0, ENLACE__ERROR_CODE__ERR_MALFORMED, "two valid pings as one 2-part message");
+    EXPECT_ERROR(raw, 0, ENLACE__ERROR_CODE__ERR_MALFORMED,
+        "two valid pings as one 2-part message");
 
     const void *three[] = {"", p1, p2};
     size_t three_len[] = {0, l1, l2};
@@ -924,12 +926,11 @@ refuses_bad_topics(void)
     s_publish_topic(raw, "consular/bad/\xc0\xaf", 0, "publish to a topic with overlong UTF-8", BAD);
     s_publish_topic(raw, "consular/bad/\xed\xa0\x80", 0,
         "publish to a topic with a UTF-16 surrogate", BAD);
-    s_publish_topic(raw, "consular/bad/\xe2\x82", 0,
-        "publish to a topic with a cut UTF-8 sequence", BAD);
-    s_publish_topic(raw, "consular/bad/nul\0hidden", 23,
-        "publish to consular/bad/nul<NUL>hidden", BAD);
-    s_publish_topic(raw, "consular/bad/nul-end\0", 21, "publish to consular/bad/nul-end<NUL>",
+    s_publish_topic(raw, "consular/bad/\xe2\x82", 0, "publish to a topic with a cut UTF-8 sequence",
         BAD);
+    s_publish_topic(raw, "consular/bad/nul\0hidden", 23, "publish to consular/bad/nul<NUL>hidden",
+        BAD);
+    s_publish_topic(raw, "consular/bad/nul-end\0", 21, "publish to consular/bad/nul-end<NUL>", BAD);
     s_publish_topic(raw, "\0consular/bad", 13, "publish to <NUL>consular/bad", BAD);
     s_publish_topic(raw, "consular/bad/\x01", 0, "publish to a topic with a control character",
         BAD);
@@ -970,7 +971,9 @@ refuses_nul_inside_recipient(void)
     /* AMBER+STRICT, not RED: the hub refuses RED that is not sealed, and
      * what is tested here is the NUL in a recipient, not the seal. */
     rawclient_content_t spec = {.topic = "consular/bad/recipient",
-        .tlp = ENLACE__TLP__TLP_AMBER_STRICT, .recipient = rcpt, .recipient_len = fp_len + 6};
+        .tlp = ENLACE__TLP__TLP_AMBER_STRICT,
+        .recipient = rcpt,
+        .recipient_len = fp_len + 6};
     /* The signed bytes name a recipient that is not a fingerprint: a hub
      * reading it as a C string routes to luis what the signature says was
      * for "<luis>\0,EVIL". Not in the directory (NOT_FOUND), or not a
@@ -986,8 +989,8 @@ refuses_nul_inside_recipient(void)
             rawclient_describe(f));
     enlace__frame__free_unpacked(f, NULL);
     spec.recipient_len = fp_len;
-    f = EXPECT_REPLY(raw, s_publish_signed(raw, me, &spec),
-        ENLACE__FRAME__BODY_STORED, "AMBER+STRICT publish to luis's fingerprint (control)");
+    f = EXPECT_REPLY(raw, s_publish_signed(raw, me, &spec), ENLACE__FRAME__BODY_STORED,
+        "AMBER+STRICT publish to luis's fingerprint (control)");
     enlace__frame__free_unpacked(f, NULL);
     CHECK(s_sql_count("topic = 'consular/bad/recipient'") == 1);
     s_expect_alive_session(raw);
@@ -1038,8 +1041,8 @@ refuses_signature_that_does_not_match(void)
     c.data[c.len - 1] ^= 0x20;
     CHECK(s_sql_count("topic = 'consular/bad/signature'") == 0);
     /* Control: the untouched pair is stored. */
-    Enlace__Frame *f = EXPECT_REPLY(raw, rawclient_publish(raw, c.data, c.len, sig,
-                                          KEYS_SIGNATURE_BYTES),
+    Enlace__Frame *f = EXPECT_REPLY(raw,
+        rawclient_publish(raw, c.data, c.len, sig, KEYS_SIGNATURE_BYTES),
         ENLACE__FRAME__BODY_STORED, "the same publish, correctly signed (control)");
     enlace__frame__free_unpacked(f, NULL);
     free(c.data);
@@ -1195,7 +1198,9 @@ refuses_batch_proofs_that_do_not_lead_to_the_signed_root(void)
      * over trudy's (mallory's signature is not hers); mallory's own is
      * stored. */
     rawclient_content_t mixed[2] = {{.topic = topic, .body = "mallory's"},
-        {.topic = topic, .body = "trudy's", .author_key = keys_identity_public(lu),
+        {.topic = topic,
+            .body = "trudy's",
+            .author_key = keys_identity_public(lu),
             .author_key_len = KEYS_PUBLIC_BYTES}};
     test_batch_t mix;
     s_batch_build(&mix, mixed, 2, me, me);
@@ -1288,7 +1293,8 @@ refuses_author_key_other_than_connection_key(void)
         return;
     }
     /* Luis's key as author, signed by mallory. */
-    rawclient_content_t spec = {.topic = "consular/bad/author", .author_key = keys_identity_public(luis_id),
+    rawclient_content_t spec = {.topic = "consular/bad/author",
+        .author_key = keys_identity_public(luis_id),
         .author_key_len = KEYS_PUBLIC_BYTES};
     EXPECT_ERROR(raw, s_publish_signed(raw, me, &spec), BAD,
         "publish naming another officer as author, signed by sender");
@@ -1507,9 +1513,10 @@ limits_request_rate_per_key(void)
     }
     CHECK(history_limited >= HIST / 2);
     double elapsed_s = (double)(harness_now_ms() - t0) / 1000.0;
-    fprintf(stderr, "  %d publishes in %.2f s at rate %d, burst %d -> %d stored, %d x "
-                    "error(limit); then %d of %d history requests refused; other officer "
-                    "%d/%d stored\n",
+    fprintf(stderr,
+        "  %d publishes in %.2f s at rate %d, burst %d -> %d stored, %d x "
+        "error(limit); then %d of %d history requests refused; other officer "
+        "%d/%d stored\n",
         FLOOD, elapsed_s, RATE, BURST, stored, limited, history_limited, HIST, good_stored,
         FLOOD / CHUNK);
     CHECK(other_reply == 0);
@@ -1521,8 +1528,7 @@ limits_request_rate_per_key(void)
     /* Nothing refused was stored, nothing told "stored" is missing. */
     char db[300];
     snprintf(db, sizeof db, "%s/data/archive.db", h.dir);
-    CHECK(SQL_INT(db, "SELECT count(*) FROM messages WHERE topic = 'consular/flood/HN'")
-        == stored);
+    CHECK(SQL_INT(db, "SELECT count(*) FROM messages WHERE topic = 'consular/flood/HN'") == stored);
     /* One audited refusal a second at most, and at least one. */
     int audited = (int)SQL_INT(db, "SELECT count(*) FROM audit WHERE outcome = 'refused:limit'");
     fprintf(stderr, "  audit: %d x refused:limit for %d refusals\n", audited,
@@ -1563,8 +1569,9 @@ limits_request_rate_per_key(void)
         rawclient_destroy(&raw2);
     }
     double refill_s = (double)(harness_now_ms() - emptied_ms) / 1000.0;
-    fprintf(stderr, "  second connection, same key: %d stored, %d x error(limit) of %d, "
-                    "%.2f s after the history requests\n",
+    fprintf(stderr,
+        "  second connection, same key: %d stored, %d x error(limit) of %d, "
+        "%.2f s after the history requests\n",
         second_stored, second_limited, SECOND, refill_s);
     CHECK(second_stored + second_limited == SECOND);
     CHECK(second_stored <= (int)(RATE * refill_s) + 2);
@@ -1681,8 +1688,9 @@ limits_connections_per_key(void)
     CHECK(c5 != NULL);
     char db[300];
     snprintf(db, sizeof db, "%s/data/archive.db", h.dir);
-    int audited = (int)SQL_INT(db, "SELECT count(*) FROM audit WHERE outcome = "
-                                   "'refused:limit' AND action = 'hello'");
+    int audited = (int)SQL_INT(db,
+        "SELECT count(*) FROM audit WHERE outcome = "
+        "'refused:limit' AND action = 'hello'");
     /* One refusal a second is audited: the third connection's, and of the
      * retries that raced a session being dropped, one for each second that
      * began after the first refusal. The refusals all fell within the span
@@ -1693,8 +1701,9 @@ limits_connections_per_key(void)
     int most = 1 + (int)(span_ms / 1000);
     if (most > refusals.refused)
         most = refusals.refused;
-    fprintf(stderr, "  audit: %d x refused:limit on hello for %d refused Hellos over %lld ms"
-                    " (at most %d may be audited)\n",
+    fprintf(stderr,
+        "  audit: %d x refused:limit on hello for %d refused Hellos over %lld ms"
+        " (at most %d may be audited)\n",
         audited, refusals.refused, (long long)span_ms, most);
     CHECK(audited >= 1);
     CHECK(audited <= most);
@@ -1765,8 +1774,10 @@ wrong_hub_key_gets_no_session(void)
         FAILF("luis's key: %s", kerr);
         return;
     }
-    rawclient_opts_t opts = {.endpoint = hub.endpoint, .hub_public = hub.hub_public,
-        .key_file = mallory.secret, .server_curve_override = curve};
+    rawclient_opts_t opts = {.endpoint = hub.endpoint,
+        .hub_public = hub.hub_public,
+        .key_file = mallory.secret,
+        .server_curve_override = curve};
     char why[256];
     rawclient_t *raw = rawclient_new(&opts, why, sizeof why);
     if (!raw) {
@@ -1776,8 +1787,10 @@ wrong_hub_key_gets_no_session(void)
     s_expect_no_session(raw, "registered key, wrong hub key, sends Hello");
     rawclient_destroy(&raw);
     /* libenlace says so too. */
-    enlace_options_t eo = {.endpoint = hub.endpoint, .hub_key_file = luis.public_,
-        .key_file = mallory.secret, .timeout_ms = 2000};
+    enlace_options_t eo = {.endpoint = hub.endpoint,
+        .hub_key_file = luis.public_,
+        .key_file = mallory.secret,
+        .timeout_ms = 2000};
     enlace_client_t *c = NULL;
     int rc = enlace_connect(&eo, &c, why, sizeof why);
     fprintf(stderr, "  %-58s -> %s: %s\n", "libenlace with the wrong hub key", enlace_strerror(rc),
@@ -1802,7 +1815,8 @@ unknown_key_is_refused(void)
     CHECK_RC(rc, ENLACE_EAUTH);
     enlace_close(&c);
     /* And by hand: the hub's ZAP handler refuses the handshake. */
-    rawclient_opts_t opts = {.endpoint = hub.endpoint, .hub_public = hub.hub_public,
+    rawclient_opts_t opts = {.endpoint = hub.endpoint,
+        .hub_public = hub.hub_public,
         .key_file = eve.secret};
     rawclient_t *raw = rawclient_new(&opts, why, sizeof why);
     if (!raw) {

@@ -54,9 +54,9 @@
 static etcd_cluster_t etcd;
 static hub_t node[NODES];
 static char conf[NODES][320];
-static char endpoints[256];     /* the hubs, comma-separated: every client's list */
+static char endpoints[256]; /* the hubs, comma-separated: every client's list */
 static officer_t pubs[PUBLISHERS], sub, mx, gt, gt2, hn, st;
-static char tmp[256];           /* the nodes' configurations */
+static char tmp[256]; /* the nodes' configurations */
 
 /* The node that holds the leader key (-1: none within ms). */
 static int
@@ -179,8 +179,8 @@ s_check_ledgers(void)
     for (int i = 1; i < NODES; i++) {
         long long t = s_text_count(i);
         if (t != texts)
-            fprintf(stderr, "  full-text index differs: n1 finds %lld, n%d %lld\n", texts,
-                i + 1, t);
+            fprintf(stderr, "  full-text index differs: n1 finds %lld, n%d %lld\n", texts, i + 1,
+                t);
         CHECK(t == texts);
     }
     for (int i = 0; i < NODES; i++)
@@ -190,8 +190,11 @@ s_check_ledgers(void)
 static enlace_client_t *
 s_connect_to(const officer_t *o, const char *where)
 {
-    enlace_options_t opts = {.endpoint = where, .hub_key_file = node[0].hub_public,
-        .key_file = o->secret, .timeout_ms = 15000, .client_name = "test_cluster"};
+    enlace_options_t opts = {.endpoint = where,
+        .hub_key_file = node[0].hub_public,
+        .key_file = o->secret,
+        .timeout_ms = 15000,
+        .client_name = "test_cluster"};
     enlace_client_t *c = NULL;
     char why[512];
     if (enlace_connect(&opts, &c, why, sizeof why) != ENLACE_OK)
@@ -213,23 +216,23 @@ s_node_of(const char *endpoint)
 typedef struct {
     int index;
     int sent;
-    uint64_t ticket_of[PER_PUBLISHER];  /* the ticket each message was sent under */
-    uint64_t seq[PER_PUBLISHER];        /* the seq "stored" said, 0: not acknowledged */
-    int failed;                         /* answered with an error */
+    uint64_t ticket_of[PER_PUBLISHER]; /* the ticket each message was sent under */
+    uint64_t seq[PER_PUBLISHER];       /* the seq "stored" said, 0: not acknowledged */
+    int failed;                        /* answered with an error */
 } pub_state_t;
 
 static pub_state_t pstate[PUBLISHERS];
 static atomic_int stop_publishing;
 static atomic_int stop_receiving;
-static atomic_llong last_stored_ms;    /* when a publisher last got "stored" */
-static atomic_int last_stored_node;    /* from which hub */
+static atomic_llong last_stored_ms; /* when a publisher last got "stored" */
+static atomic_int last_stored_node; /* from which hub */
 static atomic_llong stored_total;
 
 typedef struct {
     uint16_t count[PUBLISHERS][PER_PUBLISHER];
     uint64_t seq[PUBLISHERS][PER_PUBLISHER];
-    int foreign;    /* deliveries not from this test's publishers */
-    int reseq;      /* a message delivered again under another seq */
+    int foreign; /* deliveries not from this test's publishers */
+    int reseq;   /* a message delivered again under another seq */
 } sub_state_t;
 
 static sub_state_t sstate;
@@ -277,12 +280,10 @@ s_publisher(void *arg)
             && p->sent < PER_PUBLISHER) {
             uint8_t id[16];
             s_make_id(id, p->index, p->sent);
-            enlace_publish_opts_t opts = {.message_id = id,
-                .created_ms = 1763700000000 + p->sent};
+            enlace_publish_opts_t opts = {.message_id = id, .created_ms = 1763700000000 + p->sent};
             snprintf(body, sizeof body, "cluster load %d-%d", p->index, p->sent);
             uint64_t ticket;
-            if (enlace_publish_async(c, "consular/cluster/load", body, strlen(body), &opts,
-                    &ticket)
+            if (enlace_publish_async(c, "consular/cluster/load", body, strlen(body), &opts, &ticket)
                 != ENLACE_OK)
                 break;
             p->ticket_of[p->sent++] = ticket;
@@ -438,8 +439,7 @@ sigkill_the_leader_three_times_under_load(void)
         char db[320];
         sqlite3 *h = NULL;
         sqlite3_stmt *q = NULL;
-        CHECK(sqlite3_open_v2(s_db(i, db, sizeof db), &h, SQLITE_OPEN_READONLY, NULL)
-            == SQLITE_OK);
+        CHECK(sqlite3_open_v2(s_db(i, db, sizeof db), &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK);
         sqlite3_busy_timeout(h, 5000);
         CHECK(sqlite3_prepare_v2(h, "SELECT seq FROM messages WHERE msg_id = ?", -1, &q, NULL)
             == SQLITE_OK);
@@ -611,8 +611,7 @@ a_wiped_node_restored_from_a_peer_catches_up_and_verifies(void)
     s_check_ledgers();
     /* Offline administration of a node is refused: it would bypass the log. */
     char out[1024];
-    CMD(1, out, sizeof out, "%s officer list %s/data 2>&1", getenv("ENLACE_HUB_BIN"),
-        node[f].dir);
+    CMD(1, out, sizeof out, "%s officer list %s/data 2>&1", getenv("ENLACE_HUB_BIN"), node[f].dir);
     CHECK(strstr(out, "enlace admin") != NULL);
     /* So are the calendar and the archive key, which have no request on
      * the wire yet; reading them is not. */
@@ -625,8 +624,7 @@ a_wiped_node_restored_from_a_peer_catches_up_and_verifies(void)
     CMD(1, out, sizeof out, "%s archive-key set %s/data %s 2>&1", getenv("ENLACE_HUB_BIN"),
         node[f].dir, node[f].hub_public);
     CHECK(strstr(out, "before it joins a cluster") != NULL);
-    CMD(0, out, sizeof out, "%s holiday list %s/data 2>&1", getenv("ENLACE_HUB_BIN"),
-        node[f].dir);
+    CMD(0, out, sizeof out, "%s holiday list %s/data 2>&1", getenv("ENLACE_HUB_BIN"), node[f].dir);
     /* init, which the packaged service runs before every start, leaves a
      * node's archive alone and succeeds. */
     CMD(0, out, sizeof out, "%s init %s/data 2>&1", getenv("ENLACE_HUB_BIN"), node[f].dir);
@@ -643,8 +641,11 @@ an_alert_escalates_once_per_level_across_a_failover(void)
     if (!a)
         return;
     const char *cc[] = {"GT"};
-    enlace_alert_t al = {.priority = "flash", .category = "disaster", .countries = cc,
-        .ncountries = 1, .headline = "Deslave en la ruta"};
+    enlace_alert_t al = {.priority = "flash",
+        .category = "disaster",
+        .countries = cc,
+        .ncountries = 1,
+        .headline = "Deslave en la ruta"};
     enlace_publish_opts_t o = {.alert = &al};
     uint64_t id = 0;
     CHECK_RC(enlace_publish(a, "consular/disaster/MX", "Se coordina.", 12, &o, &id), ENLACE_OK);
@@ -709,8 +710,7 @@ s_setup(void)
     officer_new(&node[0], &gt2, "gt2", "--country GT --network consular --role officer");
     officer_new(&node[0], &hn, "hn", "--country HN --network crm --role focal");
     officer_new(&node[0], &st, "st", "--org ST --role st");
-    CMD(0, NULL, 0, "%s ppt set %s/data --country HN 2>&1", getenv("ENLACE_HUB_BIN"),
-        node[0].dir);
+    CMD(0, NULL, 0, "%s ppt set %s/data --country HN 2>&1", getenv("ENLACE_HUB_BIN"), node[0].dir);
     for (int i = 1; i < NODES; i++) {
         hub_t *h = &node[i];
         memset(h, 0, sizeof *h);
@@ -744,8 +744,8 @@ s_setup(void)
         node[i].extra[1] = conf[i];
         node[i].extra[2] = "--deadline";
         node[i].extra[3] = "urgent=30s,flash=4s";
-        used += (size_t)snprintf(endpoints + used, sizeof endpoints - used, "%s%s",
-            i ? "," : "", node[i].endpoint);
+        used += (size_t)snprintf(endpoints + used, sizeof endpoints - used, "%s%s", i ? "," : "",
+            node[i].endpoint);
     }
     if (!etcd_cluster_healthy(&etcd, 30000)) {
         fprintf(stderr, "test_cluster: etcd did not come up; its log:\n");

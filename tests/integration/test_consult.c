@@ -144,8 +144,9 @@ s_raw_step(rawclient_t *rc, Enlace__ConsultStep step, uint64_t id, unsigned stag
     c.consult = &k;
     size_t len = enlace__content__get_packed_size(&c);
     uint8_t *buf = malloc(len), sig[KEYS_SIGNATURE_BYTES];
-    if (!buf || keys_sign_content(key, buf ? (enlace__content__pack(&c, buf), buf) : NULL, len,
-                    sig) != 0) {
+    if (!buf
+        || keys_sign_content(key, buf ? (enlace__content__pack(&c, buf), buf) : NULL, len, sig)
+            != 0) {
         free(buf);
         return NULL;
     }
@@ -163,7 +164,8 @@ s_error_code(const Enlace__Frame *f)
 static rawclient_t *
 s_raw(const officer_t *o)
 {
-    rawclient_opts_t opts = {.endpoint = hub.endpoint, .hub_public = hub.hub_public,
+    rawclient_opts_t opts = {.endpoint = hub.endpoint,
+        .hub_public = hub.hub_public,
         .key_file = o->secret};
     char why[256];
     rawclient_t *rc = rawclient_new(&opts, why, sizeof why);
@@ -199,8 +201,9 @@ s_refused_at_every_step(uint64_t id, unsigned stage, int mx_sees)
         int code = s_error_code(f);
         /* Not the PPT: denied; while MX may not see it, as if it did not exist. */
         CHECK(open ? code == ENLACE__ERROR_CODE__ERR_DENIED
-                   : code == (mx_sees ? ENLACE__ERROR_CODE__ERR_DENIED
-                                      : ENLACE__ERROR_CODE__ERR_NOT_FOUND));
+                   : code
+                    == (mx_sees ? ENLACE__ERROR_CODE__ERR_DENIED
+                                : ENLACE__ERROR_CODE__ERR_NOT_FOUND));
         if (!code)
             fprintf(stderr, "  step %d by mx2 at stage %u: %s\n", (int)steps[i], stage,
                 rawclient_describe(f));
@@ -294,7 +297,8 @@ troika_then_two_rounds_then_consensus(void)
     CHECK(strstr(enlace_last_error(f[HN]), "GT") != NULL);
     /* Guatemala is silent: reminded (its focal point) twice, then at the
      * deadline every GT officer in crm, then the ST. */
-    CHECK(s_wait_notice(f[GT], id, "reminder", "GT", (int)(round1 + 3 * DAY_MS + 1500 - s_wall_ms()))
+    CHECK(
+        s_wait_notice(f[GT], id, "reminder", "GT", (int)(round1 + 3 * DAY_MS + 1500 - s_wall_ms()))
         == 1);
     CHECK(s_wait_notice(f[GT], id, "last-day", "GT", DAY_MS + 1000) == 1);
     CHECK(s_wait_notice(g2, id, "deadline", "GT", 2 * DAY_MS + 1500) == 1);
@@ -319,8 +323,8 @@ troika_then_two_rounds_then_consensus(void)
     CHECK_RC(enlace_consult_answer(f[GT], id, 1, "no-objection", NULL), ENLACE_EINVAL);
     CHECK(strstr(enlace_last_error(f[GT]), "round 2") != NULL);
     char out[8192];
-    CMD(0, NULL, 0, "printf 'hub = %s\\nhub_key = %s\\nkey = %s\\n' > %s/gt.profile",
-        hub.endpoint, hub.hub_public, s_focal[GT].secret, hub.dir);
+    CMD(0, NULL, 0, "printf 'hub = %s\\nhub_key = %s\\nkey = %s\\n' > %s/gt.profile", hub.endpoint,
+        hub.hub_public, s_focal[GT].secret, hub.dir);
     CMD(0, out, sizeof out, "%s --profile %s/gt.profile consult show %llu --diff",
         getenv("ENLACE_CLI_BIN"), hub.dir, (unsigned long long)id);
     CHECK(strstr(out, "- Articulo 2: plazos\n") != NULL);
@@ -377,8 +381,8 @@ troika_then_two_rounds_then_consensus(void)
               mx2.fingerprint)
         == 16);
     /* The ST's statistics: Guatemala did not answer round 1. */
-    CMD(0, out, sizeof out, "%s stats %s/data | grep -A14 'answered, %%'",
-        getenv("ENLACE_HUB_BIN"), hub.dir);
+    CMD(0, out, sizeof out, "%s stats %s/data | grep -A14 'answered, %%'", getenv("ENLACE_HUB_BIN"),
+        hub.dir);
     CHECK(strstr(out, "GT round 1               0") != NULL);
     CHECK(strstr(out, "GT round 2               100") != NULL);
     CHECK(enlace_bad_signatures(f[HN]) == 0);

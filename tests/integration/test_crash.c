@@ -38,14 +38,14 @@ typedef struct {
     int index;
     uint8_t acked[PER_PUBLISHER]; /* 1 once "stored" was seen */
     int sent;
-    int failures;                 /* refusals other than transient ones */
+    int failures; /* refusals other than transient ones */
 } pub_state_t;
 
 typedef struct {
     int index;
     uint16_t received[PUBLISHERS][PER_PUBLISHER]; /* deliveries per id */
     atomic_int stop;
-    int bad;                      /* deliveries not from this test */
+    int bad; /* deliveries not from this test */
 } sub_state_t;
 
 static pub_state_t pstate[PUBLISHERS];
@@ -199,7 +199,8 @@ acknowledged_messages_survive_sigkill(void)
         total_sent += pstate[i].sent;
     }
     snprintf(db, sizeof db, "%s/data/archive.db", hub.dir);
-    long long rows = SQL_INT(db, "SELECT count(*) FROM messages WHERE topic = 'consular/crash/load'");
+    long long rows = SQL_INT(db,
+        "SELECT count(*) FROM messages WHERE topic = 'consular/crash/load'");
     long long distinct = SQL_INT(db,
         "SELECT count(DISTINCT msg_id) FROM messages WHERE topic = 'consular/crash/load'");
     printf("sent %d, archived %lld rows (%lld distinct ids)\n", total_sent, rows, distinct);

@@ -324,28 +324,28 @@ typedef struct {
 } del_t;
 
 typedef struct {
-    uint64_t seq;          /* the notice's own sequence number */
+    uint64_t seq; /* the notice's own sequence number */
     uint64_t alert_seq;
     int level;
     char body[700];
 } note_t;
 
 typedef struct {
-    uint64_t seq;          /* the notice's own sequence number */
+    uint64_t seq; /* the notice's own sequence number */
     uint64_t consultation;
     char kind[16];
 } cnote_t;
 
 typedef struct {
-    int id;                /* R_* */
-    rawclient_t *rc;       /* the current connection, or NULL */
-    uint8_t *bytes;        /* every byte received on every connection; owned */
+    int id;          /* R_* */
+    rawclient_t *rc; /* the current connection, or NULL */
+    uint8_t *bytes;  /* every byte received on every connection; owned */
     size_t nbytes, cap;
     del_t del[1024];
     int ndel;
     note_t notes[128];
     int nnotes;
-    cnote_t cnotes[128];   /* the hub's consultation notices received */
+    cnote_t cnotes[128]; /* the hub's consultation notices received */
     int ncnotes;
     int phase;
 } reader_t;
@@ -368,8 +368,8 @@ s_tap(const uint8_t *data, size_t len, void *arg)
     r->nbytes += len;
     Enlace__Frame *f = enlace__frame__unpack(NULL, len, data);
     if (f && f->body_case == ENLACE__FRAME__BODY_DELIVERY) {
-        Enlace__Content *c =
-            enlace__content__unpack(NULL, f->delivery->content.len, f->delivery->content.data);
+        Enlace__Content *c = enlace__content__unpack(NULL, f->delivery->content.len,
+            f->delivery->content.data);
         int again = 0; /* a notice comes out of band and, if subscribed, in band too */
         for (int k = 0; c && c->escalation && k < r->nnotes; k++)
             again |= r->notes[k].seq == f->delivery->seq;
@@ -390,8 +390,9 @@ s_tap(const uint8_t *data, size_t len, void *arg)
             snprintf(n->body, sizeof n->body, "%.*s", (int)c->body.len,
                 c->body.len ? (const char *)c->body.data : "");
         } else if (c && !c->escalation && r->ndel < 1024) {
-            r->del[r->ndel++] =
-                (del_t){.seq = f->delivery->seq, .oob = f->delivery->out_of_band, .phase = r->phase};
+            r->del[r->ndel++] = (del_t){.seq = f->delivery->seq,
+                .oob = f->delivery->out_of_band,
+                .phase = r->phase};
         }
         enlace__content__free_unpacked(c, NULL);
     }
@@ -401,7 +402,8 @@ s_tap(const uint8_t *data, size_t len, void *arg)
 static int
 s_connect_reader(reader_t *r)
 {
-    rawclient_opts_t o = {.endpoint = hub.endpoint, .hub_public = hub.hub_public,
+    rawclient_opts_t o = {.endpoint = hub.endpoint,
+        .hub_public = hub.hub_public,
         .key_file = s_off[r->id].secret};
     char why[256];
     r->rc = rawclient_new(&o, why, sizeof why);
@@ -497,10 +499,14 @@ s_publish(enlace_client_t *a, int col, int as_alert, int tlp, const char *to, in
     snprintf(body, sizeof body, "Texto %s fin", m->mark[PART_BODY]);
     snprintf(topic, sizeof topic, "consular/dm/%d", idx);
     const char *rcpt[1] = {to};
-    enlace_publish_opts_t o = {.tlp = (enlace_tlp_t)tlp, .recipients = to ? rcpt : NULL,
-        .nrecipients = to ? 1 : 0, .personal_data = personal, .handling = handling,
+    enlace_publish_opts_t o = {.tlp = (enlace_tlp_t)tlp,
+        .recipients = to ? rcpt : NULL,
+        .nrecipients = to ? 1 : 0,
+        .personal_data = personal,
+        .handling = handling,
         .handling_text = handling && !strcmp(handling, "H3") ? "solo para el consulado" : NULL,
-        .case_id = as_alert ? s_case_id : 0, .seal = s_sealed_col(col)};
+        .case_id = as_alert ? s_case_id : 0,
+        .seal = s_sealed_col(col)};
     enlace_alert_t al;
     char head[64], trh[64];
     const char *cc[2];
@@ -519,9 +525,14 @@ s_publish(enlace_client_t *a, int col, int as_alert, int tlp, const char *to, in
             cc[n++] = "GT";
             m->concerns_gt = 1;
         }
-        al = (enlace_alert_t){.priority = "urgent", .category = "death", .countries = cc,
-            .ncountries = n, .headline = head, .translation_language = "en",
-            .translation_headline = trh, .translation_description = trh};
+        al = (enlace_alert_t){.priority = "urgent",
+            .category = "death",
+            .countries = cc,
+            .ncountries = n,
+            .headline = head,
+            .translation_language = "en",
+            .translation_headline = trh,
+            .translation_description = trh};
         o.alert = &al;
     }
     int rc = enlace_publish(a, topic, body, strlen(body), &o, &m->seq);
@@ -568,10 +579,12 @@ s_open_case(enlace_client_t *a)
     s_new_mark(m->mark[PART_FORM], 'f', idx);
     char body[64];
     snprintf(body, sizeof body, "Formulario %s", m->mark[PART_BODY]);
-    enlace_form_t *form = s_form("death", "deceased_name", m->mark[PART_FORM], "nationality",
-        "GT", "date_of_death", "2026-11-20", "place_of_death", "Tapachula", NULL);
+    enlace_form_t *form = s_form("death", "deceased_name", m->mark[PART_FORM], "nationality", "GT",
+        "date_of_death", "2026-11-20", "place_of_death", "Tapachula", NULL);
     const char *rcpt[1] = {s_fp(R_GT)};
-    enlace_publish_opts_t o = {.tlp = ENLACE_TLP_RED, .recipients = rcpt, .nrecipients = 1,
+    enlace_publish_opts_t o = {.tlp = ENLACE_TLP_RED,
+        .recipients = rcpt,
+        .nrecipients = 1,
         .form = form};
     CHECK_RC(enlace_publish(a, "consular/dm/form", body, strlen(body), &o, &m->seq), ENLACE_OK);
     enlace_form_destroy(&form);
@@ -601,14 +614,14 @@ s_open_case(enlace_client_t *a)
 
 static int s_cells_checked;
 
-#define CELL(cond, r, m, path)                                                              \
-    do {                                                                                    \
-        s_cells_checked++;                                                                  \
-        if (!(cond)) {                                                                      \
+#define CELL(cond, r, m, path) \
+    do { \
+        s_cells_checked++; \
+        if (!(cond)) { \
             fprintf(stderr, "  %s / %s / %s: %s\n", s_reader_names[r], s_col_names[(m)->col], \
-                path, #cond);                                                               \
-            harness_fail(__FILE__, __LINE__, "disclosure cell");                            \
-        }                                                                                   \
+                path, #cond); \
+            harness_fail(__FILE__, __LINE__, "disclosure cell"); \
+        } \
     } while (0)
 
 static int
@@ -853,8 +866,8 @@ s_check_requests(reader_t *rd)
                 continue;
             Enlace__Frame *f = s_search(rd, m->mark[p]);
             /* The hub cannot search what is sealed: found by nobody. */
-            CELL(s_page_has(f, m->seq) == (s_archive_visible(r, m) && !s_sealed_col(m->col)), r,
-                m, "search");
+            CELL(s_page_has(f, m->seq) == (s_archive_visible(r, m) && !s_sealed_col(m->col)), r, m,
+                "search");
             if (!s_archive_visible(r, m) && f && none && f->body_case == none->body_case
                 && f->body_case == ENLACE__FRAME__BODY_HISTORY_PAGE)
                 CELL(f->history_page->next_after == none->history_page->next_after
@@ -894,8 +907,8 @@ s_check_requests(reader_t *rd)
     enlace__frame__free_unpacked(show, NULL);
     Enlace__Frame *list = s_case_req(rd, 3, 0, 0);
     int listed = 0;
-    for (size_t k = 0; list && list->body_case == ENLACE__FRAME__BODY_CASE_LIST
-         && k < list->case_list->n_cases;
+    for (size_t k = 0;
+         list && list->body_case == ENLACE__FRAME__BODY_CASE_LIST && k < list->case_list->n_cases;
          k++)
         listed |= list->case_list->cases[k]->id == s_case_id;
     CELL(listed == s_case_readers(r), r, form, "case list");
@@ -943,8 +956,8 @@ s_check_requests(reader_t *rd)
             enlace__frame__free_unpacked(one, NULL);
             Enlace__Frame *cap = s_seq_req(rd, ENLACE__FRAME__BODY_CAP_EXPORT, m->seq);
             /* A sealed alert's CAP is its envelope: there, but no headline. */
-            CELL(vis ? (s_xml_has(cap, m->mark[PART_HEAD]) != 0) == !s_sealed_col(m->col)
-                         && cap && cap->body_case == ENLACE__FRAME__BODY_CAP_XML
+            CELL(vis ? (s_xml_has(cap, m->mark[PART_HEAD]) != 0) == !s_sealed_col(m->col) && cap
+                        && cap->body_case == ENLACE__FRAME__BODY_CAP_XML
                      : s_same_error(cap, nocap),
                 r, m, "CAP");
             /* The case's form is sealed (RED): in no CAP. */
@@ -963,8 +976,8 @@ s_check_requests(reader_t *rd)
             enlace__frame__free_unpacked(rl, NULL);
         }
         Enlace__Frame *rr = s_seq_req(rd, ENLACE__FRAME__BODY_RELEASE_REQUEST, m->seq);
-        CELL(vis ? rr && rr->body_case == ENLACE__FRAME__BODY_OK : s_same_error(rr, norelease),
-            r, m, "release request");
+        CELL(vis ? rr && rr->body_case == ENLACE__FRAME__BODY_OK : s_same_error(rr, norelease), r,
+            m, "release request");
         enlace__frame__free_unpacked(rr, NULL);
         Enlace__Frame *fw = s_forward(rd, m->seq);
         if (!vis)
@@ -1030,10 +1043,10 @@ s_scan_bytes(const reader_t *rd)
         for (int p = 0; p < NPARTS; p++)
             if (m->mark[p][0])
                 CELL(!s_contains(rd->bytes, rd->nbytes, m->mark[p], strlen(m->mark[p])), r, m,
-                    p == PART_BODY   ? "bytes (body)"
-                    : p == PART_HEAD ? "bytes (headline)"
-                    : p == PART_TRANS ? "bytes (translation)"
-                                      : "bytes (form)");
+                    p == PART_BODY        ? "bytes (body)"
+                        : p == PART_HEAD  ? "bytes (headline)"
+                        : p == PART_TRANS ? "bytes (translation)"
+                                          : "bytes (form)");
     }
     if (!s_case_readers(r))
         CELL(!s_contains(rd->bytes, rd->nbytes, s_case_title_mark, strlen(s_case_title_mark)), r,
@@ -1140,14 +1153,14 @@ static consultation_t s_consults[2];
 static cmsg_t s_cmsgs[4];
 static int s_ncmsgs;
 
-#define CCELL(cond, r, col, path)                                                          \
-    do {                                                                                   \
-        s_cells_checked++;                                                                 \
-        if (!(cond)) {                                                                     \
-            fprintf(stderr, "  %s / %s / %s: %s\n", s_reader_names[r], s_col_names[col],    \
-                path, #cond);                                                              \
-            harness_fail(__FILE__, __LINE__, "disclosure cell");                           \
-        }                                                                                  \
+#define CCELL(cond, r, col, path) \
+    do { \
+        s_cells_checked++; \
+        if (!(cond)) { \
+            fprintf(stderr, "  %s / %s / %s: %s\n", s_reader_names[r], s_col_names[col], path, \
+                #cond); \
+            harness_fail(__FILE__, __LINE__, "disclosure cell"); \
+        } \
     } while (0)
 
 static int
@@ -1392,13 +1405,11 @@ the_disclosure_table_holds_on_every_path(void)
             continue;
         int countries = m->concerns_mx + m->concerns_gt;
         CELL(s_count_notes(&s_readers[R_ST], m->seq, 2) == countries, R_ST, m, "level-2 notice");
-        CELL(s_count_notes(&s_readers[R_PPT], m->seq, 2) == countries, R_PPT, m,
-            "level-2 notice");
+        CELL(s_count_notes(&s_readers[R_PPT], m->seq, 2) == countries, R_PPT, m, "level-2 notice");
         if (m->concerns_gt)
             CELL(s_count_notes(&s_readers[R_GT], m->seq, 1) == 1, R_GT, m, "level-1 notice");
         if (m->concerns_gt && s_live(s_cell(R_GT_FOCAL, m)))
-            CELL(s_delivered(&s_readers[R_GT_FOCAL], m->seq, 1, -1), R_GT_FOCAL, m,
-                "alert push");
+            CELL(s_delivered(&s_readers[R_GT_FOCAL], m->seq, 1, -1), R_GT_FOCAL, m, "alert push");
         if (m->col == C_RED_GT)
             CELL(s_delivered(&s_readers[R_GT], m->seq, 1, -1), R_GT, m, "alert push");
     }
@@ -1469,11 +1480,16 @@ s_alert(enlace_client_t *c, int tlp, const char *to, const char *countries, cons
     for (char *save = NULL, *p = strtok_r(buf, ",", &save); p && n < 2;
          p = strtok_r(NULL, ",", &save))
         cc[n++] = p;
-    enlace_alert_t al = {.priority = "urgent", .category = "death", .countries = cc,
-        .ncountries = n, .headline = headline};
+    enlace_alert_t al = {.priority = "urgent",
+        .category = "death",
+        .countries = cc,
+        .ncountries = n,
+        .headline = headline};
     const char *rcpt[1] = {to};
-    enlace_publish_opts_t o = {.tlp = (enlace_tlp_t)tlp, .recipients = to ? rcpt : NULL,
-        .nrecipients = to ? 1 : 0, .alert = &al};
+    enlace_publish_opts_t o = {.tlp = (enlace_tlp_t)tlp,
+        .recipients = to ? rcpt : NULL,
+        .nrecipients = to ? 1 : 0,
+        .alert = &al};
     uint64_t seq = 0;
     int rc = enlace_publish(c, "consular/leak/alert", "descripcion", 11, &o, &seq);
     if (rc_out)
@@ -1545,8 +1561,11 @@ cap_export_carries_a_case_form_only_to_who_may_read_it(void)
         ENLACE_OK);
     enlace_form_destroy(&child);
     /* A GT member attaches a CLEAR alert to the case and exports it. */
-    enlace_alert_t al = {.priority = "routine", .category = "missing-child",
-        .countries = (const char *[]){"GT"}, .ncountries = 1, .headline = "Busqueda"};
+    enlace_alert_t al = {.priority = "routine",
+        .category = "missing-child",
+        .countries = (const char *[]){"GT"},
+        .ncountries = 1,
+        .headline = "Busqueda"};
     enlace_publish_opts_t o = {.tlp = ENLACE_TLP_CLEAR, .alert = &al, .case_id = case_id};
     uint64_t id = 0;
     CHECK_RC(enlace_publish(g, "consular/leak/child", "se busca", 8, &o, &id), ENLACE_OK);
@@ -1577,8 +1596,10 @@ forward_of_amber_strict_to_another_country_is_refused(void)
     uint64_t seq = 0;
     CHECK_RC(enlace_publish(a, "consular/leak/strict", "solo MX", 7, &o, &seq), ENLACE_OK);
     const char *to[] = {s_fp(R_CR)};
-    enlace_publish_opts_t f = {.tlp = ENLACE_TLP_AMBER_STRICT, .recipients = to,
-        .nrecipients = 1, .forward_of = seq};
+    enlace_publish_opts_t f = {.tlp = ENLACE_TLP_AMBER_STRICT,
+        .recipients = to,
+        .nrecipients = 1,
+        .forward_of = seq};
     CHECK_RC(enlace_publish(m, "consular/leak/strict", "reenvio", 7, &f, NULL), ENLACE_EDENIED);
     CHECK(strstr(enlace_last_error(m), "may not read message") != NULL);
     const char *mx[] = {s_fp(R_AUTHOR)};
@@ -1716,7 +1737,8 @@ main(void)
     hub.extra[2] = "--business-day";
     hub.extra[3] = "1s";
     hub_start(&hub);
-    harness_run("the_disclosure_table_holds_on_every_path", the_disclosure_table_holds_on_every_path);
+    harness_run("the_disclosure_table_holds_on_every_path",
+        the_disclosure_table_holds_on_every_path);
     harness_run("red_alert_concerns_only_countries_of_its_named_recipients",
         red_alert_concerns_only_countries_of_its_named_recipients);
     harness_run("cap_export_carries_a_case_form_only_to_who_may_read_it",

@@ -139,12 +139,12 @@ search_folds_accents_and_obeys_access_rules(void)
         goto out;
     const char *text = "Deportación de un menor no acompañado desde Tapachula";
     CHECK_RC(enlace_publish(a, "consular/case/search", text, strlen(text), NULL, NULL), ENLACE_OK);
-    CHECK(s_search_count(g, "deportacion") == 1);          /* accents folded */
+    CHECK(s_search_count(g, "deportacion") == 1);           /* accents folded */
     CHECK(s_search_count(g, "DEPORTACIÓN tapachula") == 1); /* all words, any case */
     CHECK(s_search_count(g, "deportacion Guatemala") == 0);
-    CHECK(s_search_count(v, "deportacion") == 0);           /* not in consular */
-    CHECK(s_search_count(s, "deportacion") == 1);           /* the ST reads everything */
-    CHECK(s_search_count(g, "\"quoted\" OR NEAR(") == 0);   /* no FTS syntax leaks */
+    CHECK(s_search_count(v, "deportacion") == 0);         /* not in consular */
+    CHECK(s_search_count(s, "deportacion") == 1);         /* the ST reads everything */
+    CHECK(s_search_count(g, "\"quoted\" OR NEAR(") == 0); /* no FTS syntax leaks */
     /* history by case */
     const char *cc[] = {"MX", "GT"};
     uint64_t case_id = 0;
@@ -219,8 +219,8 @@ forms_are_validated_field_by_field(void)
         "date_of_death=2026-11-20", "place_of_death=Tapachula", "next_of_kin_contacted=true",
         "family_wishes=repatriation", NULL};
     form = s_form("death", death);
-    CHECK_RC(enlace_case_open_form(a, "death", cc, 2, "Fallecimiento de J. P.", NULL, form,
-                 &case_id),
+    CHECK_RC(
+        enlace_case_open_form(a, "death", cc, 2, "Fallecimiento de J. P.", NULL, form, &case_id),
         ENLACE_OK);
     enlace_form_destroy(&form);
     enlace_case_t *out = NULL;
@@ -232,11 +232,17 @@ forms_are_validated_field_by_field(void)
     /* an alert in that case, in two languages: CAP has two info blocks and
      * the form's fields as parameters */
     const char *c2[] = {"GT"};
-    enlace_alert_t al = {.priority = "urgent", .category = "death", .countries = c2,
-        .ncountries = 1, .headline = "Fallecimiento de nacional guatemalteco",
-        .translation_language = "en", .translation_headline = "Death of a Guatemalan national",
+    enlace_alert_t al = {.priority = "urgent",
+        .category = "death",
+        .countries = c2,
+        .ncountries = 1,
+        .headline = "Fallecimiento de nacional guatemalteco",
+        .translation_language = "en",
+        .translation_headline = "Death of a Guatemalan national",
         .translation_description = "Family being contacted."};
-    enlace_publish_opts_t o = {.alert = &al, .case_id = case_id, .handling = "H2",
+    enlace_publish_opts_t o = {.alert = &al,
+        .case_id = case_id,
+        .handling = "H2",
         .evaluation = "B2"};
     uint64_t seq = 0;
     CHECK_RC(enlace_publish(a, "consular/death/MX", "Se contacta a la familia.", 25, &o, &seq),
@@ -257,7 +263,8 @@ forms_are_validated_field_by_field(void)
         CHECK(atoi(cnt) == 2);
         CHECK(strstr(xml, "<language>en</language>") && strstr(xml, "<language>es</language>"));
         CHECK(strstr(xml, "death.deceased_name") && strstr(xml, "J. P."));
-        CHECK(strstr(xml, "<valueName>handlingCode</valueName>") && strstr(xml, "<value>H2</value>"));
+        CHECK(
+            strstr(xml, "<valueName>handlingCode</valueName>") && strstr(xml, "<value>H2</value>"));
         CHECK(harness_sh("xmllint --noout %s", file) == 0);
         free(xml);
     }
@@ -273,14 +280,15 @@ personal_data_never_reaches_an_observer_unless_named(void)
     CHECK_RC(enlace_subscribe(u, "child/report/#", 0), ENLACE_OK);
     enlace_publish_opts_t green = {.tlp = ENLACE_TLP_GREEN};
     enlace_publish_opts_t personal = {.tlp = ENLACE_TLP_GREEN, .personal_data = 1};
-    static const char *const child[] = {"name=M. L.", "age=9", "sex=F",
-        "description=vestido azul", "last_seen_place=Tecún Umán", "last_seen_date=2026-11-20",
-        "unaccompanied=true", NULL};
+    static const char *const child[] = {"name=M. L.", "age=9", "sex=F", "description=vestido azul",
+        "last_seen_place=Tecún Umán", "last_seen_date=2026-11-20", "unaccompanied=true", NULL};
     enlace_form_t *child_form = s_form("child", child);
     enlace_publish_opts_t form = {.tlp = ENLACE_TLP_GREEN, .form = child_form};
     const char *to[] = {unicef.fingerprint};
-    enlace_publish_opts_t released = {.tlp = ENLACE_TLP_GREEN, .personal_data = 1,
-        .recipients = to, .nrecipients = 1};
+    enlace_publish_opts_t released = {.tlp = ENLACE_TLP_GREEN,
+        .personal_data = 1,
+        .recipients = to,
+        .nrecipients = 1};
     CHECK_RC(enlace_publish(s, "child/report/1", "general", 7, &green, NULL), ENLACE_OK);
     CHECK_RC(enlace_publish(s, "child/report/2", "personal", 8, &personal, NULL), ENLACE_OK);
     CHECK_RC(enlace_publish(s, "child/report/3", "form", 4, &form, NULL), ENLACE_OK);
@@ -326,7 +334,8 @@ listeners_see_handling_and_evaluation_first(void)
     enlace_client_t *a = s_connect(&mx);
     if (!a)
         return;
-    enlace_publish_opts_t o = {.handling = "H3", .handling_text = "solo para repatriación",
+    enlace_publish_opts_t o = {.handling = "H3",
+        .handling_text = "solo para repatriación",
         .evaluation = "C3"};
     CHECK_RC(enlace_publish(a, "consular/handled/1", "contenido", 9, &o, NULL), ENLACE_OK);
     enlace_publish_opts_t bad = {.handling = "H3"};
@@ -335,8 +344,8 @@ listeners_see_handling_and_evaluation_first(void)
     CHECK_RC(enlace_publish(a, "consular/handled/1", "x", 1, &bad2, NULL), ENLACE_EINVAL);
     enlace_close(&a);
     char out[2048];
-    CMD(0, NULL, 0, "printf 'hub = %s\\nhub_key = %s\\nkey = %s\\n' > %s/gt.profile",
-        hub.endpoint, hub.hub_public, gt.secret, hub.dir);
+    CMD(0, NULL, 0, "printf 'hub = %s\\nhub_key = %s\\nkey = %s\\n' > %s/gt.profile", hub.endpoint,
+        hub.hub_public, gt.secret, hub.dir);
     CMD(0, out, sizeof out, "%s --profile %s/gt.profile history 'consular/handled/#' 2>&1",
         getenv("ENLACE_CLI_BIN"), hub.dir);
     char exported[4096];
@@ -370,7 +379,9 @@ the_author_keeps_control(void)
     enlace_publish_opts_t f = {.forward_of = h2, .handling = "H2"};
     CHECK_RC(enlace_publish(w, "child/control/fwd", "fwd", 3, &f, NULL), ENLACE_EDENIED);
     CHECK(strstr(enlace_last_error(w), "H2") != NULL);
-    f = (enlace_publish_opts_t){.forward_of = red, .tlp = ENLACE_TLP_RED, .recipients = to,
+    f = (enlace_publish_opts_t){.forward_of = red,
+        .tlp = ENLACE_TLP_RED,
+        .recipients = to,
         .nrecipients = 1};
     CHECK_RC(enlace_publish(w, "child/control/fwd", "fwd", 3, &f, NULL), ENLACE_EDENIED);
     f = (enlace_publish_opts_t){.forward_of = amber};
@@ -444,11 +455,11 @@ special_return_cases_need_iom_and_st(void)
     const char *cc[] = {"MX", "HN"};
     uint64_t id = 0, plain = 0;
     static const char *const special[] = {"beneficiary_ref=RA-9", "vulnerability=special-case",
-        "special_case=trafficking", "amount_usd=900", "origin_country=MX",
-        "destination_country=HN", NULL};
+        "special_case=trafficking", "amount_usd=900", "origin_country=MX", "destination_country=HN",
+        NULL};
     enlace_form_t *form = s_form("return_assistance", special);
-    CHECK_RC(enlace_case_open_form(a, "return-assistance", cc, 2, "Retorno especial", NULL,
-                 form, &id),
+    CHECK_RC(
+        enlace_case_open_form(a, "return-assistance", cc, 2, "Retorno especial", NULL, form, &id),
         ENLACE_OK);
     enlace_form_destroy(&form);
     CHECK_RC(enlace_case_open(a, "death", cc, 2, "Sin formulario", NULL, &plain), ENLACE_OK);
@@ -456,8 +467,8 @@ special_return_cases_need_iom_and_st(void)
     CHECK_RC(enlace_case_show(a, id, &detail), ENLACE_OK);
     CHECK(detail && s_case_shows(detail, "awaiting the approval of IOM and the ST"));
     enlace_case_destroy(&detail);
-    CHECK_RC(enlace_case_approve(g, id, NULL), ENLACE_EDENIED);    /* an officer: no */
-    CHECK_RC(enlace_case_approve(s, plain, NULL), ENLACE_EPROTO);  /* not a special case */
+    CHECK_RC(enlace_case_approve(g, id, NULL), ENLACE_EDENIED);   /* an officer: no */
+    CHECK_RC(enlace_case_approve(s, plain, NULL), ENLACE_EPROTO); /* not a special case */
     CHECK_RC(enlace_case_approve(s, id, "ST de acuerdo"), ENLACE_OK);
     CHECK_RC(enlace_case_show(a, id, &detail), ENLACE_OK);
     CHECK(detail && s_case_shows(detail, "approved by the ST; awaiting IOM"));
@@ -507,8 +518,9 @@ main(void)
     officer_new(&hub, &sv, "sv", "--country SV --network child --role officer");
     officer_new(&hub, &unicef, "unicef", "--org UNICEF --role observer");
     officer_new(&hub, &sto, "st", "--org ST --role st");
-    CMD(0, NULL, 0, "%s invite grant %s/data --to UNICEF --network child --topics 'child/#' "
-                    "--access read --for 1h 2>&1",
+    CMD(0, NULL, 0,
+        "%s invite grant %s/data --to UNICEF --network child --topics 'child/#' "
+        "--access read --for 1h 2>&1",
         getenv("ENLACE_HUB_BIN"), hub.dir);
     hub_start(&hub);
     harness_run("search_folds_accents_and_obeys_access_rules",

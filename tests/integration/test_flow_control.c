@@ -39,13 +39,13 @@ static officer_t pub, sub;
 /* The subscriber's view. */
 typedef struct {
     rawclient_t *raw;
-    uint32_t window;        /* granted in Welcome */
-    uint64_t first_seq;     /* of the first delivery */
-    uint64_t last_seq;      /* of the last delivery */
-    long next_body;         /* the publisher's counter expected next */
+    uint32_t window;    /* granted in Welcome */
+    uint64_t first_seq; /* of the first delivery */
+    uint64_t last_seq;  /* of the last delivery */
+    long next_body;     /* the publisher's counter expected next */
     long deliveries;
-    long out_of_order;      /* seq not last + 1, or body not the next counter */
-    long other;             /* frames that are neither deliveries nor pongs */
+    long out_of_order; /* seq not last + 1, or body not the next counter */
+    long other;        /* frames that are neither deliveries nor pongs */
 } subscriber_t;
 
 /* Handles one frame; returns 1 if it was a delivery. */
@@ -112,7 +112,8 @@ s_send_ack(subscriber_t *s, uint64_t seq)
 static int
 s_subscriber_start(subscriber_t *s)
 {
-    rawclient_opts_t opts = {.endpoint = hub.endpoint, .hub_public = hub.hub_public,
+    rawclient_opts_t opts = {.endpoint = hub.endpoint,
+        .hub_public = hub.hub_public,
         .key_file = sub.secret};
     char why[512];
     s->raw = rawclient_new(&opts, why, sizeof why);
@@ -238,8 +239,8 @@ stalled_subscriber_gets_a_window_and_resumes_without_gap(void)
     CHECK(stored == more);
     long extra = s_receive_quietly(&s, 1000);
     long peak = rss0;
-    printf("stalled: %ld more stored in %lld ms (%.0f msg/s); hub RSS %ld KiB before, then",
-        stored, (long long)ms, ms ? stored * 1000.0 / ms : 0.0, rss0);
+    printf("stalled: %ld more stored in %lld ms (%.0f msg/s); hub RSS %ld KiB before, then", stored,
+        (long long)ms, ms ? stored * 1000.0 / ms : 0.0, rss0);
     for (int i = 0; i < nrss; i++) {
         printf(" %ld", rss[i]);
         if (rss[i] > peak)
@@ -279,8 +280,7 @@ stalled_subscriber_gets_a_window_and_resumes_without_gap(void)
     printf("resumed: %ld deliveries in all (%ld expected) in %lld ms, seq %llu to %llu (last"
            " stored %llu); %ld out of order or missing, %ld after the last, %ld other frames\n",
         s.deliveries, total, (long long)ms, (unsigned long long)s.first_seq,
-        (unsigned long long)s.last_seq, (unsigned long long)last, s.out_of_order, extra,
-        s.other);
+        (unsigned long long)s.last_seq, (unsigned long long)last, s.out_of_order, extra, s.other);
     CHECK(s.deliveries == total);
     CHECK(s.out_of_order == 0);
     CHECK(s.last_seq == last && s.last_seq - s.first_seq + 1 == (uint64_t)total);
@@ -306,8 +306,9 @@ main(void)
      * it is reused: the hub's RSS would measure the quarantine. */
     static char asan[1200];
     if (harness_asan_build()) {
-        snprintf(asan, sizeof asan, "ASAN_OPTIONS=%s:quarantine_size_mb=0"
-                 ":thread_local_quarantine_size_kb=0",
+        snprintf(asan, sizeof asan,
+            "ASAN_OPTIONS=%s:quarantine_size_mb=0"
+            ":thread_local_quarantine_size_kb=0",
             getenv("ASAN_OPTIONS") ? getenv("ASAN_OPTIONS") : "");
         hub.env[0] = asan;
     }

@@ -118,8 +118,10 @@ refuses_unregistered_key(void)
 static void
 refuses_wrong_hub_key(void)
 {
-    enlace_options_t opts = {.endpoint = hub.endpoint, .hub_key_file = ana.public_,
-        .key_file = ana.secret, .timeout_ms = 3000};
+    enlace_options_t opts = {.endpoint = hub.endpoint,
+        .hub_key_file = ana.public_,
+        .key_file = ana.secret,
+        .timeout_ms = 3000};
     enlace_client_t *c = NULL;
     char why[512] = "";
     int64_t t0 = harness_now_ms();
@@ -324,8 +326,9 @@ archive_keeps_messages_across_restart(void)
     hub_stop(&hub);
     char db[300];
     snprintf(db, sizeof db, "%s/data/archive.db", hub.dir);
-    CHECK(SQL_INT(db, "SELECT count(*) FROM messages WHERE seq = %llu AND topic = "
-                      "'consular/restart'",
+    CHECK(SQL_INT(db,
+              "SELECT count(*) FROM messages WHERE seq = %llu AND topic = "
+              "'consular/restart'",
               (unsigned long long)seq)
         == 1);
     hub_start(&hub);
@@ -369,8 +372,9 @@ cli_publishes_and_listens(void)
         hub.endpoint, hub.hub_public, luis.secret, cli);
     CHECK(rc == 1);
     CHECK(strstr(out, "not a member") != NULL);
-    rc = harness_capture(out, sizeof out, "%s --hub %s --hub-key %s --key %s publish consular/x y 2>&1",
-        cli, hub.endpoint, hub.hub_public, eve.secret);
+    rc = harness_capture(out, sizeof out,
+        "%s --hub %s --hub-key %s --key %s publish consular/x y 2>&1", cli, hub.endpoint,
+        hub.hub_public, eve.secret);
     CHECK(rc == 1);
     CHECK(strstr(out, "refused this key") != NULL);
 }
@@ -413,8 +417,8 @@ empty_body_is_stored_delivered_and_exported(void)
     CHECK(strstr(out, "\"body\":\"\"") != NULL);
     CHECK(strstr(out, "body_base64") == NULL);
     /* So does the ST's export of the archive. */
-    rc = harness_capture(out, sizeof out,
-        "%s export %s/data --topic 'consular/empty/#' 2>&1", getenv("ENLACE_HUB_BIN"), hub.dir);
+    rc = harness_capture(out, sizeof out, "%s export %s/data --topic 'consular/empty/#' 2>&1",
+        getenv("ENLACE_HUB_BIN"), hub.dir);
     CHECK(rc == 0);
     CHECK(strstr(out, "\"body\":\"\"") != NULL || strstr(out, "\"body\": \"\"") != NULL);
     CHECK(strstr(out, "body_base64") == NULL);
@@ -448,8 +452,8 @@ from_start_replays_every_pattern(void)
     CHECK_RC(enlace_publish(pub, "crm/replay/b", "two", 3, NULL, NULL), ENLACE_OK);
     enlace_close(&pub);
     char out[4096];
-    CMD(0, NULL, 0, "printf 'hub = %s\\nhub_key = %s\\nkey = %s\\n' > %s/ana.profile",
-        hub.endpoint, hub.hub_public, ana.secret, hub.dir);
+    CMD(0, NULL, 0, "printf 'hub = %s\\nhub_key = %s\\nkey = %s\\n' > %s/ana.profile", hub.endpoint,
+        hub.hub_public, ana.secret, hub.dir);
     int rc = harness_capture(out, sizeof out,
         "%s --profile %s/ana.profile listen --from-start --count 2 --wait 3 'consular/replay/#' "
         "'crm/replay/#' 2>/dev/null",
@@ -472,7 +476,8 @@ main(void)
     officer_keys_only(&hub, &eve, "eve");
     hub_start(&hub);
     harness_run("delivers_once_with_valid_signature", delivers_once_with_valid_signature);
-    harness_run("publisher_does_not_receive_other_networks", publisher_does_not_receive_other_networks);
+    harness_run("publisher_does_not_receive_other_networks",
+        publisher_does_not_receive_other_networks);
     harness_run("refuses_unregistered_key", refuses_unregistered_key);
     harness_run("refuses_wrong_hub_key", refuses_wrong_hub_key);
     harness_run("refuses_publish_and_subscribe_outside_networks",

@@ -128,15 +128,27 @@ s_publish_secrets(enlace_client_t *a)
         CHECK_RC(enlace_form_set(form, fields[i][0], fields[i][1], why, sizeof why), ENLACE_OK);
     const char *to[] = {gt.fingerprint};
     const char *cc[] = {"GT"};
-    enlace_alert_t al = {.priority = "urgent", .category = "death", .countries = cc,
-        .ncountries = 1, .headline = head, .area = area, .translation_language = "en",
-        .translation_headline = tr, .translation_description = tr};
-    enlace_publish_opts_t red = {.tlp = ENLACE_TLP_RED, .recipients = to, .nrecipients = 1,
-        .alert = &al, .form = form, .handling = "H3", .handling_text = s_marker};
-    CHECK_RC(enlace_publish(a, "consular/death/MX", body, strlen(body), &red, &s_red),
-        ENLACE_OK);
+    enlace_alert_t al = {.priority = "urgent",
+        .category = "death",
+        .countries = cc,
+        .ncountries = 1,
+        .headline = head,
+        .area = area,
+        .translation_language = "en",
+        .translation_headline = tr,
+        .translation_description = tr};
+    enlace_publish_opts_t red = {.tlp = ENLACE_TLP_RED,
+        .recipients = to,
+        .nrecipients = 1,
+        .alert = &al,
+        .form = form,
+        .handling = "H3",
+        .handling_text = s_marker};
+    CHECK_RC(enlace_publish(a, "consular/death/MX", body, strlen(body), &red, &s_red), ENLACE_OK);
     enlace_form_destroy(&form);
-    enlace_publish_opts_t amber = {.tlp = ENLACE_TLP_AMBER, .recipients = to, .nrecipients = 1,
+    enlace_publish_opts_t amber = {.tlp = ENLACE_TLP_AMBER,
+        .recipients = to,
+        .nrecipients = 1,
         .seal = 1};
     CHECK_RC(enlace_publish(a, "consular/death/MX", body, strlen(body), &amber, &s_amber),
         ENLACE_OK);
@@ -303,13 +315,12 @@ a_sealed_red_alert_leaves_no_plaintext_anywhere(void)
     /* The alert board and CAP: the envelope only. */
     enlace_alert_list_t *alerts = NULL;
     CHECK_RC(enlace_alerts(g, 0, s_red, &alerts), ENLACE_OK);
-    CHECK(alerts && alerts->count == 1 && alerts->items[0]->sealed
-        && !*alerts->items[0]->headline);
+    CHECK(alerts && alerts->count == 1 && alerts->items[0]->sealed && !*alerts->items[0]->headline);
     enlace_alert_list_destroy(&alerts);
     char *xml = NULL;
     CHECK_RC(enlace_cap(g, s_red, &xml), ENLACE_OK);
-    CHECK(xml && !strstr(xml, s_marker) && strstr(xml, "enlaceSealed")
-        && !strstr(xml, "<headline>"));
+    CHECK(
+        xml && !strstr(xml, s_marker) && strstr(xml, "enlaceSealed") && !strstr(xml, "<headline>"));
     free(xml);
 
     /* Escalation: wait for both levels (urgent deadline 2 s). */
@@ -338,8 +349,8 @@ a_sealed_red_alert_leaves_no_plaintext_anywhere(void)
     CHECK(sd && s_open_with(sd, hub_secret, NULL, 0) == ENLACE_ESEALED);
     officer_t later;
     officer_keys_only(&hub, &later, "gt-later");
-    CMD(0, NULL, 0, "%s officer key %s --fingerprint %s --key %s", s_bin("ENLACE_HUB_BIN"),
-        s_data, gt.fingerprint, later.public_);
+    CMD(0, NULL, 0, "%s officer key %s --fingerprint %s --key %s", s_bin("ENLACE_HUB_BIN"), s_data,
+        gt.fingerprint, later.public_);
     CHECK(sd && s_open_with(sd, later.secret, NULL, 0) == ENLACE_ESEALED);
     usleep(1200 * 1000); /* the hub takes the new key at its next directory reload */
     enlace_client_t *l = s_client(&later);
@@ -367,8 +378,8 @@ a_sealed_red_alert_leaves_no_plaintext_anywhere(void)
     CMD(0, NULL, 0, "%s status %s --prometheus > %s", hb, s_data, paths[2]);
     /* Exports and backups, restricted messages included. */
     CMD(0, NULL, 0, "%s export %s --restricted > %s", hb, s_data, paths[3]);
-    CMD(0, NULL, 0, "%s export %s --restricted --encrypt-to %s > %s", hb, s_data,
-        archive.public_, paths[4]);
+    CMD(0, NULL, 0, "%s export %s --restricted --encrypt-to %s > %s", hb, s_data, archive.public_,
+        paths[4]);
     CMD(0, NULL, 0, "%s export-cap %s %llu --restricted > %s", hb, s_data,
         (unsigned long long)s_red, paths[5]);
     CMD(0, NULL, 0, "%s backup %s %s", hb, s_data, paths[6]);
@@ -475,7 +486,8 @@ s_error_code(const Enlace__Frame *f)
 static void
 tampering_is_refused_or_reported_never_shown(void)
 {
-    rawclient_opts_t o = {.endpoint = hub.endpoint, .hub_public = hub.hub_public,
+    rawclient_opts_t o = {.endpoint = hub.endpoint,
+        .hub_public = hub.hub_public,
         .key_file = mx.secret};
     char why[256];
     rawclient_t *raw = rawclient_new(&o, why, sizeof why);
@@ -492,8 +504,7 @@ tampering_is_refused_or_reported_never_shown(void)
         Enlace__Content *u = c ? enlace__content__unpack(NULL, len, c) : NULL;
         CHECK(u && u->sealed);
         if (u && u->sealed) {
-            ProtobufCBinaryData part = where == 0 ? u->sealed->ciphertext
-                                                  : u->sealed->keys[0]->box;
+            ProtobufCBinaryData part = where == 0 ? u->sealed->ciphertext : u->sealed->keys[0]->box;
             uint8_t *at = s_find(c, len, part.data, part.len);
             CHECK(at != NULL);
             if (at)
@@ -534,19 +545,22 @@ tampering_is_refused_or_reported_never_shown(void)
     enlace_publish_opts_t red = {.tlp = ENLACE_TLP_RED, .recipients = to, .nrecipients = 1};
     char body[64];
     snprintf(body, sizeof body, "se altera despues %s", s_marker);
-    CHECK(a && enlace_publish(a, "consular/tamper/MX", body, strlen(body), &red, &seq)
-        == ENLACE_OK);
+    CHECK(
+        a && enlace_publish(a, "consular/tamper/MX", body, strlen(body), &red, &seq) == ENLACE_OK);
     enlace_close(&a);
     char hex[1 << 14];
-    CMD(0, hex, sizeof hex, "sqlite3 %s/archive.db \"SELECT hex(content) FROM messages WHERE"
-                            " seq = %llu\"", s_data, (unsigned long long)seq);
+    CMD(0, hex, sizeof hex,
+        "sqlite3 %s/archive.db \"SELECT hex(content) FROM messages WHERE"
+        " seq = %llu\"",
+        s_data, (unsigned long long)seq);
     hex[strcspn(hex, "\n")] = '\0';
     size_t hl = strlen(hex);
     CHECK(hl > 200);
     char orig = hex[hl - 40]; /* inside the last box */
     hex[hl - 40] = orig == '0' ? '1' : '0';
-    CMD(0, NULL, 0, "sqlite3 %s/archive.db \"UPDATE messages SET content = X'%s' WHERE seq = %llu\"",
-        s_data, hex, (unsigned long long)seq);
+    CMD(0, NULL, 0,
+        "sqlite3 %s/archive.db \"UPDATE messages SET content = X'%s' WHERE seq = %llu\"", s_data,
+        hex, (unsigned long long)seq);
     uint64_t bad_before = g ? enlace_bad_signatures(g) : 0;
     page = g ? s_history(g, "consular/tamper/#") : NULL;
     CHECK(page && s_item(page, seq) == NULL);
@@ -562,8 +576,9 @@ tampering_is_refused_or_reported_never_shown(void)
     CHECK(strstr(out, name) != NULL);
     /* Put the byte back: the other tests verify this archive. */
     hex[hl - 40] = orig;
-    CMD(0, NULL, 0, "sqlite3 %s/archive.db \"UPDATE messages SET content = X'%s' WHERE seq = %llu\"",
-        s_data, hex, (unsigned long long)seq);
+    CMD(0, NULL, 0,
+        "sqlite3 %s/archive.db \"UPDATE messages SET content = X'%s' WHERE seq = %llu\"", s_data,
+        hex, (unsigned long long)seq);
     CMD(0, NULL, 0, "%s verify %s >/dev/null", s_bin("ENLACE_HUB_BIN"), s_data);
     enlace_close(&g);
     rawclient_destroy(&raw);
@@ -574,7 +589,8 @@ tampering_is_refused_or_reported_never_shown(void)
 static void
 the_hub_refuses_red_in_the_clear_and_seals_it_cannot_check(void)
 {
-    rawclient_opts_t o = {.endpoint = hub.endpoint, .hub_public = hub.hub_public,
+    rawclient_opts_t o = {.endpoint = hub.endpoint,
+        .hub_public = hub.hub_public,
         .key_file = mx.secret};
     char why[256];
     rawclient_t *raw = rawclient_new(&o, why, sizeof why);
@@ -583,8 +599,10 @@ the_hub_refuses_red_in_the_clear_and_seals_it_cannot_check(void)
         return;
     const keys_identity_t *me = rawclient_identity(raw);
     /* RED in the clear, as an old client would send it. */
-    rawclient_content_t spec = {.topic = "consular/clear/MX", .tlp = ENLACE__TLP__TLP_RED,
-        .recipient = gt.fingerprint, .recipient_len = strlen(gt.fingerprint)};
+    rawclient_content_t spec = {.topic = "consular/clear/MX",
+        .tlp = ENLACE__TLP__TLP_RED,
+        .recipient = gt.fingerprint,
+        .recipient_len = strlen(gt.fingerprint)};
     rawbuf_t b = rawclient_content(&spec, me);
     uint8_t sig[KEYS_SIGNATURE_BYTES];
     CHECK(keys_sign_content(me, b.data, b.len, sig) == 0);
@@ -602,8 +620,7 @@ the_hub_refuses_red_in_the_clear_and_seals_it_cannot_check(void)
         && strstr(f->error->message, "archive key"));
     enlace__frame__free_unpacked(f, NULL);
     free(c);
-    CHECK(SQL_INT(s_db, "SELECT count(*) FROM messages WHERE topic = 'consular/clear/MX'")
-        == 0);
+    CHECK(SQL_INT(s_db, "SELECT count(*) FROM messages WHERE topic = 'consular/clear/MX'") == 0);
     rawclient_destroy(&raw);
 }
 
@@ -627,12 +644,13 @@ the_archive_key_rotates_and_verify_guards_it(void)
     char body[64];
     snprintf(body, sizeof body, "tras la rotacion %s", s_marker);
     uint64_t seq = 0;
-    CHECK(a && enlace_publish(a, "consular/rotation/MX", body, strlen(body), &red, &seq)
-        == ENLACE_OK);
+    CHECK(a
+        && enlace_publish(a, "consular/rotation/MX", body, strlen(body), &red, &seq) == ENLACE_OK);
     /* A pinned archive key other than the hub's: not sealed at all. */
     CHECK(a && enlace_pin_archive_key(a, archive.fingerprint) == ENLACE_OK);
-    CHECK(a && enlace_publish(a, "consular/rotation/MX", body, strlen(body), &red, NULL)
-        == ENLACE_EKEY);
+    CHECK(a
+        && enlace_publish(a, "consular/rotation/MX", body, strlen(body), &red, NULL)
+            == ENLACE_EKEY);
     enlace_page_t *page = s ? s_history(s, "consular/#") : NULL;
     const enlace_delivery_t *d = s_item(page, seq), *old = s_item(page, s_red);
     CHECK(d && old);

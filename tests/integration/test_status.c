@@ -55,10 +55,10 @@ s_prometheus(int want_status, const char *checks)
 {
     char out[2048];
     int rc = harness_capture(out, sizeof out,
-        "%s status %s/data --prometheus > %s/metrics.prom; echo $?", s_hub_bin(), hub.dir,
-        hub.dir);
+        "%s status %s/data --prometheus > %s/metrics.prom; echo $?", s_hub_bin(), hub.dir, hub.dir);
     int status = rc == 0 ? atoi(out) : -1;
-    rc = harness_capture(out, sizeof out, "python3 %s/tests/integration/prom_check.py %s < %s/metrics.prom 2>&1",
+    rc = harness_capture(out, sizeof out,
+        "python3 %s/tests/integration/prom_check.py %s < %s/metrics.prom 2>&1",
         getenv("ENLACE_SOURCE_ROOT"), checks, hub.dir);
     fprintf(stderr, "  status --prometheus -> %d; %s", status, out);
     if (rc != 0 || status != want_status)
@@ -136,8 +136,11 @@ counts_open_alerts(void)
     if (!c)
         return;
     const char *cc[] = {"GT"};
-    enlace_alert_t a = {.priority = "urgent", .category = "death", .countries = cc,
-        .ncountries = 1, .headline = "status test alert"};
+    enlace_alert_t a = {.priority = "urgent",
+        .category = "death",
+        .countries = cc,
+        .ncountries = 1,
+        .headline = "status test alert"};
     enlace_publish_opts_t o = {.alert = &a};
     rc = enlace_publish(c, "consular/death/MX", "alerta", 6, &o, NULL);
     if (rc != ENLACE_OK)
@@ -196,15 +199,17 @@ stopped_hub_is_not_running(void)
     CHECK(strstr(out, "messages by network: consular 4, crm 1") != NULL);
     /* --json exits 3 too, with the report on stdout. */
     CMD(3, NULL, 0, "%s status %s/data --json > %s/down.json", s_hub_bin(), hub.dir, hub.dir);
-    CMD(0, NULL, 0, "python3 -c 'import json,sys; "
-                    "d=json.load(sys.stdin); assert not d[\"running\"] and \"reason\" in d "
-                    "and d[\"messages_total\"] == 5' < %s/down.json 2>&1",
+    CMD(0, NULL, 0,
+        "python3 -c 'import json,sys; "
+        "d=json.load(sys.stdin); assert not d[\"running\"] and \"reason\" in d "
+        "and d[\"messages_total\"] == 5' < %s/down.json 2>&1",
         hub.dir);
     /* Down: enlace_up 0 and the archive's figures, none of the hub's. */
-    CHECK(s_prometheus(3, "enlace_up=0 enlace_archive_messages=5"
-                          " 'enlace_archive_messages_by_network{network=\"consular\"}=4'"
-                          " !enlace_sessions !enlace_officers_connected_by_country"
-                          " !enlace_messages_stored_total"));
+    CHECK(s_prometheus(3,
+        "enlace_up=0 enlace_archive_messages=5"
+        " 'enlace_archive_messages_by_network{network=\"consular\"}=4'"
+        " !enlace_sessions !enlace_officers_connected_by_country"
+        " !enlace_messages_stored_total"));
 }
 
 static void
@@ -240,7 +245,8 @@ main(void)
     harness_run("shows_connected_officers_and_stored_messages",
         shows_connected_officers_and_stored_messages);
     harness_run("counts_open_alerts", counts_open_alerts);
-    harness_run("status_file_is_private_to_the_hubs_group", status_file_is_private_to_the_hubs_group);
+    harness_run("status_file_is_private_to_the_hubs_group",
+        status_file_is_private_to_the_hubs_group);
     harness_run("sighup_reloads_the_directory_and_keeps_serving",
         sighup_reloads_the_directory_and_keeps_serving);
     harness_run("stopped_hub_is_not_running", stopped_hub_is_not_running);

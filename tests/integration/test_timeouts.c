@@ -187,8 +187,7 @@ frozen_listener_is_disconnected_by_heartbeats(void)
     usleep(300 * 1000); /* its Hello and subscription */
     int fst = harness_reap(fp, SIGTERM), ast = harness_reap(ap, SIGTERM);
     if (fst != 0 || ast != 0) {
-        fprintf(stderr, "  listeners exited %d (frozen) and %d (awake); their output:\n", fst,
-            ast);
+        fprintf(stderr, "  listeners exited %d (frozen) and %d (awake); their output:\n", fst, ast);
         harness_sh("cat '%s' '%s' >&2", flog, alog);
     }
     CHECK(fst == 0);
@@ -262,7 +261,8 @@ handshakes_that_never_complete_time_out(void)
 static rawclient_t *
 s_raw_session(const hub_t *h, const officer_t *o)
 {
-    rawclient_opts_t opts = {.endpoint = h->endpoint, .hub_public = h->hub_public,
+    rawclient_opts_t opts = {.endpoint = h->endpoint,
+        .hub_public = h->hub_public,
         .key_file = o->secret};
     char why[512];
     rawclient_t *raw = rawclient_new(&opts, why, sizeof why);

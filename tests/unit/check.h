@@ -18,32 +18,31 @@
 
 static int check_failures;
 
-#define CHECK(expr)                                                                  \
-    do {                                                                             \
-        if (!(expr)) {                                                               \
+#define CHECK(expr) \
+    do { \
+        if (!(expr)) { \
             fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #expr); \
-            check_failures++;                                                        \
-        }                                                                            \
+            check_failures++; \
+        } \
     } while (0)
 
 /* A check that also shows the two strings when they differ. */
-#define CHECK_STREQ(got, want)                                                             \
-    do {                                                                                   \
-        const char *check_g_ = (got), *check_w_ = (want);                                  \
-        if (!check_g_ || !check_w_ || strcmp(check_g_, check_w_) != 0) {                   \
-            fprintf(stderr, "%s:%d: CHECK failed: %s == %s (got \"%s\", want \"%s\")\n",   \
-                __FILE__, __LINE__, #got, #want, check_g_ ? check_g_ : "(null)",           \
-                check_w_ ? check_w_ : "(null)");                                           \
-            check_failures++;                                                              \
-        }                                                                                  \
+#define CHECK_STREQ(got, want) \
+    do { \
+        const char *check_g_ = (got), *check_w_ = (want); \
+        if (!check_g_ || !check_w_ || strcmp(check_g_, check_w_) != 0) { \
+            fprintf(stderr, "%s:%d: CHECK failed: %s == %s (got \"%s\", want \"%s\")\n", __FILE__, \
+                __LINE__, #got, #want, check_g_ ? check_g_ : "(null)", \
+                check_w_ ? check_w_ : "(null)"); \
+            check_failures++; \
+        } \
     } while (0)
 
-#define RUN(test)                                                                   \
-    do {                                                                            \
-        int check_before_ = check_failures;                                         \
-        test();                                                                     \
-        fprintf(stderr, "%s %s\n", check_failures == check_before_ ? "ok  " : "FAIL", \
-            #test);                                                                 \
+#define RUN(test) \
+    do { \
+        int check_before_ = check_failures; \
+        test(); \
+        fprintf(stderr, "%s %s\n", check_failures == check_before_ ? "ok  " : "FAIL", #test); \
     } while (0)
 
 #define CHECK_DONE() (check_failures ? EXIT_FAILURE : EXIT_SUCCESS)

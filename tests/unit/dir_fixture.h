@@ -17,17 +17,17 @@
 #include "directory.h"
 #include "keys.h"
 
-static const char *s_seed
-    = "INSERT OR IGNORE INTO countries (code, name_en, name_es, status) VALUES"
-      "  ('MX', 'Mexico', 'México', 'member'), ('GT', 'Guatemala', 'Guatemala', 'member'),"
-      "  ('CO', 'Colombia', 'Colombia', 'observer');"
-      "INSERT OR IGNORE INTO organisations (code, name_en, name_es, kind, since) VALUES"
-      "  ('ST', 'Technical Secretariat', 'Secretaría Técnica', 'secretariat', NULL),"
-      "  ('IOM', 'IOM', 'OIM', 'observer', 1996);"
-      "INSERT OR IGNORE INTO networks (name, title_en, title_es) VALUES"
-      "  ('consular', 'Consular protection', 'Protección consular'),"
-      "  ('child', 'Children', 'Niñez'), ('crm', 'Plenary', 'Plenaria'),"
-      "  ('trafficking', 'Trafficking', 'Trata');";
+static const char *s_seed =
+    "INSERT OR IGNORE INTO countries (code, name_en, name_es, status) VALUES"
+    "  ('MX', 'Mexico', 'México', 'member'), ('GT', 'Guatemala', 'Guatemala', 'member'),"
+    "  ('CO', 'Colombia', 'Colombia', 'observer');"
+    "INSERT OR IGNORE INTO organisations (code, name_en, name_es, kind, since) VALUES"
+    "  ('ST', 'Technical Secretariat', 'Secretaría Técnica', 'secretariat', NULL),"
+    "  ('IOM', 'IOM', 'OIM', 'observer', 1996);"
+    "INSERT OR IGNORE INTO networks (name, title_en, title_es) VALUES"
+    "  ('consular', 'Consular protection', 'Protección consular'),"
+    "  ('child', 'Children', 'Niñez'), ('crm', 'Plenary', 'Plenaria'),"
+    "  ('trafficking', 'Trafficking', 'Trata');";
 
 /* The officers of the fixture directory. GT's country holds the PPT this
  * year; IOM holds the invitations below. */
@@ -99,8 +99,7 @@ s_add_officers(fixture_t *fx)
             .fingerprint = fx->fp[i],
         };
         if (archive_officer_add(fx->archive, &spec, &fx->id[i]) != 0) {
-            fprintf(stderr, "officer_add %s: %s\n", s_people[i].name,
-                archive_error(fx->archive));
+            fprintf(stderr, "officer_add %s: %s\n", s_people[i].name, archive_error(fx->archive));
             return -1;
         }
     }

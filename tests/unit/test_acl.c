@@ -23,9 +23,6 @@ s_sub(int who, const char *pattern)
     return acl_subscribe(s_fx.directory, s_fx.who[who], pattern, s_fx.now);
 }
 
-
-
-
 /* ---------------------------------------------------------------- publish */
 
 static void
@@ -76,7 +73,7 @@ static void
 observer_publishes_only_under_readwrite_invitation(void)
 {
     CHECK(s_pub(OBSERVER, "consular/observers/report") == NULL);
-    CHECK(s_pub(OBSERVER, "consular/alerts") != NULL);    /* not covered */
+    CHECK(s_pub(OBSERVER, "consular/alerts") != NULL);     /* not covered */
     CHECK(s_pub(OBSERVER, "child/public/report") != NULL); /* read only */
     CHECK(s_pub(OBSERVER, "trafficking/cases") != NULL);   /* expired */
     CHECK(s_pub(OBSERVER, "crm/statement") == NULL);
@@ -99,7 +96,7 @@ st_posts_only_where_it_holds_a_membership(void)
 static void
 ppt_posts_announcements_outside_its_networks(void)
 {
-    CHECK(acl_is_ppt(s_fx.directory, s_fx.who[GT], s_fx.now)); /* focal of the PPT country */
+    CHECK(acl_is_ppt(s_fx.directory, s_fx.who[GT], s_fx.now));       /* focal of the PPT country */
     CHECK(!acl_is_ppt(s_fx.directory, s_fx.who[REVOKED], s_fx.now)); /* GT, but not focal */
     CHECK(!acl_is_ppt(s_fx.directory, s_fx.who[MX], s_fx.now));
     /* Next year someone else may hold it. */
@@ -153,10 +150,10 @@ observer_subscribes_within_its_invitations(void)
     CHECK(s_sub(OBSERVER, "consular/observers/+/x") == NULL);
     CHECK(s_sub(OBSERVER, "child/public/#") == NULL); /* read access is enough */
     CHECK(s_sub(OBSERVER, "child/news") == NULL);
-    CHECK(s_sub(OBSERVER, "consular/#") != NULL);     /* wider than invited */
+    CHECK(s_sub(OBSERVER, "consular/#") != NULL); /* wider than invited */
     CHECK(s_sub(OBSERVER, "consular/+") != NULL);
     CHECK(s_sub(OBSERVER, "child/news/#") != NULL);
-    CHECK(s_sub(OBSERVER, "trafficking/#") != NULL);  /* expired */
+    CHECK(s_sub(OBSERVER, "trafficking/#") != NULL); /* expired */
     CHECK(s_sub(OBSERVER, "#") != NULL);
 }
 
@@ -178,8 +175,6 @@ only_st_and_admin_administer(void)
     snprintf(admin.role, sizeof admin.role, "admin");
     CHECK(acl_admin(&admin) == NULL);
 }
-
-
 
 static void
 only_opener_st_and_concerned_members_change_a_case(void)

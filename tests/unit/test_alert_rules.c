@@ -81,8 +81,13 @@ an_alert_checks_its_own_fields(void)
 static disclose_msg_t
 s_alert_msg(int tlp, const char *recipients)
 {
-    return (disclose_msg_t){.seq = 1, .topic = "consular/alerts/x", .network = "consular",
-        .tlp = tlp, .recipients = recipients, .author_id = s_fx.id[MX], .author_home = "MX"};
+    return (disclose_msg_t){.seq = 1,
+        .topic = "consular/alerts/x",
+        .network = "consular",
+        .tlp = tlp,
+        .recipients = recipients,
+        .author_id = s_fx.id[MX],
+        .author_home = "MX"};
 }
 
 static void

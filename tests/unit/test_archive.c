@@ -291,8 +291,8 @@ search_is_the_same_after_the_index_loses_its_copy(void)
     /* the index holds no copy of the texts, and messages_topic is gone */
     CHECK(s_count_rows(db, "SELECT count(*) FROM sqlite_master WHERE name = 'message_text_content'")
         == 0);
-    CHECK(s_count_rows(db, "SELECT count(*) FROM sqlite_master WHERE name = 'messages_topic'")
-        == 0);
+    CHECK(
+        s_count_rows(db, "SELECT count(*) FROM sqlite_master WHERE name = 'messages_topic'") == 0);
     sqlite3_close(db);
     archive_destroy(&a);
 }
@@ -398,9 +398,8 @@ s_collect(const archive_msg_t *m, void *arg)
     c->n++;
     char topic[32];
     snprintf(topic, sizeof topic, "consular/m%llu", (unsigned long long)m->seq);
-    if (strcmp(m->topic, topic) != 0 || strcmp(m->network, "consular") != 0
-        || m->content_len != 8 || m->created_ms != 1000 + (int64_t)m->seq
-        || m->content_hash[0] != (m->seq & 0xff))
+    if (strcmp(m->topic, topic) != 0 || strcmp(m->network, "consular") != 0 || m->content_len != 8
+        || m->created_ms != 1000 + (int64_t)m->seq || m->content_hash[0] != (m->seq & 0xff))
         c->valid = 0;
     return c->stop_after && c->n >= c->stop_after;
 }
@@ -475,11 +474,19 @@ s_hq_fill(archive_t *a)
             t -= 6000; /* the clock went back 10 minutes' worth of rows */
         if (i >= 2500)
             t = 100000 + 2500 * 10 - 3 * (int64_t)(i - 2500) / 4; /* runs backwards */
-        archive_msg_t m = {.seq = s_hq_seq(i), .msg_id = id, .topic = topics[i % 3],
+        archive_msg_t m = {.seq = s_hq_seq(i),
+            .msg_id = id,
+            .topic = topics[i % 3],
             .network = i % 3 == 2 ? "child" : "consular",
-            .author_id = i % 97 == 5 ? 3 : (i % 4 == 1 ? 2 : 1), .tlp = 3 + i % 2,
-            .recipients = "", .created_ms = t, .stored_ms = t, .content = content,
-            .content_len = sizeof content, .signature = sig, .content_hash = hash,
+            .author_id = i % 97 == 5 ? 3 : (i % 4 == 1 ? 2 : 1),
+            .tlp = 3 + i % 2,
+            .recipients = "",
+            .created_ms = t,
+            .stored_ms = t,
+            .content = content,
+            .content_len = sizeof content,
+            .signature = sig,
+            .content_hash = hash,
             .case_id = i % 11 == 0 ? 7 : (i % 13 == 0 ? 9 : 0)};
         if (archive_message_insert(a, &m) != 0)
             return -1;
@@ -580,9 +587,12 @@ s_hq_compare(archive_t *a)
                 lcg = lcg * 1103515245u + 12345u;
                 archive_query_t q = {.after_seq = afters[(lcg >> 8) % 4],
                     .upto_seq = (lcg >> 12) % 5 == 0 ? 2600 : archive_last_seq(a),
-                    .from_ms = windows[w][0], .to_ms = windows[w][1],
-                    .pattern = patterns[(lcg >> 16) % 5], .author_id = authors[au],
-                    .case_id = cases[c], .limit = (lcg >> 20) % 3 == 0 ? 7 : 512,
+                    .from_ms = windows[w][0],
+                    .to_ms = windows[w][1],
+                    .pattern = patterns[(lcg >> 16) % 5],
+                    .author_id = authors[au],
+                    .case_id = cases[c],
+                    .limit = (lcg >> 20) % 3 == 0 ? 7 : 512,
                     .max_read = reads[(lcg >> 24) % 3]};
                 *want = (hq_rows_t){.q = &q};
                 CHECK(archive_messages_after(a, 0, HQ_N + 100, s_hq_take, want) == 0);
@@ -648,8 +658,8 @@ history_query_is_the_same_on_a_migrated_archive(void)
               " PRAGMA user_version = 6",
               NULL, NULL, NULL)
         == SQLITE_OK);
-    CHECK(s_count_rows(db, "SELECT count(*) FROM sqlite_master WHERE name = 'messages_stored'")
-        == 0);
+    CHECK(
+        s_count_rows(db, "SELECT count(*) FROM sqlite_master WHERE name = 'messages_stored'") == 0);
     sqlite3_close(db);
     char err[512];
     CHECK((a = archive_open(path, 0, ARCHIVE_SYNC_OFF, err, sizeof err)) != NULL);
@@ -657,8 +667,8 @@ history_query_is_the_same_on_a_migrated_archive(void)
         return;
     CHECK(sqlite3_open(path, &db) == SQLITE_OK);
     CHECK(s_count_rows(db, "PRAGMA user_version") == 12);
-    CHECK(s_count_rows(db, "SELECT count(*) FROM sqlite_master WHERE name = 'messages_stored'")
-        == 1);
+    CHECK(
+        s_count_rows(db, "SELECT count(*) FROM sqlite_master WHERE name = 'messages_stored'") == 1);
     sqlite3_close(db);
     s_hq_compare(a);
     archive_destroy(&a);
@@ -728,10 +738,9 @@ audit_log_is_append_only(void)
     sqlite3 *db = NULL;
     CHECK(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK);
     sqlite3_busy_timeout(db, 5000);
-    CHECK(sqlite3_exec(db, "UPDATE audit SET outcome = 'denied'", NULL, NULL, NULL)
-        != SQLITE_OK);
-    CHECK(sqlite3_exec(db, "UPDATE audit SET detail = 'edited' WHERE action = 'test.action'",
-              NULL, NULL, NULL)
+    CHECK(sqlite3_exec(db, "UPDATE audit SET outcome = 'denied'", NULL, NULL, NULL) != SQLITE_OK);
+    CHECK(sqlite3_exec(db, "UPDATE audit SET detail = 'edited' WHERE action = 'test.action'", NULL,
+              NULL, NULL)
         != SQLITE_OK);
     CHECK(sqlite3_exec(db, "DELETE FROM audit", NULL, NULL, NULL) != SQLITE_OK);
     /* Appending is what it is for. */
@@ -760,8 +769,8 @@ data_version_changes_when_another_connection_commits(void)
     CHECK(before == same);
     sqlite3 *db = NULL;
     CHECK(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK);
-    CHECK(sqlite3_exec(db, "INSERT INTO audit (ts_ms, action, outcome) VALUES (1, 'x', 'ok')",
-              NULL, NULL, NULL)
+    CHECK(sqlite3_exec(db, "INSERT INTO audit (ts_ms, action, outcome) VALUES (1, 'x', 'ok')", NULL,
+              NULL, NULL)
         == SQLITE_OK);
     sqlite3_close(db);
     CHECK(archive_data_version(a, &after) == 0);

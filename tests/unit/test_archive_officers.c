@@ -10,17 +10,17 @@
 #include "archive_fixture.h"
 #include "keys.h"
 
-static const char *s_seed
-    = "INSERT OR IGNORE INTO countries (code, name_en, name_es, status) VALUES"
-      "  ('MX', 'Mexico', 'México', 'member'), ('GT', 'Guatemala', 'Guatemala', 'member'),"
-      "  ('CO', 'Colombia', 'Colombia', 'observer');"
-      "INSERT OR IGNORE INTO organisations (code, name_en, name_es, kind, since) VALUES"
-      "  ('ST', 'Technical Secretariat', 'Secretaría Técnica', 'secretariat', NULL),"
-      "  ('IOM', 'IOM', 'OIM', 'observer', 1996);"
-      "INSERT OR IGNORE INTO networks (name, title_en, title_es) VALUES"
-      "  ('consular', 'Consular protection', 'Protección consular'),"
-      "  ('child', 'Children', 'Niñez'), ('crm', 'Plenary', 'Plenaria'),"
-      "  ('trafficking', 'Trafficking', 'Trata');";
+static const char *s_seed =
+    "INSERT OR IGNORE INTO countries (code, name_en, name_es, status) VALUES"
+    "  ('MX', 'Mexico', 'México', 'member'), ('GT', 'Guatemala', 'Guatemala', 'member'),"
+    "  ('CO', 'Colombia', 'Colombia', 'observer');"
+    "INSERT OR IGNORE INTO organisations (code, name_en, name_es, kind, since) VALUES"
+    "  ('ST', 'Technical Secretariat', 'Secretaría Técnica', 'secretariat', NULL),"
+    "  ('IOM', 'IOM', 'OIM', 'observer', 1996);"
+    "INSERT OR IGNORE INTO networks (name, title_en, title_es) VALUES"
+    "  ('consular', 'Consular protection', 'Protección consular'),"
+    "  ('child', 'Children', 'Niñez'), ('crm', 'Plenary', 'Plenaria'),"
+    "  ('trafficking', 'Trafficking', 'Trata');";
 
 /* -------------------------------------------------------------- directory */
 
@@ -392,8 +392,11 @@ grants_and_revokes_invitations(void)
         return;
     CHECK(archive_seed(a, s_seed) == 0);
     int64_t expires = archive_now_ms() + 3600000, id = 0, unused = 0;
-    archive_invitation_t inv = {.grantee = "IOM", .network = "consular",
-        .patterns = "consular/observers/#", .access = "read", .expires_ms = expires};
+    archive_invitation_t inv = {.grantee = "IOM",
+        .network = "consular",
+        .patterns = "consular/observers/#",
+        .access = "read",
+        .expires_ms = expires};
     CHECK(archive_invitation_grant(a, &inv, "ZMXV-CYH4-D57A-LJK6", 3, &id) == 0);
     CHECK(id > 0);
     invitations_seen_t seen = {0};

@@ -12,10 +12,10 @@
 static char s_dir[128];
 
 typedef struct {
-    int sent;                 /* replies sent */
-    uint64_t sent_ids[32];    /* their request ids, decoded from the frames */
-    int errors;               /* of them, Error frames */
-    int acted;                /* actions run */
+    int sent;              /* replies sent */
+    uint64_t sent_ids[32]; /* their request ids, decoded from the frames */
+    int errors;            /* of them, Error frames */
+    int acted;             /* actions run */
     batch_action_kind_t kinds[32];
     uint64_t seqs[32];
 } sink_log_t;
@@ -67,9 +67,18 @@ s_store(archive_t *a, uint64_t seq)
     memset(id, (int)seq, sizeof id);
     char topic[32];
     snprintf(topic, sizeof topic, "consular/b%llu", (unsigned long long)seq);
-    archive_msg_t m = {.seq = seq, .msg_id = id, .topic = topic, .network = "consular",
-        .author_id = 1, .tlp = 3, .recipients = "", .created_ms = 1, .stored_ms = 2,
-        .content = content, .content_len = sizeof content, .signature = sig,
+    archive_msg_t m = {.seq = seq,
+        .msg_id = id,
+        .topic = topic,
+        .network = "consular",
+        .author_id = 1,
+        .tlp = 3,
+        .recipients = "",
+        .created_ms = 1,
+        .stored_ms = 2,
+        .content = content,
+        .content_len = sizeof content,
+        .signature = sig,
         .content_hash = hash};
     return archive_message_insert(a, &m);
 }

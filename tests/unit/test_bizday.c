@@ -81,7 +81,7 @@ offsets_follow_each_countrys_rules(void)
     int64_t jan = s_utc(2026, 1, 15, 12, 0) / 1000, jul = s_utc(2026, 7, 1, 12, 0) / 1000;
     CHECK(tz_offset(ny, jan) == -5 * 3600);
     CHECK(tz_offset(ny, jul) == -4 * 3600);
-    CHECK(tz_offset(mx, jul) == -6 * 3600);                        /* no DST since 2022 */
+    CHECK(tz_offset(mx, jul) == -6 * 3600);                            /* no DST since 2022 */
     CHECK(tz_offset(mx, s_utc(2021, 7, 1, 0, 0) / 1000) == -5 * 3600); /* it had then */
     CHECK(tz_offset(cr, jul) == -6 * 3600);
     CHECK(tz_offset(dom, jan) == -4 * 3600);

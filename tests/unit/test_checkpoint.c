@@ -30,9 +30,18 @@ s_insert(archive_t *a, uint64_t seq)
     memset(sig, 0x5a, sizeof sig);
     memset(hash, (int)(seq & 0xff), sizeof hash);
     memset(content, 'c', sizeof content);
-    archive_msg_t m = {.seq = seq, .msg_id = id, .topic = "consular/ckpt", .network = "consular",
-        .author_id = 1, .tlp = 3, .recipients = "", .created_ms = 1000, .stored_ms = 2000,
-        .content = content, .content_len = sizeof content, .signature = sig,
+    archive_msg_t m = {.seq = seq,
+        .msg_id = id,
+        .topic = "consular/ckpt",
+        .network = "consular",
+        .author_id = 1,
+        .tlp = 3,
+        .recipients = "",
+        .created_ms = 1000,
+        .stored_ms = 2000,
+        .content = content,
+        .content_len = sizeof content,
+        .signature = sig,
         .content_hash = hash};
     return archive_message_insert(a, &m);
 }

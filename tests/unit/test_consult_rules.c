@@ -19,17 +19,17 @@
 #include "enlace.pb-c.h"
 #include "keys.h"
 
-static const char *s_seed
-    = "INSERT OR IGNORE INTO countries (code, name_en, name_es, status) VALUES"
-      "  ('MX', 'Mexico', 'México', 'member'), ('GT', 'Guatemala', 'Guatemala', 'member'),"
-      "  ('HN', 'Honduras', 'Honduras', 'member'), ('CR', 'Costa Rica', 'Costa Rica', 'member'),"
-      "  ('PA', 'Panama', 'Panamá', 'member'), ('CO', 'Colombia', 'Colombia', 'observer');"
-      "INSERT OR IGNORE INTO organisations (code, name_en, name_es, kind, since) VALUES"
-      "  ('ST', 'Technical Secretariat', 'Secretaría Técnica', 'secretariat', NULL),"
-      "  ('IOM', 'IOM', 'OIM', 'observer', 1996);"
-      "INSERT OR IGNORE INTO networks (name, title_en, title_es) VALUES"
-      "  ('consular', 'Consular protection', 'Protección consular'),"
-      "  ('crm', 'Plenary', 'Plenaria');";
+static const char *s_seed =
+    "INSERT OR IGNORE INTO countries (code, name_en, name_es, status) VALUES"
+    "  ('MX', 'Mexico', 'México', 'member'), ('GT', 'Guatemala', 'Guatemala', 'member'),"
+    "  ('HN', 'Honduras', 'Honduras', 'member'), ('CR', 'Costa Rica', 'Costa Rica', 'member'),"
+    "  ('PA', 'Panama', 'Panamá', 'member'), ('CO', 'Colombia', 'Colombia', 'observer');"
+    "INSERT OR IGNORE INTO organisations (code, name_en, name_es, kind, since) VALUES"
+    "  ('ST', 'Technical Secretariat', 'Secretaría Técnica', 'secretariat', NULL),"
+    "  ('IOM', 'IOM', 'OIM', 'observer', 1996);"
+    "INSERT OR IGNORE INTO networks (name, title_en, title_es) VALUES"
+    "  ('consular', 'Consular protection', 'Protección consular'),"
+    "  ('crm', 'Plenary', 'Plenaria');";
 
 enum { HN_FOCAL, HN_OFF, PA_FOCAL, CR_OFF, GT_FOCAL, GT_OFF, MX_CONS, OBS, ST, REVOKED, N };
 
@@ -89,9 +89,14 @@ s_open(void)
         keys_identity_curve_public(key, curve);
         keys_fingerprint(pk[i], s.fp[i]);
         keys_identity_destroy(&key);
-        archive_officer_spec_t spec = {.name = s_people[i].name, .country = s_people[i].country,
-            .org = s_people[i].org, .role = s_people[i].role, .networks = s_people[i].networks,
-            .pk = pk[i], .curve = curve, .fingerprint = s.fp[i]};
+        archive_officer_spec_t spec = {.name = s_people[i].name,
+            .country = s_people[i].country,
+            .org = s_people[i].org,
+            .role = s_people[i].role,
+            .networks = s_people[i].networks,
+            .pk = pk[i],
+            .curve = curve,
+            .fingerprint = s.fp[i]};
         int64_t id;
         if (archive_officer_add(s.a, &spec, &id) != 0) {
             fprintf(stderr, "officer %s: %s\n", s_people[i].name, archive_error(s.a));
@@ -99,8 +104,11 @@ s_open(void)
         }
     }
     int y = s_year(s.now);
-    archive_invitation_t inv = {.grantee = "IOM", .network = "crm", .patterns = "crm/#",
-        .access = "readwrite", .expires_ms = s.now + 3600000};
+    archive_invitation_t inv = {.grantee = "IOM",
+        .network = "crm",
+        .patterns = "crm/#",
+        .access = "readwrite",
+        .expires_ms = s.now + 3600000};
     int64_t inv_id;
     if (archive_ppt_set(s.a, y - 1, "PA", NULL, 0) != 0
         || archive_ppt_set(s.a, y, "HN", NULL, 0) != 0
@@ -161,7 +169,9 @@ only_the_ppt_in_crm_opens_a_consultation(void)
 static void
 the_opener_or_the_ppt_leads_it(void)
 {
-    consult_facts_t c = {.open = 1, .stage = 0, .troika = "PA,HN,CR",
+    consult_facts_t c = {.open = 1,
+        .stage = 0,
+        .troika = "PA,HN,CR",
         .opened_by = s.who[HN_FOCAL]->officer_id};
     CHECK(consult_rules_may_lead(s.dir_, s.who[HN_FOCAL], &c, s.now) == NULL);
     CHECK(consult_rules_may_lead(s.dir_, s.who[GT_FOCAL], &c, s.now) != NULL);
@@ -191,7 +201,9 @@ focal_points_are_addressed_first_then_every_crm_officer(void)
 static void
 the_troika_answers_first_then_every_member(void)
 {
-    consult_facts_t c = {.open = 1, .stage = 0, .troika = "PA,HN,CR",
+    consult_facts_t c = {.open = 1,
+        .stage = 0,
+        .troika = "PA,HN,CR",
         .opened_by = s.who[HN_FOCAL]->officer_id};
     CHECK(consult_rules_may_answer(s.dir_, s.who[HN_FOCAL], &c, 0, s.now) == NULL);
     CHECK(consult_rules_may_answer(s.dir_, s.who[PA_FOCAL], &c, 0, s.now) == NULL);
@@ -236,8 +248,8 @@ steps_carry_the_label_of_their_stage(void)
     char why[256], rcpt[128];
     const char *troika = "PA,HN,CR";
     snprintf(rcpt, sizeof rcpt, "%s,%s,%s", s.fp[PA_FOCAL], s.fp[HN_FOCAL], s.fp[CR_OFF]);
-    CHECK(consult_rules_label(s.dir_, 0, troika, ENLACE__TLP__TLP_AMBER_STRICT, rcpt, why,
-              sizeof why)
+    CHECK(
+        consult_rules_label(s.dir_, 0, troika, ENLACE__TLP__TLP_AMBER_STRICT, rcpt, why, sizeof why)
         == NULL);
     /* Costa Rica not named: it could not read it. */
     snprintf(rcpt, sizeof rcpt, "%s,%s", s.fp[PA_FOCAL], s.fp[HN_FOCAL]);
@@ -247,15 +259,14 @@ steps_carry_the_label_of_their_stage(void)
     /* Guatemala named: it would read the Troika's text. */
     snprintf(rcpt, sizeof rcpt, "%s,%s,%s,%s", s.fp[PA_FOCAL], s.fp[HN_FOCAL], s.fp[CR_OFF],
         s.fp[GT_FOCAL]);
-    CHECK(consult_rules_label(s.dir_, 0, troika, ENLACE__TLP__TLP_AMBER_STRICT, rcpt, why,
-              sizeof why)
+    CHECK(
+        consult_rules_label(s.dir_, 0, troika, ENLACE__TLP__TLP_AMBER_STRICT, rcpt, why, sizeof why)
         != NULL);
     CHECK(consult_rules_label(s.dir_, 0, troika, ENLACE__TLP__TLP_AMBER, "", why, sizeof why)
         != NULL);
     CHECK(consult_rules_label(s.dir_, 0, troika, ENLACE__TLP__TLP_RED, rcpt, why, sizeof why)
         != NULL);
-    CHECK(consult_rules_label(s.dir_, 1, troika, ENLACE__TLP__TLP_UNSPECIFIED, "", why,
-              sizeof why)
+    CHECK(consult_rules_label(s.dir_, 1, troika, ENLACE__TLP__TLP_UNSPECIFIED, "", why, sizeof why)
         == NULL);
     CHECK(consult_rules_label(s.dir_, 2, troika, ENLACE__TLP__TLP_AMBER, NULL, why, sizeof why)
         == NULL);
@@ -269,7 +280,8 @@ steps_carry_the_label_of_their_stage(void)
 static disclose_t
 s_sees(int reader, const disclose_consult_t *c)
 {
-    disclose_reader_t r = {.dir = s.dir_, .who = reader < 0 ? NULL : s.who[reader],
+    disclose_reader_t r = {.dir = s.dir_,
+        .who = reader < 0 ? NULL : s.who[reader],
         .now_ms = s.now};
     return disclose_consultation(&r, c);
 }
@@ -277,7 +289,8 @@ s_sees(int reader, const disclose_consult_t *c)
 static void
 observers_never_learn_that_a_consultation_exists(void)
 {
-    disclose_consult_t c = {.troika = "PA,HN,CR", .reached = 0,
+    disclose_consult_t c = {.troika = "PA,HN,CR",
+        .reached = 0,
         .opened_by = s.who[HN_FOCAL]->officer_id};
     /* With the Troika: its countries' crm members, the ST, the opener. */
     CHECK(s_sees(HN_FOCAL, &c) == DISCLOSE_ALL);
@@ -290,7 +303,7 @@ observers_never_learn_that_a_consultation_exists(void)
     CHECK(s_sees(MX_CONS, &c) == DISCLOSE_NOTHING);
     CHECK(s_sees(OBS, &c) == DISCLOSE_NOTHING); /* invited to all of crm, all the same */
     CHECK(s_sees(REVOKED, &c) == DISCLOSE_NOTHING);
-    CHECK(s_sees(-1, &c) == DISCLOSE_ALL);       /* the operator, offline */
+    CHECK(s_sees(-1, &c) == DISCLOSE_ALL); /* the operator, offline */
     /* From round 1: every crm member; still no observer, nobody outside crm. */
     c.reached = 1;
     CHECK(s_sees(GT_FOCAL, &c) == DISCLOSE_ALL);
@@ -302,9 +315,13 @@ observers_never_learn_that_a_consultation_exists(void)
      * agrees with the consultation's rule on every path. */
     char rcpt[128];
     snprintf(rcpt, sizeof rcpt, "%s,%s,%s", s.fp[PA_FOCAL], s.fp[HN_FOCAL], s.fp[CR_OFF]);
-    disclose_msg_t m = {.seq = 9, .topic = CONSULT_TOPIC, .network = "crm",
-        .tlp = ENLACE__TLP__TLP_AMBER_STRICT, .recipients = rcpt,
-        .author_id = s.who[HN_FOCAL]->officer_id, .author_home = "HN"};
+    disclose_msg_t m = {.seq = 9,
+        .topic = CONSULT_TOPIC,
+        .network = "crm",
+        .tlp = ENLACE__TLP__TLP_AMBER_STRICT,
+        .recipients = rcpt,
+        .author_id = s.who[HN_FOCAL]->officer_id,
+        .author_home = "HN"};
     c.reached = 0;
     for (int i = 0; i < N; i++) {
         disclose_reader_t r = {.dir = s.dir_, .who = s.who[i], .now_ms = s.now};

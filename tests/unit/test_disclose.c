@@ -41,8 +41,7 @@ s_msg(const char *topic, int tlp, const char *recipients, int author)
         .tlp = tlp,
         .recipients = recipients,
         .author_id = s_fx.id[author],
-        .author_home = s_people[author].country ? s_people[author].country
-                                                : s_people[author].org,
+        .author_home = s_people[author].country ? s_people[author].country : s_people[author].org,
     };
 }
 
@@ -296,8 +295,7 @@ a_forward_may_not_reach_anyone_the_original_does_not(void)
     /* AMBER+STRICT, nobody named: Mexico's members only. */
     disclose_msg_t original = s_msg("consular/cases", STRICT, "", MX);
     disclose_msg_t to_gt = s_msg("consular/cases", STRICT, s_fx.fp[GT], READER);
-    const dir_entry_t *wider =
-        disclose_forward_widens(s_fx.directory, s_fx.now, &to_gt, &original);
+    const dir_entry_t *wider = disclose_forward_widens(s_fx.directory, s_fx.now, &to_gt, &original);
     CHECK(wider != NULL);
     CHECK(wider && !strcmp(wider->country, "GT"));
     disclose_msg_t to_mx = s_msg("consular/cases", STRICT, s_fx.fp[READER], READER);
@@ -352,14 +350,12 @@ a_case_is_seen_by_whoever_may_read_its_network(void)
         const char *network;
         disclose_t want;
     } rows[] = {
-        {MX, "consular", DISCLOSE_ENVELOPE},
-        {GT, "consular", DISCLOSE_ENVELOPE},
-        {ST, "consular", DISCLOSE_ENVELOPE},
-        {ST, "trafficking", DISCLOSE_ENVELOPE},
+        {MX, "consular", DISCLOSE_ENVELOPE}, {GT, "consular", DISCLOSE_ENVELOPE},
+        {ST, "consular", DISCLOSE_ENVELOPE}, {ST, "trafficking", DISCLOSE_ENVELOPE},
         {MX, "child", DISCLOSE_NOTHING},
-        {OBSERVER, "consular", DISCLOSE_NOTHING}, /* invited to consular/observers/# only */
-        {OBSERVER, "child", DISCLOSE_NOTHING},    /* child/public/# and child/news only */
-        {OBSERVER, "crm", DISCLOSE_ENVELOPE},     /* crm/# */
+        {OBSERVER, "consular", DISCLOSE_NOTHING},    /* invited to consular/observers/# only */
+        {OBSERVER, "child", DISCLOSE_NOTHING},       /* child/public/# and child/news only */
+        {OBSERVER, "crm", DISCLOSE_ENVELOPE},        /* crm/# */
         {OBSERVER, "trafficking", DISCLOSE_NOTHING}, /* expired */
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
@@ -391,8 +387,13 @@ counts_are_for_the_st_and_admin_only(void)
 static void
 a_row_is_read_with_its_authors_home(void)
 {
-    archive_msg_t am = {.seq = 7, .topic = "consular/x", .network = "consular",
-        .author_id = s_fx.id[ST], .tlp = STRICT, .recipients = "", .personal = 1,
+    archive_msg_t am = {.seq = 7,
+        .topic = "consular/x",
+        .network = "consular",
+        .author_id = s_fx.id[ST],
+        .tlp = STRICT,
+        .recipients = "",
+        .personal = 1,
         .handling = ENLACE__HANDLING__HANDLING_H2};
     disclose_msg_t m;
     char home[DISCLOSE_HOME_LEN];

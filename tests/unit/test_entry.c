@@ -20,8 +20,14 @@ static int
 s_encode(const archive_text_view_t *texts, size_t ntexts, uint8_t **out, size_t *len)
 {
     static const uint8_t changes[] = {'T', 2, 1, 0, 'm', 0, 9, 9, 9};
-    entry_t e = {.index = 7, .term = 42, .schema = 11, .written_ms = 1763700000000,
-        .before_id = 5, .after_id = 6, .changes = changes, .changes_len = sizeof changes};
+    entry_t e = {.index = 7,
+        .term = 42,
+        .schema = 11,
+        .written_ms = 1763700000000,
+        .before_id = 5,
+        .after_id = 6,
+        .changes = changes,
+        .changes_len = sizeof changes};
     memset(e.after, 0xab, sizeof e.after);
     return entry_encode(&e, texts, ntexts, s_key, out, len);
 }
@@ -41,8 +47,8 @@ texts_read_back_as_written(void)
     char err[200] = "";
     CHECK(entry_decode(b, len, &e, err, sizeof err) == 0);
     CHECK(entry_verify(b, len, keys_identity_public(s_key)) == 0);
-    CHECK(e.index == 7 && e.term == 42 && e.schema == 11 && e.before_id == 5
-        && e.after_id == 6 && e.changes_len == 9);
+    CHECK(e.index == 7 && e.term == 42 && e.schema == 11 && e.before_id == 5 && e.after_id == 6
+        && e.changes_len == 9);
     size_t pos = 0;
     entry_text_t t;
     CHECK(entry_text_next(&e, &pos, &t) == 1);
@@ -79,7 +85,9 @@ an_entry_without_texts_has_an_empty_section(void)
 static void
 refuses_texts_that_do_not_decode_and_bytes_not_signed(void)
 {
-    archive_text_view_t one = {.seq = 17, .headline = "Sismo", .body = "réplicas",
+    archive_text_view_t one = {.seq = 17,
+        .headline = "Sismo",
+        .body = "réplicas",
         .body_len = strlen("réplicas")};
     uint8_t *b;
     size_t len;

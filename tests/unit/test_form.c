@@ -46,8 +46,9 @@ knows_the_six_forms_by_their_proto_names(void)
     CHECK_STREQ(enlace_form_type(f), "return_assistance");
     enlace_form_destroy(&f);
     CHECK(enlace_form_new("deathx", &f, why, sizeof why) == ENLACE_EINVAL && f == NULL);
-    CHECK_STREQ(why, "form: unknown form 'deathx' (death, child, incident, trafficking, "
-                     "smuggling, return_assistance)");
+    CHECK_STREQ(why,
+        "form: unknown form 'deathx' (death, child, incident, trafficking, "
+        "smuggling, return_assistance)");
     enlace_form_destroy(NULL);
 }
 
@@ -63,7 +64,8 @@ reads_each_value_by_its_fields_type(void)
     CHECK(s_set(f, "countries_of_origin", "GT", why, sizeof why) == ENLACE_OK);
     CHECK(s_set(f, "countries_of_origin", "HN", why, sizeof why) == ENLACE_OK);
     const enlace_form_field_t *x = s_field(f, "latitude");
-    CHECK(x && x->kind == ENLACE_FIELD_NUMBER && x->nvalues == 1 && strtod(x->values[0], NULL) == 14.5);
+    CHECK(x && x->kind == ENLACE_FIELD_NUMBER && x->nvalues == 1
+        && strtod(x->values[0], NULL) == 14.5);
     x = s_field(f, "dead");
     CHECK(x && x->kind == ENLACE_FIELD_INTEGER && !strcmp(x->values[0], "2"));
     x = s_field(f, "countries_of_origin");

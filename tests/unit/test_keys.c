@@ -100,8 +100,8 @@ loads_saved_identity_with_same_public_key(void)
     CHECK(keys_identity_load(path, NULL, &loaded, err) == 0);
     CHECK(loaded != NULL);
     if (loaded) {
-        CHECK(memcmp(keys_identity_public(loaded), keys_identity_public(id), KEYS_PUBLIC_BYTES)
-            == 0);
+        CHECK(
+            memcmp(keys_identity_public(loaded), keys_identity_public(id), KEYS_PUBLIC_BYTES) == 0);
         /* A signature from the loaded key verifies under the original key. */
         static const uint8_t msg[] = "informe consular 42";
         uint8_t sig[KEYS_SIGNATURE_BYTES];
@@ -157,8 +157,8 @@ refuses_to_overwrite_existing_key(void)
     keys_identity_t *loaded = NULL;
     s_path(path, "taken.secret");
     CHECK(keys_identity_load(path, NULL, &loaded, err) == 0);
-    CHECK(loaded && memcmp(keys_identity_public(loaded), keys_identity_public(first),
-                        KEYS_PUBLIC_BYTES)
+    CHECK(loaded
+        && memcmp(keys_identity_public(loaded), keys_identity_public(first), KEYS_PUBLIC_BYTES)
             == 0);
     keys_identity_destroy(&loaded);
     keys_identity_destroy(&second);
@@ -284,17 +284,20 @@ refuses_public_file_loaded_as_secret(void)
 static void
 refuses_garbage_files(void)
 {
-#define GARBAGE(s) {s, sizeof s - 1}
+#define GARBAGE(s) \
+    { \
+        s, sizeof s - 1 \
+    }
     static const struct {
         const char *text;
         size_t len;
     } garbage[] = {
         GARBAGE(""),
         GARBAGE("hello world\n"),
-        GARBAGE("enlace-secret-key v1\n"),                      /* magic only */
+        GARBAGE("enlace-secret-key v1\n"),                        /* magic only */
         GARBAGE("enlace-secret-key v1\ned25519: zz\nseed: 00\n"), /* bad hex */
         GARBAGE("enlace-secret-key v2\nseed: 00\n"),
-        GARBAGE("enlace-secret-key v1\0\nseed: 00\n"),           /* NUL byte */
+        GARBAGE("enlace-secret-key v1\0\nseed: 00\n"), /* NUL byte */
         GARBAGE("enlace-public-key v1\ned25519: 0011\n"),
     };
 #undef GARBAGE
@@ -337,9 +340,8 @@ sealed_key_needs_the_right_passphrase(void)
 
     keys_identity_t *loaded = NULL;
     CHECK(keys_identity_load(path, "correct horse battery staple", &loaded, err) == 0);
-    CHECK(loaded && memcmp(keys_identity_public(loaded), keys_identity_public(id),
-                        KEYS_PUBLIC_BYTES)
-            == 0);
+    CHECK(loaded
+        && memcmp(keys_identity_public(loaded), keys_identity_public(id), KEYS_PUBLIC_BYTES) == 0);
     keys_identity_destroy(&loaded);
 
     CHECK(keys_identity_load(path, "correct horse battery stapler", &loaded, err) != 0);

@@ -62,8 +62,12 @@ s_setup(fixture_t *f)
     keys_identity_curve_public(f->ana, curve);
     char fp[KEYS_FINGERPRINT_LEN];
     keys_fingerprint(keys_identity_public(f->ana), fp);
-    archive_officer_spec_t spec = {.name = "Ana", .country = "MX", .role = "focal",
-        .networks = "consular", .pk = keys_identity_public(f->ana), .curve = curve,
+    archive_officer_spec_t spec = {.name = "Ana",
+        .country = "MX",
+        .role = "focal",
+        .networks = "consular",
+        .pk = keys_identity_public(f->ana),
+        .curve = curve,
         .fingerprint = fp};
     CHECK(archive_officer_add(f->a, &spec, &f->ana_id) == 0);
     return 0;
@@ -108,10 +112,19 @@ s_publish(fixture_t *f, const char *topic, const char *body, const uint8_t *reus
     uint8_t sig[64], hash[32];
     CHECK(keys_sign_content(f->ana, buf, len, sig) == 0);
     crypto_generichash(hash, sizeof hash, buf, len, NULL, 0);
-    archive_msg_t m = {.seq = archive_last_seq(f->a) + 1, .msg_id = id, .topic = topic,
-        .network = "consular", .author_id = f->ana_id, .tlp = ENLACE__TLP__TLP_GREEN,
-        .recipients = NULL, .created_ms = c.created_ms, .stored_ms = archive_now_ms(),
-        .content = buf, .content_len = len, .signature = sig, .content_hash = hash};
+    archive_msg_t m = {.seq = archive_last_seq(f->a) + 1,
+        .msg_id = id,
+        .topic = topic,
+        .network = "consular",
+        .author_id = f->ana_id,
+        .tlp = ENLACE__TLP__TLP_GREEN,
+        .recipients = NULL,
+        .created_ms = c.created_ms,
+        .stored_ms = archive_now_ms(),
+        .content = buf,
+        .content_len = len,
+        .signature = sig,
+        .content_hash = hash};
     int rc = archive_message_insert(f->a, &m);
     free(buf);
     return rc;
@@ -151,7 +164,8 @@ s_raw_count(const fixture_t *f, const char *sql)
     sqlite3_stmt *st = NULL;
     int64_t n = -1;
     if (sqlite3_open(f->path, &db) == SQLITE_OK
-        && sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        && sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK
+        && sqlite3_step(st) == SQLITE_ROW)
         n = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
     sqlite3_close(db);
@@ -201,8 +215,9 @@ audit_row_hash_matches_documented_encoding(void)
     fixture_t f;
     if (s_setup(&f) != 0)
         return;
-    CHECK(s_raw(&f, "INSERT INTO audit (id, ts_ms, officer_id, fingerprint, action, outcome, detail)"
-                    " VALUES (1000, 1700000000000, 0, '', 'hub.init', 'ok', 'new hub key')")
+    CHECK(s_raw(&f,
+              "INSERT INTO audit (id, ts_ms, officer_id, fingerprint, action, outcome, detail)"
+              " VALUES (1000, 1700000000000, 0, '', 'hub.init', 'ok', 'new hub key')")
         == 0);
     archive_audit_row_t row;
     uint8_t got[32], want[32];
@@ -258,8 +273,9 @@ names_the_message_whose_byte_changed(void)
     if (s_setup(&f) != 0)
         return;
     s_publish_batch(&f, 4);
-    CHECK(s_raw(&f, "UPDATE messages SET content = CAST(substr(content, 1, length(content) - 1)"
-                    " || 'X' AS BLOB) WHERE seq = 3")
+    CHECK(s_raw(&f,
+              "UPDATE messages SET content = CAST(substr(content, 1, length(content) - 1)"
+              " || 'X' AS BLOB) WHERE seq = 3")
         == 0);
     ledger_report_t r;
     CHECK(s_verify(&f, &r) == 0);
@@ -287,7 +303,8 @@ detects_deleted_inserted_and_edited_rows(void)
     CHECK(s_verify(&f, &r) == 0);
     CHECK(r.problems == 2);
 
-    CHECK(s_raw(&f, "DROP TRIGGER audit_no_update; UPDATE audit SET detail = 'nothing' WHERE id = 1")
+    CHECK(
+        s_raw(&f, "DROP TRIGGER audit_no_update; UPDATE audit SET detail = 'nothing' WHERE id = 1")
         == 0);
     CHECK(s_verify(&f, &r) == 0);
     CHECK(r.problems == 3);
@@ -307,8 +324,9 @@ detects_edited_and_removed_ledger_rows(void)
         return;
     s_publish_batch(&f, 3);
     ledger_report_t r;
-    CHECK(s_raw(&f, "DROP TRIGGER ledger_no_update; DROP TRIGGER ledger_no_delete;"
-                    " UPDATE ledger SET ts_ms = ts_ms + 1 WHERE kind = 'message' AND ref = 2")
+    CHECK(s_raw(&f,
+              "DROP TRIGGER ledger_no_update; DROP TRIGGER ledger_no_delete;"
+              " UPDATE ledger SET ts_ms = ts_ms + 1 WHERE kind = 'message' AND ref = 2")
         == 0);
     CHECK(s_verify(&f, &r) == 0);
     CHECK(r.problems == 1 && strstr(r.first_problem, "message seq 2 ") == r.first_problem);
@@ -414,8 +432,11 @@ static int64_t
 s_directory_changes(fixture_t *f)
 {
     CHECK(archive_ppt_set(f->a, 2026, "MX", NULL, 0) == 0);
-    archive_invitation_t inv = {.grantee = "UNICEF", .network = "child",
-        .patterns = "child/alert/#", .access = "read", .expires_ms = archive_now_ms() + 86400000};
+    archive_invitation_t inv = {.grantee = "UNICEF",
+        .network = "child",
+        .patterns = "child/alert/#",
+        .access = "read",
+        .expires_ms = archive_now_ms() + 86400000};
     int64_t id = 0;
     CHECK(archive_invitation_grant(f->a, &inv, NULL, 0, &id) == 0);
     return id;
@@ -433,21 +454,23 @@ migration_chains_an_existing_archive(void)
     archive_destroy(&f.a);
     /* Back to schema 2, as an archive written before the ledger (with the
      * PPT and invitations of migration 2, without migration 4's alerts). */
-    CHECK(s_raw(&f, "DROP TABLE country_zones; DROP TABLE holidays; DROP TABLE consultations;"
-                    " DROP TABLE consult_versions; DROP TABLE consult_targets;"
-                    " DROP TABLE consult_answers; DROP TABLE consult_events;"
-                    " DROP INDEX messages_sealed; ALTER TABLE messages DROP COLUMN sealed;"
-                    " ALTER TABLE messages DROP COLUMN batch_size;"
-                    " ALTER TABLE messages DROP COLUMN batch_index;"
-                    " ALTER TABLE messages DROP COLUMN batch_path;"
-                    " DROP INDEX messages_stored; DROP TABLE message_labels; DROP TABLE message_text;"
-                    " CREATE INDEX messages_topic ON messages (topic, seq);"
-                    " ALTER TABLE messages DROP COLUMN personal;"
-                    " ALTER TABLE messages DROP COLUMN handling;"
-                    " DROP TABLE alerts; DROP TABLE alert_targets; DROP TABLE alert_events;"
-                    " DROP TABLE cases; DROP TABLE case_events; DROP INDEX messages_case;"
-                    " ALTER TABLE messages DROP COLUMN case_id;"
-                    " DROP TABLE ledger; PRAGMA user_version = 2") == 0);
+    CHECK(s_raw(&f,
+              "DROP TABLE country_zones; DROP TABLE holidays; DROP TABLE consultations;"
+              " DROP TABLE consult_versions; DROP TABLE consult_targets;"
+              " DROP TABLE consult_answers; DROP TABLE consult_events;"
+              " DROP INDEX messages_sealed; ALTER TABLE messages DROP COLUMN sealed;"
+              " ALTER TABLE messages DROP COLUMN batch_size;"
+              " ALTER TABLE messages DROP COLUMN batch_index;"
+              " ALTER TABLE messages DROP COLUMN batch_path;"
+              " DROP INDEX messages_stored; DROP TABLE message_labels; DROP TABLE message_text;"
+              " CREATE INDEX messages_topic ON messages (topic, seq);"
+              " ALTER TABLE messages DROP COLUMN personal;"
+              " ALTER TABLE messages DROP COLUMN handling;"
+              " DROP TABLE alerts; DROP TABLE alert_targets; DROP TABLE alert_events;"
+              " DROP TABLE cases; DROP TABLE case_events; DROP INDEX messages_case;"
+              " ALTER TABLE messages DROP COLUMN case_id;"
+              " DROP TABLE ledger; PRAGMA user_version = 2")
+        == 0);
     char err[512];
     archive_t *ro = archive_open_readonly(f.path, err, sizeof err);
     CHECK(ro == NULL && strstr(err, "older") != NULL);
@@ -480,22 +503,23 @@ migration_from_schema_1_adds_ppt_invitations_and_ledger(void)
         return;
     s_publish_batch(&f, 2);
     archive_destroy(&f.a);
-    CHECK(s_raw(&f, "DROP TABLE country_zones; DROP TABLE holidays; DROP TABLE consultations;"
-                    " DROP TABLE consult_versions; DROP TABLE consult_targets;"
-                    " DROP TABLE consult_answers; DROP TABLE consult_events;"
-                    " DROP INDEX messages_sealed; ALTER TABLE messages DROP COLUMN sealed;"
-                    " ALTER TABLE messages DROP COLUMN batch_size;"
-                    " ALTER TABLE messages DROP COLUMN batch_index;"
-                    " ALTER TABLE messages DROP COLUMN batch_path;"
-                    " DROP INDEX messages_stored; DROP TABLE message_labels; DROP TABLE message_text;"
-                    " CREATE INDEX messages_topic ON messages (topic, seq);"
-                    " ALTER TABLE messages DROP COLUMN personal;"
-                    " ALTER TABLE messages DROP COLUMN handling;"
-                    " DROP TABLE alerts; DROP TABLE alert_targets; DROP TABLE alert_events;"
-                    " DROP TABLE cases; DROP TABLE case_events; DROP INDEX messages_case;"
-                    " ALTER TABLE messages DROP COLUMN case_id;"
-                    " DROP TABLE ledger; DROP TABLE ppt; DROP TABLE invitations;"
-                    " PRAGMA user_version = 1")
+    CHECK(s_raw(&f,
+              "DROP TABLE country_zones; DROP TABLE holidays; DROP TABLE consultations;"
+              " DROP TABLE consult_versions; DROP TABLE consult_targets;"
+              " DROP TABLE consult_answers; DROP TABLE consult_events;"
+              " DROP INDEX messages_sealed; ALTER TABLE messages DROP COLUMN sealed;"
+              " ALTER TABLE messages DROP COLUMN batch_size;"
+              " ALTER TABLE messages DROP COLUMN batch_index;"
+              " ALTER TABLE messages DROP COLUMN batch_path;"
+              " DROP INDEX messages_stored; DROP TABLE message_labels; DROP TABLE message_text;"
+              " CREATE INDEX messages_topic ON messages (topic, seq);"
+              " ALTER TABLE messages DROP COLUMN personal;"
+              " ALTER TABLE messages DROP COLUMN handling;"
+              " DROP TABLE alerts; DROP TABLE alert_targets; DROP TABLE alert_events;"
+              " DROP TABLE cases; DROP TABLE case_events; DROP INDEX messages_case;"
+              " ALTER TABLE messages DROP COLUMN case_id;"
+              " DROP TABLE ledger; DROP TABLE ppt; DROP TABLE invitations;"
+              " PRAGMA user_version = 1")
         == 0);
     char err[512];
     f.a = archive_open(f.path, 0, ARCHIVE_SYNC_OFF, err, sizeof err);
@@ -528,12 +552,13 @@ chains_memberships_ppt_and_invitations(void)
     ledger_report_t r;
     CHECK(s_verify(&f, &r) == 0);
     CHECK(r.problems == 0);
-    CHECK(r.officers == 3);     /* add, join child, leave consular */
-    CHECK(r.ppt == 2);          /* MX, then GT */
-    CHECK(r.invitations == 2);  /* grant, revoke */
-    CHECK(r.audits == 8);       /* hub.init, officer.add and one per change */
-    CHECK(s_raw_count(&f, "SELECT count(*) FROM ledger WHERE kind = 'officer'"
-                          " AND ref = (SELECT max(id) FROM officers)")
+    CHECK(r.officers == 3);    /* add, join child, leave consular */
+    CHECK(r.ppt == 2);         /* MX, then GT */
+    CHECK(r.invitations == 2); /* grant, revoke */
+    CHECK(r.audits == 8);      /* hub.init, officer.add and one per change */
+    CHECK(s_raw_count(&f,
+              "SELECT count(*) FROM ledger WHERE kind = 'officer'"
+              " AND ref = (SELECT max(id) FROM officers)")
         == 3);
     s_teardown(&f);
 }
@@ -561,11 +586,13 @@ detects_edited_and_unrecorded_directory_rows(void)
     CHECK(r.problems == 2);
 
     /* A membership and an invitation nobody granted. */
-    CHECK(s_raw(&f, "INSERT INTO memberships (officer_id, network, role)"
-                    " SELECT id, 'trafficking', 'officer' FROM officers")
+    CHECK(s_raw(&f,
+              "INSERT INTO memberships (officer_id, network, role)"
+              " SELECT id, 'trafficking', 'officer' FROM officers")
         == 0);
-    CHECK(s_raw(&f, "INSERT INTO invitations (grantee, network, patterns, access, expires_ms,"
-                    " created_ms) VALUES ('OIM', 'crm', '#', 'readwrite', 9e15, 0)")
+    CHECK(s_raw(&f,
+              "INSERT INTO invitations (grantee, network, patterns, access, expires_ms,"
+              " created_ms) VALUES ('OIM', 'crm', '#', 'readwrite', 9e15, 0)")
         == 0);
     CHECK(s_raw(&f, "INSERT INTO ppt (year, country) VALUES (2027, 'HN')") == 0);
     CHECK(s_verify(&f, &r) == 0);

@@ -80,8 +80,8 @@ every_path_leads_to_the_root(void)
 
 /* 1 if the proof (leaf, index, size, path) yields root. */
 static int
-s_proves(const merkle_hash_t leaf, uint32_t index, uint32_t size, const uint8_t *path,
-    size_t len, const merkle_hash_t root)
+s_proves(const merkle_hash_t leaf, uint32_t index, uint32_t size, const uint8_t *path, size_t len,
+    const merkle_hash_t root)
 {
     merkle_hash_t got;
     return merkle_root_of_path(leaf, index, size, path, len, got) == 0
@@ -99,27 +99,27 @@ a_wrong_path_proves_nothing(void)
     CHECK(merkle_path(d, 13, 6, other, &odepth) == 0);
     size_t len = depth * MERKLE_HASH_BYTES;
     CHECK(s_proves(d[5], 5, 13, path[0], len, root));
-    CHECK(!s_proves(d[5], 6, 13, path[0], len, root));               /* wrong index */
+    CHECK(!s_proves(d[5], 6, 13, path[0], len, root)); /* wrong index */
     /* A wrong size may lead to the same root (the path's shape is the
      * same): the size is bound by the signature, over size and root. */
     uint8_t signed12[MERKLE_SIGNED_BYTES], signed13[MERKLE_SIGNED_BYTES];
     merkle_signed(12, root, signed12);
     merkle_signed(13, root, signed13);
     CHECK(!s_proves(d[5], 5, 12, path[0], len, root) || memcmp(signed12, signed13, 40) != 0);
-    CHECK(!s_proves(d[5], 5, 4, path[0], len, root));                /* size of another shape */
-    CHECK(!s_proves(d[5], 5, 13, other[0], odepth * 32, root));      /* another leaf's path */
-    CHECK(!s_proves(d[6], 5, 13, path[0], len, root));               /* another leaf */
-    CHECK(!s_proves(d[5], 5, 13, path[0], len - 32, root));          /* truncated */
-    CHECK(!s_proves(d[5], 5, 13, path[0], len - 1, root));           /* not whole hashes */
+    CHECK(!s_proves(d[5], 5, 4, path[0], len, root));           /* size of another shape */
+    CHECK(!s_proves(d[5], 5, 13, other[0], odepth * 32, root)); /* another leaf's path */
+    CHECK(!s_proves(d[6], 5, 13, path[0], len, root));          /* another leaf */
+    CHECK(!s_proves(d[5], 5, 13, path[0], len - 32, root));     /* truncated */
+    CHECK(!s_proves(d[5], 5, 13, path[0], len - 1, root));      /* not whole hashes */
     merkle_hash_t longer[MERKLE_MAX_DEPTH + 1];
     memcpy(longer, path, len);
     memcpy(longer[depth], path[0], 32);
-    CHECK(!s_proves(d[5], 5, 13, longer[0], len + 32, root));        /* extended */
+    CHECK(!s_proves(d[5], 5, 13, longer[0], len + 32, root)); /* extended */
     merkle_hash_t swapped[MERKLE_MAX_DEPTH];
     memcpy(swapped, path, len);
     memcpy(swapped[0], path[1], 32);
     memcpy(swapped[1], path[0], 32);
-    CHECK(!s_proves(d[5], 5, 13, swapped[0], len, root));            /* swapped siblings */
+    CHECK(!s_proves(d[5], 5, 13, swapped[0], len, root)); /* swapped siblings */
     uint8_t deep[(MERKLE_MAX_DEPTH + 1) * 32] = {0};
     merkle_hash_t got;
     CHECK(merkle_root_of_path(d[0], 0, MERKLE_MAX_LEAVES, deep, sizeof deep, got) == -1);

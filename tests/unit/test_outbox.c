@@ -210,8 +210,9 @@ seals_what_waits_into_one_batch_each_with_its_path(void)
     for (uint64_t id = 1; id <= 5; id++) {
         const enl_pending_t *o = &ob.slots[id % ENL_OUTBOX_SLOTS];
         CHECK(o->frame && !o->content);
-        CHECK(o->frame && s_frame_verifies(o->frame, o->frame_len, keys_identity_public(me),
-                              (uint32_t)(id - 1), 5, id));
+        CHECK(o->frame
+            && s_frame_verifies(o->frame, o->frame_len, keys_identity_public(me),
+                (uint32_t)(id - 1), 5, id));
     }
     /* sent in request order, once */
     capture_t cap = {.refuse_from = -1};
@@ -223,8 +224,8 @@ seals_what_waits_into_one_batch_each_with_its_path(void)
     CHECK(enl_outbox_seal(&ob, me) == ENLACE_OK);
     CHECK(ob.batches == 2);
     const enl_pending_t *six = &ob.slots[6 % ENL_OUTBOX_SLOTS];
-    CHECK(six->frame && s_frame_verifies(six->frame, six->frame_len, keys_identity_public(me), 0,
-                            1, 6));
+    CHECK(six->frame
+        && s_frame_verifies(six->frame, six->frame_len, keys_identity_public(me), 0, 1, 6));
     enl_outbox_fini(&ob);
     keys_identity_destroy(&me);
 }
@@ -246,10 +247,12 @@ an_answer_before_signing_leaves_the_batch(void)
     CHECK(enl_outbox_answer(&ob, 2, ENLACE_EREVOKED, 0, "revoked") == 1);
     CHECK(ob.ntosign == 2 && ob.count == 2);
     CHECK(enl_outbox_seal(&ob, me) == ENLACE_OK);
-    CHECK(ob.slots[1].frame && s_frame_verifies(ob.slots[1].frame, ob.slots[1].frame_len,
-                                   keys_identity_public(me), 0, 2, 1));
-    CHECK(ob.slots[3].frame && s_frame_verifies(ob.slots[3].frame, ob.slots[3].frame_len,
-                                   keys_identity_public(me), 1, 2, 3));
+    CHECK(ob.slots[1].frame
+        && s_frame_verifies(ob.slots[1].frame, ob.slots[1].frame_len, keys_identity_public(me), 0,
+            2, 1));
+    CHECK(ob.slots[3].frame
+        && s_frame_verifies(ob.slots[3].frame, ob.slots[3].frame_len, keys_identity_public(me), 1,
+            2, 3));
     CHECK(ob.slots[2].frame == NULL && ob.slots[2].request_id == 0);
     enl_outbox_fini(&ob);
     keys_identity_destroy(&me);

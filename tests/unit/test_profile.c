@@ -43,8 +43,9 @@ s_refused(const char *text, profile_status_t status, int line, const char *name)
     profile_error_t e;
     CHECK(s_load(text, &p, &e) == -1);
     if (e.status != status || e.line != line || (name && strcmp(e.name, name) != 0)) {
-        fprintf(stderr, "  for:\n%s\n  got: status %d line %d name '%s'\n"
-                        "  want: status %d line %d name '%s'\n",
+        fprintf(stderr,
+            "  for:\n%s\n  got: status %d line %d name '%s'\n"
+            "  want: status %d line %d name '%s'\n",
             text, e.status, e.line, e.name, status, line, name ? name : "");
         check_failures++;
     }

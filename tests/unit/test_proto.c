@@ -201,8 +201,8 @@ s_put_varint(uint8_t *out, size_t cap, uint64_t v)
 static size_t
 s_random_message(uint8_t *out, size_t cap, uint64_t *state, int depth)
 {
-    static const uint32_t top[] = {1, 2, 10, 11, 12, 13, 14, 15, 16, 40, 41, 42, 43, 44, 45,
-        46, 99};
+    static const uint32_t top[] = {1, 2, 10, 11, 12, 13, 14, 15, 16, 40, 41, 42, 43, 44, 45, 46,
+        99};
     size_t used = 0;
     int fields = (int)(s_rand(state) % 6);
     for (int f = 0; f < fields; f++) {
@@ -271,8 +271,7 @@ decodes_random_bytes_without_crashing(void)
         enlace__frame__free_unpacked(frame, NULL);
     }
     /* The loop must reach the decoder's success paths, bodies included. */
-    fprintf(stderr, "  %d of 6000 random buffers decoded, %d with a body\n", decoded,
-        with_body);
+    fprintf(stderr, "  %d of 6000 random buffers decoded, %d with a body\n", decoded, with_body);
     CHECK(decoded > 0);
     CHECK(with_body > 0);
 }
@@ -335,8 +334,8 @@ refuses_body_longer_than_the_frame(void)
     static const uint8_t bytes[] = {0x08, 0x01, 0x5a, 0x64, 0x0a, 0x00};
     CHECK(enlace__frame__unpack(NULL, sizeof bytes, bytes) == NULL);
     /* A varint that never ends. */
-    static const uint8_t endless[] = {0x10, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-        0xff, 0xff, 0xff};
+    static const uint8_t endless[] = {0x10, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0xff, 0xff};
     CHECK(enlace__frame__unpack(NULL, sizeof endless, endless) == NULL);
 }
 

@@ -1,5 +1,6 @@
 /*
- * test_rate: hub/rate.c, the token bucket behind the per-key request rate. Time is whatever the test says it is, so every figure is exact.
+ * test_rate: hub/rate.c, the token bucket behind the per-key request rate. Time is whatever the
+ * test says it is, so every figure is exact.
  */
 #include "check.h"
 #include "rate.h"
@@ -24,7 +25,7 @@ refills_at_the_rate_and_says_when(void)
     for (int i = 0; i < 5; i++)
         CHECK(rate_take(&r, 10, 5, 0) == 0);
     CHECK(rate_take(&r, 10, 5, 0) == 100);
-    CHECK(rate_take(&r, 10, 5, 40) == 60);  /* 0.4 of a token there */
+    CHECK(rate_take(&r, 10, 5, 40) == 60); /* 0.4 of a token there */
     CHECK(rate_take(&r, 10, 5, 99) == 1);
     CHECK(rate_ready(&r, 10, 5, 100));
     CHECK(rate_take(&r, 10, 5, 100) == 0);

@@ -79,10 +79,18 @@ s_store(archive_t *a, uint64_t seq, const char *body)
     memset(id, (int)seq, sizeof id);
     memset(sig, 0x5a, sizeof sig);
     memset(hash, (int)seq, sizeof hash);
-    archive_msg_t m = {.seq = seq, .msg_id = id, .topic = "consular/death/MX",
-        .network = "consular", .author_id = 0, .tlp = 3, .recipients = "",
-        .created_ms = 1000 + (int64_t)seq, .stored_ms = 2000 + (int64_t)seq,
-        .content = (const uint8_t *)body, .content_len = strlen(body), .signature = sig,
+    archive_msg_t m = {.seq = seq,
+        .msg_id = id,
+        .topic = "consular/death/MX",
+        .network = "consular",
+        .author_id = 0,
+        .tlp = 3,
+        .recipients = "",
+        .created_ms = 1000 + (int64_t)seq,
+        .stored_ms = 2000 + (int64_t)seq,
+        .content = (const uint8_t *)body,
+        .content_len = strlen(body),
+        .signature = sig,
         .content_hash = hash};
     if (archive_message_insert(a, &m) != 0)
         return -1;
@@ -123,7 +131,8 @@ follower_ends_equal_to_leader(void)
         CHECK(archive_begin(l) == 0);
         archive_savepoint_t sp;
         CHECK(archive_savepoint(l, &sp) == 0);
-        CHECK(s_store(l, (uint64_t)(b * 2 + 1), b ? "deportación en Tapachula" : "hola mundo") == 0);
+        CHECK(
+            s_store(l, (uint64_t)(b * 2 + 1), b ? "deportación en Tapachula" : "hola mundo") == 0);
         CHECK(archive_audit(l, 1, "FP", "publish", "ok", "") == 0);
         CHECK(archive_savepoint_release(l, &sp) == 0);
         CHECK(archive_savepoint(l, &sp) == 0);

@@ -206,22 +206,55 @@ s_change(Enlace__Content *c, int field)
     static char *other_recipients[] = {"AAAA-BBBB-CCCC-DDDD"};
     static char *other_countries[] = {"MX"};
     switch (field) {
-    case 0: c->message_id.data = other_id; return 1;
-    case 1: c->topic.len--; return 1; /* consular/death/M */
-    case 2: c->created_ms++; return 1;
-    case 3: c->author_key.data = other_author; return 1;
-    case 4: c->tlp = ENLACE__TLP__TLP_AMBER_STRICT; return 1;
-    case 5: c->recipients = other_recipients; c->n_recipients = 1; return 1;
-    case 6: c->case_id = 43; return 1;
-    case 7: c->forward_of = 1; return 1;
-    case 8: c->handling = ENLACE__HANDLING__HANDLING_NONE; return 1;
-    case 9: c->personal_data = 0; return 1;
-    case 10: c->sealed->form = "child"; return 1;
-    case 11: c->alert->priority = ENLACE__PRIORITY__PRIORITY_ROUTINE; return 1;
-    case 12: c->alert->countries = other_countries; c->alert->n_countries = 1; return 1;
-    case 13: c->alert->category = ENLACE__CATEGORY__CATEGORY_DISASTER; return 1;
-    case 14: c->alert = NULL; return 1;
-    default: return 0;
+    case 0:
+        c->message_id.data = other_id;
+        return 1;
+    case 1:
+        c->topic.len--;
+        return 1; /* consular/death/M */
+    case 2:
+        c->created_ms++;
+        return 1;
+    case 3:
+        c->author_key.data = other_author;
+        return 1;
+    case 4:
+        c->tlp = ENLACE__TLP__TLP_AMBER_STRICT;
+        return 1;
+    case 5:
+        c->recipients = other_recipients;
+        c->n_recipients = 1;
+        return 1;
+    case 6:
+        c->case_id = 43;
+        return 1;
+    case 7:
+        c->forward_of = 1;
+        return 1;
+    case 8:
+        c->handling = ENLACE__HANDLING__HANDLING_NONE;
+        return 1;
+    case 9:
+        c->personal_data = 0;
+        return 1;
+    case 10:
+        c->sealed->form = "child";
+        return 1;
+    case 11:
+        c->alert->priority = ENLACE__PRIORITY__PRIORITY_ROUTINE;
+        return 1;
+    case 12:
+        c->alert->countries = other_countries;
+        c->alert->n_countries = 1;
+        return 1;
+    case 13:
+        c->alert->category = ENLACE__CATEGORY__CATEGORY_DISASTER;
+        return 1;
+    case 14:
+        c->alert = NULL;
+        return 1;
+    default:
+        return 0;
     }
 }
 
@@ -272,8 +305,7 @@ every_byte_of_nonce_ciphertext_and_box_is_bound(void)
     msg_t m;
     s_msg(&m);
     CHECK(s_seal(&m, (const uint8_t(*)[32])keys, 2) == SEAL_OK);
-    ProtobufCBinaryData *parts[] = {&m.sealed.nonce, &m.sealed.ciphertext,
-        &m.sealed.keys[0]->box};
+    ProtobufCBinaryData *parts[] = {&m.sealed.nonce, &m.sealed.ciphertext, &m.sealed.keys[0]->box};
     int opened = 0, tried = 0;
     for (size_t k = 0; k < 3; k++)
         for (size_t i = 0; i < parts[k]->len; i++) {
@@ -369,8 +401,8 @@ a_part_unlike_its_envelope_does_not_open(void)
     /* The same, without the NUL, opens: the refusal was the NUL's. */
     static const uint8_t clean[] = {0x1a, 0x05, 'a', 'b', 'x', 'c', 'd'};
     CHECK(seal_aad(&m.c, &aad, &aad_len) == 0);
-    crypto_aead_xchacha20poly1305_ietf_encrypt(ct, &clen, clean, sizeof clean, aad, aad_len,
-        NULL, nonce, key);
+    crypto_aead_xchacha20poly1305_ietf_encrypt(ct, &clen, clean, sizeof clean, aad, aad_len, NULL,
+        nonce, key);
     free(aad);
     CHECK(s_open(&m.c, &k, &p) == SEAL_OK && p && !strcmp(p->headline, "abxcd"));
     if (p)
@@ -457,8 +489,8 @@ s_encrypt(mem_t *out, const key_t_ *k, const uint8_t *plain, size_t n)
     memset(out, 0, sizeof *out);
     out->limit = SIZE_MAX;
     char err[128];
-    encfile_writer_t *w =
-        encfile_writer_new(ENCFILE_KIND_BACKUP, k->ed_pk, s_mem_write, out, err, sizeof err);
+    encfile_writer_t *w = encfile_writer_new(ENCFILE_KIND_BACKUP, k->ed_pk, s_mem_write, out, err,
+        sizeof err);
     CHECK(w != NULL);
     /* In uneven pieces, across record boundaries. */
     for (size_t at = 0; w && at < n;) {
@@ -478,8 +510,8 @@ s_decrypt(mem_t *in, const key_t_ *k, mem_t *plain, char *kind, uint8_t named[32
     memset(plain, 0, sizeof *plain);
     in->at = 0;
     char err[256];
-    return encfile_read(s_mem_read, in, s_mem_write, plain, k->ed_pk, k->cpk, k->csk, kind,
-        named, err, sizeof err);
+    return encfile_read(s_mem_read, in, s_mem_write, plain, k->ed_pk, k->cpk, k->csk, kind, named,
+        err, sizeof err);
 }
 
 static void

@@ -46,7 +46,7 @@ accepts_ordinary_topics(void)
     CHECK(s_topic("a b/with space") == NULL);
     CHECK(s_topic("consular/niñez/México") == NULL);
     CHECK(s_topic("crm/\xe2\x82\xac/\xf0\x9f\x8c\x8e") == NULL); /* U+20AC, U+1F30E */
-    CHECK(s_topic("crm/\xf4\x8f\xbf\xbf") == NULL); /* U+10FFFF, the highest */
+    CHECK(s_topic("crm/\xf4\x8f\xbf\xbf") == NULL);              /* U+10FFFF, the highest */
 }
 
 static void
@@ -171,9 +171,9 @@ refuses_invalid_utf8(void)
     CHECK(s_topic("a/\xf8\x88\x80\x80\x80") != NULL); /* 5-byte form */
     CHECK(s_topic("a/\x80") != NULL);                 /* lone continuation */
     CHECK(s_topic("a/\xff") != NULL);
-    CHECK(s_topic("a/\xc3") != NULL);                 /* truncated at the end */
+    CHECK(s_topic("a/\xc3") != NULL); /* truncated at the end */
     CHECK(s_topic("a/\xe2\x82") != NULL);
-    CHECK(s_topic("a/\xc3/b") != NULL);               /* truncated inside */
+    CHECK(s_topic("a/\xc3/b") != NULL); /* truncated inside */
     CHECK(s_topic("a/\xe2\x82z") != NULL);
     /* A sequence cut by the explicit length, though the bytes go on. */
     static const char euro[] = "a/\xe2\x82\xac";
@@ -239,8 +239,8 @@ matches_the_mqtt_table(void)
         CHECK(s_topic(c->topic) == NULL);
         int got = topic_match(c->pattern, c->topic);
         if (got != c->match) {
-            fprintf(stderr, "  topic_match(\"%s\", \"%s\") = %d, want %d\n", c->pattern,
-                c->topic, got, c->match);
+            fprintf(stderr, "  topic_match(\"%s\", \"%s\") = %d, want %d\n", c->pattern, c->topic,
+                got, c->match);
             CHECK(got == c->match);
         }
     }
@@ -371,7 +371,7 @@ pattern_covers_only_what_it_matches(void)
      * outer must never admit a subscription that reads more.) */
     static char patterns[SMALL_MAX][16], topics[SMALL_MAX][16];
     int np = s_small_patterns(patterns, 1), nt = s_small_patterns(topics, 0);
-    CHECK(np == 52); /* "#", then 3 + 3, 9 + 9 and 27 */
+    CHECK(np == 52);  /* "#", then 3 + 3, 9 + 9 and 27 */
     CHECK(nt == 120); /* 3 + 9 + 27 + 81 */
     int unsound = 0, covered = 0;
     for (int o = 0; o < np; o++) {
@@ -383,8 +383,8 @@ pattern_covers_only_what_it_matches(void)
             for (int t = 0; t < nt; t++) {
                 if (topic_match(patterns[i], topics[t]) && !topic_match(patterns[o], topics[t])) {
                     if (unsound++ < 5)
-                        fprintf(stderr, "  \"%s\" covers \"%s\" but misses \"%s\"\n",
-                            patterns[o], patterns[i], topics[t]);
+                        fprintf(stderr, "  \"%s\" covers \"%s\" but misses \"%s\"\n", patterns[o],
+                            patterns[i], topics[t]);
                 }
             }
         }
@@ -457,8 +457,8 @@ text_accepts_prose_and_refuses_each_bad_byte_wherever_it_is(void)
     CHECK(topic_text_valid("", 0) == 1);
     /* One bad byte at every offset of a 40-byte ASCII text: each lane of
      * the eight-byte check, and the tail. */
-    static const unsigned char bad[] = {0x00, 0x01, 0x08, 0x0b, 0x0d, 0x1b, 0x1f, 0x7f, 0x80,
-        0xbf, 0xc0, 0xff};
+    static const unsigned char bad[] = {0x00, 0x01, 0x08, 0x0b, 0x0d, 0x1b, 0x1f, 0x7f, 0x80, 0xbf,
+        0xc0, 0xff};
     for (size_t b = 0; b < sizeof bad; b++)
         for (size_t at = 0; at < 40; at++) {
             unsigned char t[40];
@@ -489,10 +489,10 @@ text_check_agrees_with_the_byte_by_byte_reference(void)
             x ^= x << 5;
             unsigned r = x % 100;
             t[i] = (unsigned char)(r < 90 ? 0x20 + (x >> 8) % 0x5f
-                                : r < 93 ? (x >> 8) % 0x20
-                                : r < 94 ? 0x7f
-                                : r < 97 ? 0x80 + (x >> 8) % 0x40
-                                         : 0xc2 + (x >> 8) % 0x33);
+                    : r < 93              ? (x >> 8) % 0x20
+                    : r < 94              ? 0x7f
+                    : r < 97              ? 0x80 + (x >> 8) % 0x40
+                                          : 0xc2 + (x >> 8) % 0x33);
         }
         int want = s_text_valid_slow(t, len);
         valid += want;

@@ -23,8 +23,8 @@ s_read_all(web_feed_t *f, web_stream_t *st, char *out, size_t cap, size_t chunk)
 {
     size_t used = 0;
     for (;;) {
-        ssize_t n = web_feed_read(f, st, out + used, cap - used - 1 < chunk ? cap - used - 1 : chunk,
-            20);
+        ssize_t n = web_feed_read(f, st, out + used,
+            cap - used - 1 < chunk ? cap - used - 1 : chunk, 20);
         if (n < 0)
             return n;
         if (n == 0 || !strncmp(out + used, ": keep-alive", 12))
@@ -45,9 +45,10 @@ state_first_then_messages_in_order(void)
     web_stream_t *st = web_feed_open(f, 0, 4);
     char buf[4096];
     s_read_all(f, st, buf, sizeof buf, 4096);
-    CHECK(!strcmp(buf, "event: state\ndata: {\"state\":\"connected\"}\n\n"
-                       "id: 1\nevent: message\ndata: {\"seq\":1}\n\n"
-                       "id: 2\nevent: message\ndata: {\"seq\":2}\n\n"));
+    CHECK(!strcmp(buf,
+        "event: state\ndata: {\"state\":\"connected\"}\n\n"
+        "id: 1\nevent: message\ndata: {\"seq\":1}\n\n"
+        "id: 2\nevent: message\ndata: {\"seq\":2}\n\n"));
     /* Nothing new: a keep-alive comment after the wait. */
     ssize_t n = web_feed_read(f, st, buf, sizeof buf, 10);
     CHECK(n > 0 && !strncmp(buf, ": keep-alive\n\n", (size_t)n));
@@ -55,8 +56,9 @@ state_first_then_messages_in_order(void)
     web_feed_set_state(f, "reconnecting"); /* once */
     web_feed_push(f, s_dup("{\"seq\":3}"));
     s_read_all(f, st, buf, sizeof buf, 4096);
-    CHECK(!strcmp(buf, "event: state\ndata: {\"state\":\"reconnecting\"}\n\n"
-                       "id: 3\nevent: message\ndata: {\"seq\":3}\n\n"));
+    CHECK(!strcmp(buf,
+        "event: state\ndata: {\"state\":\"reconnecting\"}\n\n"
+        "id: 3\nevent: message\ndata: {\"seq\":3}\n\n"));
     CHECK(!strcmp(web_feed_state(f), "reconnecting"));
     web_feed_close(f, &st);
     CHECK(st == NULL && web_feed_streams(f) == 0);

@@ -36,9 +36,10 @@ origin_is_this_console_over_http(void)
     CHECK(web_guard_origin("http://127.0.0.1:8080", 8080));
     CHECK(web_guard_origin("http://localhost:8080", 8080));
     const char *bad[] = {"", "null", "127.0.0.1:8080", "https://127.0.0.1:8080",
-        "http://127.0.0.1:8081", "http://127.0.0.1:8080/", "http://127.0.0.1", "http://evil.example",
-        "http://evil.example:8080", "HTTP://127.0.0.1:8080", "http://127.0.0.1:8080.evil.example",
-        "http://user@127.0.0.1:8080", "file://", "http://[::1]:8080", "http:///127.0.0.1:8080"};
+        "http://127.0.0.1:8081", "http://127.0.0.1:8080/", "http://127.0.0.1",
+        "http://evil.example", "http://evil.example:8080", "HTTP://127.0.0.1:8080",
+        "http://127.0.0.1:8080.evil.example", "http://user@127.0.0.1:8080", "file://",
+        "http://[::1]:8080", "http:///127.0.0.1:8080"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         CHECK(!web_guard_origin(bad[i], 8080));
     CHECK(!web_guard_origin(NULL, 8080));
@@ -115,8 +116,8 @@ asset_paths_are_plain_names(void)
     for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
         CHECK(web_guard_asset_path(good[i]));
     const char *bad[] = {"", "/", "index.html", "/../etc/passwd", "/js/../../x", "/.hidden",
-        "/js/.x", "//etc/passwd", "/a/./b", "/a//b", "/a/", "/a%2e%2e/b", "/a\\b", "/a b",
-        "/a?b", "/a#b", "/ä"};
+        "/js/.x", "//etc/passwd", "/a/./b", "/a//b", "/a/", "/a%2e%2e/b", "/a\\b", "/a b", "/a?b",
+        "/a#b", "/ä"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         CHECK(!web_guard_asset_path(bad[i]));
     char longer[260];
@@ -134,8 +135,8 @@ form_errors_name_their_field(void)
         && !strcmp(f, "date_of_death"));
     CHECK(web_guard_form_field("form child: age must be between 0 and 17", f, sizeof f)
         && !strcmp(f, "age"));
-    CHECK(web_guard_form_field("form: age must be a whole number", f, sizeof f)
-        && !strcmp(f, "age"));
+    CHECK(
+        web_guard_form_field("form: age must be a whole number", f, sizeof f) && !strcmp(f, "age"));
     CHECK(web_guard_form_field("form: unknown field 'colour' in DeathAbroad", f, sizeof f)
         && !strcmp(f, "colour"));
     CHECK(web_guard_form_field("form return-assistance: special_case is required for a special "

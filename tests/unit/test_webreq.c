@@ -52,9 +52,10 @@ publish_decodes_a_message(void)
     CHECK(!strcmp(s_pub.handling, "H2") && !strcmp(s_pub.evaluation, "B2"));
     CHECK(s_pub.personal == 1 && s_pub.case_id == 7 && !s_pub.is_alert && !s_pub.form.type);
     /* Blank choices are the defaults. */
-    CHECK(s_publish("{\"topic\":\"crm/announce\",\"tlp\":\"\",\"handling\":\"\",\"evaluation\":\"\","
-                    "\"case\":null,\"alert\":null,\"form\":null}",
-              &why)
+    CHECK(
+        s_publish("{\"topic\":\"crm/announce\",\"tlp\":\"\",\"handling\":\"\",\"evaluation\":\"\","
+                  "\"case\":null,\"alert\":null,\"form\":null}",
+            &why)
         == 0);
     CHECK(s_pub.tlp == 0 && !s_pub.handling && !s_pub.evaluation && s_pub.body_len == 0
         && !strcmp(s_pub.body, ""));
@@ -115,10 +116,11 @@ static void
 publish_decodes_an_alert_with_a_translation(void)
 {
     web_req_error_t why;
-    CHECK(s_publish("{\"topic\":\"consular/death/MX\",\"alert\":{\"priority\":\"urgent\","
-                    "\"category\":\"death\",\"countries\":[\"MX\",\"GT\"],\"headline\":\"H\","
-                    "\"urgency\":\"\",\"references\":[3,4],\"expires\":1800000000000,"
-                    "\"translation\":{\"language\":\"en\",\"headline\":\"E\",\"description\":\"D\"}}}",
+    CHECK(s_publish(
+              "{\"topic\":\"consular/death/MX\",\"alert\":{\"priority\":\"urgent\","
+              "\"category\":\"death\",\"countries\":[\"MX\",\"GT\"],\"headline\":\"H\","
+              "\"urgency\":\"\",\"references\":[3,4],\"expires\":1800000000000,"
+              "\"translation\":{\"language\":\"en\",\"headline\":\"E\",\"description\":\"D\"}}}",
               &why)
         == 0);
     CHECK(s_pub.is_alert && !strcmp(s_pub.alert.priority, "urgent"));
@@ -140,13 +142,15 @@ static void
 form_values_become_text_and_libenlace_names_a_bad_one(void)
 {
     web_req_error_t why;
-    CHECK(s_publish("{\"topic\":\"child/missing/GT\",\"form\":{\"type\":\"child\",\"fields\":{"
-                    "\"name\":\"A.\",\"age\":12,\"unaccompanied\":true,\"border_posts\":"
-                    "[\"Tecún Umán\",\"\",\"El Carmen\"],\"photo_ref\":\"\",\"description\":null}}}",
-              &why)
+    CHECK(
+        s_publish("{\"topic\":\"child/missing/GT\",\"form\":{\"type\":\"child\",\"fields\":{"
+                  "\"name\":\"A.\",\"age\":12,\"unaccompanied\":true,\"border_posts\":"
+                  "[\"Tecún Umán\",\"\",\"El Carmen\"],\"photo_ref\":\"\",\"description\":null}}}",
+            &why)
         == 0);
     CHECK(!strcmp(s_pub.form.type, "child") && s_pub.form.nfields == 4);
-    CHECK(!strcmp(s_pub.form.fields[1].name, "age") && !strcmp(s_pub.form.fields[1].values[0], "12"));
+    CHECK(
+        !strcmp(s_pub.form.fields[1].name, "age") && !strcmp(s_pub.form.fields[1].values[0], "12"));
     CHECK(!strcmp(s_pub.form.fields[2].values[0], "true"));
     CHECK(s_pub.form.fields[3].nvalues == 2);
     enlace_form_t *form = NULL;
@@ -160,8 +164,9 @@ form_values_become_text_and_libenlace_names_a_bad_one(void)
         == 0);
     CHECK(web_req_form_build(&s_pub.form, &form, &why) == -1 && form == NULL);
     CHECK(!strcmp(why.field, "form.age"));
-    CHECK(s_publish("{\"topic\":\"a/b\",\"form\":{\"type\":\"death\",\"fields\":{\"colour\":\"r\"}}}",
-              &why)
+    CHECK(
+        s_publish("{\"topic\":\"a/b\",\"form\":{\"type\":\"death\",\"fields\":{\"colour\":\"r\"}}}",
+            &why)
         == 0);
     CHECK(web_req_form_build(&s_pub.form, &form, &why) == -1 && !strcmp(why.field, "form.colour"));
     CHECK(s_publish("{\"topic\":\"a/b\",\"form\":{\"type\":\"horoscope\"}}", &why) == 0);
@@ -256,13 +261,13 @@ consult_steps_take_only_their_members(void)
     CHECK(s_consult("{\"title\":\"T\"}", WEB_CONSULT_OPEN, &r, &why) == -1
         && !strcmp(why.field, "text"));
     /* An answer: the hub's word as it is, the stage 0 to 2 or the current one. */
-    CHECK(s_consult("{\"answer\":\"agree\",\"text\":\"\",\"stage\":0}", WEB_CONSULT_ANSWER, &r,
-              &why)
+    CHECK(
+        s_consult("{\"answer\":\"agree\",\"text\":\"\",\"stage\":0}", WEB_CONSULT_ANSWER, &r, &why)
         == 0);
     CHECK(!strcmp(r.answer, "agree") && r.text == NULL && r.stage == 0);
     CHECK(s_consult("{\"answer\":\"comments\",\"text\":\"art. 2\",\"stage\":null}",
               WEB_CONSULT_ANSWER, &r, &why)
-        == 0
+            == 0
         && r.stage == -1 && !strcmp(r.text, "art. 2"));
     CHECK(s_consult("{\"answer\":\"agree\",\"stage\":3}", WEB_CONSULT_ANSWER, &r, &why) == -1
         && !strcmp(why.field, "stage"));
@@ -279,7 +284,7 @@ consult_steps_take_only_their_members(void)
     /* Close: the outcome is one of two words; without consensus, a reason. */
     CHECK(s_consult("{\"outcome\":\"consensus\",\"reason\":\"\",\"report\":\"Aprobado\"}",
               WEB_CONSULT_CLOSE, &r, &why)
-        == 0
+            == 0
         && r.consensus == 1 && r.reason == NULL);
     CHECK(s_consult("{\"outcome\":\"no-consensus\",\"report\":\"R\"}", WEB_CONSULT_CLOSE, &r, &why)
             == -1
