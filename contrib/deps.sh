@@ -19,6 +19,9 @@
 #                                       # python3-selenium and pinned fonts, for
 #                                       # the web console's browser test
 #                                       # (contrib/test.sh always asks for them)
+#   bash contrib/deps.sh --lint         # also clang-format, for the lint test
+#                                       # `format` (contrib/check/format.sh;
+#                                       # contrib/test.sh always asks for it)
 #
 # Nothing is installed, and apt-get is not even called, when every package is
 # already there. Uses sudo only when not run as root.
@@ -83,8 +86,11 @@ for arg in "$@"; do
             packages+=(chromium chromium-driver python3-selenium fonts-dejavu-core
                 fonts-liberation)
             ;;
+        --lint)
+            packages+=(clang-format)
+            ;;
         -h|--help)
-            sed -n '2,24p' "$0"
+            sed -n '2,27p' "$0"
             exit 0
             ;;
         *)

@@ -58,11 +58,12 @@ skipped=0
 summary=()   # one line per step, printed before the closing line
 
 # --- packages ---------------------------------------------------------------
-# The browser test (tests/browser/) fails without chromium: always ask for it.
+# The browser test (tests/browser/) fails without chromium, the lint test
+# `format` without clang-format: always ask for them.
 if [ "$quick" = "1" ] && [ "$fuzz_seconds" = "0" ]; then
-    bash "$root/contrib/deps.sh" --browser-tests
+    bash "$root/contrib/deps.sh" --browser-tests --lint
 else
-    bash "$root/contrib/deps.sh" --sanitizers --browser-tests
+    bash "$root/contrib/deps.sh" --sanitizers --browser-tests --lint
 fi
 
 # --- helpers ----------------------------------------------------------------
