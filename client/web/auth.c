@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sodium.h>
 
@@ -14,7 +15,8 @@
 
 typedef struct {
     uint8_t secret[32];
-    uint64_t born; /* order of creation: the oldest gives way */
+    uint64_t born;   /* order of creation: the oldest gives way */
+    int64_t used_ms; /* its last request (monotonic) */
     int live;
 } s_session_t;
 
@@ -25,17 +27,27 @@ struct web_auth {
     uint8_t *token;        /* sodium_malloc: 32 bytes */
     int token_live;        /* a token was made and not yet used */
     uint64_t born;         /* sessions created so far */
+    int64_t idle_ms;       /* a session unused this long ends */
 };
 
-web_auth_t *
-web_auth_new(size_t max_sessions)
+static int64_t
+s_now_ms(void)
 {
-    if (sodium_init() < 0 || max_sessions == 0)
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+web_auth_t *
+web_auth_new(size_t max_sessions, int64_t idle_ms)
+{
+    if (sodium_init() < 0 || max_sessions == 0 || idle_ms <= 0)
         return NULL;
     web_auth_t *self = calloc(1, sizeof *self);
     if (!self)
         return NULL;
     self->max = max_sessions;
+    self->idle_ms = idle_ms;
     self->sessions = sodium_malloc(max_sessions * sizeof *self->sessions);
     self->token = sodium_malloc(32);
     if (!self->sessions || !self->token || pthread_mutex_init(&self->lock, NULL) != 0) {
@@ -84,6 +96,13 @@ web_auth_token(web_auth_t *self, char out[WEB_SECRET_HEX])
 int
 web_auth_exchange(web_auth_t *self, const char *token, size_t len, char out[WEB_SECRET_HEX])
 {
+    return web_auth_exchange_at(self, token, len, out, s_now_ms());
+}
+
+int
+web_auth_exchange_at(web_auth_t *self, const char *token, size_t len, char out[WEB_SECRET_HEX],
+    int64_t now_ms)
+{
     uint8_t given[32];
     if (web_guard_hex32(token, len, given) != 0)
         return -1;
@@ -110,6 +129,7 @@ web_auth_exchange(web_auth_t *self, const char *token, size_t len, char out[WEB_
     randombytes_buf(slot->secret, sizeof slot->secret);
     slot->live = 1;
     slot->born = ++self->born;
+    slot->used_ms = now_ms;
     s_hex(slot->secret, out);
     pthread_mutex_unlock(&self->lock);
     return 0;
@@ -136,8 +156,24 @@ s_find(web_auth_t *self, const char *value, size_t len)
 int
 web_auth_check(web_auth_t *self, const char *value, size_t len)
 {
+    return web_auth_check_at(self, value, len, s_now_ms());
+}
+
+int
+web_auth_check_at(web_auth_t *self, const char *value, size_t len, int64_t now_ms)
+{
     pthread_mutex_lock(&self->lock);
-    int ok = s_find(self, value, len) != NULL;
+    s_session_t *s = s_find(self, value, len);
+    int ok = 0;
+    if (s && now_ms - s->used_ms > self->idle_ms) {
+        /* Idle too long: over, as if signed out. */
+        sodium_memzero(s->secret, sizeof s->secret);
+        s->live = 0;
+    } else if (s) {
+        if (now_ms > s->used_ms)
+            s->used_ms = now_ms;
+        ok = 1;
+    }
     pthread_mutex_unlock(&self->lock);
     return ok;
 }

@@ -45,7 +45,7 @@ web_console_start(const web_config_t *cfg, enlace_client_t *client, char *why, s
     web_console_t *self = calloc(1, sizeof *self);
     if (!self || !(self->assets = web_assets_new())
         || !(self->feed = web_feed_new(cfg->keep ? cfg->keep : CONSOLE_KEEP_DEFAULT))
-        || !(self->auth = web_auth_new(CONSOLE_SESSIONS))) {
+        || !(self->auth = web_auth_new(CONSOLE_SESSIONS, WEB_AUTH_IDLE_MS))) {
         snprintf(why, why_len, "out of memory");
         enlace_close(&client);
         if (self)

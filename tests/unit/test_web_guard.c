@@ -156,7 +156,7 @@ form_errors_name_their_field(void)
 static void
 token_opens_one_session_once(void)
 {
-    web_auth_t *auth = web_auth_new(4);
+    web_auth_t *auth = web_auth_new(4, WEB_AUTH_IDLE_MS);
     CHECK(auth != NULL);
     if (!auth)
         return;
@@ -198,7 +198,7 @@ token_opens_one_session_once(void)
 static void
 oldest_session_gives_way_when_full(void)
 {
-    web_auth_t *auth = web_auth_new(2);
+    web_auth_t *auth = web_auth_new(2, WEB_AUTH_IDLE_MS);
     char tok[WEB_SECRET_HEX], s[3][WEB_SECRET_HEX];
     for (int i = 0; i < 3; i++) {
         web_auth_token(auth, tok);
@@ -207,6 +207,40 @@ oldest_session_gives_way_when_full(void)
     CHECK(!web_auth_check(auth, s[0], 64));
     CHECK(web_auth_check(auth, s[1], 64) && web_auth_check(auth, s[2], 64));
     CHECK(web_auth_sessions(auth) == 2);
+    web_auth_destroy(&auth);
+}
+
+static void
+an_idle_session_ends_and_a_used_one_lives_on(void)
+{
+    const int64_t idle = 1000, t0 = 5000000;
+    CHECK(web_auth_new(2, 0) == NULL); /* a timeout is required */
+    web_auth_t *auth = web_auth_new(2, idle);
+    CHECK(auth != NULL);
+    if (!auth)
+        return;
+    char tok[WEB_SECRET_HEX], a[WEB_SECRET_HEX], b[WEB_SECRET_HEX];
+    web_auth_token(auth, tok);
+    CHECK(web_auth_exchange_at(auth, tok, 64, a, t0) == 0);
+    web_auth_token(auth, tok);
+    CHECK(web_auth_exchange_at(auth, tok, 64, b, t0) == 0);
+    /* a is used every 900 ms for 10 s: alive throughout */
+    for (int64_t t = t0 + 900; t <= t0 + 10000; t += 900)
+        CHECK(web_auth_check_at(auth, a, 64, t));
+    /* b, unused since t0, is over, and stays over */
+    CHECK(!web_auth_check_at(auth, b, 64, t0 + 10000));
+    CHECK(!web_auth_check_at(auth, b, 64, t0 + 10001));
+    CHECK(web_auth_sessions(auth) == 1);
+    /* exactly idle_ms after its last use is still in time; one more is not */
+    int64_t last = t0 + 9900;
+    CHECK(web_auth_check_at(auth, a, 64, last + idle));
+    CHECK(!web_auth_check_at(auth, a, 64, last + 2 * idle + 1));
+    CHECK(web_auth_sessions(auth) == 0);
+    /* a clock that goes back does not extend a session */
+    web_auth_token(auth, tok);
+    CHECK(web_auth_exchange_at(auth, tok, 64, a, t0) == 0);
+    CHECK(web_auth_check_at(auth, a, 64, t0 - 500));
+    CHECK(!web_auth_check_at(auth, a, 64, t0 + idle + 1));
     web_auth_destroy(&auth);
 }
 
@@ -222,5 +256,6 @@ main(void)
     RUN(form_errors_name_their_field);
     RUN(token_opens_one_session_once);
     RUN(oldest_session_gives_way_when_full);
+    RUN(an_idle_session_ends_and_a_used_one_lives_on);
     return CHECK_DONE();
 }
