@@ -4,7 +4,10 @@
  * admin officer (`enlace admin ...`), and `enlace-hub officer|invite|ppt|
  * audit|stats DATA ...` on the server, whose words admin_offline turns into
  * the same typed request (common/admin_args) and whose result it prints
- * with the same renderer as the CLI (common/admin_print).
+ * with the same renderer as the CLI (common/admin_print). The calendar and
+ * the archive key (admin_calendar.c) have offline commands with words of
+ * their own (hub/cmd/calendar.c, archive_key.c), which share these checks
+ * and that renderer.
  *
  * The operations are enlace.proto's Admin messages; every change goes
  * through the archive layer, which audits it with the acting identity
