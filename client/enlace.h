@@ -667,11 +667,12 @@ ENLACE_EXPORT void enlace_consult_list_destroy(enlace_consult_list_t **self_p);
 /* ---------------------------------------------------------------- administration */
 
 /* The directory over the wire, for the st and admin roles: the operations
- * of `enlace-hub officer|invite|ppt|audit|stats|status DATA`, each a call.
+ * of `enlace-hub officer|invite|ppt|audit|stats|status|holiday|zone|
+ * archive-key DATA`, each a call.
  * Every change is recorded in the hub's audit log with your key. Besides
  * the transport's errors: ENLACE_EDENIED (your role may not administer),
  * ENLACE_EINVAL (the directory refuses a value: enlace_last_error says
- * which), ENLACE_ENOTFOUND (no such key, officer or membership),
+ * which), ENLACE_ENOTFOUND (no such key, officer, membership or holiday),
  * ENLACE_EHUB. */
 
 /* One key of an officer, as the directory holds it. */
@@ -792,6 +793,75 @@ ENLACE_EXPORT int enlace_admin_ppt_set(enlace_client_t *self, const char *countr
     int *year_out);
 /* Fills *out (the caller's). */
 ENLACE_EXPORT int enlace_admin_ppt_show(enlace_client_t *self, enlace_troika_t *out);
+
+/* The consultation's calendar (`enlace-hub holiday|zone DATA`): each
+ * member country's public holidays and the IANA zone it counts business
+ * days in. Changes count from the next round on. */
+
+/* One public holiday. */
+typedef struct {
+    const char *country;
+    const char *date; /* YYYY-MM-DD */
+    const char *name; /* may be "" */
+} enlace_holiday_t;
+
+typedef struct {
+    size_t count;
+    const enlace_holiday_t *const *items; /* by country and date */
+} enlace_holiday_list_t;
+
+/* Adds a holiday of a member country (date YYYY-MM-DD, name at most 120
+ * bytes, may be NULL); *added (may be NULL) is 1, or 0 if the country
+ * already had a holiday that day (unchanged). */
+ENLACE_EXPORT int enlace_admin_holiday_add(enlace_client_t *self, const char *country,
+    const char *date, const char *name, int *added);
+/* Removes it; ENLACE_ENOTFOUND if there was none. */
+ENLACE_EXPORT int enlace_admin_holiday_remove(enlace_client_t *self, const char *country,
+    const char *date);
+/* The holidays of country (NULL: every country's); free with
+ * enlace_holiday_list_destroy. */
+ENLACE_EXPORT int enlace_admin_holiday_list(enlace_client_t *self, const char *country,
+    enlace_holiday_list_t **out);
+ENLACE_EXPORT void enlace_holiday_list_destroy(enlace_holiday_list_t **self_p);
+
+/* A member country's time zone. */
+typedef struct {
+    const char *country;
+    const char *zone;       /* "" if not set */
+    const char *offset_now; /* "UTC-06:00" by the hub's clock, "?" if unknown */
+} enlace_zone_t;
+
+typedef struct {
+    size_t count;
+    const enlace_zone_t *const *items; /* one per member country, by code */
+} enlace_zone_list_t;
+
+/* Sets the zone of a member country (an IANA name the hub's zone database
+ * has, e.g. America/Mexico_City). */
+ENLACE_EXPORT int enlace_admin_zone_set(enlace_client_t *self, const char *country,
+    const char *zone);
+/* Every member country's zone; free with enlace_zone_list_destroy. */
+ENLACE_EXPORT int enlace_admin_zone_list(enlace_client_t *self, enlace_zone_list_t **out);
+ENLACE_EXPORT void enlace_zone_list_destroy(enlace_zone_list_t **self_p);
+
+/* The ST's archive key (`enlace-hub archive-key DATA`), the one key
+ * besides the recipients' that every sealed message is sealed to. The
+ * caller's memory. */
+typedef struct {
+    int present; /* 0: no archive key */
+    uint8_t key[ENLACE_PUBLIC_KEY_BYTES];
+    char fingerprint[ENLACE_FINGERPRINT_LEN];
+    char previous[ENLACE_FINGERPRINT_LEN]; /* set: the key it replaced, "none" if none */
+    int changed;                           /* set: 0 if it was already in force */
+} enlace_archive_key_t;
+
+/* Sets the archive key (an Ed25519 public key, enlace_public_key_load);
+ * sealed messages are sealed to it from then on. *out (may be NULL) is the
+ * key in force. Audited as archive-key.set with your key. */
+ENLACE_EXPORT int enlace_admin_archive_key_set(enlace_client_t *self,
+    const uint8_t key[ENLACE_PUBLIC_KEY_BYTES], enlace_archive_key_t *out);
+/* Fills *out with the archive key in force (present 0: none). */
+ENLACE_EXPORT int enlace_admin_archive_key_show(enlace_client_t *self, enlace_archive_key_t *out);
 
 /* One record of the audit log: an administrative act or a refusal. */
 typedef struct {

@@ -342,6 +342,83 @@ s_stats(int argc, char **argv, admin_cmd_t *cmd, FILE *err)
     return 0;
 }
 
+static int
+s_holiday(int argc, char **argv, admin_cmd_t *cmd, FILE *err)
+{
+    const char *sub = argc >= 1 ? argv[0] : "";
+    static const char *const json[] = {"--json", NULL};
+    int rc;
+    if (!strcmp(sub, "add")) {
+        static const char *const opts[] = {"--country", "--date", "--name", NULL};
+        if ((rc = s_check_options(err, argc - 1, argv + 1, opts, NULL)) != 0)
+            return rc;
+        cmd->op = ADMIN_HOLIDAY_ADD;
+    } else if (!strcmp(sub, "remove")) {
+        static const char *const opts[] = {"--country", "--date", NULL};
+        if ((rc = s_check_options(err, argc - 1, argv + 1, opts, NULL)) != 0)
+            return rc;
+        cmd->op = ADMIN_HOLIDAY_REMOVE;
+    } else if (!strcmp(sub, "list")) {
+        static const char *const opts[] = {"--country", NULL};
+        if ((rc = s_check_options(err, argc - 1, argv + 1, opts, json)) != 0)
+            return rc;
+        cmd->op = ADMIN_HOLIDAY_LIST;
+        cmd->format.json = s_flag(argc, argv, "--json");
+        cmd->country = s_opt(argc, argv, "--country");
+        return 0;
+    } else {
+        return s_fail(err, 2, "unknown holiday command '%s' (add, remove, list)", sub);
+    }
+    cmd->country = s_opt(argc, argv, "--country");
+    cmd->date = s_opt(argc, argv, "--date");
+    cmd->name = s_opt(argc, argv, "--name");
+    if (!cmd->country || !cmd->date)
+        return s_fail(err, 2, "holiday %s needs --country CC --date YYYY-MM-DD", sub);
+    return 0;
+}
+
+static int
+s_zone(int argc, char **argv, admin_cmd_t *cmd, FILE *err)
+{
+    const char *sub = argc >= 1 ? argv[0] : "";
+    int rc;
+    if (!strcmp(sub, "set")) {
+        static const char *const opts[] = {"--country", "--zone", NULL};
+        if ((rc = s_check_options(err, argc - 1, argv + 1, opts, NULL)) != 0)
+            return rc;
+        cmd->op = ADMIN_ZONE_SET;
+        cmd->country = s_opt(argc, argv, "--country");
+        cmd->zone = s_opt(argc, argv, "--zone");
+        if (!cmd->country || !cmd->zone)
+            return s_fail(err, 2, "zone set needs --country CC --zone ZONE");
+        return 0;
+    }
+    if (!strcmp(sub, "list")) {
+        static const char *const json[] = {"--json", NULL};
+        if ((rc = s_check_options(err, argc - 1, argv + 1, NULL, json)) != 0)
+            return rc;
+        cmd->op = ADMIN_ZONE_LIST;
+        cmd->format.json = s_flag(argc, argv, "--json");
+        return 0;
+    }
+    return s_fail(err, 2, "unknown zone command '%s' (set, list)", sub);
+}
+
+static int
+s_archive_key(int argc, char **argv, admin_cmd_t *cmd, FILE *err)
+{
+    if (argc == 2 && !strcmp(argv[0], "set") && strncmp(argv[1], "--", 2) != 0) {
+        cmd->op = ADMIN_ARCHIVE_KEY_SET;
+        cmd->key_file = argv[1];
+        return 0;
+    }
+    if (argc == 1 && !strcmp(argv[0], "show")) {
+        cmd->op = ADMIN_ARCHIVE_KEY_SHOW;
+        return 0;
+    }
+    return s_fail(err, 2, "archive-key set FILE.public | archive-key show");
+}
+
 int
 admin_args_parse(int argc, char **argv, admin_cmd_t *cmd, FILE *err)
 {
@@ -357,6 +434,12 @@ admin_args_parse(int argc, char **argv, admin_cmd_t *cmd, FILE *err)
         return s_ppt(argc - 1, argv + 1, cmd, err);
     if (!strcmp(what, "stats"))
         return s_stats(argc - 1, argv + 1, cmd, err);
+    if (!strcmp(what, "holiday"))
+        return s_holiday(argc - 1, argv + 1, cmd, err);
+    if (!strcmp(what, "zone"))
+        return s_zone(argc - 1, argv + 1, cmd, err);
+    if (!strcmp(what, "archive-key"))
+        return s_archive_key(argc - 1, argv + 1, cmd, err);
     if (!strcmp(what, "audit")) {
         static const char *const json[] = {"--json", NULL};
         cmd->op = ADMIN_AUDIT;

@@ -2,7 +2,9 @@
  * admin_args: the directory administration commands as typed, from their
  * command-line words, for both their callers: `enlace-hub officer|invite|
  * ppt|audit|stats DATA ...` on the server (DATA taken out) and `enlace
- * admin ...` over the wire (which also has `status`).
+ * admin ...` over the wire (which also has `status`, and the calendar and
+ * the archive key: `holiday`, `zone`, `archive-key`, whose offline commands
+ * have words of their own, hub/cmd/calendar.c and archive_key.c).
  *
  * The parse checks what the words alone can tell (known options, required
  * ones, numbers, times, durations, hex keys) with the messages enlace-hub
@@ -33,6 +35,13 @@ typedef enum {
     ADMIN_AUDIT,
     ADMIN_STATS,
     ADMIN_STATUS,
+    ADMIN_HOLIDAY_ADD,
+    ADMIN_HOLIDAY_REMOVE,
+    ADMIN_HOLIDAY_LIST,
+    ADMIN_ZONE_SET,
+    ADMIN_ZONE_LIST,
+    ADMIN_ARCHIVE_KEY_SET,
+    ADMIN_ARCHIVE_KEY_SHOW,
 } admin_op_t;
 
 /* How a result is printed (--json, --csv for stats, --prometheus for
@@ -65,11 +74,13 @@ typedef struct {
     int year;                           /* ppt set --year (0: this year) */
     int64_t stats_from_ms, stats_to_ms; /* stats (0: no bound) */
     const char *from_text, *to_text;    /* stats --from/--to as given, for the text header */
+    const char *date, *zone;            /* holiday add|remove, zone set (and country, name) */
     char list_buf[2048];                /* the comma lists, split */
 } admin_cmd_t;
 
-/* Parses argv (argv[0] is officer, invite, ppt, audit, stats or status;
- * no DATA) into *cmd. Returns 0, or an exit status (1 an error, 2 a usage
+/* Parses argv (argv[0] is officer, invite, ppt, audit, stats, status,
+ * holiday, zone or archive-key; no DATA) into *cmd: `archive-key set
+ * FILE.public` is key_file. Returns 0, or an exit status (1 an error, 2 a usage
  * error) after printing the reason on err. */
 int admin_args_parse(int argc, char **argv, admin_cmd_t *cmd, FILE *err);
 

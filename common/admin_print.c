@@ -150,6 +150,76 @@ s_troika(FILE *out, const enlace_troika_t *t)
             years[i]->country[0] ? years[i]->country : "(not set)");
 }
 
+void
+admin_print_holiday_change(FILE *out, int add, const char *country, const char *date, int changed)
+{
+    if (!add)
+        fprintf(out, "removed the holiday of %s on %s\n", country, date);
+    else if (changed)
+        fprintf(out, "added the holiday of %s on %s\n", country, date);
+    else
+        fprintf(out, "%s already has a holiday on %s (unchanged)\n", country, date);
+}
+
+void
+admin_print_holidays(FILE *out, const enlace_holiday_t *const *list, size_t n, int json)
+{
+    json_t *array = json ? json_array() : NULL;
+    for (size_t i = 0; i < n; i++) {
+        const enlace_holiday_t *h = list[i];
+        if (array)
+            json_array_append_new(array,
+                json_pack("{s:s, s:s, s:s}", "country", h->country, "date", h->date, "name",
+                    h->name));
+        else
+            fprintf(out, "%-4s %s  %s\n", h->country, h->date, h->name);
+    }
+    if (array)
+        s_dump(out, array);
+}
+
+void
+admin_print_zone_set(FILE *out, const char *country, const char *zone)
+{
+    fprintf(out, "%s counts business days in %s from the next round on\n", country, zone);
+}
+
+void
+admin_print_zones(FILE *out, const enlace_zone_t *const *list, size_t n, int json)
+{
+    json_t *array = json ? json_array() : NULL;
+    for (size_t i = 0; i < n; i++) {
+        const enlace_zone_t *z = list[i];
+        if (array)
+            json_array_append_new(array,
+                json_pack("{s:s, s:s, s:s}", "country", z->country, "zone", z->zone, "offset_now",
+                    z->offset_now));
+        else
+            fprintf(out, "%-4s %-24s %s now\n", z->country, *z->zone ? z->zone : "(none)",
+                z->offset_now);
+    }
+    if (array)
+        s_dump(out, array);
+}
+
+void
+admin_print_archive_key(FILE *out, const enlace_archive_key_t *k, int set)
+{
+    if (!k->present)
+        fprintf(out,
+            "no archive key: sealed messages are sealed to their recipients only, and "
+            "the ST cannot open them\n");
+    else if (!set)
+        fprintf(out, "archive key %s\n", k->fingerprint);
+    else if (!k->changed)
+        fprintf(out, "archive key %s (unchanged)\n", k->fingerprint);
+    else
+        fprintf(out,
+            "archive key %s (was %s): sealed messages are sealed to it from now on; those "
+            "sealed before stay sealed to the old one\n",
+            k->fingerprint, k->previous);
+}
+
 int
 admin_print(FILE *out, FILE *info, const admin_cmd_t *cmd, const admin_result_t *r)
 {
@@ -211,6 +281,24 @@ admin_print(FILE *out, FILE *info, const admin_cmd_t *cmd, const admin_result_t 
         admin_print_status(out, r->status, &cmd->format);
         fflush(out);
         return r->status->running ? 0 : 3;
+    case ADMIN_HOLIDAY_ADD:
+    case ADMIN_HOLIDAY_REMOVE:
+        admin_print_holiday_change(out, cmd->op == ADMIN_HOLIDAY_ADD, cmd->country, cmd->date,
+            r->changed);
+        break;
+    case ADMIN_HOLIDAY_LIST:
+        admin_print_holidays(out, r->holidays, r->nholidays, cmd->format.json);
+        break;
+    case ADMIN_ZONE_SET:
+        admin_print_zone_set(out, cmd->country, cmd->zone);
+        break;
+    case ADMIN_ZONE_LIST:
+        admin_print_zones(out, r->zones, r->nzones, cmd->format.json);
+        break;
+    case ADMIN_ARCHIVE_KEY_SET:
+    case ADMIN_ARCHIVE_KEY_SHOW:
+        admin_print_archive_key(out, &r->archive_key, cmd->op == ADMIN_ARCHIVE_KEY_SET);
+        break;
     }
     return 0;
 }

@@ -32,7 +32,13 @@ typedef struct {
     size_t naudit;
     const enlace_stat_t *const *stats; /* stats */
     size_t nstats;
-    const enlace_status_t *status; /* status */
+    const enlace_status_t *status;           /* status */
+    int changed;                             /* holiday add: 0 already there */
+    const enlace_holiday_t *const *holidays; /* holiday list */
+    size_t nholidays;
+    const enlace_zone_t *const *zones; /* zone list */
+    size_t nzones;
+    enlace_archive_key_t archive_key; /* archive-key set, show */
 } admin_result_t;
 
 /* Prints the result of cmd: results on out, the informational line of
@@ -40,6 +46,18 @@ typedef struct {
  * has). Returns the command's exit status: 0, or 3 for a status report of
  * a hub that is not running. */
 int admin_print(FILE *out, FILE *info, const admin_cmd_t *cmd, const admin_result_t *result);
+
+/* The calendar and the archive key, as `enlace-hub holiday|zone|
+ * archive-key DATA` prints them (called by admin_print, and by those
+ * commands, which have words of their own). A holiday added (changed 0:
+ * it already was one) or removed (add 0); the holidays; a zone set; the
+ * zones; the archive key set (set 1) or shown. */
+void admin_print_holiday_change(FILE *out, int add, const char *country, const char *date,
+    int changed);
+void admin_print_holidays(FILE *out, const enlace_holiday_t *const *list, size_t n, int json);
+void admin_print_zone_set(FILE *out, const char *country, const char *zone);
+void admin_print_zones(FILE *out, const enlace_zone_t *const *list, size_t n, int json);
+void admin_print_archive_key(FILE *out, const enlace_archive_key_t *k, int set);
 
 /* status_print.c: the status report as text, JSON or Prometheus' text
  * exposition format (as `enlace-hub status DATA` prints it). */

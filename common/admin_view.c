@@ -126,6 +126,53 @@ admin_view_stats(arena_t *a, Enlace__Statistic *const *list, size_t n)
     return items;
 }
 
+const enlace_holiday_t *const *
+admin_view_holidays(arena_t *a, Enlace__Holiday *const *list, size_t n)
+{
+    const enlace_holiday_t **items = arena_alloc(a, (n + 1) * sizeof *items);
+    for (size_t i = 0; items && i < n; i++) {
+        enlace_holiday_t *v = arena_alloc(a, sizeof *v);
+        if (!v)
+            return NULL;
+        v->country = s_str(list[i]->country);
+        v->date = s_str(list[i]->date);
+        v->name = s_str(list[i]->name);
+        items[i] = v;
+    }
+    return items;
+}
+
+const enlace_zone_t *const *
+admin_view_zones(arena_t *a, Enlace__Zone *const *list, size_t n)
+{
+    const enlace_zone_t **items = arena_alloc(a, (n + 1) * sizeof *items);
+    for (size_t i = 0; items && i < n; i++) {
+        enlace_zone_t *v = arena_alloc(a, sizeof *v);
+        if (!v)
+            return NULL;
+        v->country = s_str(list[i]->country);
+        v->zone = s_str(list[i]->zone);
+        v->offset_now = s_str(list[i]->offset_now);
+        items[i] = v;
+    }
+    return items;
+}
+
+void
+admin_view_archive_key(const Enlace__ArchiveKey *k, enlace_archive_key_t *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!k)
+        return;
+    /* A key of any other length is no key (the bytes come from the wire). */
+    out->present = k->public_key.len == sizeof out->key;
+    if (out->present)
+        memcpy(out->key, k->public_key.data, sizeof out->key);
+    snprintf(out->fingerprint, sizeof out->fingerprint, "%s", s_str(k->fingerprint));
+    snprintf(out->previous, sizeof out->previous, "%s", s_str(k->previous_fingerprint));
+    out->changed = k->changed;
+}
+
 static const enlace_count_t *const *
 s_counts(arena_t *a, Enlace__Count *const *list, size_t n)
 {
@@ -235,6 +282,22 @@ admin_view_result(arena_t *a, const Enlace__AdminResult *res, admin_result_t *ou
     case ENLACE__ADMIN_RESULT__RESULT_STATUS:
         out->status = admin_view_status(a, res->status);
         return out->status ? 0 : -1;
+    case ENLACE__ADMIN_RESULT__RESULT_HOLIDAY:
+        out->changed = res->holiday->changed;
+        return 0;
+    case ENLACE__ADMIN_RESULT__RESULT_HOLIDAYS:
+        out->nholidays = res->holidays->n_holidays;
+        out->holidays = admin_view_holidays(a, res->holidays->holidays, out->nholidays);
+        return out->holidays ? 0 : -1;
+    case ENLACE__ADMIN_RESULT__RESULT_ZONE:
+        return 0;
+    case ENLACE__ADMIN_RESULT__RESULT_ZONES:
+        out->nzones = res->zones->n_zones;
+        out->zones = admin_view_zones(a, res->zones->zones, out->nzones);
+        return out->zones ? 0 : -1;
+    case ENLACE__ADMIN_RESULT__RESULT_ARCHIVE_KEY:
+        admin_view_archive_key(res->archive_key, &out->archive_key);
+        return 0;
     default:
         return -1;
     }

@@ -23,6 +23,10 @@ void admin_view_troika(const Enlace__Troika *t, enlace_troika_t *out);
 const enlace_audit_entry_t *const *admin_view_audit(arena_t *a, Enlace__AuditEntry *const *list,
     size_t n);
 const enlace_stat_t *const *admin_view_stats(arena_t *a, Enlace__Statistic *const *list, size_t n);
+const enlace_holiday_t *const *admin_view_holidays(arena_t *a, Enlace__Holiday *const *list,
+    size_t n);
+const enlace_zone_t *const *admin_view_zones(arena_t *a, Enlace__Zone *const *list, size_t n);
+void admin_view_archive_key(const Enlace__ArchiveKey *k, enlace_archive_key_t *out);
 const enlace_status_t *admin_view_status(arena_t *a, const Enlace__StatusReport *r);
 
 /* The whole result into *out (zeroed first). 0, or -1 out of memory. */

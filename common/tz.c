@@ -488,3 +488,18 @@ tz_utc_of_local(const tz_t *self, int64_t local)
         return b;
     return a; /* in a gap: the offset before it */
 }
+
+void
+tz_offset_text(const char *zone, int64_t t, char *out, size_t cap)
+{
+    tz_t *tz = NULL;
+    char err[256];
+    snprintf(out, cap, "?");
+    if (zone && *zone && tz_load(NULL, zone, &tz, err, sizeof err) == 0) {
+        int32_t off = tz_offset(tz, t);
+        int32_t a = off < 0 ? -off : off;
+        snprintf(out, cap, "UTC%c%02d:%02d", off < 0 ? '-' : '+', (int)(a / 3600),
+            (int)(a % 3600 / 60));
+    }
+    tz_destroy(&tz);
+}

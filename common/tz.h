@@ -46,6 +46,10 @@ const char *tz_name(const tz_t *self);
  * is -21600). */
 int32_t tz_offset(const tz_t *self, int64_t t);
 
+/* "UTC-06:00", zone's offset at instant t, into out (cap bytes, 16 are
+ * enough); "?" if the zone is "" or cannot be loaded. */
+void tz_offset_text(const char *zone, int64_t t, char *out, size_t cap);
+
 /* The instant at which the zone's wall clock shows `local`. A wall time
  * that happens twice (the clock set back) is its first instant; one that
  * never happens (the clock set forward) is taken with the offset before

@@ -4,7 +4,7 @@
  * result builders the operations share (admin_int.h). The operations, one
  * concept a file: admin_officers.c (officers, keys, memberships),
  * admin_invites.c (observer invitations, the PPT), admin_records.c (audit,
- * statistics, status).
+ * statistics, status), admin_calendar.c (holidays, zones, the archive key).
  *
  * Each operation checks every value it is given (a request from the wire
  * may hold anything), with the messages the offline commands have always
@@ -175,6 +175,27 @@ admin_run(admin_ctx_t *ctx, const Enlace__Admin *req, Enlace__AdminResult **resu
         break;
     case ENLACE__ADMIN__OP_STATUS:
         code = admin_op_status(ctx, r, why, cap);
+        break;
+    case ENLACE__ADMIN__OP_HOLIDAY_ADD:
+        code = admin_op_holiday_add(ctx, req->holiday_add, r, why, cap);
+        break;
+    case ENLACE__ADMIN__OP_HOLIDAY_REMOVE:
+        code = admin_op_holiday_remove(ctx, req->holiday_remove, r, why, cap);
+        break;
+    case ENLACE__ADMIN__OP_HOLIDAY_LIST:
+        code = admin_op_holiday_list(ctx, req->holiday_list, r, why, cap);
+        break;
+    case ENLACE__ADMIN__OP_ZONE_SET:
+        code = admin_op_zone_set(ctx, req->zone_set, r, why, cap);
+        break;
+    case ENLACE__ADMIN__OP_ZONE_LIST:
+        code = admin_op_zone_list(ctx, r, why, cap);
+        break;
+    case ENLACE__ADMIN__OP_ARCHIVE_KEY_SET:
+        code = admin_op_archive_key_set(ctx, req->archive_key_set, r, why, cap);
+        break;
+    case ENLACE__ADMIN__OP_ARCHIVE_KEY_SHOW:
+        code = admin_op_archive_key_show(ctx, r, why, cap);
         break;
     default:
         code = FAIL(ENLACE__ERROR_CODE__ERR_MALFORMED, "an admin request names one operation");

@@ -4,7 +4,10 @@
  * admin officer (`enlace admin ...`), and `enlace-hub officer|invite|ppt|
  * audit|stats DATA ...` on the server, whose words admin_offline turns into
  * the same typed request (common/admin_args) and whose result it prints
- * with the same renderer as the CLI (common/admin_print).
+ * with the same renderer as the CLI (common/admin_print). The calendar and
+ * the archive key (admin_calendar.c) have offline commands with words of
+ * their own (hub/cmd/calendar.c, archive_key.c), which share these checks
+ * and that renderer.
  *
  * The operations are enlace.proto's Admin messages; every change goes
  * through the archive layer, which audits it with the acting identity
@@ -39,6 +42,25 @@ const char *admin_op_name(const Enlace__Admin *req);
 /* admin_status.c: the report of `enlace-hub status DATA` as a typed
  * StatusReport; 0, or -1 with a reason in why. */
 int admin_status_report(const char *data_dir, Enlace__StatusReport **out, char *why, size_t cap);
+
+/* admin_calendar.c, shared with `enlace-hub holiday|archive-key DATA`. */
+
+#define ADMIN_HOLIDAY_NAME_MAX 120
+
+/* NULL if a holiday of country on date named name (may be NULL) is
+ * acceptable (a member's code, a real date, text of at most 120 bytes),
+ * else why not (static text). */
+const char *admin_holiday_check(archive_t *a, const char *country, const char *date,
+    const char *name);
+
+/* The archive key in force: 1 and its key, 0 none, -1 error. */
+int admin_archive_key_current(archive_t *a, uint8_t pk[32]);
+
+/* Sets the archive key to pk (checked by the caller), audited as
+ * "archive-key.set" with the key in full and the acting key: 0 (with
+ * *changed 0 if it was already in force, and the fingerprint of the key it
+ * replaced, "none" if none, in old_fp), or -1 (archive_error). */
+int admin_archive_key_set(archive_t *a, const uint8_t pk[32], int *changed, char old_fp[20]);
 
 /* admin_offline.c */
 

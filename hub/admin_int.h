@@ -1,6 +1,7 @@
 /*
  * admin_int.h: what the files of directory administration share (admin.c,
- * admin_officers.c, admin_invites.c, admin_records.c): the result
+ * admin_officers.c, admin_invites.c, admin_records.c, admin_calendar.c): the
+ * result
  * builders and one function per operation, each from its request to its
  * AdminResult. Every operation returns ERR_NONE, or a code with a one-line
  * reason in why (cap bytes).
@@ -56,5 +57,21 @@ Enlace__ErrorCode admin_op_audit(admin_ctx_t *ctx, Enlace__AdminResult *r, char 
 Enlace__ErrorCode admin_op_stats(admin_ctx_t *ctx, const Enlace__StatsQuery *q,
     Enlace__AdminResult *r, char *why, size_t cap);
 Enlace__ErrorCode admin_op_status(admin_ctx_t *ctx, Enlace__AdminResult *r, char *why, size_t cap);
+
+/* admin_calendar.c */
+Enlace__ErrorCode admin_op_holiday_add(admin_ctx_t *ctx, const Enlace__HolidayAdd *q,
+    Enlace__AdminResult *r, char *why, size_t cap);
+Enlace__ErrorCode admin_op_holiday_remove(admin_ctx_t *ctx, const Enlace__HolidayRemove *q,
+    Enlace__AdminResult *r, char *why, size_t cap);
+Enlace__ErrorCode admin_op_holiday_list(admin_ctx_t *ctx, const Enlace__HolidayList *q,
+    Enlace__AdminResult *r, char *why, size_t cap);
+Enlace__ErrorCode admin_op_zone_set(admin_ctx_t *ctx, const Enlace__ZoneSet *q,
+    Enlace__AdminResult *r, char *why, size_t cap);
+Enlace__ErrorCode admin_op_zone_list(admin_ctx_t *ctx, Enlace__AdminResult *r, char *why,
+    size_t cap);
+Enlace__ErrorCode admin_op_archive_key_set(admin_ctx_t *ctx, const Enlace__ArchiveKeySet *q,
+    Enlace__AdminResult *r, char *why, size_t cap);
+Enlace__ErrorCode admin_op_archive_key_show(admin_ctx_t *ctx, Enlace__AdminResult *r, char *why,
+    size_t cap);
 
 #endif

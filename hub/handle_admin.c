@@ -1,9 +1,9 @@
 /*
  * handle_admin.c: directory administration over the wire (st and admin
  * roles): typed operations (admin.h), the same ones `enlace-hub officer|
- * invite|ppt|audit|stats DATA` runs offline, in the request's savepoint
- * against the hub's own archive with the acting key recorded; and the
- * running hub's status. The directory is reloaded once the batch commits.
+ * invite|ppt|audit|stats|holiday|zone|archive-key DATA` runs offline, in
+ * the request's savepoint against the hub's own archive with the acting
+ * key recorded; and the running hub's status. The directory is reloaded once the batch commits.
  */
 #include "handle.h"
 

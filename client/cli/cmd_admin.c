@@ -23,6 +23,8 @@ typedef struct {
     enlace_audit_t *audit;
     enlace_stats_t *stats;
     enlace_status_t *status;
+    enlace_holiday_list_t *holidays;
+    enlace_zone_list_t *zones;
 } results_t;
 
 static void
@@ -35,6 +37,8 @@ s_results_free(results_t *r)
     enlace_audit_destroy(&r->audit);
     enlace_stats_destroy(&r->stats);
     enlace_status_destroy(&r->status);
+    enlace_holiday_list_destroy(&r->holidays);
+    enlace_zone_list_destroy(&r->zones);
 }
 
 /* Runs cmd through libenlace; fills view from what it returns. */
@@ -127,6 +131,35 @@ s_call(enlace_client_t *c, const admin_cmd_t *cmd, results_t *r, admin_result_t 
         rc = enlace_admin_status(c, &r->status);
         view->status = r->status;
         break;
+    case ADMIN_HOLIDAY_ADD:
+        rc = enlace_admin_holiday_add(c, cmd->country, cmd->date, cmd->name, &view->changed);
+        break;
+    case ADMIN_HOLIDAY_REMOVE:
+        rc = enlace_admin_holiday_remove(c, cmd->country, cmd->date);
+        break;
+    case ADMIN_HOLIDAY_LIST:
+        rc = enlace_admin_holiday_list(c, cmd->country, &r->holidays);
+        if (rc == ENLACE_OK) {
+            view->holidays = r->holidays->items;
+            view->nholidays = r->holidays->count;
+        }
+        break;
+    case ADMIN_ZONE_SET:
+        rc = enlace_admin_zone_set(c, cmd->country, cmd->zone);
+        break;
+    case ADMIN_ZONE_LIST:
+        rc = enlace_admin_zone_list(c, &r->zones);
+        if (rc == ENLACE_OK) {
+            view->zones = r->zones->items;
+            view->nzones = r->zones->count;
+        }
+        break;
+    case ADMIN_ARCHIVE_KEY_SET:
+        rc = enlace_admin_archive_key_set(c, cmd->key, &view->archive_key);
+        break;
+    case ADMIN_ARCHIVE_KEY_SHOW:
+        rc = enlace_admin_archive_key_show(c, &view->archive_key);
+        break;
     }
     return rc;
 }
@@ -135,7 +168,9 @@ int
 cmd_admin(cli_settings_t *st, int argc, char **argv)
 {
     if (argc < 1) {
-        fprintf(stderr, _("usage: enlace admin officer|invite|ppt|audit ...\n"));
+        fprintf(stderr,
+            _("usage: enlace admin officer|invite|ppt|audit|stats|status|holiday|zone|"
+              "archive-key ...\n"));
         return 2;
     }
     admin_cmd_t cmd;

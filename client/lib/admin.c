@@ -53,6 +53,16 @@ typedef struct {
     holder_t h;
 } status_t;
 
+typedef struct {
+    enlace_holiday_list_t pub;
+    holder_t h;
+} holiday_list_t;
+
+typedef struct {
+    enlace_zone_list_t pub;
+    holder_t h;
+} zone_list_t;
+
 static void
 s_holder_free(holder_t *h)
 {
@@ -426,6 +436,195 @@ enlace_admin_ppt_show(enlace_client_t *self, enlace_troika_t *out)
     admin_view_troika(reply->admin_result->troika, out);
     enlace__frame__free_unpacked(reply, NULL);
     return ENLACE_OK;
+}
+
+/* ---------------------------------------------------------------- calendar */
+
+int
+enlace_admin_holiday_add(enlace_client_t *self, const char *country, const char *date,
+    const char *name, int *added)
+{
+    if (added)
+        *added = 0;
+    Enlace__Admin a = ENLACE__ADMIN__INIT;
+    Enlace__HolidayAdd q = ENLACE__HOLIDAY_ADD__INIT;
+    q.country = (char *)(country ? country : "");
+    q.date = (char *)(date ? date : "");
+    q.name = (char *)(name ? name : "");
+    a.op_case = ENLACE__ADMIN__OP_HOLIDAY_ADD;
+    a.holiday_add = &q;
+    int err;
+    Enlace__Frame *reply = s_admin(self, &a, ENLACE__ADMIN_RESULT__RESULT_HOLIDAY, &err);
+    if (!reply)
+        return err;
+    if (added)
+        *added = reply->admin_result->holiday->changed;
+    enlace__frame__free_unpacked(reply, NULL);
+    return ENLACE_OK;
+}
+
+int
+enlace_admin_holiday_remove(enlace_client_t *self, const char *country, const char *date)
+{
+    Enlace__Admin a = ENLACE__ADMIN__INIT;
+    Enlace__HolidayRemove q = ENLACE__HOLIDAY_REMOVE__INIT;
+    q.country = (char *)(country ? country : "");
+    q.date = (char *)(date ? date : "");
+    a.op_case = ENLACE__ADMIN__OP_HOLIDAY_REMOVE;
+    a.holiday_remove = &q;
+    int err;
+    Enlace__Frame *reply = s_admin(self, &a, ENLACE__ADMIN_RESULT__RESULT_HOLIDAY, &err);
+    if (!reply)
+        return err;
+    enlace__frame__free_unpacked(reply, NULL);
+    return ENLACE_OK;
+}
+
+int
+enlace_admin_holiday_list(enlace_client_t *self, const char *country, enlace_holiday_list_t **out)
+{
+    *out = NULL;
+    Enlace__Admin a = ENLACE__ADMIN__INIT;
+    Enlace__HolidayList q = ENLACE__HOLIDAY_LIST__INIT;
+    q.country = (char *)(country ? country : "");
+    a.op_case = ENLACE__ADMIN__OP_HOLIDAY_LIST;
+    a.holiday_list = &q;
+    int err;
+    Enlace__Frame *reply = s_admin(self, &a, ENLACE__ADMIN_RESULT__RESULT_HOLIDAYS, &err);
+    if (!reply)
+        return err;
+    holiday_list_t *l = calloc(1, sizeof *l);
+    if (l) {
+        l->h.frame = reply;
+        Enlace__Holidays *h = reply->admin_result->holidays;
+        l->pub.count = h->n_holidays;
+        l->pub.items = admin_view_holidays(&l->h.arena, h->holidays, h->n_holidays);
+    }
+    if (!l || !l->pub.items) {
+        if (l) {
+            enlace_holiday_list_t *pub = &l->pub;
+            enlace_holiday_list_destroy(&pub);
+        } else
+            enlace__frame__free_unpacked(reply, NULL);
+        return enl_fail(self, ENLACE_ENOMEM, "out of memory");
+    }
+    *out = &l->pub;
+    return ENLACE_OK;
+}
+
+void
+enlace_holiday_list_destroy(enlace_holiday_list_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    holiday_list_t *l = (holiday_list_t *)*self_p;
+    s_holder_free(&l->h);
+    free(l);
+    *self_p = NULL;
+}
+
+int
+enlace_admin_zone_set(enlace_client_t *self, const char *country, const char *zone)
+{
+    Enlace__Admin a = ENLACE__ADMIN__INIT;
+    Enlace__ZoneSet q = ENLACE__ZONE_SET__INIT;
+    q.country = (char *)(country ? country : "");
+    q.zone = (char *)(zone ? zone : "");
+    a.op_case = ENLACE__ADMIN__OP_ZONE_SET;
+    a.zone_set = &q;
+    int err;
+    Enlace__Frame *reply = s_admin(self, &a, ENLACE__ADMIN_RESULT__RESULT_ZONE, &err);
+    if (!reply)
+        return err;
+    enlace__frame__free_unpacked(reply, NULL);
+    return ENLACE_OK;
+}
+
+int
+enlace_admin_zone_list(enlace_client_t *self, enlace_zone_list_t **out)
+{
+    *out = NULL;
+    Enlace__Admin a = ENLACE__ADMIN__INIT;
+    Enlace__ZoneList q = ENLACE__ZONE_LIST__INIT;
+    a.op_case = ENLACE__ADMIN__OP_ZONE_LIST;
+    a.zone_list = &q;
+    int err;
+    Enlace__Frame *reply = s_admin(self, &a, ENLACE__ADMIN_RESULT__RESULT_ZONES, &err);
+    if (!reply)
+        return err;
+    zone_list_t *l = calloc(1, sizeof *l);
+    if (l) {
+        l->h.frame = reply;
+        Enlace__Zones *z = reply->admin_result->zones;
+        l->pub.count = z->n_zones;
+        l->pub.items = admin_view_zones(&l->h.arena, z->zones, z->n_zones);
+    }
+    if (!l || !l->pub.items) {
+        if (l) {
+            enlace_zone_list_t *pub = &l->pub;
+            enlace_zone_list_destroy(&pub);
+        } else
+            enlace__frame__free_unpacked(reply, NULL);
+        return enl_fail(self, ENLACE_ENOMEM, "out of memory");
+    }
+    *out = &l->pub;
+    return ENLACE_OK;
+}
+
+void
+enlace_zone_list_destroy(enlace_zone_list_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    zone_list_t *l = (zone_list_t *)*self_p;
+    s_holder_free(&l->h);
+    free(l);
+    *self_p = NULL;
+}
+
+/* ---------------------------------------------------------------- archive key */
+
+static int
+s_archive_key(enlace_client_t *self, Enlace__Admin *a, enlace_archive_key_t *out)
+{
+    enlace_archive_key_t ignored;
+    if (!out)
+        out = &ignored;
+    memset(out, 0, sizeof *out);
+    int err;
+    Enlace__Frame *reply = s_admin(self, a, ENLACE__ADMIN_RESULT__RESULT_ARCHIVE_KEY, &err);
+    if (!reply)
+        return err;
+    admin_view_archive_key(reply->admin_result->archive_key, out);
+    enlace__frame__free_unpacked(reply, NULL);
+    return ENLACE_OK;
+}
+
+int
+enlace_admin_archive_key_set(enlace_client_t *self, const uint8_t key[ENLACE_PUBLIC_KEY_BYTES],
+    enlace_archive_key_t *out)
+{
+    if (out)
+        memset(out, 0, sizeof *out);
+    if (!key)
+        return enl_fail(self, ENLACE_EINVAL, "the archive key is required");
+    Enlace__Admin a = ENLACE__ADMIN__INIT;
+    Enlace__ArchiveKeySet q = ENLACE__ARCHIVE_KEY_SET__INIT;
+    q.public_key.data = (uint8_t *)key;
+    q.public_key.len = ENLACE_PUBLIC_KEY_BYTES;
+    a.op_case = ENLACE__ADMIN__OP_ARCHIVE_KEY_SET;
+    a.archive_key_set = &q;
+    return s_archive_key(self, &a, out);
+}
+
+int
+enlace_admin_archive_key_show(enlace_client_t *self, enlace_archive_key_t *out)
+{
+    Enlace__Admin a = ENLACE__ADMIN__INIT;
+    Enlace__ArchiveKeyShow q = ENLACE__ARCHIVE_KEY_SHOW__INIT;
+    a.op_case = ENLACE__ADMIN__OP_ARCHIVE_KEY_SHOW;
+    a.archive_key_show = &q;
+    return s_archive_key(self, &a, out);
 }
 
 /* ---------------------------------------------------------------- audit, stats, status */

@@ -149,6 +149,11 @@ int archive_key_by_curve(archive_t *self, const uint8_t curve[32], int64_t now_m
  * get: 1 found, 0 absent, -1 error. */
 int archive_meta_set(archive_t *self, const char *key, const char *value);
 int archive_meta_get(archive_t *self, const char *key, char *value, size_t cap);
+/* Sets key and audits the change (action, detail) with the acting key
+ * (archive_set_actor; none: the local operator), both or neither: inside
+ * the caller's transaction, or a transaction of its own. 0 or -1. */
+int archive_meta_set_audited(archive_t *self, const char *key, const char *value,
+    const char *action, const char *detail);
 
 /* "member", "observer" or NULL (unknown) for a country code; the result is
  * static. */

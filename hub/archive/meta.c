@@ -33,6 +33,19 @@ archive_meta_set(archive_t *self, const char *key, const char *value)
 }
 
 int
+archive_meta_set_audited(archive_t *self, const char *key, const char *value, const char *action,
+    const char *detail)
+{
+    archive_int_mark_t mark;
+    if (archive_int_record_begin(self, &mark) != 0)
+        return -1;
+    const char *fp = self->actor_fp[0] ? self->actor_fp : NULL;
+    int ok = archive_meta_set(self, key, value) == 0
+        && archive_audit(self, fp ? self->actor_id : 0, fp, action, "ok", detail) == 0;
+    return archive_int_record_end(self, &mark, ok);
+}
+
+int
 archive_meta_get(archive_t *self, const char *key, char *value, size_t cap)
 {
     sqlite3_stmt *st = s_stmt(self, ST_META_GET);

@@ -375,24 +375,14 @@ cluster_refuse_offline(const char *archive_path, const char *what, FILE *errs)
         fprintf(errs, "enlace-hub: %s cannot be read\n", archive_path);
     if (member != 1)
         return member;
-    /* Commands with no request on the wire yet. */
-    if (!strcmp(what, "holiday") || !strcmp(what, "zone") || !strcmp(what, "archive-key")) {
-        fprintf(errs,
-            "enlace-hub: %s is a node of cluster '%s': %s here would change this node alone, "
-            "behind the cluster's log, and there is no 'enlace admin' form of it yet. Set it "
-            "on the first node's archive before it joins a cluster (before its archive is "
-            "copied to the others: README, Run three hubs).\n",
-            archive_path, name, what);
-        return 1;
-    }
+    int export = !strcmp(what, "export") || !strcmp(what, "export-cap");
     fprintf(errs,
         "enlace-hub: %s is a node of cluster '%s': %s here would change this node alone, "
-        "behind the cluster's log. Use the same command over the wire, 'enlace admin ...', "
+        "behind the cluster's log. Use the same command over the wire, 'enlace admin %s%s...', "
         "with a key of role st or admin (the leader applies it on every node)%s.\n",
-        archive_path, name, what,
-        !strcmp(what, "export") || !strcmp(what, "export-cap")
-            ? "; or export from a backup: 'enlace-hub backup DATA FILE' then "
-              "'enlace-hub export FILE'"
-            : "");
+        archive_path, name, what, export ? "" : what, export ? "" : " ",
+        export ? "; or export from a backup: 'enlace-hub backup DATA FILE' then "
+                 "'enlace-hub export FILE'"
+               : "");
     return 1;
 }

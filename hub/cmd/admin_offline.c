@@ -188,6 +188,14 @@ s_request(admin_cmd_t *cmd, Enlace__Admin *req, requests_t *r)
         break;
     case ADMIN_STATUS:
         break; /* not offline: `enlace-hub status DATA` is status.c's */
+    case ADMIN_HOLIDAY_ADD:
+    case ADMIN_HOLIDAY_REMOVE:
+    case ADMIN_HOLIDAY_LIST:
+    case ADMIN_ZONE_SET:
+    case ADMIN_ZONE_LIST:
+    case ADMIN_ARCHIVE_KEY_SET:
+    case ADMIN_ARCHIVE_KEY_SHOW:
+        break; /* offline, they have words of their own: calendar.c, archive_key.c */
     }
 #undef S
 }

@@ -11,7 +11,9 @@
  * table holds the key the latest entry set (a key swapped behind the hub's
  * back is found). Rotation is setting a new key: messages sealed before
  * stay sealed to the old one, whose secret the ST keeps. A running hub
- * takes the new key at its next directory reload (within a second).
+ * takes the new key at its next directory reload (within a second). The
+ * same change over the wire is `enlace admin archive-key set` (hub/
+ * admin_calendar.c, whose rules and output this command shares).
  */
 #include "cmd.h"
 
@@ -19,6 +21,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "admin.h"
+#include "admin_print.h"
 #include "archive.h"
 #include "cluster.h"
 #include "directory.h"
@@ -32,17 +36,6 @@ s_usage(void)
         "usage: enlace-hub archive-key set DATA FILE.public\n"
         "       enlace-hub archive-key show DATA\n");
     return 2;
-}
-
-/* The archive key in force: 1 and its key, 0 none, -1 error. */
-static int
-s_current(archive_t *a, uint8_t pk[32])
-{
-    char hex[2 * 32 + 1];
-    int found = archive_meta_get(a, DIR_ARCHIVE_KEY_META, hex, sizeof hex);
-    if (found != 1)
-        return found;
-    return keys_hex_decode(hex, pk, 32) == 0 ? 1 : -1;
 }
 
 int
@@ -78,38 +71,27 @@ cmd_archive_key(int argc, char **argv)
         fprintf(stderr, "enlace-hub: %s\n", err);
         return 1;
     }
-    int had = s_current(a, old);
-    char fp[KEYS_FINGERPRINT_LEN], old_fp[KEYS_FINGERPRINT_LEN] = "none";
-    if (had == 1)
-        keys_fingerprint(old, old_fp);
+    enlace_archive_key_t k = {0};
+    int had = admin_archive_key_current(a, old);
     int rc = 0;
     if (had < 0) {
         fprintf(stderr, "enlace-hub: the archive key cannot be read: %s\n", archive_error(a));
         rc = 1;
     } else if (!set) {
+        k.present = had;
         if (had)
-            printf("archive key %s\n", old_fp);
-        else
-            printf("no archive key: sealed messages are sealed to their recipients only, and "
-                   "the ST cannot open them\n");
-    } else if (had == 1 && !memcmp(old, pk, sizeof pk)) {
-        printf("archive key %s (unchanged)\n", old_fp);
+            keys_fingerprint(old, k.fingerprint);
+        admin_print_archive_key(stdout, &k, 0);
+    } else if (archive_begin(a) != 0 || admin_archive_key_set(a, pk, &k.changed, k.previous) != 0
+        || archive_commit(a) != 0) {
+        fprintf(stderr, "enlace-hub: the archive key was not set: %s\n", archive_error(a));
+        archive_rollback(a);
+        rc = 1;
     } else {
-        char hex[2 * KEYS_PUBLIC_BYTES + 1], detail[200];
-        keys_hex_encode(pk, sizeof pk, hex);
-        keys_fingerprint(pk, fp);
-        snprintf(detail, sizeof detail, "ed25519 %s fingerprint %s replaces %s", hex, fp, old_fp);
-        if (archive_begin(a) != 0 || archive_meta_set(a, DIR_ARCHIVE_KEY_META, hex) != 0
-            || archive_audit(a, 0, NULL, "archive-key.set", "ok", detail) != 0
-            || archive_commit(a) != 0) {
-            fprintf(stderr, "enlace-hub: the archive key was not set: %s\n", archive_error(a));
-            archive_rollback(a);
-            rc = 1;
-        } else {
-            printf("archive key %s (was %s): sealed messages are sealed to it from now on; "
-                   "those sealed before stay sealed to the old one\n",
-                fp, old_fp);
-        }
+        k.present = 1;
+        memcpy(k.key, pk, sizeof k.key);
+        keys_fingerprint(pk, k.fingerprint);
+        admin_print_archive_key(stdout, &k, 1);
     }
     archive_destroy(&a);
     return rc;

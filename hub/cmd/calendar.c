@@ -24,14 +24,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
+#include "admin.h"
+#include "admin_print.h"
+#include "arena.h"
 #include "archive.h"
 #include "cluster.h"
 #include "topic.h"
 #include "tz.h"
 
-#define HOLIDAY_NAME_MAX 120
+#define HOLIDAY_NAME_MAX ADMIN_HOLIDAY_NAME_MAX
 #define HOLIDAYS_PER_FILE 2000
 
 static int s_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -76,19 +77,14 @@ typedef struct {
     char name[HOLIDAY_NAME_MAX + 1];
 } holiday_t;
 
-/* NULL if h is acceptable, else why not. */
+/* NULL if h is acceptable (the rules of the wire's holiday add too),
+ * else why not. */
 static const char *
 s_check(archive_t *a, const char *country, const char *date, const char *name, holiday_t *h)
 {
-    int64_t day;
-    const char *status = country ? archive_country_status(a, country) : NULL;
-    if (!status || strcmp(status, "member") != 0)
-        return "the country is not a member country's code (BZ, CA, CR, ...)";
-    if (tz_parse_date(date, &day) != 0)
-        return "the date is not a real date written YYYY-MM-DD";
-    size_t len = name ? strlen(name) : 0;
-    if (len > HOLIDAY_NAME_MAX || (len && !topic_text_valid(name, len)))
-        return "the name is text of at most 120 bytes";
+    const char *why = admin_holiday_check(a, country, date, name);
+    if (why)
+        return why;
     snprintf(h->country, sizeof h->country, "%s", country);
     snprintf(h->date, sizeof h->date, "%s", date);
     snprintf(h->name, sizeof h->name, "%s", name ? name : "");
@@ -145,28 +141,55 @@ s_read_file(archive_t *a, const char *path, holiday_t **out, size_t *n)
     return 0;
 }
 
+/* Rows read from the archive, held for the shared renderer (admin_print,
+ * which prints `enlace admin holiday|zone list` too). */
+typedef struct {
+    arena_t arena;
+    const void **items;
+    size_t n, cap;
+    int64_t now_ms;
+    int oom;
+} rows_t;
+
 static int
-s_list_row(const char *country, const char *date, const char *name, void *arg)
+s_rows_add(rows_t *r, const void *item)
 {
-    json_t *arr = arg;
-    if (arr)
-        json_array_append_new(arr,
-            json_pack("{s:s, s:s, s:s}", "country", country, "date", date, "name", name));
-    else
-        printf("%-4s %s  %s\n", country, date, name);
+    if (item && r->n == r->cap) {
+        size_t want = r->cap ? 2 * r->cap : 64;
+        const void **bigger = realloc(r->items, want * sizeof *bigger);
+        if (bigger) {
+            r->items = bigger;
+            r->cap = want;
+        }
+    }
+    if (!item || r->n == r->cap) {
+        r->oom = 1;
+        return 1;
+    }
+    r->items[r->n++] = item;
     return 0;
 }
 
-static int
-s_print_json(json_t *j)
+static void
+s_rows_free(rows_t *r)
 {
-    char *text = j ? json_dumps(j, JSON_INDENT(2)) : NULL;
-    json_decref(j);
-    if (!text)
-        return s_fail("cannot write JSON (text that is not UTF-8?)");
-    printf("%s\n", text);
-    free(text);
-    return 0;
+    arena_free(&r->arena);
+    free(r->items);
+}
+
+static int
+s_list_row(const char *country, const char *date, const char *name, void *arg)
+{
+    rows_t *r = arg;
+    enlace_holiday_t *h = arena_alloc(&r->arena, sizeof *h);
+    if (h) {
+        h->country = arena_strdup(&r->arena, country);
+        h->date = arena_strdup(&r->arena, date);
+        h->name = arena_strdup(&r->arena, name);
+        if (!h->country || !h->date || !h->name)
+            h = NULL;
+    }
+    return s_rows_add(r, h);
 }
 
 int
@@ -223,12 +246,14 @@ cmd_holiday(int argc, char **argv)
         return 1;
     int rc = 0;
     if (list) {
-        json_t *arr = json ? json_array() : NULL;
-        if (archive_holidays_each(a, country, s_list_row, arr) != 0)
+        rows_t rows = {0};
+        if (archive_holidays_each(a, country, s_list_row, &rows) != 0)
             rc = s_fail("%s", archive_error(a));
-        else if (json)
-            rc = s_print_json(arr), arr = NULL;
-        json_decref(arr);
+        else if (rows.oom)
+            rc = s_fail("out of memory");
+        else
+            admin_print_holidays(stdout, (const enlace_holiday_t *const *)rows.items, rows.n, json);
+        s_rows_free(&rows);
     } else if (remove) {
         int removed = archive_holiday_remove(a, country, date, NULL, 0);
         if (removed < 0)
@@ -236,7 +261,7 @@ cmd_holiday(int argc, char **argv)
         else if (removed == 0)
             rc = s_fail("%s has no holiday on %s", country, date);
         else
-            printf("removed the holiday of %s on %s\n", country, date);
+            admin_print_holiday_change(stdout, 0, country, date, 1);
     } else {
         holiday_t one, *many = NULL;
         size_t n = 1;
@@ -256,9 +281,7 @@ cmd_holiday(int argc, char **argv)
                     rc = 1;
                 added += r == 1;
                 if (r >= 0 && !many)
-                    printf(r ? "added the holiday of %s on %s\n"
-                             : "%s already has a holiday on %s (unchanged)\n",
-                        h[i].country, h[i].date);
+                    admin_print_holiday_change(stdout, 1, h[i].country, h[i].date, r);
             }
             if (rc != 0 || archive_commit(a) != 0) {
                 char why_failed[512];
@@ -276,29 +299,21 @@ cmd_holiday(int argc, char **argv)
     return rc;
 }
 
-typedef struct {
-    json_t *arr;
-    int64_t now;
-} zone_list_t;
-
 static int
 s_zone_row(const char *country, const char *zone, void *arg)
 {
-    zone_list_t *l = arg;
-    tz_t *tz = NULL;
-    char err[256], offset[16] = "?";
-    if (*zone && tz_load(NULL, zone, &tz, err, sizeof err) == 0) {
-        int32_t off = tz_offset(tz, l->now / 1000);
-        snprintf(offset, sizeof offset, "UTC%c%02d:%02d", off < 0 ? '-' : '+', abs(off) / 3600,
-            abs(off) % 3600 / 60);
+    rows_t *r = arg;
+    enlace_zone_t *z = arena_alloc(&r->arena, sizeof *z);
+    char offset[16];
+    tz_offset_text(zone, r->now_ms / 1000, offset, sizeof offset);
+    if (z) {
+        z->country = arena_strdup(&r->arena, country);
+        z->zone = arena_strdup(&r->arena, zone);
+        z->offset_now = arena_strdup(&r->arena, offset);
+        if (!z->country || !z->zone || !z->offset_now)
+            z = NULL;
     }
-    tz_destroy(&tz);
-    if (l->arr)
-        json_array_append_new(l->arr,
-            json_pack("{s:s, s:s, s:s}", "country", country, "zone", zone, "offset_now", offset));
-    else
-        printf("%-4s %-24s %s now\n", country, *zone ? zone : "(none)", offset);
-    return 0;
+    return s_rows_add(r, z);
 }
 
 int
@@ -348,14 +363,16 @@ cmd_zone(int argc, char **argv)
         if (archive_zone_set(a, country, zone, NULL, 0) != 0)
             rc = s_fail("%s", archive_error(a));
         else
-            printf("%s counts business days in %s from the next round on\n", country, zone);
+            admin_print_zone_set(stdout, country, zone);
     } else {
-        zone_list_t l = {.arr = json ? json_array() : NULL, .now = archive_now_ms()};
-        if (archive_zones_each(a, s_zone_row, &l) != 0)
+        rows_t rows = {.now_ms = archive_now_ms()};
+        if (archive_zones_each(a, s_zone_row, &rows) != 0)
             rc = s_fail("%s", archive_error(a));
-        else if (json)
-            rc = s_print_json(l.arr), l.arr = NULL;
-        json_decref(l.arr);
+        else if (rows.oom)
+            rc = s_fail("out of memory");
+        else
+            admin_print_zones(stdout, (const enlace_zone_t *const *)rows.items, rows.n, json);
+        s_rows_free(&rows);
     }
     archive_destroy(&a);
     return rc;

@@ -673,6 +673,68 @@ the_archive_key_rotates_and_verify_guards_it(void)
     usleep(1200 * 1000);
 }
 
+/* The same rotation over the wire (`enlace admin archive-key set`): the
+ * ST's key sets it, audited with that key; an officer's is refused. */
+static void
+the_archive_key_is_set_over_the_wire(void)
+{
+    officer_t next;
+    officer_keys_only(&hub, &next, "archive-2028");
+    uint8_t next_key[ENLACE_PUBLIC_KEY_BYTES];
+    char why[256];
+    CHECK_RC(enlace_public_key_load(next.public_, next_key, why, sizeof why), ENLACE_OK);
+    enlace_client_t *s = s_client(&st), *g = s_client(&gt);
+    enlace_archive_key_t k;
+    CHECK(g && enlace_admin_archive_key_set(g, next_key, &k) == ENLACE_EDENIED);
+    CHECK(s && enlace_admin_archive_key_set(s, next_key, &k) == ENLACE_OK);
+    CHECK(k.present && k.changed && !strcmp(k.fingerprint, next.fingerprint)
+        && !strcmp(k.previous, archive.fingerprint));
+    CHECK(s && enlace_admin_archive_key_show(s, &k) == ENLACE_OK);
+    CHECK(k.present && !memcmp(k.key, next_key, sizeof next_key));
+    CHECK(SQL_INT(s_db,
+              "SELECT count(*) FROM audit WHERE action = 'archive-key.set' AND fingerprint = "
+              "'%s' AND detail LIKE '%%%s%%'",
+              st.fingerprint, next.fingerprint)
+        == 1);
+    CHECK(SQL_INT(s_db,
+              "SELECT count(*) FROM audit WHERE fingerprint = '%s' AND outcome LIKE "
+              "'refused%%' AND action = 'admin'",
+              gt.fingerprint)
+        >= 1);
+    char out[4096];
+    CMD(0, out, sizeof out, "%s archive-key show %s", s_bin("ENLACE_HUB_BIN"), s_data);
+    CHECK(strstr(out, next.fingerprint) != NULL);
+    usleep(1200 * 1000); /* the hub reloads the directory once the batch commits */
+    /* A sealed publish is sealed to the new key, not the old one. */
+    enlace_client_t *a = s_client(&mx);
+    const char *to[] = {gt.fingerprint};
+    enlace_publish_opts_t red = {.tlp = ENLACE_TLP_RED, .recipients = to, .nrecipients = 1};
+    char body[64];
+    snprintf(body, sizeof body, "por la red %s", s_marker);
+    uint64_t seq = 0;
+    CHECK(a && enlace_publish(a, "consular/wire/MX", body, strlen(body), &red, &seq) == ENLACE_OK);
+    enlace_page_t *page = s ? s_history(s, "consular/#") : NULL;
+    const enlace_delivery_t *d = s_item(page, seq);
+    CHECK(d != NULL);
+    CHECK(d && s_open_with(d, next.secret, NULL, 0) == ENLACE_OK);
+    CHECK(d && s_open_with(d, archive.secret, NULL, 0) == ENLACE_ESEALED);
+    enlace_page_destroy(&page);
+    /* Back to the first key, over the wire too, through the CLI. */
+    CMD(0, NULL, 0, "printf 'hub = %s\\nhub_key = %s\\nkey = %s\\n' > %s/st.profile", hub.endpoint,
+        hub.hub_public, st.secret, hub.dir);
+    CMD(0, out, sizeof out, "%s --profile %s/st.profile admin archive-key set %s 2>&1",
+        s_bin("ENLACE_CLI_BIN"), hub.dir, archive.public_);
+    CHECK(strstr(out, archive.fingerprint) && strstr(out, next.fingerprint));
+    CMD(0, out, sizeof out, "%s --profile %s/st.profile admin archive-key show 2>&1",
+        s_bin("ENLACE_CLI_BIN"), hub.dir);
+    CHECK(strstr(out, archive.fingerprint) != NULL);
+    CMD(0, NULL, 0, "%s verify %s >/dev/null 2>&1", s_bin("ENLACE_HUB_BIN"), s_data);
+    enlace_close(&a);
+    enlace_close(&s);
+    enlace_close(&g);
+    usleep(1200 * 1000);
+}
+
 /* ------------------------------------------------------------- restore */
 
 static void
@@ -751,6 +813,7 @@ main(void)
         tampering_is_refused_or_reported_never_shown);
     harness_run("the_archive_key_rotates_and_verify_guards_it",
         the_archive_key_rotates_and_verify_guards_it);
+    harness_run("the_archive_key_is_set_over_the_wire", the_archive_key_is_set_over_the_wire);
     harness_run("an_encrypted_backup_restores_into_an_empty_directory",
         an_encrypted_backup_restores_into_an_empty_directory);
     hub_cleanup(&hub);
