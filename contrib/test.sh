@@ -27,7 +27,7 @@
 #
 # Environment:
 #   ENLACE_QUICK=1          only the normal build (no sanitizers, no fuzzing)
-#   ENLACE_FUZZ_SECONDS=N   seconds per fuzzer; default 60 when CI=true, else
+#   ENLACE_FUZZ_SECONDS=N   seconds per fuzzer; default 45 when CI=true, else
 #                           no fuzzing; 0 turns fuzzing off
 set -euo pipefail
 
@@ -38,7 +38,7 @@ quick="${ENLACE_QUICK:-0}"
 if [ -n "${ENLACE_FUZZ_SECONDS:-}" ]; then
     fuzz_seconds="$ENLACE_FUZZ_SECONDS"
 elif [ "${CI:-}" = "true" ] && [ "$quick" != "1" ]; then
-    fuzz_seconds=60
+    fuzz_seconds=45
 else
     fuzz_seconds=0
 fi
