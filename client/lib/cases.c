@@ -100,13 +100,7 @@ enl_case_from(enlace_client_t *self, Enlace__Frame *reply)
     pub->nevents = cd->n_events;
     /* The thread: each message verified like a delivery; one that fails is
      * counted and left out. */
-    for (size_t i = 0; i < cd->n_messages; i++) {
-        enl_delivery_t *p = enl_delivery_open(cd->messages[i], self->verified, self->identity);
-        if (p)
-            c->messages[c->nmessages++] = p;
-        else if (self)
-            self->bad_signatures++;
-    }
+    c->nmessages = enl_deliveries_open(self, cd->messages, cd->n_messages, c->messages);
     /* enl_delivery_t starts with the caller's view: the same pointers. */
     pub->messages = (const enlace_delivery_t *const *)c->messages;
     pub->nmessages = c->nmessages;

@@ -139,13 +139,7 @@ s_consult_from(enlace_client_t *self, Enlace__Frame *reply)
     pub->nevents = d->n_events;
     pub->addressees = (const char *const *)d->addressees;
     pub->naddressees = d->n_addressees;
-    for (size_t i = 0; i < d->n_messages; i++) {
-        enl_delivery_t *p = enl_delivery_open(d->messages[i], self->verified, self->identity);
-        if (p)
-            c->messages[c->nmessages++] = p;
-        else
-            self->bad_signatures++;
-    }
+    c->nmessages = enl_deliveries_open(self, d->messages, d->n_messages, c->messages);
     pub->messages = (const enlace_delivery_t *const *)c->messages;
     pub->nmessages = c->nmessages;
     return pub;

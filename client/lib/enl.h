@@ -302,6 +302,12 @@ enl_delivery_t *enl_delivery_open(Enlace__Delivery *d, sigcache_t *verified,
     const keys_identity_t *identity);
 /* Frees what the view owns (content, form, frame) and the view. */
 void enl_delivery_free(enl_delivery_t *p);
+/* Opens n stored messages (a history page, a case's thread, a
+ * consultation's messages) into out[] (room for n), each verified like a
+ * delivery: one that does not verify is counted in self->bad_signatures
+ * and left out. Returns how many out[] holds. */
+size_t enl_deliveries_open(enlace_client_t *self, Enlace__Delivery *const *in, size_t n,
+    enl_delivery_t **out);
 
 /* form.c */
 /* A read-only form over msg (not owned: it must outlive the form); NULL out

@@ -46,13 +46,7 @@ s_page_add(enlace_client_t *self, enlace_page_t *page, Enlace__Frame *reply)
     page->next = hp->next_after;
     page->more = hp->more;
     page->sealed_not_searched += hp->sealed_not_searched;
-    for (size_t i = 0; i < hp->n_messages; i++) {
-        enl_delivery_t *p = enl_delivery_open(hp->messages[i], self->verified, self->identity);
-        if (p)
-            page->items[page->n++] = p;
-        else
-            self->bad_signatures++;
-    }
+    page->n += enl_deliveries_open(self, hp->messages, hp->n_messages, page->items + page->n);
     return ENLACE_OK;
 }
 

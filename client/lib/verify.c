@@ -210,6 +210,21 @@ enl_delivery_open(Enlace__Delivery *d, sigcache_t *verified, const keys_identity
     return p;
 }
 
+size_t
+enl_deliveries_open(enlace_client_t *self, Enlace__Delivery *const *in, size_t n,
+    enl_delivery_t **out)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        enl_delivery_t *p = enl_delivery_open(in[i], self->verified, self->identity);
+        if (p)
+            out[kept++] = p;
+        else
+            self->bad_signatures++;
+    }
+    return kept;
+}
+
 void
 enl_delivery_free(enl_delivery_t *p)
 {
