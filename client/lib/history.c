@@ -46,7 +46,9 @@ s_page_add(enlace_client_t *self, enlace_page_t *page, Enlace__Frame *reply)
     page->next = hp->next_after;
     page->more = hp->more;
     page->sealed_not_searched += hp->sealed_not_searched;
-    page->n += enl_deliveries_open(self, hp->messages, hp->n_messages, page->items + page->n);
+    /* An empty page has no items array yet: NULL + 0 is undefined. */
+    if (hp->n_messages)
+        page->n += enl_deliveries_open(self, hp->messages, hp->n_messages, page->items + page->n);
     return ENLACE_OK;
 }
 
